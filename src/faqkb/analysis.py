@@ -1,0 +1,312 @@
+"""Multilingual text analysis: the same pipeline for what we index and what users type.
+
+    text ─ width fold ─ script runs ─┬─ Han:      Trad→Simp fold ─ jieba ─ stop words   (words)
+                                     │            └─ char bigrams                        (bigrams)
+                                     │            └─ pinyin syllables, pairs, initials   (pinyin)
+                                     ├─ Cyrillic: lower ─ ё→е ─ Snowball ru ─ stop words (words)
+                                     ├─ Latin:    lower ─ Snowball en ─ stop words       (words)
+                                     │            └─ pinyin syllable split ("zhuxiao")   (pinyin, query only)
+                                     └─ digits                                           (words)
+
+Every piece is a small function; `Analyzer` composes them. Heavy resources (OpenCC, jieba,
+pypinyin) load on first use, so a query without Han text never pays for them, and pypinyin
+is used only when building (queries read the pinyin table the build stored in the index).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
+
+# Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
+ANALYSIS_VERSION = "3"
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_CYR = r"\u0400-\u04ff"
+_LAT = r"A-Za-z\u00c0-\u024f"
+RUN_RE = re.compile(
+    rf"(?P<han>[{_HAN}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
+)
+HAN_RE = re.compile(rf"[{_HAN}]")
+CYR_RE = re.compile(rf"[{_CYR}]")
+LAT_RE = re.compile(rf"[{_LAT}]")
+
+# Full-width ASCII (ＭＴＳ, ２０２５) → ASCII, one char for one char so offsets stay valid.
+_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+# OpenCC maps some Traditional characters to a Simplified variant that is not the one
+# Simplified text uses (all configs give 帳單→帐单, not 账单). Fold those on both sides.
+HAN_VARIANTS = str.maketrans({"帐": "账"})
+
+STOP = {
+    "zh": set("的 了 吗 呢 吧 啊 呀 么 和 与 及 是 在 我 我的 你 您 他 她 它 们 这 那 这个 那个 就 也 都 还 而 "
+              "或 把 被 给 让 有 没 要 会 能 可 可以 怎么 怎样 如何 什么 为什么 哪 哪里 吗 嘛 请问 一下".split()),
+    "ru": set("и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только "
+              "ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни "
+              "быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут "
+              "где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под "
+              "будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой "
+              "тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой "
+              "хоть после над больше тот через эти нас про всего них какая много разве три эту моя "
+              "впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда "
+              "конечно всю между это мой моей мою мои".split()),
+    "en": set("a an and are as at be but by for if in into is it no not of on or such that the their "
+              "then there these they this to was will with i my me do does did can how what when "
+              "where which who why you your we our us am have has had so".split()),
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str   # the indexed form (stem, folded word)
+    start: int  # offsets into the original text, for highlighting
+    end: int
+    script: str  # han | cyr | lat | num
+
+
+# ---------------------------------------------------------------- small pieces
+
+def fold_width(text: str) -> str:
+    return text.translate(_WIDTH)
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold_han(run: str) -> str:
+    """Traditional → Simplified, plus the variant fixes OpenCC does not make.
+    Keeps one character for one character so token offsets stay valid."""
+    if run.isascii():
+        return run
+    out = _opencc().convert(run)
+    if len(out) != len(run):  # a phrase rule changed the length: convert char by char
+        out = "".join(_opencc().convert(c) if len(_opencc().convert(c)) == 1 else c for c in run)
+    return out.translate(HAN_VARIANTS)
+
+
+def script_runs(text: str) -> Iterator[tuple[str, str, int]]:
+    """(script, run, start offset) for each run of Han, Cyrillic, Latin or digits."""
+    for m in RUN_RE.finditer(fold_width(text)):
+        yield m.lastgroup, m.group(), m.start()
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str):
+    import Stemmer  # PyStemmer: Snowball in C
+
+    return Stemmer.Stemmer("russian" if lang == "ru" else "english")
+
+
+def fold_cyrillic(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+def stem_cyrillic(word: str) -> str:
+    return _stemmer("ru").stemWord(fold_cyrillic(word))
+
+
+def stem_latin(word: str) -> str:
+    return _stemmer("en").stemWord(word.lower())
+
+
+def han_bigrams(run: str) -> list[str]:
+    """Character bigrams of a folded Han run (a lone character stands for itself):
+    the recall net for words jieba splits differently in a query and a document."""
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def strip_tones(syllable: str) -> str:
+    """'zhù' → 'zhu', 'lǜ' → 'lv' (the way pinyin is typed)."""
+    s = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+# ---------------------------------------------------------------- jieba
+
+class Segmenter:
+    """jieba segmentation, from the full dictionary or from a pruned one.
+
+    jieba only ever looks up dictionary words that occur inside the sentence it cuts, so a
+    dictionary holding just the words found in the KB's text (and the full dictionary's total
+    frequency) cuts that text exactly as the full one does — and loads in milliseconds.
+    """
+
+    def __init__(self, freq: dict[str, int] | None = None, total: int | None = None) -> None:
+        self._freq, self._total, self._tk = freq, total, None
+
+    def _tokenizer(self):
+        if self._tk is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            if self._freq is None:
+                tk.initialize()
+            else:
+                tk.FREQ, tk.total, tk.initialized = self._freq, self._total, True
+            self._tk = tk
+        return self._tk
+
+    def full_freq(self) -> tuple[dict[str, int], int]:
+        tk = self._tokenizer()
+        return tk.FREQ, tk.total
+
+    def cut(self, run: str) -> list[tuple[str, int, int]]:
+        """Words with offsets, search mode: long words also yield their sub-words."""
+        return list(self._tokenizer().tokenize(run, mode="search", HMM=True))
+
+
+def prune_dictionary(full: dict[str, int], texts: Iterable[str], max_len: int = 16) -> dict[str, int]:
+    """The entries of ``full`` that occur as substrings of the Han runs of ``texts``."""
+    subs: set[str] = set()
+    for text in texts:
+        for script, run, _ in script_runs(text):
+            if script != "han":
+                continue
+            run = fold_han(run)
+            n = len(run)
+            for i in range(n):
+                for j in range(i + 1, min(n, i + max_len) + 1):
+                    subs.add(run[i:j])
+    return {w: full[w] for w in subs if w in full}
+
+
+# ---------------------------------------------------------------- pinyin
+
+@dataclass
+class PinyinTable:
+    """Character → toneless pinyin (first reading), and the set of valid syllables.
+    Built from pypinyin at index time and stored in the index, so queries never import it."""
+
+    chars: dict[str, str]
+    syllables: frozenset[str]
+
+    @classmethod
+    def from_pypinyin(cls) -> "PinyinTable":
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        chars = {}
+        for code, readings in pinyin_dict.items():
+            if 0x3400 <= code <= 0x9FFF:
+                chars[chr(code)] = strip_tones(readings.split(",")[0])
+        syllables = {strip_tones(r) for rs in pinyin_dict.values() for r in rs.split(",")}
+        return cls(chars, frozenset(s for s in syllables if s.isalpha() and s.isascii()))
+
+    def of(self, run: str) -> list[str]:
+        return [self.chars.get(c, "") for c in run]
+
+    def split(self, word: str) -> list[str] | None:
+        """'zhuxiaoyue' → ['zhu', 'xiao', 'yue']: fewest syllables; None if not pinyin."""
+        n = len(word)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            if best[i] is None:
+                continue
+            for j in range(i + 1, min(n, i + 6) + 1):
+                if word[i:j] in self.syllables and (best[j] is None or len(best[i]) + 1 < len(best[j])):
+                    best[j] = best[i] + [word[i:j]]
+        return best[n]
+
+
+def pinyin_terms(syllables: list[str]) -> list[str]:
+    """Syllables and adjacent pairs joined: 注销 → zhu, xiao, zhuxiao. Pairs make a typed
+    'zhuxiao' or a homophone typo 注消 meet the right word without exact characters."""
+    syl = [s for s in syllables if s]
+    return syl + [a + b for a, b in zip(syl, syl[1:])]
+
+
+# ---------------------------------------------------------------- the analyzer
+
+@dataclass
+class Analyzed:
+    words: list[Token]
+    bigrams: list[str]
+    pinyin: list[str]
+    scripts: set[str]
+
+
+class Analyzer:
+    """Composes the pieces above. One instance per index: it holds the segmenter and the
+    pinyin source (pypinyin when building, the stored table when querying)."""
+
+    def __init__(self, segmenter: Segmenter, pinyin: PinyinTable | None = None,
+                 word_pinyin: Callable[[str], list[str]] | None = None) -> None:
+        self.segmenter = segmenter
+        self.table = pinyin
+        self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
+
+    def analyze(self, text: str, *, query: bool = False) -> Analyzed:
+        words: list[Token] = []
+        bigrams: list[str] = []
+        pinyin: list[str] = []
+        scripts: set[str] = set()
+        for script, run, start in script_runs(text):
+            scripts.add(script)
+            if script == "han":
+                folded = fold_han(run)
+                bigrams += han_bigrams(folded)
+                for w, s, e in self.segmenter.cut(folded):
+                    if w not in STOP["zh"]:
+                        words.append(Token(w, start + s, start + e, "han"))
+                pinyin += self._han_pinyin(folded, query)
+            elif script == "cyr":
+                stem = stem_cyrillic(run)
+                if fold_cyrillic(run) not in STOP["ru"]:
+                    words.append(Token(stem, start, start + len(run), "cyr"))
+            elif script == "lat":
+                low = run.lower()
+                if low not in STOP["en"]:
+                    words.append(Token(stem_latin(run), start, start + len(run), "lat"))
+                if query and self.table is not None:
+                    pinyin += self._latin_pinyin(low)
+            else:
+                words.append(Token(run, start, start + len(run), "num"))
+        return Analyzed(words, bigrams, pinyin, scripts)
+
+    def _han_pinyin(self, run: str, query: bool) -> list[str]:
+        table = self.table.of(run) if self.table else []
+        if query or self.word_pinyin is None:
+            return pinyin_terms(table)
+        # Index: phrase-aware readings (银行 yinhang), the table's first readings too (so a
+        # query read from the table still meets them), and each word's initials (zx).
+        phrase = self.word_pinyin(run)
+        terms = pinyin_terms(phrase)
+        if table and table != phrase:
+            terms += pinyin_terms(table)
+        for w, _, _ in self.segmenter.cut(run):
+            if len(w) >= 2:
+                syl = self.word_pinyin(w)
+                terms.append("".join(syl))
+                terms.append("".join(s[0] for s in syl if s))
+        return terms
+
+    def _latin_pinyin(self, word: str) -> list[str]:
+        syl = self.table.split(word) if word.isascii() else None
+        if not syl:
+            return [word]  # initials like 'zx' or a joined word are matched as typed
+        return list(dict.fromkeys([word, *pinyin_terms(syl)]))
+
+
+def query_scripts(text: str) -> set[str]:
+    return {s for s, _, _ in script_runs(text)}
+
+
+def guess_lang(text: str) -> str | None:
+    """The language a query is written in, by its letters: Han → zh, Cyrillic → ru,
+    Latin → en (pinyin is Latin too; the caller decides with the pinyin table)."""
+    han, cyr, lat = len(HAN_RE.findall(text)), len(CYR_RE.findall(text)), len(LAT_RE.findall(text))
+    if not (han or cyr or lat):
+        return None
+    # A Han character carries about as much as a short word: weigh it up.
+    scores = {"zh": han * 3, "ru": cyr, "en": lat}
+    return max(scores, key=scores.get)

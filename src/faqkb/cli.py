@@ -1,0 +1,209 @@
+"""`faqkb`: thin click commands over the core API (load_kb, build_index, Searcher).
+
+User mistakes end as one line on stderr and a non-zero exit (2), problems found by
+`check` exit 1; nothing a user can cause prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import paths
+from .errors import FaqkbError, KBErrors
+
+EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"faqkb: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _user_errors(fn):
+    """Turn our own errors into one line and an exit code."""
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KBErrors as e:
+            for err in e.errors:
+                click.echo(str(err), err=True)
+            _fail(f"{len(e.errors)} problem(s) in the knowledge base; the live index is unchanged",
+                  EXIT_PROBLEMS)
+        except FaqkbError as e:
+            _fail(str(e))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+    return wrapper
+
+
+def kb_options(fn):
+    fn = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Index directory [default: a per-user cache dir for this kb].")(fn)
+    fn = click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Knowledge base folder [default: the bundled kb].")(fn)
+    return fn
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="faqkb")
+def main() -> None:
+    """Multilingual FAQ search: cancelling a Russian SIM card (zh / ru / en).
+
+    \b
+    Example:
+      faqkb search "注销 余额"
+    """
+
+
+@main.command()
+@kb_options
+@_user_errors
+def build(kb_dir: Path | None, index_dir: Path | None) -> None:
+    """Build the search index from the kb/ YAML files.
+
+    The new index is built aside, verified, then switched to atomically: a broken
+    file or a failed build leaves the index that is live untouched.
+
+    \b
+    Example:
+      faqkb build --kb ./kb --index ./var/index
+    """
+    from .service import rebuild
+
+    kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
+    info = rebuild(kb_dir, index_dir)
+    click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
+
+
+@main.command()
+@click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Knowledge base folder [default: the bundled kb].")
+@click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
+@_user_errors
+def check(kb_dir: Path | None, as_json: bool) -> None:
+    """Validate kb/ against the schema and the content rules; exit 1 on any problem.
+
+    Each problem is one line: file:line:column: what is wrong — how to fix it.
+
+    \b
+    Example:
+      faqkb check --kb ./kb
+    """
+    from .lint import lint_kb
+
+    kb_dir, _ = paths.resolve(kb_dir, None)
+    problems, count = lint_kb(kb_dir)
+    if as_json:
+        _emit_json({"entries": count, "problems": [
+            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
+            for p in problems]})
+    else:
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"{count} entries, {len(problems)} problem(s)", err=True)
+    sys.exit(EXIT_PROBLEMS if problems else 0)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--lang", type=click.Choice(["zh", "ru", "en"]), help="Show answers in this language.")
+@click.option("--category", type=click.Choice(["basics", "costs", "security", "refunds", "scams", "process"]))
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--page", type=click.IntRange(1, 100), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
+@click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
+@kb_options
+@_user_errors
+def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, index_dir) -> None:
+    """Search the knowledge base; any language, Traditional or Simplified, pinyin.
+
+    \b
+    Examples:
+      faqkb search "注销 余额"
+      faqkb search "zhuxiao" --lang en
+      faqkb search "расторгнуть договор МТС" --json
+    """
+    from .service import open_searcher
+
+    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page)
+    if as_json:
+        _emit_json(res.to_dict())
+        return
+    from .render import terminal_results
+
+    click.echo(terminal_results(res, color=sys.stdout.isatty()))
+
+
+@main.command()
+@click.argument("entry_id")
+@click.option("--lang", type=click.Choice(["zh", "ru", "en"]), help="Language to show [default: zh].")
+@click.option("--json", "as_json", is_flag=True, help="The whole entry as JSON.")
+@click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
+@kb_options
+@_user_errors
+def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
+    """Show one entry: question, answer, related entries, sources.
+
+    \b
+    Example:
+      faqkb show refund-remaining-balance --lang ru
+    """
+    from .service import open_searcher
+
+    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    entry = searcher.entry(entry_id)
+    if entry is None:
+        _fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
+    if as_json:
+        _emit_json(entry.to_dict())
+        return
+    from .render import terminal_entry
+
+    click.echo(terminal_entry(entry, lang))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the site's feedback database [default: the per-user data dir].")
+@kb_options
+@_user_errors
+def stats(as_json, instance, kb_dir, index_dir) -> None:
+    """Index state, and from the web site: top zero-result queries, helpfulness per entry.
+
+    \b
+    Example:
+      faqkb stats --json
+    """
+    from .index import live_info
+
+    kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
+    info = live_info(index_dir)
+    data = {"kb": str(kb_dir), "index": str(index_dir),
+            "index_entries": info.entries if info else None,
+            "index_version": info.path.name if info else None}
+    try:
+        from .feedback import FeedbackStore
+    except ImportError:  # the web extra is not installed
+        FeedbackStore = None
+    if FeedbackStore is not None:
+        store = FeedbackStore(paths.instance_dir(instance))
+        data["zero_result_queries"] = store.top_zero_results(limit=20)
+        data["helpfulness"] = store.helpfulness()
+    if as_json:
+        _emit_json(data)
+        return
+    from .render import terminal_stats
+
+    click.echo(terminal_stats(data))

@@ -1,0 +1,269 @@
+"""The on-disk index: built from a KnowledgeBase into a temporary directory, verified,
+then switched to atomically. A failed or killed build never touches the live index.
+
+Layout of an index directory::
+
+    CURRENT          name of the live version, replaced atomically (os.replace)
+    v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json, lexicon.marshal
+    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
+    build.lock       flock held by the one build allowed at a time
+
+Fields are stored pre-analyzed (space-separated terms) so that opening the index never
+unpickles or imports our analyzer: queries are analyzed by `faqkb.analysis` directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .analysis import ANALYSIS_VERSION, Analyzer, PinyinTable, Segmenter, prune_dictionary
+from .errors import FaqkbError, IndexNotReady
+from .model import KnowledgeBase
+
+CURRENT = "CURRENT"
+META, ENTRIES, LEXICON = "meta.json", "entries.json", "lexicon.marshal"
+WORD_FIELDS = ("q_words", "a_words")
+BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
+PINYIN_FIELD = "q_pinyin"
+
+
+def schema():
+    from whoosh import fields
+    from whoosh.analysis import SpaceSeparatedTokenizer
+
+    pre = SpaceSeparatedTokenizer()  # terms arrive analyzed; keep them as they are
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        category=fields.ID(stored=True),
+        operators=fields.KEYWORD(stored=True),
+        q_words=fields.TEXT(analyzer=pre, phrase=True),
+        a_words=fields.TEXT(analyzer=pre, phrase=True),
+        q_bigrams=fields.TEXT(analyzer=pre, phrase=True),
+        a_bigrams=fields.TEXT(analyzer=pre, phrase=True),
+        q_pinyin=fields.TEXT(analyzer=pre, phrase=False),
+    )
+
+
+def kb_fingerprint(root: str | os.PathLike) -> str:
+    """A hash of every YAML file under kb/ (names and bytes) and of the analysis version:
+    equal fingerprints mean the index answers exactly as a fresh build would."""
+    root = Path(root)
+    h = hashlib.sha256(f"faqkb-analysis-{ANALYSIS_VERSION}\0".encode())
+    for p in sorted(root.rglob("*.yaml")):
+        rel = p.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        h.update(str(rel).encode() + b"\0")
+        h.update(p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class IndexInfo:
+    path: Path          # the version directory
+    fingerprint: str
+    kb_root: str
+    entries: int
+    built_at: float
+    faqkb_version: str
+
+    @classmethod
+    def read(cls, version_dir: Path) -> "IndexInfo":
+        meta = json.loads((version_dir / META).read_text("utf-8"))
+        return cls(version_dir, meta["fingerprint"], meta["kb_root"], meta["entries"],
+                   meta["built_at"], meta["faqkb_version"])
+
+
+def current_version(index_dir: str | os.PathLike) -> Path | None:
+    """The live version directory, or None if nothing was ever built there."""
+    index_dir = Path(index_dir)
+    try:
+        name = (index_dir / CURRENT).read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not name.startswith("v-") or "/" in name:
+        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; run `faqkb build` to rebuild")
+    return index_dir / name
+
+
+def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
+    version = current_version(index_dir)
+    return IndexInfo.read(version) if version else None
+
+
+# ---------------------------------------------------------------- building
+
+def _documents(kb: KnowledgeBase, analyzer: Analyzer):
+    for e in kb.entries.values():
+        q_text = "\n".join(t for tr in e.translations.values() for t in (tr.question, *tr.alternatives))
+        a_text = "\n".join(tr.answer for tr in e.translations.values())
+        q, a = analyzer.analyze(q_text), analyzer.analyze(a_text)
+        yield {
+            "id": e.id, "category": e.category, "operators": " ".join(e.operators),
+            "q_words": " ".join(t.text for t in q.words), "a_words": " ".join(t.text for t in a.words),
+            "q_bigrams": " ".join(q.bigrams), "a_bigrams": " ".join(a.bigrams),
+            "q_pinyin": " ".join(q.pinyin),
+        }
+
+
+def _all_texts(kb: KnowledgeBase) -> list[str]:
+    return [t for e in kb.entries.values() for tr in e.translations.values()
+            for t in (tr.question, *tr.alternatives, tr.answer)]
+
+
+def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable) -> dict:
+    """What queries need besides the index: the pruned jieba dictionary, the pinyin table,
+    synonyms as analyzed terms, and the KB's own words for did-you-mean."""
+    full, total = seg.full_freq()
+    texts = _all_texts(kb)
+    freq = prune_dictionary(full, texts + [w for g in kb.synonyms for w in g])
+    pruned = Analyzer(Segmenter(freq, total), table)
+    vocab: dict[str, int] = {}
+    han_by_pinyin: dict[str, str] = {}
+    for text in texts:
+        for tok in pruned.analyze(text).words:
+            if tok.script in ("lat", "cyr"):
+                surface = text[tok.start:tok.end].lower().replace("ё", "е")
+                vocab[surface] = vocab.get(surface, 0) + 1
+            elif tok.script == "han" and len(tok.text) >= 2:
+                vocab[tok.text] = vocab.get(tok.text, 0) + 1
+    for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
+        if "\u3400" <= word[0] <= "\u9fff":
+            han_by_pinyin.setdefault("".join(table.of(word)), word)
+    synonyms: dict[str, list[list[str]]] = {}
+    for group in kb.synonyms:
+        forms = [[t.text for t in pruned.analyze(w).words] for w in group]
+        forms = [f for f in forms if f]
+        for f in forms:
+            if len(f) == 1:
+                synonyms.setdefault(f[0], [])
+                synonyms[f[0]] += [o for o in forms if o != f and o not in synonyms[f[0]]]
+    return {"freq": freq, "total": total, "chars": table.chars, "syllables": sorted(table.syllables),
+            "vocab": vocab, "han_by_pinyin": han_by_pinyin, "synonyms": synonyms}
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _BuildLock:
+    """One build at a time per index directory; a second waits for the first."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = index_dir / "build.lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)  # closing releases the flock
+
+
+def _clean_leftovers(index_dir: Path, keep: set[str]) -> None:
+    """Remove temp dirs of killed builds and versions older than the previous one.
+    Called under the build lock, so no other build owns any of them."""
+    for p in index_dir.iterdir():
+        if p.name.startswith(".tmp-") or (p.name.startswith("v-") and p.name not in keep):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
+                procs: int = 1) -> IndexInfo:
+    """Build ``kb`` into a new version under ``index_dir``, verify it, make it live.
+
+    Raises FaqkbError if the directory cannot be written or the new index fails its check;
+    the live version, if any, is then left exactly as it was."""
+    from whoosh import index as windex
+
+    index_dir = Path(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = _BuildLock(index_dir)
+        lock.__enter__()
+    except OSError as e:
+        raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}") from None
+    tmp = None
+    try:
+        previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
+        _clean_leftovers(index_dir, keep={previous.name} if previous else set())
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+        fingerprint = fingerprint or kb_fingerprint(kb.root)
+
+        seg, table = Segmenter(), PinyinTable.from_pypinyin()
+        from pypinyin import Style, lazy_pinyin
+
+        analyzer = Analyzer(seg, table, word_pinyin=lambda w: lazy_pinyin(w, style=Style.NORMAL))
+        ix = windex.create_in(str(tmp), schema())
+        writer = ix.writer(procs=procs, limitmb=256) if procs > 1 else ix.writer()
+        try:
+            for doc in _documents(kb, analyzer):
+                writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        ix.close()
+
+        (tmp / ENTRIES).write_text(json.dumps(
+            {"entries": [e.to_dict() for e in kb.entries.values()]}, ensure_ascii=False), "utf-8")
+        (tmp / LEXICON).write_bytes(marshal.dumps(_lexicon(kb, seg, table)))
+        built_at = time.time()
+        (tmp / META).write_text(json.dumps({
+            "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
+            "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
+        for p in tmp.iterdir():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+        _verify(tmp, kb)
+
+        name = f"v-{time.strftime('%Y%m%dT%H%M%S', time.gmtime(built_at))}-{os.getpid()}-{fingerprint[:8]}"
+        final = index_dir / name
+        os.rename(tmp, final)
+        tmp = None
+        pointer = index_dir / f".CURRENT.{os.getpid()}"
+        pointer.write_text(name + "\n", "utf-8")
+        with open(pointer, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(pointer, index_dir / CURRENT)  # the atomic switch
+        _fsync_dir(index_dir)
+        _clean_leftovers(index_dir, keep={name} | ({previous.name} if previous else set()))
+        return IndexInfo.read(final)
+    except OSError as e:
+        raise FaqkbError(f"building the index at {index_dir} failed: {e.strerror or e}; "
+                         "the live index is unchanged") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        lock.__exit__()
+
+
+def _verify(version_dir: Path, kb: KnowledgeBase) -> None:
+    """A new version must open and find an entry by its own question before it goes live."""
+    from .search import Searcher
+
+    s = Searcher(version_dir=version_dir)
+    if s.entry_count != len(kb.entries):
+        raise FaqkbError(f"new index holds {s.entry_count} entries, expected {len(kb.entries)}")
+    probe = next(iter(kb.entries.values()))
+    lang = probe.best_lang()
+    hits = s.search(probe.translations[lang].question, limit=10).hits
+    if probe.id not in [h.id for h in hits]:
+        raise FaqkbError(f"new index does not find '{probe.id}' by its own question; not switching")
+    s.close()

@@ -1,0 +1,297 @@
+"""Read kb/ YAML files into entries, refusing anything unsafe or malformed.
+
+Every problem becomes a KBError located at file:line:column with a hint, so an editor
+can fix it without reading Python. Only the safe YAML subset is accepted: no aliases
+(billion laughs), no duplicate keys (a silently lost answer), no non-UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import KBError, KBErrors
+from .model import LANG_NAMES, Entry, KnowledgeBase, Translation
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 20
+SYNONYMS_FILE = "synonyms.yaml"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate keys and bounds nesting."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Located(event.start_mark, "YAML aliases (*name) are not allowed",
+                           "write the value out in full; aliases can blow up memory")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Located(self.peek_event().start_mark, "nesting is too deep",
+                               f"an entry needs at most a few levels, not {MAX_DEPTH}")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self):  # keep no anchors at all, even unused ones
+        node = super().compose_document()
+        self.anchors = {}
+        return node
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise _Located(key_node.start_mark, f"key {key!r} is not text",
+                               "keys are words like question or answer")
+            if key in seen:
+                raise _Located(key_node.start_mark, f"duplicate key '{key}'",
+                               f"'{key}' is already set on line {seen[key].line + 1}; keep one")
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+# Dates stay text: a YAML date object would not survive JSON and confuses the schema.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+class _Located(Exception):
+    def __init__(self, mark, message: str, hint: str = "") -> None:  # noqa: ANN001
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
+    """Parse one YAML file safely; returns (data, node tree for locating errors)."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise KBError(shown, 0, 0, f"cannot read file: {e.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise KBError(shown, 1, 1, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
+                      "split it into several entries")
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise KBError(shown, 1, 1, "file starts with a byte-order mark (BOM)",
+                      "save it as UTF-8 without BOM")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise KBError(shown, 1, 1, "file is not UTF-8 text (UTF-16 or binary)",
+                      "save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise KBError(shown, line, col, "file is not valid UTF-8 (GBK or another encoding?)",
+                      "save it as UTF-8") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _Located as e:
+        raise KBError(shown, e.mark.line + 1, e.mark.column + 1, e.message, e.hint) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = (e.problem or e.context or "invalid YAML").strip()
+        hint = "use spaces, not tabs, to indent" if "\\t" in what or "tab" in what else \
+            "check quoting and indentation near here"
+        raise KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+                      f"invalid YAML: {what}", hint) from None
+    except yaml.YAMLError as e:
+        raise KBError(shown, 1, 1, f"invalid YAML: {e}", "save it as plain UTF-8 text") from None
+    except RecursionError:
+        raise KBError(shown, 1, 1, "nesting is too deep", "flatten the structure") from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:  # noqa: ANN001
+    """The YAML node at a JSON path, for turning a schema error into line:column."""
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    return node
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema  # only editors and builds pay for jsonschema, not queries
+
+    schema = json.loads(resources.files("faqkb").joinpath("schema/entry.schema.json").read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _field_name(path: list) -> str:
+    """'answer (ru)' for ['ru', 'answer'], 'alternatives (zh) #2' for ['zh','alternatives',1]."""
+    if path and path[0] in LANG_NAMES:
+        rest = [str(p + 1) if isinstance(p, int) else p for p in path[1:]]
+        name = rest[0] if rest else path[0]
+        return f"{name} ({path[0]})" + (f" #{rest[1]}" if len(rest) > 1 else "")
+    return ".".join(str(p) for p in path) or "entry"
+
+
+def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationError
+    """A schema error in editor's words: (message, hint)."""
+    path = list(err.absolute_path)
+    name = _field_name(path)
+    v = err.validator
+    lang = LANG_NAMES.get(path[0], "") if path else ""
+    if v in ("minLength", "pattern") and path and path[-1] in ("question", "answer") \
+            or (v in ("minLength", "pattern") and len(path) == 3 and path[1] == "alternatives"):
+        return f"{name} is empty", f"write the {lang} text or remove {path[0]}"
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        if path and path[0] in LANG_NAMES:
+            return f"{_field_name(path + [missing])} is missing", f"add {missing}: under {path[0]}:"
+        return f"'{missing}' is missing", f"add a line '{missing}: ...'"
+    if v == "anyOf":
+        return "entry has no language", "add zh:, ru: or en: with question, alternatives and answer"
+    if v == "additionalProperties":
+        extra = err.message.split("'")[1] if "'" in err.message else "?"
+        allowed = "question, alternatives, answer" if path and path[-1] in LANG_NAMES else \
+            "id, category, operators, updated, related, sources, zh, ru, en"
+        return f"unknown key '{extra}'", f"allowed keys here: {allowed}"
+    if v == "enum":
+        return f"{name} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
+    if v == "pattern" and path and path[0] == "id" or (len(path) == 2 and path[0] == "related"):
+        return f"{name} {err.instance!r} is not a valid id", "use lowercase letters, digits and hyphens"
+    if v == "pattern" and path and path[0] == "updated":
+        return f"updated {err.instance!r} is not a date", "write it as YYYY-MM-DD"
+    if v == "pattern" and path and path[0] == "sources":
+        return f"source {err.instance!r} is not a fact id", "cite fact ids like F12 or U3"
+    if v == "maxLength":
+        return f"{name} is too long ({len(err.instance)} characters)", \
+            f"keep it under {err.validator_value} characters"
+    if v == "type":
+        want = {"array": "a list", "object": "a mapping (key: value lines)", "string": "text"}
+        return f"{name} must be {want.get(err.validator_value, err.validator_value)}", \
+            "check indentation and the '- ' list markers"
+    if v == "uniqueItems":
+        return f"{name} has the same item twice", "remove the repeat"
+    return f"{name}: {err.message}", ""
+
+
+def read_entry(path: Path, root: Path) -> Entry:
+    """Load and validate one entry file; raises KBError (the first problem found)."""
+    errors = entry_errors(path, root)
+    if isinstance(errors, Entry):
+        return errors
+    raise errors[0]
+
+
+def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
+    """The entry, or every schema problem in it (so `check` can list them all)."""
+    shown = _rel(path, root)
+    try:
+        data, node = read_yaml(path, shown)
+    except KBError as e:
+        return [e]
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        return [KBError(shown, 1, 1, f"file is {kind}, not an entry",
+                        "an entry is a mapping with id, category, updated, zh/ru/en")]
+    errors = []
+    for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        at = _node_at(node, err.absolute_path)
+        mark = at.start_mark if at is not None else None
+        msg, hint = _explain(err)
+        errors.append(KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint))
+    if errors:
+        return errors
+    stem, folder = path.stem, path.parent.name
+    if data["id"] != stem:
+        at = _node_at(node, ["id"]).start_mark
+        errors.append(KBError(shown, at.line + 1, at.column + 1,
+                              f"id '{data['id']}' does not match the file name '{stem}.yaml'",
+                              f"rename the file to {data['id']}.yaml or set id: {stem}"))
+    if data["category"] != folder:
+        at = _node_at(node, ["category"]).start_mark
+        errors.append(KBError(shown, at.line + 1, at.column + 1,
+                              f"category '{data['category']}' does not match the folder '{folder}/'",
+                              f"move the file to kb/{data['category']}/ or set category: {folder}"))
+    try:
+        _dt.date.fromisoformat(data["updated"])
+    except ValueError:
+        at = _node_at(node, ["updated"]).start_mark
+        errors.append(KBError(shown, at.line + 1, at.column + 1,
+                              f"updated '{data['updated']}' is not a real date", "write it as YYYY-MM-DD"))
+    if errors:
+        return errors
+    translations = {lang: Translation(t["question"].strip(), tuple(a.strip() for a in t["alternatives"]),
+                                      t["answer"].strip())
+                    for lang, t in data.items() if lang in LANG_NAMES}
+    return Entry(id=data["id"], category=data["category"], translations=translations,
+                 updated=data["updated"], operators=tuple(data.get("operators", ())),
+                 related=tuple(data.get("related", ())), sources=tuple(data.get("sources", ())),
+                 path=shown)
+
+
+def entry_files(root: Path) -> list[Path]:
+    """kb/<category>/<id>.yaml files, sorted so builds are deterministic."""
+    return sorted(p for p in root.glob("*/*.yaml") if p.is_file() and not p.parent.name.startswith("."))
+
+
+def read_synonyms(root: Path) -> list[list[str]]:
+    path = root / SYNONYMS_FILE
+    if not path.exists():
+        return []
+    shown = _rel(path, root)
+    data, node = read_yaml(path, shown)
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list) or not all(
+            isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g)
+            for g in groups):
+        raise KBError(shown, 1, 1, "synonyms must be 'groups:' followed by lists of two or more words",
+                      "e.g. groups: [[注销, 销号], [MTS, МТС]]")
+    return [[w.strip() for w in g] for g in groups]
+
+
+def load_kb(root: str | os.PathLike) -> KnowledgeBase:
+    """Load every entry under ``root``; raises KBErrors listing every problem found."""
+    root = Path(root)
+    if not root.is_dir():
+        raise KBErrors([KBError(str(root), 0, 0, "knowledge base folder not found",
+                                "pass --kb with the folder that holds <category>/<id>.yaml files")])
+    kb = KnowledgeBase(root=str(root.resolve()))
+    errors: list[KBError] = []
+    for path in entry_files(root):
+        got = entry_errors(path, root)
+        if isinstance(got, Entry):
+            if got.id in kb.entries:
+                errors.append(KBError(got.path, 1, 1, f"id '{got.id}' is already used by {kb.entries[got.id].path}",
+                                      "ids must be unique across categories; rename one"))
+            else:
+                kb.entries[got.id] = got
+        else:
+            errors.extend(got)
+    try:
+        kb.synonyms = read_synonyms(root)
+    except KBError as e:
+        errors.append(e)
+    if not kb.entries and not errors:
+        errors.append(KBError(str(root), 0, 0, "no entries found",
+                              "entries live in <category>/<id>.yaml under this folder"))
+    if errors:
+        raise KBErrors(errors)
+    return kb

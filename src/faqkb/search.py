@@ -1,0 +1,363 @@
+"""`Searcher`: the one API the CLI and the web call to find and show entries.
+
+Queries are plain text. Quoted parts must match as phrases; nothing else in a query is
+syntax, so no wildcard, regex or fuzzy operator can blow up. Terms are looked up in
+fields per script (see WEIGHTS) and ranked with BM25F; the question and its alternative
+phrasings weigh above the answer, because FAQ search is mostly matching a phrasing.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import Analyzed, Analyzer, PinyinTable, Segmenter, guess_lang, fold_cyrillic
+from .errors import IndexNotReady, QueryError
+from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
+from .model import CATEGORIES, LANGS, Entry
+from .snippets import Span, highlight_spans, make_snippet, plain_text
+
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 50
+MAX_PAGE = 100
+
+# Field weights (BM25F boosts). Tuned on tests/golden/queries.yaml; see bench/quality.py.
+WEIGHTS = {"q_words": 3.0, "a_words": 1.0, "q_bigrams": 1.2, "a_bigrams": 0.4, PINYIN_FIELD: 0.8}
+SYNONYM_WEIGHT = 0.7
+
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
+
+
+@dataclass
+class Hit:
+    id: str
+    category: str
+    lang: str             # language of question/snippet shown
+    fallback: bool        # True when the entry lacks the requested language
+    question: str
+    snippet: str
+    question_highlights: list[Span]
+    snippet_highlights: list[Span]
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "category": self.category, "lang": self.lang, "fallback": self.fallback,
+                "question": self.question, "snippet": self.snippet,
+                "question_highlights": [list(s) for s in self.question_highlights],
+                "snippet_highlights": [list(s) for s in self.snippet_highlights],
+                "score": round(self.score, 4)}
+
+
+@dataclass
+class Results:
+    query: str
+    query_lang: str | None
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
+                "page": self.page, "pages": self.pages, "limit": self.limit,
+                "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
+
+
+def check_params(query: str, lang: str | None, category: str | None, limit: int, page: int) -> str:
+    """Bounds on everything a user controls; returns the query, stripped."""
+    if not isinstance(query, str):
+        raise QueryError("query must be text", "q")
+    query = query.strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}", "q")
+    if lang is not None and lang not in LANGS:
+        raise QueryError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}", "lang")
+    if category is not None and category not in CATEGORIES:
+        raise QueryError(f"unknown category {category!r}; use one of {', '.join(CATEGORIES)}", "category")
+    if not (1 <= limit <= MAX_LIMIT):
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
+    if not (1 <= page <= MAX_PAGE):
+        raise QueryError(f"page must be between 1 and {MAX_PAGE}", "page")
+    return query
+
+
+class Searcher:
+    """Search one index version. Cheap to keep open; ``refresh()`` follows rebuilds.
+
+    ``Searcher(index_dir)`` opens the live version; ``version_dir=`` opens one version
+    directly (used to verify a build before it goes live)."""
+
+    def __init__(self, index_dir: str | Path | None = None, *, version_dir: str | Path | None = None) -> None:
+        self.index_dir = Path(index_dir) if index_dir else None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open(Path(version_dir) if version_dir else self._live())
+
+    # -- opening and following rebuilds
+
+    def _live(self) -> Path:
+        version = current_version(self.index_dir)
+        if version is None:
+            raise IndexNotReady(f"no index at {self.index_dir}; run `faqkb build`")
+        return version
+
+    def _open(self, version: Path) -> None:
+        from whoosh import index as windex
+        from whoosh import scoring
+
+        try:
+            ix = windex.open_dir(str(version))
+            data = json.loads((version / ENTRIES).read_text("utf-8"))
+            info = IndexInfo.read(version)
+        except (OSError, ValueError, windex.EmptyIndexError) as e:
+            raise IndexNotReady(f"index at {version} cannot be opened ({e}); run `faqkb build`") from None
+        entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        # Swap all state at once so a concurrent query sees either the old or the new version.
+        self._state = (version, ix, entries, info, [None])
+        self._weighting = scoring.BM25F(B=0.75, K1=1.2)
+
+    def refresh(self) -> bool:
+        """Switch to the live version if a build replaced it; True if it did."""
+        if self.index_dir is None:
+            return False
+        version = current_version(self.index_dir)
+        if version is None or version == self._state[0]:
+            return False
+        with self._lock:
+            if version != self._state[0]:
+                self._open(version)
+                return True
+        return False
+
+    def close(self) -> None:
+        self._state[1].close()
+
+    @property
+    def info(self) -> IndexInfo:
+        return self._state[3]
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        return self._state[2]
+
+    @property
+    def entry_count(self) -> int:
+        return len(self._state[2])
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._state[2].get(entry_id)
+
+    def _lexicon(self) -> dict:
+        # Loaded on the first query that needs it; marshal of bytes is the fast path.
+        box = self._state[4]
+        if box[0] is None:
+            raw = marshal.loads((self._state[0] / LEXICON).read_bytes())
+            table = PinyinTable(raw["chars"], frozenset(raw["syllables"]))
+            raw["analyzer"] = Analyzer(Segmenter(raw["freq"], raw["total"]), table)
+            box[0] = raw
+        return box[0]
+
+    def analyzer(self) -> Analyzer:
+        return self._lexicon()["analyzer"]
+
+    def _whoosh(self):
+        """A whoosh searcher per thread and version (they are not shared across threads)."""
+        version, ix = self._state[0], self._state[1]
+        cached = getattr(self._local, "s", None)
+        if cached is None or cached[0] != version:
+            if cached is not None:
+                cached[1].close()
+            cached = (version, ix.searcher(weighting=self._weighting))
+            self._local.s = cached
+        return cached[1]
+
+    # -- querying
+
+    def search(self, query: str, lang: str | None = None, category: str | None = None,
+               limit: int = 10, page: int = 1, *, suggest: bool = True) -> Results:
+        """Entries matching ``query``, best first, shown in ``lang`` where they have it."""
+        query = check_params(query, lang, category, limit, page)
+        qlang = self.query_lang(query)
+        res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
+        plain = _QUOTED.sub(" ", query)
+        phrases = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(query)]
+        analyzed = self.analyzer().analyze(plain, query=True)
+        q = self._query(analyzed, [self.analyzer().analyze(p, query=True) for p in phrases])
+        if q is not None:
+            from whoosh import query as wq
+
+            flt = wq.Term("category", category) if category else None
+            page_hits = self._whoosh().search_page(q, page, pagelen=limit, filter=flt)
+            res.total = page_hits.total
+            terms = self._highlight_terms(analyzed, phrases)
+            for hit in page_hits:
+                entry = self.entry(hit["id"])
+                if entry is not None:
+                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang))
+        if suggest:  # only words the KB does not know are corrected, so this is usually free
+            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0)
+        return res
+
+    def query_lang(self, query: str) -> str | None:
+        lang = guess_lang(query)
+        if lang == "en" and self._looks_like_pinyin(query):
+            return "zh"
+        return lang
+
+    def _looks_like_pinyin(self, query: str) -> bool:
+        words = re.findall(r"[A-Za-z]+", query)
+        if not words:
+            return False
+        lex = self._lexicon()
+        table = lex["analyzer"].table
+        vocab = lex["vocab"]
+        for w in (w.lower() for w in words):
+            if w in vocab:
+                return False
+            if table.split(w) is None and not (len(w) <= 4 and not re.search("[aeiouv]", w)):
+                return False
+        return True
+
+    def _query(self, a: Analyzed, phrases: list[Analyzed]):
+        from whoosh import query as wq
+
+        syn = self._lexicon()["synonyms"]
+        subs = []
+        for tok in dict.fromkeys(t.text for t in a.words):
+            subs += [wq.Term(f, tok, boost=WEIGHTS[f]) for f in ("q_words", "a_words")]
+            for alt in syn.get(tok, ()):
+                boost = SYNONYM_WEIGHT / len(alt)
+                subs += [wq.Term(f, t, boost=WEIGHTS[f] * boost) for t in alt for f in ("q_words", "a_words")]
+        for bg in dict.fromkeys(a.bigrams):
+            subs += [wq.Term(f, bg, boost=WEIGHTS[f]) for f in ("q_bigrams", "a_bigrams")]
+        for py in dict.fromkeys(a.pinyin):
+            subs.append(wq.Term(PINYIN_FIELD, py, boost=WEIGHTS[PINYIN_FIELD]))
+        must = []
+        for p in phrases:
+            if p.words and all(t.script != "han" for t in p.words):
+                words = [t.text for t in p.words]
+                must.append(wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
+                                   for f in ("q_words", "a_words")]))
+            elif p.bigrams:
+                must.append(wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
+                                   for f in ("q_bigrams", "a_bigrams")]))
+        if must:
+            return wq.And(must + ([wq.Or(subs)] if subs else [])) if subs else wq.And(must)
+        return wq.Or(subs) if subs else None
+
+    # -- presenting a hit
+
+    def _highlight_terms(self, a: Analyzed, phrases: list[str]) -> dict:
+        syn = self._lexicon()["synonyms"]
+        words = {t.text for t in a.words}
+        for p in phrases:
+            words |= {t.text for t in self.analyzer().analyze(p, query=True).words}
+        for w in list(words):
+            for alt in syn.get(w, ()):
+                words |= set(alt)
+        return {"words": words, "pinyin": {p for p in a.pinyin if len(p) > 4}}
+
+    def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None) -> Hit:
+        lang = entry.best_lang(want)
+        tr = entry.translations[lang]
+        an = self.analyzer()
+        q_spans = highlight_spans(tr.question, an, terms)
+        answer = plain_text(tr.answer)
+        snippet, s_spans = make_snippet(answer, highlight_spans(answer, an, terms))
+        return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked, tr.question,
+                   snippet, q_spans, s_spans, score)
+
+    # -- did you mean
+
+    def _suggestion(self, query: str, category: str | None, top: float) -> str | None:
+        """A corrected query, offered only if it finds something better than the original."""
+        fixed = correct_query(query, self._lexicon())
+        if fixed is None or fixed == query:
+            return None
+        better = self.search(fixed, category=category, limit=1, suggest=False)
+        return fixed if better.hits and better.hits[0].score > top else None
+
+
+def _edits(a: str, b: str, bound: int) -> int:
+    """Damerau-Levenshtein distance, giving up above ``bound`` (enough for typo correction)."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > bound:
+            return bound + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+|[\u3400-\u9fff]+")
+
+
+def correct_query(query: str, lex: dict) -> str | None:
+    """The query with unknown words replaced by the nearest words of the KB: spelling for
+    Latin and Cyrillic, same pinyin for Chinese (注消 → 注销, the IME typo)."""
+    vocab, han_by_pinyin = lex["vocab"], lex["han_by_pinyin"]
+    table = lex["analyzer"].table
+    out, last, changed = [], 0, False
+    for m in _WORD.finditer(query):
+        word = m.group()
+        out.append(query[last:m.start()])
+        last = m.end()
+        if "\u3400" <= word[0] <= "\u9fff":
+            fixed = _fix_han(word, han_by_pinyin, table, vocab)
+        else:
+            fixed = _fix_spelling(fold_cyrillic(word), vocab)
+        changed |= fixed != word and fixed is not None
+        out.append(fixed or word)
+    out.append(query[last:])
+    return "".join(out) if changed else None
+
+
+def _fix_spelling(word: str, vocab: dict) -> str | None:
+    if word in vocab or len(word) < 3:
+        return None
+    bound = 1 if len(word) <= 5 else 2
+    best = None
+    for cand, count in vocab.items():
+        if cand[0] > "\u3400" or abs(len(cand) - len(word)) > bound:
+            continue
+        d = _edits(word, cand, bound)
+        if d <= bound and (best is None or (d, -count) < best[0]):
+            best = ((d, -count), cand)
+    return best[1] if best else None
+
+
+def _fix_han(run: str, han_by_pinyin: dict, table: PinyinTable, vocab: dict) -> str:
+    """Replace windows of 2-4 characters that are not KB words but sound like one."""
+    out, i = [], 0
+    while i < len(run):
+        for n in (4, 3, 2):
+            window = run[i:i + n]
+            if len(window) < n:
+                continue
+            if window in vocab:
+                out.append(window)
+                break
+            cand = han_by_pinyin.get("".join(table.of(window)))
+            if cand and len(cand) == n:
+                out.append(cand)
+                break
+        else:
+            n = 1
+            out.append(run[i])
+        i += n
+    return "".join(out)

@@ -1,0 +1,39 @@
+"""The steps the CLI and the web share: rebuild an index from a kb folder, and open a
+searcher on an index that is known to match its kb (rebuilding if allowed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import IndexNotReady
+from .index import IndexInfo, build_index, kb_fingerprint, live_info
+from .search import Searcher
+
+
+def rebuild(kb_dir: Path, index_dir: Path) -> IndexInfo:
+    """Load and validate kb/ (raising KBErrors before anything is written), then build."""
+    from .kbfiles import load_kb
+
+    fingerprint = kb_fingerprint(kb_dir)
+    return build_index(load_kb(kb_dir), index_dir, fingerprint=fingerprint)
+
+
+def staleness(kb_dir: Path, index_dir: Path) -> str | None:
+    """Why the index does not match the kb (missing, stale), or None if it matches."""
+    if not Path(kb_dir).is_dir():
+        return None  # nothing to compare with: serve what was built
+    info = live_info(index_dir)
+    if info is None:
+        return f"no index at {index_dir}"
+    if info.fingerprint != kb_fingerprint(kb_dir):
+        return f"the index at {index_dir} is stale: {kb_dir} changed since it was built"
+    return None
+
+
+def open_searcher(kb_dir: Path, index_dir: Path, *, build: bool = True) -> Searcher:
+    why = staleness(kb_dir, index_dir)
+    if why:
+        if not build:
+            raise IndexNotReady(f"{why}; run `faqkb build` (or search without --no-build)")
+        rebuild(kb_dir, index_dir)
+    return Searcher(index_dir)
