@@ -207,3 +207,46 @@ def stats(as_json, instance, kb_dir, index_dir) -> None:
     from .render import terminal_stats
 
     click.echo(terminal_stats(data))
+
+
+@main.command("eval")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Full report as JSON.")
+@click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
+@click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
+@kb_options
+@_user_errors
+def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
+    """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
+    overall, per language and per query kind.
+
+    \b
+    Example:
+      faqkb eval tests/golden/queries.yaml --min-mrr 0.85
+    """
+    from .evaluate import evaluate, load_queries
+    from .service import open_searcher
+
+    searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
+    try:
+        golden = load_queries(queries)
+    except (ValueError, KeyError, TypeError) as e:
+        _fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
+    report = evaluate(golden, lambda q: [h.id for h in searcher.search(q.text, limit=10, suggest=False).hits])
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        cols = ("mrr", "ndcg", "recall", "s1", "s3")
+        click.echo(f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3")))
+        click.echo(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
+        for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
+            for name, m in group.items():
+                n = sum(1 for _ in golden if (_.lang if title == "lang" else _.kind) == name)
+                click.echo(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
+        if misses and report.misses:
+            click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
+            for m in report.misses:
+                click.echo(f"  [{m['kind']}] {m['q']}  want {m['expect'][0]}, got {', '.join(m['got']) or '-'}")
+    if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
+        click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
+        sys.exit(EXIT_PROBLEMS)

@@ -26,8 +26,8 @@ MAX_LIMIT = 50
 MAX_PAGE = 100
 
 # Field weights (BM25F boosts). Tuned on tests/golden/queries.yaml; see bench/quality.py.
-WEIGHTS = {"q_words": 3.0, "a_words": 1.0, "q_bigrams": 1.2, "a_bigrams": 0.4, PINYIN_FIELD: 0.8}
-SYNONYM_WEIGHT = 0.7
+WEIGHTS = {"q_words": 3.0, "a_words": 1.0, "q_bigrams": 1.2, "a_bigrams": 0.4, PINYIN_FIELD: 0.8,
+           "synonym": 0.7}
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
 
@@ -96,8 +96,10 @@ class Searcher:
     ``Searcher(index_dir)`` opens the live version; ``version_dir=`` opens one version
     directly (used to verify a build before it goes live)."""
 
-    def __init__(self, index_dir: str | Path | None = None, *, version_dir: str | Path | None = None) -> None:
+    def __init__(self, index_dir: str | Path | None = None, *, version_dir: str | Path | None = None,
+                 weights: dict[str, float] | None = None) -> None:
         self.index_dir = Path(index_dir) if index_dir else None
+        self.weights = {**WEIGHTS, **(weights or {})}  # overridable for tuning (bench/quality.py)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open(Path(version_dir) if version_dir else self._live())
@@ -232,15 +234,16 @@ class Searcher:
 
         syn = self._lexicon()["synonyms"]
         subs = []
+        w = self.weights
         for tok in dict.fromkeys(t.text for t in a.words):
-            subs += [wq.Term(f, tok, boost=WEIGHTS[f]) for f in ("q_words", "a_words")]
+            subs += [wq.Term(f, tok, boost=w[f]) for f in ("q_words", "a_words")]
             for alt in syn.get(tok, ()):
-                boost = SYNONYM_WEIGHT / len(alt)
-                subs += [wq.Term(f, t, boost=WEIGHTS[f] * boost) for t in alt for f in ("q_words", "a_words")]
+                boost = w["synonym"] / len(alt)
+                subs += [wq.Term(f, t, boost=w[f] * boost) for t in alt for f in ("q_words", "a_words")]
         for bg in dict.fromkeys(a.bigrams):
-            subs += [wq.Term(f, bg, boost=WEIGHTS[f]) for f in ("q_bigrams", "a_bigrams")]
+            subs += [wq.Term(f, bg, boost=w[f]) for f in ("q_bigrams", "a_bigrams")]
         for py in dict.fromkeys(a.pinyin):
-            subs.append(wq.Term(PINYIN_FIELD, py, boost=WEIGHTS[PINYIN_FIELD]))
+            subs.append(wq.Term(PINYIN_FIELD, py, boost=w[PINYIN_FIELD]))
         must = []
         for p in phrases:
             if p.words and all(t.script != "han" for t in p.words):
