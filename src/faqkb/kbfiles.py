@@ -159,7 +159,9 @@ def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationErr
     lang = LANG_NAMES.get(path[0], "") if path else ""
     if v in ("minLength", "pattern") and path and path[-1] in ("question", "answer") \
             or (v in ("minLength", "pattern") and len(path) == 3 and path[1] == "alternatives"):
-        return f"{name} is empty", f"write the {lang} text or remove {path[0]}"
+        if path[-1] in ("question", "answer"):
+            return f"{name} is empty", f"write the {lang} {path[-1]} or remove {path[0]}"
+        return f"{name} is empty", f"write the {lang} alternative or remove that line"
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else "?"
         if path and path[0] in LANG_NAMES:
@@ -216,7 +218,9 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
         at = _node_at(node, err.absolute_path)
         mark = at.start_mark if at is not None else None
         msg, hint = _explain(err)
-        errors.append(KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint))
+        problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
+        if str(problem) not in map(str, errors):  # "" fails both minLength and pattern: say it once
+            errors.append(problem)
     if errors:
         return errors
     stem, folder = path.stem, path.parent.name
