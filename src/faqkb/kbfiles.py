@@ -109,6 +109,11 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = (e.problem or e.context or "invalid YAML").strip()
+        if "could not determine a constructor for the tag" in what:  # !!python/object and friends
+            tag = what.split("'")[1].replace("tag:yaml.org,2002:", "!!") if "'" in what else "?"
+            raise KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+                          f"YAML tag {tag} is not allowed",
+                          "remove the tag; an entry holds only plain text, lists and mappings") from None
         hint = "use spaces, not tabs, to indent" if "\\t" in what or "tab" in what else \
             "check quoting and indentation near here"
         raise KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
