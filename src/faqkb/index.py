@@ -63,7 +63,18 @@ def kb_fingerprint(root: str | os.PathLike) -> str:
         if any(part.startswith(".") for part in rel.parts):
             continue
         h.update(str(rel).encode() + b"\0")
-        h.update(p.read_bytes() + b"\0")
+        # A folder, FIFO, broken or looping link named *.yaml must not crash or hang this
+        # (load_kb reports it); read in chunks so a huge file is hashed, not held in memory.
+        try:
+            if not p.is_file():
+                h.update(b"<not a file>\0")
+                continue
+            with open(p, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError as e:
+            h.update(f"<unreadable {e.errno}>".encode())
+        h.update(b"\0")
     return h.hexdigest()
 
 
