@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -80,9 +81,12 @@ def _rel(path: Path, root: Path) -> str:
 def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     """Parse one YAML file safely; returns (data, node tree for locating errors)."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as e:
         raise KBError(shown, 0, 0, f"cannot read file: {e.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):  # reading a FIFO or device would hang or never end
+        raise KBError(shown, 1, 1, "not a regular file", "replace it with a plain .yaml file")
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise KBError(shown, 1, 1, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
                       "split it into several entries")
@@ -284,6 +288,10 @@ def load_kb(root: str | os.PathLike) -> KnowledgeBase:
                                 "pass --kb with the folder that holds <category>/<id>.yaml files")])
     kb = KnowledgeBase(root=str(root.resolve()))
     errors: list[KBError] = []
+    for path in sorted(root.glob("*/*.yaml")):  # a folder, FIFO or broken link named like an entry
+        if not path.parent.name.startswith(".") and not path.is_file():
+            errors.append(KBError(_rel(path, root), 1, 1, "not a regular file (a folder, a broken or "
+                                  "looping link, or a device)", "replace it with a plain .yaml file or remove it"))
     for path in entry_files(root):
         got = entry_errors(path, root)
         if isinstance(got, Entry):
