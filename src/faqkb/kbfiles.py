@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import stat
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,7 @@ from .model import LANG_NAMES, Entry, KnowledgeBase, Translation
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
 SYNONYMS_FILE = "synonyms.yaml"
+_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class _Loader(yaml.SafeLoader):
@@ -230,6 +232,16 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
         problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
         if str(problem) not in map(str, errors):  # "" fails both minLength and pattern: say it once
             errors.append(problem)
+    if errors:
+        return errors
+    # The schema's pattern ends in $, which Python's re also matches before a final newline:
+    # "evil\n" would pass as an id. Ids name files and URLs, so check them in full here.
+    for where, value in [(["id"], data["id"])] + [(["related", i], r) for i, r in enumerate(data.get("related", ()))]:
+        if not _ID_RE.fullmatch(value):
+            at = _node_at(node, where).start_mark
+            errors.append(KBError(shown, at.line + 1, at.column + 1,
+                                  f"{where[0]} {value!r} is not a valid id",
+                                  "use lowercase letters, digits and hyphens"))
     if errors:
         return errors
     stem, folder = path.stem, path.parent.name
