@@ -250,3 +250,29 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
+
+
+@main.command("import")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="kb/ folder to write (created if missing).")
+@click.option("--category", type=click.Choice(["basics", "costs", "security", "refunds", "scams", "process"]),
+              default="basics", show_default=True)
+@click.option("--lang", "langs", multiple=True, type=click.Choice(["zh", "ru", "en"]),
+              help="Import only these languages (repeatable) [default: all].")
+@_user_errors
+def import_(src: Path, out_dir: Path, category: str, langs) -> None:
+    """Turn a bench corpus (JSONL rows {id, lang, text, title?, question?}) into a kb/ folder.
+
+    Rows sharing an id in several languages become one entry; OUT/ids.json maps the
+    original ids to kb ids so bench queries can be scored.
+
+    \b
+    Example:
+      faqkb import ../shared/bench/xquad/corpus.jsonl --out /tmp/xquad-kb
+      faqkb build --kb /tmp/xquad-kb --index /tmp/xquad-index
+    """
+    from .importer import import_jsonl
+
+    ids = import_jsonl(src, out_dir, category=category, langs=set(langs) or None)
+    click.echo(f"imported {len(ids)} entries into {out_dir} (id map: {out_dir / 'ids.json'})")
