@@ -1,0 +1,85 @@
+"""JSON API: /api/search, /api/entries/<id>, /api/categories, /api/suggest, /api/openapi.json.
+Every view parses its parameters with the specs in params.py and calls the core Searcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from ..errors import QueryError
+from ..model import CATEGORIES
+from . import openapi, params
+from .i18n import CATEGORY_LABELS
+from .markup import answer_html
+from .site import site
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def error(status: int, message: str, param: str | None = None):
+    return jsonify({"error": {"param": param, "message": message}}), status
+
+
+@bp.errorhandler(QueryError)
+def _bad_param(e: QueryError):
+    return error(400, str(e), e.param)
+
+
+@bp.get("/search")
+def search():
+    a = params.parse(params.SEARCH, request.args)
+    res = site().searcher.search(a["q"], lang=a["lang"], category=a["category"], limit=a["limit"], page=a["page"])
+    return jsonify(res.to_dict())
+
+
+def entry_dict(entry, lang: str | None) -> dict:
+    shown = entry.best_lang(lang)
+    tr = entry.translations[shown]
+    return {"id": entry.id, "category": entry.category, "updated": entry.updated,
+            "operators": list(entry.operators), "related": list(entry.related),
+            "lang": shown, "fallback": bool(lang) and shown != lang, "languages": list(entry.translations),
+            "question": tr.question, "alternatives": list(tr.alternatives), "answer": tr.answer,
+            "answer_html": str(answer_html(tr.answer))}
+
+
+@bp.get("/entries/<entry_id>")
+def entry(entry_id: str):
+    a = params.parse(params.ENTRY, request.args)
+    found = site().searcher.entry(entry_id)
+    if found is None:
+        return error(404, f"no entry {entry_id!r}", "id")
+    return jsonify(entry_dict(found, a["lang"]))
+
+
+@bp.get("/categories")
+def categories():
+    counts = {c: 0 for c in CATEGORIES}
+    for e in site().searcher.entries.values():
+        counts[e.category] = counts.get(e.category, 0) + 1
+    return jsonify([{"name": c, "label": str(CATEGORY_LABELS[c]), "entries": counts[c]} for c in CATEGORIES])
+
+
+@bp.get("/suggest")
+def suggest():
+    a = params.parse(params.SUGGEST, request.args)
+    res = site().searcher.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False)
+    return jsonify([{"id": h.id, "question": h.question, "lang": h.lang} for h in res.hits])
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi.document())
+
+
+@bp.get("/ping")
+def ping():
+    return jsonify({"ok": True})
+
+
+@bp.app_errorhandler(404)
+def _not_found(e):
+    # JSON for the API, the HTML page elsewhere (pages.py registers its own handler first).
+    if request.path.startswith("/api/"):
+        return error(404, "not found")
+    from .pages import not_found_page
+
+    return not_found_page(e)

@@ -1,0 +1,164 @@
+"""HTML pages, complete without JavaScript: home, search, entry, category, language switch,
+the feedback form, and /healthz. Views parse input and call the core; no ranking or
+language logic here beyond picking the reader's language."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, jsonify, make_response, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+
+from ..errors import QueryError
+from ..model import CATEGORIES
+from . import params
+from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang
+from .markup import answer_html
+from .security import check_csrf
+from .site import feedback, site
+
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 10
+MOST_ASKED = 6
+# Shown on the home page until readers' views say what is asked most.
+STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
+                   "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
+
+
+def card(entry, lang: str | None) -> dict:
+    """What a list of entries shows for one entry: its question in the best language."""
+    shown = entry.best_lang(lang)
+    return {"id": entry.id, "category": entry.category, "lang": shown, "fallback": shown != lang,
+            "question": entry.translations[shown].question}
+
+
+def category_counts() -> dict[str, int]:
+    counts = {c: 0 for c in CATEGORIES}
+    for e in site().searcher.entries.values():
+        counts[e.category] = counts.get(e.category, 0) + 1
+    return counts
+
+
+@bp.errorhandler(QueryError)
+def _bad_param(e: QueryError):
+    return render_template("error.html", status=400, title=_("That search cannot be run"),
+                           message=str(e), param=e.param), 400
+
+
+@bp.get("/")
+def home():
+    s = site().searcher
+    lang = content_lang()
+    ids = [i for i in feedback().most_viewed(MOST_ASKED) if i in s.entries]
+    ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
+    ids += [i for i in sorted(s.entries) if i not in ids]
+    asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
+    return render_template("home.html", counts=category_counts(), asked=asked)
+
+
+@bp.get("/search")
+def search():
+    a = params.parse([params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY,
+                      params.PAGE], request.args)
+    q = a["q"] or ""
+    if not q:
+        return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
+                               counts=category_counts())
+    res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
+                                 limit=PAGE_SIZE, page=a["page"])
+    if res.total == 0 and a["page"] == 1 and not a["category"]:
+        feedback().record_zero_result(q, res.query_lang)
+    first = max(1, res.page - 3)
+    pages = list(range(first, min(res.pages, first + 6) + 1))
+    return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
+                           pages=pages, counts=category_counts())
+
+
+@bp.get("/entry/<entry_id>")
+def entry(entry_id: str):
+    a = params.parse([params.LANG, params.Param("q", "", max_length=params.Q.max_length)], request.args)
+    s = site().searcher
+    found = s.entry(entry_id)
+    if found is None:
+        abort(404)
+    want = a["lang"] or content_lang()
+    shown = found.best_lang(want)
+    tr = found.translations[shown]
+    related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
+    feedback().record_view(found.id)
+    return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
+                           tr=tr, answer=answer_html(tr.answer), related=related, q=a["q"] or "",
+                           voted=request.args.get("voted") == "1",
+                           category_label=CATEGORY_LABELS[found.category])
+
+
+@bp.post("/entry/<entry_id>/feedback")
+def vote(entry_id: str):
+    check_csrf()
+    if site().searcher.entry(entry_id) is None:
+        abort(404)
+    helpful = request.form.get("helpful")
+    if helpful not in ("yes", "no"):
+        abort(400, "helpful must be yes or no")
+    query = (request.form.get("q") or "")[:params.Q.max_length]
+    feedback().record_vote(entry_id, helpful == "yes", query)
+    lang = request.form.get("lang")
+    args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
+    return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
+
+
+@bp.get("/category/<name>")
+def category(name: str):
+    if name not in CATEGORIES:
+        abort(404)
+    lang = content_lang()
+    items = [card(e, lang) for e in site().searcher.entries.values() if e.category == name]
+    items.sort(key=lambda c: c["id"])
+    return render_template("category.html", name=name, label=CATEGORY_LABELS[name], items=items,
+                           counts=category_counts())
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no //host, no backslash tricks)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("pages.home")
+    return target
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code not in UI_LOCALES:
+        abort(404)
+    resp = make_response(redirect(_safe_next(request.args.get("next")), code=303))
+    resp.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                    secure=request.is_secure)
+    return resp
+
+
+@bp.get("/healthz")
+def healthz():
+    data = site().health()
+    return jsonify(data), 200
+
+
+def not_found_page(e):
+    return render_template("error.html", status=404, title=_("Page not found"),
+                           message=_("There is no page at this address."), param=None), 404
+
+
+@bp.app_errorhandler(403)
+def _forbidden(e):
+    return render_template("error.html", status=403, title=_("Request refused"),
+                           message=e.description, param=None), 403
+
+
+@bp.app_errorhandler(400)
+def _bad_request(e):
+    return render_template("error.html", status=400, title=_("Bad request"),
+                           message=e.description, param=None), 400
+
+
+@bp.app_errorhandler(413)
+def _too_large(e):
+    return render_template("error.html", status=413, title=_("Request too large"),
+                           message=_("The form sent too much data."), param=None), 413

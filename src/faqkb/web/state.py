@@ -1,0 +1,120 @@
+"""The site's link to the core: one Searcher that follows index rebuilds, an optional kb/
+watcher that rebuilds on change, and what /healthz reports."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import FaqkbError, IndexNotReady, KBErrors
+from ..search import Searcher
+
+log = logging.getLogger("faqkb.web")
+
+REFRESH_EVERY = 1.0   # seconds between checks of the index's CURRENT pointer
+WATCH_EVERY = 2.0     # seconds between checks of kb/ for changes
+
+
+class Site:
+    """Holds the searcher for one app. Requests call ``maybe_refresh()``; a rebuilt index
+    (by ``faqkb build`` or the watcher) is picked up within a second, and a query already
+    running finishes on the version it started with (the Searcher swaps state atomically)."""
+
+    def __init__(self, kb_dir: Path, index_dir: Path, *, build: bool = True) -> None:
+        self.kb_dir, self.index_dir = Path(kb_dir), Path(index_dir)
+        self.last_error: str | None = None
+        self.last_error_at: float | None = None
+        self._failed_fingerprint: str | None = None
+        self._next_refresh = 0.0
+        self._rebuild_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        if build:
+            self.rebuild_if_stale()
+        self.searcher = Searcher(self.index_dir)  # IndexNotReady if nothing could be built
+
+    # -- following the index
+
+    def maybe_refresh(self) -> None:
+        now = time.monotonic()
+        if now < self._next_refresh:
+            return
+        self._next_refresh = now + REFRESH_EVERY
+        try:
+            if self.searcher.refresh():
+                log.info("switched to index %s (%d entries)", self.searcher.info.path.name,
+                         self.searcher.entry_count)
+        except IndexNotReady as e:  # a half-deleted index dir: keep serving the open one
+            self._error(str(e))
+
+    def rebuild_if_stale(self) -> bool:
+        """Rebuild when kb/ changed since the live index was built. A broken kb is logged
+        (one line per problem) and kept in ``last_error``; the old index keeps serving.
+        True if a new index went live."""
+        from ..index import kb_fingerprint
+        from ..service import rebuild, staleness
+
+        with self._rebuild_lock:
+            why = staleness(self.kb_dir, self.index_dir)
+            if not why:
+                return False
+            fingerprint = kb_fingerprint(self.kb_dir)
+            if fingerprint == self._failed_fingerprint:
+                return False  # same broken kb as last time: already reported
+            log.info("%s; rebuilding", why)
+            try:
+                info = rebuild(self.kb_dir, self.index_dir)
+            except KBErrors as e:
+                self._failed_fingerprint = fingerprint
+                for err in e.errors:
+                    log.error("%s", err)
+                self._error(f"{len(e.errors)} problem(s) in {self.kb_dir}; still serving the previous index: "
+                            + "; ".join(str(err) for err in e.errors[:5]))
+                return False
+            except FaqkbError as e:
+                self._failed_fingerprint = fingerprint
+                self._error(f"rebuild failed: {e}")
+                return False
+            self._failed_fingerprint = None
+            self.last_error = None
+            log.info("built %d entries into %s", info.entries, info.path.name)
+        if hasattr(self, "searcher"):
+            self._next_refresh = 0.0
+            self.maybe_refresh()
+        return True
+
+    def _error(self, message: str) -> None:
+        log.error("%s", message)
+        self.last_error, self.last_error_at = message, time.time()
+
+    # -- watching kb/
+
+    def start_watching(self, every: float = WATCH_EVERY) -> None:
+        if self._watcher is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(every):
+                try:
+                    self.rebuild_if_stale()
+                except Exception:  # the watcher must outlive any one bad rebuild
+                    log.exception("kb watcher")
+
+        self._watcher = threading.Thread(target=loop, name="faqkb-kb-watcher", daemon=True)
+        self._watcher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # -- reporting
+
+    def health(self) -> dict:
+        info = self.searcher.info
+        return {"status": "degraded" if self.last_error else "ok",
+                "entries": self.searcher.entry_count,
+                "index_version": info.path.name,
+                "built_at": datetime.fromtimestamp(info.built_at, timezone.utc).isoformat(timespec="seconds"),
+                "last_error": self.last_error}
