@@ -227,6 +227,9 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
     errors = []
     for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         at = _node_at(node, err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(at, yaml.MappingNode):
+            extra = set(err.instance) - set(err.schema.get("properties", {}))  # point at the key itself
+            at = next((k for k, _ in at.value if k.value in extra), at)
         mark = at.start_mark if at is not None else None
         msg, hint = _explain(err)
         problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
