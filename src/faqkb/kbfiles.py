@@ -85,7 +85,8 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     try:
         st = path.stat()
     except OSError as e:
-        raise KBError(shown, 0, 0, f"cannot read file: {e.strerror}") from None
+        raise KBError(shown, 1, 1, f"cannot read file: {e.strerror}",
+                      "is it a broken or looping link? replace it with a plain .yaml file") from None
     if not stat.S_ISREG(st.st_mode):  # reading a FIFO or device would hang or never end
         raise KBError(shown, 1, 1, "not a regular file", "replace it with a plain .yaml file")
     size = st.st_size
@@ -282,7 +283,7 @@ def entry_files(root: Path) -> list[Path]:
 
 def read_synonyms(root: Path) -> list[list[str]]:
     path = root / SYNONYMS_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link must not silently drop synonyms
         return []
     shown = _rel(path, root)
     data, node = read_yaml(path, shown)
