@@ -30,11 +30,17 @@ def index_dir(kb_dir: Path, tmp_path: Path) -> Path:
     return dest
 
 
-@pytest.fixture
-def searcher(index_dir: Path) -> Searcher:
-    s = Searcher(index_dir)
-    yield s
-    s.close()
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory) -> Path:
+    """The fixture kb built once per session, for tests that only read it."""
+    dest = tmp_path_factory.mktemp("fixture") / "index"
+    rebuild(FIXTURE_KB, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def searcher(fixture_index: Path) -> Searcher:
+    return Searcher(fixture_index)
 
 
 @pytest.fixture(scope="session")

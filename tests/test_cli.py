@@ -1,0 +1,97 @@
+"""The CLI from the user's side: commands, exit codes, one-line errors, --json."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from faqkb.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_search_json_is_stable(kb_dir, index_dir):
+    r = run("search", "注销 余额", "--kb", kb_dir, "--index", index_dir, "--json", "--limit", "2")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "suggestion", "hits"}
+    assert data["hits"][0]["id"] == "refund-remaining-balance"
+    assert set(data["hits"][0]) == {"id", "category", "lang", "fallback", "question", "snippet",
+                                    "question_highlights", "snippet_highlights", "score"}
+
+
+def test_search_human_output_marks_matches(kb_dir, index_dir):
+    r = run("search", "МТС расторжение", "--kb", kb_dir, "--index", index_dir)
+    assert r.exit_code == 0
+    assert "how-to-cancel-russian-sim" in r.output and "[" in r.output
+
+
+def test_search_builds_missing_index(kb_dir, tmp_path):
+    r = run("search", "refund", "--kb", kb_dir, "--index", tmp_path / "new", "--json")
+    assert r.exit_code == 0 and json.loads(r.output)["hits"]
+
+
+def test_no_build_on_missing_index_is_one_line_error(kb_dir, tmp_path):
+    r = CliRunner().invoke(main, ["search", "x", "--kb", str(kb_dir), "--index", str(tmp_path / "none"), "--no-build"])
+    assert r.exit_code == 2
+    assert r.output.count("\n") == 1 and r.output.startswith("faqkb: error: no index")
+
+
+def test_too_long_query_is_a_clear_error(kb_dir, index_dir):
+    r = CliRunner().invoke(main, ["search", "x" * 500, "--kb", str(kb_dir), "--index", str(index_dir)])
+    assert r.exit_code == 2 and "limit is 200" in r.output and "Traceback" not in r.output
+
+
+def test_show_entry_and_unknown_id(kb_dir, index_dir):
+    r = run("show", "refund-remaining-balance", "--lang", "ru", "--kb", kb_dir, "--index", index_dir)
+    assert r.exit_code == 0 and "баланс" in r.output.lower()
+    r = CliRunner().invoke(main, ["show", "nope", "--kb", str(kb_dir), "--index", str(index_dir)])
+    assert r.exit_code == 2 and "no entry 'nope'" in r.output
+
+
+def test_broken_yaml_gives_file_line_and_nonzero_exit_and_keeps_index(kb_dir, index_dir):
+    before = sorted(p.name for p in index_dir.iterdir())
+    bad = kb_dir / "refunds" / "refund-remaining-balance.yaml"
+    text = bad.read_text("utf-8")
+    # Empty the Russian answer: the message must say which file, line, field and language.
+    start = text.index("ru:")
+    answer_at = text.index("  answer:", start)
+    end = text.index("\nen:", answer_at)
+    bad.write_text(text[:answer_at] + '  answer: ""' + text[end:], "utf-8")
+    r = CliRunner().invoke(main, ["build", "--kb", str(kb_dir), "--index", str(index_dir)])
+    assert r.exit_code == 1
+    line_no = text[:answer_at].count("\n") + 1
+    assert f"kb/refunds/refund-remaining-balance.yaml:{line_no}:" in r.output
+    assert "answer (ru) is empty — write the Russian answer or remove ru" in r.output
+    assert "Traceback" not in r.output
+    assert sorted(p.name for p in index_dir.iterdir()) == before
+
+
+def test_check_is_clean_on_bundled_kb():
+    r = run("check")
+    assert r.exit_code == 0, r.output
+
+
+def test_check_flags_phone_handle_and_unofficial_link(kb_dir):
+    path = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("en:\n  question:", "en:\n  question: Call +7 (495) 123-45-67 or @fastcancel, see "
+                        "https://t.me/x and https://mts-help.example.com/ -", 1)
+    path.write_text(text, "utf-8")
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])
+    assert r.exit_code == 1
+    out = r.output
+    assert "contract-expiring-call-scam.yaml:" in out
+    assert "looks like a phone number" in out and "+7 (495) 123-45-67" in out
+    assert "messenger handle" in out and "@fastcancel" in out
+    assert "links to a messenger (t.me)" in out
+    assert "mts-help.example.com, which is not on the allowlist" in out
+
+
+def test_every_command_help_has_an_example():
+    for cmd in main.commands:
+        r = run(cmd, "--help")
+        assert r.exit_code == 0 and "Example" in r.output, cmd

@@ -1,0 +1,108 @@
+"""Index lifecycle: atomic switch, staleness, a broken kb never touching the live index,
+and the cold-start promises (pruned dictionary parity, no pypinyin on a query)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from faqkb.analysis import Segmenter, prune_dictionary, script_runs, fold_han
+from faqkb.errors import IndexNotReady, KBErrors
+from faqkb.index import CURRENT, current_version, kb_fingerprint
+from faqkb.kbfiles import load_kb
+from faqkb.search import Searcher
+from faqkb.service import open_searcher, rebuild, staleness
+
+BUNDLED = Path(__file__).parents[1] / "kb"
+
+
+def test_build_switches_current_and_keeps_one_previous(kb_dir, index_dir):
+    first = current_version(index_dir)
+    rebuild(kb_dir, index_dir)
+    second = current_version(index_dir)
+    rebuild(kb_dir, index_dir)
+    third = current_version(index_dir)
+    assert len({first, second, third}) == 3
+    versions = sorted(p.name for p in index_dir.iterdir() if p.name.startswith("v-"))
+    assert versions == sorted([second.name, third.name])  # the one before the live one is kept
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_broken_yaml_leaves_live_index_in_place(kb_dir, index_dir):
+    live = current_version(index_dir)
+    before = Searcher(index_dir).search("注销 余额", limit=1).hits[0].id
+    (kb_dir / "refunds" / "refund-remaining-balance.yaml").write_text(
+        "id: refund-remaining-balance\ncategory: refunds\nupdated: 2026-11-25\nru:\n  question: [unclosed\n",
+        encoding="utf-8")
+    with pytest.raises(KBErrors) as err:
+        rebuild(kb_dir, index_dir)
+    assert re.search(r"kb/refunds/refund-remaining-balance.yaml:\d+:\d+: invalid YAML", str(err.value))
+    assert current_version(index_dir) == live
+    assert Searcher(index_dir).search("注销 余额", limit=1).hits[0].id == before
+
+
+def test_stale_index_is_noticed_and_rebuilt(kb_dir, index_dir):
+    assert staleness(kb_dir, index_dir) is None
+    path = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    path.write_text(path.read_text("utf-8").replace("保号费", "保号费 qwzxplk"), "utf-8")
+    assert "stale" in staleness(kb_dir, index_dir)
+    with pytest.raises(IndexNotReady, match="stale"):
+        open_searcher(kb_dir, index_dir, build=False)
+    s = open_searcher(kb_dir, index_dir, build=True)
+    assert s.search("qwzxplk", limit=1).hits[0].id == "daily-keeping-fee"
+
+
+def test_running_searcher_follows_a_rebuild(kb_dir, index_dir):
+    s = Searcher(index_dir)
+    assert s.search("qwzxplk", limit=1).total == 0
+    path = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
+    path.write_text(path.read_text("utf-8").replace("验证码", "验证码 qwzxplk", 1), "utf-8")
+    rebuild(kb_dir, index_dir)
+    assert s.refresh() is True
+    assert s.search("qwzxplk", limit=1).hits[0].id == "contract-expiring-call-scam"
+
+
+def test_fingerprint_changes_with_content_not_with_time(kb_dir):
+    fp = kb_fingerprint(kb_dir)
+    path = kb_dir / "synonyms.yaml"
+    path.touch()
+    assert kb_fingerprint(kb_dir) == fp
+    path.write_text(path.read_text("utf-8") + "\n  - [a1, b1]\n", "utf-8")
+    assert kb_fingerprint(kb_dir) != fp
+
+
+def test_damaged_current_pointer_is_a_clear_error(index_dir):
+    (index_dir / CURRENT).write_text("../../etc\n")
+    with pytest.raises(IndexNotReady, match="damaged"):
+        Searcher(index_dir)
+
+
+def test_pruned_dictionary_segments_every_kb_text_like_the_full_one():
+    kb = load_kb(BUNDLED)
+    texts = [t for e in kb.entries.values() for tr in e.translations.values()
+             for t in (tr.question, *tr.alternatives, tr.answer)]
+    full = Segmenter()
+    freq, total = full.full_freq()
+    pruned = Segmenter(prune_dictionary(freq, texts), total)
+    runs = [fold_han(run) for text in texts for script, run, _ in script_runs(text) if script == "han"]
+    assert len(runs) > 500
+    assert len(pruned.full_freq()[0]) < len(freq) / 20  # it really is pruned
+    for run in runs:
+        assert pruned.cut(run) == full.cut(run), run
+
+
+def test_query_path_never_imports_pypinyin_or_yaml(bundled_index):
+    code = (
+        "import sys\n"
+        "from faqkb.search import Searcher\n"
+        f"s = Searcher({str(bundled_index)!r})\n"
+        "r = s.search('注销 余额 zhuxiao МТС')\n"
+        "assert r.hits\n"
+        "print(sorted(m for m in ('pypinyin', 'yaml', 'jsonschema', 'flask') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
