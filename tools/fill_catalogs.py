@@ -1,0 +1,132 @@
+"""Maintainer tool: create or update the .po catalogs from messages.pot and fill in the
+translations below, then compile .mo. Run after changing UI strings:
+
+    pybabel extract -F babel.cfg -k _l --no-location --omit-header -o src/faqkb/translations/messages.pot .
+    python tools/fill_catalogs.py
+
+Translators may instead edit the .po files directly; this table only seeds them (an
+existing non-empty msgstr in a .po file wins over the table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1] / "src" / "faqkb" / "translations"
+
+# msgid → (zh_Hans, zh_Hant, ru)
+T = {
+    "Basics": ("基础知识", "基礎知識", "Основы"),
+    "Costs and fees": ("费用", "費用", "Платежи и расходы"),
+    "Security": ("账号安全", "帳號安全", "Безопасность"),
+    "Refunds": ("退款", "退款", "Возврат денег"),
+    "Scams": ("防诈骗", "防詐騙", "Мошенничество"),
+    "How to cancel": ("如何注销", "如何註銷", "Как расторгнуть договор"),
+    "Chinese": ("中文", "中文", "китайском"),
+    "Russian": ("俄语", "俄語", "русском"),
+    "English": ("英语", "英語", "английском"),
+    "That search cannot be run": ("无法执行这次搜索", "無法執行這次搜尋", "Этот поиск выполнить нельзя"),
+    "Page not found": ("找不到页面", "找不到頁面", "Страница не найдена"),
+    "There is no page at this address.": ("这个地址没有页面。", "這個網址沒有頁面。", "По этому адресу ничего нет."),
+    "Request refused": ("请求被拒绝", "請求被拒絕", "Запрос отклонён"),
+    "Bad request": ("请求有误", "請求有誤", "Некорректный запрос"),
+    "Request too large": ("请求过大", "請求過大", "Слишком большой запрос"),
+    "The form sent too much data.": ("表单提交的数据太多。", "表單送出的資料太多。", "Форма отправила слишком много данных."),
+    "only in %(lang)s": ("仅有%(lang)s版本", "僅有%(lang)s版本", "только на %(lang)s"),
+    "Ask a question about your Russian SIM card": ("关于俄罗斯手机卡，您想问什么？", "關於俄羅斯手機卡，您想問什麼？",
+                                                   "Задайте вопрос о вашей российской SIM-карте"),
+    "e.g. how do I cancel my SIM?": ("例如：手机卡怎么注销？", "例如：手機卡怎麼註銷？", "например: как расторгнуть договор?"),
+    "Search": ("搜索", "搜尋", "Найти"),
+    "Found: %(num)s": ("找到 %(num)s 条", "找到 %(num)s 條", "Найдено: %(num)s"),
+    "Nothing found yet. Try other words, or press Enter for tips.": (
+        "暂时没有找到。换个说法试试，或按回车查看建议。", "暫時沒有找到。換個說法試試，或按 Enter 查看建議。",
+        "Пока ничего не найдено. Попробуйте другие слова или нажмите Enter, чтобы увидеть советы."),
+    "Search is not available right now; press Enter to search.": (
+        "即时搜索暂不可用，请按回车搜索。", "即時搜尋暫不可用，請按 Enter 搜尋。",
+        "Быстрый поиск сейчас недоступен; нажмите Enter, чтобы искать."),
+    "SIM card help": ("俄罗斯手机卡问答", "俄羅斯手機卡問答", "Справка по SIM-картам"),
+    "Skip to content": ("跳到正文", "跳到正文", "Перейти к содержимому"),
+    "Language": ("语言", "語言", "Язык"),
+    "Answers are checked by people against official sources; each page shows when it was last checked.": (
+        "答案由人工对照官方来源核实；每页都注明最后核实日期。", "答案由人工對照官方來源核實；每頁都註明最後核實日期。",
+        "Ответы сверяют с официальными источниками люди; на каждой странице указана дата последней проверки."),
+    "JSON API": ("JSON 接口", "JSON 介面", "JSON API"),
+    "Breadcrumb": ("当前位置", "目前位置", "Навигация"),
+    "Home": ("首页", "首頁", "Главная"),
+    "Other topics": ("其他主题", "其他主題", "Другие темы"),
+    "Back to results": ("返回搜索结果", "返回搜尋結果", "Назад к результатам"),
+    "This answer is only available in %(lang)s.": ("这个回答目前只有%(lang)s版本。", "這個回答目前只有%(lang)s版本。",
+                                                   "Этот ответ есть только на %(lang)s языке."),
+    "Last checked: %(date)s": ("最后核实：%(date)s", "最後核實：%(date)s", "Последняя проверка: %(date)s"),
+    "Also in:": ("其他语言：", "其他語言：", "На других языках:"),
+    "Thank you! Your answer helps us improve this page.": ("谢谢！您的反馈能帮助我们改进这个页面。",
+                                                            "謝謝！您的回饋能幫助我們改進這個頁面。",
+                                                            "Спасибо! Ваш ответ поможет улучшить эту страницу."),
+    "Was this helpful?": ("这个回答有帮助吗？", "這個回答有幫助嗎？", "Этот ответ помог?"),
+    "Yes": ("有帮助", "有幫助", "Да"),
+    "No": ("没帮助", "沒幫助", "Нет"),
+    "Related questions": ("相关问题", "相關問題", "Похожие вопросы"),
+    "parameter": ("参数", "參數", "параметр"),
+    "Back to the home page": ("返回首页", "返回首頁", "На главную"),
+    "Cancelling or keeping a Russian SIM card": ("俄罗斯手机卡：注销还是保留？", "俄羅斯手機卡：註銷還是保留？",
+                                                 "Российская SIM-карта: расторгнуть договор или сохранить номер"),
+    "Type your question the way you would ask a friend, in Chinese, Russian or English.": (
+        "像问朋友一样输入您的问题，中文、俄语、英语都可以。", "像問朋友一樣輸入您的問題，中文、俄語、英語都可以。",
+        "Напишите вопрос так, как спросили бы знакомого: по-китайски, по-русски или по-английски."),
+    "Topics": ("主题", "主題", "Темы"),
+    "Most asked": ("常见问题", "常見問題", "Частые вопросы"),
+    "Topic": ("主题", "主題", "Тема"),
+    "All topics": ("全部主题", "全部主題", "Все темы"),
+    "Did you mean:": ("您是不是要找：", "您是不是要找：", "Возможно, вы имели в виду:"),
+    "Pages": ("页码", "頁碼", "Страницы"),
+    "Previous": ("上一页", "上一頁", "Назад"),
+    "Next": ("下一页", "下一頁", "Далее"),
+    "No answer found for “%(q)s”": ("没有找到“%(q)s”的答案", "沒有找到「%(q)s」的答案", "По запросу «%(q)s» ответов нет"),
+    "Use fewer or simpler words: “cancel SIM”, “余额 退款”, “расторгнуть договор”.": (
+        "试试更少、更简单的词：“注销”、“余额 退款”、“cancel SIM”。", "試試更少、更簡單的詞：「註銷」、「餘額 退款」、「cancel SIM」。",
+        "Используйте меньше слов или слова попроще: «расторгнуть договор», «вернуть баланс», «cancel SIM»."),
+    "Try another language: every answer exists in Chinese, Russian and English.": (
+        "也可以换一种语言搜索：每个回答都有中文、俄语和英语版本。", "也可以換一種語言搜尋：每個回答都有中文、俄語和英語版本。",
+        "Попробуйте другой язык: каждый ответ есть на китайском, русском и английском."),
+    "Search all topics": ("在全部主题中搜索", "在全部主題中搜尋", "Искать во всех темах"),
+    "We record questions that find nothing (without any personal data) so editors can add answers.": (
+        "没有结果的问题会被记录下来（不含任何个人信息），以便编辑补充答案。",
+        "沒有結果的問題會被記錄下來（不含任何個人資訊），以便編輯補充答案。",
+        "Вопросы без ответа записываются (без каких-либо личных данных), чтобы редакторы добавили ответы."),
+    "Browse by topic": ("按主题浏览", "按主題瀏覽", "Темы"),
+}
+LOCALES = ("zh_Hans", "zh_Hant", "ru")
+
+
+def main() -> None:
+    with open(ROOT / "messages.pot", "rb") as f:
+        template = read_po(f)
+    for i, loc in enumerate(LOCALES):
+        po_path = ROOT / loc / "LC_MESSAGES" / "messages.po"
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        old = {}
+        if po_path.exists():
+            with open(po_path, "rb") as f:
+                old = {m.id: m.string for m in read_po(f, locale=loc) if m.id}
+        with open(ROOT / "messages.pot", "rb") as f:
+            cat = read_po(f, locale=loc)
+        cat.locale = loc
+        cat.fuzzy = False
+        for msg in cat:
+            if not msg.id:
+                continue
+            msg.string = old.get(msg.id) or (T.get(msg.id, ("", "", ""))[i])
+            msg.flags.discard("fuzzy")
+        with open(po_path, "wb") as f:
+            write_po(f, cat, omit_header=False, width=100, no_location=True)
+        with open(po_path.with_suffix(".mo"), "wb") as f:
+            write_mo(f, cat)
+        missing = [m.id for m in cat if m.id and not m.string]
+        print(f"{loc}: {len(cat)} messages, {len(missing)} untranslated", *missing, sep="\n  ")
+    del template
+
+
+if __name__ == "__main__":
+    main()
