@@ -276,3 +276,35 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 
     ids = import_jsonl(src, out_dir, category=category, langs=set(langs) or None)
     click.echo(f"imported {len(ids)} entries into {out_dir} (id map: {out_dir / 'ids.json'})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Waitress worker threads.")
+@click.option("--watch", is_flag=True, help="Rebuild the index when kb/ changes (checked every 2 s).")
+@click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the feedback database and secret key [default: the per-user data dir].")
+@kb_options
+@_user_errors
+def serve(host, port, threads, watch, instance, kb_dir, index_dir) -> None:
+    """Serve the web site and JSON API with waitress (builds a missing or stale index first).
+
+    Other WSGI servers can run `faqkb.wsgi:app` (configured by FAQKB_KB, FAQKB_INDEX,
+    FAQKB_INSTANCE and FAQKB_SECRET_KEY).
+
+    \b
+    Example:
+      faqkb serve --port 8080 --watch
+    """
+    import logging
+
+    import waitress
+
+    from .web import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance, "WATCH": watch})
+    info = app.extensions["faqkb"]["site"].searcher.info
+    click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{port}/", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="faqkb")
