@@ -1,0 +1,152 @@
+"""Fuzzing the query path with hypothesis: the analyzer, the query parsing and the whole
+`Searcher.search` over any Unicode a visitor can type (every script, combining marks, emoji,
+control characters, lone surrogates, RTL marks, unbalanced quotes, very long input).
+
+Reproducible in CI: derandomized, no example database, a deadline per example. The counts
+below add up to 10,500 generated inputs; the file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from faqkb.errors import QueryError
+from faqkb.search import MAX_QUERY_CHARS, Results, Searcher
+from faqkb.service import rebuild
+
+FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
+SEARCH_BUDGET_S = 1.0  # wall time allowed for any one search
+
+FUZZ = dict(derandomize=True, database=None, deadline=2000, print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                   HealthCheck.function_scoped_fixture])
+
+# Any code point at all, lone surrogates (Cs) and private use included.
+ANY_CHAR = st.characters(exclude_categories=())
+ANY_TEXT = st.text(alphabet=ANY_CHAR, max_size=MAX_QUERY_CHARS)
+
+# Pieces that reach the interesting code: kb words in every script, quote marks of all kinds
+# (balanced or not), bidi controls, combining marks, emoji with joiners, controls, fullwidth.
+PIECES = [
+    "注销", "註銷", "余额", "保号费", "销号", "手机卡", "zhuxiao", "yue", "zx", "плата", "номер", "МТС",
+    "ёлка", "MTS", "Beeline", "daily", "fee", "refund", "sim", "2015", "１２３", "ＭＴＳ",
+    '"', '""', "“", "”", "「", "」", "'", "«", "»", "\u200f", "\u200e", "\u202e", "\u2066", "\u2069",
+    "\u0301", "\u0308", "\u20dd", "e\u0301", "🇷🇺", "👨‍👩‍👧", "🙂", "\ufe0f", "\u200d", "\x00", "\x07", "\x1b[31m",
+    "\r\n", "\t", "\u3000", "\u2028", "\ud800", "\udfff", "\U0002a6d6", "\uffff", "\ufeff", "ﷺ", "ש", "ع", "ไทย",
+    "한국어", "ひらがな", "  ", "-", "*", "?", "~", "(", ")", "[", "]", "\\", "AND", "OR", "NOT", "title:", "^2",
+]
+STRUCTURED = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=ANY_CHAR, max_size=3)),
+                      max_size=40).map("".join)
+WHITESPACE = st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2009\u200a\u2028\u2029"
+                                             "\u202f\u205f\u3000\x1c\x1d\x1e\x1f\x85"), max_size=300)
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory) -> Searcher:
+    index = tmp_path_factory.mktemp("fuzz") / "index"
+    rebuild(FIXTURE_KB, index)
+    s = Searcher(index)
+    yield s
+    s.close()
+
+
+def _check_spans(spans, text: str) -> None:
+    last_end = -1
+    for s, e in spans:
+        assert 0 <= s < e <= len(text), (s, e, len(text))
+        assert s >= last_end, f"overlapping or unsorted spans {spans}"
+        last_end = e
+
+
+def _check_results(res: Results, searcher: Searcher) -> None:
+    assert isinstance(res, Results)
+    assert res.total >= len(res.hits) >= 0
+    assert len(res.hits) <= res.limit
+    for h in res.hits:
+        assert h.id in searcher.entries
+        assert h.lang in searcher.entries[h.id].translations
+        _check_spans(h.question_highlights, h.question)
+        _check_spans(h.snippet_highlights, h.snippet)
+    if res.suggestion is not None:
+        assert isinstance(res.suggestion, str) and res.suggestion != res.query
+    res.to_dict()  # what the API serializes must not fail either
+
+
+def _search(searcher: Searcher, query: str, **kw) -> Results:
+    t = time.perf_counter()
+    res = searcher.search(query, **kw)
+    took = time.perf_counter() - t
+    assert took < SEARCH_BUDGET_S, f"search took {took:.2f}s for {query!r}"
+    _check_results(res, searcher)
+    return res
+
+
+@settings(max_examples=3000, **FUZZ)
+@given(text=st.text(alphabet=ANY_CHAR, max_size=2000), query=st.booleans())
+def test_analyzer_any_unicode(searcher: Searcher, text: str, query: bool) -> None:
+    a = searcher.analyzer().analyze(text, query=query)
+    for tok in a.words:
+        assert 0 <= tok.start < tok.end <= len(text), (tok, len(text))
+        assert tok.text and " " not in tok.text  # stored space-separated: a space would split a term
+    for term in [*a.bigrams, *a.pinyin]:
+        assert term and not any(c.isspace() for c in term), term
+
+
+@settings(max_examples=3000, **FUZZ)
+@given(query=ANY_TEXT)
+def test_search_any_unicode(searcher: Searcher, query: str) -> None:
+    _search(searcher, query)
+
+
+@settings(max_examples=2500, **FUZZ)
+@given(query=STRUCTURED, lang=st.sampled_from([None, "zh", "ru", "en"]),
+       category=st.sampled_from([None, "costs", "refunds", "scams"]), page=st.integers(1, 3))
+def test_search_quotes_marks_and_kb_words(searcher: Searcher, query: str, lang, category, page) -> None:
+    if len(query.strip()) > MAX_QUERY_CHARS:
+        with pytest.raises(QueryError):
+            searcher.search(query)
+        return
+    res = _search(searcher, query, lang=lang, category=category, limit=3, page=page)
+    if category:
+        assert all(h.category == category for h in res.hits)
+    if lang:
+        assert all(h.lang == lang or h.fallback for h in res.hits)
+
+
+@settings(max_examples=1500, **FUZZ)
+@given(core=st.text(alphabet=ANY_CHAR, min_size=MAX_QUERY_CHARS + 1, max_size=5000), pad=WHITESPACE)
+def test_over_long_query_is_query_error(searcher: Searcher, core: str, pad: str) -> None:
+    query = pad + core + pad
+    if len(query.strip()) <= MAX_QUERY_CHARS:  # the core itself was mostly whitespace
+        _search(searcher, query)
+        return
+    t = time.perf_counter()
+    with pytest.raises(QueryError) as err:
+        searcher.search(query)
+    assert err.value.param == "q" and str(MAX_QUERY_CHARS) in str(err.value)
+    assert time.perf_counter() - t < 0.1  # refused before any analysis
+
+
+@settings(max_examples=500, **FUZZ)
+@given(query=WHITESPACE)
+def test_whitespace_only(searcher: Searcher, query: str) -> None:
+    res = _search(searcher, query)
+    if not query.strip():
+        assert res.hits == [] and res.total == 0
+
+
+def test_worst_cases_stay_fast(searcher: Searcher) -> None:
+    """Hand-made worst cases for the parser, jieba, pinyin splitting and did-you-mean."""
+    worst = [
+        "注" * MAX_QUERY_CHARS, "註銷" * 100, "zhuxiao" * 28, "a" * MAX_QUERY_CHARS, "плт " * 50,
+        '"' * MAX_QUERY_CHARS, "“" * 100 + "”" * 100, "「" * MAX_QUERY_CHARS, '"注销 余额' * 20,
+        "\u0301" * MAX_QUERY_CHARS, "\ud800" * MAX_QUERY_CHARS, "🇷🇺" * 100, "\u202e" * MAX_QUERY_CHARS,
+        " ".join(["refund"] * 28), "refnud " * 28, "dailx feex " * 18, "注消" * 100, "١٢٣٤٥٦٧٨٩٠" * 20,
+    ]
+    for q in worst:
+        _search(searcher, q[:MAX_QUERY_CHARS])
