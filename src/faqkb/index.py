@@ -6,6 +6,7 @@ Layout of an index directory::
     CURRENT          name of the live version, replaced atomically (os.replace)
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json, lexicon.marshal
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
+    .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
     build.lock       flock held by the one build allowed at a time
 
 Fields are stored pre-analyzed (space-separated terms) so that opening the index never
@@ -193,6 +194,8 @@ def _clean_leftovers(index_dir: Path, keep: set[str]) -> None:
     for p in index_dir.iterdir():
         if p.name.startswith(".tmp-") or (p.name.startswith("v-") and p.name not in keep):
             shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(".CURRENT."):  # pointer of a build killed just before its switch
+            p.unlink(missing_ok=True)
 
 
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
