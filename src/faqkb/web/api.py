@@ -41,12 +41,12 @@ def entry_dict(entry, lang: str | None) -> dict:
             "answer_html": str(answer_html(tr.answer))}
 
 
-@bp.get("/entries/<entry_id>")
-def entry(entry_id: str):
+@bp.get("/entries/<id>")
+def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
     a = params.parse(params.ENTRY, request.args)
-    found = site().searcher.entry(entry_id)
+    found = site().searcher.entry(id)
     if found is None:
-        return error(404, f"no entry {entry_id!r}", "id")
+        return error(404, f"no entry {id!r}", "id")
     return jsonify(entry_dict(found, a["lang"]))
 
 

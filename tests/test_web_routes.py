@@ -1,0 +1,380 @@
+"""The web site through Flask's test client: pages, JSON API, errors, headers, CSRF,
+catalogs, escaping. Real fixture kb and index (tests/conftest.py), no mocks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from faqkb.feedback import FeedbackStore
+from faqkb.web import create_app
+from faqkb.web.security import CSP
+
+TRANSLATIONS = Path(__file__).parents[1] / "src" / "faqkb" / "translations"
+ORIGIN = "http://localhost"
+XSS = '<img src=x onerror=window.__xss=1><script>window.__xss=1</script>'
+
+
+@pytest.fixture
+def app(kb_dir, index_dir, tmp_path):
+    return create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "instance",
+                       "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+# -- pages
+
+def test_home_has_labelled_search_box_six_categories_and_most_asked(client):
+    r = client.get("/", headers={"Accept-Language": "en"})
+    assert r.status_code == 200
+    html = text(r)
+    assert re.search(r'<label for="q">[^<]+</label>', html) and 'id="q"' in html
+    for c in ("basics", "costs", "security", "refunds", "scams", "process"):
+        assert f'href="/category/{c}"' in html
+    assert "Most asked" in html and 'href="/entry/how-to-cancel-russian-sim"' in html
+
+
+def test_search_page_highlights_and_links_to_the_entry(client):
+    html = text(client.get("/search?q=注销 余额", headers={"Accept-Language": "zh-CN"}))
+    first = html.index('class="hit-q"')
+    assert 'href="/entry/refund-remaining-balance' in html[first:first + 200]
+    assert "<mark>注销</mark>" in html and "<mark>余额</mark>" in html
+    assert 'lang="zh-Hans"' in html
+
+
+def test_search_page_category_filter_and_pagination(client):
+    html = text(client.get("/search?q=sim&lang=en"))
+    assert 'href="/search?q=sim&amp;lang=en&amp;category=refunds"' in html
+    filtered = text(client.get("/search?q=sim&lang=en&category=refunds"))
+    assert filtered.count('class="hit"') >= 1
+    assert "/entry/refund-remaining-balance" in filtered and "/entry/daily-keeping-fee" not in filtered
+
+
+def test_pagination_links_when_more_than_a_page(client, monkeypatch):
+    from faqkb.web import pages
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    html = text(client.get("/search?q=注销 余额"))
+    assert 'rel="next"' in html and 'aria-current="page"' in html
+    html2 = text(client.get("/search?q=注销 余额&page=2"))
+    assert 'rel="prev"' in html2
+
+
+def test_zero_result_page_is_helpful_and_recorded(client, app):
+    html = text(client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}))
+    assert "No answer found" in html and 'href="/category/process"' in html
+    store = app.extensions["faqkb"]["feedback"]
+    assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1}]
+
+
+def test_did_you_mean_link(client):
+    html = text(client.get("/search?q=refnd balanse"))
+    m = re.search(r'class="suggest">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
+    assert m, "no did-you-mean link"
+    assert "refund" in m.group(2)
+
+
+def test_entry_page_renders_answer_related_date_and_lang(client):
+    html = text(client.get("/entry/refund-remaining-balance?lang=en"))
+    assert '<h1 lang="en">Can I get back the money' in html
+    assert "<strong>T2 (formerly Tele2)</strong>" in html and "<ol>" in html
+    assert "Last checked: 2026-11-25" in html
+    assert 'href="/entry/stop-using-sim-what-happens"' in html  # related
+    assert 'lang="zh-Hans"' in html and 'lang="ru"' in html   # other languages, marked
+
+
+def test_entry_falls_back_visibly_when_language_missing(client, kb_dir, index_dir, app):
+    p = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    src = p.read_text("utf-8")
+    cut = src.index("\nru:")
+    end = src.index("\nen:")
+    p.write_text(src[:cut] + src[end:], "utf-8")
+    app.extensions["faqkb"]["site"].rebuild_if_stale()
+    html = text(client.get("/entry/daily-keeping-fee", headers={"Accept-Language": "ru"}))
+    assert "Этот ответ есть только на" in html and 'class="notice"' in html
+
+
+def test_answer_markdown_is_sanitized():
+    from faqkb.web.markup import answer_html
+    html = str(answer_html("**b** [ok](https://example.org) [js](javascript:alert(1)) <script>x</script>\n\n"
+                           "<img src=x onerror=alert(1)>"))
+    assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
+    assert 'href="javascript' not in html and "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html  # shown as text, not markup
+
+
+def test_category_page_lists_its_entries(client):
+    html = text(client.get("/category/scams"))
+    assert "/entry/contract-expiring-call-scam" in html and "/entry/refund-remaining-balance" not in html
+    assert client.get("/category/nope").status_code == 404
+
+
+def test_unknown_entry_is_404_page(client):
+    r = client.get("/entry/no-such-entry")
+    assert r.status_code == 404 and "<html" in text(r)
+
+
+def test_bad_page_parameter_is_400_page_naming_it(client):
+    r = client.get("/search?q=sim&page=0")
+    assert r.status_code == 400 and "<code>page</code>" in text(r)
+
+
+# -- XSS
+
+def test_xss_probe_in_query_is_escaped_everywhere(client):
+    for url in (f"/search?q={XSS}", f"/search?q={XSS} 余额", f"/entry/refund-remaining-balance?q={XSS}"):
+        html = text(client.get(url))
+        assert "<img src=x" not in html and "<script>window" not in html, url
+        assert "&lt;img src=x onerror=window.__xss=1&gt;" in html, url
+
+
+def test_highlight_escapes_text_inside_and_outside_marks():
+    from faqkb.web.markup import highlight
+    assert str(highlight("<b>a</b>&x", [(0, 3), (8, 10)])) == "<mark>&lt;b&gt;</mark>a&lt;/b&gt;<mark>&amp;x</mark>"
+
+
+# -- languages
+
+def test_language_switch_sets_cookie_over_accept_language(client):
+    r = client.get("/lang/ru?next=/search?q=sim", headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/search?q=sim")
+    assert "faqkb_lang=ru" in r.headers["Set-Cookie"]
+    html = text(client.get("/", headers={"Accept-Language": "zh-CN"}))
+    assert '<html lang="ru">' in html and "Задайте вопрос" in html
+
+
+def test_language_switch_refuses_offsite_redirect(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        r = client.get("/lang/en", query_string={"next": target})
+        assert r.headers["Location"] == "/", target
+
+
+def test_accept_language_traditional_chinese(client):
+    html = text(client.get("/", headers={"Accept-Language": "zh-TW,zh;q=0.8"}))
+    assert '<html lang="zh-Hant">' in html and "關於俄羅斯手機卡" in html
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant", "ru"])
+def test_every_msgid_is_translated_in_every_catalog(locale):
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        wanted = {m.id for m in read_po(f) if m.id}
+    po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        cat = read_po(f, locale=locale)
+    have = {m.id: m for m in cat if m.id}
+    assert wanted - set(have) == set(), f"{po}: msgids missing"
+    untranslated = [m.id for m in have.values() if not m.string or m.fuzzy]
+    assert untranslated == [], f"{po}: untranslated or fuzzy"
+    assert po.with_suffix(".mo").stat().st_mtime >= po.stat().st_mtime - 1, f"{po}: .mo older than .po; recompile"
+
+
+def test_templates_and_code_use_no_string_outside_the_catalog():
+    """Every gettext string in templates/ and web code is in messages.pot (extraction is current)."""
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        known = {m.id for m in read_po(f) if m.id}
+    root = Path(__file__).parents[1]
+    found = set()
+    for path in [*(root / "templates").glob("*.html"), *(root / "src/faqkb/web").glob("*.py")]:
+        for m in re.finditer(r'_l?\(\s*"((?:[^"\\]|\\.)+)"', path.read_text("utf-8")):
+            found.add(m.group(1))
+    for m in re.finditer(r"_l?\(\s*'((?:[^'\\]|\\.)+)'", "\n".join(
+            p.read_text("utf-8") for p in (root / "templates").glob("*.html"))):
+        found.add(m.group(1))
+    assert found - known == set()
+
+
+# -- JSON API
+
+def test_api_search_shape(client):
+    r = client.get("/api/search?q=余额&limit=2")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    data = r.get_json()
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "suggestion", "hits"}
+    assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
+    assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
+
+
+def test_api_search_russian_query(client):
+    data = client.get("/api/search", query_string={"q": "вернуть деньги с баланса"}).get_json()
+    assert data["hits"][0]["id"] == "refund-remaining-balance" and data["hits"][0]["lang"] == "ru"
+
+
+@pytest.mark.parametrize("qs,param", [
+    ("q=", "q"), ("", "q"), ("q=" + "a" * 201, "q"), ("q=a&limit=0", "limit"), ("q=a&limit=51", "limit"),
+    ("q=a&limit=x", "limit"), ("q=a&page=101", "page"), ("q=a&lang=de", "lang"), ("q=a&category=x", "category"),
+])
+def test_api_search_bad_params_are_400_naming_the_param(client, qs, param):
+    r = client.get("/api/search?" + qs)
+    assert r.status_code == 400
+    err = r.get_json()["error"]
+    assert err["param"] == param and err["message"]
+
+
+def test_api_entry_and_404(client):
+    data = client.get("/api/entries/refund-remaining-balance?lang=ru").get_json()
+    assert data["lang"] == "ru" and data["fallback"] is False and "<strong>" in data["answer_html"]
+    r = client.get("/api/entries/nope")
+    assert r.status_code == 404 and r.get_json()["error"]["message"]
+    assert client.get("/api/entries/refund-remaining-balance?lang=xx").status_code == 400
+    assert client.get("/api/nothing-here").get_json()["error"]
+
+
+def test_api_categories_and_suggest(client):
+    cats = client.get("/api/categories", headers={"Accept-Language": "ru"}).get_json()
+    assert [c["name"] for c in cats] == ["basics", "costs", "security", "refunds", "scams", "process"]
+    assert all(c["entries"] == 1 for c in cats) and cats[3]["label"] == "Возврат денег"
+    sug = client.get("/api/suggest?q=refund").get_json()
+    assert sug and sug[0]["id"] == "refund-remaining-balance" and set(sug[0]) == {"id", "question", "lang"}
+    assert client.get("/api/suggest?q=a&limit=11").get_json()["error"]["param"] == "limit"
+
+
+def test_openapi_matches_the_routes_and_their_parameters(client, app):
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.0")
+    rules = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
+             if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
+    assert set(doc["paths"]) == rules
+    search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    assert set(search) == {"q", "lang", "category", "limit", "page"}
+    assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
+    # the documented bounds are the enforced ones
+    assert client.get("/api/search?q=a&limit=50").status_code == 200
+    assert client.get("/api/search?q=a&limit=51").status_code == 400
+    assert client.get(f"/api/search?q=a&page={search['page']['schema']['maximum']}").status_code == 200
+    for path in doc["paths"].values():
+        for op in path.values():
+            for resp in op["responses"].values():
+                ref = json.dumps(resp)
+                for name in re.findall(r"#/components/schemas/(\w+)", ref):
+                    assert name in doc["components"]["schemas"]
+    hit_fields = set(doc["components"]["schemas"]["Hit"]["properties"])
+    assert set(client.get("/api/search?q=余额").get_json()["hits"][0]) == hit_fields
+    entry_fields = set(doc["components"]["schemas"]["Entry"]["properties"])
+    assert set(client.get("/api/entries/refund-remaining-balance").get_json()) == entry_fields
+
+
+# -- headers
+
+@pytest.mark.parametrize("url", ["/", "/search?q=sim", "/api/search?q=sim", "/api/entries/nope", "/static/site.css",
+                                 "/healthz"])
+def test_security_headers_on_every_response(client, url):
+    h = client.get(url).headers
+    assert h["Content-Security-Policy"] == CSP and "unsafe-inline" not in CSP
+    assert "frame-ancestors 'none'" in CSP
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["Referrer-Policy"] == "same-origin" and h["X-Frame-Options"] == "DENY"
+
+
+def test_no_inline_scripts_or_styles_in_pages(client):
+    for url in ("/", "/search?q=余额", "/entry/refund-remaining-balance", "/category/costs", "/search?q=zzzz"):
+        html = text(client.get(url))
+        assert not re.search(r"<script(?![^>]*\ssrc=)", html), url
+        assert " style=" not in html and "<style" not in html and " on" + "click=" not in html, url
+
+
+# -- feedback and CSRF
+
+def _token(client, entry="refund-remaining-balance", q=""):
+    html = text(client.get(f"/entry/{entry}", query_string={"q": q}))
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_vote_is_recorded_with_the_query(client, app):
+    token = _token(client, q="余额 退款")
+    r = client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
+                    data={"csrf_token": token, "helpful": "yes", "q": "余额 退款"})
+    assert r.status_code == 303 and "voted=1" in r.headers["Location"]
+    store: FeedbackStore = app.extensions["faqkb"]["feedback"]
+    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0}]
+    assert store.votes_for("refund-remaining-balance")[0]["query"] == "余额 退款"
+    assert "Thank you" in text(client.get(r.headers["Location"], headers={"Accept-Language": "en"}))
+
+
+def test_vote_without_token_or_from_another_origin_is_refused(client, app):
+    token = _token(client)
+    url = "/entry/refund-remaining-balance/feedback"
+    assert client.post(url, headers={"Origin": ORIGIN}, data={"helpful": "yes"}).status_code == 403
+    assert client.post(url, headers={"Origin": ORIGIN}, data={"helpful": "yes", "csrf_token": "forged"}).status_code == 403
+    assert client.post(url, headers={"Origin": "https://evil.example"},
+                       data={"helpful": "yes", "csrf_token": token}).status_code == 403
+    assert client.post(url, headers={"Referer": "https://evil.example/x"},
+                       data={"helpful": "yes", "csrf_token": token}).status_code == 403
+    assert client.post(url, data={"helpful": "yes", "csrf_token": token}).status_code == 403  # neither header
+    other = app.test_client()  # another session's token does not fit this session
+    assert other.post(url, headers={"Origin": ORIGIN}, data={"helpful": "yes", "csrf_token": token}).status_code == 403
+    assert app.extensions["faqkb"]["feedback"].helpfulness() == []
+    ok = client.post(url, headers={"Referer": ORIGIN + "/entry/x"}, data={"helpful": "no", "csrf_token": token})
+    assert ok.status_code == 303
+
+
+def test_oversized_post_is_refused(client):
+    token = _token(client)
+    r = client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
+                    data={"csrf_token": token, "helpful": "yes", "q": "x" * 100_000})
+    assert r.status_code == 413
+
+
+def test_feedback_store_keeps_no_personal_data(tmp_path):
+    store = FeedbackStore(tmp_path)
+    store.record_zero_result("  Foo   BAR ", "en")
+    store.record_zero_result("foo bar", "en")
+    store.record_vote("x", False, "q")
+    assert store.top_zero_results(5) == [{"query": "foo bar", "lang": "en", "count": 2}]
+    assert store.helpfulness() == [{"entry_id": "x", "yes": 0, "no": 1}]
+    import sqlite3
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    cols = {r[1] for t in ("zero_results", "votes", "views") for r in conn.execute(f"PRAGMA table_info({t})")}
+    assert not cols & {"ip", "user_agent", "session", "cookie", "ts", "timestamp"}
+
+
+# -- serving: health and index switching
+
+def test_healthz_reports_index_state(client):
+    data = client.get("/healthz").get_json()
+    assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
+    assert data["last_error"] is None and data["built_at"]
+
+
+def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, kb_dir):
+    from faqkb.web import state
+    site = app.extensions["faqkb"]["site"]
+    before = client.get("/healthz").get_json()["index_version"]
+    p = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    p.write_text(p.read_text("utf-8").replace("question:", "question: Zyxwvut", 1), "utf-8")
+    assert site.rebuild_if_stale() is True
+    state.REFRESH_EVERY = 0
+    after = client.get("/healthz").get_json()
+    assert after["index_version"] != before and after["last_error"] is None
+    assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1
+
+    (kb_dir / "costs" / "broken.yaml").write_text("id: broken\ncategory: [nope\n", "utf-8")
+    assert site.rebuild_if_stale() is False
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded" and "broken.yaml" in health["last_error"]
+    assert health["index_version"] == after["index_version"]
+    assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1  # old index still serves
+    state.REFRESH_EVERY = 1.0
+
+
+def test_wsgi_entry_point_reads_environment(kb_dir, index_dir, tmp_path, monkeypatch):
+    import importlib
+    import sys
+    monkeypatch.setenv("FAQKB_KB", str(kb_dir))
+    monkeypatch.setenv("FAQKB_INDEX", str(index_dir))
+    monkeypatch.setenv("FAQKB_INSTANCE", str(tmp_path / "inst"))
+    sys.modules.pop("faqkb.wsgi", None)
+    wsgi = importlib.import_module("faqkb.wsgi")
+    assert wsgi.app.test_client().get("/healthz").get_json()["entries"] == 6
+    sys.modules.pop("faqkb.wsgi", None)
