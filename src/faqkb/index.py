@@ -212,7 +212,8 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         lock = _BuildLock(index_dir)
         lock.__enter__()
     except OSError as e:
-        raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}") from None
+        raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}; "
+                         "the live index, if any, is unchanged") from None
     tmp = None
     try:
         previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
