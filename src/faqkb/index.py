@@ -213,7 +213,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         lock.__enter__()
     except OSError as e:
         raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}; "
-                         "the live index, if any, is unchanged") from None
+                         "any live index is unchanged") from None
     tmp = None
     try:
         previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
