@@ -90,6 +90,7 @@ T = {
     "Try another language: every answer exists in Chinese, Russian and English.": (
         "也可以换一种语言搜索：每个回答都有中文、俄语和英语版本。", "也可以換一種語言搜尋：每個回答都有中文、俄語和英語版本。",
         "Попробуйте другой язык: каждый ответ есть на китайском, русском и английском."),
+    "Answers for “%(q)s”": ("“%(q)s”的搜索结果", "「%(q)s」的搜尋結果", "Ответы по запросу «%(q)s»"),
     "Search all topics": ("在全部主题中搜索", "在全部主題中搜尋", "Искать во всех темах"),
     "We record questions that find nothing (without any personal data) so editors can add answers.": (
         "没有结果的问题会被记录下来（不含任何个人信息），以便编辑补充答案。",
