@@ -1,0 +1,76 @@
+"""Cold start: a fresh `faqkb search "注销 余额" --json` (index already built, bundled kb)
+against `python -c "import flask"` in the same venv, interleaved, medians of N rounds.
+Also times `python -c "import faqkb.search"` and lists the imports that dominate
+(`python -X importtime`). Goal (DESIGN.md): a cold CLI query within 2x of importing flask.
+
+    python bench/cold_start.py            # 9 rounds
+    python bench/cold_start.py --rounds 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PY = sys.executable
+FAQKB = shutil.which("faqkb", path=str(Path(PY).parent)) or shutil.which("faqkb")
+
+
+def run(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t) * 1000
+
+
+def importtime(module: str, top: int = 12) -> list[tuple[int, int, str]]:
+    """(cumulative µs, self µs, module) of the slowest top-level-ish imports of ``module``."""
+    err = subprocess.run([PY, "-X", "importtime", "-c", f"import {module}"], capture_output=True,
+                         text=True, check=True).stderr
+    rows = []
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        self_us, cum_us, name = (x.strip() for x in line[len("import time:"):].split("|"))
+        rows.append((int(cum_us), int(self_us), name))
+    return sorted(rows, reverse=True)[:top]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--query", default="注销 余额")
+    args = ap.parse_args(argv)
+    if FAQKB is None:
+        print("faqkb is not installed in this environment (pip install -e .)", file=sys.stderr)
+        return 2
+    search = [FAQKB, "search", args.query, "--json"]
+    run(search)  # builds the index if it is missing or stale; not timed
+    cmds = {"faqkb search": search, "import flask": [PY, "-c", "import flask"],
+            "import faqkb.search": [PY, "-c", "import faqkb.search"]}
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for k, c in cmds.items():  # one untimed warm-up each: page cache, .pyc files
+        run(c)
+    for _ in range(args.rounds):  # interleaved, so drift in machine load hits all equally
+        for k, c in cmds.items():
+            times[k].append(run(c))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"cold start, medians of {args.rounds} interleaved rounds ({os.cpu_count()} CPUs, {sys.version.split()[0]})")
+    for k, v in med.items():
+        print(f"  {k:22} {v:8.0f} ms   (min {min(times[k]):.0f}, max {max(times[k]):.0f})")
+    ratio = med["faqkb search"] / med["import flask"]
+    print(f"  ratio faqkb search / import flask: {ratio:.2f}x  (goal <= 2x: {'MET' if ratio <= 2 else 'MISSED'})")
+    for mod in ("faqkb.search", "faqkb.cli"):
+        print(f"\nslowest imports under `import {mod}` (python -X importtime, cumulative / self, ms):")
+        for cum, self_, name in importtime(mod):
+            print(f"  {cum / 1000:8.1f} {self_ / 1000:8.1f}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
