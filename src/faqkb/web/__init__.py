@@ -51,7 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     """The site over one kb and its index. Config keys: KB_DIR, INDEX_DIR, INSTANCE_PATH
     (defaults: env FAQKB_KB / FAQKB_INDEX / FAQKB_INSTANCE, else the bundled kb and per-user
     folders), WATCH (rebuild when kb/ changes), BUILD (build a missing or stale index at
-    startup, default True), SECRET_KEY. Raises IndexNotReady if there is no usable index."""
+    startup, default True), SECRET_KEY, SEARCH_CACHE (API responses kept, default 1024,
+    env FAQKB_SEARCH_CACHE; 0 disables). Raises IndexNotReady if there is no usable index."""
     config = dict(config or {})
     kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
                                       config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
@@ -74,10 +75,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from ..feedback import FeedbackStore
+    from .cache import ResponseCache
     from .state import Site
 
     site = Site(kb_dir, index_dir, build=app.config["BUILD"])
-    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance)}
+    cache = ResponseCache(int(app.config.get("SEARCH_CACHE", os.environ.get("FAQKB_SEARCH_CACHE", 1024))))
+    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance), "cache": cache}
     if app.config["WATCH"]:
         site.start_watching()
 

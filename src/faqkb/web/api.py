@@ -3,7 +3,7 @@ Every view parses its parameters with the specs in params.py and calls the core 
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import QueryError
 from ..model import CATEGORIES
@@ -24,11 +24,23 @@ def _bad_param(e: QueryError):
     return error(400, str(e), e.param)
 
 
+def _cached(kind: str, a: dict, compute) -> Response:
+    """The JSON body for these parameters on the live index version, from the LRU if there."""
+    searcher = site().searcher
+    cache = current_app.extensions["faqkb"]["cache"]
+    key = (searcher.info.path.name, kind, *sorted(a.items()))
+    body = cache.get(key)
+    if body is None:
+        body = current_app.json.dumps(compute(searcher)) + "\n"
+        cache.put(key, body)
+    return current_app.response_class(body, mimetype="application/json")
+
+
 @bp.get("/search")
 def search():
     a = params.parse(params.SEARCH, request.args)
-    res = site().searcher.search(a["q"], lang=a["lang"], category=a["category"], limit=a["limit"], page=a["page"])
-    return jsonify(res.to_dict())
+    return _cached("search", a, lambda s: s.search(a["q"], lang=a["lang"], category=a["category"],
+                                                   limit=a["limit"], page=a["page"]).to_dict())
 
 
 def entry_dict(entry, lang: str | None) -> dict:
@@ -61,8 +73,9 @@ def categories():
 @bp.get("/suggest")
 def suggest():
     a = params.parse(params.SUGGEST, request.args)
-    res = site().searcher.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False)
-    return jsonify([{"id": h.id, "question": h.question, "lang": h.lang} for h in res.hits])
+    return _cached("suggest", a, lambda s: [
+        {"id": h.id, "question": h.question, "lang": h.lang}
+        for h in s.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False).hits])
 
 
 @bp.get("/openapi.json")

@@ -1,0 +1,145 @@
+"""Load figures for the web: `faqkb serve` (waitress) as a subprocess on loopback, N
+concurrent keep-alive clients hammering /api/search with rotating realistic queries
+(zh/ru/en) and, in the same run against the same server, a trivial route (/api/ping).
+
+    python bench/web_load.py [--seconds 10] [--clients 16] [--threads 4]
+
+Prints req/s, p50/p99 latency (ms) and errors for each, and search req/s as a ratio of
+the trivial route's. Each phase runs alone (search, then trivial) so they don't share CPU."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = [
+    "注销后余额能退吗", "怎么注销俄罗斯手机卡", "保号费每天扣多少", "註銷手機卡", "人在国外怎么销号",
+    "zhuxiao", "接到电话说合同到期", "验证码被骗", "MTS 注销 需要什么证件", "国家服务门户 解绑",
+    "как расторгнуть договор МТС", "вернуть деньги с баланса", "сколько стоит обслуживание номера",
+    "мошенники звонят договор истекает", "закрыть номер из-за границы", "Госуслуги отвязать номер",
+    "how to cancel russian sim", "refund balance after cancelling", "daily fee for unused number",
+    "scam call contract expiring", "cancel sim from abroad", "keep my number", "Beeline documents needed",
+    "what happens if I stop using my sim",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port: int, timeout: float = 120) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not come up")
+
+
+def run_phase(port: int, paths: list[str], clients: int, seconds: float) -> dict:
+    lat: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = time.perf_counter() + seconds
+    start_evt = threading.Barrier(clients + 1)
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        n = i
+        start_evt.wait()
+        while time.perf_counter() < stop:
+            path = paths[n % len(paths)]
+            n += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    errors[i] += 1
+            except (OSError, http.client.HTTPException):
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            lat[i].append(time.perf_counter() - t0)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    start_evt.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    all_lat = sorted(x for lst in lat for x in lst)
+    n = len(all_lat)
+
+    def pct(p: float) -> float:
+        return all_lat[min(n - 1, int(p * n))] * 1000 if n else float("nan")
+
+    return {"requests": n, "rps": n / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": sum(errors)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--kb", type=Path, default=ROOT / "kb")
+    ap.add_argument("--cache", type=int, default=None,
+                    help="API response LRU size for the server (FAQKB_SEARCH_CACHE); 0 measures every query")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="faqkb-load-"))
+    port = free_port()
+    cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
+           "--kb", str(args.kb), "--index", str(tmp / "index"), "--instance", str(tmp / "instance")]
+    log = open(tmp / "serve.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                 **({"FAQKB_SEARCH_CACHE": str(args.cache)} if args.cache is not None else {})})
+    try:
+        wait_up(port)
+        search_paths = [f"/api/search?q={quote(q)}&limit=10" for q in QUERIES]
+        run_phase(port, search_paths, args.clients, 2)  # warm up: jieba, lexicon, per-thread searchers
+        search = run_phase(port, search_paths, args.clients, args.seconds)
+        trivial = run_phase(port, ["/api/ping"], args.clients, args.seconds)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    out = {"clients": args.clients, "threads": args.threads, "seconds": args.seconds, "cpus": os.cpu_count(),
+           "search": search, "trivial": trivial, "ratio": search["rps"] / trivial["rps"]}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    cache = "default" if args.cache is None else args.cache
+    print(f"waitress {args.threads} threads, {args.clients} keep-alive clients, {args.seconds:g} s per route, "
+          f"{os.cpu_count()} CPUs, API cache {cache}, {len(QUERIES)} rotating queries")
+    for name in ("search", "trivial"):
+        r = out[name]
+        route = "/api/search" if name == "search" else "/api/ping"
+        print(f"{route:12} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+              f"errors {r['errors']}  ({r['requests']} requests)")
+    print(f"search/trivial ratio: {out['ratio']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
