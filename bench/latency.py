@@ -234,10 +234,10 @@ def plot(rows: list[dict], procs: list[int], path: Path) -> None:
 
     n = [r["entries"] for r in rows]
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.5))
-    for key, label, style in (("faqkb", "faqkb", "o-"), ("faqkb_nosuggest", "faqkb suggest=False", "^--"),
-                              ("fts5", "SQLite FTS5", "s-")):
-        a.plot(n, [r[f"{key}_p50"] for r in rows], style, label=f"{label} p50")
-        a.plot(n, [r[f"{key}_p99"] for r in rows], style, alpha=0.45, label=f"{label} p99")
+    for key, label, style, color in (("faqkb", "faqkb", "o-", "C0"), ("faqkb_nosuggest", "faqkb suggest=False", "^--", "C2"),
+                                     ("faqkb_limit50", "faqkb limit=50", "v:", "C4"), ("fts5", "SQLite FTS5", "s-", "C1")):
+        a.plot(n, [r[f"{key}_p50"] for r in rows], style, color=color, label=f"{label} p50")
+        a.plot(n, [r[f"{key}_p99"] for r in rows], style, color=color, alpha=0.4, label=f"{label} p99")
     a.set(xscale="log", yscale="log", xlabel="entries (zh+ru+en each)", ylabel="ms per query",
           title="warm query latency (single thread)")
     a.legend(fontsize=7)

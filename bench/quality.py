@@ -181,10 +181,13 @@ def run_one(root: Path, name: str, lang: str, work: Path, args, tok: PeerTokens,
         out["weights"], out["faqkb_tuned"] = None, out["faqkb_default"]
     else:
         w, dev_ndcg = tune(index_dir, dev, ids, lang, log)
-        s = Searcher(index_dir, weights=w)
         out["weights"], out["dev_ndcg"] = w, round(dev_ndcg, 4)
-        out["faqkb_tuned"] = run_faqkb(s, test, ids).overall
-        s.close()
+        if all(w[k] == WEIGHTS[k] for k in w):
+            out["faqkb_tuned"] = out["faqkb_default"]
+        else:
+            s = Searcher(index_dir, weights=w)
+            out["faqkb_tuned"] = run_faqkb(s, test, ids).overall
+            s.close()
     out["seconds"] = round(time.perf_counter() - t0, 1)
     return out
 
@@ -243,7 +246,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--langs", default="zh,ru,en")
     ap.add_argument("--quick", action="store_true", help="200 test and ≤200 dev queries per set and language")
-    ap.add_argument("--tune-n", type=int, default=400, help="dev queries used for tuning [400]")
+    ap.add_argument("--tune-n", type=int, default=150, help="dev queries used for tuning [150]")
     ap.add_argument("--no-tune", action="store_true")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel processes [2]")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
