@@ -351,6 +351,7 @@ def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, k
     from faqkb.web import state
     site = app.extensions["faqkb"]["site"]
     before = client.get("/healthz").get_json()["index_version"]
+    assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 0  # cached for the old version
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
     p.write_text(p.read_text("utf-8").replace("question:", "question: Zyxwvut", 1), "utf-8")
     assert site.rebuild_if_stale() is True
