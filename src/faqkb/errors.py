@@ -17,7 +17,9 @@ class KBError(FaqkbError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+        # A file name may hold a newline or control characters: keep the message one line.
+        path = self.path if self.path.isprintable() else self.path.encode("unicode_escape").decode()
+        where = f"{path}:{self.line}:{self.col}" if self.line else path
         return f"{where}: {self.message}" + (f" — {self.hint}" if self.hint else "")
 
 
