@@ -216,6 +216,7 @@ def test_xss_probe_in_query_is_text_and_never_runs(fresh, server, probe):
     time.sleep(0.3)
     assert fresh.execute_script("return typeof window.__xss") == "undefined"
     assert fresh.execute_script("return document.querySelectorAll('#live img, #live script').length") == 0
+    assert probe in fresh.find_element(By.ID, "live").text  # the query, shown as text
     # the server-rendered page with the probe in the URL
     fresh.get(f"{server}/search?q={quote(probe)}")
     assert fresh.find_element(By.ID, "q").get_attribute("value") == probe

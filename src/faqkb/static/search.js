@@ -60,6 +60,10 @@
 
   function render(data, q) {
     live.textContent = "";
+    var h = document.createElement("h2");
+    h.className = "results-h";
+    h.textContent = d.answersFor.replace("{q}", q);
+    live.appendChild(h);
     var p = document.createElement("p");
     p.className = "count";
     p.textContent = data.total ? d.found.replace("{n}", String(data.total)) : d.none;
