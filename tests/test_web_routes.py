@@ -379,3 +379,53 @@ def test_wsgi_entry_point_reads_environment(kb_dir, index_dir, tmp_path, monkeyp
     wsgi = importlib.import_module("faqkb.wsgi")
     assert wsgi.app.test_client().get("/healthz").get_json()["entries"] == 6
     sys.modules.pop("faqkb.wsgi", None)
+
+
+def test_watcher_rebuilds_when_kb_changes(app, kb_dir):
+    import time
+    site = app.extensions["faqkb"]["site"]
+    before = site.searcher.info.path.name
+    p = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
+    p.write_text(p.read_text("utf-8").replace("question:", "question: Qwertzu", 1), "utf-8")
+    site.start_watching(every=0.1)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and site.searcher.info.path.name == before:
+            time.sleep(0.1)
+            site._next_refresh = 0.0
+            site.maybe_refresh()
+    finally:
+        site.stop()
+    assert site.searcher.info.path.name != before
+    assert site.searcher.search("Qwertzu").total == 1
+
+
+def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path):
+    import threading
+    from faqkb.web import state
+    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "i2",
+                      "SECRET_KEY": "t", "SEARCH_CACHE": 0})
+    site = app.extensions["faqkb"]["site"]
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def hammer():
+        c = app.test_client()
+        while not stop.is_set():
+            statuses.append(c.get("/api/search?q=余额 refund").status_code)
+
+    old, state.REFRESH_EVERY = state.REFRESH_EVERY, 0
+    threads = [threading.Thread(target=hammer) for _ in range(3)]
+    try:
+        for t in threads:
+            t.start()
+        for i in range(2):
+            p = kb_dir / "basics" / "stop-using-sim-what-happens.yaml"
+            p.write_text(p.read_text("utf-8") + f"\n# edit {i}\n", "utf-8")
+            assert site.rebuild_if_stale()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        state.REFRESH_EVERY = old
+    assert statuses and set(statuses) == {200}
