@@ -29,6 +29,9 @@ MAX_PAGE = 100
 WEIGHTS = {"q_words": 3.0, "a_words": 1.0, "q_bigrams": 1.2, "a_bigrams": 0.4, PINYIN_FIELD: 0.8,
            "synonym": 0.7}
 
+RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
+WINDOW = 50  # extra hits scored beyond the page, to count the results worth showing
+
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
 
 
@@ -198,8 +201,17 @@ class Searcher:
             from whoosh import query as wq
 
             flt = wq.Term("category", category) if category else None
-            page_hits = self._whoosh().search_page(q, page, pagelen=limit, filter=flt)
-            res.total = page_hits.total
+            # Every entry shares some word or bigram with a long query, so a bare match count
+            # says "44 results" for 44 entries. Count what is worth reading instead: hits
+            # scoring at least RELATIVE_CUTOFF of the best one (within a bounded window).
+            found = self._whoosh().search(q, limit=min(page * limit + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
+            if found.scored_length():
+                floor = found[0].score * RELATIVE_CUTOFF
+                kept = [h for h in found if h.score >= floor]
+            else:
+                kept = []
+            res.total = len(kept)
+            page_hits = kept[(page - 1) * limit: page * limit]
             terms = self._highlight_terms(analyzed, phrases)
             for hit in page_hits:
                 entry = self.entry(hit["id"])
