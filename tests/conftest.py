@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from faqkb.search import Searcher
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 BUNDLED_KB = Path(__file__).parents[1] / "kb"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture
@@ -54,3 +58,54 @@ def bundled_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled(bundled_index: Path) -> Searcher:
     return Searcher(bundled_index)
+
+
+# -- serving an app and driving real headless Chromium (test_browser.py, test_web_hostile.py)
+
+@contextmanager
+def serve_wsgi(app, threads: int = 4):
+    """``app`` under waitress in a thread on a free loopback port; yields its base URL."""
+    import waitress
+
+    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.effective_port}"
+    finally:
+        srv.close()
+
+
+def need_browser() -> None:
+    """Missing Chromium is a failure with a clear message, never a silent skip."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists() and not shutil.which(Path(p).name)]
+    if missing:
+        pytest.fail(f"browser tests need Debian's chromium and chromium-driver ({', '.join(missing)} not found): "
+                    "apt-get install chromium chromium-driver (.ci/run does this)", pytrace=False)
+
+
+def chrome_driver(tmp_path_factory, javascript: bool = True):
+    """Headless Debian Chromium through selenium, English UI, its own profile dir."""
+    need_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=430,1000", "--lang=en-US",
+                f"--user-data-dir={tmp_path_factory.mktemp('chrome')}"):
+        opts.add_argument(arg)
+    prefs = {"intl.accept_languages": "en-US,en"}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    opts.add_experimental_option("prefs", prefs)
+    d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
+    d.set_page_load_timeout(30)
+    return d
+
+
+def wait(driver, cond, timeout=10.0):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout).until(cond)

@@ -4,77 +4,40 @@ Missing Chromium is a failure with a clear message, never a silent skip."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from conftest import BUNDLED_KB, chrome_driver, serve_wsgi, wait
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-BUNDLED_KB = Path(__file__).parents[1] / "kb"
 XSS_PROBES = ["<img src=x onerror=window.__xss=1>", "<script>window.__xss=1</script>"]
-
-
-def _need_browser() -> None:
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists() and not shutil.which(Path(p).name)]
-    if missing:
-        pytest.fail(f"browser tests need Debian's chromium and chromium-driver ({', '.join(missing)} not found): "
-                    "apt-get install chromium chromium-driver (.ci/run does this)", pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def server(bundled_index, tmp_path_factory):
     """The site under waitress in a thread; yields its base URL."""
-    import waitress
-
     from faqkb.web import create_app
 
     app = create_app({"KB_DIR": BUNDLED_KB, "INDEX_DIR": bundled_index,
                       "INSTANCE_PATH": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests"})
-    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-
-
-def _driver(tmp_path_factory, javascript: bool = True):
-    _need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=430,1000", "--lang=en-US",
-                f"--user-data-dir={tmp_path_factory.mktemp('chrome')}"):
-        opts.add_argument(arg)
-    prefs = {"intl.accept_languages": "en-US,en"}
-    if not javascript:
-        prefs["profile.managed_default_content_settings.javascript"] = 2
-    opts.add_experimental_option("prefs", prefs)
-    d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
-    d.set_page_load_timeout(30)
-    return d
+    with serve_wsgi(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    d = _driver(tmp_path_factory)
+    d = chrome_driver(tmp_path_factory)
     yield d
     d.quit()
 
 
 @pytest.fixture(scope="module")
 def nojs_browser(tmp_path_factory):
-    d = _driver(tmp_path_factory, javascript=False)
+    d = chrome_driver(tmp_path_factory, javascript=False)
     yield d
     d.quit()
 
@@ -85,11 +48,6 @@ def fresh(browser, server):
     browser.get(server + "/healthz")
     browser.delete_all_cookies()
     return browser
-
-
-def wait(driver, cond, timeout=10.0):
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout).until(cond)
 
 
 def live_hits(driver) -> list[str]:
