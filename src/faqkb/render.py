@@ -6,7 +6,7 @@ import textwrap
 
 from .model import Entry
 from .search import Results
-from .snippets import Span, plain_text
+from .snippets import Span
 
 _B, _R, _DIM = "\033[1m", "\033[0m", "\033[2m"
 
@@ -69,4 +69,4 @@ def terminal_stats(data: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["terminal_results", "terminal_entry", "terminal_stats", "plain_text"]
+

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analyzed, Analyzer, PinyinTable, Segmenter, guess_lang, fold_cyrillic
+from .analysis import STOP, Analyzed, Analyzer, PinyinTable, Segmenter, fold_cyrillic, guess_lang
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
 from .model import CATEGORIES, LANGS, Entry
@@ -216,7 +216,7 @@ class Searcher:
             for hit in page_hits:
                 entry = self.entry(hit["id"])
                 if entry is not None:
-                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang))
+                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang, hit["marks"]))
         if suggest:  # only words the KB does not know are corrected, so this is usually free
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0)
         return res
@@ -281,13 +281,13 @@ class Searcher:
                 words |= set(alt)
         return {"words": words, "pinyin": {p for p in a.pinyin if len(p) > 4}}
 
-    def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None) -> Hit:
+    def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
+             marks: dict) -> Hit:
         lang = entry.best_lang(want)
         tr = entry.translations[lang]
-        an = self.analyzer()
-        q_spans = highlight_spans(tr.question, an, terms)
-        answer = plain_text(tr.answer)
-        snippet, s_spans = make_snippet(answer, highlight_spans(answer, an, terms))
+        q_marks, a_marks = marks[lang]
+        q_spans = highlight_spans(q_marks, terms)
+        snippet, s_spans = make_snippet(plain_text(tr.answer), highlight_spans(a_marks, terms))
         return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked, tr.question,
                    snippet, q_spans, s_spans, score)
 
@@ -343,7 +343,7 @@ def correct_query(query: str, lex: dict) -> str | None:
 
 
 def _fix_spelling(word: str, vocab: dict) -> str | None:
-    if word in vocab or len(word) < 3:
+    if word in vocab or len(word) < 3 or word in STOP["en"] or word in STOP["ru"]:
         return None
     bound = 1 if len(word) <= 5 else 2
     best = None

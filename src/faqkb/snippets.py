@@ -24,20 +24,25 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text).strip()
 
 
-def highlight_spans(text: str, analyzer: Analyzer, terms: dict) -> list[Span]:
-    """Offsets of the words of ``text`` that a query matched: same analysis as the index,
-    so 註銷 in a query marks 注销, договора marks договор, and a homophone typo marks the
-    word it sounds like. Offsets are characters of ``text`` (right for CJK)."""
-    words, pinyin = terms["words"], terms["pinyin"]
-    if not (words or pinyin):
-        return []
-    spans = []
+# A word of a text, as highlighting needs it: (indexed term, start, end, pinyin or "").
+Mark = tuple[str, int, int, str]
+
+
+def word_marks(text: str, analyzer: Analyzer) -> list[Mark]:
+    """The analyzed words of ``text`` with their offsets. Computed once at build time and
+    stored with each entry, so a query only compares sets instead of re-running jieba."""
     table = analyzer.table
-    for tok in analyzer.analyze(text).words:
-        if tok.text in words or (pinyin and tok.script == "han" and len(tok.text) >= 2
-                                 and table is not None and "".join(table.of(tok.text)) in pinyin):
-            spans.append((tok.start, tok.end))
-    return merge(spans)
+    return [(t.text, t.start, t.end,
+             "".join(table.of(t.text)) if table is not None and t.script == "han" and len(t.text) >= 2 else "")
+            for t in analyzer.analyze(text).words]
+
+
+def highlight_spans(marks: list[Mark], terms: dict) -> list[Span]:
+    """Offsets of the words a query matched: same analysis as the index, so 註銷 in a
+    query marks 注销, договора marks договор, and a homophone typo marks the word it
+    sounds like. Offsets are characters of the text (right for CJK)."""
+    words, pinyin = terms["words"], terms["pinyin"]
+    return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
 
 
 def merge(spans: list[Span]) -> list[Span]:
