@@ -119,8 +119,11 @@ def category(name: str):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no //host, no backslash tricks)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path on this site (no scheme, no //host, no backslash tricks, no control
+    characters: browsers drop tabs and newlines inside URLs, so "/\\t/evil" means "//evil",
+    and a CR or LF cannot go into a Location header at all)."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
         return url_for("pages.home")
     return target
 
