@@ -144,12 +144,14 @@ def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable) -> dict:
     freq = prune_dictionary(full, texts + [w for g in kb.synonyms for w in g])
     pruned = Analyzer(Segmenter(freq, total), table)
     vocab: dict[str, int] = {}
+    stems: set[str] = set()  # indexed forms of Latin/Cyrillic words: known, never "corrected"
     han_by_pinyin: dict[str, str] = {}
     for text in texts:
         for tok in pruned.analyze(text).words:
             if tok.script in ("lat", "cyr"):
                 surface = text[tok.start:tok.end].lower().replace("ё", "е")
                 vocab[surface] = vocab.get(surface, 0) + 1
+                stems.add(tok.text)
             elif tok.script == "han" and len(tok.text) >= 2:
                 vocab[tok.text] = vocab.get(tok.text, 0) + 1
     for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
@@ -164,7 +166,7 @@ def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable) -> dict:
                 synonyms.setdefault(f[0], [])
                 synonyms[f[0]] += [o for o in forms if o != f and o not in synonyms[f[0]]]
     return {"freq": freq, "total": total, "chars": table.chars, "syllables": sorted(table.syllables),
-            "vocab": vocab, "han_by_pinyin": han_by_pinyin, "synonyms": synonyms}
+            "vocab": vocab, "stems": sorted(stems), "han_by_pinyin": han_by_pinyin, "synonyms": synonyms}
 
 
 def _fsync_dir(path: Path) -> None:

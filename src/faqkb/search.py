@@ -15,7 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import STOP, Analyzed, Analyzer, PinyinTable, Segmenter, fold_cyrillic, guess_lang
+from .analysis import (CYR_RE, STOP, Analyzed, Analyzer, PinyinTable, Segmenter, fold_cyrillic, guess_lang,
+                       stem_cyrillic, stem_latin)
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
 from .model import CATEGORIES, LANGS, Entry
@@ -167,6 +168,8 @@ class Searcher:
         if box[0] is None:
             raw = marshal.loads((self._state[0] / LEXICON).read_bytes())
             table = PinyinTable(raw["chars"], frozenset(raw["syllables"]))
+            raw["stems"] = frozenset(raw["stems"])
+            raw["spelling"] = {}  # memo of corrections per word (bounded in _fix_spelling)
             raw["analyzer"] = Analyzer(Segmenter(raw["freq"], raw["total"]), table)
             box[0] = raw
         return box[0]
@@ -335,16 +338,28 @@ def correct_query(query: str, lex: dict) -> str | None:
         if "\u3400" <= word[0] <= "\u9fff":
             fixed = _fix_han(word, han_by_pinyin, table, vocab)
         else:
-            fixed = _fix_spelling(fold_cyrillic(word), vocab)
+            fixed = _fix_spelling(fold_cyrillic(word), lex)
         changed |= fixed != word and fixed is not None
         out.append(fixed or word)
     out.append(query[last:])
     return "".join(out) if changed else None
 
 
-def _fix_spelling(word: str, vocab: dict) -> str | None:
+def _fix_spelling(word: str, lex: dict) -> str | None:
+    vocab, memo = lex["vocab"], lex["spelling"]
     if word in vocab or len(word) < 3 or word in STOP["en"] or word in STOP["ru"]:
         return None
+    stem = stem_cyrillic(word) if CYR_RE.match(word) else stem_latin(word)
+    if stem in lex["stems"]:  # another form of a word the kb has (cancelling → cancel)
+        return None
+    if word not in memo:
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[word] = _nearest(word, vocab)
+    return memo[word]
+
+
+def _nearest(word: str, vocab: dict) -> str | None:
     bound = 1 if len(word) <= 5 else 2
     best = None
     for cand, count in vocab.items():
