@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 # Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"
@@ -260,7 +260,10 @@ class Analyzer:
         self.table = pinyin
         self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
 
-    def analyze(self, text: str, *, query: bool = False) -> Analyzed:
+    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True) -> Analyzed:
+        """Words (with offsets), Han bigrams and pinyin terms of ``text``. ``pinyin=False``
+        skips the pinyin work for text whose pinyin is not indexed (answers)."""
+        want_pinyin = pinyin
         words: list[Token] = []
         bigrams: list[str] = []
         pinyin: list[str] = []
@@ -273,7 +276,8 @@ class Analyzer:
                 for w, s, e in self.segmenter.cut(folded):
                     if w not in STOP["zh"]:
                         words.append(Token(w, start + s, start + e, "han"))
-                pinyin += self._han_pinyin(folded, query)
+                if want_pinyin:
+                    pinyin += self._han_pinyin(folded, query)
             elif script == "cyr":
                 stem = stem_cyrillic(run)
                 if fold_cyrillic(run) not in STOP["ru"]:
@@ -282,7 +286,7 @@ class Analyzer:
                 low = run.lower()
                 if low not in STOP["en"]:
                     words.append(Token(stem_latin(run), start, start + len(run), "lat"))
-                if query and self.table is not None:
+                if query and want_pinyin and self.table is not None:
                     pinyin += self._latin_pinyin(low)
             else:
                 words.append(Token(run, start, start + len(run), "num"))

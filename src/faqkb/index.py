@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -117,18 +118,25 @@ def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
 # ---------------------------------------------------------------- building
 
 def _documents(kb: KnowledgeBase, analyzer: Analyzer):
+    """One whoosh document per entry, all languages in the same fields: a query in any
+    language finds the entry, which is then shown in the reader's language."""
     for e in kb.entries.values():
-        q_text = "\n".join(t for tr in e.translations.values() for t in (tr.question, *tr.alternatives))
-        a_text = "\n".join(tr.answer for tr in e.translations.values())
-        q, a = analyzer.analyze(q_text), analyzer.analyze(a_text)
-        yield {
-            "id": e.id, "category": e.category, "operators": " ".join(e.operators),
-            "q_words": " ".join(t.text for t in q.words), "a_words": " ".join(t.text for t in a.words),
-            "q_bigrams": " ".join(q.bigrams), "a_bigrams": " ".join(a.bigrams),
-            "q_pinyin": " ".join(q.pinyin),
-            "marks": {lang: (word_marks(tr.question, analyzer), word_marks(plain_text(tr.answer), analyzer))
-                      for lang, tr in e.translations.items()},
-        }
+        doc = {"q_words": [], "a_words": [], "q_bigrams": [], "a_bigrams": [], "q_pinyin": []}
+        marks = {}
+        for lang, tr in e.translations.items():
+            asked = [analyzer.analyze(t) for t in (tr.question, *tr.alternatives)]
+            # The answer is indexed as the reader sees it (no Markdown link targets), and
+            # its pinyin is not indexed: typos are rescued through the questions.
+            answer = analyzer.analyze(plain_text(tr.answer), pinyin=False)
+            for a in asked:
+                doc["q_words"] += [t.text for t in a.words]
+                doc["q_bigrams"] += a.bigrams
+                doc["q_pinyin"] += a.pinyin
+            doc["a_words"] += [t.text for t in answer.words]
+            doc["a_bigrams"] += answer.bigrams
+            marks[lang] = (word_marks(asked[0], analyzer.table), word_marks(answer, analyzer.table))
+        yield {"id": e.id, "category": e.category, "operators": " ".join(e.operators), "marks": marks,
+               **{name: " ".join(terms) for name, terms in doc.items()}}
 
 
 def _all_texts(kb: KnowledgeBase) -> list[str]:
@@ -147,7 +155,7 @@ def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable) -> dict:
     stems: set[str] = set()  # indexed forms of Latin/Cyrillic words: known, never "corrected"
     han_by_pinyin: dict[str, str] = {}
     for text in texts:
-        for tok in pruned.analyze(text).words:
+        for tok in pruned.analyze(text, pinyin=False).words:
             if tok.script in ("lat", "cyr"):
                 surface = text[tok.start:tok.end].lower().replace("ё", "е")
                 vocab[surface] = vocab.get(surface, 0) + 1
@@ -230,7 +238,9 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         seg, table = Segmenter(), PinyinTable.from_pypinyin()
         from pypinyin import Style, lazy_pinyin
 
-        analyzer = Analyzer(seg, table, word_pinyin=lambda w: lazy_pinyin(w, style=Style.NORMAL))
+        # Words repeat (Zipf): remembering their pinyin saves most of pypinyin's time.
+        analyzer = Analyzer(seg, table, word_pinyin=lru_cache(maxsize=200_000)(
+            lambda w: lazy_pinyin(w, style=Style.NORMAL)))
         ix = windex.create_in(str(tmp), schema())
         writer = ix.writer(procs=procs, limitmb=256) if procs > 1 else ix.writer()
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .analysis import Analyzer
+from .analysis import Analyzed, PinyinTable
 
 Span = tuple[int, int]
 
@@ -28,13 +28,12 @@ def plain_text(markdown: str) -> str:
 Mark = tuple[str, int, int, str]
 
 
-def word_marks(text: str, analyzer: Analyzer) -> list[Mark]:
-    """The analyzed words of ``text`` with their offsets. Computed once at build time and
+def word_marks(analyzed: Analyzed, table: PinyinTable | None) -> list[Mark]:
+    """The analyzed words of a text with their offsets. Computed once at build time and
     stored with each entry, so a query only compares sets instead of re-running jieba."""
-    table = analyzer.table
     return [(t.text, t.start, t.end,
              "".join(table.of(t.text)) if table is not None and t.script == "han" and len(t.text) >= 2 else "")
-            for t in analyzer.analyze(text).words]
+            for t in analyzed.words]
 
 
 def highlight_spans(marks: list[Mark], terms: dict) -> list[Span]:
