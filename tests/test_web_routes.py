@@ -246,7 +246,7 @@ def test_openapi_matches_the_routes_and_their_parameters(client, app):
              if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
     assert set(doc["paths"]) == rules
     search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "lang", "category", "limit", "page"}
+    assert set(search) == {"q", "lang", "category", "limit", "page", "script"}
     assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
     # the documented bounds are the enforced ones
     assert client.get("/api/search?q=a&limit=50").status_code == 200
@@ -429,3 +429,15 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
             t.join()
         state.REFRESH_EVERY = old
     assert statuses and set(statuses) == {200}
+
+
+def test_traditional_reader_sees_answers_in_traditional_characters(client):
+    client.get("/lang/zh-Hant")
+    html = text(client.get("/search?q=注销 余额"))
+    assert "註銷" in html and 'lang="zh-Hant"' in html
+    assert "<mark>註銷</mark>" in html  # offsets still fit the converted text
+    page = text(client.get("/entry/refund-remaining-balance"))
+    assert "餘額" in page and "余额" not in page
+    api = client.get("/api/search?q=注销&script=Hant").get_json()
+    assert "註銷" in api["hits"][0]["question"]
+    assert client.get("/api/search?q=x&script=Latn").get_json()["error"]["param"] == "script"

@@ -20,6 +20,7 @@ from .analysis import (CYR_RE, STOP, Analyzed, Analyzer, PinyinTable, Segmenter,
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
 from .model import CATEGORIES, LANGS, Entry
+from .script import SCRIPTS, for_reader
 from .snippets import Span, highlight_spans, make_snippet, plain_text
 
 MAX_QUERY_CHARS = 200
@@ -76,7 +77,8 @@ class Results:
                 "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
 
 
-def check_params(query: str, lang: str | None, category: str | None, limit: int, page: int) -> str:
+def check_params(query: str, lang: str | None, category: str | None, limit: int, page: int,
+                 script: str | None = None) -> str:
     """Bounds on everything a user controls; returns the query, stripped."""
     if not isinstance(query, str):
         raise QueryError("query must be text", "q")
@@ -91,6 +93,8 @@ def check_params(query: str, lang: str | None, category: str | None, limit: int,
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
     if not (1 <= page <= MAX_PAGE):
         raise QueryError(f"page must be between 1 and {MAX_PAGE}", "page")
+    if script is not None and script not in SCRIPTS:
+        raise QueryError(f"unknown script {script!r}; use one of {', '.join(SCRIPTS)}", "script")
     return query
 
 
@@ -191,9 +195,10 @@ class Searcher:
     # -- querying
 
     def search(self, query: str, lang: str | None = None, category: str | None = None,
-               limit: int = 10, page: int = 1, *, suggest: bool = True) -> Results:
-        """Entries matching ``query``, best first, shown in ``lang`` where they have it."""
-        query = check_params(query, lang, category, limit, page)
+               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None) -> Results:
+        """Entries matching ``query``, best first, shown in ``lang`` where they have it
+        (Chinese in Traditional characters when ``script`` is "Hant")."""
+        query = check_params(query, lang, category, limit, page, script)
         qlang = self.query_lang(query)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         plain = _QUOTED.sub(" ", query)
@@ -219,7 +224,7 @@ class Searcher:
             for hit in page_hits:
                 entry = self.entry(hit["id"])
                 if entry is not None:
-                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang, hit["marks"]))
+                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang, hit["marks"], script))
         if suggest:  # only words the KB does not know are corrected, so this is usually free
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0)
         return res
@@ -285,14 +290,15 @@ class Searcher:
         return {"words": words, "pinyin": {p for p in a.pinyin if len(p) > 4}}
 
     def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
-             marks: dict) -> Hit:
+             marks: dict, script: str | None) -> Hit:
         lang = entry.best_lang(want)
         tr = entry.translations[lang]
         q_marks, a_marks = marks[lang]
         q_spans = highlight_spans(q_marks, terms)
         snippet, s_spans = make_snippet(plain_text(tr.answer), highlight_spans(a_marks, terms))
-        return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked, tr.question,
-                   snippet, q_spans, s_spans, score)
+        return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked,
+                   for_reader(tr.question, lang, script), for_reader(snippet, lang, script),
+                   q_spans, s_spans, score)
 
     # -- did you mean
 

@@ -125,6 +125,7 @@
     controller = window.AbortController ? new AbortController() : null;
     var params = new URLSearchParams({ q: q, lang: d.lang, limit: "10" });
     if (d.category) params.set("category", d.category);
+    if (d.script) params.set("script", d.script);  // Traditional readers get converted text
     fetch(d.api + "?" + params.toString(), { signal: controller ? controller.signal : undefined,
                                              headers: { Accept: "application/json" } })
       .then(function (r) {

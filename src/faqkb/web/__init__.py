@@ -23,8 +23,8 @@ from flask_babel import Babel
 from .. import paths
 from ..model import CATEGORIES, LANGS
 from . import api, pages, security
-from .i18n import (CATEGORY_LABELS, CONTENT_HTML_LANG, LANG_LABELS, UI_LOCALES, babel_locale, content_lang,
-                   ui_locale)
+from .i18n import (CATEGORY_LABELS, LANG_LABELS, UI_LOCALES, babel_locale, content_lang, content_script,
+                   html_langs, ui_locale)
 from .markup import highlight
 from .site import EXT
 
@@ -95,7 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     def _globals() -> dict:
         return {"ui_locale": ui_locale(), "ui_locales": UI_LOCALES, "content_lang": content_lang(),
                 "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "lang_labels": LANG_LABELS,
-                "langs": LANGS, "html_lang": CONTENT_HTML_LANG, "here": request.full_path.rstrip("?")}
+                "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": request.full_path.rstrip("?")}
 
     app.add_template_filter(highlight, "highlight")
     app.register_blueprint(pages.bp)

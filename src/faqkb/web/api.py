@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import QueryError
 from ..model import CATEGORIES
+from ..script import for_reader
 from . import openapi, params
 from .i18n import CATEGORY_LABELS
 from .markup import answer_html
@@ -40,17 +41,18 @@ def _cached(kind: str, a: dict, compute) -> Response:
 def search():
     a = params.parse(params.SEARCH, request.args)
     return _cached("search", a, lambda s: s.search(a["q"], lang=a["lang"], category=a["category"],
-                                                   limit=a["limit"], page=a["page"]).to_dict())
+                                                   limit=a["limit"], page=a["page"], script=a["script"]).to_dict())
 
 
-def entry_dict(entry, lang: str | None) -> dict:
+def entry_dict(entry, lang: str | None, script: str | None = None) -> dict:
     shown = entry.best_lang(lang)
     tr = entry.translations[shown]
+    question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
     return {"id": entry.id, "category": entry.category, "updated": entry.updated,
             "operators": list(entry.operators), "related": list(entry.related),
             "lang": shown, "fallback": bool(lang) and shown != lang, "languages": list(entry.translations),
-            "question": tr.question, "alternatives": list(tr.alternatives), "answer": tr.answer,
-            "answer_html": str(answer_html(tr.answer))}
+            "question": question, "alternatives": [for_reader(t, shown, script) for t in tr.alternatives],
+            "answer": answer, "answer_html": str(answer_html(answer))}
 
 
 @bp.get("/entries/<id>")
@@ -59,7 +61,7 @@ def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
     found = site().searcher.entry(id)
     if found is None:
         return error(404, f"no entry {id!r}", "id")
-    return jsonify(entry_dict(found, a["lang"]))
+    return jsonify(entry_dict(found, a["lang"], a["script"]))
 
 
 @bp.get("/categories")

@@ -61,6 +61,16 @@ def babel_locale() -> str:
     return UI_LOCALES[ui_locale()][0]
 
 
+def content_script() -> str | None:
+    """'Hant' when the reader chose Traditional Chinese (answers are converted for them)."""
+    return "Hant" if ui_locale() == "zh-Hant" else None
+
+
+def html_langs() -> dict[str, str]:
+    """BCP 47 tag of each content language as this reader sees it (zh-Hant if converted)."""
+    return {**CONTENT_HTML_LANG, "zh": "zh-Hant"} if content_script() else CONTENT_HTML_LANG
+
+
 def content_lang() -> str:
     """The content language matching the UI (what answers are shown in by default)."""
     return UI_LOCALES[ui_locale()][1]

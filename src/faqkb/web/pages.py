@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from ..errors import QueryError
 from ..model import CATEGORIES
+from ..script import for_reader
 from . import params
-from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang
+from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
 from .markup import answer_html
 from .security import check_csrf
 from .site import feedback, site
@@ -29,7 +30,7 @@ def card(entry, lang: str | None) -> dict:
     """What a list of entries shows for one entry: its question in the best language."""
     shown = entry.best_lang(lang)
     return {"id": entry.id, "category": entry.category, "lang": shown, "fallback": shown != lang,
-            "question": entry.translations[shown].question}
+            "question": for_reader(entry.translations[shown].question, shown, content_script())}
 
 
 def category_counts() -> dict[str, int]:
@@ -65,7 +66,7 @@ def search():
         return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
                                counts=category_counts())
     res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
-                                 limit=PAGE_SIZE, page=a["page"])
+                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
     if res.total == 0 and a["page"] == 1 and not a["category"]:
         feedback().record_zero_result(q, res.query_lang)
     first = max(1, res.page - 3)
@@ -84,10 +85,12 @@ def entry(entry_id: str):
     want = a["lang"] or content_lang()
     shown = found.best_lang(want)
     tr = found.translations[shown]
+    script = content_script()
+    question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     feedback().record_view(found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
-                           tr=tr, answer=answer_html(tr.answer), related=related, q=a["q"] or "",
+                           tr=tr, question=question, answer=answer_html(answer), related=related, q=a["q"] or "",
                            voted=request.args.get("voted") == "1",
                            category_label=CATEGORY_LABELS[found.category])
 

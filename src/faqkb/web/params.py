@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..errors import QueryError
 from ..model import CATEGORIES, LANGS
+from ..script import SCRIPTS
 from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS
 
 MAX_SUGGEST = 10
@@ -76,8 +77,10 @@ LANG = Param("lang", "Language to show entries in; entries without it fall back 
 CATEGORY = Param("category", "Only entries of this category.", enum=CATEGORIES)
 LIMIT = Param("limit", "Hits per page.", kind=int, default=10, minimum=1, maximum=MAX_LIMIT)
 PAGE = Param("page", "Page of hits, from 1.", kind=int, default=1, minimum=1, maximum=MAX_PAGE)
+SCRIPT = Param("script", "Chinese script to show zh entries in: Hans (as written) or Hant "
+                         "(converted to Traditional characters).", enum=SCRIPTS)
 SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, minimum=1, maximum=MAX_SUGGEST)
 
-SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE]
-ENTRY = [LANG]
+SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT]
+ENTRY = [LANG, SCRIPT]
 SUGGEST = [Q, LANG, SUGGEST_LIMIT]
