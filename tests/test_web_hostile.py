@@ -346,6 +346,15 @@ def test_language_switch_never_redirects_offsite(client, target):
     assert not _offsite(r.headers["Location"]), (target, r.headers["Location"])
 
 
+@pytest.mark.browser
+def test_language_switch_stays_on_site_in_the_browser(browser, server):
+    """What Chromium itself makes of each Location (it drops tabs, reads backslashes as slashes)."""
+    for target in REDIRECT_TARGETS:
+        browser.get(f"{server}/lang/en?next={quote(target, safe='')}")
+        assert urlsplit(browser.current_url).netloc == urlsplit(server).netloc, (target, browser.current_url)
+        assert_clean(browser, target)
+
+
 def test_no_other_parameter_or_path_redirects_offsite(client, server):
     token_page = client.get(f"/entry/{HOSTILE_ID}")
     token = re.search(r'name="csrf_token" value="([^"]+)"', token_page.get_data(as_text=True)).group(1)
