@@ -180,9 +180,13 @@ def _import_jieba():
     return jieba
 
 
-def prune_dictionary(full: dict[str, int], texts: Iterable[str], max_len: int = 16) -> dict[str, int]:
-    """The entries of ``full`` that occur as substrings of the Han runs of ``texts``."""
-    subs: set[str] = set()
+def prune_dictionary(full: dict[str, int], texts: Iterable[str]) -> dict[str, int]:
+    """The entries of ``full`` that occur as substrings of the Han runs of ``texts``.
+
+    jieba's dictionary holds every prefix of every word (with frequency 0 if it is not a
+    word itself), so extending a substring can stop at the first one it does not hold —
+    the same walk jieba's own get_DAG makes."""
+    kept: dict[str, int] = {}
     for text in texts:
         for script, run, _ in script_runs(text):
             if script != "han":
@@ -190,9 +194,11 @@ def prune_dictionary(full: dict[str, int], texts: Iterable[str], max_len: int = 
             run = fold_han(run)
             n = len(run)
             for i in range(n):
-                for j in range(i + 1, min(n, i + max_len) + 1):
-                    subs.add(run[i:j])
-    return {w: full[w] for w in subs if w in full}
+                j = i + 1
+                while j <= n and (piece := run[i:j]) in full:
+                    kept[piece] = full[piece]
+                    j += 1
+    return kept
 
 
 # ---------------------------------------------------------------- pinyin

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -27,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .analysis import ANALYSIS_VERSION, Analyzer, PinyinTable, Segmenter, prune_dictionary
+from .analysis import ANALYSIS_VERSION, Analyzed, Analyzer, PinyinTable, Segmenter, prune_dictionary
 from .errors import FaqkbError, IndexNotReady
 from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
@@ -117,26 +118,66 @@ def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
 
 # ---------------------------------------------------------------- building
 
-def _documents(kb: KnowledgeBase, analyzer: Analyzer):
+def _document(e, analyzer: Analyzer) -> dict:
     """One whoosh document per entry, all languages in the same fields: a query in any
     language finds the entry, which is then shown in the reader's language."""
-    for e in kb.entries.values():
-        doc = {"q_words": [], "a_words": [], "q_bigrams": [], "a_bigrams": [], "q_pinyin": []}
-        marks = {}
-        for lang, tr in e.translations.items():
-            asked = [analyzer.analyze(t) for t in (tr.question, *tr.alternatives)]
-            # The answer is indexed as the reader sees it (no Markdown link targets), and
-            # its pinyin is not indexed: typos are rescued through the questions.
-            answer = analyzer.analyze(plain_text(tr.answer), pinyin=False)
-            for a in asked:
-                doc["q_words"] += [t.text for t in a.words]
-                doc["q_bigrams"] += a.bigrams
-                doc["q_pinyin"] += a.pinyin
-            doc["a_words"] += [t.text for t in answer.words]
-            doc["a_bigrams"] += answer.bigrams
-            marks[lang] = (word_marks(asked[0], analyzer.table), word_marks(answer, analyzer.table))
-        yield {"id": e.id, "category": e.category, "operators": " ".join(e.operators), "marks": marks,
-               **{name: " ".join(terms) for name, terms in doc.items()}}
+    doc: dict[str, list[str]] = {"q_words": [], "a_words": [], "q_bigrams": [], "a_bigrams": [], "q_pinyin": []}
+    marks = {}
+    words: tuple[dict[str, int], set[str]] = ({}, set())
+    for lang, tr in e.translations.items():
+        texts = [tr.question, *tr.alternatives]
+        asked = [analyzer.analyze(t) for t in texts]
+        # The answer is indexed as the reader sees it (no Markdown link targets), and
+        # its pinyin is not indexed: typos are rescued through the questions.
+        answer_text = plain_text(tr.answer)
+        answer = analyzer.analyze(answer_text, pinyin=False)
+        for text, analyzed in zip([*texts, answer_text], [*asked, answer]):
+            _count_words(text, analyzed, *words)
+        for a in asked:
+            doc["q_words"] += [t.text for t in a.words]
+            doc["q_bigrams"] += a.bigrams
+            doc["q_pinyin"] += a.pinyin
+        doc["a_words"] += [t.text for t in answer.words]
+        doc["a_bigrams"] += answer.bigrams
+        marks[lang] = (word_marks(asked[0], analyzer.table), word_marks(answer, analyzer.table))
+    return {"id": e.id, "category": e.category, "operators": " ".join(e.operators), "marks": marks,
+            "_words": words, **{name: " ".join(terms) for name, terms in doc.items()}}
+
+
+def _count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: set[str]) -> None:
+    """The kb's own words, for did-you-mean: surface forms of Latin/Cyrillic words (and
+    their stems, which are known words never to be corrected) and Han words."""
+    for tok in analyzed.words:
+        if tok.script in ("lat", "cyr"):
+            surface = text[tok.start:tok.end].lower().replace("ё", "е")
+            vocab[surface] = vocab.get(surface, 0) + 1
+            stems.add(tok.text)
+        elif tok.script == "han" and len(tok.text) >= 2:
+            vocab[tok.text] = vocab.get(tok.text, 0) + 1
+
+
+_FORKED_ANALYZER: Analyzer | None = None  # set just before forking build workers
+
+
+def _document_in_worker(e) -> dict:
+    return _document(e, _FORKED_ANALYZER)
+
+
+def _documents(kb: KnowledgeBase, analyzer: Analyzer, procs: int):
+    """Documents in kb order; analysis (most of a build) spread over ``procs`` forked
+    workers, which inherit the loaded jieba dictionary and pinyin table instead of
+    loading their own."""
+    entries = list(kb.entries.values())
+    if procs <= 1 or len(entries) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_document(e, analyzer) for e in entries)
+        return
+    global _FORKED_ANALYZER
+    _FORKED_ANALYZER = analyzer
+    try:
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            yield from pool.imap(_document_in_worker, entries, chunksize=64)
+    finally:
+        _FORKED_ANALYZER = None
 
 
 def _all_texts(kb: KnowledgeBase) -> list[str]:
@@ -144,24 +185,14 @@ def _all_texts(kb: KnowledgeBase) -> list[str]:
             for t in (tr.question, *tr.alternatives, tr.answer)]
 
 
-def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable) -> dict:
+def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
+             stems: set[str]) -> dict:
     """What queries need besides the index: the pruned jieba dictionary, the pinyin table,
     synonyms as analyzed terms, and the KB's own words for did-you-mean."""
     full, total = seg.full_freq()
-    texts = _all_texts(kb)
-    freq = prune_dictionary(full, texts + [w for g in kb.synonyms for w in g])
+    freq = prune_dictionary(full, _all_texts(kb) + [w for g in kb.synonyms for w in g])
     pruned = Analyzer(Segmenter(freq, total), table)
-    vocab: dict[str, int] = {}
-    stems: set[str] = set()  # indexed forms of Latin/Cyrillic words: known, never "corrected"
     han_by_pinyin: dict[str, str] = {}
-    for text in texts:
-        for tok in pruned.analyze(text, pinyin=False).words:
-            if tok.script in ("lat", "cyr"):
-                surface = text[tok.start:tok.end].lower().replace("ё", "е")
-                vocab[surface] = vocab.get(surface, 0) + 1
-                stems.add(tok.text)
-            elif tok.script == "han" and len(tok.text) >= 2:
-                vocab[tok.text] = vocab.get(tok.text, 0) + 1
     for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
         if "\u3400" <= word[0] <= "\u9fff":
             han_by_pinyin.setdefault("".join(table.of(word)), word)
@@ -236,15 +267,22 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         fingerprint = fingerprint or kb_fingerprint(kb.root)
 
         seg, table = Segmenter(), PinyinTable.from_pypinyin()
+        seg.full_freq()  # load jieba's dictionary now, once, before any worker forks
         from pypinyin import Style, lazy_pinyin
 
         # Words repeat (Zipf): remembering their pinyin saves most of pypinyin's time.
         analyzer = Analyzer(seg, table, word_pinyin=lru_cache(maxsize=200_000)(
             lambda w: lazy_pinyin(w, style=Style.NORMAL)))
         ix = windex.create_in(str(tmp), schema())
-        writer = ix.writer(procs=procs, limitmb=256) if procs > 1 else ix.writer()
+        writer = ix.writer()
+        vocab: dict[str, int] = {}
+        stems: set[str] = set()
         try:
-            for doc in _documents(kb, analyzer):
+            for doc in _documents(kb, analyzer, procs):
+                doc_vocab, doc_stems = doc.pop("_words")
+                for w, n in doc_vocab.items():
+                    vocab[w] = vocab.get(w, 0) + n
+                stems |= doc_stems
                 writer.add_document(**doc)
         except BaseException:
             writer.cancel()
@@ -254,7 +292,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
 
         (tmp / ENTRIES).write_text(json.dumps(
             {"entries": [e.to_dict() for e in kb.entries.values()]}, ensure_ascii=False), "utf-8")
-        (tmp / LEXICON).write_bytes(marshal.dumps(_lexicon(kb, seg, table)))
+        (tmp / LEXICON).write_bytes(marshal.dumps(_lexicon(kb, seg, table, vocab, stems)))
         built_at = time.time()
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
