@@ -106,3 +106,24 @@ def test_query_path_never_imports_pypinyin_or_yaml(bundled_index):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_build_with_worker_processes_gives_the_same_index(tmp_path):
+    """--procs spreads analysis over forked workers; the result must not depend on it."""
+    import shutil
+
+    import yaml
+
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    src = yaml.safe_load((kb / "costs" / "daily-keeping-fee.yaml").read_text("utf-8"))
+    for i in range(220):  # above the size where workers start
+        src["id"] = f"copy-{i}"
+        (kb / "costs" / f"copy-{i}.yaml").write_text(yaml.safe_dump(src, allow_unicode=True), "utf-8")
+    one, two = rebuild(kb, tmp_path / "one"), rebuild(kb, tmp_path / "two", procs=2)
+    s1, s2 = Searcher(tmp_path / "one"), Searcher(tmp_path / "two")
+    for q in ("注销 余额", "zhuxiao", "расторжение договора", "daily fee", "註銷"):
+        r1, r2 = s1.search(q, limit=20), s2.search(q, limit=20)
+        assert [(h.id, round(h.score, 6), h.snippet) for h in r1.hits] == \
+               [(h.id, round(h.score, 6), h.snippet) for h in r2.hits]
+    assert one.entries == two.entries == 264

@@ -66,9 +66,11 @@ def main() -> None:
 
 
 @main.command()
+@click.option("--procs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for the analysis (worth it from a few thousand entries).")
 @kb_options
 @_user_errors
-def build(kb_dir: Path | None, index_dir: Path | None) -> None:
+def build(procs: int, kb_dir: Path | None, index_dir: Path | None) -> None:
     """Build the search index from the kb/ YAML files.
 
     The new index is built aside, verified, then switched to atomically: a broken
@@ -81,7 +83,7 @@ def build(kb_dir: Path | None, index_dir: Path | None) -> None:
     from .service import rebuild
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
-    info = rebuild(kb_dir, index_dir)
+    info = rebuild(kb_dir, index_dir, procs=procs)
     click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
 
 

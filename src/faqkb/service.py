@@ -10,12 +10,12 @@ from .index import IndexInfo, build_index, kb_fingerprint, live_info
 from .search import Searcher
 
 
-def rebuild(kb_dir: Path, index_dir: Path) -> IndexInfo:
+def rebuild(kb_dir: Path, index_dir: Path, procs: int = 1) -> IndexInfo:
     """Load and validate kb/ (raising KBErrors before anything is written), then build."""
     from .kbfiles import load_kb
 
     fingerprint = kb_fingerprint(kb_dir)
-    return build_index(load_kb(kb_dir), index_dir, fingerprint=fingerprint)
+    return build_index(load_kb(kb_dir), index_dir, fingerprint=fingerprint, procs=procs)
 
 
 def staleness(kb_dir: Path, index_dir: Path) -> str | None:
