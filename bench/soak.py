@@ -6,7 +6,7 @@ and `faqkb build` runs against the live index (the server must switch to it with
 request), then a broken kb file is added and `faqkb build` must refuse it with the live
 index untouched, then it is removed again.
 
-    python bench/soak.py [--seconds 180] [--clients 32] [--threads 4]
+    python bench/soak.py [--seconds 180] [--clients 32] [--threads 4] [--rebuilds 1]
 
 Reports requests, 5xx, other non-200, connection errors, p50/p99 latency and the server's
 RSS (VmRSS) at start, every 30 s and at the end. Bounded: 16-64 clients, at most one hour,
@@ -122,11 +122,14 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--threads", type=int, default=4, help="waitress worker threads")
     ap.add_argument("--max-requests", type=int, default=2_000_000)
+    ap.add_argument("--rebuilds", type=int, default=1, help="kb edits + faqkb build during the run (1-20)")
     ap.add_argument("--kb", type=Path, default=ROOT / "kb")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (server log, kb copy)")
     args = ap.parse_args()
     if not 16 <= args.clients <= 64:
         ap.error("--clients must be 16-64")
+    if not 1 <= args.rebuilds <= 20:
+        ap.error("--rebuilds must be 1-20")
     if not 10 <= args.seconds <= 3600:
         ap.error("--seconds must be 10-3600")
 
@@ -169,8 +172,12 @@ def main() -> int:
         load = Load(port, paths, args.clients, args.max_requests)
         load.start()
         deadline = t_start + args.seconds
-        t_edit, t_broken = t_start + args.seconds * 0.35, t_start + args.seconds * 0.6
+        # edits + builds spread over the first half (the first at 35% by default), the broken kb at 60%
+        t_edits = [t_start + args.seconds * (0.35 if args.rebuilds == 1 else 0.1 + 0.45 * k / (args.rebuilds - 1))
+                   for k in range(args.rebuilds)]
+        t_broken = t_start + args.seconds * 0.6
         did_edit = did_broken = False
+        version1 = version0
         next_rss = t_start + 30
         while time.perf_counter() < deadline and load.count() < args.max_requests:
             time.sleep(0.5)
@@ -179,7 +186,8 @@ def main() -> int:
                 rss.append((now - t_start, rss_kb(proc.pid)))
                 event(f"{load.count()} requests, RSS {rss[-1][1] / 1024:.1f} MiB")
                 next_rss += 30
-            if not did_edit and now >= t_edit:
+            if t_edits and now >= t_edits[0]:
+                t_edits.pop(0)
                 did_edit = True
                 p = kb / EDITED
                 p.write_text(p.read_text("utf-8").replace("question:", f"question: {MARKER}", 1), "utf-8")
@@ -189,12 +197,13 @@ def main() -> int:
                     failures.append(f"build after edit failed: {out}")
                 for _ in range(20):  # the server follows CURRENT within a second
                     h = get_json(port, "/healthz")
-                    if h["index_version"] != version0:
+                    if h["index_version"] != version1:
                         break
                     time.sleep(0.25)
                 found = get_json(port, f"/api/search?q={MARKER}")["total"]
-                event(f"server now on {h['index_version']}; '{MARKER}' finds {found}")
-                if h["index_version"] == version0 or found < 1:
+                event(f"server now on {h['index_version']} (RSS {rss_kb(proc.pid) / 1024:.1f} MiB); "
+                      f"'{MARKER}' finds {found}")
+                if h["index_version"] == version1 or found < 1:
                     failures.append("the rebuilt index did not go live")
                 version1 = h["index_version"]
             if did_edit and not did_broken and now >= t_broken:
