@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     cmds = {"faqkb search": search, "import flask": [PY, "-c", "import flask"],
             "import faqkb.search": [PY, "-c", "import faqkb.search"]}
     times: dict[str, list[float]] = {k: [] for k in cmds}
-    for k, c in cmds.items():  # one untimed warm-up each: page cache, .pyc files
+    for c in cmds.values():  # one untimed warm-up each: page cache, .pyc files
         run(c)
     for _ in range(args.rounds):  # interleaved, so drift in machine load hits all equally
         for k, c in cmds.items():

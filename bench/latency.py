@@ -192,7 +192,7 @@ def run_size(n: int, qs: list[tuple[str, str]], procs: list[int], tok: PeerToken
     for name, fn in [("fts5", fts), *variants.items()]:
         xs = timed(fn, qs)
         r[f"{name}_p50"], r[f"{name}_p99"] = round(pct(xs, 50), 2), round(pct(xs, 99), 2)
-        r[f"{name}_by_lang"] = {lang: round(statistics.median(x for (l_, _), x in zip(qs, xs) if l_ == lang), 2)
+        r[f"{name}_by_lang"] = {lang: round(statistics.median(x for (l_, _), x in zip(qs, xs, strict=True) if l_ == lang), 2)
                                 for lang in ("zh", "ru", "en")}
         log(f"  {n}: {name:16} p50 {r[name + '_p50']:7.2f} ms  p99 {r[name + '_p99']:7.2f} ms  "
             f"median by lang {r[name + '_by_lang']}")

@@ -255,7 +255,6 @@ def main(argv=None) -> int:
     if not (root / "README.md").exists():
         print(f"no bench folder at {root}; pass it as an argument or set FAQKB_BENCH", file=sys.stderr)
         return 2
-    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     jobs = []
     for name in args.sets.split(","):
         langs = sorted({json.loads(x)["lang"] for x in (root / name / "corpus.jsonl").open(encoding="utf-8")},
@@ -270,7 +269,7 @@ def main(argv=None) -> int:
             with mp.get_context("fork").Pool(args.jobs) as pool:
                 # the slowest (Chinese, many queries) first so the two workers finish together
                 order = sorted(range(len(work)), key=lambda i: (jobs[i][1] != "zh", -_n_queries(root, jobs[i][0])))
-                done = dict(zip(order, pool.map(_job, [work[i] for i in order], chunksize=1)))
+                done = dict(zip(order, pool.map(_job, [work[i] for i in order], chunksize=1), strict=True))
             rows = [done[i] for i in range(len(work))]
         else:
             rows = [_job(w) for w in work]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from faqkb.service import rebuild
 from faqkb.search import Searcher
+from faqkb.service import rebuild
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 BUNDLED_KB = Path(__file__).parents[1] / "kb"

@@ -9,7 +9,6 @@ import urllib.request
 from urllib.parse import quote
 
 import pytest
-
 from conftest import BUNDLED_KB, chrome_driver, serve_wsgi, wait
 
 pytestmark = pytest.mark.browser

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import answers
 
 from faqkb.index import CURRENT, current_version, kb_fingerprint
 from faqkb.search import Searcher
@@ -32,11 +33,7 @@ KILLS = 6
 
 
 def _answers(index: Path) -> list[list[str]]:
-    s = Searcher(index)
-    try:
-        return [[h.id for h in s.search(q, limit=10).hits] for q in PROBES]
-    finally:
-        s.close()
+    return answers(index, PROBES)
 
 
 def _leftovers(index: Path) -> list[str]:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import answers
 
 from faqkb.cli import main
 from faqkb.errors import KBErrors
-from faqkb.index import CURRENT
 from faqkb.kbfiles import MAX_FILE_BYTES, load_kb
-from faqkb.search import Searcher
 from faqkb.service import rebuild
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
@@ -140,11 +139,7 @@ def _tree(index: Path) -> dict[str, str]:
 
 
 def _answers(index: Path) -> list[list[str]]:
-    s = Searcher(index)
-    try:
-        return [[h.id for h in s.search(q, limit=10).hits] for q in PROBES]
-    finally:
-        s.close()
+    return answers(index, PROBES)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from faqkb.analysis import Segmenter, prune_dictionary, script_runs, fold_han
+from faqkb.analysis import Segmenter, fold_han, prune_dictionary, script_runs
 from faqkb.errors import IndexNotReady, KBErrors
 from faqkb.index import CURRENT, current_version, kb_fingerprint
 from faqkb.kbfiles import load_kb

@@ -402,6 +402,7 @@ def test_watcher_rebuilds_when_kb_changes(app, kb_dir):
 
 def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path):
     import threading
+
     from faqkb.web import state
     app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "i2",
                       "SECRET_KEY": "t", "SEARCH_CACHE": 0})

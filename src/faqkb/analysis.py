@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from itertools import pairwise
 
 # Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
 ANALYSIS_VERSION = "5"
@@ -212,7 +213,7 @@ class PinyinTable:
     syllables: frozenset[str]
 
     @classmethod
-    def from_pypinyin(cls) -> "PinyinTable":
+    def from_pypinyin(cls) -> PinyinTable:
         from pypinyin.pinyin_dict import pinyin_dict
 
         chars = {}
@@ -243,7 +244,7 @@ def pinyin_terms(syllables: list[str]) -> list[str]:
     """Syllables and adjacent pairs joined: 注销 → zhu, xiao, zhuxiao. Pairs make a typed
     'zhuxiao' or a homophone typo 注消 meet the right word without exact characters."""
     syl = [s for s in syllables if s]
-    return syl + [a + b for a, b in zip(syl, syl[1:])]
+    return syl + [a + b for a, b in pairwise(syl)]
 
 
 # ---------------------------------------------------------------- the analyzer

@@ -93,7 +93,7 @@ class IndexInfo:
     faqkb_version: str
 
     @classmethod
-    def read(cls, version_dir: Path) -> "IndexInfo":
+    def read(cls, version_dir: Path) -> IndexInfo:
         meta = json.loads((version_dir / META).read_text("utf-8"))
         return cls(version_dir, meta["fingerprint"], meta["kb_root"], meta["entries"],
                    meta["built_at"], meta["faqkb_version"])
@@ -131,7 +131,7 @@ def _document(e, analyzer: Analyzer) -> dict:
         # its pinyin is not indexed: typos are rescued through the questions.
         answer_text = plain_text(tr.answer)
         answer = analyzer.analyze(answer_text, pinyin=False)
-        for text, analyzed in zip([*texts, answer_text], [*asked, answer]):
+        for text, analyzed in zip([*texts, answer_text], [*asked, answer], strict=True):
             _count_words(text, analyzed, *words)
         for a in asked:
             doc["q_words"] += [t.text for t in a.words]

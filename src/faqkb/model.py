@@ -46,7 +46,7 @@ class Entry:
                 "translations": {k: t.to_dict() for k, t in self.translations.items()}}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Entry":
+    def from_dict(cls, d: dict) -> Entry:
         return cls(id=d["id"], category=d["category"], updated=d.get("updated", ""),
                    operators=tuple(d.get("operators", ())), related=tuple(d.get("related", ())),
                    sources=tuple(d.get("sources", ())), path=d.get("path", ""),

@@ -15,8 +15,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import (CYR_RE, STOP, Analyzed, Analyzer, PinyinTable, Segmenter, fold_cyrillic, guess_lang,
-                       stem_cyrillic, stem_latin)
+from .analysis import (
+    CYR_RE,
+    STOP,
+    Analyzed,
+    Analyzer,
+    PinyinTable,
+    Segmenter,
+    fold_cyrillic,
+    guess_lang,
+    stem_cyrillic,
+    stem_latin,
+)
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
 from .model import CATEGORIES, LANGS, Entry

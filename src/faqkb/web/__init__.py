@@ -23,8 +23,16 @@ from flask_babel import Babel
 from .. import paths
 from ..model import CATEGORIES, LANGS
 from . import api, pages, security
-from .i18n import (CATEGORY_LABELS, LANG_LABELS, UI_LOCALES, babel_locale, content_lang, content_script,
-                   html_langs, ui_locale)
+from .i18n import (
+    CATEGORY_LABELS,
+    LANG_LABELS,
+    UI_LOCALES,
+    babel_locale,
+    content_lang,
+    content_script,
+    html_langs,
+    ui_locale,
+)
 from .markup import highlight
 from .site import EXT
 

@@ -4,8 +4,7 @@ language logic here beyond picking the reader's language."""
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, jsonify, make_response, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import QueryError
