@@ -13,12 +13,12 @@ import collections
 
 import pytest
 import schemathesis
+from conftest import FIXTURE_KB
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from conftest import FIXTURE_KB
 from faqkb.web import create_app
 from faqkb.web.openapi import document
 

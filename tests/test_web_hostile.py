@@ -30,8 +30,8 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-
 from conftest import FIXTURE_KB, chrome_driver, serve_wsgi, wait
+
 from faqkb.feedback import FeedbackStore
 from faqkb.service import rebuild
 from faqkb.web import create_app
