@@ -108,6 +108,18 @@ def check_params(query: str, lang: str | None, category: str | None, limit: int,
     return query
 
 
+@dataclass
+class _Version:
+    """Everything read from one index version; swapped as a whole when a rebuild lands,
+    and captured once per query so a query never mixes two versions."""
+
+    path: Path
+    ix: object  # whoosh FileIndex
+    entries: dict[str, Entry]
+    info: IndexInfo
+    lexicon: dict | None = None  # loaded by the first query that needs it
+
+
 class Searcher:
     """Search one index version. Cheap to keep open; ``refresh()`` follows rebuilds.
 
@@ -141,64 +153,61 @@ class Searcher:
         except (OSError, ValueError, windex.EmptyIndexError) as e:
             raise IndexNotReady(f"index at {version} cannot be opened ({e}); run `faqkb build`") from None
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
-        # Swap all state at once so a concurrent query sees either the old or the new version.
-        self._state = (version, ix, entries, info, [None])
         self._weighting = scoring.BM25F(B=0.75, K1=1.2)
+        self._v = _Version(version, ix, entries, info)  # one assignment: atomic for readers
 
     def refresh(self) -> bool:
         """Switch to the live version if a build replaced it; True if it did."""
         if self.index_dir is None:
             return False
         version = current_version(self.index_dir)
-        if version is None or version == self._state[0]:
+        if version is None or version == self._v.path:
             return False
         with self._lock:
-            if version != self._state[0]:
+            if version != self._v.path:
                 self._open(version)
                 return True
         return False
 
     def close(self) -> None:
-        self._state[1].close()
+        self._v.ix.close()
 
     @property
     def info(self) -> IndexInfo:
-        return self._state[3]
+        return self._v.info
 
     @property
     def entries(self) -> dict[str, Entry]:
-        return self._state[2]
+        return self._v.entries
 
     @property
     def entry_count(self) -> int:
-        return len(self._state[2])
+        return len(self._v.entries)
 
     def entry(self, entry_id: str) -> Entry | None:
-        return self._state[2].get(entry_id)
+        return self._v.entries.get(entry_id)
 
-    def _lexicon(self) -> dict:
-        # Loaded on the first query that needs it; marshal of bytes is the fast path.
-        box = self._state[4]
-        if box[0] is None:
-            raw = marshal.loads((self._state[0] / LEXICON).read_bytes())
+    def _lexicon(self, v: _Version | None = None) -> dict:
+        v = v or self._v
+        if v.lexicon is None:  # marshal of bytes is the fast path (see DESIGN.md)
+            raw = marshal.loads((v.path / LEXICON).read_bytes())
             table = PinyinTable(raw["chars"], frozenset(raw["syllables"]))
             raw["stems"] = frozenset(raw["stems"])
             raw["spelling"] = {}  # memo of corrections per word (bounded in _fix_spelling)
             raw["analyzer"] = Analyzer(Segmenter(raw["freq"], raw["total"]), table)
-            box[0] = raw
-        return box[0]
+            v.lexicon = raw
+        return v.lexicon
 
     def analyzer(self) -> Analyzer:
         return self._lexicon()["analyzer"]
 
-    def _whoosh(self):
+    def _whoosh(self, v: _Version):
         """A whoosh searcher per thread and version (they are not shared across threads)."""
-        version, ix = self._state[0], self._state[1]
         cached = getattr(self._local, "s", None)
-        if cached is None or cached[0] != version:
+        if cached is None or cached[0] is not v:
             if cached is not None:
                 cached[1].close()
-            cached = (version, ix.searcher(weighting=self._weighting))
+            cached = (v, v.ix.searcher(weighting=self._weighting))
             self._local.s = cached
         return cached[1]
 
@@ -209,12 +218,15 @@ class Searcher:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
         (Chinese in Traditional characters when ``script`` is "Hant")."""
         query = check_params(query, lang, category, limit, page, script)
-        qlang = self.query_lang(query)
+        v = self._v
+        lex = self._lexicon(v)
+        qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
-        plain = _QUOTED.sub(" ", query)
-        phrases = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(query)]
-        analyzed = self.analyzer().analyze(plain, query=True)
-        q = self._query(analyzed, [self.analyzer().analyze(p, query=True) for p in phrases])
+        analyzer = lex["analyzer"]
+        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+                   for m in _QUOTED.finditer(query)]
+        q = self._query(analyzed, phrases, lex["synonyms"])
         if q is not None:
             from whoosh import query as wq
 
@@ -222,47 +234,29 @@ class Searcher:
             # Every entry shares some word or bigram with a long query, so a bare match count
             # says "44 results" for 44 entries. Count what is worth reading instead: hits
             # scoring at least RELATIVE_CUTOFF of the best one (within a bounded window).
-            found = self._whoosh().search(q, limit=min(page * limit + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
-            if found.scored_length():
-                floor = found[0].score * RELATIVE_CUTOFF
-                kept = [h for h in found if h.score >= floor]
-            else:
-                kept = []
+            found = self._whoosh(v).search(q, limit=min(page * limit + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
+            floor = found[0].score * RELATIVE_CUTOFF if found.scored_length() else 0.0
+            kept = [h for h in found if h.score >= floor]
             res.total = len(kept)
-            page_hits = kept[(page - 1) * limit: page * limit]
-            terms = self._highlight_terms(analyzed, phrases)
-            for hit in page_hits:
-                entry = self.entry(hit["id"])
+            terms = _highlight_terms([analyzed, *phrases], lex["synonyms"])
+            for hit in kept[(page - 1) * limit: page * limit]:
+                entry = v.entries.get(hit["id"])
                 if entry is not None:
                     res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang, hit["marks"], script))
         if suggest:  # only words the KB does not know are corrected, so this is usually free
-            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0)
+            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, lex)
         return res
 
-    def query_lang(self, query: str) -> str | None:
+    def query_lang(self, query: str, lex: dict | None = None) -> str | None:
+        """zh, ru or en by the query's letters; Latin letters that read as pinyin are zh."""
         lang = guess_lang(query)
-        if lang == "en" and self._looks_like_pinyin(query):
+        if lang == "en" and _looks_like_pinyin(query, lex or self._lexicon()):
             return "zh"
         return lang
 
-    def _looks_like_pinyin(self, query: str) -> bool:
-        words = re.findall(r"[A-Za-z]+", query)
-        if not words:
-            return False
-        lex = self._lexicon()
-        table = lex["analyzer"].table
-        vocab = lex["vocab"]
-        for w in (w.lower() for w in words):
-            if w in vocab:
-                return False
-            if table.split(w) is None and not (len(w) <= 4 and not re.search("[aeiouv]", w)):
-                return False
-        return True
-
-    def _query(self, a: Analyzed, phrases: list[Analyzed]):
+    def _query(self, a: Analyzed, phrases: list[Analyzed], syn: dict):
         from whoosh import query as wq
 
-        syn = self._lexicon()["synonyms"]
         subs = []
         w = self.weights
         for tok in dict.fromkeys(t.text for t in a.words):
@@ -274,7 +268,7 @@ class Searcher:
             subs += [wq.Term(f, bg, boost=w[f]) for f in ("q_bigrams", "a_bigrams")]
         for py in dict.fromkeys(a.pinyin):
             subs.append(wq.Term(PINYIN_FIELD, py, boost=w[PINYIN_FIELD]))
-        must = []
+        must = []  # quoted phrases must match
         for p in phrases:
             if p.words and all(t.script != "han" for t in p.words):
                 words = [t.text for t in p.words]
@@ -283,21 +277,11 @@ class Searcher:
             elif p.bigrams:
                 must.append(wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
                                    for f in ("q_bigrams", "a_bigrams")]))
-        if must:
-            return wq.And(must + ([wq.Or(subs)] if subs else [])) if subs else wq.And(must)
-        return wq.Or(subs) if subs else None
+        if subs:
+            must.append(wq.Or(subs))
+        return wq.And(must) if len(must) > 1 else (must[0] if must else None)
 
     # -- presenting a hit
-
-    def _highlight_terms(self, a: Analyzed, phrases: list[str]) -> dict:
-        syn = self._lexicon()["synonyms"]
-        words = {t.text for t in a.words}
-        for p in phrases:
-            words |= {t.text for t in self.analyzer().analyze(p, query=True).words}
-        for w in list(words):
-            for alt in syn.get(w, ()):
-                words |= set(alt)
-        return {"words": words, "pinyin": {p for p in a.pinyin if len(p) > 4}}
 
     def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
              marks: dict, script: str | None) -> Hit:
@@ -312,13 +296,38 @@ class Searcher:
 
     # -- did you mean
 
-    def _suggestion(self, query: str, category: str | None, top: float) -> str | None:
+    def _suggestion(self, query: str, category: str | None, top: float, lex: dict) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
-        fixed = correct_query(query, self._lexicon())
+        fixed = correct_query(query, lex)
         if fixed is None or fixed == query:
             return None
         better = self.search(fixed, category=category, limit=1, suggest=False)
         return fixed if better.hits and better.hits[0].score > top else None
+
+
+def _looks_like_pinyin(query: str, lex: dict) -> bool:
+    """Every Latin word splits into pinyin syllables (or is initials like zx) and none is
+    a word of the kb itself."""
+    words = re.findall(r"[A-Za-z]+", query)
+    if not words:
+        return False
+    table, vocab = lex["analyzer"].table, lex["vocab"]
+    for w in (w.lower() for w in words):
+        if w in vocab:
+            return False
+        if table.split(w) is None and not (len(w) <= 4 and not re.search("[aeiouv]", w)):
+            return False
+    return True
+
+
+def _highlight_terms(analyzed: list[Analyzed], syn: dict) -> dict:
+    """What to mark in a hit: the query's words (phrases included) with their synonyms,
+    and the pinyin pairs that rescued a homophone typo."""
+    words = {t.text for a in analyzed for t in a.words}
+    for w in list(words):
+        for alt in syn.get(w, ()):
+            words |= set(alt)
+    return {"words": words, "pinyin": {p for p in analyzed[0].pinyin if len(p) > 4}}
 
 
 def _edits(a: str, b: str, bound: int) -> int:
