@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -167,6 +166,8 @@ def _documents(kb: KnowledgeBase, analyzer: Analyzer, procs: int):
     """Documents in kb order; analysis (most of a build) spread over ``procs`` forked
     workers, which inherit the loaded jieba dictionary and pinyin table instead of
     loading their own."""
+    import multiprocessing  # builds only: keep it off the query path
+
     entries = list(kb.entries.values())
     if procs <= 1 or len(entries) < 200 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (_document(e, analyzer) for e in entries)
