@@ -233,8 +233,8 @@ class Searcher:
             flt = wq.Term("category", category) if category else None
             # Every entry shares some word or bigram with a long query, so a bare match count
             # says "44 results" for 44 entries. Count what is worth reading instead: hits
-            # scoring at least RELATIVE_CUTOFF of the best one (within a bounded window).
-            found = self._whoosh(v).search(q, limit=min(page * limit + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
+            # scoring at least RELATIVE_CUTOFF of the best one, among the first max(page*limit, 10)+WINDOW.
+            found = self._whoosh(v).search(q, limit=min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
             floor = found[0].score * RELATIVE_CUTOFF if found.scored_length() else 0.0
             kept = [h for h in found if h.score >= floor]
             res.total = len(kept)
