@@ -303,7 +303,10 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
                 os.fsync(f.fileno())
         _verify(tmp, kb)
 
-        name = f"v-{time.strftime('%Y%m%dT%H%M%S', time.gmtime(built_at))}-{os.getpid()}-{fingerprint[:8]}"
+        # Unique even for two builds of the same kb in the same second by the same process
+        # (the temp dir's random suffix); os.rename onto an existing version would fail.
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(built_at))
+        name = f"v-{stamp}-{fingerprint[:8]}-{tmp.name.removeprefix('.tmp-')}"
         final = index_dir / name
         os.rename(tmp, final)
         tmp = None
