@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_load import QUERIES, free_port, wait_up  # noqa: E402  (shared with the load bench)
+from web_load import QUERIES, free_port, get, wait_up  # noqa: E402  (shared with the load bench)
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITED = Path("costs") / "daily-keeping-fee.yaml"
@@ -96,9 +96,7 @@ class Load:
             n += 1
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
+                resp = get(conn, path)
             except (OSError, http.client.HTTPException) as e:
                 self.conn_errors[i] += 1
                 if len(self.bad) < 20:

@@ -53,6 +53,14 @@ def wait_up(port: int, timeout: float = 120) -> None:
     raise SystemExit("server did not come up")
 
 
+def get(conn: http.client.HTTPConnection, path: str) -> http.client.HTTPResponse:
+    """One GET on a keep-alive connection; the body is read so the connection can be reused."""
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    resp.read()
+    return resp
+
+
 def run_phase(port: int, paths: list[str], clients: int, seconds: float) -> dict:
     lat: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -68,9 +76,7 @@ def run_phase(port: int, paths: list[str], clients: int, seconds: float) -> dict
             n += 1
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
+                resp = get(conn, path)
                 if resp.status != 200:
                     errors[i] += 1
             except (OSError, http.client.HTTPException):

@@ -34,12 +34,16 @@ def index_dir(kb_dir: Path, tmp_path: Path) -> Path:
     return dest
 
 
+def _built_once(tmp_path_factory, kb: Path, name: str) -> Path:
+    dest = tmp_path_factory.mktemp(name) / "index"
+    rebuild(kb, dest)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def fixture_index(tmp_path_factory) -> Path:
     """The fixture kb built once per session, for tests that only read it."""
-    dest = tmp_path_factory.mktemp("fixture") / "index"
-    rebuild(FIXTURE_KB, dest)
-    return dest
+    return _built_once(tmp_path_factory, FIXTURE_KB, "fixture")
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +54,7 @@ def searcher(fixture_index: Path) -> Searcher:
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory) -> Path:
     """The bundled kb built once per test session."""
-    dest = tmp_path_factory.mktemp("bundled") / "index"
-    rebuild(BUNDLED_KB, dest)
-    return dest
+    return _built_once(tmp_path_factory, BUNDLED_KB, "bundled")
 
 
 @pytest.fixture(scope="session")
