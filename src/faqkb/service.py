@@ -10,30 +10,33 @@ from .index import IndexInfo, build_index, kb_fingerprint, live_info
 from .search import Searcher
 
 
-def rebuild(kb_dir: Path, index_dir: Path, procs: int = 1) -> IndexInfo:
-    """Load and validate kb/ (raising KBErrors before anything is written), then build."""
+def rebuild(kb_dir: Path, index_dir: Path, procs: int = 1, *, fingerprint: str | None = None) -> IndexInfo:
+    """Load and validate kb/ (raising KBErrors before anything is written), then build.
+    ``fingerprint``, if the caller already hashed kb/, must be taken before the load."""
     from .kbfiles import load_kb
 
-    fingerprint = kb_fingerprint(kb_dir)
+    fingerprint = fingerprint or kb_fingerprint(kb_dir)
     return build_index(load_kb(kb_dir), index_dir, fingerprint=fingerprint, procs=procs)
 
 
-def staleness(kb_dir: Path, index_dir: Path) -> str | None:
+def staleness(kb_dir: Path, index_dir: Path, *, fingerprint: str | None = None) -> str | None:
     """Why the index does not match the kb (missing, stale), or None if it matches."""
     if not Path(kb_dir).is_dir():
         return None  # nothing to compare with: serve what was built
     info = live_info(index_dir)
     if info is None:
         return f"no index at {index_dir}"
-    if info.fingerprint != kb_fingerprint(kb_dir):
+    if info.fingerprint != (fingerprint or kb_fingerprint(kb_dir)):
         return f"the index at {index_dir} is stale: {kb_dir} changed since it was built"
     return None
 
 
 def open_searcher(kb_dir: Path, index_dir: Path, *, build: bool = True) -> Searcher:
-    why = staleness(kb_dir, index_dir)
+    # Hash kb/ once: the same fingerprint decides staleness and labels the rebuild.
+    fingerprint = kb_fingerprint(kb_dir) if Path(kb_dir).is_dir() else None
+    why = staleness(kb_dir, index_dir, fingerprint=fingerprint)
     if why:
         if not build:
             raise IndexNotReady(f"{why}; run `faqkb build` (or search without --no-build)")
-        rebuild(kb_dir, index_dir)
+        rebuild(kb_dir, index_dir, fingerprint=fingerprint)
     return Searcher(index_dir)

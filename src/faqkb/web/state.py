@@ -58,15 +58,17 @@ class Site:
         from ..service import rebuild, staleness
 
         with self._rebuild_lock:
-            why = staleness(self.kb_dir, self.index_dir)
+            if not self.kb_dir.is_dir():
+                return False  # nothing to compare with: serve what was built
+            fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+            why = staleness(self.kb_dir, self.index_dir, fingerprint=fingerprint)
             if not why:
                 return False
-            fingerprint = kb_fingerprint(self.kb_dir)
             if fingerprint == self._failed_fingerprint:
                 return False  # same broken kb as last time: already reported
             log.info("%s; rebuilding", why)
             try:
-                info = rebuild(self.kb_dir, self.index_dir)
+                info = rebuild(self.kb_dir, self.index_dir, fingerprint=fingerprint)
             except KBErrors as e:
                 self._failed_fingerprint = fingerprint
                 for err in e.errors:
