@@ -11,7 +11,7 @@ from ..script import for_reader
 from . import openapi, params
 from .i18n import CATEGORY_LABELS
 from .markup import answer_html
-from .site import site
+from .site import category_counts, site
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -66,9 +66,7 @@ def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
 
 @bp.get("/categories")
 def categories():
-    counts = {c: 0 for c in CATEGORIES}
-    for e in site().searcher.entries.values():
-        counts[e.category] = counts.get(e.category, 0) + 1
+    counts = category_counts()
     return jsonify([{"name": c, "label": str(CATEGORY_LABELS[c]), "entries": counts[c]} for c in CATEGORIES])
 
 

@@ -14,7 +14,7 @@ from . import params
 from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
 from .markup import answer_html
 from .security import check_csrf
-from .site import feedback, site
+from .site import category_counts, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -30,13 +30,6 @@ def card(entry, lang: str | None) -> dict:
     shown = entry.best_lang(lang)
     return {"id": entry.id, "category": entry.category, "lang": shown, "fallback": shown != lang,
             "question": for_reader(entry.translations[shown].question, shown, content_script())}
-
-
-def category_counts() -> dict[str, int]:
-    counts = {c: 0 for c in CATEGORIES}
-    for e in site().searcher.entries.values():
-        counts[e.category] = counts.get(e.category, 0) + 1
-    return counts
 
 
 @bp.errorhandler(QueryError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..feedback import FeedbackStore
+from ..model import CATEGORIES
 from .state import Site
 
 EXT = "faqkb"
@@ -16,3 +17,11 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def category_counts() -> dict[str, int]:
+    """Entries per category on the live index, every category listed (pages and API)."""
+    counts = {c: 0 for c in CATEGORIES}
+    for e in site().searcher.entries.values():
+        counts[e.category] = counts.get(e.category, 0) + 1
+    return counts
