@@ -95,3 +95,10 @@ def test_every_command_help_has_an_example():
     for cmd in main.commands:
         r = run(cmd, "--help")
         assert r.exit_code == 0 and "Example" in r.output, cmd
+
+
+def test_check_refuses_a_malformed_allowlist(kb_dir):
+    (kb_dir / "allowed_domains.yaml").write_text("domains: [mts.ru]\nnamed_not_linked: mts.by\n", "utf-8")
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])
+    assert r.exit_code == 1
+    assert "kb/allowed_domains.yaml:1:1: 'named_not_linked' must be a list of text" in r.output

@@ -74,19 +74,27 @@ class _Locator:
         return KBError(self.shown, line, col, message, hint)
 
 
-def _read_list(root: Path, name: str, key: str) -> tuple[list[str], list[KBError]]:
-    path = root / name
+def _read_lists(root: Path, name: str, key: str, optional: tuple[str, ...] = ()) -> \
+        tuple[dict[str, list[str]], list[KBError]]:
+    """The lists of text under ``key`` (required) and ``optional`` keys of kb/<name>,
+    read once; empty lists and a located error if the file or a list is malformed."""
+    path, shown = root / name, f"{root.name}/{name}"
+    empty = {k: [] for k in (key, *optional)}
     if not path.exists():
-        return [], [KBError(f"{root.name}/{name}", 0, 0, f"{name} is missing",
-                            f"add it with '{key}:' and a list (see the bundled kb)")]
+        return empty, [KBError(shown, 0, 0, f"{name} is missing",
+                               f"add it with '{key}:' and a list (see the bundled kb)")]
     try:
-        data, _ = read_yaml(path, f"{root.name}/{name}")
+        data, _ = read_yaml(path, shown)
     except KBError as e:
-        return [], [e]
-    values = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        return [], [KBError(f"{root.name}/{name}", 1, 1, f"'{key}' must be a list of text", "")]
-    return values, []
+        return empty, [e]
+    data = data if isinstance(data, dict) else {}
+    out = {}
+    for k in (key, *optional):
+        values = data.get(k, [] if k in optional else None)
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return empty, [KBError(shown, 1, 1, f"'{k}' must be a list of text", "")]
+        out[k] = values
+    return out, []
 
 
 def text_problems(text: str, allowed: list[str], named_only: list[str]) -> list[tuple[str, str, str]]:
@@ -130,15 +138,11 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     except KBErrors as e:
         return e.errors, 0
     problems: list[KBError] = []
-    facts, errs = _read_list(root, FACTS_FILE, "facts")
+    facts, errs = _read_lists(root, FACTS_FILE, "facts")
     problems += errs
-    allowed, errs = _read_list(root, DOMAINS_FILE, "domains")
+    domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked",))
     problems += errs
-    named_only = []
-    if not errs:
-        data, _ = read_yaml(root / DOMAINS_FILE, f"{root.name}/{DOMAINS_FILE}")
-        named_only = data.get("named_not_linked", []) or []
-    problems += lint_entries(kb, root, set(facts), allowed, named_only)
+    problems += lint_entries(kb, root, set(facts["facts"]), domains["domains"], domains["named_not_linked"])
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 
