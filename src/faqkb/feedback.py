@@ -11,8 +11,9 @@ import threading
 from datetime import date
 from pathlib import Path
 
+from .search import MAX_QUERY_CHARS  # the same bound as a query the site accepts
+
 DB_NAME = "feedback.sqlite3"
-MAX_QUERY_CHARS = 200
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS zero_results (
