@@ -29,7 +29,7 @@ from .analysis import (
 )
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
-from .model import CATEGORIES, LANGS, Entry
+from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, for_reader
 from .snippets import Span, highlight_spans, make_snippet, plain_text
 
@@ -117,6 +117,7 @@ class _Version:
     ix: object  # whoosh FileIndex
     entries: dict[str, Entry]
     info: IndexInfo
+    facts: dict[str, Fact]
     lexicon: dict | None = None  # loaded by the first query that needs it
 
 
@@ -153,8 +154,9 @@ class Searcher:
         except (OSError, ValueError, windex.EmptyIndexError) as e:
             raise IndexNotReady(f"index at {version} cannot be opened ({e}); run `faqkb build`") from None
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         self._weighting = scoring.BM25F(B=0.75, K1=1.2)
-        self._v = _Version(version, ix, entries, info)  # one assignment: atomic for readers
+        self._v = _Version(version, ix, entries, info, facts)  # one assignment: atomic for readers
 
     def refresh(self) -> bool:
         """Switch to the live version if a build replaced it; True if it did."""
@@ -186,6 +188,10 @@ class Searcher:
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._v.entries.get(entry_id)
+
+    def facts(self) -> dict[str, Fact]:
+        """The source register (kb/facts.yaml) of this index version, by fact id."""
+        return self._v.facts
 
     def _lexicon(self, v: _Version | None = None) -> dict:
         v = v or self._v

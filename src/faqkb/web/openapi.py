@@ -35,7 +35,7 @@ SCHEMAS = {
                                          "description": "did-you-mean query, when it finds better hits"},
                           "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}},
     "Entry": {"type": "object", "required": ["id", "category", "updated", "operators", "related", "lang",
-                                             "fallback", "languages", "question", "alternatives", "answer",
+                                             "fallback", "languages", "question", "alternatives", "lead", "answer",
                                              "answer_html"],
               "properties": {
                   "id": {"type": "string"}, "category": {"type": "string", "enum": list(CATEGORIES)},
@@ -47,6 +47,8 @@ SCHEMAS = {
                   "languages": {"type": "array", "items": {"type": "string", "enum": list(LANGS)}},
                   "question": {"type": "string"},
                   "alternatives": {"type": "array", "items": {"type": "string"}},
+                  "lead": {"type": "string",
+                           "description": "one sentence answering the question directly; empty if the entry has none"},
                   "answer": {"type": "string", "description": "Markdown subset"},
                   "answer_html": {"type": "string", "description": "sanitized HTML of the answer"}}},
     "Category": {"type": "object", "required": ["name", "label", "entries"], "properties": {
