@@ -298,13 +298,13 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(built_at))
         name = f"v-{stamp}-{fingerprint[:8]}-{tmp.name.removeprefix('.tmp-')}"
         final = index_dir / name
-        os.rename(tmp, final)
+        tmp.rename(final)
         tmp = None
         pointer = index_dir / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
         with open(pointer, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(pointer, index_dir / CURRENT)  # the atomic switch
+        pointer.replace(index_dir / CURRENT)  # the atomic switch
         _fsync_dir(index_dir)
         _clean_leftovers(index_dir, keep={name} | ({previous.name} if previous else set()))
         return IndexInfo.read(final)

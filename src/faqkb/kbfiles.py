@@ -7,6 +7,7 @@ can fix it without reading Python. Only the safe YAML subset is accepted: no ali
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -19,10 +20,8 @@ from typing import Any
 
 import yaml
 
-try:
+with contextlib.suppress(ImportError):
     import yaml.cyaml  # libyaml bindings: the fast path, when this PyYAML has them
-except ImportError:
-    pass
 
 from .errors import KBError, KBErrors
 from .model import LANG_NAMES, Entry, Fact, KnowledgeBase, Source, Translation

@@ -159,10 +159,10 @@ class Speller:
                 continue
             if not self.known(text):
                 checked += 1
-                fixed = self.word(text)
-                if fixed and fixed != text:
+                word = self.word(text)
+                if word and word != text:
                     fixes += 1
-                    pieces.append((m.start(), m.end(), fixed))
+                    pieces.append((m.start(), m.end(), word))
         if not pieces:
             return None
         out, last = [], 0
