@@ -45,6 +45,9 @@ PLAN = {
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
 WINDOW = 10  # hits scored beyond the page, to count the results worth showing (50 cost +25% time)
 
+MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as plain words)
+MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
+STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
 MAX_UNITS = 40  # query words weighed for coverage (a 200-character query has at most ~100)
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -130,6 +133,8 @@ class _Version:
     impact: object | None = None    # impact.ImpactIndex, opened by the first query (imports numpy)
     speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
+    stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
+    answers: dict = field(default_factory=dict)  # (entry id, lang) -> answer as plain text (bounded)
 
 
 class Searcher:
@@ -264,7 +269,7 @@ class Searcher:
         phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
                    for m in _QUOTED.finditer(query)]
         terms = self.terms(analyzed, lex.synonyms)
-        must = _phrase_queries(phrases)
+        must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
             terms = list(dict.fromkeys(terms + [t for p in phrases for t in self.terms(p, lex.synonyms)]))
         if terms:
@@ -281,8 +286,12 @@ class Searcher:
                 scores = scores * (self.plan["cov_base"] + cov) ** self.plan["cov_pow"]
             if category:
                 mask &= self._mask(v, ("category", category))
-            for q in must:
-                mask &= self._mask(v, q)
+            for q, needed in must:
+                # A phrase with a word no entry holds matches nothing: whoosh need not look.
+                if all(any(imp.df(f, t) for f in fields) for fields, t in needed):
+                    mask &= self._mask(v, q)
+                else:
+                    mask[:] = False
             # Every entry shares some word or bigram with a long query, so a bare match count
             # says "44 results" for 44 entries. Count what is worth reading instead: hits
             # scoring at least RELATIVE_CUTOFF of the best one, among the first max(page*limit, 10)+WINDOW.
@@ -293,15 +302,14 @@ class Searcher:
                 res.total = len(kept)
                 res.signals = _signals(units, kept[0])
                 res.answered = res.signals["known"] >= ANSWERED_KNOWN and res.signals["held"] >= ANSWERED_HELD
-                shown = self._whoosh(v)
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
                 for d in kept[(page - 1) * limit: page * limit]:
-                    stored = shown.stored_fields(d)
+                    stored = self._stored(v, d)
                     entry = v.entries.get(stored["id"])
                     if entry is not None:
                         res.hits.append(self._hit(entry, float(scores[d]), lang or qlang, marked, lang,
                                                   stored["marks"], script))
-        if suggest:  # a second search only when a word was corrected
+        if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
         return res
 
@@ -345,6 +353,16 @@ class Searcher:
             wsum += weight
             units.append((df, m))
         return total / wsum if wsum else None
+
+    def _stored(self, v: _Version, d: int) -> dict:
+        """whoosh's stored fields of one document (id, marks): unpickling them is most of a
+        page's cost, and the same entries come back query after query: keep STORED_CACHE."""
+        got = v.stored.get(d)
+        if got is None:
+            if len(v.stored) >= STORED_CACHE:
+                v.stored.clear()
+            got = v.stored[d] = self._whoosh(v).stored_fields(d)
+        return got
 
     def _mask(self, v: _Version, q):
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
@@ -406,7 +424,13 @@ class Searcher:
         tr = entry.translations[lang]
         q_marks, a_marks = marks[lang]
         q_spans = highlight_spans(q_marks, terms)
-        snippet, s_spans = make_snippet(plain_text(tr.answer), highlight_spans(a_marks, terms))
+        answers = self._v.answers
+        plain = answers.get((entry.id, lang))
+        if plain is None:
+            if len(answers) >= STORED_CACHE:
+                answers.clear()
+            plain = answers[(entry.id, lang)] = plain_text(tr.answer)
+        snippet, s_spans = make_snippet(plain, highlight_spans(a_marks, terms))
         return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked,
                    for_reader(tr.question, lang, script), for_reader(snippet, lang, script),
                    q_spans, s_spans, score)
@@ -474,18 +498,21 @@ def _pinyin_sequence(query: str, lex: Lexicon) -> list[tuple[str, str, float]]:
 
 
 def _phrase_queries(phrases: list[Analyzed]) -> list:
-    """whoosh queries for quoted phrases (they must match as phrases: whoosh checks them)."""
+    """(whoosh query, terms it needs) for each quoted phrase: whoosh checks the phrase; the
+    needed terms ((fields, term) pairs) let a phrase no entry can match skip whoosh."""
     from whoosh import query as wq
 
     must = []
     for p in phrases:
         if p.words and all(t.script != "han" for t in p.words):
             words = [t.text for t in p.words]
-            must.append(wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
-                               for f in ("q_words", "a_words")]))
+            must.append((wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
+                                for f in ("q_words", "a_words")]),
+                         [(("q_words", "a_words"), w) for w in words]))
         elif p.bigrams:
-            must.append(wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
-                               for f in ("q_bigrams", "a_bigrams")]))
+            must.append((wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
+                                for f in ("q_bigrams", "a_bigrams")]),
+                         [(("q_bigrams", "a_bigrams"), b) for b in p.bigrams]))
     return must
 
 
