@@ -75,7 +75,7 @@ def test_zero_result_page_is_helpful_and_recorded(client, app):
     html = text(client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}))
     assert "No answer found" in html and 'href="/category/process"' in html
     store = app.extensions["faqkb"]["feedback"]
-    assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1}]
+    assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1, "found_nothing": 1}]
 
 
 def test_did_you_mean_link(client):
@@ -296,7 +296,7 @@ def test_vote_is_recorded_with_the_query(client, app):
                     data={"csrf_token": token, "helpful": "yes", "q": "余额 退款"})
     assert r.status_code == 303 and "voted=1" in r.headers["Location"]
     store: FeedbackStore = app.extensions["faqkb"]["feedback"]
-    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0}]
+    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0, "reasons": {}}]
     assert store.votes_for("refund-remaining-balance")[0]["query"] == "余额 退款"
     assert "Thank you" in text(client.get(r.headers["Location"], headers={"Accept-Language": "en"}))
 
@@ -325,18 +325,30 @@ def test_oversized_post_is_refused(client):
     assert r.status_code == 413
 
 
-def test_feedback_store_keeps_no_personal_data(tmp_path):
-    store = FeedbackStore(tmp_path)
-    store.record_zero_result("  Foo   BAR ", "en")
-    store.record_zero_result("foo bar", "en")
-    store.record_vote("x", False, "q")
-    assert store.top_zero_results(5) == [{"query": "foo bar", "lang": "en", "count": 2}]
-    assert store.helpfulness() == [{"entry_id": "x", "yes": 0, "no": 1}]
+def test_feedback_store_keeps_no_personal_data(client, app):
+    client.get("/search?q=qwxzv plorbt", environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    token = _token(client)
+    client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
+                data={"csrf_token": token, "helpful": "no", "reason": "outdated"},
+                environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    store: FeedbackStore = app.extensions["faqkb"]["feedback"]
+    assert store.helpfulness()[0]["reasons"] == {"outdated": 1}
     import sqlite3
-    conn = sqlite3.connect(store.path)
+    conn = sqlite3.connect(store.engine.url.database)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    cols = {r[1] for t in ("zero_results", "votes", "views") for r in conn.execute(f"PRAGMA table_info({t})")}
-    assert not cols & {"ip", "user_agent", "session", "cookie", "ts", "timestamp"}
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    cols = {r[1] for t in tables for r in conn.execute(f"PRAGMA table_info({t})")}
+    assert not cols & {"ip", "addr", "user_agent", "session", "cookie", "ts", "timestamp"}
+    dump = " ".join(str(row) for t in tables for row in conn.execute(f"SELECT * FROM {t}"))
+    assert "192.0.2.77" not in dump and "127.0.0.1" not in dump
+
+
+def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
+    token = _token(client)
+    url = "/entry/refund-remaining-balance/feedback"
+    for data in ({"helpful": "no", "reason": "because"}, {"helpful": "yes", "reason": "outdated"}):
+        assert client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, **data}).status_code == 400
+    assert app.extensions["faqkb"]["feedback"].helpfulness() == []
 
 
 # -- serving: health and index switching

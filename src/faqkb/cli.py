@@ -175,13 +175,27 @@ def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
     click.echo(terminal_entry(entry, lang))
 
 
+def feedback_options(fn):
+    fn = click.option("--db", "db_url", envvar="FAQKB_FEEDBACK_DB", metavar="URL",
+                      help="The site's feedback database (SQLAlchemy URL, e.g. postgresql://host/faqkb) "
+                           "[default: SQLite in the instance folder].")(fn)
+    fn = click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
+                      help="Folder of the site's feedback database [default: the per-user data dir].")(fn)
+    return fn
+
+
+def _feedback_store(instance: Path | None, db_url: str | None):
+    from .feedback import FeedbackStore, default_url
+
+    return FeedbackStore(db_url or default_url(paths.instance_dir(instance)))
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the site's feedback database [default: the per-user data dir].")
+@feedback_options
 @kb_options
 @_user_errors
-def stats(as_json, instance, kb_dir, index_dir) -> None:
+def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     """Index state, and from the web site: top zero-result queries, helpfulness per entry.
 
     \b
@@ -189,20 +203,28 @@ def stats(as_json, instance, kb_dir, index_dir) -> None:
       faqkb stats --json
     """
     from .index import live_info
+    from .service import staleness
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
     data = {"kb": str(kb_dir), "index": str(index_dir),
             "index_entries": info.entries if info else None,
-            "index_version": info.path.name if info else None}
-    try:
-        from .feedback import FeedbackStore
-    except ImportError:  # the web extra is not installed
-        FeedbackStore = None
-    if FeedbackStore is not None:
-        store = FeedbackStore(paths.instance_dir(instance))
-        data["zero_result_queries"] = store.top_zero_results(limit=20)
-        data["helpfulness"] = store.helpfulness()
+            "index_version": info.path.name if info else None,
+            # what /healthz no longer shows the public: whether the kb matches the live index
+            "kb_matches_index": staleness(kb_dir, index_dir) is None, "kb_problems": []}
+    if not data["kb_matches_index"]:  # why a running site would still serve the previous index
+        from .errors import KBErrors
+        from .kbfiles import load_kb
+
+        try:
+            load_kb(kb_dir)
+        except KBErrors as e:
+            data["kb_problems"] = [str(err) for err in e.errors]
+    store = _feedback_store(instance, db_url)
+    data["zero_result_queries"] = store.top_zero_results(limit=20)
+    data["helpfulness"] = store.helpfulness()
+    data["feedback_rows"] = store.row_counts()
+    store.close()
     if as_json:
         _emit_json(data)
         return

@@ -59,12 +59,19 @@ def terminal_entry(entry: Entry, lang: str | None) -> str:
 def terminal_stats(data: dict) -> str:
     lines = [f"kb:    {data['kb']}", f"index: {data['index']} "
              f"({data['index_entries'] or 0} entries, {data['index_version'] or 'not built'})"]
+    if not data.get("kb_matches_index", True):
+        lines.append("the kb changed since this index was built"
+                     + (f"; {len(data['kb_problems'])} problem(s) keep it from being rebuilt:"
+                        if data.get("kb_problems") else "; `faqkb build` rebuilds it"))
+        lines += [f"  {p}" for p in data.get("kb_problems", [])[:20]]
     if "zero_result_queries" in data:
         lines.append("\nTop queries with no results:")
         lines += [f"  {r['count']:>5}  [{r['lang'] or '?'}] {r['query']}" for r in data["zero_result_queries"]] \
             or ["  (none)"]
         lines.append("\nWas this helpful? (yes / no per entry):")
-        lines += [f"  {r['entry_id']:<40} {r['yes']:>4} / {r['no']:<4}" for r in data["helpfulness"]] \
+        lines += [f"  {r['entry_id']:<40} {r['yes']:>4} / {r['no']:<4}"
+                  + "".join(f"  {k}: {n}" for k, n in sorted(r.get("reasons", {}).items()))
+                  for r in data["helpfulness"]] \
             or ["  (no votes yet)"]
     return "\n".join(lines)
 

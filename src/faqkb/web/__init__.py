@@ -55,12 +55,28 @@ def _secret_key(instance: Path) -> str:
         return key
 
 
+def _feedback_store(config, instance: Path):
+    from ..feedback import Bounds, FeedbackStore, default_url
+
+    def setting(key: str, default):
+        return config.get(key) or os.environ.get("FAQKB_" + key) or default
+
+    url = setting("FEEDBACK_DB", None) or default_url(instance)
+    d = Bounds()
+    bounds = Bounds(max_queries=int(setting("FEEDBACK_MAX_QUERIES", d.max_queries)),
+                    max_votes=int(setting("FEEDBACK_MAX_VOTES", d.max_votes)),
+                    retention_days=int(setting("FEEDBACK_RETENTION_DAYS", d.retention_days)))
+    return FeedbackStore(url, bounds)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """The site over one kb and its index. Config keys: KB_DIR, INDEX_DIR, INSTANCE_PATH
     (defaults: env FAQKB_KB / FAQKB_INDEX / FAQKB_INSTANCE, else the bundled kb and per-user
     folders), WATCH (rebuild when kb/ changes), BUILD (build a missing or stale index at
     startup, default True), SECRET_KEY, SEARCH_CACHE (API responses kept, default 1024,
-    env FAQKB_SEARCH_CACHE; 0 disables). Raises IndexNotReady if there is no usable index."""
+    env FAQKB_SEARCH_CACHE; 0 disables), FEEDBACK_DB (SQLAlchemy URL, env FAQKB_FEEDBACK_DB;
+    default SQLite in the instance folder), FEEDBACK_MAX_QUERIES / FEEDBACK_MAX_VOTES /
+    FEEDBACK_RETENTION_DAYS (docs/feedback.md). Raises IndexNotReady if there is no usable index."""
     config = dict(config or {})
     kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
                                       config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
@@ -82,13 +98,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from ..feedback import FeedbackStore
     from .cache import ResponseCache
     from .state import Site
 
     site = Site(kb_dir, index_dir, build=app.config["BUILD"])
     cache = ResponseCache(int(app.config.get("SEARCH_CACHE", os.environ.get("FAQKB_SEARCH_CACHE", 1024))))
-    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance), "cache": cache}
+    app.extensions[EXT] = {"site": site, "feedback": _feedback_store(app.config, instance), "cache": cache}
     if app.config["WATCH"]:
         site.start_watching()
 

@@ -8,13 +8,14 @@ from flask import Blueprint, abort, jsonify, make_response, redirect, render_tem
 from flask_babel import gettext as _
 
 from ..errors import QueryError
+from ..feedback import REASONS
 from ..model import CATEGORIES
 from ..script import for_reader
 from . import params
 from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
 from .markup import answer_html
 from .security import check_csrf
-from .site import category_counts, feedback, site
+from .site import category_counts, client_key, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -59,8 +60,10 @@ def search():
                                counts=category_counts())
     res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
-    if res.total == 0 and a["page"] == 1 and not a["category"]:
-        feedback().record_zero_result(q, res.query_lang)
+    # Editors' gaps: nothing found, or only a weak answer (Results.answered, once the engine has it).
+    answered = getattr(res, "answered", res.total > 0)
+    if (res.total == 0 or not answered) and a["page"] == 1 and not a["category"]:
+        feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
     first = max(1, res.page - 3)
     pages = list(range(first, min(res.pages, first + 6) + 1))
     return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
@@ -80,7 +83,7 @@ def entry(entry_id: str):
     script = content_script()
     question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
-    feedback().record_view(found.id)
+    feedback().record_view(found.id, client=client_key(), query=a["q"] or "")
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
                            tr=tr, question=question, answer=answer_html(answer), related=related, q=a["q"] or "",
                            voted=request.args.get("voted") == "1",
@@ -96,7 +99,10 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
-    feedback().record_vote(entry_id, helpful == "yes", query)
+    reason = request.form.get("reason") or None
+    if reason is not None and (helpful == "yes" or reason not in REASONS):
+        abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
+    feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason)
     lang = request.form.get("lang")
     args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
     return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
 from ..feedback import FeedbackStore
 from ..model import CATEGORIES
@@ -17,6 +17,12 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def client_key() -> str:
+    """Today's pseudonym of the requesting client (its address, hashed with a daily salt;
+    behind a proxy, ProxyFix makes remote_addr the reader's address)."""
+    return feedback().client_key(request.remote_addr)
 
 
 def category_counts() -> dict[str, int]:
