@@ -176,7 +176,8 @@ def hostile_app(hostile_kb, tmp_path_factory):
     index = hostile_kb.parent / "index"
     rebuild(hostile_kb, index)
     return create_app({"KB_DIR": hostile_kb, "INDEX_DIR": index, "INSTANCE_PATH": hostile_kb.parent / "instance",
-                       "SECRET_KEY": "hostile-tests", "BUILD": False})
+                       "SECRET_KEY": "hostile-tests", "BUILD": False,
+                       "RATELIMIT_ENABLED": False})  # hundreds of hostile requests from one client
 
 
 @pytest.fixture(scope="module")

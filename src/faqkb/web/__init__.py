@@ -22,7 +22,7 @@ from flask_babel import Babel
 
 from .. import paths
 from ..model import CATEGORIES, LANGS
-from . import api, pages, security
+from . import api, limits, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -76,7 +76,8 @@ def create_app(config: dict | None = None) -> Flask:
     startup, default True), SECRET_KEY, SEARCH_CACHE (API responses kept, default 1024,
     env FAQKB_SEARCH_CACHE; 0 disables), FEEDBACK_DB (SQLAlchemy URL, env FAQKB_FEEDBACK_DB;
     default SQLite in the instance folder), FEEDBACK_MAX_QUERIES / FEEDBACK_MAX_VOTES /
-    FEEDBACK_RETENTION_DAYS (docs/feedback.md). Raises IndexNotReady if there is no usable index."""
+    FEEDBACK_RETENTION_DAYS (docs/feedback.md), RATELIMIT_* (web/limits.py: per-client limits
+    and their storage URI; RATELIMIT_ENABLED=False turns them off). Raises IndexNotReady if there is no usable index."""
     config = dict(config or {})
     kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
                                       config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
@@ -123,5 +124,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(highlight, "highlight")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    limits.init_app(app)  # after the blueprints: it wraps their views
     logging.getLogger("faqkb").setLevel(logging.INFO)
     return app
