@@ -354,9 +354,43 @@ def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
 # -- serving: health and index switching
 
 def test_healthz_reports_index_state(client):
-    data = client.get("/healthz").get_json()
+    r = client.get("/healthz")
+    data = r.get_json()
+    assert set(data) == {"status", "index_version", "entries"}   # nothing else for the public
     assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
-    assert data["last_error"] is None and data["built_at"]
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_shows_no_path_and_recovers_when_the_kb_matches_again(client, app, kb_dir):
+    site = app.extensions["faqkb"]["site"]
+    p = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    good = p.read_bytes()
+    p.write_text("id: daily-keeping-fee\ncategory: [nope\n", "utf-8")
+    assert site.rebuild_if_stale() is False
+    body = client.get("/healthz").get_data(as_text=True)
+    assert '"status":"degraded"' in body.replace(" ", "")
+    for leak in (str(kb_dir), "daily-keeping-fee.yaml", "/tmp", "yaml", "kb/"):
+        assert leak not in body, leak
+    assert "daily-keeping-fee.yaml" in site.details()["last_error"]   # the operator still has it
+    p.write_bytes(good)                                                 # restored exactly as built
+    assert site.rebuild_if_stale() is False                             # nothing to rebuild ...
+    assert client.get("/healthz").get_json()["status"] == "ok"          # ... and healthy again
+    assert site.details()["last_error"] is None
+
+
+def test_pages_and_api_vary_on_language_and_static_is_cacheable(client):
+    for url in ("/", "/search?q=sim", "/entry/refund-remaining-balance", "/category/costs", "/api/search?q=sim",
+                "/api/categories", "/api/entries/refund-remaining-balance"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        vary = {v.strip() for v in r.headers.get("Vary", "").split(",")}
+        assert {"Accept-Language", "Cookie"} <= vary, url
+    for url in ("/", "/search?q=sim", "/entry/refund-remaining-balance"):
+        assert client.get(url).headers["Cache-Control"] == "private, no-cache", url
+    assert client.get("/api/search?q=sim").headers["Cache-Control"] == "public, max-age=60"
+    static = client.get("/static/site.css")
+    assert static.headers["Cache-Control"] == "public, max-age=3600" and "Cookie" not in static.headers.get("Vary", "")
+    assert client.get("/nope").headers["Cache-Control"] == "no-store"
 
 
 def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, kb_dir):
@@ -369,13 +403,13 @@ def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, k
     assert site.rebuild_if_stale() is True
     state.REFRESH_EVERY = 0
     after = client.get("/healthz").get_json()
-    assert after["index_version"] != before and after["last_error"] is None
+    assert after["index_version"] != before and after["status"] == "ok"
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1
 
     (kb_dir / "costs" / "broken.yaml").write_text("id: broken\ncategory: [nope\n", "utf-8")
     assert site.rebuild_if_stale() is False
     health = client.get("/healthz").get_json()
-    assert health["status"] == "degraded" and "broken.yaml" in health["last_error"]
+    assert health["status"] == "degraded" and "broken.yaml" in site.details()["last_error"]
     assert health["index_version"] == after["index_version"]
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1  # old index still serves
     state.REFRESH_EVERY = 1.0

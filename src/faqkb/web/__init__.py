@@ -22,7 +22,7 @@ from flask_babel import Babel
 
 from .. import paths
 from ..model import CATEGORIES, LANGS
-from . import api, limits, pages, security
+from . import api, http_cache, limits, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -110,6 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=babel_locale)
     security.init_app(app)
+    http_cache.init_app(app)
 
     @app.before_request
     def _follow_rebuilds() -> None:
