@@ -60,9 +60,8 @@ def search():
                                counts=category_counts())
     res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
-    # Editors' gaps: nothing found, or only a weak answer (Results.answered, once the engine has it).
-    answered = getattr(res, "answered", res.total > 0)
-    if (res.total == 0 or not answered) and a["page"] == 1 and not a["category"]:
+    # Editors' gaps: nothing found, or only a weak answer (Results.answered is false).
+    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
         feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
     first = max(1, res.page - 3)
     pages = list(range(first, min(res.pages, first + 6) + 1))
