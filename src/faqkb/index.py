@@ -3,9 +3,13 @@ then switched to atomically. A failed or killed build never touches the live ind
 
 Layout of an index directory::
 
+    faqkb-index.json the marker and the index's own records: the versions and temp dirs this
+                     index made. A build refuses a non-empty folder without it, and removes
+                     only what it lists (never a user's v-2.0-release/ that happens to be there)
     CURRENT          name of the live version, replaced atomically (os.replace)
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json, lexicon.marshal
-    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
+    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build
+                     when the records list it)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
     build.lock       flock held by the one build allowed at a time
 
@@ -19,8 +23,8 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +37,8 @@ from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
 
 CURRENT = "CURRENT"
+MARKER = "faqkb-index.json"
+RECORDS_FORMAT = 1
 META, ENTRIES, LEXICON = "meta.json", "entries.json", "lexicon.marshal"
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
@@ -60,9 +66,13 @@ def schema():
 def kb_fingerprint(root: str | os.PathLike) -> str:
     """A hash of every YAML file under kb/ (names and bytes) and of the analysis version:
     equal fingerprints mean the index answers exactly as a fresh build would."""
+    from .kblayout import check_kb_layout
+
     root = Path(root)
+    check_kb_layout(root)  # NotAKnowledgeBase, quickly, for a folder like / or $HOME
     h = hashlib.sha256(f"faqkb-analysis-{ANALYSIS_VERSION}\0".encode())
-    for p in sorted(root.rglob("*.yaml")):
+    # The kb's files are its top-level data files and <category>/<id>.yaml: nothing deeper.
+    for p in sorted([*root.glob("*.yaml"), *root.glob("*/*.yaml")]):
         rel = p.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
@@ -234,14 +244,94 @@ class _BuildLock:
         os.close(self.fd)  # closing releases the flock
 
 
-def _clean_leftovers(index_dir: Path, keep: set[str]) -> None:
-    """Remove temp dirs of killed builds and versions older than the previous one.
-    Called under the build lock, so no other build owns any of them."""
+def read_records(index_dir: Path) -> dict | None:
+    """The index's own records (see the module docstring), or None if it has no marker."""
+    try:
+        rec = json.loads((index_dir / MARKER).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise FaqkbError(f"{index_dir / MARKER} is unreadable ({e}); move the folder aside and build "
+                         "into a new one") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("versions"), list):
+        raise FaqkbError(f"{index_dir / MARKER} is not a faqkb index record; move the folder aside "
+                         "and build into a new one")
+    rec.setdefault("building", [])
+    return rec
+
+
+def _write_records(index_dir: Path, rec: dict) -> None:
+    tmp = index_dir / f".{MARKER}.{os.getpid()}"
+    tmp.write_text(json.dumps(rec, indent=1) + "\n", "utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / MARKER)
+
+
+def _legacy_records(index_dir: Path) -> dict | None:
+    """Records for an index built before the marker existed: a CURRENT pointer naming a
+    version folder with our meta.json. Adopts only version folders holding our meta.json."""
+    try:
+        version = current_version(index_dir)
+    except IndexNotReady:
+        return None
+    if version is None or not (version / META).is_file():
+        return None
+    ours = []
     for p in index_dir.iterdir():
-        if p.name.startswith(".tmp-") or (p.name.startswith("v-") and p.name not in keep):
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(".CURRENT."):  # pointer of a build killed just before its switch
+        if p.name.startswith("v-") and p.is_dir() and not p.is_symlink():
+            try:
+                if "fingerprint" in json.loads((p / META).read_text("utf-8")):
+                    ours.append(p.name)
+            except (OSError, ValueError):
+                continue
+    return {"format": RECORDS_FORMAT, "versions": sorted(ours), "building": []}
+
+
+def claim_index_dir(index_dir: Path) -> dict | None:
+    """Refuse to build into a folder that is not ours: a non-empty folder without the
+    marker (nor an index from before the marker). Reads only; returns the records, or
+    None for an empty or new folder."""
+    rec = read_records(index_dir)
+    if rec is not None:
+        return rec
+    try:
+        empty = next(index_dir.iterdir(), None) is None
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise FaqkbError(f"cannot read the index folder {index_dir}: {e.strerror}") from None
+    if empty:
+        return None
+    legacy = _legacy_records(index_dir)
+    if legacy is not None:
+        return legacy
+    raise FaqkbError(f"{index_dir} is not empty and is not a faqkb index (no {MARKER}); nothing was changed "
+                     "— pass --index with a new or empty folder")
+
+
+def _clean_leftovers(index_dir: Path, rec: dict, keep: set[str]) -> None:
+    """Remove what this index's records list and no longer needs: temp dirs of killed
+    builds and versions older than the previous one. Nothing the records don't list is
+    touched. Called under the build lock, so no other build owns any of them."""
+    for name in list(rec["building"]):
+        if _own_name(name, ".tmp-"):
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+        rec["building"].remove(name)
+    for name in list(rec["versions"]):
+        if name not in keep:
+            if _own_name(name, "v-"):
+                shutil.rmtree(index_dir / name, ignore_errors=True)
+            rec["versions"].remove(name)
+    for p in index_dir.iterdir():  # pointers of builds killed just before their switch
+        if p.name.startswith((".CURRENT.", f".{MARKER}.")) and p.is_file():
             p.unlink(missing_ok=True)
+    _write_records(index_dir, rec)
+
+
+def _own_name(name: str, prefix: str) -> bool:
+    """A records entry names a direct child of the index folder, never a path elsewhere."""
+    return isinstance(name, str) and name.startswith(prefix) and "/" not in name and name not in (".", "..")
 
 
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
@@ -253,6 +343,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
     from whoosh import index as windex
 
     index_dir = Path(index_dir)
+    claimed = claim_index_dir(index_dir)  # before writing anything: a foreign folder gets not even a lock file
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         lock = _BuildLock(index_dir)
@@ -261,10 +352,17 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}; "
                          "any live index is unchanged") from None
     tmp = None
+    rec: dict = {}
     try:
+        # Re-read under the lock (another build may have written them since); a folder that
+        # was empty or new gets fresh records.
+        rec = read_records(index_dir) or claimed or {"format": RECORDS_FORMAT, "versions": [], "building": []}
         previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
-        _clean_leftovers(index_dir, keep={previous.name} if previous else set())
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+        _clean_leftovers(index_dir, rec, keep={previous.name} if previous else set())
+        tmp = index_dir / f".tmp-{secrets.token_hex(6)}"
+        rec["building"].append(tmp.name)  # recorded before it exists: a kill leaves nothing unlisted
+        _write_records(index_dir, rec)
+        tmp.mkdir()
         fingerprint = fingerprint or kb_fingerprint(kb.root)
 
         seg, table = Segmenter(), PinyinTable.from_pypinyin()
@@ -310,6 +408,9 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         name = f"v-{stamp}-{fingerprint[:8]}-{tmp.name.removeprefix('.tmp-')}"
         final = index_dir / name
         os.rename(tmp, final)
+        rec["versions"].append(name)
+        rec["building"].remove(tmp.name)
+        _write_records(index_dir, rec)
         tmp = None
         pointer = index_dir / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
@@ -317,7 +418,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
             os.fsync(f.fileno())
         os.replace(pointer, index_dir / CURRENT)  # the atomic switch
         _fsync_dir(index_dir)
-        _clean_leftovers(index_dir, keep={name} | ({previous.name} if previous else set()))
+        _clean_leftovers(index_dir, rec, keep={name} | ({previous.name} if previous else set()))
         return IndexInfo.read(final)
     except OSError as e:
         raise FaqkbError(f"building the index at {index_dir} failed: {e.strerror or e}; "
@@ -325,6 +426,12 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+            if tmp.name in rec.get("building", ()):
+                rec["building"].remove(tmp.name)
+                try:
+                    _write_records(index_dir, rec)
+                except OSError:
+                    pass  # still listed: the next build removes what is left of it
         lock.__exit__()
 
 

@@ -67,7 +67,11 @@ class Site:
         with self._rebuild_lock:
             if not self.kb_dir.is_dir():
                 return False  # nothing to compare with: serve what was built
-            fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+            try:
+                fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+            except FaqkbError as e:  # e.g. the kb folder is no longer a kb: keep serving
+                self._error(f"cannot check the kb: {e}")
+                return False
             why = staleness(self.kb_dir, self.index_dir, fingerprint=fingerprint)
             if not why:
                 # The kb matches the live index again (a broken file restored as it was
