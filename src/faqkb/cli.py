@@ -233,6 +233,56 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     click.echo(terminal_stats(data))
 
 
+@main.command()
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Groups (and not-helpful entries) to show.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
+@feedback_options
+@kb_options
+@_user_errors
+def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
+    """What to write next: the site's queries that found nothing or only a weak answer,
+    grouped (same normalized query and language, shared informative words) and ranked by
+    how often they were asked, with the entries readers opened instead and the
+    "not helpful" votes per entry.
+
+    \b
+    Example:
+      faqkb gaps --limit 10
+      faqkb gaps --db postgresql://faq@db/faqkb --json
+    """
+    from .gaps import gap_report
+    from .service import open_searcher
+
+    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    analyzer = searcher.analyzer()
+
+    def words_of(query: str) -> set[str]:
+        return {t.text for t in analyzer.analyze(query, query=True, pinyin=False).words
+                if t.script == "han" or len(t.text) > 1}
+
+    store = _feedback_store(instance, db_url)
+    report = gap_report(store.gap_rows(), store.helpfulness(), words_of, limit=limit)
+    store.close()
+
+    def question(entry_id: str, lang: str | None) -> str | None:
+        e = searcher.entry(entry_id)
+        return e.translations[e.best_lang(lang)].question if e else None
+
+    for g in report["groups"]:
+        for r in g["reached"]:
+            r["question"] = question(r["entry_id"], g["lang"])
+    for r in report["not_helpful"]:
+        r["question"] = question(r["entry_id"], None)
+    if as_json:
+        _emit_json(report)
+        return
+    from .render import terminal_gaps
+
+    click.echo(terminal_gaps(report))
+
+
 @main.command("eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Full report as JSON.")
