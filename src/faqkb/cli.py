@@ -355,32 +355,46 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Waitress worker threads.")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="FAQKB_HOST", help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, envvar="FAQKB_PORT")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, envvar="FAQKB_THREADS",
+              help="Waitress worker threads (each runs one request at a time).")
+@click.option("--connection-limit", type=click.IntRange(10, 100_000), default=1000, show_default=True,
+              envvar="FAQKB_CONNECTION_LIMIT",
+              help="Open connections accepted; each slow client holds one (waitress's own 100 let 150 slow "
+                   "clients lock everyone out).")
+@click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
+              envvar="FAQKB_CHANNEL_TIMEOUT", help="Seconds before an idle connection is closed.")
 @click.option("--watch", is_flag=True, help="Rebuild the index when kb/ changes (checked every 2 s).")
 @click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the feedback database and secret key [default: the per-user data dir].")
 @kb_options
 @_user_errors
-def serve(host, port, threads, watch, instance, kb_dir, index_dir) -> None:
+def serve(host, port, threads, connection_limit, channel_timeout, watch, instance, kb_dir, index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Other WSGI servers can run `faqkb.wsgi:app` (configured by FAQKB_KB, FAQKB_INDEX,
-    FAQKB_INSTANCE and FAQKB_SECRET_KEY).
+    FAQKB_INSTANCE and FAQKB_SECRET_KEY). Behind nginx and for several replicas, see
+    docs/web.md.
 
     \b
     Example:
       faqkb serve --port 8080 --watch
+      faqkb serve --host 0.0.0.0 --threads 8 --connection-limit 2000 --channel-timeout 20
     """
     import logging
 
     import waitress
 
     from .web import create_app
+    from .web.serving import waitress_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance, "WATCH": watch})
     info = app.extensions["faqkb"]["site"].searcher.info
-    click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="faqkb")
+    options = waitress_options(threads, connection_limit, channel_timeout)
+    server = waitress.create_server(app, host=host, port=port, **options)
+    bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
+    click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{bound}/ "
+               f"({threads} threads, up to {options['connection_limit']} connections)", err=True)
+    server.run()
