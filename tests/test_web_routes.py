@@ -375,7 +375,8 @@ def test_healthz_reports_index_state(client):
     assert r.headers["Cache-Control"] == "no-store"
 
 
-def test_healthz_shows_no_path_and_recovers_when_the_kb_matches_again(client, app, kb_dir):
+def test_healthz_shows_no_path_and_recovers_when_the_kb_matches_again(editable_app, kb_dir):
+    app, client = editable_app, editable_app.test_client()
     site = app.extensions["faqkb"]["site"]
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
     good = p.read_bytes()
@@ -467,7 +468,8 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
 
     from faqkb.web import state
     app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "i2",
-                      "SECRET_KEY": "t", "SEARCH_CACHE": 0})
+                      "SECRET_KEY": "t", "SEARCH_CACHE": 0,
+                      "RATELIMIT_ENABLED": False})  # three threads of one client, flat out
     site = app.extensions["faqkb"]["site"]
     statuses: list[int] = []
     stop = threading.Event()
