@@ -55,7 +55,7 @@ class Server:
     def __init__(self, tmp: Path, index: Path, *extra: str, env: dict | None = None) -> None:
         self.port = free_port()
         self.instance = tmp / f"instance-{self.port}"
-        self.log = open(tmp / f"serve-{self.port}.log", "w")
+        self.log = open(tmp / f"serve-{self.port}.log", "w")  # noqa: SIM115 - the server's output until stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "faqkb", "serve", "--port", str(self.port), "--kb", str(ROOT / "kb"),
              "--index", str(index), "--instance", str(self.instance), *extra],

@@ -122,7 +122,7 @@ def start_servers(n: int, args, index: Path, tmp: Path, cache: int | None) -> tu
         port = free_port()
         cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
                "--kb", str(args.kb), "--index", str(index), "--instance", str(tmp / "instance")]
-        log = open(tmp / f"serve-{n}-{i}.log", "w")
+        log = open(tmp / f"serve-{n}-{i}.log", "w")  # noqa: SIM115 - the server's output until it stops
         procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env))
         ports.append(port)
     for port in ports:
@@ -197,7 +197,7 @@ def main() -> None:
     port = free_port()
     cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
            "--kb", str(args.kb), "--index", str(tmp / "index"), "--instance", str(tmp / "instance")]
-    log = open(tmp / "serve.log", "w")
+    log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={
         **os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
                                  **({"FAQKB_SEARCH_CACHE": str(args.cache)} if args.cache is not None else {})})

@@ -6,7 +6,6 @@ instead. A missing server is a failure that says how to get it, never a silent s
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -46,8 +45,8 @@ def _pg_bin() -> Path:
         found = shutil.which(tool)
         if found:
             return Path(found).parent
-    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda d: int(Path(d).parent.name)
-                  if Path(d).parent.name.isdigit() else 0)
+    dirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                  key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0)
     if not dirs:
         pytest.fail(f"PostgreSQL server binaries not found: {APT_HINT}", pytrace=False)
     return Path(dirs[-1])
@@ -75,7 +74,7 @@ def postgres_server():
         proc = subprocess.Popen([*as_user, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                                  "-h", "127.0.0.1", "-k", str(root), "-c", "fsync=off",
                                  "-c", "max_connections=200"],
-                                stdout=open(log, "w"), stderr=subprocess.STDOUT)
+                                stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115 - until terminate
         _wait_port(port, proc, "PostgreSQL", log)
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -107,7 +106,8 @@ def redis_server():
     root = Path(tempfile.mkdtemp(prefix="faqkb-redis-"))
     port, log = _free_port(), root / "server.log"
     proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(root), "--daemonize", "no"], stdout=open(log, "w"), stderr=subprocess.STDOUT)
+                             "--dir", str(root), "--daemonize", "no"],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115 - until terminate
     try:
         _wait_port(port, proc, "redis-server", log)
         yield f"redis://127.0.0.1:{port}/0"

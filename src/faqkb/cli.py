@@ -45,9 +45,8 @@ def _user_errors(fn):
 def kb_options(fn):
     fn = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                       help="Index directory [default: a per-user cache dir for this kb].")(fn)
-    fn = click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
-                      help="Knowledge base folder [default: the bundled kb].")(fn)
-    return fn
+    return click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Knowledge base folder [default: the bundled kb].")(fn)
 
 
 def _emit_json(data) -> None:
@@ -179,9 +178,8 @@ def feedback_options(fn):
     fn = click.option("--db", "db_url", envvar="FAQKB_FEEDBACK_DB", metavar="URL",
                       help="The site's feedback database (SQLAlchemy URL, e.g. postgresql://host/faqkb) "
                            "[default: SQLite in the instance folder].")(fn)
-    fn = click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
-                      help="Folder of the site's feedback database [default: the per-user data dir].")(fn)
-    return fn
+    return click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
+                        help="Folder of the site's feedback database [default: the per-user data dir].")(fn)
 
 
 def _feedback_store(instance: Path | None, db_url: str | None):

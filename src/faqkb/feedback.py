@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -225,10 +226,9 @@ class FeedbackStore:
     def _upsert(self, c: Connection, table: sa.Table, values: dict, keys: list[str],
                 update: dict | None) -> int:
         """INSERT … ON CONFLICT (keys) DO UPDATE SET update (or DO NOTHING); rows changed."""
-        if self.backend == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert: Any = postgresql.insert if self.backend == "postgresql" else sqlite.insert
         stmt = insert(table).values(**values)
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update) if update else \
             stmt.on_conflict_do_nothing(index_elements=keys)
@@ -343,7 +343,7 @@ class FeedbackStore:
 
     def _rows(self, stmt) -> list:
         with self.engine.connect().execution_options(**{_READ: True}) as c:
-            return c.execute(stmt).all()
+            return list(c.execute(stmt).all())
 
     def top_zero_results(self, limit: int = 20) -> list[dict]:
         """Queries that found nothing or only a weak answer, most frequent first:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from typing import Any
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -58,7 +59,7 @@ def init_app(app: Flask) -> Limiter:
     if os.environ.get("FAQKB_RATELIMIT_ENABLED", "").lower() in ("0", "false", "no", "off"):
         app.config.setdefault("RATELIMIT_ENABLED", False)
     limiter = Limiter(client, app=app, default_limits=[_setting("RATELIMIT_DEFAULT")])
-    views = app.view_functions
+    views: Any = app.view_functions  # wrapped in place; Flask's view type does not fit the wrappers
     for endpoint in SEARCH_ENDPOINTS:
         if endpoint in views:
             views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search")(views[endpoint])
