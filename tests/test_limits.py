@@ -99,3 +99,16 @@ def test_replicas_share_counts_only_through_shared_storage(fixture_index, tmp_pa
     # Redis: the second replica sees the same client's three searches; memory: its own count
     expected = [429] if limiter_storage.startswith("redis") else [200]
     assert statuses(two, "/api/search?q=sim", 1) == expected
+
+
+def test_behind_a_proxy_each_reader_has_its_own_limit_and_nobody_else_can_claim_one(fixture_index, tmp_path,
+                                                                                   limiter_storage):
+    proxied = make_app(fixture_index, tmp_path / "p", limiter_storage, PROXIES=1).test_client()
+    for reader in ("198.51.100.1", "198.51.100.2"):
+        got = statuses(proxied, "/api/search?q=sim", 4, addr="127.0.0.1", headers={"X-Forwarded-For": reader})
+        assert got == [200, 200, 200, 429], reader
+    # without a proxy configured, X-Forwarded-For is ignored: a client cannot reset its budget
+    direct = make_app(fixture_index, tmp_path / "d", limiter_storage).test_client()
+    got = [direct.get("/api/search?q=sim", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                      environ_base={"REMOTE_ADDR": "192.0.2.50"}).status_code for i in range(4)]
+    assert got == [200, 200, 200, 429]

@@ -363,12 +363,16 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
                    "clients lock everyone out).")
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               envvar="FAQKB_CHANNEL_TIMEOUT", help="Seconds before an idle connection is closed.")
+@click.option("--proxies", type=click.IntRange(0, 5), default=0, show_default=True, envvar="FAQKB_PROXIES",
+              help="Trusted reverse proxies in front (nginx: 1): take the reader's address from X-Forwarded-For. "
+                   "Never without a proxy: clients could claim any address.")
 @click.option("--watch", is_flag=True, help="Rebuild the index when kb/ changes (checked every 2 s).")
 @click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the feedback database and secret key [default: the per-user data dir].")
 @kb_options
 @_user_errors
-def serve(host, port, threads, connection_limit, channel_timeout, watch, instance, kb_dir, index_dir) -> None:
+def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, kb_dir,
+          index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Other WSGI servers can run `faqkb.wsgi:app` (configured by FAQKB_KB, FAQKB_INDEX,
@@ -388,7 +392,8 @@ def serve(host, port, threads, connection_limit, channel_timeout, watch, instanc
     from .web.serving import waitress_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance, "WATCH": watch})
+    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance, "WATCH": watch,
+                      "PROXIES": proxies})
     info = app.extensions["faqkb"]["site"].searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout)
     server = waitress.create_server(app, host=host, port=port, **options)

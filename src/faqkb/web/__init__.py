@@ -77,7 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
     env FAQKB_SEARCH_CACHE; 0 disables), FEEDBACK_DB (SQLAlchemy URL, env FAQKB_FEEDBACK_DB;
     default SQLite in the instance folder), FEEDBACK_MAX_QUERIES / FEEDBACK_MAX_VOTES /
     FEEDBACK_RETENTION_DAYS (docs/feedback.md), RATELIMIT_* (web/limits.py: per-client limits
-    and their storage URI; RATELIMIT_ENABLED=False turns them off). Raises IndexNotReady if there is no usable index."""
+    and their storage URI; RATELIMIT_ENABLED=False turns them off), PROXIES (trusted proxy hops in
+    front, env FAQKB_PROXIES; default 0). Raises IndexNotReady if there is no usable index."""
     config = dict(config or {})
     kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
                                       config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
@@ -126,5 +127,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     limits.init_app(app)  # after the blueprints: it wraps their views
+    proxies = int(app.config.get("PROXIES") or os.environ.get("FAQKB_PROXIES") or 0)
+    if proxies:
+        # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come
+        # from their X-Forwarded-* headers. Rate limits and client keys need the reader's
+        # address; without this every reader would be the proxy. Never set it without a
+        # proxy in front: clients could then name any address they like.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     logging.getLogger("faqkb").setLevel(logging.INFO)
     return app
