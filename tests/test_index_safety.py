@@ -55,6 +55,7 @@ def test_build_refuses_a_foreign_directory_and_deletes_nothing_in_it(tmp_path):
     assert tree(folder) == before          # nothing deleted, nothing added (not even a lock file)
 
 
+@pytest.mark.slow  # two subprocesses that import the web app
 def test_serve_and_env_index_take_the_same_refusal(tmp_path):
     folder = user_project(tmp_path / "work")
     before = tree(folder)
@@ -77,6 +78,7 @@ def test_build_into_a_new_or_empty_folder_writes_the_marker(tmp_path):
         assert json.loads((index / MARKER).read_text("utf-8"))["format"] == 1
 
 
+@pytest.mark.slow  # four builds
 def test_only_versions_in_the_records_are_removed(tmp_path):
     index = tmp_path / "index"
     rebuild(FIXTURE_KB, index)
@@ -126,6 +128,7 @@ def test_kb_root_refused_within_a_bounded_look():
     assert "\n" not in str(e.value)
 
 
+@pytest.mark.slow  # three CLI subprocesses
 def test_kb_slash_refused_by_the_cli_quickly_with_one_line(tmp_path):
     index = tmp_path / "index"
     for args in (["build", "--kb", "/", "--index", str(index)],

@@ -53,6 +53,7 @@ def served(fixture_index, tmp_path):
     log.close()
 
 
+@pytest.mark.slow  # a faqkb serve subprocess and 300 connections
 def test_slow_clients_do_not_lock_out_a_normal_one(served):
     fit_open_files(SLOW_CLIENTS + 100)  # this test process holds the slow clients' sockets
     slow = []
