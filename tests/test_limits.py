@@ -17,8 +17,8 @@ ORIGIN = "http://localhost"
 def make_app(fixture_index, tmp_path, storage: str, **extra):
     from conftest import FIXTURE_KB
 
-    return create_app({"KB_DIR": FIXTURE_KB, "INDEX_DIR": fixture_index, "BUILD": False,
-                       "INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "limits", "SEARCH_CACHE": 0,
+    return create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "BUILD": False,
+                       "INSTANCE": tmp_path / "instance", "SECRET_KEY": "limits", "SEARCH_CACHE": 0,
                        "RATELIMIT_STORAGE_URI": storage, "RATELIMIT_SEARCH": "3 per minute",
                        "RATELIMIT_SUGGEST": "4 per minute", "RATELIMIT_VOTE": "2 per minute",
                        "RATELIMIT_DEFAULT": "5 per minute", **extra})

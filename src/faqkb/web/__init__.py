@@ -6,22 +6,27 @@ process holds a read-only copy of the same index)::
     FAQKB_KB=/srv/kb FAQKB_INDEX=/srv/index FAQKB_INSTANCE=/srv/instance \\
     FAQKB_SECRET_KEY=... gunicorn 'faqkb.wsgi:app'      # or: waitress-serve faqkb.wsgi:app
 
-Replicas must share FAQKB_SECRET_KEY (it signs the session cookie that carries the form
-token); without it a key is generated once into the instance folder.
+Settings (faqkb/settings.py, docs/settings.md) come from FAQKB_* variables, then from the
+mapping given to create_app. Replicas must share FAQKB_SECRET_KEY (it signs the session
+cookie that carries the form token); without it a key is generated once into the instance
+folder.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, request
+from flask import Config, Flask, request
 from flask_babel import Babel
 
 from .. import paths
+from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
+from ..settings import PREFIX, defaults, flag, integer
 from . import api, http_cache, limits, pages, security
 from .i18n import (
     CATEGORY_LABELS,
@@ -38,12 +43,12 @@ from .site import EXT
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024
+# Keys renamed when the settings got one name each (KB = FAQKB_KB = --kb): a mapping that
+# still uses an old key fails loudly instead of being ignored.
+_RENAMED = {"KB_DIR": "KB", "INDEX_DIR": "INDEX", "INSTANCE_PATH": "INSTANCE"}
 
 
 def _secret_key(instance: Path) -> str:
-    given = os.environ.get("FAQKB_SECRET_KEY")
-    if given:
-        return given
     path = instance / "secret_key"
     try:
         return path.read_text("utf-8").strip()
@@ -55,58 +60,69 @@ def _secret_key(instance: Path) -> str:
         return key
 
 
-def _feedback_store(config, instance: Path):
-    from ..feedback import Bounds, FeedbackStore, default_url
+def load_config(config: Mapping[str, Any] | None = None) -> Config:
+    """The settings of one app: defaults, then FAQKB_* variables, then ``config``; typed
+    and checked (ConfigError names the variable), folders resolved."""
+    given = dict(config or {})
+    old = [k for k in _RENAMED if k in given]
+    if old:
+        raise ConfigError(f"create_app: the config key {old[0]} is now {_RENAMED[old[0]]} (variable {PREFIX}_"
+                          f"{_RENAMED[old[0]]})")
+    cfg = Config(str(PACKAGE), defaults())
+    cfg.from_prefixed_env(PREFIX)
+    cfg.update(given)
+    kb, index = paths.resolve(_path(cfg.get("KB")), _path(cfg.get("INDEX")))
+    cfg["KB"], cfg["INDEX"] = kb, index
+    cfg["INSTANCE"] = paths.instance_dir(_path(cfg.get("INSTANCE"))).resolve()
+    for name in ("WATCH", "BUILD"):
+        cfg[name] = flag(cfg[name], name)
+    cfg["SEARCH_CACHE"] = integer(cfg["SEARCH_CACHE"], "SEARCH_CACHE")
+    cfg["RATELIMIT_ENABLED"] = flag(cfg["RATELIMIT_ENABLED"], "RATELIMIT_ENABLED")
+    cfg["PROXIES"] = integer(cfg["PROXIES"], "PROXIES")
+    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS"):
+        cfg[name] = integer(cfg[name], name, minimum=1)
+    if cfg.get("SECRET_KEY") is not None:
+        cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number
+    return cfg
 
-    def setting(key: str, default):
-        return config.get(key) or os.environ.get("FAQKB_" + key) or default
 
-    url = setting("FEEDBACK_DB", None) or default_url(instance)
-    d = Bounds()
-    bounds = Bounds(max_queries=int(setting("FEEDBACK_MAX_QUERIES", d.max_queries)),
-                    max_votes=int(setting("FEEDBACK_MAX_VOTES", d.max_votes)),
-                    retention_days=int(setting("FEEDBACK_RETENTION_DAYS", d.retention_days)))
-    return FeedbackStore(url, bounds)
+def _path(value: Any) -> Path | None:
+    return Path(str(value)) if value not in (None, "") else None
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """The site over one kb and its index. Config keys: KB_DIR, INDEX_DIR, INSTANCE_PATH
-    (defaults: env FAQKB_KB / FAQKB_INDEX / FAQKB_INSTANCE, else the bundled kb and per-user
-    folders), WATCH (rebuild when kb/ changes), BUILD (build a missing or stale index at
-    startup, default True), SECRET_KEY, SEARCH_CACHE (API responses kept, default 1024,
-    env FAQKB_SEARCH_CACHE; 0 disables), FEEDBACK_DB (SQLAlchemy URL, env FAQKB_FEEDBACK_DB;
-    default SQLite in the instance folder), FEEDBACK_MAX_QUERIES / FEEDBACK_MAX_VOTES /
-    FEEDBACK_RETENTION_DAYS (docs/feedback.md), RATELIMIT_* (web/limits.py: per-client limits
-    and their storage URI; RATELIMIT_ENABLED=False turns them off), PROXIES (trusted proxy hops in
-    front, env FAQKB_PROXIES; default 0). Raises IndexNotReady if there is no usable index."""
-    config = dict(config or {})
-    kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
-                                      config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
-    given = config.get("INSTANCE_PATH")
-    instance = paths.instance_dir(Path(given) if given else None).resolve()
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The site over one kb and its index. Settings (docs/settings.md): KB, INDEX, INSTANCE,
+    SECRET_KEY, WATCH, BUILD, SEARCH_CACHE, PROXIES, FEEDBACK_* (docs/feedback.md),
+    RATELIMIT_* (web/limits.py), from FAQKB_* variables and then ``config``
+    (which may also hold any Flask setting, e.g. TESTING). Raises IndexNotReady if there is
+    no usable index, ConfigError for a setting it cannot use."""
+    cfg = load_config(config)
+    instance: Path = cfg["INSTANCE"]
     instance.mkdir(parents=True, exist_ok=True)
 
     app = Flask("faqkb", instance_path=str(instance), template_folder=str(paths.templates_dir()),
                 static_folder=str(PACKAGE / "static"), static_url_path="/static")
     app.config.update(
-        KB_DIR=kb_dir, INDEX_DIR=index_dir, INSTANCE_PATH=instance, WATCH=False, BUILD=True,
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES, MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE / "translations"),
         BABEL_DEFAULT_LOCALE="en", JSON_AS_ASCII=False,
     )
-    app.config.update({k: v for k, v in config.items() if k not in ("KB_DIR", "INDEX_DIR", "INSTANCE_PATH")})
+    app.config.update(cfg)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
 
+    from ..feedback import Bounds, FeedbackStore, default_url
     from .cache import ResponseCache
     from .state import Site
 
-    site = Site(kb_dir, index_dir, build=app.config["BUILD"])
-    cache = ResponseCache(int(app.config.get("SEARCH_CACHE", os.environ.get("FAQKB_SEARCH_CACHE", 1024))))
-    app.extensions[EXT] = {"site": site, "feedback": _feedback_store(app.config, instance), "cache": cache}
-    if app.config["WATCH"]:
+    site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
+    bounds = Bounds(max_queries=cfg["FEEDBACK_MAX_QUERIES"], max_votes=cfg["FEEDBACK_MAX_VOTES"],
+                    retention_days=cfg["FEEDBACK_RETENTION_DAYS"])
+    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds)
+    app.extensions[EXT] = {"site": site, "feedback": feedback, "cache": ResponseCache(cfg["SEARCH_CACHE"])}
+    if cfg["WATCH"]:
         site.start_watching()
 
     Babel(app, locale_selector=babel_locale)
@@ -127,14 +143,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     limits.init_app(app)  # after the blueprints: it wraps their views
-    proxies = int(app.config.get("PROXIES") or os.environ.get("FAQKB_PROXIES") or 0)
-    if proxies:
+    if cfg["PROXIES"]:
         # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come
         # from their X-Forwarded-* headers. Rate limits and client keys need the reader's
         # address; without this every reader would be the proxy. Never set it without a
         # proxy in front: clients could then name any address they like.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
-    logging.getLogger("faqkb").setLevel(logging.INFO)
+        n = cfg["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -9,7 +9,6 @@ by the search engine itself (query length, terms, limit)."""
 from __future__ import annotations
 
 import math
-import os
 import time
 from typing import Any
 
@@ -19,15 +18,11 @@ from flask_limiter import Limiter
 
 from ..feedback import client_address
 
-# Defaults: generous for a person reading and typing (as-you-type search sends one
-# request per pause in typing), far below what a script sends. Each is a config key
-# (env FAQKB_<KEY>) in Flask-Limiter's notation: "N per S seconds; M per hour".
-DEFAULTS = {
-    "RATELIMIT_SEARCH": "20 per 10 seconds; 300 per hour",   # /search and /api/search, one shared budget
-    "RATELIMIT_SUGGEST": "30 per 10 seconds; 600 per hour",  # /api/suggest
-    "RATELIMIT_VOTE": "10 per minute; 100 per day",          # "was this helpful?" POSTs
-    "RATELIMIT_DEFAULT": "60 per 10 seconds",               # every other page and API route
-    "RATELIMIT_STORAGE_URI": "memory://",
+# The budgets themselves (RATELIMIT_SEARCH, _SUGGEST, _VOTE, _DEFAULT), RATELIMIT_ENABLED
+# and RATELIMIT_STORAGE_URI are settings (faqkb/settings.py, docs/settings.md): generous for
+# a person reading and typing (as-you-type search sends one request per pause in typing),
+# far below what a script sends. These are how Flask-Limiter runs them:
+FIXED = {
     "RATELIMIT_STRATEGY": "fixed-window",
     # Shared storage down: keep serving, counting in memory, instead of failing requests.
     "RATELIMIT_SWALLOW_ERRORS": True,
@@ -54,10 +49,8 @@ def _setting(key: str):
 def init_app(app: Flask) -> Limiter:
     """Attach a Limiter to ``app`` (one per app: its storage is the limiter's own) and
     apply the limits to the registered views; call after the blueprints are registered."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, os.environ.get("FAQKB_" + key, value) if isinstance(value, str) else value)
-    if os.environ.get("FAQKB_RATELIMIT_ENABLED", "").lower() in ("0", "false", "no", "off"):
-        app.config.setdefault("RATELIMIT_ENABLED", False)
+    for key, value in FIXED.items():
+        app.config.setdefault(key, value)
     limiter = Limiter(client, app=app, default_limits=[_setting("RATELIMIT_DEFAULT")])
     views: Any = app.view_functions  # wrapped in place; Flask's view type does not fit the wrappers
     for endpoint in SEARCH_ENDPOINTS:
