@@ -401,10 +401,10 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 @click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
               **_setting("PROXIES"))
 @click.option("--watch", is_flag=True, **_setting("WATCH"))
-@instance_option
+@feedback_options
 @kb_options
 @_user_errors
-def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, kb_dir,
+def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
           index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
@@ -426,7 +426,8 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     from .web import create_app, load_config
     from .web.serving import waitress_options
 
-    given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies}
+    given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
+             "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
