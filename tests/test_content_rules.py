@@ -84,7 +84,6 @@ def test_lead_contradicting_its_answer_is_reported_with_location(kb_dir):
 
 def test_an_alternative_shared_by_two_entries_is_an_error(kb_dir):
     path = kb_dir / "costs" / "daily-keeping-fee.yaml"
-    text = path.read_text("utf-8")
     other = (kb_dir / "refunds" / "refund-remaining-balance.yaml").read_text("utf-8")
     question = next(line.split(":", 1)[1].strip() for line in other.splitlines() if line.startswith("  question:"))
     _edit(path, "  alternatives:\n", f"  alternatives:\n    - {question}\n")
