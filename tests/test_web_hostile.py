@@ -178,7 +178,7 @@ def hostile_kb(tmp_path_factory) -> Path:
 def hostile_app(hostile_kb, tmp_path_factory):
     index = hostile_kb.parent / "index"
     rebuild(hostile_kb, index)
-    return create_app({"KB_DIR": hostile_kb, "INDEX_DIR": index, "INSTANCE_PATH": hostile_kb.parent / "instance",
+    return create_app({"KB": hostile_kb, "INDEX": index, "INSTANCE": hostile_kb.parent / "instance",
                        "SECRET_KEY": "hostile-tests", "BUILD": False})
 
 
