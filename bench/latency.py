@@ -92,6 +92,7 @@ def corpus(n: int, seed: int = 7) -> list[dict]:
         for lang in ("zh", "ru", "en"):
             e[lang] = {"question": _sentence(rng, lang, 3, 7, "?"), "alternatives": [],
                        "answer": " ".join(_sentence(rng, lang, 6, 14, ".") for _ in range(rng.randint(2, 4)))}
+            e[lang]["lead"] = e[lang]["answer"][:300]  # the schema asks for one; no extra random draws
         entries.append(e)
     return entries
 
