@@ -122,6 +122,7 @@ def corpus(n: int, seed: int = 7) -> list[dict]:
         for lang in ("zh", "ru", "en"):
             e[lang] = {"question": _join(lang, _words(rng, lang, rng.randint(4, 8), topic[lang]), "?"),
                        "alternatives": [_join(lang, _words(rng, lang, rng.randint(3, 6), topic[lang]), "?")],
+                       "lead": _join(lang, _words(rng, lang, rng.randint(5, 10), topic[lang], 0.3), "."),
                        "answer": _join(lang, _words(rng, lang, rng.randint(20, 60), topic[lang], 0.3), ".")}
         entries.append(e)
     return entries

@@ -450,13 +450,13 @@ class Searcher:
 
 # `answered`: the query is about this kb (at least KNOWN of its words occur in some entry)
 # and the first hit holds at least HELD of those known words. Why these values: on the
-# golden set's 495 real questions and 51 off-topic ones (tests/golden/queries.yaml) they
-# reject 1.2 % of real questions and 45 % of off-topic ones; stricter pairs reject more
-# off-topic queries only by hiding real answers (known>=0.6: 3.2 % / 59 %; held>=0.7:
+# golden set (tests/golden/queries.yaml, 495 real questions, 51 off-topic) they reject
+# 1.2-1.4 % of real questions and 43-45 % of off-topic ones; stricter pairs reject more
+# off-topic queries only by hiding real answers (known >= 0.6: 3.2 % / 59 %; held >= 0.7:
 # 12 % / 67 %). Telling a reader "no good match" above a right answer costs more than
-# listing related entries under an off-topic question, so the ≤ 2 % side wins. The golden
-# off-topic queries are mostly near the topic (a Russian *bank* card, China Mobile roaming)
-# and share all their words with the kb: word signals cannot tell those apart.
+# listing related entries under an off-topic question, so the <= 2 % side wins. Most golden
+# off-topic queries are near the topic (a Russian *bank* card, China Mobile roaming) and
+# share all their words with the kb: word signals cannot tell those apart.
 ANSWERED_KNOWN, ANSWERED_HELD = 0.5, 0.5
 
 
