@@ -27,7 +27,7 @@ from .. import paths
 from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
 from ..settings import PREFIX, defaults, flag, integer
-from . import api, http_cache, limits, pages, security
+from . import api, errors, http_cache, limits, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -127,6 +127,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Babel(app, locale_selector=babel_locale)
     security.init_app(app)
+    errors.init_app(app)
     http_cache.init_app(app)
 
     @app.before_request
@@ -142,6 +143,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(highlight, "highlight")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.health)
     limits.init_app(app)  # after the blueprints: it wraps their views
     if cfg["PROXIES"]:
         # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come

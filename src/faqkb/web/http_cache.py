@@ -16,7 +16,7 @@ def cache_headers(resp: Response) -> Response:
         if resp.status_code in (200, 304):
             resp.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
         return resp
-    if request.endpoint in ("pages.healthz", "api.healthz") or resp.status_code >= 400:
+    if request.endpoint == "health.healthz" or resp.status_code >= 400:
         resp.headers["Cache-Control"] = "no-store"
         return resp
     # Everything else depends on the UI language: the cookie, else Accept-Language.

@@ -12,11 +12,12 @@ import math
 import time
 from typing import Any
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 
 from ..feedback import client_address
+from .errors import json_error, wants_json
 
 # The budgets themselves (RATELIMIT_SEARCH, _SUGGEST, _VOTE, _DEFAULT), RATELIMIT_ENABLED
 # and RATELIMIT_STORAGE_URI are settings (faqkb/settings.py, docs/settings.md): generous for
@@ -31,7 +32,7 @@ FIXED = {
 }
 # Never limited: probes from load balancers and monitors, and static files (Flask-Limiter
 # exempts "static" itself).
-EXEMPT = ("pages.healthz", "api.healthz", "api.ping")
+EXEMPT = ("health.healthz", "api.ping")
 SEARCH_ENDPOINTS = ("pages.search", "api.search")
 
 
@@ -68,8 +69,8 @@ def init_app(app: Flask) -> Limiter:
     def _too_many(e):
         limit = limiter.current_limit
         retry = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
-        if request.path.startswith("/api/"):
-            resp = jsonify({"error": {"param": None, "message": f"too many requests; retry in {retry} s"}})
+        if wants_json():
+            resp = json_error(429, f"too many requests; retry in {retry} s")[0]
         else:
             resp = make_response(render_template(
                 "error.html", status=429, title=_("Too many requests"),
