@@ -27,7 +27,7 @@ from .. import paths
 from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
 from ..settings import PREFIX, defaults, flag, integer
-from . import api, pages, security
+from . import api, errors, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -120,6 +120,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Babel(app, locale_selector=babel_locale)
     security.init_app(app)
+    errors.init_app(app)
 
     @app.before_request
     def _follow_rebuilds() -> None:
@@ -134,4 +135,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(highlight, "highlight")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.health)
     return app
