@@ -92,6 +92,7 @@ def _synthetic_kb(root: Path, n: int = 300, seed: int = 5) -> list[str]:
             e[lang] = {"question": sentence(lang, rng.randint(3, 7)) + "?", "alternatives": [sentence(lang, 4)],
                        "lead": sentence(lang, 5),
                        "answer": sentence(lang, rng.randint(8, 30))}
+            e[lang]["lead"] = e[lang]["answer"][:300]  # the schema asks for one; no extra random draws
         (root / e["category"] / f"{e['id']}.yaml").write_text(yaml.safe_dump(e, allow_unicode=True), "utf-8")
     return [sentence(rng.choice(list(words)), rng.randint(1, 4)) for _ in range(150)]
 

@@ -1,20 +1,19 @@
 """HTML pages, complete without JavaScript: home, search, entry, category, language switch,
-the feedback form, and /healthz. Views parse input and call the core; no ranking or
-language logic here beyond picking the reader's language."""
+the feedback form. Views parse input and call the core; no ranking or language logic here
+beyond picking the reader's language (entries are shown by web/present.py, errors by
+web/errors.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
-from ..errors import QueryError
+from ..feedback import REASONS
 from ..model import CATEGORIES
-from ..script import for_reader
-from . import params
+from . import params, present
 from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
-from .markup import answer_html
 from .security import check_csrf
-from .site import category_counts, feedback, site
+from .site import category_counts, client_key, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -26,16 +25,7 @@ STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "dai
 
 
 def card(entry, lang: str | None) -> dict:
-    """What a list of entries shows for one entry: its question in the best language."""
-    shown = entry.best_lang(lang)
-    return {"id": entry.id, "category": entry.category, "lang": shown, "fallback": shown != lang,
-            "question": for_reader(entry.translations[shown].question, shown, content_script())}
-
-
-@bp.errorhandler(QueryError)
-def _bad_param(e: QueryError):
-    return render_template("error.html", status=400, title=_("That search cannot be run"),
-                           message=str(e), param=e.param), 400
+    return present.card(entry, lang, content_script())
 
 
 @bp.get("/")
@@ -59,8 +49,9 @@ def search():
                                counts=category_counts())
     res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
-    if res.total == 0 and a["page"] == 1 and not a["category"]:
-        feedback().record_zero_result(q, res.query_lang)
+    # Editors' gaps: nothing found, or only a weak answer (Results.answered is false).
+    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
+        feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
     first = max(1, res.page - 3)
     pages = list(range(first, min(res.pages, first + 6) + 1))
     return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
@@ -75,14 +66,13 @@ def entry(entry_id: str):
     if found is None:
         abort(404)
     want = a["lang"] or content_lang()
-    shown = found.best_lang(want)
-    tr = found.translations[shown]
-    script = content_script()
-    question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
+    view = present.entry_dict(found, want, content_script())
+    shown = view["lang"]
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
-    feedback().record_view(found.id)
-    return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
-                           tr=tr, question=question, answer=answer_html(answer), related=related, q=a["q"] or "",
+    feedback().record_view(found.id, client=client_key(), query=a["q"] or "")
+    return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
+                           tr=found.translations[shown], view=view, question=view["question"],
+                           answer=Markup(view["answer_html"]), related=related, q=a["q"] or "",
                            voted=request.args.get("voted") == "1",
                            category_label=CATEGORY_LABELS[found.category])
 
@@ -96,7 +86,10 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
-    feedback().record_vote(entry_id, helpful == "yes", query)
+    reason = request.form.get("reason") or None
+    if reason is not None and (helpful == "yes" or reason not in REASONS):
+        abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
+    feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason)
     lang = request.form.get("lang")
     args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
     return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
@@ -131,32 +124,3 @@ def set_language(code: str):
     resp.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
                     secure=request.is_secure)
     return resp
-
-
-@bp.get("/healthz")
-def healthz():
-    data = site().health()
-    return jsonify(data), 200
-
-
-def not_found_page(e):
-    return render_template("error.html", status=404, title=_("Page not found"),
-                           message=_("There is no page at this address."), param=None), 404
-
-
-@bp.app_errorhandler(403)
-def _forbidden(e):
-    return render_template("error.html", status=403, title=_("Request refused"),
-                           message=e.description, param=None), 403
-
-
-@bp.app_errorhandler(400)
-def _bad_request(e):
-    return render_template("error.html", status=400, title=_("Bad request"),
-                           message=e.description, param=None), 400
-
-
-@bp.app_errorhandler(413)
-def _too_large(e):
-    return render_template("error.html", status=413, title=_("Request too large"),
-                           message=_("The form sent too much data."), param=None), 413

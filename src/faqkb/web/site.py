@@ -1,11 +1,13 @@
-"""Access to the app's Site and FeedbackStore from views (no module-level globals)."""
+"""Access to the app's Site, FeedbackStore and response cache from views (no module-level
+globals): views go through these, never through current_app.extensions."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
 from ..feedback import FeedbackStore
 from ..model import CATEGORIES
+from .cache import ResponseCache
 from .state import Site
 
 EXT = "faqkb"
@@ -17,6 +19,17 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def client_key() -> str:
+    """Today's pseudonym of the requesting client (its address, hashed with a daily salt;
+    behind a proxy, ProxyFix makes remote_addr the reader's address)."""
+    return feedback().client_key(request.remote_addr)
+
+
+def response_cache() -> ResponseCache:
+    """The app's LRU of API response bodies (web/cache.py)."""
+    return current_app.extensions[EXT]["cache"]
 
 
 def category_counts() -> dict[str, int]:
