@@ -245,7 +245,7 @@ def test_hostile_entry_in_results_categories_home_and_api(browser, server):
     from selenium.webdriver.common.by import By
 
     visit(browser, f"{server}/search?q={quote('script test')}&lang=en")
-    first = browser.find_elements(By.CSS_SELECTOR, "#results a.hit-q")[0]
+    first = browser.find_elements(By.CSS_SELECTOR, "#server-results a.hit-q")[0]
     assert first.get_attribute("href").startswith(f"{server}/entry/{HOSTILE_ID}")
     assert "<script>" in first.text  # the question, as text
     for url in ("/category/security", "/", f"/api/entries/{HOSTILE_ID}", f"/api/search?q={quote('<script>')}",
@@ -278,12 +278,12 @@ def test_typed_payloads_and_a_vote_carrying_one(browser, server):
     browser.get(server + "/lang/en?next=/")
     box = browser.find_element(By.ID, "q")
     box.send_keys("script test <img src=x onerror=window.__xss=1>")
-    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#live-hits a.hit-q"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#live a.hit-q"))
     time.sleep(0.3)
     assert_clean(browser, "live results")
     assert "<img src=x" in browser.find_element(By.ID, "live").text
     # open the hostile entry from the live results and vote with the payload as the query
-    browser.find_element(By.CSS_SELECTOR, f"#live-hits a.hit-q[data-id='{HOSTILE_ID}']").click()
+    browser.find_element(By.CSS_SELECTOR, f"#live a.hit-q[data-id='{HOSTILE_ID}']").click()
     wait(browser, lambda d: f"/entry/{HOSTILE_ID}" in d.current_url)
     assert_clean(browser, browser.current_url)
     browser.find_element(By.CSS_SELECTOR, "#feedback button[value=yes]").click()

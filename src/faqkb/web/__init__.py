@@ -22,6 +22,7 @@ from flask_babel import Babel
 
 from .. import paths
 from ..model import CATEGORIES, LANGS
+from ..script import for_reader
 from . import api, pages, security
 from .i18n import (
     CATEGORY_LABELS,
@@ -106,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
                 "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": request.full_path.rstrip("?")}
 
     app.add_template_filter(highlight, "highlight")
+    app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     logging.getLogger("faqkb").setLevel(logging.INFO)

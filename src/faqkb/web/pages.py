@@ -7,12 +7,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..analysis import guess_lang
 from ..errors import QueryError
 from ..model import CATEGORIES
 from ..script import for_reader
+from ..snippets import first_sentence, plain_text
 from . import params
-from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
-from .markup import answer_html
+from .i18n import (
+    CATEGORY_LABELS,
+    CONTENT_HTML_LANG,
+    COOKIE,
+    COOKIE_MAX_AGE,
+    REASON_LABELS,
+    UI_LOCALES,
+    content_lang,
+    content_script,
+)
+from .markup import answer_html, highlight_html
 from .security import check_csrf
 from .site import category_counts, feedback, site
 
@@ -23,6 +34,12 @@ MOST_ASKED = 6
 # Shown on the home page until readers' views say what is asked most.
 STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
                    "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
+
+
+def lead_for_reader(entry, lang: str, script: str | None) -> str:
+    """The entry's one-sentence direct answer in ``lang``, as this reader reads it."""
+    tr = entry.translations[lang]
+    return for_reader(tr.lead or first_sentence(plain_text(tr.answer)), lang, script)
 
 
 def card(entry, lang: str | None) -> dict:
@@ -46,25 +63,79 @@ def home():
     ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
-    return render_template("home.html", counts=category_counts(), asked=asked)
+    return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
+
+
+SEARCH_PARAMS = [params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY, params.PAGE]
+
+
+def _run_search(a: dict):
+    """The search both surfaces show (page and live panel), and the direct answer if the
+    engine found one: the top entry's lead in the reader's script."""
+    res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
+                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
+    answered = getattr(res, "answered", None)  # TODO(ux): engine's Results.answered, drop getattr when landed
+    answer = None
+    if answered and res.hits:
+        top = res.hits[0]
+        answer = {"id": top.id, "lang": top.lang, "question": top.question,
+                  "lead": lead_for_reader(site().searcher.entries[top.id], top.lang, content_script())}
+    return res, answered, answer
+
+
+def _results_context(a: dict, res, answered, answer) -> dict:
+    first = max(1, res.page - 3)
+    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"],
+            "category": a["category"], "pages": list(range(first, min(res.pages, first + 6) + 1)),
+            "counts": category_counts()}
 
 
 @bp.get("/search")
 def search():
-    a = params.parse([params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY,
-                      params.PAGE], request.args)
+    a = params.parse(SEARCH_PARAMS, request.args)
     q = a["q"] or ""
+    chrome = {"search_q": q, "search_category": a["category"], "search_lang": a["lang"]}
     if not q:
         return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
-                               counts=category_counts())
-    res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
-                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
+                               counts=category_counts(), **chrome)
+    res, answered, answer = _run_search(a)
     if res.total == 0 and a["page"] == 1 and not a["category"]:
         feedback().record_zero_result(q, res.query_lang)
-    first = max(1, res.page - 3)
-    pages = list(range(first, min(res.pages, first + 6) + 1))
-    return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
-                           pages=pages, counts=category_counts())
+    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
+
+
+@bp.get("/search/panel")
+def panel():
+    """The live panel's HTML: the results page's own fragment (_results.html), so the
+    panel shows exactly what the page would. Prefixes typed on the way to a query are not
+    recorded as gaps; the page records the query when it is submitted."""
+    a = params.parse(SEARCH_PARAMS, request.args)
+    if not a["q"]:
+        return "", 204
+    res, answered, answer = _run_search(a)
+    html = render_template("_results.html", **_results_context(a, res, answered, answer), panel=True)
+    resp = make_response(html)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+REASONS = ("not-answered", "outdated", "hard-to-understand", "wrong-language")
+
+
+def sources_for(entry, facts: dict) -> list[dict]:
+    """The entry's sources as the page lists them: each cited fact's page (title, publisher,
+    date, link) in the order the entry cites them; a point nobody could verify is listed
+    as such, so the reader knows to check with the operator."""
+    out, seen = [], set()
+    for fid in entry.sources:
+        f = facts.get(fid)
+        if f is None or (f.url, f.title) in seen:
+            continue
+        seen.add((f.url, f.title))
+        out.append({"id": fid, "title": f.title or f.claim, "publisher": f.publisher, "url": f.url,
+                    "date": f.date, "confidence": f.confidence,
+                    "lang": CONTENT_HTML_LANG.get(guess_lang(f.title or f.claim) or "", "en")})
+    return out
 
 
 @bp.get("/entry/<entry_id>")
@@ -78,17 +149,25 @@ def entry(entry_id: str):
     shown = found.best_lang(want)
     tr = found.translations[shown]
     script = content_script()
+    q = a["q"] or ""
     question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
+    html = answer_html(answer, url_for("pages.entry", entry_id="ID"))
+    if q:  # arriving from a search: mark its words in the answer
+        html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
+    facts = s.facts() if hasattr(s, "facts") else {}  # TODO(ux): content-fix's Searcher.facts(); drop hasattr
     feedback().record_view(found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
-                           tr=tr, question=question, answer=answer_html(answer), related=related, q=a["q"] or "",
-                           voted=request.args.get("voted") == "1",
-                           category_label=CATEGORY_LABELS[found.category])
+                           tr=tr, question=question, answer=html, related=related, q=q,
+                           voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
+                           reasons=REASON_LABELS, sources=sources_for(found, facts),
+                           category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 
 @bp.post("/entry/<entry_id>/feedback")
 def vote(entry_id: str):
+    """Yes is recorded at once. No first asks why (a fixed list, no free text): the vote is
+    recorded once, with the reason chosen or none if the reader skips."""
     check_csrf()
     if site().searcher.entry(entry_id) is None:
         abort(404)
@@ -96,10 +175,21 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
-    feedback().record_vote(entry_id, helpful == "yes", query)
     lang = request.form.get("lang")
-    args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
-    return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
+    args = {"q": query or None, "lang": lang if lang in params.LANG.enum else None}
+    reason = request.form.get("reason")
+    if helpful == "no" and reason is None:
+        return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
+    if reason and reason not in REASONS:
+        abort(400, "reason must be one of " + ", ".join(REASONS))
+    if helpful == "yes":
+        feedback().record_vote(entry_id, True, query)
+    else:
+        try:  # TODO(ux): service's record_vote(..., reason=) — drop the try when it lands
+            feedback().record_vote(entry_id, False, query, reason=reason or None)
+        except TypeError:
+            feedback().record_vote(entry_id, False, query)
+    return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
 
 
 @bp.get("/category/<name>")
@@ -110,7 +200,7 @@ def category(name: str):
     items = [card(e, lang) for e in site().searcher.entries.values() if e.category == name]
     items.sort(key=lambda c: c["id"])
     return render_template("category.html", name=name, label=CATEGORY_LABELS[name], items=items,
-                           counts=category_counts())
+                           counts=category_counts(), search_category=name)
 
 
 def _safe_next(target: str | None) -> str:
