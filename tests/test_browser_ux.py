@@ -261,17 +261,79 @@ def test_removing_the_topic_chip_searches_all_topics(b, server):
 
 # -- 3. answer first
 
+ANSWER_QUERIES = ["注销后余额能退吗", "refund my balance", "как расторгнуть договор", "保号费多少钱",
+                  "sim card", "how to cook rice", "pizza delivery sim", "手机", "Yota"]
+
+
+def test_answer_box_shown_only_when_answered(b, server):
+    from selenium.webdriver.common.by import By
+
+    ui(b, server, "en")
+    seen = set()
+    for q in ANSWER_QUERIES:
+        data = api(server, "/api/search", q=q, lang="en")
+        answered = data["answered"]
+        for surface in ("panel", "page"):
+            if surface == "page":
+                b.get(f"{server}/search?" + urlencode({"q": q}))
+                root = b.find_element(By.ID, "server-results")
+            else:
+                b.get(server + "/")
+                type_and_wait(b, q)
+                root = b.find_element(By.ID, "live")
+            boxes = root.find_elements(By.CSS_SELECTOR, ".answer-box")
+            if answered and data["hits"]:
+                assert len(boxes) == 1, (q, surface)
+                link = boxes[0].find_element(By.CSS_SELECTOR, "a.hit-q")
+                assert link.get_attribute("data-id") == data["hits"][0]["id"]
+                assert boxes[0].find_element(By.CSS_SELECTOR, ".answer-lead").text.strip()
+            else:
+                assert boxes == [], (q, surface)
+                if data["hits"]:
+                    assert "We have no direct answer to that" in root.text, (q, surface)
+                    assert root.find_elements(By.CSS_SELECTOR, ".related-mark"), (q, surface)
+                    assert len(root.find_elements(By.CSS_SELECTOR, ".cats a")) == 6, (q, surface)
+        seen.add(bool(answered and data["hits"]))
+    assert seen == {True, False}, "the queries should cover both an answered and an unanswered search"
+
+
 def test_snippets_start_at_a_sentence_and_keep_lists(b, server):
     from selenium.webdriver.common.by import By
 
     ui(b, server, "en")
-    b.get(f"{server}/search?" + urlencode({"q": "bonus credit refund"}))
-    snippets = [p.text for p in b.find_elements(By.CSS_SELECTOR, "#server-results .hit-snippet")]
-    assert snippets and not any(s.startswith("…") and s[1:2].islower() for s in snippets)
+    snippets = []
+    for q in ("refund", "cancel sim", "documents"):
+        b.get(f"{server}/search?" + urlencode({"q": q}))
+        snippets += [p.text for p in b.find_elements(By.CSS_SELECTOR, "#server-results .hit-snippet")]
+    assert len(snippets) > 10
+    assert not [s for s in snippets if s.startswith("…") and s[1:2].islower()], "cut mid-sentence"
     assert any("\n• " in s for s in snippets), "list items keep their own lines"
 
 
 # -- 4. sources and links
+
+def test_sources_linked_on_every_entry_page(b, server):
+    from selenium.webdriver.common.by import By
+
+    ids = [h["id"] for h in api(server, "/api/search", q="sim", limit=50)["hits"]][:12]
+    ui(b, server, "en")
+    for entry_id in ids:
+        b.get(f"{server}/entry/{entry_id}")
+        links = b.find_elements(By.CSS_SELECTOR, ".sources a[href]")
+        assert links, entry_id
+        assert all(a.get_attribute("href").startswith("https://") for a in links), entry_id
+
+
+def test_cross_references_in_answers_are_links(b, server):
+    from selenium.webdriver.common.by import By
+
+    for lang in ("zh", "ru", "en"):
+        b.get(f"{server}/entry/{ENTRY}?lang={lang}")
+        xrefs = b.find_elements(By.CSS_SELECTOR, ".answer a.xref")
+        assert xrefs, lang
+        xrefs[0].click()
+        wait(b, lambda d: "/entry/cancel-from-abroad" in d.current_url)
+
 
 def test_search_terms_highlighted_on_the_entry_page_from_search(b, server):
     from selenium.webdriver.common.by import By

@@ -17,7 +17,7 @@ def test_search_json_is_stable(kb_dir, index_dir):
     r = run("search", "注销 余额", "--kb", kb_dir, "--index", index_dir, "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance"
     assert set(data["hits"][0]) == {"id", "category", "lang", "fallback", "question", "snippet",
                                     "question_highlights", "snippet_highlights", "score"}

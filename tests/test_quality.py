@@ -7,9 +7,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.evaluate import evaluate, load_queries, metrics
+from faqkb.evaluate import Query, evaluate, load_queries, metrics
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
+HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
+KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 FLOOR = {"mrr": 0.87, "s3": 0.90, "recall": 0.97}
 
 
@@ -20,11 +22,32 @@ def test_metrics_are_right_on_a_known_ranking():
     assert metrics(["x"], ["a"])["mrr"] == 0
 
 
+def test_off_topic_queries_are_scored_apart_from_real_questions():
+    queries = [Query("a?", ["a"], "en", "en"), Query("weather", [], "en", "offtopic"),
+               Query("train", [], "en", "offtopic")]
+    report = evaluate(queries, lambda q: {"a?": ["a"], "weather": ["a"]}.get(q.text, []))
+    assert report.n == 1 and report.overall["s1"] == 1 and report.misses == []
+    assert "offtopic" not in report.by_kind
+    assert report.offtopic["n"] == 2 and report.offtopic["rejected"] == 0.5
+    assert [m["q"] for m in report.offtopic["not_rejected"]] == ["weather"]
+
+
 def test_golden_queries_cover_every_kind_and_entry(bundled):
     queries = load_queries(GOLDEN)
-    assert len(queries) >= 150
-    assert {q.kind for q in queries} == {"zh", "zh-Hant", "pinyin", "typo", "mixed", "ru", "en"}
+    assert len(queries) >= 360
+    assert {q.kind for q in queries} == KINDS
     assert {i for q in queries for i in q.expect} <= set(bundled.entries)
+    assert all((q.kind == "offtopic") == (not q.expect) for q in queries)
+    per_entry = {i: sum(i in q.expect for q in queries) for i in bundled.entries}
+    assert min(per_entry.values()) >= 3, sorted(per_entry.items(), key=lambda kv: kv[1])[:5]
+
+
+def test_heldout_queries_load_and_name_real_entries(bundled):
+    queries = load_queries(HELDOUT)
+    assert len(queries) >= 80
+    assert {q.kind for q in queries} == KINDS
+    assert {i for q in queries for i in q.expect} <= set(bundled.entries)
+    assert all((q.kind == "offtopic") == (not q.expect) for q in queries)
 
 
 def test_quality_floor_on_bundled_kb(bundled):

@@ -200,7 +200,7 @@ def test_api_search_shape(client):
     r = client.get("/api/search?q=余额&limit=2")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
     assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
 

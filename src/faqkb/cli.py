@@ -243,8 +243,10 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         click.echo(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
         for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
             for name, m in group.items():
-                n = sum(1 for _ in golden if (_.lang if title == "lang" else _.kind) == name)
+                n = sum(1 for _ in golden if _.expect and (_.lang if title == "lang" else _.kind) == name)
                 click.echo(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
+        if report.offtopic:
+            click.echo(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (no hits) {report.offtopic['rejected']:.3f}")
         if misses and report.misses:
             click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
             for m in report.misses:

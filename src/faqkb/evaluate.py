@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 K = 10
@@ -57,10 +57,13 @@ class Report:
     by_kind: dict[str, dict[str, float]]
     misses: list[dict]
     n: int
+    # Off-topic queries (`expect: []`) have no right answer, so they are kept out of every metric
+    # above and counted here: n, rejected (share that got no hits) and the ones not rejected.
+    offtopic: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"n": self.n, "overall": self.overall, "by_lang": self.by_lang, "by_kind": self.by_kind,
-                "misses": self.misses}
+                "misses": self.misses, "offtopic": self.offtopic}
 
 
 def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
@@ -68,15 +71,23 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
 
 
 def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str]], k: int = K) -> Report:
-    """Run ``rank`` on every query; misses are queries whose first relevant id is not at 1."""
-    rows, by_lang, by_kind, misses = [], defaultdict(list), defaultdict(list), []
+    """Run ``rank`` on every query; misses are queries whose first relevant id is not at 1.
+    A query with no relevant id is off-topic: it is rejected when ``rank`` returns nothing."""
+    rows, by_lang, by_kind, misses, kept = [], defaultdict(list), defaultdict(list), [], []
+    n_off = 0
     for q in queries:
         ranked = rank(q)
+        if not q.expect:
+            n_off += 1
+            if ranked:
+                kept.append({"q": q.text, "lang": q.lang, "got": ranked[:3]})
+            continue
         m = metrics(ranked, q.expect, k)
         rows.append(m)
         by_lang[q.lang].append(m)
         by_kind[q.kind].append(m)
         if m["s1"] < 1:
             misses.append({"q": q.text, "kind": q.kind, "expect": q.expect, "got": ranked[:3]})
+    offtopic = {"n": n_off, "rejected": round(1 - len(kept) / n_off, 4), "not_rejected": kept} if n_off else {}
     return Report(_mean(rows), {k_: _mean(v) for k_, v in sorted(by_lang.items())},
-                  {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows))
+                  {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows), offtopic)

@@ -292,7 +292,8 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         ix.close()
 
         (tmp / ENTRIES).write_text(json.dumps(
-            {"entries": [e.to_dict() for e in kb.entries.values()]}, ensure_ascii=False), "utf-8")
+            {"entries": [e.to_dict() for e in kb.entries.values()],
+             "facts": [f.to_dict() for f in kb.facts.values()]}, ensure_ascii=False), "utf-8")
         (tmp / LEXICON).write_bytes(marshal.dumps(_lexicon(kb, seg, table, vocab, stems)))
         built_at = time.time()
         (tmp / META).write_text(json.dumps({

@@ -25,11 +25,12 @@ except ImportError:
     pass
 
 from .errors import KBError, KBErrors
-from .model import LANG_NAMES, Entry, KnowledgeBase, Translation
+from .model import LANG_NAMES, Entry, Fact, KnowledgeBase, Source, Translation
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
 SYNONYMS_FILE = "synonyms.yaml"
+FACTS_FILE = "facts.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -199,11 +200,11 @@ def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:  # noqa: ANN001
     return node
 
 
-@lru_cache(maxsize=1)
-def _validator():
+@lru_cache(maxsize=2)
+def _validator(name: str = "entry"):
     import jsonschema  # only editors and builds pay for jsonschema, not queries
 
-    schema = json.loads(resources.files("faqkb").joinpath("schema/entry.schema.json").read_text("utf-8"))
+    schema = json.loads(resources.files("faqkb").joinpath(f"schema/{name}.schema.json").read_text("utf-8"))
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
@@ -250,7 +251,7 @@ def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationErr
         return "entry has no language", "add zh:, ru: or en: with question, alternatives and answer"
     if v == "additionalProperties":
         extra = err.message.split("'")[1] if "'" in err.message else "?"
-        allowed = "question, alternatives, answer" if path and path[-1] in LANG_NAMES else \
+        allowed = "question, lead, alternatives, answer" if path and path[-1] in LANG_NAMES else \
             "id, category, operators, updated, related, sources, zh, ru, en"
         return f"unknown key '{extra}'", f"allowed keys here: {allowed}"
     if v == "enum":
@@ -335,7 +336,7 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
     if errors:
         return errors
     translations = {lang: Translation(t["question"].strip(), tuple(a.strip() for a in t["alternatives"]),
-                                      t["answer"].strip())
+                                      t["answer"].strip(), t.get("lead", "").strip())
                     for lang, t in data.items() if lang in LANG_NAMES}
     return Entry(id=data["id"], category=data["category"], translations=translations,
                  updated=data["updated"], operators=tuple(data.get("operators", ())),
@@ -361,6 +362,66 @@ def read_synonyms(root: Path) -> list[list[str]]:
         raise KBError(shown, 1, 1, "synonyms must be 'groups:' followed by lists of two or more words",
                       "e.g. groups: [[注销, 销号], [MTS, МТС]]")
     return [[w.strip() for w in g] for g in groups]
+
+
+def _fact_error(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationError
+    """A facts.yaml schema error in editor's words: (message, hint)."""
+    path = [str(p + 1) if isinstance(p, int) else p for p in err.absolute_path]
+    where = ".".join(path[1:]) if path[:1] == ["facts"] else ".".join(path)
+    where = where or "facts.yaml"
+    if err.validator == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        why = "a fact with a source needs title, publisher, url and date; only an uncertain fact may have no url" \
+            if missing in ("title", "publisher", "url", "date") else "every fact needs claim, confidence, checked"
+        return f"{where}: '{missing}' is missing", why
+    if err.validator == "enum":
+        return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
+    if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
+        return f"{where} {err.instance!r} is not a date", \
+            "checked: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
+    if err.validator == "pattern" and path and path[-1] == "url":
+        return f"{where} {err.instance!r} is not a web address", "write the full https:// address of the page"
+    if err.validator == "pattern" and len(path) == 1:
+        return f"fact id {err.instance!r} is not valid", "ids are F or U followed by digits: F12, U3"
+    if err.validator == "additionalProperties":
+        extra = err.message.split("'")[1] if "'" in err.message else "?"
+        return f"{where}: unknown key '{extra}'", \
+            "allowed: claim, title, publisher, url, date, confidence, checked, also"
+    return f"{where}: {err.message}", ""
+
+
+def read_facts(root: Path) -> dict[str, Fact]:
+    """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it).
+    Raises KBErrors with every schema problem, located."""
+    path = root / FACTS_FILE
+    if not path.exists() and not path.is_symlink():
+        return {}
+    shown = _rel(path, root)
+    data, node = read_yaml(path, shown)
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
+        raise KBErrors([KBError(shown, 1, 1, "facts.yaml must be 'facts:' followed by one mapping per fact id",
+                                "e.g. facts: {F1: {claim: ..., title: ..., publisher: ..., url: ..., "
+                                "date: ..., confidence: operator, checked: YYYY-MM-DD}}")])
+    errors = []
+    for err in sorted(_validator("facts").iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        at = _node_at(node, err.absolute_path)
+        mark = at.start_mark if at is not None else None
+        msg, hint = _fact_error(err)
+        errors.append(KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint))
+    for fid, f in data["facts"].items() if not errors else ():
+        try:
+            _dt.date.fromisoformat(f["checked"])
+        except ValueError:
+            at = _node_at(node, ["facts", fid, "checked"]).start_mark
+            errors.append(KBError(shown, at.line + 1, at.column + 1, f"{fid}.checked {f['checked']!r} is not a real date",
+                                  "write it as YYYY-MM-DD"))
+    if errors:
+        raise KBErrors(errors)
+    return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
+                      title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
+                      url=f.get("url", "").strip(), date=f.get("date", ""),
+                      also=tuple(Source(**s) for s in f.get("also", ())))
+            for fid, f in data["facts"].items()}
 
 
 def load_kb(root: str | os.PathLike) -> KnowledgeBase:
@@ -389,6 +450,12 @@ def load_kb(root: str | os.PathLike) -> KnowledgeBase:
         kb.synonyms = read_synonyms(root)
     except KBError as e:
         errors.append(e)
+    try:
+        kb.facts = read_facts(root)
+    except KBError as e:
+        errors.append(e)
+    except KBErrors as e:
+        errors.extend(e.errors)
     if not kb.entries and not errors:
         errors.append(KBError(str(root), 0, 0, "no entries found",
                               "entries live in <category>/<id>.yaml under this folder"))

@@ -13,16 +13,18 @@ import re
 from pathlib import Path
 
 from .errors import KBError, KBErrors
-from .kbfiles import load_kb, read_yaml
+from .kbfiles import FACTS_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
 
 MIN_ALTERNATIVES = 3
-FACTS_FILE, DOMAINS_FILE = "facts.yaml", "allowed_domains.yaml"
+DOMAINS_FILE = "allowed_domains.yaml"
 
 # Digits with phone-like separators: +7 (495) 123-45-67, 8 800 ..., 0890.
 _PHONE = re.compile(r"\+?\d[\d\s\-–()./]{4,}\d")
 _SHORT_CODE = re.compile(r"(?<![*\w])[*#]\d{2,}[\d*]*#")  # *100#, #102#
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{3,}")
+# A link to another entry in an answer: [text](entry:ID) (rendered as a link to that page).
+ENTRY_LINK = re.compile(r"\]\(entry:([^)\s]*)\)")
 _URL = re.compile(r"(?:https?|ftp)://([^/\s)\]>\"']+)[^\s)\]>\"']*|\b(?:mailto|tg|viber|whatsapp):\S+", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+(?:ru|su|рф|com|net|org|me|by|am|kz|ua|io|cn|info|biz|app|link|ly))\b",
                           re.I)
@@ -138,12 +140,36 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     except KBErrors as e:
         return e.errors, 0
     problems: list[KBError] = []
-    facts, errs = _read_lists(root, FACTS_FILE, "facts")
+    domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked", "source_domains"))
     problems += errs
-    domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked",))
-    problems += errs
-    problems += lint_entries(kb, root, set(facts["facts"]), domains["domains"], domains["named_not_linked"])
+    if not kb.facts:
+        problems.append(KBError(f"{root.name}/{FACTS_FILE}", 0, 0, f"{FACTS_FILE} is missing or empty",
+                                "add the source register: facts: {F1: {claim: ..., url: ..., ...}}"))
+    problems += lint_facts(kb, root, domains["domains"] + domains["source_domains"])
+    problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
+
+
+def lint_facts(kb: KnowledgeBase, root: Path, allowed: list[str]) -> list[KBError]:
+    """The source register: every source link goes to an allowlisted site (operators, government,
+    and the named outlets under source_domains); a fact with no link must be marked uncertain
+    (the schema asks for it too; this says which fact)."""
+    problems = []
+    at = _Locator(root, f"{root.name}/{FACTS_FILE}")
+    for f in kb.facts.values():
+        for url in [f.url, *(s.url for s in f.also)]:
+            if not url:
+                continue
+            m = _URL.match(url)
+            domain = (m.group(1) or "").lower() if m else ""
+            if not domain or not _domain_ok(domain, allowed) or domain in _MESSENGER:
+                problems.append(at.error(url[:40], f"{f.id}: source {domain or url} is not on the allowlist",
+                                         "cite the operator's or a government page, or add a reviewed named "
+                                         "outlet to source_domains in kb/allowed_domains.yaml", near=f"{f.id}:"))
+        if not f.url and f.confidence != "uncertain":
+            problems.append(at.error(f"{f.id}:", f"{f.id} has no url but is marked {f.confidence}",
+                                     "add the source's url, or mark it confidence: uncertain"))
+    return problems
 
 
 def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[str],
@@ -171,6 +197,12 @@ def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[s
                                 *(("alternatives", a) for a in tr.alternatives)):
                 for bad, what, hint in text_problems(text, allowed, named_only):
                     problems.append(at.error(bad, f"{field} ({lang}) {what}: “{bad}”", hint, near=f"{lang}:"))
+        for lang, tr in e.translations.items():
+            for ref in ENTRY_LINK.findall(tr.answer):
+                if ref == e.id or ref not in kb.entries:
+                    problems.append(at.error(f"entry:{ref}", f"answer ({lang}) links entry:{ref}, which is not "
+                                             "another entry's id", "link an existing entry: [text](entry:ID)",
+                                             near=f"{lang}:"))
         for rel in e.related:
             if rel == e.id or rel not in kb.entries:
                 problems.append(at.error(rel, f"related '{rel}' is not another entry's id",

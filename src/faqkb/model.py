@@ -15,10 +15,13 @@ class Translation:
     question: str
     alternatives: tuple[str, ...]
     answer: str  # Markdown subset
+    # One sentence that answers the question directly (yes/no/how-many first), shown
+    # above the answer and as the snippet; "" while an entry has none.
+    lead: str = ""
 
     def to_dict(self) -> dict:
         return {"question": self.question, "alternatives": list(self.alternatives),
-                "answer": self.answer}
+                "answer": self.answer, "lead": self.lead}
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,56 @@ class Entry:
         return cls(id=d["id"], category=d["category"], updated=d.get("updated", ""),
                    operators=tuple(d.get("operators", ())), related=tuple(d.get("related", ())),
                    sources=tuple(d.get("sources", ())), path=d.get("path", ""),
-                   translations={k: Translation(t["question"], tuple(t["alternatives"]), t["answer"])
+                   translations={k: Translation(t["question"], tuple(t["alternatives"]), t["answer"],
+                                                t.get("lead", ""))
                                  for k, t in d["translations"].items()})
+
+
+CONFIDENCES = ("operator", "government", "third-party", "uncertain")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was read: a page of an operator, a government body or a named outlet."""
+
+    title: str
+    publisher: str
+    url: str
+    date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD of publication; "" when the page is undated
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One entry of the source register (kb/facts.yaml): what an answer may state, and why.
+
+    ``confidence`` is one of CONFIDENCES; "uncertain" facts (U-ids, plans, old figures) make
+    answers send the reader to the operator. ``checked`` is the day a person last read the
+    source. ``url``/``title``/``publisher`` are "" only for an uncertain fact with no source;
+    ``also`` lists further sources for the same claim."""
+
+    id: str
+    claim: str
+    confidence: str
+    checked: str
+    title: str = ""
+    publisher: str = ""
+    url: str = ""
+    date: str = ""
+    also: tuple[Source, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "claim": self.claim, "confidence": self.confidence, "checked": self.checked,
+                "title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
+                "also": [s.to_dict() for s in self.also]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Fact:
+        return cls(id=d["id"], claim=d["claim"], confidence=d["confidence"], checked=d["checked"],
+                   title=d.get("title", ""), publisher=d.get("publisher", ""), url=d.get("url", ""),
+                   date=d.get("date", ""), also=tuple(Source(**s) for s in d.get("also", ())))
 
 
 @dataclass
@@ -60,6 +111,8 @@ class KnowledgeBase:
     entries: dict[str, Entry] = field(default_factory=dict)
     # Each group is a list of words that mean the same to a searcher (注销/销号, MTS/МТС).
     synonyms: list[list[str]] = field(default_factory=list)
+    # The source register (kb/facts.yaml) by id: F1..., U1...
+    facts: dict[str, Fact] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)

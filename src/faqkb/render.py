@@ -48,6 +48,8 @@ def terminal_entry(entry: Entry, lang: str | None) -> str:
         head += f"\n(not available in {lang}; showing {shown})"
     body = "\n".join(textwrap.fill(line, 88, subsequent_indent="  ") if line.strip() else ""
                      for line in tr.answer.splitlines())
+    if tr.lead:
+        body = textwrap.fill(tr.lead, 88) + "\n\n" + body
     tail = []
     if entry.related:
         tail.append("Related: " + ", ".join(entry.related))

@@ -30,7 +30,7 @@ from .analysis import (
 )
 from .errors import IndexNotReady, QueryError
 from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
-from .model import CATEGORIES, LANGS, Entry
+from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
 from .snippets import Span, highlight_spans, make_snippet, plain_text, word_marks
 
@@ -77,6 +77,9 @@ class Results:
     limit: int
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
+    # True when the first hit is judged to answer the query; False means the hits (if any)
+    # are only related and the reader should be told "no good match" (see _answered).
+    answered: bool = False
 
     @property
     def pages(self) -> int:
@@ -85,7 +88,8 @@ class Results:
     def to_dict(self) -> dict:
         return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
                 "page": self.page, "pages": self.pages, "limit": self.limit,
-                "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
+                "answered": self.answered, "suggestion": self.suggestion,
+                "hits": [h.to_dict() for h in self.hits]}
 
 
 def check_params(query: str, lang: str | None, category: str | None, limit: int, page: int,
@@ -118,6 +122,7 @@ class _Version:
     ix: object  # whoosh FileIndex
     entries: dict[str, Entry]
     info: IndexInfo
+    facts: dict[str, Fact]
     lexicon: dict | None = None  # loaded by the first query that needs it
 
 
@@ -154,8 +159,9 @@ class Searcher:
         except (OSError, ValueError, windex.EmptyIndexError) as e:
             raise IndexNotReady(f"index at {version} cannot be opened ({e}); run `faqkb build`") from None
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         self._weighting = scoring.BM25F(B=0.75, K1=1.2)
-        self._v = _Version(version, ix, entries, info)  # one assignment: atomic for readers
+        self._v = _Version(version, ix, entries, info, facts)  # one assignment: atomic for readers
 
     def refresh(self) -> bool:
         """Switch to the live version if a build replaced it; True if it did."""
@@ -187,6 +193,10 @@ class Searcher:
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._v.entries.get(entry_id)
+
+    def facts(self) -> dict[str, Fact]:
+        """The source register (kb/facts.yaml) of this index version, by fact id."""
+        return self._v.facts
 
     def _lexicon(self, v: _Version | None = None) -> dict:
         v = v or self._v
@@ -247,8 +257,11 @@ class Searcher:
             # Every entry shares some word or bigram with a long query, so a bare match count
             # says "44 results" for 44 entries. Count what is worth reading instead: hits
             # scoring at least RELATIVE_CUTOFF of the best one, among the first max(page*limit, 10)+WINDOW.
-            found = self._whoosh(v).search(q, limit=min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE), filter=flt)
+            found = self._whoosh(v).search(q, limit=min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE),
+                                           filter=flt)
             floor = found[0].score * RELATIVE_CUTOFF if found.scored_length() else 0.0
+            if found.scored_length():
+                res.answered = _answered(analyzed, _has_term(self._whoosh(v), found[0].docnum), lex["synonyms"])
             kept = [h for h in found if h.score >= floor]
             res.total = len(kept)
             terms = _highlight_terms([analyzed, *phrases], lex["synonyms"])
@@ -308,7 +321,11 @@ class Searcher:
         tr = entry.translations[lang]
         q_marks, a_marks = marks[lang]
         q_spans = highlight_spans(q_marks, terms)
-        snippet, s_spans = make_snippet(plain_text(tr.answer), highlight_spans(a_marks, terms))
+        a_spans = highlight_spans(a_marks, terms)
+        if a_spans or not tr.lead:
+            snippet, s_spans = make_snippet(plain_text(tr.answer), a_spans)
+        else:  # the match is in the question: the direct answer says most
+            snippet, s_spans = tr.lead, []
         question, q_spans = spans_for_reader(tr.question, q_spans, lang, script)
         snippet, s_spans = spans_for_reader(snippet, s_spans, lang, script)
         return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked,
@@ -323,6 +340,45 @@ class Searcher:
             return None
         better = self.search(fixed, category=category, limit=1, suggest=False)
         return fixed if better.hits and better.hits[0].score > top else None
+
+
+ANSWERED_COVERAGE = 0.5  # first rule: the top entry matches at least half the query's words
+
+
+def _has_term(searcher, docnum: int):
+    """A test ``(fields, term) -> bool``: does document ``docnum`` hold ``term`` in any of ``fields``."""
+    reader = searcher.reader()
+
+    def has(fields: tuple[str, ...], term: str) -> bool:
+        for f in fields:
+            if (f, term) in reader:
+                m = reader.postings(f, term)
+                m.skip_to(docnum)
+                if m.is_active() and m.id() == docnum:
+                    return True
+        return False
+    return has
+
+
+def _answered(a: Analyzed, has, syn: dict) -> bool:
+    """Whether the top hit covers enough of what the query asks. A query word counts as
+    covered when the entry has it (or a synonym) as a word, when a Han word's bigrams are
+    all there, or when a Latin word read as pinyin matched the entry's pinyin."""
+    words = list(dict.fromkeys(t.text for t in a.words))
+    if not words:
+        return False
+    scripts = {t.text: t.script for t in a.words}
+    covered = 0
+    for w in words:
+        alts = [w, *(t for alt in syn.get(w, ()) if len(alt) == 1 for t in alt)]
+        if any(has(("q_words", "a_words"), t) for t in alts):
+            covered += 1
+        elif scripts[w] == "han" and len(w) > 1 and all(
+                has(("q_bigrams", "a_bigrams"), w[i:i + 2]) for i in range(len(w) - 1)):
+            covered += 1
+        elif scripts[w] == "lat" and has((PINYIN_FIELD,), w):
+            covered += 1
+    return covered / len(words) >= ANSWERED_COVERAGE
 
 
 def _looks_like_pinyin(query: str, lex: dict) -> bool:

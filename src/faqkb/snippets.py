@@ -35,12 +35,13 @@ def sentence_starts(text: str) -> list[int]:
     return [0] + [m.end() + (1 if text[m.end():m.end() + 1] == " " else 0) for m in _SENTENCE_END.finditer(text)]
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence (or list line) of a plain text: the direct answer when an entry
-    has no ``lead`` of its own."""
-    starts = sentence_starts(text)
-    end = starts[1] if len(starts) > 1 else len(text)
-    return text[:end].strip()
+def first_sentence(text: str, min_chars: int = 0) -> str:
+    """The first sentence of a plain text (with the next ones while it is shorter than
+    ``min_chars``, within its first line): the direct answer when an entry has no ``lead``."""
+    line = text.split("\n", 1)[0]
+    starts = [b for b in sentence_starts(line) if b > 0] + [len(line)]
+    end = next(b for b in starts if b >= min_chars or b == len(line))
+    return line[:end].strip()
 
 
 # A word of a text, as highlighting needs it: (indexed term, start, end, pinyin or "").
@@ -80,23 +81,27 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
     if len(text) <= size:
         return text, spans
     starts = sentence_starts(text)
-    start = 0
+    start, want, must = 0, size, 0  # must: the end of the best match, which the window keeps
     if spans:
         best = max(range(len(spans)), key=lambda i: sum(1 for s, e in spans[i:] if e <= spans[i][0] + size))
-        first = spans[best][0]
+        first, must = spans[best]
         before = [b for b in starts if b <= first]
-        start = before[-1] if before else 0
-        if first - start > size // 2:  # a long sentence: start near the match, at a word boundary
-            start = max(start, first - size // 5)
-            cut = max(text.rfind(c, max(0, start - 20), start + 1) for c in " ，；,;")
-            start = cut + 1 if cut >= 0 else start
-    end = min(len(text), start + size)
+        # The opening (often the direct yes/no) stays when the match fits the window with it.
+        start = 0 if spans[best][1] <= size * 4 // 5 else (before[-1] if before else 0)
+        if first - start > size * 3 // 5:
+            # A long sentence: grow the window (up to twice) rather than cut into it...
+            want = first - start + size * 2 // 5
+            if want > 2 * size:  # ...or, past that, start near the match at a word boundary
+                start, want = max(start, first - size // 5), size
+                cut = max(text.rfind(c, max(0, start - 20), start + 1) for c in " ，；,;")
+                start = cut + 1 if cut >= 0 else start
+    end = min(len(text), start + want)
     if end < len(text):
-        ends = [b for b in starts if start + size // 2 < b <= end + 20]
+        ends = [b for b in starts if max(start + want // 2, must) < b <= end + 20]
         if ends:
             end = ends[-1]
         else:
-            space = text.rfind(" ", start + size - 20, end)
+            space = text.rfind(" ", max(start + want - 20, must), end)
             end = space if space > start else end
     prefix = "…" if start > 0 and start not in starts else ""
     suffix = "…" if end < len(text) and end not in starts else ""

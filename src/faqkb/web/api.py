@@ -47,12 +47,12 @@ def search():
 def entry_dict(entry, lang: str | None, script: str | None = None) -> dict:
     shown = entry.best_lang(lang)
     tr = entry.translations[shown]
-    question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
+    question, answer, lead = (for_reader(t, shown, script) for t in (tr.question, tr.answer, tr.lead))
     return {"id": entry.id, "category": entry.category, "updated": entry.updated,
             "operators": list(entry.operators), "related": list(entry.related),
             "lang": shown, "fallback": bool(lang) and shown != lang, "languages": list(entry.translations),
             "question": question, "alternatives": [for_reader(t, shown, script) for t in tr.alternatives],
-            "answer": answer, "answer_html": str(answer_html(answer))}
+            "lead": lead, "answer": answer, "answer_html": str(answer_html(answer))}
 
 
 @bp.get("/entries/<id>")

@@ -30,6 +30,7 @@ from .site import category_counts, feedback, site
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
+LEAD_MIN_CHARS = 40  # an entry without a lead shows its opening sentences, at least this long
 MOST_ASKED = 6
 # Shown on the home page until readers' views say what is asked most.
 STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
@@ -39,7 +40,7 @@ STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "dai
 def lead_for_reader(entry, lang: str, script: str | None) -> str:
     """The entry's one-sentence direct answer in ``lang``, as this reader reads it."""
     tr = entry.translations[lang]
-    return for_reader(tr.lead or first_sentence(plain_text(tr.answer)), lang, script)
+    return for_reader(tr.lead or first_sentence(plain_text(tr.answer), LEAD_MIN_CHARS), lang, script)
 
 
 def card(entry, lang: str | None) -> dict:
@@ -74,9 +75,9 @@ def _run_search(a: dict):
     engine found one: the top entry's lead in the reader's script."""
     res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
-    answered = getattr(res, "answered", None)  # TODO(ux): engine's Results.answered, drop getattr when landed
+    answered = res.answered
     answer = None
-    if answered and res.hits:
+    if answered and res.hits and res.page == 1:
         top = res.hits[0]
         answer = {"id": top.id, "lang": top.lang, "question": top.question,
                   "lead": lead_for_reader(site().searcher.entries[top.id], top.lang, content_script())}
@@ -122,19 +123,34 @@ def panel():
 REASONS = ("not-answered", "outdated", "hard-to-understand", "wrong-language")
 
 
+def _text_lang(text: str) -> str:
+    """BCP 47 tag for a source's title or publisher, by its letters (sources are in Russian,
+    English or Chinese whatever the page's language)."""
+    return CONTENT_HTML_LANG.get(guess_lang(text) or "", "en")
+
+
 def sources_for(entry, facts: dict) -> list[dict]:
-    """The entry's sources as the page lists them: each cited fact's page (title, publisher,
-    date, link) in the order the entry cites them; a point nobody could verify is listed
-    as such, so the reader knows to check with the operator."""
+    """The entry's sources as the page lists them: the page each cited fact was read on
+    (and its further sources), once each, in the order the entry cites them. A point nobody
+    could verify has no page: it is listed by its claim, marked so the reader checks with
+    the operator."""
     out, seen = [], set()
+
+    def add(title: str, publisher: str, url: str, date: str, confidence: str) -> None:
+        key = url or title
+        if key in seen:
+            return
+        seen.add(key)
+        out.append({"title": title, "publisher": publisher, "url": url, "date": date, "confidence": confidence,
+                    "lang": _text_lang(title), "publisher_lang": _text_lang(publisher)})
+
     for fid in entry.sources:
         f = facts.get(fid)
-        if f is None or (f.url, f.title) in seen:
+        if f is None:
             continue
-        seen.add((f.url, f.title))
-        out.append({"id": fid, "title": f.title or f.claim, "publisher": f.publisher, "url": f.url,
-                    "date": f.date, "confidence": f.confidence,
-                    "lang": CONTENT_HTML_LANG.get(guess_lang(f.title or f.claim) or "", "en")})
+        add(f.title or f.claim, f.publisher, f.url, f.date, f.confidence)
+        for also in f.also:
+            add(also.title, also.publisher, also.url, also.date, f.confidence)
     return out
 
 
@@ -155,7 +171,7 @@ def entry(entry_id: str):
     if q:  # arriving from a search: mark its words in the answer
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
-    facts = s.facts() if hasattr(s, "facts") else {}  # TODO(ux): content-fix's Searcher.facts(); drop hasattr
+    facts = s.facts()
     feedback().record_view(found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
                            tr=tr, question=question, answer=html, related=related, q=q,
