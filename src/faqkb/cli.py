@@ -122,11 +122,13 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @click.option("--category", type=click.Choice(["basics", "costs", "security", "refunds", "scams", "process"]))
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, 100), default=1, show_default=True)
+@click.option("--script", type=click.Choice(["Hans", "Hant"]),
+              help="Chinese script to show: Hans (Simplified, as written) or Hant (Traditional, Taiwan).")
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
 @kb_options
 @_user_errors
-def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -135,10 +137,12 @@ def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, i
       faqkb search "zhuxiao" --lang en
       faqkb search "расторгнуть договор МТС" --json
     """
+    if not query.strip():  # like the API's 400 for an empty q
+        _fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
     from .service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
     if as_json:
         _emit_json(res.to_dict())
         return
@@ -150,16 +154,19 @@ def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, i
 @main.command()
 @click.argument("entry_id")
 @click.option("--lang", type=click.Choice(["zh", "ru", "en"]), help="Language to show [default: zh].")
+@click.option("--script", type=click.Choice(["Hans", "Hant"]),
+              help="Chinese script to show: Hans (Simplified, as written) or Hant (Traditional, Taiwan).")
 @click.option("--json", "as_json", is_flag=True, help="The whole entry as JSON.")
 @click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
 @kb_options
 @_user_errors
-def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
     Example:
       faqkb show refund-remaining-balance --lang ru
+      faqkb show refund-remaining-balance --script Hant
     """
     from .service import open_searcher
 
@@ -170,9 +177,14 @@ def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
     if as_json:
         _emit_json(entry.to_dict())
         return
+    import shutil
+
     from .render import terminal_entry
 
-    click.echo(terminal_entry(entry, lang))
+    tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
+    width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
+    click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
+                              color=tty, width=width))
 
 
 @main.command()
