@@ -1,14 +1,24 @@
-"""Shared fixtures: small real knowledge bases and real indexes on disk (no mocks)."""
+"""Shared fixtures: small real knowledge bases and real indexes on disk (no mocks).
+
+Indexes are built once per session (``fixture_index``, ``bundled_index``) for every test that
+only reads them; ``kb_dir`` + ``index_dir`` give a private copy per test for tests that edit
+the kb or rebuild. Tiers (markers registered in pyproject.toml): ``browser`` drives
+Chromium, ``slow`` builds many indexes or runs subprocess builds; the fast tier for
+development is ``HYPOTHESIS_PROFILE=dev python -m pytest -m "not browser and not slow"``.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
+from faqkb.index import current_version
 from faqkb.search import Searcher
 from faqkb.service import rebuild
 
@@ -16,6 +26,25 @@ FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 BUNDLED_KB = Path(__file__).parents[1] / "kb"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "ci" (the default, what .ci/run and the
+# README run) keeps the full example counts; "dev" runs a small fraction for a quick loop.
+# Both are derandomized and keep no example database, so a failure reproduces anywhere, and
+# neither has a deadline: a wall-clock limit per example fails on a busy machine, not on slow
+# code (the fuzz tests bound work instead; pytest-timeout catches hangs).
+_FUZZ = dict(derandomize=True, database=None, deadline=None, print_blob=True,
+             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                    HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", **_FUZZ)
+settings.register_profile("dev", **_FUZZ)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(ci: int) -> int:
+    """How many examples a property test runs: ``ci`` under the ci profile, a small
+    fraction of it under dev."""
+    return ci if PROFILE == "ci" else max(20, ci // 50)
 
 
 @pytest.fixture
@@ -27,23 +56,29 @@ def kb_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def index_dir(kb_dir: Path, tmp_path: Path) -> Path:
-    """The fixture kb built into a real whoosh index."""
+def index_dir(kb_dir: Path, fixture_index: Path, tmp_path: Path) -> Path:
+    """The fixture kb's real whoosh index, private to the test (free to rebuild or damage):
+    a copy of the session's build, which is what a build of ``kb_dir`` gives (the kb's
+    fingerprint hashes names and bytes, not where the kb lives)."""
     dest = tmp_path / "index"
-    rebuild(kb_dir, dest)
+    shutil.copytree(fixture_index, dest)
     return dest
 
 
-def _built_once(tmp_path_factory, kb: Path, name: str) -> Path:
+def _built_once(tmp_path_factory, kb: Path, name: str):
     dest = tmp_path_factory.mktemp(name) / "index"
     rebuild(kb, dest)
-    return dest
+    live = current_version(dest)
+    yield dest
+    # Shared by every test of the session: one that rebuilt it would make the others' results
+    # depend on the order they ran in. Tests that change an index use index_dir (a copy).
+    assert current_version(dest) == live, f"a test rebuilt the shared index {dest}; use index_dir"
 
 
 @pytest.fixture(scope="session")
 def fixture_index(tmp_path_factory) -> Path:
     """The fixture kb built once per session, for tests that only read it."""
-    return _built_once(tmp_path_factory, FIXTURE_KB, "fixture")
+    yield from _built_once(tmp_path_factory, FIXTURE_KB, "fixture")
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +88,8 @@ def searcher(fixture_index: Path) -> Searcher:
 
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory) -> Path:
-    """The bundled kb built once per test session."""
-    return _built_once(tmp_path_factory, BUNDLED_KB, "bundled")
+    """The bundled kb built once per test session, for tests that only read it."""
+    yield from _built_once(tmp_path_factory, BUNDLED_KB, "bundled")
 
 
 @pytest.fixture(scope="session")

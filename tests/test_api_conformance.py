@@ -13,7 +13,7 @@ import collections
 
 import pytest
 import schemathesis
-from conftest import FIXTURE_KB
+from conftest import FIXTURE_KB, examples
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from faqkb.web import create_app
 from faqkb.web.openapi import document
 
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = examples(100)  # per operation and mode; 20 under HYPOTHESIS_PROFILE=dev
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 OPERATIONS = [(path, method, bool(op.get("parameters")))
               for path, ops in document()["paths"].items() for method, op in ops.items()]

@@ -21,7 +21,8 @@ from helpers import answers
 
 from faqkb.index import CURRENT, current_version, kb_fingerprint
 from faqkb.search import Searcher
-from faqkb.service import rebuild
+
+pytestmark = pytest.mark.slow  # subprocess builds of the bundled kb, killed and starved
 
 ROOT = Path(__file__).parents[1]
 FIXTURE_KB = ROOT / "tests" / "fixtures" / "kb"
@@ -64,21 +65,23 @@ def _one_line_error(res: subprocess.CompletedProcess, *words: str, unchanged: bo
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> dict:
-    """Answers of fresh builds of the two kbs used below, to compare against."""
-    base = tmp_path_factory.mktemp("reference")
-    out = {}
-    for name, kb in (("fixture", FIXTURE_KB), ("bundled", BUNDLED_KB)):
-        rebuild(kb, base / name)
-        out[name] = _answers(base / name)
-    return out
+def reference(fixture_index: Path, bundled_index: Path) -> dict:
+    """Answers of fresh builds of the two kbs used below (the session's), to compare against."""
+    return {"fixture": _answers(fixture_index), "bundled": _answers(bundled_index)}
+
+
+@pytest.fixture
+def live_copy(fixture_index: Path):
+    """Puts a private copy of the fixture kb's built index at a given path (what
+    ``rebuild(FIXTURE_KB, path)`` gives, without building again)."""
+    return lambda index: shutil.copytree(fixture_index, index)
 
 
 # ---------------------------------------------------------------- (a) SIGKILL mid-build
 
-def test_build_killed_at_random_points(tmp_path: Path, reference: dict) -> None:
+def test_build_killed_at_random_points(tmp_path: Path, reference: dict, live_copy) -> None:
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    live_copy(index)
     before = _answers(index)
     assert before == reference["fixture"]
 
@@ -121,12 +124,12 @@ def test_build_killed_at_random_points(tmp_path: Path, reference: dict) -> None:
     assert _answers(index) == reference["bundled"]
 
 
-def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path, live_copy) -> None:
     """What a build killed at its worst moments leaves on disk (a half-written temp dir, a
     finished version never switched to, a pointer written but not renamed): the live index
     ignores them and the next build removes them."""
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    live_copy(index)
     before = _answers(index)
     (index / ".tmp-killed1").mkdir()
     (index / ".tmp-killed1" / "MAIN_x.seg").write_bytes(os.urandom(4096))
@@ -161,9 +164,9 @@ def tiny_fs(tmp_path: Path):
     subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
-def test_disk_full_during_build(tiny_fs: Path) -> None:
+def test_disk_full_during_build(tiny_fs: Path, live_copy) -> None:
     index = tiny_fs / "index"
-    rebuild(FIXTURE_KB, index)
+    live_copy(index)
     before, snap = _answers(index), _snapshot(index)
     # Fill the disk, leaving room for a little of the next build but not all of it.
     free = shutil.disk_usage(tiny_fs).free
@@ -179,7 +182,7 @@ def test_disk_full_during_build(tiny_fs: Path) -> None:
     assert _leftovers(index) == []
 
 
-def test_read_only_index_directory(tmp_path: Path) -> None:
+def test_read_only_index_directory(tmp_path: Path, live_copy) -> None:
     """A read-only index directory: a read-only mount when root (chmod does not stop root),
     else chmod 0o555."""
     if os.geteuid() == 0:
@@ -195,7 +198,7 @@ def test_read_only_index_directory(tmp_path: Path) -> None:
         undo = lambda: [os.chmod(p, 0o755) for p in [index_parent, *index_parent.rglob("*")] if p.is_dir()]  # noqa: E731
     index = index_parent / "index"
     try:
-        rebuild(FIXTURE_KB, index)
+        live_copy(index)
         before, snap = _answers(index), _snapshot(index)
         ro()
         res = _build(BUNDLED_KB, index)
@@ -214,11 +217,11 @@ def _limit_file_size(limit: int):
     return preexec
 
 
-def test_write_error_file_too_large(tmp_path: Path) -> None:
+def test_write_error_file_too_large(tmp_path: Path, live_copy) -> None:
     """RLIMIT_FSIZE in the build process: its first big write fails with EFBIG (a real
     write error from the kernel, as a quota would give), whoever runs the test."""
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    live_copy(index)
     before, snap = _answers(index), _snapshot(index)
     res = _build(BUNDLED_KB, index, preexec_fn=_limit_file_size(64 * 1024))
     _one_line_error(res, "too large")
@@ -231,9 +234,9 @@ def test_write_error_file_too_large(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- (c) two builds at once
 
-def test_two_builds_at_once(tmp_path: Path, reference: dict) -> None:
+def test_two_builds_at_once(tmp_path: Path, reference: dict, live_copy) -> None:
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    live_copy(index)
     procs = [subprocess.Popen([*CLI, "build", "--kb", str(kb), "--index", str(index)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for kb in (BUNDLED_KB, FIXTURE_KB)]

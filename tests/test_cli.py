@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import FIXTURE_KB
 
 from faqkb.cli import main
 
@@ -13,8 +14,8 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_search_json_is_stable(kb_dir, index_dir):
-    r = run("search", "注销 余额", "--kb", kb_dir, "--index", index_dir, "--json", "--limit", "2")
+def test_search_json_is_stable(fixture_index):
+    r = run("search", "注销 余额", "--kb", FIXTURE_KB, "--index", fixture_index, "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
     assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
@@ -23,8 +24,8 @@ def test_search_json_is_stable(kb_dir, index_dir):
                                     "question_highlights", "snippet_highlights", "score"}
 
 
-def test_search_human_output_marks_matches(kb_dir, index_dir):
-    r = run("search", "МТС расторжение", "--kb", kb_dir, "--index", index_dir)
+def test_search_human_output_marks_matches(fixture_index):
+    r = run("search", "МТС расторжение", "--kb", FIXTURE_KB, "--index", fixture_index)
     assert r.exit_code == 0
     assert "how-to-cancel-russian-sim" in r.output and "[" in r.output
 
@@ -40,15 +41,15 @@ def test_no_build_on_missing_index_is_one_line_error(kb_dir, tmp_path):
     assert r.output.count("\n") == 1 and r.output.startswith("faqkb: error: no index")
 
 
-def test_too_long_query_is_a_clear_error(kb_dir, index_dir):
-    r = CliRunner().invoke(main, ["search", "x" * 500, "--kb", str(kb_dir), "--index", str(index_dir)])
+def test_too_long_query_is_a_clear_error(fixture_index):
+    r = CliRunner().invoke(main, ["search", "x" * 500, "--kb", str(FIXTURE_KB), "--index", str(fixture_index)])
     assert r.exit_code == 2 and "limit is 200" in r.output and "Traceback" not in r.output
 
 
-def test_show_entry_and_unknown_id(kb_dir, index_dir):
-    r = run("show", "refund-remaining-balance", "--lang", "ru", "--kb", kb_dir, "--index", index_dir)
+def test_show_entry_and_unknown_id(fixture_index):
+    r = run("show", "refund-remaining-balance", "--lang", "ru", "--kb", FIXTURE_KB, "--index", fixture_index)
     assert r.exit_code == 0 and "баланс" in r.output.lower()
-    r = CliRunner().invoke(main, ["show", "nope", "--kb", str(kb_dir), "--index", str(index_dir)])
+    r = CliRunner().invoke(main, ["show", "nope", "--kb", str(FIXTURE_KB), "--index", str(fixture_index)])
     assert r.exit_code == 2 and "no entry 'nope'" in r.output
 
 

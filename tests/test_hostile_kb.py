@@ -21,7 +21,6 @@ from helpers import answers
 from faqkb.cli import main
 from faqkb.errors import KBErrors
 from faqkb.kbfiles import MAX_FILE_BYTES, load_kb
-from faqkb.service import rebuild
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 GOOD_ID = "daily-keeping-fee"
@@ -143,10 +142,10 @@ def _answers(index: Path) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory) -> tuple[Path, dict, list]:
-    """A good index built once from the fixture kb: every hostile build points at it."""
+def live(tmp_path_factory, fixture_index: Path) -> tuple[Path, dict, list]:
+    """A good index of the fixture kb (a copy of the session's): every hostile build points at it."""
     index = tmp_path_factory.mktemp("live") / "index"
-    rebuild(FIXTURE_KB, index)
+    shutil.copytree(fixture_index, index)
     return index, _tree(index), _answers(index)
 
 

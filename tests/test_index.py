@@ -108,6 +108,7 @@ def test_query_path_never_imports_pypinyin_or_yaml(bundled_index):
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_build_with_worker_processes_gives_the_same_index(tmp_path):
     """--procs spreads analysis over forked workers; the result must not depend on it."""
     import shutil

@@ -606,7 +606,7 @@ def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
         time.sleep(rng.uniform(0.1, 0.6))  # writing fast now; kill at an arbitrary instruction
         for _, _, p in procs:
             os.kill(p.pid, signal.SIGKILL)
-        for tag, out, p in procs:
+        for _tag, out, p in procs:
             p.wait(10)
             out.close()
             assert p.returncode == -signal.SIGKILL

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from conftest import FIXTURE_KB
 
 from faqkb.feedback import FeedbackStore
 from faqkb.web import create_app
@@ -19,15 +20,27 @@ ORIGIN = "http://localhost"
 XSS = '<img src=x onerror=window.__xss=1><script>window.__xss=1</script>'
 
 
-@pytest.fixture
-def app(kb_dir, index_dir, tmp_path):
-    return create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "instance",
+def _app(kb: Path, index: Path, tmp_path: Path):
+    return create_app({"KB_DIR": kb, "INDEX_DIR": index, "INSTANCE_PATH": tmp_path / "instance",
                        "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def app(fixture_index, tmp_path):
+    """The site over the session's fixture index, which it only reads (its own feedback
+    database per test)."""
+    return _app(FIXTURE_KB, fixture_index, tmp_path)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def editable_app(kb_dir, index_dir, tmp_path):
+    """The site over a private kb copy and index, for tests that edit the kb and rebuild."""
+    return _app(kb_dir, index_dir, tmp_path)
 
 
 def text(resp) -> str:
@@ -94,7 +107,8 @@ def test_entry_page_renders_answer_related_date_and_lang(client):
     assert 'lang="zh-Hans"' in html and 'lang="ru"' in html   # other languages, marked
 
 
-def test_entry_falls_back_visibly_when_language_missing(client, kb_dir, index_dir, app):
+def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
+    app, client = editable_app, editable_app.test_client()
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
     src = p.read_text("utf-8")
     cut = src.index("\nru:")
@@ -347,7 +361,8 @@ def test_healthz_reports_index_state(client):
     assert data["last_error"] is None and data["built_at"]
 
 
-def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, kb_dir):
+def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, kb_dir):
+    app, client = editable_app, editable_app.test_client()
     from faqkb.web import state
     site = app.extensions["faqkb"]["site"]
     before = client.get("/healthz").get_json()["index_version"]
@@ -369,11 +384,11 @@ def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(client, app, k
     state.REFRESH_EVERY = 1.0
 
 
-def test_wsgi_entry_point_reads_environment(kb_dir, index_dir, tmp_path, monkeypatch):
+def test_wsgi_entry_point_reads_environment(fixture_index, tmp_path, monkeypatch):
     import importlib
     import sys
-    monkeypatch.setenv("FAQKB_KB", str(kb_dir))
-    monkeypatch.setenv("FAQKB_INDEX", str(index_dir))
+    monkeypatch.setenv("FAQKB_KB", str(FIXTURE_KB))
+    monkeypatch.setenv("FAQKB_INDEX", str(fixture_index))
     monkeypatch.setenv("FAQKB_INSTANCE", str(tmp_path / "inst"))
     sys.modules.pop("faqkb.wsgi", None)
     wsgi = importlib.import_module("faqkb.wsgi")
@@ -381,9 +396,9 @@ def test_wsgi_entry_point_reads_environment(kb_dir, index_dir, tmp_path, monkeyp
     sys.modules.pop("faqkb.wsgi", None)
 
 
-def test_watcher_rebuilds_when_kb_changes(app, kb_dir):
+def test_watcher_rebuilds_when_kb_changes(editable_app, kb_dir):
     import time
-    site = app.extensions["faqkb"]["site"]
+    site = editable_app.extensions["faqkb"]["site"]
     before = site.searcher.info.path.name
     p = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
     p.write_text(p.read_text("utf-8").replace("question:", "question: Qwertzu", 1), "utf-8")
@@ -400,6 +415,7 @@ def test_watcher_rebuilds_when_kb_changes(app, kb_dir):
     assert site.searcher.search("Qwertzu").total == 1
 
 
+@pytest.mark.slow  # rebuilds twice under three hammering threads
 def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path):
     import threading
 

@@ -336,7 +336,9 @@ class Searcher:
     def _suggestion(self, query: str, category: str | None, top: float, lex: dict) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
         fixed = correct_query(query, lex)
-        if fixed is None or fixed == query:
+        # A correction can be longer than the query ("refun" -> "refund"): past the limit it
+        # is no query a reader could send, so it is not offered (and not searched).
+        if fixed is None or fixed == query or len(fixed) > MAX_QUERY_CHARS:
             return None
         better = self.search(fixed, category=category, limit=1, suggest=False)
         return fixed if better.hits and better.hits[0].score > top else None

@@ -59,6 +59,7 @@
     seq++;
     lastQuery = null;  // typing again reopens the panel, even with the same words
     live.textContent = "";
+    delete live.dataset.q;
     showPanel(false);
     if (location.href !== pageAddress) history.replaceState(history.state, "", pageAddress);
   }
@@ -94,6 +95,7 @@
       .then(function (html) {
         if (mine !== seq) return;  // a newer query is on its way
         fill(html);
+        live.dataset.q = q;  // which query the panel shows (tests wait on it, not on time)
         live.setAttribute("aria-busy", "false");
         showPanel(true);
         // The address is the results page's, so Back from an opened result (or a reload)
