@@ -515,7 +515,7 @@ def test_feedback_without_token_or_from_another_origin_is_refused(client, hostil
     for headers, data in refused:
         client.post(url, headers=headers, data=data)
     assert len(store.votes_for(HOSTILE_ID)) == before
-    assert client.post(url, headers=ok, data={"helpful": "no", "csrf_token": token}).status_code == 303
+    assert client.post(url, headers=ok, data={"helpful": "no", "reason": "", "csrf_token": token}).status_code == 303
     assert len(store.votes_for(HOSTILE_ID)) == before + 1
 
 
@@ -559,7 +559,7 @@ def test_concurrent_votes_through_the_web_are_all_counted(server, hostile_app):
         hdrs = (b"Origin: %s\r\nCookie: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 % (server.encode(), cookie.encode()))
         for j in range(votes):
-            body = f"csrf_token={token}&helpful={'yes' if j % 2 else 'no'}&q=web+{i}+{j}".encode()
+            body = f"csrf_token={token}&helpful={'yes' if j % 2 else 'no'}&reason=&q=web+{i}+{j}".encode()
             statuses.append(raw_request(server, b"POST", b"/entry/daily-keeping-fee/feedback", hdrs, body)[0])
 
     store: FeedbackStore = hostile_app.extensions["faqkb"]["feedback"]

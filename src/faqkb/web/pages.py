@@ -79,7 +79,7 @@ def _run_search(a: dict):
     answer = None
     if answered and res.hits and res.page == 1:
         top = res.hits[0]
-        answer = {"id": top.id, "lang": top.lang, "question": top.question,
+        answer = {"id": top.id, "lang": top.lang, "hit": top,
                   "lead": lead_for_reader(site().searcher.entries[top.id], top.lang, content_script())}
     return res, answered, answer
 
