@@ -274,7 +274,7 @@ def main(argv=None) -> int:
         else:
             rows = [_job(w) for w in work]
     print(f"faqkb vs peers, test split, same tokens for both peers ({'quick' if args.quick else 'full'} run, "
-          f"{time.perf_counter() - t0:.0f} s; default weights {dict((k, WEIGHTS[k]) for k in TUNED_KEYS)})\n")
+          f"{time.perf_counter() - t0:.0f} s; default weights {{k: WEIGHTS[k] for k in TUNED_KEYS}})\n")
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")

@@ -139,7 +139,7 @@ def main() -> int:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_SEARCH_CACHE": "0"}
     cmd = [sys.executable, "-m", "faqkb", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--threads", str(args.threads), "--kb", str(kb), "--index", str(index), "--instance", str(instance)]
-    log = open(tmp / "serve.log", "w")
+    log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     events: list[str] = []
     rss: list[tuple[float, int]] = []

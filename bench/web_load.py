@@ -119,7 +119,7 @@ def main() -> None:
     port = free_port()
     cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
            "--kb", str(args.kb), "--index", str(tmp / "index"), "--instance", str(tmp / "instance")]
-    log = open(tmp / "serve.log", "w")
+    log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1",
                                  **({"FAQKB_SEARCH_CACHE": str(args.cache)} if args.cache is not None else {})})
     try:

@@ -32,9 +32,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 # Both are derandomized and keep no example database, so a failure reproduces anywhere, and
 # neither has a deadline: a wall-clock limit per example fails on a busy machine, not on slow
 # code (the fuzz tests bound work instead; pytest-timeout catches hangs).
-_FUZZ = dict(derandomize=True, database=None, deadline=None, print_blob=True,
-             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                    HealthCheck.function_scoped_fixture])
+_FUZZ = {"derandomize": True, "database": None, "deadline": None, "print_blob": True,
+         "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                   HealthCheck.function_scoped_fixture]}
 settings.register_profile("ci", **_FUZZ)
 settings.register_profile("dev", **_FUZZ)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")

@@ -194,8 +194,8 @@ def test_read_only_index_directory(tmp_path: Path, live_copy) -> None:
     else:
         index_parent = tmp_path / "ro"
         index_parent.mkdir()
-        ro = lambda: [os.chmod(p, 0o555) for p in [index_parent, *index_parent.rglob("*")] if p.is_dir()]  # noqa: E731
-        undo = lambda: [os.chmod(p, 0o755) for p in [index_parent, *index_parent.rglob("*")] if p.is_dir()]  # noqa: E731
+        ro = lambda: [p.chmod(0o555) for p in [index_parent, *index_parent.rglob("*")] if p.is_dir()]  # noqa: E731
+        undo = lambda: [p.chmod(0o755) for p in [index_parent, *index_parent.rglob("*")] if p.is_dir()]  # noqa: E731
     index = index_parent / "index"
     try:
         live_copy(index)

@@ -7,7 +7,7 @@ example database. Under the ci profile the counts below add up to 10,500 generat
 HYPOTHESIS_PROFILE=dev runs a fiftieth of them.
 
 Cost is bounded by work, not by a clock (a clock fails on a busy machine, not on slow code):
-every search runs at most two whoosh queries (the query and its did-you-mean) and each holds
+every search runs at most two scoring passes (impact arrays or whoosh) (the query and its did-you-mean) and each holds
 at most TERMS_PER_CHAR terms per query character; an over-long query is refused before any
 analysis.
 """
@@ -22,6 +22,7 @@ from whoosh import searching
 
 from faqkb.analysis import Analyzer
 from faqkb.errors import QueryError
+from faqkb.impact import ImpactIndex
 from faqkb.search import MAX_QUERY_CHARS, Results, Searcher
 
 # Whoosh terms one query may expand into, per character of the query, plus a constant.
@@ -68,17 +69,22 @@ class Work:
 def work():
     w = Work()
     mp = pytest.MonkeyPatch()
-    run, analyze = searching.Searcher.search, Analyzer.analyze
+    run, analyze, score = searching.Searcher.search, Analyzer.analyze, ImpactIndex.score
 
     def counted_run(self, q, *a, **kw):
         w.queries.append(sum(1 for _ in q.leaves()))
         return run(self, q, *a, **kw)
+
+    def counted_score(self, terms, *a, **kw):  # the query engine: numpy rows per term
+        w.queries.append(len(terms))
+        return score(self, terms, *a, **kw)
 
     def counted_analyze(self, *a, **kw):
         w.analyzed += 1
         return analyze(self, *a, **kw)
 
     mp.setattr(searching.Searcher, "search", counted_run)
+    mp.setattr(ImpactIndex, "score", counted_score)
     mp.setattr(Analyzer, "analyze", counted_analyze)
     yield w
     mp.undo()

@@ -14,6 +14,7 @@ full of script payloads, real index, waitress on loopback, real headless Chromiu
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
@@ -597,7 +598,7 @@ def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
         procs = []
         for w in range(3):
             tag = f"r{round_}w{w}"
-            out = open(tmp_path / f"{tag}.out", "w")
+            out = open(tmp_path / f"{tag}.out", "w")  # noqa: SIM115 - the writer's stdout, closed below
             procs.append((tag, out, subprocess.Popen([sys.executable, "-c", WRITER, str(db_dir), tag], stdout=out,
                                                      env={**os.environ, "PYTHONUNBUFFERED": "1"})))
         deadline = time.time() + 30
@@ -641,10 +642,8 @@ def raw_request(base: str, method: bytes, path: bytes, headers: bytes = b"", bod
         head = b"%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n" % (method, path, host.encode(), port)
         if body and length:
             head += b"Content-Length: %d\r\n" % len(body)
-        try:
-            s.sendall(head + headers + b"\r\n" + body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered early and closed; read what it said
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            s.sendall(head + headers + b"\r\n" + body)  # the server may answer early and close: read it
         data = b""
         while True:
             try:

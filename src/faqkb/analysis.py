@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 # Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"
@@ -32,6 +32,14 @@ RUN_RE = re.compile(
     rf"(?P<han>[{_HAN}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
 )
 HAN_RE = re.compile(rf"[{_HAN}]")
+_HAN_START = re.compile(rf"[{_HAN}]")
+
+
+def is_han(text: str) -> bool:
+    """True if ``text`` starts with a Han character (any CJK block, 𠮷 included): the one
+    definition indexing, spelling and language guessing share."""
+    return _HAN_START.match(text) is not None
+
 CYR_RE = re.compile(rf"[{_CYR}]")
 LAT_RE = re.compile(rf"[{_LAT}]")
 
@@ -72,6 +80,28 @@ class Token:
 
 def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
+
+
+@lru_cache(maxsize=1)
+def _tw2sp():
+    import opencc
+
+    return opencc.OpenCC("tw2sp")
+
+
+def regional_pattern(regional: dict[str, str]) -> re.Pattern | None:
+    """One alternation of the regional words, longest first (so 手机门号 wins over 门号)."""
+    if not regional:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(regional, key=len, reverse=True)))
+
+
+def to_mainland(run: str, regional: dict[str, str], pattern: re.Pattern | None) -> str:
+    """A Han run in mainland vocabulary: OpenCC tw2sp for Taiwan phrases (簡訊→短信,
+    網路→网络), then the reviewed words of kb/regional.yaml it lacks (門號→号码, 停話→停机).
+    Lengths may change, so callers add the result's terms instead of replacing offsets."""
+    out = _tw2sp().convert(run).translate(HAN_VARIANTS)
+    return pattern.sub(lambda m: regional[m.group()], out) if pattern else out
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +248,7 @@ class PinyinTable:
 
         chars = {}
         for code, readings in pinyin_dict.items():
-            if 0x3400 <= code <= 0x9FFF:
+            if is_han(chr(code)):
                 chars[chr(code)] = strip_tones(readings.split(",")[0])
         syllables = {strip_tones(r) for rs in pinyin_dict.values() for r in rs.split(",")}
         return cls(chars, frozenset(s for s in syllables if s.isalpha() and s.isascii()))
@@ -262,8 +292,11 @@ class Analyzer:
     pinyin source (pypinyin when building, the stored table when querying)."""
 
     def __init__(self, segmenter: Segmenter, pinyin: PinyinTable | None = None,
-                 word_pinyin: Callable[[str], list[str]] | None = None) -> None:
+                 word_pinyin: Callable[[str], list[str]] | None = None,
+                 regional: dict[str, str] | None = None) -> None:
         self.segmenter = segmenter
+        self.regional = regional or {}
+        self._regional_re = regional_pattern(self.regional)
         self.table = pinyin
         self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
 
@@ -280,9 +313,20 @@ class Analyzer:
             if script == "han":
                 folded = fold_han(run)
                 bigrams += han_bigrams(folded)
-                for w, s, e in self.segmenter.cut(folded):
+                cut = self.segmenter.cut(folded)
+                for w, s, e in cut:
                     if w not in STOP["zh"]:
                         words.append(Token(w, start + s, start + e, "han"))
+                if query and not run.isascii():
+                    # Taiwan/HK vocabulary: the kb is written in mainland words, so a query's
+                    # 門號 also asks for 号码 (the whole run's span: lengths may differ).
+                    mainland = to_mainland(run, self.regional, self._regional_re)
+                    if mainland != folded:
+                        have = {w for w, _, _ in cut}
+                        words += [Token(w, start, start + len(run), "han") for w, _, _ in self.segmenter.cut(mainland)
+                                  if w not in have and w not in STOP["zh"]]
+                        seen = set(bigrams)
+                        bigrams += [b for b in han_bigrams(mainland) if b not in seen]
                 if want_pinyin:
                     pinyin += self._han_pinyin(folded, query)
             elif script == "cyr":

@@ -45,9 +45,8 @@ def _user_errors(fn):
 def kb_options(fn):
     fn = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                       help="Index directory [default: a per-user cache dir for this kb].")(fn)
-    fn = click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
-                      help="Knowledge base folder [default: the bundled kb].")(fn)
-    return fn
+    return click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Knowledge base folder [default: the bundled kb].")(fn)
 
 
 def _emit_json(data) -> None:

@@ -1,13 +1,7 @@
 """The on-disk index: built from a KnowledgeBase into a temporary directory, verified,
 then switched to atomically. A failed or killed build never touches the live index.
 
-Layout of an index directory::
-
-    CURRENT          name of the live version, replaced atomically (os.replace)
-    v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json, lexicon.marshal
-    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
-    .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
-    build.lock       flock held by the one build allowed at a time
+The layout of an index directory is in layout.py.
 
 Fields are stored pre-analyzed (space-separated terms) so that opening the index never
 unpickles or imports our analyzer: queries are analyzed by `faqkb.analysis` directly.
@@ -22,21 +16,38 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .analysis import ANALYSIS_VERSION, Analyzed, Analyzer, PinyinTable, Segmenter, prune_dictionary
-from .errors import FaqkbError, IndexNotReady
+from .analysis import (
+    ANALYSIS_VERSION,
+    HAN_VARIANTS,
+    Analyzed,
+    Analyzer,
+    PinyinTable,
+    Segmenter,
+    is_han,
+    prune_dictionary,
+    to_mainland,
+)
+from .errors import FaqkbError
+from .layout import (  # noqa: F401  (re-exported: the names callers and tests have always used)
+    BIGRAM_FIELDS,
+    CURRENT,
+    ENTRIES,
+    LEXICON,
+    META,
+    PINYIN_FIELD,
+    SPELLING,
+    WORD_FIELDS,
+    IndexInfo,
+    current_version,
+    live_info,
+)
+from .lexicon import Lexicon
 from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
-
-CURRENT = "CURRENT"
-META, ENTRIES, LEXICON = "meta.json", "entries.json", "lexicon.marshal"
-WORD_FIELDS = ("q_words", "a_words")
-BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
-PINYIN_FIELD = "q_pinyin"
 
 
 def schema():
@@ -80,39 +91,6 @@ def kb_fingerprint(root: str | os.PathLike) -> str:
             h.update(f"<unreadable {e.errno}>".encode())
         h.update(b"\0")
     return h.hexdigest()
-
-
-@dataclass
-class IndexInfo:
-    path: Path          # the version directory
-    fingerprint: str
-    kb_root: str
-    entries: int
-    built_at: float
-    faqkb_version: str
-
-    @classmethod
-    def read(cls, version_dir: Path) -> IndexInfo:
-        meta = json.loads((version_dir / META).read_text("utf-8"))
-        return cls(version_dir, meta["fingerprint"], meta["kb_root"], meta["entries"],
-                   meta["built_at"], meta["faqkb_version"])
-
-
-def current_version(index_dir: str | os.PathLike) -> Path | None:
-    """The live version directory, or None if nothing was ever built there."""
-    index_dir = Path(index_dir)
-    try:
-        name = (index_dir / CURRENT).read_text("utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if not name.startswith("v-") or "/" in name:
-        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; run `faqkb build` to rebuild")
-    return index_dir / name
-
-
-def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
-    version = current_version(index_dir)
-    return IndexInfo.read(version) if version else None
 
 
 # ---------------------------------------------------------------- building
@@ -187,15 +165,15 @@ def _all_texts(kb: KnowledgeBase) -> list[str]:
 
 
 def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
-             stems: set[str]) -> dict:
+             stems: set[str]) -> Lexicon:
     """What queries need besides the index: the pruned jieba dictionary, the pinyin table,
     synonyms as analyzed terms, and the KB's own words for did-you-mean."""
     full, total = seg.full_freq()
-    freq = prune_dictionary(full, _all_texts(kb) + [w for g in kb.synonyms for w in g])
+    freq = prune_dictionary(full, _all_texts(kb) + [w for g in kb.synonyms for w in g] + list(kb.regional.values()))
     pruned = Analyzer(Segmenter(freq, total), table)
     han_by_pinyin: dict[str, str] = {}
     for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
-        if "\u3400" <= word[0] <= "\u9fff":
+        if is_han(word):
             han_by_pinyin.setdefault("".join(table.of(word)), word)
     synonyms: dict[str, list[list[str]]] = {}
     for group in kb.synonyms:
@@ -205,8 +183,10 @@ def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[
             if len(f) == 1:
                 synonyms.setdefault(f[0], [])
                 synonyms[f[0]] += [o for o in forms if o != f and o not in synonyms[f[0]]]
-    return {"freq": freq, "total": total, "chars": table.chars, "syllables": sorted(table.syllables),
-            "vocab": vocab, "stems": sorted(stems), "han_by_pinyin": han_by_pinyin, "synonyms": synonyms}
+    # Regional words are matched on tw2sp output, so their keys are folded the same way.
+    regional = {to_mainland(k, {}, None): v.translate(HAN_VARIANTS) for k, v in kb.regional.items()}
+    return Lexicon(freq=freq, total=total, chars=table.chars, syllables=sorted(table.syllables), vocab=vocab,
+                   stems=frozenset(stems), han_by_pinyin=han_by_pinyin, synonyms=synonyms, regional=regional)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -274,8 +254,11 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         # Words repeat (Zipf): remembering their pinyin saves most of pypinyin's time.
         analyzer = Analyzer(seg, table, word_pinyin=lru_cache(maxsize=200_000)(
             lambda w: lazy_pinyin(w, style=Style.NORMAL)))
+        from .impact import ImpactWriter
+
         ix = windex.create_in(str(tmp), schema())
         writer = ix.writer()
+        impacts = ImpactWriter()
         vocab: dict[str, int] = {}
         stems: set[str] = set()
         try:
@@ -284,6 +267,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
                 for w, n in doc_vocab.items():
                     vocab[w] = vocab.get(w, 0) + n
                 stems |= doc_stems
+                impacts.add(doc)
                 writer.add_document(**doc)
         except BaseException:
             writer.cancel()
@@ -294,7 +278,12 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         (tmp / ENTRIES).write_text(json.dumps(
             {"entries": [e.to_dict() for e in kb.entries.values()],
              "facts": [f.to_dict() for f in kb.facts.values()]}, ensure_ascii=False), "utf-8")
-        (tmp / LEXICON).write_bytes(marshal.dumps(_lexicon(kb, seg, table, vocab, stems)))
+        impacts.write(tmp)
+        lexicon = _lexicon(kb, seg, table, vocab, stems)
+        (tmp / LEXICON).write_bytes(lexicon.dump())
+        from .spelling import build_deletes
+
+        (tmp / SPELLING).write_bytes(marshal.dumps(build_deletes(vocab)))
         built_at = time.time()
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
@@ -309,13 +298,13 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(built_at))
         name = f"v-{stamp}-{fingerprint[:8]}-{tmp.name.removeprefix('.tmp-')}"
         final = index_dir / name
-        os.rename(tmp, final)
+        tmp.rename(final)
         tmp = None
         pointer = index_dir / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
         with open(pointer, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(pointer, index_dir / CURRENT)  # the atomic switch
+        pointer.replace(index_dir / CURRENT)  # the atomic switch
         _fsync_dir(index_dir)
         _clean_leftovers(index_dir, keep={name} | ({previous.name} if previous else set()))
         return IndexInfo.read(final)

@@ -7,6 +7,7 @@ can fix it without reading Python. Only the safe YAML subset is accepted: no ali
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -19,10 +20,8 @@ from typing import Any
 
 import yaml
 
-try:
+with contextlib.suppress(ImportError):
     import yaml.cyaml  # libyaml bindings: the fast path, when this PyYAML has them
-except ImportError:
-    pass
 
 from .errors import KBError, KBErrors
 from .model import LANG_NAMES, Entry, Fact, KnowledgeBase, Source, Translation
@@ -31,6 +30,7 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
 SYNONYMS_FILE = "synonyms.yaml"
 FACTS_FILE = "facts.yaml"
+REGIONAL_FILE = "regional.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -424,6 +424,33 @@ def read_facts(root: Path) -> dict[str, Fact]:
             for fid, f in data["facts"].items()}
 
 
+def read_regional(root: Path) -> dict[str, str]:
+    """kb/regional.yaml: Taiwan/HK words → mainland words ({} when the file is absent)."""
+    from .analysis import HAN_RE
+
+    path = root / REGIONAL_FILE
+    if not path.exists() and not path.is_symlink():
+        return {}
+    shown = _rel(path, root)
+    data, node = read_yaml(path, shown)
+    words = data.get("words") if isinstance(data, dict) else None
+    if not isinstance(words, dict):
+        raise KBError(shown, 1, 1, "regional vocabulary must be 'words:' followed by 'regional word: mainland word' lines",
+                      "e.g. words: {門號: 号码, 停話: 停机}")
+    lines = {}
+    if node is not None:  # line of each key, for the error message
+        for k, v in node.value:
+            if k.value == "words" and hasattr(v, "value") and isinstance(v.value, list):
+                lines = {kn.value: kn.start_mark.line + 1 for kn, _ in v.value}
+    out = {}
+    for k, v in words.items():
+        if not (isinstance(k, str) and isinstance(v, str) and HAN_RE.search(k) and HAN_RE.search(v)) or k == v:
+            raise KBError(shown, lines.get(k, 1), 1, f"'{k}: {v}' is not a pair of different Chinese words",
+                          "write 'regional word: mainland word', both in Chinese characters")
+        out[k.strip()] = v.strip()
+    return out
+
+
 def load_kb(root: str | os.PathLike) -> KnowledgeBase:
     """Load every entry under ``root``; raises KBErrors listing every problem found."""
     root = Path(root)
@@ -448,6 +475,10 @@ def load_kb(root: str | os.PathLike) -> KnowledgeBase:
             errors.extend(got)
     try:
         kb.synonyms = read_synonyms(root)
+    except KBError as e:
+        errors.append(e)
+    try:
+        kb.regional = read_regional(root)
     except KBError as e:
         errors.append(e)
     try:

@@ -40,9 +40,7 @@ def _is_phone(candidate: str) -> bool:
     # Year ranges and dates (2024–2025, 01.09.2024) are not phone numbers.
     if all(len(g) == 4 and 1900 <= int(g) <= 2100 for g in groups):
         return False
-    if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{4}", candidate.strip()):
-        return False
-    return True
+    return not re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{4}", candidate.strip())
 
 
 def _domain_ok(domain: str, allowed: list[str]) -> bool:
@@ -81,7 +79,7 @@ def _read_lists(root: Path, name: str, key: str, optional: tuple[str, ...] = ())
     """The lists of text under ``key`` (required) and ``optional`` keys of kb/<name>,
     read once; empty lists and a located error if the file or a list is malformed."""
     path, shown = root / name, f"{root.name}/{name}"
-    empty = {k: [] for k in (key, *optional)}
+    empty: dict[str, list[str]] = {k: [] for k in (key, *optional)}
     if not path.exists():
         return empty, [KBError(shown, 0, 0, f"{name} is missing",
                                f"add it with '{key}:' and a list (see the bundled kb)")]

@@ -113,6 +113,8 @@ class KnowledgeBase:
     synonyms: list[list[str]] = field(default_factory=list)
     # The source register (kb/facts.yaml) by id: F1..., U1...
     facts: dict[str, Fact] = field(default_factory=dict)
+    # Taiwan/HK word -> mainland word (kb/regional.yaml), folded into queries at analysis time.
+    regional: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 import hashlib
 import os
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parents[2]
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def _bundled(name: str) -> Path:
-    """``name`` from the checkout when running from one, else from inside the wheel."""
-    local = _CHECKOUT / name
-    if (_CHECKOUT / "pyproject.toml").exists() and local.is_dir():
-        return local
-    return Path(str(resources.files("faqkb") / "_data" / name))
+    """``kb`` or ``templates``, shipped with the code. Two known places, no guessing: a wheel
+    carries them inside the package (pyproject.toml force-includes them as faqkb/<name>); a
+    checkout (src layout, editable install or PYTHONPATH=src) has them at its top level,
+    two folders above this file. The package is looked at first because a checkout never
+    has src/faqkb/<name>."""
+    for where in (_PACKAGE / name, _PACKAGE.parents[1] / name):
+        if where.is_dir():
+            return where
+    raise FileNotFoundError(f"faqkb's {name}/ is neither in the package ({_PACKAGE / name}) nor in a "
+                            f"checkout ({_PACKAGE.parents[1] / name}): reinstall faqkb")
 
 
 def bundled_kb() -> Path:
+    """The kb shipped with faqkb (the default for --kb and FAQKB_KB)."""
     return _bundled("kb")
 
 
 def templates_dir() -> Path:
+    """The site's Jinja templates."""
     return _bundled("templates")
 
 
@@ -43,6 +49,7 @@ def instance_dir(given: Path | None = None) -> Path:
     return given or Path(os.environ.get("FAQKB_INSTANCE") or _user_dir("data") / "instance")
 
 
-def resolve(kb_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
+def resolve(kb_dir: str | os.PathLike | None, index_dir: str | os.PathLike | None) -> tuple[Path, Path]:
+    """The kb and index folders to use: the given ones, else the bundled kb and its per-user index."""
     kb_dir = Path(kb_dir) if kb_dir else bundled_kb()
     return kb_dir, Path(index_dir) if index_dir else default_index(kb_dir)

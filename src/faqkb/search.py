@@ -16,20 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import (
-    CYR_RE,
-    STOP,
-    Analyzed,
-    Analyzer,
-    PinyinTable,
-    Segmenter,
-    fold_cyrillic,
-    guess_lang,
-    stem_cyrillic,
-    stem_latin,
-)
+from .analysis import Analyzed, Analyzer, guess_lang
 from .errors import IndexNotReady, QueryError
-from .index import ENTRIES, LEXICON, PINYIN_FIELD, IndexInfo, current_version
+from .layout import ENTRIES, LEXICON, PINYIN_FIELD, SPELLING, IndexInfo, current_version
+from .lexicon import Lexicon
 from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
 from .snippets import Span, highlight_spans, make_snippet, plain_text, word_marks
@@ -123,7 +113,10 @@ class _Version:
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
-    lexicon: dict | None = None  # loaded by the first query that needs it
+    lexicon: Lexicon | None = None  # loaded by the first query that needs it
+    impact: object | None = None    # impact.ImpactIndex, opened by the first query (imports numpy)
+    speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
+    masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
 
 
 class Searcher:
@@ -198,19 +191,36 @@ class Searcher:
         """The source register (kb/facts.yaml) of this index version, by fact id."""
         return self._v.facts
 
-    def _lexicon(self, v: _Version | None = None) -> dict:
+    def _lexicon(self, v: _Version | None = None) -> Lexicon:
         v = v or self._v
-        if v.lexicon is None:  # marshal of bytes is the fast path (see DESIGN.md)
-            raw = marshal.loads((v.path / LEXICON).read_bytes())
-            table = PinyinTable(raw["chars"], frozenset(raw["syllables"]))
-            raw["stems"] = frozenset(raw["stems"])
-            raw["spelling"] = {}  # memo of corrections per word (bounded in _fix_spelling)
-            raw["analyzer"] = Analyzer(Segmenter(raw["freq"], raw["total"]), table)
-            v.lexicon = raw
+        if v.lexicon is None:
+            try:
+                v.lexicon = Lexicon.read(v.path / LEXICON)
+            except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); run `faqkb build`") from None
         return v.lexicon
 
+    def _impact(self, v: _Version):
+        if v.impact is None:
+            from .impact import ImpactIndex
+
+            try:
+                v.impact = ImpactIndex(v.path)
+            except (OSError, ValueError, KeyError, EOFError) as e:
+                raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); run `faqkb build`") from None
+        return v.impact
+
+    def _speller(self, v: _Version):
+        if v.speller is None:
+            from .spelling import Speller
+
+            lex = self._lexicon(v)
+            deletes = marshal.loads((v.path / SPELLING).read_bytes())
+            v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table)
+        return v.speller
+
     def analyzer(self) -> Analyzer:
-        return self._lexicon()["analyzer"]
+        return self._lexicon().analyzer
 
     def marker(self, query: str) -> Callable[[str], list[Span]]:
         """A function giving the spans of ``query``'s words (same analysis as a search, so
@@ -245,73 +255,96 @@ class Searcher:
         lex = self._lexicon(v)
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
-        analyzer = lex["analyzer"]
+        analyzer = lex.analyzer
         analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
         phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
                    for m in _QUOTED.finditer(query)]
-        q = self._query(analyzed, phrases, lex["synonyms"])
-        if q is not None:
-            from whoosh import query as wq
+        terms = self.terms(analyzed, lex.synonyms)
+        must = _phrase_queries(phrases)
+        if must:  # a quoted phrase's words count like any other word; the phrase itself filters
+            terms = list(dict.fromkeys(terms + [t for p in phrases for t in self.terms(p, lex.synonyms)]))
+        if terms:
+            from .impact import top
 
-            flt = wq.Term("category", category) if category else None
+            imp = self._impact(v)
+            scores, mask, _ = imp.score(terms)
+            if category:
+                mask &= self._mask(v, ("category", category))
+            for q in must:
+                mask &= self._mask(v, q)
             # Every entry shares some word or bigram with a long query, so a bare match count
             # says "44 results" for 44 entries. Count what is worth reading instead: hits
             # scoring at least RELATIVE_CUTOFF of the best one, among the first max(page*limit, 10)+WINDOW.
-            found = self._whoosh(v).search(q, limit=min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE),
-                                           filter=flt)
-            floor = found[0].score * RELATIVE_CUTOFF if found.scored_length() else 0.0
-            if found.scored_length():
-                res.answered = _answered(analyzed, _has_term(self._whoosh(v), found[0].docnum), lex["synonyms"])
-            kept = [h for h in found if h.score >= floor]
-            res.total = len(kept)
-            terms = _highlight_terms([analyzed, *phrases], lex["synonyms"])
-            for hit in kept[(page - 1) * limit: page * limit]:
-                entry = v.entries.get(hit["id"])
-                if entry is not None:
-                    res.hits.append(self._hit(entry, hit.score, lang or qlang, terms, lang, hit["marks"], script))
-        if suggest:  # only words the KB does not know are corrected, so this is usually free
-            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, lex)
+            docs, _ = top(scores, mask, min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE))
+            if len(docs):
+                floor = scores[docs[0]] * RELATIVE_CUTOFF
+                kept = [int(d) for d in docs if scores[d] >= floor]
+                res.total = len(kept)
+                res.answered = _answered(analyzed, lambda fs, t, d=kept[0]: any(imp.has(f, t, d) for f in fs),
+                                         lex.synonyms)
+                shown = self._whoosh(v)
+                marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
+                for d in kept[(page - 1) * limit: page * limit]:
+                    stored = shown.stored_fields(d)
+                    entry = v.entries.get(stored["id"])
+                    if entry is not None:
+                        res.hits.append(self._hit(entry, float(scores[d]), lang or qlang, marked, lang,
+                                                  stored["marks"], script))
+        if suggest:  # a second search only when a word was corrected
+            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
         return res
 
-    def query_lang(self, query: str, lex: dict | None = None) -> str | None:
+    def _mask(self, v: _Version, q):
+        """Documents matching a whoosh query (category term or quoted phrase), as a numpy
+        mask: whoosh decides, the arrays only score. Category masks are kept per version."""
+        import numpy as np
+        from whoosh import query as wq
+
+        key = q if isinstance(q, tuple) else None
+        if key is not None and key in v.masks:
+            return v.masks[key]
+        mask = np.zeros(self._impact(v).n, dtype=bool)
+        mask[list(self._whoosh(v).docs_for_query(wq.Term(*q) if key is not None else q))] = True
+        if key is not None:
+            v.masks[key] = mask
+        return mask
+
+    def query_lang(self, query: str, lex: Lexicon | None = None) -> str | None:
         """zh, ru or en by the query's letters; Latin letters that read as pinyin are zh."""
         lang = guess_lang(query)
         if lang == "en" and _looks_like_pinyin(query, lex or self._lexicon()):
             return "zh"
         return lang
 
-    def _query(self, a: Analyzed, phrases: list[Analyzed], syn: dict):
-        from whoosh import query as wq
-
-        subs = []
+    def terms(self, a: Analyzed, syn: dict) -> list[tuple[str, str, float]]:
+        """The scored terms of an analyzed query: (field, term, boost), in the order whoosh's
+        union would add them, duplicates removed as whoosh's Or.normalize() removes them."""
+        out = []
         w = self.weights
         for tok in dict.fromkeys(t.text for t in a.words):
-            subs += [wq.Term(f, tok, boost=w[f]) for f in ("q_words", "a_words")]
+            out += [(f, tok, w[f]) for f in ("q_words", "a_words")]
             for alt in syn.get(tok, ()):
                 boost = w["synonym"] / len(alt)
-                subs += [wq.Term(f, t, boost=w[f] * boost) for t in alt for f in ("q_words", "a_words")]
+                out += [(f, t, w[f] * boost) for t in alt for f in ("q_words", "a_words")]
         for bg in dict.fromkeys(a.bigrams):
-            subs += [wq.Term(f, bg, boost=w[f]) for f in ("q_bigrams", "a_bigrams")]
+            out += [(f, bg, w[f]) for f in ("q_bigrams", "a_bigrams")]
         for py in dict.fromkeys(a.pinyin):
-            subs.append(wq.Term(PINYIN_FIELD, py, boost=w[PINYIN_FIELD]))
-        must = []  # quoted phrases must match
-        for p in phrases:
-            if p.words and all(t.script != "han" for t in p.words):
-                words = [t.text for t in p.words]
-                must.append(wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
-                                   for f in ("q_words", "a_words")]))
-            elif p.bigrams:
-                must.append(wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
-                                   for f in ("q_bigrams", "a_bigrams")]))
-        if subs:
-            union = wq.Or(subs)
-            if a.bigrams:
-                # Han queries expand into many terms (words, bigrams, pinyin); preloading
-                # them into an array beats whoosh's union tree above 5k docs (10k synthetic
-                # kb, zh p50: 391 -> 150 ms), while short ru/en queries are faster as a tree.
-                union.matcher_type = wq.Or.ARRAY_MATCHER
-            must.append(union)
-        return wq.And(must) if len(must) > 1 else (must[0] if must else None)
+            out.append((PINYIN_FIELD, py, w[PINYIN_FIELD]))
+        return list(dict.fromkeys(out))
+
+    def whoosh_search(self, query: str, limit: int = 10, category: str | None = None):
+        """The same query scored by whoosh's own BM25F matchers (the reference the impact
+        arrays are tested against: tests/test_impact.py). Returns whoosh Results."""
+        from whoosh import query as wq
+
+        v = self._v
+        lex = self._lexicon(v)
+        a = lex.analyzer.analyze(query, query=True)
+        union = wq.Or([wq.Term(f, t, boost=b) for f, t, b in self.terms(a, lex.synonyms)])
+        if a.bigrams:
+            union.matcher_type = wq.Or.ARRAY_MATCHER
+        flt = wq.Term("category", category) if category else None
+        return self._whoosh(v).search(union, limit=limit, filter=flt)
 
     # -- presenting a hit
 
@@ -333,9 +366,9 @@ class Searcher:
 
     # -- did you mean
 
-    def _suggestion(self, query: str, category: str | None, top: float, lex: dict) -> str | None:
+    def _suggestion(self, query: str, category: str | None, top: float, v: _Version) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
-        fixed = correct_query(query, lex)
+        fixed = self._speller(v).correct(query)
         # A correction can be longer than the query ("refun" -> "refund"): past the limit it
         # is no query a reader could send, so it is not offered (and not searched).
         if fixed is None or fixed == query or len(fixed) > MAX_QUERY_CHARS:
@@ -344,22 +377,23 @@ class Searcher:
         return fixed if better.hits and better.hits[0].score > top else None
 
 
+def _phrase_queries(phrases: list[Analyzed]) -> list:
+    """whoosh queries for quoted phrases (they must match as phrases: whoosh checks them)."""
+    from whoosh import query as wq
+
+    must = []
+    for p in phrases:
+        if p.words and all(t.script != "han" for t in p.words):
+            words = [t.text for t in p.words]
+            must.append(wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
+                               for f in ("q_words", "a_words")]))
+        elif p.bigrams:
+            must.append(wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
+                               for f in ("q_bigrams", "a_bigrams")]))
+    return must
+
+
 ANSWERED_COVERAGE = 0.5  # first rule: the top entry matches at least half the query's words
-
-
-def _has_term(searcher, docnum: int):
-    """A test ``(fields, term) -> bool``: does document ``docnum`` hold ``term`` in any of ``fields``."""
-    reader = searcher.reader()
-
-    def has(fields: tuple[str, ...], term: str) -> bool:
-        for f in fields:
-            if (f, term) in reader:
-                m = reader.postings(f, term)
-                m.skip_to(docnum)
-                if m.is_active() and m.id() == docnum:
-                    return True
-        return False
-    return has
 
 
 def _answered(a: Analyzed, has, syn: dict) -> bool:
@@ -383,13 +417,13 @@ def _answered(a: Analyzed, has, syn: dict) -> bool:
     return covered / len(words) >= ANSWERED_COVERAGE
 
 
-def _looks_like_pinyin(query: str, lex: dict) -> bool:
+def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
     """Every Latin word splits into pinyin syllables (or is initials like zx) and none is
     a word of the kb itself."""
     words = re.findall(r"[A-Za-z]+", query)
     if not words:
         return False
-    table, vocab = lex["analyzer"].table, lex["vocab"]
+    table, vocab = lex.table, lex.vocab
     for w in (w.lower() for w in words):
         if w in vocab:
             return False
@@ -406,91 +440,3 @@ def _highlight_terms(analyzed: list[Analyzed], syn: dict) -> dict:
         for alt in syn.get(w, ()):
             words |= set(alt)
     return {"words": words, "pinyin": {p for p in analyzed[0].pinyin if len(p) > 4}}
-
-
-def _edits(a: str, b: str, bound: int) -> int:
-    """Damerau-Levenshtein distance, giving up above ``bound`` (enough for typo correction)."""
-    if abs(len(a) - len(b)) > bound:
-        return bound + 1
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > bound:
-            return bound + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+|[\u3400-\u9fff]+")
-
-
-def correct_query(query: str, lex: dict) -> str | None:
-    """The query with unknown words replaced by the nearest words of the KB: spelling for
-    Latin and Cyrillic, same pinyin for Chinese (注消 → 注销, the IME typo)."""
-    vocab, han_by_pinyin = lex["vocab"], lex["han_by_pinyin"]
-    table = lex["analyzer"].table
-    out, last, changed = [], 0, False
-    for m in _WORD.finditer(query):
-        word = m.group()
-        out.append(query[last:m.start()])
-        last = m.end()
-        if "\u3400" <= word[0] <= "\u9fff":
-            fixed = _fix_han(word, han_by_pinyin, table, vocab)
-        else:
-            fixed = _fix_spelling(fold_cyrillic(word), lex)
-        changed |= fixed != word and fixed is not None
-        out.append(fixed or word)
-    out.append(query[last:])
-    return "".join(out) if changed else None
-
-
-def _fix_spelling(word: str, lex: dict) -> str | None:
-    vocab, memo = lex["vocab"], lex["spelling"]
-    if word in vocab or len(word) < 3 or word in STOP["en"] or word in STOP["ru"]:
-        return None
-    stem = stem_cyrillic(word) if CYR_RE.match(word) else stem_latin(word)
-    if stem in lex["stems"]:  # another form of a word the kb has (cancelling → cancel)
-        return None
-    if word not in memo:
-        if len(memo) > 10_000:
-            memo.clear()
-        memo[word] = _nearest(word, vocab)
-    return memo[word]
-
-
-def _nearest(word: str, vocab: dict) -> str | None:
-    bound = 1 if len(word) <= 5 else 2
-    best = None
-    for cand, count in vocab.items():
-        if cand[0] > "\u3400" or abs(len(cand) - len(word)) > bound:
-            continue
-        d = _edits(word, cand, bound)
-        if d <= bound and (best is None or (d, -count) < best[0]):
-            best = ((d, -count), cand)
-    return best[1] if best else None
-
-
-def _fix_han(run: str, han_by_pinyin: dict, table: PinyinTable, vocab: dict) -> str:
-    """Replace windows of 2-4 characters that are not KB words but sound like one."""
-    out, i = [], 0
-    while i < len(run):
-        for n in (4, 3, 2):
-            window = run[i:i + n]
-            if len(window) < n:
-                continue
-            if window in vocab:
-                out.append(window)
-                break
-            cand = han_by_pinyin.get("".join(table.of(window)))
-            if cand and len(cand) == n:
-                out.append(cand)
-                break
-        else:
-            n = 1
-            out.append(run[i])
-        i += n
-    return "".join(out)

@@ -81,7 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in config.items() if k not in ("KB_DIR", "INDEX_DIR", "INSTANCE_PATH")})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
 
     from ..feedback import FeedbackStore
     from .cache import ResponseCache

@@ -38,7 +38,7 @@ class Param:
                 value = int(raw)
             except ValueError:
                 raise QueryError(f"{self.name} must be a whole number", self.name) from None
-            if not (self.minimum <= value <= self.maximum):
+            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
                 raise QueryError(f"{self.name} must be between {self.minimum} and {self.maximum}", self.name)
             return value
         value = raw.strip()
@@ -60,9 +60,8 @@ class Param:
             schema["enum"] = list(self.enum)
         if self.default is not None:
             schema["default"] = self.default
-        out = {"name": self.name, "in": "query", "required": self.required, "description": self.description,
-               "schema": schema}
-        return out
+        return {"name": self.name, "in": "query", "required": self.required, "description": self.description,
+                "schema": schema}
 
 
 def parse(specs: list[Param], args) -> dict:

@@ -21,7 +21,7 @@ def feedback() -> FeedbackStore:
 
 def category_counts() -> dict[str, int]:
     """Entries per category on the live index, every category listed (pages and API)."""
-    counts = {c: 0 for c in CATEGORIES}
+    counts = dict.fromkeys(CATEGORIES, 0)
     for e in site().searcher.entries.values():
         counts[e.category] = counts.get(e.category, 0) + 1
     return counts

@@ -1,0 +1,152 @@
+"""Impact arrays: BM25F without per-posting Python.
+
+At build time every scored field is written as CSR-like numpy arrays in the version
+folder (impact.<field>.{indptr,docs,imp}.npy, terms in impact.terms.marshal): for each
+term the ids of the documents holding it and the term's precomputed BM25F contribution
+in each (whoosh's own formula, its idf, its average field length and its one-byte
+quantized field lengths, so the figures are whoosh's to the last bit). At query time a
+score is a weighted sum of a few rows and a top-k: the arrays are memory-mapped, so
+opening costs nothing and only the rows a query names are read.
+
+whoosh stays the engine of record: stored fields, documents, quoted phrases and the
+category filter; tests/test_impact.py proves the top-10 lists and totals equal whoosh's
+BM25F on the golden queries and on a synthetic kb. numpy is imported only here, and
+this module only when a query or a build runs (cold start: bench/cold_start.py).
+"""
+
+from __future__ import annotations
+
+import marshal
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .layout import IMPACT, SCORED_FIELDS
+
+B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F(B=0.75, K1=1.2), as the searcher is configured
+TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
+
+
+def _quantized(lengths: np.ndarray) -> np.ndarray:
+    """whoosh stores a field length in one byte (length_to_byte) and scores with the
+    length that byte stands for (byte_to_length): do exactly the same."""
+    from whoosh.util.numeric import _length_byte_cache
+
+    table = np.asarray(_length_byte_cache, dtype=np.float64)
+    codes = np.searchsorted(table, lengths, side="left")  # bisect_left, as length_to_byte
+    return table[np.minimum(codes, 255)]
+
+
+class ImpactWriter:
+    """Collects each document's terms per field (in docnum order), then writes the arrays."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict[str, int]] = {f: {} for f in SCORED_FIELDS}
+        self.tids: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        self.tfs: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        self.dnums: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        self.lengths: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        self.n = 0
+
+    def add(self, doc: dict[str, str]) -> None:
+        d = self.n
+        self.n += 1
+        for f in SCORED_FIELDS:
+            toks = doc.get(f, "").split()
+            self.lengths[f].append(len(toks))
+            counts: dict[str, int] = {}
+            for t in toks:
+                counts[t] = counts.get(t, 0) + 1
+            tdict, tids, tfs = self.terms[f], self.tids[f], self.tfs[f]
+            for t, c in counts.items():
+                tid = tdict.get(t)
+                if tid is None:
+                    tid = tdict[t] = len(tdict)
+                tids.append(tid)
+                tfs.append(c)
+            self.dnums[f] += [d] * len(counts)
+
+    def write(self, version_dir: Path) -> None:
+        n = self.n
+        for f in SCORED_FIELDS:
+            tids = np.asarray(self.tids[f], dtype=np.int64)
+            nterms = len(self.terms[f])
+            order = np.argsort(tids, kind="stable")  # per term, documents stay ascending
+            df = np.bincount(tids, minlength=nterms)
+            indptr = np.zeros(nterms + 1, dtype=np.int64)
+            np.cumsum(df, out=indptr[1:])
+            docs = np.asarray(self.dnums[f], dtype=np.int32)[order]
+            tf = np.asarray(self.tfs[f], dtype=np.float64)[order]
+            lengths = np.asarray(self.lengths[f], dtype=np.float64)
+            avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
+            # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
+            idf = np.array([math.log(n / (int(x) + 1)) + 1 for x in df], dtype=np.float64)
+            fl = _quantized(lengths)[docs]
+            # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
+            imp = idf[tids[order]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
+            np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
+            np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)
+        (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))
+
+
+class ImpactIndex:
+    """The arrays of one version, memory-mapped."""
+
+    def __init__(self, version_dir: Path) -> None:
+        d = version_dir
+        raw = marshal.loads((d / f"{IMPACT}.{TERMS}").read_bytes())
+        self.n: int = raw["n"]
+        self.terms: dict[str, dict[str, int]] = raw["terms"]
+        self.indptr = {f: np.load(d / f"{IMPACT}.{f}.indptr.npy", mmap_mode="r") for f in SCORED_FIELDS}
+        self.docs = {f: np.load(d / f"{IMPACT}.{f}.docs.npy", mmap_mode="r") for f in SCORED_FIELDS}
+        self.imp = {f: np.load(d / f"{IMPACT}.{f}.imp.npy", mmap_mode="r") for f in SCORED_FIELDS}
+
+    def row(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document ids, impacts) of ``term`` in ``field``, or None if no document holds it."""
+        r = self.terms[field].get(term)
+        if r is None:
+            return None
+        a, b = int(self.indptr[field][r]), int(self.indptr[field][r + 1])
+        return self.docs[field][a:b], self.imp[field][a:b]
+
+    def df(self, field: str, term: str) -> int:
+        r = self.terms[field].get(term)
+        return 0 if r is None else int(self.indptr[field][r + 1] - self.indptr[field][r])
+
+    def has(self, field: str, term: str, doc: int) -> bool:
+        row = self.row(field, term)
+        if row is None:
+            return False
+        i = int(np.searchsorted(row[0], doc))
+        return i < len(row[0]) and int(row[0][i]) == doc
+
+    def score(self, terms: list[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray, int]:
+        """Sum of boost × impact over ``terms`` (field, term, boost), in their order (as
+        whoosh's array union adds them); returns (scores, matched mask, postings read)."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        matched = np.zeros(self.n, dtype=bool)
+        postings = 0
+        for f, t, boost in terms:
+            row = self.row(f, t)
+            if row is None:
+                continue
+            docs, imp = row
+            scores[docs] += imp * boost
+            matched[docs] = True
+            postings += len(docs)
+        return scores, matched, postings
+
+
+def top(scores: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, int]:
+    """The ``k`` best documents among ``mask`` by (score desc, docnum asc), as whoosh's
+    collector orders them, and how many documents matched at all."""
+    cand = np.flatnonzero(mask)
+    if len(cand) > k:
+        s = scores[cand]
+        part = np.argpartition(-s, k - 1)[:k]
+        kth = s[part].min()
+        cand = cand[s >= kth]  # keep ties at the k-th score so docnum order decides, as whoosh
+    order = np.lexsort((cand, -scores[cand]))
+    return cand[order][:k], int(mask.sum())

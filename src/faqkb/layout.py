@@ -1,0 +1,59 @@
+"""The on-disk layout of an index directory, shared by the builder (index.py) and the
+reader (search.py) so neither imports the other::
+
+    CURRENT          name of the live version, replaced atomically (os.replace)
+    v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json,
+                     lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py)
+    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
+    .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
+    build.lock       flock held by the one build allowed at a time
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import IndexNotReady
+
+CURRENT = "CURRENT"
+META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon.marshal", "spelling.marshal", "impact"
+WORD_FIELDS = ("q_words", "a_words")
+BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
+PINYIN_FIELD = "q_pinyin"
+SCORED_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS, PINYIN_FIELD)
+
+
+@dataclass
+class IndexInfo:
+    path: Path          # the version directory
+    fingerprint: str
+    kb_root: str
+    entries: int
+    built_at: float
+    faqkb_version: str
+
+    @classmethod
+    def read(cls, version_dir: Path) -> IndexInfo:
+        meta = json.loads((version_dir / META).read_text("utf-8"))
+        return cls(version_dir, meta["fingerprint"], meta["kb_root"], meta["entries"],
+                   meta["built_at"], meta["faqkb_version"])
+
+
+def current_version(index_dir: str | os.PathLike) -> Path | None:
+    """The live version directory, or None if nothing was ever built there."""
+    index_dir = Path(index_dir)
+    try:
+        name = (index_dir / CURRENT).read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not name.startswith("v-") or "/" in name:
+        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; run `faqkb build` to rebuild")
+    return index_dir / name
+
+
+def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
+    version = current_version(index_dir)
+    return IndexInfo.read(version) if version else None

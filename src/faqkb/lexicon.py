@@ -1,0 +1,59 @@
+"""What a query needs besides the whoosh index, built once per index version and stored
+beside it (lexicon.marshal): the pruned jieba dictionary, the pinyin table, synonyms as
+analyzed terms, the kb's own words (for did-you-mean and pinyin detection) and the
+regional vocabulary fold (kb/regional.yaml).
+
+marshal of plain dicts and lists is the fast path for loading (see docs/); the dataclass
+is the one place that knows the format."""
+
+from __future__ import annotations
+
+import marshal
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .analysis import Analyzer, PinyinTable, Segmenter
+
+LEXICON_FORMAT = 2
+
+
+@dataclass
+class Lexicon:
+    freq: dict[str, int]                 # jieba dictionary pruned to the kb's text
+    total: int                           # the full dictionary's total frequency
+    chars: dict[str, str]                # Han character -> toneless pinyin
+    syllables: list[str]                 # valid pinyin syllables
+    vocab: dict[str, int]                # kb words (Latin/Cyrillic surface forms, Han words) -> count
+    stems: frozenset[str]                # stems of the kb's Latin/Cyrillic words
+    han_by_pinyin: dict[str, str]        # joined pinyin -> most frequent kb Han word with it
+    synonyms: dict[str, list[list[str]]]  # analyzed word -> analyzed alternatives
+    regional: dict[str, str] = field(default_factory=dict)  # Taiwan/HK word -> mainland word (folded)
+
+    def dump(self) -> bytes:
+        d = {k: getattr(self, k) for k in ("freq", "total", "chars", "syllables", "vocab", "han_by_pinyin",
+                                           "synonyms", "regional")}
+        d["stems"] = sorted(self.stems)
+        d["format"] = LEXICON_FORMAT
+        return marshal.dumps(d)
+
+    @classmethod
+    def load(cls, data: bytes) -> Lexicon:
+        raw = marshal.loads(data)
+        if raw.get("format") != LEXICON_FORMAT:
+            raise ValueError(f"lexicon format {raw.get('format')!r}, expected {LEXICON_FORMAT}")
+        raw.pop("format")
+        raw["stems"] = frozenset(raw["stems"])
+        return cls(**raw)
+
+    @classmethod
+    def read(cls, path: Path) -> Lexicon:
+        return cls.load(path.read_bytes())
+
+    @cached_property
+    def table(self) -> PinyinTable:
+        return PinyinTable(self.chars, frozenset(self.syllables))
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        return Analyzer(Segmenter(self.freq, self.total), self.table, regional=self.regional)

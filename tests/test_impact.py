@@ -1,0 +1,129 @@
+"""The impact arrays (faqkb/impact.py) score exactly as whoosh's own BM25F: same top-10
+lists, same scores (to float rounding), same result counts, on the golden queries over the
+bundled kb and on a synthetic kb; quoted phrases and the category filter stay whoosh's."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from faqkb.evaluate import load_queries
+from faqkb.model import CATEGORIES
+from faqkb.search import RELATIVE_CUTOFF, WINDOW, Searcher
+from faqkb.service import rebuild
+
+GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
+BUNDLED_KB = Path(__file__).parents[1] / "kb"
+EPS = 1e-9
+
+
+def _same_as_whoosh(s: Searcher, q: str, category: str | None = None) -> None:
+    ours = s.search(q, limit=10, suggest=False, category=category)
+    ref = s.whoosh_search(q, limit=10 + WINDOW, category=category)
+    ref_hits = [(h["id"], h.score) for h in ref]
+    floor = ref_hits[0][1] * RELATIVE_CUTOFF if ref_hits else 0
+    assert ours.total == sum(1 for _, sc in ref_hits if sc >= floor), q
+    got = [(h.id, h.score) for h in ours.hits]
+    want = [h for h in ref_hits if h[1] >= floor][:10]
+    assert len(got) == len(want), q
+    for (gid, gs), (wid, ws) in zip(got, want, strict=True):
+        assert abs(gs - ws) <= EPS * max(1.0, abs(ws)), (q, gid, gs, wid, ws)
+        if gid != wid:  # only a tie may order differently
+            assert abs(dict(ref_hits).get(gid, -1) - ws) <= EPS, (q, got, want)
+
+
+def _plain(text: str) -> bool:
+    return not re.search(r'["“「]', text)
+
+
+def test_identity_with_whoosh_bm25f_on_golden_queries(bundled):
+    queries = [q.text for q in load_queries(GOLDEN) if _plain(q.text)]
+    assert len(queries) >= 300
+    for q in queries:
+        _same_as_whoosh(bundled, q)
+
+
+def test_identity_with_whoosh_under_category_filter(bundled):
+    for q in ["注销 余额", "refund", "мошенники", "zhuxiao"]:
+        for c in CATEGORIES:
+            _same_as_whoosh(bundled, q, category=c)
+            for h in bundled.search(q, category=c, limit=50).hits:
+                assert h.category == c
+
+
+def _synthetic_kb(root: Path, n: int = 300, seed: int = 5) -> list[str]:
+    """``n`` entries whose words are drawn (Zipf) from the bundled kb's own text."""
+    rng = random.Random(seed)
+    words = {"zh": [], "ru": [], "en": []}
+    for p in sorted(BUNDLED_KB.glob("*/*.yaml")):
+        d = yaml.safe_load(p.read_text("utf-8"))
+        for lang in words:
+            text = " ".join([d[lang]["question"], d[lang]["answer"]])
+            if lang == "zh":
+                words[lang] += re.findall(r"[\u4e00-\u9fff]{2}", text)
+            else:
+                words[lang] += re.findall(r"[A-Za-zА-Яа-яЁё]{3,}", text)
+    for lang in words:
+        words[lang] = sorted(set(words[lang]))
+        rng.shuffle(words[lang])
+
+    def sentence(lang: str, k: int) -> str:
+        ws = rng.choices(words[lang], weights=[1 / (i + 1) for i in range(len(words[lang]))], k=k)
+        return ("" if lang == "zh" else " ").join(ws)
+
+    for c in CATEGORIES:
+        (root / c).mkdir(parents=True)
+    for i in range(n):
+        e = {"id": f"s{i:04d}", "category": CATEGORIES[i % len(CATEGORIES)], "updated": "2026-11-20"}
+        for lang in words:
+            e[lang] = {"question": sentence(lang, rng.randint(3, 7)) + "?", "alternatives": [sentence(lang, 4)],
+                       "answer": sentence(lang, rng.randint(8, 30))}
+        (root / e["category"] / f"{e['id']}.yaml").write_text(yaml.safe_dump(e, allow_unicode=True), "utf-8")
+    return [sentence(rng.choice(list(words)), rng.randint(1, 4)) for _ in range(150)]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic")
+    queries = _synthetic_kb(root / "kb")
+    rebuild(root / "kb", root / "index")
+    return Searcher(root / "index"), queries
+
+
+def test_identity_with_whoosh_bm25f_on_a_synthetic_kb(synthetic):
+    s, queries = synthetic
+    assert s.entry_count == 300
+    for q in queries:
+        _same_as_whoosh(s, q)
+
+
+def test_quoted_phrases_filter_exactly_as_whoosh(bundled):
+    from whoosh import query as wq
+
+    from faqkb.search import _phrase_queries
+
+    for phrase in ["余额", "注销手机卡", "расторгнуть договор", "SMS code", "保号卡"]:
+        res = bundled.search(f'"{phrase}"', limit=50, suggest=False)
+        a = bundled.analyzer().analyze(phrase, query=True)
+        must = _phrase_queries([a])
+        want = {bundled._whoosh(bundled._v).stored_fields(d)["id"]
+                for d in bundled._whoosh(bundled._v).docs_for_query(wq.And(must))}
+        got = {h.id for h in res.hits}
+        assert got <= want and got, phrase
+        # every phrase match that scores above the result cutoff is listed
+        assert res.total == len(got) or res.total > 50
+
+
+def test_query_work_is_bounded_by_its_terms(bundled):
+    """Postings read grow with the query's terms, never with anything else (no scan)."""
+    imp = bundled._impact(bundled._v)
+    lex = bundled._lexicon()
+    a = lex.analyzer.analyze("注销 余额 退款 护照 " * 10, query=True)
+    terms = bundled.terms(a, lex.synonyms)
+    _, _, postings = imp.score(terms)
+    assert len(terms) <= 200
+    assert postings <= len(terms) * imp.n

@@ -1,0 +1,37 @@
+"""kb/regional.yaml: Taiwan/HK words folded to mainland words at query analysis time."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqkb.errors import KBError
+from faqkb.kbfiles import read_regional
+
+
+def test_taiwan_words_reach_mainland_terms(bundled):
+    an = bundled.analyzer()
+    words = {t.text for t in an.analyze("註銷門號", query=True).words}
+    assert "号码" in words  # 門號 (reviewed list)
+    assert "短信" in {t.text for t in an.analyze("收不到簡訊", query=True).words}  # OpenCC tw2sp
+    assert "停机" in {t.text for t in an.analyze("停話了", query=True).words}
+
+
+def test_documents_are_not_rewritten(bundled):
+    """Only queries are folded: indexed text is mainland Chinese already."""
+    an = bundled.analyzer()
+    assert "号码" not in {t.text for t in an.analyze("門號").words}
+
+
+def test_bundled_file_loads(bundled):
+    from pathlib import Path
+
+    words = read_regional(Path(__file__).parents[1] / "kb")
+    assert words["門號"] == "号码" and len(words) >= 10
+
+
+@pytest.mark.parametrize("body,line", [("words: [a, b]\n", 1), ("words:\n  門號: 门号\n  停話: stop\n", 3)])
+def test_bad_file_is_one_clear_line(tmp_path, body, line):
+    (tmp_path / "regional.yaml").write_text(body, "utf-8")
+    with pytest.raises(KBError) as e:
+        read_regional(tmp_path)
+    assert e.value.line == line and "regional.yaml" in str(e.value)
