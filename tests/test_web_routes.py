@@ -491,7 +491,7 @@ def test_no_asks_why_then_records_one_vote(client, app):
     assert r.status_code == 303 and "why=1" in r.headers["Location"]
     assert store.helpfulness() == []  # nothing yet: the reader is asked why first
     why = text(client.get(r.headers["Location"]))
-    assert [m for m in re.findall(r'name="reason" value="([^"]*)"', why)] == [
+    assert re.findall(r'name="reason" value="([^"]*)"', why) == [
         "not-answered", "outdated", "hard-to-understand", "wrong-language", ""]
     assert client.post(url, headers={"Origin": ORIGIN},
                        data={"csrf_token": token, "helpful": "no", "reason": "because"}).status_code == 400

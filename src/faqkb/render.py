@@ -51,7 +51,8 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` terminal cells (Chinese characters take two
     and may break anywhere; other words break at spaces). ANSI codes take no room."""
     units = re.findall(r"\033\[[0-9;]*m|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef](?:[，。；：、！？）」』”]+)?|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+", text)
-    lines, line, used = [], first, _visible(first)
+    lines: list[str] = []
+    line, used = first, _visible(first)
     for u in units:
         if u.startswith("\033"):
             line += u

@@ -83,7 +83,8 @@ def convert_spans(text: str, spans) -> tuple[str, list[tuple[int, int]]]:
     if text.isascii():
         return text, spans
     pieces = _pieces(text, {x for s in spans for x in s})
-    where, pos = {}, 0
+    where: dict[int, int] = {}
+    pos = 0
     for s, e, p in pieces:
         where.setdefault(s, pos)
         pos += len(p)
