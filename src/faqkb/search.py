@@ -231,7 +231,7 @@ class Searcher:
         analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
         phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
                    for m in _QUOTED.finditer(query)]
-        terms = _highlight_terms([analyzed, *phrases], self._lexicon()["synonyms"])
+        terms = _highlight_terms([analyzed, *phrases], self._lexicon().synonyms)
         return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
 
     def _whoosh(self, v: _Version):
