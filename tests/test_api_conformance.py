@@ -40,8 +40,8 @@ STATUSES: collections.Counter = collections.Counter()
 
 @pytest.fixture(scope="module")
 def api_schema(fixture_index, tmp_path_factory):
-    app = create_app({"KB_DIR": FIXTURE_KB, "INDEX_DIR": fixture_index, "BUILD": False,
-                      "INSTANCE_PATH": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "conformance",
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "BUILD": False,
+                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "conformance",
                       "SEARCH_CACHE": 0})
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 

@@ -53,7 +53,7 @@ def test_wheel_installed_outside_the_checkout_serves_from_its_own_files(installe
         import faqkb
         from faqkb import paths
         from faqkb.web import create_app
-        app = create_app({"INDEX_DIR": "index", "SECRET_KEY": "t"})
+        app = create_app({"INDEX": "index", "SECRET_KEY": "t"})
         c = app.test_client()
         home = c.get("/")
         api = c.get("/api/search?q=注销").get_json()

@@ -47,6 +47,7 @@ category: security
 updated: 2026-11-25
 zh:
   question: 脚本测试 <script>window.__xss=1</script> 问题
+  lead: 摘要 <img src=x onerror=window.__xss=1> [链接](javascript:window.__xss=1)
   alternatives:
     - 脚本 <img src=x onerror=window.__xss=1>
   answer: |
@@ -55,6 +56,7 @@ zh:
     [链接](javascript:window.__xss=1) <a href="javascript:alert(1)">点我</a>
 ru:
   question: Проверка скрипта <img src=x onerror=window.__xss=1>
+  lead: Кратко <script>window.__xss=1</script>
   alternatives:
     - скрипт <svg onload=window.__xss=1>
   answer: |
@@ -63,6 +65,7 @@ ru:
     [ссылка](JaVaScRiPt:window.__xss=1) <ScRiPt>window.__xss=1</sCrIpT>
 en:
   question: Script test <script>window.__xss=1</script> question "onmouseover=window.__xss=1"
+  lead: Lead <b onmouseover="window.__xss=1">hover</b> [link](javascript:window.__xss=1)
   alternatives:
     - script test <img src=x onerror=window.__xss=1>
   answer: |
@@ -175,7 +178,7 @@ def hostile_kb(tmp_path_factory) -> Path:
 def hostile_app(hostile_kb, tmp_path_factory):
     index = hostile_kb.parent / "index"
     rebuild(hostile_kb, index)
-    return create_app({"KB_DIR": hostile_kb, "INDEX_DIR": index, "INSTANCE_PATH": hostile_kb.parent / "instance",
+    return create_app({"KB": hostile_kb, "INDEX": index, "INSTANCE": hostile_kb.parent / "instance",
                        "SECRET_KEY": "hostile-tests", "BUILD": False})
 
 

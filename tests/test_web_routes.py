@@ -21,7 +21,7 @@ XSS = '<img src=x onerror=window.__xss=1><script>window.__xss=1</script>'
 
 
 def _app(kb: Path, index: Path, tmp_path: Path):
-    return create_app({"KB_DIR": kb, "INDEX_DIR": index, "INSTANCE_PATH": tmp_path / "instance",
+    return create_app({"KB": kb, "INDEX": index, "INSTANCE": tmp_path / "instance",
                        "TESTING": True, "SECRET_KEY": "test"})
 
 
@@ -420,7 +420,7 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
     import threading
 
     from faqkb.web import state
-    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": tmp_path / "i2",
+    app = create_app({"KB": kb_dir, "INDEX": index_dir, "INSTANCE": tmp_path / "i2",
                       "SECRET_KEY": "t", "SEARCH_CACHE": 0})
     site = app.extensions["faqkb"]["site"]
     statuses: list[int] = []

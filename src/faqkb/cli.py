@@ -15,6 +15,10 @@ import click
 
 from . import paths
 from .errors import FaqkbError, KBErrors
+from .model import CATEGORIES, LANGS
+from .script import SCRIPTS
+from .search import MAX_LIMIT, MAX_PAGE
+from .settings import BY_NAME, env
 
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
@@ -42,11 +46,51 @@ def _user_errors(fn):
     return wrapper
 
 
+# -- shared options (one definition each, like sqlite-utils' output_options): every command
+# spells an option the same way, and an option that sets a setting reads its FAQKB_*
+# variable (faqkb/settings.py, docs/settings.md).
+
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
+def _setting(name: str) -> dict:
+    """click arguments that tie an option to setting ``name``: its variable and help."""
+    s = BY_NAME[name]
+    default = f" [default: {s.computed}]" if s.computed else ""
+    return {"envvar": env(name), "show_envvar": True, "help": s.meaning[:1].upper() + s.meaning[1:] + "." + default}
+
+
+def kb_option(fn):
+    return click.option("--kb", "kb_dir", type=FOLDER, **_setting("KB"))(fn)
+
+
 def kb_options(fn):
-    fn = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-                      help="Index directory [default: a per-user cache dir for this kb].")(fn)
-    return click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
-                        help="Knowledge base folder [default: the bundled kb].")(fn)
+    """--kb and --index."""
+    fn = click.option("--index", "index_dir", type=FOLDER, **_setting("INDEX"))(fn)
+    return kb_option(fn)
+
+
+def instance_option(fn):
+    return click.option("--instance", type=FOLDER, **_setting("INSTANCE"))(fn)
+
+
+def lang_option(help: str, **kw):
+    return click.option("--lang", type=click.Choice(LANGS), help=help, **kw)
+
+
+def category_option(**kw):
+    return click.option("--category", type=click.Choice(CATEGORIES), **kw)
+
+
+def json_option(help: str = "Stable JSON for scripts."):
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+no_build_option = click.option("--no-build", is_flag=True,
+                               help="Fail instead of (re)building a missing or stale index.")
+script_option = click.option("--script", type=click.Choice(SCRIPTS),
+                             help="Chinese script to show: Hans (Simplified, as written) or Hant "
+                                  "(Traditional, Taiwan phrasing).")
 
 
 def _emit_json(data) -> None:
@@ -87,9 +131,8 @@ def build(procs: int, kb_dir: Path | None, index_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--kb", "kb_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Knowledge base folder [default: the bundled kb].")
-@click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
+@kb_option
+@json_option("Print problems as JSON.")
 @_user_errors
 def check(kb_dir: Path | None, as_json: bool) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
@@ -117,14 +160,13 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--lang", type=click.Choice(["zh", "ru", "en"]), help="Show answers in this language.")
-@click.option("--category", type=click.Choice(["basics", "costs", "security", "refunds", "scams", "process"]))
-@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
-@click.option("--page", type=click.IntRange(1, 100), default=1, show_default=True)
-@click.option("--script", type=click.Choice(["Hans", "Hant"]),
-              help="Chinese script to show: Hans (Simplified, as written) or Hant (Traditional, Taiwan).")
-@click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
-@click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
+@lang_option("Show answers in this language.")
+@category_option(help="Only entries of this topic.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@script_option
+@json_option()
+@no_build_option
 @kb_options
 @_user_errors
 def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
@@ -152,11 +194,10 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
 
 @main.command()
 @click.argument("entry_id")
-@click.option("--lang", type=click.Choice(["zh", "ru", "en"]), help="Language to show [default: zh].")
-@click.option("--script", type=click.Choice(["Hans", "Hant"]),
-              help="Chinese script to show: Hans (Simplified, as written) or Hant (Traditional, Taiwan).")
-@click.option("--json", "as_json", is_flag=True, help="The whole entry as JSON.")
-@click.option("--no-build", is_flag=True, help="Fail instead of (re)building a missing or stale index.")
+@lang_option("Language to show [default: zh].")
+@script_option
+@json_option("The whole entry as JSON.")
+@no_build_option
 @kb_options
 @_user_errors
 def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
@@ -187,9 +228,8 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the site's feedback database [default: the per-user data dir].")
+@json_option()
+@instance_option
 @kb_options
 @_user_errors
 def stats(as_json, instance, kb_dir, index_dir) -> None:
@@ -206,14 +246,11 @@ def stats(as_json, instance, kb_dir, index_dir) -> None:
     data = {"kb": str(kb_dir), "index": str(index_dir),
             "index_entries": info.entries if info else None,
             "index_version": info.path.name if info else None}
-    try:
-        from .feedback import FeedbackStore
-    except ImportError:  # the web extra is not installed
-        FeedbackStore = None
-    if FeedbackStore is not None:
-        store = FeedbackStore(paths.instance_dir(instance))
-        data["zero_result_queries"] = store.top_zero_results(limit=20)
-        data["helpfulness"] = store.helpfulness()
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(paths.instance_dir(instance))
+    data["zero_result_queries"] = store.top_zero_results(limit=20)
+    data["helpfulness"] = store.helpfulness()
     if as_json:
         _emit_json(data)
         return
@@ -224,7 +261,7 @@ def stats(as_json, instance, kb_dir, index_dir) -> None:
 
 @main.command("eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Full report as JSON.")
+@json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
 @kb_options
@@ -271,9 +308,8 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
 @click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="kb/ folder to write (created if missing).")
-@click.option("--category", type=click.Choice(["basics", "costs", "security", "refunds", "scams", "process"]),
-              default="basics", show_default=True)
-@click.option("--lang", "langs", multiple=True, type=click.Choice(["zh", "ru", "en"]),
+@category_option(default="basics", show_default=True, help="Topic of every imported entry.")
+@click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS),
               help="Import only these languages (repeatable) [default: all].")
 @_user_errors
 def import_(src: Path, out_dir: Path, category: str, langs) -> None:
@@ -294,19 +330,21 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Waitress worker threads.")
-@click.option("--watch", is_flag=True, help="Rebuild the index when kb/ changes (checked every 2 s).")
-@click.option("--instance", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the feedback database and secret key [default: the per-user data dir].")
+@click.option("--host", default=BY_NAME["HOST"].default, show_default=True, **_setting("HOST"))
+@click.option("--port", type=click.IntRange(0, 65535), default=BY_NAME["PORT"].default, show_default=True,
+              **_setting("PORT"))
+@click.option("--threads", type=click.IntRange(1, 64), default=BY_NAME["THREADS"].default, show_default=True,
+              **_setting("THREADS"))
+@click.option("--watch", is_flag=True, **_setting("WATCH"))
+@instance_option
 @kb_options
 @_user_errors
 def serve(host, port, threads, watch, instance, kb_dir, index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
-    Other WSGI servers can run `faqkb.wsgi:app` (configured by FAQKB_KB, FAQKB_INDEX,
-    FAQKB_INSTANCE and FAQKB_SECRET_KEY).
+    Every option can also be set by its FAQKB_* variable, and the site's other settings
+    (FAQKB_SECRET_KEY, FAQKB_SEARCH_CACHE, FAQKB_LOG_LEVEL...) are read the same way; other
+    WSGI servers can run `faqkb.wsgi:app`. The list: docs/settings.md.
 
     \b
     Example:
@@ -316,10 +354,13 @@ def serve(host, port, threads, watch, instance, kb_dir, index_dir) -> None:
 
     import waitress
 
-    from .web import create_app
+    from .web import create_app, load_config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({"KB_DIR": kb_dir, "INDEX_DIR": index_dir, "INSTANCE_PATH": instance, "WATCH": watch})
+    given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None}
+    config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+    app = create_app(config)
     info = app.extensions["faqkb"]["site"].searcher.info
     click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{port}/", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="faqkb")

@@ -41,3 +41,7 @@ class QueryError(FaqkbError):
 
 class IndexNotReady(FaqkbError):
     """No index, or a stale one where the caller asked us not to rebuild."""
+
+
+class ConfigError(FaqkbError):
+    """A setting (an FAQKB_* variable or a create_app key) with a value faqkb cannot use."""

@@ -106,7 +106,10 @@ def import_jsonl(src: str | os.PathLike, out: str | os.PathLike, *, category: st
             question = next((" ".join(str(row[k]).replace("_", " ").split()) for k in ("question", "title")
                              if isinstance(row.get(k), str) and row[k].strip()), None) \
                 or first_sentence(answer)
-            entry[lang] = {"question": question[:MAX_QUESTION], "alternatives": [], "answer": answer}
+            # The schema asks every language for a lead; an imported document's own first
+            # sentence is the closest honest stand-in (it says nothing the answer doesn't).
+            entry[lang] = {"question": question[:MAX_QUESTION], "lead": first_sentence(answer),
+                           "alternatives": [], "answer": answer}
         (folder / f"{new}.yaml").write_text(
             yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=1000), "utf-8")
     syn = out / "synonyms.yaml"

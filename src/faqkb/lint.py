@@ -18,6 +18,22 @@ from .model import LANG_NAMES, LANGS, KnowledgeBase
 
 MIN_ALTERNATIVES = 3
 DOMAINS_FILE = "allowed_domains.yaml"
+# A lead is what a reader sees first (and in snippets): one short sentence.
+LEAD_MAX = {"zh": 120, "ru": 200, "en": 200}
+
+# Names a lead may only use if the answer uses one of the same group's spellings too.
+_NAMES = [("MTS", "МТС"), ("Beeline", "Билайн"), ("MegaFon", "Megafon", "МегаФон", "Мегафон"),
+          ("T2", "t2", "Tele2", "Теле2", "Т2"), ("Yota", "Йота"), ("Gosuslugi", "Госуслуг", "gosuslugi"),
+          ("Rospotrebnadzor", "Роспотребнадзор"), ("MVD", "МВД", "内务部"), ("Zecurion",)]
+# Words that make a clause negative, per language (a cheap signal, not a parser).
+_NEG = {"en": re.compile(r"\b(no|not|none|never|cannot|can't|don't|doesn't|won't|isn't|aren't|nothing)\b|n't\b", re.I),
+        "ru": re.compile(r"(?<![а-яё])(нет|не|ни|нельзя|невозможно)(?![а-яё])", re.I),
+        "zh": re.compile(r"[不没無无否別别未]")}
+_VERDICT_NO = {"en": re.compile(r"^\W*(no|not)\b", re.I), "ru": re.compile(r"^\W*(нет|не)(?![а-яё])", re.I),
+               "zh": re.compile(r"^\W*(不|没有|不能|不会|不行|否)")}
+_CLAUSE_END = re.compile(r"[:：,，;；—–(（]")
+_SENTENCE_END = re.compile(r"[.!?。！？](?=\s+\S)|[。！？](?=\S)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 # Digits with phone-like separators: +7 (495) 123-45-67, 8 800 ..., 0890.
 _PHONE = re.compile(r"\+?\d[\d\s\-–()./]{4,}\d")
@@ -145,6 +161,9 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
                                 "add the source register: facts: {F1: {claim: ..., url: ..., ...}}"))
     problems += lint_facts(kb, root, domains["domains"] + domains["source_domains"])
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
+    problems += lint_leads(kb, root)
+    problems += lint_shared_phrasings(kb, root)
+    problems += lint_updated(kb, root)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 
@@ -191,7 +210,7 @@ def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[s
                 problems.append(at.error(tr.question[:20], f"question ({lang}) repeats {seen_questions[key]}",
                                          "each entry needs its own question; merge or reword"))
             seen_questions[key] = e.path
-            for field, text in (("question", tr.question), ("answer", tr.answer),
+            for field, text in (("question", tr.question), ("lead", tr.lead), ("answer", tr.answer),
                                 *(("alternatives", a) for a in tr.alternatives)):
                 for bad, what, hint in text_problems(text, allowed, named_only):
                     problems.append(at.error(bad, f"{field} ({lang}) {what}: “{bad}”", hint, near=f"{lang}:"))
@@ -211,4 +230,105 @@ def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[s
             if facts and src not in facts:
                 problems.append(at.error(src, f"source {src} is not a known fact id",
                                          "use ids listed in kb/facts.yaml"))
+    return problems
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
+
+
+def _first_clause(text: str) -> str:
+    return _CLAUSE_END.split(text, 1)[0]
+
+
+def lead_problems(lang: str, lead: str, answer: str) -> list[tuple[str, str, str]]:
+    """(offending text, what is wrong, how to fix) for one lead against its answer.
+
+    Cheap, honest checks rather than understanding: the lead is one short sentence; every
+    number and every operator/agency name in it also appears in the answer; a lead whose
+    first clause is negative needs a negation in the answer's first paragraph, and a lead
+    that does not open negatively may not sit on an answer that opens with "No"."""
+    found = []
+    if len(lead) > LEAD_MAX[lang]:
+        found.append((lead[:20], f"is {len(lead)} characters, over {LEAD_MAX[lang]}",
+                      "one short sentence that answers directly; details belong in the answer"))
+    if _SENTENCE_END.search(lead.rstrip(".!?。！？ ")):
+        found.append((lead[:20], "is more than one sentence", "join the clauses with ; or : or keep only the first"))
+    missing = sorted(_numbers(lead) - _numbers(answer))
+    if missing:
+        found.append((missing[0], f"has number(s) {', '.join(missing)} that the answer does not",
+                      "a lead may only say what the answer says; fix the number or add it to the answer"))
+    for names in _NAMES:
+        in_lead = [n for n in names if re.search(rf"(?<!\w){re.escape(n)}", lead)]
+        if in_lead and not any(re.search(rf"(?<!\w){re.escape(n)}", answer, re.I) for n in names):
+            found.append((in_lead[0], f"names {in_lead[0]}, which the answer does not mention",
+                          "a lead may only say what the answer says"))
+    first_para = answer.strip().split("\n\n", 1)[0]
+    lead_neg = bool(_NEG[lang].search(_first_clause(lead)))
+    if lead_neg and not _NEG[lang].search(first_para):
+        found.append((lead[:20], "opens negatively but the answer's first paragraph has no negation",
+                      "make the lead and the answer's opening agree"))
+    if not lead_neg and _VERDICT_NO[lang].search(first_para) and _VERDICT_NO[lang].search(answer.strip()):
+        found.append((lead[:20], "does not open negatively but the answer opens with \"no\"",
+                      "make the lead and the answer's opening agree"))
+    return found
+
+
+def lint_leads(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    problems = []
+    for e in kb.entries.values():
+        at = _Locator(root, e.path)
+        for lang, tr in e.translations.items():
+            if not tr.lead:
+                continue  # the schema asks for it; nothing to compare
+            for bad, what, hint in lead_problems(lang, tr.lead, tr.answer):
+                problems.append(at.error(bad, f"lead ({lang}) {what}", hint, near=f"{lang}:"))
+    return problems
+
+
+def _phrase_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """An alternative that belongs to two entries (or repeats another entry's question) sends
+    that phrasing to two answers at equal weight: the reader lands on either by chance."""
+    owners: dict[tuple[str, str], list[str]] = {}
+    for e in kb.entries.values():
+        for lang, tr in e.translations.items():
+            for text in (tr.question, *tr.alternatives):
+                ids = owners.setdefault((lang, _phrase_key(text)), [])
+                if e.id not in ids:
+                    ids.append(e.id)
+    problems = []
+    for e in kb.entries.values():
+        at = _Locator(root, e.path)
+        for lang, tr in e.translations.items():
+            for alt in tr.alternatives:
+                others = [i for i in owners.get((lang, _phrase_key(alt)), ()) if i != e.id]
+                if others:
+                    problems.append(at.error(alt, f"alternative ({lang}) “{alt}” is also a phrasing of {', '.join(others)}",
+                                             "keep each phrasing in the one entry that answers it; reword or remove this one",
+                                             near=f"{lang}:"))
+    return problems
+
+
+def lint_updated(kb: KnowledgeBase, root: Path, today: str | None = None) -> list[KBError]:
+    """`updated:` says when a person checked the entry against its sources, so it cannot be
+    in the future, nor later than the last time any of those sources was read (kb/facts.yaml
+    `checked`)."""
+    import datetime as dt
+
+    today = today or dt.date.today().isoformat()
+    problems = []
+    for e in kb.entries.values():
+        at = _Locator(root, e.path)
+        if e.updated > today:
+            problems.append(at.error("updated:", f"updated {e.updated} is in the future", "set the day you checked it"))
+            continue
+        read = [kb.facts[s].checked for s in e.sources if s in kb.facts]
+        if read and e.updated > max(read):
+            problems.append(at.error("updated:", f"updated {e.updated} is later than any of its sources was read "
+                                     f"({max(read)})", "re-read a source (and set its checked day) or set updated "
+                                     "to the day you last checked"))
     return problems

@@ -46,7 +46,9 @@ def default_index(kb_dir: Path) -> Path:
 
 
 def instance_dir(given: Path | None = None) -> Path:
-    return given or Path(os.environ.get("FAQKB_INSTANCE") or _user_dir("data") / "instance")
+    """The folder of the feedback database and secret key: ``given``, else the per-user one
+    (FAQKB_INSTANCE reaches here through the CLI option or the app's settings)."""
+    return given or _user_dir("data") / "instance"
 
 
 def resolve(kb_dir: str | os.PathLike | None, index_dir: str | os.PathLike | None) -> tuple[Path, Path]:

@@ -1,11 +1,17 @@
 """WSGI entry point for any server: ``faqkb.wsgi:app``.
 
-Configured by environment: FAQKB_KB (kb folder), FAQKB_INDEX (index folder), FAQKB_INSTANCE
-(feedback database and secret key), FAQKB_SECRET_KEY (share it between replicas), and
-FAQKB_WATCH=1 to rebuild when kb/ changes (run it in one replica only)."""
+Configured by FAQKB_* variables (docs/settings.md): FAQKB_KB, FAQKB_INDEX, FAQKB_INSTANCE,
+FAQKB_SECRET_KEY (share it between replicas), FAQKB_WATCH=true to rebuild when kb/ changes
+(one replica only), FAQKB_LOG_LEVEL. This module is the application, so it, not the
+library, sets up logging (basicConfig adds nothing where the server already configured it).
+"""
 
-import os
+import logging
 
-from .web import create_app
+from .web import create_app, load_config
 
-app = create_app({"WATCH": os.environ.get("FAQKB_WATCH") == "1"})
+config = load_config()
+logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+
+app = create_app(config)

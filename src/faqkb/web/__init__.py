@@ -6,23 +6,28 @@ process holds a read-only copy of the same index)::
     FAQKB_KB=/srv/kb FAQKB_INDEX=/srv/index FAQKB_INSTANCE=/srv/instance \\
     FAQKB_SECRET_KEY=... gunicorn 'faqkb.wsgi:app'      # or: waitress-serve faqkb.wsgi:app
 
-Replicas must share FAQKB_SECRET_KEY (it signs the session cookie that carries the form
-token); without it a key is generated once into the instance folder.
+Settings (faqkb/settings.py, docs/settings.md) come from FAQKB_* variables, then from the
+mapping given to create_app. Replicas must share FAQKB_SECRET_KEY (it signs the session
+cookie that carries the form token); without it a key is generated once into the instance
+folder.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, request
+from flask import Config, Flask, request
 from flask_babel import Babel
 
 from .. import paths
+from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
 from ..script import for_reader
+from ..settings import PREFIX, defaults, flag, integer
 from . import api, pages, security
 from .i18n import (
     CATEGORY_LABELS,
@@ -39,12 +44,12 @@ from .site import EXT
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024
+# Keys renamed when the settings got one name each (KB = FAQKB_KB = --kb): a mapping that
+# still uses an old key fails loudly instead of being ignored.
+_RENAMED = {"KB_DIR": "KB", "INDEX_DIR": "INDEX", "INSTANCE_PATH": "INSTANCE"}
 
 
 def _secret_key(instance: Path) -> str:
-    given = os.environ.get("FAQKB_SECRET_KEY")
-    if given:
-        return given
     path = instance / "secret_key"
     try:
         return path.read_text("utf-8").strip()
@@ -56,29 +61,50 @@ def _secret_key(instance: Path) -> str:
         return key
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """The site over one kb and its index. Config keys: KB_DIR, INDEX_DIR, INSTANCE_PATH
-    (defaults: env FAQKB_KB / FAQKB_INDEX / FAQKB_INSTANCE, else the bundled kb and per-user
-    folders), WATCH (rebuild when kb/ changes), BUILD (build a missing or stale index at
-    startup, default True), SECRET_KEY, SEARCH_CACHE (API responses kept, default 1024,
-    env FAQKB_SEARCH_CACHE; 0 disables). Raises IndexNotReady if there is no usable index."""
-    config = dict(config or {})
-    kb_dir, index_dir = paths.resolve(config.get("KB_DIR") or os.environ.get("FAQKB_KB"),
-                                      config.get("INDEX_DIR") or os.environ.get("FAQKB_INDEX"))
-    given = config.get("INSTANCE_PATH")
-    instance = paths.instance_dir(Path(given) if given else None).resolve()
+def load_config(config: Mapping[str, Any] | None = None) -> Config:
+    """The settings of one app: defaults, then FAQKB_* variables, then ``config``; typed
+    and checked (ConfigError names the variable), folders resolved."""
+    given = dict(config or {})
+    old = [k for k in _RENAMED if k in given]
+    if old:
+        raise ConfigError(f"create_app: the config key {old[0]} is now {_RENAMED[old[0]]} (variable {PREFIX}_"
+                          f"{_RENAMED[old[0]]})")
+    cfg = Config(str(PACKAGE), defaults())
+    cfg.from_prefixed_env(PREFIX)
+    cfg.update(given)
+    kb, index = paths.resolve(_path(cfg.get("KB")), _path(cfg.get("INDEX")))
+    cfg["KB"], cfg["INDEX"] = kb, index
+    cfg["INSTANCE"] = paths.instance_dir(_path(cfg.get("INSTANCE"))).resolve()
+    for name in ("WATCH", "BUILD"):
+        cfg[name] = flag(cfg[name], name)
+    cfg["SEARCH_CACHE"] = integer(cfg["SEARCH_CACHE"], "SEARCH_CACHE")
+    if cfg.get("SECRET_KEY") is not None:
+        cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number
+    return cfg
+
+
+def _path(value: Any) -> Path | None:
+    return Path(str(value)) if value not in (None, "") else None
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The site over one kb and its index. Settings (docs/settings.md): KB, INDEX, INSTANCE,
+    SECRET_KEY, WATCH, BUILD, SEARCH_CACHE, from FAQKB_* variables and then ``config``
+    (which may also hold any Flask setting, e.g. TESTING). Raises IndexNotReady if there is
+    no usable index, ConfigError for a setting it cannot use."""
+    cfg = load_config(config)
+    instance: Path = cfg["INSTANCE"]
     instance.mkdir(parents=True, exist_ok=True)
 
     app = Flask("faqkb", instance_path=str(instance), template_folder=str(paths.templates_dir()),
                 static_folder=str(PACKAGE / "static"), static_url_path="/static")
     app.config.update(
-        KB_DIR=kb_dir, INDEX_DIR=index_dir, INSTANCE_PATH=instance, WATCH=False, BUILD=True,
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES, MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE / "translations"),
         BABEL_DEFAULT_LOCALE="en", JSON_AS_ASCII=False,
     )
-    app.config.update({k: v for k, v in config.items() if k not in ("KB_DIR", "INDEX_DIR", "INSTANCE_PATH")})
+    app.config.update(cfg)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
@@ -87,10 +113,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .cache import ResponseCache
     from .state import Site
 
-    site = Site(kb_dir, index_dir, build=app.config["BUILD"])
-    cache = ResponseCache(int(app.config.get("SEARCH_CACHE", os.environ.get("FAQKB_SEARCH_CACHE", 1024))))
-    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance), "cache": cache}
-    if app.config["WATCH"]:
+    site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
+    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance),
+                           "cache": ResponseCache(cfg["SEARCH_CACHE"])}
+    if cfg["WATCH"]:
         site.start_watching()
 
     Babel(app, locale_selector=babel_locale)
@@ -110,5 +136,4 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
-    logging.getLogger("faqkb").setLevel(logging.INFO)
     return app
