@@ -38,8 +38,8 @@ def page_urls(ui: str) -> dict[str, str]:
 def server(bundled_index, tmp_path_factory):
     from faqkb.web import create_app
 
-    app = create_app({"KB_DIR": BUNDLED_KB, "INDEX_DIR": bundled_index,
-                      "INSTANCE_PATH": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests"})
+    app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
+                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests"})
     with serve_wsgi(app) as url:
         yield url
 
