@@ -6,11 +6,19 @@ on the same synthetic FAQ-like corpus (zh/ru/en, generated deterministically) at
     python bench/latency.py --sizes 1000,10000     # quicker
     python bench/latency.py --sizes 1000 --procs 1 --queries 100   # smoke run
 
+The workload (issue 9: fair, at scale): real word frequencies per language (Chinese from
+jieba's dictionary, Russian and English from the bundled kb's own text, each word weighted
+by its count), entries grouped in topic clusters that share topical words, and queries of
+two kinds: ~90 % known-item queries (2-4 words of one entry's question or alternative,
+sometimes with a word from its topic: MRR is measured at scale too) and ~10 % queries of
+high-frequency words only (they match most entries: they keep p99 honest).
+
 Latency is single-thread, warm (every query run once before timing), per call of
 `Searcher.search(q, limit=10)` as the CLI and the web call it (did-you-mean on), and for
 FTS5 per call of tokenize (same jieba/Snowball tokens as bench/quality.py) + MATCH ... ORDER
-BY bm25 LIMIT 10 on an on-disk database. Levers measured on the same queries: limit 10 vs 50,
-suggest=False vs True.
+BY bm25(d, 3.0, 1.0) LIMIT 10 on an on-disk database with the same two fields and weights
+as faqkb's words (question + alternatives 3.0, answer 1.0: like for like). Build memory is
+the peak RSS of a `faqkb build` child process.
 """
 
 from __future__ import annotations
@@ -32,78 +40,113 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import PeerTokens, _hex  # noqa: E402  same peer tokens as the quality bench
 
-from faqkb.index import build_index, kb_fingerprint  # noqa: E402
-from faqkb.kbfiles import load_kb  # noqa: E402
 from faqkb.model import CATEGORIES  # noqa: E402
 from faqkb.search import Searcher  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
-# A fixed vocabulary of realistic words from the domain (SIM cards, operators, money, documents)
-# and everyday language, so term statistics look like a FAQ rather than random strings.
-ZH = ("注销 手机卡 电话卡 余额 话费 退款 护照 营业厅 运营商 套餐 流量 短信 验证码 银行卡 账户 密码 身份证 "
-      "合同 号码 停机 销号 欠费 账单 充值 网上 应用 客服 电话 诈骗 警察 俄罗斯 中国 回国 出国 漫游 国际 费用 "
-      "每月 每天 免费 收费 办理 需要 提供 携带 本人 委托 代办 公证 翻译 签证 学生 工作 地址 登记 实名 网站 "
-      "邮件 申请 取消 关闭 开通 服务 功能 设置 问题 原因 时间 期限 三十天 六个月 一年 之前 之后 如果 可以 "
-      "必须 不能 已经 还是 或者 然后 首先 最后 注意 小心 安全 个人 信息 泄露 保护 转账 支付 钱包 门店 排队 "
-      "预约 文件 复印件 照片 签名 表格 填写 确认 完成 成功 失败 错误 提示 通知 自动 手动 马上 立即 稍后").split()
-RU = ("расторгнуть договор сим-карта номер оператор баланс возврат денег паспорт салон связи тариф "
-      "интернет смс код банковская карта счёт пароль документ абонент блокировка задолженность "
-      "пополнение приложение поддержка звонок мошенники полиция Россия Китай выезд роуминг "
-      "международный стоимость ежемесячно бесплатно платно оформить нужно предъявить лично "
-      "доверенность нотариус перевод виза студент работа адрес регистрация сайт письмо заявление "
-      "отключить подключить услуга функция вопрос причина срок тридцать дней месяцев год после "
-      "перед можно нельзя уже или затем сначала наконец внимание осторожно безопасность личные данные "
-      "утечка защита платёж кошелёк магазин очередь запись копия фото подпись бланк заполнить "
-      "подтвердить готово ошибка уведомление автоматически вручную сразу позже МТС Билайн МегаФон "
-      "Теле2 Йота остаток средств вернуть закрыть лицевой отделение").split()
-EN = ("cancel contract SIM card number operator balance refund money passport store carrier plan "
-      "data text code bank account password document subscriber block debt top-up app support call "
-      "scam police Russia China leave roaming international cost monthly free paid apply need show "
-      "person proxy notary translation visa student work address registration website email request "
-      "disconnect connect service feature question reason deadline thirty days months year after before "
-      "can cannot already or then first finally note careful security personal data leak protection "
-      "payment wallet office queue appointment copy photo signature form fill confirm done error notice "
-      "automatically manually immediately later MTS Beeline MegaFon Tele2 Yota remaining funds return "
-      "close branch transfer fee charge unpaid bill expire suspend reactivate").split()
-VOCAB = {"zh": ZH, "ru": RU, "en": EN}
+KB = Path(__file__).resolve().parents[1] / "kb"
+JIEBA_WORDS = 30_000  # most frequent words of jieba's dictionary (real corpus frequencies)
 
 
-def _zipf(rng: random.Random, words: list[str], k: int) -> list[str]:
-    weights = [1 / (i + 1) ** 0.8 for i in range(len(words))]
-    return rng.choices(words, weights=weights, k=k)
+def _vocab() -> dict[str, tuple[list[str], list[float]]]:
+    """(words, cumulative weights) per language, most frequent first."""
+    import re
+    from collections import Counter
+
+    import jieba
+
+    zh = []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            w, n, *_ = line.split()
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w):
+                zh.append((int(n), w))
+    zh.sort(reverse=True)
+    counts = {"zh": Counter({w: n for n, w in zh[:JIEBA_WORDS]}), "ru": Counter(), "en": Counter()}
+    for p in sorted(KB.glob("*/*.yaml")):
+        d = yaml.safe_load(p.read_text("utf-8"))
+        for lang, rx in (("ru", r"[А-Яа-яЁё]{2,}"), ("en", r"[A-Za-z]{2,}")):
+            tr = d.get(lang) or {}
+            text = " ".join([tr.get("question", ""), *tr.get("alternatives", []), tr.get("answer", "")])
+            counts[lang].update(w.lower() for w in re.findall(rx, text))
+    out = {}
+    for lang, c in counts.items():
+        words = [w for w, _ in c.most_common()]
+        cum, acc = [], 0.0
+        for w in words:
+            acc += c[w]
+            cum.append(acc)
+        out[lang] = (words, cum)
+    return out
 
 
-def _sentence(rng: random.Random, lang: str, lo: int, hi: int, end: str) -> str:
-    words = _zipf(rng, VOCAB[lang], rng.randint(lo, hi))
-    if lang == "zh":
-        return "".join(words) + ("？" if end == "?" else "。")
-    s = " ".join(words)
-    return s[0].upper() + s[1:] + end
+_VOCAB: dict | None = None
+
+
+def vocab() -> dict:
+    global _VOCAB
+    if _VOCAB is None:
+        _VOCAB = _vocab()
+    return _VOCAB
+
+
+def _words(rng: random.Random, lang: str, k: int, topic: list[str] | None = None, share: float = 0.5) -> list[str]:
+    words, cum = vocab()[lang]
+    out = rng.choices(words, cum_weights=cum, k=k)
+    if topic:
+        out = [rng.choice(topic) if rng.random() < share else w for w in out]
+    return out
+
+
+def _join(lang: str, words: list[str], end: str = "") -> str:
+    return ("".join(words) if lang == "zh" else " ".join(words)) + end
 
 
 def corpus(n: int, seed: int = 7) -> list[dict]:
-    """``n`` entries, each in zh, ru and en: a question and an answer of 2-4 sentences."""
+    """``n`` entries, each in zh, ru and en, in topic clusters of ~50 entries: a question,
+    one alternative and an answer of 20-60 words; topic words are mid-frequency words."""
     rng = random.Random(seed)
-    # each language's words are shuffled once per corpus so every language has its own rare words
+    topics = []
+    for _ in range(max(20, n // 50)):
+        t = {}
+        for lang in ("zh", "ru", "en"):
+            words = vocab()[lang][0]
+            lo, hi = min(100, len(words) // 10), len(words)
+            t[lang] = [words[rng.randrange(lo, hi)] for _ in range(25)]
+        topics.append(t)
     entries = []
     for i in range(n):
+        topic = topics[rng.randrange(len(topics))]
         e = {"id": f"e{i:06d}", "category": CATEGORIES[i % len(CATEGORIES)], "updated": "2026-11-20"}
         for lang in ("zh", "ru", "en"):
-            e[lang] = {"question": _sentence(rng, lang, 3, 7, "?"), "alternatives": [],
-                       "answer": " ".join(_sentence(rng, lang, 6, 14, ".") for _ in range(rng.randint(2, 4)))}
+            e[lang] = {"question": _join(lang, _words(rng, lang, rng.randint(4, 8), topic[lang]), "?"),
+                       "alternatives": [_join(lang, _words(rng, lang, rng.randint(3, 6), topic[lang]), "?")],
+                       "lead": _join(lang, _words(rng, lang, rng.randint(5, 10), topic[lang], 0.3), "."),
+                       "answer": _join(lang, _words(rng, lang, rng.randint(20, 60), topic[lang], 0.3), ".")}
         entries.append(e)
     return entries
 
 
-def queries(n: int, seed: int = 11) -> list[tuple[str, str]]:
-    """(lang, query): 2-4 words, a third per language, spaced for ru/en, run together for zh."""
+def queries(n: int, entries: list[dict], seed: int = 11) -> list[tuple[str, str, str | None]]:
+    """(lang, query, wanted id or None): ~90 % known-item queries, ~10 % high-frequency words only."""
+    import re
+
     rng = random.Random(seed)
     out = []
     for i in range(n):
         lang = ("zh", "ru", "en")[i % 3]
-        words = _zipf(rng, VOCAB[lang], rng.randint(2, 4))
-        out.append((lang, ("" if lang == "zh" else " ").join(words)))
+        if i % 10 == 9:
+            top = vocab()[lang][0][:30]
+            out.append((lang, _join(lang, rng.sample(top, rng.randint(2, 4))), None))
+            continue
+        e = entries[rng.randrange(len(entries))]
+        text = rng.choice([e[lang]["question"], e[lang]["alternatives"][0]]).rstrip("?")
+        words = re.findall(r"[\u4e00-\u9fff]{2,4}", text) if lang == "zh" else text.split()
+        if lang == "zh":  # the question was built from whole words: recover them by the vocabulary
+            words = [w for w in vocab()[lang][0] if w in text][:12] or [text[:4]]
+        k = min(len(words), rng.randint(2, 4))
+        out.append((lang, _join(lang, rng.sample(words, k)), e["id"]))
     return out
 
 
@@ -137,49 +180,68 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-def run_size(n: int, qs: list[tuple[str, str]], procs: list[int], tok: PeerTokens, tmp: Path, log) -> dict:
+def _build(kb_dir: Path, index_dir: Path, procs: int) -> tuple[float, float]:
+    """`faqkb build` in a child process: (seconds, peak RSS in MB)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "faqkb", "build", "--kb", str(kb_dir), "--index", str(index_dir),
+                    "--procs", str(procs)], check=True, stdout=subprocess.DEVNULL)
+    took = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB; the max over children so far
+    return took, peak / 1024 if peak > before else float("nan")
+
+
+def _mrr(ranked: list[list[str]], qs: list) -> float:
+    known = [(r, q[2]) for r, q in zip(ranked, qs, strict=True) if q[2]]
+    return round(sum(1 / (r.index(w) + 1) if w in r else 0.0 for r, w in known) / len(known), 3)
+
+
+def run_size(n: int, qs_n: int, procs: list[int], tok: PeerTokens, tmp: Path, log) -> dict:
     r: dict = {"entries": n}
     kb_dir = tmp / f"kb-{n}"
     t = time.perf_counter()
     entries = corpus(n)
     write_kb(entries, kb_dir)
+    qs = queries(qs_n, entries)
     log(f"  {n}: corpus written in {time.perf_counter() - t:.1f} s")
 
     for p in procs:
         index_dir = tmp / f"index-{n}-p{p}"
-        t = time.perf_counter()
-        fp = kb_fingerprint(kb_dir)
-        kb = load_kb(kb_dir)
-        t_load = time.perf_counter() - t
-        build_index(kb, index_dir, fingerprint=fp, procs=p)
-        total = time.perf_counter() - t
-        r[f"build_p{p}_s"] = round(total, 2)
-        r[f"load_p{p}_s"] = round(t_load, 2)
-        log(f"  {n}: build procs={p}: {total:.1f} s (of which load+validate {t_load:.1f} s)")
-        del kb
+        took, rss = _build(kb_dir, index_dir, p)
+        r[f"build_p{p}_s"] = round(took, 2)
+        r[f"build_p{p}_rss_mb"] = round(rss)
+        log(f"  {n}: build procs={p}: {took:.1f} s, peak RSS {rss:.0f} MB")
     index_dir = tmp / f"index-{n}-p{procs[0]}"
     version = next(p for p in index_dir.iterdir() if p.name.startswith("v-"))
     r["index_mb"] = round(du(version) / 1e6, 1)
 
-    # FTS5 on the same corpus: one row per entry, all three languages, same peer tokens.
+    # FTS5 on the same corpus, like for like: the same two fields as faqkb's words (question
+    # + alternatives, answer), the same weights (3.0, 1.0), the same jieba/Snowball tokens.
     db_path = tmp / f"fts-{n}.sqlite"
     t = time.perf_counter()
     db = sqlite3.connect(db_path)
-    db.execute("CREATE VIRTUAL TABLE d USING fts5(body, tokenize='ascii')")
+    db.execute("CREATE VIRTUAL TABLE d USING fts5(q, a, tokenize='ascii')")
     rows = []
     for i, e in enumerate(entries):
-        toks = [t_ for lang in ("zh", "ru", "en") for f in ("question", "answer") for t_ in tok(e[lang][f], lang)]
-        rows.append((i, " ".join(_hex(x) for x in toks)))
-    db.executemany("INSERT INTO d(rowid, body) VALUES (?, ?)", rows)
+        q_toks = [x for lang in ("zh", "ru", "en") for f in (e[lang]["question"], *e[lang]["alternatives"])
+                  for x in tok(f, lang)]
+        a_toks = [x for lang in ("zh", "ru", "en") for x in tok(e[lang]["answer"], lang)]
+        rows.append((i, " ".join(_hex(x) for x in q_toks), " ".join(_hex(x) for x in a_toks)))
+    db.executemany("INSERT INTO d(rowid, q, a) VALUES (?, ?, ?)", rows)
     db.commit()
     r["fts5_build_s"] = round(time.perf_counter() - t, 2)
     r["fts5_mb"] = round(db_path.stat().st_size / 1e6, 1)
     ids = [e["id"] for e in entries]
 
     def fts(q):
-        lang, text = q
+        lang, text, _ = q
         terms = list(dict.fromkeys(_hex(x) for x in tok(text, lang)))
-        rows = db.execute("SELECT rowid FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT 10",
+        if not terms:
+            return []
+        rows = db.execute("SELECT rowid FROM d WHERE d MATCH ? ORDER BY bm25(d, 3.0, 1.0) LIMIT 10",
                           (" OR ".join(terms),)).fetchall()
         return [ids[row[0]] for row in rows]
 
@@ -192,14 +254,14 @@ def run_size(n: int, qs: list[tuple[str, str]], procs: list[int], tok: PeerToken
     for name, fn in [("fts5", fts), *variants.items()]:
         xs = timed(fn, qs)
         r[f"{name}_p50"], r[f"{name}_p99"] = round(pct(xs, 50), 2), round(pct(xs, 99), 2)
-        r[f"{name}_by_lang"] = {lang: round(statistics.median(x for (l_, _), x in zip(qs, xs, strict=True) if l_ == lang), 2)
+        r[f"{name}_by_lang"] = {lang: round(statistics.median(x for q, x in zip(qs, xs, strict=True) if q[0] == lang), 2)
                                 for lang in ("zh", "ru", "en")}
         log(f"  {n}: {name:16} p50 {r[name + '_p50']:7.2f} ms  p99 {r[name + '_p99']:7.2f} ms  "
             f"median by lang {r[name + '_by_lang']}")
-    # agreement of the two engines' top hit (a sanity check that both search the same thing)
-    r["top1_agree"] = round(sum(bool(a) and a[0] == (b.hits[0].id if b.hits else None)
-                                for a, b in ((fts(q), s.search(q[1], limit=10, suggest=False)) for q in qs))
-                            / len(qs), 2)
+    # known-item MRR@10 of both engines at this size
+    r["faqkb_mrr"] = _mrr([[h.id for h in s.search(q[1], limit=10, suggest=False).hits] for q in qs], qs)
+    r["fts5_mrr"] = _mrr([fts(q) for q in qs], qs)
+    log(f"  {n}: known-item MRR@10 faqkb {r['faqkb_mrr']}  FTS5 {r['fts5_mrr']}")
     s.close()
     db.close()
     shutil.rmtree(kb_dir, ignore_errors=True)
@@ -219,10 +281,12 @@ def table(rows: list[dict], procs: list[int]) -> str:
             f"{r['faqkb_p99'] / r['fts5_p99']:>9.1f}x | {r['faqkb_nosuggest_p50']:>14.2f}"
             f"{r['faqkb_nosuggest_p99']:>8.2f} | {r['faqkb_limit50_p50']:>11.2f}{r['faqkb_limit50_p99']:>8.2f}")
     lines.append("(latencies in ms, warm, single thread; goal: faqkb p50 <= FTS5 p50, p99 <= 1.5x FTS5 p99; "
-                 "build of 10k <= 10 s)")
+                 "build of 10k <= 10 s, 100k <= 120 s)")
     for r in rows:
+        rss = "  ".join(f"build p{p} peak RSS {r[f'build_p{p}_rss_mb']} MB" for p in procs)
         lines.append(f"{r['entries']:>8}: median by language  faqkb {r['faqkb_by_lang']}  FTS5 {r['fts5_by_lang']}"
-                     f"  FTS5 build {r['fts5_build_s']} s  top-1 agreement {r['top1_agree']}")
+                     f"  FTS5 build {r['fts5_build_s']} s  known-item MRR@10 faqkb {r['faqkb_mrr']} FTS5 "
+                     f"{r['fts5_mrr']}  {rss}")
     return "\n".join(lines)
 
 
@@ -270,7 +334,6 @@ def main(argv=None) -> int:
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     sizes = [int(x) for x in args.sizes.split(",")]
     procs = [int(x) for x in args.procs.split(",")]
-    qs = queries(args.queries)
     tok = PeerTokens()
     rows, skipped = [], []
     with tempfile.TemporaryDirectory(prefix="faqkb-latency-") as tmp:
@@ -284,10 +347,12 @@ def main(argv=None) -> int:
                                    f"index ~{prev['index_mb'] * n / prev['entries']:.0f} MB")
                     log("  " + skipped[-1])
                     continue
-            rows.append(run_size(n, qs, procs, tok, Path(tmp), log))
+            rows.append(run_size(n, args.queries, procs, tok, Path(tmp), log))
             if args.json:
                 args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
-    print(f"faqkb vs SQLite FTS5, synthetic zh/ru/en FAQ corpus, {len(qs)} queries, {os.cpu_count()} CPUs\n")
+    load = os.getloadavg()
+    print(f"faqkb vs SQLite FTS5, synthetic zh/ru/en FAQ corpus, {args.queries} queries, {os.cpu_count()} CPUs, "
+          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
     print(table(rows, procs))
     for line in skipped:
         print(line)

@@ -43,6 +43,8 @@ def is_han(text: str) -> bool:
 CYR_RE = re.compile(rf"[{_CYR}]")
 LAT_RE = re.compile(rf"[{_LAT}]")
 
+QUERY_HMM_MAX = 32  # Han characters in one query run above which jieba's HMM is skipped
+
 # Full-width ASCII (ＭＴＳ, ２０２５) → ASCII, one char for one char so offsets stay valid.
 _WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
@@ -190,9 +192,11 @@ class Segmenter:
         tk = self._tokenizer()
         return tk.FREQ, tk.total
 
-    def cut(self, run: str) -> list[tuple[str, int, int]]:
-        """Words with offsets, search mode: long words also yield their sub-words."""
-        return list(self._tokenizer().tokenize(run, mode="search", HMM=True))
+    def cut(self, run: str, hmm: bool = True) -> list[tuple[str, int, int]]:
+        """Words with offsets, search mode: long words also yield their sub-words.
+        ``hmm=False`` skips jieba's HMM guess at unknown words (its Viterbi pass is most of
+        the cost of a long run of random characters)."""
+        return list(self._tokenizer().tokenize(run, mode="search", HMM=hmm))
 
 
 def _import_jieba():
@@ -313,7 +317,8 @@ class Analyzer:
             if script == "han":
                 folded = fold_han(run)
                 bigrams += han_bigrams(folded)
-                cut = self.segmenter.cut(folded)
+                # A query run longer than any question is no reader's phrasing: no HMM for it.
+                cut = self.segmenter.cut(folded, hmm=not query or len(folded) <= QUERY_HMM_MAX)
                 for w, s, e in cut:
                     if w not in STOP["zh"]:
                         words.append(Token(w, start + s, start + e, "han"))

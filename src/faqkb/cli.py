@@ -282,7 +282,11 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         _fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, lambda q: [h.id for h in searcher.search(q.text, limit=10, suggest=False).hits])
+    def rank(q):
+        res = searcher.search(q.text, limit=10, suggest=False)
+        return [h.id for h in res.hits], res.answered
+
+    report = evaluate(golden, rank)
     if as_json:
         _emit_json(report.to_dict())
     else:
@@ -293,8 +297,12 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
             for name, m in group.items():
                 n = sum(1 for _ in golden if _.expect and (_.lang if title == "lang" else _.kind) == name)
                 click.echo(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
-        if report.offtopic:
-            click.echo(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (no hits) {report.offtopic['rejected']:.3f}")
+        if report.offtopic.get("n"):
+            click.echo(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (answered: false) "
+                       f"{report.offtopic['rejected']:.3f}")
+        if "real_rejected" in report.offtopic:
+            click.echo(f"{'real':12}{report.n:>5}  wrongly rejected (answered: false) "
+                       f"{report.offtopic['real_rejected']:.3f}")
         if misses and report.misses:
             click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
             for m in report.misses:

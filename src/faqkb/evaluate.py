@@ -70,18 +70,26 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {m: round(sum(r[m] for r in rows) / len(rows), 4) for m in rows[0]} if rows else {}
 
 
-def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str]], k: int = K) -> Report:
+def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple[list[str], bool]],
+             k: int = K) -> Report:
     """Run ``rank`` on every query; misses are queries whose first relevant id is not at 1.
-    A query with no relevant id is off-topic: it is rejected when ``rank`` returns nothing."""
+
+    ``rank`` returns the ranked ids, or (ids, answered) where answered is the engine's own
+    verdict (`Results.answered`). A query with no relevant id is off-topic: it is rejected
+    when nothing is returned or answered is False. Real questions with answered False are
+    counted as wrongly rejected (offtopic["real_rejected"])."""
     rows, by_lang, by_kind, misses, kept = [], defaultdict(list), defaultdict(list), [], []
-    n_off = 0
+    n_off, real_rejected = 0, []
     for q in queries:
-        ranked = rank(q)
+        got = rank(q)
+        ranked, answered = (got if isinstance(got, tuple) else (got, bool(got)))
         if not q.expect:
             n_off += 1
-            if ranked:
+            if ranked and answered:
                 kept.append({"q": q.text, "lang": q.lang, "got": ranked[:3]})
             continue
+        if not answered:
+            real_rejected.append(q.text)
         m = metrics(ranked, q.expect, k)
         rows.append(m)
         by_lang[q.lang].append(m)
@@ -89,5 +97,7 @@ def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str]], k: in
         if m["s1"] < 1:
             misses.append({"q": q.text, "kind": q.kind, "expect": q.expect, "got": ranked[:3]})
     offtopic = {"n": n_off, "rejected": round(1 - len(kept) / n_off, 4), "not_rejected": kept} if n_off else {}
+    if rows:
+        offtopic |= {"real_rejected": round(len(real_rejected) / len(rows), 4), "real_rejected_queries": real_rejected}
     return Report(_mean(rows), {k_: _mean(v) for k_, v in sorted(by_lang.items())},
                   {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows), offtopic)

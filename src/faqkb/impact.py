@@ -91,6 +91,12 @@ class ImpactWriter:
         (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))
 
 
+def _mapped(path: Path) -> np.ndarray:
+    """A read-only memory map as a plain ndarray view (np.memmap's subclass hooks cost
+    more than the slicing itself on every row a query reads)."""
+    return np.asarray(np.load(path, mmap_mode="r"))
+
+
 class ImpactIndex:
     """The arrays of one version, memory-mapped."""
 
@@ -99,9 +105,9 @@ class ImpactIndex:
         raw = marshal.loads((d / f"{IMPACT}.{TERMS}").read_bytes())
         self.n: int = raw["n"]
         self.terms: dict[str, dict[str, int]] = raw["terms"]
-        self.indptr = {f: np.load(d / f"{IMPACT}.{f}.indptr.npy", mmap_mode="r") for f in SCORED_FIELDS}
-        self.docs = {f: np.load(d / f"{IMPACT}.{f}.docs.npy", mmap_mode="r") for f in SCORED_FIELDS}
-        self.imp = {f: np.load(d / f"{IMPACT}.{f}.imp.npy", mmap_mode="r") for f in SCORED_FIELDS}
+        self.indptr = {f: _mapped(d / f"{IMPACT}.{f}.indptr.npy") for f in SCORED_FIELDS}
+        self.docs = {f: _mapped(d / f"{IMPACT}.{f}.docs.npy") for f in SCORED_FIELDS}
+        self.imp = {f: _mapped(d / f"{IMPACT}.{f}.imp.npy") for f in SCORED_FIELDS}
 
     def row(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(document ids, impacts) of ``term`` in ``field``, or None if no document holds it."""

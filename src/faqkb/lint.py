@@ -24,7 +24,7 @@ LEAD_MAX = {"zh": 120, "ru": 200, "en": 200}
 # Names a lead may only use if the answer uses one of the same group's spellings too.
 _NAMES = [("MTS", "МТС"), ("Beeline", "Билайн"), ("MegaFon", "Megafon", "МегаФон", "Мегафон"),
           ("T2", "t2", "Tele2", "Теле2", "Т2"), ("Yota", "Йота"), ("Gosuslugi", "Госуслуг", "gosuslugi"),
-          ("Rospotrebnadzor", "Роспотребнадзор"), ("MVD", "МВД", "内务部"), ("Zecurion",)]
+          ("Rospotrebnadzor", "Роспотребнадзор"), ("MVD", "МВД", "内务部")]
 # Words that make a clause negative, per language (a cheap signal, not a parser).
 _NEG = {"en": re.compile(r"\b(no|not|none|never|cannot|can't|don't|doesn't|won't|isn't|aren't|nothing)\b|n't\b", re.I),
         "ru": re.compile(r"(?<![а-яё])(нет|не|ни|нельзя|невозможно)(?![а-яё])", re.I),
