@@ -1,7 +1,7 @@
 """Cold start: a fresh `faqkb search "注销 余额" --json` (index already built, bundled kb)
 against `python -c "import flask"` in the same venv, interleaved, medians of N rounds.
 Also times `python -c "import faqkb.search"` and lists the imports that dominate
-(`python -X importtime`). Goal (DESIGN.md): a cold CLI query within 2x of importing flask.
+(`python -X importtime`). Goal (docs/design.md): a cold CLI query within 2x of importing flask.
 
     python bench/cold_start.py            # 9 rounds
     python bench/cold_start.py --rounds 15

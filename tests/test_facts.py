@@ -52,7 +52,8 @@ def test_check_refuses_a_sourced_fact_without_url(kb_dir):
     (kb_dir / "facts.yaml").write_text(text[:start] + block + text[end:], "utf-8")
     r = _check(kb_dir)
     assert r.exit_code == 1
-    assert "F30: 'url' is missing" in r.output and "only an uncertain fact may have no url" in r.output
+    assert "F30: 'title', 'publisher', 'url', 'date' are missing" in r.output  # one line for the fact
+    assert r.output.count("F30:") == 1 and "only an uncertain fact may have no url" in r.output
     assert "Traceback" not in r.output
 
 
@@ -81,7 +82,7 @@ def test_searcher_returns_the_register(searcher):
 
 def test_lead_reaches_show_and_api(kb_dir, index_dir):
     from faqkb.search import Searcher
-    from faqkb.web.api import entry_dict
+    from faqkb.web.present import entry_dict
 
     s = Searcher(index_dir)
     e = s.entry("refund-remaining-balance")

@@ -328,7 +328,7 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 
     \b
     Example:
-      faqkb import ../shared/bench/xquad/corpus.jsonl --out /tmp/xquad-kb
+      faqkb import xquad/corpus.jsonl --out /tmp/xquad-kb
       faqkb build --kb /tmp/xquad-kb --index /tmp/xquad-index
     """
     from .importer import import_jsonl

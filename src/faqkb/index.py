@@ -198,15 +198,22 @@ def _fsync_dir(path: Path) -> None:
 
 
 class _BuildLock:
-    """One build at a time per index directory; a second waits for the first."""
+    """One build at a time per index directory; a second waits for the first. Entering
+    creates the directory; FaqkbError if it cannot be written (nothing live is touched)."""
 
     def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
         self.path = index_dir / "build.lock"
 
-    def __enter__(self):
+    def __enter__(self) -> _BuildLock:
         import fcntl
 
-        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as e:
+            raise FaqkbError(f"cannot write the index at {self.index_dir}: {e.strerror}; "
+                             "any live index is unchanged") from None
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
 
@@ -230,16 +237,14 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
 
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
     the live version, if any, is then left exactly as it was."""
+    index_dir = Path(index_dir)
+    with _BuildLock(index_dir):
+        return _build_locked(kb, index_dir, fingerprint, procs)
+
+
+def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, procs: int) -> IndexInfo:
     from whoosh import index as windex
 
-    index_dir = Path(index_dir)
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        lock = _BuildLock(index_dir)
-        lock.__enter__()
-    except OSError as e:
-        raise FaqkbError(f"cannot write the index at {index_dir}: {e.strerror}; "
-                         "any live index is unchanged") from None
     tmp = None
     try:
         previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
@@ -314,7 +319,6 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        lock.__exit__()
 
 
 def _verify(version_dir: Path, kb: KnowledgeBase) -> None:

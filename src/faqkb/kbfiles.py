@@ -16,7 +16,7 @@ import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -24,6 +24,9 @@ with contextlib.suppress(ImportError):
     import yaml.cyaml  # libyaml bindings: the fast path, when this PyYAML has them
 
 from .errors import KBError, KBErrors
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 from .model import LANG_NAMES, Entry, Fact, KnowledgeBase, Source, Translation
 
 MAX_FILE_BYTES = 256 * 1024
@@ -231,8 +234,28 @@ def _field_name(path: list) -> str:
     return ".".join(str(p) for p in path) or "entry"
 
 
-def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationError
-    """A schema error in editor's words: (message, hint)."""
+def _missing_keys(err: ValidationError) -> list[str]:
+    """Every key a ``required`` error's mapping lacks. jsonschema raises one error per
+    missing key with the key only in its message text, so every such error of one mapping
+    names all of them (and the caller drops the repeats): one line per mapping."""
+    return [k for k in err.validator_value if k not in err.instance] or ["?"]
+
+
+def _is_are(items: list) -> str:
+    return "is" if len(items) == 1 else "are"
+
+
+def _unknown_keys(err: ValidationError) -> list[str]:
+    """The keys an additionalProperties error is about, in the file's order, from the
+    schema the error names (not from jsonschema's message text, whose wording may change),
+    sorted as jsonschema names them."""
+    known, patterns = err.schema.get("properties", {}), err.schema.get("patternProperties", {})
+    return sorted((k for k in err.instance if k not in known and not any(re.search(p, k) for p in patterns)), key=str)
+
+
+def _explain(err: ValidationError) -> tuple[str, str]:
+    """A schema error in editor's words: (message, hint), from the error's fields
+    (validator, validator_value, instance, schema), never by parsing its message."""
     path = list(err.absolute_path)
     name = _field_name(path)
     v = err.validator
@@ -243,14 +266,16 @@ def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationErr
             return f"{name} is empty", f"write the {lang} {path[-1]} or remove {path[0]}"
         return f"{name} is empty", f"write the {lang} alternative or remove that line"
     if v == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        missing = _missing_keys(err)
         if path and path[0] in LANG_NAMES:
-            return f"{_field_name(path + [missing])} is missing", f"add {missing}: under {path[0]}:"
-        return f"'{missing}' is missing", f"add a line '{missing}: ...'"
+            names = ", ".join(_field_name([*path, k]) for k in missing)
+            return f"{names} {_is_are(missing)} missing", f"add {', '.join(k + ':' for k in missing)} under {path[0]}:"
+        keys = ", ".join(f"'{k}'" for k in missing)
+        return f"{keys} {_is_are(missing)} missing", "add " + ", ".join(f"a line '{k}: ...'" for k in missing)
     if v == "anyOf":
         return "entry has no language", "add zh:, ru: or en: with question, alternatives and answer"
     if v == "additionalProperties":
-        extra = err.message.split("'")[1] if "'" in err.message else "?"
+        extra = next(iter(_unknown_keys(err)), "?")
         allowed = "question, lead, alternatives, answer" if path and path[-1] in LANG_NAMES else \
             "id, category, operators, updated, related, sources, zh, ru, en"
         return f"unknown key '{extra}'", f"allowed keys here: {allowed}"
@@ -274,30 +299,23 @@ def _explain(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationErr
     return f"{name}: {err.message}", ""
 
 
-def read_entry(path: Path, root: Path) -> Entry:
-    """Load and validate one entry file; raises KBError (the first problem found)."""
-    errors = entry_errors(path, root)
-    if isinstance(errors, Entry):
-        return errors
-    raise errors[0]
-
-
-def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
-    """The entry, or every schema problem in it (so `check` can list them all)."""
+def load_entry(path: Path, root: Path) -> Entry:
+    """Load and validate one entry file; raises KBErrors with every problem in it (so
+    `check` can list them all)."""
     shown = _rel(path, root)
     try:
         data, node = read_yaml(path, shown)
     except KBError as e:
-        return [e]
+        raise KBErrors([e]) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        return [KBError(shown, 1, 1, f"file is {kind}, not an entry",
-                        "an entry is a mapping with id, category, updated, zh/ru/en")]
-    errors = []
+        raise KBErrors([KBError(shown, 1, 1, f"file is {kind}, not an entry",
+                                "an entry is a mapping with id, category, updated, zh/ru/en")])
+    errors: list[KBError] = []
     for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         at = _node_at(node, err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(at, yaml.MappingNode):
-            extra = set(err.instance) - set(err.schema.get("properties", {}))  # point at the key itself
+            extra = set(_unknown_keys(err))  # point at the key itself
             at = next((k for k, _ in at.value if k.value in extra), at)
         mark = at.start_mark if at is not None else None
         msg, hint = _explain(err)
@@ -305,7 +323,7 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
         if str(problem) not in map(str, errors):  # "" fails both minLength and pattern: say it once
             errors.append(problem)
     if errors:
-        return errors
+        raise KBErrors(errors)
     # The schema's pattern ends in $, which Python's re also matches before a final newline:
     # "evil\n" would pass as an id. Ids name files and URLs, so check them in full here.
     for where, value in [(["id"], data["id"])] + [(["related", i], r) for i, r in enumerate(data.get("related", ()))]:
@@ -315,7 +333,7 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
                                   f"{where[0]} {value!r} is not a valid id",
                                   "use lowercase letters, digits and hyphens"))
     if errors:
-        return errors
+        raise KBErrors(errors)
     stem, folder = path.stem, path.parent.name
     if data["id"] != stem:
         at = _node_at(node, ["id"]).start_mark
@@ -334,7 +352,7 @@ def entry_errors(path: Path, root: Path) -> Entry | list[KBError]:
         errors.append(KBError(shown, at.line + 1, at.column + 1,
                               f"updated '{data['updated']}' is not a real date", "write it as YYYY-MM-DD"))
     if errors:
-        return errors
+        raise KBErrors(errors)
     translations = {lang: Translation(t["question"].strip(), tuple(a.strip() for a in t["alternatives"]),
                                       t["answer"].strip(), t.get("lead", "").strip())
                     for lang, t in data.items() if lang in LANG_NAMES}
@@ -364,16 +382,16 @@ def read_synonyms(root: Path) -> list[list[str]]:
     return [[w.strip() for w in g] for g in groups]
 
 
-def _fact_error(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.ValidationError
+def _fact_error(err: ValidationError) -> tuple[str, str]:
     """A facts.yaml schema error in editor's words: (message, hint)."""
     path = [str(p + 1) if isinstance(p, int) else p for p in err.absolute_path]
     where = ".".join(path[1:]) if path[:1] == ["facts"] else ".".join(path)
     where = where or "facts.yaml"
     if err.validator == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        missing = _missing_keys(err)
         why = "a fact with a source needs title, publisher, url and date; only an uncertain fact may have no url" \
-            if missing in ("title", "publisher", "url", "date") else "every fact needs claim, confidence, checked"
-        return f"{where}: '{missing}' is missing", why
+            if set(missing) <= {"title", "publisher", "url", "date"} else "every fact needs claim, confidence, checked"
+        return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
         return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
     if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
@@ -384,7 +402,7 @@ def _fact_error(err) -> tuple[str, str]:  # noqa: ANN001 - jsonschema.Validation
     if err.validator == "pattern" and len(path) == 1:
         return f"fact id {err.instance!r} is not valid", "ids are F or U followed by digits: F12, U3"
     if err.validator == "additionalProperties":
-        extra = err.message.split("'")[1] if "'" in err.message else "?"
+        extra = next(iter(_unknown_keys(err)), "?")
         return f"{where}: unknown key '{extra}'", \
             "allowed: claim, title, publisher, url, date, confidence, checked, also"
     return f"{where}: {err.message}", ""
@@ -407,7 +425,9 @@ def read_facts(root: Path) -> dict[str, Fact]:
         at = _node_at(node, err.absolute_path)
         mark = at.start_mark if at is not None else None
         msg, hint = _fact_error(err)
-        errors.append(KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint))
+        problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
+        if str(problem) not in map(str, errors):  # one line per mapping missing several keys
+            errors.append(problem)
     for fid, f in data["facts"].items() if not errors else ():
         try:
             _dt.date.fromisoformat(f["checked"])
@@ -464,15 +484,16 @@ def load_kb(root: str | os.PathLike) -> KnowledgeBase:
             errors.append(KBError(_rel(path, root), 1, 1, "not a regular file (a folder, a broken or "
                                   "looping link, or a device)", "replace it with a plain .yaml file or remove it"))
     for path in entry_files(root):
-        got = entry_errors(path, root)
-        if isinstance(got, Entry):
-            if got.id in kb.entries:
-                errors.append(KBError(got.path, 1, 1, f"id '{got.id}' is already used by {kb.entries[got.id].path}",
-                                      "ids must be unique across categories; rename one"))
-            else:
-                kb.entries[got.id] = got
+        try:
+            got = load_entry(path, root)
+        except KBErrors as e:
+            errors.extend(e.errors)
+            continue
+        if got.id in kb.entries:
+            errors.append(KBError(got.path, 1, 1, f"id '{got.id}' is already used by {kb.entries[got.id].path}",
+                                  "ids must be unique across categories; rename one"))
         else:
-            errors.extend(got)
+            kb.entries[got.id] = got
     try:
         kb.synonyms = read_synonyms(root)
     except KBError as e:

@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
-from . import api, pages, security
+from . import api, errors, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -121,6 +121,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Babel(app, locale_selector=babel_locale)
     security.init_app(app)
+    errors.init_app(app)
 
     @app.before_request
     def _follow_rebuilds() -> None:
@@ -136,4 +137,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.health)
     return app

@@ -1,21 +1,17 @@
 """HTML pages, complete without JavaScript: home, search, entry, category, language switch,
-the feedback form, and /healthz. Views parse input and call the core; no ranking or
-language logic here beyond picking the reader's language."""
+the feedback form. Views parse input and call the core; no ranking or language logic here
+beyond picking the reader's language (entries are shown by web/present.py, errors by
+web/errors.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
-from ..analysis import guess_lang
-from ..errors import QueryError
 from ..model import CATEGORIES
-from ..script import for_reader
-from ..snippets import first_sentence, plain_text
-from . import params
+from . import params, present
 from .i18n import (
     CATEGORY_LABELS,
-    CONTENT_HTML_LANG,
     COOKIE,
     COOKIE_MAX_AGE,
     REASON_LABELS,
@@ -23,37 +19,21 @@ from .i18n import (
     content_lang,
     content_script,
 )
-from .markup import answer_html, highlight_html
+from .markup import highlight_html
 from .security import check_csrf
 from .site import category_counts, feedback, site
 
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
-LEAD_MIN_CHARS = 40  # an entry without a lead shows its opening sentences, at least this long
 MOST_ASKED = 6
 # Shown on the home page until readers' views say what is asked most.
 STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
                    "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
 
 
-def lead_for_reader(entry, lang: str, script: str | None) -> str:
-    """The entry's one-sentence direct answer in ``lang``, as this reader reads it."""
-    tr = entry.translations[lang]
-    return for_reader(tr.lead or first_sentence(plain_text(tr.answer), LEAD_MIN_CHARS), lang, script)
-
-
 def card(entry, lang: str | None) -> dict:
-    """What a list of entries shows for one entry: its question in the best language."""
-    shown = entry.best_lang(lang)
-    return {"id": entry.id, "category": entry.category, "lang": shown, "fallback": shown != lang,
-            "question": for_reader(entry.translations[shown].question, shown, content_script())}
-
-
-@bp.errorhandler(QueryError)
-def _bad_param(e: QueryError):
-    return render_template("error.html", status=400, title=_("That search cannot be run"),
-                           message=str(e), param=e.param), 400
+    return present.card(entry, lang, content_script())
 
 
 @bp.get("/")
@@ -80,7 +60,7 @@ def _run_search(a: dict):
     if answered and res.hits and res.page == 1:
         top = res.hits[0]
         answer = {"id": top.id, "lang": top.lang, "hit": top,
-                  "lead": lead_for_reader(site().searcher.entries[top.id], top.lang, content_script())}
+                  "lead": present.lead(site().searcher.entries[top.id], top.lang, content_script())}
     return res, answered, answer
 
 
@@ -100,7 +80,8 @@ def search():
         return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
                                counts=category_counts(), **chrome)
     res, answered, answer = _run_search(a)
-    if res.total == 0 and a["page"] == 1 and not a["category"]:
+    if not res.answered and a["page"] == 1 and not a["category"]:
+        # Nothing found, or only related entries: a gap editors should see (faqkb stats).
         feedback().record_zero_result(q, res.query_lang)
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
@@ -123,37 +104,6 @@ def panel():
 REASONS = ("not-answered", "outdated", "hard-to-understand", "wrong-language")
 
 
-def _text_lang(text: str) -> str:
-    """BCP 47 tag for a source's title or publisher, by its letters (sources are in Russian,
-    English or Chinese whatever the page's language)."""
-    return CONTENT_HTML_LANG.get(guess_lang(text) or "", "en")
-
-
-def sources_for(entry, facts: dict) -> list[dict]:
-    """The entry's sources as the page lists them: the page each cited fact was read on
-    (and its further sources), once each, in the order the entry cites them. A point nobody
-    could verify has no page: it is listed by its claim, marked so the reader checks with
-    the operator."""
-    out, seen = [], set()
-
-    def add(title: str, publisher: str, url: str, date: str, confidence: str) -> None:
-        key = url or title
-        if key in seen:
-            return
-        seen.add(key)
-        out.append({"title": title, "publisher": publisher, "url": url, "date": date, "confidence": confidence,
-                    "lang": _text_lang(title), "publisher_lang": _text_lang(publisher)})
-
-    for fid in entry.sources:
-        f = facts.get(fid)
-        if f is None:
-            continue
-        add(f.title or f.claim, f.publisher, f.url, f.date, f.confidence)
-        for also in f.also:
-            add(also.title, also.publisher, also.url, also.date, f.confidence)
-    return out
-
-
 @bp.get("/entry/<entry_id>")
 def entry(entry_id: str):
     a = params.parse([params.LANG, params.Param("q", "", max_length=params.Q.max_length)], request.args)
@@ -162,21 +112,20 @@ def entry(entry_id: str):
     if found is None:
         abort(404)
     want = a["lang"] or content_lang()
-    shown = found.best_lang(want)
-    tr = found.translations[shown]
-    script = content_script()
+    view = present.entry_dict(found, want, content_script())
+    shown = view["lang"]
     q = a["q"] or ""
-    question, answer = (for_reader(t, shown, script) for t in (tr.question, tr.answer))
-    html = answer_html(answer, url_for("pages.entry", entry_id="ID"))
+    html = Markup(view["answer_html"])
     if q:  # arriving from a search: mark its words in the answer
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
     feedback().record_view(found.id)
-    return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=shown != want,
-                           tr=tr, question=question, answer=html, related=related, q=q,
+    return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
+                           tr=found.translations[shown], view=view, question=view["question"],
+                           answer=html, related=related, q=q,
                            voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
-                           reasons=REASON_LABELS, sources=sources_for(found, facts),
+                           reasons=REASON_LABELS, sources=present.sources(found, facts),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 
@@ -237,32 +186,3 @@ def set_language(code: str):
     resp.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
                     secure=request.is_secure)
     return resp
-
-
-@bp.get("/healthz")
-def healthz():
-    data = site().health()
-    return jsonify(data), 200
-
-
-def not_found_page(e):
-    return render_template("error.html", status=404, title=_("Page not found"),
-                           message=_("There is no page at this address."), param=None), 404
-
-
-@bp.app_errorhandler(403)
-def _forbidden(e):
-    return render_template("error.html", status=403, title=_("Request refused"),
-                           message=e.description, param=None), 403
-
-
-@bp.app_errorhandler(400)
-def _bad_request(e):
-    return render_template("error.html", status=400, title=_("Bad request"),
-                           message=e.description, param=None), 400
-
-
-@bp.app_errorhandler(413)
-def _too_large(e):
-    return render_template("error.html", status=413, title=_("Request too large"),
-                           message=_("The form sent too much data."), param=None), 413

@@ -1,4 +1,5 @@
-"""Access to the app's Site and FeedbackStore from views (no module-level globals)."""
+"""Access to the app's Site, FeedbackStore and response cache from views (no module-level
+globals): views go through these, never through current_app.extensions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import current_app
 
 from ..feedback import FeedbackStore
 from ..model import CATEGORIES
+from .cache import ResponseCache
 from .state import Site
 
 EXT = "faqkb"
@@ -17,6 +19,11 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def response_cache() -> ResponseCache:
+    """The app's LRU of API response bodies (web/cache.py)."""
+    return current_app.extensions[EXT]["cache"]
 
 
 def category_counts() -> dict[str, int]:
