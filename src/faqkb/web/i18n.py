@@ -29,7 +29,8 @@ CATEGORY_LABELS = {
     "scams": _l("Scams"),
     "process": _l("How to cancel"),
 }
-# Why an answer did not help ("No" on an entry page): the fixed list the feedback store keeps.
+# Why an answer did not help ("No" on an entry page): labels for feedback.REASONS, the fixed
+# list the store keeps (tests/test_web_routes.py checks they match).
 REASON_LABELS = {
     "not-answered": _l("It didn't answer my question"),
     "outdated": _l("It is out of date"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ..feedback import REASONS
 from ..model import CATEGORIES
 from . import params, present
 from .i18n import (
@@ -21,7 +22,7 @@ from .i18n import (
 )
 from .markup import highlight_html
 from .security import check_csrf
-from .site import category_counts, feedback, site
+from .site import category_counts, client_key, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -80,9 +81,9 @@ def search():
         return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
                                counts=category_counts(), **chrome)
     res, answered, answer = _run_search(a)
-    if not res.answered and a["page"] == 1 and not a["category"]:
-        # Nothing found, or only related entries: a gap editors should see (faqkb stats).
-        feedback().record_zero_result(q, res.query_lang)
+    # Editors' gaps: nothing found, or only related entries (Results.answered is false).
+    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
+        feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -101,9 +102,6 @@ def panel():
     return resp
 
 
-REASONS = ("not-answered", "outdated", "hard-to-understand", "wrong-language")
-
-
 @bp.get("/entry/<entry_id>")
 def entry(entry_id: str):
     a = params.parse([params.LANG, params.Param("q", "", max_length=params.Q.max_length)], request.args)
@@ -120,7 +118,7 @@ def entry(entry_id: str):
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
-    feedback().record_view(found.id)
+    feedback().record_view(found.id, client=client_key(), query=q)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
@@ -131,8 +129,8 @@ def entry(entry_id: str):
 
 @bp.post("/entry/<entry_id>/feedback")
 def vote(entry_id: str):
-    """Yes is recorded at once. No first asks why (a fixed list, no free text): the vote is
-    recorded once, with the reason chosen or none if the reader skips."""
+    """Yes and No are recorded at once; after No the page asks why (a fixed list, no free
+    text), and the reason chosen replaces the plain No (one vote per reader and entry)."""
     check_csrf()
     if site().searcher.entry(entry_id) is None:
         abort(404)
@@ -140,20 +138,16 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
+    reason = request.form.get("reason")
+    if reason and (helpful == "yes" or reason not in REASONS):
+        abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
+    if reason != "":  # "" is Skip on the why step: the No is recorded already
+        # One vote per reader and entry: the reason chosen after No replaces the plain No.
+        feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
     lang = request.form.get("lang")
     args = {"q": query or None, "lang": lang if lang in params.LANG.enum else None}
-    reason = request.form.get("reason")
-    if helpful == "no" and reason is None:
+    if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
         return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
-    if reason and reason not in REASONS:
-        abort(400, "reason must be one of " + ", ".join(REASONS))
-    if helpful == "yes":
-        feedback().record_vote(entry_id, True, query)
-    else:
-        try:  # TODO(ux): service's record_vote(..., reason=) — drop the try when it lands
-            feedback().record_vote(entry_id, False, query, reason=reason or None)
-        except TypeError:
-            feedback().record_vote(entry_id, False, query)
     return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
 
 
