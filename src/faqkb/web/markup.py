@@ -16,7 +16,7 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 LINK_REL = "noopener noreferrer nofollow"
 # A reference to another entry inside an answer: [text](entry:ID) in the kb (see
-# docs/editing.md); rendered as a link to that entry's page on this site.
+# docs/content.md); rendered as a link to that entry's page on this site.
 ENTRY_LINK = re.compile(r"\]\(entry:([a-z0-9][a-z0-9-]*)\)")
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
