@@ -110,7 +110,7 @@ def entry(entry_id: str):
     if found is None:
         abort(404)
     want = a["lang"] or content_lang()
-    view = present.entry_dict(found, want, content_script())
+    view = present.entry_dict(found, want, content_script(), url_for("pages.entry", entry_id="ID"))
     shown = view["lang"]
     q = a["q"] or ""
     html = Markup(view["answer_html"])

@@ -4,8 +4,6 @@ script, the answer's Markdown rendered and sanitized."""
 
 from __future__ import annotations
 
-from flask import url_for
-
 from ..analysis import guess_lang
 from ..model import Entry, Fact
 from ..script import for_reader
@@ -16,8 +14,9 @@ from .markup import answer_html
 LEAD_MIN_CHARS = 40  # an entry without a lead shows its opening sentences, at least this long
 
 
-def entry_dict(entry: Entry, lang: str | None, script: str | None = None) -> dict:
-    """One entry as /api/entries/<id> returns it and the entry page shows it."""
+def entry_dict(entry: Entry, lang: str | None, script: str | None = None, entry_url: str = "/entry/ID") -> dict:
+    """One entry as /api/entries/<id> returns it and the entry page shows it. Links to other
+    entries in the answer point at ``entry_url`` with ID replaced (the site's entry page)."""
     shown = entry.best_lang(lang)
     tr = entry.translations[shown]
     question, answer, lead = (for_reader(t, shown, script) for t in (tr.question, tr.answer, tr.lead))
@@ -26,7 +25,7 @@ def entry_dict(entry: Entry, lang: str | None, script: str | None = None) -> dic
             "lang": shown, "fallback": bool(lang) and shown != lang, "languages": list(entry.translations),
             "question": question, "alternatives": [for_reader(t, shown, script) for t in tr.alternatives],
             "lead": lead, "answer": answer,
-            "answer_html": str(answer_html(answer, url_for("pages.entry", entry_id="ID")))}
+            "answer_html": str(answer_html(answer, entry_url))}
 
 
 def card(entry: Entry, lang: str | None, script: str | None = None) -> dict:
