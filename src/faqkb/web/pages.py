@@ -5,6 +5,8 @@ web/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -86,7 +88,7 @@ def vote(entry_id: str):
     query = (request.form.get("q") or "")[:params.Q.max_length]
     feedback().record_vote(entry_id, helpful == "yes", query)
     lang = request.form.get("lang")
-    args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
+    args: dict[str, Any] = {"voted": "1", "q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
 
 
