@@ -111,3 +111,29 @@ def test_sources_are_per_entry_not_per_language(kb_dir):
     _edit(path, "ru:\n", "ru:\n  sources: [F1]\n")
     r = _check(kb_dir)
     assert r.exit_code == 1 and "unknown key 'sources'" in r.output
+
+
+@pytest.mark.parametrize(("lang", "text", "numbers"), [
+    ("en", "Since 1 September 2024, within six months; not for one reason.", {"1", "9", "2024", "6"}),
+    ("ru", "С 1 сентября 2024 года, в течение шести месяцев; одного кода хватит.", {"1", "9", "2024", "6"}),
+    ("zh", "自2024年9月1日起，6个月内；约两个月。", {"2024", "9", "1", "6", "2"}),
+    ("en", "test mode since November 2025", {"11", "2025"}),
+])
+def test_answer_numbers_read_words_and_months(lang, text, numbers):
+    from faqkb.lint import answer_numbers
+
+    assert answer_numbers(lang, text) == numbers
+
+
+def test_a_number_one_language_lacks_is_reported(kb_dir):
+    path = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    text = path.read_text("utf-8")
+    ru = text.index("ru:\n")
+    en = text.index("en:\n")
+    block = text[ru:en]
+    assert "45" in block
+    path.write_text(text[:ru] + block.replace("45", "46", 1) + text[en:], "utf-8")
+    r = _check(kb_dir)
+    assert r.exit_code == 1
+    assert "answer (ru) states 46, which the zh, en answer does not" in r.output
+    assert "answer (zh) states 45, which the ru answer does not" in r.output

@@ -34,6 +34,18 @@ _VERDICT_NO = {"en": re.compile(r"^\W*(no|not)\b", re.I), "ru": re.compile(r"^\W
 _CLAUSE_END = re.compile(r"[:：,，;；—–(（]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?=\s+\S)|[。！？](?=\S)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# Months and small numbers written as words, so "1 September" / "1 сентября" / "9月1日" and
+# "six months" / "шести месяцев" / "6个月" compare equal across languages.
+_MONTHS = {"en": ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december"],
+           "ru": ["январ", "феврал", "март", "апрел", "ма[йя]", "июн", "июл", "август", "сентябр", "октябр",
+                  "ноябр", "декабр"]}
+_NUMBER_WORDS = {"en": ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                        "twelve"],
+                 "ru": ["од(?:ин|на|ного|ной|ну)", "дв(?:а|е|ух|ум)", "тр(?:и|ех|ём|ем)", "четыр(?:е|ех|ёх)",
+                        "пят(?:ь|и)", "шест(?:ь|и)", "сем(?:ь|и)", "вос(?:емь|ьми)", "девят(?:ь|и)", "десят(?:ь|и)",
+                        "одиннадцат(?:ь|и)", "двенадцат(?:ь|и)"],
+                 "zh": ["一", "两|二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]}
 
 # Digits with phone-like separators: +7 (495) 123-45-67, 8 800 ..., 0890.
 _PHONE = re.compile(r"\+?\d[\d\s\-–()./]{4,}\d")
@@ -161,6 +173,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
+    problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
@@ -302,6 +315,46 @@ def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
                     problems.append(at.error(alt, f"alternative ({lang}) “{alt}” is also a phrasing of {', '.join(others)}",
                                              "keep each phrasing in the one entry that answers it; reword or remove this one",
                                              near=f"{lang}:"))
+    return problems
+
+
+_UNITS = {"en": r"\s+(?:days?|weeks?|months?|hours?|years?)\b",
+          "ru": r"\s+(?:дн|день|недел|месяц|час|год|лет|сут)",
+          "zh": r"(?:个|個)?(?:月|天|周|小时|小時|年)"}
+
+
+def answer_numbers(lang: str, text: str) -> set[str]:
+    """Numbers an answer states: digits, month names, and small numbers written as words
+    before a unit of time ("six months", "шести месяцев", "两个月")."""
+    found = _numbers(text)
+    low = text.casefold()
+    for i, stem in enumerate(_MONTHS.get(lang, ()), 1):
+        if re.search(rf"(?<!\w){stem}", low) and re.search(rf"(?<!\w){stem}\w*\s+\d{{4}}|\d\s+{stem}", low):
+            found.add(str(i))  # a date: "1 September", "November 2025", "1 сентября"
+    before = r"(?<![一二三四五六七八九十两])" if lang == "zh" else r"(?<!\w)"
+    for i, word in enumerate(_NUMBER_WORDS.get(lang, ()), 1):
+        if re.search(rf"{before}(?:{word}){_UNITS[lang]}", low):
+            found.add(str(i))
+    return found
+
+
+def lint_languages_agree(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """The three answers of an entry state the same numbers (days, roubles, dates, limits): a
+    number only one language has is usually a translation that drifted."""
+    problems = []
+    for e in kb.entries.values():
+        if len(e.translations) < 2:
+            continue
+        sets = {lang: answer_numbers(lang, tr.answer) for lang, tr in e.translations.items()}
+        every = set.intersection(*sets.values())
+        at = _Locator(root, e.path)
+        for lang, nums in sets.items():
+            extra = sorted(nums - every, key=lambda n: float(n))
+            if extra:
+                others = ", ".join(lg for lg in sets if lg != lang and not set(extra) <= sets[lg])
+                problems.append(at.error(f"{lang}:", f"answer ({lang}) states {', '.join(extra)}, which the "
+                                         f"{others} answer does not", "make the languages say the same; write "
+                                         "months and small numbers so they can be compared", near=f"{lang}:"))
     return problems
 
 
