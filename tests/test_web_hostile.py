@@ -528,6 +528,7 @@ def test_feedback_without_token_or_from_another_origin_is_refused(client, hostil
 
 # -- the feedback database under concurrent writers and SIGKILL
 
+@pytest.mark.slow  # writer subprocesses (and SIGKILLs)
 def test_feedback_store_counts_are_exact_under_concurrent_writes(tmp_path):
     store = FeedbackStore.in_instance(tmp_path)
     threads, votes = 8, 200
@@ -598,6 +599,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # writer subprocesses (and SIGKILLs)
 def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
     rng = random.Random(6)
     db_dir = tmp_path / "instance"
