@@ -136,7 +136,8 @@ def main() -> int:
     shutil.copytree(args.kb, kb)
     entry_ids = sorted(p.stem for p in kb.glob("*/*.yaml"))
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_SEARCH_CACHE": "0"}
+    # Rate limits off: every client here is one loopback address (tests/test_limits.py covers them).
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_SEARCH_CACHE": "0", "FAQKB_RATELIMIT_ENABLED": "0"}
     cmd = [sys.executable, "-m", "faqkb", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--threads", str(args.threads), "--kb", str(kb), "--index", str(index), "--instance", str(instance)]
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops

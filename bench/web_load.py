@@ -5,7 +5,15 @@ concurrent keep-alive clients hammering /api/search with rotating realistic quer
     python bench/web_load.py [--seconds 10] [--clients 16] [--threads 4]
 
 Prints req/s, p50/p99 latency (ms) and errors for each, and search req/s as a ratio of
-the trivial route's. Each phase runs alone (search, then trivial) so they don't share CPU."""
+the trivial route's. Each phase runs alone (search, then trivial) so they don't share CPU.
+
+    python bench/web_load.py --procs 1,2,4 [--rounds 3] [--seconds 10]
+
+Replicas: N `faqkb serve` processes on N ports over the same index (built once), as behind
+a load balancer (docs/web.md), the clients spread evenly over them; uncached (every
+request runs the query). Rounds interleave the process counts; prints the median search
+req/s per count and its ratio to one process, measured in the same run. Rate limits are
+off in every server (all clients are one loopback address)."""
 
 from __future__ import annotations
 
@@ -61,13 +69,15 @@ def get(conn: http.client.HTTPConnection, path: str) -> http.client.HTTPResponse
     return resp
 
 
-def run_phase(port: int, paths: list[str], clients: int, seconds: float) -> dict:
+def run_phase(port: int | list[int], paths: list[str], clients: int, seconds: float) -> dict:
+    ports = port if isinstance(port, list) else [port]
     lat: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     stop = time.perf_counter() + seconds
     start_evt = threading.Barrier(clients + 1)
 
     def client(i: int) -> None:
+        port = ports[i % len(ports)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         n = i
         start_evt.wait()
@@ -104,6 +114,69 @@ def run_phase(port: int, paths: list[str], clients: int, seconds: float) -> dict
     return {"requests": n, "rps": n / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": sum(errors)}
 
 
+def start_servers(n: int, args, index: Path, tmp: Path, cache: int | None) -> tuple[list, list[int]]:
+    procs, ports = [], []
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
+           **({"FAQKB_SEARCH_CACHE": str(cache)} if cache is not None else {})}
+    for i in range(n):
+        port = free_port()
+        cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
+               "--kb", str(args.kb), "--index", str(index), "--instance", str(tmp / "instance")]
+        log = open(tmp / f"serve-{n}-{i}.log", "w")  # noqa: SIM115 - the server's output until it stops
+        procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env))
+        ports.append(port)
+    for port in ports:
+        wait_up(port)
+    return procs, ports
+
+
+def stop_servers(procs: list) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(10)
+
+
+def replicas(args) -> None:
+    import statistics
+
+    counts = [int(x) for x in args.procs.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="faqkb-load-"))
+    index = tmp / "index"
+    subprocess.run([sys.executable, "-m", "faqkb", "build", "--kb", str(args.kb), "--index", str(index)],
+                   check=True, stdout=subprocess.DEVNULL)
+    search_paths = [f"/api/search?q={quote(q)}&limit=10" for q in QUERIES]
+    results: dict[int, list[dict]] = {n: [] for n in counts}
+    for r in range(args.rounds):
+        for n in (counts if r % 2 == 0 else counts[::-1]):   # interleaved, alternating order
+            procs, ports = start_servers(n, args, index, tmp, 0)
+            try:
+                run_phase(ports, search_paths, args.clients, 2)   # warm up every replica
+                res = run_phase(ports, search_paths, args.clients, args.seconds)
+            finally:
+                stop_servers(procs)
+            results[n].append(res)
+            print(f"  round {r + 1}: {n} process(es): {res['rps']:.1f} req/s, p50 {res['p50_ms']:.1f} ms, "
+                  f"p99 {res['p99_ms']:.1f} ms, errors {res['errors']}", file=sys.stderr)
+    med = {n: {k: statistics.median(x[k] for x in results[n]) for k in ("rps", "p50_ms", "p99_ms")} for n in counts}
+    errors = {n: sum(x["errors"] for x in results[n]) for n in counts}
+    base = med[counts[0]]["rps"]
+    out = {"cpus": os.cpu_count(), "clients": args.clients, "threads": args.threads, "seconds": args.seconds,
+           "rounds": args.rounds, "median": med, "errors": errors,
+           "ratio_to_first": {n: med[n]["rps"] / base for n in counts}}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"/api/search uncached, {args.clients} keep-alive clients spread over N `faqkb serve` processes "
+          f"({args.threads} threads each), same index, {args.seconds:g} s x {args.rounds} rounds, "
+          f"{os.cpu_count()} CPUs (shared with the clients)")
+    print(f"{'processes':>10} {'req/s':>9} {'vs ' + str(counts[0]):>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for n in counts:
+        m = med[n]
+        print(f"{n:>10} {m['rps']:>9.1f} {m['rps'] / base:>7.2f}x {m['p50_ms']:>8.1f} {m['p99_ms']:>8.1f} "
+              f"{errors[n]:>7}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=10)
@@ -113,14 +186,20 @@ def main() -> None:
     ap.add_argument("--cache", type=int, default=None,
                     help="API response LRU size for the server (FAQKB_SEARCH_CACHE); 0 measures every query")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--procs", help="comma-separated process counts, e.g. 1,2,4: the replica benchmark")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the replica benchmark (medians)")
     args = ap.parse_args()
+    if args.procs:
+        replicas(args)
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="faqkb-load-"))
     port = free_port()
     cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
            "--kb", str(args.kb), "--index", str(tmp / "index"), "--instance", str(tmp / "instance")]
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1",
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={
+        **os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
                                  **({"FAQKB_SEARCH_CACHE": str(args.cache)} if args.cache is not None else {})})
     try:
         wait_up(port)

@@ -146,3 +146,49 @@ def chrome_driver(tmp_path_factory, javascript: bool = True):
 def wait(driver, cond, timeout=10.0):
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(driver, timeout).until(cond)
+
+
+# -- real shared-state servers (tests/servers.py): the feedback and rate-limit suites run
+# against both the embedded defaults and the servers replicas share
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    from servers import redis_server
+
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_url(request, tmp_path) -> str:
+    """A fresh, empty feedback database: SQLite in the test's folder, or a new database on
+    the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
+    import re
+
+    from servers import fresh_postgres_db
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return fresh_postgres_db(request.getfixturevalue("postgres_url"), name)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limiter_storage(request) -> str:
+    """Flask-Limiter storage: in-process memory, or the session's Redis (emptied first)."""
+    if request.param == "memory":
+        return "memory://"
+    url = request.getfixturevalue("redis_url")
+    import redis
+
+    r = redis.Redis.from_url(url)
+    r.flushall()
+    r.close()
+    return url

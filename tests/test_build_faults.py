@@ -6,6 +6,7 @@ as before, and a later successful build leaves no temporary files behind.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
@@ -126,8 +127,11 @@ def test_build_killed_at_random_points(tmp_path: Path, reference: dict, live_cop
 
 def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path, live_copy) -> None:
     """What a build killed at its worst moments leaves on disk (a half-written temp dir, a
-    finished version never switched to, a pointer written but not renamed): the live index
-    ignores them and the next build removes them."""
+    finished version never switched to, a pointer written but not renamed), each listed in
+    the index's records as the build listed it before creating it: the live index ignores
+    them and the next build removes them."""
+    from faqkb.index import MARKER, read_records
+
     index = tmp_path / "index"
     live_copy(index)
     before = _answers(index)
@@ -135,6 +139,10 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path, live_copy) -> N
     (index / ".tmp-killed1" / "MAIN_x.seg").write_bytes(os.urandom(4096))
     shutil.copytree(current_version(index), index / "v-19990101T000000-1-deadbeef")
     (index / ".CURRENT.99999").write_text("v-19990101T000000-1-deadbeef\n")
+    rec = read_records(index)
+    rec["building"].append(".tmp-killed1")
+    rec["versions"].append("v-19990101T000000-1-deadbeef")
+    (index / MARKER).write_text(json.dumps(rec), "utf-8")
     assert _answers(index) == before
     res = _build(FIXTURE_KB, index)
     assert res.returncode == 0, res.stderr

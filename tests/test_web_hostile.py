@@ -9,7 +9,8 @@ full of script payloads, real index, waitress on loopback, real headless Chromiu
   files; oversized queries, URLs, bodies and header sets are refused with 4xx;
 - feedback POSTs without the session's token or from another origin are refused;
 - the SQLite feedback database keeps exact counts under concurrent writers and survives
-  writers killed with SIGKILL mid-write (integrity_check ok, still WAL, nothing acked lost).
+  writers killed with SIGKILL mid-write (integrity_check ok, still WAL, nothing acked lost);
+  one client's many votes through the real server count once.
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ def hostile_app(hostile_kb, tmp_path_factory):
     index = hostile_kb.parent / "index"
     rebuild(hostile_kb, index)
     return create_app({"KB": hostile_kb, "INDEX": index, "INSTANCE": hostile_kb.parent / "instance",
-                       "SECRET_KEY": "hostile-tests", "BUILD": False})
+                       "SECRET_KEY": "hostile-tests", "BUILD": False,
+                       "RATELIMIT_ENABLED": False})  # hundreds of hostile requests from one client
 
 
 @pytest.fixture(scope="module")
@@ -520,23 +522,25 @@ def test_feedback_without_token_or_from_another_origin_is_refused(client, hostil
         client.post(url, headers=headers, data=data)
     assert len(store.votes_for(HOSTILE_ID)) == before
     assert client.post(url, headers=ok, data={"helpful": "no", "csrf_token": token}).status_code == 303
-    assert len(store.votes_for(HOSTILE_ID)) == before + 1
+    # counted: this client's one vote on the entry (a browser test may have cast it before)
+    assert len(store.votes_for(HOSTILE_ID)) == 1 and store.votes_for(HOSTILE_ID)[0]["helpful"] is False
 
 
 # -- the feedback database under concurrent writers and SIGKILL
 
 def test_feedback_store_counts_are_exact_under_concurrent_writes(tmp_path):
-    store = FeedbackStore(tmp_path)
+    store = FeedbackStore.in_instance(tmp_path)
     threads, votes = 8, 200
     errors: list[BaseException] = []
 
     def writer(i: int) -> None:
         try:
             for j in range(votes):
-                store.record_vote(f"entry-{i % 4}", j % 2 == 0, f"query {i} {j}")
-                store.record_view(f"entry-{i % 4}")
+                client = f"client-{i}-{j}"
+                store.record_vote(f"entry-{i % 4}", j % 2 == 0, client=client, query=f"query {i} {j}")
+                store.record_view(f"entry-{i % 4}", client=client)
                 if j % 20 == 0:
-                    store.record_zero_result("Nothing  HERE", "en")
+                    store.record_gap("Nothing  HERE", "en")
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
@@ -546,15 +550,17 @@ def test_feedback_store_counts_are_exact_under_concurrent_writes(tmp_path):
     for t in ts:
         t.join()
     assert errors == []
-    assert store.helpfulness() == [{"entry_id": f"entry-{k}", "yes": 200, "no": 200} for k in range(4)]
-    conn = sqlite3.connect(store.path)
+    assert store.helpfulness() == [{"entry_id": f"entry-{k}", "yes": 200, "no": 200, "reasons": {}}
+                                   for k in range(4)]
+    conn = sqlite3.connect(store.engine.url.database)
     assert conn.execute("SELECT COUNT(DISTINCT query) FROM votes").fetchone()[0] == threads * votes
     assert dict(conn.execute("SELECT entry_id, count FROM views")) == {f"entry-{k}": 400 for k in range(4)}
-    assert store.top_zero_results() == [{"query": "nothing here", "lang": "en", "count": threads * votes // 20}]
+    assert store.top_zero_results() == [{"query": "nothing here", "lang": "en", "count": threads * votes // 20,
+                                         "found_nothing": threads * votes // 20}]
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_concurrent_votes_through_the_web_are_all_counted(server, hostile_app):
+def test_one_clients_concurrent_votes_through_the_web_count_once(server, hostile_app):
     clients, votes = 8, 25
     statuses: list[int] = []
 
@@ -567,27 +573,26 @@ def test_concurrent_votes_through_the_web_are_all_counted(server, hostile_app):
             statuses.append(raw_request(server, b"POST", b"/entry/daily-keeping-fee/feedback", hdrs, body)[0])
 
     store: FeedbackStore = hostile_app.extensions["faqkb"]["feedback"]
-    before = len(store.votes_for("daily-keeping-fee"))
     ts = [threading.Thread(target=voter, args=(i,)) for i in range(clients)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    assert statuses == [303] * (clients * votes)
-    web = [v for v in store.votes_for("daily-keeping-fee") if v["query"].startswith("web ")]
-    assert len(store.votes_for("daily-keeping-fee")) - before == len(web) == clients * votes
+    assert set(statuses) <= {303, 429} and 303 in statuses   # refused when over the vote limit
+    # 8 sessions, one address: one vote, the last one cast
+    assert len(store.votes_for("daily-keeping-fee")) == 1
 
 
 WRITER = """
 import sys
 from faqkb.feedback import FeedbackStore
-store, tag = FeedbackStore(sys.argv[1]), sys.argv[2]
+store, tag = FeedbackStore.in_instance(sys.argv[1]), sys.argv[2]
 i = 0
 while True:
-    store.record_vote("entry-" + tag, i % 2 == 0, f"{tag} {i}")
-    store.record_view("entry-" + tag)
+    store.record_vote("entry-" + tag, i % 2 == 0, client=f"{tag}-{i}", query=f"{tag} {i}")
+    store.record_view("entry-" + tag, client=f"{tag}-{i}")
     if i % 7 == 0:
-        store.record_zero_result(f"zero {tag} {i % 50}", "ru")
+        store.record_gap(f"zero {tag} {i % 50}", "ru")
     print(i, flush=True)  # acknowledged: committed before this line is written
     i += 1
 """
@@ -596,7 +601,7 @@ while True:
 def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
     rng = random.Random(6)
     db_dir = tmp_path / "instance"
-    FeedbackStore(db_dir).close()
+    FeedbackStore.in_instance(db_dir).close()
     for round_ in range(3):
         procs = []
         for w in range(3):
@@ -629,9 +634,9 @@ def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
             assert views in (len(seqs) - 1, len(seqs)), f"{tag}: {views} views for {len(seqs)} votes"
         conn.close()
     # and the store still opens and writes
-    store = FeedbackStore(db_dir)
-    store.record_vote("after", True)
-    assert {"entry_id": "after", "yes": 1, "no": 0} in store.helpfulness()
+    store = FeedbackStore.in_instance(db_dir)
+    store.record_vote("after", True, client="after")
+    assert {"entry_id": "after", "yes": 1, "no": 0, "reasons": {}} in store.helpfulness()
 
 
 # -- raw HTTP (no client-side normalization of paths, headers or bodies)

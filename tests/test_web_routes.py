@@ -88,7 +88,7 @@ def test_zero_result_page_is_helpful_and_recorded(client, app):
     html = text(client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}))
     assert "No answer found" in html and 'href="/category/process"' in html
     store = app.extensions["faqkb"]["feedback"]
-    assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1}]
+    assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1, "found_nothing": 1}]
 
 
 def test_did_you_mean_link(client):
@@ -310,7 +310,7 @@ def test_vote_is_recorded_with_the_query(client, app):
                     data={"csrf_token": token, "helpful": "yes", "q": "余额 退款"})
     assert r.status_code == 303 and "voted=1" in r.headers["Location"]
     store: FeedbackStore = app.extensions["faqkb"]["feedback"]
-    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0}]
+    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0, "reasons": {}}]
     assert store.votes_for("refund-remaining-balance")[0]["query"] == "余额 退款"
     assert "Thank you" in text(client.get(r.headers["Location"], headers={"Accept-Language": "en"}))
 
@@ -339,26 +339,73 @@ def test_oversized_post_is_refused(client):
     assert r.status_code == 413
 
 
-def test_feedback_store_keeps_no_personal_data(tmp_path):
-    store = FeedbackStore(tmp_path)
-    store.record_zero_result("  Foo   BAR ", "en")
-    store.record_zero_result("foo bar", "en")
-    store.record_vote("x", False, "q")
-    assert store.top_zero_results(5) == [{"query": "foo bar", "lang": "en", "count": 2}]
-    assert store.helpfulness() == [{"entry_id": "x", "yes": 0, "no": 1}]
+def test_feedback_store_keeps_no_personal_data(client, app):
+    client.get("/search?q=qwxzv plorbt", environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    token = _token(client)
+    client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
+                data={"csrf_token": token, "helpful": "no", "reason": "outdated"},
+                environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    store: FeedbackStore = app.extensions["faqkb"]["feedback"]
+    assert store.helpfulness()[0]["reasons"] == {"outdated": 1}
     import sqlite3
-    conn = sqlite3.connect(store.path)
+    conn = sqlite3.connect(store.engine.url.database)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    cols = {r[1] for t in ("zero_results", "votes", "views") for r in conn.execute(f"PRAGMA table_info({t})")}
-    assert not cols & {"ip", "user_agent", "session", "cookie", "ts", "timestamp"}
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    cols = {r[1] for t in tables for r in conn.execute(f"PRAGMA table_info({t})")}
+    assert not cols & {"ip", "addr", "user_agent", "session", "cookie", "ts", "timestamp"}
+    dump = " ".join(str(row) for t in tables for row in conn.execute(f"SELECT * FROM {t}"))
+    assert "192.0.2.77" not in dump and "127.0.0.1" not in dump
+
+
+def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
+    token = _token(client)
+    url = "/entry/refund-remaining-balance/feedback"
+    for data in ({"helpful": "no", "reason": "because"}, {"helpful": "yes", "reason": "outdated"}):
+        assert client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, **data}).status_code == 400
+    assert app.extensions["faqkb"]["feedback"].helpfulness() == []
 
 
 # -- serving: health and index switching
 
 def test_healthz_reports_index_state(client):
-    data = client.get("/healthz").get_json()
+    r = client.get("/healthz")
+    data = r.get_json()
+    assert set(data) == {"status", "index_version", "entries"}   # nothing else for the public
     assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
-    assert data["last_error"] is None and data["built_at"]
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_shows_no_path_and_recovers_when_the_kb_matches_again(editable_app, kb_dir):
+    app, client = editable_app, editable_app.test_client()
+    site = app.extensions["faqkb"]["site"]
+    p = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    good = p.read_bytes()
+    p.write_text("id: daily-keeping-fee\ncategory: [nope\n", "utf-8")
+    assert site.rebuild_if_stale() is False
+    body = client.get("/healthz").get_data(as_text=True)
+    assert '"status":"degraded"' in body.replace(" ", "")
+    for leak in (str(kb_dir), "daily-keeping-fee.yaml", "/tmp", "yaml", "kb/"):
+        assert leak not in body, leak
+    assert "daily-keeping-fee.yaml" in site.details()["last_error"]   # the operator still has it
+    p.write_bytes(good)                                                 # restored exactly as built
+    assert site.rebuild_if_stale() is False                             # nothing to rebuild ...
+    assert client.get("/healthz").get_json()["status"] == "ok"          # ... and healthy again
+    assert site.details()["last_error"] is None
+
+
+def test_pages_and_api_vary_on_language_and_static_is_cacheable(client):
+    for url in ("/", "/search?q=sim", "/entry/refund-remaining-balance", "/category/costs", "/api/search?q=sim",
+                "/api/categories", "/api/entries/refund-remaining-balance"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        vary = {v.strip() for v in r.headers.get("Vary", "").split(",")}
+        assert {"Accept-Language", "Cookie"} <= vary, url
+    for url in ("/", "/search?q=sim", "/entry/refund-remaining-balance"):
+        assert client.get(url).headers["Cache-Control"] == "private, no-cache", url
+    assert client.get("/api/search?q=sim").headers["Cache-Control"] == "public, max-age=60"
+    static = client.get("/static/site.css")
+    assert static.headers["Cache-Control"] == "public, max-age=3600" and "Cookie" not in static.headers.get("Vary", "")
+    assert client.get("/nope").headers["Cache-Control"] == "no-store"
 
 
 def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, kb_dir):
@@ -372,13 +419,13 @@ def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, 
     assert site.rebuild_if_stale() is True
     state.REFRESH_EVERY = 0
     after = client.get("/healthz").get_json()
-    assert after["index_version"] != before and after["last_error"] is None
+    assert after["index_version"] != before and after["status"] == "ok"
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1
 
     (kb_dir / "costs" / "broken.yaml").write_text("id: broken\ncategory: [nope\n", "utf-8")
     assert site.rebuild_if_stale() is False
     health = client.get("/healthz").get_json()
-    assert health["status"] == "degraded" and "broken.yaml" in health["last_error"]
+    assert health["status"] == "degraded" and "broken.yaml" in site.details()["last_error"]
     assert health["index_version"] == after["index_version"]
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1  # old index still serves
     state.REFRESH_EVERY = 1.0
@@ -421,7 +468,8 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
 
     from faqkb.web import state
     app = create_app({"KB": kb_dir, "INDEX": index_dir, "INSTANCE": tmp_path / "i2",
-                      "SECRET_KEY": "t", "SEARCH_CACHE": 0})
+                      "SECRET_KEY": "t", "SEARCH_CACHE": 0,
+                      "RATELIMIT_ENABLED": False})  # three threads of one client, flat out
     site = app.extensions["faqkb"]["site"]
     statuses: list[int] = []
     stop = threading.Event()

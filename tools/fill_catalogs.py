@@ -33,6 +33,10 @@ T = {
     "Request refused": ("请求被拒绝", "請求被拒絕", "Запрос отклонён"),
     "Bad request": ("请求有误", "請求有誤", "Некорректный запрос"),
     "Request too large": ("请求过大", "請求過大", "Слишком большой запрос"),
+    "Too many requests": ("请求过于频繁", "請求過於頻繁", "Слишком много запросов"),
+    "You sent many requests in a short time. Please wait %(seconds)s seconds and try again.": (
+        "您在短时间内发出了太多请求。请等 %(seconds)s 秒后再试。", "您在短時間內送出了太多請求。請等 %(seconds)s 秒後再試。",
+        "Вы отправили слишком много запросов за короткое время. Подождите %(seconds)s с и попробуйте снова."),
     "The form sent too much data.": ("表单提交的数据太多。", "表單送出的資料太多。", "Форма отправила слишком много данных."),
     "only in %(lang)s": ("仅有%(lang)s版本", "僅有%(lang)s版本", "только на %(lang)s"),
     "Ask a question about your Russian SIM card": ("关于俄罗斯手机卡，您想问什么？", "關於俄羅斯手機卡，您想問什麼？",

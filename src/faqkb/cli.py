@@ -10,6 +10,7 @@ import json
 import sys
 from functools import wraps
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -22,7 +23,7 @@ from .settings import BY_NAME, env
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"faqkb: error: {message}", err=True)
     sys.exit(code)
 
@@ -71,6 +72,18 @@ def kb_options(fn):
 
 def instance_option(fn):
     return click.option("--instance", type=FOLDER, **_setting("INSTANCE"))(fn)
+
+
+def feedback_options(fn):
+    """--instance and --db: where the site's feedback database is."""
+    fn = click.option("--db", "db_url", metavar="URL", **_setting("FEEDBACK_DB"))(fn)
+    return instance_option(fn)
+
+
+def _feedback_store(instance: Path | None, db_url: str | None):
+    from .feedback import FeedbackStore, default_url
+
+    return FeedbackStore(db_url or default_url(paths.instance_dir(instance)))
 
 
 def lang_option(help: str, **kw):
@@ -215,10 +228,10 @@ def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
 
 @main.command()
 @json_option()
-@instance_option
+@feedback_options
 @kb_options
 @_user_errors
-def stats(as_json, instance, kb_dir, index_dir) -> None:
+def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     """Index state, and from the web site: top zero-result queries, helpfulness per entry.
 
     \b
@@ -226,23 +239,84 @@ def stats(as_json, instance, kb_dir, index_dir) -> None:
       faqkb stats --json
     """
     from .index import live_info
+    from .service import staleness
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
-    data = {"kb": str(kb_dir), "index": str(index_dir),
+    data: dict[str, Any] = {"kb": str(kb_dir), "index": str(index_dir),
             "index_entries": info.entries if info else None,
-            "index_version": info.path.name if info else None}
-    from .feedback import FeedbackStore
+            "index_version": info.path.name if info else None,
+            # what /healthz no longer shows the public: whether the kb matches the live index
+            "kb_matches_index": staleness(kb_dir, index_dir) is None, "kb_problems": []}
+    if not data["kb_matches_index"]:  # why a running site would still serve the previous index
+        from .errors import KBErrors
+        from .kbfiles import load_kb
 
-    store = FeedbackStore(paths.instance_dir(instance))
+        try:
+            load_kb(kb_dir)
+        except KBErrors as e:
+            data["kb_problems"] = [str(err) for err in e.errors]
+    store = _feedback_store(instance, db_url)
     data["zero_result_queries"] = store.top_zero_results(limit=20)
     data["helpfulness"] = store.helpfulness()
+    data["feedback_rows"] = store.row_counts()
+    store.close()
     if as_json:
         _emit_json(data)
         return
     from .render import terminal_stats
 
     click.echo(terminal_stats(data))
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Groups (and not-helpful entries) to show.")
+@json_option("The report as JSON.")
+@no_build_option
+@feedback_options
+@kb_options
+@_user_errors
+def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
+    """What to write next: the site's queries that found nothing or only a weak answer,
+    grouped (same normalized query and language, shared informative words) and ranked by
+    how often they were asked, with the entries readers opened instead and the
+    "not helpful" votes per entry.
+
+    \b
+    Example:
+      faqkb gaps --limit 10
+      faqkb gaps --db postgresql://faq@db/faqkb --json
+    """
+    from .gaps import gap_report
+    from .service import open_searcher
+
+    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    analyzer = searcher.analyzer()
+
+    def words_of(query: str) -> set[str]:
+        return {t.text for t in analyzer.analyze(query, query=True, pinyin=False).words
+                if t.script == "han" or len(t.text) > 1}
+
+    store = _feedback_store(instance, db_url)
+    report = gap_report(store.gap_rows(), store.helpfulness(), words_of, limit=limit)
+    store.close()
+
+    def question(entry_id: str, lang: str | None) -> str | None:
+        e = searcher.entry(entry_id)
+        return e.translations[e.best_lang(lang)].question if e else None
+
+    for g in report["groups"]:
+        for r in g["reached"]:
+            r["question"] = question(r["entry_id"], g["lang"])
+    for r in report["not_helpful"]:
+        r["question"] = question(r["entry_id"], None)
+    if as_json:
+        _emit_json(report)
+        return
+    from .render import terminal_gaps
+
+    click.echo(terminal_gaps(report))
 
 
 @main.command("eval")
@@ -291,8 +365,9 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
                        f"{report.offtopic['real_rejected']:.3f}")
         if misses and report.misses:
             click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
-            for m in report.misses:
-                click.echo(f"  [{m['kind']}] {m['q']}  want {m['expect'][0]}, got {', '.join(m['got']) or '-'}")
+            for miss in report.misses:
+                click.echo(f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, "
+                           f"got {', '.join(miss['got']) or '-'}")
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -329,32 +404,48 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
               **_setting("PORT"))
 @click.option("--threads", type=click.IntRange(1, 64), default=BY_NAME["THREADS"].default, show_default=True,
               **_setting("THREADS"))
+@click.option("--connection-limit", type=click.IntRange(10, 100_000), default=BY_NAME["CONNECTION_LIMIT"].default,
+              show_default=True, **_setting("CONNECTION_LIMIT"))
+@click.option("--channel-timeout", type=click.IntRange(1, 3600), default=BY_NAME["CHANNEL_TIMEOUT"].default,
+              show_default=True, **_setting("CHANNEL_TIMEOUT"))
+@click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
+              **_setting("PROXIES"))
 @click.option("--watch", is_flag=True, **_setting("WATCH"))
-@instance_option
+@feedback_options
 @kb_options
 @_user_errors
-def serve(host, port, threads, watch, instance, kb_dir, index_dir) -> None:
+def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
+          index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Every option can also be set by its FAQKB_* variable, and the site's other settings
     (FAQKB_SECRET_KEY, FAQKB_SEARCH_CACHE, FAQKB_LOG_LEVEL...) are read the same way; other
     WSGI servers can run `faqkb.wsgi:app`. The list: docs/settings.md.
 
+    Behind nginx and for several replicas: docs/web.md.
+
     \b
     Example:
       faqkb serve --port 8080 --watch
+      faqkb serve --host 0.0.0.0 --threads 8 --connection-limit 2000 --channel-timeout 20
     """
     import logging
 
     import waitress
 
     from .web import create_app, load_config
+    from .web.serving import waitress_options
 
-    given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None}
+    given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
+             "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     app = create_app(config)
     info = app.extensions["faqkb"]["site"].searcher.info
-    click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="faqkb")
+    options = waitress_options(threads, connection_limit, channel_timeout)
+    server = waitress.create_server(app, host=host, port=port, **options)
+    bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
+    click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{bound}/ "
+               f"({threads} threads, up to {options['connection_limit']} connections)", err=True)
+    server.run()

@@ -1,103 +1,399 @@
-"""What readers tell the site, kept private: "was this helpful?" votes (with the query that
-led to the entry), queries that found nothing (per language) and view counts per entry
-(for "most asked"). SQLite in WAL mode in the instance folder; no IP addresses, user
-agents, cookies or timestamps finer than a day are stored."""
+"""What readers tell the site, kept small and private, in any SQL database SQLAlchemy Core
+reaches by URL: ``sqlite:///…/feedback.sqlite3`` (the default, in the instance folder) or
+``postgresql://…`` shared by several replicas.
+
+What is kept, and for how long (docs/feedback.md says the same for operators):
+
+- **gaps**: queries that found nothing or only a weak answer — normalized (NFKC, case
+  folded, whitespace collapsed), cut to ``query_chars``, one counted row per (query,
+  language), at most ``max_queries`` rows; a row unseen for ``retention_days`` is deleted.
+- **gap_entries**: which entry a reader opened from such a query (counted, same bounds).
+- **votes**: one "was this helpful?" vote per client per entry per day (a second vote
+  replaces the first), with an optional reason from ``REASONS`` and the normalized query;
+  at most ``max_votes`` rows, each kept ``retention_days``.
+- **views**: a counter per entry; a client's views of one entry count once a day
+  (``views_seen`` remembers who saw what today, and only today).
+- **salts**: one random salt per day. A *client key* is a hash of the day's salt and the
+  client's address (an IPv6 address by its /64); the salt of a past day is deleted, so a
+  key cannot be traced back to an address afterwards. No address, user agent, cookie or
+  time finer than a day is stored.
+
+Every bound is enforced when writing, so one client with a loop can neither fill the
+database nor move a count by more than one.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import re
-import sqlite3
+import secrets
 import threading
-from datetime import date
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
-from .search import MAX_QUERY_CHARS  # the same bound as a query the site accepts
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 DB_NAME = "feedback.sqlite3"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS zero_results (
-    query TEXT NOT NULL, lang TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0,
-    last_day TEXT NOT NULL, PRIMARY KEY (query, lang));
-CREATE TABLE IF NOT EXISTS votes (
-    entry_id TEXT NOT NULL, helpful INTEGER NOT NULL, query TEXT NOT NULL DEFAULT '',
-    day TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS votes_entry ON votes (entry_id);
-CREATE TABLE IF NOT EXISTS views (
-    entry_id TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
-"""
+REASONS = ("not-answered", "outdated", "hard-to-understand", "wrong-language")
+KINDS = ("none", "weak")  # a query that found nothing / found only a weak answer (answered: false)
 
 
-def normalize_query(query: str) -> str:
-    """One spelling per query for counting: whitespace collapsed, case folded, bounded."""
-    return re.sub(r"\s+", " ", (query or "").strip()).casefold()[:MAX_QUERY_CHARS]
+@dataclass(frozen=True)
+class Bounds:
+    """What the store keeps at most (see the module docstring)."""
+
+    query_chars: int = 100
+    max_queries: int = 2000
+    max_reached: int = 5000
+    max_votes: int = 50_000
+    max_seen: int = 50_000
+    retention_days: int = 90
+
+
+_ID = 100   # entry ids are short; a longer one is not ours and is cut
+_LANG = 8
+
+metadata = sa.MetaData()
+_LOCK_IDS = {"gaps": 0x6661716B01, "votes": 0x6661716B02, "views_seen": 0x6661716B03}
+gaps = sa.Table(
+    "gaps", metadata,
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),   # "" when unknown
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("none_count", sa.Integer, nullable=False),      # of which found nothing at all
+    sa.Column("first_day", sa.String(10), nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,  # rows live in the primary-key tree: half the bytes of rowid + index
+)
+gap_entries = sa.Table(
+    "gap_entries", metadata,
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+votes = sa.Table(
+    "votes", metadata,
+    sa.Column("client", sa.String(32), primary_key=True),
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("helpful", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(24), nullable=True),         # one of REASONS, only when not helpful
+    sa.Column("query", sa.String(200), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+views = sa.Table(
+    "views", metadata,
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+views_seen = sa.Table(
+    "views_seen", metadata,
+    sa.Column("client", sa.String(32), primary_key=True),
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+salts = sa.Table(
+    "salts", metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("salt", sa.String(64), nullable=False),
+)
+
+
+def normalize_query(query: str, limit: int = Bounds.query_chars) -> str:
+    """One spelling per query for counting: NFKC (full-width → ASCII), whitespace
+    collapsed, case folded, cut to ``limit`` characters."""
+    q = unicodedata.normalize("NFKC", query or "")
+    q = "".join(c for c in q if c.isprintable() or c.isspace())
+    return re.sub(r"\s+", " ", q).strip().casefold()[:limit].strip()
+
+
+def client_address(addr: str | None) -> str:
+    """The part of an address that names one client: IPv4 as is, IPv6 by its /64 (one
+    machine is handed a whole /64 and could otherwise vote once per address in it)."""
+    try:
+        ip = ipaddress.ip_address((addr or "").split("%")[0])
+    except ValueError:
+        return addr or ""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address) + "/64"
+    return str(ip)
+
+
+def default_url(instance_dir: str | Path) -> str:
+    path = Path(instance_dir).resolve() / DB_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+_READ = "faqkb_read_only"
+
+
+def _engine(url: str) -> Engine:
+    u = sa.make_url(url)
+    if u.drivername == "postgresql":  # psycopg 3 is what the extra installs, not psycopg2
+        u = u.set(drivername="postgresql+psycopg")
+    if u.get_backend_name() != "sqlite":
+        return sa.create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = sa.create_engine(u, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # Autocommit at the driver level, so that "begin" below decides how a transaction starts.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        # Bound the WAL file too: checkpoint every ~100 KB and truncate it back afterwards.
+        cur.execute("PRAGMA wal_autocheckpoint=25")
+        cur.execute("PRAGMA journal_size_limit=131072")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # noqa: ANN001
+        # A writing transaction takes the write lock up front, so that two writers queue on
+        # the busy timeout instead of one failing to upgrade its read lock; reads don't.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ) else "BEGIN IMMEDIATE")
+
+    return engine
 
 
 class FeedbackStore:
-    """Thread-safe: one SQLite connection per thread, all on the same WAL database."""
+    """Thread- and process-safe (the database does the locking); share one per process."""
 
-    def __init__(self, instance_dir: str | Path) -> None:
-        self.dir = Path(instance_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.dir / DB_NAME
-        self._local = threading.local()
-        with self._conn() as c:
-            c.executescript(_SCHEMA)
+    def __init__(self, url: str, bounds: Bounds | None = None, *,
+                 today: Callable[[], date] | None = None) -> None:
+        self.url = url
+        self.bounds = bounds or Bounds()
+        self._today = today or (lambda: datetime.now(timezone.utc).date())
+        self.engine = _engine(url)
+        self._salts: dict[str, str] = {}
+        self._salt_lock = threading.Lock()
+        try:
+            metadata.create_all(self.engine)
+        except sa.exc.IntegrityError:  # replicas starting at once on a shared server: one won
+            metadata.create_all(self.engine)
+        except sa.exc.ProgrammingError as e:
+            if "already exists" not in str(e):
+                raise
+            metadata.create_all(self.engine)
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+    @classmethod
+    def in_instance(cls, instance_dir: str | Path, bounds: Bounds | None = None) -> FeedbackStore:
+        """The default store: SQLite in the instance folder."""
+        return cls(default_url(instance_dir), bounds)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- days and client keys
+
+    def _day(self, offset: int = 0) -> str:
+        return (self._today() + timedelta(days=offset)).isoformat()
+
+    def _cutoff(self) -> str:
+        return self._day(-self.bounds.retention_days)
+
+    def client_key(self, addr: str | None) -> str:
+        """The day's pseudonym for a client address (see the module docstring)."""
+        day = self._day()
+        salt = self._salts.get(day)
+        if salt is None:
+            with self._salt_lock, self.engine.begin() as c:
+                self._upsert(c, salts, {"day": day, "salt": secrets.token_hex(32)}, ["day"], update=None)
+                salt = c.execute(sa.select(salts.c.salt).where(salts.c.day == day)).scalar_one()
+                c.execute(salts.delete().where(salts.c.day < day))  # yesterday's keys become untraceable
+            self._salts = {day: salt}
+        return hashlib.sha256(f"{salt}\0{client_address(addr)}".encode()).hexdigest()[:32]
 
     # -- writing
 
-    def record_zero_result(self, query: str, lang: str | None) -> None:
-        q = normalize_query(query)
+    def _upsert(self, c: Connection, table: sa.Table, values: dict, keys: list[str],
+                update: dict | None) -> int:
+        """INSERT … ON CONFLICT (keys) DO UPDATE SET update (or DO NOTHING); rows changed."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert: Any = postgresql.insert if self.backend == "postgresql" else sqlite.insert
+        stmt = insert(table).values(**values)
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update) if update else \
+            stmt.on_conflict_do_nothing(index_elements=keys)
+        # RETURNING, not rowcount: drivers disagree on rowcount for a skipped insert.
+        return len(c.execute(stmt.returning(table.c[keys[0]])).all())
+
+    def _lock(self, c: Connection, table: sa.Table) -> None:
+        """Serialize the writers that may add a row to ``table`` until this transaction ends,
+        so that "count, then insert or evict" holds the cap exactly with many writers.
+        SQLite's BEGIN IMMEDIATE already does; PostgreSQL takes a transaction advisory lock."""
+        if self.backend == "postgresql":
+            c.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_IDS[table.name])))
+
+    def _over(self, c: Connection, table: sa.Table, cap: int) -> int:
+        return max(0, c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() - cap)
+
+    def record_gap(self, query: str, lang: str | None, *, found_nothing: bool = True) -> bool:
+        """Count a query that found nothing (or, with found_nothing=False, only a weak
+        answer). A new row first clears rows past retention, then, if the table is full,
+        evicts the least-asked, longest-unseen rows. False if nothing was stored."""
+        q = normalize_query(query, self.bounds.query_chars)
         if not q:
-            return
-        self._conn().execute(
-            "INSERT INTO zero_results (query, lang, count, last_day) VALUES (?, ?, 1, ?) "
-            "ON CONFLICT (query, lang) DO UPDATE SET count = count + 1, last_day = excluded.last_day",
-            (q, lang or "", date.today().isoformat()))
+            return False
+        lang, day, none = (lang or "")[:_LANG], self._day(), int(found_nothing)
+        row = (gaps.c.query == q) & (gaps.c.lang == lang)
+        with self.engine.begin() as c:
+            if c.execute(gaps.update().where(row).values(
+                    count=gaps.c.count + 1, none_count=gaps.c.none_count + none, last_day=day)).rowcount:
+                return True
+            self._lock(c, gaps)
+            self._upsert(c, gaps, {"query": q, "lang": lang, "count": 1, "none_count": none,
+                                   "first_day": day, "last_day": day}, ["query", "lang"],
+                         {"count": gaps.c.count + 1, "none_count": gaps.c.none_count + none, "last_day": day})
+            c.execute(gaps.delete().where(gaps.c.last_day < self._cutoff()))
+            c.execute(gap_entries.delete().where(gap_entries.c.last_day < self._cutoff()))
+            excess = self._over(c, gaps, self.bounds.max_queries)
+            if excess:
+                victims = (sa.select(gaps.c.query, gaps.c.lang).where(~row)
+                           .order_by(gaps.c.count, gaps.c.last_day, gaps.c.first_day).limit(excess))
+                c.execute(gaps.delete().where(sa.tuple_(gaps.c.query, gaps.c.lang).in_(victims)))
+        return True
 
-    def record_vote(self, entry_id: str, helpful: bool, query: str = "") -> None:
-        self._conn().execute("INSERT INTO votes (entry_id, helpful, query, day) VALUES (?, ?, ?, ?)",
-                             (entry_id, 1 if helpful else 0, normalize_query(query), date.today().isoformat()))
+    # The name the web used before gaps had kinds.
+    def record_zero_result(self, query: str, lang: str | None) -> bool:
+        return self.record_gap(query, lang, found_nothing=True)
 
-    def record_view(self, entry_id: str) -> None:
-        self._conn().execute("INSERT INTO views (entry_id, count) VALUES (?, 1) "
-                             "ON CONFLICT (entry_id) DO UPDATE SET count = count + 1", (entry_id,))
+    def record_vote(self, entry_id: str, helpful: bool, *, client: str, query: str = "",
+                    reason: str | None = None) -> None:
+        """The client's vote on one entry; a later vote by the same client (the same day)
+        replaces it. ``client`` is a key from ``client_key``. ``reason`` (one of REASONS)
+        only goes with helpful=False. Raises ValueError on a reason not in the list."""
+        if reason is not None and (helpful or reason not in REASONS):
+            raise ValueError(f"reason must be one of {', '.join(REASONS)} and only with helpful=False")
+        values = {"helpful": bool(helpful), "reason": reason,
+                  "query": normalize_query(query, self.bounds.query_chars), "day": self._day()}
+        key = (votes.c.client == client) & (votes.c.entry_id == entry_id[:_ID])
+        with self.engine.begin() as c:
+            if c.execute(votes.update().where(key).values(**values)).rowcount:
+                return
+            self._lock(c, votes)
+            c.execute(votes.delete().where(votes.c.day < self._cutoff()))
+            excess = self._over(c, votes, self.bounds.max_votes - 1)
+            if excess:
+                # Full: the oldest votes make room (a flood cannot lock real readers out).
+                oldest = sa.select(votes.c.client, votes.c.entry_id).order_by(votes.c.day).limit(excess)
+                c.execute(votes.delete().where(sa.tuple_(votes.c.client, votes.c.entry_id).in_(oldest)))
+            self._upsert(c, votes, {"client": client, "entry_id": entry_id[:_ID], **values},
+                         ["client", "entry_id"], values)
+
+    def record_reason(self, entry_id: str, *, client: str, reason: str) -> bool:
+        """Add a reason to the client's "not helpful" vote on an entry; False if there is none."""
+        if reason not in REASONS:
+            raise ValueError(f"reason must be one of {', '.join(REASONS)}")
+        with self.engine.begin() as c:
+            return bool(c.execute(votes.update().where(
+                (votes.c.client == client) & (votes.c.entry_id == entry_id[:_ID]) & ~votes.c.helpful)
+                .values(reason=reason)).rowcount)
+
+    def record_view(self, entry_id: str, *, client: str, query: str = "") -> bool:
+        """Count a view of an entry, once per client per entry per day. With ``query``, the
+        query it was opened from, when that query is a known gap, is linked to the entry
+        (what readers reached instead). True if the view counted."""
+        entry_id, day = entry_id[:_ID], self._day()
+        mine = (views_seen.c.client == client) & (views_seen.c.entry_id == entry_id)
+        with self.engine.begin() as c:
+            if c.execute(sa.select(views_seen.c.day).where(mine)).scalar() == day:
+                return False  # the common case, decided without waiting for the lock
+            self._lock(c, views_seen)
+            seen_day = c.execute(sa.select(views_seen.c.day).where(mine)).scalar()
+            if seen_day == day:
+                return False
+            if seen_day is not None:  # a row left from another day under the same key
+                c.execute(views_seen.update().where(mine).values(day=day))
+            else:
+                c.execute(views_seen.delete().where(views_seen.c.day < day))
+                if self._over(c, views_seen, self.bounds.max_seen - 1):
+                    return False  # full for today: stop counting new clients rather than forget who counted
+                c.execute(views_seen.insert().values(client=client, entry_id=entry_id, day=day))
+            self._upsert(c, views, {"entry_id": entry_id, "count": 1}, ["entry_id"], {"count": views.c.count + 1})
+            q = normalize_query(query, self.bounds.query_chars)
+            if q:
+                langs = c.execute(sa.select(gaps.c.lang).where(gaps.c.query == q)).scalars().all()
+                for lang in langs[:4]:
+                    if not self._over(c, gap_entries, self.bounds.max_reached - 1):
+                        self._upsert(c, gap_entries, {"query": q, "lang": lang, "entry_id": entry_id,
+                                                      "count": 1, "last_day": day},
+                                     ["query", "lang", "entry_id"],
+                                     {"count": gap_entries.c.count + 1, "last_day": day})
+        return True
 
     # -- reading
 
+    def _rows(self, stmt) -> list:
+        with self.engine.connect().execution_options(**{_READ: True}) as c:
+            return list(c.execute(stmt).all())
+
     def top_zero_results(self, limit: int = 20) -> list[dict]:
-        """Queries that found nothing, most frequent first: [{"query", "lang", "count"}]."""
-        rows = self._conn().execute(
-            "SELECT query, lang, count FROM zero_results ORDER BY count DESC, query LIMIT ?", (limit,))
-        return [{"query": q, "lang": lang or None, "count": n} for q, lang, n in rows]
+        """Queries that found nothing or only a weak answer, most frequent first:
+        [{"query", "lang", "count", "found_nothing"}]."""
+        rows = self._rows(sa.select(gaps.c.query, gaps.c.lang, gaps.c.count, gaps.c.none_count)
+                          .order_by(gaps.c.count.desc(), gaps.c.query).limit(limit))
+        return [{"query": q, "lang": lang or None, "count": n, "found_nothing": none}
+                for q, lang, n, none in rows]
+
+    def gap_rows(self, limit: int = 5000) -> list[dict]:
+        """Every stored gap query with the entries readers opened from it."""
+        reached: dict[tuple[str, str], dict[str, int]] = {}
+        for q, lang, e, n in self._rows(sa.select(gap_entries.c.query, gap_entries.c.lang,
+                                                  gap_entries.c.entry_id, gap_entries.c.count)):
+            reached.setdefault((q, lang), {})[e] = n
+        rows = self._rows(sa.select(gaps.c.query, gaps.c.lang, gaps.c.count, gaps.c.none_count,
+                                    gaps.c.first_day, gaps.c.last_day)
+                          .order_by(gaps.c.count.desc(), gaps.c.query).limit(limit))
+        return [{"query": q, "lang": lang or None, "count": n, "found_nothing": none,
+                 "first_day": first, "last_day": last, "reached": reached.get((q, lang), {})}
+                for q, lang, n, none, first, last in rows]
 
     def helpfulness(self) -> list[dict]:
-        """Votes per entry, most voted first: [{"entry_id", "yes", "no"}]."""
-        rows = self._conn().execute(
-            "SELECT entry_id, SUM(helpful), SUM(1 - helpful) FROM votes GROUP BY entry_id "
-            "ORDER BY COUNT(*) DESC, entry_id")
-        return [{"entry_id": e, "yes": y, "no": n} for e, y, n in rows]
+        """Votes per entry, most voted first: [{"entry_id", "yes", "no", "reasons": {reason: n}}]."""
+        per: dict[str, dict] = {}
+        for e, helpful, reason, n in self._rows(
+                sa.select(votes.c.entry_id, votes.c.helpful, votes.c.reason, sa.func.count())
+                .group_by(votes.c.entry_id, votes.c.helpful, votes.c.reason)):
+            d = per.setdefault(e, {"entry_id": e, "yes": 0, "no": 0, "reasons": {}})
+            d["yes" if helpful else "no"] += n
+            if reason:
+                d["reasons"][reason] = d["reasons"].get(reason, 0) + n
+        return sorted(per.values(), key=lambda d: (-(d["yes"] + d["no"]), d["entry_id"]))
 
     def votes_for(self, entry_id: str) -> list[dict]:
         """Each vote on one entry with the query that led there (for editors)."""
-        rows = self._conn().execute("SELECT helpful, query, day FROM votes WHERE entry_id = ?", (entry_id,))
-        return [{"helpful": bool(h), "query": q, "day": d} for h, q, d in rows]
+        rows = self._rows(sa.select(votes.c.helpful, votes.c.reason, votes.c.query, votes.c.day)
+                          .where(votes.c.entry_id == entry_id).order_by(votes.c.day))
+        return [{"helpful": bool(h), "reason": r, "query": q, "day": d} for h, r, q, d in rows]
+
+    def view_count(self, entry_id: str) -> int:
+        return self._rows(sa.select(sa.func.coalesce(sa.func.sum(views.c.count), 0))
+                          .where(views.c.entry_id == entry_id))[0][0]
 
     def most_viewed(self, limit: int = 6) -> list[str]:
-        rows = self._conn().execute("SELECT entry_id FROM views ORDER BY count DESC, entry_id LIMIT ?", (limit,))
-        return [r[0] for r in rows]
+        return [r[0] for r in self._rows(sa.select(views.c.entry_id)
+                                         .order_by(views.c.count.desc(), views.c.entry_id).limit(limit))]
 
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table (for `faqkb stats` and the tests of the bounds)."""
+        with self.engine.connect().execution_options(**{_READ: True}) as c:
+            return {t.name: c.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in metadata.sorted_tables}

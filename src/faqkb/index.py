@@ -9,12 +9,13 @@ unpickles or imports our analyzer: queries are analyzed by `faqkb.analysis` dire
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -31,12 +32,13 @@ from .analysis import (
     prune_dictionary,
     to_mainland,
 )
-from .errors import FaqkbError
+from .errors import FaqkbError, IndexNotReady
 from .layout import (  # noqa: F401  (re-exported: the names callers and tests have always used)
     BIGRAM_FIELDS,
     CURRENT,
     ENTRIES,
     LEXICON,
+    MARKER,
     META,
     PINYIN_FIELD,
     SPELLING,
@@ -49,6 +51,7 @@ from .lexicon import Lexicon
 from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
 
+RECORDS_FORMAT = 1
 
 def schema():
     from whoosh import fields
@@ -71,9 +74,13 @@ def schema():
 def kb_fingerprint(root: str | os.PathLike) -> str:
     """A hash of every YAML file under kb/ (names and bytes) and of the analysis version:
     equal fingerprints mean the index answers exactly as a fresh build would."""
+    from .kblayout import check_kb_layout
+
     root = Path(root)
+    check_kb_layout(root)  # NotAKnowledgeBase, quickly, for a folder like / or $HOME
     h = hashlib.sha256(f"faqkb-analysis-{ANALYSIS_VERSION}\0".encode())
-    for p in sorted(root.rglob("*.yaml")):
+    # The kb's files are its top-level data files and <category>/<id>.yaml: nothing deeper.
+    for p in sorted([*root.glob("*.yaml"), *root.glob("*/*.yaml")]):
         rel = p.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
@@ -137,6 +144,7 @@ _FORKED_ANALYZER: Analyzer | None = None  # set just before forking build worker
 
 
 def _document_in_worker(e) -> dict:
+    assert _FORKED_ANALYZER is not None, "set before the workers fork"
     return _document(e, _FORKED_ANALYZER)
 
 
@@ -221,14 +229,94 @@ class _BuildLock:
         os.close(self.fd)  # closing releases the flock
 
 
-def _clean_leftovers(index_dir: Path, keep: set[str]) -> None:
-    """Remove temp dirs of killed builds and versions older than the previous one.
-    Called under the build lock, so no other build owns any of them."""
+def read_records(index_dir: Path) -> dict | None:
+    """The index's own records (see the module docstring), or None if it has no marker."""
+    try:
+        rec = json.loads((index_dir / MARKER).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise FaqkbError(f"{index_dir / MARKER} is unreadable ({e}); move the folder aside and build "
+                         "into a new one") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("versions"), list):
+        raise FaqkbError(f"{index_dir / MARKER} is not a faqkb index record; move the folder aside "
+                         "and build into a new one")
+    rec.setdefault("building", [])
+    return rec
+
+
+def _write_records(index_dir: Path, rec: dict) -> None:
+    tmp = index_dir / f".{MARKER}.{os.getpid()}"
+    tmp.write_text(json.dumps(rec, indent=1) + "\n", "utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    tmp.replace(index_dir / MARKER)
+
+
+def _legacy_records(index_dir: Path) -> dict | None:
+    """Records for an index built before the marker existed: a CURRENT pointer naming a
+    version folder with our meta.json. Adopts only version folders holding our meta.json."""
+    try:
+        version = current_version(index_dir)
+    except IndexNotReady:
+        return None
+    if version is None or not (version / META).is_file():
+        return None
+    ours = []
     for p in index_dir.iterdir():
-        if p.name.startswith(".tmp-") or (p.name.startswith("v-") and p.name not in keep):
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(".CURRENT."):  # pointer of a build killed just before its switch
+        if p.name.startswith("v-") and p.is_dir() and not p.is_symlink():
+            try:
+                if "fingerprint" in json.loads((p / META).read_text("utf-8")):
+                    ours.append(p.name)
+            except (OSError, ValueError):
+                continue
+    return {"format": RECORDS_FORMAT, "versions": sorted(ours), "building": []}
+
+
+def claim_index_dir(index_dir: Path) -> dict | None:
+    """Refuse to build into a folder that is not ours: a non-empty folder without the
+    marker (nor an index from before the marker). Reads only; returns the records, or
+    None for an empty or new folder."""
+    rec = read_records(index_dir)
+    if rec is not None:
+        return rec
+    try:
+        empty = next(index_dir.iterdir(), None) is None
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise FaqkbError(f"cannot read the index folder {index_dir}: {e.strerror}") from None
+    if empty:
+        return None
+    legacy = _legacy_records(index_dir)
+    if legacy is not None:
+        return legacy
+    raise FaqkbError(f"{index_dir} is not empty and is not a faqkb index (no {MARKER}); nothing was changed "
+                     "— pass --index with a new or empty folder")
+
+
+def _clean_leftovers(index_dir: Path, rec: dict, keep: set[str]) -> None:
+    """Remove what this index's records list and no longer needs: temp dirs of killed
+    builds and versions older than the previous one. Nothing the records don't list is
+    touched. Called under the build lock, so no other build owns any of them."""
+    for name in list(rec["building"]):
+        if _own_name(name, ".tmp-"):
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+        rec["building"].remove(name)
+    for name in list(rec["versions"]):
+        if name not in keep:
+            if _own_name(name, "v-"):
+                shutil.rmtree(index_dir / name, ignore_errors=True)
+            rec["versions"].remove(name)
+    for p in index_dir.iterdir():  # pointers of builds killed just before their switch
+        if p.name.startswith((".CURRENT.", f".{MARKER}.")) and p.is_file():
             p.unlink(missing_ok=True)
+    _write_records(index_dir, rec)
+
+
+def _own_name(name: str, prefix: str) -> bool:
+    """A records entry names a direct child of the index folder, never a path elsewhere."""
+    return isinstance(name, str) and name.startswith(prefix) and "/" not in name and name not in (".", "..")
 
 
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
@@ -238,18 +326,27 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
     the live version, if any, is then left exactly as it was."""
     index_dir = Path(index_dir)
+    claimed = claim_index_dir(index_dir)  # before writing anything: a foreign folder gets not even a lock file
     with _BuildLock(index_dir):
-        return _build_locked(kb, index_dir, fingerprint, procs)
+        return _build_locked(kb, index_dir, fingerprint, procs, claimed)
 
 
-def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, procs: int) -> IndexInfo:
+def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, procs: int,
+                  claimed: dict | None) -> IndexInfo:
     from whoosh import index as windex
 
     tmp = None
+    rec: dict = {}
     try:
+        # Re-read under the lock (another build may have written them since); a folder that
+        # was empty or new gets fresh records.
+        rec = read_records(index_dir) or claimed or {"format": RECORDS_FORMAT, "versions": [], "building": []}
         previous = current_version(index_dir) if (index_dir / CURRENT).exists() else None
-        _clean_leftovers(index_dir, keep={previous.name} if previous else set())
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+        _clean_leftovers(index_dir, rec, keep={previous.name} if previous else set())
+        tmp = index_dir / f".tmp-{secrets.token_hex(6)}"
+        rec["building"].append(tmp.name)  # recorded before it exists: a kill leaves nothing unlisted
+        _write_records(index_dir, rec)
+        tmp.mkdir()
         fingerprint = fingerprint or kb_fingerprint(kb.root)
 
         seg, table = Segmenter(), PinyinTable.from_pypinyin()
@@ -304,6 +401,9 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         name = f"v-{stamp}-{fingerprint[:8]}-{tmp.name.removeprefix('.tmp-')}"
         final = index_dir / name
         tmp.rename(final)
+        rec["versions"].append(name)
+        rec["building"].remove(tmp.name)
+        _write_records(index_dir, rec)
         tmp = None
         pointer = index_dir / f".CURRENT.{os.getpid()}"
         pointer.write_text(name + "\n", "utf-8")
@@ -311,7 +411,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             os.fsync(f.fileno())
         pointer.replace(index_dir / CURRENT)  # the atomic switch
         _fsync_dir(index_dir)
-        _clean_leftovers(index_dir, keep={name} | ({previous.name} if previous else set()))
+        _clean_leftovers(index_dir, rec, keep={name} | ({previous.name} if previous else set()))
         return IndexInfo.read(final)
     except OSError as e:
         raise FaqkbError(f"building the index at {index_dir} failed: {e.strerror or e}; "
@@ -319,6 +419,10 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+            if tmp.name in rec.get("building", ()):
+                rec["building"].remove(tmp.name)
+                with contextlib.suppress(OSError):  # else still listed: the next build removes it
+                    _write_records(index_dir, rec)
 
 
 def _verify(version_dir: Path, kb: KnowledgeBase) -> None:

@@ -473,10 +473,13 @@ def read_regional(root: Path) -> dict[str, str]:
 
 def load_kb(root: str | os.PathLike) -> KnowledgeBase:
     """Load every entry under ``root``; raises KBErrors listing every problem found."""
+    from .kblayout import NotAKnowledgeBase, check_kb_layout
+
     root = Path(root)
-    if not root.is_dir():
-        raise KBErrors([KBError(str(root), 0, 0, "knowledge base folder not found",
-                                "pass --kb with the folder that holds <category>/<id>.yaml files")])
+    try:
+        check_kb_layout(root)
+    except NotAKnowledgeBase as e:
+        raise KBErrors([KBError(str(root), 0, 0, e.what, e.hint)]) from None
     kb = KnowledgeBase(root=str(root.resolve()))
     errors: list[KBError] = []
     for path in sorted(root.glob("*/*.yaml")):  # a folder, FIFO or broken link named like an entry

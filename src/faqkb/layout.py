@@ -1,10 +1,14 @@
 """The on-disk layout of an index directory, shared by the builder (index.py) and the
 reader (search.py) so neither imports the other::
 
+    faqkb-index.json the marker and the index's own records: the versions and temp dirs this
+                     index made. A build refuses a non-empty folder without it, and removes
+                     only what it lists (never a user's v-2.0-release/ that happens to be there)
     CURRENT          name of the live version, replaced atomically (os.replace)
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json,
                      lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py)
-    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next build)
+    .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
+                     build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
     build.lock       flock held by the one build allowed at a time
 """
@@ -19,6 +23,7 @@ from pathlib import Path
 from .errors import IndexNotReady
 
 CURRENT = "CURRENT"
+MARKER = "faqkb-index.json"
 META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon.marshal", "spelling.marshal", "impact"
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")

@@ -61,14 +61,57 @@ def terminal_entry(entry: Entry, lang: str | None) -> str:
 def terminal_stats(data: dict) -> str:
     lines = [f"kb:    {data['kb']}", f"index: {data['index']} "
              f"({data['index_entries'] or 0} entries, {data['index_version'] or 'not built'})"]
+    if not data.get("kb_matches_index", True):
+        lines.append("the kb changed since this index was built"
+                     + (f"; {len(data['kb_problems'])} problem(s) keep it from being rebuilt:"
+                        if data.get("kb_problems") else "; `faqkb build` rebuilds it"))
+        lines += [f"  {p}" for p in data.get("kb_problems", [])[:20]]
     if "zero_result_queries" in data:
         lines.append("\nTop queries with no results:")
         lines += [f"  {r['count']:>5}  [{r['lang'] or '?'}] {r['query']}" for r in data["zero_result_queries"]] \
             or ["  (none)"]
         lines.append("\nWas this helpful? (yes / no per entry):")
-        lines += [f"  {r['entry_id']:<40} {r['yes']:>4} / {r['no']:<4}" for r in data["helpfulness"]] \
+        lines += [f"  {r['entry_id']:<40} {r['yes']:>4} / {r['no']:<4}"
+                  + "".join(f"  {k}: {n}" for k, n in sorted(r.get("reasons", {}).items()))
+                  for r in data["helpfulness"]] \
             or ["  (no votes yet)"]
     return "\n".join(lines)
 
 
 
+
+
+def _reasons(reasons: dict) -> str:
+    return ", ".join(f"{k} {n}" for k, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def terminal_gaps(report: dict) -> str:
+    """`faqkb gaps` for people: groups most asked first, then entries found not helpful."""
+    lines = ["Asked, not answered (most asked first):"]
+    if not report["groups"]:
+        lines.append("  (nothing yet: no query found nothing or only a weak answer)")
+    for n, g in enumerate(report["groups"], 1):
+        first, *others = g["queries"]
+        head = f"{n:>3}. {g['count']}× [{g['lang'] or '?'}] “{first['query']}”"
+        if others:
+            head += f" and {len(others)} similar"
+        lines.append(head)
+        detail = f"nothing found {g['found_nothing']}×, weak answer {g['weak_answer']}×"
+        if g["words"]:
+            detail += f"; shared words: {', '.join(g['words'])}"
+        lines.append(f"       {detail}")
+        for q in others[:5]:
+            lines.append(f"       {q['count']:>4}× “{q['query']}”")
+        if len(others) > 5:
+            lines.append(f"       … {len(others) - 5} more")
+        for r in g["reached"][:5]:
+            extra = f", {r['no']} not helpful ({_reasons(r['reasons'])})" if r["no"] else ""
+            lines.append(f"       opened instead: {r['entry_id']} ({r['count']}×{extra})"
+                         + (f" — {r['question']}" if r.get("question") else ""))
+    lines.append("\nEntries readers found not helpful:")
+    if not report["not_helpful"]:
+        lines.append("  (no \"not helpful\" votes yet)")
+    for r in report["not_helpful"]:
+        why = f"  {_reasons(r['reasons'])}" if r["reasons"] else ""
+        lines.append(f"  {r['entry_id']:<40} {r['no']:>4} no / {r['yes']:<4} yes{why}")
+    return "\n".join(lines)

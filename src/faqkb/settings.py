@@ -57,6 +57,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address `faqkb serve` listens on", "", "--host"),
     Setting("PORT", 8080, "port `faqkb serve` listens on", "", "--port"),
     Setting("THREADS", 4, "waitress worker threads of `faqkb serve`", "", "--threads"),
+    Setting("CONNECTION_LIMIT", 1000, "open connections `faqkb serve` accepts; each slow client holds one "
+            "(waitress's own 100 let 150 slow clients lock everyone out)", "", "--connection-limit"),
+    Setting("CHANNEL_TIMEOUT", 30, "seconds before `faqkb serve` closes an idle connection", "", "--channel-timeout"),
+    Setting("PROXIES", 0, "trusted reverse proxies in front (nginx: 1): the reader's address, scheme and host "
+            "come from X-Forwarded-*; never set it without a proxy (clients could claim any address)",
+            "", "--proxies"),
+    Setting("FEEDBACK_DB", None, "feedback database (SQLAlchemy URL); `postgresql://…` shared by replicas "
+            "(docs/feedback.md)", "SQLite `feedback.sqlite3` in INSTANCE", "--db"),
+    Setting("FEEDBACK_MAX_QUERIES", 2000, "rows of unanswered queries kept (the least asked make room)"),
+    Setting("FEEDBACK_MAX_VOTES", 50000, "votes kept (the oldest make room)"),
+    Setting("FEEDBACK_RETENTION_DAYS", 90, "days a query or vote is kept after it was last seen"),
+    Setting("RATELIMIT_ENABLED", True, "per-client rate limits on (false only for load tests from one address)"),
+    Setting("RATELIMIT_SEARCH", "20 per 10 seconds; 300 per hour", "per-client budget of /search and "
+            "/api/search together (Flask-Limiter notation)"),
+    Setting("RATELIMIT_SUGGEST", "30 per 10 seconds; 600 per hour", "per-client budget of /api/suggest"),
+    Setting("RATELIMIT_VOTE", "10 per minute; 100 per day", "per-client budget of \"was this helpful?\" votes"),
+    Setting("RATELIMIT_DEFAULT", "60 per 10 seconds", "per-client budget of every other page and API route"),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "where rate-limit counts live; `redis://host:6379/0` shares "
+            "them between replicas"),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

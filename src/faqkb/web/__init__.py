@@ -27,7 +27,7 @@ from .. import paths
 from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
 from ..settings import PREFIX, defaults, flag, integer
-from . import api, errors, pages, security
+from . import api, errors, http_cache, limits, pages, security
 from .i18n import (
     CATEGORY_LABELS,
     LANG_LABELS,
@@ -77,6 +77,10 @@ def load_config(config: Mapping[str, Any] | None = None) -> Config:
     for name in ("WATCH", "BUILD"):
         cfg[name] = flag(cfg[name], name)
     cfg["SEARCH_CACHE"] = integer(cfg["SEARCH_CACHE"], "SEARCH_CACHE")
+    cfg["RATELIMIT_ENABLED"] = flag(cfg["RATELIMIT_ENABLED"], "RATELIMIT_ENABLED")
+    cfg["PROXIES"] = integer(cfg["PROXIES"], "PROXIES")
+    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS"):
+        cfg[name] = integer(cfg[name], name, minimum=1)
     if cfg.get("SECRET_KEY") is not None:
         cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number
     return cfg
@@ -88,7 +92,8 @@ def _path(value: Any) -> Path | None:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The site over one kb and its index. Settings (docs/settings.md): KB, INDEX, INSTANCE,
-    SECRET_KEY, WATCH, BUILD, SEARCH_CACHE, from FAQKB_* variables and then ``config``
+    SECRET_KEY, WATCH, BUILD, SEARCH_CACHE, PROXIES, FEEDBACK_* (docs/feedback.md),
+    RATELIMIT_* (web/limits.py), from FAQKB_* variables and then ``config``
     (which may also hold any Flask setting, e.g. TESTING). Raises IndexNotReady if there is
     no usable index, ConfigError for a setting it cannot use."""
     cfg = load_config(config)
@@ -108,19 +113,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
 
-    from ..feedback import FeedbackStore
+    from ..feedback import Bounds, FeedbackStore, default_url
     from .cache import ResponseCache
     from .state import Site
 
     site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
-    app.extensions[EXT] = {"site": site, "feedback": FeedbackStore(instance),
-                           "cache": ResponseCache(cfg["SEARCH_CACHE"])}
+    bounds = Bounds(max_queries=cfg["FEEDBACK_MAX_QUERIES"], max_votes=cfg["FEEDBACK_MAX_VOTES"],
+                    retention_days=cfg["FEEDBACK_RETENTION_DAYS"])
+    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds)
+    app.extensions[EXT] = {"site": site, "feedback": feedback, "cache": ResponseCache(cfg["SEARCH_CACHE"])}
     if cfg["WATCH"]:
         site.start_watching()
 
     Babel(app, locale_selector=babel_locale)
     security.init_app(app)
     errors.init_app(app)
+    http_cache.init_app(app)
 
     @app.before_request
     def _follow_rebuilds() -> None:
@@ -136,4 +144,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
+    limits.init_app(app)  # after the blueprints: it wraps their views
+    if cfg["PROXIES"]:
+        # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come
+        # from their X-Forwarded-* headers. Rate limits and client keys need the reader's
+        # address; without this every reader would be the proxy. Never set it without a
+        # proxy in front: clients could then name any address they like.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = cfg["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

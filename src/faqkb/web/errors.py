@@ -1,6 +1,7 @@
 """The site's error responses, for the whole app in one place: under /api/ a JSON body
 ``{"error": {"param", "message"}}``, elsewhere the HTML error page in the reader's language.
-A refused parameter (QueryError) is a 400 naming the parameter either way."""
+A refused parameter (QueryError) is a 400 naming the parameter either way. (429, over a rate
+limit, is answered in web/limits.py, which knows when the client may retry.)"""
 
 from __future__ import annotations
 

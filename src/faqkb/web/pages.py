@@ -5,14 +5,17 @@ web/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ..feedback import REASONS
 from ..model import CATEGORIES
 from . import params, present
 from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
 from .security import check_csrf
-from .site import category_counts, feedback, site
+from .site import category_counts, client_key, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -48,8 +51,9 @@ def search():
                                counts=category_counts())
     res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
-    if res.total == 0 and a["page"] == 1 and not a["category"]:
-        feedback().record_zero_result(q, res.query_lang)
+    # Editors' gaps: nothing found, or only a weak answer (Results.answered is false).
+    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
+        feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
     first = max(1, res.page - 3)
     pages = list(range(first, min(res.pages, first + 6) + 1))
     return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
@@ -67,7 +71,7 @@ def entry(entry_id: str):
     view = present.entry_dict(found, want, content_script())
     shown = view["lang"]
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
-    feedback().record_view(found.id)
+    feedback().record_view(found.id, client=client_key(), query=a["q"] or "")
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=Markup(view["answer_html"]), related=related, q=a["q"] or "",
@@ -84,9 +88,12 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
-    feedback().record_vote(entry_id, helpful == "yes", query)
+    reason = request.form.get("reason") or None
+    if reason is not None and (helpful == "yes" or reason not in REASONS):
+        abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
+    feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason)
     lang = request.form.get("lang")
-    args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
+    args: dict[str, Any] = {"voted": "1", "q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
 
 

@@ -3,7 +3,7 @@ globals): views go through these, never through current_app.extensions."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
 from ..feedback import FeedbackStore
 from ..model import CATEGORIES
@@ -19,6 +19,12 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def client_key() -> str:
+    """Today's pseudonym of the requesting client (its address, hashed with a daily salt;
+    behind a proxy, ProxyFix makes remote_addr the reader's address)."""
+    return feedback().client_key(request.remote_addr)
 
 
 def response_cache() -> ResponseCache:

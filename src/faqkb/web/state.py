@@ -28,6 +28,7 @@ class Site:
         self.last_error: str | None = None
         self.last_error_at: float | None = None
         self._failed_fingerprint: str | None = None
+        self._refresh_error: str | None = None
         self._next_refresh = 0.0
         self._rebuild_lock = threading.Lock()
         self._stop = threading.Event()
@@ -44,10 +45,16 @@ class Site:
             return
         self._next_refresh = now + REFRESH_EVERY
         try:
-            if self.searcher.refresh():
+            switched = self.searcher.refresh()
+            if self._refresh_error is not None:  # the index reads again: that error is over
+                if self.last_error == self._refresh_error:
+                    self.last_error = None
+                self._refresh_error = None
+            if switched:
                 log.info("switched to index %s (%d entries)", self.searcher.info.path.name,
                          self.searcher.entry_count)
         except IndexNotReady as e:  # a half-deleted index dir: keep serving the open one
+            self._refresh_error = str(e)
             self._error(str(e))
 
     def rebuild_if_stale(self) -> bool:
@@ -60,9 +67,17 @@ class Site:
         with self._rebuild_lock:
             if not self.kb_dir.is_dir():
                 return False  # nothing to compare with: serve what was built
-            fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+            try:
+                fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+            except FaqkbError as e:  # e.g. the kb folder is no longer a kb: keep serving
+                self._error(f"cannot check the kb: {e}")
+                return False
             why = staleness(self.kb_dir, self.index_dir, fingerprint=fingerprint)
             if not why:
+                # The kb matches the live index again (a broken file restored as it was
+                # built, or another process rebuilt it): nothing is wrong any more.
+                self._failed_fingerprint = None
+                self.last_error = None
                 return False
             if fingerprint == self._failed_fingerprint:
                 return False  # same broken kb as last time: already reported
@@ -114,9 +129,15 @@ class Site:
     # -- reporting
 
     def health(self) -> dict:
-        info = self.searcher.info
+        """What the public /healthz shows: no paths, no file names, no error text (those
+        go to the log, and `faqkb stats` shows them to the operator)."""
         return {"status": "degraded" if self.last_error else "ok",
-                "entries": self.searcher.entry_count,
-                "index_version": info.path.name,
+                "index_version": self.searcher.info.path.name,
+                "entries": self.searcher.entry_count}
+
+    def details(self) -> dict:
+        """The operator's view: health plus when the index was built and the last error."""
+        info = self.searcher.info
+        return {**self.health(),
                 "built_at": datetime.fromtimestamp(info.built_at, timezone.utc).isoformat(timespec="seconds"),
                 "last_error": self.last_error}

@@ -1,0 +1,51 @@
+"""How `faqkb serve` runs waitress: the connection limit, idle timeout and threads, with
+defaults chosen so that slow clients cannot lock out everyone else.
+
+Waitress reads requests in its event loop and hands only complete requests to its worker
+threads, so a slow client costs one connection (a file descriptor), not a thread. Its own
+default limit of 100 connections let 150 slowloris-style clients lock out every reader;
+1,000 open connections cost a few MB. Behind nginx (docs/web.md), nginx holds the slow
+clients and these limits are a second line."""
+
+from __future__ import annotations
+
+import logging
+import resource
+
+log = logging.getLogger("faqkb.web")
+
+THREADS = 4
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT = 30      # seconds a connection may sit idle (waitress: 120)
+FDS_SPARE = 64            # descriptors for the index, the database, logs
+
+
+def waitress_options(threads: int = THREADS, connection_limit: int = CONNECTION_LIMIT,
+                     channel_timeout: int = CHANNEL_TIMEOUT) -> dict:
+    """Keyword arguments for ``waitress.serve`` / ``create_server``. Raises the process's
+    open-file limit to fit the connection limit when allowed; otherwise lowers the limit."""
+    connection_limit = fit_open_files(connection_limit)
+    return {"threads": threads, "connection_limit": connection_limit, "channel_timeout": channel_timeout,
+            "cleanup_interval": min(30, channel_timeout),
+            # select() cannot watch descriptors above 1024: poll() can
+            "asyncore_use_poll": True, "ident": "faqkb"}
+
+
+def fit_open_files(connections: int) -> int:
+    """The connection limit this process can hold open, raising its soft RLIMIT_NOFILE up
+    to the hard limit if needed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = connections + FDS_SPARE
+    if soft != resource.RLIM_INFINITY and soft < need:
+        new = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+        except (ValueError, OSError):
+            pass
+        if soft < need:
+            fitted = max(10, soft - FDS_SPARE)
+            log.warning("open-file limit %d fits %d connections, not %d; serving with %d",
+                        soft, fitted, connections, fitted)
+            return fitted
+    return connections
