@@ -611,7 +611,7 @@ def test_feedback_db_survives_writers_killed_mid_write(tmp_path):
             out = open(tmp_path / f"{tag}.out", "w")  # noqa: SIM115 - the writer's stdout, closed below
             procs.append((tag, out, subprocess.Popen([sys.executable, "-c", WRITER, str(db_dir), tag], stdout=out,
                                                      env={**os.environ, "PYTHONUNBUFFERED": "1"})))
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # only catches a hang
         while time.time() < deadline and not all((tmp_path / f"{t}.out").stat().st_size > 20 for t, _, _ in procs):
             time.sleep(0.02)
         time.sleep(rng.uniform(0.1, 0.6))  # writing fast now; kill at an arbitrary instruction
