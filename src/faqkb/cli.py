@@ -10,6 +10,7 @@ import json
 import sys
 from functools import wraps
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -23,7 +24,7 @@ from .settings import BY_NAME, env
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"faqkb: error: {message}", err=True)
     sys.exit(code)
 
@@ -256,7 +257,7 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
-    data = {"kb": str(kb_dir), "index": str(index_dir),
+    data: dict[str, Any] = {"kb": str(kb_dir), "index": str(index_dir),
             "index_entries": info.entries if info else None,
             "index_version": info.path.name if info else None,
             # what /healthz no longer shows the public: whether the kb matches the live index
@@ -378,8 +379,9 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
                        f"{report.offtopic['real_rejected']:.3f}")
         if misses and report.misses:
             click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
-            for m in report.misses:
-                click.echo(f"  [{m['kind']}] {m['q']}  want {m['expect'][0]}, got {', '.join(m['got']) or '-'}")
+            for miss in report.misses:
+                click.echo(f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, "
+                           f"got {', '.join(miss['got']) or '-'}")
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)

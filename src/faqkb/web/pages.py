@@ -5,6 +5,8 @@ web/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -145,7 +147,7 @@ def vote(entry_id: str):
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
         feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
     lang = request.form.get("lang")
-    args = {"q": query or None, "lang": lang if lang in params.LANG.enum else None}
+    args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
         return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
     return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
