@@ -47,6 +47,7 @@ def plain_bm25f(bundled_index) -> Searcher:
     return Searcher(bundled_index, ranking="bm25f")
 
 
+@pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
 def test_identity_with_whoosh_bm25f_on_golden_queries(plain_bm25f):
     queries = [q.text for q in load_queries(GOLDEN) if _plain(q.text)]
     assert len(queries) >= 300
@@ -105,6 +106,7 @@ def synthetic(tmp_path_factory):
     return Searcher(root / "index", ranking="bm25f"), queries
 
 
+@pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
 def test_identity_with_whoosh_bm25f_on_a_synthetic_kb(synthetic):
     s, queries = synthetic
     assert s.entry_count == 300
