@@ -10,9 +10,9 @@ opening costs nothing and only the rows a query names are read.
 
 whoosh stays the engine of record: stored fields, documents, quoted phrases and the
 category filter; tests/test_impact.py proves the top-10 lists and totals equal whoosh's
-BM25F on the golden queries and on a synthetic kb. The bigram and pinyin fields are not
-whoosh postings at all (most of whoosh's terms, and most of a build's time): their quoted
-phrases are checked on the bigram sequences kept here (impact.<field>.seq*.npy). numpy is imported only here, and
+BM25F on the golden queries and on a synthetic kb. The scored fields are not whoosh
+postings at all (writing them was most of a build's time): quoted phrases are checked on
+the term sequences kept here (impact.<field>.seq*.npy), exactly as whoosh's Phrase would. numpy is imported only here, and
 this module only when a query or a build runs (cold start: bench/cold_start.py).
 """
 
@@ -25,7 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import BIGRAM_FIELDS, IMPACT, SCORED_FIELDS
+from .layout import BIGRAM_FIELDS, IMPACT, SCORED_FIELDS, WORD_FIELDS
+
+PHRASE_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS)  # quoted phrases are checked on these
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F(B=0.75, K1=1.2), as the searcher is configured
 TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
@@ -50,8 +52,8 @@ class ImpactWriter:
         self.tfs: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
         self.dnums: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
         self.lengths: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
-        # Bigram fields: every document's terms in order (ids), for quoted phrases.
-        self.seq: dict[str, array] = {f: array("i") for f in BIGRAM_FIELDS}
+        # Every document's terms in order (ids), for quoted phrases (not the pinyin field).
+        self.seq: dict[str, array] = {f: array("i") for f in PHRASE_FIELDS}
         self.n = 0
 
     def add(self, doc: dict[str, str]) -> None:
@@ -120,18 +122,18 @@ class ImpactIndex:
         self.indptr = {f: _mapped(d / f"{IMPACT}.{f}.indptr.npy") for f in SCORED_FIELDS}
         self.docs = {f: _mapped(d / f"{IMPACT}.{f}.docs.npy") for f in SCORED_FIELDS}
         self.imp = {f: _mapped(d / f"{IMPACT}.{f}.imp.npy") for f in SCORED_FIELDS}
-        # Absent in versions built before the bigram fields left whoosh (they have the postings).
+        # Absent in versions built before the fields left whoosh (they have the postings).
         self.seq = {f: (_mapped(d / f"{IMPACT}.{f}.seqptr.npy"), _mapped(d / f"{IMPACT}.{f}.seq.npy"))
-                    for f in BIGRAM_FIELDS if (d / f"{IMPACT}.{f}.seq.npy").exists()}
+                    for f in PHRASE_FIELDS if (d / f"{IMPACT}.{f}.seq.npy").exists()}
 
-    def phrase(self, fields: tuple[str, ...], terms: list[str]) -> np.ndarray | None:
-        """Documents holding ``terms`` at consecutive positions in any of ``fields``, as a
-        mask: what whoosh's Phrase(field, terms) (slop 1) matches, or Term for one term.
+    def phrase(self, fields: tuple[str, ...], terms: list[str], slop: int = 1) -> np.ndarray | None:
+        """Documents holding ``terms`` in this order, each 1 to ``slop`` positions after the
+        one before, in any of ``fields``, as a mask: exactly what whoosh's Phrase(field,
+        terms, slop) matches (its SpanNear2 chains spans this way), or Term for one term.
         None if this version keeps no sequences for a field (then ask whoosh)."""
         if not terms or any(f not in self.seq for f in fields):
             return None
         mask = np.zeros(self.n, dtype=bool)
-        k = len(terms)
         for f in fields:
             ids = [self.terms[f].get(t) for t in terms]
             if any(i is None for i in ids):
@@ -145,16 +147,18 @@ class ImpactIndex:
                 continue
             seqptr, seq = self.seq[f]
             starts = seqptr[cand]
-            count = np.maximum(seqptr[cand + 1] - k + 1 - starts, 0)  # start positions per document
+            count = seqptr[cand + 1] - starts
             total = int(count.sum())
-            if not total:
-                continue
             first = np.cumsum(count) - count
-            pos = np.repeat(starts, count) + (np.arange(total) - np.repeat(first, count))
-            ok = np.ones(total, dtype=bool)
-            for i, tid in enumerate(ids):
-                ok &= seq[pos + i] == tid
-            mask[np.repeat(cand, count)[ok]] = True
+            owner = np.repeat(cand, count)
+            vals = seq[np.repeat(starts, count) + (np.arange(total) - np.repeat(first, count))]
+            at = vals == ids[0]  # positions where a chain of the first i+1 terms ends
+            for tid in ids[1:]:
+                reach = np.zeros(total, dtype=bool)
+                for k in range(1, slop + 1):
+                    reach[k:] |= at[:-k] & (owner[k:] == owner[:-k])
+                at = reach & (vals == tid)
+            mask[owner[at]] = True
         return mask
 
     def row(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:

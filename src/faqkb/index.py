@@ -54,24 +54,22 @@ from .snippets import plain_text, word_marks
 RECORDS_FORMAT = 1
 
 def schema(reference: bool = False):
-    """whoosh's fields. The bigram and pinyin fields are scored and phrase-checked by the
-    impact arrays only (impact.py), so they are not whoosh postings: they were ~80 % of
-    whoosh's terms and most of a build's time. ``reference`` adds them back, for the tests
-    that compare the arrays with whoosh's own BM25F and phrases (tests/test_impact.py)."""
+    """whoosh's fields: the stored ones and the category filter. The scored fields are
+    scored and phrase-checked by the impact arrays only (impact.py), so they are not whoosh
+    postings: writing them was most of a build's time. ``reference`` adds them, for the
+    tests that compare the arrays with whoosh's own BM25F and phrases (tests/test_impact.py)."""
     from whoosh import fields
     from whoosh.analysis import SpaceSeparatedTokenizer
 
     pre = SpaceSeparatedTokenizer()  # terms arrive analyzed; keep them as they are
     extra = {}
     if reference:
-        extra = {f: fields.TEXT(analyzer=pre, phrase=True) for f in BIGRAM_FIELDS}
+        extra = {f: fields.TEXT(analyzer=pre, phrase=True) for f in (*WORD_FIELDS, *BIGRAM_FIELDS)}
         extra[PINYIN_FIELD] = fields.TEXT(analyzer=pre, phrase=False)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         category=fields.ID(stored=True),
         operators=fields.KEYWORD(stored=True),
-        q_words=fields.TEXT(analyzer=pre, phrase=True),
-        a_words=fields.TEXT(analyzer=pre, phrase=True),
         marks=fields.STORED,  # {lang: (question marks, answer marks)} for highlighting
         **extra,
     )
@@ -328,7 +326,7 @@ def _own_name(name: str, prefix: str) -> bool:
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
                 procs: int = 1, reference: bool = False) -> IndexInfo:
     """Build ``kb`` into a new version under ``index_dir``, verify it, make it live.
-    ``reference`` also writes the bigram and pinyin fields as whoosh postings (slower; for
+    ``reference`` also writes the scored fields as whoosh postings (slower; for
     the tests that check the impact arrays against whoosh: see ``schema``).
 
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
@@ -367,7 +365,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         from .impact import ImpactWriter
 
         ix = windex.create_in(str(tmp), schema(reference))
-        unposted = () if reference else (*BIGRAM_FIELDS, PINYIN_FIELD)  # the arrays' alone
+        unposted = () if reference else (*WORD_FIELDS, *BIGRAM_FIELDS, PINYIN_FIELD)  # the arrays' alone
         writer = ix.writer()
         impacts = ImpactWriter()
         vocab: dict[str, int] = {}
