@@ -42,7 +42,8 @@ def main() -> None:
     from faqkb.web import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="faqkb-shots-"))
-    app = create_app({"KB": ROOT / "kb", "INDEX": tmp / "index", "INSTANCE": tmp / "instance"})
+    app = create_app({"KB": ROOT / "kb", "INDEX": tmp / "index", "INSTANCE": tmp / "instance",
+                      "RATELIMIT_ENABLED": False})
     srv = waitress.create_server(app, host="127.0.0.1", port=0)
     threading.Thread(target=srv.run, daemon=True).start()
     base = f"http://127.0.0.1:{srv.effective_port}"
