@@ -131,6 +131,19 @@ def test_quoted_phrases_filter_exactly_as_whoosh(bundled):
         assert res.total == len(got) or res.total > 50
 
 
+def test_terms_scored_per_query_are_capped(bundled, monkeypatch):
+    from faqkb.impact import ImpactIndex
+    from faqkb.search import MAX_QUERY_CHARS, MAX_TERMS
+
+    seen = []
+    score = ImpactIndex.score
+    monkeypatch.setattr(ImpactIndex, "score", lambda self, terms: seen.append(len(terms)) or score(self, terms))
+    rng = random.Random(2)
+    for _ in range(5):
+        bundled.search("".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(MAX_QUERY_CHARS)))
+    assert seen and max(seen) <= MAX_TERMS
+
+
 def test_query_work_is_bounded_by_its_terms(bundled):
     """Postings read grow with the query's terms, never with anything else (no scan)."""
     imp = bundled._impact(bundled._v)

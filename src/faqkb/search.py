@@ -46,6 +46,7 @@ PLAN = {
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
 WINDOW = 10  # hits scored beyond the page, to count the results worth showing (50 cost +25% time)
 
+MAX_TERMS = 320  # terms scored per query (the golden queries need at most 166)
 MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as plain words)
 MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
 STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
@@ -291,6 +292,8 @@ class Searcher:
             imp = self._impact(v)
             if self.ranking == "v2":
                 terms = terms + _pinyin_sequence(query, lex)
+            # Words first, then bigrams, then pinyin: past MAX_TERMS only the recall net is cut.
+            terms = terms[:MAX_TERMS]
             scores, mask, _ = imp.score(terms)
             units: list = []
             cov = self._coverage(analyzed, lex, imp, units)  # also what `answered` is judged on
