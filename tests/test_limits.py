@@ -112,3 +112,29 @@ def test_behind_a_proxy_each_reader_has_its_own_limit_and_nobody_else_can_claim_
     got = [direct.get("/api/search?q=sim", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                       environ_base={"REMOTE_ADDR": "192.0.2.50"}).status_code for i in range(4)]
     assert got == [200, 200, 200, 429]
+
+
+def test_a_client_refused_on_the_api_is_refused_again_before_flask_runs(app):
+    from flask import request_started
+
+    started: list[str] = []
+
+    def count(sender, **extra) -> None:
+        started.append("x")
+
+    request_started.connect(count, app)
+    try:
+        c = app.test_client()
+        assert statuses(c, "/api/search?q=sim", 4) == [200, 200, 200, 429]
+        flask_requests = len(started)
+        for _ in range(50):
+            r = c.get("/api/search?q=sim", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+            assert r.status_code == 429 and r.is_json and int(r.headers["Retry-After"]) >= 1
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert len(started) == flask_requests          # none of the 50 reached Flask
+        assert statuses(c, "/api/search?q=sim", 1, addr="192.0.2.2") == [200]   # others unaffected
+        assert statuses(c, "/api/suggest?q=si", 1) == [200]                      # other scopes too
+        r = c.get("/search?q=sim", headers={"Accept-Language": "ru"}, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+        assert r.status_code == 429 and "Слишком много запросов" in r.get_data(as_text=True)  # pages: Flask's page
+    finally:
+        request_started.disconnect(count, app)
