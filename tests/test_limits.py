@@ -138,3 +138,11 @@ def test_a_client_refused_on_the_api_is_refused_again_before_flask_runs(app):
         assert r.status_code == 429 and "Слишком много запросов" in r.get_data(as_text=True)  # pages: Flask's page
     finally:
         request_started.disconnect(count, app)
+
+
+def test_long_queries_use_up_the_search_budget_faster(fixture_index, tmp_path, limiter_storage):
+    c = make_app(fixture_index, tmp_path, limiter_storage, RATELIMIT_SEARCH="12 per minute").test_client()
+    long_q = "注销 余额 " * 20                                   # 120 characters: costs 4
+    assert statuses(c, "/api/search?q=" + long_q, 4) == [200, 200, 200, 429]
+    short = make_app(fixture_index, tmp_path / "s", limiter_storage, RATELIMIT_SEARCH="12 per minute").test_client()
+    assert set(statuses(short, "/api/search?q=余额", 12, addr="192.0.2.3")) == {200}   # a short one costs 1

@@ -89,6 +89,16 @@ class RefusedUntil:
         return self.wsgi_app(environ, start_response)
 
 
+# A search's share of the budget grows with its length: a long query has more terms and
+# costs the engine more, so one client gets fewer of them (a 200-character query counts 6,
+# a question a person types, under 40 characters, counts 1).
+COST_CHARS = 40
+
+
+def query_cost() -> int:
+    return 1 + len(request.args.get("q", "")) // COST_CHARS
+
+
 def _setting(key: str):
     def get() -> str:
         return current_app.config[key]
@@ -104,9 +114,10 @@ def init_app(app: Flask) -> Limiter:
     views: Any = app.view_functions  # wrapped in place; Flask's view type does not fit the wrappers
     for endpoint in SEARCH_ENDPOINTS:
         if endpoint in views:
-            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search")(views[endpoint])
+            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search",
+                                                   cost=query_cost)(views[endpoint])
     if "api.suggest" in views:
-        views["api.suggest"] = limiter.limit(_setting("RATELIMIT_SUGGEST"))(views["api.suggest"])
+        views["api.suggest"] = limiter.limit(_setting("RATELIMIT_SUGGEST"), cost=query_cost)(views["api.suggest"])
     if "pages.vote" in views:
         views["pages.vote"] = limiter.limit(_setting("RATELIMIT_VOTE"))(views["pages.vote"])
     for endpoint in EXEMPT:
