@@ -139,11 +139,11 @@ def chrome_driver(tmp_path_factory, javascript: bool = True):
         prefs["profile.managed_default_content_settings.javascript"] = 2
     opts.add_experimental_option("prefs", prefs)
     d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
-    d.set_page_load_timeout(30)
+    d.set_page_load_timeout(120)
     return d
 
 
-def wait(driver, cond, timeout=10.0):
+def wait(driver, cond, timeout=60.0):  # generous: only catches a hang
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(driver, timeout).until(cond)
 

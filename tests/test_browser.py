@@ -52,17 +52,24 @@ def fresh(browser, server):
 
 def live_hits(driver) -> list[str]:
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll('#live-hits a.hit-q')).map(a => a.dataset.id)")
+        "return Array.from(document.querySelectorAll('#live a.hit-q')).map(a => a.dataset.id)")
+
+
+def label_text(driver) -> str:
+    """The search box's label (visually hidden outside the home page, still its name)."""
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, "label[for=q]").get_attribute("textContent").strip()
 
 
 def count_searches(driver) -> None:
-    """Counts every /api/search fetch the page starts from now on (in flight and aborted
+    """Counts every live-panel fetch (/search/panel) the page starts from now on (in flight and aborted
     ones included), in window.__searches; search.js calls the global fetch at call time."""
     driver.execute_script("""
       window.__searches = 0;
       const real = window.fetch;
       window.fetch = function (url, opts) {
-        if (String(url).includes('/api/search')) window.__searches++;
+        if (String(url).includes('/search/panel')) window.__searches++;
         return real.call(this, url, opts);
       };""")
 
@@ -86,7 +93,7 @@ def type_query_and_open_first(driver, server, ui: str, query: str, expected: str
     box.send_keys(query)
     wait(driver, lambda d: live_hits(d)[:1] == [expected])
     assert "/search?q=" in driver.current_url  # replaceState kept the URL in step
-    driver.find_element(By.CSS_SELECTOR, "#live-hits a.hit-q").click()
+    driver.find_element(By.CSS_SELECTOR, "#live a.hit-q").click()
     wait(driver, lambda d: "/entry/" in d.current_url)
     return driver.find_element(By.CSS_SELECTOR, "article.entry").text
 
@@ -99,11 +106,11 @@ def test_chinese_query_typed_shows_entry_and_answer(fresh, server):
     assert fresh.find_element(By.CSS_SELECTOR, "article.entry h1").get_attribute("lang") == "zh-Hans"
     fresh.back()  # back to the results (URL kept by replaceState): from bfcache or rendered by the server
     wait(fresh, lambda d: "/search?q=" in d.current_url)
-    shown = wait(fresh, lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "#results a.hit-q, #live-hits a.hit-q")
+    shown = wait(fresh, lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "#server-results a.hit-q, #live a.hit-q")
                                    if a.is_displayed()])
     assert "/entry/refund-remaining-balance" in shown[0].get_attribute("href")
     fresh.refresh()  # and the URL alone brings the same results back
-    first = fresh.find_elements(By.CSS_SELECTOR, "#results a.hit-q")[0]
+    first = fresh.find_elements(By.CSS_SELECTOR, "#server-results a.hit-q")[0]
     assert "/entry/refund-remaining-balance" in first.get_attribute("href")
 
 
@@ -118,15 +125,15 @@ def test_switching_ui_language(fresh, server):
 
     fresh.get(server + "/")
     assert fresh.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    assert fresh.find_element(By.CSS_SELECTOR, "label[for=q]").text == "Ask a question about your Russian SIM card"
+    assert label_text(fresh) == "Ask a question about your Russian SIM card"
     fresh.find_element(By.CSS_SELECTOR, ".langs a[lang=ru]").click()
     wait(fresh, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru")
-    assert fresh.find_element(By.CSS_SELECTOR, "label[for=q]").text == "Задайте вопрос о вашей российской SIM-карте"
+    assert label_text(fresh) == "Задайте вопрос о вашей российской SIM-карте"
     fresh.find_element(By.CSS_SELECTOR, ".langs a[lang=zh-Hant]").click()
     wait(fresh, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hant")
     fresh.get(server + "/category/refunds")  # the choice sticks (cookie) over Accept-Language: en
     assert fresh.find_element(By.TAG_NAME, "h1").text == "退款"
-    assert "關於俄羅斯手機卡" in fresh.find_element(By.CSS_SELECTOR, "label[for=q]").text
+    assert "關於俄羅斯手機卡" in label_text(fresh)
 
 
 def test_search_form_works_without_javascript(nojs_browser, server):
@@ -138,7 +145,7 @@ def test_search_form_works_without_javascript(nojs_browser, server):
     d.find_element(By.ID, "q").send_keys("как расторгнуть договор МТС", Keys.ENTER)
     wait(d, lambda d: "/search?q=" in d.current_url)
     assert d.find_element(By.ID, "live").get_attribute("hidden") is not None  # JS never ran
-    first = d.find_elements(By.CSS_SELECTOR, "#results a.hit-q")[0]
+    first = d.find_elements(By.CSS_SELECTOR, "#server-results a.hit-q")[0]
     assert "/entry/how-to-cancel-russian-sim" in first.get_attribute("href")
     first.click()
     wait(d, lambda d: "/entry/how-to-cancel-russian-sim" in d.current_url)

@@ -97,3 +97,37 @@ def test_check_refuses_a_malformed_allowlist(kb_dir):
     r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])
     assert r.exit_code == 1
     assert "kb/allowed_domains.yaml:1:1: 'named_not_linked' must be a list of text" in r.output
+
+
+def test_search_with_no_words_exits_2_with_one_line(kb_dir, index_dir):
+    for q in ("", "   "):
+        r = CliRunner().invoke(main, ["search", q, "--kb", str(kb_dir), "--index", str(index_dir)])
+        assert r.exit_code == 2
+        assert len(r.output.strip().splitlines()) == 1 and "q is required" in r.output
+
+
+def test_show_renders_markdown_related_by_title_and_sources_with_urls(bundled_index):
+    r = CliRunner().invoke(main, ["show", "how-to-cancel-russian-sim", "--lang", "en", "--index", str(bundled_index),
+                                  "--no-build"])
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "**" not in out and "\033[" not in out  # piped: plain text, Markdown rendered
+    assert "\n1. In a store." in out and "\n   an identity document" in out  # list item, hanging indent
+    flat = " ".join(out.split())
+    assert "What conditions must be met to terminate a Russian mobile contract? (conditions-to-cancel)" in flat
+    assert "https://" in out.split("Sources:")[1]
+    assert "faqkb show cancel-from-abroad" in out  # the in-answer link, as a footnote
+
+
+def test_show_in_traditional_chinese(bundled_index):
+    r = CliRunner().invoke(main, ["show", "refund-remaining-balance", "--lang", "zh", "--script", "Hant",
+                                  "--index", str(bundled_index), "--no-build"])
+    assert r.exit_code == 0, r.output
+    assert "註銷前卡裡還有餘額" in r.output and "余额" not in r.output
+
+
+def test_show_wraps_chinese_by_display_width():
+    from faqkb.render import wrap
+
+    lines = wrap("注销前卡里还有余额，能退吗？" * 8, 40)
+    assert all(sum(2 if "\u4e00" <= c <= "\u9fff" or c in "，？" else 1 for c in line) <= 40 for line in lines)

@@ -47,6 +47,7 @@ def plain_bm25f(bundled_index) -> Searcher:
     return Searcher(bundled_index, ranking="bm25f")
 
 
+@pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
 def test_identity_with_whoosh_bm25f_on_golden_queries(plain_bm25f):
     queries = [q.text for q in load_queries(GOLDEN) if _plain(q.text)]
     assert len(queries) >= 300
@@ -105,6 +106,7 @@ def synthetic(tmp_path_factory):
     return Searcher(root / "index", ranking="bm25f"), queries
 
 
+@pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
 def test_identity_with_whoosh_bm25f_on_a_synthetic_kb(synthetic):
     s, queries = synthetic
     assert s.entry_count == 300
@@ -127,6 +129,19 @@ def test_quoted_phrases_filter_exactly_as_whoosh(bundled):
         assert got <= want and got, phrase
         # every phrase match that scores above the result cutoff is listed
         assert res.total == len(got) or res.total > 50
+
+
+def test_terms_scored_per_query_are_capped(bundled, monkeypatch):
+    from faqkb.impact import ImpactIndex
+    from faqkb.search import MAX_QUERY_CHARS, MAX_TERMS
+
+    seen = []
+    score = ImpactIndex.score
+    monkeypatch.setattr(ImpactIndex, "score", lambda self, terms: seen.append(len(terms)) or score(self, terms))
+    rng = random.Random(2)
+    for _ in range(5):
+        bundled.search("".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(MAX_QUERY_CHARS)))
+    assert seen and max(seen) <= MAX_TERMS
 
 
 def test_query_work_is_bounded_by_its_terms(bundled):

@@ -24,6 +24,7 @@ def test_every_module_is_listed():
     assert {"faqkb.cli", "faqkb.index", "faqkb.search", "faqkb.web", "faqkb.web.api", "faqkb.wsgi"} <= set(MODULES)
 
 
+@pytest.mark.slow  # one fresh interpreter per module: about a second of CPU each
 @pytest.mark.parametrize("module", MODULES)
 def test_module_imports_on_its_own(module: str, fixture_index: Path, tmp_path: Path) -> None:
     # faqkb.wsgi builds its app at import: point it at the session's fixture index.

@@ -71,7 +71,7 @@ def test_search_page_category_filter_and_pagination(client):
     html = text(client.get("/search?q=sim&lang=en"))
     assert 'href="/search?q=sim&amp;lang=en&amp;category=refunds"' in html
     filtered = text(client.get("/search?q=sim&lang=en&category=refunds"))
-    assert filtered.count('class="hit"') >= 1
+    assert filtered.count('class="hit-q"') >= 1  # the answer box's link or a hit
     assert "/entry/refund-remaining-balance" in filtered and "/entry/daily-keeping-fee" not in filtered
 
 
@@ -93,7 +93,7 @@ def test_zero_result_page_is_helpful_and_recorded(client, app):
 
 def test_did_you_mean_link(client):
     html = text(client.get("/search?q=refnd balanse"))
-    m = re.search(r'class="suggest">[^<]*<a href="([^"]+)">([^<]+)</a>', html)
+    m = re.search(r'class="suggest">[^<]*<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
     assert m, "no did-you-mean link"
     assert "refund" in m.group(2)
 
@@ -451,7 +451,7 @@ def test_watcher_rebuilds_when_kb_changes(editable_app, kb_dir):
     p.write_text(p.read_text("utf-8").replace("question:", "question: Qwertzu", 1), "utf-8")
     site.start_watching(every=0.1)
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # only catches a hang
         while time.time() < deadline and site.searcher.info.path.name == before:
             time.sleep(0.1)
             site._next_refresh = 0.0
@@ -506,3 +506,59 @@ def test_traditional_reader_sees_answers_in_traditional_characters(client):
     api = client.get("/api/search?q=注销&script=Hant").get_json()
     assert "註銷" in api["hits"][0]["question"]
     assert client.get("/api/search?q=x&script=Latn").get_json()["error"]["param"] == "script"
+
+
+# -- issue 11: the live panel's fragment, the answer box, reasons after "No"
+
+def test_panel_is_the_results_fragment_and_records_no_gap(client, app):
+    page = text(client.get("/search?q=余额 退款"))
+    panel = client.get("/search/panel?q=余额 退款")
+    assert panel.status_code == 200 and "<html" not in text(panel)
+    ids = re.findall(r'data-id="([^"]+)"', text(panel))
+    assert ids and ids == re.findall(r'data-id="([^"]+)"', page)
+    assert client.get("/search/panel?q=").status_code == 204
+    client.get("/search/panel?q=qwxzv")
+    assert app.extensions["faqkb"]["feedback"].top_zero_results(5) == []  # prefixes are not gaps
+
+
+def test_answer_box_only_when_answered(client, app):
+    s = app.extensions["faqkb"]["site"].searcher
+    for q in ("注销 余额", "how to cook rice", "refund balance"):
+        res = s.search(q, lang="en")
+        html = text(client.get("/search", query_string={"q": q}, headers={"Accept-Language": "en"}))
+        assert ('class="answer-box"' in html) == (res.answered and bool(res.hits)), q
+        assert ("We have no direct answer to that" in html) == (not res.answered and bool(res.hits)), q
+
+
+def test_no_is_recorded_then_asks_why_and_the_reason_replaces_it(client, app):
+    url = "/entry/refund-remaining-balance/feedback"
+    page = text(client.get("/entry/refund-remaining-balance"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    store = app.extensions["faqkb"]["feedback"]
+    r = client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, "helpful": "no"})
+    assert r.status_code == 303 and "why=1" in r.headers["Location"]
+    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 0, "no": 1, "reasons": {}}]
+    why = text(client.get(r.headers["Location"]))
+    assert re.findall(r'name="reason" value="([^"]*)"', why) == [
+        "not-answered", "outdated", "hard-to-understand", "wrong-language", ""]
+    assert client.post(url, headers={"Origin": ORIGIN},
+                       data={"csrf_token": token, "helpful": "no", "reason": "because"}).status_code == 400
+    r = client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, "helpful": "no", "reason": "outdated"})
+    assert r.status_code == 303 and "voted=1" in r.headers["Location"]
+    assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 0, "no": 1,  # one vote
+                                    "reasons": {"outdated": 1}}]
+
+
+def test_entry_page_lists_sources_as_links_and_marks_searched_words(client):
+    html = text(client.get("/entry/refund-remaining-balance?q=余额", headers={"Accept-Language": "zh-CN"}))
+    sources = html[html.index('class="sources"'):]
+    assert re.search(r'<a href="https://[^"]+" rel="noopener noreferrer"', sources)
+    answer = html[html.index('class="answer"'):html.index('class="checked"')]
+    assert "<mark>余额</mark>" in answer
+
+
+def test_reason_labels_match_the_feedback_store():
+    from faqkb.feedback import REASONS
+    from faqkb.web.i18n import REASON_LABELS
+
+    assert tuple(REASON_LABELS) == REASONS

@@ -10,19 +10,21 @@ import json
 import sys
 from functools import wraps
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from . import paths
 from .errors import FaqkbError, KBErrors
 from .model import CATEGORIES, LANGS
+from .script import SCRIPTS
 from .search import MAX_LIMIT, MAX_PAGE
 from .settings import BY_NAME, env
 
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"faqkb: error: {message}", err=True)
     sys.exit(code)
 
@@ -99,6 +101,9 @@ def json_option(help: str = "Stable JSON for scripts."):
 
 no_build_option = click.option("--no-build", is_flag=True,
                                help="Fail instead of (re)building a missing or stale index.")
+script_option = click.option("--script", type=click.Choice(SCRIPTS),
+                             help="Chinese script to show: Hans (Simplified, as written) or Hant "
+                                  "(Traditional, Taiwan phrasing).")
 
 
 def _emit_json(data) -> None:
@@ -172,11 +177,12 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @category_option(help="Only entries of this topic.")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@script_option
 @json_option()
 @no_build_option
 @kb_options
 @_user_errors
-def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -185,10 +191,12 @@ def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, i
       faqkb search "zhuxiao" --lang en
       faqkb search "расторгнуть договор МТС" --json
     """
+    if not query.strip():  # like the API's 400 for an empty q
+        _fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
     from .service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
     if as_json:
         _emit_json(res.to_dict())
         return
@@ -200,16 +208,18 @@ def search(query: str, lang, category, limit, page, as_json, no_build, kb_dir, i
 @main.command()
 @click.argument("entry_id")
 @lang_option("Language to show [default: zh].")
+@script_option
 @json_option("The whole entry as JSON.")
 @no_build_option
 @kb_options
 @_user_errors
-def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
     Example:
       faqkb show refund-remaining-balance --lang ru
+      faqkb show refund-remaining-balance --script Hant
     """
     from .service import open_searcher
 
@@ -220,9 +230,14 @@ def show(entry_id: str, lang, as_json, no_build, kb_dir, index_dir) -> None:
     if as_json:
         _emit_json(entry.to_dict())
         return
+    import shutil
+
     from .render import terminal_entry
 
-    click.echo(terminal_entry(entry, lang))
+    tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
+    width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
+    click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
+                              color=tty, width=width))
 
 
 @main.command()
@@ -242,7 +257,7 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
-    data = {"kb": str(kb_dir), "index": str(index_dir),
+    data: dict[str, Any] = {"kb": str(kb_dir), "index": str(index_dir),
             "index_entries": info.entries if info else None,
             "index_version": info.path.name if info else None,
             # what /healthz no longer shows the public: whether the kb matches the live index
@@ -364,8 +379,9 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
                        f"{report.offtopic['real_rejected']:.3f}")
         if misses and report.misses:
             click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
-            for m in report.misses:
-                click.echo(f"  [{m['kind']}] {m['q']}  want {m['expect'][0]}, got {', '.join(m['got']) or '-'}")
+            for miss in report.misses:
+                click.echo(f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, "
+                           f"got {', '.join(miss['got']) or '-'}")
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)

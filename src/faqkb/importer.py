@@ -99,12 +99,12 @@ def import_jsonl(src: str | os.PathLike, out: str | os.PathLike, *, category: st
         ids[original] = new
         entry: dict = {"id": new, "category": category, "updated": updated}
         for lang in LANGS:
-            row = translations.get(lang)
-            if row is None:
+            one = translations.get(lang)
+            if one is None:
                 continue
-            answer = row["text"].strip()[:MAX_ANSWER]
-            question = next((" ".join(str(row[k]).replace("_", " ").split()) for k in ("question", "title")
-                             if isinstance(row.get(k), str) and row[k].strip()), None) \
+            answer = one["text"].strip()[:MAX_ANSWER]
+            question = next((" ".join(str(one[k]).replace("_", " ").split()) for k in ("question", "title")
+                             if isinstance(one.get(k), str) and one[k].strip()), None) \
                 or first_sentence(answer)
             # The schema asks every language for a lead; an imported document's own first
             # sentence is the closest honest stand-in (it says nothing the answer doesn't).

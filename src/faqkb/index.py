@@ -144,6 +144,7 @@ _FORKED_ANALYZER: Analyzer | None = None  # set just before forking build worker
 
 
 def _document_in_worker(e) -> dict:
+    assert _FORKED_ANALYZER is not None, "set before the workers fork"
     return _document(e, _FORKED_ANALYZER)
 
 

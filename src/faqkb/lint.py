@@ -51,6 +51,8 @@ _NUMBER_WORDS = {"en": ["one", "two", "three", "four", "five", "six", "seven", "
 _PHONE = re.compile(r"\+?\d[\d\s\-–()./]{4,}\d")
 _SHORT_CODE = re.compile(r"(?<![*\w])[*#]\d{2,}[\d*]*#")  # *100#, #102#
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{3,}")
+# A link to another entry in an answer: [text](entry:ID) (rendered as a link to that page).
+ENTRY_LINK = re.compile(r"\]\(entry:([^)\s]*)\)")
 _URL = re.compile(r"(?:https?|ftp)://([^/\s)\]>\"']+)[^\s)\]>\"']*|\b(?:mailto|tg|viber|whatsapp):\S+", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+(?:ru|su|рф|com|net|org|me|by|am|kz|ua|io|cn|info|biz|app|link|ly))\b",
                           re.I)
@@ -225,6 +227,12 @@ def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[s
                                 *(("alternatives", a) for a in tr.alternatives)):
                 for bad, what, hint in text_problems(text, allowed, named_only):
                     problems.append(at.error(bad, f"{field} ({lang}) {what}: “{bad}”", hint, near=f"{lang}:"))
+        for lang, tr in e.translations.items():
+            for ref in ENTRY_LINK.findall(tr.answer):
+                if ref == e.id or ref not in kb.entries:
+                    problems.append(at.error(f"entry:{ref}", f"answer ({lang}) links entry:{ref}, which is not "
+                                             "another entry's id", "link an existing entry: [text](entry:ID)",
+                                             near=f"{lang}:"))
         for rel in e.related:
             if rel == e.id or rel not in kb.entries:
                 problems.append(at.error(rel, f"related '{rel}' is not another entry's id",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
+from collections.abc import Callable
 
-from .model import Entry
+from .model import Entry, Fact
+from .script import for_reader
 from .search import Results
 from .snippets import Span
 
@@ -36,26 +39,155 @@ def terminal_results(res: Results, color: bool = False) -> str:
         lines.append("")
         lines.append(f"{n}. {marked(h.question, h.question_highlights, color)}{note}")
         lines.append(f"   {h.category} · {h.id}")
-        lines.append("   " + marked(h.snippet, h.snippet_highlights, color))
+        lines.append("   " + marked(h.snippet, h.snippet_highlights, color).replace("\n", "\n   "))
     return "\n".join(lines)
 
 
-def terminal_entry(entry: Entry, lang: str | None) -> str:
+def _cell_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells (Chinese characters take two
+    and may break anywhere; other words break at spaces). ANSI codes take no room."""
+    units = re.findall(r"\033\[[0-9;]*m|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef](?:[，。；：、！？）」』”]+)?|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+", text)
+    lines: list[str] = []
+    line, used = first, _visible(first)
+    for u in units:
+        if u.startswith("\033"):
+            line += u
+            continue
+        if u.isspace():
+            if used > _visible(rest if lines else first):
+                line, used = line + " ", used + 1
+            continue
+        w = sum(_cell_width(c) for c in u)
+        if used + w > width and used > _visible(rest if lines else first):
+            lines.append(line.rstrip())
+            line, used = rest, _visible(rest)
+        line, used = line + u, used + w
+    lines.append(line.rstrip())
+    return lines
+
+
+def _visible(s: str) -> int:
+    return sum(_cell_width(c) for c in re.sub(r"\033\[[0-9;]*m", "", s))
+
+
+def markdown_for_terminal(md: str, width: int = 88, color: bool = False,
+                          entry_title: Callable[[str], str | None] | None = None) -> str:
+    """The answers' Markdown subset for a terminal: paragraphs and list items wrapped with
+    hanging indents, bold as bold (or plain when piped), links as footnotes [n] listed
+    under the text; a link to another entry names it and the command that shows it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(md)
+    out: list[str] = []
+    notes: list[str] = []
+    stack: list[list] = []  # open lists: [ordered, next number]
+    prefix = ""
+    for tok in tokens:
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            stack.append([tok.type == "ordered_list_open", int(tok.attrGet("start") or 1)])
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            stack.pop()
+            if not stack:
+                out.append("")
+        elif tok.type == "list_item_open":
+            ordered, n = stack[-1]
+            prefix = f"{n}. " if ordered else "• "
+            stack[-1][1] += 1
+        elif tok.type == "inline":
+            text = _inline(tok.children or [], color, notes, entry_title)
+            indent = "  " * (len(stack) - 1)
+            if stack:
+                first, rest = indent + prefix, indent + " " * len(prefix)
+                prefix = ""
+            else:
+                first = rest = ""
+            out += wrap(text, width, first, rest)
+            if not stack:
+                out.append("")
+    while out and not out[-1]:
+        out.pop()
+    if notes:
+        out += [""] + [f"[{n}] {note}" for n, note in enumerate(notes, 1)]
+    return "\n".join(out)
+
+
+def _inline(children, color: bool, notes: list[str], entry_title) -> str:
+    parts = []
+    href = None
+    for c in children:
+        if c.type == "text" or c.type == "code_inline":
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif c.type == "strong_open" and color:
+            parts.append(_B)
+        elif c.type == "strong_close" and color:
+            parts.append(_R)
+        elif c.type == "link_open":
+            href = c.attrGet("href") or ""
+        elif c.type == "link_close" and href is not None:
+            if href.startswith("entry:"):
+                target = href[len("entry:"):]
+                title = entry_title(target) if entry_title else None
+                notes.append(f"{title} — faqkb show {target}" if title else f"faqkb show {target}")
+            else:
+                notes.append(href)
+            parts.append(f"[{len(notes)}]")
+            href = None
+    return "".join(parts)
+
+
+def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] | None = None,
+                   facts: dict[str, Fact] | None = None, script: str | None = None, color: bool = False,
+                   width: int = 88) -> str:
+    """One entry for reading in a terminal: question, the direct answer, the answer as
+    formatted text, related entries by title, and sources with their URLs."""
+    entries, facts = entries or {}, facts or {}
     shown = entry.best_lang(lang)
     tr = entry.translations[shown]
-    head = f"{tr.question}\n{entry.category} · {entry.id} · checked {entry.updated}"
+
+    def reader(text: str) -> str:
+        return for_reader(text, shown, script)
+
+    def title_of(entry_id: str) -> str | None:
+        other = entries.get(entry_id)
+        return reader(other.translations[other.best_lang(shown)].question) if other else None
+
+    bold = (lambda t: _B + t + _R) if color else (lambda t: t)
+    dim = (lambda t: _DIM + t + _R) if color else (lambda t: t)
+    head = [bold(reader(tr.question)), dim(f"{entry.category} · {entry.id} · checked {entry.updated}")]
     if lang and shown != lang:
-        head += f"\n(not available in {lang}; showing {shown})"
-    body = "\n".join(textwrap.fill(line, 88, subsequent_indent="  ") if line.strip() else ""
-                     for line in tr.answer.splitlines())
+        head.append(f"(not available in {lang}; showing {shown})")
+    parts = ["\n".join(head)]
     if tr.lead:
-        body = textwrap.fill(tr.lead, 88) + "\n\n" + body
-    tail = []
-    if entry.related:
-        tail.append("Related: " + ", ".join(entry.related))
-    if entry.sources:
-        tail.append("Sources: " + ", ".join(entry.sources))
-    return "\n\n".join([head, body, "\n".join(tail)]).rstrip()
+        parts.append("\n".join(wrap(bold(reader(tr.lead)), width)))
+    parts.append(markdown_for_terminal(reader(tr.answer), width, color, title_of))
+    related = [(r, title_of(r)) for r in entry.related if r in entries]
+    if related:
+        parts.append("\n".join([bold("Related:")] + [line for r, t in related
+                                                       for line in wrap(f"{t} ({r})", width, "  • ", "    ")]))
+    sources, seen = [], set()
+    for fid in entry.sources:
+        f = facts.get(fid)
+        if f is None or (f.url and f.url in seen):
+            continue
+        if f.url:
+            seen.add(f.url)
+            sources += wrap(f"{f.title} — {f.publisher}" + (f", {f.date}" if f.date else ""), width, "  • ", "    ")
+            sources.append("    " + f.url)
+            for a in f.also:
+                if a.url and a.url not in seen:
+                    seen.add(a.url)
+                    sources.append("    " + a.url)
+        else:
+            sources += wrap(f"Not verified: {f.claim} Check with your operator.", width, "  • ", "    ")
+    if sources:
+        parts.append("\n".join([bold("Sources:")] + sources))
+    return "\n\n".join(parts)
 
 
 def terminal_stats(data: dict) -> str:

@@ -12,6 +12,7 @@ import json
 import marshal
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from .errors import IndexNotReady, QueryError
 from .layout import ENTRIES, LEXICON, PINYIN_FIELD, SPELLING, IndexInfo, current_version
 from .lexicon import Lexicon
 from .model import CATEGORIES, LANGS, Entry, Fact
-from .script import SCRIPTS, for_reader
-from .snippets import Span, highlight_spans, make_snippet, plain_text
+from .script import SCRIPTS, spans_for_reader
+from .snippets import Span, highlight_spans, make_snippet, plain_text, word_marks
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
@@ -45,6 +46,7 @@ PLAN = {
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
 WINDOW = 10  # hits scored beyond the page, to count the results worth showing (50 cost +25% time)
 
+MAX_TERMS = 320  # terms scored per query (the golden queries need at most 166)
 MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as plain words)
 MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
 STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
@@ -243,6 +245,18 @@ class Searcher:
     def analyzer(self) -> Analyzer:
         return self._lexicon().analyzer
 
+    def marker(self, query: str) -> Callable[[str], list[Span]]:
+        """A function giving the spans of ``query``'s words (same analysis as a search, so
+        synonyms, other scripts and homophone typos) in any text: entry pages mark the
+        words the reader searched for."""
+        query = check_params(query, None, None, 1, 1)
+        analyzer = self.analyzer()
+        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+                   for m in _QUOTED.finditer(query)]
+        terms = _highlight_terms([analyzed, *phrases], self._lexicon().synonyms)
+        return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
+
     def _whoosh(self, v: _Version):
         """A whoosh searcher per thread and version (they are not shared across threads)."""
         cached = getattr(self._local, "s", None)
@@ -278,6 +292,8 @@ class Searcher:
             imp = self._impact(v)
             if self.ranking == "v2":
                 terms = terms + _pinyin_sequence(query, lex)
+            # Words first, then bigrams, then pinyin: past MAX_TERMS only the recall net is cut.
+            terms = terms[:MAX_TERMS]
             scores, mask, _ = imp.score(terms)
             units: list = []
             cov = self._coverage(analyzed, lex, imp, units)  # also what `answered` is judged on
@@ -424,16 +440,21 @@ class Searcher:
         tr = entry.translations[lang]
         q_marks, a_marks = marks[lang]
         q_spans = highlight_spans(q_marks, terms)
-        answers = self._v.answers
-        plain = answers.get((entry.id, lang))
-        if plain is None:
-            if len(answers) >= STORED_CACHE:
-                answers.clear()
-            plain = answers[(entry.id, lang)] = plain_text(tr.answer)
-        snippet, s_spans = make_snippet(plain, highlight_spans(a_marks, terms))
+        a_spans = highlight_spans(a_marks, terms)
+        if a_spans or not tr.lead:
+            answers = self._v.answers
+            plain = answers.get((entry.id, lang))
+            if plain is None:
+                if len(answers) >= STORED_CACHE:
+                    answers.clear()
+                plain = answers[(entry.id, lang)] = plain_text(tr.answer)
+            snippet, s_spans = make_snippet(plain, a_spans)
+        else:  # the match is in the question: the direct answer says most
+            snippet, s_spans = tr.lead, []
+        question, q_spans = spans_for_reader(tr.question, q_spans, lang, script)
+        snippet, s_spans = spans_for_reader(snippet, s_spans, lang, script)
         return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked,
-                   for_reader(tr.question, lang, script), for_reader(snippet, lang, script),
-                   q_spans, s_spans, score)
+                   question, snippet, q_spans, s_spans, score)
 
     # -- did you mean
 

@@ -17,11 +17,31 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.M)
 
 
 def plain_text(markdown: str) -> str:
-    """The Markdown subset of answers, flattened to one line of text."""
+    """The Markdown subset of answers as plain text: list items on lines of their own
+    ("• item"), paragraphs on lines of their own, line breaks inside a paragraph as spaces. Every run of whitespace with a line break
+    becomes exactly one character, so offsets match texts flattened to one line."""
     text = _LINK.sub(r"\1", markdown)
     text = _MARKS.sub("", text)
     text = _BULLET.sub("• ", text)
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    return re.sub(r"\s*\n\s*", lambda m: "\n" if m.group().count("\n") > 1 or text.startswith("• ", m.end())
+                  else " ", text).strip()
+
+
+# Where a sentence ends: Chinese full stops end one even without a space after them.
+_SENTENCE_END = re.compile(r"[。！？](?=.)|[.!?](?=\s)|\n(?=.)", re.S)
+
+
+def sentence_starts(text: str) -> list[int]:
+    return [0] + [m.end() + (1 if text[m.end():m.end() + 1] == " " else 0) for m in _SENTENCE_END.finditer(text)]
+
+
+def first_sentence(text: str, min_chars: int = 0) -> str:
+    """The first sentence of a plain text (with the next ones while it is shorter than
+    ``min_chars``, within its first line): the direct answer when an entry has no ``lead``."""
+    line = text.split("\n", 1)[0]
+    starts = [b for b in sentence_starts(line) if b > 0] + [len(line)]
+    end = next(b for b in starts if b >= min_chars or b == len(line))
+    return line[:end].strip()
 
 
 # A word of a text, as highlighting needs it: (indexed term, start, end, pinyin or "").
@@ -55,23 +75,38 @@ def merge(spans: list[Span]) -> list[Span]:
 
 
 def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
-    """A window of ``text`` of about ``size`` characters holding the most matches."""
+    """A window of ``text`` of about ``size`` characters holding the most matches. It
+    starts where a sentence or list line starts (so the direct yes/no is not cut off), and
+    ends at a sentence end or a word boundary; list lines keep their line breaks."""
     if len(text) <= size:
         return text, spans
-    start = 0
+    starts = sentence_starts(text)
+    start, want, must = 0, size, 0  # must: the end of the best match, which the window keeps
     if spans:
         best = max(range(len(spans)), key=lambda i: sum(1 for s, e in spans[i:] if e <= spans[i][0] + size))
-        start = max(0, min(spans[best][0] - size // 5, len(text) - size))
-        # Start at a word or sentence boundary where one is near.
-        cut = max(text.rfind(c, max(0, start - 20), start + 1) for c in " 。，；,.;")
-        if cut >= 0 and start - cut <= 20:
-            start = cut + 1
-    end = min(len(text), start + size)
+        first, must = spans[best]
+        before = [b for b in starts if b <= first]
+        # The opening (often the direct yes/no) stays when the match fits the window with it.
+        start = 0 if spans[best][1] <= size * 4 // 5 else (before[-1] if before else 0)
+        if first - start > size * 3 // 5:
+            # A long sentence: grow the window (up to twice) rather than cut into it...
+            want = first - start + size * 2 // 5
+            if want > 2 * size:  # ...or, past that, start near the match at a word boundary
+                start, want = max(start, first - size // 5), size
+                cut = max(text.rfind(c, max(0, start - 20), start + 1) for c in " ，；,;")
+                start = cut + 1 if cut >= 0 else start
+    end = min(len(text), start + want)
     if end < len(text):
-        space = text.rfind(" ", start + size - 20, end)
-        end = space if space > start else end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
+        ends = [b for b in starts if max(start + want // 2, must) < b <= end + 20]
+        if ends:
+            end = ends[-1]
+        else:
+            space = text.rfind(" ", max(start + want - 20, must), end)
+            end = space if space > start else end
+    prefix = "…" if start > 0 and start not in starts else ""
+    suffix = "…" if end < len(text) and end not in starts else ""
+    body = text[start:end].rstrip()
     shift = len(prefix) - start
-    kept = [(max(s, start) + shift, min(e, end) + shift) for s, e in spans if e > start and s < end]
-    return prefix + text[start:end] + suffix, kept
+    kept = [(max(s, start) + shift, min(e, start + len(body)) + shift) for s, e in spans
+            if e > start and s < start + len(body)]
+    return prefix + body + suffix, kept

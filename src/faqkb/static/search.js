@@ -1,141 +1,106 @@
-// As-you-type search over /api/search. The page works without this file: the form submits
-// to /search. Rules: debounce input (~200 ms); never search during an IME composition
-// (pinyin input fires input events for every keystroke of a composition) and search once
-// when it ends; keep the URL in step with history.replaceState so Back returns to the same
-// results; build results with textContent only (KB and query text is never parsed as HTML).
+// Search from anywhere: the header box on every page, the live panel, keys and recent
+// searches. The site works without this file: the form submits to /search.
+//
+// The live panel shows the results page's own HTML fragment (GET /search/panel renders
+// templates/_results.html, the template /search renders), so both surfaces show the same
+// ranking, did-you-mean, topic chip, direct answer and zero-result message. That HTML is
+// escaped by the server like every page; it is inserted as a parsed fragment and never run
+// (the CSP allows no inline script). Everything this file builds itself (recent searches)
+// uses textContent only.
+//
+// Rules: debounce input (~200 ms); never search during an IME composition (pinyin input
+// fires input events for every keystroke of a composition) and search once when it ends;
+// keep the URL in step with history.replaceState so Back returns to the same results; `/` and Ctrl-K focus the box; ArrowDown/ArrowUp move through the
+// panel's results, Enter opens one, Esc closes the panel and returns to the box.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 200;
+  var RECENT_KEY = "faqkb.recent";
+  var RECENT_MAX = 5;
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
   var live = document.getElementById("live");
+  var page = document.getElementById("page");
+  var recentBox = document.getElementById("recent");
   if (!form || !input || !live || !window.fetch) return;
-  var server = document.getElementById("server-results");
+  var onResultsPage = !!document.getElementById("server-results");
   var d = live.dataset;
   var composing = false;
   var timer = null;
   var seq = 0;
   var controller = null;
   var lastQuery = input.value.trim();
+  var pageAddress = location.href;
 
-  function hiddenValue(name) {
-    var el = form.querySelector("input[type=hidden][name=" + name + "]");
-    return el ? el.value : "";
+  function hidden(name) {
+    return form.querySelector("input[type=hidden][name=" + name + "]");
   }
 
-  function pageUrl(q) {
-    var params = new URLSearchParams();
-    params.set("q", q);
-    var cat = hiddenValue("category");
-    var lang = hiddenValue("lang");
-    if (cat) params.set("category", cat);
-    if (lang) params.set("lang", lang);
-    return d.search + "?" + params.toString();
-  }
-
-  function entryUrl(id, q) {
-    var params = new URLSearchParams();
-    params.set("q", q);
-    var lang = hiddenValue("lang");
-    if (lang) params.set("lang", lang);
-    return d.entry.replace("ID", encodeURIComponent(id)) + "?" + params.toString();
-  }
-
-  // Text with [start, end) spans wrapped in <mark>, as DOM nodes (no HTML parsing).
-  function marked(parent, text, spans) {
-    var last = 0;
-    (spans || []).forEach(function (s) {
-      var start = Math.max(s[0], last), end = Math.min(s[1], text.length);
-      if (start >= end) return;
-      parent.appendChild(document.createTextNode(text.slice(last, start)));
-      var m = document.createElement("mark");
-      m.textContent = text.slice(start, end);
-      parent.appendChild(m);
-      last = end;
+  function params(q) {
+    var p = new URLSearchParams();
+    p.set("q", q);
+    ["category", "lang"].forEach(function (n) {
+      var el = hidden(n);
+      if (el && el.value) p.set(n, el.value);
     });
-    parent.appendChild(document.createTextNode(text.slice(last)));
+    return p;
   }
 
-  var HTML_LANG = { zh: "zh-Hans", ru: "ru", en: "en" };
+  // -- the panel
 
-  function render(data, q) {
+  function showPanel(on) {
+    live.hidden = !on;
+    if (page) page.hidden = on;
+  }
+
+  function closePanel() {
+    if (controller) controller.abort();
+    if (timer) { clearTimeout(timer); timer = null; }
+    seq++;
+    lastQuery = null;  // typing again reopens the panel, even with the same words
     live.textContent = "";
-    var h = document.createElement("h2");
-    h.className = "results-h";
-    h.textContent = d.answersFor.replace("{q}", q);
-    live.appendChild(h);
-    var p = document.createElement("p");
-    p.className = "count";
-    p.textContent = data.total ? d.found.replace("{n}", String(data.total)) : d.none;
-    live.appendChild(p);
-    if (data.hits.length) {
-      var ol = document.createElement("ol");
-      ol.className = "hits";
-      ol.id = "live-hits";
-      data.hits.forEach(function (h) {
-        var li = document.createElement("li");
-        li.className = "hit";
-        var a = document.createElement("a");
-        a.className = "hit-q";
-        a.href = entryUrl(h.id, q);
-        a.lang = HTML_LANG[h.lang] || h.lang;
-        a.dataset.id = h.id;
-        marked(a, h.question, h.question_highlights);
-        var sn = document.createElement("p");
-        sn.className = "hit-snippet";
-        sn.lang = a.lang;
-        marked(sn, h.snippet, h.snippet_highlights);
-        var meta = document.createElement("p");
-        meta.className = "hit-meta";
-        var tag = document.createElement("span");
-        tag.className = "tag";
-        tag.textContent = d["cat" + h.category.charAt(0).toUpperCase() + h.category.slice(1)] || h.category;
-        meta.appendChild(tag);
-        if (h.fallback) {
-          var fb = document.createElement("span");
-          fb.className = "fallback";
-          fb.textContent = d.fallback.replace("{lang}", d["name" + h.lang.charAt(0).toUpperCase() + h.lang.slice(1)] || h.lang);
-          meta.appendChild(document.createTextNode(" "));
-          meta.appendChild(fb);
-        }
-        li.appendChild(a);
-        li.appendChild(sn);
-        li.appendChild(meta);
-        ol.appendChild(li);
-      });
-      live.appendChild(ol);
-    }
-    live.hidden = false;
-    if (server) server.hidden = true;
+    delete live.dataset.q;
+    showPanel(false);
+    if (location.href !== pageAddress) history.replaceState(history.state, "", pageAddress);
   }
 
-  function search() {
+  function fill(html) {
+    var range = document.createRange();
+    range.selectNodeContents(live);
+    live.textContent = "";
+    live.appendChild(range.createContextualFragment(html));
+  }
+
+  function search(force) {
     timer = null;
     var q = input.value.trim();
-    if (q === lastQuery) return;
+    if (q === lastQuery && !force) return;
     lastQuery = q;
     if (controller) controller.abort();
     if (!q) {
-      live.hidden = true;
-      live.textContent = "";
-      if (server) server.hidden = false;
+      closePanel();
+      showRecent();
       return;
     }
+    hideRecent();
     var mine = ++seq;
     controller = window.AbortController ? new AbortController() : null;
-    var params = new URLSearchParams({ q: q, lang: d.lang, limit: "10" });
-    if (d.category) params.set("category", d.category);
-    if (d.script) params.set("script", d.script);  // Traditional readers get converted text
-    fetch(d.api + "?" + params.toString(), { signal: controller ? controller.signal : undefined,
-                                             headers: { Accept: "application/json" } })
+    live.setAttribute("aria-busy", "true");
+    fetch(d.panel + "?" + params(q).toString(), { signal: controller ? controller.signal : undefined,
+                                                   headers: { Accept: "text/html" } })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
+        return r.text();
       })
-      .then(function (data) {
+      .then(function (html) {
         if (mine !== seq) return;  // a newer query is on its way
-        render(data, q);
-        history.replaceState(history.state, "", pageUrl(q));
+        fill(html);
+        live.dataset.q = q;  // which query the panel shows (tests wait on it, not on time)
+        live.setAttribute("aria-busy", "false");
+        showPanel(true);
+        // The address is the results page's, so Back from an opened result (or a reload)
+        // shows these results; closing the panel puts the page's own address back.
+        history.replaceState(history.state, "", d.search + "?" + params(q).toString());
       })
       .catch(function (err) {
         if (err && err.name === "AbortError") return;
@@ -145,7 +110,8 @@
         p.className = "count";
         p.textContent = d.error;
         live.appendChild(p);
-        live.hidden = false;
+        live.setAttribute("aria-busy", "false");
+        showPanel(true);
       });
   }
 
@@ -153,6 +119,8 @@
     if (timer) clearTimeout(timer);
     timer = setTimeout(search, DEBOUNCE_MS);
   }
+
+  input.setAttribute("aria-controls", "live");
 
   input.addEventListener("compositionstart", function () {
     composing = true;
@@ -166,4 +134,141 @@
     if (composing || e.isComposing) return;
     schedule();
   });
+
+  // The topic chip's ×: search again without the topic, staying in the panel.
+  live.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest("a[data-remove], a[data-suggest]") : null;
+    if (!a) return;
+    e.preventDefault();
+    if (a.dataset.remove) {
+      var el = hidden(a.dataset.remove);
+      if (el) el.parentNode.removeChild(el);
+    } else {
+      input.value = a.dataset.suggest;
+    }
+    input.focus();
+    search(true);
+  });
+
+  // -- keys
+
+  function panelLinks() {
+    return Array.prototype.slice.call(live.querySelectorAll("a.hit-q"));
+  }
+
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  document.addEventListener("keydown", function (e) {
+    var k = e.key;
+    if ((k === "k" || k === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    if (k === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !typing(document.activeElement)) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    var inPanel = live.contains(document.activeElement);
+    if (live.hidden || (!inPanel && document.activeElement !== input)) return;
+    var links = panelLinks();
+    var at = links.indexOf(document.activeElement);
+    if (k === "ArrowDown" && links.length) {
+      e.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (k === "ArrowUp" && (inPanel || at >= 0)) {
+      e.preventDefault();
+      if (at <= 0) input.focus(); else links[at - 1].focus();
+    } else if (k === "Escape") {
+      e.preventDefault();
+      closePanel();
+      input.focus();
+    }
+  });
+
+  // -- recent searches: in this browser's localStorage only, never sent anywhere
+
+  var storage = (function () {
+    try {
+      var s = window.localStorage;
+      s.setItem(RECENT_KEY + ".probe", "1");
+      s.removeItem(RECENT_KEY + ".probe");
+      return s;
+    } catch (err) {
+      return null;  // storage refused (privacy settings): no recent searches at all
+    }
+  })();
+
+  function recent() {
+    if (!storage) return [];
+    try {
+      var list = JSON.parse(storage.getItem(RECENT_KEY) || "[]");
+      return Array.isArray(list) ? list.filter(function (x) { return typeof x === "string"; }).slice(0, RECENT_MAX) : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function remember(q) {
+    q = (q || "").trim();
+    if (!storage || !q) return;
+    var list = recent().filter(function (x) { return x !== q; });
+    list.unshift(q.slice(0, 200));
+    try { storage.setItem(RECENT_KEY, JSON.stringify(list.slice(0, RECENT_MAX))); } catch (err) { /* full */ }
+  }
+
+  function hideRecent() {
+    if (recentBox) recentBox.hidden = true;
+  }
+
+  function showRecent() {
+    if (!recentBox || !storage) return;
+    var list = recent();
+    recentBox.textContent = "";
+    if (!list.length || input.value.trim()) { hideRecent(); return; }
+    var h = document.createElement("p");
+    h.className = "recent-h";
+    h.id = "recent-h";
+    h.textContent = recentBox.dataset.title;
+    var ul = document.createElement("ul");
+    ul.setAttribute("aria-labelledby", "recent-h");
+    list.forEach(function (q) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = recentBox.dataset.search + "?" + params(q).toString();
+      a.textContent = q;
+      a.addEventListener("click", function () { remember(q); });
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "recent-clear";
+    clear.textContent = recentBox.dataset.clear;
+    clear.addEventListener("click", function () {
+      try { storage.removeItem(RECENT_KEY); } catch (err) { /* ignore */ }
+      hideRecent();
+      input.focus();
+    });
+    recentBox.appendChild(h);
+    recentBox.appendChild(ul);
+    recentBox.appendChild(clear);
+    recentBox.hidden = false;
+  }
+
+  form.addEventListener("submit", function () { remember(input.value); });
+  live.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("a.hit-q")) remember(input.value);
+  });
+  input.addEventListener("focus", function () { if (!input.value.trim()) showRecent(); });
+  document.addEventListener("click", function (e) {
+    if (recentBox && !recentBox.hidden && !recentBox.contains(e.target) && e.target !== input) hideRecent();
+  });
+  if (onResultsPage && input.value.trim()) remember(input.value);
+  if (document.activeElement === input && !input.value.trim()) showRecent();
 })();

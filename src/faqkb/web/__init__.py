@@ -26,6 +26,7 @@ from flask_babel import Babel
 from .. import paths
 from ..errors import ConfigError
 from ..model import CATEGORIES, LANGS
+from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
 from . import api, errors, http_cache, limits, pages, security
 from .i18n import (
@@ -141,6 +142,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": request.full_path.rstrip("?")}
 
     app.add_template_filter(highlight, "highlight")
+    app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)

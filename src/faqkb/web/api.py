@@ -4,7 +4,7 @@ core Searcher; errors are JSON (web/errors.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..model import CATEGORIES
 from . import openapi, params
@@ -41,7 +41,7 @@ def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
     found = site().searcher.entry(id)
     if found is None:
         return json_error(404, f"no entry {id!r}", "id")
-    return jsonify(entry_dict(found, a["lang"], a["script"]))
+    return jsonify(entry_dict(found, a["lang"], a["script"], url_for("pages.entry", entry_id="ID")))
 
 
 @bp.get("/categories")

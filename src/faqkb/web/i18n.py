@@ -29,6 +29,14 @@ CATEGORY_LABELS = {
     "scams": _l("Scams"),
     "process": _l("How to cancel"),
 }
+# Why an answer did not help ("No" on an entry page): labels for feedback.REASONS, the fixed
+# list the store keeps (tests/test_web_routes.py checks they match).
+REASON_LABELS = {
+    "not-answered": _l("It didn't answer my question"),
+    "outdated": _l("It is out of date"),
+    "hard-to-understand": _l("It is hard to understand"),
+    "wrong-language": _l("It is not in my language"),
+}
 LANG_LABELS = {"zh": _l("Chinese"), "ru": _l("Russian"), "en": _l("English")}
 
 _TRADITIONAL_REGIONS = {"tw", "hk", "mo", "hant"}

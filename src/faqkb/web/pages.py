@@ -5,13 +5,24 @@ web/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..feedback import REASONS
 from ..model import CATEGORIES
 from . import params, present
-from .i18n import CATEGORY_LABELS, COOKIE, COOKIE_MAX_AGE, UI_LOCALES, content_lang, content_script
+from .i18n import (
+    CATEGORY_LABELS,
+    COOKIE,
+    COOKIE_MAX_AGE,
+    REASON_LABELS,
+    UI_LOCALES,
+    content_lang,
+    content_script,
+)
+from .markup import highlight_html
 from .security import check_csrf
 from .site import category_counts, client_key, feedback, site
 
@@ -36,26 +47,61 @@ def home():
     ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
-    return render_template("home.html", counts=category_counts(), asked=asked)
+    return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
+
+
+SEARCH_PARAMS = [params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY, params.PAGE]
+
+
+def _run_search(a: dict):
+    """The search both surfaces show (page and live panel), and the direct answer if the
+    engine found one: the top entry's lead in the reader's script."""
+    res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
+                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
+    answered = res.answered
+    answer = None
+    if answered and res.hits and res.page == 1:
+        top = res.hits[0]
+        answer = {"id": top.id, "lang": top.lang, "hit": top,
+                  "lead": present.lead(site().searcher.entries[top.id], top.lang, content_script())}
+    return res, answered, answer
+
+
+def _results_context(a: dict, res, answered, answer) -> dict:
+    first = max(1, res.page - 3)
+    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"],
+            "category": a["category"], "pages": list(range(first, min(res.pages, first + 6) + 1)),
+            "counts": category_counts()}
 
 
 @bp.get("/search")
 def search():
-    a = params.parse([params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY,
-                      params.PAGE], request.args)
+    a = params.parse(SEARCH_PARAMS, request.args)
     q = a["q"] or ""
+    chrome = {"search_q": q, "search_category": a["category"], "search_lang": a["lang"]}
     if not q:
         return render_template("search.html", q="", res=None, lang=a["lang"], category=a["category"],
-                               counts=category_counts())
-    res = site().searcher.search(q, lang=a["lang"] or content_lang(), category=a["category"],
-                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
-    # Editors' gaps: nothing found, or only a weak answer (Results.answered is false).
+                               counts=category_counts(), **chrome)
+    res, answered, answer = _run_search(a)
+    # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
         feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
-    first = max(1, res.page - 3)
-    pages = list(range(first, min(res.pages, first + 6) + 1))
-    return render_template("search.html", q=q, res=res, lang=a["lang"], category=a["category"],
-                           pages=pages, counts=category_counts())
+    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
+
+
+@bp.get("/search/panel")
+def panel():
+    """The live panel's HTML: the results page's own fragment (_results.html), so the
+    panel shows exactly what the page would. Prefixes typed on the way to a query are not
+    recorded as gaps; the page records the query when it is submitted."""
+    a = params.parse(SEARCH_PARAMS, request.args)
+    if not a["q"]:
+        return "", 204
+    res, answered, answer = _run_search(a)
+    html = render_template("_results.html", **_results_context(a, res, answered, answer), panel=True)
+    resp = make_response(html)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.get("/entry/<entry_id>")
@@ -66,19 +112,27 @@ def entry(entry_id: str):
     if found is None:
         abort(404)
     want = a["lang"] or content_lang()
-    view = present.entry_dict(found, want, content_script())
+    view = present.entry_dict(found, want, content_script(), url_for("pages.entry", entry_id="ID"))
     shown = view["lang"]
+    q = a["q"] or ""
+    html = Markup(view["answer_html"])
+    if q:  # arriving from a search: mark its words in the answer
+        html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
-    feedback().record_view(found.id, client=client_key(), query=a["q"] or "")
+    facts = s.facts()
+    feedback().record_view(found.id, client=client_key(), query=q)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
-                           answer=Markup(view["answer_html"]), related=related, q=a["q"] or "",
-                           voted=request.args.get("voted") == "1",
-                           category_label=CATEGORY_LABELS[found.category])
+                           answer=html, related=related, q=q,
+                           voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
+                           reasons=REASON_LABELS, sources=present.sources(found, facts),
+                           category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 
 @bp.post("/entry/<entry_id>/feedback")
 def vote(entry_id: str):
+    """Yes and No are recorded at once; after No the page asks why (a fixed list, no free
+    text), and the reason chosen replaces the plain No (one vote per reader and entry)."""
     check_csrf()
     if site().searcher.entry(entry_id) is None:
         abort(404)
@@ -86,13 +140,17 @@ def vote(entry_id: str):
     if helpful not in ("yes", "no"):
         abort(400, "helpful must be yes or no")
     query = (request.form.get("q") or "")[:params.Q.max_length]
-    reason = request.form.get("reason") or None
-    if reason is not None and (helpful == "yes" or reason not in REASONS):
+    reason = request.form.get("reason")
+    if reason and (helpful == "yes" or reason not in REASONS):
         abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
-    feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason)
+    if reason != "":  # "" is Skip on the why step: the No is recorded already
+        # One vote per reader and entry: the reason chosen after No replaces the plain No.
+        feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
     lang = request.form.get("lang")
-    args = {"voted": "1", "q": query or None, "lang": lang if lang in params.LANG.enum else None}
-    return redirect(url_for("pages.entry", entry_id=entry_id, **args) + "#feedback", code=303)
+    args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
+    if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
+        return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
+    return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
 
 
 @bp.get("/category/<name>")
@@ -103,7 +161,7 @@ def category(name: str):
     items = [card(e, lang) for e in site().searcher.entries.values() if e.category == name]
     items.sort(key=lambda c: c["id"])
     return render_template("category.html", name=name, label=CATEGORY_LABELS[name], items=items,
-                           counts=category_counts())
+                           counts=category_counts(), search_category=name)
 
 
 def _safe_next(target: str | None) -> str:
