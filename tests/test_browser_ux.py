@@ -39,7 +39,8 @@ def server(bundled_index, tmp_path_factory):
     from faqkb.web import create_app
 
     app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
-                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests"})
+                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests",
+                      "RATELIMIT_ENABLED": False})  # one browser, many pages: limits have their own tests
     with serve_wsgi(app) as url:
         yield url
 

@@ -146,3 +146,10 @@ def test_long_queries_use_up_the_search_budget_faster(fixture_index, tmp_path, l
     assert statuses(c, "/api/search?q=" + long_q, 4) == [200, 200, 200, 429]
     short = make_app(fixture_index, tmp_path / "s", limiter_storage, RATELIMIT_SEARCH="12 per minute").test_client()
     assert set(statuses(short, "/api/search?q=余额", 12, addr="192.0.2.3")) == {200}   # a short one costs 1
+
+
+def test_the_live_panel_and_suggest_share_the_as_you_type_budget(app):
+    c = app.test_client()
+    assert statuses(c, "/search/panel?q=sim", 2) == [200, 200]
+    assert statuses(c, "/api/suggest?q=si", 3) == [200, 200, 429]       # 4 per minute in these tests
+    assert statuses(c, "/search?q=sim", 1) == [200]                      # submitting still works

@@ -36,6 +36,7 @@ FIXED = {
 # exempts "static" itself).
 EXEMPT = ("health.healthz", "api.ping")
 SEARCH_ENDPOINTS = ("pages.search", "api.search")
+SUGGEST_ENDPOINTS = ("pages.panel", "api.suggest")
 
 
 def client() -> str:
@@ -48,7 +49,8 @@ def client() -> str:
 # instead of a Flask request (bench/abuse.py: ~900 refusals a second from 16 clients). Pages
 # still go through Flask, where the refusal is a page in the reader's language.
 API_SCOPES = {"/api/search": "search", "/api/suggest": "suggest"}
-ENDPOINT_SCOPES = {"pages.search": "search", "api.search": "search", "api.suggest": "suggest"}
+ENDPOINT_SCOPES = {"pages.search": "search", "api.search": "search", "api.suggest": "suggest",
+                   "pages.panel": "suggest"}
 MAX_REFUSED = 100_000   # clients remembered at once (a few MB at most)
 
 
@@ -116,8 +118,10 @@ def init_app(app: Flask) -> Limiter:
         if endpoint in views:
             views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search",
                                                    cost=query_cost)(views[endpoint])
-    if "api.suggest" in views:
-        views["api.suggest"] = limiter.limit(_setting("RATELIMIT_SUGGEST"), cost=query_cost)(views["api.suggest"])
+    for endpoint in SUGGEST_ENDPOINTS:  # as-you-type: the live panel and the suggest API, one budget
+        if endpoint in views:
+            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SUGGEST"), scope="suggest",
+                                                   cost=query_cost)(views[endpoint])
     if "pages.vote" in views:
         views["pages.vote"] = limiter.limit(_setting("RATELIMIT_VOTE"))(views["pages.vote"])
     for endpoint in EXEMPT:
