@@ -181,17 +181,20 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def _build(kb_dir: Path, index_dir: Path, procs: int) -> tuple[float, float]:
-    """`faqkb build` in a child process: (seconds, peak RSS in MB)."""
-    import resource
+    """`faqkb build` in a child process: (seconds, peak RSS in MB of that child and the
+    workers it waited for). wait4 gives this child's own figure; RUSAGE_CHILDREN is the max
+    over every child so far, so a smaller build after a bigger one had no figure (NaN)."""
     import subprocess
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "faqkb", "build", "--kb", str(kb_dir), "--index", str(index_dir),
-                    "--procs", str(procs)], check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-m", "faqkb", "build", "--kb", str(kb_dir), "--index",
+                              str(index_dir), "--procs", str(procs)], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     took = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB; the max over children so far
-    return took, peak / 1024 if peak > before else float("nan")
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, child.args)
+    return took, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def _mrr(ranked: list[list[str]], qs: list) -> float:
