@@ -1,36 +1,49 @@
-"""Screenshots of the home page and a result page (phone width) for README/docs, taken in
-headless Chromium against `faqkb serve`-equivalent waitress on the bundled kb.
+"""Screenshots for README/docs: the results page, an entry page (opened from a search, so
+the searched words are marked) and a zero-result page, in each UI language (zh-Hans,
+zh-Hant, ru, en), at phone (390 px) and desktop (1280 px) width, taken in headless Chromium
+against the site under waitress on the bundled kb. Needs CJK fonts (Debian's
+fonts-noto-cjk, which .ci/run installs); without them Chinese renders as boxes, so the
+script refuses to run.
 
-    python bench/screenshots.py [--out docs]
+    python bench/screenshots.py [--out docs/screenshots]
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+UI = ("zh-Hans", "zh-Hant", "ru", "en")
+QUERY = {"zh-Hans": "注销后余额能退吗", "zh-Hant": "註銷後餘額能退嗎", "ru": "как вернуть деньги с баланса",
+         "en": "refund my balance"}
+ZERO = {"zh-Hans": "披萨外卖", "zh-Hant": "披薩外送", "ru": "доставка пиццы", "en": "pizza delivery"}
+ENTRY = "refund-remaining-balance"
+SIZES = {"phone": (390, 844, True), "desktop": (1280, 900, False)}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, default=ROOT / "docs")
-    ap.add_argument("--width", type=int, default=412)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = ap.parse_args()
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    if "Noto Sans CJK" not in fonts:
+        sys.exit("screenshots: no CJK font (apt-get install fonts-noto-cjk); Chinese would be boxes")
 
     import waitress
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
     from faqkb.web import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="faqkb-shots-"))
-    app = create_app({"KB": ROOT / "kb", "INDEX": tmp / "index", "INSTANCE": tmp / "instance"})
+    app = create_app({"KB": ROOT / "kb", "INDEX": tmp / "index", "INSTANCE": tmp / "instance",
+                      "RATELIMIT_ENABLED": False})
     srv = waitress.create_server(app, host="127.0.0.1", port=0)
     threading.Thread(target=srv.run, daemon=True).start()
     base = f"http://127.0.0.1:{srv.effective_port}"
@@ -38,25 +51,25 @@ def main() -> None:
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-              f"--window-size={args.width},900", "--force-device-scale-factor=1", f"--user-data-dir={tmp / 'chrome'}"):
+              "--window-size=1280,900", f"--user-data-dir={tmp / 'chrome'}"):
         opts.add_argument(a)
     d = webdriver.Chrome(options=opts, service=Service("/usr/bin/chromedriver"))
+    args.out.mkdir(parents=True, exist_ok=True)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-
-        def shot(name: str) -> None:
-            height = d.execute_script("return document.documentElement.scrollHeight")
-            d.set_window_size(args.width, min(max(height + 100, 900), 1500))
-            time.sleep(0.3)
-            d.save_screenshot(str(args.out / name))
-            d.set_window_size(args.width, 900)
-            print("wrote", args.out / name)
-
-        d.get(base + "/lang/zh-Hans?next=/")
-        shot("screenshot-home.png")
-        d.get(base + "/search?q=" + quote("注销后余额能退吗"))
-        d.find_element(By.ID, "q")
-        shot("screenshot-results.png")
+        for size, (width, height, mobile) in SIZES.items():
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+            for ui in UI:
+                d.get(f"{base}/lang/{ui}?next=/")
+                pages = {"results": "/search?" + urlencode({"q": QUERY[ui]}),
+                         "entry": f"/entry/{ENTRY}?" + urlencode({"q": QUERY[ui]}),
+                         "zero-result": "/search?" + urlencode({"q": ZERO[ui]})}
+                for name, path in pages.items():
+                    d.get(base + path)
+                    d.execute_script("document.activeElement.blur()")
+                    out = args.out / f"{name}-{ui}-{size}.png"
+                    d.save_screenshot(str(out))
+                    print("wrote", out.relative_to(ROOT))
     finally:
         d.quit()
         srv.close()

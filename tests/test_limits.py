@@ -112,3 +112,9 @@ def test_behind_a_proxy_each_reader_has_its_own_limit_and_nobody_else_can_claim_
     got = [direct.get("/api/search?q=sim", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                       environ_base={"REMOTE_ADDR": "192.0.2.50"}).status_code for i in range(4)]
     assert got == [200, 200, 200, 429]
+
+
+def test_live_panel_spends_the_search_budget(app):
+    c = app.test_client()
+    assert statuses(c, "/search/panel?q=sim", 2) == [200, 200]
+    assert statuses(c, "/search?q=sim", 2) == [200, 429]

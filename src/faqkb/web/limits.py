@@ -33,7 +33,7 @@ FIXED = {
 # Never limited: probes from load balancers and monitors, and static files (Flask-Limiter
 # exempts "static" itself).
 EXEMPT = ("health.healthz", "api.ping")
-SEARCH_ENDPOINTS = ("pages.search", "api.search")
+SEARCH_ENDPOINTS = ("pages.search", "pages.panel", "api.search")  # the live panel is a search too
 
 
 def client() -> str:
