@@ -40,7 +40,7 @@ def server(bundled_index, tmp_path_factory):
 
     app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
                       "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests",
-                      "RATELIMIT_ENABLED": False})  # one browser, many searches: limits have their own tests
+                      "RATELIMIT_ENABLED": False})  # one browser, many pages: limits have their own tests
     with serve_wsgi(app) as url:
         yield url
 

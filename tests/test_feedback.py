@@ -183,3 +183,21 @@ def test_normalize_and_client_address_helpers():
     assert normalize_query("a\x00b") == "ab"
     assert client_address("::ffff:192.0.2.1") == "192.0.2.1"
     assert client_address("2001:db8::1") == "2001:db8::/64"
+
+
+def test_a_database_from_before_client_keys_keeps_its_old_votes(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "feedback.sqlite3"
+    old = sqlite3.connect(path)   # the previous release's schema, with one vote
+    old.executescript("CREATE TABLE votes (entry_id TEXT NOT NULL, helpful INTEGER NOT NULL, "
+                      "query TEXT NOT NULL DEFAULT '', day TEXT NOT NULL);"
+                      "INSERT INTO votes VALUES ('entry-a', 1, 'q', '2026-11-01');")
+    old.commit()
+    old.close()
+    store = FeedbackStore(f"sqlite:///{path}")
+    store.record_vote("entry-b", True, client=store.client_key("192.0.2.1"))
+    assert [h["entry_id"] for h in store.helpfulness()] == ["entry-b"]
+    store.close()
+    kept = sqlite3.connect(path).execute("SELECT entry_id FROM votes_without_client_keys").fetchall()
+    assert kept == [("entry-a",)]

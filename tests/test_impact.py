@@ -1,6 +1,11 @@
 """The impact arrays (faqkb/impact.py) score exactly as whoosh's own BM25F: same top-10
 lists, same scores (to float rounding), same result counts, on the golden queries over the
-bundled kb and on a synthetic kb; quoted phrases and the category filter stay whoosh's."""
+bundled kb and on a synthetic kb; quoted phrases and the category filter stay whoosh's.
+
+A normal build has no whoosh postings for the bigram and pinyin fields (only the arrays
+score them), so whoosh's side is computed on a reference build (``reference=True``) that
+has them; its arrays are byte-identical to a normal build's (checked below), and Han
+phrases, which the arrays check on bigram sequences, are compared with whoosh's Phrase."""
 
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ import pytest
 import yaml
 
 from faqkb.evaluate import load_queries
+from faqkb.index import build_index, current_version
+from faqkb.kbfiles import load_kb
+from faqkb.layout import SCORED_FIELDS
 from faqkb.model import CATEGORIES
 from faqkb.search import RELATIVE_CUTOFF, WINDOW, Searcher
-from faqkb.service import rebuild
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 BUNDLED_KB = Path(__file__).parents[1] / "kb"
@@ -41,10 +48,36 @@ def _plain(text: str) -> bool:
     return not re.search(r'["“「]', text)
 
 
+def _reference_build(kb: Path, index: Path) -> Path:
+    """``kb`` built with whoosh postings for every scored field (what whoosh scores)."""
+    build_index(load_kb(kb), index, reference=True)
+    return index
+
+
 @pytest.fixture(scope="module")
-def plain_bm25f(bundled_index) -> Searcher:
+def reference_index(tmp_path_factory) -> Path:
+    return _reference_build(BUNDLED_KB, tmp_path_factory.mktemp("reference") / "index")
+
+
+@pytest.fixture(scope="module")
+def plain_bm25f(reference_index) -> Searcher:
     """The arrays with no ranking changes on top: must be whoosh's BM25F exactly."""
-    return Searcher(bundled_index, ranking="bm25f")
+    return Searcher(reference_index, ranking="bm25f")
+
+
+def _same_arrays(a: Path, b: Path) -> None:
+    fa = sorted(p.name for p in current_version(a).glob("impact.*"))
+    assert fa == sorted(p.name for p in current_version(b).glob("impact.*")) and len(fa) >= 16
+    for name in fa:
+        assert (current_version(a) / name).read_bytes() == (current_version(b) / name).read_bytes(), name
+
+
+def test_a_normal_build_has_the_reference_builds_arrays(bundled_index, reference_index):
+    from whoosh import index as windex
+
+    _same_arrays(bundled_index, reference_index)
+    names = set(windex.open_dir(str(current_version(bundled_index))).schema.names())
+    assert not names & set(SCORED_FIELDS)  # the build-time saving is real
 
 
 @pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
@@ -102,29 +135,88 @@ def _synthetic_kb(root: Path, n: int = 300, seed: int = 5) -> list[str]:
 def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp("synthetic")
     queries = _synthetic_kb(root / "kb")
-    rebuild(root / "kb", root / "index")
-    return Searcher(root / "index", ranking="bm25f"), queries
+    _reference_build(root / "kb", root / "reference")
+    build_index(load_kb(root / "kb"), root / "index")
+    return Searcher(root / "reference", ranking="bm25f"), queries, root
 
 
 @pytest.mark.slow  # every golden query (or a built 300-entry kb) scored twice, by whoosh and by the arrays
 def test_identity_with_whoosh_bm25f_on_a_synthetic_kb(synthetic):
-    s, queries = synthetic
+    s, queries, root = synthetic
     assert s.entry_count == 300
+    _same_arrays(root / "index", root / "reference")
     for q in queries:
         _same_as_whoosh(s, q)
 
 
-def test_quoted_phrases_filter_exactly_as_whoosh(bundled):
+def _phrases(kb: Path, n: int, seed: int) -> list[str]:
+    """Pieces of the kb's questions and answers: Chinese substrings of 2-8 characters and
+    Russian/English runs of 2-4 words, with a word dropped now and then (whoosh's slop 2
+    for words) and some crossing sentence boundaries; plus a few that are no entry's."""
+    rng = random.Random(seed)
+    texts: dict[str, list[str]] = {"zh": [], "ru": [], "en": []}
+    for p in sorted(kb.glob("*/*.yaml")):
+        d = yaml.safe_load(p.read_text("utf-8"))
+        for lang in texts:
+            texts[lang] += [d[lang]["question"], d[lang]["answer"]]
+    out = ["注销注销", "余额余额余额", "哈哈哈哈", "the the", "sim sim card"]
+    while len(out) < n:
+        lang = rng.choice(list(texts))
+        t = rng.choice(texts[lang])
+        if lang == "zh":
+            k = rng.randint(2, 8)
+            i = rng.randrange(max(1, len(t) - k))
+            out.append(t[i:i + k])
+        else:
+            words = t.split()
+            k = rng.randint(2, 4)
+            i = rng.randrange(max(1, len(words) - k))
+            piece = words[i:i + k + 1]
+            if len(piece) > 2 and rng.random() < 0.3:
+                del piece[rng.randrange(1, len(piece) - 1)]
+            out.append(" ".join(piece[:k]))
+    return out
+
+
+def _phrase_identity(ours: Searcher, reference: Searcher, phrases: list[str]) -> None:
+    """The arrays' phrase masks equal whoosh's Phrase/Term matches on the reference build."""
+    from faqkb.search import _phrase_queries
+
+    imp, ref = ours._impact(ours._v), reference._whoosh(reference._v)
+    checked = {1: 0, 2: 0}
+    for phrase in phrases:
+        a = ours.analyzer().analyze(phrase, query=True)
+        for q, _, (fields, terms, slop) in _phrase_queries([a]):
+            got = imp.phrase(fields, terms, slop)
+            assert got is not None
+            want = sorted(ref.docs_for_query(q))
+            assert [int(d) for d in got.nonzero()[0]] == want, phrase
+            checked[slop] += bool(want)
+    # most phrases of either kind match something: the test can fail
+    assert min(checked.values()) >= len(phrases) // 5, checked
+
+
+def test_phrases_match_exactly_as_whoosh(bundled, plain_bm25f):
+    _phrase_identity(bundled, plain_bm25f, _phrases(BUNDLED_KB, 200, 3))
+
+
+@pytest.mark.slow
+def test_phrases_match_exactly_as_whoosh_on_a_synthetic_kb(synthetic):
+    s, _, root = synthetic
+    _phrase_identity(Searcher(root / "index"), s, _phrases(root / "kb", 300, 4))
+
+
+def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
     from whoosh import query as wq
 
     from faqkb.search import _phrase_queries
 
+    ref = plain_bm25f._whoosh(plain_bm25f._v)  # whoosh with bigram postings
     for phrase in ["余额", "注销手机卡", "расторгнуть договор", "SMS code", "保号卡"]:
         res = bundled.search(f'"{phrase}"', limit=50, suggest=False)
         a = bundled.analyzer().analyze(phrase, query=True)
-        must = [q for q, _ in _phrase_queries([a])]
-        want = {bundled._whoosh(bundled._v).stored_fields(d)["id"]
-                for d in bundled._whoosh(bundled._v).docs_for_query(wq.And(must))}
+        must = [q for q, _, _ in _phrase_queries([a])]
+        want = {ref.stored_fields(d)["id"] for d in ref.docs_for_query(wq.And(must))}
         got = {h.id for h in res.hits}
         assert got <= want and got, phrase
         # every phrase match that scores above the result cutoff is listed

@@ -114,7 +114,42 @@ def test_behind_a_proxy_each_reader_has_its_own_limit_and_nobody_else_can_claim_
     assert got == [200, 200, 200, 429]
 
 
-def test_live_panel_spends_the_search_budget(app):
+def test_a_client_refused_on_the_api_is_refused_again_before_flask_runs(app):
+    from flask import request_started
+
+    started: list[str] = []
+
+    def count(sender, **extra) -> None:
+        started.append("x")
+
+    request_started.connect(count, app)
+    try:
+        c = app.test_client()
+        assert statuses(c, "/api/search?q=sim", 4) == [200, 200, 200, 429]
+        flask_requests = len(started)
+        for _ in range(50):
+            r = c.get("/api/search?q=sim", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+            assert r.status_code == 429 and r.is_json and int(r.headers["Retry-After"]) >= 1
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert len(started) == flask_requests          # none of the 50 reached Flask
+        assert statuses(c, "/api/search?q=sim", 1, addr="192.0.2.2") == [200]   # others unaffected
+        assert statuses(c, "/api/suggest?q=si", 1) == [200]                      # other scopes too
+        r = c.get("/search?q=sim", headers={"Accept-Language": "ru"}, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+        assert r.status_code == 429 and "Слишком много запросов" in r.get_data(as_text=True)  # pages: Flask's page
+    finally:
+        request_started.disconnect(count, app)
+
+
+def test_long_queries_use_up_the_search_budget_faster(fixture_index, tmp_path, limiter_storage):
+    c = make_app(fixture_index, tmp_path, limiter_storage, RATELIMIT_SEARCH="12 per minute").test_client()
+    long_q = "注销 余额 " * 20                                   # 120 characters: costs 4
+    assert statuses(c, "/api/search?q=" + long_q, 4) == [200, 200, 200, 429]
+    short = make_app(fixture_index, tmp_path / "s", limiter_storage, RATELIMIT_SEARCH="12 per minute").test_client()
+    assert set(statuses(short, "/api/search?q=余额", 12, addr="192.0.2.3")) == {200}   # a short one costs 1
+
+
+def test_the_live_panel_and_suggest_share_the_as_you_type_budget(app):
     c = app.test_client()
     assert statuses(c, "/search/panel?q=sim", 2) == [200, 200]
-    assert statuses(c, "/search?q=sim", 2) == [200, 429]
+    assert statuses(c, "/api/suggest?q=si", 3) == [200, 200, 429]       # 4 per minute in these tests
+    assert statuses(c, "/search?q=sim", 1) == [200]                      # submitting still works

@@ -180,6 +180,7 @@ class FeedbackStore:
         self.engine = _engine(url)
         self._salts: dict[str, str] = {}
         self._salt_lock = threading.Lock()
+        self._keep_old_votes()
         try:
             metadata.create_all(self.engine)
         except sa.exc.IntegrityError:  # replicas starting at once on a shared server: one won
@@ -188,6 +189,16 @@ class FeedbackStore:
             if "already exists" not in str(e):
                 raise
             metadata.create_all(self.engine)
+
+    def _keep_old_votes(self) -> None:
+        """A database from before client keys has a ``votes`` table without ``client`` (every
+        vote counted, however often one reader cast it). It is kept, renamed, so its data is
+        not lost and the new table can take the name."""
+        inspector = sa.inspect(self.engine)
+        if "votes" in inspector.get_table_names() and \
+                "client" not in {c["name"] for c in inspector.get_columns("votes")}:
+            with self.engine.begin() as c:
+                c.exec_driver_sql("ALTER TABLE votes RENAME TO votes_without_client_keys")
 
     @classmethod
     def in_instance(cls, instance_dir: str | Path, bounds: Bounds | None = None) -> FeedbackStore:

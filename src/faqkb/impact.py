@@ -10,7 +10,9 @@ opening costs nothing and only the rows a query names are read.
 
 whoosh stays the engine of record: stored fields, documents, quoted phrases and the
 category filter; tests/test_impact.py proves the top-10 lists and totals equal whoosh's
-BM25F on the golden queries and on a synthetic kb. numpy is imported only here, and
+BM25F on the golden queries and on a synthetic kb. The scored fields are not whoosh
+postings at all (writing them was most of a build's time): quoted phrases are checked on
+the term sequences kept here (impact.<field>.seq*.npy), exactly as whoosh's Phrase would. numpy is imported only here, and
 this module only when a query or a build runs (cold start: bench/cold_start.py).
 """
 
@@ -18,11 +20,14 @@ from __future__ import annotations
 
 import marshal
 import math
+from array import array
 from pathlib import Path
 
 import numpy as np
 
-from .layout import IMPACT, SCORED_FIELDS
+from .layout import BIGRAM_FIELDS, IMPACT, SCORED_FIELDS, WORD_FIELDS
+
+PHRASE_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS)  # quoted phrases are checked on these
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F(B=0.75, K1=1.2), as the searcher is configured
 TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
@@ -47,6 +52,8 @@ class ImpactWriter:
         self.tfs: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
         self.dnums: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
         self.lengths: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        # Every document's terms in order (ids), for quoted phrases (not the pinyin field).
+        self.seq: dict[str, array] = {f: array("i") for f in PHRASE_FIELDS}
         self.n = 0
 
     def add(self, doc: dict[str, str]) -> None:
@@ -59,13 +66,15 @@ class ImpactWriter:
             for t in toks:
                 counts[t] = counts.get(t, 0) + 1
             tdict, tids, tfs = self.terms[f], self.tids[f], self.tfs[f]
-            for t, c in counts.items():
+            for t, c in counts.items():  # first-occurrence order: ids as the token order gives them
                 tid = tdict.get(t)
                 if tid is None:
                     tid = tdict[t] = len(tdict)
                 tids.append(tid)
                 tfs.append(c)
             self.dnums[f] += [d] * len(counts)
+            if f in self.seq:
+                self.seq[f].extend([tdict[t] for t in toks])
 
     def write(self, version_dir: Path) -> None:
         n = self.n
@@ -88,6 +97,11 @@ class ImpactWriter:
             np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
             np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
             np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)
+            if f in self.seq:
+                seqptr = np.zeros(n + 1, dtype=np.int64)
+                np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
+                np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
+                np.save(version_dir / f"{IMPACT}.{f}.seq.npy", np.frombuffer(self.seq[f], dtype=np.int32))
         (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))
 
 
@@ -108,6 +122,44 @@ class ImpactIndex:
         self.indptr = {f: _mapped(d / f"{IMPACT}.{f}.indptr.npy") for f in SCORED_FIELDS}
         self.docs = {f: _mapped(d / f"{IMPACT}.{f}.docs.npy") for f in SCORED_FIELDS}
         self.imp = {f: _mapped(d / f"{IMPACT}.{f}.imp.npy") for f in SCORED_FIELDS}
+        # Absent in versions built before the fields left whoosh (they have the postings).
+        self.seq = {f: (_mapped(d / f"{IMPACT}.{f}.seqptr.npy"), _mapped(d / f"{IMPACT}.{f}.seq.npy"))
+                    for f in PHRASE_FIELDS if (d / f"{IMPACT}.{f}.seq.npy").exists()}
+
+    def phrase(self, fields: tuple[str, ...], terms: list[str], slop: int = 1) -> np.ndarray | None:
+        """Documents holding ``terms`` in this order, each 1 to ``slop`` positions after the
+        one before, in any of ``fields``, as a mask: exactly what whoosh's Phrase(field,
+        terms, slop) matches (its SpanNear2 chains spans this way), or Term for one term.
+        None if this version keeps no sequences for a field (then ask whoosh)."""
+        if not terms or any(f not in self.seq for f in fields):
+            return None
+        mask = np.zeros(self.n, dtype=bool)
+        for f in fields:
+            ids = [self.terms[f].get(t) for t in terms]
+            if any(i is None for i in ids):
+                continue
+            # Candidates: documents holding every term; only their positions are looked at.
+            rows = sorted((self.row(f, t)[0] for t in dict.fromkeys(terms)), key=len)  # type: ignore[index]
+            cand = np.asarray(rows[0], dtype=np.int64)
+            for r in rows[1:]:
+                cand = np.intersect1d(cand, r, assume_unique=True)
+            if not len(cand):
+                continue
+            seqptr, seq = self.seq[f]
+            starts = seqptr[cand]
+            count = seqptr[cand + 1] - starts
+            total = int(count.sum())
+            first = np.cumsum(count) - count
+            owner = np.repeat(cand, count)
+            vals = seq[np.repeat(starts, count) + (np.arange(total) - np.repeat(first, count))]
+            at = vals == ids[0]  # positions where a chain of the first i+1 terms ends
+            for tid in ids[1:]:
+                reach = np.zeros(total, dtype=bool)
+                for k in range(1, slop + 1):
+                    reach[k:] |= at[:-k] & (owner[k:] == owner[:-k])
+                at = reach & (vals == tid)
+            mask[owner[at]] = True
+        return mask
 
     def row(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(document ids, impacts) of ``term`` in ``field``, or None if no document holds it."""

@@ -54,21 +54,25 @@ from .snippets import plain_text, word_marks
 
 RECORDS_FORMAT = 1
 
-def schema():
+def schema(reference: bool = False):
+    """whoosh's fields: the stored ones and the category filter. The scored fields are
+    scored and phrase-checked by the impact arrays only (impact.py), so they are not whoosh
+    postings: writing them was most of a build's time. ``reference`` adds them, for the
+    tests that compare the arrays with whoosh's own BM25F and phrases (tests/test_impact.py)."""
     from whoosh import fields
     from whoosh.analysis import SpaceSeparatedTokenizer
 
     pre = SpaceSeparatedTokenizer()  # terms arrive analyzed; keep them as they are
+    extra = {}
+    if reference:
+        extra = {f: fields.TEXT(analyzer=pre, phrase=True) for f in (*WORD_FIELDS, *BIGRAM_FIELDS)}
+        extra[PINYIN_FIELD] = fields.TEXT(analyzer=pre, phrase=False)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         category=fields.ID(stored=True),
         operators=fields.KEYWORD(stored=True),
-        q_words=fields.TEXT(analyzer=pre, phrase=True),
-        a_words=fields.TEXT(analyzer=pre, phrase=True),
-        q_bigrams=fields.TEXT(analyzer=pre, phrase=True),
-        a_bigrams=fields.TEXT(analyzer=pre, phrase=True),
-        q_pinyin=fields.TEXT(analyzer=pre, phrase=False),
         marks=fields.STORED,  # {lang: (question marks, answer marks)} for highlighting
+        **extra,
     )
 
 
@@ -321,19 +325,21 @@ def _own_name(name: str, prefix: str) -> bool:
 
 
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
-                procs: int = 1) -> IndexInfo:
+                procs: int = 1, reference: bool = False) -> IndexInfo:
     """Build ``kb`` into a new version under ``index_dir``, verify it, make it live.
+    ``reference`` also writes the scored fields as whoosh postings (slower; for
+    the tests that check the impact arrays against whoosh: see ``schema``).
 
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
     the live version, if any, is then left exactly as it was."""
     index_dir = Path(index_dir)
     claimed = claim_index_dir(index_dir)  # before writing anything: a foreign folder gets not even a lock file
     with _BuildLock(index_dir):
-        return _build_locked(kb, index_dir, fingerprint, procs, claimed)
+        return _build_locked(kb, index_dir, fingerprint, procs, claimed, reference)
 
 
 def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, procs: int,
-                  claimed: dict | None) -> IndexInfo:
+                  claimed: dict | None, reference: bool = False) -> IndexInfo:
     from whoosh import index as windex
 
     tmp = None
@@ -359,7 +365,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             lambda w: lazy_pinyin(w, style=Style.NORMAL)))
         from .impact import ImpactWriter
 
-        ix = windex.create_in(str(tmp), schema())
+        ix = windex.create_in(str(tmp), schema(reference))
+        unposted = () if reference else (*WORD_FIELDS, *BIGRAM_FIELDS, PINYIN_FIELD)  # the arrays' alone
         writer = ix.writer()
         impacts = ImpactWriter()
         vocab: dict[str, int] = {}
@@ -371,6 +378,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
                     vocab[w] = vocab.get(w, 0) + n
                 stems |= doc_stems
                 impacts.add(doc)
+                for name in unposted:
+                    del doc[name]
                 writer.add_document(**doc)
         except BaseException:
             writer.cancel()

@@ -19,7 +19,18 @@ from typing import Any
 
 from .analysis import Analyzed, Analyzer, guess_lang
 from .errors import IndexNotReady, QueryError
-from .layout import ENTRIES, LEXICON, PINYIN_FIELD, SCORED_FIELDS, SELF_SCORES, SPELLING, IndexInfo, current_version
+from .layout import (
+    BIGRAM_FIELDS,
+    ENTRIES,
+    LEXICON,
+    PINYIN_FIELD,
+    SCORED_FIELDS,
+    SELF_SCORES,
+    SPELLING,
+    WORD_FIELDS,
+    IndexInfo,
+    current_version,
+)
 from .lexicon import Lexicon
 from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
@@ -353,10 +364,13 @@ class Searcher:
                 scores = scores * (self.plan["cov_base"] + cov) ** self.plan["cov_pow"]
             if category:
                 mask &= self._mask(v, ("category", category))
-            for q, needed in must:
-                # A phrase with a word no entry holds matches nothing: whoosh need not look.
-                if all(any(imp.df(f, t) for f in fields) for fields, t in needed):
-                    mask &= self._mask(v, q)
+            for q, needed, (fields, seq, slop) in must:
+                # A phrase with a word no entry holds matches nothing: nothing need look.
+                if all(any(imp.df(f, t) for f in fs) for fs, t in needed):
+                    # The term sequences are the arrays' (impact.py); whoosh only for a version
+                    # built before they were.
+                    got = imp.phrase(fields, seq, slop)
+                    mask &= self._mask(v, q) if got is None else got
                 else:
                     mask[:] = False
             # Every entry shares some word or bigram with a long query, so a bare match count
@@ -493,7 +507,9 @@ class Searcher:
 
     def whoosh_search(self, query: str, limit: int = 10, category: str | None = None):
         """The same query scored by whoosh's own BM25F matchers (the reference the impact
-        arrays are tested against: tests/test_impact.py). Returns whoosh Results."""
+        arrays are tested against: tests/test_impact.py), on an index built with
+        ``build_index(..., reference=True)`` (only it has postings for the scored fields).
+        Returns whoosh Results."""
         from whoosh import query as wq
 
         v = self._v
@@ -633,8 +649,10 @@ def _pinyin_sequence(query: str, lex: Lexicon) -> list[tuple[str, str, float]]:
 
 
 def _phrase_queries(phrases: list[Analyzed]) -> list:
-    """(whoosh query, terms it needs) for each quoted phrase: whoosh checks the phrase; the
-    needed terms ((fields, term) pairs) let a phrase no entry can match skip whoosh."""
+    """(whoosh query, terms it needs, (fields, terms, slop)) for each quoted phrase. The
+    impact arrays check the phrase (fields, terms, slop), matching exactly what the whoosh
+    query would on an index with postings for those fields (tests/test_impact.py); the
+    needed terms ((fields, term) pairs) let a phrase no entry can match skip the check."""
     from whoosh import query as wq
 
     must = []
@@ -642,12 +660,12 @@ def _phrase_queries(phrases: list[Analyzed]) -> list:
         if p.words and all(t.script != "han" for t in p.words):
             words = [t.text for t in p.words]
             must.append((wq.Or([wq.Phrase(f, words, slop=2) if len(words) > 1 else wq.Term(f, words[0])
-                                for f in ("q_words", "a_words")]),
-                         [(("q_words", "a_words"), w) for w in words]))
+                                for f in WORD_FIELDS]),
+                         [(WORD_FIELDS, w) for w in words], (WORD_FIELDS, words, 2)))
         elif p.bigrams:
             must.append((wq.Or([wq.Phrase(f, p.bigrams) if len(p.bigrams) > 1 else wq.Term(f, p.bigrams[0])
-                                for f in ("q_bigrams", "a_bigrams")]),
-                         [(("q_bigrams", "a_bigrams"), b) for b in p.bigrams]))
+                                for f in BIGRAM_FIELDS]),
+                         [(BIGRAM_FIELDS, b) for b in p.bigrams], (BIGRAM_FIELDS, list(p.bigrams), 1)))
     return must
 
 

@@ -71,7 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_ENABLED", True, "per-client rate limits on (false only for load tests from one address)"),
     Setting("RATELIMIT_SEARCH", "20 per 10 seconds; 300 per hour", "per-client budget of /search and "
             "/api/search together (Flask-Limiter notation)"),
-    Setting("RATELIMIT_SUGGEST", "30 per 10 seconds; 600 per hour", "per-client budget of /api/suggest"),
+    Setting("RATELIMIT_SUGGEST", "30 per 10 seconds; 600 per hour", "per-client budget of as-you-type: the live "
+            "panel (/search/panel) and /api/suggest together"),
     Setting("RATELIMIT_VOTE", "10 per minute; 100 per day", "per-client budget of \"was this helpful?\" votes"),
     Setting("RATELIMIT_DEFAULT", "60 per 10 seconds", "per-client budget of every other page and API route"),
     Setting("RATELIMIT_STORAGE_URI", "memory://", "where rate-limit counts live; `redis://host:6379/0` shares "

@@ -8,6 +8,7 @@ by the search engine itself (query length, terms, limit)."""
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from typing import Any
@@ -18,6 +19,7 @@ from flask_limiter import Limiter
 
 from ..feedback import client_address
 from .errors import json_error, wants_json
+from .security import HEADERS
 
 # The budgets themselves (RATELIMIT_SEARCH, _SUGGEST, _VOTE, _DEFAULT), RATELIMIT_ENABLED
 # and RATELIMIT_STORAGE_URI are settings (faqkb/settings.py, docs/settings.md): generous for
@@ -33,12 +35,70 @@ FIXED = {
 # Never limited: probes from load balancers and monitors, and static files (Flask-Limiter
 # exempts "static" itself).
 EXEMPT = ("health.healthz", "api.ping")
-SEARCH_ENDPOINTS = ("pages.search", "pages.panel", "api.search")  # the live panel is a search too
+SEARCH_ENDPOINTS = ("pages.search", "api.search")
+SUGGEST_ENDPOINTS = ("pages.panel", "api.suggest")
 
 
 def client() -> str:
     """The rate-limit key: the client's address (an IPv6 client by its /64)."""
     return client_address(request.remote_addr)
+
+
+# A client refused on the API is refused again, until its limit resets, before Flask runs at
+# all: a client looping on /api/search after its 429 then costs a dict lookup per request
+# instead of a Flask request (bench/abuse.py: ~900 refusals a second from 16 clients). Pages
+# still go through Flask, where the refusal is a page in the reader's language.
+API_SCOPES = {"/api/search": "search", "/api/suggest": "suggest"}
+ENDPOINT_SCOPES = {"pages.search": "search", "api.search": "search", "api.suggest": "suggest",
+                   "pages.panel": "suggest"}
+MAX_REFUSED = 100_000   # clients remembered at once (a few MB at most)
+
+
+class RefusedUntil:
+    """WSGI middleware in front of Flask's app: answers 429 for (client, scope) pairs the
+    limiter refused, until the refused limit resets. Sound for fixed windows, also with
+    shared storage: a count over its limit stays over it until its window ends."""
+
+    def __init__(self, wsgi_app) -> None:  # noqa: ANN001
+        self.wsgi_app = wsgi_app
+        self.until: dict[tuple[str, str], float] = {}
+
+    def refuse(self, client_key: str, scope: str, until: float) -> None:
+        if len(self.until) >= MAX_REFUSED:
+            now = time.time()
+            for k in [k for k, t in self.until.items() if t <= now]:
+                self.until.pop(k, None)
+            if len(self.until) >= MAX_REFUSED:
+                return  # full: the limiter itself still refuses, only more slowly
+        self.until[(client_key, scope)] = until
+
+    def __call__(self, environ, start_response):  # noqa: ANN001
+        scope = API_SCOPES.get(environ.get("PATH_INFO", "")) if self.until else None
+        if scope is not None:
+            key = (client_address(environ.get("REMOTE_ADDR")), scope)
+            until = self.until.get(key)
+            if until is not None:
+                left = until - time.time()
+                if left > 0:
+                    retry = max(1, math.ceil(left))
+                    body = json.dumps({"error": {"param": None,
+                                                 "message": f"too many requests; retry in {retry} s"}}).encode()
+                    start_response("429 TOO MANY REQUESTS", [
+                        ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                        ("Retry-After", str(retry)), ("Cache-Control", "no-store"), *HEADERS.items()])
+                    return [body]
+                self.until.pop(key, None)
+        return self.wsgi_app(environ, start_response)
+
+
+# A search's share of the budget grows with its length: a long query has more terms and
+# costs the engine more, so one client gets fewer of them (a 200-character query counts 6,
+# a question a person types, under 40 characters, counts 1).
+COST_CHARS = 40
+
+
+def query_cost() -> int:
+    return 1 + len(request.args.get("q", "")) // COST_CHARS
 
 
 def _setting(key: str):
@@ -56,19 +116,27 @@ def init_app(app: Flask) -> Limiter:
     views: Any = app.view_functions  # wrapped in place; Flask's view type does not fit the wrappers
     for endpoint in SEARCH_ENDPOINTS:
         if endpoint in views:
-            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search")(views[endpoint])
-    if "api.suggest" in views:
-        views["api.suggest"] = limiter.limit(_setting("RATELIMIT_SUGGEST"))(views["api.suggest"])
+            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search",
+                                                   cost=query_cost)(views[endpoint])
+    for endpoint in SUGGEST_ENDPOINTS:  # as-you-type: the live panel and the suggest API, one budget
+        if endpoint in views:
+            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SUGGEST"), scope="suggest",
+                                                   cost=query_cost)(views[endpoint])
     if "pages.vote" in views:
         views["pages.vote"] = limiter.limit(_setting("RATELIMIT_VOTE"))(views["pages.vote"])
     for endpoint in EXEMPT:
         if endpoint in views:
             limiter.exempt(views[endpoint])
+    refused = RefusedUntil(app.wsgi_app)
+    app.wsgi_app = refused  # type: ignore[method-assign]
 
     @app.errorhandler(429)
     def _too_many(e):
         limit = limiter.current_limit
         retry = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+        scope = ENDPOINT_SCOPES.get(request.endpoint or "")
+        if limit is not None and scope is not None:
+            refused.refuse(client(), scope, limit.reset_at)
         if wants_json():
             resp = json_error(429, f"too many requests; retry in {retry} s")[0]
         else:
