@@ -245,3 +245,20 @@ def test_query_work_is_bounded_by_its_terms(bundled):
     _, _, postings = imp.score(terms)
     assert len(terms) <= 200
     assert postings <= len(terms) * imp.n
+
+
+def test_at_reads_the_same_impacts_as_the_rows(bundled):
+    """ImpactIndex.at (the build's one-search lookup for self-scores) agrees with row()."""
+    import numpy as np
+
+    imp = bundled._impact(bundled._v)
+    rng = random.Random(7)
+    for f, terms in imp.terms.items():
+        names = rng.sample(sorted(terms), min(40, len(terms)))
+        rows = np.array([terms[t] for t in names for _ in range(imp.n)])
+        docs = np.array([d for _ in names for d in range(imp.n)])
+        want = np.zeros(len(rows))
+        for i, t in enumerate(names):
+            got_docs, got_imp = imp.row(f, t)
+            want[i * imp.n + got_docs] = got_imp
+        assert np.array_equal(imp.at(f, rows, docs), want), f

@@ -13,11 +13,12 @@ GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 495 real queries:
-# MRR 0.926, S@1 0.889, S@3 0.956, R@10 0.972; lowest kind S@1 typo 0.786; off-topic
-# rejected 0.431 with 0.014 of real questions rejected). Raise them when search improves.
+# MRR 0.926, S@1 0.889, S@3 0.956, R@10 0.972; lowest kind S@1 typo 0.786). `answered`
+# (search.THRESHOLD) on 544 real / 51 off-topic: off-topic rejected 0.667 with 0.015 of real
+# questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.91, "s1": 0.87, "s3": 0.94, "recall": 0.96}
 KIND_S1_FLOOR = 0.77
-OFFTOPIC_REJECTED_FLOOR = 0.40
+OFFTOPIC_REJECTED_FLOOR = 0.64
 REAL_REJECTED_CEILING = 0.02
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 # Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"

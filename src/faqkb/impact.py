@@ -180,6 +180,20 @@ class ImpactIndex:
         i = int(np.searchsorted(row[0], doc))
         return i < len(row[0]) and int(row[0][i]) == doc
 
+    def at(self, field: str, rows: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """The impacts of many (term row, document) pairs of ``field`` at once (0 where the
+        document lacks the term): one binary search over the whole field, so a build can
+        ask it for every entry without a Python loop per posting."""
+        indptr, fdocs, imp = self.indptr[field], self.docs[field], self.imp[field]
+        if not len(rows) or not len(fdocs):
+            return np.zeros(len(rows))
+        # Documents ascend within each term's row and rows follow each other, so
+        # row * n + doc ascends over the whole field: one sorted key per posting.
+        keys = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr)) * self.n + fdocs
+        want = np.asarray(rows, dtype=np.int64) * self.n + np.asarray(docs, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+        return np.where(keys[pos] == want, imp[pos], 0.0)
+
     def score(self, terms: list[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray, int]:
         """Sum of boost × impact over ``terms`` (field, term, boost), in their order (as
         whoosh's array union adds them); returns (scores, matched mask, postings read)."""

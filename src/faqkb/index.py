@@ -41,6 +41,7 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     MARKER,
     META,
     PINYIN_FIELD,
+    SELF_SCORES,
     SPELLING,
     WORD_FIELDS,
     IndexInfo,
@@ -399,6 +400,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
             "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
+        _write_own_scores(tmp, kb)
         for p in tmp.iterdir():
             with open(p, "rb") as f:
                 os.fsync(f.fileno())
@@ -432,6 +434,21 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
                 rec["building"].remove(tmp.name)
                 with contextlib.suppress(OSError):  # else still listed: the next build removes it
                     _write_records(index_dir, rec)
+
+
+def _write_own_scores(version_dir: Path, kb: KnowledgeBase) -> None:
+    """Each entry's score for its own question (SELF_SCORES): `answered` measures a query's
+    first hit against it (search.THRESHOLD). Documents were added in kb order."""
+    import numpy as np
+
+    from .search import Searcher
+
+    s = Searcher(version_dir=version_dir)
+    try:
+        with open(version_dir / SELF_SCORES, "wb") as f:
+            np.save(f, s.own_question_scores(list(kb.entries.values())))
+    finally:
+        s.close()
 
 
 def _verify(version_dir: Path, kb: KnowledgeBase) -> None:

@@ -6,7 +6,8 @@ reader (search.py) so neither imports the other::
                      only what it lists (never a user's v-2.0-release/ that happens to be there)
     CURRENT          name of the live version, replaced atomically (os.replace)
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json,
-                     lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py)
+                     lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py),
+                     selfscore.npy (each entry's score for its own question, for `answered`)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -25,6 +26,8 @@ from .errors import IndexNotReady
 CURRENT = "CURRENT"
 MARKER = "faqkb-index.json"
 META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon.marshal", "spelling.marshal", "impact"
+SELF_SCORES = "selfscore.npy"
+QUESTION_FIELDS = ("q_words", "q_bigrams", "q_pinyin")  # the question and its alternative phrasings
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"
