@@ -113,6 +113,27 @@ def serve_wsgi(app, threads: int = 4):
         srv.close()
 
 
+@pytest.fixture(scope="module")
+def server(bundled_index, tmp_path_factory):
+    """The site on the bundled kb under waitress in a thread; yields its base URL. Rate limits
+    are off: one browser opens many pages, and the limits have their own tests."""
+    from faqkb.web import create_app
+
+    app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
+                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests",
+                      "RATELIMIT_ENABLED": False})
+    with serve_wsgi(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium with JavaScript, one per test module."""
+    d = chrome_driver(tmp_path_factory)
+    yield d
+    d.quit()
+
+
 def need_browser() -> None:
     """Missing Chromium is a failure with a clear message, never a silent skip."""
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists() and not shutil.which(Path(p).name)]

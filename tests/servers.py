@@ -52,6 +52,16 @@ def _pg_bin() -> Path:
     return Path(dirs[-1])
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a server we started: politely, then for good if it hangs."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def postgres_server():
     """Yields a SQLAlchemy URL of a throw-away PostgreSQL cluster (user postgres, trust auth)."""
@@ -79,12 +89,7 @@ def postgres_server():
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
     except FileNotFoundError as e:
         pytest.fail(f"cannot start PostgreSQL ({e}): {APT_HINT}", pytrace=False)
     except subprocess.CalledProcessError as e:
@@ -112,12 +117,7 @@ def redis_server():
         _wait_port(port, proc, "redis-server", log)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         shutil.rmtree(root, ignore_errors=True)
 
 

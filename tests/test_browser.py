@@ -9,30 +9,11 @@ import urllib.request
 from urllib.parse import quote
 
 import pytest
-from conftest import BUNDLED_KB, chrome_driver, serve_wsgi, wait
+from conftest import chrome_driver, wait
 
 pytestmark = pytest.mark.browser
 
 XSS_PROBES = ["<img src=x onerror=window.__xss=1>", "<script>window.__xss=1</script>"]
-
-
-@pytest.fixture(scope="module")
-def server(bundled_index, tmp_path_factory):
-    """The site under waitress in a thread; yields its base URL."""
-    from faqkb.web import create_app
-
-    app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
-                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests",
-                      "RATELIMIT_ENABLED": False})  # one browser, many pages: limits have their own tests
-    with serve_wsgi(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    d = chrome_driver(tmp_path_factory)
-    yield d
-    d.quit()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import BUNDLED_KB, chrome_driver, serve_wsgi, wait
+from conftest import wait
 
 pytestmark = pytest.mark.browser
 
@@ -34,68 +34,50 @@ def page_urls(ui: str) -> dict[str, str]:
             "vote-reasons": f"/entry/{ENTRY}?why=1"}
 
 
-@pytest.fixture(scope="module")
-def server(bundled_index, tmp_path_factory):
-    from faqkb.web import create_app
-
-    app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index,
-                      "INSTANCE": tmp_path_factory.mktemp("instance"), "SECRET_KEY": "browser-tests",
-                      "RATELIMIT_ENABLED": False})  # one browser, many pages: limits have their own tests
-    with serve_wsgi(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    d = chrome_driver(tmp_path_factory)
-    yield d
-    d.quit()
-
-
 @pytest.fixture
-def b(driver, server):
+def b(browser, server):
     """A clean slate: no cookies, no storage, desktop-ish width, light colours."""
-    driver.get(server + "/healthz")
-    driver.delete_all_cookies()
-    driver.execute_script("localStorage.clear()")
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
-    return driver
+    browser.get(server + "/healthz")
+    browser.delete_all_cookies()
+    browser.execute_script("localStorage.clear()")
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    return browser
 
 
-def ui(driver, server, code: str, path: str = "/") -> None:
-    driver.get(f"{server}/lang/{code}?next={quote(path)}")
+def ui(browser, server, code: str, path: str = "/") -> None:
+    browser.get(f"{server}/lang/{code}?next={quote(path)}")
 
 
-def active_id(driver) -> str:
-    return driver.execute_script("const a = document.activeElement; return a.id || a.dataset.id || a.tagName")
+def active_id(browser) -> str:
+    return browser.execute_script("const a = document.activeElement; return a.id || a.dataset.id || a.tagName")
 
 
-def panel_ids(driver) -> list[str]:
-    return driver.execute_script(
+def panel_ids(browser) -> list[str]:
+    return browser.execute_script(
         "return Array.from(document.querySelectorAll('#live a.hit-q')).map(a => a.dataset.id)")
 
 
-def page_ids(driver) -> list[str]:
-    return driver.execute_script(
+def page_ids(browser) -> list[str]:
+    return browser.execute_script(
         "return Array.from(document.querySelectorAll('#server-results a.hit-q')).map(a => a.dataset.id)")
 
 
-def panel_shown(driver) -> bool:
+def panel_shown(browser) -> bool:
     """The panel is open and shows the results for what the box holds now."""
-    return driver.execute_script("""
+    return browser.execute_script("""
         const live = document.getElementById('live');
         return !live.hidden && live.getAttribute('aria-busy') === 'false'
             && live.dataset.q === document.getElementById('q').value.trim();""")
 
 
-def type_and_wait(driver, text: str) -> None:
+def type_and_wait(browser, text: str) -> None:
     from selenium.webdriver.common.by import By
 
-    box = driver.find_element(By.ID, "q")
+    box = browser.find_element(By.ID, "q")
     box.clear()
     box.send_keys(text)
-    wait(driver, panel_shown)
+    wait(browser, panel_shown)
 
 
 def api(server: str, path: str, **params) -> dict:
@@ -426,11 +408,11 @@ def test_yes_and_no_look_alike_and_no_asks_why(b, server):
 
 # -- 7. accessibility: axe-core, 0 serious or critical
 
-def axe_serious(driver) -> list[tuple[str, str, int]]:
-    if not driver.execute_script("return !!window.axe"):
-        driver.execute_script(AXE.read_text("utf-8"))
-    driver.set_script_timeout(60)
-    result = driver.execute_async_script("""
+def axe_serious(browser) -> list[tuple[str, str, int]]:
+    if not browser.execute_script("return !!window.axe"):
+        browser.execute_script(AXE.read_text("utf-8"))
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script("""
         const done = arguments[arguments.length - 1];
         axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
             [v.id, v.impact, v.nodes.length, v.nodes.slice(0, 2).map(n => n.target.join(' '))])),
