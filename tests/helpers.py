@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from faqkb.search import Searcher
@@ -15,3 +17,21 @@ def answers(index: Path, probes: list[str]) -> list[list[str]]:
         return [[h.id for h in s.search(q, limit=10).hits] for q in probes]
     finally:
         s.close()
+
+
+def run_concurrently(work: Callable[[int], None], threads: int) -> list[BaseException]:
+    """Runs ``work(i)`` in ``threads`` threads at once; returns what any of them raised."""
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            work(i)
+        except BaseException as e:  # noqa: BLE001 - returned to the test
+            errors.append(e)
+
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return errors

@@ -4,11 +4,11 @@ shown by counting rows, never by timing."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import run_concurrently
 
 from faqkb.feedback import REASONS, Bounds, FeedbackStore, client_address, normalize_query
 
@@ -155,24 +155,15 @@ def test_entries_reached_from_a_gap_query_are_linked(store):
 
 def test_counts_are_exact_under_concurrent_writers(store):
     threads, n = 6, 30
-    errors: list[BaseException] = []
 
     def writer(i: int) -> None:
-        try:
-            for j in range(n):
-                key = store.client_key(f"10.9.{i}.{j}")
-                store.record_vote(f"entry-{i % 3}", j % 2 == 0, client=key)
-                store.record_view(f"entry-{i % 3}", client=key)
-                store.record_gap("Nothing  HERE", "en")
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for j in range(n):
+            key = store.client_key(f"10.9.{i}.{j}")
+            store.record_vote(f"entry-{i % 3}", j % 2 == 0, client=key)
+            store.record_view(f"entry-{i % 3}", client=key)
+            store.record_gap("Nothing  HERE", "en")
 
-    ts = [threading.Thread(target=writer, args=(i,)) for i in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    assert errors == []
+    assert run_concurrently(writer, threads) == []
     assert store.top_zero_results(1)[0]["count"] == threads * n
     assert sum(store.view_count(f"entry-{k}") for k in range(3)) == 25   # the seen cap
     assert store.row_counts()["votes"] == 30                             # the vote cap

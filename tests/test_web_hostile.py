@@ -33,6 +33,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from conftest import FIXTURE_KB, chrome_driver, serve_wsgi, wait
+from helpers import run_concurrently
 
 from faqkb.feedback import FeedbackStore
 from faqkb.service import rebuild
@@ -532,25 +533,15 @@ def test_feedback_without_token_or_from_another_origin_is_refused(client, hostil
 def test_feedback_store_counts_are_exact_under_concurrent_writes(tmp_path):
     store = FeedbackStore.in_instance(tmp_path)
     threads, votes = 8, 200
-    errors: list[BaseException] = []
-
     def writer(i: int) -> None:
-        try:
-            for j in range(votes):
-                client = f"client-{i}-{j}"
-                store.record_vote(f"entry-{i % 4}", j % 2 == 0, client=client, query=f"query {i} {j}")
-                store.record_view(f"entry-{i % 4}", client=client)
-                if j % 20 == 0:
-                    store.record_gap("Nothing  HERE", "en")
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for j in range(votes):
+            client = f"client-{i}-{j}"
+            store.record_vote(f"entry-{i % 4}", j % 2 == 0, client=client, query=f"query {i} {j}")
+            store.record_view(f"entry-{i % 4}", client=client)
+            if j % 20 == 0:
+                store.record_gap("Nothing  HERE", "en")
 
-    ts = [threading.Thread(target=writer, args=(i,)) for i in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    assert errors == []
+    assert run_concurrently(writer, threads) == []
     assert store.helpfulness() == [{"entry_id": f"entry-{k}", "yes": 200, "no": 200, "reasons": {}}
                                    for k in range(4)]
     conn = sqlite3.connect(store.engine.url.database)
