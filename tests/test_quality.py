@@ -39,22 +39,25 @@ def test_off_topic_queries_are_scored_apart_from_real_questions():
     assert [m["q"] for m in report.offtopic["not_rejected"]] == ["weather"]
 
 
-def test_golden_queries_cover_every_kind_and_entry(bundled):
-    queries = load_queries(GOLDEN)
-    assert len(queries) >= 360
+def _well_formed(path: Path, at_least: int, entries) -> list[Query]:
+    """The queries in ``path``: at least ``at_least``, every kind, only real entry ids, and
+    off-topic exactly when nothing is expected."""
+    queries = load_queries(path)
+    assert len(queries) >= at_least
     assert {q.kind for q in queries} == KINDS
-    assert {i for q in queries for i in q.expect} <= set(bundled.entries)
+    assert {i for q in queries for i in q.expect} <= set(entries)
     assert all((q.kind == "offtopic") == (not q.expect) for q in queries)
+    return queries
+
+
+def test_golden_queries_cover_every_kind_and_entry(bundled):
+    queries = _well_formed(GOLDEN, 360, bundled.entries)
     per_entry = {i: sum(i in q.expect for q in queries) for i in bundled.entries}
     assert min(per_entry.values()) >= 3, sorted(per_entry.items(), key=lambda kv: kv[1])[:5]
 
 
 def test_heldout_queries_load_and_name_real_entries(bundled):
-    queries = load_queries(HELDOUT)
-    assert len(queries) >= 80
-    assert {q.kind for q in queries} == KINDS
-    assert {i for q in queries for i in q.expect} <= set(bundled.entries)
-    assert all((q.kind == "offtopic") == (not q.expect) for q in queries)
+    _well_formed(HELDOUT, 80, bundled.entries)
 
 
 def _rank(searcher):
