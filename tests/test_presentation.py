@@ -79,3 +79,32 @@ def test_lint_reports_links_to_unknown_entries(kb_dir):
     path.write_text(text.replace("answer: |\n", "answer: |\n    See [that](entry:no-such-entry).\n", 1), "utf-8")
     problems, _ = lint_kb(kb_dir)
     assert any("entry:no-such-entry" in str(p) for p in problems)
+
+
+def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
+    """One source list (model.cited_sources) feeds both surfaces: every page the entry page
+    links is printed by `show`, an unofficial or unverified one is flagged on both, and a
+    fact without a page is named by its claim."""
+    from faqkb.kbfiles import load_kb
+    from faqkb.paths import bundled_kb
+    from faqkb.render import terminal_entry
+    from faqkb.web.present import sources
+
+    kb = load_kb(bundled_kb())
+    flagged = {"uncertain": "not verified", "third-party": "not an official source"}
+    seen_kinds = set()
+    for entry in kb.entries.values():
+        listed = sources(entry, kb.facts)
+        shown = " ".join(terminal_entry(entry, "en", facts=kb.facts, width=10_000).split())
+        for s in listed:
+            seen_kinds.add((bool(s["url"]), s["confidence"]))
+            if not s["url"]:
+                assert f"Not verified: {s['title']}" in shown, (entry.id, s["title"])
+                continue
+            assert s["url"] in shown, (entry.id, s["url"])
+            line = shown[:shown.index(s["url"])].rsplit("•", 1)[1]
+            if s["confidence"] in flagged:
+                assert flagged[s["confidence"]] in line, (entry.id, s["url"])
+        assert len({s["url"] or s["title"] for s in listed}) == len(listed)  # each source once
+    # the bundled kb exercises every branch above
+    assert {(True, "third-party"), (True, "operator"), (False, "uncertain")} <= seen_kinds

@@ -105,6 +105,34 @@ class Fact:
                    date=d.get("date", ""), also=tuple(Source(**s) for s in d.get("also", ())))
 
 
+@dataclass(frozen=True)
+class CitedSource:
+    """One line of an entry's source list, as every surface shows it (web page, `show`)."""
+
+    title: str  # the page's title; the claim itself when no page could verify it (url "")
+    publisher: str
+    url: str
+    date: str
+    confidence: str  # the citing fact's: readers are told when a source is unofficial or unverified
+
+
+def cited_sources(entry: Entry, facts: dict[str, Fact]) -> list[CitedSource]:
+    """The pages an entry's cited facts were read on (and their further sources), once each,
+    in the order the entry cites them; a fact nobody could verify is listed by its claim."""
+    out: list[CitedSource] = []
+    seen: set[str] = set()
+    for fid in entry.sources:
+        f = facts.get(fid)
+        if f is None:
+            continue
+        for src in (Source(f.title or f.claim, f.publisher, f.url, f.date), *f.also):
+            key = src.url or src.title
+            if key not in seen:
+                seen.add(key)
+                out.append(CitedSource(src.title, src.publisher, src.url, src.date, f.confidence))
+    return out
+
+
 @dataclass
 class KnowledgeBase:
     root: str
