@@ -82,9 +82,9 @@ def test_lint_reports_links_to_unknown_entries(kb_dir):
 
 
 def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
-    """One source list (model.cited_sources) feeds both surfaces: every page the entry page
-    links is printed by `show`, an unofficial or unverified one is flagged on both, and a
-    fact without a page is named by its claim."""
+    """One source list (model.cited_sources) feeds both surfaces: every source the entry page
+    lists is printed by `show` with the same link, an unofficial or unverified one is flagged on
+    both, and a fact nobody could source is named by its claim."""
     from faqkb.kbfiles import load_kb
     from faqkb.paths import bundled_kb
     from faqkb.render import terminal_entry
@@ -96,15 +96,20 @@ def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
     for entry in kb.entries.values():
         listed = sources(entry, kb.facts)
         shown = " ".join(terminal_entry(entry, "en", facts=kb.facts, width=10_000).split())
+        shown = shown[shown.index("Sources:"):] if listed else ""
         for s in listed:
-            seen_kinds.add((bool(s["url"]), s["confidence"]))
-            if not s["url"]:
+            seen_kinds.add((bool(s["url"]), s["unsourced"], s["confidence"]))
+            if s["unsourced"]:
                 assert f"Not verified: {s['title']}" in shown, (entry.id, s["title"])
                 continue
-            assert s["url"] in shown, (entry.id, s["url"])
-            line = shown[:shown.index(s["url"])].rsplit("•", 1)[1]
+            title = " ".join(s["title"].split())
+            assert title in shown, (entry.id, title)
+            line = shown[shown.index(title):].split("•", 1)[0]
+            # the operator's page with its link; an outlet cited, never linked
+            assert (s["url"] in line) if s["url"] else ("https://" not in line), (entry.id, title)
             if s["confidence"] in flagged:
-                assert flagged[s["confidence"]] in line, (entry.id, s["url"])
-        assert len({s["url"] or s["title"] for s in listed}) == len(listed)  # each source once
-    # the bundled kb exercises every branch above
-    assert {(True, "third-party"), (True, "operator"), (False, "uncertain")} <= seen_kinds
+                assert flagged[s["confidence"]] in line, (entry.id, title)
+        assert len({(s["url"], s["title"]) for s in listed}) == len(listed)  # each source once
+    # the bundled kb exercises every branch above: a linked operator page, an unlinked outlet,
+    # an unsourced point
+    assert {(True, False, "operator"), (False, False, "third-party"), (False, True, "uncertain")} <= seen_kinds

@@ -172,14 +172,15 @@ def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] 
                                                        for line in wrap(f"{t} ({r})", width, "  • ", "    ")]))
     sources = []
     for src in cited_sources(entry, facts):
-        if not src.url:
+        if src.unsourced:
             sources += wrap(f"Not verified: {src.title} Check with your operator.", width, "  • ", "    ")
             continue
         note = {"uncertain": " (not verified: check with your operator)",
                 "third-party": " (not an official source)"}.get(src.confidence, "")
-        sources += wrap(f"{src.title} — {src.publisher}" + (f", {src.date}" if src.date else "") + note,
-                        width, "  • ", "    ")
-        sources.append("    " + src.url)
+        date = f", {src.date}" if src.date and src.date != "undated" else ""
+        sources += wrap(f"{src.title} — {src.publisher}{date}{note}", width, "  • ", "    ")
+        if src.url:
+            sources.append("    " + src.url)
     if sources:
         parts.append("\n".join([bold("Sources:")] + sources))
     return "\n\n".join(parts)
