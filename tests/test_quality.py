@@ -14,11 +14,12 @@ HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 495 real queries:
 # MRR 0.926, S@1 0.889, S@3 0.956, R@10 0.972; lowest kind S@1 typo 0.786). `answered`
-# (search.THRESHOLD) on 544 real / 51 off-topic: off-topic rejected 0.667 with 0.015 of real
-# questions rejected. Raise them when search improves.
-FLOOR = {"mrr": 0.91, "s1": 0.87, "s3": 0.94, "recall": 0.96}
+# (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.632 with 0.0197 of real
+# questions rejected (the 25 off-topic queries added blind are harder than the first 51, of
+# which 0.686 are rejected). Raise them when search improves.
+FLOOR = {"mrr": 0.91, "s1": 0.87, "s3": 0.94, "recall": 0.95}  # recall: 0.958 with the 13 blind real queries of 2026-11-25
 KIND_S1_FLOOR = 0.77
-OFFTOPIC_REJECTED_FLOOR = 0.64
+OFFTOPIC_REJECTED_FLOOR = 0.62
 REAL_REJECTED_CEILING = 0.02
 
 
