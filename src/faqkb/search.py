@@ -34,7 +34,7 @@ from .layout import (
 from .lexicon import Lexicon
 from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
-from .snippets import Span, highlight_spans, make_snippet, plain_text, word_marks
+from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
@@ -169,7 +169,8 @@ class _Version:
     inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
-    answers: dict = field(default_factory=dict)  # (entry id, lang) -> answer as plain text (bounded)
+    answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
+    marked: dict = field(default_factory=dict)  # (docnum, lang) -> MarkIndex of question and answer (bounded)
 
 
 class Searcher:
@@ -429,7 +430,7 @@ class Searcher:
                     entry = v.entries.get(stored["id"])
                     if entry is not None:
                         res.hits.append(self._hit(entry, float(scores[d]), lang or qlang, marked, lang,
-                                                  stored["marks"], script))
+                                                  stored["marks"], script, d))
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
         return res
@@ -454,37 +455,31 @@ class Searcher:
         total = np.zeros(n)
         wsum = 0.0
         checked = 0
+        # Each word's documents are gathered as index arrays and set with one call per
+        # mask: a numpy call per row and field was most of a small index's query time.
         for w, tok in list(words.items())[:MAX_UNITS]:
             script = tok.script
-            m = np.zeros(n, dtype=bool)
-            mq = np.zeros(n, dtype=bool)  # held in the question or its alternatives
             alts = [w, *(t for alt in lex.synonyms.get(w, ()) if len(alt) == 1 for t in alt)]
-            for t in alts:
-                for f in ("q_words", "a_words"):
-                    row = imp.row(f, t)
-                    if row is not None:
-                        m[row[0]] = True
-                        if f == "q_words":
-                            mq[row[0]] = True
+            in_q = [r[0] for t in alts if (r := imp.row("q_words", t)) is not None]
+            anywhere = in_q + [r[0] for t in alts if (r := imp.row("a_words", t)) is not None]
             pairs: list[str] = []
             if script == "han" and len(w) > 1:
                 bigrams = [w[i:i + 2] for i in range(len(w) - 1)]
-                m |= _all_rows(imp, ("q_bigrams", "a_bigrams"), bigrams, n)
-                mq |= _all_rows(imp, ("q_bigrams",), bigrams, n)
+                anywhere += _all_docs(imp, ("q_bigrams", "a_bigrams"), bigrams)
+                in_q += _all_docs(imp, ("q_bigrams",), bigrams)
+            pinyin: list = []
             if script == "han":  # a homophone typo (注消, 话废) still sounds like the word
                 syl = [x for x in lex.table.of(w) if x]
                 if syl:
-                    pm = _all_rows(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl, n)
-                    m |= pm
-                    mq |= pm
+                    pinyin = _all_docs(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl)
             elif script == "lat":
                 syl = lex.table.split(w) if w.isascii() else None
                 if syl and len(syl) > 1:
                     pairs = [a + b for a, b in zip(syl, syl[1:], strict=False)]
-                pm = _all_rows(imp, (PINYIN_FIELD,), pairs or [w], n)
-                m |= pm
-                mq |= pm
-            df = int(m.sum())
+                pinyin = _all_docs(imp, (PINYIN_FIELD,), pairs or [w])
+            m = _mask_of(anywhere + pinyin, n)
+            mq = _mask_of(in_q + pinyin, n)  # held in the question or its alternatives
+            df = int(np.count_nonzero(m))
             weight = math.log(1 + n / (1 + df))
             typo = replaced = False
             if not df and not pairs and script in ("lat", "cyr") and v is not None and checked < MAX_TYPO_CHECKS:
@@ -509,7 +504,7 @@ class Searcher:
                         total += fw * fm
                         wsum += fw
             if not replaced:
-                total += weight * m
+                np.add(total, weight, out=total, where=m)  # total += weight * m, to the last bit
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None
@@ -581,20 +576,28 @@ class Searcher:
     # -- presenting a hit
 
     def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
-             marks: dict, script: str | None) -> Hit:
+             marks: dict, script: str | None, doc: int) -> Hit:
         lang = entry.best_lang(want)
         tr = entry.translations[lang]
-        q_marks, a_marks = marks[lang]
-        q_spans = highlight_spans(q_marks, terms)
-        a_spans = highlight_spans(a_marks, terms)
+        v = self._v
+        # The same entries come back query after query: their marks are indexed by term
+        # once (MarkIndex), so a hit looks up the query's words instead of walking its answer.
+        indexed = v.marked.get((doc, lang))
+        if indexed is None:
+            if len(v.marked) >= STORED_CACHE:
+                v.marked.clear()
+            indexed = v.marked[(doc, lang)] = (MarkIndex(marks[lang][0]), MarkIndex(marks[lang][1]))
+        q_spans = indexed[0].spans(terms)
+        a_spans = indexed[1].spans(terms)
         if a_spans or not tr.lead:
-            answers = self._v.answers
-            plain = answers.get((entry.id, lang))
-            if plain is None:
+            answers = v.answers
+            got = answers.get((entry.id, lang))
+            if got is None:
                 if len(answers) >= STORED_CACHE:
                     answers.clear()
-                plain = answers[(entry.id, lang)] = plain_text(tr.answer)
-            snippet, s_spans = make_snippet(plain, a_spans)
+                plain = plain_text(tr.answer)
+                got = answers[(entry.id, lang)] = (plain, sentence_starts(plain))
+            snippet, s_spans = make_snippet(got[0], a_spans, starts=got[1])
         else:  # the match is in the question: the direct answer says most
             snippet, s_spans = tr.lead, []
         question, q_spans = spans_for_reader(tr.question, q_spans, lang, script)
@@ -676,19 +679,40 @@ def _signals(units: list[_Unit], doc: int, imp, score: float, own: float) -> dic
             "self": min(1.0, score / own) if own > 0 else 0.0}
 
 
-def _all_rows(imp, fields: tuple[str, ...], terms: list[str], n: int):
-    """Documents holding every one of ``terms`` (each in any of ``fields``)."""
+def _all_docs(imp, fields: tuple[str, ...], terms: list[str]) -> list:
+    """Documents holding every one of ``terms`` (each in any of ``fields``), as index
+    arrays whose union they are (empty when none can): a term no document holds ends the
+    walk before any array is touched, and one term needs no set operation at all."""
     import numpy as np
 
-    hits = np.zeros(n, dtype=np.int32)
-    for t in terms:
-        one = np.zeros(n, dtype=bool)
-        for f in fields:
-            row = imp.row(f, t)
-            if row is not None:
-                one[row[0]] = True
-        hits += one
-    return hits == len(terms)
+    per_term = []
+    for t in dict.fromkeys(terms):
+        rows = [r[0] for f in fields if (r := imp.row(f, t)) is not None]
+        if not rows:
+            return []
+        per_term.append(rows)
+    if len(per_term) == 1:
+        return per_term[0]
+    # Several terms: count each document once per term that holds it (keys term*n+doc
+    # made unique across fields), then keep the documents every term holds.
+    n = imp.n
+    keys = np.concatenate([r.astype(np.int64) + i * n for i, rows in enumerate(per_term) for r in rows])
+    if any(len(rows) > 1 for rows in per_term):
+        keys = np.unique(keys)
+    held = np.bincount(keys % n, minlength=n)
+    return [np.flatnonzero(held == len(per_term))]
+
+
+def _mask_of(parts: list, n: int):
+    """A boolean mask over ``n`` documents set at the union of ``parts`` (index arrays)."""
+    import numpy as np
+
+    mask = np.zeros(n, dtype=bool)
+    if len(parts) == 1:
+        mask[parts[0]] = True
+    elif parts:
+        mask[np.concatenate(parts)] = True
+    return mask
 
 
 def _pinyin_sequence(query: str, lex: Lexicon) -> list[tuple[str, str, float]]:
