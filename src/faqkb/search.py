@@ -455,6 +455,8 @@ class Searcher:
         total = np.zeros(n)
         wsum = 0.0
         checked = 0
+        none = np.zeros(n, dtype=bool)
+        none.flags.writeable = False
         # Each word's documents are gathered as index arrays and set with one call per
         # mask: a numpy call per row and field was most of a small index's query time.
         for w, tok in list(words.items())[:MAX_UNITS]:
@@ -477,9 +479,13 @@ class Searcher:
                 if syl and len(syl) > 1:
                     pairs = [a + b for a, b in zip(syl, syl[1:], strict=False)]
                 pinyin = _all_docs(imp, (PINYIN_FIELD,), pairs or [w])
-            m = _mask_of(anywhere + pinyin, n)
-            mq = _mask_of(in_q + pinyin, n)  # held in the question or its alternatives
-            df = int(np.count_nonzero(m))
+            if anywhere or pinyin:
+                m = _mask_of(anywhere + pinyin, n)
+                mq = _mask_of(in_q + pinyin, n) if in_q or pinyin else none  # in the question or its alternatives
+                df = int(np.count_nonzero(m))
+            else:  # a word no entry holds (most of a long made-up query): one shared empty mask
+                m = mq = none
+                df = 0
             weight = math.log(1 + n / (1 + df))
             typo = replaced = False
             if not df and not pairs and script in ("lat", "cyr") and v is not None and checked < MAX_TYPO_CHECKS:
@@ -504,7 +510,8 @@ class Searcher:
                         total += fw * fm
                         wsum += fw
             if not replaced:
-                np.add(total, weight, out=total, where=m)  # total += weight * m, to the last bit
+                if df:
+                    np.add(total, weight, out=total, where=m)  # total += weight * m, to the last bit
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None
