@@ -86,3 +86,19 @@ def test_scoring_reads_each_named_row_once(bundled, query):
     _, matched, postings = imp.score(terms)
     assert postings == sum(imp.df(f, t) for f, t, _ in terms)
     assert matched.sum() <= postings
+
+
+def test_a_long_query_run_gets_no_hmm_for_its_mainland_reading_either(bundled, monkeypatch):
+    """jieba's HMM (a Viterbi pass per character) is skipped on query runs past
+    QUERY_HMM_MAX, also when the run is cut a second time in mainland vocabulary."""
+    from faqkb.analysis import QUERY_HMM_MAX
+
+    segmenter = bundled.analyzer().segmenter
+    calls = []
+    real = segmenter.cut
+    monkeypatch.setattr(segmenter, "cut", lambda run, hmm=True: calls.append((len(run), hmm)) or real(run, hmm))
+    rng = random.Random(9)
+    tail = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(QUERY_HMM_MAX + 20))
+    bundled.search("門號停話簡訊" + tail, suggest=False)
+    assert len(calls) == 2  # the run, then its mainland reading (門號→号码 ...)
+    assert all(not hmm for _, hmm in calls)

@@ -4,6 +4,7 @@ highlight spans as character offsets (never HTML: the caller escapes, then marks
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .analysis import Analyzed, PinyinTable
 
@@ -131,9 +132,10 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
     if spans:
         best = _densest(spans, size)
         first, must = spans[best]
-        before = [b for b in starts if b <= first]
-        # The opening (often the direct yes/no) stays when the match fits the window with it.
-        start = 0 if spans[best][1] <= size * 4 // 5 else (before[-1] if before else 0)
+        # The opening (often the direct yes/no) stays when the match fits the window with it;
+        # else the window opens where the match's sentence does (starts ascend: bisect).
+        before = bisect_right(starts, first)
+        start = 0 if spans[best][1] <= size * 4 // 5 else (starts[before - 1] if before else 0)
         if first - start > size * 3 // 5:
             # A long sentence: grow the window (up to twice) rather than cut into it...
             want = first - start + size * 2 // 5
@@ -143,9 +145,9 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                 start = cut + 1 if cut >= 0 else start
     end = min(len(text), start + want)
     if end < len(text):
-        ends = [b for b in starts if max(start + want // 2, must) < b <= end + 20]
-        if ends:
-            end = ends[-1]
+        last = bisect_right(starts, end + 20)  # the last sentence start in the allowance...
+        if last and starts[last - 1] > max(start + want // 2, must):  # ...if past the window's middle
+            end = starts[last - 1]
         else:
             space = text.rfind(" ", max(start + want - 20, must), end)
             end = space if space > start else end
