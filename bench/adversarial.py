@@ -9,8 +9,12 @@ Query classes (all at the 200-character limit, each one unique so no cache can h
 against `normal` queries (the golden set: what readers type).
 
 Figures, medians over the run:
-  1. per class: median and worst single-query time (did-you-mean on, as the web calls it);
-     goal: the worst query <= 10x the median normal query.
+  1. per class: median and worst query time (did-you-mean on, as the web calls it), each
+     query's time the best of --repeat runs of it (default 3): on cores shared with other
+     work a single run's worst is mostly the scheduler's (the normal class's own single-run
+     worst is 10-20x its median), while the best of three is what the query costs; the
+     searcher keeps nothing per query, so a repeat is no cache hit. The single-run worst
+     is printed too. Goal: the worst query <= 10x the median normal query.
   2. a normal reader's p50/p99 alone, then while 16 threads send attack queries in a loop
      against the same Searcher (as waitress' threads share one process and its GIL);
      goal: loaded p99 <= 5x unloaded p99.
@@ -79,6 +83,13 @@ def timed(fn, q: str) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def costs(fn, qs: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Per query: (best of ``repeat`` runs, first run) in ms; the runs of one query are
+    spread over the whole list so a burst of other work does not hit all of them."""
+    runs = [[timed(fn, q) for q in qs] for _ in range(repeat)]
+    return [min(xs) for xs in zip(*runs, strict=True)], runs[0]
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -90,6 +101,7 @@ def main(argv=None) -> int:
     ap.add_argument("--per-kind", type=int, default=60, help="attack queries per class [60]")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=20, help="length of the loaded phase [20]")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per query; its best is its cost [3]")
     args = ap.parse_args(argv)
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="faqkb-adv-") as tmp:
@@ -104,19 +116,26 @@ def main(argv=None) -> int:
         normal = [q.text for q in load_queries(GOLDEN)]
         for q in normal[:50]:
             s.search(q)  # warm: lexicon, arrays, speller
-        base = [timed(s.search, q) for q in normal]
+        base, base1 = costs(s.search, normal, args.repeat)
         med = statistics.median(base)
         print(f"faqkb adversarial bench: {'bundled kb' if not args.synthetic else f'{args.synthetic} synthetic entries'}"
               f" ({s.entry_count} entries), {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
-        print(f"{'class':10}{'n':>5}{'median ms':>11}{'worst ms':>10}{'worst/normal median':>21}")
-        print(f"{'normal':10}{len(base):>5}{med:>11.2f}{max(base):>10.2f}{max(base) / med:>20.1f}x")
-        worst_all = 0.0
+        print(f"per query: best of {args.repeat} runs (single run: first run of each query)\n")
+        print(f"{'class':10}{'n':>5}{'median ms':>11}{'worst ms':>10}{'worst/normal median':>21}"
+              f"{'single-run worst ms':>21}{'/ median':>9}")
+
+        def row(kind: str, xs: list[float], first: list[float]) -> None:
+            print(f"{kind:10}{len(xs):>5}{statistics.median(xs):>11.2f}{max(xs):>10.2f}{max(xs) / med:>20.1f}x"
+                  f"{max(first):>21.2f}{max(first) / med:>8.1f}x")
+
+        row("normal", base, base1)
+        worst_all = worst1 = 0.0
         for kind in KINDS:
-            xs = [timed(s.search, attack(kind, rng)) for _ in range(args.per_kind)]
-            worst_all = max(worst_all, max(xs))
-            print(f"{kind:10}{len(xs):>5}{statistics.median(xs):>11.2f}{max(xs):>10.2f}{max(xs) / med:>20.1f}x")
+            xs, first = costs(s.search, [attack(kind, rng) for _ in range(args.per_kind)], args.repeat)
+            worst_all, worst1 = max(worst_all, max(xs)), max(worst1, max(first))
+            row(kind, xs, first)
         print(f"\nworst attack query / median normal query: {worst_all / med:.1f}x  (goal <= 10x: "
-              f"{'MET' if worst_all / med <= 10 else 'NOT MET'})")
+              f"{'MET' if worst_all / med <= 10 else 'NOT MET'}); single run: {worst1 / med:.1f}x")
 
         # a normal reader, alone and under `clients` attacking threads
         def reader(seconds: float) -> list[float]:

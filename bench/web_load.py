@@ -4,8 +4,12 @@ concurrent keep-alive clients hammering /api/search with rotating realistic quer
 
     python bench/web_load.py [--seconds 10] [--clients 16] [--threads 4]
 
-Prints req/s, p50/p99 latency (ms) and errors for each, and search req/s as a ratio of
-the trivial route's. Each phase runs alone (search, then trivial) so they don't share CPU.
+Prints req/s, p50/p99 latency (ms) and errors for each, search req/s as a ratio of the
+trivial route's and search p99 as a ratio of the trivial route's p99 (the load generator
+shares the cores, so its own queueing is in both). Each phase runs alone so they don't
+share CPU; --rounds (3) alternate the two routes (search, ping, ping, search, ...) and the
+figures are medians over the rounds, so load from other work on the machine falls on
+both routes alike instead of on whichever ran while it peaked.
 
     python bench/web_load.py --procs 1,2,4 [--rounds 3] [--seconds 10]
 
@@ -114,6 +118,13 @@ def run_phase(port: int | list[int], paths: list[str], clients: int, seconds: fl
     return {"requests": n, "rps": n / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": sum(errors)}
 
 
+def _median_phase(runs: list[dict]) -> dict:
+    import statistics
+
+    return {"requests": sum(x["requests"] for x in runs), "errors": sum(x["errors"] for x in runs),
+            **{k: statistics.median(x[k] for x in runs) for k in ("rps", "p50_ms", "p99_ms")}}
+
+
 def start_servers(n: int, args, index: Path, tmp: Path, cache: int | None) -> tuple[list, list[int]]:
     procs, ports = [], []
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
@@ -187,7 +198,8 @@ def main() -> None:
                     help="API response LRU size for the server (FAQKB_SEARCH_CACHE); 0 measures every query")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--procs", help="comma-separated process counts, e.g. 1,2,4: the replica benchmark")
-    ap.add_argument("--rounds", type=int, default=3, help="rounds of the replica benchmark (medians)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds, alternating the routes (or the process counts with --procs); medians [3]")
     args = ap.parse_args()
     if args.procs:
         replicas(args)
@@ -205,25 +217,35 @@ def main() -> None:
         wait_up(port)
         search_paths = [f"/api/search?q={quote(q)}&limit=10" for q in QUERIES]
         run_phase(port, search_paths, args.clients, 2)  # warm up: jieba, lexicon, per-thread searchers
-        search = run_phase(port, search_paths, args.clients, args.seconds)
-        trivial = run_phase(port, ["/api/ping"], args.clients, args.seconds)
+        rounds: dict[str, list[dict]] = {"search": [], "trivial": []}
+        for r in range(args.rounds):
+            order = ("search", "trivial") if r % 2 == 0 else ("trivial", "search")
+            for name in order:
+                rounds[name].append(run_phase(port, search_paths if name == "search" else ["/api/ping"],
+                                              args.clients, args.seconds))
     finally:
         proc.terminate()
         proc.wait(10)
+    search, trivial = (_median_phase(rounds[name]) for name in ("search", "trivial"))
     out = {"clients": args.clients, "threads": args.threads, "seconds": args.seconds, "cpus": os.cpu_count(),
-           "search": search, "trivial": trivial, "ratio": search["rps"] / trivial["rps"]}
+           "rounds": args.rounds, "search": search, "trivial": trivial, "ratio": search["rps"] / trivial["rps"],
+           "p99_ratio": search["p99_ms"] / trivial["p99_ms"],
+           "per_round": {name: [round(x["rps"], 1) for x in rounds[name]] for name in rounds}}
     if args.json:
         print(json.dumps(out, indent=2))
         return
     cache = "default" if args.cache is None else args.cache
-    print(f"waitress {args.threads} threads, {args.clients} keep-alive clients, {args.seconds:g} s per route, "
+    print(f"waitress {args.threads} threads, {args.clients} keep-alive clients, {args.seconds:g} s per route and "
+          f"round, medians of {args.rounds} alternating rounds, "
           f"{os.cpu_count()} CPUs, API cache {cache}, {len(QUERIES)} rotating queries")
     for name in ("search", "trivial"):
         r = out[name]
         route = "/api/search" if name == "search" else "/api/ping"
         print(f"{route:12} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
               f"errors {r['errors']}  ({r['requests']} requests)")
-    print(f"search/trivial ratio: {out['ratio']:.2f}")
+    print(f"search/trivial ratio: {out['ratio']:.2f}  (goal >= 0.35; per round: search "
+          f"{out['per_round']['search']} ping {out['per_round']['trivial']} req/s)")
+    print(f"search p99 / ping p99: {out['p99_ratio']:.1f}x  (goal: search p99 <= 50 ms)")
 
 
 if __name__ == "__main__":

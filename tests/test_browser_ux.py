@@ -293,16 +293,23 @@ def test_snippets_start_at_a_sentence_and_keep_lists(b, server):
 
 # -- 4. sources and links
 
-def test_sources_linked_on_every_entry_page(b, server):
+def test_sources_listed_on_every_entry_page_and_only_official_ones_linked(b, server):
     from selenium.webdriver.common.by import By
 
+    official = ("mts.ru", "beeline.ru", "megafon.ru", "t2.ru", "tele2.ru", "yota.ru", "gosuslugi.ru",
+                "rospotrebnadzor.ru", "rkn.gov.ru", "digital.gov.ru")
     ids = [h["id"] for h in api(server, "/api/search", q="sim", limit=50)["hits"]][:12]
     ui(b, server, "en")
+    linked = 0
     for entry_id in ids:
         b.get(f"{server}/entry/{entry_id}")
-        links = b.find_elements(By.CSS_SELECTOR, ".sources a[href]")
-        assert links, entry_id
-        assert all(a.get_attribute("href").startswith("https://") for a in links), entry_id
+        assert b.find_elements(By.CSS_SELECTOR, ".sources li"), entry_id
+        for a in b.find_elements(By.CSS_SELECTOR, ".sources a[href]"):
+            host = a.get_attribute("href").split("/")[2]
+            assert a.get_attribute("href").startswith("https://"), entry_id
+            assert any(host == d or host.endswith("." + d) for d in official), (entry_id, host)
+            linked += 1
+    assert linked  # the operators' own pages are links
 
 
 def test_cross_references_in_answers_are_links(b, server):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
@@ -31,18 +32,38 @@ def test_bundled_register_is_complete():
     assert cited <= set(kb.facts)
     for f in kb.facts.values():
         assert f.confidence in CONFIDENCES
-        assert f.url or f.confidence == "uncertain", f.id
+        assert f.title or f.confidence == "uncertain", f.id
         assert f.id.startswith("F") or f.confidence == "uncertain", f.id  # U-ids are unverified by definition
 
 
-def test_check_refuses_a_source_off_the_allowlist(kb_dir):
-    _edit_facts(kb_dir, "url: https://media.mts.ru/internet/123907", "url: https://mts-help.example.com/mnp")
+@pytest.mark.parametrize("old,new,host", [
+    # a look-alike of an operator's site
+    ("url: https://media.mts.ru/internet/123907", "url: https://mts-help.example.com/mnp", "mts-help.example.com"),
+    # a real news outlet: cited by title, publisher and date, never linked — a link in kb/ is
+    # shown to readers, and only operators' and government sites may be linked (docs/content.md)
+    ("    publisher: RBC\n", "    publisher: RBC\n    url: https://www.rbc.ru/economics/26/01/2024/x\n", "www.rbc.ru"),
+])
+def test_check_refuses_a_register_link_off_the_allowlist(kb_dir, old, new, host):
+    _edit_facts(kb_dir, old, new)
     r = _check(kb_dir)
     assert r.exit_code == 1
-    assert "kb/facts.yaml:" in r.output and "F6: source mts-help.example.com is not on the allowlist" in r.output
+    assert "kb/facts.yaml:" in r.output and "remove the url" in r.output
+    assert f"source link {host} is not an operator's or a government's site" in r.output
 
 
-def test_check_refuses_a_sourced_fact_without_url(kb_dir):
+def test_every_link_in_the_bundled_register_is_an_operators_or_governments():
+    import yaml
+
+    official = yaml.safe_load((bundled_kb() / "allowed_domains.yaml").read_text("utf-8"))["domains"]
+    kb = load_kb(bundled_kb())
+    urls = [u for f in kb.facts.values() for u in (f.url, *(s.url for s in f.also)) if u]
+    assert urls
+    for u in urls:
+        host = u.split("/")[2].lower()
+        assert any(host == d or host.endswith("." + d) for d in official), u
+
+
+def test_check_refuses_a_sourced_fact_without_its_source(kb_dir):
     # F30 is uncertain with no url: allowed. Marking it "government" without a source is not.
     _edit_facts(kb_dir, "  F30:\n", "  F30:\n    confidence: government\n")
     text = (kb_dir / "facts.yaml").read_text("utf-8")
@@ -52,8 +73,8 @@ def test_check_refuses_a_sourced_fact_without_url(kb_dir):
     (kb_dir / "facts.yaml").write_text(text[:start] + block + text[end:], "utf-8")
     r = _check(kb_dir)
     assert r.exit_code == 1
-    assert "F30: 'title', 'publisher', 'url', 'date' are missing" in r.output  # one line for the fact
-    assert r.output.count("F30:") == 1 and "only an uncertain fact may have no url" in r.output
+    assert "F30: 'title', 'publisher', 'date' are missing" in r.output  # one line for the fact
+    assert r.output.count("F30:") == 1 and "only an uncertain fact may have no source" in r.output
     assert "Traceback" not in r.output
 
 

@@ -79,3 +79,37 @@ def test_lint_reports_links_to_unknown_entries(kb_dir):
     path.write_text(text.replace("answer: |\n", "answer: |\n    See [that](entry:no-such-entry).\n", 1), "utf-8")
     problems, _ = lint_kb(kb_dir)
     assert any("entry:no-such-entry" in str(p) for p in problems)
+
+
+def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
+    """One source list (model.cited_sources) feeds both surfaces: every source the entry page
+    lists is printed by `show` with the same link, an unofficial or unverified one is flagged on
+    both, and a fact nobody could source is named by its claim."""
+    from faqkb.kbfiles import load_kb
+    from faqkb.paths import bundled_kb
+    from faqkb.render import terminal_entry
+    from faqkb.web.present import sources
+
+    kb = load_kb(bundled_kb())
+    flagged = {"uncertain": "not verified", "third-party": "not an official source"}
+    seen_kinds = set()
+    for entry in kb.entries.values():
+        listed = sources(entry, kb.facts)
+        shown = " ".join(terminal_entry(entry, "en", facts=kb.facts, width=10_000).split())
+        shown = shown[shown.index("Sources:"):] if listed else ""
+        for s in listed:
+            seen_kinds.add((bool(s["url"]), s["unsourced"], s["confidence"]))
+            if s["unsourced"]:
+                assert f"Not verified: {s['title']}" in shown, (entry.id, s["title"])
+                continue
+            title = " ".join(s["title"].split())
+            assert title in shown, (entry.id, title)
+            line = shown[shown.index(title):].split("•", 1)[0]
+            # the operator's page with its link; an outlet cited, never linked
+            assert (s["url"] in line) if s["url"] else ("https://" not in line), (entry.id, title)
+            if s["confidence"] in flagged:
+                assert flagged[s["confidence"]] in line, (entry.id, title)
+        assert len({(s["url"], s["title"]) for s in listed}) == len(listed)  # each source once
+    # the bundled kb exercises every branch above: a linked operator page, an unlinked outlet,
+    # an unsourced point
+    assert {(True, False, "operator"), (False, False, "third-party"), (False, True, "uncertain")} <= seen_kinds

@@ -8,17 +8,20 @@ from click.testing import CliRunner
 
 from faqkb.cli import main
 from faqkb.evaluate import Query, evaluate, load_queries, metrics
+from faqkb.search import Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
-# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 495 real queries:
-# MRR 0.926, S@1 0.889, S@3 0.956, R@10 0.972; lowest kind S@1 typo 0.786). `answered`
-# (search.THRESHOLD) on 544 real / 51 off-topic: off-topic rejected 0.667 with 0.015 of real
-# questions rejected. Raise them when search improves.
-FLOOR = {"mrr": 0.91, "s1": 0.87, "s3": 0.94, "recall": 0.96}
-KIND_S1_FLOOR = 0.77
-OFFTOPIC_REJECTED_FLOOR = 0.64
+# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 544 real queries:
+# MRR 0.930, S@1 0.895, S@3 0.958, R@10 0.962; lowest kind S@1 brand 0.824, then en 0.868).
+# `answered` (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.632 with
+# 0.0197 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
+# harder than the first 51; recall 0.959 with the 13 real ones added then). Raise them when
+# search improves.
+FLOOR = {"mrr": 0.925, "s1": 0.89, "s3": 0.95, "recall": 0.955}
+KIND_S1_FLOOR = 0.82
+OFFTOPIC_REJECTED_FLOOR = 0.62
 REAL_REJECTED_CEILING = 0.02
 
 
@@ -75,6 +78,31 @@ def test_quality_floor_on_bundled_kb(bundled):
         assert m["s1"] >= KIND_S1_FLOOR, (kind, m)
     assert report.offtopic["rejected"] >= OFFTOPIC_REJECTED_FLOOR, report.offtopic["not_rejected"]
     assert report.offtopic["real_rejected"] <= REAL_REJECTED_CEILING, report.offtopic["real_rejected_queries"]
+
+
+def test_a_corrected_typo_ranks_like_the_word_typed_right(bundled):
+    """A Latin or Cyrillic word no entry holds, which did-you-mean corrects to a kb word, is
+    searched as that word too: the misspelled query finds what the spelled one finds."""
+    for typed, right in (("cancle my number", "cancel my number"), ("pasport changed", "passport changed"),
+                         ("растаргнуть договор", "расторгнуть договор")):
+        got = [h.id for h in bundled.search(typed, suggest=False).hits[:1]]
+        assert got == [h.id for h in bundled.search(right, suggest=False).hits[:1]], typed
+    plain = Searcher(bundled.index_dir, plan={"typo": 0})
+    assert [h.id for h in plain.search("cancle my number", suggest=False).hits[:1]] != \
+        [h.id for h in bundled.search("cancle my number", suggest=False).hits[:1]]
+
+
+def test_a_generic_question_finds_the_general_entry(bundled):
+    """Ranking weighs how much of an entry's own question the query says (search.PLAN "own"):
+    a generic question finds the general entry, not a narrower one that merely holds the
+    same words among others (queries written for this test, not in the golden set)."""
+    want = {"как закрыть российский номер": "how-to-cancel-russian-sim",
+            "怎么注销俄罗斯电话卡": "how-to-cancel-russian-sim",
+            "will my balance be refunded": "refund-remaining-balance"}
+    plain = Searcher(bundled.index_dir, plan={"own": 0})
+    for q, entry in want.items():
+        assert bundled.search(q, suggest=False).hits[0].id == entry, q
+        assert plain.search(q, suggest=False).hits[0].id != entry, q  # what it fixes
 
 
 def test_eval_command_fails_below_floor(bundled_index):

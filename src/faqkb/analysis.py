@@ -331,7 +331,8 @@ class Analyzer:
                 folded = fold_han(run)
                 bigrams += han_bigrams(folded)
                 # A query run longer than any question is no reader's phrasing: no HMM for it.
-                cut = self.segmenter.cut(folded, hmm=not query or len(folded) <= QUERY_HMM_MAX)
+                hmm = not query or len(folded) <= QUERY_HMM_MAX
+                cut = self.segmenter.cut(folded, hmm=hmm)
                 for w, s, e in cut:
                     if w not in STOP["zh"]:
                         words.append(Token(w, start + s, start + e, "han"))
@@ -341,7 +342,7 @@ class Analyzer:
                     mainland = to_mainland(run, self.regional, self._regional_re)
                     if mainland != folded:
                         have = {w for w, _, _ in cut}
-                        words += [Token(w, start, start + len(run), "han") for w, _, _ in self.segmenter.cut(mainland)
+                        words += [Token(w, start, start + len(run), "han") for w, _, _ in self.segmenter.cut(mainland, hmm=hmm)
                                   if w not in have and w not in STOP["zh"]]
                         seen = set(bigrams)
                         bigrams += [b for b in han_bigrams(mainland) if b not in seen]

@@ -589,8 +589,8 @@ def _fact_error(err: ValidationError) -> tuple[str, str]:
     where = where or "facts.yaml"
     if err.validator == "required":
         missing = _missing_keys(err)
-        why = "a fact with a source needs title, publisher, url and date; only an uncertain fact may have no url" \
-            if set(missing) <= {"title", "publisher", "url", "date"} else "every fact needs claim, confidence, checked"
+        why = "a fact with a source needs its title, publisher and date; only an uncertain fact may have no " \
+            "source" if set(missing) <= {"title", "publisher", "date"} else "every fact needs claim, confidence, checked"
         return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
         return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
@@ -618,8 +618,8 @@ def read_facts(root: Path) -> dict[str, Fact]:
     data, node = read_yaml(path, shown)
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
         raise KBErrors([KBError(shown, 1, 1, "facts.yaml must be 'facts:' followed by one mapping per fact id",
-                                "e.g. facts: {F1: {claim: ..., title: ..., publisher: ..., url: ..., "
-                                "date: ..., confidence: operator, checked: YYYY-MM-DD}}")])
+                                "e.g. facts: {F1: {claim: ..., title: ..., publisher: ..., date: ..., "
+                                "confidence: operator, checked: YYYY-MM-DD}}")])
     errors = []
     for err in sorted(_validator("facts").iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         at = _node_at(node, err.absolute_path)

@@ -166,12 +166,12 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     except KBErrors as e:
         return e.errors, 0
     problems: list[KBError] = []
-    domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked", "source_domains"))
+    domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked",))
     problems += errs
     if not kb.facts:
         problems.append(KBError(f"{root.name}/{FACTS_FILE}", 0, 0, f"{FACTS_FILE} is missing or empty",
-                                "add the source register: facts: {F1: {claim: ..., url: ..., ...}}"))
-    problems += lint_facts(kb, root, domains["domains"] + domains["source_domains"])
+                                "add the source register: facts: {F1: {claim: ..., title: ..., ...}}"))
+    problems += lint_facts(kb, root, domains["domains"])
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
@@ -181,9 +181,9 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
 
 
 def lint_facts(kb: KnowledgeBase, root: Path, allowed: list[str]) -> list[KBError]:
-    """The source register: every source link goes to an allowlisted site (operators, government,
-    and the named outlets under source_domains); a fact with no link must be marked uncertain
-    (the schema asks for it too; this says which fact)."""
+    """The source register links only to operators' and government sites (the `domains`
+    allowlist), like answers: a link in kb/ is shown to readers, and scammers advertise through
+    look-alike "help" pages. A named outlet is cited by title, publisher and date, unlinked."""
     problems = []
     at = _Locator(root, f"{root.name}/{FACTS_FILE}")
     for f in kb.facts.values():
@@ -193,12 +193,9 @@ def lint_facts(kb: KnowledgeBase, root: Path, allowed: list[str]) -> list[KBErro
             m = _URL.match(url)
             domain = (m.group(1) or "").lower() if m else ""
             if not domain or not _domain_ok(domain, allowed) or domain in _MESSENGER:
-                problems.append(at.error(url[:40], f"{f.id}: source {domain or url} is not on the allowlist",
-                                         "cite the operator's or a government page, or add a reviewed named "
-                                         "outlet to source_domains in kb/allowed_domains.yaml", near=f"{f.id}:"))
-        if not f.url and f.confidence != "uncertain":
-            problems.append(at.error(f"{f.id}:", f"{f.id} has no url but is marked {f.confidence}",
-                                     "add the source's url, or mark it confidence: uncertain"))
+                problems.append(at.error(url[:40], f"{f.id}: source link {domain or url} is not an operator's or "
+                                         "a government's site", "cite a page of an outlet by its title, publisher "
+                                         "and date and remove the url", near=f"{f.id}:"))
     return problems
 
 

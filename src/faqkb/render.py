@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from .model import Entry, Fact
+from .model import Entry, Fact, cited_sources
 from .script import for_reader
 from .search import Results
 from .snippets import Span
@@ -170,21 +170,17 @@ def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] 
     if related:
         parts.append("\n".join([bold("Related:")] + [line for r, t in related
                                                        for line in wrap(f"{t} ({r})", width, "  • ", "    ")]))
-    sources, seen = [], set()
-    for fid in entry.sources:
-        f = facts.get(fid)
-        if f is None or (f.url and f.url in seen):
+    sources = []
+    for src in cited_sources(entry, facts):
+        if src.unsourced:
+            sources += wrap(f"Not verified: {src.title} Check with your operator.", width, "  • ", "    ")
             continue
-        if f.url:
-            seen.add(f.url)
-            sources += wrap(f"{f.title} — {f.publisher}" + (f", {f.date}" if f.date else ""), width, "  • ", "    ")
-            sources.append("    " + f.url)
-            for a in f.also:
-                if a.url and a.url not in seen:
-                    seen.add(a.url)
-                    sources.append("    " + a.url)
-        else:
-            sources += wrap(f"Not verified: {f.claim} Check with your operator.", width, "  • ", "    ")
+        note = {"uncertain": " (not verified: check with your operator)",
+                "third-party": " (not an official source)"}.get(src.confidence, "")
+        date = f", {src.date}" if src.date and src.date != "undated" else ""
+        sources += wrap(f"{src.title} — {src.publisher}{date}{note}", width, "  • ", "    ")
+        if src.url:
+            sources.append("    " + src.url)
     if sources:
         parts.append("\n".join([bold("Sources:")] + sources))
     return "\n\n".join(parts)

@@ -4,6 +4,7 @@ highlight spans as character offsets (never HTML: the caller escapes, then marks
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .analysis import Analyzed, PinyinTable
 
@@ -64,6 +65,35 @@ def highlight_spans(marks: list[Mark], terms: dict) -> list[Span]:
     return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
 
 
+class MarkIndex:
+    """The marks of one text by term and by pinyin: highlighting a hit looks up the query's
+    few words here instead of walking every word of its answer (kept per hit by the
+    searcher, so each text is indexed once, not once per query)."""
+
+    __slots__ = ("by_term", "by_pinyin", "size")
+
+    def __init__(self, marks: list[Mark]) -> None:
+        self.by_term: dict[str, list[Span]] = {}
+        self.by_pinyin: dict[str, list[Span]] = {}
+        for term, s, e, py in marks:
+            self.by_term.setdefault(term, []).append((s, e))
+            if py:
+                self.by_pinyin.setdefault(py, []).append((s, e))
+        self.size = len(marks)
+
+    def spans(self, terms: dict) -> list[Span]:
+        """The same spans as highlight_spans(marks, terms)."""
+        words, pinyin = terms["words"], terms["pinyin"]
+        by_term, by_pinyin = self.by_term, self.by_pinyin
+        if len(words) > len(by_term):  # a long query: walk the text's words instead
+            found = [sp for w, sps in by_term.items() if w in words for sp in sps]
+        else:
+            found = [sp for w in words if w in by_term for sp in by_term[w]]
+        if pinyin and by_pinyin:
+            found += [sp for p in pinyin if p in by_pinyin for sp in by_pinyin[p]]
+        return merge(found)
+
+
 def merge(spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for s, e in sorted(spans):
@@ -74,20 +104,38 @@ def merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+def _densest(spans: list[Span], size: int) -> int:
+    """The first span from which the window of ``size`` characters holds the most spans
+    (``spans`` merged: sorted and disjoint, so their ends ascend): two pointers, linear
+    in the spans, where counting from every span was quadratic in a long answer."""
+    best, most, j = 0, 0, 0
+    for i, (s, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + size:
+            j += 1
+        if j - i > most:
+            best, most = i, j - i
+    return best
+
+
+def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
+                 starts: list[int] | None = None) -> tuple[str, list[Span]]:
     """A window of ``text`` of about ``size`` characters holding the most matches. It
     starts where a sentence or list line starts (so the direct yes/no is not cut off), and
-    ends at a sentence end or a word boundary; list lines keep their line breaks."""
+    ends at a sentence end or a word boundary; list lines keep their line breaks.
+    ``starts``: sentence_starts(text), when the caller keeps it."""
     if len(text) <= size:
         return text, spans
-    starts = sentence_starts(text)
+    if starts is None:
+        starts = sentence_starts(text)
     start, want, must = 0, size, 0  # must: the end of the best match, which the window keeps
     if spans:
-        best = max(range(len(spans)), key=lambda i: sum(1 for s, e in spans[i:] if e <= spans[i][0] + size))
+        best = _densest(spans, size)
         first, must = spans[best]
-        before = [b for b in starts if b <= first]
-        # The opening (often the direct yes/no) stays when the match fits the window with it.
-        start = 0 if spans[best][1] <= size * 4 // 5 else (before[-1] if before else 0)
+        # The opening (often the direct yes/no) stays when the match fits the window with it;
+        # else the window opens where the match's sentence does (starts ascend: bisect).
+        before = bisect_right(starts, first)
+        start = 0 if spans[best][1] <= size * 4 // 5 else (starts[before - 1] if before else 0)
         if first - start > size * 3 // 5:
             # A long sentence: grow the window (up to twice) rather than cut into it...
             want = first - start + size * 2 // 5
@@ -97,9 +145,9 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
                 start = cut + 1 if cut >= 0 else start
     end = min(len(text), start + want)
     if end < len(text):
-        ends = [b for b in starts if max(start + want // 2, must) < b <= end + 20]
-        if ends:
-            end = ends[-1]
+        last = bisect_right(starts, end + 20)  # the last sentence start in the allowance...
+        if last and starts[last - 1] > max(start + want // 2, must):  # ...if past the window's middle
+            end = starts[last - 1]
         else:
             space = text.rfind(" ", max(start + want - 20, must), end)
             end = space if space > start else end

@@ -4,8 +4,10 @@ script, the answer's Markdown rendered and sanitized."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..analysis import guess_lang
-from ..model import Entry, Fact
+from ..model import Entry, Fact, cited_sources
 from ..script import for_reader
 from ..snippets import first_sentence, plain_text
 from .i18n import CONTENT_HTML_LANG
@@ -48,26 +50,7 @@ def _text_lang(text: str) -> str:
 
 
 def sources(entry: Entry, facts: dict[str, Fact]) -> list[dict]:
-    """The entry's sources as the page lists them: the page each cited fact was read on
-    (and its further sources), once each, in the order the entry cites them. A point nobody
-    could verify has no page: it is listed by its claim, marked so the reader checks with
-    the operator."""
-    out: list[dict] = []
-    seen: set[str] = set()
-
-    def add(title: str, publisher: str, url: str, date: str, confidence: str) -> None:
-        key = url or title
-        if key in seen:
-            return
-        seen.add(key)
-        out.append({"title": title, "publisher": publisher, "url": url, "date": date, "confidence": confidence,
-                    "lang": _text_lang(title), "publisher_lang": _text_lang(publisher)})
-
-    for fid in entry.sources:
-        f = facts.get(fid)
-        if f is None:
-            continue
-        add(f.title or f.claim, f.publisher, f.url, f.date, f.confidence)
-        for also in f.also:
-            add(also.title, also.publisher, also.url, also.date, f.confidence)
-    return out
+    """The entry's sources for its page (model.cited_sources), each with the language of its
+    title and publisher for `lang` attributes."""
+    return [{**asdict(s), "lang": _text_lang(s.title), "publisher_lang": _text_lang(s.publisher)}
+            for s in cited_sources(entry, facts)]

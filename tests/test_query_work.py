@@ -1,0 +1,104 @@
+"""The fixed work of one query, counted (never timed): what a hit costs is looked up, not
+recomputed, and the shortcuts give exactly what the plain walks they replace give.
+Timings are bench/latency.py's job."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from faqkb import snippets
+from faqkb.evaluate import load_queries
+from faqkb.search import _highlight_terms
+from faqkb.snippets import MarkIndex, _densest, highlight_spans
+
+GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
+
+
+def _queries(n: int = 120) -> list[str]:
+    return [q.text for q in load_queries(GOLDEN)][:n]
+
+
+def test_mark_index_marks_what_walking_every_word_marks(bundled):
+    """MarkIndex (the query's words looked up) == highlight_spans (every word walked)."""
+    v = bundled._v
+    lex = bundled._lexicon()
+    marks = [bundled._stored(v, d)["marks"] for d in range(bundled.entry_count)]
+    checked = 0
+    for q in _queries():
+        terms = _highlight_terms([lex.analyzer.analyze(q, query=True)], lex.synonyms)
+        for per_lang in marks:
+            for q_marks, a_marks in per_lang.values():
+                for m in (q_marks, a_marks):
+                    assert MarkIndex(m).spans(terms) == highlight_spans(m, terms)
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_mark_index_on_a_query_longer_than_the_text():
+    marks = [("a", 0, 1, ""), ("b", 2, 3, "bi"), ("a", 4, 5, "")]
+    terms = {"words": {f"w{i}" for i in range(50)} | {"a"}, "pinyin": {"bi"}}
+    assert MarkIndex(marks).spans(terms) == highlight_spans(marks, terms) == [(0, 1), (2, 3), (4, 5)]
+
+
+def _densest_by_counting(spans, size):
+    return max(range(len(spans)), key=lambda i: sum(1 for s, e in spans[i:] if e <= spans[i][0] + size))
+
+
+def test_densest_window_is_the_one_counting_from_every_span_finds():
+    rng = random.Random(4)
+    for _ in range(2000):
+        starts = sorted(rng.sample(range(600), rng.randint(1, 40)))
+        spans = snippets.merge([(s, s + rng.randint(1, 30)) for s in starts])
+        size = rng.choice([20, 80, 160])
+        assert _densest(spans, size) == _densest_by_counting(spans, size)
+
+
+def test_each_hit_text_is_indexed_once_not_once_per_query(bundled, monkeypatch):
+    """Repeating queries builds no new MarkIndex and no new plain answer: the second round
+    of the same queries does no per-hit preparation at all."""
+    import faqkb.search as search
+
+    built = []
+    real_index, real_plain = search.MarkIndex, search.plain_text
+    monkeypatch.setattr(search, "MarkIndex", lambda m: built.append("marks") or real_index(m))
+    monkeypatch.setattr(search, "plain_text", lambda t: built.append("plain") or real_plain(t))
+    bundled._v.marked.clear()
+    bundled._v.answers.clear()
+    qs = _queries(60)
+    for q in qs:
+        bundled.search(q, suggest=False)
+    first = len(built)
+    for q in qs:
+        bundled.search(q, suggest=False)
+    assert first > 0 and len(built) == first
+
+
+@pytest.mark.parametrize("query", ["注销 手机卡 余额 退款", "cancel sim refund balance", "расторгнуть договор"])
+def test_scoring_reads_each_named_row_once(bundled, query):
+    """ImpactIndex.score reads exactly the postings of the terms it is given (one gather,
+    one sum): as many as the rows hold, no more."""
+    imp = bundled._impact(bundled._v)
+    lex = bundled._lexicon()
+    terms = bundled.terms(lex.analyzer.analyze(query, query=True), lex.synonyms)
+    _, matched, postings = imp.score(terms)
+    assert postings == sum(imp.df(f, t) for f, t, _ in terms)
+    assert matched.sum() <= postings
+
+
+def test_a_long_query_run_gets_no_hmm_for_its_mainland_reading_either(bundled, monkeypatch):
+    """jieba's HMM (a Viterbi pass per character) is skipped on query runs past
+    QUERY_HMM_MAX, also when the run is cut a second time in mainland vocabulary."""
+    from faqkb.analysis import QUERY_HMM_MAX
+
+    segmenter = bundled.analyzer().segmenter
+    calls = []
+    real = segmenter.cut
+    monkeypatch.setattr(segmenter, "cut", lambda run, hmm=True: calls.append((len(run), hmm)) or real(run, hmm))
+    rng = random.Random(9)
+    tail = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(QUERY_HMM_MAX + 20))
+    bundled.search("門號停話簡訊" + tail, suggest=False)
+    assert len(calls) == 2  # the run, then its mainland reading (門號→号码 ...)
+    assert all(not hmm for _, hmm in calls)
