@@ -511,7 +511,7 @@ class Searcher:
                         wsum += fw
             if not replaced:
                 if df:
-                    np.add(total, weight, out=total, where=m)  # total += weight * m, to the last bit
+                    total += weight * m
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None
