@@ -13,13 +13,14 @@ from faqkb.search import Searcher, _pinyin_han
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
-# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 544 real queries:
-# MRR 0.935, S@1 0.904, S@3 0.960, R@10 0.961; lowest kind S@1 brand 0.824, then zh 0.866).
-# `answered` (search.THRESHOLD) on 544 real / 51 off-topic: off-topic rejected 0.686 with
-# 0.017 of real questions rejected. Raise them when search improves.
-FLOOR = {"mrr": 0.93, "s1": 0.90, "s3": 0.955, "recall": 0.955}
+# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
+# MRR 0.934, S@1 0.903, S@3 0.957, R@10 0.958; lowest kind S@1 brand 0.824, then ru 0.865).
+# `answered` (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.645 with
+# 0.018 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
+# harder than the first 51). Raise them when search improves.
+FLOOR = {"mrr": 0.93, "s1": 0.90, "s3": 0.95, "recall": 0.955}
 KIND_S1_FLOOR = 0.82
-OFFTOPIC_REJECTED_FLOOR = 0.64
+OFFTOPIC_REJECTED_FLOOR = 0.62
 REAL_REJECTED_CEILING = 0.02
 
 

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from faqkb.analysis import is_han
 from faqkb.spelling import MAX_CANDIDATES, MAX_CHECKED, MAX_FIXES, MAX_HAN, MAX_WORD, Speller
 
 
@@ -27,6 +28,39 @@ def test_never_a_word_the_kb_knows(speller, bundled):
     assert speller.correct("cancelling") is None  # another form of a kb word (same stem)
     known = [w for w in bundled._lexicon().vocab if w.isalpha() and w.isascii() and len(w) >= 3][:200]
     assert known and all(speller.correct(w) is None for w in known)
+
+
+def test_a_plain_dictionary_word_is_not_corrected(speller, bundled):
+    """A word of the language the kb lacks is no typo of a kb word that looks like it."""
+    assert speller.word("via") is None or "via" in speller.vocab  # the kb word the speller would pick...
+    for word in ("visa", "weather", "Weather", "tomorrow", "interest", "live", "погода", "визу"):
+        assert speller.correct(word) is None, word
+    assert speller.correct("how to extend a Russian visa") is None
+    assert speller.correct("莫斯科今天天气怎么样") is None  # 天气 (tianqi) is not 天起
+    assert speller.correct("明天天氣") is None  # nor its Traditional form
+    assert "天气" in speller.plain and "visa" in speller.plain
+    # ...while a typo next to it still is: only general words the speller would take are stored
+    assert speller.correct("visa refnd") == "visa refund"
+    assert len(speller.plain) < 20_000
+
+
+def test_plain_words_are_only_those_the_speller_would_take(speller):
+    """The index stores the general words that would otherwise be corrected into a kb word,
+    not the general word lists: every stored word has a kb word within reach."""
+    bare = type(speller)(speller.vocab, speller.stems, speller.deletes, speller.han_by_pinyin, speller.table)
+    latin = [w for w in sorted(speller.plain) if not is_han(w)]
+    assert latin and all(bare.word(w) is not None for w in latin[:300])
+    han = [w for w in sorted(speller.plain) if is_han(w)]
+    assert han and all(bare.han(w, MAX_FIXES)[1] for w in han[:300])
+
+
+def test_an_unknown_real_word_counts_against_answered(bundled):
+    """'weather' was "corrected" to 'whether' and so left out of `answered` as a typo; a plain
+    word is now an unknown word, which weighs against answered."""
+    r = bundled.search("weather in moscow tomorrow", suggest=False)
+    assert r.signals["unknown"] > 0.5 and r.answered is False
+    typo = bundled.search("cancle russian sim", suggest=False)  # a real typo still is left out
+    assert typo.signals["unknown"] == 0.0 and typo.answered
 
 
 def test_never_a_function_word(speller):

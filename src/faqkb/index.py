@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import marshal
 import os
 import secrets
 import shutil
@@ -393,9 +392,11 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         impacts.write(tmp)
         lexicon = _lexicon(kb, seg, table, vocab, stems)
         (tmp / LEXICON).write_bytes(lexicon.dump())
-        from .spelling import build_deletes
+        from .spelling import build_deletes, build_plain, dump_spelling
 
-        (tmp / SPELLING).write_bytes(marshal.dumps(build_deletes(vocab)))
+        deletes = build_deletes(vocab)
+        plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
+        (tmp / SPELLING).write_bytes(dump_spelling(deletes, plain))
         built_at = time.time()
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),

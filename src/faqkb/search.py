@@ -9,7 +9,6 @@ phrasings weigh above the answer, because FAQ search is mostly matching a phrasi
 from __future__ import annotations
 
 import json
-import marshal
 import re
 import threading
 from collections.abc import Callable
@@ -335,11 +334,11 @@ class Searcher:
 
     def _speller(self, v: _Version):
         if v.speller is None:
-            from .spelling import Speller
+            from .spelling import Speller, load_spelling
 
             lex = self._lexicon(v)
-            deletes = marshal.loads((v.path / SPELLING).read_bytes())
-            v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table)
+            deletes, plain = load_spelling((v.path / SPELLING).read_bytes())
+            v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
         return v.speller
 
     def analyzer(self) -> Analyzer:

@@ -8,6 +8,12 @@ characters that are not kb words but sound exactly like one (注消 → 注销, 
 
 Rules (each tested by name in tests/test_spelling.py):
 - a word the kb knows (or another form of it: same stem) is never corrected;
+- a plain word of the language the kb lacks is never corrected either (visa is not a typo of
+  via, weather not of whether, 天气 not of 天起): at build time the general word lists
+  (jieba's dictionary for Chinese, wordfreq's "small" lists for Russian and English) are run
+  through the speller once, and only the words it WOULD correct are stored (`plain`, a
+  small set); at query time that is one set lookup per word. Such a word is also what
+  `answered` counts as unknown (search._coverage), instead of a typo of a kb word;
 - a function word (吗, ли, the) is never corrected, nor a Han window holding one;
 - words with digits are kept as typed (Tele2, 4G);
 - a correction keeps the typed case (Tele → Tele2-like brands stay capitalised);
@@ -18,9 +24,20 @@ Rules (each tested by name in tests/test_spelling.py):
 
 from __future__ import annotations
 
+import marshal
 import re
 
-from .analysis import CYR_RE, STOP, PinyinTable, fold_cyrillic, is_han, stem_cyrillic, stem_latin
+from .analysis import (
+    CYR_RE,
+    HAN_VARIANTS,
+    STOP,
+    PinyinTable,
+    fold_cyrillic,
+    fold_han,
+    is_han,
+    stem_cyrillic,
+    stem_latin,
+)
 
 MAX_FIXES = 3          # corrections per query
 MAX_CHECKED = 8        # unknown words examined per query
@@ -29,8 +46,17 @@ MAX_CANDIDATES = 24    # words verified per query word (by frequency)
 MAX_HAN = 64           # Han characters examined per query
 PER_KEY = 16           # words kept per deletion key at build time (most frequent first)
 
+# Plain words (build time only). wordfreq's "small" lists hold the words seen at least once
+# per million words (en ~29k, ru ~61k forms); typos that common are words of their own.
+# jieba's dictionary counts are corpus counts: IME typos it lists (注消 3, 冻洁 3, 主销 2) sit
+# far below everyday words (天气 2657, 签证 444), so Han words need at least HAN_PLAIN_MIN.
+PLAIN_LANGS = ("en", "ru")
+HAN_PLAIN_MIN = 20
+SPELLING_FORMAT = 2
+
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]*|[0-9]+[A-Za-z]\w*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_LETTERS = re.compile(rf"[^\W\d_]{{3,{MAX_WORD}}}")  # a general-list word the speller could take
 _STOP_HAN_CHARS = {w for w in STOP["zh"] if len(w) == 1}
 
 
@@ -49,6 +75,46 @@ def build_deletes(vocab: dict[str, int]) -> dict[str, list[str]]:
             if len(bucket) < PER_KEY and word not in bucket:
                 bucket.append(word)
     return out
+
+
+def build_plain(vocab: dict[str, int], stems: frozenset[str], deletes: dict[str, list[str]],
+                han_by_pinyin: dict[str, str], table: PinyinTable, han_freq: dict[str, int]) -> list[str]:
+    """The general-language words the speller would "correct" into a kb word (see the
+    module's rules): what the index stores so that they are left alone at query time.
+    ``han_freq`` is jieba's full dictionary (word -> count), already loaded by the build."""
+    from wordfreq import get_frequency_dict  # build time only: never imported by a query
+
+    speller = Speller(vocab, stems, deletes, han_by_pinyin, table)
+    keys = deletes.keys()
+    out: set[str] = set()
+    for lang in PLAIN_LANGS:
+        for word in get_frequency_dict(lang, wordlist="small"):
+            # Most words share no deletion key with any kb word: one C-level set test each
+            # (~90k words), the speller itself only for the rest. Keeps this well under a second.
+            if (_LETTERS.fullmatch(word) and not keys.isdisjoint([word, *_deletes(word)])
+                    and speller.word(word) is not None):
+                out.add(fold_cyrillic(word))
+    for word, count in han_freq.items():
+        if (count >= HAN_PLAIN_MIN and 2 <= len(word) <= 4 and is_han(word)
+                and word.translate(HAN_VARIANTS) not in vocab  # as fold_han() reads it at query time
+                and not any(c in _STOP_HAN_CHARS for c in word)):  # never corrected anyway
+            cand = han_by_pinyin.get("".join(table.of(word)))
+            if cand and cand != word and len(cand) == len(word):
+                out.add(word)
+    return sorted(out)
+
+
+def dump_spelling(deletes: dict[str, list[str]], plain: list[str]) -> bytes:
+    """The version folder's did-you-mean file (layout.SPELLING)."""
+    return marshal.dumps({"format": SPELLING_FORMAT, "deletes": deletes, "plain": plain})
+
+
+def load_spelling(data: bytes) -> tuple[dict[str, list[str]], frozenset[str]]:
+    """(deletion map, plain words); a version built before plain words has only the map."""
+    raw = marshal.loads(data)
+    if raw.get("format") == SPELLING_FORMAT and "deletes" in raw:
+        return raw["deletes"], frozenset(raw["plain"])
+    return raw, frozenset()
 
 
 def edits(a: str, b: str, bound: int) -> int:
@@ -80,8 +146,8 @@ class Speller:
     """Corrections for one index version (its vocabulary, deletion map and pinyin table)."""
 
     def __init__(self, vocab: dict[str, int], stems: frozenset[str], deletes: dict[str, list[str]],
-                 han_by_pinyin: dict[str, str], table: PinyinTable) -> None:
-        self.vocab, self.stems, self.deletes = vocab, stems, deletes
+                 han_by_pinyin: dict[str, str], table: PinyinTable, plain: frozenset[str] = frozenset()) -> None:
+        self.vocab, self.stems, self.deletes, self.plain = vocab, stems, deletes, plain
         self.han_by_pinyin, self.table = han_by_pinyin, table
         self.lookups = 0  # dictionary lookups of the last correct() call (tests bound the work)
 
@@ -93,9 +159,11 @@ class Speller:
         return stem in self.stems  # another form of a word the kb has (cancelling → cancel)
 
     def word(self, typed: str) -> str | None:
-        """The nearest kb word to ``typed``, or None (known, too short/long, digits, no candidate)."""
+        """The nearest kb word to ``typed``, or None (known, a plain word of the language,
+        too short/long, digits, no candidate)."""
         low = fold_cyrillic(typed)
-        if len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or self.known(low):
+        if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or low in self.plain
+                or self.known(low)):
             return None
         cands: dict[str, None] = {}
         for key in (low, *_deletes(low)):
@@ -114,17 +182,19 @@ class Speller:
 
     def han(self, run: str, budget: int) -> tuple[str, int]:
         """Replace windows of 2-4 characters that are not kb words but sound like one;
-        never a window holding a function word (号吗 is not 号码). Returns (run, fixes)."""
+        never a window holding a function word (号吗 is not 号码) nor a plain word (天气 is not
+        天起). Windows are looked up Simplified, as the kb's words are. Returns (run, fixes)."""
         out, i, fixes = [], 0, 0
+        folded = fold_han(run)
         while i < len(run):
             step, piece = 1, run[i]
             for size in (4, 3, 2):
-                window = run[i:i + size]
+                window = folded[i:i + size]
                 if len(window) < size:
                     continue
                 self.lookups += 1
-                if window in self.vocab:
-                    step, piece = size, window
+                if window in self.vocab or window in self.plain:
+                    step, piece = size, run[i:i + size]
                     break
                 if fixes < budget and not any(c in _STOP_HAN_CHARS for c in window):
                     cand = self.han_by_pinyin.get("".join(self.table.of(window)))
