@@ -550,6 +550,7 @@ class Searcher:
         from .spelling import MAX_FIXES, MAX_HAN
 
         have = {t.text for t in a.words}
+        have |= {x for w in list(have) for alt in lex.synonyms.get(w, ()) for x in alt}  # 注消 is 注销's synonym
         qb, ab = imp.terms["q_bigrams"], imp.terms["a_bigrams"]
         left, budget, out = MAX_HAN, MAX_FIXES, []
         for script, run, _ in script_runs(text):
