@@ -546,14 +546,15 @@ class Searcher:
         pair no entry has is read by did-you-mean (its words by sound, spelling.Speller.han,
         at most MAX_HAN characters and its few fixes); the words it puts in that the query
         lacks come back analyzed."""
-        from .analysis import fold_han, script_runs
+        from .analysis import Token, fold_han, han_bigrams, script_runs
         from .spelling import MAX_FIXES, MAX_HAN
 
         have = {t.text for t in a.words}
         have |= {x for w in list(have) for alt in lex.synonyms.get(w, ()) for x in alt}  # 注消 is 注销's synonym
         qb, ab = imp.terms["q_bigrams"], imp.terms["a_bigrams"]
         left, budget, out = MAX_HAN, MAX_FIXES, []
-        for script, run, _ in script_runs(text):
+        known = [t for t in a.words if t.script == "han" and len(t.text) > 1 and t.text in lex.vocab]
+        for script, run, start in script_runs(text):
             if script != "han" or left <= 0 or budget <= 0:
                 continue
             run = fold_han(run)[:left]
@@ -563,10 +564,14 @@ class Searcher:
             fixed, n = self._speller(v).han(run, budget)
             if n:
                 budget -= n
-                fa = lex.analyzer.analyze(fixed, query=True, pinyin=False)
-                words = [t for t in fa.words if len(t.text) > 1 and t.text not in have]
+                # The kb words put in (found by lookup, not by cutting the run again: jieba's
+                # cost stays one cut per query run).
+                # Only where the query has no kb word of its own: 可以直接 is no typo of 一直.
+                words = [w for at, w in _put_in(run, fixed, lex.vocab) if w not in have
+                         and not any(t.start < start + at + len(w) and start + at < t.end for t in known)]
                 if words:
-                    out.append(Analyzed(words, [b for b in fa.bigrams if b not in a.bigrams], [], fa.scripts))
+                    bigrams = [b for w in words for b in han_bigrams(w) if b not in a.bigrams]
+                    out.append(Analyzed([Token(w, 0, 0, "han") for w in words], bigrams, [], {"han"}))
         return out
 
     def _stored(self, v: _Version, d: int) -> dict:
@@ -831,6 +836,27 @@ def _pinyin_han(query: str, lex: Lexicon) -> str:
         else:
             i += 1
     return " ".join(out)
+
+
+def _put_in(run: str, fixed: str, vocab: dict) -> list[tuple[int, str]]:
+    """The kb words (2-4 characters) that ``fixed`` has where it differs from ``run`` (the
+    same length: did-you-mean swaps a window for a word that sounds the same), with where
+    they start."""
+    out, i = [], 0
+    while i < len(run):
+        if fixed[i] == run[i]:
+            i += 1
+            continue
+        for size in (4, 3, 2):
+            start = next((s for s in range(max(0, i - size + 1), i + 1)
+                          if len(fixed[s:s + size]) == size and fixed[s:s + size] in vocab), None)
+            if start is not None:
+                out.append((start, fixed[start:start + size]))
+                i = start + size
+                break
+        else:
+            i += 1
+    return out
 
 
 def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
