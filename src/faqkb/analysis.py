@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
@@ -43,6 +43,7 @@ def is_han(text: str) -> bool:
 CYR_RE = re.compile(rf"[{_CYR}]")
 LAT_RE = re.compile(rf"[{_LAT}]")
 
+READINGS_KEPT = 100_000  # PinyinTable.reading's memory of words
 QUERY_HMM_MAX = 32  # Han characters in one query run above which jieba's HMM is skipped
 
 # Full-width ASCII (ＭＴＳ, ２０２５) → ASCII, one char for one char so offsets stay valid.
@@ -155,6 +156,7 @@ def han_bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+@lru_cache(maxsize=4096)  # a few thousand distinct readings; the table build asks for ~40k
 def strip_tones(syllable: str) -> str:
     """'zhù' → 'zhu', 'lǜ' → 'lv' (the way pinyin is typed)."""
     s = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
@@ -245,6 +247,8 @@ class PinyinTable:
 
     chars: dict[str, str]
     syllables: frozenset[str]
+    # word -> joined reading, for word_marks: words repeat (Zipf); bounded, as queries use it too
+    _readings: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_pypinyin(cls) -> PinyinTable:
@@ -259,6 +263,15 @@ class PinyinTable:
 
     def of(self, run: str) -> list[str]:
         return [self.chars.get(c, "") for c in run]
+
+    def reading(self, word: str) -> str:
+        """``"".join(self.of(word))``, remembered for up to READINGS_KEPT words."""
+        got = self._readings.get(word)
+        if got is None:
+            got = "".join([self.chars.get(c, "") for c in word])
+            if len(self._readings) < READINGS_KEPT:
+                self._readings[word] = got
+        return got
 
     def split(self, word: str) -> list[str] | None:
         """'zhuxiaoyue' → ['zhu', 'xiao', 'yue']: fewest syllables; None if not pinyin."""

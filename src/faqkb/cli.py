@@ -122,11 +122,12 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--procs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for the analysis (worth it from a few thousand entries).")
+@click.option("--procs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for loading and analysis [default: the available cores for a kb "
+                   "of a thousand entries or more, else 1].")
 @kb_options
 @_user_errors
-def build(procs: int, kb_dir: Path | None, index_dir: Path | None) -> None:
+def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> None:
     """Build the search index from the kb/ YAML files.
 
     The new index is built aside, verified, then switched to atomically: a broken

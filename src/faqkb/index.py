@@ -50,6 +50,7 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
 from .lexicon import Lexicon
 from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
+from .workers import chunks, fork_map
 
 RECORDS_FORMAT = 1
 
@@ -128,8 +129,10 @@ def _document(e, analyzer: Analyzer) -> dict:
         doc["a_words"] += [t.text for t in answer.words]
         doc["a_bigrams"] += answer.bigrams
         marks[lang] = (word_marks(asked[0], analyzer.table), word_marks(answer, analyzer.table))
+    # The scored fields stay lists (impact.ImpactWriter takes them as they are); a reference
+    # build joins them for whoosh (_analyze_range).
     return {"id": e.id, "category": e.category, "operators": " ".join(e.operators), "marks": marks,
-            "_words": words, **{name: " ".join(terms) for name, terms in doc.items()}}
+            "_words": words, **doc}
 
 
 def _count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: set[str]) -> None:
@@ -144,44 +147,49 @@ def _count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: se
             vocab[tok.text] = vocab.get(tok.text, 0) + 1
 
 
-_FORKED_ANALYZER: Analyzer | None = None  # set just before forking build workers
+STORED_FIELDS = ("id", "category", "operators", "marks")  # what whoosh keeps of a normal build's document
 
 
-def _document_in_worker(e) -> dict:
-    assert _FORKED_ANALYZER is not None, "set before the workers fork"
-    return _document(e, _FORKED_ANALYZER)
+def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
+    """The analysis of entries[start:end], everything a build needs of it, gathered where
+    it is computed (a build worker, or the builder itself) so the builder only merges:
+    whoosh's documents, the impact arrays' share (impact.ImpactWriter.merge), the words
+    for did-you-mean, and the dictionary words the texts hold (prune_dictionary)."""
+    from .impact import ImpactWriter
+
+    entries, analyzer, reference = state
+    part = entries[bounds[0]:bounds[1]]
+    impacts = ImpactWriter()
+    docs = []
+    vocab: dict[str, int] = {}
+    stems: set[str] = set()
+    for e in part:
+        doc = _document(e, analyzer)
+        doc_vocab, doc_stems = doc.pop("_words")
+        for w, n in doc_vocab.items():
+            vocab[w] = vocab.get(w, 0) + n
+        stems |= doc_stems
+        impacts.add(doc)
+        docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
+                    else {k: doc[k] for k in STORED_FIELDS})
+    full, _ = analyzer.segmenter.full_freq()
+    return {"docs": docs, "impacts": impacts, "vocab": vocab, "stems": stems,
+            "words": prune_dictionary(full, _texts(part))}
 
 
-def _documents(kb: KnowledgeBase, analyzer: Analyzer, procs: int):
-    """Documents in kb order; analysis (most of a build) spread over ``procs`` forked
-    workers, which inherit the loaded jieba dictionary and pinyin table instead of
-    loading their own."""
-    import multiprocessing  # builds only: keep it off the query path
-
-    entries = list(kb.entries.values())
-    if procs <= 1 or len(entries) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (_document(e, analyzer) for e in entries)
-        return
-    global _FORKED_ANALYZER
-    _FORKED_ANALYZER = analyzer
-    try:
-        with multiprocessing.get_context("fork").Pool(procs) as pool:
-            yield from pool.imap(_document_in_worker, entries, chunksize=64)
-    finally:
-        _FORKED_ANALYZER = None
-
-
-def _all_texts(kb: KnowledgeBase) -> list[str]:
-    return [t for e in kb.entries.values() for tr in e.translations.values()
+def _texts(entries) -> list[str]:  # noqa: ANN001
+    return [t for e in entries for tr in e.translations.values()
             for t in (tr.question, *tr.alternatives, tr.answer)]
 
 
 def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
-             stems: set[str]) -> Lexicon:
+             stems: set[str], words: dict[str, int]) -> Lexicon:
     """What queries need besides the index: the pruned jieba dictionary, the pinyin table,
-    synonyms as analyzed terms, and the KB's own words for did-you-mean."""
+    synonyms as analyzed terms, and the KB's own words for did-you-mean. ``words``: the
+    dictionary words the entries' texts hold (prune_dictionary, gathered with the analysis)."""
     full, total = seg.full_freq()
-    freq = prune_dictionary(full, _all_texts(kb) + [w for g in kb.synonyms for w in g] + list(kb.regional.values()))
+    freq = dict(words)
+    freq.update(prune_dictionary(full, [w for g in kb.synonyms for w in g] + list(kb.regional.values())))
     pruned = Analyzer(Segmenter(freq, total), table)
     han_by_pinyin: dict[str, str] = {}
     for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
@@ -199,6 +207,34 @@ def _lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[
     regional = {to_mainland(k, {}, None): v.translate(HAN_VARIANTS) for k, v in kb.regional.items()}
     return Lexicon(freq=freq, total=total, chars=table.chars, syllables=sorted(table.syllables), vocab=vocab,
                    stems=frozenset(stems), han_by_pinyin=han_by_pinyin, synonyms=synonyms, regional=regional)
+
+
+def _phrase_pinyin():
+    """pypinyin's phrase-aware reading of a text (``lazy_pinyin(text, Style.NORMAL)``),
+    remembered twice over: whole texts (words repeat, Zipf) and, inside pypinyin, each
+    phrase its segmenter cuts a text into. A question's run is seldom seen twice, but its
+    phrases are: converting them (tone marks, style) was most of pypinyin's time, and a
+    conversion depends on the phrase alone, so the readings are pypinyin's own."""
+    from pypinyin import Style
+    from pypinyin.converter import DefaultConverter
+    from pypinyin.core import Pinyin
+
+    class Remembering(DefaultConverter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[tuple, list] = {}
+
+        def convert(self, words, style, heteronym, errors, strict, **kwargs):  # noqa: ANN001, ANN201
+            key = (words, style, heteronym, errors, strict)
+            got = self.seen.get(key) if not kwargs else None
+            if got is None:
+                got = super().convert(words, style, heteronym, errors, strict, **kwargs)
+                if not kwargs:
+                    self.seen[key] = got
+            return [list(x) for x in got]  # callers own their lists, as from pypinyin
+
+    reader = Pinyin(Remembering())
+    return lru_cache(maxsize=200_000)(lambda w: reader.lazy_pinyin(w, style=Style.NORMAL))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -323,10 +359,24 @@ def _own_name(name: str, prefix: str) -> bool:
     return isinstance(name, str) and name.startswith(prefix) and "/" not in name and name not in (".", "..")
 
 
+AUTO_PROCS_FROM = 1000  # entries: below this, forking workers costs more than it saves
+
+
+def auto_procs(entries: int) -> int:
+    """Worker processes for a build of ``entries`` when the caller did not say: every core
+    this process may run on for a large kb, else none (the work is done in-process)."""
+    if entries < AUTO_PROCS_FROM:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
-                procs: int = 1, reference: bool = False) -> IndexInfo:
+                procs: int | None = 1, reference: bool = False) -> IndexInfo:
     """Build ``kb`` into a new version under ``index_dir``, verify it, make it live.
-    ``reference`` also writes the scored fields as whoosh postings (slower; for
+    ``procs``: worker processes for the analysis (None: auto_procs). ``reference`` also writes the scored fields as whoosh postings (slower; for
     the tests that check the impact arrays against whoosh: see ``schema``).
 
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
@@ -334,7 +384,8 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
     index_dir = Path(index_dir)
     claimed = claim_index_dir(index_dir)  # before writing anything: a foreign folder gets not even a lock file
     with _BuildLock(index_dir):
-        return _build_locked(kb, index_dir, fingerprint, procs, claimed, reference)
+        return _build_locked(kb, index_dir, fingerprint, auto_procs(len(kb.entries)) if procs is None else procs,
+                             claimed, reference)
 
 
 def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, procs: int,
@@ -357,29 +408,29 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
 
         seg, table = Segmenter(), PinyinTable.from_pypinyin()
         seg.full_freq()  # load jieba's dictionary now, once, before any worker forks
-        from pypinyin import Style, lazy_pinyin
-
-        # Words repeat (Zipf): remembering their pinyin saves most of pypinyin's time.
-        analyzer = Analyzer(seg, table, word_pinyin=lru_cache(maxsize=200_000)(
-            lambda w: lazy_pinyin(w, style=Style.NORMAL)))
+        analyzer = Analyzer(seg, table, word_pinyin=_phrase_pinyin())
         from .impact import ImpactWriter
 
         ix = windex.create_in(str(tmp), schema(reference))
-        unposted = () if reference else (*WORD_FIELDS, *BIGRAM_FIELDS, PINYIN_FIELD)  # the arrays' alone
         writer = ix.writer()
         impacts = ImpactWriter()
         vocab: dict[str, int] = {}
         stems: set[str] = set()
+        words: dict[str, int] = {}
+        entries = list(kb.entries.values())
         try:
-            for doc in _documents(kb, analyzer, procs):
-                doc_vocab, doc_stems = doc.pop("_words")
-                for w, n in doc_vocab.items():
+            # Analysis (most of a build) in forked workers, which inherit the loaded jieba
+            # dictionary, pinyin table and entries; merged here in kb order, so every
+            # figure and id is the one a single process gives.
+            for part in fork_map(_analyze_range, (entries, analyzer, reference),
+                                 chunks(len(entries), procs), procs):
+                for doc in part["docs"]:
+                    writer.add_document(**doc)
+                impacts.merge(part["impacts"])
+                for w, n in part["vocab"].items():
                     vocab[w] = vocab.get(w, 0) + n
-                stems |= doc_stems
-                impacts.add(doc)
-                for name in unposted:
-                    del doc[name]
-                writer.add_document(**doc)
+                stems |= part["stems"]
+                words.update(part["words"])
         except BaseException:
             writer.cancel()
             raise
@@ -390,7 +441,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             {"entries": [e.to_dict() for e in kb.entries.values()],
              "facts": [f.to_dict() for f in kb.facts.values()]}, ensure_ascii=False), "utf-8")
         impacts.write(tmp)
-        lexicon = _lexicon(kb, seg, table, vocab, stems)
+        lexicon = _lexicon(kb, seg, table, vocab, stems, words)
         (tmp / LEXICON).write_bytes(lexicon.dump())
         from .spelling import build_deletes, build_plain, dump_spelling
 
@@ -401,11 +452,17 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
             "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
-        _write_own_scores(tmp, kb)
-        for p in tmp.iterdir():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-        _verify(tmp, kb)
+        from .search import Searcher
+
+        s = Searcher(version_dir=tmp)  # one for both: opening parses every entry
+        try:
+            _write_own_scores(s, tmp, entries, procs)
+            for p in tmp.iterdir():
+                with open(p, "rb") as f:
+                    os.fsync(f.fileno())
+            _verify(s, kb)
+        finally:
+            s.close()
 
         # Unique even for two builds of the same kb in the same second by the same process
         # (the temp dir's random suffix); os.rename onto an existing version would fail.
@@ -437,26 +494,30 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
                     _write_records(index_dir, rec)
 
 
-def _write_own_scores(version_dir: Path, kb: KnowledgeBase) -> None:
+def _own_range(state: tuple, bounds: tuple[int, int]):  # noqa: ANN202
+    s, entries = state
+    return s.own_question_scores(entries[bounds[0]:bounds[1]], first=bounds[0])[bounds[0]:bounds[1]]
+
+
+def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None:  # noqa: ANN001
     """Each entry's score for its own question (SELF_SCORES): `answered` measures a query's
-    first hit against it (search.THRESHOLD). Documents were added in kb order."""
+    first hit against it (search.THRESHOLD). Documents were added in kb order. Workers
+    share the work by ranges of entries; they inherit ``s`` with its lexicon and arrays
+    loaded (the first entry's score, computed here, loads them)."""
     import numpy as np
 
-    from .search import Searcher
+    best = np.zeros(len(entries))
+    best[:1] = s.own_question_scores(entries[:1])[:1]
+    ranges = [(a, b) for a, b in chunks(len(entries), procs) if b > 1]
+    ranges = [(max(a, 1), b) for a, b in ranges]
+    for (a, b), part in zip(ranges, fork_map(_own_range, (s, entries), ranges, procs), strict=True):
+        best[a:b] = part
+    with open(version_dir / SELF_SCORES, "wb") as f:
+        np.save(f, best)
 
-    s = Searcher(version_dir=version_dir)
-    try:
-        with open(version_dir / SELF_SCORES, "wb") as f:
-            np.save(f, s.own_question_scores(list(kb.entries.values())))
-    finally:
-        s.close()
 
-
-def _verify(version_dir: Path, kb: KnowledgeBase) -> None:
+def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001
     """A new version must open and find an entry by its own question before it goes live."""
-    from .search import Searcher
-
-    s = Searcher(version_dir=version_dir)
     if s.entry_count != len(kb.entries):
         raise FaqkbError(f"new index holds {s.entry_count} entries, expected {len(kb.entries)}")
     probe = next(iter(kb.entries.values()))
@@ -464,4 +525,3 @@ def _verify(version_dir: Path, kb: KnowledgeBase) -> None:
     hits = s.search(probe.translations[lang].question, limit=10).hits
     if probe.id not in [h.id for h in hits]:
         raise FaqkbError(f"new index does not find '{probe.id}' by its own question; not switching")
-    s.close()

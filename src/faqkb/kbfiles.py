@@ -125,6 +125,76 @@ def _plain_yaml(text: str) -> bool:
     return True
 
 
+_NOT_QUICK = object()  # quick_yaml's "ask the full loader"
+_TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})  # both become text
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def quick_yaml(text: str) -> Any:
+    """The data of a YAML document made of mappings, lists and text only, straight from
+    libyaml's events (no node tree, no constructor calls: most of a load's time went
+    there); _NOT_QUICK for anything else (a number, a tag, an anchor or alias, a duplicate
+    or non-text key, deep nesting, several documents, invalid YAML), which the full
+    loader then reads or refuses with its located message. Where it answers, it answers
+    exactly what the full loader would: scalars resolved by PyYAML's own resolver, and
+    only those it resolves to text (or to a date, which our loader keeps as text)."""
+    if _FastLoader is None:
+        return _NOT_QUICK
+    parser = yaml.cyaml.CParser(text)
+    get, resolve = parser.get_event, _RESOLVER.resolve
+    scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    no_key = _NOT_QUICK
+    try:
+        if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+            return _NOT_QUICK
+        root: Any = _NOT_QUICK
+        stack: list[Any] = []  # open containers
+        keys: list[Any] = []  # per open mapping, its key waiting for a value (else no_key)
+        while True:
+            ev = get()
+            kind = type(ev)
+            if kind is scalar:
+                if ev.anchor is not None or ev.tag is not None \
+                        or resolve(yaml.ScalarNode, ev.value, ev.implicit) not in _TEXT_TAGS:
+                    return _NOT_QUICK
+                value: Any = ev.value
+            elif kind is mapping or kind is sequence:
+                if ev.anchor is not None or ev.tag is not None or len(stack) + 1 >= MAX_DEPTH:
+                    return _NOT_QUICK
+                value = {} if kind is mapping else []
+            elif kind in ends:
+                if type(stack.pop()) is dict and keys.pop() is not no_key:
+                    return _NOT_QUICK
+                continue
+            elif kind is yaml.DocumentEndEvent:
+                break
+            else:  # an alias
+                return _NOT_QUICK
+            if not stack:
+                root = value
+            elif type(top := stack[-1]) is list:
+                top.append(value)
+            elif keys[-1] is no_key:  # a key: text, and new in this mapping
+                if type(value) is not str or value in top:
+                    return _NOT_QUICK
+                keys[-1] = value
+            else:
+                top[keys[-1]] = value
+                keys[-1] = no_key
+            if kind is not scalar:
+                stack.append(value)
+                if kind is mapping:
+                    keys.append(no_key)
+        if stack or type(get()) is not yaml.StreamEndEvent:  # a second document
+            return _NOT_QUICK
+        return root
+    except yaml.YAMLError:
+        return _NOT_QUICK
+    finally:
+        parser.dispose()
+
+
 class _Located(Exception):
     def __init__(self, mark, message: str, hint: str = "") -> None:  # noqa: ANN001
         self.mark, self.message, self.hint = mark, message, hint
@@ -139,6 +209,11 @@ def _rel(path: Path, root: Path) -> str:
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     """Parse one YAML file safely; returns (data, node tree for locating errors)."""
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The text of one kb file, refusing what is not a small regular UTF-8 file."""
     try:
         st = path.stat()
     except OSError as e:
@@ -164,6 +239,11 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         raise KBError(shown, line, col, "file is not valid UTF-8 (GBK or another encoding?)",
                       "save it as UTF-8") from None
+    return text
+
+
+def parse_yaml(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text safely (see read_yaml)."""
     loader = _FastLoader(text) if _FastLoader is not None and _plain_yaml(text) else _Loader(text)
     try:
         node = loader.get_single_node()
@@ -209,6 +289,95 @@ def _validator(name: str = "entry"):
 
     schema = json.loads(resources.files("faqkb").joinpath(f"schema/{name}.schema.json").read_text("utf-8"))
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+
+
+class _Unsupported(Exception):
+    pass
+
+
+@lru_cache(maxsize=2)
+def _quick_schema(name: str = "entry"):
+    """A yes/no check of the schema's keywords compiled to plain Python, as strict as
+    jsonschema or stricter (any doubt is "no"): only data it says no to is validated by
+    jsonschema, which explains what is wrong. Validating every file with jsonschema was
+    half of loading a large kb. None if the schema uses a keyword this does not know."""
+    schema = json.loads(resources.files("faqkb").joinpath(f"schema/{name}.schema.json").read_text("utf-8"))
+    try:
+        return _compile(_inline_refs(schema, schema.get("$defs", {})))
+    except _Unsupported:
+        return None
+
+
+def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
+    checks = []
+    for key, v in node.items():
+        if key in ("description", "title", "$schema", "$id", "$comment"):
+            continue
+        if key == "type":
+            t = {"string": str, "array": list, "object": dict}.get(v)
+            if t is None:
+                raise _Unsupported(key)
+            checks.append(lambda x, t=t: type(x) is t)
+        elif key == "enum":
+            if not all(isinstance(x, str) for x in v):
+                raise _Unsupported(key)
+            allowed = frozenset(v)
+            checks.append(lambda x, a=allowed: type(x) is str and x in a)
+        elif key == "pattern":
+            rx = re.compile(v)  # jsonschema: re.search
+            checks.append(lambda x, rx=rx: type(x) is not str or rx.search(x) is not None)
+        elif key == "minLength":
+            checks.append(lambda x, n=v: type(x) is not str or len(x) >= n)
+        elif key == "maxLength":
+            checks.append(lambda x, n=v: type(x) is not str or len(x) <= n)
+        elif key == "required":
+            checks.append(lambda x, r=tuple(v): type(x) is not dict or all(k in x for k in r))
+        elif key == "properties":
+            props = {k: _compile(sub) for k, sub in v.items()}
+
+            def properties(x, p=props) -> bool:  # noqa: ANN001
+                if type(x) is dict:
+                    for k, value in x.items():
+                        f = p.get(k)
+                        if f is not None and not f(value):
+                            return False
+                return True
+            checks.append(properties)
+        elif key == "additionalProperties":
+            if v is not False or "patternProperties" in node:
+                raise _Unsupported(key)
+            known = frozenset(node.get("properties", {}))
+            checks.append(lambda x, k=known: type(x) is not dict or all(key in k for key in x))
+        elif key == "anyOf":
+            subs = [_compile(sub) for sub in v]
+            checks.append(lambda x, s=subs: any(f(x) for f in s))
+        elif key == "items":
+            if not isinstance(v, dict):
+                raise _Unsupported(key)
+            sub = _compile(v)
+
+            def items(x, f=sub) -> bool:  # noqa: ANN001
+                if type(x) is list:
+                    for i in x:
+                        if not f(i):
+                            return False
+                return True
+            checks.append(items)
+        elif key == "uniqueItems":
+            if v:  # text items only: jsonschema's equality of other values is subtler
+                checks.append(lambda x: type(x) is not list
+                              or (all(type(i) is str for i in x) and len(set(x)) == len(x)))
+        else:
+            raise _Unsupported(key)
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(x) -> bool:  # noqa: ANN001
+        for c in checks:  # noqa: SIM110 - a plain loop: all() over a generator costs twice as much here
+            if not c(x):
+                return False
+        return True
+    return every
 
 
 def _inline_refs(node, defs: dict):  # noqa: ANN001
@@ -304,7 +473,16 @@ def load_entry(path: Path, root: Path) -> Entry:
     `check` can list them all)."""
     shown = _rel(path, root)
     try:
-        data, node = read_yaml(path, shown)
+        text = read_text(path, shown)
+    except KBError as e:
+        raise KBErrors([e]) from None
+    quick = quick_yaml(text)
+    if _quickly_valid(quick, path):
+        return _entry(quick, shown)
+    # Slow and exact: every problem located to its line (a valid file that quick_yaml or
+    # the quick schema check did not vouch for comes out the same Entry).
+    try:
+        data, node = parse_yaml(text, shown)
     except KBError as e:
         raise KBErrors([e]) from None
     if not isinstance(data, dict):
@@ -353,6 +531,28 @@ def load_entry(path: Path, root: Path) -> Entry:
                               f"updated '{data['updated']}' is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
+    return _entry(data, shown)
+
+
+def _quickly_valid(data: Any, path: Path) -> bool:
+    """True only if the slow checks of load_entry would find nothing wrong with ``data``."""
+    if type(data) is not dict:
+        return False
+    check = _quick_schema()
+    if check is None or not check(data):
+        return False
+    if not (_ID_RE.fullmatch(data["id"]) and all(_ID_RE.fullmatch(r) for r in data.get("related", ()))):
+        return False
+    if data["id"] != path.stem or data["category"] != path.parent.name:
+        return False
+    try:
+        _dt.date.fromisoformat(data["updated"])
+    except ValueError:
+        return False
+    return True
+
+
+def _entry(data: dict, shown: str) -> Entry:
     translations = {lang: Translation(t["question"].strip(), tuple(a.strip() for a in t["alternatives"]),
                                       t["answer"].strip(), t.get("lead", "").strip())
                     for lang, t in data.items() if lang in LANG_NAMES}
@@ -471,9 +671,24 @@ def read_regional(root: Path) -> dict[str, str]:
     return out
 
 
-def load_kb(root: str | os.PathLike) -> KnowledgeBase:
-    """Load every entry under ``root``; raises KBErrors listing every problem found."""
+def _load_range(state: tuple[Path, list[Path]], bounds: tuple[int, int]) -> list:
+    """Entries of files[start:end], each an Entry or its problems as plain tuples (a
+    KBError does not survive pickling on its way back from a worker)."""
+    root, files = state
+    out: list = []
+    for path in files[bounds[0]:bounds[1]]:
+        try:
+            out.append(load_entry(path, root))
+        except KBErrors as e:
+            out.append([(x.path, x.line, x.col, x.message, x.hint) for x in e.errors])
+    return out
+
+
+def load_kb(root: str | os.PathLike, procs: int = 1) -> KnowledgeBase:
+    """Load every entry under ``root``; raises KBErrors listing every problem found.
+    ``procs`` > 1 reads and checks the files in that many forked workers (large kbs)."""
     from .kblayout import NotAKnowledgeBase, check_kb_layout
+    from .workers import chunks, fork_map
 
     root = Path(root)
     try:
@@ -482,15 +697,20 @@ def load_kb(root: str | os.PathLike) -> KnowledgeBase:
         raise KBErrors([KBError(str(root), 0, 0, e.what, e.hint)]) from None
     kb = KnowledgeBase(root=str(root.resolve()))
     errors: list[KBError] = []
+    files = []  # entry_files(root), from the same listing
     for path in sorted(root.glob("*/*.yaml")):  # a folder, FIFO or broken link named like an entry
-        if not path.parent.name.startswith(".") and not path.is_file():
+        if path.parent.name.startswith("."):
+            continue
+        if path.is_file():
+            files.append(path)
+        else:
             errors.append(KBError(_rel(path, root), 1, 1, "not a regular file (a folder, a broken or "
                                   "looping link, or a device)", "replace it with a plain .yaml file or remove it"))
-    for path in entry_files(root):
-        try:
-            got = load_entry(path, root)
-        except KBErrors as e:
-            errors.extend(e.errors)
+    loaded = (got for part in fork_map(_load_range, (root, files), chunks(len(files), procs, least=256), procs)
+              for got in part)
+    for got in loaded:
+        if isinstance(got, list):
+            errors.extend(KBError(*x) for x in got)
             continue
         if got.id in kb.entries:
             errors.append(KBError(got.path, 1, 1, f"id '{got.id}' is already used by {kb.entries[got.id].path}",

@@ -296,11 +296,12 @@ class Searcher:
             v.inv_own = np.divide(1.0, own, out=np.zeros_like(own), where=own > 0)
         return v.inv_own
 
-    def own_question_scores(self, entries: list[Entry], chunk: int = 2048):
-        """Per document (``entries`` in docnum order), the best BM25F score any of its own
-        questions (one per language) gets when sent as a query: what `answered` measures a
-        query's score against. Build time: the terms are scored for their own document only,
-        a chunk of entries at a time (ImpactIndex.at), never as a full search."""
+    def own_question_scores(self, entries: list[Entry], chunk: int = 2048, first: int = 0):
+        """Per document (``entries`` in docnum order, the first one document ``first``),
+        the best BM25F score any of its own questions (one per language) gets when sent as
+        a query: what `answered` measures a query's score against (0 for documents not in
+        ``entries``). Build time: the terms are scored for their own document only, a chunk
+        of entries at a time (ImpactIndex.at), never as a full search."""
         import numpy as np
 
         v = self._v
@@ -310,7 +311,7 @@ class Searcher:
             asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {
                 f: ([], [], [], []) for f in SCORED_FIELDS}
             owner: list[int] = []
-            for d, e in enumerate(entries[start:start + chunk], start):
+            for d, e in enumerate(entries[start:start + chunk], first + start):
                 for tr in e.translations.values():
                     terms = self.terms(lex.analyzer.analyze(tr.question, query=True), lex.synonyms)
                     if self.ranking == "v2":
@@ -536,7 +537,7 @@ class Searcher:
                         wsum += fw
             if not replaced:
                 if df:
-                    np.add(total, weight, out=total, where=m)  # total += weight * m, to the last bit
+                    total += weight * m
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None

@@ -6,17 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import IndexNotReady
-from .index import IndexInfo, build_index, kb_fingerprint, live_info
+from .index import IndexInfo, auto_procs, build_index, kb_fingerprint, live_info
 from .search import Searcher
 
 
-def rebuild(kb_dir: Path, index_dir: Path, procs: int = 1, *, fingerprint: str | None = None) -> IndexInfo:
+def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint: str | None = None) -> IndexInfo:
     """Load and validate kb/ (raising KBErrors before anything is written), then build.
-    ``fingerprint``, if the caller already hashed kb/, must be taken before the load."""
+    ``fingerprint``, if the caller already hashed kb/, must be taken before the load.
+    ``procs``: worker processes (None: index.auto_procs decides by the kb's size)."""
     from .kbfiles import load_kb
 
     fingerprint = fingerprint or kb_fingerprint(kb_dir)
-    return build_index(load_kb(kb_dir), index_dir, fingerprint=fingerprint, procs=procs)
+    if procs is None:  # by the kb's size: its entry files, counted without reading them
+        procs = auto_procs(sum(1 for _ in Path(kb_dir).glob("*/*.yaml")))
+    return build_index(load_kb(kb_dir, procs), index_dir, fingerprint=fingerprint, procs=procs)
 
 
 def staleness(kb_dir: Path, index_dir: Path, *, fingerprint: str | None = None) -> str | None:

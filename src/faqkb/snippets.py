@@ -53,7 +53,7 @@ def word_marks(analyzed: Analyzed, table: PinyinTable | None) -> list[Mark]:
     """The analyzed words of a text with their offsets. Computed once at build time and
     stored with each entry, so a query only compares sets instead of re-running jieba."""
     return [(t.text, t.start, t.end,
-             "".join(table.of(t.text)) if table is not None and t.script == "han" and len(t.text) >= 2 else "")
+             table.reading(t.text) if table is not None and t.script == "han" and len(t.text) >= 2 else "")
             for t in analyzed.words]
 
 
