@@ -14,7 +14,8 @@ Rules (each tested by name in tests/test_spelling.py):
   through the speller once, and only the words it WOULD correct are stored (`plain`, a
   small set); at query time that is one set lookup per word. Such a word is also what
   `answered` counts as unknown (search._coverage), instead of a typo of a kb word;
-- a function word (吗, ли, the) is never corrected, nor a Han window holding one;
+- a function word (吗, ли, the) is never corrected, nor a Han window holding one, nor one
+  that would cut a kb or plain word in two (可以辦理 is not 可一般理);
 - words with digits are kept as typed (Tele2, 4G);
 - a correction keeps the typed case (Tele → Tele2-like brands stay capitalised);
 - at most MAX_FIXES words are corrected and MAX_CHECKED examined per query, words longer
@@ -198,13 +199,24 @@ class Speller:
                     break
                 if fixes < budget and not any(c in _STOP_HAN_CHARS for c in window):
                     cand = self.han_by_pinyin.get("".join(self.table.of(window)))
-                    if cand and len(cand) == size:
+                    if cand and len(cand) == size and not self._splits_word(folded, i, size):
                         step, piece = size, cand
                         fixes += 1
                         break
             out.append(piece)
             i += step
         return "".join(out), fixes
+
+    def _splits_word(self, folded: str, i: int, size: int) -> bool:
+        """True if the window folded[i:i+size] cuts a word in two: its first character ends,
+        or its last one starts, a kb or plain word (可以辦理: 以辦 sounds like 一般, but 辦理 is
+        a word; 加值服務: 值服 sounds like 支付, but 服务 is a word). At most 2 lookups."""
+        for pair in (folded[i - 1:i + 1] if i else "", folded[i + size - 1:i + size + 1]):
+            if len(pair) == 2:
+                self.lookups += 1
+                if pair in self.vocab or pair in self.plain:
+                    return True
+        return False
 
     def correct(self, query: str) -> str | None:
         """``query`` with typos replaced, or None when nothing was corrected."""
