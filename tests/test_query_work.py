@@ -102,3 +102,30 @@ def test_a_long_query_run_gets_no_hmm_for_its_mainland_reading_either(bundled, m
     bundled.search("門號停話簡訊" + tail, suggest=False)
     assert len(calls) == 2  # the run, then its mainland reading (門號→号码 ...)
     assert all(not hmm for _, hmm in calls)
+
+
+def test_top_k_through_a_sampled_bound_is_the_plain_partition():
+    """impact.top bounds the k-th score from a sample of the candidates before it
+    partitions (a big index); the documents and their order are exactly the plain
+    partition's, ties at the k-th score included."""
+    import numpy as np
+
+    from faqkb.impact import top
+
+    def plain(scores, mask, k):
+        cand = np.flatnonzero(mask)
+        if len(cand) > k:
+            s = scores[cand]
+            kth = s[np.argpartition(-s, k - 1)[:k]].min()
+            cand = cand[s >= kth]
+        return cand[np.lexsort((cand, -scores[cand]))][:k], int(mask.sum())
+
+    rng = np.random.default_rng(0)
+    for n in (50, 5000, 30000):
+        for trial in range(12):
+            # few distinct values: many ties, also at the k-th score
+            scores = np.round(rng.random(n) * 20, trial % 3) * (rng.random(n) < rng.random())
+            mask = scores > 0 if trial % 2 else rng.random(n) < 0.9
+            for k in (1, 20, 70, 3000):
+                got, want = top(scores, mask, k), plain(scores, mask, k)
+                assert got[1] == want[1] and got[0].tolist() == want[0].tolist()

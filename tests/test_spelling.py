@@ -63,6 +63,16 @@ def test_an_unknown_real_word_counts_against_answered(bundled):
     assert typo.signals["unknown"] == 0.0 and typo.answered
 
 
+def test_a_han_correction_never_cuts_a_word_in_two(speller):
+    """A window that sounds like a kb word is not corrected when its edge belongs to a word the
+    kb (or the language) knows: 以辦 sounds like 一般 but 辦理 is a word, 值服 like 支付 but 服務."""
+    assert speller.correct("可以辦理俄羅斯門號退租嗎") is None
+    assert speller.correct("莫名被開通加值服務扣款") is None
+    assert speller.correct("門號不用了可以直接退租嗎") is None
+    assert speller.correct("住销前解邦银行") == "注销前解绑银行"  # typos next to words still are
+    assert speller.correct("注消后于额能退吗") == "注销后余额能退吗"
+
+
 def test_never_a_function_word(speller):
     assert speller.correct("号吗") is None      # 吗 is a question particle, not 码
     assert speller.correct("можно ли") is None
@@ -95,8 +105,9 @@ def test_work_per_query_is_bounded(speller):
             q = " ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(3, 12))) for _ in range(30))[:200]
             speller.correct(q)
             worst = max(worst, speller.lookups)
-    # MAX_CHECKED words × (MAX_WORD + 1) deletion keys, plus 3 windows per examined Han character
-    assert worst <= MAX_CHECKED * (MAX_WORD + 1) + 3 * MAX_HAN
+    # MAX_CHECKED words × (MAX_WORD + 1) deletion keys, plus per examined Han character 3
+    # windows, each with at most 2 lookups of the words it might cut in two
+    assert worst <= MAX_CHECKED * (MAX_WORD + 1) + 9 * MAX_HAN
     assert MAX_CANDIDATES <= 32
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,7 +90,41 @@ def test_zero_result_page_is_helpful_and_recorded(client, app):
     html = text(client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}))
     assert "No answer found" in html and 'href="/category/process"' in html
     store = app.extensions["faqkb"]["feedback"]
+    app.extensions["faqkb"]["deferred"].flush()  # recorded after the response (web/deferred.py)
     assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1, "found_nothing": 1}]
+
+
+def test_gap_and_view_writes_do_not_hold_the_response(client, app, monkeypatch):
+    """A search with no good answer and an entry view are recorded after the response
+    (web/deferred.py): with the store stalled, both pages still answer; once it moves, both
+    are recorded, in order (the view is linked to the gap it came from)."""
+    store = app.extensions["faqkb"]["feedback"]
+    gate = threading.Event()
+    real_gap = store.record_gap
+    monkeypatch.setattr(store, "record_gap", lambda *a, **k: gate.wait(60) and real_gap(*a, **k))
+    assert client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}).status_code == 200
+    assert client.get("/entry/refund-remaining-balance?q=qwxzv plorbt").status_code == 200
+    assert store.top_zero_results(5) == [] and store.most_viewed(5) == []  # not yet written
+    gate.set()
+    app.extensions["faqkb"]["deferred"].flush()
+    assert store.top_zero_results(5)[0]["query"] == "qwxzv plorbt"
+    assert store.most_viewed(5) == ["refund-remaining-balance"]
+    assert store.gap_rows()[0]["reached"] == {"refund-remaining-balance": 1}
+
+
+def test_deferred_writes_are_bounded_and_dropped_when_full():
+    from faqkb.web.deferred import DeferredWrites
+
+    gate, done = threading.Event(), []
+    writes = DeferredWrites(max_pending=3)
+    assert writes.submit(gate.wait, 60)  # taken by the writer thread, which then waits
+    while writes._queue.qsize():  # until the writer holds it
+        time.sleep(0.01)
+    accepted = [writes.submit(done.append, i) for i in range(10)]
+    assert accepted == [True] * 3 + [False] * 7 and writes.dropped == 7
+    gate.set()
+    writes.flush()
+    assert done == [0, 1, 2]
 
 
 def test_did_you_mean_link(client):
@@ -518,6 +554,7 @@ def test_panel_is_the_results_fragment_and_records_no_gap(client, app):
     assert ids and ids == re.findall(r'data-id="([^"]+)"', page)
     assert client.get("/search/panel?q=").status_code == 204
     client.get("/search/panel?q=qwxzv")
+    app.extensions["faqkb"]["deferred"].flush()
     assert app.extensions["faqkb"]["feedback"].top_zero_results(5) == []  # prefixes are not gaps
 
 

@@ -220,31 +220,54 @@ class ImpactIndex:
         which was most of a small index's query time."""
         docs_parts: list[np.ndarray] = []
         imp_parts: list[np.ndarray] = []
+        boosts: list[float] = []
+        sizes: list[int] = []
         for f, t, boost in terms:
             r = self.terms[f].get(t)
             if r is None:
                 continue
-            indptr = self.indptr[f]
-            a, b = int(indptr[r]), int(indptr[r + 1])
+            a, b = self.indptr[f][r:r + 2].tolist()
             docs_parts.append(self.docs[f][a:b])
-            imp_parts.append(self.imp[f][a:b] * boost)
+            imp_parts.append(self.imp[f][a:b])
+            boosts.append(boost)
+            sizes.append(b - a)
         if not docs_parts:
             return np.zeros(self.n, dtype=np.float64), np.zeros(self.n, dtype=bool), 0
         docs = np.concatenate(docs_parts)
-        scores = np.bincount(docs, weights=np.concatenate(imp_parts), minlength=self.n)
+        # impact × boost per posting, as one multiplication (the same products, bit for bit)
+        weights = np.concatenate(imp_parts) * np.repeat(boosts, sizes)
+        scores = np.bincount(docs, weights=weights, minlength=self.n)
         matched = np.zeros(self.n, dtype=bool)
         matched[docs] = True
         return scores, matched, len(docs)
 
 
+SAMPLE = 1024  # candidates sampled to bound the k-th best score from below (see top)
+
+
 def top(scores: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, int]:
     """The ``k`` best documents among ``mask`` by (score desc, docnum asc), as whoosh's
-    collector orders them, and how many documents matched at all."""
-    cand = np.flatnonzero(mask)
+    collector orders them, and how many documents matched at all.
+
+    With many candidates, a strided sample of theirs first bounds the k-th best score
+    from below (the k-th best of a subset is never above the k-th best of the whole), so
+    only candidates at or above that bound are partitioned: a partition over every
+    matching entry of a big index was most of a common word's query time (3.5 ms at 100k
+    entries, against ~0.1 ms for the sample, one comparison and the few that pass)."""
+    count = int(np.count_nonzero(mask))
+    cand = None
+    if count > 4 * SAMPLE and k < SAMPLE:
+        step = max(1, len(mask) // (2 * SAMPLE))
+        sample = scores[::step][mask[::step]]  # candidates only: a subset of what is ranked
+        if len(sample) >= k:
+            bound = np.partition(sample, len(sample) - k)[len(sample) - k]
+            cand = np.flatnonzero((scores >= bound) & mask)
+    if cand is None:
+        cand = np.flatnonzero(mask)
     if len(cand) > k:
         s = scores[cand]
         part = np.argpartition(-s, k - 1)[:k]
         kth = s[part].min()
         cand = cand[s >= kth]  # keep ties at the k-th score so docnum order decides, as whoosh
     order = np.lexsort((cand, -scores[cand]))
-    return cand[order][:k], int(mask.sum())
+    return cand[order][:k], count

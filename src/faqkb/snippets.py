@@ -155,6 +155,6 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
     suffix = "…" if end < len(text) and end not in starts else ""
     body = text[start:end].rstrip()
     shift = len(prefix) - start
-    kept = [(max(s, start) + shift, min(e, start + len(body)) + shift) for s, e in spans
-            if e > start and s < start + len(body)]
+    stop = start + len(body)
+    kept = [(max(s, start) + shift, min(e, stop) + shift) for s, e in spans if e > start and s < stop]
     return prefix + body + suffix, kept

@@ -14,7 +14,8 @@ Rules (each tested by name in tests/test_spelling.py):
   through the speller once, and only the words it WOULD correct are stored (`plain`, a
   small set); at query time that is one set lookup per word. Such a word is also what
   `answered` counts as unknown (search._coverage), instead of a typo of a kb word;
-- a function word (吗, ли, the) is never corrected, nor a Han window holding one;
+- a function word (吗, ли, the) is never corrected, nor a Han window holding one, nor one
+  that would cut a kb or plain word in two (可以辦理 is not 可一般理);
 - words with digits are kept as typed (Tele2, 4G);
 - a correction keeps the typed case (Tele → Tele2-like brands stay capitalised);
 - at most MAX_FIXES words are corrected and MAX_CHECKED examined per query, words longer
@@ -56,7 +57,6 @@ SPELLING_FORMAT = 2
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]*|[0-9]+[A-Za-z]\w*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
-_LETTERS = re.compile(rf"[^\W\d_]{{3,{MAX_WORD}}}")  # a general-list word the speller could take
 _STOP_HAN_CHARS = {w for w in STOP["zh"] if len(w) == 1}
 
 
@@ -87,20 +87,28 @@ def build_plain(vocab: dict[str, int], stems: frozenset[str], deletes: dict[str,
     speller = Speller(vocab, stems, deletes, han_by_pinyin, table)
     keys = deletes.keys()
     out: set[str] = set()
+    # ~90k general words, most sharing no deletion key with any kb word: one C-level set test
+    # each (deletion keys built inline: this loop is most of the cost), the speller itself
+    # only for the rest (~10k).
     for lang in PLAIN_LANGS:
         for word in get_frequency_dict(lang, wordlist="small"):
-            # Most words share no deletion key with any kb word: one C-level set test each
-            # (~90k words), the speller itself only for the rest. Keeps this well under a second.
-            if (_LETTERS.fullmatch(word) and not keys.isdisjoint([word, *_deletes(word)])
-                    and speller.word(word) is not None):
+            if not (3 <= len(word) <= MAX_WORD and word.isalpha()):
+                continue
+            cands = [word[:i] + word[i + 1:] for i in range(len(word))]
+            cands.append(word)
+            if not keys.isdisjoint(cands) and speller.word(word) is not None:
                 out.add(fold_cyrillic(word))
+    # jieba's words in a few hundred thousand: the pinyin key first (one lookup misses for
+    # almost all), the finer checks only for the few that sound like a kb word.
+    chars = table.chars
     for word, count in han_freq.items():
-        if (count >= HAN_PLAIN_MIN and 2 <= len(word) <= 4 and is_han(word)
+        if count < HAN_PLAIN_MIN or not 2 <= len(word) <= 4:
+            continue
+        cand = han_by_pinyin.get("".join([chars.get(c, "") for c in word]))
+        if (cand and cand != word and len(cand) == len(word) and is_han(word)
                 and word.translate(HAN_VARIANTS) not in vocab  # as fold_han() reads it at query time
                 and not any(c in _STOP_HAN_CHARS for c in word)):  # never corrected anyway
-            cand = han_by_pinyin.get("".join(table.of(word)))
-            if cand and cand != word and len(cand) == len(word):
-                out.add(word)
+            out.add(word)
     return sorted(out)
 
 
@@ -198,13 +206,24 @@ class Speller:
                     break
                 if fixes < budget and not any(c in _STOP_HAN_CHARS for c in window):
                     cand = self.han_by_pinyin.get("".join(self.table.of(window)))
-                    if cand and len(cand) == size:
+                    if cand and len(cand) == size and not self._splits_word(folded, i, size):
                         step, piece = size, cand
                         fixes += 1
                         break
             out.append(piece)
             i += step
         return "".join(out), fixes
+
+    def _splits_word(self, folded: str, i: int, size: int) -> bool:
+        """True if the window folded[i:i+size] cuts a word in two: its first character ends,
+        or its last one starts, a kb or plain word (可以辦理: 以辦 sounds like 一般, but 辦理 is
+        a word; 加值服務: 值服 sounds like 支付, but 服务 is a word). At most 2 lookups."""
+        for pair in (folded[i - 1:i + 1] if i else "", folded[i + size - 1:i + size + 1]):
+            if len(pair) == 2:
+                self.lookups += 1
+                if pair in self.vocab or pair in self.plain:
+                    return True
+        return False
 
     def correct(self, query: str) -> str | None:
         """``query`` with typos replaced, or None when nothing was corrected."""

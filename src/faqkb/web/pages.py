@@ -24,7 +24,7 @@ from .i18n import (
 )
 from .markup import highlight_html
 from .security import check_csrf
-from .site import category_counts, client_key, feedback, site
+from .site import category_counts, client_key, deferred, feedback, site
 
 bp = Blueprint("pages", __name__)
 
@@ -85,7 +85,7 @@ def search():
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        feedback().record_gap(q, res.query_lang, found_nothing=res.total == 0)
+        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0)
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -120,7 +120,7 @@ def entry(entry_id: str):
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
-    feedback().record_view(found.id, client=client_key(), query=q)
+    deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,

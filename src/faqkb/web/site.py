@@ -8,6 +8,7 @@ from flask import current_app, request
 from ..feedback import FeedbackStore
 from ..model import CATEGORIES
 from .cache import ResponseCache
+from .deferred import DeferredWrites
 from .state import Site
 
 EXT = "faqkb"
@@ -19,6 +20,11 @@ def site() -> Site:
 
 def feedback() -> FeedbackStore:
     return current_app.extensions[EXT]["feedback"]
+
+
+def deferred() -> DeferredWrites:
+    """Feedback writes done after the response (web/deferred.py)."""
+    return current_app.extensions[EXT]["deferred"]
 
 
 def client_key() -> str:
