@@ -32,6 +32,7 @@ RUN_RE = re.compile(
     rf"(?P<han>[{_HAN}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
 )
 HAN_RE = re.compile(rf"[{_HAN}]")
+HAN_RUN_RE = re.compile(rf"[{_HAN}]+")  # the Han runs of RUN_RE
 _HAN_START = re.compile(rf"[{_HAN}]")
 
 
@@ -222,19 +223,25 @@ def prune_dictionary(full: dict[str, int], texts: Iterable[str]) -> dict[str, in
 
     jieba's dictionary holds every prefix of every word (with frequency 0 if it is not a
     word itself), so extending a substring can stop at the first one it does not hold —
-    the same walk jieba's own get_DAG makes."""
+    the same walk jieba's own get_DAG makes. A run seen before adds nothing (skipped);
+    the Han runs are script_runs' (width folding never touches Han characters)."""
     kept: dict[str, int] = {}
+    seen: set[str] = set()
+    get = full.get
     for text in texts:
-        for script, run, _ in script_runs(text):
-            if script != "han":
+        for run in HAN_RUN_RE.findall(text):
+            if run in seen:
                 continue
+            seen.add(run)
             run = fold_han(run)
             n = len(run)
             for i in range(n):
-                j = i + 1
-                while j <= n and (piece := run[i:j]) in full:
-                    kept[piece] = full[piece]
-                    j += 1
+                for j in range(i + 1, n + 1):
+                    piece = run[i:j]
+                    f = get(piece)
+                    if f is None:
+                        break
+                    kept[piece] = f
     return kept
 
 

@@ -9,8 +9,10 @@ phrasings weigh above the answer, because FAQ search is mostly matching a phrasi
 from __future__ import annotations
 
 import json
+import marshal
 import re
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from .layout import (
     BIGRAM_FIELDS,
     ENTRIES,
     LEXICON,
+    MARKS,
+    MARKS_OFFSETS,
     PINYIN_FIELD,
     SCORED_FIELDS,
     SELF_SCORES,
@@ -194,6 +198,7 @@ class _Version:
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
     marked: dict = field(default_factory=dict)  # (docnum, lang) -> MarkIndex of question and answer (bounded)
+    marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
 
 
 class Searcher:
@@ -626,8 +631,28 @@ class Searcher:
         if got is None:
             if len(v.stored) >= STORED_CACHE:
                 v.stored.clear()
-            got = v.stored[d] = self._whoosh(v).stored_fields(d)
+            got = self._whoosh(v).stored_fields(d)
+            if "marks" not in got:  # kept beside whoosh's segment (layout.MARKS) since builds got faster
+                got = {**got, "marks": self._marks(v, d)}
+            v.stored[d] = got
         return got
+
+    def _marks(self, v: _Version, d: int) -> dict:
+        """Document ``d``'s highlighting marks from MARKS (one slice of a memory map)."""
+        if v.marks is None:
+            import mmap
+
+            import numpy as np
+
+            try:
+                offsets = np.load(v.path / MARKS_OFFSETS, mmap_mode="r")
+                with open(v.path / MARKS, "rb") as f:
+                    blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {MARKS} ({e}); run `faqkb build`") from None
+            v.marks = (offsets, blob)
+        offsets, blob = v.marks
+        return marshal.loads(zlib.decompress(blob[int(offsets[d]):int(offsets[d + 1])]))
 
     def _mask(self, v: _Version, q):
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
