@@ -184,7 +184,7 @@ class _Version:
     and captured once per query so a query never mixes two versions."""
 
     path: Path
-    ix: object  # whoosh FileIndex
+    ix: Any  # whoosh FileIndex (untyped)
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
@@ -221,6 +221,8 @@ class Searcher:
     # -- opening and following rebuilds
 
     def _live(self) -> Path:
+        if self.index_dir is None:
+            raise IndexNotReady("no index folder given; pass index_dir or version_dir")
         version = current_version(self.index_dir)
         if version is None:
             raise IndexNotReady(f"no index at {self.index_dir}; run `faqkb build`")
@@ -522,9 +524,9 @@ class Searcher:
                 if syl:
                     pinyin = _all_docs(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl)
             elif script == "lat":
-                syl = lex.table.split(w) if w.isascii() else None
-                if syl and len(syl) > 1:
-                    pairs = [a + b for a, b in zip(syl, syl[1:], strict=False)]
+                split = lex.table.split(w) if w.isascii() else None
+                if split and len(split) > 1:
+                    pairs = [a + b for a, b in zip(split, split[1:], strict=False)]
                 pinyin = _all_docs(imp, (PINYIN_FIELD,), pairs or [w])
             if anywhere or pinyin:
                 m = _mask_of(anywhere + pinyin, n)
