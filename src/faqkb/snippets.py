@@ -71,14 +71,20 @@ class MarkIndex:
     searcher, so each text is indexed once, not once per query)."""
 
     __slots__ = ("by_term", "by_pinyin", "size")
+    by_term: dict[str, tuple[Span, ...]]
+    by_pinyin: dict[str, tuple[Span, ...]]
 
     def __init__(self, marks: list[Mark]) -> None:
-        self.by_term: dict[str, list[Span]] = {}
-        self.by_pinyin: dict[str, list[Span]] = {}
+        by_term: dict[str, list[Span]] = {}
+        by_pinyin: dict[str, list[Span]] = {}
         for term, s, e, py in marks:
-            self.by_term.setdefault(term, []).append((s, e))
+            by_term.setdefault(term, []).append((s, e))
             if py:
-                self.by_pinyin.setdefault(py, []).append((s, e))
+                by_pinyin.setdefault(py, []).append((s, e))
+        # Tuples of ints: the garbage collector stops tracking them (and then the dicts), so
+        # thousands of cached indexes add nothing to every full collection's walk.
+        self.by_term = {k: tuple(v) for k, v in by_term.items()}
+        self.by_pinyin = {k: tuple(v) for k, v in by_pinyin.items()}
         self.size = len(marks)
 
     def spans(self, terms: dict) -> list[Span]:
