@@ -32,6 +32,7 @@ RUN_RE = re.compile(
     rf"(?P<han>[{_HAN}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
 )
 HAN_RE = re.compile(rf"[{_HAN}]")
+HAN_RUN_RE = re.compile(rf"[{_HAN}]+")  # the Han runs of RUN_RE
 _HAN_START = re.compile(rf"[{_HAN}]")
 
 
@@ -128,7 +129,7 @@ def fold_han(run: str) -> str:
 def script_runs(text: str) -> Iterator[tuple[str, str, int]]:
     """(script, run, start offset) for each run of Han, Cyrillic, Latin or digits."""
     for m in RUN_RE.finditer(fold_width(text)):
-        yield m.lastgroup, m.group(), m.start()
+        yield str(m.lastgroup), m.group(), m.start()
 
 
 @lru_cache(maxsize=2)
@@ -222,19 +223,25 @@ def prune_dictionary(full: dict[str, int], texts: Iterable[str]) -> dict[str, in
 
     jieba's dictionary holds every prefix of every word (with frequency 0 if it is not a
     word itself), so extending a substring can stop at the first one it does not hold —
-    the same walk jieba's own get_DAG makes."""
+    the same walk jieba's own get_DAG makes. A run seen before adds nothing (skipped);
+    the Han runs are script_runs' (width folding never touches Han characters)."""
     kept: dict[str, int] = {}
+    seen: set[str] = set()
+    get = full.get
     for text in texts:
-        for script, run, _ in script_runs(text):
-            if script != "han":
+        for run in HAN_RUN_RE.findall(text):
+            if run in seen:
                 continue
+            seen.add(run)
             run = fold_han(run)
             n = len(run)
             for i in range(n):
-                j = i + 1
-                while j <= n and (piece := run[i:j]) in full:
-                    kept[piece] = full[piece]
-                    j += 1
+                for j in range(i + 1, n + 1):
+                    piece = run[i:j]
+                    f = get(piece)
+                    if f is None:
+                        break
+                    kept[piece] = f
     return kept
 
 
@@ -279,11 +286,13 @@ class PinyinTable:
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []
         for i in range(n):
-            if best[i] is None:
+            here = best[i]
+            if here is None:
                 continue
             for j in range(i + 1, min(n, i + 6) + 1):
-                if word[i:j] in self.syllables and (best[j] is None or len(best[i]) + 1 < len(best[j])):
-                    best[j] = best[i] + [word[i:j]]
+                there = best[j]
+                if word[i:j] in self.syllables and (there is None or len(here) + 1 < len(there)):
+                    best[j] = [*here, word[i:j]]
         return best[n]
 
 
@@ -323,7 +332,7 @@ class Analyzer:
         want_pinyin = pinyin
         words: list[Token] = []
         bigrams: list[str] = []
-        pinyin: list[str] = []
+        readings: list[str] = []
         scripts: set[str] = set()
         for script, run, start in script_runs(text):
             scripts.add(script)
@@ -347,7 +356,7 @@ class Analyzer:
                         seen = set(bigrams)
                         bigrams += [b for b in han_bigrams(mainland) if b not in seen]
                 if want_pinyin:
-                    pinyin += self._han_pinyin(folded, query, cut)
+                    readings += self._han_pinyin(folded, query, cut)
             elif script == "cyr":
                 stem = stem_cyrillic(run)
                 if fold_cyrillic(run) not in STOP["ru"]:
@@ -357,10 +366,10 @@ class Analyzer:
                 if low not in STOP["en"]:
                     words.append(Token(stem_latin(run), start, start + len(run), "lat"))
                 if query and want_pinyin and self.table is not None:
-                    pinyin += self._latin_pinyin(low)
+                    readings += self._latin_pinyin(low)
             else:
                 words.append(Token(run, start, start + len(run), "num"))
-        return Analyzed(words, bigrams, pinyin, scripts)
+        return Analyzed(words, bigrams, readings, scripts)
 
     def _han_pinyin(self, run: str, query: bool, cut: list[tuple[str, int, int]] | None = None) -> list[str]:
         table = self.table.of(run) if self.table else []
@@ -384,7 +393,7 @@ class Analyzer:
         return terms
 
     def _latin_pinyin(self, word: str) -> list[str]:
-        syl = self.table.split(word) if word.isascii() else None
+        syl = self.table.split(word) if word.isascii() and self.table is not None else None
         if not syl:
             return [word]  # initials like 'zx' or a joined word are matched as typed
         return list(dict.fromkeys([word, *pinyin_terms(syl)]))
@@ -402,4 +411,4 @@ def guess_lang(text: str) -> str | None:
         return None
     # A Han character carries about as much as a short word: weigh it up.
     scores = {"zh": han * 3, "ru": cyr, "en": lat}
-    return max(scores, key=scores.get)
+    return max(scores, key=scores.__getitem__)

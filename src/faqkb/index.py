@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import secrets
 import shutil
 import time
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +40,8 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     ENTRIES,
     LEXICON,
     MARKER,
+    MARKS,
+    MARKS_OFFSETS,
     META,
     PINYIN_FIELD,
     SELF_SCORES,
@@ -68,10 +72,11 @@ def schema(reference: bool = False):
         extra = {f: fields.TEXT(analyzer=pre, phrase=True) for f in (*WORD_FIELDS, *BIGRAM_FIELDS)}
         extra[PINYIN_FIELD] = fields.TEXT(analyzer=pre, phrase=False)
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        # Stored only: nothing looks a document up by id in whoosh (the entries are in
+        # ENTRIES), and writing 100k one-document terms was a tenth of a large build.
+        id=fields.STORED,
         category=fields.ID(stored=True),
         operators=fields.KEYWORD(stored=True),
-        marks=fields.STORED,  # {lang: (question marks, answer marks)} for highlighting
         **extra,
     )
 
@@ -147,7 +152,14 @@ def _count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: se
             vocab[tok.text] = vocab.get(tok.text, 0) + 1
 
 
-STORED_FIELDS = ("id", "category", "operators", "marks")  # what whoosh keeps of a normal build's document
+STORED_FIELDS = ("id", "category", "operators")  # what whoosh keeps of a normal build's document
+
+
+def _marks_blob(marks: dict) -> bytes:
+    """A document's highlighting marks as stored in MARKS (read by search.Searcher._stored):
+    made by the build workers, so the builder only appends bytes (pickling and compressing
+    them inside whoosh's writer was a tenth of a large build)."""
+    return zlib.compress(marshal.dumps(marks), 1)
 
 
 def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
@@ -161,6 +173,7 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
     part = entries[bounds[0]:bounds[1]]
     impacts = ImpactWriter()
     docs = []
+    marks: list[bytes] = []
     vocab: dict[str, int] = {}
     stems: set[str] = set()
     for e in part:
@@ -170,10 +183,11 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
             vocab[w] = vocab.get(w, 0) + n
         stems |= doc_stems
         impacts.add(doc)
+        marks.append(_marks_blob(doc.pop("marks")))
         docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
                     else {k: doc[k] for k in STORED_FIELDS})
     full, _ = analyzer.segmenter.full_freq()
-    return {"docs": docs, "impacts": impacts, "vocab": vocab, "stems": stems,
+    return {"docs": docs, "marks": marks, "impacts": impacts, "vocab": vocab, "stems": stems,
             "words": prune_dictionary(full, _texts(part))}
 
 
@@ -418,6 +432,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         stems: set[str] = set()
         words: dict[str, int] = {}
         entries = list(kb.entries.values())
+        marks_file = open(tmp / MARKS, "wb")  # noqa: SIM115 - closed below, after the loop
+        offsets = [0]
         try:
             # Analysis (most of a build) in forked workers, which inherit the loaded jieba
             # dictionary, pinyin table and entries; merged here in kb order, so every
@@ -426,6 +442,9 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
                                  chunks(len(entries), procs), procs):
                 for doc in part["docs"]:
                     writer.add_document(**doc)
+                for blob in part["marks"]:
+                    marks_file.write(blob)
+                    offsets.append(offsets[-1] + len(blob))
                 impacts.merge(part["impacts"])
                 for w, n in part["vocab"].items():
                     vocab[w] = vocab.get(w, 0) + n
@@ -434,8 +453,13 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            marks_file.close()
         writer.commit()
         ix.close()
+        import numpy as np
+
+        np.save(tmp / MARKS_OFFSETS, np.asarray(offsets, dtype=np.int64))
 
         (tmp / ENTRIES).write_text(json.dumps(
             {"entries": [e.to_dict() for e in kb.entries.values()],

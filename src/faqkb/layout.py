@@ -7,7 +7,9 @@ reader (search.py) so neither imports the other::
     CURRENT          name of the live version, replaced atomically (os.replace)
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json,
                      lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py),
-                     selfscore.npy (each entry's score for its own question, for `answered`)
+                     selfscore.npy (each entry's score for its own question, for `answered`),
+                     marks.bin + marks.offsets.npy (each document's highlighting marks: zlib'd
+                     marshal blobs; versions built before them keep the marks in whoosh)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -27,6 +29,7 @@ CURRENT = "CURRENT"
 MARKER = "faqkb-index.json"
 META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon.marshal", "spelling.marshal", "impact"
 SELF_SCORES = "selfscore.npy"
+MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 QUESTION_FIELDS = ("q_words", "q_bigrams", "q_pinyin")  # the question and its alternative phrasings
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")

@@ -9,19 +9,23 @@ phrasings weigh above the answer, because FAQ search is mostly matching a phrasi
 from __future__ import annotations
 
 import json
+import marshal
 import re
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import Analyzed, Analyzer, guess_lang
+from .analysis import Analyzed, Analyzer, guess_lang, is_han
 from .errors import IndexNotReady, QueryError
 from .layout import (
     BIGRAM_FIELDS,
     ENTRIES,
     LEXICON,
+    MARKS,
+    MARKS_OFFSETS,
     PINYIN_FIELD,
     SCORED_FIELDS,
     SELF_SCORES,
@@ -80,6 +84,16 @@ PLAN = {
     # the query holds a character pair no entry has; the kb words it puts in are searched at
     # the "typo" share. golden typo S@1 0.905 -> 0.952, S@1 0.901 -> 0.904; held-out =.
     "han_typo": 1,
+    # Other Snowball stems of a Russian/English query word that the kb has (one a prefix of
+    # the other, >= MIN_STEM letters, <= MAX_STEM_DIFF apart: отказа ~ отказ, закр ~ закрыт,
+    # not российск ~ росс, which put "Russia" above "cancel"), searched at this
+    # share of a word's boost (_stem_variants). golden S@1 0.903 -> 0.907, S@3 0.957 ->
+    # 0.961, ru 0.865 -> 0.876, en 0.875 -> 0.885, other kinds equal; held-out S@1 0.822 ->
+    # 0.841, S@3 0.935 -> 0.944 (ru 0.615 -> 0.692, brand 0.667 -> 0.750). 0.3 and 0.8: the
+    # same golden S@1 or lower S@3. A shared 4-5-letter prefix alone (вернут ~ вернул) was
+    # tried: held-out up, golden brand down two queries. Stems up to 1 or 2 letters apart:
+    # golden S@1 0.903 / 0.905, held-out 0.832.
+    "stems": 0.5,
 }
 
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
@@ -90,6 +104,9 @@ MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as pl
 MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
 STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
 MAX_UNITS = 40  # query words weighed for coverage (a 200-character query has at most ~100)
+MIN_STEM = 4  # letters a stem needs to have other stems of the same word looked up
+MAX_VARIANTS = 8  # other stems searched per query word
+MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -167,7 +184,7 @@ class _Version:
     and captured once per query so a query never mixes two versions."""
 
     path: Path
-    ix: object  # whoosh FileIndex
+    ix: Any  # whoosh FileIndex (untyped)
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
@@ -176,10 +193,12 @@ class _Version:
     speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
     own: object | None = None       # numpy array: each entry's score for its own question (SELF_SCORES)
     inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
+    stems: list | None = None       # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
     marked: dict = field(default_factory=dict)  # (docnum, lang) -> MarkIndex of question and answer (bounded)
+    marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
 
 
 class Searcher:
@@ -202,6 +221,8 @@ class Searcher:
     # -- opening and following rebuilds
 
     def _live(self) -> Path:
+        if self.index_dir is None:
+            raise IndexNotReady("no index folder given; pass index_dir or version_dir")
         version = current_version(self.index_dir)
         if version is None:
             raise IndexNotReady(f"no index at {self.index_dir}; run `faqkb build`")
@@ -399,6 +420,8 @@ class Searcher:
 
             imp = self._impact(v)
             ha = None
+            if self.ranking == "v2" and self.plan["stems"]:
+                terms = terms + self._stem_variants(analyzed, imp, v)
             if self.ranking == "v2":
                 terms = terms + _pinyin_sequence(query, lex)
                 if self.plan["pinyin_han"]:
@@ -506,9 +529,9 @@ class Searcher:
                 if syl:
                     pinyin = _all_docs(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl)
             elif script == "lat":
-                syl = lex.table.split(w) if w.isascii() else None
-                if syl and len(syl) > 1:
-                    pairs = [a + b for a, b in zip(syl, syl[1:], strict=False)]
+                split = lex.table.split(w) if w.isascii() else None
+                if split and len(split) > 1:
+                    pairs = [a + b for a, b in zip(split, split[1:], strict=False)]
                 pinyin = _all_docs(imp, (PINYIN_FIELD,), pairs or [w])
             if anywhere or pinyin:
                 m = _mask_of(anywhere + pinyin, n)
@@ -546,6 +569,34 @@ class Searcher:
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None
+
+    def _stem_variants(self, a: Analyzed, imp, v: _Version) -> list[tuple[str, str, float]]:
+        """Other Snowball stems of the same word: stems the kb has that a Russian or English
+        query stem begins with or that begin with it (отказа: отказ, отказыва; закр:
+        закрыт, закрыва), at least MIN_STEM letters and at most MAX_STEM_DIFF apart. Snowball cuts the forms of one verb or
+        noun differently (отказаться → отказа, отказ → отказ), so an exact stem misses them.
+        Each word adds at most MAX_VARIANTS, found by a binary search in the kb's sorted
+        Latin/Cyrillic stems (sorted once per version)."""
+        import bisect
+
+        if v.stems is None:
+            v.stems = sorted({t for f in WORD_FIELDS for t in imp.terms[f]
+                              if len(t) >= MIN_STEM and not is_han(t) and not t.isdigit()})
+        stems, qt, at = v.stems, imp.terms["q_words"], imp.terms["a_words"]
+        w, boost = self.weights, self.plan["stems"]
+        out: list[tuple[str, str, float]] = []
+        for tok in list(dict.fromkeys(t.text for t in a.words if t.script in ("cyr", "lat")))[:MAX_UNITS]:
+            if len(tok) < MIN_STEM:
+                continue
+            found = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
+                     if tok[:k] in qt or tok[:k] in at]
+            i = bisect.bisect_right(stems, tok)
+            while i < len(stems) and stems[i].startswith(tok) and len(found) < MAX_VARIANTS:
+                if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
+                    found.append(stems[i])
+                i += 1
+            out += [(f, t, w[f] * boost) for t in found[:MAX_VARIANTS] for f in WORD_FIELDS]
+        return out
 
     def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version) -> list[Analyzed]:
         """Homophone typos in Chinese (住销, 主销 for 注销): each Han run holding a character
@@ -588,11 +639,30 @@ class Searcher:
             if len(v.stored) >= STORED_CACHE:
                 v.stored.clear()
             got = self._whoosh(v).stored_fields(d)
+            if "marks" not in got:  # kept beside whoosh's segment (layout.MARKS) since builds got faster
+                got = {**got, "marks": self._marks(v, d)}
             # Marks as tuples: untracked by the garbage collector once it has seen them, so a
             # full cache adds nothing to a full collection's walk (see _settle).
             got["marks"] = {lang: (tuple(q), tuple(a)) for lang, (q, a) in got["marks"].items()}
             v.stored[d] = got
         return got
+
+    def _marks(self, v: _Version, d: int) -> dict:
+        """Document ``d``'s highlighting marks from MARKS (one slice of a memory map)."""
+        if v.marks is None:
+            import mmap
+
+            import numpy as np
+
+            try:
+                offsets = np.load(v.path / MARKS_OFFSETS, mmap_mode="r")
+                with open(v.path / MARKS, "rb") as f:
+                    blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {MARKS} ({e}); run `faqkb build`") from None
+            v.marks = (offsets, blob)
+        offsets, blob = v.marks
+        return marshal.loads(zlib.decompress(blob[int(offsets[d]):int(offsets[d + 1])]))
 
     def _mask(self, v: _Version, q):
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
