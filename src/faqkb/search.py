@@ -431,7 +431,6 @@ class Searcher:
                         boost = self.plan["pinyin_han"]
                         terms = list(dict.fromkeys(terms + [(f, t, b * boost)
                                                             for f, t, b in self.terms(ha, lex.synonyms)]))
-            # Words first, then bigrams, then pinyin: past MAX_TERMS only the recall net is cut.
             units: list[_Unit] = []
             fixes: list[Analyzed] | None = [] if self.ranking == "v2" and self.plan["typo"] else None
             cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes)  # also what `answered` is judged on
@@ -441,12 +440,15 @@ class Searcher:
                 hcov = self._coverage(ha, lex, imp)
                 if hcov is not None:
                     cov = (cov + hcov) / 2
-            if fixes is not None and self.plan["han_typo"]:
+            if fixes is not None and self.plan["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
+                # (as did-you-mean: for a mistyped question, not for a page of random characters)
                 fixes += self._han_fixes(plain, analyzed, lex, imp, v)
             if fixes:  # a corrected typo's word is searched too, a little below a word typed right
                 boost = self.plan["typo"]
                 terms = list(dict.fromkeys(terms + [(f, t, b * boost) for fa in fixes
                                                     for f, t, b in self.terms(fa, lex.synonyms)]))
+            # Words first, then bigrams, then pinyin, then v2's other stems, pinyin read as
+            # characters and typo fixes: past MAX_TERMS only the recall net is cut.
             terms = terms[:MAX_TERMS]
             scores, mask, _ = imp.score(terms)
             raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
