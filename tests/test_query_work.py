@@ -153,3 +153,23 @@ def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bun
     for q_index, a_index in v.marked.values():
         for mi in (q_index, a_index):
             assert not gc.is_tracked(mi.by_term) and not gc.is_tracked(mi.by_pinyin)
+
+
+def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatch):
+    """Quoted Han phrases under QUERY_HMM_MAX each used to get a Viterbi pass apiece; past
+    QUERY_HMM_BUDGET Han characters in the whole query, none does. A reader's question
+    (under the budget) keeps the HMM on its short runs."""
+    from faqkb.analysis import QUERY_HMM_BUDGET, QUERY_HMM_MAX
+
+    segmenter = bundled.analyzer().segmenter
+    calls = []
+    real = segmenter.cut
+    monkeypatch.setattr(segmenter, "cut", lambda run, hmm=True: calls.append((len(run), hmm)) or real(run, hmm))
+    rng = random.Random(11)
+    phrase = lambda: "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(QUERY_HMM_MAX - 2))  # noqa: E731
+    parts = [f'"{phrase()}"' for _ in range(QUERY_HMM_BUDGET // (QUERY_HMM_MAX - 2) + 1)]
+    bundled.search(" ".join(parts), suggest=False)
+    assert len(calls) >= len(parts) and not any(hmm for _, hmm in calls)
+    calls.clear()
+    bundled.search('注销手机卡 "余额 退款"', suggest=False)
+    assert calls and all(hmm for _, hmm in calls)

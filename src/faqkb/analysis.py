@@ -47,6 +47,10 @@ LAT_RE = re.compile(rf"[{_LAT}]")
 
 READINGS_KEPT = 100_000  # PinyinTable.reading's memory of words
 QUERY_HMM_MAX = 32  # Han characters in one query run above which jieba's HMM is skipped
+# Han characters in a whole query (its quoted phrases included) above which no run of it gets
+# the HMM: several quoted runs under QUERY_HMM_MAX each paid a Viterbi pass apiece (the
+# slowest attack query, bench/adversarial.py); a reader's question has far fewer (golden: 34).
+QUERY_HMM_BUDGET = 64
 
 # Full-width ASCII (ＭＴＳ, ２０２５) → ASCII, one char for one char so offsets stay valid.
 _WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
@@ -327,9 +331,11 @@ class Analyzer:
         self.table = pinyin
         self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
 
-    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True) -> Analyzed:
+    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True, hmm: bool = True) -> Analyzed:
         """Words (with offsets), Han bigrams and pinyin terms of ``text``. ``pinyin=False``
-        skips the pinyin work for text whose pinyin is not indexed (answers)."""
+        skips the pinyin work for text whose pinyin is not indexed (answers); ``hmm=False``
+        jieba's HMM (a query past QUERY_HMM_BUDGET: see query_hmm)."""
+        allow_hmm = hmm
         want_pinyin = pinyin
         words: list[Token] = []
         bigrams: list[str] = []
@@ -341,7 +347,7 @@ class Analyzer:
                 folded = fold_han(run)
                 bigrams += han_bigrams(folded)
                 # A query run longer than any question is no reader's phrasing: no HMM for it.
-                hmm = not query or len(folded) <= QUERY_HMM_MAX
+                hmm = allow_hmm and (not query or len(folded) <= QUERY_HMM_MAX)
                 cut = self.segmenter.cut(folded, hmm=hmm)
                 for w, s, e in cut:
                     if w not in STOP["zh"]:
@@ -398,6 +404,11 @@ class Analyzer:
         if not syl:
             return [word]  # initials like 'zx' or a joined word are matched as typed
         return list(dict.fromkeys([word, *pinyin_terms(syl)]))
+
+
+def query_hmm(query: str) -> bool:
+    """Whether a query's runs (quoted ones included) may use jieba's HMM at all."""
+    return len(HAN_RE.findall(query)) <= QUERY_HMM_BUDGET
 
 
 def query_scripts(text: str) -> set[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import CYR_RE, Analyzed, Analyzer, guess_lang, is_han
+from .analysis import CYR_RE, Analyzed, Analyzer, guess_lang, is_han, query_hmm
 from .errors import IndexNotReady, QueryError
 from .layout import (
     BIGRAM_FIELDS,
@@ -386,8 +386,9 @@ class Searcher:
         words the reader searched for."""
         query = check_params(query, None, None, 1, 1)
         analyzer = self.analyzer()
-        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+        hmm = query_hmm(query)
+        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True, hmm=hmm)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
                    for m in _QUOTED.finditer(query)]
         terms = _highlight_terms([analyzed, *phrases], self._lexicon().synonyms)
         return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
@@ -415,8 +416,9 @@ class Searcher:
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         analyzer = lex.analyzer
         plain = _QUOTED.sub(" ", query)
-        analyzed = analyzer.analyze(plain, query=True)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+        hmm = query_hmm(query)  # bounded HMM work per query, quoted phrases included
+        analyzed = analyzer.analyze(plain, query=True, hmm=hmm)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
                    for m in _QUOTED.finditer(query)]
         terms = self.terms(analyzed, lex.synonyms)
         must = _phrase_queries(phrases[:MAX_PHRASES])
