@@ -14,11 +14,11 @@ GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
-# MRR 0.934, S@1 0.903, S@3 0.957, R@10 0.958; lowest kind S@1 brand 0.824, then ru 0.865).
+# MRR 0.938, S@1 0.907, S@3 0.961, R@10 0.958; lowest kind S@1 brand 0.824, then zh 0.870).
 # `answered` (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.645 with
-# 0.018 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
+# 0.016 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
 # harder than the first 51). Raise them when search improves.
-FLOOR = {"mrr": 0.93, "s1": 0.90, "s3": 0.95, "recall": 0.955}
+FLOOR = {"mrr": 0.93, "s1": 0.90, "s3": 0.955, "recall": 0.955}
 KIND_S1_FLOOR = 0.82
 OFFTOPIC_REJECTED_FLOOR = 0.62
 REAL_REJECTED_CEILING = 0.02
@@ -119,6 +119,24 @@ def test_a_chinese_homophone_typo_ranks_like_the_word(bundled):
     assert bundled.search("住销俄罗斯号码", suggest=False).hits[0].id == right
     plain = Searcher(bundled.index_dir, plan={"han_typo": 0})
     assert plain.search("住销俄罗斯号码", suggest=False).hits[0].id != right  # what it fixes
+
+
+def test_other_stems_of_a_word_are_searched_too(bundled):
+    """Snowball cuts forms of one word differently (отказаться → отказа, отказ → отказ): the
+    kb's stems that a query stem begins with, or that begin with it, are searched too, never
+    more than MAX_VARIANTS per word and none for a stem shorter than MIN_STEM."""
+    from faqkb.search import MAX_VARIANTS, MIN_STEM
+
+    lex, imp = bundled._lexicon(), bundled._impact(bundled._v)
+
+    def variants(q):
+        return {t for f, t, _ in bundled._stem_variants(lex.analyzer.analyze(q, query=True), imp, bundled._v)}
+
+    assert "отказ" in variants("отказаться")
+    assert {"закрыт", "закрыва"} <= variants("закрыть")
+    assert len(variants("закрыть")) <= MAX_VARIANTS
+    assert all(len(t) >= MIN_STEM for t in variants("закрыть отказаться"))
+    assert variants("номер") == set()  # no other stem of the kb begins with it
 
 
 def test_eval_command_fails_below_floor(bundled_index):

@@ -129,3 +129,47 @@ def test_top_k_through_a_sampled_bound_is_the_plain_partition():
             for k in (1, 20, 70, 3000):
                 got, want = top(scores, mask, k), plain(scores, mask, k)
                 assert got[1] == want[1] and got[0].tolist() == want[0].tolist()
+
+
+def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bundled_index):
+    """A full garbage collection walks every tracked object: a loaded version is frozen out
+    of it (search._settle) and what the searcher caches per entry (stored marks, MarkIndex)
+    is tuples of atomic values, which the collector stops tracking once it has seen them."""
+    import gc
+
+    from faqkb.search import Searcher
+
+    s = Searcher(bundled_index)
+    assert gc.get_freeze_count() > 0
+    for q in _queries(40):
+        s.search(q)
+    for _ in range(3):  # a tuple is untracked once what it holds is: nested ones take a pass each
+        gc.collect()
+    v = s._v
+    assert v.stored and v.marked
+    for stored in v.stored.values():
+        for q_marks, a_marks in stored["marks"].values():
+            assert not gc.is_tracked(q_marks) and not gc.is_tracked(a_marks)
+    for q_index, a_index in v.marked.values():
+        for mi in (q_index, a_index):
+            assert not gc.is_tracked(mi.by_term) and not gc.is_tracked(mi.by_pinyin)
+
+
+def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatch):
+    """Quoted Han phrases under QUERY_HMM_MAX each used to get a Viterbi pass apiece; past
+    QUERY_HMM_BUDGET Han characters in the whole query, none does. A reader's question
+    (under the budget) keeps the HMM on its short runs."""
+    from faqkb.analysis import QUERY_HMM_BUDGET, QUERY_HMM_MAX
+
+    segmenter = bundled.analyzer().segmenter
+    calls = []
+    real = segmenter.cut
+    monkeypatch.setattr(segmenter, "cut", lambda run, hmm=True: calls.append((len(run), hmm)) or real(run, hmm))
+    rng = random.Random(11)
+    phrase = lambda: "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(QUERY_HMM_MAX - 2))  # noqa: E731
+    parts = [f'"{phrase()}"' for _ in range(QUERY_HMM_BUDGET // (QUERY_HMM_MAX - 2) + 1)]
+    bundled.search(" ".join(parts), suggest=False)
+    assert len(calls) >= len(parts) and not any(hmm for _, hmm in calls)
+    calls.clear()
+    bundled.search('注销手机卡 "余额 退款"', suggest=False)
+    assert calls and all(hmm for _, hmm in calls)

@@ -73,6 +73,11 @@ def test_a_han_correction_never_cuts_a_word_in_two(speller):
     assert speller.correct("注消后于额能退吗") == "注销后余额能退吗"
 
 
+def test_pinyin_is_not_corrected_into_english(speller):
+    assert speller.correct("eluosi haoma hui fenpei gei bieren ma") is None  # gei (给) is not get
+    assert speller.correct("refnd remaning balance") == "refund remaining balance"  # English still is
+
+
 def test_never_a_function_word(speller):
     assert speller.correct("号吗") is None      # 吗 is a question particle, not 码
     assert speller.correct("можно ли") is None

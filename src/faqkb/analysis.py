@@ -46,6 +46,10 @@ LAT_RE = re.compile(rf"[{_LAT}]")
 
 READINGS_KEPT = 100_000  # PinyinTable.reading's memory of words
 QUERY_HMM_MAX = 32  # Han characters in one query run above which jieba's HMM is skipped
+# Han characters in a whole query (its quoted phrases included) above which no run of it gets
+# the HMM: several quoted runs under QUERY_HMM_MAX each paid a Viterbi pass apiece (the
+# slowest attack query, bench/adversarial.py); a reader's question has far fewer (golden: 34).
+QUERY_HMM_BUDGET = 64
 
 # Full-width ASCII (ＭＴＳ, ２０２５) → ASCII, one char for one char so offsets stay valid.
 _WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
@@ -129,7 +133,7 @@ def fold_han(run: str) -> str:
 def script_runs(text: str) -> Iterator[tuple[str, str, int]]:
     """(script, run, start offset) for each run of Han, Cyrillic, Latin or digits."""
     for m in RUN_RE.finditer(fold_width(text)):
-        yield m.lastgroup, m.group(), m.start()
+        yield str(m.lastgroup), m.group(), m.start()
 
 
 @lru_cache(maxsize=2)
@@ -331,11 +335,13 @@ class PinyinTable:
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []
         for i in range(n):
-            if best[i] is None:
+            here = best[i]
+            if here is None:
                 continue
             for j in range(i + 1, min(n, i + 6) + 1):
-                if word[i:j] in self.syllables and (best[j] is None or len(best[i]) + 1 < len(best[j])):
-                    best[j] = best[i] + [word[i:j]]
+                there = best[j]
+                if word[i:j] in self.syllables and (there is None or len(here) + 1 < len(there)):
+                    best[j] = [*here, word[i:j]]
         return best[n]
 
 
@@ -369,13 +375,15 @@ class Analyzer:
         self.table = pinyin
         self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
 
-    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True) -> Analyzed:
+    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True, hmm: bool = True) -> Analyzed:
         """Words (with offsets), Han bigrams and pinyin terms of ``text``. ``pinyin=False``
-        skips the pinyin work for text whose pinyin is not indexed (answers)."""
+        skips the pinyin work for text whose pinyin is not indexed (answers); ``hmm=False``
+        jieba's HMM (a query past QUERY_HMM_BUDGET: see query_hmm)."""
+        allow_hmm = hmm
         want_pinyin = pinyin
         words: list[Token] = []
         bigrams: list[str] = []
-        pinyin: list[str] = []
+        readings: list[str] = []
         scripts: set[str] = set()
         for script, run, start in script_runs(text):
             scripts.add(script)
@@ -383,7 +391,7 @@ class Analyzer:
                 folded = fold_han(run)
                 bigrams += han_bigrams(folded)
                 # A query run longer than any question is no reader's phrasing: no HMM for it.
-                hmm = not query or len(folded) <= QUERY_HMM_MAX
+                hmm = allow_hmm and (not query or len(folded) <= QUERY_HMM_MAX)
                 cut = self.segmenter.cut(folded, hmm=hmm)
                 for w, s, e in cut:
                     if w not in STOP["zh"]:
@@ -399,7 +407,7 @@ class Analyzer:
                         seen = set(bigrams)
                         bigrams += [b for b in han_bigrams(mainland) if b not in seen]
                 if want_pinyin:
-                    pinyin += self._han_pinyin(folded, query, cut)
+                    readings += self._han_pinyin(folded, query, cut)
             elif script == "cyr":
                 stem = stem_cyrillic(run)
                 if fold_cyrillic(run) not in STOP["ru"]:
@@ -409,10 +417,10 @@ class Analyzer:
                 if low not in STOP["en"]:
                     words.append(Token(stem_latin(run), start, start + len(run), "lat"))
                 if query and want_pinyin and self.table is not None:
-                    pinyin += self._latin_pinyin(low)
+                    readings += self._latin_pinyin(low)
             else:
                 words.append(Token(run, start, start + len(run), "num"))
-        return Analyzed(words, bigrams, pinyin, scripts)
+        return Analyzed(words, bigrams, readings, scripts)
 
     def _han_pinyin(self, run: str, query: bool, cut: list[tuple[str, int, int]] | None = None) -> list[str]:
         table = self.table.of(run) if self.table else []
@@ -436,10 +444,15 @@ class Analyzer:
         return terms
 
     def _latin_pinyin(self, word: str) -> list[str]:
-        syl = self.table.split(word) if word.isascii() else None
+        syl = self.table.split(word) if word.isascii() and self.table is not None else None
         if not syl:
             return [word]  # initials like 'zx' or a joined word are matched as typed
         return list(dict.fromkeys([word, *pinyin_terms(syl)]))
+
+
+def query_hmm(query: str) -> bool:
+    """Whether a query's runs (quoted ones included) may use jieba's HMM at all."""
+    return len(HAN_RE.findall(query)) <= QUERY_HMM_BUDGET
 
 
 def query_scripts(text: str) -> set[str]:
@@ -454,4 +467,4 @@ def guess_lang(text: str) -> str | None:
         return None
     # A Han character carries about as much as a short word: weigh it up.
     scores = {"zh": han * 3, "ru": cyr, "en": lat}
-    return max(scores, key=scores.get)
+    return max(scores, key=scores.__getitem__)

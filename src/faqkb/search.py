@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import Analyzed, Analyzer, guess_lang
+from .analysis import Analyzed, Analyzer, guess_lang, is_han, query_hmm
 from .errors import IndexNotReady, QueryError
 from .layout import (
     BIGRAM_FIELDS,
@@ -84,6 +84,16 @@ PLAN = {
     # the query holds a character pair no entry has; the kb words it puts in are searched at
     # the "typo" share. golden typo S@1 0.905 -> 0.952, S@1 0.901 -> 0.904; held-out =.
     "han_typo": 1,
+    # Other Snowball stems of a Russian/English query word that the kb has (one a prefix of
+    # the other, >= MIN_STEM letters, <= MAX_STEM_DIFF apart: отказа ~ отказ, закр ~ закрыт,
+    # not российск ~ росс, which put "Russia" above "cancel"), searched at this
+    # share of a word's boost (_stem_variants). golden S@1 0.903 -> 0.907, S@3 0.957 ->
+    # 0.961, ru 0.865 -> 0.876, en 0.875 -> 0.885, other kinds equal; held-out S@1 0.822 ->
+    # 0.841, S@3 0.935 -> 0.944 (ru 0.615 -> 0.692, brand 0.667 -> 0.750). 0.3 and 0.8: the
+    # same golden S@1 or lower S@3. A shared 4-5-letter prefix alone (вернут ~ вернул) was
+    # tried: held-out up, golden brand down two queries. Stems up to 1 or 2 letters apart:
+    # golden S@1 0.903 / 0.905, held-out 0.832.
+    "stems": 0.5,
 }
 
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
@@ -94,6 +104,9 @@ MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as pl
 MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
 STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
 MAX_UNITS = 40  # query words weighed for coverage (a 200-character query has at most ~100)
+MIN_STEM = 4  # letters a stem needs to have other stems of the same word looked up
+MAX_VARIANTS = 8  # other stems searched per query word
+MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -171,7 +184,7 @@ class _Version:
     and captured once per query so a query never mixes two versions."""
 
     path: Path
-    ix: object  # whoosh FileIndex
+    ix: Any  # whoosh FileIndex (untyped)
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
@@ -180,6 +193,7 @@ class _Version:
     speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
     own: object | None = None       # numpy array: each entry's score for its own question (SELF_SCORES)
     inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
+    stems: list | None = None       # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
@@ -207,6 +221,8 @@ class Searcher:
     # -- opening and following rebuilds
 
     def _live(self) -> Path:
+        if self.index_dir is None:
+            raise IndexNotReady("no index folder given; pass index_dir or version_dir")
         version = current_version(self.index_dir)
         if version is None:
             raise IndexNotReady(f"no index at {self.index_dir}; run `faqkb build`")
@@ -225,7 +241,9 @@ class Searcher:
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
         facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         self._weighting = scoring.BM25F(B=0.75, K1=1.2)
+        replaced = getattr(self, "_v", None) is not None
         self._v = _Version(version, ix, entries, info, facts)  # one assignment: atomic for readers
+        _settle(collect=replaced)
 
     def refresh(self) -> bool:
         """Switch to the live version if a build replaced it; True if it did."""
@@ -267,6 +285,7 @@ class Searcher:
         if v.lexicon is None:
             try:
                 v.lexicon = Lexicon.read(v.path / LEXICON)
+                _settle()
             except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); run `faqkb build`") from None
         return v.lexicon
@@ -277,6 +296,7 @@ class Searcher:
 
             try:
                 v.impact = ImpactIndex(v.path)
+                _settle()
             except (OSError, ValueError, KeyError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); run `faqkb build`") from None
         return v.impact
@@ -345,6 +365,7 @@ class Searcher:
             lex = self._lexicon(v)
             deletes, plain = load_spelling((v.path / SPELLING).read_bytes())
             v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
+            _settle()
         return v.speller
 
     def analyzer(self) -> Analyzer:
@@ -356,8 +377,9 @@ class Searcher:
         words the reader searched for."""
         query = check_params(query, None, None, 1, 1)
         analyzer = self.analyzer()
-        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+        hmm = query_hmm(query)
+        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True, hmm=hmm)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
                    for m in _QUOTED.finditer(query)]
         terms = _highlight_terms([analyzed, *phrases], self._lexicon().synonyms)
         return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
@@ -385,8 +407,9 @@ class Searcher:
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         analyzer = lex.analyzer
         plain = _QUOTED.sub(" ", query)
-        analyzed = analyzer.analyze(plain, query=True)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True)
+        hmm = query_hmm(query)  # bounded HMM work per query, quoted phrases included
+        analyzed = analyzer.analyze(plain, query=True, hmm=hmm)
+        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
                    for m in _QUOTED.finditer(query)]
         terms = self.terms(analyzed, lex.synonyms)
         must = _phrase_queries(phrases[:MAX_PHRASES])
@@ -399,6 +422,8 @@ class Searcher:
 
             imp = self._impact(v)
             ha = None
+            if self.ranking == "v2" and self.plan["stems"]:
+                terms = terms + self._stem_variants(analyzed, imp, v)
             if self.ranking == "v2":
                 terms = terms + _pinyin_sequence(query, lex)
                 if self.plan["pinyin_han"]:
@@ -408,7 +433,6 @@ class Searcher:
                         boost = self.plan["pinyin_han"]
                         terms = list(dict.fromkeys(terms + [(f, t, b * boost)
                                                             for f, t, b in self.terms(ha, lex.synonyms)]))
-            # Words first, then bigrams, then pinyin: past MAX_TERMS only the recall net is cut.
             units: list[_Unit] = []
             fixes: list[Analyzed] | None = [] if self.ranking == "v2" and self.plan["typo"] else None
             cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes)  # also what `answered` is judged on
@@ -418,12 +442,15 @@ class Searcher:
                 hcov = self._coverage(ha, lex, imp)
                 if hcov is not None:
                     cov = (cov + hcov) / 2
-            if fixes is not None and self.plan["han_typo"]:
+            if fixes is not None and self.plan["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
+                # (as did-you-mean: for a mistyped question, not for a page of random characters)
                 fixes += self._han_fixes(plain, analyzed, lex, imp, v)
             if fixes:  # a corrected typo's word is searched too, a little below a word typed right
                 boost = self.plan["typo"]
                 terms = list(dict.fromkeys(terms + [(f, t, b * boost) for fa in fixes
                                                     for f, t, b in self.terms(fa, lex.synonyms)]))
+            # Words first, then bigrams, then pinyin, then v2's other stems, pinyin read as
+            # characters and typo fixes: past MAX_TERMS only the recall net is cut.
             terms = terms[:MAX_TERMS]
             scores, mask, _ = imp.score(terms)
             raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
@@ -506,9 +533,9 @@ class Searcher:
                 if syl:
                     pinyin = _all_docs(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl)
             elif script == "lat":
-                syl = lex.table.split(w) if w.isascii() else None
-                if syl and len(syl) > 1:
-                    pairs = [a + b for a, b in zip(syl, syl[1:], strict=False)]
+                split = lex.table.split(w) if w.isascii() else None
+                if split and len(split) > 1:
+                    pairs = [a + b for a, b in zip(split, split[1:], strict=False)]
                 pinyin = _all_docs(imp, (PINYIN_FIELD,), pairs or [w])
             if anywhere or pinyin:
                 m = _mask_of(anywhere + pinyin, n)
@@ -546,6 +573,34 @@ class Searcher:
                 wsum += weight
             units.append(_Unit(df, weight, m, mq, pairs if not df else [], typo))
         return total / wsum if wsum else None
+
+    def _stem_variants(self, a: Analyzed, imp, v: _Version) -> list[tuple[str, str, float]]:
+        """Other Snowball stems of the same word: stems the kb has that a Russian or English
+        query stem begins with or that begin with it (отказа: отказ, отказыва; закр:
+        закрыт, закрыва), at least MIN_STEM letters and at most MAX_STEM_DIFF apart. Snowball cuts the forms of one verb or
+        noun differently (отказаться → отказа, отказ → отказ), so an exact stem misses them.
+        Each word adds at most MAX_VARIANTS, found by a binary search in the kb's sorted
+        Latin/Cyrillic stems (sorted once per version)."""
+        import bisect
+
+        if v.stems is None:
+            v.stems = sorted({t for f in WORD_FIELDS for t in imp.terms[f]
+                              if len(t) >= MIN_STEM and not is_han(t) and not t.isdigit()})
+        stems, qt, at = v.stems, imp.terms["q_words"], imp.terms["a_words"]
+        w, boost = self.weights, self.plan["stems"]
+        out: list[tuple[str, str, float]] = []
+        for tok in list(dict.fromkeys(t.text for t in a.words if t.script in ("cyr", "lat")))[:MAX_UNITS]:
+            if len(tok) < MIN_STEM:
+                continue
+            found = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
+                     if tok[:k] in qt or tok[:k] in at]
+            i = bisect.bisect_right(stems, tok)
+            while i < len(stems) and stems[i].startswith(tok) and len(found) < MAX_VARIANTS:
+                if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
+                    found.append(stems[i])
+                i += 1
+            out += [(f, t, w[f] * boost) for t in found[:MAX_VARIANTS] for f in WORD_FIELDS]
+        return out
 
     def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version) -> list[Analyzed]:
         """Homophone typos in Chinese (住销, 主销 for 注销): each Han run holding a character
@@ -590,6 +645,9 @@ class Searcher:
             got = self._whoosh(v).stored_fields(d)
             if "marks" not in got:  # kept beside whoosh's segment (layout.MARKS) since builds got faster
                 got = {**got, "marks": self._marks(v, d)}
+            # Marks as tuples: untracked by the garbage collector once it has seen them, so a
+            # full cache adds nothing to a full collection's walk (see _settle).
+            got["marks"] = {lang: (tuple(q), tuple(a)) for lang, (q, a) in got["marks"].items()}
             v.stored[d] = got
         return got
 
@@ -707,6 +765,22 @@ class Searcher:
             return None
         better = self.search(fixed, category=category, limit=1, suggest=False)
         return fixed if better.hits and better.hits[0].score > top else None
+
+
+def _settle(collect: bool = False) -> None:
+    """Put every object alive now beyond the garbage collector's reach (gc.freeze): an index
+    version is hundreds of thousands of long-lived objects (entries, the speller's map; 290k
+    at 10k entries) that every full collection walked: 120 ms at 10k entries, paid by
+    whichever query's allocations set it off. Called when a version or one of its parts is
+    loaded. Frozen objects are still freed by reference counting; only garbage cycles among
+    them would stay, so when a version replaces another (``collect``), everything is given
+    back to the collector once (gc.unfreeze), collected, and the live state frozen again."""
+    import gc
+
+    if collect:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
 
 
 @dataclass

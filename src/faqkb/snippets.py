@@ -71,14 +71,20 @@ class MarkIndex:
     searcher, so each text is indexed once, not once per query)."""
 
     __slots__ = ("by_term", "by_pinyin", "size")
+    by_term: dict[str, tuple[Span, ...]]
+    by_pinyin: dict[str, tuple[Span, ...]]
 
     def __init__(self, marks: list[Mark]) -> None:
-        self.by_term: dict[str, list[Span]] = {}
-        self.by_pinyin: dict[str, list[Span]] = {}
+        by_term: dict[str, list[Span]] = {}
+        by_pinyin: dict[str, list[Span]] = {}
         for term, s, e, py in marks:
-            self.by_term.setdefault(term, []).append((s, e))
+            by_term.setdefault(term, []).append((s, e))
             if py:
-                self.by_pinyin.setdefault(py, []).append((s, e))
+                by_pinyin.setdefault(py, []).append((s, e))
+        # Tuples of ints: the garbage collector stops tracking them (and then the dicts), so
+        # thousands of cached indexes add nothing to every full collection's walk.
+        self.by_term = {k: tuple(v) for k, v in by_term.items()}
+        self.by_pinyin = {k: tuple(v) for k, v in by_pinyin.items()}
         self.size = len(marks)
 
     def spans(self, terms: dict) -> list[Span]:
@@ -95,12 +101,19 @@ class MarkIndex:
 
 
 def merge(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
+    if len(spans) < 2:
+        return list(spans)
+    ordered = sorted(spans)
+    out: list[Span] = [ordered[0]]
+    last_s, last_e = ordered[0]
+    for s, e in ordered[1:]:
+        if s <= last_e:
+            if e > last_e:
+                last_e = e
+                out[-1] = (last_s, e)
         else:
             out.append((s, e))
+            last_s, last_e = s, e
     return out
 
 
@@ -108,13 +121,20 @@ def _densest(spans: list[Span], size: int) -> int:
     """The first span from which the window of ``size`` characters holds the most spans
     (``spans`` merged: sorted and disjoint, so their ends ascend): two pointers, linear
     in the spans, where counting from every span was quadratic in a long answer."""
+    n = len(spans)
+    if n < 2:
+        return 0
     best, most, j = 0, 0, 0
     for i, (s, _) in enumerate(spans):
-        j = max(j, i)
-        while j < len(spans) and spans[j][1] <= s + size:
+        if j < i:
+            j = i
+        end = s + size
+        while j < n and spans[j][1] <= end:
             j += 1
         if j - i > most:
             best, most = i, j - i
+            if j == n:  # no later window can hold more than all the rest
+                break
     return best
 
 

@@ -17,6 +17,7 @@ Rules (each tested by name in tests/test_spelling.py):
 - a function word (吗, ли, the) is never corrected, nor a Han window holding one, nor one
   that would cut a kb or plain word in two (可以辦理 is not 可一般理);
 - words with digits are kept as typed (Tele2, 4G);
+- a query typed in pinyin is not "corrected" into English (gei is not a typo of get);
 - a correction keeps the typed case (Tele → Tele2-like brands stay capitalised);
 - at most MAX_FIXES words are corrected and MAX_CHECKED examined per query, words longer
   than MAX_WORD are left alone, and each word costs at most len+1 lookups and
@@ -57,6 +58,7 @@ SPELLING_FORMAT = 2
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]*|[0-9]+[A-Za-z]\w*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_PINYIN_WORD = re.compile(r"[A-Za-z]+")
 _STOP_HAN_CHARS = {w for w in STOP["zh"] if len(w) == 1}
 
 
@@ -225,10 +227,17 @@ class Speller:
                     return True
         return False
 
+    def _pinyin_query(self, query: str) -> bool:
+        """Two or more Latin words, all of them pinyin syllables (eluosi haoma hui fenpei gei
+        bieren ma): Chinese typed without characters, whose words are not English typos."""
+        words = _PINYIN_WORD.findall(query)
+        return len(words) >= 2 and all(self.table.split(w.lower()) is not None for w in words)
+
     def correct(self, query: str) -> str | None:
         """``query`` with typos replaced, or None when nothing was corrected."""
         self.lookups = 0
         fixes, checked, han_left = 0, 0, MAX_HAN
+        pinyin: bool | None = None  # worked out once, only when a Latin word would be corrected
         pieces: list[tuple[int, int, str]] = []
         for m in sorted([*_WORD.finditer(query), *_HAN_RUN.finditer(query)], key=lambda m: m.start()):
             if fixes >= MAX_FIXES:
@@ -249,7 +258,9 @@ class Speller:
             if not self.known(text):
                 checked += 1
                 word = self.word(text)
-                if word and word != text:
+                if word and word != text and pinyin is None:
+                    pinyin = self._pinyin_query(query)
+                if word and word != text and not pinyin:
                     fixes += 1
                     pieces.append((m.start(), m.end(), word))
         if not pieces:
