@@ -188,7 +188,7 @@ class Segmenter:
 
             jieba = _import_jieba()
             jieba.setLogLevel(logging.WARNING)
-            tk = jieba.Tokenizer()
+            tk = _tokenizer_class(jieba)()
             if self._freq is None:
                 tk.initialize()
             else:
@@ -205,6 +205,51 @@ class Segmenter:
         ``hmm=False`` skips jieba's HMM guess at unknown words (its Viterbi pass is most of
         the cost of a long run of random characters)."""
         return list(self._tokenizer().tokenize(run, mode="search", HMM=hmm))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
+    """jieba's Tokenizer with its two hottest loops (get_DAG, calc: most of a build's
+    segmentation time) written tighter, computing exactly what jieba's own do: the same
+    dictionary walk, the same floats (log of the same counts, added in the same order) and
+    the same tie-break (max over (score, end) tuples). tests/test_analysis_jieba.py
+    compares the cuts with jieba's on the bundled kb and a synthetic corpus."""
+    from math import log
+
+    class Tokenizer(jieba.Tokenizer):
+        def get_DAG(self, sentence):  # noqa: ANN001, ANN201, N802 - jieba's name
+            self.check_initialized()
+            get = self.FREQ.get
+            n = len(sentence)
+            dag = {}
+            for k in range(n):
+                ends = []
+                i = k
+                f = get(sentence[k])
+                while f is not None:  # the fragment is in the dictionary (counts are ints)
+                    if f:
+                        ends.append(i)
+                    i += 1
+                    if i >= n:
+                        break
+                    f = get(sentence[k:i + 1])
+                dag[k] = ends or [k]
+            return dag
+
+        def calc(self, sentence, DAG, route):  # noqa: ANN001, ANN201, N803
+            n = len(sentence)
+            route[n] = (0, 0)
+            logtotal = log(self.total)
+            get = self.FREQ.get
+            for idx in range(n - 1, -1, -1):
+                best = None
+                for x in DAG[idx]:
+                    cand = (log(get(sentence[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x)
+                    if best is None or cand > best:  # max(): the first of equal maxima
+                        best = cand
+                route[idx] = best
+
+    return Tokenizer
 
 
 def _import_jieba():

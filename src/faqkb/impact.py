@@ -86,11 +86,12 @@ class ImpactWriter:
             self.lengths[f].append(len(toks))
             counts = Counter(toks)  # first-occurrence order: ids as the token order gives them
             tdict = self.terms[f]
-            self.tids[f].extend([tdict.setdefault(t, len(tdict)) for t in counts])
+            ids = [tdict.setdefault(t, len(tdict)) for t in counts]
+            self.tids[f].extend(ids)
             self.tfs[f].extend(counts.values())
-            self.dnums[f].extend([d] * len(counts))
+            self.dnums[f].extend(array("i", (d,)) * len(ids))
             if f in self.seq:
-                self.seq[f].extend([tdict[t] for t in toks])
+                self.seq[f].extend(map(tdict.__getitem__, toks))
 
     def write(self, version_dir: Path) -> None:
         n = self.n
@@ -198,17 +199,28 @@ class ImpactIndex:
 
     def at(self, field: str, rows: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """The impacts of many (term row, document) pairs of ``field`` at once (0 where the
-        document lacks the term): one binary search over the whole field, so a build can
-        ask it for every entry without a Python loop per posting."""
+        document lacks the term), so a build can ask it for every entry without a Python
+        loop per posting: a binary search per pair inside its own row (documents ascend
+        within a row), all pairs a step at a time. The work is pairs × log(longest row),
+        whatever the size of the field (a search over the whole field per call was most of
+        a 100k-entry build's own-question scores)."""
         indptr, fdocs, imp = self.indptr[field], self.docs[field], self.imp[field]
         if not len(rows) or not len(fdocs):
             return np.zeros(len(rows))
-        # Documents ascend within each term's row and rows follow each other, so
-        # row * n + doc ascends over the whole field: one sorted key per posting.
-        keys = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr)) * self.n + fdocs
-        want = np.asarray(rows, dtype=np.int64) * self.n + np.asarray(docs, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-        return np.where(keys[pos] == want, imp[pos], 0.0)
+        rows = np.asarray(rows, dtype=np.int64)
+        want = np.asarray(docs, dtype=np.int64)
+        lo, hi = indptr[rows].astype(np.int64), indptr[rows + 1].astype(np.int64)
+        while True:  # bisect_left of want in fdocs[lo:hi], per pair
+            active = lo < hi
+            if not active.any():
+                break
+            mid = (lo + hi) // 2
+            below = active & (fdocs[np.minimum(mid, len(fdocs) - 1)] < want)
+            lo = np.where(below, mid + 1, lo)
+            hi = np.where(active & ~below, mid, hi)
+        found = lo < indptr[rows + 1]
+        pos = np.minimum(lo, len(fdocs) - 1)
+        return np.where(found & (fdocs[pos] == want), imp[pos], 0.0)
 
     def score(self, terms: list[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray, int]:
         """Sum of boost × impact over ``terms`` (field, term, boost), in their order (as

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import marshal
 import os
 import secrets
@@ -57,6 +58,21 @@ from .snippets import plain_text, word_marks
 from .workers import chunks, fork_map
 
 RECORDS_FORMAT = 1
+_log = logging.getLogger(__name__)
+
+
+class _Stages:
+    """Seconds each stage of a build took in the builder (wall, and this process's CPU:
+    the workers' CPU is theirs), logged at INFO on the "faqkb.index" logger: a bench with
+    logging on shows where a large build's time goes."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def __call__(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu", name, wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
 
 def schema(reference: bool = False):
     """whoosh's fields: the stored ones and the category filter. The scored fields are
@@ -408,6 +424,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
 
     tmp = None
     rec: dict = {}
+    stage = _Stages()
     try:
         # Re-read under the lock (another build may have written them since); a folder that
         # was empty or new gets fresh records.
@@ -424,6 +441,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         seg.full_freq()  # load jieba's dictionary now, once, before any worker forks
         analyzer = Analyzer(seg, table, word_pinyin=_phrase_pinyin())
         from .impact import ImpactWriter
+
+        stage("start")
 
         ix = windex.create_in(str(tmp), schema(reference))
         writer = ix.writer()
@@ -455,8 +474,10 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             raise
         finally:
             marks_file.close()
+        stage("analysis")
         writer.commit()
         ix.close()
+        stage("whoosh")
         import numpy as np
 
         np.save(tmp / MARKS_OFFSETS, np.asarray(offsets, dtype=np.int64))
@@ -465,6 +486,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             {"entries": [e.to_dict() for e in kb.entries.values()],
              "facts": [f.to_dict() for f in kb.facts.values()]}, ensure_ascii=False), "utf-8")
         impacts.write(tmp)
+        stage("arrays")
         lexicon = _lexicon(kb, seg, table, vocab, stems, words)
         (tmp / LEXICON).write_bytes(lexicon.dump())
         from .spelling import build_deletes, build_plain, dump_spelling
@@ -472,6 +494,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         deletes = build_deletes(vocab)
         plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
         (tmp / SPELLING).write_bytes(dump_spelling(deletes, plain))
+        stage("lexicon")
         built_at = time.time()
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
@@ -480,11 +503,14 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
 
         s = Searcher(version_dir=tmp)  # one for both: opening parses every entry
         try:
+            stage("open")
             _write_own_scores(s, tmp, entries, procs)
+            stage("own scores")
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())
             _verify(s, kb)
+            stage("verify")
         finally:
             s.close()
 
