@@ -14,12 +14,12 @@ GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
-# MRR 0.938, S@1 0.907, S@3 0.961, R@10 0.958; lowest kind S@1 brand 0.824, then zh 0.870).
+# MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
 # `answered` (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.645 with
 # 0.016 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
 # harder than the first 51). Raise them when search improves.
-FLOOR = {"mrr": 0.93, "s1": 0.90, "s3": 0.955, "recall": 0.955}
-KIND_S1_FLOOR = 0.82
+FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
+KIND_S1_FLOOR = 0.86
 OFFTOPIC_REJECTED_FLOOR = 0.62
 REAL_REJECTED_CEILING = 0.02
 
@@ -137,6 +137,20 @@ def test_other_stems_of_a_word_are_searched_too(bundled):
     assert len(variants("закрыть")) <= MAX_VARIANTS
     assert all(len(t) >= MIN_STEM for t in variants("закрыть отказаться"))
     assert variants("номер") == set()  # no other stem of the kb begins with it
+
+
+def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
+    """A name spelled in Latin and Cyrillic among its synonyms (Yota/Йота) weighs less next
+    to other words (search.PLAN "brand"); alone it keeps its weight (queries written for
+    this test, not in the golden set)."""
+    want = {"tele2 keep my number when switching": "keep-number-mnp",
+            "yota documents to cancel": "documents-needed",
+            "мегафон документы для закрытия номера": "documents-needed"}
+    plain = Searcher(bundled.index_dir, plan={"brand": 1.0})
+    for q, entry in want.items():
+        assert bundled.search(q, suggest=False).hits[0].id == entry, q
+        assert plain.search(q, suggest=False).hits[0].id != entry, q  # what it fixes
+    assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"
 
 
 def test_eval_command_fails_below_floor(bundled_index):

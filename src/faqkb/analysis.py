@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-# Bump when analysis changes: the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "7"
+# Bump when analysis changes (or how a build scores each entry's own question, selfscore.npy):
+# the index fingerprint includes it, so old indexes rebuild.
+ANALYSIS_VERSION = "8"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"
