@@ -150,9 +150,15 @@ def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bun
     for stored in v.stored.values():
         for q_marks, a_marks in stored["marks"].values():
             assert not gc.is_tracked(q_marks) and not gc.is_tracked(a_marks)
-    for q_index, a_index in v.marked.values():
-        for mi in (q_index, a_index):
-            assert not gc.is_tracked(mi.by_term) and not gc.is_tracked(mi.by_pinyin)
+    indexed = 0
+    for texts in v.marked.values():
+        for mi in texts:  # a MarkIndex for a long text, the marks themselves for a short one
+            if isinstance(mi, MarkIndex):
+                indexed += 1
+                assert not gc.is_tracked(mi.by_term) and not gc.is_tracked(mi.by_pinyin)
+            else:
+                assert not gc.is_tracked(mi)
+    assert indexed  # the bundled answers are long
 
 
 def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatch):
@@ -173,3 +179,19 @@ def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatc
     calls.clear()
     bundled.search('注销手机卡 "余额 退款"', suggest=False)
     assert calls and all(hmm for _, hmm in calls)
+
+
+def test_only_long_texts_are_indexed_for_highlighting(bundled, monkeypatch):
+    """Building a MarkIndex costs several walks of a text: a short text (a question) is
+    walked, a long one (most answers) indexed, once."""
+    import faqkb.search as search
+
+    sizes = []
+    real_index = search.MarkIndex
+    monkeypatch.setattr(search, "MarkIndex", lambda m: sizes.append(len(m)) or real_index(m))
+    bundled._v.marked.clear()
+    for q in _queries(60):
+        bundled.search(q, suggest=False)
+    assert sizes and min(sizes) > search.INDEX_MARKS
+    walked = [m for texts in bundled._v.marked.values() for m in texts if not isinstance(m, real_index)]
+    assert walked and max(len(m) for m in walked) <= search.INDEX_MARKS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 
 from .analysis import Analyzed, PinyinTable
 
@@ -57,7 +58,7 @@ def word_marks(analyzed: Analyzed, table: PinyinTable | None) -> list[Mark]:
             for t in analyzed.words]
 
 
-def highlight_spans(marks: list[Mark], terms: dict) -> list[Span]:
+def highlight_spans(marks: Sequence[Mark], terms: dict) -> list[Span]:
     """Offsets of the words a query matched: same analysis as the index, so 註銷 in a
     query marks 注销, договора marks договор, and a homophone typo marks the word it
     sounds like. Offsets are characters of the text (right for CJK)."""
@@ -74,7 +75,7 @@ class MarkIndex:
     by_term: dict[str, tuple[Span, ...]]
     by_pinyin: dict[str, tuple[Span, ...]]
 
-    def __init__(self, marks: list[Mark]) -> None:
+    def __init__(self, marks: Sequence[Mark]) -> None:
         by_term: dict[str, list[Span]] = {}
         by_pinyin: dict[str, list[Span]] = {}
         for term, s, e, py in marks:
