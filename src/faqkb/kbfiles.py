@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -55,7 +56,8 @@ class _StrictConstructor(yaml.constructor.SafeConstructor):
 
 
 # Dates stay text: a YAML date object would not survive JSON and confuses the schema.
-_StrictConstructor.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_StrictConstructor.add_constructor("tag:yaml.org,2002:timestamp",  # type: ignore[type-var]  # the stubs' TypeVar
+                                   yaml.SafeLoader.construct_yaml_str)
 
 
 class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
@@ -91,22 +93,24 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
         return node
 
 
+# yaml.cyaml.CParser is libyaml's parser; the type stubs do not export it from yaml.cyaml.
 _FastLoader = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLoader(yaml.cyaml.CParser, _StrictConstructor, yaml.resolver.Resolver):  # type: ignore[no-redef]
+    class _FastLoader(yaml.cyaml.CParser,  # type: ignore[no-redef, name-defined]
+                      _StrictConstructor, yaml.resolver.Resolver):
         """libyaml's parser and composer (about 10x faster) with our strict constructor.
         Used only for files a libyaml pre-scan found free of anchors, aliases and deep
         nesting; anything else goes through _Loader, which says exactly what is wrong."""
 
         def __init__(self, stream) -> None:  # noqa: ANN001
-            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             _StrictConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
 
 def _plain_yaml(text: str) -> bool:
     """True if libyaml parses ``text`` with no anchor, alias or deep nesting."""
-    parser = yaml.cyaml.CParser(text)
+    parser = yaml.cyaml.CParser(text)  # type: ignore[attr-defined]
     depth = 0
     try:
         while (event := parser.get_event()) is not None:
@@ -283,6 +287,12 @@ def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:  # noqa: ANN001
     return node
 
 
+def _error_at(shown: str, at: yaml.Node | None, message: str, hint: str) -> KBError:
+    """A KBError at the line:column where YAML node ``at`` starts (1:1 without one)."""
+    mark = at.start_mark if at is not None else None
+    return KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, message, hint)
+
+
 @lru_cache(maxsize=2)
 def _validator(name: str = "entry"):
     import jsonschema  # only editors and builds pay for jsonschema, not queries
@@ -309,7 +319,7 @@ def _quick_schema(name: str = "entry"):
 
 
 def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
-    checks = []
+    checks: list[Callable[..., bool]] = []
     for key, v in node.items():
         if key in ("description", "title", "$schema", "$id", "$comment"):
             continue
@@ -407,7 +417,9 @@ def _missing_keys(err: ValidationError) -> list[str]:
     """Every key a ``required`` error's mapping lacks. jsonschema raises one error per
     missing key with the key only in its message text, so every such error of one mapping
     names all of them (and the caller drops the repeats): one line per mapping."""
-    return [k for k in err.validator_value if k not in err.instance] or ["?"]
+    required: Any = err.validator_value
+    instance: Any = err.instance
+    return [k for k in required if k not in instance] or ["?"]
 
 
 def _is_are(items: list) -> str:
@@ -418,16 +430,20 @@ def _unknown_keys(err: ValidationError) -> list[str]:
     """The keys an additionalProperties error is about, in the file's order, from the
     schema the error names (not from jsonschema's message text, whose wording may change),
     sorted as jsonschema names them."""
-    known, patterns = err.schema.get("properties", {}), err.schema.get("patternProperties", {})
-    return sorted((k for k in err.instance if k not in known and not any(re.search(p, k) for p in patterns)), key=str)
+    schema: Any = err.schema
+    instance: Any = err.instance
+    known, patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+    return sorted((k for k in instance if k not in known and not any(re.search(p, k) for p in patterns)), key=str)
 
 
 def _explain(err: ValidationError) -> tuple[str, str]:
     """A schema error in editor's words: (message, hint), from the error's fields
     (validator, validator_value, instance, schema), never by parsing its message."""
-    path = list(err.absolute_path)
+    path: list[Any] = list(err.absolute_path)
     name = _field_name(path)
     v = err.validator
+    value: Any = err.validator_value  # typed "maybe unset" by jsonschema; a raised error has it
+    instance: Any = err.instance
     lang = LANG_NAMES.get(path[0], "") if path else ""
     if v in ("minLength", "pattern") and path and path[-1] in ("question", "answer") \
             or (v in ("minLength", "pattern") and len(path) == 3 and path[1] == "alternatives"):
@@ -449,19 +465,19 @@ def _explain(err: ValidationError) -> tuple[str, str]:
             "id, category, operators, updated, related, sources, zh, ru, en"
         return f"unknown key '{extra}'", f"allowed keys here: {allowed}"
     if v == "enum":
-        return f"{name} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
+        return f"{name} is {instance!r}", "use one of: " + ", ".join(map(str, value))
     if v == "pattern" and path and path[0] == "id" or (len(path) == 2 and path[0] == "related"):
-        return f"{name} {err.instance!r} is not a valid id", "use lowercase letters, digits and hyphens"
+        return f"{name} {instance!r} is not a valid id", "use lowercase letters, digits and hyphens"
     if v == "pattern" and path and path[0] == "updated":
-        return f"updated {err.instance!r} is not a date", "write it as YYYY-MM-DD"
+        return f"updated {instance!r} is not a date", "write it as YYYY-MM-DD"
     if v == "pattern" and path and path[0] == "sources":
-        return f"source {err.instance!r} is not a fact id", "cite fact ids like F12 or U3"
+        return f"source {instance!r} is not a fact id", "cite fact ids like F12 or U3"
     if v == "maxLength":
-        return f"{name} is too long ({len(err.instance)} characters)", \
-            f"keep it under {err.validator_value} characters"
+        return f"{name} is too long ({len(instance)} characters)", \
+            f"keep it under {value} characters"
     if v == "type":
         want = {"array": "a list", "object": "a mapping (key: value lines)", "string": "text"}
-        return f"{name} must be {want.get(err.validator_value, err.validator_value)}", \
+        return f"{name} must be {want.get(value, value)}", \
             "check indentation and the '- ' list markers"
     if v == "uniqueItems":
         return f"{name} has the same item twice", "remove the repeat"
@@ -495,9 +511,7 @@ def load_entry(path: Path, root: Path) -> Entry:
         if err.validator == "additionalProperties" and isinstance(at, yaml.MappingNode):
             extra = set(_unknown_keys(err))  # point at the key itself
             at = next((k for k, _ in at.value if k.value in extra), at)
-        mark = at.start_mark if at is not None else None
-        msg, hint = _explain(err)
-        problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
+        problem = _error_at(shown, at, *_explain(err))
         if str(problem) not in map(str, errors):  # "" fails both minLength and pattern: say it once
             errors.append(problem)
     if errors:
@@ -506,28 +520,24 @@ def load_entry(path: Path, root: Path) -> Entry:
     # "evil\n" would pass as an id. Ids name files and URLs, so check them in full here.
     for where, value in [(["id"], data["id"])] + [(["related", i], r) for i, r in enumerate(data.get("related", ()))]:
         if not _ID_RE.fullmatch(value):
-            at = _node_at(node, where).start_mark
-            errors.append(KBError(shown, at.line + 1, at.column + 1,
+            errors.append(_error_at(shown, _node_at(node, where),
                                   f"{where[0]} {value!r} is not a valid id",
                                   "use lowercase letters, digits and hyphens"))
     if errors:
         raise KBErrors(errors)
     stem, folder = path.stem, path.parent.name
     if data["id"] != stem:
-        at = _node_at(node, ["id"]).start_mark
-        errors.append(KBError(shown, at.line + 1, at.column + 1,
+        errors.append(_error_at(shown, _node_at(node, ["id"]),
                               f"id '{data['id']}' does not match the file name '{stem}.yaml'",
                               f"rename the file to {data['id']}.yaml or set id: {stem}"))
     if data["category"] != folder:
-        at = _node_at(node, ["category"]).start_mark
-        errors.append(KBError(shown, at.line + 1, at.column + 1,
+        errors.append(_error_at(shown, _node_at(node, ["category"]),
                               f"category '{data['category']}' does not match the folder '{folder}/'",
                               f"move the file to kb/{data['category']}/ or set category: {folder}"))
     try:
         _dt.date.fromisoformat(data["updated"])
     except ValueError:
-        at = _node_at(node, ["updated"]).start_mark
-        errors.append(KBError(shown, at.line + 1, at.column + 1,
+        errors.append(_error_at(shown, _node_at(node, ["updated"]),
                               f"updated '{data['updated']}' is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
@@ -587,13 +597,14 @@ def _fact_error(err: ValidationError) -> tuple[str, str]:
     path = [str(p + 1) if isinstance(p, int) else p for p in err.absolute_path]
     where = ".".join(path[1:]) if path[:1] == ["facts"] else ".".join(path)
     where = where or "facts.yaml"
+    value: Any = err.validator_value  # set on a raised error (typed "maybe unset")
     if err.validator == "required":
         missing = _missing_keys(err)
         why = "a fact with a source needs its title, publisher and date; only an uncertain fact may have no " \
             "source" if set(missing) <= {"title", "publisher", "date"} else "every fact needs claim, confidence, checked"
         return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
-        return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, err.validator_value))
+        return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, value))
     if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
         return f"{where} {err.instance!r} is not a date", \
             "checked: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
@@ -620,20 +631,16 @@ def read_facts(root: Path) -> dict[str, Fact]:
         raise KBErrors([KBError(shown, 1, 1, "facts.yaml must be 'facts:' followed by one mapping per fact id",
                                 "e.g. facts: {F1: {claim: ..., title: ..., publisher: ..., date: ..., "
                                 "confidence: operator, checked: YYYY-MM-DD}}")])
-    errors = []
+    errors: list[KBError] = []
     for err in sorted(_validator("facts").iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        at = _node_at(node, err.absolute_path)
-        mark = at.start_mark if at is not None else None
-        msg, hint = _fact_error(err)
-        problem = KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, msg, hint)
+        problem = _error_at(shown, _node_at(node, err.absolute_path), *_fact_error(err))
         if str(problem) not in map(str, errors):  # one line per mapping missing several keys
             errors.append(problem)
     for fid, f in data["facts"].items() if not errors else ():
         try:
             _dt.date.fromisoformat(f["checked"])
         except ValueError:
-            at = _node_at(node, ["facts", fid, "checked"]).start_mark
-            errors.append(KBError(shown, at.line + 1, at.column + 1, f"{fid}.checked {f['checked']!r} is not a real date",
+            errors.append(_error_at(shown, _node_at(node, ["facts", fid, "checked"]), f"{fid}.checked {f['checked']!r} is not a real date",
                                   "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
