@@ -91,17 +91,22 @@ def test_a_corrected_typo_ranks_like_the_word_typed_right(bundled):
         [h.id for h in bundled.search("cancle my number", suggest=False).hits[:1]]
 
 
+def _knob_fixes(bundled, plan: dict, want: dict[str, str]) -> None:
+    """Each query finds its entry first with the ranking as it is, and not with ``plan``'s
+    knob turned off: the knob is what fixes it (so the test fails if the knob stops working)."""
+    plain = Searcher(bundled.index_dir, plan=plan)
+    for q, entry in want.items():
+        assert bundled.search(q, suggest=False).hits[0].id == entry, q
+        assert plain.search(q, suggest=False).hits[0].id != entry, q
+
+
 def test_a_generic_question_finds_the_general_entry(bundled):
     """Ranking weighs how much of an entry's own question the query says (search.PLAN "own"):
     a generic question finds the general entry, not a narrower one that merely holds the
     same words among others (queries written for this test, not in the golden set)."""
-    want = {"как закрыть российский номер": "how-to-cancel-russian-sim",
-            "怎么注销俄罗斯电话卡": "how-to-cancel-russian-sim",
-            "will my balance be refunded": "refund-remaining-balance"}
-    plain = Searcher(bundled.index_dir, plan={"own": 0})
-    for q, entry in want.items():
-        assert bundled.search(q, suggest=False).hits[0].id == entry, q
-        assert plain.search(q, suggest=False).hits[0].id != entry, q  # what it fixes
+    _knob_fixes(bundled, {"own": 0}, {"как закрыть российский номер": "how-to-cancel-russian-sim",
+                                      "怎么注销俄罗斯电话卡": "how-to-cancel-russian-sim",
+                                      "will my balance be refunded": "refund-remaining-balance"})
 
 
 def test_pinyin_is_read_as_the_kbs_chinese_words(bundled):
@@ -116,9 +121,7 @@ def test_pinyin_is_read_as_the_kbs_chinese_words(bundled):
 def test_a_chinese_homophone_typo_ranks_like_the_word(bundled):
     """住销 sounds like 注销: did-you-mean's sound map puts the kb word into the ranking."""
     right = bundled.search("注销俄罗斯号码", suggest=False).hits[0].id
-    assert bundled.search("住销俄罗斯号码", suggest=False).hits[0].id == right
-    plain = Searcher(bundled.index_dir, plan={"han_typo": 0})
-    assert plain.search("住销俄罗斯号码", suggest=False).hits[0].id != right  # what it fixes
+    _knob_fixes(bundled, {"han_typo": 0}, {"住销俄罗斯号码": right})
 
 
 def test_other_stems_of_a_word_are_searched_too(bundled):
@@ -143,13 +146,9 @@ def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
     """A name spelled in Latin and Cyrillic among its synonyms (Yota/Йота) weighs less next
     to other words (search.PLAN "brand"); alone it keeps its weight (queries written for
     this test, not in the golden set)."""
-    want = {"tele2 keep my number when switching": "keep-number-mnp",
-            "yota documents to cancel": "documents-needed",
-            "мегафон документы для закрытия номера": "documents-needed"}
-    plain = Searcher(bundled.index_dir, plan={"brand": 1.0})
-    for q, entry in want.items():
-        assert bundled.search(q, suggest=False).hits[0].id == entry, q
-        assert plain.search(q, suggest=False).hits[0].id != entry, q  # what it fixes
+    _knob_fixes(bundled, {"brand": 1.0}, {"tele2 keep my number when switching": "keep-number-mnp",
+                                          "yota documents to cancel": "documents-needed",
+                                          "мегафон документы для закрытия номера": "documents-needed"})
     assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"
 
 
