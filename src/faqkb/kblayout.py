@@ -5,6 +5,7 @@ the whole filesystem. Light on purpose (no YAML): queries pass through it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,25 +41,25 @@ def check_kb_layout(root: str | os.PathLike) -> Layout:
     root = Path(root)
     if not root.is_dir():
         raise NotAKnowledgeBase(root, "knowledge base folder not found")
-    scanned, categories = 0, []
-    try:
-        with os.scandir(root) as it:
+    scanned = 0
+
+    def listing(folder: str | Path, limit: int, too_many: str) -> Iterator[os.DirEntry]:
+        """The entries of ``folder``, each counted; refused once ``scanned`` passes ``limit``."""
+        nonlocal scanned
+        with os.scandir(folder) as it:
             for e in it:
                 scanned += 1
-                if scanned > MAX_TOP_ENTRIES:
-                    raise NotAKnowledgeBase(root, f"more than {MAX_TOP_ENTRIES} files and folders at the top; "
-                                                  "not a knowledge base", scanned)
-                if e.name in CATEGORIES and e.is_dir():
-                    categories.append(e.path)
-        files = 0
-        for folder in categories:
-            with os.scandir(folder) as it:
-                for e in it:
-                    scanned += 1
-                    if scanned > MAX_SCANNED:
-                        raise NotAKnowledgeBase(root, f"more than {MAX_SCANNED} files in its category "
-                                                      "folders; too big for a knowledge base", scanned)
-                    files += e.name.endswith(".yaml")
+                if scanned > limit:
+                    raise NotAKnowledgeBase(root, too_many, scanned)
+                yield e
+
+    try:
+        categories = [e.path for e in listing(root, MAX_TOP_ENTRIES, f"more than {MAX_TOP_ENTRIES} files and "
+                                              "folders at the top; not a knowledge base")
+                      if e.name in CATEGORIES and e.is_dir()]
+        files = sum(e.name.endswith(".yaml") for folder in categories
+                    for e in listing(folder, MAX_SCANNED, f"more than {MAX_SCANNED} files in its category "
+                                     "folders; too big for a knowledge base"))
     except PermissionError as e:
         raise NotAKnowledgeBase(root, f"cannot read {e.filename}", scanned) from None
     if not files:
