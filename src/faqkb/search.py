@@ -387,10 +387,7 @@ class Searcher:
         words the reader searched for."""
         query = check_params(query, None, None, 1, 1)
         analyzer = self.analyzer()
-        hmm = query_hmm(query)
-        analyzed = analyzer.analyze(_QUOTED.sub(" ", query), query=True, hmm=hmm)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
-                   for m in _QUOTED.finditer(query)]
+        _, analyzed, phrases = _analyze_query(analyzer, query)
         terms = _highlight_terms([analyzed, *phrases], self._lexicon().synonyms)
         return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
 
@@ -416,11 +413,7 @@ class Searcher:
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         analyzer = lex.analyzer
-        plain = _QUOTED.sub(" ", query)
-        hmm = query_hmm(query)  # bounded HMM work per query, quoted phrases included
-        analyzed = analyzer.analyze(plain, query=True, hmm=hmm)
-        phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
-                   for m in _QUOTED.finditer(query)]
+        plain, analyzed, phrases = _analyze_query(analyzer, query)
         terms = self.terms(analyzed, lex.synonyms)
         must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
@@ -564,12 +557,8 @@ class Searcher:
                     # For ranking, the typo stands for the word it corrects to: its entries
                     # hold the word (the unit `answered` sees keeps the typo's own masks).
                     fa = lex.analyzer.analyze(fixed, query=True)
-                    fm = np.zeros(n, dtype=bool)
-                    for ft in fa.words:
-                        for f in ("q_words", "a_words"):
-                            row = imp.row(f, ft.text)
-                            if row is not None:
-                                fm[row[0]] = True
+                    fm = _mask_of([r[0] for ft in fa.words for f in ("q_words", "a_words")
+                                   if (r := imp.row(f, ft.text)) is not None], n)
                     if fm.any():
                         replaced = True
                         fixes.append(fa)
@@ -865,6 +854,16 @@ def _signals(units: list[_Unit], doc: int, imp, score: float, own: float) -> dic
     return {"words": len(units), "asked": num / den if den else 0.0,
             "unknown": unknown / den if den else 0.0,
             "self": min(1.0, score / own) if own > 0 else 0.0}
+
+
+def _analyze_query(analyzer: Analyzer, query: str) -> tuple[str, Analyzed, list[Analyzed]]:
+    """A query as searching and marking both read it: the text outside quotes, its analysis,
+    and each quoted phrase's, with one HMM budget for all of them (analysis.query_hmm)."""
+    plain = _QUOTED.sub(" ", query)
+    hmm = query_hmm(query)
+    phrases = [analyzer.analyze(next(g for g in m.groups() if g is not None), query=True, hmm=hmm)
+               for m in _QUOTED.finditer(query)]
+    return plain, analyzer.analyze(plain, query=True, hmm=hmm), phrases
 
 
 def _all_docs(imp, fields: tuple[str, ...], terms: list[str]) -> list:
