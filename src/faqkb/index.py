@@ -192,6 +192,7 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
     marks: list[bytes] = []
     vocab: dict[str, int] = {}
     stems: set[str] = set()
+    walked = analyzer.segmenter.record_walks()  # for prune_dictionary below
     for e in part:
         doc = _document(e, analyzer)
         doc_vocab, doc_stems = doc.pop("_words")
@@ -202,9 +203,11 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
         marks.append(_marks_blob(doc.pop("marks")))
         docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
                     else {k: doc[k] for k in STORED_FIELDS})
+    analyzer.segmenter.record_walks(False)
+    impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
     return {"docs": docs, "marks": marks, "impacts": impacts, "vocab": vocab, "stems": stems,
-            "words": prune_dictionary(full, _texts(part))}
+            "words": prune_dictionary(full, _texts(part), walked)}
 
 
 def _texts(entries) -> list[str]:  # noqa: ANN001
