@@ -71,18 +71,34 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _memory() -> tuple[float, float, float]:
+    """MB: the builder's resident memory now, its peak, and the largest worker's peak."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as f:
+            now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):  # not Linux
+        now = float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return now, peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 class BuildStages:
-    """Seconds each stage of a build took (wall, the builder's CPU and its workers' CPU),
-    logged at INFO on the "faqkb.index" logger: a bench with logging on shows where a
-    large build's time goes."""
+    """Seconds each stage of a build took (wall, the builder's CPU and its workers' CPU)
+    and the memory after it, logged at INFO on the "faqkb.index" logger: a bench with
+    logging on shows where a large build's time and memory go (bench/build.py --stages)."""
 
     def __init__(self) -> None:
         self.wall, self.cpu, self.workers = time.perf_counter(), time.process_time(), _children_cpu()
 
     def __call__(self, name: str) -> None:
+        if not _log.isEnabledFor(logging.INFO):
+            return
         wall, cpu, workers = time.perf_counter(), time.process_time(), _children_cpu()
-        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu %7.2f s workers cpu", name,
-                  wall - self.wall, cpu - self.cpu, workers - self.workers)
+        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu %7.2f s workers cpu   RSS %5.0f MB, "
+                  "peak %5.0f MB, largest worker %5.0f MB", name, wall - self.wall, cpu - self.cpu,
+                  workers - self.workers, *_memory())
         self.wall, self.cpu, self.workers = wall, cpu, workers
 
 def schema(reference: bool = False):
