@@ -47,6 +47,7 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     PINYIN_FIELD,
     SELF_SCORES,
     SPELLING,
+    TOPIC,
     WORD_FIELDS,
     IndexInfo,
     current_version,
@@ -506,6 +507,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             stage("open")
             _write_own_scores(s, tmp, entries, procs)
             stage("own scores")
+            _write_topic(s, tmp, kb)
+            stage("topic")
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())
@@ -564,6 +567,22 @@ def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None: 
         best[a:b] = part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, best)
+
+
+def _write_topic(s, version_dir: Path, kb: KnowledgeBase) -> None:  # noqa: ANN001
+    """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
+    read as queries are (``s``'s lexicon). No off-topic questions: no model, and `answered`
+    does without the signal."""
+    if not any(kb.offtopic.values()):
+        return
+    from .topic import spread, train
+
+    on = [t for e in kb.entries.values() for tr in e.translations.values()
+          for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
+    off = [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
+    positives = [s.topic_features(t) for t in spread(on)]
+    negatives = [s.topic_features(q) for q in spread(off)]
+    (version_dir / TOPIC).write_bytes(train(positives, negatives).dump())
 
 
 def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001
