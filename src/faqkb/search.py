@@ -523,8 +523,8 @@ class Searcher:
         for w, tok in list(words.items())[:MAX_UNITS]:
             script = tok.script
             alts = [w, *(t for alt in lex.synonyms.get(w, ()) if len(alt) == 1 for t in alt)]
-            in_q = [r[0] for t in alts if (r := imp.row("q_words", t)) is not None]
-            anywhere = in_q + [r[0] for t in alts if (r := imp.row("a_words", t)) is not None]
+            in_q = [r for t in alts if (r := imp.docs_of("q_words", t)) is not None]
+            anywhere = in_q + [r for t in alts if (r := imp.docs_of("a_words", t)) is not None]
             pairs: list[str] = []
             if script == "han" and len(w) > 1:
                 bigrams = [w[i:i + 2] for i in range(len(w) - 1)]
@@ -557,8 +557,8 @@ class Searcher:
                     # For ranking, the typo stands for the word it corrects to: its entries
                     # hold the word (the unit `answered` sees keeps the typo's own masks).
                     fa = lex.analyzer.analyze(fixed, query=True)
-                    fm = _mask_of([r[0] for ft in fa.words for f in ("q_words", "a_words")
-                                   if (r := imp.row(f, ft.text)) is not None], n)
+                    fm = _mask_of([r for ft in fa.words for f in ("q_words", "a_words")
+                                   if (r := imp.docs_of(f, ft.text)) is not None], n)
                     if fm.any():
                         replaced = True
                         fixes.append(fa)
@@ -874,7 +874,7 @@ def _all_docs(imp, fields: tuple[str, ...], terms: list[str]) -> list:
 
     per_term = []
     for t in dict.fromkeys(terms):
-        rows = [r[0] for f in fields if (r := imp.row(f, t)) is not None]
+        rows = [r for f in fields if (r := imp.docs_of(f, t)) is not None]
         if not rows:
             return []
         per_term.append(rows)
