@@ -104,7 +104,7 @@ def test_a_generic_question_finds_the_general_entry(bundled):
     """Ranking weighs how much of an entry's own question the query says (search.PLAN "own"):
     a generic question finds the general entry, not a narrower one that merely holds the
     same words among others (queries written for this test, not in the golden set)."""
-    _knob_fixes(bundled, {"own": 0}, {"как закрыть российский номер": "how-to-cancel-russian-sim",
+    _knob_fixes(bundled, {"own": 0}, {"как отключить российскую сим-карту": "how-to-cancel-russian-sim",
                                       "怎么注销俄罗斯电话卡": "how-to-cancel-russian-sim",
                                       "will my balance be refunded": "refund-remaining-balance"})
 
