@@ -228,6 +228,15 @@ class ImpactIndex:
         a, b = int(self.indptr[field][r]), int(self.indptr[field][r + 1])
         return self.docs[field][a:b], self.imp[field][a:b]
 
+    def docs_of(self, field: str, term: str) -> np.ndarray | None:
+        """The ids of the documents holding ``term`` in ``field`` (``row``'s first half,
+        one slice: the coverage of a query needs only these)."""
+        r = self.terms[field].get(term)
+        if r is None:
+            return None
+        a, b = self.indptr[field][r:r + 2].tolist()
+        return self.docs[field][a:b]
+
     def df(self, field: str, term: str) -> int:
         r = self.terms[field].get(term)
         return 0 if r is None else int(self.indptr[field][r + 1] - self.indptr[field][r])
