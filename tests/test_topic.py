@@ -13,7 +13,7 @@ from faqkb.index import build_index
 from faqkb.kbfiles import load_kb, read_offtopic
 from faqkb.layout import TOPIC, current_version
 from faqkb.search import Searcher
-from faqkb.topic import MAX_FEATURES, TopicModel, train
+from faqkb.topic import MAX_FEATURES, TopicModel, features, train
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
@@ -58,6 +58,23 @@ def test_training_learns_the_subject_not_the_shared_words():
     assert m.score(["never-seen"]) == 0.0  # no evidence either way
     assert train(on, off).dump() == m.dump()  # same data, same bytes (builds are reproducible)
     assert train(on, []).weights == {}  # nothing off the subject: a neutral model
+
+
+def test_word_pairs_tell_the_subject_apart_where_words_do_not(bundled):
+    """"cancel" and "bank" are each the kb's words (bank apps, refunds to a bank card); a
+    model learns that the two together ask about something else."""
+    an, syn = bundled.analyzer(), bundled._lexicon().synonyms
+
+    def f(text):
+        return features(an.analyze(text, query=True), syn)
+
+    on = [f(t) for t in ("cancel my sim", "cancel the contract", "cancel my number", "cancel it from abroad",
+                         "refund to my bank", "bank app linked to the number")]
+    off = [f(t) for t in ("cancel a bank card", "cancel my bank account")]
+    assert "x:bank|cancel" in f("cancel the bank card")
+    m = train(on, off)
+    assert m.weights["x:bank|cancel"] < 0 <= m.score(["cancel"])
+    assert m.score(f("how to cancel a bank card")) < 0 < m.score(f("how to cancel a sim"))
 
 
 def test_score_reads_a_bounded_number_of_features():
