@@ -116,3 +116,28 @@ def test_offtopic_yaml_trains_a_model_for_a_small_kb(tmp_path):
     assert (current_version(index) / TOPIC).exists()
     s = Searcher(index)
     assert "topic" in s.search("保号费", suggest=False).signals
+
+
+def test_check_refuses_an_entrys_phrasing_listed_as_off_topic(tmp_path):
+    from faqkb.lint import lint_kb
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    entry = load_kb(kb).entries["daily-keeping-fee"]
+    own = entry.translations["en"].alternatives[0]
+    (kb / "offtopic.yaml").write_text(f"offtopic:\n  en:\n    - weather in Moscow\n    - {own.upper()}\n", "utf-8")
+    problems, _ = lint_kb(kb)
+    hits = [p for p in problems if "offtopic.yaml" in p.path]
+    assert len(hits) == 1 and hits[0].line == 4 and "daily-keeping-fee" in str(hits[0]), problems
+
+
+def test_a_changed_offtopic_yaml_makes_the_index_stale(tmp_path):
+    from faqkb.index import kb_fingerprint
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    before = kb_fingerprint(kb)
+    (kb / "offtopic.yaml").write_text("offtopic:\n  en: [weather in Moscow]\n", "utf-8")
+    after = kb_fingerprint(kb)
+    (kb / "offtopic.yaml").write_text("offtopic:\n  en: [weather in Kazan]\n", "utf-8")
+    assert len({before, after, kb_fingerprint(kb)}) == 3
