@@ -106,8 +106,12 @@ def train(positives: list[list[str]], negatives: list[list[str]], alpha: float =
     positives, negatives = spread(positives), spread(negatives)
     if not positives or not negatives:
         return TopicModel({})
-    on = Counter(f for x in positives for f in x)
-    off = Counter(f for x in negatives for f in x)
+    return from_counts(Counter(f for x in positives for f in x), Counter(f for x in negatives for f in x), alpha)
+
+
+def from_counts(on: Counter, off: Counter, alpha: float = ALPHA) -> TopicModel:
+    """The model ``train`` gives, from the texts' feature counts per class (a build counts
+    them in its workers, by ranges of texts: index._write_topic)."""
     vocab = sorted(on.keys() | off.keys())
     on_total = sum(on.values()) + alpha * len(vocab)
     off_total = sum(off.values()) + alpha * len(vocab)
