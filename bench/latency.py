@@ -203,6 +203,22 @@ def _build(kb_dir: Path, index_dir: Path, procs: int) -> tuple[float, float]:
     return took, usage.ru_maxrss / 1024  # KiB on Linux
 
 
+def build_fts5(entries: list[dict], tok: PeerTokens, db_path: Path) -> sqlite3.Connection:
+    """The FTS5 peer's build: tokenize (jieba/Snowball, as bench/quality.py) and insert the
+    same two fields faqkb scores words in (question + alternatives, answer)."""
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE VIRTUAL TABLE d USING fts5(q, a, tokenize='ascii')")
+    rows = []
+    for i, e in enumerate(entries):
+        q_toks = [x for lang in ("zh", "ru", "en") for f in (e[lang]["question"], *e[lang]["alternatives"])
+                  for x in tok(f, lang)]
+        a_toks = [x for lang in ("zh", "ru", "en") for x in tok(e[lang]["answer"], lang)]
+        rows.append((i, " ".join(_hex(x) for x in q_toks), " ".join(_hex(x) for x in a_toks)))
+    db.executemany("INSERT INTO d(rowid, q, a) VALUES (?, ?, ?)", rows)
+    db.commit()
+    return db
+
+
 def _mrr(ranked: list[list[str]], qs: list) -> float:
     known = [(r, q[2]) for r, q in zip(ranked, qs, strict=True) if q[2]]
     return round(sum(1 / (r.index(w) + 1) if w in r else 0.0 for r, w in known) / len(known), 3)
@@ -231,16 +247,7 @@ def run_size(n: int, qs_n: int, procs: list[int], tok: PeerTokens, tmp: Path, lo
     # + alternatives, answer), the same weights (3.0, 1.0), the same jieba/Snowball tokens.
     db_path = tmp / f"fts-{n}.sqlite"
     t = time.perf_counter()
-    db = sqlite3.connect(db_path)
-    db.execute("CREATE VIRTUAL TABLE d USING fts5(q, a, tokenize='ascii')")
-    rows = []
-    for i, e in enumerate(entries):
-        q_toks = [x for lang in ("zh", "ru", "en") for f in (e[lang]["question"], *e[lang]["alternatives"])
-                  for x in tok(f, lang)]
-        a_toks = [x for lang in ("zh", "ru", "en") for x in tok(e[lang]["answer"], lang)]
-        rows.append((i, " ".join(_hex(x) for x in q_toks), " ".join(_hex(x) for x in a_toks)))
-    db.executemany("INSERT INTO d(rowid, q, a) VALUES (?, ?, ?)", rows)
-    db.commit()
+    db = build_fts5(entries, tok, db_path)
     r["fts5_build_s"] = round(time.perf_counter() - t, 2)
     r["fts5_mb"] = round(db_path.stat().st_size / 1e6, 1)
     ids = [e["id"] for e in entries]

@@ -12,7 +12,16 @@ from click.testing import CliRunner
 
 from faqkb.cli import main
 from faqkb.evaluate import load_queries
-from faqkb.search import SELF_WEIGHT, THRESHOLD, UNKNOWN_WEIGHT, _answered, _signals, _Unit
+from faqkb.search import (
+    SELF_WEIGHT,
+    THRESHOLD,
+    TOPIC_THRESHOLD,
+    TOPIC_WEIGHT,
+    UNKNOWN_WEIGHT,
+    _answered,
+    _signals,
+    _Unit,
+)
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 OFF_TOPIC = ["明天莫斯科天气怎么样", "附近有什么好吃的餐厅", "北京到上海的火车时刻表", "weather in moscow tomorrow",
@@ -28,17 +37,16 @@ def test_off_topic_is_not_answered(bundled, q):
 def test_real_questions_are_answered(bundled):
     real = [q for q in load_queries(GOLDEN) if q.expect]
     rejected = [q.text for q in real if not bundled.search(q.text, suggest=False).answered]
-    # The calibrated rule (search.THRESHOLD) rejects 11 of 557 real golden questions (2.0 %).
+    # With the topic signal (search.TOPIC_THRESHOLD): 9 of 557 real golden questions (1.6 %).
     assert len(rejected) <= 0.02 * len(real), rejected
 
 
 def test_golden_off_topic_queries_are_mostly_not_answered(bundled):
     off = [q for q in load_queries(GOLDEN) if not q.expect]
     kept = [q.text for q in off if bundled.search(q.text, suggest=False).answered]
-    # Measured: 48 of 76 rejected (0.63; 35 of the first 51, the 25 added blind are harder);
-    # the ones left share their informative words with an entry (a Russian bank card, China
-    # Mobile roaming, cancelling a China Unicom card). The issue's goal is 0.90.
-    assert len(kept) <= 0.37 * len(off), kept
+    # Measured: 65 of 76 rejected (0.855) with the topic signal; 49 (0.645) on word overlap
+    # alone, which this floor refuses. The issue's goal is 0.90.
+    assert len(kept) <= 0.15 * len(off), kept
 
 
 # -- each signal of `answered`, on made-up units (search._signals) and on the bundled kb
@@ -115,6 +123,16 @@ def test_the_rule_weighs_every_signal():
     assert not _answered({"asked": THRESHOLD, "self": 0.0, "unknown": 0.1})
     assert _answered({"asked": THRESHOLD + UNKNOWN_WEIGHT * 0.5, "self": 0.0, "unknown": 0.5})
     assert not _answered({"asked": 0.1, "self": 0.1, "unknown": 0.0})
+
+
+def test_the_topic_signal_moves_the_line():
+    """With a topic model the rule is lexical + TOPIC_WEIGHT * topic >= TOPIC_THRESHOLD: the
+    same word overlap is answered on the kb's subject and not off it."""
+    words = {"asked": TOPIC_THRESHOLD, "self": 0.0, "unknown": 0.0}
+    assert _answered({**words, "topic": 0.0})
+    assert not _answered({**words, "topic": -1.0})
+    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT})
+    assert not _answered({"asked": 1.0, "self": 1.0, "unknown": 0.0, "topic": -40.0})
 
 
 def test_answered_is_top_level_in_json(bundled_index, bundled):

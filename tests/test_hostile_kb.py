@@ -119,6 +119,14 @@ CASES = [
     _id_case("id-zero-width", GOOD_ID + "\u200b"),
     _id_case("id-trailing-newline", GOOD_ID + "\\n"),
     _id_case("id-dot", "."),
+    # kb/offtopic.yaml (the topic model's negatives): a wrong shape is refused like an entry
+    Case("offtopic-yaml-error", "offtopic.yaml", "offtopic:\n  zh: [天气\n".encode(), ("invalid YAML",)),
+    Case("offtopic-a-list", "offtopic.yaml", b"- weather in Moscow\n", ("'offtopic:'", "one list per language"), 1),
+    Case("offtopic-unknown-language", "offtopic.yaml", b"offtopic:\n  de: [Wetter in Moskau]\n",
+         ("offtopic.de", "unknown language"), 2),
+    Case("offtopic-not-a-list", "offtopic.yaml", "offtopic:\n  ru: погода\n".encode(), ("offtopic.ru is not a list",), 2),
+    Case("offtopic-not-a-question", "offtopic.yaml", b"offtopic:\n  en:\n    - weather in Moscow\n    - {q: x}\n",
+         ("offtopic.en item 2", "not a question"), 4),
     Case("id-newline-file-name", "costs/evil\n.yaml", GOOD.replace(f"id: {GOOD_ID}", 'id: "evil\\n"').encode(),
          ("id", "not a valid id"), 2),
 ]

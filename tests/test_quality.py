@@ -15,12 +15,12 @@ HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
 # MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
-# `answered` (search.THRESHOLD) on 557 real / 76 off-topic: off-topic rejected 0.645 with
-# 0.016 of real questions rejected (the 25 off-topic queries added blind on 2026-11-25 are
-# harder than the first 51). Raise them when search improves.
+# `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
+# off-topic: off-topic rejected 0.855 (0.645 on word overlap alone, which this floor
+# refuses) with 0.016 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
 KIND_S1_FLOOR = 0.86
-OFFTOPIC_REJECTED_FLOOR = 0.62
+OFFTOPIC_REJECTED_FLOOR = 0.85
 REAL_REJECTED_CEILING = 0.02
 
 

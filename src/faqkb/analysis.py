@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 # Bump when analysis changes (or how a build scores each entry's own question, selfscore.npy):
 # the index fingerprint includes it, so old indexes rebuild.
@@ -46,6 +47,7 @@ CYR_RE = re.compile(rf"[{_CYR}]")
 LAT_RE = re.compile(rf"[{_LAT}]")
 
 READINGS_KEPT = 100_000  # PinyinTable.reading's memory of words
+WORDS_KEPT = 100_000  # Analyzer's memory of Latin/Cyrillic words (their stems and stop-word test)
 QUERY_HMM_MAX = 32  # Han characters in one query run above which jieba's HMM is skipped
 # Han characters in a whole query (its quoted phrases included) above which no run of it gets
 # the HMM: several quoted runs under QUERY_HMM_MAX each paid a Viterbi pass apiece (the
@@ -77,8 +79,10 @@ STOP = {
 }
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One analyzed word. A tuple: a build makes millions of them, and a frozen dataclass's
+    __init__ (object.__setattr__ per field) was a tenth of the analysis."""
+
     text: str   # the indexed form (stem, folded word)
     start: int  # offsets into the original text, for highlighting
     end: int
@@ -196,6 +200,14 @@ class Segmenter:
             self._tk = tk
         return self._tk
 
+    def record_walks(self, on: bool = True) -> dict[str, list[tuple[str, int]]]:
+        """Start (or with ``on=False`` stop) keeping, per sentence jieba walks whole, the
+        dictionary entries its walk met: prune_dictionary then reads them instead of
+        walking the same substrings again (build time only: a query never records)."""
+        tk = self._tokenizer()
+        tk.walked = {} if on else None
+        return tk.walked if on else {}
+
     def full_freq(self) -> tuple[dict[str, int], int]:
         tk = self._tokenizer()
         return tk.FREQ, tk.total
@@ -217,8 +229,12 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
     from math import log
 
     class Tokenizer(jieba.Tokenizer):
+        walked: dict[str, list[tuple[str, int]]] | None = None  # see Segmenter.record_walks
+
         def get_DAG(self, sentence):  # noqa: ANN001, ANN201, N802 - jieba's name
             self.check_initialized()
+            if self.walked is not None:
+                return self._recording_dag(sentence, self.walked)
             get = self.FREQ.get
             n = len(sentence)
             dag = {}
@@ -234,6 +250,31 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
                         break
                     f = get(sentence[k:i + 1])
                 dag[k] = ends or [k]
+            return dag
+
+        def _recording_dag(self, sentence, walked):  # noqa: ANN001, ANN202
+            """get_DAG, also keeping every dictionary entry the walk met (words and the
+            zero-count prefixes) with its count: what prune_dictionary walks for again."""
+            get = self.FREQ.get
+            n = len(sentence)
+            dag = {}
+            met = []
+            for k in range(n):
+                ends = []
+                i = k
+                piece = sentence[k]
+                f = get(piece)
+                while f is not None:
+                    met.append((piece, f))
+                    if f:
+                        ends.append(i)
+                    i += 1
+                    if i >= n:
+                        break
+                    piece = sentence[k:i + 1]
+                    f = get(piece)
+                dag[k] = ends or [k]
+            walked[sentence] = met
             return dag
 
         def calc(self, sentence, DAG, route):  # noqa: ANN001, ANN201, N803
@@ -268,22 +309,30 @@ def _import_jieba():
     return jieba
 
 
-def prune_dictionary(full: dict[str, int], texts: Iterable[str]) -> dict[str, int]:
+def prune_dictionary(full: dict[str, int], texts: Iterable[str],
+                     walked: dict[str, list[tuple[str, int]]] | None = None) -> dict[str, int]:
     """The entries of ``full`` that occur as substrings of the Han runs of ``texts``.
 
     jieba's dictionary holds every prefix of every word (with frequency 0 if it is not a
     word itself), so extending a substring can stop at the first one it does not hold —
     the same walk jieba's own get_DAG makes. A run seen before adds nothing (skipped);
-    the Han runs are script_runs' (width folding never touches Han characters)."""
+    the Han runs are script_runs' (width folding never touches Han characters).
+    ``walked``: what jieba's walks over whole runs met (Segmenter.record_walks, with
+    ``full`` as its dictionary): a run found there is not walked again."""
     kept: dict[str, int] = {}
     seen: set[str] = set()
     get = full.get
+    walked = walked or {}
     for text in texts:
         for run in HAN_RUN_RE.findall(text):
             if run in seen:
                 continue
             seen.add(run)
             run = fold_han(run)
+            met = walked.get(run)
+            if met is not None:
+                kept.update(met)
+                continue
             n = len(run)
             for i in range(n):
                 for j in range(i + 1, n + 1):
@@ -375,6 +424,10 @@ class Analyzer:
         self._regional_re = regional_pattern(self.regional)
         self.table = pinyin
         self.word_pinyin = word_pinyin  # phrase-aware pinyin (pypinyin) at build time
+        # Latin/Cyrillic run -> (stem, stop word?): words repeat (Zipf), and folding plus a
+        # Snowball call per occurrence was a tenth of a build's analysis. Bounded (queries
+        # use it too): past WORDS_KEPT words it stops remembering.
+        self._words: dict[str, tuple[str, bool]] = {}
 
     def analyze(self, text: str, *, query: bool = False, pinyin: bool = True, hmm: bool = True) -> Analyzed:
         """Words (with offsets), Han bigrams and pinyin terms of ``text``. ``pinyin=False``
@@ -410,18 +463,28 @@ class Analyzer:
                 if want_pinyin:
                     readings += self._han_pinyin(folded, query, cut)
             elif script == "cyr":
-                stem = stem_cyrillic(run)
-                if fold_cyrillic(run) not in STOP["ru"]:
-                    words.append(Token(stem, start, start + len(run), "cyr"))
+                got = self._words.get(run) or self._word(run, script)
+                if not got[1]:
+                    words.append(Token(got[0], start, start + len(run), "cyr"))
             elif script == "lat":
-                low = run.lower()
-                if low not in STOP["en"]:
-                    words.append(Token(stem_latin(run), start, start + len(run), "lat"))
+                got = self._words.get(run) or self._word(run, script)
+                if not got[1]:
+                    words.append(Token(got[0], start, start + len(run), "lat"))
                 if query and want_pinyin and self.table is not None:
-                    readings += self._latin_pinyin(low)
+                    readings += self._latin_pinyin(run.lower())
             else:
                 words.append(Token(run, start, start + len(run), "num"))
         return Analyzed(words, bigrams, readings, scripts)
+
+    def _word(self, run: str, script: str) -> tuple[str, bool]:
+        """(stem, is a stop word) of a Latin or Cyrillic run, remembered (see __init__)."""
+        if script == "cyr":
+            got = (stem_cyrillic(run), fold_cyrillic(run) in STOP["ru"])
+        else:
+            got = (stem_latin(run), run.lower() in STOP["en"])
+        if len(self._words) < WORDS_KEPT:
+            self._words[run] = got
+        return got
 
     def _han_pinyin(self, run: str, query: bool, cut: list[tuple[str, int, int]] | None = None) -> list[str]:
         table = self.table.of(run) if self.table else []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import marshal
 import math
 from array import array
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +44,12 @@ def _quantized(lengths: np.ndarray) -> np.ndarray:
 
 
 class ImpactWriter:
-    """Collects each document's terms per field (in docnum order), then writes the arrays."""
+    """Collects each document's terms per field (in docnum order), then writes the arrays.
+
+    ``add`` only numbers a document's terms (one dict lookup per term, in token order) and
+    keeps them; ``seal`` turns the documents added since the last seal into postings
+    (term id, tf, docnum) with one numpy sort, which a Counter and per-term Python per
+    document used to do. A build worker seals its share before sending it back."""
 
     def __init__(self) -> None:
         self.terms: dict[str, dict[str, int]] = {f: {} for f in SCORED_FIELDS}
@@ -55,6 +59,11 @@ class ImpactWriter:
         self.lengths: dict[str, array] = {f: array("q") for f in SCORED_FIELDS}
         # Every document's terms in order (ids), for quoted phrases (not the pinyin field).
         self.seq: dict[str, array] = {f: array("i") for f in PHRASE_FIELDS}
+        # The term ids of the documents added since the last seal (the pinyin field's only;
+        # the phrase fields' are the tail of seq, from sealed_at).
+        self.pending: dict[str, array] = {f: array("i") for f in SCORED_FIELDS if f not in PHRASE_FIELDS}
+        self.sealed_at: dict[str, int] = dict.fromkeys(PHRASE_FIELDS, 0)
+        self.sealed = 0  # documents whose postings are in tids/tfs/dnums
         self.n = 0
 
     def merge(self, other: ImpactWriter) -> None:
@@ -62,8 +71,11 @@ class ImpactWriter:
         documents in docnum order). Its term ids are mapped to this writer's, new terms
         numbered as they come, so the result is exactly what adding every document here
         would have given: the same ids, the same arrays."""
+        self.seal()
+        other.seal()
         base = self.n
         self.n += other.n
+        self.sealed = self.n
         for f in SCORED_FIELDS:
             tdict = self.terms[f]
             remap = np.fromiter((tdict.setdefault(t, len(tdict)) for t in other.terms[f]), dtype=np.int64,
@@ -74,26 +86,48 @@ class ImpactWriter:
             self.lengths[f].extend(other.lengths[f])
             if f in self.seq:
                 self.seq[f].frombytes(remap[np.frombuffer(other.seq[f], dtype=np.int32)].astype(np.int32).tobytes())
+                self.sealed_at[f] = len(self.seq[f])
 
     def add(self, doc: dict) -> None:
         """One document's terms per field: a list, or a string of space-separated terms."""
-        d = self.n
         self.n += 1
         for f in SCORED_FIELDS:
             toks = doc.get(f, "")
             if isinstance(toks, str):
                 toks = toks.split()
             self.lengths[f].append(len(toks))
-            counts = Counter(toks)  # first-occurrence order: ids as the token order gives them
             tdict = self.terms[f]
-            ids = [tdict.setdefault(t, len(tdict)) for t in counts]
-            self.tids[f].extend(ids)
-            self.tfs[f].extend(counts.values())
-            self.dnums[f].extend(array("i", (d,)) * len(ids))
+            # New terms are numbered in order of first occurrence, as the arrays have always had them.
+            ids = [tdict.setdefault(t, len(tdict)) for t in toks]
+            (self.seq[f] if f in self.seq else self.pending[f]).extend(ids)
+
+    def seal(self) -> None:
+        """Postings of the documents added since the last seal: per document its distinct
+        terms with their counts, appended document by document (term ids ascending within
+        a document: ``write`` orders postings by term, then document, so the order within
+        a document never shows)."""
+        first, n = self.sealed, self.n
+        if first == n:
+            return
+        for f in SCORED_FIELDS:
             if f in self.seq:
-                self.seq[f].extend(map(tdict.__getitem__, toks))
+                ids = np.frombuffer(self.seq[f], dtype=np.int32)[self.sealed_at[f]:]
+                self.sealed_at[f] = len(self.seq[f])
+            else:
+                ids = np.frombuffer(self.pending[f], dtype=np.int32)
+            nterms = max(1, len(self.terms[f]))
+            lengths = np.frombuffer(self.lengths[f], dtype=np.int64)[first:n]
+            docs = np.repeat(np.arange(first, n, dtype=np.int64), lengths)
+            keys, counts = np.unique(docs * nterms + ids, return_counts=True)
+            self.tids[f].frombytes((keys % nterms).tobytes())
+            self.tfs[f].frombytes(counts.astype(np.int64).tobytes())
+            self.dnums[f].frombytes((keys // nterms).astype(np.int32).tobytes())
+            if f not in self.seq:
+                self.pending[f] = array("i")
+        self.sealed = n
 
     def write(self, version_dir: Path) -> None:
+        self.seal()
         n = self.n
         for f in SCORED_FIELDS:
             tids = np.frombuffer(self.tids[f], dtype=np.int64)
@@ -185,6 +219,15 @@ class ImpactIndex:
             return None
         a, b = int(self.indptr[field][r]), int(self.indptr[field][r + 1])
         return self.docs[field][a:b], self.imp[field][a:b]
+
+    def docs_of(self, field: str, term: str) -> np.ndarray | None:
+        """The ids of the documents holding ``term`` in ``field`` (``row``'s first half,
+        one slice: the coverage of a query needs only these)."""
+        r = self.terms[field].get(term)
+        if r is None:
+            return None
+        a, b = self.indptr[field][r:r + 2].tolist()
+        return self.docs[field][a:b]
 
     def df(self, field: str, term: str) -> int:
         r = self.terms[field].get(term)

@@ -47,6 +47,7 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     PINYIN_FIELD,
     SELF_SCORES,
     SPELLING,
+    TOPIC,
     WORD_FIELDS,
     IndexInfo,
     current_version,
@@ -61,18 +62,28 @@ RECORDS_FORMAT = 1
 _log = logging.getLogger(__name__)
 
 
-class _Stages:
-    """Seconds each stage of a build took in the builder (wall, and this process's CPU:
-    the workers' CPU is theirs), logged at INFO on the "faqkb.index" logger: a bench with
-    logging on shows where a large build's time goes."""
+def _children_cpu() -> float:
+    """CPU seconds of the worker processes this one has waited for (a stage's pool is
+    joined before the stage ends, so its workers are counted in that stage)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+class BuildStages:
+    """Seconds each stage of a build took (wall, the builder's CPU and its workers' CPU),
+    logged at INFO on the "faqkb.index" logger: a bench with logging on shows where a
+    large build's time goes."""
 
     def __init__(self) -> None:
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.wall, self.cpu, self.workers = time.perf_counter(), time.process_time(), _children_cpu()
 
     def __call__(self, name: str) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu", name, wall - self.wall, cpu - self.cpu)
-        self.wall, self.cpu = wall, cpu
+        wall, cpu, workers = time.perf_counter(), time.process_time(), _children_cpu()
+        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu %7.2f s workers cpu", name,
+                  wall - self.wall, cpu - self.cpu, workers - self.workers)
+        self.wall, self.cpu, self.workers = wall, cpu, workers
 
 def schema(reference: bool = False):
     """whoosh's fields: the stored ones and the category filter. The scored fields are
@@ -192,6 +203,7 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
     marks: list[bytes] = []
     vocab: dict[str, int] = {}
     stems: set[str] = set()
+    walked = analyzer.segmenter.record_walks()  # for prune_dictionary below
     for e in part:
         doc = _document(e, analyzer)
         doc_vocab, doc_stems = doc.pop("_words")
@@ -202,9 +214,11 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
         marks.append(_marks_blob(doc.pop("marks")))
         docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
                     else {k: doc[k] for k in STORED_FIELDS})
+    analyzer.segmenter.record_walks(False)
+    impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
     return {"docs": docs, "marks": marks, "impacts": impacts, "vocab": vocab, "stems": stems,
-            "words": prune_dictionary(full, _texts(part))}
+            "words": prune_dictionary(full, _texts(part), walked)}
 
 
 def _texts(entries) -> list[str]:  # noqa: ANN001
@@ -424,7 +438,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
 
     tmp = None
     rec: dict = {}
-    stage = _Stages()
+    stage = BuildStages()
     try:
         # Re-read under the lock (another build may have written them since); a folder that
         # was empty or new gets fresh records.
@@ -506,6 +520,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             stage("open")
             _write_own_scores(s, tmp, entries, procs)
             stage("own scores")
+            _write_topic(s, tmp, kb)
+            stage("topic")
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())
@@ -564,6 +580,22 @@ def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None: 
         best[a:b] = part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, best)
+
+
+def _write_topic(s, version_dir: Path, kb: KnowledgeBase) -> None:  # noqa: ANN001
+    """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
+    read as queries are (``s``'s lexicon). No off-topic questions: no model, and `answered`
+    does without the signal."""
+    if not any(kb.offtopic.values()):
+        return
+    from .topic import spread, train
+
+    on = [t for e in kb.entries.values() for tr in e.translations.values()
+          for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
+    off = [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
+    positives = [s.topic_features(t) for t in spread(on)]
+    negatives = [s.topic_features(q) for q in spread(off)]
+    (version_dir / TOPIC).write_bytes(train(positives, negatives).dump())
 
 
 def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001

@@ -35,6 +35,7 @@ MAX_DEPTH = 20
 SYNONYMS_FILE = "synonyms.yaml"
 FACTS_FILE = "facts.yaml"
 REGIONAL_FILE = "regional.yaml"
+OFFTOPIC_FILE = "offtopic.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -678,6 +679,38 @@ def read_regional(root: Path) -> dict[str, str]:
     return out
 
 
+def read_offtopic(root: Path) -> dict[str, list[str]]:
+    """kb/offtopic.yaml: questions the kb does not answer, per language ({} when the file is
+    absent): the negatives the topic model learns from (topic.py)."""
+    from .model import LANGS
+
+    path = root / OFFTOPIC_FILE
+    if not path.exists() and not path.is_symlink():
+        return {}
+    shown = _rel(path, root)
+    data, node = read_yaml(path, shown)
+    langs = data.get("offtopic") if isinstance(data, dict) else None
+    if not isinstance(langs, dict) or set(data) != {"offtopic"}:
+        raise KBError(shown, 1, 1, "off-topic questions must be 'offtopic:' followed by one list per language",
+                      "e.g. offtopic: {zh: [莫斯科天气怎么样], ru: [погода в Москве], en: [weather in Moscow]}")
+    out: dict[str, list[str]] = {}
+    for lang, questions in langs.items():
+        at = _node_at(node, ["offtopic", lang])
+        if lang not in LANGS:
+            raise _error_at(shown, at, f"offtopic.{lang}: unknown language",
+                            "use " + ", ".join(LANGS) + " (one list each)")
+        if not isinstance(questions, list):
+            raise _error_at(shown, at, f"offtopic.{lang} is not a list of questions",
+                            "write one '- question' line per question under it")
+        for i, q in enumerate(questions):
+            if not isinstance(q, str) or not q.strip():
+                raise _error_at(shown, _node_at(node, ["offtopic", lang, i]),
+                                f"offtopic.{lang} item {i + 1} is not a question ({q!r})",
+                                "write the question as plain text; quote it if it holds ':' or starts with '-'")
+        out[lang] = [q.strip() for q in questions]
+    return out
+
+
 def _load_range(state: tuple[Path, list[Path]], bounds: tuple[int, int]) -> list:
     """Entries of files[start:end], each an Entry or its problems as plain tuples (a
     KBError does not survive pickling on its way back from a worker)."""
@@ -730,6 +763,10 @@ def load_kb(root: str | os.PathLike, procs: int = 1) -> KnowledgeBase:
         errors.append(e)
     try:
         kb.regional = read_regional(root)
+    except KBError as e:
+        errors.append(e)
+    try:
+        kb.offtopic = read_offtopic(root)
     except KBError as e:
         errors.append(e)
     try:

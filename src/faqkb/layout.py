@@ -8,6 +8,7 @@ reader (search.py) so neither imports the other::
     v-<time>-<fp>/   a complete version: whoosh segments, meta.json, entries.json,
                      lexicon.marshal, spelling.marshal, impact.* (numpy arrays, see impact.py),
                      selfscore.npy (each entry's score for its own question, for `answered`),
+                     topic.marshal (the topic model, for `answered`; only with kb/offtopic.yaml),
                      marks.bin + marks.offsets.npy (each document's highlighting marks: zlib'd
                      marshal blobs; versions built before them keep the marks in whoosh)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
@@ -29,6 +30,7 @@ CURRENT = "CURRENT"
 MARKER = "faqkb-index.json"
 META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon.marshal", "spelling.marshal", "impact"
 SELF_SCORES = "selfscore.npy"
+TOPIC = "topic.marshal"  # the topic model (topic.py); absent when the kb has no offtopic.yaml
 MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 QUESTION_FIELDS = ("q_words", "q_bigrams", "q_pinyin")  # the question and its alternative phrasings
 WORD_FIELDS = ("q_words", "a_words")

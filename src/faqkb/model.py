@@ -149,6 +149,9 @@ class KnowledgeBase:
     facts: dict[str, Fact] = field(default_factory=dict)
     # Taiwan/HK word -> mainland word (kb/regional.yaml), folded into queries at analysis time.
     regional: dict[str, str] = field(default_factory=dict)
+    # Questions the kb does not answer, per language (kb/offtopic.yaml): what the build's
+    # topic model learns "another subject" from (topic.py). Empty: no topic model.
+    offtopic: dict[str, list[str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)

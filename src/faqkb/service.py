@@ -14,12 +14,17 @@ def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint
     """Load and validate kb/ (raising KBErrors before anything is written), then build.
     ``fingerprint``, if the caller already hashed kb/, must be taken before the load.
     ``procs``: worker processes (None: index.auto_procs decides by the kb's size)."""
+    from .index import BuildStages
     from .kbfiles import load_kb
 
+    stage = BuildStages()
     fingerprint = fingerprint or kb_fingerprint(kb_dir)
+    stage("fingerprint")
     if procs is None:  # by the kb's size: its entry files, counted without reading them
         procs = auto_procs(sum(1 for _ in Path(kb_dir).glob("*/*.yaml")))
-    return build_index(load_kb(kb_dir, procs), index_dir, fingerprint=fingerprint, procs=procs)
+    kb = load_kb(kb_dir, procs)
+    stage("load")
+    return build_index(kb, index_dir, fingerprint=fingerprint, procs=procs)
 
 
 def staleness(kb_dir: Path, index_dir: Path, *, fingerprint: str | None = None) -> str | None:

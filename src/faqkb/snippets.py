@@ -63,6 +63,8 @@ def highlight_spans(marks: Sequence[Mark], terms: dict) -> list[Span]:
     query marks 注销, договора marks договор, and a homophone typo marks the word it
     sounds like. Offsets are characters of the text (right for CJK)."""
     words, pinyin = terms["words"], terms["pinyin"]
+    if not pinyin:  # most queries: no homophone pairs to look for
+        return merge([(s, e) for term, s, e, _ in marks if term in words])
     return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
 
 

@@ -20,8 +20,7 @@ def cache_headers(resp: Response) -> Response:
         resp.headers["Cache-Control"] = "no-store"
         return resp
     # Everything else depends on the UI language: the cookie, else Accept-Language.
-    resp.vary.add("Accept-Language")
-    resp.vary.add("Cookie")
+    resp.vary.update(("Accept-Language", "Cookie"))  # one parse and one write of the header
     if "Cache-Control" not in resp.headers:
         public = request.path.startswith("/api/") and resp.status_code == 200
         resp.headers["Cache-Control"] = f"public, max-age={API_MAX_AGE}" if public else "private, no-cache"

@@ -8,6 +8,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -17,6 +18,7 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+_HEADERS_LOWER = [(k.lower(), k, v) for k, v in HEADERS.items()]
 TOKEN_FIELD = "csrf_token"
 
 
@@ -52,11 +54,35 @@ def check_csrf() -> None:
         abort(403, "form expired or forged; reload the page and try again")
 
 
+class Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus the work a request without a session does
+    not need: Flask builds a signing serializer for every request before it looks for
+    the cookie, and works out every cookie setting before it finds there is nothing to
+    save. The API (every uncached search) never has a session. Same sessions, same
+    cookies, same Vary: Cookie when a view read the session."""
+
+    def open_session(self, app, request):  # noqa: ANN001, ANN201 - Flask's signature
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
+
+
+def _headers(resp: Response) -> Response:
+    """HEADERS on every response, where a view did not set its own (one pass over the
+    response's headers, not one per header)."""
+    have = {k.lower() for k in resp.headers.keys()}  # noqa: SIM118 - Headers iterates (key, value) pairs
+    for low, k, v in _HEADERS_LOWER:
+        if low not in have:
+            resp.headers.add(k, v)
+    return resp
+
+
 def init_app(app: Flask) -> None:
-    @app.after_request
-    def _headers(resp: Response) -> Response:
-        for k, v in HEADERS.items():
-            resp.headers.setdefault(k, v)
-        return resp
+    app.session_interface = Sessions()
+    app.after_request(_headers)
 
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,0 +1,127 @@
+"""Build time and memory of `faqkb build` on bench/latency.py's synthetic zh/ru/en corpus,
+against peers built in the same run: SQLite FTS5 (tokenize + insert of the same corpus, as
+bench/latency.py builds it) and, with ``--against REF``, the faqkb of another git commit
+(its src/ taken with `git archive` into a temporary folder and run by the same Python).
+
+    python bench/build.py --sizes 10000 --against main          # this tree vs main, 3 rounds
+    python bench/build.py --sizes 1000,10000 --rounds 5 --stages # and where the time goes
+    python bench/build.py --sizes 100000 --rounds 1 --against 072af8c
+
+Each round builds every variant once, in an order that alternates between rounds, each
+`faqkb build` in a child process (into a fresh index folder): wall seconds, CPU seconds
+of the child and the workers it forked (wait4), and the peak RSS of the largest of those
+processes. Printed: the median of each over the rounds, and per round the ratio to each
+peer measured in that round (the median of those ratios too), because the machine is
+shared: a ratio within a round is what load moves least. ``--stages`` runs the builds with
+the "faqkb.index" logger at INFO, which prints each stage's wall, builder and worker CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import build_fts5, corpus, write_kb  # noqa: E402
+from quality import PeerTokens  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+_STAGES = ("import logging, sys; logging.basicConfig(level=logging.INFO, format='    %(message)s'); "
+           "from faqkb.cli import main; main(sys.argv[1:])")
+
+
+def _checkout(ref: str, into: Path) -> Path:
+    """The src/ folder of ``ref``, extracted (no worktree: nothing in the repo changes)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bool) -> dict:
+    """One `faqkb build` in a child process, the code from ``src`` (None: this tree's)."""
+    shutil.rmtree(index, ignore_errors=True)
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)  # ahead of the editable install of this tree
+    args = ["build", "--kb", str(kb), "--index", str(index), "--procs", str(procs)]
+    cmd = [sys.executable, "-c", _STAGES, *args] if stages else [sys.executable, "-m", "faqkb", *args]
+    t = time.perf_counter()
+    child = subprocess.Popen(cmd, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)  # the child's usage includes the workers it waited for
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"build failed: {' '.join(cmd)}")
+    shutil.rmtree(index, ignore_errors=True)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+
+
+def _fts5_build(entries: list[dict], tok: PeerTokens, path: Path) -> dict:
+    path.unlink(missing_ok=True)
+    t, c = time.perf_counter(), time.process_time()
+    build_fts5(entries, tok, path).close()
+    out = {"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "rss": float("nan")}
+    path.unlink(missing_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--procs", type=int, default=2, help="`faqkb build --procs` [2]")
+    ap.add_argument("--against", metavar="REF", help="also build with the faqkb of this git commit")
+    ap.add_argument("--stages", action="store_true", help="print each build's stages")
+    args = ap.parse_args(argv)
+    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
+    tok = PeerTokens()
+    with tempfile.TemporaryDirectory(prefix="faqkb-build-") as tmp:
+        tmp_path = Path(tmp)
+        variants: dict[str, Path | None] = {"faqkb": None}
+        if args.against:
+            variants[f"faqkb@{args.against}"] = _checkout(args.against, tmp_path / "against")
+        names = [*variants, "fts5"]
+        lines = []
+        for n in (int(x) for x in args.sizes.split(",")):
+            kb = tmp_path / f"kb-{n}"
+            entries = corpus(n)
+            write_kb(entries, kb)
+            runs: dict[str, list[dict]] = {k: [] for k in names}
+            for r in range(args.rounds):
+                order = names if r % 2 == 0 else names[::-1]
+                for name in order:
+                    if name == "fts5":
+                        got = _fts5_build(entries, tok, tmp_path / "fts.sqlite")
+                    else:
+                        log(f"  {n}: round {r + 1} {name}")
+                        got = _faqkb_build(variants[name], kb, tmp_path / "index", args.procs, args.stages)
+                    runs[name].append(got)
+                    log(f"  {n}: round {r + 1} {name:24} {got['wall']:7.1f} s wall {got['cpu']:7.1f} s cpu "
+                        f"peak RSS {got['rss']:6.0f} MB")
+            shutil.rmtree(kb, ignore_errors=True)
+            load = os.getloadavg()
+            lines.append(f"{n} entries, {args.rounds} rounds, faqkb --procs {args.procs}, {os.cpu_count()} CPUs, "
+                         f"load average now {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+            for name in names:
+                med = {k: statistics.median(x[k] for x in runs[name]) for k in ("wall", "cpu", "rss")}
+                rss = "" if name == "fts5" else f"  peak RSS {med['rss']:6.0f} MB (max {max(x['rss'] for x in runs[name]):.0f})"
+                ratios = ""
+                if name != "faqkb":
+                    per = [a["wall"] / b["wall"] for a, b in zip(runs["faqkb"], runs[name], strict=True)]
+                    cpu = [a["cpu"] / b["cpu"] for a, b in zip(runs["faqkb"], runs[name], strict=True)]
+                    ratios = (f"  faqkb/this: wall {statistics.median(per):.2f}x ({', '.join(f'{x:.2f}' for x in per)})"
+                              f" cpu {statistics.median(cpu):.2f}x")
+                lines.append(f"  {name:24} median {med['wall']:7.1f} s wall {med['cpu']:7.1f} s cpu{rss}{ratios}")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

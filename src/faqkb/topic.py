@@ -1,0 +1,115 @@
+"""Is a query about this kb's subject at all? A small classifier learned at build time.
+
+Word overlap cannot tell "cancel a Russian SIM card" from "cancel a China Unicom card" or
+"delete a WeChat account": they share the informative words (cancel, card, account) and
+differ in the subject (docs/engine.md, "answered"). So a build learns which analysed terms
+speak for the kb's subject and which for another one, from labelled text:
+
+- on the subject: every entry's question, alternative phrasings and lead, in each language;
+- off it: kb/offtopic.yaml, questions readers ask that the kb does not answer (an optional
+  file: without it there is no model, and `answered` goes by word overlap alone).
+
+The model is multinomial naive Bayes over binary features (features()): the analysed words
+a query gets (jieba words, Snowball stems, synonym and Taiwan/HK folding: the index's own
+analyzer), the words of their synonyms, Han bigrams and pinyin terms. A feature's weight is
+the log ratio of its smoothed frequency among on-topic texts to that among off-topic ones;
+both classes weigh the same whatever their sizes, so a text's score is its log-odds of being
+on the subject. Closed form (no iterations, no randomness): a build of the same kb gives the
+same weights. Stored in the index version (topic.marshal: feature -> weight); a query's
+score is one dict lookup per distinct feature, at most MAX_FEATURES of them. No numpy."""
+
+from __future__ import annotations
+
+import marshal
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import Analyzed
+
+TOPIC_FORMAT = 1
+# Additive smoothing of the feature counts. 1 (Laplace) and 0.3 gave the same golden
+# figures within a query; 1 lets a word seen once in one class decide less.
+ALPHA = 1.0
+MAX_FEATURES = 400  # distinct features read per query (a 200-character query has ~250 at most)
+MAX_TEXTS = 50_000  # texts per class a build learns from (a 100k-entry kb: every n-th phrasing)
+
+
+def features(a: Analyzed, synonyms: dict[str, list[list[str]]], *, more: Iterable[Analyzed] = (),
+             pinyin_typed: bool = False, reading: Analyzed | None = None) -> list[str]:
+    """The distinct features of an analysed text, in a fixed order. ``more``: a query's quoted
+    phrases. Text typed in pinyin (``pinyin_typed``; search._looks_like_pinyin) is its pinyin
+    terms ("p:") and the kb words it reads as (``reading``; search._pinyin_han): its Latin
+    "words" (zhuxiao) are no words of any language. Other text: its words with their
+    synonyms' words, Han bigrams ("b:") and, where it has Han characters, their pinyin terms
+    (so Chinese typed either way meets the same "p:" features)."""
+    out: dict[str, None] = {}
+    parts = [a, *more]
+    if not pinyin_typed:
+        for x in parts:
+            for t in x.words:
+                out[t.text] = None
+                for alt in synonyms.get(t.text, ()):
+                    out.update(dict.fromkeys(alt))
+        for x in parts:
+            out.update(dict.fromkeys("b:" + b for b in x.bigrams))
+    if reading is not None:
+        out.update(dict.fromkeys(t.text for t in reading.words))
+    for x in parts:
+        if pinyin_typed or "han" in x.scripts:
+            out.update(dict.fromkeys("p:" + p for p in x.pinyin))
+    return list(out)
+
+
+@dataclass
+class TopicModel:
+    weights: dict[str, float]  # feature -> log ratio (on the subject : off it)
+
+    def score(self, feats: Iterable[str]) -> float:
+        """A text's log-odds of being about the kb's subject (0: no evidence either way)."""
+        get = self.weights.get
+        z = 0.0
+        for i, f in enumerate(feats):
+            if i >= MAX_FEATURES:
+                break
+            z += get(f, 0.0)
+        return z
+
+    def dump(self) -> bytes:
+        return marshal.dumps({"format": TOPIC_FORMAT, "weights": self.weights})
+
+    @classmethod
+    def load(cls, data: bytes) -> TopicModel:
+        raw = marshal.loads(data)
+        if not isinstance(raw, dict) or raw.get("format") != TOPIC_FORMAT or not isinstance(raw.get("weights"), dict):
+            raise ValueError(f"not a topic model of format {TOPIC_FORMAT}")
+        return cls(raw["weights"])
+
+    @classmethod
+    def read(cls, path: Path) -> TopicModel:
+        return cls.load(path.read_bytes())
+
+
+def spread(texts: list, most: int = MAX_TEXTS) -> list:
+    """At most ``most`` of ``texts``, evenly spread (deterministic): what a build learns from."""
+    if len(texts) <= most:
+        return texts
+    step = len(texts) / most
+    return [texts[int(i * step)] for i in range(most)]
+
+
+def train(positives: list[list[str]], negatives: list[list[str]], alpha: float = ALPHA) -> TopicModel:
+    """Naive Bayes weights from each text's distinct features (features()). No texts on
+    either side: an empty model (every score 0)."""
+    positives, negatives = spread(positives), spread(negatives)
+    if not positives or not negatives:
+        return TopicModel({})
+    on = Counter(f for x in positives for f in x)
+    off = Counter(f for x in negatives for f in x)
+    vocab = sorted(on.keys() | off.keys())
+    on_total = sum(on.values()) + alpha * len(vocab)
+    off_total = sum(off.values()) + alpha * len(vocab)
+    return TopicModel({f: round(math.log((on[f] + alpha) / on_total) - math.log((off[f] + alpha) / off_total), 4)
+                       for f in vocab})

@@ -1,0 +1,101 @@
+"""The topic signal of `answered` (topic.py): a naive Bayes model a build learns from the
+entries' phrasings against kb/offtopic.yaml. Every phrasing here is made up for these
+tests (none is copied from tests/golden/ or kb/offtopic.yaml)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faqkb.index import build_index
+from faqkb.kbfiles import load_kb, read_offtopic
+from faqkb.layout import TOPIC, current_version
+from faqkb.search import Searcher
+from faqkb.topic import MAX_FEATURES, TopicModel, train
+
+FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
+
+ON_TOPIC = ["我回国了，俄罗斯那张卡不用了想停掉", "俄罗斯号码销号以后余额能退吗",
+            "how can I end my Beeline contract after moving home", "my Russian number keeps charging me a daily fee",
+            "как закрыть номер Мегафона, если я уже уехал", "вернут ли остаток денег после расторжения договора",
+            "eluosi haoma xiaohao yue tui"]
+OFF_TOPIC = ["中国电信的宽带怎么停掉", "小红书账号怎么注销", "renew a residence permit in Kazan",
+             "how do I end my Deezer family plan", "как закрыть вклад в ВТБ"]
+
+
+def _score(searcher: Searcher, text: str) -> float:
+    return searcher._topic(searcher._v).score(searcher.topic_features(text))
+
+
+def test_the_bundled_model_separates_made_up_phrasings(bundled):
+    on = [_score(bundled, q) for q in ON_TOPIC]
+    off = [_score(bundled, q) for q in OFF_TOPIC]
+    assert min(on) > 0 and min(on) > max(off), (on, off)
+
+
+@pytest.mark.parametrize("q", OFF_TOPIC)
+def test_made_up_off_topic_questions_are_not_answered(bundled, q):
+    r = bundled.search(q, suggest=False)
+    assert "topic" in r.signals and r.answered is False, r.signals
+
+
+@pytest.mark.parametrize("q", ON_TOPIC)
+def test_made_up_real_questions_are_answered(bundled, q):
+    r = bundled.search(q, suggest=False)
+    assert r.signals["topic"] > 0 and r.answered is True, r.signals
+
+
+def test_training_learns_the_subject_not_the_shared_words():
+    """Both sides say "cancel" and "card"; only the subject words tell them apart, and
+    phrasings never seen in training are read by them."""
+    on = [["cancel", "sim", "card"], ["sim", "balanc", "refund"], ["number", "operator", "cancel"], ["sim", "roam"]]
+    off = [["cancel", "bank", "card"], ["bank", "account", "open"], ["visa", "extend"], ["cancel", "gym"]]
+    m = train(on, off)
+    assert m.score(["cancel", "card", "sim"]) > 0 > m.score(["cancel", "card", "bank"])
+    assert m.score(["refund", "number"]) > 0 > m.score(["open", "visa"])
+    assert m.score(["never-seen"]) == 0.0  # no evidence either way
+    assert train(on, off).dump() == m.dump()  # same data, same bytes (builds are reproducible)
+    assert train(on, []).weights == {}  # nothing off the subject: a neutral model
+
+
+def test_score_reads_a_bounded_number_of_features():
+    looked: list[str] = []
+
+    class Counting(dict):
+        def get(self, k, default=None):
+            looked.append(k)
+            return super().get(k, default)
+
+    m = TopicModel(Counting({"a": 1.0}))
+    m.score(f"w{i}" for i in range(10 * MAX_FEATURES))
+    assert len(looked) == MAX_FEATURES
+
+
+def test_model_round_trips_and_refuses_other_bytes():
+    m = TopicModel({"sim": 1.5, "visa": -2.0})
+    assert TopicModel.load(m.dump()) == m
+    with pytest.raises(ValueError):
+        TopicModel.load(b"\xe9" + m.dump()[1:])
+
+
+def test_a_kb_without_offtopic_yaml_builds_without_a_model(searcher):
+    """The fixture kb has no offtopic.yaml: no model, and `answered` uses word overlap alone."""
+    assert not (FIXTURE_KB / "offtopic.yaml").exists()
+    assert not (searcher._v.path / TOPIC).exists()
+    r = searcher.search("保号费", suggest=False)
+    assert r.hits and "topic" not in r.signals and r.answered is True
+
+
+def test_offtopic_yaml_trains_a_model_for_a_small_kb(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "offtopic.yaml").write_text("offtopic:\n  zh: [莫斯科的天气, 怎么注销微博账号]\n  en: [best pizza in Moscow]\n"
+                                      "  ru: [как открыть вклад]\n", "utf-8")
+    assert read_offtopic(kb)["en"] == ["best pizza in Moscow"]
+    index = tmp_path / "index"
+    build_index(load_kb(kb), index)
+    assert (current_version(index) / TOPIC).exists()
+    s = Searcher(index)
+    assert "topic" in s.search("保号费", suggest=False).signals
