@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from faqkb.cli import main
 from faqkb.evaluate import Query, evaluate, load_queries, metrics
-from faqkb.search import Searcher, _pinyin_han
+from faqkb.search import Searcher, _asks_number, _pinyin_han
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
@@ -16,11 +16,11 @@ KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offto
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
 # MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
 # `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
-# off-topic: off-topic rejected 0.855 (0.645 on word overlap alone, which this floor
-# refuses) with 0.016 of real questions rejected. Raise them when search improves.
+# off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
+# refuses) with 0.018 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
 KIND_S1_FLOOR = 0.86
-OFFTOPIC_REJECTED_FLOOR = 0.85
+OFFTOPIC_REJECTED_FLOOR = 0.90
 REAL_REJECTED_CEILING = 0.02
 
 
@@ -150,6 +150,55 @@ def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
                                           "yota documents to cancel": "documents-needed",
                                           "мегафон документы для закрытия номера": "documents-needed"})
     assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"
+
+
+# Sentences written for the number test below: in each language the entry that states a
+# number says the query's words among more others (so plain BM25F puts it second) and the
+# one without a number says them in fewer words.
+_NUMBER_DOCS = [
+    ("points-308", "en", "Over the whole season the club's defence gave up just 308 points, sixth in the league."),
+    ("points-words", "en", "Critics said the defence of the club gave up points far too easily."),
+    ("stadium", "en", "The club moved to a new stadium by the river."),
+    ("refund-days", "ru", "После расторжения договора остаток обычно возвращают на банковскую карту в течение 30 дней."),
+    ("refund-how", "ru", "Остаток возвращают на карту по письменному заявлению абонента в салоне оператора."),
+    ("refund-days-zh", "zh", "注销以后，余额退款一般在14个工作日内退回到您的银行卡。"),
+    ("refund-how-zh", "zh", "余额退款需要本人带护照去营业厅申请退回到银行卡。"),
+]
+
+
+def test_a_question_asking_for_a_number_prefers_an_answer_that_states_one(tmp_path):
+    """search.PLAN "number" (off for the FAQ, tuned on for sentences by bench/quality.py):
+    "how many / сколько / 多久" ranks the entry whose answer holds a
+    number above a near neighbour that only shares the words; a question not asking for a
+    quantity is ranked as before (queries and sentences written for this test)."""
+    import json
+
+    from faqkb.importer import import_jsonl
+    from faqkb.service import rebuild
+
+    rows = [json.dumps({"id": i, "lang": lang, "text": t}, ensure_ascii=False) for i, lang, t in _NUMBER_DOCS]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(rows), "utf-8")
+    import_jsonl(tmp_path / "corpus.jsonl", tmp_path / "kb")
+    rebuild(tmp_path / "kb", tmp_path / "index")
+    on, off = Searcher(tmp_path / "index", plan={"number": 0.5}), Searcher(tmp_path / "index", plan={"number": 0})
+    for q, want in (("How many points did the defence give up?", "points-308"),
+                    ("через сколько остаток возвращают на карту", "refund-days"),
+                    ("余额退款多久退回到银行卡", "refund-days-zh")):
+        assert on.search(q, suggest=False).hits[0].id == want, q
+        assert off.search(q, suggest=False).hits[0].id != want, q
+    for q in ("why did the defence give up points", "как вернуть остаток на карту"):
+        assert [(h.id, h.score) for h in on.search(q, suggest=False).hits] == \
+            [(h.id, h.score) for h in off.search(q, suggest=False).hits], q
+
+
+def test_which_questions_ask_for_a_number():
+    asks = ["how much does cancelling cost", "When did the contract end?", "what year was it", "in which year",
+            "сколько стоит закрыть номер", "Когда вернут деньги", "в каком году", "注销要多久", "保号每天多少钱",
+            "一个护照能办几张卡", "什么时候到账"]
+    not_asks = ["what happens when I stop paying", "how do I cancel", "что будет, когда номер заблокируют",
+                "как закрыть номер", "怎么注销俄罗斯号码", "几乎没用过的卡怎么办"]
+    assert [q for q in asks if not _asks_number(q)] == []
+    assert [q for q in not_asks if _asks_number(q)] == []
 
 
 def test_eval_command_fails_below_floor(bundled_index):
