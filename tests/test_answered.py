@@ -44,9 +44,10 @@ def test_real_questions_are_answered(bundled):
 def test_golden_off_topic_queries_are_mostly_not_answered(bundled):
     off = [q for q in load_queries(GOLDEN) if not q.expect]
     kept = [q.text for q in off if bundled.search(q.text, suggest=False).answered]
-    # Measured: 65 of 76 rejected (0.855) with the topic signal; 49 (0.645) on word overlap
-    # alone, which this floor refuses. The goal is 0.90.
-    assert len(kept) <= 0.15 * len(off), kept
+    # Measured: 69 of 76 rejected (0.908) with the topic signal; 49 (0.645) on word overlap
+    # alone, which this floor refuses. The goal is 0.90; one query of slack (8 kept)
+    # so a new kb phrasing that moves one query does not fail every landing.
+    assert len(kept) <= 0.11 * len(off), kept
 
 
 # -- each signal of `answered`, on made-up units (search._signals) and on the bundled kb
@@ -131,7 +132,8 @@ def test_the_topic_signal_moves_the_line():
     words = {"asked": TOPIC_THRESHOLD, "self": 0.0, "unknown": 0.0}
     assert _answered({**words, "topic": 0.0})
     assert not _answered({**words, "topic": -1.0})
-    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT})
+    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT + 1e-9})
+    assert not _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT - 1e-6})
     assert not _answered({"asked": 1.0, "self": 1.0, "unknown": 0.0, "topic": -40.0})
 
 

@@ -355,10 +355,9 @@ class PinyinTable:
     syllables: frozenset[str]
     # word -> joined reading, for word_marks: words repeat (Zipf); bounded, as queries use it too
     _readings: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    # word -> split(word) as a tuple (or None), likewise bounded: a build reads every Latin word
-    # of every question as possible pinyin (own-question scores, the topic model)
-    _splits: dict[str, tuple[str, ...] | None] = field(default_factory=dict, init=False, repr=False,
-                                                       compare=False)
+    # word -> split(word): a Latin query word is split up to five times per query (analysis,
+    # query language, pinyin sequence, pinyin read as characters, did-you-mean); bounded
+    _splits: dict[str, tuple[str, ...] | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_pypinyin(cls) -> PinyinTable:
@@ -385,15 +384,14 @@ class PinyinTable:
 
     def split(self, word: str) -> list[str] | None:
         """'zhuxiaoyue' → ['zhu', 'xiao', 'yue']: fewest syllables; None if not pinyin.
-        Remembered for up to READINGS_KEPT words (each caller gets a list of its own)."""
-        try:
-            got = self._splits[word]
-        except KeyError:
-            found = self._split(word)
-            got = None if found is None else tuple(found)
-            if len(self._splits) < READINGS_KEPT:
-                self._splits[word] = got
-        return None if got is None else list(got)
+        Remembered for up to READINGS_KEPT words."""
+        if word in self._splits:
+            kept = self._splits[word]
+            return None if kept is None else list(kept)
+        syl = self._split(word)
+        if len(self._splits) < READINGS_KEPT:
+            self._splits[word] = None if syl is None else tuple(syl)
+        return syl
 
     def _split(self, word: str) -> list[str] | None:
         n = len(word)
