@@ -37,16 +37,16 @@ def test_off_topic_is_not_answered(bundled, q):
 def test_real_questions_are_answered(bundled):
     real = [q for q in load_queries(GOLDEN) if q.expect]
     rejected = [q.text for q in real if not bundled.search(q.text, suggest=False).answered]
-    # With the topic signal (search.TOPIC_THRESHOLD): 9 of 557 real golden questions (1.6 %).
+    # With the topic signal (search.TOPIC_THRESHOLD): 10 of 557 real golden questions (1.8 %).
     assert len(rejected) <= 0.02 * len(real), rejected
 
 
 def test_golden_off_topic_queries_are_mostly_not_answered(bundled):
     off = [q for q in load_queries(GOLDEN) if not q.expect]
     kept = [q.text for q in off if bundled.search(q.text, suggest=False).answered]
-    # Measured: 65 of 76 rejected (0.855) with the topic signal; 49 (0.645) on word overlap
+    # Measured: 69 of 76 rejected (0.908) with the topic signal; 49 (0.645) on word overlap
     # alone, which this floor refuses. The goal is 0.90.
-    assert len(kept) <= 0.15 * len(off), kept
+    assert len(kept) <= 0.10 * len(off), kept
 
 
 # -- each signal of `answered`, on made-up units (search._signals) and on the bundled kb
@@ -131,7 +131,8 @@ def test_the_topic_signal_moves_the_line():
     words = {"asked": TOPIC_THRESHOLD, "self": 0.0, "unknown": 0.0}
     assert _answered({**words, "topic": 0.0})
     assert not _answered({**words, "topic": -1.0})
-    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT})
+    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT + 1e-9})
+    assert not _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT - 1e-6})
     assert not _answered({"asked": 1.0, "self": 1.0, "unknown": 0.0, "topic": -40.0})
 
 

@@ -16,11 +16,11 @@ KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offto
 # Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
 # MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
 # `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
-# off-topic: off-topic rejected 0.855 (0.645 on word overlap alone, which this floor
-# refuses) with 0.016 of real questions rejected. Raise them when search improves.
+# off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
+# refuses) with 0.018 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
 KIND_S1_FLOOR = 0.86
-OFFTOPIC_REJECTED_FLOOR = 0.85
+OFFTOPIC_REJECTED_FLOOR = 0.90
 REAL_REJECTED_CEILING = 0.02
 
 
@@ -146,7 +146,7 @@ def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
     """A name spelled in Latin and Cyrillic among its synonyms (Yota/Йота) weighs less next
     to other words (search.PLAN "brand"); alone it keeps its weight (queries written for
     this test, not in the golden set)."""
-    _knob_fixes(bundled, {"brand": 1.0}, {"tele2 keep my number when switching": "keep-number-mnp",
+    _knob_fixes(bundled, {"brand": 1.0}, {"beeline keep number when changing operator": "keep-number-mnp",
                                           "yota documents to cancel": "documents-needed",
                                           "мегафон документы для закрытия номера": "documents-needed"})
     assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"

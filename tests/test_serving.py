@@ -15,7 +15,7 @@ import time
 import pytest
 from conftest import FIXTURE_KB
 
-from faqkb.web.serving import CONNECTION_LIMIT, fit_open_files, waitress_options
+from faqkb.web.serving import CONNECTION_LIMIT, Sparse, fit_open_files, sparse_queue_warnings, waitress_options
 
 HANG = 180  # seconds: only catches a hang (a busy 2-core machine starts the server slowly)
 SLOW_CLIENTS = 300   # three times waitress's own default limit (100)
@@ -81,3 +81,37 @@ def test_serve_options_have_safe_defaults():
     opts = waitress_options()
     assert opts["connection_limit"] == CONNECTION_LIMIT >= 3 * SLOW_CLIENTS
     assert opts["channel_timeout"] <= 60 and opts["asyncore_use_poll"] is True and opts["threads"] >= 2
+
+
+def test_waitress_queue_warnings_are_one_line_per_interval_not_one_per_request(monkeypatch):
+    """Under load waitress warns "Task queue depth is N" for every request that waits for a
+    thread; the entry points let one through per interval, saying how many were held back
+    (a thousand queued requests, one log line). The clock is the filter's, moved by hand."""
+    import logging
+
+    import faqkb.web.serving as serving
+
+    now = [1000.0]
+    monkeypatch.setattr(serving.time, "monotonic", lambda: now[0])
+    logger = logging.getLogger("waitress.queue")
+    monkeypatch.setattr(logger, "filters", list(logger.filters))  # restored after the test
+    sparse_queue_warnings()
+    sparse_queue_warnings()  # idempotent: one filter
+    assert sum(isinstance(f, Sparse) for f in logger.filters) == 1
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        for depth in range(1, 1001):
+            logger.warning("Task queue depth is %d", depth)
+        assert seen == ["Task queue depth is 1"]
+        now[0] += serving.QUEUE_LOG_EVERY
+        logger.warning("Task queue depth is %d", 7)
+        assert seen[1] == "Task queue depth is 7 (999 more such warnings held back)"
+    finally:
+        logger.removeHandler(handler)

@@ -13,7 +13,7 @@ from faqkb.index import build_index
 from faqkb.kbfiles import load_kb, read_offtopic
 from faqkb.layout import TOPIC, current_version
 from faqkb.search import Searcher
-from faqkb.topic import MAX_FEATURES, TopicModel, train
+from faqkb.topic import MAX_FEATURES, TopicModel, features, train
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 
@@ -60,6 +60,23 @@ def test_training_learns_the_subject_not_the_shared_words():
     assert train(on, []).weights == {}  # nothing off the subject: a neutral model
 
 
+def test_word_pairs_tell_the_subject_apart_where_words_do_not(bundled):
+    """"cancel" and "bank" are each the kb's words (bank apps, refunds to a bank card); a
+    model learns that the two together ask about something else."""
+    an, syn = bundled.analyzer(), bundled._lexicon().synonyms
+
+    def f(text):
+        return features(an.analyze(text, query=True), syn)
+
+    on = [f(t) for t in ("cancel my sim", "cancel the contract", "cancel my number", "cancel it from abroad",
+                         "refund to my bank", "bank app linked to the number")]
+    off = [f(t) for t in ("cancel a bank card", "cancel my bank account")]
+    assert "x:bank|cancel" in f("cancel the bank card")
+    m = train(on, off)
+    assert m.weights["x:bank|cancel"] < 0 <= m.score(["cancel"])
+    assert m.score(f("how to cancel a bank card")) < 0 < m.score(f("how to cancel a sim"))
+
+
 def test_score_reads_a_bounded_number_of_features():
     looked: list[str] = []
 
@@ -99,3 +116,28 @@ def test_offtopic_yaml_trains_a_model_for_a_small_kb(tmp_path):
     assert (current_version(index) / TOPIC).exists()
     s = Searcher(index)
     assert "topic" in s.search("保号费", suggest=False).signals
+
+
+def test_check_refuses_an_entrys_phrasing_listed_as_off_topic(tmp_path):
+    from faqkb.lint import lint_kb
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    entry = load_kb(kb).entries["daily-keeping-fee"]
+    own = entry.translations["en"].alternatives[0]
+    (kb / "offtopic.yaml").write_text(f"offtopic:\n  en:\n    - weather in Moscow\n    - {own.upper()}\n", "utf-8")
+    problems, _ = lint_kb(kb)
+    hits = [p for p in problems if "offtopic.yaml" in p.path]
+    assert len(hits) == 1 and hits[0].line == 4 and "daily-keeping-fee" in str(hits[0]), problems
+
+
+def test_a_changed_offtopic_yaml_makes_the_index_stale(tmp_path):
+    from faqkb.index import kb_fingerprint
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    before = kb_fingerprint(kb)
+    (kb / "offtopic.yaml").write_text("offtopic:\n  en: [weather in Moscow]\n", "utf-8")
+    after = kb_fingerprint(kb)
+    (kb / "offtopic.yaml").write_text("offtopic:\n  en: [weather in Kazan]\n", "utf-8")
+    assert len({before, after, kb_fingerprint(kb)}) == 3

@@ -355,6 +355,9 @@ class PinyinTable:
     syllables: frozenset[str]
     # word -> joined reading, for word_marks: words repeat (Zipf); bounded, as queries use it too
     _readings: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # word -> split(word): a Latin query word is split up to five times per query (analysis,
+    # query language, pinyin sequence, pinyin read as characters, did-you-mean); bounded
+    _splits: dict[str, tuple[str, ...] | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_pypinyin(cls) -> PinyinTable:
@@ -380,7 +383,17 @@ class PinyinTable:
         return got
 
     def split(self, word: str) -> list[str] | None:
-        """'zhuxiaoyue' → ['zhu', 'xiao', 'yue']: fewest syllables; None if not pinyin."""
+        """'zhuxiaoyue' → ['zhu', 'xiao', 'yue']: fewest syllables; None if not pinyin.
+        Remembered for up to READINGS_KEPT words."""
+        if word in self._splits:
+            kept = self._splits[word]
+            return None if kept is None else list(kept)
+        syl = self._split(word)
+        if len(self._splits) < READINGS_KEPT:
+            self._splits[word] = None if syl is None else tuple(syl)
+        return syl
+
+    def _split(self, word: str) -> list[str] | None:
         n = len(word)
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []

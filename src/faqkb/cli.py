@@ -460,13 +460,14 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     import waitress
 
     from .web import create_app, load_config
-    from .web.serving import waitress_options
+    from .web.serving import sparse_queue_warnings, waitress_options
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+    sparse_queue_warnings()
     app = create_app(config)
     info = app.extensions["faqkb"]["site"].searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout)

@@ -53,8 +53,10 @@ class ImpactWriter:
 
     def __init__(self) -> None:
         self.terms: dict[str, dict[str, int]] = {f: {} for f in SCORED_FIELDS}
-        self.tids: dict[str, array] = {f: array("q") for f in SCORED_FIELDS}
-        self.tfs: dict[str, array] = {f: array("q") for f in SCORED_FIELDS}
+        # 32-bit ids and counts: a 100k-entry kb has ~40M postings, and these arrays are
+        # most of what a large build holds in memory.
+        self.tids: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
+        self.tfs: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
         self.dnums: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
         self.lengths: dict[str, array] = {f: array("q") for f in SCORED_FIELDS}
         # Every document's terms in order (ids), for quoted phrases (not the pinyin field).
@@ -80,7 +82,7 @@ class ImpactWriter:
             tdict = self.terms[f]
             remap = np.fromiter((tdict.setdefault(t, len(tdict)) for t in other.terms[f]), dtype=np.int64,
                                 count=len(other.terms[f]))  # other's ids are 0, 1, ... in its dict's order
-            self.tids[f].frombytes(remap[np.frombuffer(other.tids[f], dtype=np.int64)].tobytes())
+            self.tids[f].frombytes(remap[np.frombuffer(other.tids[f], dtype=np.int32)].astype(np.int32).tobytes())
             self.tfs[f].extend(other.tfs[f])
             self.dnums[f].frombytes((np.frombuffer(other.dnums[f], dtype=np.int32) + np.int32(base)).tobytes())
             self.lengths[f].extend(other.lengths[f])
@@ -119,25 +121,27 @@ class ImpactWriter:
             lengths = np.frombuffer(self.lengths[f], dtype=np.int64)[first:n]
             docs = np.repeat(np.arange(first, n, dtype=np.int64), lengths)
             keys, counts = np.unique(docs * nterms + ids, return_counts=True)
-            self.tids[f].frombytes((keys % nterms).tobytes())
-            self.tfs[f].frombytes(counts.astype(np.int64).tobytes())
+            self.tids[f].frombytes((keys % nterms).astype(np.int32).tobytes())
+            self.tfs[f].frombytes(counts.astype(np.int32).tobytes())
             self.dnums[f].frombytes((keys // nterms).astype(np.int32).tobytes())
             if f not in self.seq:
                 self.pending[f] = array("i")
         self.sealed = n
 
     def write(self, version_dir: Path) -> None:
+        """Write the arrays. The writer is spent: each field's buffers are let go as soon
+        as its arrays are written (a large build's memory peaks here)."""
         self.seal()
         n = self.n
         for f in SCORED_FIELDS:
-            tids = np.frombuffer(self.tids[f], dtype=np.int64)
+            tids = np.frombuffer(self.tids[f], dtype=np.int32)
             nterms = len(self.terms[f])
             order = np.argsort(tids, kind="stable")  # per term, documents stay ascending
             df = np.bincount(tids, minlength=nterms)
             indptr = np.zeros(nterms + 1, dtype=np.int64)
             np.cumsum(df, out=indptr[1:])
             docs = np.frombuffer(self.dnums[f], dtype=np.int32)[order]
-            tf = np.frombuffer(self.tfs[f], dtype=np.int64).astype(np.float64)[order]
+            tf = np.frombuffer(self.tfs[f], dtype=np.int32).astype(np.float64)[order]
             lengths = np.asarray(self.lengths[f], dtype=np.float64)
             avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
             # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
@@ -153,6 +157,10 @@ class ImpactWriter:
                 np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
                 np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
                 np.save(version_dir / f"{IMPACT}.{f}.seq.npy", np.frombuffer(self.seq[f], dtype=np.int32))
+            del tids, order, docs, tf, fl, imp  # views of the buffers below: release them first
+            self.tids[f], self.tfs[f], self.dnums[f] = array("i"), array("i"), array("i")
+            if f in self.seq:
+                self.seq[f] = array("i")
         (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))
 
 

@@ -71,18 +71,34 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _memory() -> tuple[float, float, float]:
+    """MB: the builder's resident memory now, its peak, and the largest worker's peak."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as f:
+            now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):  # not Linux
+        now = float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return now, peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 class BuildStages:
-    """Seconds each stage of a build took (wall, the builder's CPU and its workers' CPU),
-    logged at INFO on the "faqkb.index" logger: a bench with logging on shows where a
-    large build's time goes."""
+    """Seconds each stage of a build took (wall, the builder's CPU and its workers' CPU)
+    and the memory after it, logged at INFO on the "faqkb.index" logger: a bench with
+    logging on shows where a large build's time and memory go (bench/build.py --stages)."""
 
     def __init__(self) -> None:
         self.wall, self.cpu, self.workers = time.perf_counter(), time.process_time(), _children_cpu()
 
     def __call__(self, name: str) -> None:
+        if not _log.isEnabledFor(logging.INFO):
+            return
         wall, cpu, workers = time.perf_counter(), time.process_time(), _children_cpu()
-        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu %7.2f s workers cpu", name,
-                  wall - self.wall, cpu - self.cpu, workers - self.workers)
+        _log.info("build stage %-12s %7.2f s wall %7.2f s builder cpu %7.2f s workers cpu   RSS %5.0f MB, "
+                  "peak %5.0f MB, largest worker %5.0f MB", name, wall - self.wall, cpu - self.cpu,
+                  workers - self.workers, *_memory())
         self.wall, self.cpu, self.workers = wall, cpu, workers
 
 def schema(reference: bool = False):
@@ -520,7 +536,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             stage("open")
             _write_own_scores(s, tmp, entries, procs)
             stage("own scores")
-            _write_topic(s, tmp, kb)
+            _write_topic(s, tmp, kb, procs)
             stage("topic")
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
@@ -582,20 +598,44 @@ def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None: 
         np.save(f, best)
 
 
-def _write_topic(s, version_dir: Path, kb: KnowledgeBase) -> None:  # noqa: ANN001
+def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:  # noqa: ANN202
+    """Feature counts of texts[start:end] read as queries, split at ``split`` (on the
+    subject before it, off it after)."""
+    from collections import Counter
+
+    s, texts, split = state
+    on: Counter = Counter()
+    off: Counter = Counter()
+    for i in range(*bounds):
+        (on if i < split else off).update(s.topic_features(texts[i]))
+    return on, off
+
+
+def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:  # noqa: ANN001
     """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
     read as queries are (``s``'s lexicon). No off-topic questions: no model, and `answered`
-    does without the signal."""
+    does without the signal. Each text is read as a query (most of the cost): workers count
+    the features of ranges of texts (the counts are all the model needs: topic.from_counts)."""
     if not any(kb.offtopic.values()):
         return
-    from .topic import spread, train
+    from collections import Counter
+
+    from .topic import TopicModel, from_counts, spread
 
     on = [t for e in kb.entries.values() for tr in e.translations.values()
           for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
     off = [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
-    positives = [s.topic_features(t) for t in spread(on)]
-    negatives = [s.topic_features(q) for q in spread(off)]
-    (version_dir / TOPIC).write_bytes(train(positives, negatives).dump())
+    texts = spread(on) + spread(off)
+    split = len(spread(on))
+    model = TopicModel({})
+    if split and len(texts) > split:  # texts on both sides (as topic.train requires)
+        s.topic_features(texts[0])  # whatever the lexicon loads lazily, loaded before the fork
+        counts: tuple[Counter, Counter] = (Counter(), Counter())
+        for part in fork_map(_topic_range, (s, texts, split), chunks(len(texts), procs, least=500), procs):
+            counts[0].update(part[0])
+            counts[1].update(part[1])
+        model = from_counts(*counts)
+    (version_dir / TOPIC).write_bytes(model.dump())
 
 
 def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .errors import KBError, KBErrors
-from .kbfiles import FACTS_FILE, load_kb, read_yaml
+from .kbfiles import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
 
 MIN_ALTERNATIVES = 3
@@ -175,6 +175,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
+    problems += lint_offtopic(kb, root)
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
@@ -320,6 +321,22 @@ def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
                     problems.append(at.error(alt, f"alternative ({lang}) “{alt}” is also a phrasing of {', '.join(others)}",
                                              "keep each phrasing in the one entry that answers it; reword or remove this one",
                                              near=f"{lang}:"))
+    return problems
+
+
+def lint_offtopic(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """A line of kb/offtopic.yaml that is an entry's question or alternative teaches the
+    topic model (topic.py) to refuse the very question that entry answers."""
+    phrasings = {(lang, _phrase_key(t)): e.id for e in kb.entries.values() for lang, tr in e.translations.items()
+                 for t in (tr.question, *tr.alternatives)}
+    at = _Locator(root, f"{root.name}/{OFFTOPIC_FILE}")
+    problems = []
+    for lang, questions in kb.offtopic.items():
+        for q in questions:
+            owner = phrasings.get((lang, _phrase_key(q)))
+            if owner:
+                problems.append(at.error(q, f"off-topic question “{q}” is a phrasing of {owner}",
+                                         "remove it here: the kb answers it"))
     return problems
 
 

@@ -11,7 +11,7 @@ speak for the kb's subject and which for another one, from labelled text:
 
 The model is multinomial naive Bayes over binary features (features()): the analysed words
 a query gets (jieba words, Snowball stems, synonym and Taiwan/HK folding: the index's own
-analyzer), the words of their synonyms, Han bigrams and pinyin terms. A feature's weight is
+analyzer), the words of their synonyms, pairs of words, Han bigrams and pinyin terms. A feature's weight is
 the log ratio of its smoothed frequency among on-topic texts to that among off-topic ones;
 both classes weigh the same whatever their sizes, so a text's score is its log-odds of being
 on the subject. Closed form (no iterations, no randomness): a build of the same kb gives the
@@ -33,7 +33,9 @@ TOPIC_FORMAT = 1
 # Additive smoothing of the feature counts. 1 (Laplace) and 0.3 gave the same golden
 # figures within a query; 1 lets a word seen once in one class decide less.
 ALPHA = 1.0
-MAX_FEATURES = 400  # distinct features read per query (a 200-character query has ~250 at most)
+MAX_FEATURES = 400  # distinct features read per query (a 200-character query has ~300 at most)
+MIN_WEIGHT = 0.15  # weights nearer 0 are not stored (see train)
+PAIR_WORDS = 12  # a text's first distinct words paired with each other (66 pairs at most)
 MAX_TEXTS = 50_000  # texts per class a build learns from (a 100k-entry kb: every n-th phrasing)
 
 
@@ -43,7 +45,8 @@ def features(a: Analyzed, synonyms: dict[str, list[list[str]]], *, more: Iterabl
     phrases. Text typed in pinyin (``pinyin_typed``; search._looks_like_pinyin) is its pinyin
     terms ("p:") and the kb words it reads as (``reading``; search._pinyin_han): its Latin
     "words" (zhuxiao) are no words of any language. Other text: its words with their
-    synonyms' words, Han bigrams ("b:") and, where it has Han characters, their pinyin terms
+    synonyms' words, pairs of its first PAIR_WORDS words ("x:"), Han bigrams ("b:") and,
+    where it has Han characters, their pinyin terms
     (so Chinese typed either way meets the same "p:" features)."""
     out: dict[str, None] = {}
     parts = [a, *more]
@@ -53,6 +56,11 @@ def features(a: Analyzed, synonyms: dict[str, list[list[str]]], *, more: Iterabl
                 out[t.text] = None
                 for alt in synonyms.get(t.text, ()):
                     out.update(dict.fromkeys(alt))
+        # Word pairs ("x:"): the subject and what is asked of it together (注销 with 银行卡
+        # is another subject than 注销 with 号码, though each word alone is the kb's).
+        words = list(dict.fromkeys(t.text for x in parts for t in x.words))[:PAIR_WORDS]
+        out.update(dict.fromkeys("x:" + "|".join(sorted(p)) for i, w in enumerate(words) for p in
+                                 ((w, v) for v in words[i + 1:])))
         for x in parts:
             out.update(dict.fromkeys("b:" + b for b in x.bigrams))
     if reading is not None:
@@ -106,10 +114,15 @@ def train(positives: list[list[str]], negatives: list[list[str]], alpha: float =
     positives, negatives = spread(positives), spread(negatives)
     if not positives or not negatives:
         return TopicModel({})
-    on = Counter(f for x in positives for f in x)
-    off = Counter(f for x in negatives for f in x)
+    return from_counts(Counter(f for x in positives for f in x), Counter(f for x in negatives for f in x), alpha)
+
+
+def from_counts(on: Counter, off: Counter, alpha: float = ALPHA) -> TopicModel:
+    """The model ``train`` gives, from the texts' feature counts per class (a build counts
+    them in its workers, by ranges of texts: index._write_topic)."""
     vocab = sorted(on.keys() | off.keys())
     on_total = sum(on.values()) + alpha * len(vocab)
     off_total = sum(off.values()) + alpha * len(vocab)
-    return TopicModel({f: round(math.log((on[f] + alpha) / on_total) - math.log((off[f] + alpha) / off_total), 4)
-                       for f in vocab})
+    weights = {f: round(math.log((on[f] + alpha) / on_total) - math.log((off[f] + alpha) / off_total), 4)
+               for f in vocab}
+    return TopicModel({f: w for f, w in weights.items() if abs(w) >= MIN_WEIGHT})

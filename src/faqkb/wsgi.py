@@ -9,9 +9,11 @@ library, sets up logging (basicConfig adds nothing where the server already conf
 import logging
 
 from .web import create_app, load_config
+from .web.serving import sparse_queue_warnings
 
 config = load_config()
 logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+sparse_queue_warnings()  # under waitress-serve; harmless under any other server
 
 app = create_app(config)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import resource
+import threading
+import time
 
 log = logging.getLogger("faqkb.web")
 
@@ -18,6 +20,7 @@ THREADS = 4
 CONNECTION_LIMIT = 1000
 CHANNEL_TIMEOUT = 30      # seconds a connection may sit idle (waitress: 120)
 FDS_SPARE = 64            # descriptors for the index, the database, logs
+QUEUE_LOG_EVERY = 10.0    # seconds between two of waitress's "Task queue depth" warnings
 
 
 def waitress_options(threads: int = THREADS, connection_limit: int = CONNECTION_LIMIT,
@@ -49,3 +52,40 @@ def fit_open_files(connections: int) -> int:
                         soft, fitted, connections, fitted)
             return fitted
     return connections
+
+
+class Sparse(logging.Filter):
+    """Lets one record through per ``every`` seconds and says how many it held back.
+
+    waitress warns "Task queue depth is N" for every request that has to wait for a free
+    thread: under load, a formatted, written log line per request, in the thread that
+    reads every connection (about 20,000 lines in one bench/web_load.py run, so the more
+    a server falls behind, the more it logs). One line per QUEUE_LOG_EVERY seconds says
+    the same thing: the server is falling behind."""
+
+    def __init__(self, every: float = QUEUE_LOG_EVERY) -> None:
+        super().__init__()
+        self.every = every
+        self._next = 0.0
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                self._held += 1
+                return False
+            self._next = now + self.every
+            held, self._held = self._held, 0
+        if held:
+            record.msg = f"{record.msg} ({held} more such warnings held back)"
+        return True
+
+
+def sparse_queue_warnings() -> None:
+    """waitress's queue-depth warnings at most once per QUEUE_LOG_EVERY seconds (Sparse);
+    idempotent. The application's entry points call it (cli serve, faqkb.wsgi)."""
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, Sparse) for f in queue_log.filters):
+        queue_log.addFilter(Sparse())
