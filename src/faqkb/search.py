@@ -222,6 +222,7 @@ class _Version:
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
     marked: dict = field(default_factory=dict)  # (docnum, lang) -> MarkIndex of question and answer (bounded)
+    shows: dict = field(default_factory=dict)  # (docnum, wanted lang) -> (entry, lang shown, its translation) (bounded)
     words: dict = field(default_factory=dict)  # (word, script) -> its coverage masks (Searcher._word_masks; bounded)
     marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
@@ -498,7 +499,10 @@ class Searcher:
             scores, mask, _ = imp.score(terms)
             raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
             if self.ranking == "v2" and cov is not None:
-                scores = scores * (self.plan["cov_base"] + cov) ** self.plan["cov_pow"]
+                factor = self.plan["cov_base"] + cov
+                if self.plan["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass over the documents less)
+                    factor = factor ** self.plan["cov_pow"]
+                scores = scores * factor
             if self.ranking == "v2" and self.plan["own"]:
                 # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
                 scores = scores * (1 + self.plan["own"] * np.minimum(raw * self._inv_own(v), 1.0))
@@ -533,11 +537,9 @@ class Searcher:
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scores[shown].tolist(), strict=True):
-                    stored = self._stored(v, d)
-                    entry = v.entries.get(stored["id"])
-                    if entry is not None:
-                        res.hits.append(self._hit(entry, score, lang or qlang, marked, lang, stored["marks"],
-                                                  script, d, v))
+                    hit = self._hit(v, d, score, lang or qlang, marked, lang, script)
+                    if hit is not None:
+                        res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
         return res
@@ -809,11 +811,21 @@ class Searcher:
 
     # -- presenting a hit
 
-    def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
-             marks: dict, script: str | None, doc: int, v: _Version | None = None) -> Hit:
-        lang = entry.best_lang(want)
-        tr = entry.translations[lang]
-        v = v or self._v
+    def _hit(self, v: _Version, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
+             script: str | None) -> Hit | None:
+        # Which entry and which of its languages a document shows for a wanted language:
+        # kept per version, so a hit seen before costs one lookup, not the stored fields,
+        # the entry and its languages again.
+        shows = v.shows.get((doc, want))
+        if shows is None:
+            entry = v.entries.get(self._stored(v, doc)["id"])
+            if entry is None:
+                return None
+            if len(v.shows) >= STORED_CACHE:
+                v.shows.clear()
+            lang = entry.best_lang(want)
+            shows = v.shows[(doc, want)] = (entry, lang, entry.translations[lang])
+        entry, lang, tr = shows
         # A long text's marks are indexed by term once (MarkIndex), so its hits look up the
         # query's words instead of walking it; a short one is walked (building an index
         # costs several walks: a page of 50 hits at 10k entries spent 38 % of its time so).
@@ -822,7 +834,7 @@ class Searcher:
             if len(v.marked) >= STORED_CACHE:
                 v.marked.clear()
             indexed = v.marked[(doc, lang)] = tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                                    for m in marks[lang])
+                                                    for m in self._stored(v, doc)["marks"][lang])
         q_marks, a_marks = indexed
         q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
         a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
