@@ -455,6 +455,7 @@ class Searcher:
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         analyzer = lex.analyzer
         plain, analyzed, phrases = _analyze_query(analyzer, query)
+        spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
         terms = self.terms(analyzed, lex.synonyms)
         must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
@@ -479,7 +480,7 @@ class Searcher:
                                                             for f, t, b in self.terms(ha, lex.synonyms)]))
             units: list[_Unit] = []
             fixes: list[Analyzed] | None = [] if self.ranking == "v2" and self.plan["typo"] else None
-            cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes)  # also what `answered` is judged on
+            cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes, spelled)  # also what `answered` is judged on
             if ha is not None and cov is not None:
                 # Read as characters, the words count too: run-together pinyin is otherwise
                 # one unit that only entries holding every syllable pair of it satisfy.
@@ -488,7 +489,7 @@ class Searcher:
                     cov = (cov + hcov) / 2
             if fixes is not None and self.plan["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
                 # (as did-you-mean: for a mistyped question, not for a page of random characters)
-                fixes += self._han_fixes(plain, analyzed, lex, imp, v)
+                fixes += self._han_fixes(plain, analyzed, lex, imp, v, spelled)
             if fixes:  # a corrected typo's word is searched too, a little below a word typed right
                 boost = self.plan["typo"]
                 terms = list(dict.fromkeys(terms + [(f, t, b * boost) for fa in fixes
@@ -541,11 +542,12 @@ class Searcher:
                     if hit is not None:
                         res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
-            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
+            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v, spelled)
         return res
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[_Unit] | None = None,
-                  text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None):
+                  text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None,
+                  spelled: dict | None = None):
         """Per document, the idf-weighted share of the query's words it holds: a word counts
         when the entry has it or a synonym, all bigrams of a Han word, or a pinyin word.
         ``units`` receives each word's masks for `answered` (``text`` is what ``a`` was
@@ -571,7 +573,7 @@ class Searcher:
             typo = replaced = False
             if not df and not pairs and script in ("lat", "cyr") and v is not None and checked < MAX_TYPO_CHECKS:
                 checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
-                fixed = self._speller(v).word(text[tok.start:tok.end])
+                fixed = self._speller(v).word(text[tok.start:tok.end], spelled)
                 typo = fixed is not None
                 if typo and fixes is not None:
                     # For ranking, the typo stands for the word it corrects to: its entries
@@ -686,7 +688,8 @@ class Searcher:
             out += [(f, t, w[f] * boost) for t in found[:MAX_VARIANTS] for f in WORD_FIELDS]
         return out
 
-    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version) -> list[Analyzed]:
+    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version,
+                   spelled: dict | None = None) -> list[Analyzed]:
         """Homophone typos in Chinese (住销, 主销 for 注销): each Han run holding a character
         pair no entry has is read by did-you-mean (its words by sound, spelling.Speller.han,
         at most MAX_HAN characters and its few fixes); the words it puts in that the query
@@ -706,7 +709,7 @@ class Searcher:
             left -= len(run)
             if all(run[i:i + 2] in qb or run[i:i + 2] in ab for i in range(len(run) - 1)):
                 continue  # every pair of characters is the kb's: nothing sounds wrong
-            fixed, n = self._speller(v).han(run, budget)
+            fixed, n = self._speller(v).han(run, budget, spelled)
             if n:
                 budget -= n
                 # The kb words put in (found by lookup, not by cutting the run again: jieba's
@@ -858,9 +861,10 @@ class Searcher:
 
     # -- did you mean
 
-    def _suggestion(self, query: str, category: str | None, top: float, v: _Version) -> str | None:
+    def _suggestion(self, query: str, category: str | None, top: float, v: _Version,
+                    spelled: dict | None = None) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
-        fixed = self._speller(v).correct(query)
+        fixed = self._speller(v).correct(query, spelled)
         # A correction can be longer than the query ("refun" -> "refund"): past the limit it
         # is no query a reader could send, so it is not offered (and not searched).
         if fixed is None or fixed == query or len(fixed) > MAX_QUERY_CHARS:
