@@ -173,10 +173,10 @@ class Speller:
         too short/long, digits, no candidate). ``memo``: one query's answers so far (see
         correct)."""
         if memo is not None:
-            key = ("word", typed)
-            if key not in memo:
-                memo[key] = self.word(typed)
-            return memo[key]
+            asked = ("word", typed)
+            if asked not in memo:
+                memo[asked] = self.word(typed)
+            return memo[asked]
         low = fold_cyrillic(typed)
         if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or low in self.plain
                 or self.known(low)):
@@ -202,10 +202,10 @@ class Speller:
         天起). Windows are looked up Simplified, as the kb's words are. Returns (run, fixes).
         ``memo``: one query's answers so far (see correct)."""
         if memo is not None:
-            key = ("han", run, budget)
-            if key not in memo:
-                memo[key] = self.han(run, budget)
-            return memo[key]
+            asked = ("han", run, budget)
+            if asked not in memo:
+                memo[asked] = self.han(run, budget)
+            return memo[asked]
         out, i, fixes = [], 0, 0
         folded = fold_han(run)
         while i < len(run):
