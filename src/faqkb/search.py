@@ -218,6 +218,7 @@ class _Version:
     inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
     topic: object | None = None     # topic.TopicModel, or False for a version without one (see _topic)
     stems: list | None = None       # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
+    variants: dict = field(default_factory=dict)  # query stem -> its other stems in the kb (bounded)
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
@@ -678,14 +679,19 @@ class Searcher:
         for tok in list(dict.fromkeys(t.text for t in a.words if t.script in ("cyr", "lat")))[:MAX_UNITS]:
             if len(tok) < MIN_STEM:
                 continue
-            found = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
-                     if tok[:k] in qt or tok[:k] in at]
-            i = bisect.bisect_right(stems, tok)
-            while i < len(stems) and stems[i].startswith(tok) and len(found) < MAX_VARIANTS:
-                if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
-                    found.append(stems[i])
-                i += 1
-            out += [(f, t, w[f] * boost) for t in found[:MAX_VARIANTS] for f in WORD_FIELDS]
+            found = v.variants.get(tok)  # a function of the word and the version: kept per version
+            if found is None:
+                near = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
+                        if tok[:k] in qt or tok[:k] in at]
+                i = bisect.bisect_right(stems, tok)
+                while i < len(stems) and stems[i].startswith(tok) and len(near) < MAX_VARIANTS:
+                    if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
+                        near.append(stems[i])
+                    i += 1
+                if len(v.variants) >= STORED_CACHE:
+                    v.variants.clear()
+                found = v.variants[tok] = tuple(near[:MAX_VARIANTS])
+            out += [(f, t, w[f] * boost) for t in found for f in WORD_FIELDS]
         return out
 
     def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version,
