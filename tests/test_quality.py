@@ -17,10 +17,10 @@ KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offto
 # MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
 # `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
 # off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
-# refuses) with 0.018 of real questions rejected. Raise them when search improves.
+# refuses) with 0.016 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
 KIND_S1_FLOOR = 0.86
-OFFTOPIC_REJECTED_FLOOR = 0.90
+OFFTOPIC_REJECTED_FLOOR = 0.89  # one query under the measured 69 of 76
 REAL_REJECTED_CEILING = 0.02
 
 
