@@ -313,7 +313,13 @@ class ImpactIndex:
         # impact × boost per posting, as one multiplication (the same products, bit for bit)
         weights = np.concatenate(imp_parts) * np.repeat(boosts, sizes)
         scores = np.bincount(docs, weights=weights, minlength=self.n)
-        matched = np.bincount(docs, minlength=self.n) > 0  # cheaper than a scatter of True
+        if min(boosts) > 0:
+            # Every impact is above 0 (whoosh's idf, log(N / (df + 1)) + 1, is > 0 for any
+            # df <= N; a term frequency is >= 1), so with boosts above 0 a document
+            # matched exactly when its score is above 0: no second pass over the postings.
+            matched = scores > 0
+        else:  # a field weighed 0 (tuning): count the postings
+            matched = np.bincount(docs, minlength=self.n) > 0  # cheaper than a scatter of True
         return scores, matched, len(docs)
 
 

@@ -218,10 +218,12 @@ class _Version:
     inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
     topic: object | None = None     # topic.TopicModel, or False for a version without one (see _topic)
     stems: list | None = None       # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
+    variants: dict = field(default_factory=dict)  # query stem -> its other stems in the kb (bounded)
     masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
     stored: dict = field(default_factory=dict)  # docnum -> whoosh stored fields (bounded, see _stored)
     answers: dict = field(default_factory=dict)  # (entry id, lang) -> (plain answer, its sentence starts) (bounded)
     marked: dict = field(default_factory=dict)  # (docnum, lang) -> MarkIndex of question and answer (bounded)
+    shows: dict = field(default_factory=dict)  # (docnum, wanted lang) -> (entry, lang shown, its translation) (bounded)
     words: dict = field(default_factory=dict)  # (word, script) -> its coverage masks (Searcher._word_masks; bounded)
     marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
@@ -454,6 +456,7 @@ class Searcher:
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         analyzer = lex.analyzer
         plain, analyzed, phrases = _analyze_query(analyzer, query)
+        spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
         terms = self.terms(analyzed, lex.synonyms)
         must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
@@ -478,7 +481,7 @@ class Searcher:
                                                             for f, t, b in self.terms(ha, lex.synonyms)]))
             units: list[_Unit] = []
             fixes: list[Analyzed] | None = [] if self.ranking == "v2" and self.plan["typo"] else None
-            cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes)  # also what `answered` is judged on
+            cov = self._coverage(analyzed, lex, imp, units, plain, v, fixes, spelled)  # also what `answered` is judged on
             if ha is not None and cov is not None:
                 # Read as characters, the words count too: run-together pinyin is otherwise
                 # one unit that only entries holding every syllable pair of it satisfy.
@@ -487,7 +490,7 @@ class Searcher:
                     cov = (cov + hcov) / 2
             if fixes is not None and self.plan["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
                 # (as did-you-mean: for a mistyped question, not for a page of random characters)
-                fixes += self._han_fixes(plain, analyzed, lex, imp, v)
+                fixes += self._han_fixes(plain, analyzed, lex, imp, v, spelled)
             if fixes:  # a corrected typo's word is searched too, a little below a word typed right
                 boost = self.plan["typo"]
                 terms = list(dict.fromkeys(terms + [(f, t, b * boost) for fa in fixes
@@ -498,7 +501,10 @@ class Searcher:
             scores, mask, _ = imp.score(terms)
             raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
             if self.ranking == "v2" and cov is not None:
-                scores = scores * (self.plan["cov_base"] + cov) ** self.plan["cov_pow"]
+                factor = self.plan["cov_base"] + cov
+                if self.plan["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass over the documents less)
+                    factor = factor ** self.plan["cov_pow"]
+                scores = scores * factor
             if self.ranking == "v2" and self.plan["own"]:
                 # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
                 scores = scores * (1 + self.plan["own"] * np.minimum(raw * self._inv_own(v), 1.0))
@@ -533,17 +539,16 @@ class Searcher:
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scores[shown].tolist(), strict=True):
-                    stored = self._stored(v, d)
-                    entry = v.entries.get(stored["id"])
-                    if entry is not None:
-                        res.hits.append(self._hit(entry, score, lang or qlang, marked, lang, stored["marks"],
-                                                  script, d, v))
+                    hit = self._hit(v, d, score, lang or qlang, marked, lang, script)
+                    if hit is not None:
+                        res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
-            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v)
+            res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v, spelled)
         return res
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[_Unit] | None = None,
-                  text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None):
+                  text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None,
+                  spelled: dict | None = None):
         """Per document, the idf-weighted share of the query's words it holds: a word counts
         when the entry has it or a synonym, all bigrams of a Han word, or a pinyin word.
         ``units`` receives each word's masks for `answered` (``text`` is what ``a`` was
@@ -569,7 +574,7 @@ class Searcher:
             typo = replaced = False
             if not df and not pairs and script in ("lat", "cyr") and v is not None and checked < MAX_TYPO_CHECKS:
                 checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
-                fixed = self._speller(v).word(text[tok.start:tok.end])
+                fixed = self._speller(v).word(text[tok.start:tok.end], spelled)
                 typo = fixed is not None
                 if typo and fixes is not None:
                     # For ranking, the typo stands for the word it corrects to: its entries
@@ -674,17 +679,23 @@ class Searcher:
         for tok in list(dict.fromkeys(t.text for t in a.words if t.script in ("cyr", "lat")))[:MAX_UNITS]:
             if len(tok) < MIN_STEM:
                 continue
-            found = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
-                     if tok[:k] in qt or tok[:k] in at]
-            i = bisect.bisect_right(stems, tok)
-            while i < len(stems) and stems[i].startswith(tok) and len(found) < MAX_VARIANTS:
-                if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
-                    found.append(stems[i])
-                i += 1
-            out += [(f, t, w[f] * boost) for t in found[:MAX_VARIANTS] for f in WORD_FIELDS]
+            found = v.variants.get(tok)  # a function of the word and the version: kept per version
+            if found is None:
+                near = [tok[:k] for k in range(max(MIN_STEM, len(tok) - MAX_STEM_DIFF), len(tok))
+                        if tok[:k] in qt or tok[:k] in at]
+                i = bisect.bisect_right(stems, tok)
+                while i < len(stems) and stems[i].startswith(tok) and len(near) < MAX_VARIANTS:
+                    if len(stems[i]) - len(tok) <= MAX_STEM_DIFF:
+                        near.append(stems[i])
+                    i += 1
+                if len(v.variants) >= STORED_CACHE:
+                    v.variants.clear()
+                found = v.variants[tok] = tuple(near[:MAX_VARIANTS])
+            out += [(f, t, w[f] * boost) for t in found for f in WORD_FIELDS]
         return out
 
-    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version) -> list[Analyzed]:
+    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version,
+                   spelled: dict | None = None) -> list[Analyzed]:
         """Homophone typos in Chinese (住销, 主销 for 注销): each Han run holding a character
         pair no entry has is read by did-you-mean (its words by sound, spelling.Speller.han,
         at most MAX_HAN characters and its few fixes); the words it puts in that the query
@@ -704,7 +715,7 @@ class Searcher:
             left -= len(run)
             if all(run[i:i + 2] in qb or run[i:i + 2] in ab for i in range(len(run) - 1)):
                 continue  # every pair of characters is the kb's: nothing sounds wrong
-            fixed, n = self._speller(v).han(run, budget)
+            fixed, n = self._speller(v).han(run, budget, spelled)
             if n:
                 budget -= n
                 # The kb words put in (found by lookup, not by cutting the run again: jieba's
@@ -809,11 +820,21 @@ class Searcher:
 
     # -- presenting a hit
 
-    def _hit(self, entry: Entry, score: float, want: str | None, terms: dict, asked: str | None,
-             marks: dict, script: str | None, doc: int, v: _Version | None = None) -> Hit:
-        lang = entry.best_lang(want)
-        tr = entry.translations[lang]
-        v = v or self._v
+    def _hit(self, v: _Version, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
+             script: str | None) -> Hit | None:
+        # Which entry and which of its languages a document shows for a wanted language:
+        # kept per version, so a hit seen before costs one lookup, not the stored fields,
+        # the entry and its languages again.
+        shows = v.shows.get((doc, want))
+        if shows is None:
+            entry = v.entries.get(self._stored(v, doc)["id"])
+            if entry is None:
+                return None
+            if len(v.shows) >= STORED_CACHE:
+                v.shows.clear()
+            lang = entry.best_lang(want)
+            shows = v.shows[(doc, want)] = (entry, lang, entry.translations[lang])
+        entry, lang, tr = shows
         # A long text's marks are indexed by term once (MarkIndex), so its hits look up the
         # query's words instead of walking it; a short one is walked (building an index
         # costs several walks: a page of 50 hits at 10k entries spent 38 % of its time so).
@@ -822,7 +843,7 @@ class Searcher:
             if len(v.marked) >= STORED_CACHE:
                 v.marked.clear()
             indexed = v.marked[(doc, lang)] = tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                                    for m in marks[lang])
+                                                    for m in self._stored(v, doc)["marks"][lang])
         q_marks, a_marks = indexed
         q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
         a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
@@ -846,9 +867,10 @@ class Searcher:
 
     # -- did you mean
 
-    def _suggestion(self, query: str, category: str | None, top: float, v: _Version) -> str | None:
+    def _suggestion(self, query: str, category: str | None, top: float, v: _Version,
+                    spelled: dict | None = None) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
-        fixed = self._speller(v).correct(query)
+        fixed = self._speller(v).correct(query, spelled)
         # A correction can be longer than the query ("refun" -> "refund"): past the limit it
         # is no query a reader could send, so it is not offered (and not searched).
         if fixed is None or fixed == query or len(fixed) > MAX_QUERY_CHARS:

@@ -168,9 +168,15 @@ class Speller:
         stem = stem_cyrillic(low) if CYR_RE.match(low) else stem_latin(low)
         return stem in self.stems  # another form of a word the kb has (cancelling → cancel)
 
-    def word(self, typed: str) -> str | None:
+    def word(self, typed: str, memo: dict | None = None) -> str | None:
         """The nearest kb word to ``typed``, or None (known, a plain word of the language,
-        too short/long, digits, no candidate)."""
+        too short/long, digits, no candidate). ``memo``: one query's answers so far (see
+        correct)."""
+        if memo is not None:
+            asked = ("word", typed)
+            if asked not in memo:
+                memo[asked] = self.word(typed)
+            return memo[asked]
         low = fold_cyrillic(typed)
         if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or low in self.plain
                 or self.known(low)):
@@ -190,10 +196,16 @@ class Speller:
                 best = ((d, -self.vocab.get(cand, 0)), cand)
         return _with_case(typed, best[1]) if best else None
 
-    def han(self, run: str, budget: int) -> tuple[str, int]:
+    def han(self, run: str, budget: int, memo: dict | None = None) -> tuple[str, int]:
         """Replace windows of 2-4 characters that are not kb words but sound like one;
         never a window holding a function word (号吗 is not 号码) nor a plain word (天气 is not
-        天起). Windows are looked up Simplified, as the kb's words are. Returns (run, fixes)."""
+        天起). Windows are looked up Simplified, as the kb's words are. Returns (run, fixes).
+        ``memo``: one query's answers so far (see correct)."""
+        if memo is not None:
+            asked = ("han", run, budget)
+            if asked not in memo:
+                memo[asked] = self.han(run, budget)
+            return memo[asked]
         out, i, fixes = [], 0, 0
         folded = fold_han(run)
         while i < len(run):
@@ -233,8 +245,10 @@ class Speller:
         words = _PINYIN_WORD.findall(query)
         return len(words) >= 2 and all(self.table.split(w.lower()) is not None for w in words)
 
-    def correct(self, query: str) -> str | None:
-        """``query`` with typos replaced, or None when nothing was corrected."""
+    def correct(self, query: str, memo: dict | None = None) -> str | None:
+        """``query`` with typos replaced, or None when nothing was corrected. ``memo``: a
+        dict the search of the same query passed to word() and han() (the ranking asks them
+        about the same words and runs first), so no word or run is looked up twice."""
         self.lookups = 0
         fixes, checked, han_left = 0, 0, MAX_HAN
         pinyin: bool | None = None  # worked out once, only when a Latin word would be corrected
@@ -248,7 +262,7 @@ class Speller:
                     continue
                 run = text[:han_left]
                 han_left -= len(run)
-                fixed, n = self.han(run, MAX_FIXES - fixes)
+                fixed, n = self.han(run, MAX_FIXES - fixes, memo)
                 if n:
                     fixes += n
                     pieces.append((m.start(), m.start() + len(run), fixed))
@@ -257,7 +271,7 @@ class Speller:
                 continue
             if not self.known(text):
                 checked += 1
-                word = self.word(text)
+                word = self.word(text, memo)
                 if word and word != text and pinyin is None:
                     pinyin = self._pinyin_query(query)
                 if word and word != text and not pinyin:
