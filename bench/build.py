@@ -13,7 +13,9 @@ of the child and the workers it forked (wait4), and the peak RSS of the largest 
 processes. Printed: the median of each over the rounds, and per round the ratio to each
 peer measured in that round (the median of those ratios too), because the machine is
 shared: a ratio within a round is what load moves least. ``--stages`` runs the builds with
-the "faqkb.index" logger at INFO, which prints each stage's wall, builder and worker CPU.
+the "faqkb.index" logger at INFO, which prints each stage's wall, builder and worker CPU and
+the memory after it. The synthetic kb gets the bundled kb/offtopic.yaml (a real kb has one,
+and the topic model learned from it is part of a build) unless ``--no-offtopic``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", type=int, default=2, help="`faqkb build --procs` [2]")
     ap.add_argument("--against", metavar="REF", help="also build with the faqkb of this git commit")
     ap.add_argument("--stages", action="store_true", help="print each build's stages")
+    ap.add_argument("--no-offtopic", action="store_true", help="no kb/offtopic.yaml in the synthetic kb")
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     tok = PeerTokens()
@@ -93,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             kb = tmp_path / f"kb-{n}"
             entries = corpus(n)
             write_kb(entries, kb)
+            offtopic = REPO / "kb" / "offtopic.yaml"
+            if offtopic.is_file() and not args.no_offtopic:
+                shutil.copy(offtopic, kb / "offtopic.yaml")
             runs: dict[str, list[dict]] = {k: [] for k in names}
             for r in range(args.rounds):
                 order = names if r % 2 == 0 else names[::-1]
@@ -107,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"peak RSS {got['rss']:6.0f} MB")
             shutil.rmtree(kb, ignore_errors=True)
             load = os.getloadavg()
-            lines.append(f"{n} entries, {args.rounds} rounds, faqkb --procs {args.procs}, {os.cpu_count()} CPUs, "
+            lines.append(f"{n} entries{'' if args.no_offtopic else ' + offtopic.yaml'}, {args.rounds} rounds, "
+                         f"faqkb --procs {args.procs}, {os.cpu_count()} CPUs, "
                          f"load average now {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
             for name in names:
                 med = {k: statistics.median(x[k] for x in runs[name]) for k in ("wall", "cpu", "rss")}

@@ -13,13 +13,15 @@ from faqkb.search import Searcher, _asks_number, _pinyin_han
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
-# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
-# MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
+# Floors just under what the bundled kb measures (faqkb eval, 557 real queries; engine v2 gave
+# MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; with the reader phrasings added to the entries'
+# alternatives on 2026-11-25: MRR 0.962, S@1 0.944, S@3 0.977, R@10 0.959; lowest kind S@1
+# brand 0.912 (34 queries), then zh 0.916).
 # `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
 # off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
 # refuses) with 0.016 of real questions rejected. Raise them when search improves.
-FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
-KIND_S1_FLOOR = 0.86
+FLOOR = {"mrr": 0.955, "s1": 0.935, "s3": 0.97, "recall": 0.955}
+KIND_S1_FLOOR = 0.88  # brand may lose one of its 34 queries (0.882)
 OFFTOPIC_REJECTED_FLOOR = 0.89  # one query under the measured 69 of 76
 REAL_REJECTED_CEILING = 0.02
 

@@ -31,6 +31,7 @@ PHRASE_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS)  # quoted phrases are checked on 
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F(B=0.75, K1=1.2), as the searcher is configured
 TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
+WRITE_SLICE = 1 << 20  # postings whose impacts ImpactWriter.write computes at once
 
 
 def _quantized(lengths: np.ndarray) -> np.ndarray:
@@ -80,8 +81,13 @@ class ImpactWriter:
         self.sealed = self.n
         for f in SCORED_FIELDS:
             tdict = self.terms[f]
-            remap = np.fromiter((tdict.setdefault(t, len(tdict)) for t in other.terms[f]), dtype=np.int64,
-                                count=len(other.terms[f]))  # other's ids are 0, 1, ... in its dict's order
+            # other's ids are 0, 1, ... in its dict's order; its new terms get the next ids in
+            # that order (one membership test per term, then C-level lookups: the builder
+            # remaps every worker's whole vocabulary, ~1M terms at 10k entries)
+            keys = other.terms[f]
+            missing = [t for t in keys if t not in tdict]
+            tdict.update(zip(missing, range(len(tdict), len(tdict) + len(missing)), strict=True))
+            remap = np.fromiter(map(tdict.__getitem__, keys), dtype=np.int64, count=len(keys))
             self.tids[f].frombytes(remap[np.frombuffer(other.tids[f], dtype=np.int32)].astype(np.int32).tobytes())
             self.tfs[f].extend(other.tfs[f])
             self.dnums[f].frombytes((np.frombuffer(other.dnums[f], dtype=np.int32) + np.int32(base)).tobytes())
@@ -141,14 +147,21 @@ class ImpactWriter:
             indptr = np.zeros(nterms + 1, dtype=np.int64)
             np.cumsum(df, out=indptr[1:])
             docs = np.frombuffer(self.dnums[f], dtype=np.int32)[order]
-            tf = np.frombuffer(self.tfs[f], dtype=np.int32).astype(np.float64)[order]
+            tfs = np.frombuffer(self.tfs[f], dtype=np.int32)
             lengths = np.asarray(self.lengths[f], dtype=np.float64)
             avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
             # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
             idf = np.array([math.log(n / (int(x) + 1)) + 1 for x in df], dtype=np.float64)
-            fl = _quantized(lengths)[docs]
-            # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
-            imp = idf[tids[order]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            qlen = _quantized(lengths)
+            imp = np.empty(len(order), dtype=np.float64)
+            # A slice of postings at a time: the formula's float64 temporaries over a whole
+            # field were most of a 100k build's peak memory (same operations, same figures).
+            for a in range(0, len(order), WRITE_SLICE):
+                o = order[a:a + WRITE_SLICE]
+                tf = tfs[o].astype(np.float64)
+                fl = qlen[docs[a:a + WRITE_SLICE]]
+                # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
+                imp[a:a + WRITE_SLICE] = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
             np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
             np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
             np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)
@@ -157,7 +170,7 @@ class ImpactWriter:
                 np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
                 np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
                 np.save(version_dir / f"{IMPACT}.{f}.seq.npy", np.frombuffer(self.seq[f], dtype=np.int32))
-            del tids, order, docs, tf, fl, imp  # views of the buffers below: release them first
+            del tids, tfs, order, docs, imp  # views of the buffers below: release them first
             self.tids[f], self.tfs[f], self.dnums[f] = array("i"), array("i"), array("i")
             if f in self.seq:
                 self.seq[f] = array("i")

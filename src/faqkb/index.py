@@ -524,6 +524,11 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         deletes = build_deletes(vocab)
         plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
         (tmp / SPELLING).write_bytes(dump_spelling(deletes, plain))
+        # What only the stages above needed (the collected terms and words, jieba's full
+        # dictionary, the pinyin readings remembered) goes before the searcher opens and
+        # forks the own-question workers: at 100k entries they are hundreds of MB that every
+        # worker would otherwise start with.
+        del impacts, vocab, stems, words, lexicon, deletes, plain, analyzer, seg
         stage("lexicon")
         built_at = time.time()
         (tmp / META).write_text(json.dumps({
