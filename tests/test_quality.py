@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,14 +14,18 @@ from faqkb.search import Searcher, _asks_number, _pinyin_han
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
+FRESH = Path(__file__).parent / "golden" / "fresh.yaml"  # a second blind set, never tuned on
 KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offtopic"}
-# Floors just under what engine v2 measures on the bundled kb (faqkb eval, 557 real queries:
-# MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; lowest kind S@1 zh 0.870, then ru 0.876).
+# Floors just under what the bundled kb measures (faqkb eval, 557 real queries; engine v2 gave
+# MRR 0.940, S@1 0.912, S@3 0.961, R@10 0.958; with the reader phrasings added to the entries'
+# alternatives on 2026-11-25: MRR 0.964, S@1 0.946, S@3 0.980, R@10 0.962, after dropping
+# the phrasings that repeated an evaluation query word for word; lowest kind S@1 brand 0.912
+# (34 queries)).
 # `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
 # off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
 # refuses) with 0.016 of real questions rejected. Raise them when search improves.
-FLOOR = {"mrr": 0.935, "s1": 0.905, "s3": 0.955, "recall": 0.955}
-KIND_S1_FLOOR = 0.86
+FLOOR = {"mrr": 0.96, "s1": 0.94, "s3": 0.975, "recall": 0.955}
+KIND_S1_FLOOR = 0.88  # brand may lose one of its 34 queries (0.882)
 OFFTOPIC_REJECTED_FLOOR = 0.89  # one query under the measured 69 of 76
 REAL_REJECTED_CEILING = 0.02
 
@@ -60,6 +66,21 @@ def test_golden_queries_cover_every_kind_and_entry(bundled):
 
 def test_heldout_queries_load_and_name_real_entries(bundled):
     _well_formed(HELDOUT, 80, bundled.entries)
+    _well_formed(FRESH, 150, bundled.entries)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def test_no_evaluation_query_is_copied_into_the_kb(bundled):
+    """An entry phrasing that repeats a golden, held-out or fresh query word for word makes
+    that query's figure say nothing about readers we never see (the sets measure the kb;
+    they are not a source of phrasings). Rephrase it, or drop it from the kb."""
+    asked = {_key(q.text): path.name for path in (GOLDEN, HELDOUT, FRESH) for q in load_queries(path)}
+    copied = [(e.id, lang, text) for e in bundled.entries.values() for lang, tr in e.translations.items()
+              for text in (tr.question, *tr.alternatives) if _key(text) in asked]
+    assert not copied, copied
 
 
 def _rank(searcher):
@@ -148,7 +169,7 @@ def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
     this test, not in the golden set)."""
     _knob_fixes(bundled, {"brand": 1.0}, {"beeline keep number when changing operator": "keep-number-mnp",
                                           "yota documents to cancel": "documents-needed",
-                                          "мегафон документы для закрытия номера": "documents-needed"})
+                                          "теле2 документы для закрытия": "documents-needed"})
     assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"
 
 

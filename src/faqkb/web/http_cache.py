@@ -20,7 +20,10 @@ def cache_headers(resp: Response) -> Response:
         resp.headers["Cache-Control"] = "no-store"
         return resp
     # Everything else depends on the UI language: the cookie, else Accept-Language.
-    resp.vary.update(("Accept-Language", "Cookie"))  # one parse and one write of the header
+    if "Vary" in resp.headers:
+        resp.vary.update(("Accept-Language", "Cookie"))
+    else:  # most responses: nothing to merge with (what vary.update would write, without its parsing)
+        resp.headers["Vary"] = "Accept-Language, Cookie"
     if "Cache-Control" not in resp.headers:
         public = request.path.startswith("/api/") and resp.status_code == 200
         resp.headers["Cache-Control"] = f"public, max-age={API_MAX_AGE}" if public else "private, no-cache"
