@@ -65,6 +65,14 @@ def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bo
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(x.split()[1]) for x in f if x.startswith("VmRSS:")) / 1024
+    except (OSError, StopIteration):
+        return float("nan")
+
+
 def _fts5_build(entries: list[dict], tok: PeerTokens, path: Path) -> dict:
     path.unlink(missing_ok=True)
     t, c = time.perf_counter(), time.process_time()
@@ -115,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()
             lines.append(f"{n} entries{'' if args.no_offtopic else ' + offtopic.yaml'}, {args.rounds} rounds, "
                          f"faqkb --procs {args.procs}, {os.cpu_count()} CPUs, "
-                         f"load average now {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+                         f"load average now {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; this bench holds "
+                         f"{_rss_mb():.0f} MB (Linux counts it in a child's peak RSS: a peak no higher is not "
+                         "the build's; --stages logs the builder's own)")
             for name in names:
                 med = {k: statistics.median(x[k] for x in runs[name]) for k in ("wall", "cpu", "rss")}
                 rss = "" if name == "fts5" else f"  peak RSS {med['rss']:6.0f} MB (max {max(x['rss'] for x in runs[name]):.0f})"
