@@ -579,12 +579,22 @@ def entry_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)  # Path's order, without its slow __lt__ (index.kb_fingerprint)
 
 
-def read_synonyms(root: Path) -> list[list[str]]:
-    path = root / SYNONYMS_FILE
-    if not path.exists() and not path.is_symlink():  # a broken link must not silently drop synonyms
-        return []
+def _read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
+    """kb/``name`` as (its path as shown in errors, its data, its YAML node), or None when the
+    file is absent. A broken symlink is not absent: it is read, and reported, so a kb cannot
+    silently lose its synonyms or sources."""
+    path = root / name
+    if not path.exists() and not path.is_symlink():
+        return None
     shown = _rel(path, root)
-    data, node = read_yaml(path, shown)
+    return (shown, *read_yaml(path, shown))
+
+
+def read_synonyms(root: Path) -> list[list[str]]:
+    got = _read_optional(root, SYNONYMS_FILE)
+    if got is None:
+        return []
+    shown, data, node = got
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list) or not all(
             isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g)
@@ -624,11 +634,10 @@ def _fact_error(err: ValidationError) -> tuple[str, str]:
 def read_facts(root: Path) -> dict[str, Fact]:
     """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it).
     Raises KBErrors with every schema problem, located."""
-    path = root / FACTS_FILE
-    if not path.exists() and not path.is_symlink():
+    got = _read_optional(root, FACTS_FILE)
+    if got is None:
         return {}
-    shown = _rel(path, root)
-    data, node = read_yaml(path, shown)
+    shown, data, node = got
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
         raise KBErrors([KBError(shown, 1, 1, "facts.yaml must be 'facts:' followed by one mapping per fact id",
                                 "e.g. facts: {F1: {claim: ..., title: ..., publisher: ..., date: ..., "
@@ -657,11 +666,10 @@ def read_regional(root: Path) -> dict[str, str]:
     """kb/regional.yaml: Taiwan/HK words → mainland words ({} when the file is absent)."""
     from .analysis import HAN_RE
 
-    path = root / REGIONAL_FILE
-    if not path.exists() and not path.is_symlink():
+    got = _read_optional(root, REGIONAL_FILE)
+    if got is None:
         return {}
-    shown = _rel(path, root)
-    data, node = read_yaml(path, shown)
+    shown, data, node = got
     words = data.get("words") if isinstance(data, dict) else None
     if not isinstance(words, dict):
         raise KBError(shown, 1, 1, "regional vocabulary must be 'words:' followed by 'regional word: mainland word' lines",
@@ -685,11 +693,10 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
     absent): the negatives the topic model learns from (topic.py)."""
     from .model import LANGS
 
-    path = root / OFFTOPIC_FILE
-    if not path.exists() and not path.is_symlink():
+    got = _read_optional(root, OFFTOPIC_FILE)
+    if got is None:
         return {}
-    shown = _rel(path, root)
-    data, node = read_yaml(path, shown)
+    shown, data, node = got
     langs = data.get("offtopic") if isinstance(data, dict) else None
     if not isinstance(langs, dict) or set(data) != {"offtopic"}:
         raise KBError(shown, 1, 1, "off-topic questions must be 'offtopic:' followed by one list per language",
