@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress
 from pathlib import Path
 
 from .analysis import Analyzed
@@ -138,10 +138,13 @@ def from_parts(on_parts: Sequence[Mapping[str, int]], off_parts: Sequence[Mappin
     if not n:
         return TopicModel({})
 
+    at = dict(zip(vocab, range(n), strict=True))
+
     def added(parts: Sequence[Mapping[str, int]]) -> np.ndarray:
         c = np.zeros(n, dtype=np.int64)
-        for part in parts:
-            c += np.fromiter(map(part.get, vocab, repeat(0)), dtype=np.int64, count=n)
+        for part in parts:  # a part's keys are distinct: one fancy-indexed add per part
+            c[np.fromiter(map(at.__getitem__, part), dtype=np.int64, count=len(part))] += \
+                np.fromiter(part.values(), dtype=np.int64, count=len(part))
         return c
 
     on, off = added(on_parts), added(off_parts)
