@@ -92,6 +92,15 @@ def test_check_flags_phone_handle_and_unofficial_link(kb_dir):
     assert "mts-help.example.com, which is not on the allowlist" in out
 
 
+def test_check_flags_contacts_in_offtopic_questions(kb_dir):
+    """kb/offtopic.yaml is kb/ too: a reader's question copied there may carry a contact."""
+    (kb_dir / "offtopic.yaml").write_text("offtopic:\n  en:\n    - weather in Moscow\n"
+                                          "    - weather bot @weatherfast or call +7 (495) 123-45-67\n", "utf-8")
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])
+    assert r.exit_code == 1
+    assert "offtopic.yaml:" in r.output and "@weatherfast" in r.output and "+7 (495) 123-45-67" in r.output
+
+
 def test_check_refuses_a_malformed_allowlist(kb_dir):
     (kb_dir / "allowed_domains.yaml").write_text("domains: [mts.ru]\nnamed_not_linked: mts.by\n", "utf-8")
     r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])

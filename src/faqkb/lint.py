@@ -175,7 +175,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
-    problems += lint_offtopic(kb, root)
+    problems += lint_offtopic(kb, root, domains["domains"], domains["named_not_linked"])
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
@@ -324,9 +324,11 @@ def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
     return problems
 
 
-def lint_offtopic(kb: KnowledgeBase, root: Path) -> list[KBError]:
+def lint_offtopic(kb: KnowledgeBase, root: Path, allowed: list[str], named_only: list[str]) -> list[KBError]:
     """A line of kb/offtopic.yaml that is an entry's question or alternative teaches the
-    topic model (topic.py) to refuse the very question that entry answers."""
+    topic model (topic.py) to refuse the very question that entry answers. The file is kb/
+    like the entries, so the same rules on contacts and links hold (an off-topic question
+    copied from a reader can carry a scammer's number or handle)."""
     phrasings = {(lang, _phrase_key(t)): e.id for e in kb.entries.values() for lang, tr in e.translations.items()
                  for t in (tr.question, *tr.alternatives)}
     at = _Locator(root, f"{root.name}/{OFFTOPIC_FILE}")
@@ -337,6 +339,8 @@ def lint_offtopic(kb: KnowledgeBase, root: Path) -> list[KBError]:
             if owner:
                 problems.append(at.error(q, f"off-topic question “{q}” is a phrasing of {owner}",
                                          "remove it here: the kb answers it"))
+            for bad, what, hint in text_problems(q, allowed, named_only):
+                problems.append(at.error(bad, f"off-topic question ({lang}) {what}: “{bad}”", hint))
     return problems
 
 
