@@ -645,8 +645,8 @@ def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> Non
     on = [t for e in kb.entries.values() for tr in e.translations.values()
           for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
     off = [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
-    texts = spread(on) + spread(off)
-    split = len(spread(on))
+    on = spread(on)
+    texts, split = on + spread(off), len(on)
     model = TopicModel({})
     if split and len(texts) > split:  # texts on both sides (as topic.train requires)
         s.topic_features(texts[0])  # whatever the lexicon loads lazily, loaded before the fork

@@ -406,9 +406,7 @@ class Searcher:
         """The topic model's features of ``text`` read as a query (what a build learns from)."""
         lex = self._lexicon()
         plain, analyzed, phrases = _analyze_query(lex.analyzer, text)
-        han = _pinyin_han(plain, lex)
-        ha = lex.analyzer.analyze(han, query=True, pinyin=False) if han else None
-        return _topic_features(lex, plain, analyzed, phrases, ha)
+        return _topic_features(lex, plain, analyzed, phrases, _pinyin_reading(plain, lex))
 
     def _speller(self, v: _Version):
         if v.speller is None:
@@ -473,9 +471,8 @@ class Searcher:
             if self.ranking == "v2":
                 terms = terms + _pinyin_sequence(query, lex)
                 if self.plan["pinyin_han"]:
-                    han = _pinyin_han(plain, lex)
-                    if han:  # pinyin read as the kb's Chinese words: searched as if typed in characters
-                        ha = lex.analyzer.analyze(han, query=True, pinyin=False)
+                    ha = _pinyin_reading(plain, lex)
+                    if ha is not None:  # pinyin read as the kb's Chinese words: searched as if typed in characters
                         boost = self.plan["pinyin_han"]
                         terms = list(dict.fromkeys(terms + [(f, t, b * boost)
                                                             for f, t, b in self.terms(ha, lex.synonyms)]))
@@ -1072,6 +1069,13 @@ def _phrase_queries(phrases: list[Analyzed]) -> list:
                                 for f in BIGRAM_FIELDS]),
                          [(BIGRAM_FIELDS, b) for b in p.bigrams], (BIGRAM_FIELDS, list(p.bigrams), 1)))
     return must
+
+
+def _pinyin_reading(query: str, lex: Lexicon) -> Analyzed | None:
+    """_pinyin_han's Chinese words analysed as a query's (None when the query does not read
+    as pinyin): what ranking searches and what the topic model reads, at build and query."""
+    han = _pinyin_han(query, lex)
+    return lex.analyzer.analyze(han, query=True, pinyin=False) if han else None
 
 
 def _pinyin_han(query: str, lex: Lexicon) -> str:
