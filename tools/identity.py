@@ -3,7 +3,7 @@
 Records, for one kb folder, what the engine answers to every query of tests/golden/*.yaml
 (or of a synthetic kb's own queries): the top-10 ids with their exact scores, `answered`
 and its signals, the suggestion, the snippets and every highlight span; and the sha256 of
-every index file the build writes (whoosh's own segment files by size only: their names
+every index file the build writes (whoosh's own segment files counted only: their names
 are random per build; meta.json without its clock and path).
 
 The kb changes while the engine does, so a record is never kept as a reference: two
@@ -53,13 +53,11 @@ def _index_files(version: Path) -> dict[str, str]:
             meta.pop("built_at", None)
             meta.pop("kb_root", None)
             out[p.name] = json.dumps(meta, sort_keys=True)
-        elif p.name.startswith(("_", "MAIN_")) or p.suffix in (".toc", ".seg"):  # whoosh: random names
-            out.setdefault("whoosh sizes", "")
-            out["whoosh sizes"] += f"{p.stat().st_size} "
+        elif p.name.startswith(("_", "MAIN_")) or p.suffix in (".toc", ".seg"):
+            # whoosh's own: random segment names (and sizes varying with them, a few bytes)
+            out["whoosh files"] = str(int(out.get("whoosh files", "0")) + 1)
         else:
             out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
-    if "whoosh sizes" in out:
-        out["whoosh sizes"] = " ".join(sorted(out["whoosh sizes"].split()))
     return out
 
 
