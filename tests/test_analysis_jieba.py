@@ -1,4 +1,4 @@
-"""analysis._tokenizer_class rewrites jieba's two hottest loops (get_DAG, calc) for speed:
+"""analysis.py rewrites jieba's two hottest loops (get_DAG, calc) for speed:
 its cuts must be jieba's own, word for word, with and without the HMM, in search mode as
 the analyzer asks for them, with the full dictionary and with a pruned one."""
 
@@ -12,17 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqkb.analysis import HAN_RUN_RE, Segmenter, fold_han, prune_dictionary
-from faqkb.index import _texts
+from faqkb.index import entry_texts
 from faqkb.kbfiles import load_kb
 
 _SEG = Segmenter()
-FAST = _SEG._tokenizer()
+FAST = _SEG.tokenizer()
 STOCK = jieba.Tokenizer()
 STOCK.FREQ, STOCK.total, STOCK.initialized = FAST.FREQ, FAST.total, True
 
 
 def _runs() -> list[str]:
-    texts = _texts(load_kb(BUNDLED_KB).entries.values())
+    texts = entry_texts(load_kb(BUNDLED_KB).entries.values())
     runs = [fold_han(r) for t in texts for r in HAN_RUN_RE.findall(t)]
     chars = sorted({c for r in runs for c in r})
     rng = random.Random(5)  # random strings of the kb's characters: unknown words, long runs
@@ -44,7 +44,7 @@ def test_cuts_equal_jiebas_on_the_kb_and_random_runs() -> None:
 def test_cuts_equal_jiebas_with_a_pruned_dictionary() -> None:
     runs = _runs()
     freq = prune_dictionary(FAST.FREQ, runs[:300])
-    fast = Segmenter(freq, FAST.total)._tokenizer()
+    fast = Segmenter(freq, FAST.total).tokenizer()
     stock = jieba.Tokenizer()
     stock.FREQ, stock.total, stock.initialized = freq, FAST.total, True
     for r in runs:

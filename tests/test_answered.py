@@ -11,17 +11,17 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.evaluate import load_queries
-from faqkb.search import (
+from faqkb.engine.answered import (
     SELF_WEIGHT,
     THRESHOLD,
     TOPIC_THRESHOLD,
     TOPIC_WEIGHT,
     UNKNOWN_WEIGHT,
-    _answered,
-    _signals,
-    _Unit,
+    Unit,
+    answered,
+    signals,
 )
+from faqkb.evaluate import load_queries
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 OFF_TOPIC = ["明天莫斯科天气怎么样", "附近有什么好吃的餐厅", "北京到上海的火车时刻表", "weather in moscow tomorrow",
@@ -30,18 +30,18 @@ OFF_TOPIC = ["明天莫斯科天气怎么样", "附近有什么好吃的餐厅",
 
 
 @pytest.mark.parametrize("q", OFF_TOPIC)
-def test_off_topic_is_not_answered(bundled, q):
+def test_off_topic_is_notanswered(bundled, q):
     assert bundled.search(q).answered is False
 
 
-def test_real_questions_are_answered(bundled):
+def test_real_questions_areanswered(bundled):
     real = [q for q in load_queries(GOLDEN) if q.expect]
     rejected = [q.text for q in real if not bundled.search(q.text, suggest=False).answered]
     # With the topic signal (search.TOPIC_THRESHOLD): 9 of 557 real golden questions (1.6 %).
     assert len(rejected) <= 0.02 * len(real), rejected
 
 
-def test_golden_off_topic_queries_are_mostly_not_answered(bundled):
+def test_golden_off_topic_queries_are_mostly_notanswered(bundled):
     off = [q for q in load_queries(GOLDEN) if not q.expect]
     kept = [q.text for q in off if bundled.search(q.text, suggest=False).answered]
     # Measured: 69 of 76 rejected (0.908) with the topic signal; 49 (0.645) on word overlap
@@ -50,29 +50,29 @@ def test_golden_off_topic_queries_are_mostly_not_answered(bundled):
     assert len(kept) <= 0.11 * len(off), kept
 
 
-# -- each signal of `answered`, on made-up units (search._signals) and on the bundled kb
+# -- each signal of `answered`, on made-up units (engine.answered.signals) and on the bundled kb
 
 def _unit(asked, anywhere=None, df=1, weight=1.0, pairs=(), typo=False):
     asked = np.array(asked, dtype=bool)
-    return _Unit(df, weight, np.array(anywhere if anywhere is not None else asked, dtype=bool), asked,
+    return Unit(df, weight, np.array(anywhere if anywhere is not None else asked, dtype=bool), asked,
                  list(pairs), typo)
 
 
 def test_asked_counts_words_in_the_question_not_only_in_the_answer(bundled):
     in_question = _unit([True, False])
     only_answer = _unit([False, False], anywhere=[True, False])
-    sig = _signals([in_question, only_answer], 0, bundled._impact(bundled._v), 1.0, 1.0)
+    sig = signals([in_question, only_answer], 0, bundled.impact, 1.0, 1.0)
     assert sig["asked"] == 0.5
 
 
 def test_asked_weighs_words_by_idf(bundled):
     rare, common = _unit([True, False], weight=3.0), _unit([False, True], weight=1.0)
-    assert _signals([rare, common], 0, bundled._impact(bundled._v), 1.0, 1.0)["asked"] == 0.75
+    assert signals([rare, common], 0, bundled.impact, 1.0, 1.0)["asked"] == 0.75
 
 
 def test_asked_leaves_out_typos_did_you_mean_can_fix(bundled):
     held, typo = _unit([True]), _unit([False], df=0, weight=4.0, typo=True)
-    assert _signals([held, typo], 0, bundled._impact(bundled._v), 1.0, 1.0)["asked"] == 1.0
+    assert signals([held, typo], 0, bundled.impact, 1.0, 1.0)["asked"] == 1.0
     r = bundled.search("cancle russian sim", suggest=False)
     assert r.signals["asked"] >= 0.9 and r.answered
 
@@ -83,7 +83,7 @@ def test_asked_reads_run_together_pinyin_by_syllable_pairs(bundled):
     assert r.signals["asked"] >= 0.5 and r.answered
 
 
-def test_unknown_words_weigh_against_answered(bundled):
+def test_unknown_words_weigh_againstanswered(bundled):
     r = bundled.search("莫斯科今天天气怎么样", suggest=False)
     assert r.signals["asked"] < 0.3 and r.answered is False
 
@@ -110,31 +110,31 @@ def test_self_falls_for_a_fragment_of_the_question(bundled):
 
 
 def test_unknown_is_the_share_of_words_no_entry_holds(bundled):
-    imp = bundled._impact(bundled._v)
+    imp = bundled.impact
     held, unknown = _unit([True], weight=1.0), _unit([False], df=0, weight=3.0)
-    assert _signals([held, unknown], 0, imp, 1.0, 1.0)["unknown"] == 0.75
+    assert signals([held, unknown], 0, imp, 1.0, 1.0)["unknown"] == 0.75
     known_elsewhere = _unit([False], anywhere=[False], df=5, weight=3.0)
-    assert _signals([held, known_elsewhere], 0, imp, 1.0, 1.0)["unknown"] == 0.0
+    assert signals([held, known_elsewhere], 0, imp, 1.0, 1.0)["unknown"] == 0.0
 
 
 def test_the_rule_weighs_every_signal():
-    assert _answered({"asked": THRESHOLD, "self": 0.0, "unknown": 0.0})
-    assert not _answered({"asked": THRESHOLD - 0.01, "self": 0.0, "unknown": 0.0})
-    assert _answered({"asked": 0.0, "self": THRESHOLD / SELF_WEIGHT, "unknown": 0.0})
-    assert not _answered({"asked": THRESHOLD, "self": 0.0, "unknown": 0.1})
-    assert _answered({"asked": THRESHOLD + UNKNOWN_WEIGHT * 0.5, "self": 0.0, "unknown": 0.5})
-    assert not _answered({"asked": 0.1, "self": 0.1, "unknown": 0.0})
+    assert answered({"asked": THRESHOLD, "self": 0.0, "unknown": 0.0})
+    assert not answered({"asked": THRESHOLD - 0.01, "self": 0.0, "unknown": 0.0})
+    assert answered({"asked": 0.0, "self": THRESHOLD / SELF_WEIGHT, "unknown": 0.0})
+    assert not answered({"asked": THRESHOLD, "self": 0.0, "unknown": 0.1})
+    assert answered({"asked": THRESHOLD + UNKNOWN_WEIGHT * 0.5, "self": 0.0, "unknown": 0.5})
+    assert not answered({"asked": 0.1, "self": 0.1, "unknown": 0.0})
 
 
 def test_the_topic_signal_moves_the_line():
     """With a topic model the rule is lexical + TOPIC_WEIGHT * topic >= TOPIC_THRESHOLD: the
     same word overlap is answered on the kb's subject and not off it."""
     words = {"asked": TOPIC_THRESHOLD, "self": 0.0, "unknown": 0.0}
-    assert _answered({**words, "topic": 0.0})
-    assert not _answered({**words, "topic": -1.0})
-    assert _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT + 1e-9})
-    assert not _answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT - 1e-6})
-    assert not _answered({"asked": 1.0, "self": 1.0, "unknown": 0.0, "topic": -40.0})
+    assert answered({**words, "topic": 0.0})
+    assert not answered({**words, "topic": -1.0})
+    assert answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT + 1e-9})
+    assert not answered({**words, "asked": 0.0, "topic": TOPIC_THRESHOLD / TOPIC_WEIGHT - 1e-6})
+    assert not answered({"asked": 1.0, "self": 1.0, "unknown": 0.0, "topic": -40.0})
 
 
 def test_answered_is_top_level_in_json(bundled_index, bundled):
@@ -146,5 +146,5 @@ def test_answered_is_top_level_in_json(bundled_index, bundled):
     assert json.loads(r.output)["answered"] is False
 
 
-def test_empty_query_is_not_answered(bundled):
+def test_empty_query_is_notanswered(bundled):
     assert bundled.search("").answered is False

@@ -92,7 +92,7 @@ def test_identity_with_whoosh_under_category_filter(plain_bm25f, bundled):
     for q in ["注销 余额", "refund", "мошенники", "zhuxiao"]:
         for c in CATEGORIES:
             _same_as_whoosh(plain_bm25f, q, category=c)
-            want = {h["id"] for h in bundled._whoosh(bundled._v).search(
+            want = {h["id"] for h in bundled.whoosh_searcher().search(
                 __import__("whoosh.query", fromlist=["Term"]).Term("category", c), limit=None)}
             hits = bundled.search(q, category=c, limit=50).hits
             assert {h.id for h in hits} <= want
@@ -180,13 +180,13 @@ def _phrases(kb: Path, n: int, seed: int) -> list[str]:
 
 def _phrase_identity(ours: Searcher, reference: Searcher, phrases: list[str]) -> None:
     """The arrays' phrase masks equal whoosh's Phrase/Term matches on the reference build."""
-    from faqkb.search import _phrase_queries
+    from faqkb.engine.query import phrase_queries
 
-    imp, ref = ours._impact(ours._v), reference._whoosh(reference._v)
+    imp, ref = ours.impact, reference.whoosh_searcher()
     checked = {1: 0, 2: 0}
     for phrase in phrases:
         a = ours.analyzer().analyze(phrase, query=True)
-        for q, _, (fields, terms, slop) in _phrase_queries([a]):
+        for q, _, (fields, terms, slop) in phrase_queries([a]):
             got = imp.phrase(fields, terms, slop)
             assert got is not None
             want = sorted(ref.docs_for_query(q))
@@ -209,13 +209,13 @@ def test_phrases_match_exactly_as_whoosh_on_a_synthetic_kb(synthetic):
 def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
     from whoosh import query as wq
 
-    from faqkb.search import _phrase_queries
+    from faqkb.engine.query import phrase_queries
 
-    ref = plain_bm25f._whoosh(plain_bm25f._v)  # whoosh with bigram postings
+    ref = plain_bm25f.whoosh_searcher()  # whoosh with bigram postings
     for phrase in ["余额", "注销手机卡", "расторгнуть договор", "SMS code", "保号卡"]:
         res = bundled.search(f'"{phrase}"', limit=50, suggest=False)
         a = bundled.analyzer().analyze(phrase, query=True)
-        must = [q for q, _, _ in _phrase_queries([a])]
+        must = [q for q, _, _ in phrase_queries([a])]
         want = {ref.stored_fields(d)["id"] for d in ref.docs_for_query(wq.And(must))}
         got = {h.id for h in res.hits}
         assert got <= want and got, phrase
@@ -223,23 +223,23 @@ def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
         assert res.total == len(got) or res.total > 50
 
 
-def test_terms_scored_per_query_are_capped(bundled, monkeypatch):
-    from faqkb.impact import ImpactIndex
+def test_terms_scored_per_query_are_capped(bundled):
     from faqkb.search import MAX_QUERY_CHARS, MAX_TERMS
 
-    seen = []
-    score = ImpactIndex.score
-    monkeypatch.setattr(ImpactIndex, "score", lambda self, terms: seen.append(len(terms)) or score(self, terms))
     rng = random.Random(2)
+    seen = []
     for _ in range(5):
-        bundled.search("".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(MAX_QUERY_CHARS)))
-    assert seen and max(seen) <= MAX_TERMS
+        q = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(MAX_QUERY_CHARS))
+        x = bundled.explain(q)
+        seen.append(len(x.terms))
+        assert len(x.plan.terms) + len(x.plan.reading_terms) > len(x.terms)  # the cap cut something
+    assert max(seen) == MAX_TERMS
 
 
 def test_query_work_is_bounded_by_its_terms(bundled):
     """Postings read grow with the query's terms, never with anything else (no scan)."""
-    imp = bundled._impact(bundled._v)
-    lex = bundled._lexicon()
+    imp = bundled.impact
+    lex = bundled.lexicon
     a = lex.analyzer.analyze("注销 余额 退款 护照 " * 10, query=True)
     terms = bundled.terms(a, lex.synonyms)
     _, _, postings = imp.score(terms)
@@ -251,7 +251,7 @@ def test_at_reads_the_same_impacts_as_the_rows(bundled):
     """ImpactIndex.at (the build's one-search lookup for self-scores) agrees with row()."""
     import numpy as np
 
-    imp = bundled._impact(bundled._v)
+    imp = bundled.impact
     rng = random.Random(7)
     for f, terms in imp.terms.items():
         names = rng.sample(sorted(terms), min(40, len(terms)))
@@ -271,10 +271,10 @@ def _writer_docs(seed: int, n: int) -> list[dict]:
              for f in SCORED_FIELDS} for _ in range(n)]
 
 
-def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path, monkeypatch):
+def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path):
     """One writer fed every document, sealed once, and written a whole field at a time;
     against three workers' writers (sealed in pieces) merged in order and written a few
-    postings at a time: byte-identical files (the build relies on both: index._analyze_range,
+    postings at a time: byte-identical files (the build relies on both: its analysis workers,
     ImpactWriter.write's slices)."""
     from faqkb import impact
 
@@ -293,9 +293,8 @@ def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path, monkeypa
             if i % 7 == 3:
                 w.seal()
         merged.merge(w)
-    monkeypatch.setattr(impact, "WRITE_SLICE", 5)
     (tmp_path / "pieces").mkdir()
-    merged.write(tmp_path / "pieces")
+    merged.write(tmp_path / "pieces", slice_size=5)
 
     names = sorted(p.name for p in (tmp_path / "whole").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "pieces").iterdir()) and len(names) > 10

@@ -9,8 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from faqkb.cli import main
+from faqkb.engine.query import asks_number, pinyin_han
 from faqkb.evaluate import Query, evaluate, load_queries, metrics
-from faqkb.search import Searcher, _asks_number, _pinyin_han
+from faqkb.search import Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 HELDOUT = Path(__file__).parent / "golden" / "heldout.yaml"
@@ -131,10 +132,10 @@ def test_a_generic_question_finds_the_general_entry(bundled):
 
 
 def test_pinyin_is_read_as_the_kbs_chinese_words(bundled):
-    lex = bundled._lexicon()
-    assert _pinyin_han("zhuxiaoeluosihaoma", lex) == "注销 俄罗斯 号码"
-    assert _pinyin_han("eluosi haoma zhuxiao", lex) == "俄罗斯 号码 注销"
-    assert _pinyin_han("cancel my number", lex) == ""  # English is not pinyin
+    lex = bundled.lexicon
+    assert pinyin_han("zhuxiaoeluosihaoma", lex) == "注销 俄罗斯 号码"
+    assert pinyin_han("eluosi haoma zhuxiao", lex) == "俄罗斯 号码 注销"
+    assert pinyin_han("cancel my number", lex) == ""  # English is not pinyin
     for typed, chars in (("zhuxiao eluosi haoma", "注销俄罗斯号码"), ("qianfei zhuxiao", "欠费注销")):
         assert bundled.search(typed, suggest=False).hits[0].id == bundled.search(chars, suggest=False).hits[0].id
 
@@ -151,10 +152,8 @@ def test_other_stems_of_a_word_are_searched_too(bundled):
     more than MAX_VARIANTS per word and none for a stem shorter than MIN_STEM."""
     from faqkb.search import MAX_VARIANTS, MIN_STEM
 
-    lex, imp = bundled._lexicon(), bundled._impact(bundled._v)
-
     def variants(q):
-        return {t for f, t, _ in bundled._stem_variants(lex.analyzer.analyze(q, query=True), imp, bundled._v)}
+        return {t for f, t, _ in bundled.explain(q).plan.stems}
 
     assert "отказ" in variants("отказаться")
     assert {"закрыт", "закрыва"} <= variants("закрыть")
@@ -218,8 +217,8 @@ def test_which_questions_ask_for_a_number():
             "一个护照能办几张卡", "什么时候到账"]
     not_asks = ["what happens when I stop paying", "how do I cancel", "что будет, когда номер заблокируют",
                 "как закрыть номер", "怎么注销俄罗斯号码", "几乎没用过的卡怎么办"]
-    assert [q for q in asks if not _asks_number(q)] == []
-    assert [q for q in not_asks if _asks_number(q)] == []
+    assert [q for q in asks if not asks_number(q)] == []
+    assert [q for q in not_asks if asks_number(q)] == []
 
 
 def test_eval_command_fails_below_floor(bundled_index):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from faqkb import snippets
+from faqkb.engine.query import highlight_terms
 from faqkb.evaluate import load_queries
-from faqkb.search import _highlight_terms
-from faqkb.snippets import MarkIndex, _densest, highlight_spans
+from faqkb.snippets import MarkIndex, densest, highlight_spans
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 
@@ -23,12 +23,11 @@ def _queries(n: int = 120) -> list[str]:
 
 def test_mark_index_marks_what_walking_every_word_marks(bundled):
     """MarkIndex (the query's words looked up) == highlight_spans (every word walked)."""
-    v = bundled._v
-    lex = bundled._lexicon()
-    marks = [bundled._stored(v, d)["marks"] for d in range(bundled.entry_count)]
+    lex = bundled.lexicon
+    marks = [bundled.marks(d) for d in range(bundled.entry_count)]
     checked = 0
     for q in _queries():
-        terms = _highlight_terms([lex.analyzer.analyze(q, query=True)], lex.synonyms)
+        terms = highlight_terms([lex.analyzer.analyze(q, query=True)], lex.synonyms)
         for per_lang in marks:
             for q_marks, a_marks in per_lang.values():
                 for m in (q_marks, a_marks):
@@ -53,35 +52,33 @@ def test_densest_window_is_the_one_counting_from_every_span_finds():
         starts = sorted(rng.sample(range(600), rng.randint(1, 40)))
         spans = snippets.merge([(s, s + rng.randint(1, 30)) for s in starts])
         size = rng.choice([20, 80, 160])
-        assert _densest(spans, size) == _densest_by_counting(spans, size)
+        assert densest(spans, size) == _densest_by_counting(spans, size)
 
 
-def test_each_hit_text_is_indexed_once_not_once_per_query(bundled, monkeypatch):
-    """Repeating queries builds no new MarkIndex and no new plain answer: the second round
-    of the same queries does no per-hit preparation at all."""
-    import faqkb.search as search
+def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
+    """Repeating queries prepares no hit text again (its marks, MarkIndex, plain answer,
+    the entry it shows): the second round of the same queries does no per-hit work at all."""
+    from faqkb.search import Searcher
 
-    built = []
-    real_index, real_plain = search.MarkIndex, search.plain_text
-    monkeypatch.setattr(search, "MarkIndex", lambda m: built.append("marks") or real_index(m))
-    monkeypatch.setattr(search, "plain_text", lambda t: built.append("plain") or real_plain(t))
-    bundled._v.marked.clear()
-    bundled._v.answers.clear()
+    s = Searcher(bundled_index)
     qs = _queries(60)
     for q in qs:
-        bundled.search(q, suggest=False)
-    first = len(built)
+        s.search(q, suggest=False)
+    first = s.cache_info()
     for q in qs:
-        bundled.search(q, suggest=False)
-    assert first > 0 and len(built) == first
+        s.search(q, suggest=False)
+    for name in ("stored", "shows", "marked", "answers"):
+        held, made = first[name]
+        assert made > 0 and held == made, name  # nothing was dropped: a repeat can find it all
+        assert s.cache_info()[name] == first[name], name
 
 
 @pytest.mark.parametrize("query", ["注销 手机卡 余额 退款", "cancel sim refund balance", "расторгнуть договор"])
 def test_scoring_reads_each_named_row_once(bundled, query):
     """ImpactIndex.score reads exactly the postings of the terms it is given (one gather,
     one sum): as many as the rows hold, no more."""
-    imp = bundled._impact(bundled._v)
-    lex = bundled._lexicon()
+    imp = bundled.impact
+    lex = bundled.lexicon
     terms = bundled.terms(lex.analyzer.analyze(query, query=True), lex.synonyms)
     _, matched, postings = imp.score(terms)
     assert postings == sum(imp.df(f, t) for f, t, _ in terms)
@@ -133,7 +130,7 @@ def test_top_k_through_a_sampled_bound_is_the_plain_partition():
 
 def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bundled_index):
     """A full garbage collection walks every tracked object: a loaded version is frozen out
-    of it (search._settle) and what the searcher caches per entry (stored marks, MarkIndex)
+    of it (gc.freeze) and what the searcher caches per entry (stored marks, MarkIndex)
     is tuples of atomic values, which the collector stops tracking once it has seen them."""
     import gc
 
@@ -143,16 +140,17 @@ def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bun
     assert gc.get_freeze_count() > 0
     for q in _queries(40):
         s.search(q)
+    shown = [(d, lang) for d in range(s.entry_count) for lang in s.marks(d)]
+    for d, lang in shown:
+        s.hit_marks(d, lang)
     for _ in range(3):  # a tuple is untracked once what it holds is: nested ones take a pass each
         gc.collect()
-    v = s._v
-    assert v.stored and v.marked
-    for stored in v.stored.values():
-        for q_marks, a_marks in stored["marks"].values():
+    for d, _ in shown:
+        for q_marks, a_marks in s.marks(d).values():
             assert not gc.is_tracked(q_marks) and not gc.is_tracked(a_marks)
     indexed = 0
-    for texts in v.marked.values():
-        for mi in texts:  # a MarkIndex for a long text, the marks themselves for a short one
+    for d, lang in shown:
+        for mi in s.hit_marks(d, lang):  # a MarkIndex for a long text, the marks themselves for a short one
             if isinstance(mi, MarkIndex):
                 indexed += 1
                 assert not gc.is_tracked(mi.by_term) and not gc.is_tracked(mi.by_pinyin)
@@ -181,17 +179,16 @@ def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatc
     assert calls and all(hmm for _, hmm in calls)
 
 
-def test_only_long_texts_are_indexed_for_highlighting(bundled, monkeypatch):
+def test_only_long_texts_are_indexed_for_highlighting(bundled):
     """Building a MarkIndex costs several walks of a text: a short text (a question) is
     walked, a long one (most answers) indexed, once."""
-    import faqkb.search as search
+    from faqkb.search import INDEX_MARKS
 
-    sizes = []
-    real_index = search.MarkIndex
-    monkeypatch.setattr(search, "MarkIndex", lambda m: sizes.append(len(m)) or real_index(m))
-    bundled._v.marked.clear()
-    for q in _queries(60):
-        bundled.search(q, suggest=False)
-    assert sizes and min(sizes) > search.INDEX_MARKS
-    walked = [m for texts in bundled._v.marked.values() for m in texts if not isinstance(m, real_index)]
-    assert walked and max(len(m) for m in walked) <= search.INDEX_MARKS
+    indexed = walked = 0
+    for d in range(bundled.entry_count):
+        for lang, texts in bundled.marks(d).items():
+            for marks, prepared in zip(texts, bundled.hit_marks(d, lang), strict=True):
+                assert isinstance(prepared, MarkIndex) == (len(marks) > INDEX_MARKS)
+                indexed += isinstance(prepared, MarkIndex)
+                walked += not isinstance(prepared, MarkIndex)
+    assert indexed and walked

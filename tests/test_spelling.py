@@ -13,7 +13,7 @@ from faqkb.spelling import MAX_CANDIDATES, MAX_CHECKED, MAX_FIXES, MAX_HAN, MAX_
 
 @pytest.fixture(scope="module")
 def speller(bundled) -> Speller:
-    return bundled._speller(bundled._v)
+    return bundled.speller
 
 
 def test_typos_are_corrected(speller):
@@ -26,7 +26,7 @@ def test_never_a_word_the_kb_knows(speller, bundled):
     assert speller.correct("backup") is None
     assert speller.correct("расторгнуть договор") is None
     assert speller.correct("cancelling") is None  # another form of a kb word (same stem)
-    known = [w for w in bundled._lexicon().vocab if w.isalpha() and w.isascii() and len(w) >= 3][:200]
+    known = [w for w in bundled.lexicon.vocab if w.isalpha() and w.isascii() and len(w) >= 3][:200]
     assert known and all(speller.correct(w) is None for w in known)
 
 
@@ -116,17 +116,7 @@ def test_work_per_query_is_bounded(speller):
     assert MAX_CANDIDATES <= 32
 
 
-def test_no_second_search_without_a_correction(bundled, monkeypatch):
-    calls = []
-    real = bundled.search
-
-    def counting(*a, **k):
-        calls.append(a)
-        return real(*a, **k)
-
-    monkeypatch.setattr(bundled, "search", counting)
-    bundled.search("注销 余额")
-    assert len(calls) == 1
-    calls.clear()
-    res = bundled.search("расторжение договра")
-    assert len(calls) == 2 and res.suggestion == "расторжение договора"
+def test_no_second_search_without_a_correction(bundled):
+    assert bundled.explain("注销 余额").suggestion_searched is None
+    x = bundled.explain("расторжение договра")
+    assert x.suggestion_searched == x.suggestion == "расторжение договора"

@@ -23,7 +23,7 @@ def _words(lex, text: str) -> list[str]:
 def test_every_item_is_one_word(bundled):
     """A Latin/Cyrillic item must be one stem and a Han item one jieba word (search mode adds
     its parts: 手机卡 → 手机, 手机卡), else a reader typing it never reaches the group."""
-    lex = bundled._lexicon()
+    lex = bundled.lexicon
     dead = []
     for group in read_synonyms(BUNDLED_KB):
         for item in group:
@@ -47,7 +47,7 @@ def test_no_item_repeated_in_its_group():
 def test_inflected_forms_reach_a_group(bundled, form):
     """Snowball stems an inflected form to the stem of an item (or the item list carries the
     form that stems differently), so the form expands."""
-    lex = bundled._lexicon()
+    lex = bundled.lexicon
     (word,) = _words(lex, form)
     assert word in lex.synonyms
 
@@ -75,7 +75,7 @@ def kb():
 
 @pytest.mark.parametrize(("query", "word", "entry"), READERS)
 def test_reader_word_reaches_kb_word(bundled, kb, query, word, entry):
-    lex = bundled._lexicon()
+    lex = bundled.lexicon
     texts = [t for tr in kb.entries[entry].translations.values()
              for t in (tr.question, *tr.alternatives, tr.answer)]
     used = {w for t in texts for w in _words(lex, t)}

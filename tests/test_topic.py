@@ -26,7 +26,7 @@ OFF_TOPIC = ["中国电信的宽带怎么停掉", "小红书账号怎么注销",
 
 
 def _score(searcher: Searcher, text: str) -> float:
-    return searcher._topic(searcher._v).score(searcher.topic_features(text))
+    return searcher.topic_model.score(searcher.topic_features(text))
 
 
 def test_the_bundled_model_separates_made_up_phrasings(bundled):
@@ -63,7 +63,7 @@ def test_training_learns_the_subject_not_the_shared_words():
 def test_word_pairs_tell_the_subject_apart_where_words_do_not(bundled):
     """"cancel" and "bank" are each the kb's words (bank apps, refunds to a bank card); a
     model learns that the two together ask about something else."""
-    an, syn = bundled.analyzer(), bundled._lexicon().synonyms
+    an, syn = bundled.analyzer(), bundled.lexicon.synonyms
 
     def f(text):
         return features(an.analyze(text, query=True), syn)
@@ -100,7 +100,7 @@ def test_model_round_trips_and_refuses_other_bytes():
 def test_a_kb_without_offtopic_yaml_builds_without_a_model(searcher):
     """The fixture kb has no offtopic.yaml: no model, and `answered` uses word overlap alone."""
     assert not (FIXTURE_KB / "offtopic.yaml").exists()
-    assert not (searcher._v.path / TOPIC).exists()
+    assert not (searcher.info.path / TOPIC).exists()
     r = searcher.search("保号费", suggest=False)
     assert r.hits and "topic" not in r.signals and r.answered is True
 

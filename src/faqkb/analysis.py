@@ -186,7 +186,9 @@ class Segmenter:
     def __init__(self, freq: dict[str, int] | None = None, total: int | None = None) -> None:
         self._freq, self._total, self._tk = freq, total, None
 
-    def _tokenizer(self):
+    def tokenizer(self):  # noqa: ANN201  (jieba is untyped)
+        """The jieba tokenizer on this dictionary (analysis._tokenizer_class: its two
+        hottest loops rewritten), made on first use."""
         if self._tk is None:
             import logging
 
@@ -204,19 +206,19 @@ class Segmenter:
         """Start (or with ``on=False`` stop) keeping, per sentence jieba walks whole, the
         dictionary entries its walk met: prune_dictionary then reads them instead of
         walking the same substrings again (build time only: a query never records)."""
-        tk = self._tokenizer()
+        tk = self.tokenizer()
         tk.walked = {} if on else None
         return tk.walked if on else {}
 
     def full_freq(self) -> tuple[dict[str, int], int]:
-        tk = self._tokenizer()
+        tk = self.tokenizer()
         return tk.FREQ, tk.total
 
     def cut(self, run: str, hmm: bool = True) -> list[tuple[str, int, int]]:
         """Words with offsets, search mode: long words also yield their sub-words.
         ``hmm=False`` skips jieba's HMM guess at unknown words (its Viterbi pass is most of
         the cost of a long run of random characters)."""
-        return list(self._tokenizer().tokenize(run, mode="search", HMM=hmm))
+        return list(self.tokenizer().tokenize(run, mode="search", HMM=hmm))
 
 
 @lru_cache(maxsize=1)

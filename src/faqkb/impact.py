@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .engine.fields import K1, B
 from .layout import BIGRAM_FIELDS, IMPACT, SCORED_FIELDS, WORD_FIELDS
 
 PHRASE_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS)  # quoted phrases are checked on these
 
-B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F(B=0.75, K1=1.2), as the searcher is configured
 TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
 WRITE_SLICE = 1 << 20  # postings whose impacts ImpactWriter.write computes at once
 
@@ -135,7 +135,7 @@ class ImpactWriter:
                 self.pending[f] = array("i")
         self.sealed = n
 
-    def write(self, version_dir: Path) -> None:
+    def write(self, version_dir: Path, slice_size: int = WRITE_SLICE) -> None:
         """Write the arrays. The writer is spent: each field's buffers are let go as soon
         as its arrays are written (a large build's memory peaks here)."""
         self.seal()
@@ -157,12 +157,12 @@ class ImpactWriter:
             imp = np.empty(len(order), dtype=np.float64)
             # A slice of postings at a time: the formula's float64 temporaries over a whole
             # field were most of a 100k build's peak memory (same operations, same figures).
-            for a in range(0, len(order), WRITE_SLICE):
-                o = order[a:a + WRITE_SLICE]
+            for a in range(0, len(order), slice_size):
+                o = order[a:a + slice_size]
                 tf = tfs[o].astype(np.float64)
-                fl = qlen[docs[a:a + WRITE_SLICE]]
+                fl = qlen[docs[a:a + slice_size]]
                 # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
-                imp[a:a + WRITE_SLICE] = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                imp[a:a + slice_size] = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
             np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
             np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
             np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)

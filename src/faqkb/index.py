@@ -242,10 +242,11 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
     impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
     return {"docs": docs, "marks": marks, "impacts": impacts, "vocab": vocab, "stems": stems,
-            "words": prune_dictionary(full, _texts(part), walked)}
+            "words": prune_dictionary(full, entry_texts(part), walked)}
 
 
-def _texts(entries) -> list[str]:  # noqa: ANN001
+def entry_texts(entries) -> list[str]:  # noqa: ANN001
+    """Every text of ``entries`` the analysis reads: questions, alternatives, answers."""
     return [t for e in entries for tr in e.translations.values()
             for t in (tr.question, *tr.alternatives, tr.answer)]
 

@@ -120,7 +120,7 @@ def merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _densest(spans: list[Span], size: int) -> int:
+def densest(spans: list[Span], size: int) -> int:
     """The first span from which the window of ``size`` characters holds the most spans
     (``spans`` merged: sorted and disjoint, so their ends ascend): two pointers, linear
     in the spans, where counting from every span was quadratic in a long answer."""
@@ -153,7 +153,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
         starts = sentence_starts(text)
     start, want, must = 0, size, 0  # must: the end of the best match, which the window keeps
     if spans:
-        best = _densest(spans, size)
+        best = densest(spans, size)
         first, must = spans[best]
         # The opening (often the direct yes/no) stays when the match fits the window with it;
         # else the window opens where the match's sentence does (starts ascend: bisect).
