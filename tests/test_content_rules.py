@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.lint import lead_problems
+from faqkb.kbase.lint import lead_problems
 
 
 def _check(kb_dir: Path):
@@ -120,7 +120,7 @@ def test_sources_are_per_entry_not_per_language(kb_dir):
     ("en", "test mode since November 2025", {"11", "2025"}),
 ])
 def test_answer_numbers_read_words_and_months(lang, text, numbers):
-    from faqkb.lint import answer_numbers
+    from faqkb.kbase.lint import answer_numbers
 
     assert answer_numbers(lang, text) == numbers
 

@@ -14,9 +14,9 @@ from conftest import BUNDLED_KB, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faqkb import kbfiles
 from faqkb.errors import KBErrors
-from faqkb.kbfiles import _NOT_QUICK, load_kb, parse_yaml, quick_yaml
+from faqkb.kbase import load as kbfiles
+from faqkb.kbase.load import _NOT_QUICK, load_kb, parse_yaml, quick_yaml
 
 TRICKY = [
     "a: 1", "a: yes", "a: ~", "a:", "a: 2026-01-01", "a: '2026-01-01'", "a: &x b\nc: *x", "a: !!str 1",

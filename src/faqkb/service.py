@@ -15,7 +15,7 @@ def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint
     ``fingerprint``, if the caller already hashed kb/, must be taken before the load.
     ``procs``: worker processes (None: index.auto_procs decides by the kb's size)."""
     from .index import BuildStages
-    from .kbfiles import load_kb
+    from .kbase.load import load_kb
 
     stage = BuildStages()
     fingerprint = fingerprint or kb_fingerprint(kb_dir)

@@ -25,7 +25,7 @@ from flask_babel import Babel
 
 from .. import paths
 from ..errors import ConfigError
-from ..model import CATEGORIES, LANGS
+from ..kbase.model import CATEGORIES, LANGS
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
 from . import api, errors, http_cache, limits, pages, security

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from markupsafe import Markup
 
 from ..feedback import REASONS
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from . import params, present
 from .i18n import (
     CATEGORY_LABELS,

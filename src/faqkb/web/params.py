@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import QueryError
-from ..model import CATEGORIES, LANGS
+from ..kbase.model import CATEGORIES, LANGS
 from ..script import SCRIPTS
 from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS
 

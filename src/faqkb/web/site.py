@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from ..feedback import FeedbackStore
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from .cache import ResponseCache
 from .deferred import DeferredWrites
 from .state import Site

@@ -24,7 +24,7 @@ import yaml
 with contextlib.suppress(ImportError):
     import yaml.cyaml  # libyaml bindings: the fast path, when this PyYAML has them
 
-from .errors import KBError, KBErrors
+from ..errors import KBError, KBErrors
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -664,7 +664,7 @@ def read_facts(root: Path) -> dict[str, Fact]:
 
 def read_regional(root: Path) -> dict[str, str]:
     """kb/regional.yaml: Taiwan/HK words → mainland words ({} when the file is absent)."""
-    from .analysis import HAN_RE
+    from ..analysis import HAN_RE
 
     got = _read_optional(root, REGIONAL_FILE)
     if got is None:
@@ -735,8 +735,8 @@ def _load_range(state: tuple[Path, list[Path]], bounds: tuple[int, int]) -> list
 def load_kb(root: str | os.PathLike, procs: int = 1) -> KnowledgeBase:
     """Load every entry under ``root``; raises KBErrors listing every problem found.
     ``procs`` > 1 reads and checks the files in that many forked workers (large kbs)."""
-    from .kblayout import NotAKnowledgeBase, check_kb_layout
-    from .workers import chunks, fork_map
+    from ..workers import chunks, fork_map
+    from .folder import NotAKnowledgeBase, check_kb_layout
 
     root = Path(root)
     try:

@@ -14,12 +14,12 @@ from typing import Any, NoReturn
 
 import click
 
-from . import paths
-from .errors import FaqkbError, KBErrors
-from .model import CATEGORIES, LANGS
-from .script import SCRIPTS
-from .search import MAX_LIMIT, MAX_PAGE
-from .settings import BY_NAME, env
+from .. import paths
+from ..errors import FaqkbError, KBErrors
+from ..kbase.model import CATEGORIES, LANGS
+from ..script import SCRIPTS
+from ..search import MAX_LIMIT, MAX_PAGE
+from ..settings import BY_NAME, env
 
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
@@ -82,7 +82,7 @@ def feedback_options(fn):
 
 
 def _feedback_store(instance: Path | None, db_url: str | None):
-    from .feedback import FeedbackStore, default_url
+    from ..feedback import FeedbackStore, default_url
 
     return FeedbackStore(db_url or default_url(paths.instance_dir(instance)))
 
@@ -139,7 +139,7 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
     """
     import gc
 
-    from .service import rebuild
+    from ..service import rebuild
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     # A build makes millions of small objects and next to no cycles: the cyclic collector
@@ -168,7 +168,7 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
     Example:
       faqkb check --kb ./kb
     """
-    from .lint import lint_kb
+    from ..kbase.lint import lint_kb
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = lint_kb(kb_dir)
@@ -205,7 +205,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
     """
     if not query.strip():  # like the API's 400 for an empty q
         _fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
-    from .service import open_searcher
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
@@ -233,7 +233,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
       faqkb show refund-remaining-balance --lang ru
       faqkb show refund-remaining-balance --script Hant
     """
-    from .service import open_searcher
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     entry = searcher.entry(entry_id)
@@ -264,8 +264,8 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     Example:
       faqkb stats --json
     """
-    from .index import live_info
-    from .service import staleness
+    from ..index import live_info
+    from ..service import staleness
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
@@ -275,8 +275,8 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
             # what /healthz no longer shows the public: whether the kb matches the live index
             "kb_matches_index": staleness(kb_dir, index_dir) is None, "kb_problems": []}
     if not data["kb_matches_index"]:  # why a running site would still serve the previous index
-        from .errors import KBErrors
-        from .kbfiles import load_kb
+        from ..errors import KBErrors
+        from ..kbase.load import load_kb
 
         try:
             load_kb(kb_dir)
@@ -314,8 +314,8 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
       faqkb gaps --limit 10
       faqkb gaps --db postgresql://faq@db/faqkb --json
     """
-    from .gaps import gap_report
-    from .service import open_searcher
+    from ..gaps import gap_report
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     analyzer = searcher.analyzer()
@@ -360,8 +360,8 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from .evaluate import evaluate, load_queries
-    from .service import open_searcher
+    from ..evaluate import evaluate, load_queries
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
     try:
@@ -418,7 +418,7 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
       faqkb import xquad/corpus.jsonl --out /tmp/xquad-kb
       faqkb build --kb /tmp/xquad-kb --index /tmp/xquad-index
     """
-    from .importer import import_jsonl
+    from ..kbase.importer import import_jsonl
 
     ids = import_jsonl(src, out_dir, category=category, langs=set(langs) or None)
     click.echo(f"imported {len(ids)} entries into {out_dir} (id map: {out_dir / 'ids.json'})")
@@ -459,8 +459,8 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
 
     import waitress
 
-    from .web import create_app, load_config
-    from .web.serving import sparse_queue_warnings, waitress_options
+    from ..web import create_app, load_config
+    from ..web.serving import sparse_queue_warnings, waitress_options
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}

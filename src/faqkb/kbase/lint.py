@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import KBError, KBErrors
-from .kbfiles import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
+from ..errors import KBError, KBErrors
+from .load import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
 
 MIN_ALTERNATIVES = 3
