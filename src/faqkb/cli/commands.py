@@ -61,21 +61,10 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
     Example:
       faqkb build --kb ./kb --index ./var/index
     """
-    import gc
-
     from ..service import rebuild
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
-    # A build makes millions of small objects and next to no cycles: the cyclic collector
-    # only walks them again and again (most of what the builder spends receiving a large
-    # kb from its workers). Off for the build, in the builder and the workers it forks.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        info = rebuild(kb_dir, index_dir, procs=procs)
-    finally:
-        if was_enabled:
-            gc.enable()
+    info = rebuild(kb_dir, index_dir, procs=procs)
     click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
 
 
@@ -238,29 +227,15 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
       faqkb gaps --limit 10
       faqkb gaps --db postgresql://faq@db/faqkb --json
     """
-    from ..gaps import gap_report
+    from ..gaps import editor_report
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    analyzer = searcher.analyzer()
-
-    def words_of(query: str) -> set[str]:
-        return {t.text for t in analyzer.analyze(query, query=True, pinyin=False).words
-                if t.script == "han" or len(t.text) > 1}
-
     store = feedback_store(instance, db_url)
-    report = gap_report(store.gap_rows(), store.helpfulness(), words_of, limit=limit)
-    store.close()
-
-    def question(entry_id: str, lang: str | None) -> str | None:
-        e = searcher.entry(entry_id)
-        return e.translations[e.best_lang(lang)].question if e else None
-
-    for g in report["groups"]:
-        for r in g["reached"]:
-            r["question"] = question(r["entry_id"], g["lang"])
-    for r in report["not_helpful"]:
-        r["question"] = question(r["entry_id"], None)
+    try:
+        report = editor_report(searcher, store, limit=limit)
+    finally:
+        store.close()
     if as_json:
         emit_json(report)
         return
@@ -284,7 +259,7 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from ..evaluate import evaluate, load_queries
+    from ..evaluate import evaluate, load_queries, ranker, table
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
@@ -292,32 +267,11 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    def rank(q):
-        res = searcher.search(q.text, limit=10, suggest=False)
-        return [h.id for h in res.hits], res.answered
-
-    report = evaluate(golden, rank)
+    report = evaluate(golden, ranker(searcher))
     if as_json:
         emit_json(report.to_dict())
     else:
-        cols = ("mrr", "ndcg", "recall", "s1", "s3")
-        click.echo(f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3")))
-        click.echo(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
-        for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
-            for name, m in group.items():
-                n = sum(1 for _ in golden if _.expect and (_.lang if title == "lang" else _.kind) == name)
-                click.echo(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
-        if report.offtopic.get("n"):
-            click.echo(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (answered: false) "
-                       f"{report.offtopic['rejected']:.3f}")
-        if "real_rejected" in report.offtopic:
-            click.echo(f"{'real':12}{report.n:>5}  wrongly rejected (answered: false) "
-                       f"{report.offtopic['real_rejected']:.3f}")
-        if misses and report.misses:
-            click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
-            for miss in report.misses:
-                click.echo(f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, "
-                           f"got {', '.join(miss['got']) or '-'}")
+        click.echo(table(report, misses))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -385,6 +339,7 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
 
     from ..web import create_app, load_config
     from ..web.serving import sparse_queue_warnings, waitress_options
+    from ..web.state import state_of
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
@@ -393,7 +348,7 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     sparse_queue_warnings()
     app = create_app(config)
-    info = app.extensions["faqkb"]["site"].searcher.info
+    info = state_of(app).site.searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout)
     server = waitress.create_server(app, host=host, port=port, **options)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
