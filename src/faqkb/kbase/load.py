@@ -21,7 +21,7 @@ from .model import LANG_NAMES, Entry, Fact, KnowledgeBase, Source, Translation
 from .schema import explain, explain_fact, quick_check, unknown_keys, validator
 from .yamlsafe import MAX_FILE_BYTES, NOT_QUICK, error_at, node_at, parse_yaml, quick_yaml, read_text, read_yaml
 
-__all__ = ["MAX_FILE_BYTES", "load_kb", "load_entry", "entry_files", "read_yaml", "read_synonyms", "read_facts",
+__all__ = ["MAX_FILE_BYTES", "load_kb", "load_entry", "entry_files", "read_yaml", "read_synonyms", "read_names", "read_facts",
            "read_regional", "read_offtopic"]
 
 SYNONYMS_FILE = "synonyms.yaml"
@@ -144,18 +144,34 @@ def _read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
     return (shown, *read_yaml(path, shown))
 
 
-def read_synonyms(root: Path) -> list[list[str]]:
+def _word_groups(root: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """kb/synonyms.yaml as (groups, names): lists of two or more words each; names optional."""
     got = _read_optional(root, SYNONYMS_FILE)
     if got is None:
-        return []
+        return [], []
     shown, data, node = got
-    groups = data.get("groups") if isinstance(data, dict) else None
-    if not isinstance(groups, list) or not all(
-            isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g)
-            for g in groups):
-        raise KBError(shown, 1, 1, "synonyms must be 'groups:' followed by lists of two or more words",
-                      "e.g. groups: [[注销, 销号], [MTS, МТС]]")
-    return [[w.strip() for w in g] for g in groups]
+    found = []
+    for key, required in (("groups", True), ("names", False)):
+        groups = data.get(key, None if required else []) if isinstance(data, dict) else None
+        if not isinstance(groups, list) or not all(
+                isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g)
+                for g in groups):
+            raise error_at(shown, None if required else node_at(node, [key]),
+                           f"synonyms must be '{key}:' followed by lists of two or more words",
+                           "e.g. groups: [[注销, 销号], [покупка, купить]]; names: [[MTS, МТС]]")
+        found.append([[w.strip() for w in g] for g in groups])
+    return found[0], found[1]
+
+
+def read_synonyms(root: Path) -> list[list[str]]:
+    """Every group of words a search treats as one: kb/synonyms.yaml's groups, then its names."""
+    groups, names = _word_groups(root)
+    return groups + names
+
+
+def read_names(root: Path) -> list[list[str]]:
+    """kb/synonyms.yaml's names: the spellings of one brand or service per group."""
+    return _word_groups(root)[1]
 
 
 def read_facts(root: Path) -> dict[str, Fact]:
@@ -295,7 +311,8 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         else:
             kb.entries[got.id] = got
     try:
-        kb.synonyms = read_synonyms(root)
+        groups, kb.names = _word_groups(root)
+        kb.synonyms = groups + kb.names
     except KBError as e:
         errors.append(e)
     try:
