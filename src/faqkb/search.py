@@ -20,6 +20,7 @@ from typing import Any
 
 from .analysis import CYR_RE, Analyzed, Analyzer, guess_lang, is_han, query_hmm
 from .errors import IndexNotReady, QueryError
+from .kbase.model import CATEGORIES, LANGS, Entry, Fact
 from .layout import (
     BIGRAM_FIELDS,
     ENTRIES,
@@ -36,7 +37,6 @@ from .layout import (
     current_version,
 )
 from .lexicon import Lexicon
-from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
 from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 
