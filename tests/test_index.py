@@ -13,7 +13,7 @@ import pytest
 from faqkb.analysis import Segmenter, fold_han, prune_dictionary, script_runs
 from faqkb.errors import IndexNotReady, KBErrors
 from faqkb.index import CURRENT, current_version, kb_fingerprint
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.load import load_kb
 from faqkb.search import Searcher
 from faqkb.service import open_searcher, rebuild, staleness
 

@@ -49,6 +49,7 @@ from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ 
     text_topic_features,
 )
 from .errors import IndexNotReady, QueryError
+from .kbase.model import CATEGORIES, LANGS, Entry, Fact
 from .layout import (
     ENTRIES,
     IMPACT,
@@ -65,14 +66,13 @@ from .layout import (
     current_version,
 )
 from .lexicon import Lexicon
+from .script import SCRIPTS, spans_for_reader
+from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 
 if TYPE_CHECKING:
     from .impact import ImpactIndex
     from .spelling import Speller
     from .topic import TopicModel
-from .model import CATEGORIES, LANGS, Entry, Fact
-from .script import SCRIPTS, spans_for_reader
-from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
