@@ -14,9 +14,8 @@ TESTS = Path(__file__).parent
 # Files other branches own that still break the rule, with how many times: the count may
 # only fall (the owners move them onto public seams); a new file starts at zero.
 KNOWN = {
-    "test_kbfiles_quick.py": 5,
     "test_serving.py": 1,
-    "test_web_routes.py": 8,
+    "test_web_routes.py": 7,
 }
 
 

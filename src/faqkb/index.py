@@ -21,6 +21,7 @@ import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .analysis import (
@@ -46,6 +47,7 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     MARKS_OFFSETS,
     META,
     PINYIN_FIELD,
+    SCORED_FIELDS,
     SELF_SCORES,
     SPELLING,
     TOPIC,
@@ -57,6 +59,9 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
 from .lexicon import Lexicon
 from .snippets import plain_text, word_marks
 from .workers import chunks, fork_map
+
+if TYPE_CHECKING:
+    from .impact import ImpactIndex
 
 RECORDS_FORMAT = 1
 _log = logging.getLogger(__name__)
@@ -532,8 +537,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
         (tmp / SPELLING).write_bytes(dump_spelling(deletes, plain))
         # What only the stages above needed (the collected terms and words, jieba's full
-        # dictionary, the pinyin readings remembered) goes before the searcher opens and
-        # forks the own-question workers: at 100k entries they are hundreds of MB that every
+        # dictionary, the pinyin readings remembered) goes before the lexicon is read back
+        # and the own-question workers fork: at 100k entries they are hundreds of MB that every
         # worker would otherwise start with.
         del impacts, vocab, stems, words, lexicon, deletes, plain, analyzer, seg
         stage("lexicon")
@@ -541,18 +546,25 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
             "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
+        # The questions and texts are read as queries are (engine.query's plan, on the
+        # lexicon and arrays as written), never through a searcher: only the verify step
+        # opens the new version as a reader would.
+        from .impact import ImpactIndex
+
+        lexicon, arrays = Lexicon.read(tmp / LEXICON), ImpactIndex(tmp)
+        stage("open")
+        _write_own_scores(lexicon, arrays, tmp, entries, procs)
+        stage("own scores")
+        _write_topic(lexicon, tmp, kb, procs)
+        del lexicon, arrays
+        stage("topic")
+        for p in tmp.iterdir():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
         from .search import Searcher
 
-        s = Searcher(version_dir=tmp)  # one for both: opening parses every entry
+        s = Searcher(version_dir=tmp)
         try:
-            stage("open")
-            _write_own_scores(s, tmp, entries, procs)
-            stage("own scores")
-            _write_topic(s, tmp, kb, procs)
-            stage("topic")
-            for p in tmp.iterdir():
-                with open(p, "rb") as f:
-                    os.fsync(f.fileno())
             _verify(s, kb)
             stage("verify")
         finally:
@@ -599,23 +611,59 @@ def _write_entries(path: Path, kb: KnowledgeBase) -> None:
         f.write('], "facts": ' + json.dumps([x.to_dict() for x in kb.facts.values()], ensure_ascii=False) + "}")
 
 
+def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, chunk: int = 2048,  # noqa: ANN001
+                        first: int = 0):  # noqa: ANN201
+    """Per document (``entries`` in docnum order, the first one document ``first``),
+    the best BM25F score any of its own questions (one per language) gets when sent as
+    a query (engine.query.own_question_terms): what `answered` measures a query's score
+    against (0 for documents not in ``entries``). The terms are scored for their own
+    document only, a chunk of entries at a time (ImpactIndex.at), never as a full search."""
+    import numpy as np
+
+    from .engine.query import own_question_terms
+
+    best = np.zeros(imp.n)
+    for start in range(0, len(entries), chunk):
+        asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {
+            f: ([], [], [], []) for f in SCORED_FIELDS}
+        owner: list[int] = []
+        for d, e in enumerate(entries[start:start + chunk], first + start):
+            for tr in e.translations.values():
+                for f, t, boost in own_question_terms(tr.question, lex):
+                    r = imp.terms[f].get(t)
+                    if r is not None:
+                        rows, docs, boosts, slots = asks[f]
+                        rows.append(r)
+                        docs.append(d)
+                        boosts.append(boost)
+                        slots.append(len(owner))
+                owner.append(d)
+        total = np.zeros(len(owner))
+        for f, (rows, docs, boosts, slots) in asks.items():
+            if rows:
+                np.add.at(total, slots, imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
+        if owner:
+            np.maximum.at(best, np.asarray(owner), total)
+    return best
+
+
 def _own_range(state: tuple, bounds: tuple[int, int]):  # noqa: ANN202
-    s, entries = state
-    return s.own_question_scores(entries[bounds[0]:bounds[1]], first=bounds[0])[bounds[0]:bounds[1]]
+    lex, imp, entries = state
+    return own_question_scores(entries[bounds[0]:bounds[1]], lex, imp, first=bounds[0])[bounds[0]:bounds[1]]
 
 
-def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None:  # noqa: ANN001
+def _write_own_scores(lex: Lexicon, imp: ImpactIndex, version_dir: Path, entries: list, procs: int) -> None:
     """Each entry's score for its own question (SELF_SCORES): `answered` measures a query's
-    first hit against it (search.THRESHOLD). Documents were added in kb order. Workers
-    share the work by ranges of entries; they inherit ``s`` with its lexicon and arrays
-    loaded (the first entry's score, computed here, loads them)."""
+    first hit against it (engine.answered). Documents were added in kb order. Workers
+    share the work by ranges of entries; they inherit the lexicon with its analyzer loaded
+    (the first entry's score, computed here, loads it) and the arrays."""
     import numpy as np
 
     best = np.zeros(len(entries))
-    best[:1] = s.own_question_scores(entries[:1])[:1]
+    best[:1] = own_question_scores(entries[:1], lex, imp)[:1]
     ranges = [(a, b) for a, b in chunks(len(entries), procs) if b > 1]
     ranges = [(max(a, 1), b) for a, b in ranges]
-    for (a, b), part in zip(ranges, fork_map(_own_range, (s, entries), ranges, procs), strict=True):
+    for (a, b), part in zip(ranges, fork_map(_own_range, (lex, imp, entries), ranges, procs), strict=True):
         best[a:b] = part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, best)
@@ -626,17 +674,19 @@ def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:  # noqa: ANN20
     subject before it, off it after)."""
     from collections import Counter
 
-    s, texts, split = state
+    from .engine.query import text_topic_features
+
+    lex, texts, split = state
     on: Counter = Counter()
     off: Counter = Counter()
     for i in range(*bounds):
-        (on if i < split else off).update(s.topic_features(texts[i]))
+        (on if i < split else off).update(text_topic_features(texts[i], lex))
     return on, off
 
 
-def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:  # noqa: ANN001
+def _write_topic(lex: Lexicon, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:
     """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
-    read as queries are (``s``'s lexicon). No off-topic questions: no model, and `answered`
+    read as queries are (engine.query.text_topic_features on ``lex``). No off-topic questions: no model, and `answered`
     does without the signal. Each text is read as a query (most of the cost): workers count
     the features of ranges of texts (the counts are all the model needs: topic.from_parts)."""
     if not any(kb.offtopic.values()):
@@ -650,13 +700,15 @@ def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> Non
     texts, split = on + spread(off), len(on)
     model = TopicModel({})
     if split and len(texts) > split:  # texts on both sides (as topic.train requires)
-        s.topic_features(texts[0])  # whatever the lexicon loads lazily, loaded before the fork
+        from .engine.query import text_topic_features
+
+        text_topic_features(texts[0], lex)  # whatever the lexicon loads lazily, loaded before the fork
         # One range per worker (``most``: chunks caps ranges at 2,000 items by default, which
         # made 26 ranges at 10k entries): each sends back counts over most of the features,
         # and adding those up in the builder was what the stage spent most. from_parts adds
         # them with numpy, not per feature in Python (Counter.update).
         ranges = chunks(len(texts), procs, per_proc=1, least=500, most=len(texts))
-        parts = list(fork_map(_topic_range, (s, texts, split), ranges, procs))
+        parts = list(fork_map(_topic_range, (lex, texts, split), ranges, procs))
         model = from_parts([p[0] for p in parts], [p[1] for p in parts])
     (version_dir / TOPIC).write_bytes(model.dump())
 

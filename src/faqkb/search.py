@@ -44,7 +44,6 @@ from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ 
     asks_number,
     highlight_terms,
     looks_like_pinyin,
-    own_question_terms,
     query_terms,
     text_topic_features,
 )
@@ -57,7 +56,6 @@ from .layout import (
     MARKS,
     MARKS_OFFSETS,
     PINYIN_FIELD,
-    SCORED_FIELDS,
     SELF_SCORES,
     SPELLING,
     TOPIC,
@@ -436,40 +434,6 @@ class Searcher:
             v.inv_own = np.divide(1.0, own, out=np.zeros_like(own), where=own > 0)
         return v.inv_own
 
-    def own_question_scores(self, entries: list[Entry], chunk: int = 2048, first: int = 0):
-        """Per document (``entries`` in docnum order, the first one document ``first``),
-        the best BM25F score any of its own questions (one per language) gets when sent as
-        a query: what `answered` measures a query's score against (0 for documents not in
-        ``entries``). Build time: the terms are scored for their own document only, a chunk
-        of entries at a time (ImpactIndex.at), never as a full search."""
-        import numpy as np
-
-        v = self._v
-        lex, imp = self._lexicon(v), self._impact(v)
-        best = np.zeros(imp.n)
-        for start in range(0, len(entries), chunk):
-            asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {
-                f: ([], [], [], []) for f in SCORED_FIELDS}
-            owner: list[int] = []
-            for d, e in enumerate(entries[start:start + chunk], first + start):
-                for tr in e.translations.values():
-                    for f, t, boost in own_question_terms(tr.question, lex, self.weights, self.plan):
-                        r = imp.terms[f].get(t)
-                        if r is not None:
-                            rows, docs, boosts, slots = asks[f]
-                            rows.append(r)
-                            docs.append(d)
-                            boosts.append(boost)
-                            slots.append(len(owner))
-                    owner.append(d)
-            total = np.zeros(len(owner))
-            for f, (rows, docs, boosts, slots) in asks.items():
-                if rows:
-                    np.add.at(total, slots, imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
-            if owner:
-                np.maximum.at(best, np.asarray(owner), total)
-        return best
-
     def _topic(self, v: _Version):
         """The version's topic model (topic.py), or None when it has none (a kb without
         offtopic.yaml, or an index built before the model existed): `answered` then goes
@@ -487,7 +451,8 @@ class Searcher:
         return v.topic or None
 
     def topic_features(self, text: str) -> list[str]:
-        """The topic model's features of ``text`` read as a query (what a build learns from)."""
+        """The topic model's features of ``text`` read as a query (what a build learns from:
+        engine.query.text_topic_features)."""
         return text_topic_features(text, self._lexicon())
 
     def _speller(self, v: _Version):
