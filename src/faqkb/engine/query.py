@@ -18,79 +18,21 @@ from .fields import WEIGHTS
 
 Term = tuple[str, str, float]  # (field, term, boost)
 
-# Ranking v2 on top of BM25F (issue 9, item 2); kept because `faqkb eval` improved whole
-# kinds of queries with it. Pinyin typed as words is also read as one syllable sequence.
+# Ranking v2's knobs on top of BM25F; each one's reason and figures are in docs/engine.md
+# ("Ranking v2"), kept because `faqkb eval` improved whole kinds of queries with it.
 PLAN = {
-    # Entries holding more of the query's informative words (each weighted by its idf) win:
-    # score × (cov_base + coverage) ** cov_pow. On the golden set (447 real queries) S@1
-    # 0.840 -> 0.855, MRR 0.897 -> 0.906; brand, en, ru up, zh-Hant down 0.92 -> 0.88.
-    # Tried and dropped (no gain on whole kinds): a floored Robertson idf instead of whoosh's,
-    # skipping stop-word bigrams, a best-single-phrasing score, other field weights.
-    "cov_base": 1.0, "cov_pow": 1.0,
-    # A Latin/Cyrillic word no entry holds that did-you-mean corrects (cancle, растаргнуть) is
-    # searched as its correction too, at this share of a word's boost, and counts as the
-    # correction in the coverage (the check `answered` already made: no extra lookups).
-    # golden typo S@1 0.786 -> 0.857, S@1 0.879 -> 0.884, S@3 0.947 -> 0.950; off-topic
-    # rejected 0.667 -> 0.686; held-out S@1 0.794 = 0.794, S@3 0.916 -> 0.925 (0.5 and 1.0:
-    # the same golden gain, held-out S@3 0.916).
-    "typo": 0.8,
-    # The query's score over the score the entry's own question gets (precomputed at build,
-    # SELF_SCORES; at most 1): how much of what the entry asks the query says, the reverse
-    # of the coverage above. An entry whose question the query nearly repeats beats one that
-    # merely holds the query's words among many others (a generic "how to cancel" finds the
-    # general entry, not the one about cancelling in a store). score × (1 + own × ratio).
-    # golden S@1 0.884 -> 0.895, S@3 0.950 -> 0.958, MRR 0.923 -> 0.930, every kind up or
-    # equal but brand (0.853 -> 0.824, 1 query); held-out S@1 0.794 -> 0.804, S@3 0.925 ->
-    # 0.935, MRR 0.868 -> 0.878. 0.3: golden S@1 0.890; 2 and 3: held-out higher, golden
-    # zh/ru/mixed lower. xquad-sentences (bench/quality.py --quick) nDCG -0.002..-0.007:
-    # a sentence "question" is as long as its answer, so the ratio says little there.
-    "own": 1.0,
-    # Pinyin read as the kb's Chinese words, as an input method would (zhuxiaoeluosihaoma ->
-    # 注销 俄罗斯 号码; pinyin_han): those words are searched at this share of a word's boost
-    # and the coverage is the mean of the pinyin's and the words'. golden pinyin S@1 0.924 ->
-    # 0.981, S@1 0.895 -> 0.901; held-out S@1 0.804 -> 0.822 (pinyin 0.846 -> 1.0). 0.3 and
-    # 1.0: pinyin 0.943.
-    "pinyin_han": 0.5,
-    # Homophone typos in Chinese (住销, 话废, 验正码) read by did-you-mean's sound map where
-    # the query holds a character pair no entry has; the kb words it puts in are searched at
-    # the "typo" share. golden typo S@1 0.905 -> 0.952, S@1 0.901 -> 0.904; held-out =.
-    "han_typo": 1,
-    # Other Snowball stems of a Russian/English query word that the kb has (one a prefix of
-    # the other, >= MIN_STEM letters, <= MAX_STEM_DIFF apart: отказа ~ отказ, закр ~ закрыт,
-    # not российск ~ росс, which put "Russia" above "cancel"), searched at this
-    # share of a word's boost (_stem_variants). golden S@1 0.903 -> 0.907, S@3 0.957 ->
-    # 0.961, ru 0.865 -> 0.876, en 0.875 -> 0.885, other kinds equal; held-out S@1 0.822 ->
-    # 0.841, S@3 0.935 -> 0.944 (ru 0.615 -> 0.692, brand 0.667 -> 0.750). 0.3 and 0.8: the
-    # same golden S@1 or lower S@3. A shared 4-5-letter prefix alone (вернут ~ вернул) was
-    # tried: held-out up, golden brand down two queries. Stems up to 1 or 2 letters apart:
-    # golden S@1 0.903 / 0.905, held-out 0.832.
-    "stems": 0.5,
-    # A name the synonyms spell in Latin and Cyrillic letters (MTS/МТС, T2/Т2, Gosuslugi/
-    # Госуслуги: is_name) next to other words weighs this share of a word, with its
-    # synonyms: "т2 перенос номера" asks about moving a number, and an entry naming the
-    # brand in four spellings (the operators list) should not outrank it. The issue's
-    # "generic words (mts) outrank the word that carries the intent". golden brand S@1
-    # 0.824 -> 0.912, S@1 0.907 -> 0.912, other kinds equal; held-out S@1 and S@3 equal,
-    # MRR 0.901 -> 0.899. 0.5: golden mixed down; 0.85: brand 0.853. Alone (a query "MTS")
-    # a name keeps its weight.
-    "brand": 0.7,
-    # A question asking for a quantity or a time (how many/much/long, when, what year;
-    # сколько, когда, в каком году; 多少, 几天, 什么时候, 哪一年: asks_number) ranks an entry
-    # whose answer states a number (holds digits) × (1 + number): "how many points did the
-    # defence give up" is answered by the sentence with "308 points", not by its neighbour
-    # that only shares the words. A corpus of sentences (bench/quality.py tunes it, with the
-    # other knobs, on xquad-sentences dev; all 586 queries, dev-tuned weights): nDCG@10
-    # 0.5 / 1.0: zh 0.830 -> 0.833 / 0.835, ru 0.818 -> 0.820 / 0.820, en 0.847 -> 0.849 /
-    # 0.851. Off for the FAQ: nearly every entry's answer holds a number, so on the golden
-    # set (27 such queries) 0.5 changes only ranks 3-5 (every figure equal), and held-out
-    # nDCG fell 0.903 -> 0.902 (a second relevant entry; MRR, S@1, S@3 equal).
-    "number": 0.0,
+    "cov_base": 1.0, "cov_pow": 1.0,  # score × (cov_base + coverage) ** cov_pow: entries holding more of the words
+    "typo": 0.8,  # a corrected Latin/Cyrillic typo searched as its correction, at this share of a word
+    "own": 1.0,  # score × (1 + own × min(1, BM25F / the entry's own question's)): how much of the entry it asks
+    "pinyin_han": 0.5,  # pinyin read as the kb's Chinese words (pinyin_han), searched at this share
+    "han_typo": 1,  # Chinese homophone typos (住销) read by did-you-mean's sound map, at the "typo" share
+    "stems": 0.5,  # other Snowball stems of a word the kb has (отказа ~ отказ), at this share
+    "brand": 0.7,  # a name spelled in Latin and Cyrillic (MTS/МТС) next to other words, at this share
+    "number": 0.0,  # × (1 + number) for an answer holding a number when the query asks for one (off for the FAQ)
+    # On or off: the coverage factor above, and pinyin typed as words read as one syllable sequence.
+    "coverage": 1.0, "pinyin_pairs": 1.0,
 }
-
-# The knobs that make ranking v2 what it is beyond BM25F: "coverage" (the score times
-# cov_base + coverage) and "pinyin_pairs" (pinyin typed as words also read as one syllable
-# sequence) are on or off; the others are boosts and factors, 0 for off ("brand" 1.0).
-PLAN.update({"coverage": 1.0, "pinyin_pairs": 1.0})
+# whoosh's BM25F exactly (ranking="bm25f": tests/test_impact.py): every knob off.
 BM25F_PLAN = {**dict.fromkeys(PLAN, 0.0), "brand": 1.0, "cov_base": 1.0, "cov_pow": 1.0}
 
 MAX_TERMS = 320  # terms scored per query (the golden queries need at most 166)
