@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import threading
-import weakref
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +28,6 @@ from .engine.answered import (  # noqa: F401  (re-exported: the constants of the
     answered,
     signals,
 )
-from .engine.cache import Bounded
 from .engine.fields import K1, WEIGHTS, B
 from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ and the web's bounds)
     BM25F_PLAN,
@@ -47,11 +44,11 @@ from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ 
     query_terms,
     text_topic_features,
 )
+from .engine.version import STORED_CACHE, Version, VersionFiles  # noqa: F401  (STORED_CACHE: re-exported)
 from .errors import IndexNotReady, QueryError
 from .kbase.model import CATEGORIES, LANGS, Entry, Fact
 from .layout import (
     ENTRIES,
-    IMPACT,
     LEXICON,
     MARKS,
     MARKS_OFFSETS,
@@ -80,7 +77,6 @@ RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, 
 WINDOW = 10  # hits scored beyond the page, to count the results worth showing (50 cost +25% time)
 
 MAX_SUGGEST_CHARS = 80  # did-you-mean is for a mistyped question, not for a page of text
-STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
 MIN_STEM = 4  # letters a stem needs to have other stems of the same word looked up
 MAX_VARIANTS = 8  # other stems searched per query word
 MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
@@ -155,84 +151,6 @@ def check_params(query: str, lang: str | None, category: str | None, limit: int,
     return query
 
 
-_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS)  # and impact.*: read lazily
-
-
-class _Files:
-    """The files of one version that its first queries read lazily, held open from the
-    moment the version is opened: a build removes versions older than the previous one,
-    and a request still running on such a version (a slow one, started before two builds
-    landed) must finish on it. An open file outlives its name on POSIX; ``path(name)``
-    gives it by its descriptor (/proc/self/fd, Linux). Elsewhere, or for a file the
-    version did not have when opened, the plain path."""
-
-    PROC = Path("/proc/self/fd")
-
-    def __init__(self, version: Path) -> None:
-        self.version = version
-        fds: dict[str, int] = {}
-        if self.PROC.is_dir():
-            try:
-                with os.scandir(version) as it:
-                    names = [e.name for e in it if e.name in _PINNED or e.name.startswith(IMPACT + ".")]
-                for name in names:
-                    with _suppress_os():
-                        fds[name] = os.open(version / name, os.O_RDONLY)
-            except OSError:
-                pass  # the version cannot be listed: its files are opened by name, and fail there
-        self.fds = fds
-        self.close = weakref.finalize(self, _close_fds, list(fds.values()))
-
-    def path(self, name: str) -> Path:
-        fd = self.fds.get(name)
-        return self.PROC / str(fd) if fd is not None else self.version / name
-
-
-def _close_fds(fds: list[int]) -> None:
-    for fd in fds:
-        with _suppress_os():
-            os.close(fd)
-
-
-def _suppress_os():  # noqa: ANN202
-    import contextlib
-
-    return contextlib.suppress(OSError)
-
-
-@dataclass
-class _Version:
-    """Everything read from one index version; swapped as a whole when a rebuild lands,
-    and captured once per query so a query never mixes two versions."""
-
-    path: Path
-    ix: Any  # whoosh FileIndex (untyped)
-    entries: dict[str, Entry]
-    info: IndexInfo
-    facts: dict[str, Fact]
-    files: _Files  # its lazily read files, held open (a request may outlive the folder)
-    ids: list[str]  # entry ids by docnum: the build adds documents in ENTRIES' order
-    own_marks: bool  # MARKS beside whoosh (every version built since): hits need no whoosh file
-    lexicon: Lexicon | None = None  # loaded by the first query that needs it
-    impact: object | None = None    # impact.ImpactIndex, opened by the first query (imports numpy)
-    speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
-    own: object | None = None       # numpy array: each entry's score for its own question (SELF_SCORES)
-    inv_own: object | None = None   # 1 / own (0 where own is 0), for ranking
-    topic: object | None = None     # topic.TopicModel, or False for a version without one (see _topic)
-    stems: list | None = None       # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
-    masks: dict = field(default_factory=dict)  # category -> numpy mask of its documents
-    # Kept per version, each bounded (cache.Bounded):
-    variants: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # query stem -> its other stems
-    stored: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # docnum -> id and marks (_stored)
-    answers: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (id, lang) -> plain answer, sentences
-    marked: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, lang) -> marks or MarkIndex
-    shows: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, wanted) -> entry, lang, text
-    # (word, script) -> its coverage masks (_word_masks): WORD_CACHE_BYTES, sized when the arrays open
-    words: Bounded = field(default_factory=lambda: Bounded(0))
-    marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
-    numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
-
-
 class Searcher:
     """Search one index version. Cheap to keep open; ``refresh()`` follows rebuilds.
 
@@ -275,9 +193,9 @@ class Searcher:
         facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         self._weighting = scoring.BM25F(B=B, K1=K1)
         replaced = getattr(self, "_v", None) is not None
-        files = _Files(version)
+        files = VersionFiles(version)
         # one assignment: atomic for readers
-        self._v = _Version(version, ix, entries, info, facts, files, list(entries),
+        self._v = Version(version, ix, entries, info, facts, files, list(entries),
                            MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
         _settle(collect=replaced)
 
@@ -391,7 +309,7 @@ class Searcher:
         return Explanation(res.query, trace.get("plan"), scored.terms if scored else [], hits,
                            dict(res.signals), res.answered, res.suggestion, trace.get("suggestion_searched"))
 
-    def _lexicon(self, v: _Version | None = None) -> Lexicon:
+    def _lexicon(self, v: Version | None = None) -> Lexicon:
         v = v or self._v
         if v.lexicon is None:
             try:
@@ -401,7 +319,7 @@ class Searcher:
                 raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); run `faqkb build`") from None
         return v.lexicon
 
-    def _impact(self, v: _Version):
+    def _impact(self, v: Version):
         if v.impact is None:
             from .impact import ImpactIndex
 
@@ -414,7 +332,7 @@ class Searcher:
                 raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); run `faqkb build`") from None
         return v.impact
 
-    def _own(self, v: _Version):
+    def _own(self, v: Version):
         """Per document, the score its own question gets as a query (written at build)."""
         if v.own is None:
             import numpy as np
@@ -425,7 +343,7 @@ class Searcher:
                 raise IndexNotReady(f"index at {v.path} has no {SELF_SCORES} ({e}); run `faqkb build`") from None
         return v.own
 
-    def _inv_own(self, v: _Version):
+    def _inv_own(self, v: Version):
         """1 / each entry's own-question score (0 where it is 0), kept per version."""
         if v.inv_own is None:
             import numpy as np
@@ -434,7 +352,7 @@ class Searcher:
             v.inv_own = np.divide(1.0, own, out=np.zeros_like(own), where=own > 0)
         return v.inv_own
 
-    def _topic(self, v: _Version):
+    def _topic(self, v: Version):
         """The version's topic model (topic.py), or None when it has none (a kb without
         offtopic.yaml, or an index built before the model existed): `answered` then goes
         by the lexical signals alone."""
@@ -455,7 +373,7 @@ class Searcher:
         engine.query.text_topic_features)."""
         return text_topic_features(text, self._lexicon())
 
-    def _speller(self, v: _Version):
+    def _speller(self, v: Version):
         if v.speller is None:
             from .spelling import Speller, load_spelling
 
@@ -478,7 +396,7 @@ class Searcher:
         terms = highlight_terms([analyzed, *phrases], self._lexicon().synonyms)  # (as QueryPlan.highlight)
         return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
 
-    def _whoosh(self, v: _Version):
+    def _whoosh(self, v: Version):
         """A whoosh searcher per thread and version (they are not shared across threads)."""
         cached = getattr(self._local, "s", None)
         if cached is None or cached[0] is not v:
@@ -496,7 +414,7 @@ class Searcher:
         (Chinese in Traditional characters when ``script`` is "Hant")."""
         return self._search(self._v, query, lang, category, limit, page, suggest=suggest, script=script)
 
-    def _search(self, v: _Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
+    def _search(self, v: Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
                 *, suggest: bool, script: str | None, trace: dict | None = None) -> Results:
         query = check_params(query, lang, category, limit, page, script)
         lex = self._lexicon(v)
@@ -534,7 +452,7 @@ class Searcher:
                                               trace)
         return res
 
-    def _score(self, v: _Version, plan: QueryPlan, spelled: dict) -> _Scored:
+    def _score(self, v: Version, plan: QueryPlan, spelled: dict) -> _Scored:
         """Every document's score for ``plan``, the index's additions to it (other stems,
         typo fixes) made, and the units `answered` is judged on."""
         import numpy as np
@@ -584,7 +502,7 @@ class Searcher:
             scores = scores * (1 + knobs["number"] * self._numeric(v))
         return _Scored(imp, terms, scores, raw, mask, cov, units, plan.must)
 
-    def _top(self, v: _Version, scored: _Scored, category: str | None, k: int):  # noqa: ANN202
+    def _top(self, v: Version, scored: _Scored, category: str | None, k: int):  # noqa: ANN202
         """The best ``k`` documents of the category (if any) matching every quoted phrase."""
         from .impact import top
 
@@ -603,7 +521,7 @@ class Searcher:
         return top(scored.scores, mask, k)[0]
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[Unit] | None = None,
-                  text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None,
+                  text: str = "", v: Version | None = None, fixes: list[Analyzed] | None = None,
                   spelled: dict | None = None):
         """Per document, the idf-weighted share of the query's words it holds: a word counts
         when the entry has it or a synonym, all bigrams of a Han word, or a pinyin word.
@@ -652,7 +570,7 @@ class Searcher:
             units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
         return total / wsum if wsum else None
 
-    def _numeric(self, v: _Version):
+    def _numeric(self, v: Version):
         """Per document, 1.0 if its answer holds a number (a term of digits in a_words),
         else 0.0: made once per version from the term list (as ``v.stems`` is), so a
         query asking for a quantity pays one multiplication."""
@@ -671,7 +589,7 @@ class Searcher:
             v.numeric = got
         return v.numeric
 
-    def _word_masks(self, w: str, script: str, lex: Lexicon, imp, v: _Version) -> tuple[Any, Any, int, tuple]:
+    def _word_masks(self, w: str, script: str, lex: Lexicon, imp, v: Version) -> tuple[Any, Any, int, tuple]:
         """What the coverage needs of one query word: the documents holding it anywhere
         and in their question or alternatives (masks), how many hold it, and, for a Latin
         word no entry holds, its pinyin syllable pairs. A function of the word and the
@@ -714,7 +632,7 @@ class Searcher:
         got = (m, mq, df, tuple(pairs))
         return v.words.put(key, got)
 
-    def _stem_variants(self, a: Analyzed, imp, v: _Version) -> list[tuple[str, str, float]]:
+    def _stem_variants(self, a: Analyzed, imp, v: Version) -> list[tuple[str, str, float]]:
         """Other Snowball stems of the same word: stems the kb has that a Russian or English
         query stem begins with or that begin with it (отказа: отказ, отказыва; закр:
         закрыт, закрыва), at least MIN_STEM letters and at most MAX_STEM_DIFF apart. Snowball cuts the forms of one verb or
@@ -745,7 +663,7 @@ class Searcher:
             out += [(f, t, w[f] * boost) for t in found for f in WORD_FIELDS]
         return out
 
-    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: _Version,
+    def _han_fixes(self, text: str, a: Analyzed, lex: Lexicon, imp, v: Version,
                    spelled: dict | None = None) -> list[Analyzed]:
         """Homophone typos in Chinese (住销, 主销 for 注销): each Han run holding a character
         pair no entry has is read by did-you-mean (its words by sound, spelling.Speller.han,
@@ -779,7 +697,7 @@ class Searcher:
                     out.append(Analyzed([Token(w, 0, 0, "han") for w in words], bigrams, [], {"han"}))
         return out
 
-    def _stored(self, v: _Version, d: int) -> dict:
+    def _stored(self, v: Version, d: int) -> dict:
         """whoosh's stored fields of one document (id, marks): unpickling them is most of a
         page's cost, and the same entries come back query after query: keep STORED_CACHE."""
         got = v.stored.get(d)
@@ -797,7 +715,7 @@ class Searcher:
             v.stored.put(d, got)
         return got
 
-    def _marks(self, v: _Version, d: int) -> dict:
+    def _marks(self, v: Version, d: int) -> dict:
         """Document ``d``'s highlighting marks from MARKS (one slice of a memory map)."""
         if v.marks is None:
             import mmap
@@ -814,7 +732,7 @@ class Searcher:
         offsets, blob = v.marks
         return marshal.loads(zlib.decompress(blob[int(offsets[d]):int(offsets[d + 1])]))
 
-    def _mask(self, v: _Version, q):
+    def _mask(self, v: Version, q):
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
         mask: whoosh decides, the arrays only score. Category masks are kept per version."""
         import numpy as np
@@ -865,7 +783,7 @@ class Searcher:
 
     # -- presenting a hit
 
-    def _hit(self, v: _Version, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
+    def _hit(self, v: Version, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
              script: str | None) -> Hit | None:
         # Which entry and which of its languages a document shows for a wanted language:
         # kept per version, so a hit seen before costs one lookup, not the stored fields,
@@ -896,7 +814,7 @@ class Searcher:
         return Hit(entry.id, entry.category, lang, bool(asked) and lang != asked,
                    question, snippet, q_spans, s_spans, score)
 
-    def _hit_marks(self, v: _Version, doc: int, lang: str) -> tuple:
+    def _hit_marks(self, v: Version, doc: int, lang: str) -> tuple:
         """A long text's marks are indexed by term once (MarkIndex), so its hits look up the
         query's words instead of walking it; a short one is walked (building an index
         costs several walks: a page of 50 hits at 10k entries spent 38 % of its time so)."""
@@ -908,7 +826,7 @@ class Searcher:
 
     # -- did you mean
 
-    def _suggestion(self, query: str, category: str | None, top: float, v: _Version,
+    def _suggestion(self, query: str, category: str | None, top: float, v: Version,
                     spelled: dict | None = None, trace: dict | None = None) -> str | None:
         """A corrected query, offered only if it finds something better than the original."""
         fixed = self._speller(v).correct(query, spelled)

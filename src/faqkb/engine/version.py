@@ -1,0 +1,103 @@
+"""One index version as a searcher holds it: what was read at open (entries, facts, ids),
+the files read lazily (held open from the start: a request may outlive the folder), what
+the first queries load (lexicon, arrays, speller, topic model) and the bounded caches of
+work that depends only on the version and a word or a document (engine.cache)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..kbase.model import Entry, Fact
+from ..layout import IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
+from ..lexicon import Lexicon
+from .cache import Bounded
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..impact import ImpactIndex
+    from ..spelling import Speller
+    from ..topic import TopicModel
+
+STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
+
+
+_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS)  # and impact.*: read lazily
+
+
+class VersionFiles:
+    """The files of one version that its first queries read lazily, held open from the
+    moment the version is opened: a build removes versions older than the previous one,
+    and a request still running on such a version (a slow one, started before two builds
+    landed) must finish on it. An open file outlives its name on POSIX; ``path(name)``
+    gives it by its descriptor (/proc/self/fd, Linux). Elsewhere, or for a file the
+    version did not have when opened, the plain path."""
+
+    PROC = Path("/proc/self/fd")
+
+    def __init__(self, version: Path) -> None:
+        self.version = version
+        fds: dict[str, int] = {}
+        if self.PROC.is_dir():
+            try:
+                with os.scandir(version) as it:
+                    names = [e.name for e in it if e.name in _PINNED or e.name.startswith(IMPACT + ".")]
+                for name in names:
+                    with _suppress_os():
+                        fds[name] = os.open(version / name, os.O_RDONLY)
+            except OSError:
+                pass  # the version cannot be listed: its files are opened by name, and fail there
+        self.fds = fds
+        self.close = weakref.finalize(self, _close_fds, list(fds.values()))
+
+    def path(self, name: str) -> Path:
+        fd = self.fds.get(name)
+        return self.PROC / str(fd) if fd is not None else self.version / name
+
+
+def _close_fds(fds: list[int]) -> None:
+    for fd in fds:
+        with _suppress_os():
+            os.close(fd)
+
+
+def _suppress_os() -> contextlib.suppress:
+    return contextlib.suppress(OSError)
+
+
+@dataclass
+class Version:
+    """Everything read from one index version; swapped as a whole when a rebuild lands,
+    and captured once per query so a query never mixes two versions."""
+
+    path: Path
+    ix: Any  # whoosh FileIndex (untyped)
+    entries: dict[str, Entry]
+    info: IndexInfo
+    facts: dict[str, Fact]
+    files: VersionFiles  # its lazily read files, held open (a request may outlive the folder)
+    ids: list[str]  # entry ids by docnum: the build adds documents in ENTRIES' order
+    own_marks: bool  # MARKS beside whoosh (every version built since): hits need no whoosh file
+    lexicon: Lexicon | None = None  # loaded by the first query that needs it
+    impact: ImpactIndex | None = None  # opened by the first query (imports numpy)
+    speller: Speller | None = None   # loaded by the first query with an unknown word
+    own: NDArray | None = None       # each entry's score for its own question (SELF_SCORES)
+    inv_own: NDArray | None = None   # 1 / own (0 where own is 0), for ranking
+    topic: TopicModel | Literal[False] | None = None  # False: a version without one (see Searcher._topic)
+    stems: list[str] | None = None   # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
+    masks: dict[Any, NDArray] = field(default_factory=dict)  # category -> mask of its documents
+    # Kept per version, each bounded (cache.Bounded):
+    variants: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # query stem -> its other stems
+    stored: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # docnum -> id and marks (_stored)
+    answers: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (id, lang) -> plain answer, sentences
+    marked: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, lang) -> marks or MarkIndex
+    shows: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, wanted) -> entry, lang, text
+    # (word, script) -> its coverage masks (_word_masks): WORD_CACHE_BYTES, sized when the arrays open
+    words: Bounded = field(default_factory=lambda: Bounded(0))
+    marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
+    numeric: NDArray | None = None  # documents whose answer holds a number (Searcher._numeric)
