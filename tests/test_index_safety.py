@@ -158,3 +158,60 @@ def test_a_folder_without_kb_layout_is_refused(tmp_path):
     assert e.value.scanned == MAX_TOP_ENTRIES + 1
     assert check_kb_layout(FIXTURE_KB).entry_files == 6
     assert isinstance(e.value, FaqkbError)
+
+
+# -- the index folder's faults (a live version deleted by hand, two first builds at once)
+
+def _edit(kb: Path, i: int) -> None:
+    p = kb / "basics" / "stop-using-sim-what-happens.yaml"
+    p.write_text(p.read_text("utf-8") + f"\n# edit {i}\n", "utf-8")
+
+
+def test_a_deleted_live_version_falls_back_to_the_previous_one(tmp_path):
+    """CURRENT names a folder someone deleted: a reader opens the previous complete version
+    (kept for this) and answers; the CLI with --no-build says so in one line when nothing is
+    left, and without it rebuilds."""
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    index = tmp_path / "index"
+    rebuild(kb, index)
+    previous = current_version(index)
+    _edit(kb, 1)
+    rebuild(kb, index)
+    live = current_version(index)
+    shutil.rmtree(live)
+    from faqkb.search import Searcher
+
+    s = Searcher(index)
+    assert s.info.path == previous and s.search("余额 退款").hits
+    r = run_cli("search", "余额 退款", "--kb", str(kb), "--index", str(index), "--no-build")
+    assert r.returncode != 0 and "stale" in r.stderr and "Traceback" not in r.stderr  # the previous is another kb
+    shutil.rmtree(previous)
+    r = run_cli("search", "余额 退款", "--kb", str(kb), "--index", str(index), "--no-build")
+    assert r.returncode != 0 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run_cli("search", "余额 退款", "--kb", str(kb), "--index", str(index))
+    assert r.returncode == 0, r.stderr
+    assert current_version(index).is_dir() and "refund" in r.stdout.lower() + r.stderr.lower()
+
+
+def test_a_first_build_waits_for_one_that_holds_the_lock(tmp_path):
+    """A new folder holding only another first build's lock is not a foreign folder."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "build.lock").write_text("")
+    build_index(load_kb(FIXTURE_KB), index)
+    assert current_version(index).is_dir()
+
+
+def test_two_first_builds_into_one_new_folder_both_succeed(tmp_path):
+    """Two replicas starting together build into the same new folder: neither is refused
+    as "not a faqkb index" (it was, in about half the runs)."""
+    for i in range(3):
+        index = tmp_path / f"index{i}"
+        procs = [subprocess.Popen([*CLI, "build", "--kb", str(FIXTURE_KB), "--index", str(index)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outs = [p.communicate(timeout=HANG) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], outs
+        assert current_version(index).is_dir()

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .impact import ImpactIndex
 
 RECORDS_FORMAT = 1
+LOCK = "build.lock"  # flock held by the one build allowed at a time
 _log = logging.getLogger(__name__)
 
 
@@ -325,7 +326,7 @@ class _BuildLock:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        self.path = index_dir / "build.lock"
+        self.path = index_dir / LOCK
 
     def __enter__(self) -> _BuildLock:
         import fcntl
@@ -395,7 +396,10 @@ def claim_index_dir(index_dir: Path) -> dict | None:
     if rec is not None:
         return rec
     try:
-        empty = next(index_dir.iterdir(), None) is None
+        # What a first build makes before its records exist (its lock, its records being
+        # written) is ours: a second first build into the same new folder waits for the
+        # lock and then finds the records, instead of taking the folder for a foreign one.
+        empty = all(p.name == LOCK or p.name.startswith(f".{MARKER}.") for p in index_dir.iterdir())
     except FileNotFoundError:
         return None
     except OSError as e:

@@ -67,6 +67,31 @@ def current_version(index_dir: str | os.PathLike) -> Path | None:
     return index_dir / name
 
 
-def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
+def readable_version(index_dir: str | os.PathLike) -> Path | None:
+    """The live version; when CURRENT names a folder that is gone (deleted by hand), the
+    newest other complete version the records list (the previous build's, kept for this),
+    so a reader keeps answering until a build heals the folder. None if nothing was built."""
+    index_dir = Path(index_dir)
     version = current_version(index_dir)
-    return IndexInfo.read(version) if version else None
+    if version is None or (version / META).is_file():
+        return version
+    try:
+        names = json.loads((index_dir / MARKER).read_text("utf-8"))["versions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []
+    for name in reversed(names if isinstance(names, list) else []):
+        if isinstance(name, str) and name.startswith("v-") and "/" not in name and (index_dir / name / META).is_file():
+            return index_dir / name
+    raise IndexNotReady(f"the live index version {version.name} is gone from {index_dir}; run `faqkb build`")
+
+
+def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:
+    """The records of the version a reader would open (readable_version), or None if
+    there is none (nothing built, or every version's folder gone): a build heals it."""
+    if current_version(index_dir) is None:  # (a damaged CURRENT is an error, as ever)
+        return None
+    try:
+        version = readable_version(index_dir)
+        return IndexInfo.read(version) if version else None
+    except (IndexNotReady, FileNotFoundError):  # every version's folder gone
+        return None

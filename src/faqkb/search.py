@@ -59,6 +59,7 @@ from .layout import (
     WORD_FIELDS,
     IndexInfo,
     current_version,
+    readable_version,
 )
 from .lexicon import Lexicon
 from .script import SCRIPTS, spans_for_reader
@@ -174,7 +175,7 @@ class Searcher:
     def _live(self) -> Path:
         if self.index_dir is None:
             raise IndexNotReady("no index folder given; pass index_dir or version_dir")
-        version = current_version(self.index_dir)
+        version = readable_version(self.index_dir)
         if version is None:
             raise IndexNotReady(f"no index at {self.index_dir}; run `faqkb build`")
         return version
