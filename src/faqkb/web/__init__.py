@@ -122,7 +122,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
     bounds = Bounds(max_queries=cfg["FEEDBACK_MAX_QUERIES"], max_votes=cfg["FEEDBACK_MAX_VOTES"],
                     retention_days=cfg["FEEDBACK_RETENTION_DAYS"])
-    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds)
+    # Client keys are keyed by the app's secret, which is not stored with the data
+    # (docs/feedback.md): replicas sharing SECRET_KEY agree on them.
+    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds,
+                             secret=app.config["SECRET_KEY"])
     app.extensions[EXT] = {"site": site, "feedback": feedback, "cache": ResponseCache(cfg["SEARCH_CACHE"]),
                            "deferred": DeferredWrites()}
     if cfg["WATCH"]:
