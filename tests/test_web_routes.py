@@ -406,8 +406,8 @@ def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
 def test_healthz_reports_index_state(client):
     r = client.get("/healthz")
     data = r.get_json()
-    assert set(data) == {"status", "index_version", "entries"}   # nothing else for the public
-    assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
+    assert set(data) == {"status", "reasons", "index_version", "entries"}   # nothing else for the public
+    assert data["status"] == "ok" and data["reasons"] == [] and data["entries"] == 6 and data["index_version"].startswith("v-")
     assert r.headers["Cache-Control"] == "no-store"
 
 

@@ -117,6 +117,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from ..feedback import Bounds, FeedbackStore, default_url
     from .cache import ResponseCache
     from .deferred import DeferredWrites
+    from .health import Health
     from .state import Site
 
     site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
@@ -126,8 +127,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # (docs/feedback.md): replicas sharing SECRET_KEY agree on them.
     feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds,
                              secret=app.config["SECRET_KEY"])
+    deferred = DeferredWrites()
     app.extensions[EXT] = {"site": site, "feedback": feedback, "cache": ResponseCache(cfg["SEARCH_CACHE"]),
-                           "deferred": DeferredWrites()}
+                           "deferred": deferred, "health": Health(site, feedback, deferred)}
     if cfg["WATCH"]:
         site.start_watching()
 
