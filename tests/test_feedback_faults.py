@@ -13,7 +13,7 @@ import re
 import signal
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -95,10 +95,8 @@ def paused(url: str):
 
     def signal_all(sig: int) -> None:
         for pid in pids:
-            try:
+            with suppress(ProcessLookupError):  # a backend that ended meanwhile
                 os.kill(pid, sig)
-            except ProcessLookupError:  # a backend that ended meanwhile
-                pass
 
     try:
         signal_all(signal.SIGSTOP)
