@@ -63,6 +63,9 @@ SETTINGS: tuple[Setting, ...] = (
             "client by its /64); 0: no cap. Off with --proxies (every connection is the proxy's)", "",
             "--connections-per-address"),
     Setting("CHANNEL_TIMEOUT", 30, "seconds before `faqkb serve` closes an idle connection", "", "--channel-timeout"),
+    Setting("ALLOWED_HOSTS", "localhost,127.0.0.1,::1", "host names the site answers to (the Host header), "
+            "comma-separated; `.example.org` includes subdomains, `*` any. Others get 400 (DNS rebinding); "
+            "`faqkb serve --host ADDR` adds ADDR", "", ""),
     Setting("PROXIES", 0, "trusted reverse proxies in front (nginx: 1): the reader's address, scheme and host "
             "come from X-Forwarded-*; never set it without a proxy (clients could claim any address)",
             "", "--proxies"),
