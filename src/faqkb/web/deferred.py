@@ -9,10 +9,10 @@ Two paths, both bounded (docs/feedback.md, "When the database is slow or down"):
   past that, or while the store is known to be down, a write is dropped and counted.
 - **In the request** (``call``): what a reader waits for (a vote, the home page's most
   viewed list, /healthz's ping) runs on one of a few store threads, and the request waits
-  at most ``wait`` seconds. A hung database (a paused VM, a partition: no timeout of the
-  driver fires, the server never answers) then holds those few threads, never the
-  server's: once they are all busy, or for ``pause`` seconds after a failure, calls fail
-  at once with StoreUnavailable, and the caller degrades (starter list, "could not record
+  at most ``wait`` seconds in all. A hung database (a paused VM, a partition: no timeout
+  of the driver fires, the server never answers) then holds those few threads, never the
+  server's: the first calls time out, and for ``pause`` seconds after a failure calls fail
+  at once with StoreUnavailable; the caller degrades (starter list, "could not record
   your vote", /healthz degraded).
 
 A failed write is counted (``dropped``, ``failed``) and logged as one line per
@@ -31,9 +31,9 @@ from typing import Any
 log = logging.getLogger("faqkb.web")
 
 MAX_PENDING = 1000   # writes waiting; a few MB at most, seconds of work for the store
-WAIT = 1.0           # seconds a request waits for the store
+WAIT = 2.0           # seconds a request waits for the store (a free store thread, then the answer)
 PAUSE = 5.0          # seconds the store is left alone after a failure
-STORE_THREADS = 2    # threads that may be stuck on a hung store at once
+STORE_THREADS = 4    # threads that may be stuck on a hung store at once
 LOG_EVERY = 60.0     # seconds between two log lines about a failing store
 
 
@@ -100,9 +100,11 @@ class DeferredWrites:
         fails or does not answer in time (the call then finishes or fails on its own)."""
         if self.down:
             raise StoreUnavailable("down")
-        if not self._slots.acquire(blocking=False):
+        start = self._clock()
+        if not self._slots.acquire(timeout=self.wait):  # every store thread held: by a hung store
             self._failure("busy")
             raise StoreUnavailable("busy")
+        left = max(0.0, self.wait - (self._clock() - start))
 
         def run() -> Any:
             try:
@@ -116,7 +118,7 @@ class DeferredWrites:
             self._slots.release()
             raise StoreUnavailable("closed") from None
         try:
-            result = future.result(timeout=self.wait)
+            result = future.result(timeout=left)
         except concurrent.futures.TimeoutError:
             self._failure("timeout")
             raise StoreUnavailable("timeout") from None
