@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from conftest import FIXTURE_KB, serve_wsgi
 
 from faqkb.web import create_app
+from faqkb.web.state import state_of
 
 HANG = 120          # seconds: only catches a hang
 ENTRY = "refund-remaining-balance"
@@ -131,7 +132,7 @@ def test_a_paused_postgresql_leaves_search_home_and_health_answering(fixture_ind
 
     db = fresh_postgres_db(postgres_url, "t_paused_feedback")
     app = _app(fixture_index, tmp_path, db)
-    store = app.extensions["faqkb"]["feedback"]
+    store = state_of(app).feedback
     with serve_wsgi(app, threads=4) as base:
         readers = [Reader(base) for _ in range(12)]
         assert readers[0].vote()[0] == 303                          # the store works before
@@ -181,7 +182,7 @@ def test_a_stopped_postgresql_gives_starter_list_and_a_clear_vote_error(fixture_
 
 def test_a_full_disk_for_the_feedback_sqlite_breaks_no_page_and_logs_one_line(fixture_index, tmp_path, caplog):
     app = _app(fixture_index, tmp_path)
-    store, deferred = app.extensions["faqkb"]["feedback"], app.extensions["faqkb"]["deferred"]
+    store, deferred = state_of(app).feedback, state_of(app).deferred
     path = Path(sa.make_url(store.url).database)
     pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
 

@@ -28,6 +28,7 @@ from ..layout import current_version
 from .deferred import DeferredWrites, StoreUnavailable
 from .state import Site
 
+EXT = "faqkb.health"  # the app's Health lives in app.extensions[EXT]
 CHECK_EVERY = 1.0     # seconds a check's result is reused
 MAX_FILES = 200       # files of one version opened at most (a version has a few dozen)
 FATAL = ("index_missing", "index_unreadable")
