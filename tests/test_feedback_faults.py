@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import re
-import signal
 import sqlite3
 import threading
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from conftest import FIXTURE_KB, serve_wsgi
+from replicas import paused
 
 from faqkb.web import create_app
 from faqkb.web.state import state_of
@@ -63,47 +61,6 @@ class Reader:
         assert status == 200
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         return self.request("POST", f"/entry/{ENTRY}/feedback", f"csrf_token={token}&helpful={helpful}")
-
-
-def _ppid(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("PPid:"):
-            return int(line.split()[1])
-    raise LookupError(pid)
-
-
-def _server_processes(url: str) -> list[int]:
-    """The PostgreSQL postmaster behind ``url`` and all its children (on this machine)."""
-    engine = sa.create_engine(url)
-    with engine.connect() as c:
-        postmaster = _ppid(c.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
-    engine.dispose()
-    children = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if _ppid(int(d.name)) == postmaster:
-                    children.append(int(d.name))
-            except (OSError, LookupError):
-                pass
-    return [postmaster, *children]
-
-
-@contextmanager
-def paused(url: str):
-    """Every process of the PostgreSQL server stopped with SIGSTOP, continued afterwards."""
-    pids = _server_processes(url)
-
-    def signal_all(sig: int) -> None:
-        for pid in pids:
-            with suppress(ProcessLookupError):  # a backend that ended meanwhile
-                os.kill(pid, sig)
-
-    try:
-        signal_all(signal.SIGSTOP)
-        yield
-    finally:
-        signal_all(signal.SIGCONT)
 
 
 def _concurrently(calls) -> list:

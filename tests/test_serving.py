@@ -103,6 +103,9 @@ def test_serve_options_have_safe_defaults():
     opts = waitress_options()
     assert opts["connection_limit"] == CONNECTION_LIMIT >= 900
     assert 6 <= PER_ADDRESS <= CONNECTION_LIMIT // 5   # a browser's few, well under the limit
+    # X-Forwarded-* reach the app (its ProxyFix) only behind a proxy; otherwise waitress drops them
+    assert opts["clear_untrusted_proxy_headers"] is True
+    assert waitress_options(proxies=1)["clear_untrusted_proxy_headers"] is False
     assert opts["channel_timeout"] <= 60 and opts["asyncore_use_poll"] is True and opts["threads"] >= 2
 
 

@@ -354,7 +354,7 @@ def serve(host, port, threads, connection_limit, connections_per_address, channe
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
-    options = waitress_options(threads, connection_limit, channel_timeout)
+    options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
     server = waitress.create_server(app, host=host, port=port, **options)
     # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
     cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)

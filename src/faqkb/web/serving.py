@@ -38,14 +38,20 @@ QUEUE_LOG_EVERY = 10.0    # seconds between two of waitress's "Task queue depth"
 
 
 def waitress_options(threads: int = THREADS, connection_limit: int = CONNECTION_LIMIT,
-                     channel_timeout: int = CHANNEL_TIMEOUT) -> dict:
+                     channel_timeout: int = CHANNEL_TIMEOUT, proxies: int = 0) -> dict:
     """Keyword arguments for ``waitress.serve`` / ``create_server``. Raises the process's
-    open-file limit to fit the connection limit when allowed; otherwise lowers the limit."""
+    open-file limit to fit the connection limit when allowed; otherwise lowers the limit.
+
+    With ``proxies`` (``--proxies N``), waitress passes the X-Forwarded-* headers on to the
+    app, whose ProxyFix trusts exactly N hops: waitress's default removes them before any
+    app sees them, and behind nginx every reader was then nginx's address (one vote, one
+    rate-limit count and one client key for everyone; no https, so no Secure cookie)."""
     connection_limit = fit_open_files(connection_limit)
     return {"threads": threads, "connection_limit": connection_limit, "channel_timeout": channel_timeout,
             "cleanup_interval": min(30, channel_timeout),
             # select() cannot watch descriptors above 1024: poll() can
-            "asyncore_use_poll": True, "ident": "faqkb"}
+            "asyncore_use_poll": True, "ident": "faqkb",
+            "clear_untrusted_proxy_headers": not proxies}
 
 
 def cap_per_address(server: Any, per_address: int = PER_ADDRESS) -> Any:
