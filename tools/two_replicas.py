@@ -40,6 +40,10 @@ def main() -> None:
             print(f"home page through nginx: {r.status}; Vary: {r.getheader('Vary')}; "
                   f"Cache-Control: {r.getheader('Cache-Control')}")
             print("healthz:", fetch(nport, "/healthz")[1].decode().strip())
+            with paused(pg):
+                print("feedback database paused (SIGSTOP): search, home through nginx:",
+                      [fetch(nport, p)[0].status for p in ("/search?q=refund", "/")],
+                      "healthz:", fetch(nport, "/healthz")[1].decode().strip())
 
             r, body = fetch(nport, "/entry/daily-keeping-fee")
             cookie = r.getheader("Set-Cookie").split(";")[0]
@@ -65,11 +69,6 @@ def main() -> None:
                   f"{statuses.count(429)} x 429 (Retry-After {r.getheader('Retry-After')}): one count, in Redis")
             r, _ = fetch(nport, "/api/search?q=x", {"X-Forwarded-For": "203.0.113.9"})
             print(f"the same reader claiming another address in X-Forwarded-For: {r.status}")
-
-            with paused(pg):
-                print("feedback database paused (SIGSTOP): search, home through nginx:",
-                      [fetch(nport, p)[0].status for p in ("/search?q=refund", "/")],
-                      "healthz:", fetch(nport, "/healthz")[1].decode().strip())
 
             slow = []
             for _ in range(300):
