@@ -637,3 +637,17 @@ def test_session_cookie_is_secure_behind_https_and_only_then(fixture_index, tmp_
     assert "Secure" in cookie and "HttpOnly" in cookie
     plain = app.test_client().get("/entry/refund-remaining-balance", headers={"X-Forwarded-For": "192.0.2.2"})
     assert "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_healthz_opens_the_live_version_and_says_503_when_it_is_gone(editable_app, index_dir):
+    import shutil
+
+    from faqkb.layout import current_version
+
+    live = current_version(index_dir)
+    shutil.rmtree(live)                      # the live version folder deleted, CURRENT still names it
+    r = editable_app.test_client().get("/healthz")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 503 and r.get_json()["status"] == "degraded"
+    assert r.get_json()["reasons"][0] == "index_missing"
+    assert str(index_dir) not in body and live.name + "/" not in body
