@@ -251,7 +251,7 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
             "words": prune_dictionary(full, entry_texts(part), walked)}
 
 
-def entry_texts(entries) -> list[str]:  # noqa: ANN001
+def entry_texts(entries) -> list[str]:
     """Every text of ``entries`` the analysis reads: questions, alternatives, answers."""
     return [t for e in entries for tr in e.translations.values()
             for t in (tr.question, *tr.alternatives, tr.answer)]
@@ -299,7 +299,7 @@ def _phrase_pinyin():
             super().__init__()
             self.seen: dict[tuple, list] = {}
 
-        def convert(self, words, style, heteronym, errors, strict, **kwargs):  # noqa: ANN001, ANN201
+        def convert(self, words, style, heteronym, errors, strict, **kwargs):
             key = (words, style, heteronym, errors, strict)
             got = self.seen.get(key) if not kwargs else None
             if got is None:
@@ -615,8 +615,8 @@ def _write_entries(path: Path, kb: KnowledgeBase) -> None:
         f.write('], "facts": ' + json.dumps([x.to_dict() for x in kb.facts.values()], ensure_ascii=False) + "}")
 
 
-def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, chunk: int = 2048,  # noqa: ANN001
-                        first: int = 0):  # noqa: ANN201
+def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, chunk: int = 2048,
+                        first: int = 0):
     """Per document (``entries`` in docnum order, the first one document ``first``),
     the best BM25F score any of its own questions (one per language) gets when sent as
     a query (engine.query.own_question_terms): what `answered` measures a query's score
@@ -651,7 +651,7 @@ def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, chunk: in
     return best
 
 
-def _own_range(state: tuple, bounds: tuple[int, int]):  # noqa: ANN202
+def _own_range(state: tuple, bounds: tuple[int, int]):
     lex, imp, entries = state
     return own_question_scores(entries[bounds[0]:bounds[1]], lex, imp, first=bounds[0])[bounds[0]:bounds[1]]
 
@@ -673,7 +673,7 @@ def _write_own_scores(lex: Lexicon, imp: ImpactIndex, version_dir: Path, entries
         np.save(f, best)
 
 
-def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:  # noqa: ANN202
+def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     """Feature counts of texts[start:end] read as queries, split at ``split`` (on the
     subject before it, off it after)."""
     from collections import Counter
@@ -717,7 +717,7 @@ def _write_topic(lex: Lexicon, version_dir: Path, kb: KnowledgeBase, procs: int 
     (version_dir / TOPIC).write_bytes(model.dump())
 
 
-def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001
+def _verify(s, kb: KnowledgeBase) -> None:
     """A new version must open and find an entry by its own question before it goes live."""
     if s.entry_count != len(kb.entries):
         raise FaqkbError(f"new index holds {s.entry_count} entries, expected {len(kb.entries)}")

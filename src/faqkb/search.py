@@ -264,7 +264,7 @@ class Searcher:
         """The topic model `answered` weighs (None for a kb without offtopic.yaml)."""
         return self._topic(self._v)
 
-    def whoosh_searcher(self):  # noqa: ANN201  (whoosh is untyped)
+    def whoosh_searcher(self):
         """This thread's whoosh searcher on the live version (the reference the impact
         arrays are tested against: an index built with ``reference=True``)."""
         return self._whoosh(self._v)
@@ -503,7 +503,7 @@ class Searcher:
             scores = scores * (1 + knobs["number"] * self._numeric(v))
         return _Scored(imp, terms, scores, raw, mask, cov, units, plan.must)
 
-    def _top(self, v: Version, scored: _Scored, category: str | None, k: int):  # noqa: ANN202
+    def _top(self, v: Version, scored: _Scored, category: str | None, k: int):
         """The best ``k`` documents of the category (if any) matching every quoted phrase."""
         from .impact import top
 
