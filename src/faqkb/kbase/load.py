@@ -22,12 +22,13 @@ from .schema import explain, explain_fact, quick_check, unknown_keys, validator
 from .yamlsafe import MAX_FILE_BYTES, NOT_QUICK, error_at, node_at, parse_yaml, quick_yaml, read_text, read_yaml
 
 __all__ = ["MAX_FILE_BYTES", "load_kb", "load_entry", "entry_files", "read_yaml", "read_synonyms", "read_names", "read_facts",
-           "read_regional", "read_offtopic"]
+           "read_regional", "read_offtopic", "read_home"]
 
 SYNONYMS_FILE = "synonyms.yaml"
 FACTS_FILE = "facts.yaml"
 REGIONAL_FILE = "regional.yaml"
 OFFTOPIC_FILE = "offtopic.yaml"
+HOME_FILE = "home.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -262,6 +263,24 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
     return out
 
 
+def read_home(root: Path) -> list[str]:
+    """kb/home.yaml's starter: the ids of the entries the site's home page shows until readers'
+    views say what is asked most ([] when the file is absent). `faqkb check` checks the ids exist."""
+    got = _read_optional(root, HOME_FILE)
+    if got is None:
+        return []
+    shown, data, node = got
+    starter = data.get("starter") if isinstance(data, dict) else None
+    if not isinstance(starter, list) or set(data) != {"starter"}:
+        raise KBError(shown, 1, 1, "home.yaml must be 'starter:' followed by a list of entry ids",
+                      "e.g. starter: [how-to-cancel-russian-sim, refund-remaining-balance]")
+    for i, entry_id in enumerate(starter):
+        if not isinstance(entry_id, str) or not _ID_RE.fullmatch(entry_id):
+            raise error_at(shown, node_at(node, ["starter", i]), f"starter item {i + 1} ({entry_id!r}) is not an "
+                           "entry id", "write the id of an entry: lowercase letters, digits and hyphens")
+    return list(starter)
+
+
 def _load_range(state: tuple[Path, list[Path], bool], bounds: tuple[int, int]) -> list:
     """Entries of files[start:end], each an Entry or its problems as plain tuples (a
     KBError does not survive pickling on its way back from a worker)."""
@@ -321,6 +340,10 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         errors.append(e)
     try:
         kb.offtopic = read_offtopic(root)
+    except KBError as e:
+        errors.append(e)
+    try:
+        kb.starter = read_home(root)
     except KBError as e:
         errors.append(e)
     try:

@@ -154,6 +154,8 @@ class KnowledgeBase:
     # Questions the kb does not answer, per language (kb/offtopic.yaml): what the build's
     # topic model learns "another subject" from (topic.py). Empty: no topic model.
     offtopic: dict[str, list[str]] = field(default_factory=dict)
+    # The entries the site's home page shows first, by id (kb/home.yaml starter:).
+    starter: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.entries)
