@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import build_fts5, corpus, write_kb  # noqa: E402
-from quality import PeerTokens  # noqa: E402
+from latency import build_fts5, corpus, write_kb
+from quality import PeerTokens
 
 REPO = Path(__file__).resolve().parents[1]
 _STAGES = ("import logging, sys; logging.basicConfig(level=logging.INFO, format='    %(message)s'); "

@@ -44,10 +44,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import PeerTokens, _hex  # noqa: E402  same peer tokens as the quality bench
+from quality import PeerTokens, _hex
 
-from faqkb.kbase.model import CATEGORIES  # noqa: E402
-from faqkb.search import Searcher  # noqa: E402
+from faqkb.kbase.model import CATEGORIES
+from faqkb.search import Searcher
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -63,7 +63,7 @@ def main() -> None:
         env = {**os.environ, "FAQKB_FEEDBACK_DB": pg, "FAQKB_RATELIMIT_STORAGE_URI": redis_url,
                "FAQKB_SECRET_KEY": "one-secret-for-all-replicas"}
         for i, port in enumerate(ports):
-            log = (tmp / f"replica{i}.log").open("w")  # noqa: SIM115 - until the replica stops
+            log = (tmp / f"replica{i}.log").open("w")
             procs.append(subprocess.Popen([py, "-m", "faqkb", "serve", "--port", str(port), "--proxies", "1",
                                            "--kb", str(ROOT / "kb"), "--index", str(tmp / "index"),
                                            "--instance", str(tmp / f"instance{i}")],

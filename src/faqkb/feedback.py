@@ -149,7 +149,7 @@ def _engine(url: str) -> Engine:
     engine = sa.create_engine(u, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_conn, _record) -> None:
         # Autocommit at the driver level, so that "begin" below decides how a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -161,7 +161,7 @@ def _engine(url: str) -> Engine:
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn) -> None:
         # A writing transaction takes the write lock up front, so that two writers queue on
         # the busy timeout instead of one failing to upgrade its read lock; reads don't.
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ) else "BEGIN IMMEDIATE")

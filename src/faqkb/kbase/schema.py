@@ -46,7 +46,7 @@ def quick_check(name: str = "entry"):
         return None
 
 
-def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
+def _compile(node: dict):
     checks: list[Callable[..., bool]] = []
     for key, v in node.items():
         if key in ("description", "title", "$schema", "$id", "$comment"):
@@ -73,7 +73,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
         elif key == "properties":
             props = {k: _compile(sub) for k, sub in v.items()}
 
-            def properties(x, p=props) -> bool:  # noqa: ANN001
+            def properties(x, p=props) -> bool:
                 if type(x) is dict:
                     for k, value in x.items():
                         f = p.get(k)
@@ -94,7 +94,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
                 raise _Unsupported(key)
             sub = _compile(v)
 
-            def items(x, f=sub) -> bool:  # noqa: ANN001
+            def items(x, f=sub) -> bool:
                 if type(x) is list:
                     for i in x:
                         if not f(i):
@@ -110,7 +110,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
     if len(checks) == 1:
         return checks[0]
 
-    def every(x) -> bool:  # noqa: ANN001
+    def every(x) -> bool:
         for c in checks:  # noqa: SIM110 - a plain loop: all() over a generator costs twice as much here
             if not c(x):
                 return False
@@ -118,7 +118,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
     return every
 
 
-def _inline_refs(node, defs: dict):  # noqa: ANN001
+def _inline_refs(node, defs: dict):
     """The schema with local "#/$defs/x" references replaced by their definitions: the
     shipped file keeps $ref for editors, but resolving refs was most of validation time."""
     if isinstance(node, dict):

@@ -28,7 +28,7 @@ MAX_DEPTH = 20
 class _StrictConstructor(yaml.constructor.SafeConstructor):
     """Safe construction that refuses duplicate keys and non-text keys."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001
+    def construct_mapping(self, node, deep=False):
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -52,7 +52,7 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
     """The strict pure-Python loader: refuses aliases and bounds nesting while composing,
     so every refusal points at the line where it happens."""
 
-    def __init__(self, stream) -> None:  # noqa: ANN001
+    def __init__(self, stream) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -60,7 +60,7 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
         _StrictConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Located(event.start_mark, "YAML aliases (*name) are not allowed",
@@ -89,7 +89,7 @@ if getattr(yaml, "__with_libyaml__", False):
         Used only for files a libyaml pre-scan found free of anchors, aliases and deep
         nesting; anything else goes through _Loader, which says exactly what is wrong."""
 
-        def __init__(self, stream) -> None:  # noqa: ANN001
+        def __init__(self, stream) -> None:
             yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             _StrictConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
@@ -187,7 +187,7 @@ def quick_yaml(text: str) -> Any:
 
 
 class _Located(Exception):
-    def __init__(self, mark, message: str, hint: str = "") -> None:  # noqa: ANN001
+    def __init__(self, mark, message: str, hint: str = "") -> None:
         self.mark, self.message, self.hint = mark, message, hint
 
 
@@ -255,7 +255,7 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def node_at(node: yaml.Node | None, path) -> yaml.Node | None:  # noqa: ANN001
+def node_at(node: yaml.Node | None, path) -> yaml.Node | None:
     """The YAML node at a JSON path, for turning a schema error into line:column."""
     for part in path:
         if isinstance(node, yaml.MappingNode):

@@ -36,7 +36,7 @@ def search():
 
 
 @bp.get("/entries/<id>")
-def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
+def entry(id: str):
     a = params.parse(params.ENTRY, request.args)
     found = site().searcher.entry(id)
     if found is None:
