@@ -282,10 +282,6 @@ class FeedbackStore:
                 c.execute(gaps.delete().where(sa.tuple_(gaps.c.query, gaps.c.lang).in_(victims)))
         return True
 
-    # The name the web used before gaps had kinds.
-    def record_zero_result(self, query: str, lang: str | None) -> bool:
-        return self.record_gap(query, lang, found_nothing=True)
-
     def record_vote(self, entry_id: str, helpful: bool, *, client: str, query: str = "",
                     reason: str | None = None) -> None:
         """The client's vote on one entry; a later vote by the same client (the same day)
