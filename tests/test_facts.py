@@ -102,8 +102,8 @@ def test_searcher_returns_the_register(searcher):
 
 
 def test_lead_reaches_show_and_api(kb_dir, index_dir):
+    from faqkb.present import entry_dict
     from faqkb.search import Searcher
-    from faqkb.web.present import entry_dict
 
     s = Searcher(index_dir)
     e = s.entry("refund-remaining-balance")

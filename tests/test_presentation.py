@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from faqkb.markup import answer_html, highlight_html
 from faqkb.script import PHRASES, convert_spans, to_traditional
 from faqkb.snippets import first_sentence, make_snippet, plain_text
-from faqkb.web.markup import answer_html, highlight_html
 
 
 @pytest.mark.parametrize("simplified,traditional", [
@@ -88,7 +88,7 @@ def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
     from faqkb.cli.render import terminal_entry
     from faqkb.kbase.load import load_kb
     from faqkb.paths import bundled_kb
-    from faqkb.web.present import sources
+    from faqkb.present import sources
 
     kb = load_kb(bundled_kb())
     flagged = {"uncertain": "not verified", "third-party": "not an official source"}

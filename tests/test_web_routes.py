@@ -168,7 +168,7 @@ def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
 
 
 def test_answer_markdown_is_sanitized():
-    from faqkb.web.markup import answer_html
+    from faqkb.markup import answer_html
     html = str(answer_html("**b** [ok](https://example.org) [js](javascript:alert(1)) <script>x</script>\n\n"
                            "<img src=x onerror=alert(1)>"))
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
@@ -202,7 +202,7 @@ def test_xss_probe_in_query_is_escaped_everywhere(client):
 
 
 def test_highlight_escapes_text_inside_and_outside_marks():
-    from faqkb.web.markup import highlight
+    from faqkb.markup import highlight
     assert str(highlight("<b>a</b>&x", [(0, 3), (8, 10)])) == "<mark>&lt;b&gt;</mark>a&lt;/b&gt;<mark>&amp;x</mark>"
 
 

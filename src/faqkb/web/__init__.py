@@ -26,6 +26,7 @@ from flask_babel import Babel
 from .. import paths
 from ..errors import ConfigError
 from ..kbase.model import CATEGORIES, LANGS
+from ..markup import highlight
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
 from . import api, errors, http_cache, limits, pages, security
@@ -39,7 +40,6 @@ from .i18n import (
     html_langs,
     ui_locale,
 )
-from .markup import highlight
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024

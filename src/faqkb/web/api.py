@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..kbase.model import CATEGORIES
+from ..present import entry_dict
 from . import openapi, params
 from .errors import json_error
 from .i18n import CATEGORY_LABELS
-from .present import entry_dict
 from .site import category_counts, response_cache, site
 
 bp = Blueprint("api", __name__, url_prefix="/api")

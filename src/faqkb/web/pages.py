@@ -1,6 +1,6 @@
 """HTML pages, complete without JavaScript: home, search, entry, category, language switch,
 the feedback form. Views parse input and call the core; no ranking or language logic here
-beyond picking the reader's language (entries are shown by web/present.py, errors by
+beyond picking the reader's language (entries are shown by present.py, errors by
 web/errors.py)."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from typing import Any
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from .. import present
 from ..feedback import REASONS
 from ..kbase.model import CATEGORIES
-from . import params, present
+from ..markup import highlight_html
+from . import params
 from .i18n import (
     CATEGORY_LABELS,
     COOKIE,
@@ -22,7 +24,6 @@ from .i18n import (
     content_lang,
     content_script,
 )
-from .markup import highlight_html
 from .security import check_csrf
 from .site import category_counts, client_key, deferred, feedback, site
 

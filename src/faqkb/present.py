@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..analysis import guess_lang
-from ..kbase.model import Entry, Fact, cited_sources
-from ..script import for_reader
-from ..snippets import first_sentence, plain_text
-from .i18n import CONTENT_HTML_LANG
+from .analysis import guess_lang
+from .kbase.model import Entry, Fact, cited_sources
 from .markup import answer_html
+from .script import for_reader
+from .snippets import first_sentence, plain_text
 
 LEAD_MIN_CHARS = 40  # an entry without a lead shows its opening sentences, at least this long
 
@@ -46,6 +45,8 @@ def lead(entry: Entry, lang: str, script: str | None = None) -> str:
 def _text_lang(text: str) -> str:
     """BCP 47 tag for a source's title or publisher, by its letters (sources are in Russian,
     English or Chinese whatever the page's language)."""
+    from .web.i18n import CONTENT_HTML_LANG  # the web's (Flask): only the pages show sources this way
+
     return CONTENT_HTML_LANG.get(guess_lang(text) or "", "en")
 
 
