@@ -134,7 +134,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
 @click.argument("entry_id")
 @lang_option("Language to show [default: zh].")
 @script_option
-@json_option("The whole entry as JSON.")
+@json_option("The entry as JSON, the shape /api/entries/<id> returns (docs/web.md).")
 @no_build_option
 @kb_options
 @user_errors
@@ -153,7 +153,9 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     if entry is None:
         fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
     if as_json:
-        emit_json(entry.to_dict())
+        from ..present import entry_dict
+
+        emit_json(entry_dict(entry, lang, script))
         return
     import shutil
 

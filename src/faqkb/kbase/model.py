@@ -42,6 +42,9 @@ class Entry:
         return next(iter(self.translations))
 
     def to_dict(self) -> dict:
+        """The index's record of this entry (entries.json; ``from_dict`` reads it back): every
+        language, the file it came from. Not a public shape: the API, the pages and
+        `faqkb show --json` show an entry as present.entry_dict does (docs/web.md)."""
         return {"id": self.id, "category": self.category, "updated": self.updated,
                 "operators": list(self.operators), "related": list(self.related),
                 "sources": list(self.sources), "path": self.path,
