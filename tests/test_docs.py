@@ -172,3 +172,17 @@ def test_the_index_layout_names_every_file_layout_py_defines():
     assert {"CURRENT", "meta.json", "entries.json"} <= names  # the constants are still found this way
     block = _design_section("Index layout on disk")
     assert [n for n in sorted(names) if n not in block] == []
+
+
+def test_the_entry_json_table_lists_every_key_present_gives():
+    from faqkb.kbase.load import load_kb
+    from faqkb.paths import bundled_kb
+    from faqkb.present import entry_dict
+
+    text = (ROOT / "docs" / "web.md").read_text("utf-8")
+    section = text[text.index("### An entry as JSON"):]
+    section = section[:section.index("\n\n", section.index("| key |"))]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {k for row in rows for k in re.findall(r"`(\w+)`", row.split("|")[1])}
+    entry = next(iter(load_kb(bundled_kb()).entries.values()))
+    assert documented == set(entry_dict(entry, "en"))
