@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from ..errors import REBUILD
 from ..kbase.model import Entry, Fact, cited_sources
 from ..script import for_reader
 from ..search import Results
@@ -192,7 +193,7 @@ def terminal_stats(data: dict) -> str:
     if not data.get("kb_matches_index", True):
         lines.append("the kb changed since this index was built"
                      + (f"; {len(data['kb_problems'])} problem(s) keep it from being rebuilt:"
-                        if data.get("kb_problems") else "; `faqkb build` rebuilds it"))
+                        if data.get("kb_problems") else f"; {REBUILD}"))
         lines += [f"  {p}" for p in data.get("kb_problems", [])[:20]]
     if "zero_result_queries" in data:
         lines.append("\nTop queries with no results:")
