@@ -296,7 +296,7 @@ def test_openapi_matches_the_routes_and_their_parameters(client, app):
              if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
     assert set(doc["paths"]) == rules
     search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "lang", "category", "limit", "page", "script"}
+    assert set(search) == {"q", "lang", "category", "limit", "page", "script", "prefix"}
     assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
     # the documented bounds are the enforced ones
     assert client.get("/api/search?q=a&limit=50").status_code == 200

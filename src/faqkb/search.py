@@ -227,6 +227,7 @@ class _Version:
     words: dict = field(default_factory=dict)  # (word, script) -> its coverage masks (Searcher._word_masks; bounded)
     marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
+    prefixes: object | None = None  # relevance: prefix.Dictionary, made by the first prefix search
 
 
 class Searcher:
@@ -444,14 +445,19 @@ class Searcher:
     # -- querying
 
     def search(self, query: str, lang: str | None = None, category: str | None = None,
-               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None) -> Results:
+               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None,
+               prefix: bool = False) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
-        (Chinese in Traditional characters when ``script`` is "Hant")."""
+        (Chinese in Traditional characters when ``script`` is "Hant"). ``prefix``: the
+        query is still being typed, its last word is the start of a word (prefix.py)."""
         query = check_params(query, lang, category, limit, page, script)
         v = self._v
         lex = self._lexicon(v)
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
+        completion = self._complete(query, lex, v) if prefix else None  # relevance: as-you-type
+        if completion is not None:
+            query, suggest = completion.text, False  # searched as completed; no did-you-mean
         analyzer = lex.analyzer
         plain, analyzed, phrases = _analyze_query(analyzer, query)
         spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
@@ -541,7 +547,38 @@ class Searcher:
                         res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v, spelled)
+        if completion is not None:  # relevance: what the last word was read as
+            res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
+
+    def _complete(self, query: str, lex: Lexicon, v: _Version):
+        """prefix.complete on this version's words; a candidate's fit with the rest of the
+        query is the best coverage of the rest among the entries holding the candidate."""
+        from .prefix import Dictionary, complete
+
+        if v.prefixes is None:
+            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+        imp = self._impact(v)
+        rest_cov: dict = {}
+
+        def fit(rest: str, cand: str) -> float:
+            if "cov" not in rest_cov:
+                rest_cov["cov"] = self._coverage(lex.analyzer.analyze(rest, query=True), lex, imp, v=v)
+            cov = rest_cov["cov"]
+            toks = lex.analyzer.analyze(cand, query=True).words
+            if cov is None or not toks:
+                return 0.0
+            held = self._word_masks(toks[0].text, toks[0].script, lex, imp, v)[0]
+            return float((cov * held).max()) if held.any() else -1.0
+
+        def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
+            toks = lex.analyzer.analyze(word, query=True).words
+            return bool(toks) and (len(toks[-1].text) > 1 if toks[-1].script == "han"
+                                   else len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+
+        rest = query.rsplit(None, 1)[0] if " " in query else ""
+        return complete(query, v.prefixes, lex.table.split, fit,  # type: ignore[arg-type]
+                        pinyin_first=bool(rest) and _looks_like_pinyin(rest, lex), known=known)
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[_Unit] | None = None,
                   text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None,

@@ -78,8 +78,11 @@ LIMIT = Param("limit", "Hits per page.", kind=int, default=10, minimum=1, maximu
 PAGE = Param("page", "Page of hits, from 1.", kind=int, default=1, minimum=1, maximum=MAX_PAGE)
 SCRIPT = Param("script", "Chinese script to show zh entries in: Hans (as written) or Hant "
                          "(converted to Traditional characters).", enum=SCRIPTS)
+PREFIX = Param("prefix", "true: the query is being typed, so its last word is read as the start of a word "
+                         "(as-you-type; at most a few completions of it are searched).",
+               enum=("true", "false"), default="false")
 SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, minimum=1, maximum=MAX_SUGGEST)
 
-SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT]
+SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT, PREFIX]
 ENTRY = [LANG, SCRIPT]
-SUGGEST = [Q, LANG, SUGGEST_LIMIT]
+SUGGEST = [Q, LANG, SUGGEST_LIMIT, PREFIX]
