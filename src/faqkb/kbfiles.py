@@ -778,6 +778,12 @@ def load_kb(root: str | os.PathLike, procs: int = 1) -> KnowledgeBase:
         kb.offtopic = read_offtopic(root)
     except KBError as e:
         errors.append(e)
+    try:  # relevance: kb/scope.yaml checked with the rest (scope.py; stored at build)
+        from .scope import read_scope
+
+        read_scope(root)
+    except KBErrors as e:
+        errors.extend(e.errors)
     try:
         kb.facts = read_facts(root)
     except KBError as e:

@@ -228,6 +228,7 @@ class _Version:
     marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
     prefixes: object | None = None  # relevance: prefix.Dictionary, made by the first prefix search
+    scope: object | None = None  # relevance: scope.Scope (kb/scope.yaml), or False for a version without one
 
 
 class Searcher:
@@ -539,6 +540,8 @@ class Searcher:
                 if model is not None:
                     res.signals["topic"] = model.score(_topic_features(lex, plain, analyzed, phrases, ha))
                 res.answered = _answered(res.signals)
+                if why := self._neighbour(v, plain):  # relevance: kb/scope.yaml (scope.py)
+                    res.answered, res.signals["scope"] = False, why
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scores[shown].tolist(), strict=True):
@@ -550,6 +553,14 @@ class Searcher:
         if completion is not None:  # relevance: what the last word was read as
             res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
+
+    def _neighbour(self, v: _Version, query: str) -> str | None:
+        """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""
+        if v.scope is None:
+            from .scope import Scope
+
+            v.scope = Scope.read(v.path) or False
+        return v.scope.neighbour(query) if v.scope else None  # type: ignore[attr-defined]
 
     def _complete(self, query: str, lex: Lexicon, v: _Version):
         """prefix.complete on this version's words; a candidate's fit with the rest of the
