@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from faqkb.errors import KBErrors
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.load import load_kb
 from faqkb.scope import Scope, read_scope
 
 BUNDLED = Path(__file__).parents[1] / "kb"
@@ -60,14 +60,15 @@ def test_names_match_at_word_starts_in_every_script():
 
 def test_declined_neighbour_questions_are_recorded_as_gaps(bundled_index, tmp_path):
     from faqkb.web import create_app
+    from faqkb.web.state import state_of
 
     app = create_app({"KB": BUNDLED, "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
                       "TESTING": True, "SECRET_KEY": "test"})
     q = "how do i close my chinese bank account from moscow"
     html = app.test_client().get("/search", query_string={"q": q}).get_data(as_text=True)
     assert 'class="answer-box"' not in html
-    app.extensions["faqkb"]["deferred"].flush()
-    rows = app.extensions["faqkb"]["feedback"].gap_rows()
+    state_of(app).deferred.flush()
+    rows = state_of(app).feedback.gap_rows()
     assert [r["query"] for r in rows] == [q]
 
 

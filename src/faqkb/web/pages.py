@@ -11,7 +11,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from markupsafe import Markup
 
 from ..feedback import REASONS
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from . import params, present
 from .i18n import (
     CATEGORY_LABELS,
@@ -50,10 +50,9 @@ def home():
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
 
 
-SEARCH_PARAMS = [params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY, params.PAGE,
-                 params.PREFIX]
+SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, params.PREFIX]
 # The live panel searches as the reader types: its last word is a prefix unless prefix=false.
-PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true")]
+PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true", core=False)]
 
 
 def _run_search(a: dict):
@@ -110,7 +109,7 @@ def panel():
 
 @bp.get("/entry/<entry_id>")
 def entry(entry_id: str):
-    a = params.parse([params.LANG, params.Param("q", "", max_length=params.Q.max_length)], request.args)
+    a = params.parse([params.LANG, params.PAGE_Q], request.args)
     s = site().searcher
     found = s.entry(entry_id)
     if found is None:
