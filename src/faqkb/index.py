@@ -540,6 +540,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
             "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
+        from .intent import write_categories
         from .scope import write_scope
         from .search import Searcher
 
@@ -551,6 +552,7 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             _write_topic(s, tmp, kb, procs)
             stage("topic")
             write_scope(kb.root, tmp)  # relevance: kb/scope.yaml for `answered` (scope.py)
+            write_categories(kb.root, tmp, set(kb.entries))  # relevance: kb/categories.yaml (intent.py)
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())

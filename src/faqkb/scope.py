@@ -50,11 +50,13 @@ def read_scope(root: Path) -> dict | None:
 
     def line_of(*keys: str) -> int:
         n: Any = node
-        for k in keys:
-            n = next((v for kn, v in getattr(n, "value", ()) if getattr(kn, "value", None) == k), None)
-            if n is None:
-                return 1
-        return n.start_mark.line + 1
+        line = 1
+        for k in keys:  # the line of the last key found
+            kv = next(((kn, v) for kn, v in getattr(n, "value", ()) if getattr(kn, "value", None) == k), None)
+            if kv is None:
+                return line
+            line, n = kv[0].start_mark.line + 1, kv[1]
+        return line
 
     if not isinstance(data, dict) or not isinstance(data.get("neighbours"), dict):
         raise KBErrors([KBError(shown, 1, 1, "scope must have 'covers:' (lists per language) and 'neighbours:' "

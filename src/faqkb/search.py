@@ -42,6 +42,8 @@ from .layout import (
 from .lexicon import Lexicon
 from .script import SCRIPTS, spans_for_reader
 from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
+from .specificity import MAX_WORDS as SHORT_QUERY
+from .specificity import WEIGHT as SPECIFIC
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
@@ -118,6 +120,12 @@ PLAN = {
     # set (27 such queries) 0.5 changes only ranks 3-5 (every figure equal), and held-out
     # nDCG fell 0.903 -> 0.902 (a second relevant entry; MRR, S@1, S@3 equal).
     "number": 0.0,
+    # relevance (issue 19): a one- or two-word query's best candidates × (1 + specific ×
+    # how much of their own question it covers): specificity.py, figures there.
+    "specific": SPECIFIC,
+    # relevance (issue 19): a query only naming a category (kb/categories.yaml) recalls its
+    # entries, its overview first (intent.py); 0 turns it off.
+    "intent": 1.0,
 }
 
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
@@ -280,6 +288,9 @@ class _Version:
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
     prefixes: object | None = None  # relevance: prefix.Dictionary, made by the first prefix search
     scope: object | None = None  # relevance: scope.Scope (kb/scope.yaml), or False for a version without one
+    questions: dict = field(default_factory=dict)  # relevance: docnum -> its phrasings' (word, idf) lists (bounded)
+    intents: object | None = None  # relevance: intent.Intents (kb/categories.yaml), or False for a version without one
+    overviews: dict = field(default_factory=dict)  # relevance: category -> its overview entry's docnum (or -1)
 
 
 class Searcher:
@@ -538,7 +549,7 @@ class Searcher:
             from .impact import top
 
             imp = self._impact(v)
-            ha = None
+            ha = named = None
             if self.ranking == "v2" and self.plan["stems"]:
                 terms = terms + self._stem_variants(analyzed, imp, v)
             if self.ranking == "v2":
@@ -578,6 +589,10 @@ class Searcher:
             if self.ranking == "v2" and self.plan["own"]:
                 # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
                 scores = scores * (1 + self.plan["own"] * np.minimum(raw * self._inv_own(v), 1.0))
+            if self.ranking == "v2" and self.plan["specific"] and len({t.text for t in analyzed.words}) <= SHORT_QUERY:  # relevance: specificity.py
+                scores = self._specific(v, scores, [analyzed, *([ha] if ha else []), *(fixes or [])], qlang, lex, imp)
+            if self.ranking == "v2" and self.plan["intent"] and (named := self._intent(v, plain, spelled)):  # relevance: categories (intent.py)
+                scores, raw, mask = self._recall(v, named, scores, raw, mask)
             if self.ranking == "v2" and self.plan["number"] and _asks_number(query):
                 scores = scores * (1 + self.plan["number"] * self._numeric(v))
             if category:
@@ -606,6 +621,8 @@ class Searcher:
                 if model is not None:
                     res.signals["topic"] = model.score(_topic_features(lex, plain, analyzed, phrases, ha))
                 res.answered = _answered(res.signals)
+                if named:  # relevance: a category named is our subject; the page can offer all of it
+                    res.signals["category"], res.answered = named, True
                 if why := self._neighbour(v, plain):  # relevance: kb/scope.yaml (scope.py)
                     res.answered, res.signals["scope"] = False, why
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
@@ -619,6 +636,70 @@ class Searcher:
         if completion is not None:  # relevance: what the last word was read as
             res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
+
+    def _specific(self, v: _Version, scores, analyzed: list[Analyzed], lang: str | None, lex: Lexicon, imp):
+        """A short query's best few candidates re-judged by how much of their own question
+        (in the query's language) the query covers (specificity.py)."""
+        import math
+
+        import numpy as np
+
+        from .specificity import CANDIDATES, specificity
+
+        if len(scores) <= 1:
+            return scores
+        cand = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
+        cand = cand[scores[cand] > 0].tolist()
+        words = {t.text for a in analyzed for t in a.words}
+        out = scores.copy()
+        for d in cand:
+            phrasings = v.questions.get(d)
+            if phrasings is None:  # the entry's question and alternatives in every language, as (word, idf)
+                entry = v.entries.get(self._stored(v, d)["id"])
+                if entry is None:
+                    continue
+                phrasings = []
+                for tr in entry.translations.values():
+                    for i, text in enumerate((tr.question, *tr.alternatives)):
+                        toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+                        phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+                if len(v.questions) >= STORED_CACHE:
+                    v.questions.clear()
+                v.questions[d] = phrasings
+            out[d] *= 1 + self.plan["specific"] * specificity(words, phrasings, lex.synonyms)
+        return out
+
+    def _intent(self, v: _Version, query: str, spelled: dict) -> str | None:
+        """The category the query only names (kb/categories.yaml), as typed or with the
+        typos did-you-mean corrected (``spelled``: its answers for this query), if any."""
+        if v.intents is None:
+            from .intent import Intents
+
+            v.intents = Intents.read(v.path) or False
+        if not v.intents:
+            return None
+        fixed = {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
+        return v.intents.category(query, fixed)  # type: ignore[attr-defined]
+
+    def _recall(self, v: _Version, category: str, scores, raw, mask):
+        """A query naming a category: every entry of it recalled above the rest (in their
+        order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+        import numpy as np
+
+        cat = self._mask(v, ("category", category))
+        if not cat.any():
+            return scores, raw, mask
+        top = float(scores.max()) or 1.0
+        scores = scores + cat * top
+        overview = v.overviews.get(category)
+        if overview is None:
+            want = v.intents.overview.get(category)  # type: ignore[attr-defined]
+            overview = next((int(d) for d in np.flatnonzero(cat) if self._stored(v, int(d))["id"] == want), -1)
+            v.overviews[category] = overview
+        if overview >= 0:
+            scores[overview] += top
+        raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
+        return scores, raw, mask | cat
 
     def _neighbour(self, v: _Version, query: str) -> str | None:
         """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""

@@ -329,6 +329,12 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         read_scope(root)
     except KBErrors as e:
         errors.extend(e.errors)
+    try:  # relevance: kb/categories.yaml (intent.py; stored at build)
+        from ..intent import read_categories
+
+        read_categories(root, set(kb.entries))
+    except KBErrors as e:
+        errors.extend(e.errors)
     try:
         kb.facts = read_facts(root)
     except KBError as e:
