@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "faqkb" / "translations"
 # msgid → (zh_Hans, zh_Hant, ru)
 T = {
     "Basics": ("基础知识", "基礎知識", "Основы"),
+    "Showing results for": ("以下是此搜索的结果：", "以下是此搜尋的結果：", "Показаны результаты для"),
+    "search instead for": ("仍然搜索", "仍然搜尋", "искать вместо этого"),
     "Costs and fees": ("费用", "費用", "Платежи и расходы"),
     "Security": ("账号安全", "帳號安全", "Безопасность"),
     "Refunds": ("退款", "退款", "Возврат денег"),

@@ -179,6 +179,9 @@ class Results:
     # are only related and the reader should be told "no good match" (see THRESHOLD).
     answered: bool = False
     signals: dict = field(default_factory=dict, repr=False)  # what `answered` was judged on
+    # relevance: the correction whose results these are (the query as typed found no answer
+    # and the correction did: "Showing results for …; search instead for …")
+    corrected: str | None = None
 
     @property
     def pages(self) -> int:
@@ -187,7 +190,7 @@ class Results:
     def to_dict(self) -> dict:
         return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
                 "page": self.page, "pages": self.pages, "limit": self.limit,
-                "answered": self.answered, "suggestion": self.suggestion,
+                "answered": self.answered, "suggestion": self.suggestion, "corrected": self.corrected,
                 "hits": [h.to_dict() for h in self.hits]}
 
 
@@ -520,12 +523,20 @@ class Searcher:
 
     def search(self, query: str, lang: str | None = None, category: str | None = None,
                limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None,
-               prefix: bool = False) -> Results:
+               prefix: bool = False, correct: bool = True) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
         (Chinese in Traditional characters when ``script`` is "Hant"). ``prefix``: the
-        query is still being typed, its last word is the start of a word (prefix.py)."""
-        return self._search(self._v, query, lang, category, limit, page, suggest=suggest, script=script,
-                            prefix=prefix)
+        query is still being typed, its last word is the start of a word (prefix.py).
+        ``correct``: when the query finds no answer and did-you-mean's correction does,
+        the correction's results (``Results.corrected`` says so; False: as typed)."""
+        v = self._v
+        res = self._search(v, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
+        if correct and res.suggestion and not res.answered:  # relevance: a confident correction is applied
+            fixed = self._search(v, res.suggestion, lang, category, limit, page, suggest=False, script=script)
+            if fixed.answered:
+                fixed.query, fixed.corrected = res.query, res.suggestion
+                return fixed
+        return res
 
     def _search(self, v: _Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
                 *, suggest: bool, script: str | None, prefix: bool = False) -> Results:

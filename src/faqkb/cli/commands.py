@@ -103,11 +103,13 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @script_option
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="When the query finds no answer and its correction does, show the correction's results.")
 @json_option()
 @no_build_option
 @kb_options
 @user_errors
-def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, correct, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -121,7 +123,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return

@@ -27,7 +27,9 @@ def marked(text: str, spans: list[Span], color: bool) -> str:
 
 def terminal_results(res: Results, color: bool = False) -> str:
     lines = []
-    if res.suggestion:
+    if res.corrected:  # relevance: a confident correction applied
+        lines.append(f"Showing results for: {res.corrected} (search instead for: {res.query}, with --no-correct)")
+    elif res.suggestion:
         lines.append(f"Did you mean: {res.suggestion}")
     if not res.hits:
         lines.append(f"No results for “{res.query}”. Try fewer or other words, or another language.")

@@ -33,7 +33,8 @@ def search():
     a = params.parse(params.SEARCH, request.args)
     return _cached("search", a, lambda s: s.search(a["q"], lang=a["lang"], category=a["category"],
                                                    limit=a["limit"], page=a["page"], script=a["script"],
-                                                   prefix=a["prefix"] == "true").to_dict())
+                                                   prefix=a["prefix"] == "true",
+                                                   correct=a["correct"] == "true").to_dict())
 
 
 @bp.get("/entries/<id>")

@@ -50,7 +50,7 @@ def home():
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
 
 
-SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, params.PREFIX]
+SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, params.CORRECT, params.PREFIX]
 # The live panel searches as the reader types: its last word is a prefix unless prefix=false.
 PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true", core=False)]
 
@@ -60,7 +60,7 @@ def _run_search(a: dict):
     engine found one: the top entry's lead in the reader's script."""
     res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script(),
-                                 prefix=a["prefix"] == "true")
+                                 prefix=a["prefix"] == "true", correct=a["correct"] == "true")
     answered = res.answered
     answer = None
     if answered and res.hits and res.page == 1:

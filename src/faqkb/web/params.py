@@ -97,6 +97,10 @@ PREFIX = Param("prefix", "true: the query is being typed, so its last word is re
                          "(as-you-type; at most a few completions of it are searched).",
                enum=("true", "false"), default="false", core=False)
 
-SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT, PREFIX]
+CORRECT = Param("correct", "true: when the query as typed finds no answer and its did-you-mean correction "
+                           "does, return the correction's hits (`corrected` names it); false: as typed.",
+                enum=("true", "false"), default="true", core=False)
+
+SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT, PREFIX, CORRECT]
 ENTRY = [LANG, SCRIPT]
 SUGGEST = [Q, LANG, SUGGEST_LIMIT, PREFIX]
