@@ -25,6 +25,8 @@ BUNDLED = Path(__file__).parents[1] / "kb"
     ("продлить визу студенту", "paperwork"),
     ("which tariff has the fastest 5g in moscow", "uncovered-services"),
     ("как расторгнуть договор со спортзалом", "other-contracts"),
+    ("my german sim card contract, how to end it", "other-operators"),
+    ("МТС домашний интернет как отключить", "uncovered-services"),  # strict: a Russian operator named
 ])
 def test_a_question_naming_a_neighbour_is_not_answered(bundled, q, neighbour):
     res = bundled.search(q)

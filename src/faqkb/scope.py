@@ -91,14 +91,14 @@ def read_scope(root: Path) -> dict | None:
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1, f"neighbour {name!r} must be a mapping",
                                   "give it 'about:', lists per language and 'unless:'"))
             continue
-        unknown = set(spec) - {*LISTS, "unless", "about"}
+        unknown = set(spec) - {*LISTS, "unless", "about", "strict"}
         if unknown:
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
                                   f"neighbour {name!r} has unknown keys {sorted(unknown)}",
-                                  f"use {', '.join((*LISTS, 'unless', 'about'))}"))
+                                  f"use {', '.join((*LISTS, 'unless', 'about', 'strict'))}"))
         got = names(spec, "neighbours", str(name))
         unless = spec.get("unless") or []
-        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec),
+        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": bool(spec.get("strict")),
                                         "unless": [str(x).strip().lower() for x in unless] if isinstance(unless, list) else []}
     if errors:
         raise KBErrors(errors)
@@ -153,7 +153,8 @@ class Scope:
 
     def __init__(self, data: dict) -> None:
         self.covers = _Names.of(data.get("covers", []), data.get("covers_pinyin", []))
-        self.neighbours = [(name, _Names.of(spec["names"], spec.get("pinyin", [])), _Names.of(spec.get("unless", [])))
+        self.neighbours = [(name, _Names.of(spec["names"], spec.get("pinyin", [])), _Names.of(spec.get("unless", [])),
+                            bool(spec.get("strict")))
                            for name, spec in data.get("neighbours", {}).items()]
 
     @classmethod
@@ -165,7 +166,8 @@ class Scope:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
         text = _fold(query)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
-        for name, names, unless in self.neighbours:
-            if names.found(text, joined) and not unless.found(text, joined) and not self.covers.found(text, joined):
+        for name, names, unless, strict in self.neighbours:
+            if names.found(text, joined) and not unless.found(text, joined) and (
+                    strict or not self.covers.found(text, joined)):
                 return name
         return None
