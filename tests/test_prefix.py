@@ -44,6 +44,11 @@ def test_the_last_word_is_completed_by_the_most_frequent_kb_word(typed, searched
     assert got is not None and got.text == searched
 
 
+def test_pinyin_typed_before_lets_a_short_syllable_start_a_reading():
+    got = complete("zhuxiao tu", TOY, _split, pinyin_first=True)
+    assert got is not None and got.text == "zhuxiao tuikuan"
+
+
 def test_a_finished_word_is_left_as_typed():
     assert complete("refund", TOY, _split) is None
     assert complete("怎么注销", TOY, _split) is None

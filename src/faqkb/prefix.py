@@ -65,13 +65,14 @@ def _range(sorted_words: list[str], start: str) -> list[str]:
     return out
 
 
-def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None]) -> list[tuple[str, str]]:
+def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
+                       shortest: int = MIN_PINYIN_PREFIX) -> list[tuple[str, str]]:
     """Readings completing ``word`` as pinyin, as (whole syllables typed before, reading):
     the whole word the start of a reading, or its longest run of whole syllables followed
     by the start of one (zhuxiaoelu -> zhuxiao + eluosi)."""
     for cut in (0, *range(len(word) - 1, 0, -1)):
         head, tail = word[:cut], word[cut:]
-        if len(tail) < (MIN_PINYIN_PREFIX if not cut else 1) or (cut and split(head) is None):
+        if len(tail) < (shortest if not cut else 1) or (cut and split(head) is None):
             continue
         found = [(head, r) for r in _range(d.pinyin, tail) if r != tail]
         if found:
@@ -113,7 +114,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
             words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
         if word.isascii() and len(word) >= (1 if pinyin_first else MIN_PINYIN_PREFIX) and word not in d.reading:
             readings = [(head + r, head + r, d.counts.get(d.reading[r], 0))
-                        for head, r in _pinyin_candidates(word, d, split)]
+                        for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
     # before puts its readings first (ni hao -> no English word).
     def by_count(c: tuple[str, str, int]) -> int:

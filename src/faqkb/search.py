@@ -141,6 +141,7 @@ MAX_VARIANTS = 8  # other stems searched per query word
 MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks kept per version (16 MB: ~8k words at 1k entries, 80 at 100k)
 INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see _hit)
+PREFIX_OTHERS = 0.3  # relevance: share of a word's boost for a half-typed word's other completions (prefix.py)
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -551,6 +552,9 @@ class Searcher:
         plain, analyzed, phrases = _analyze_query(analyzer, query)
         spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
         terms = self.terms(analyzed, lex.synonyms)
+        if completion is not None and len(completion.expansions) > 1:  # relevance: the other completions, for recall
+            others = analyzer.analyze(" ".join(completion.expansions[1:]), query=True)
+            terms = list(dict.fromkeys(terms + [(f, t, b * PREFIX_OTHERS) for f, t, b in self.terms(others, lex.synonyms)]))
         must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
             terms = list(dict.fromkeys(terms + [t for p in phrases for t in self.terms(p, lex.synonyms)]))
@@ -742,8 +746,10 @@ class Searcher:
 
         def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
             toks = lex.analyzer.analyze(word, query=True).words
-            return bool(toks) and (len(toks[-1].text) > 1 if toks[-1].script == "han"
-                                   else len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+            if not toks:  # a stop word (от, после, the): a whole word already
+                return True
+            return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+                len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
 
         rest = query.rsplit(None, 1)[0] if " " in query else ""
         return complete(query, v.prefixes, lex.table.split, fit,  # type: ignore[arg-type]
