@@ -61,3 +61,14 @@ def test_overview_must_name_an_entry_and_categories_must_exist(tmp_path):
     assert "categories.yaml:3" in text and "no-such-entry" in text
     assert "categories.yaml:5" in text and "unknown category 'weather'" in text
     assert read_categories(tmp_path) is None  # no file: no intents
+
+
+def test_the_results_page_offers_the_whole_category(bundled_index, tmp_path):
+    from faqkb.web import create_app
+
+    client = create_app({"KB": BUNDLED, "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
+                         "TESTING": True, "SECRET_KEY": "test"}).test_client()
+    html = client.get("/search", query_string={"q": "fraudsters"}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/category/scams"' in html and 'data-category="scams"' in html
+    narrow = client.get("/search", query_string={"q": "fraudsters asked for an sms code"}).get_data(as_text=True)
+    assert 'data-category="scams"' not in narrow
