@@ -33,6 +33,10 @@ T = {
     "Request refused": ("请求被拒绝", "請求被拒絕", "Запрос отклонён"),
     "Bad request": ("请求有误", "請求有誤", "Некорректный запрос"),
     "Request too large": ("请求过大", "請求過大", "Слишком большой запрос"),
+    "Could not record your vote": ("未能记录您的投票", "未能記錄您的投票", "Не удалось учесть ваш голос"),
+    "Your vote was not recorded because of a problem on our side. Please try again later.": (
+        "由于我们这边的问题，您的投票没有被记录。请稍后再试。", "由於我們這邊的問題，您的投票沒有被記錄。請稍後再試。",
+        "Ваш голос не учтён из-за проблемы на нашей стороне. Пожалуйста, попробуйте позже."),
     "Too many requests": ("请求过于频繁", "請求過於頻繁", "Слишком много запросов"),
     "You sent many requests in a short time. Please wait %(seconds)s seconds and try again.": (
         "您在短时间内发出了太多请求。请等 %(seconds)s 秒后再试。", "您在短時間內送出了太多請求。請等 %(seconds)s 秒後再試。",

@@ -310,6 +310,9 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
               **setting("THREADS"))
 @click.option("--connection-limit", type=click.IntRange(10, 100_000), default=BY_NAME["CONNECTION_LIMIT"].default,
               show_default=True, **setting("CONNECTION_LIMIT"))
+@click.option("--connections-per-address", type=click.IntRange(0, 100_000),
+              default=BY_NAME["CONNECTIONS_PER_ADDRESS"].default, show_default=True,
+              **setting("CONNECTIONS_PER_ADDRESS"))
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=BY_NAME["CHANNEL_TIMEOUT"].default,
               show_default=True, **setting("CHANNEL_TIMEOUT"))
 @click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
@@ -318,8 +321,8 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 @feedback_options
 @kb_options
 @user_errors
-def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
-          index_dir) -> None:
+def serve(host, port, threads, connection_limit, connections_per_address, channel_timeout, proxies, watch, instance,
+          db_url, kb_dir, index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Every option can also be set by its FAQKB_* variable, and the site's other settings
@@ -338,19 +341,23 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     import waitress
 
     from ..web import create_app, load_config
-    from ..web.serving import sparse_queue_warnings, waitress_options
+    from ..web.serving import cap_per_address, sparse_queue_warnings, waitress_options
     from ..web.state import state_of
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
+    if host not in ("0.0.0.0", "::", ""):  # the address asked for is a name readers may use
+        config["ALLOWED_HOSTS"] = f"{config['ALLOWED_HOSTS']},{host}"
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
-    options = waitress_options(threads, connection_limit, channel_timeout)
+    options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
     server = waitress.create_server(app, host=host, port=port, **options)
+    # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
+    cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
     click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{bound}/ "
                f"({threads} threads, up to {options['connection_limit']} connections)", err=True)

@@ -11,7 +11,7 @@ from . import openapi, params
 from .errors import json_error
 from .i18n import CATEGORY_LABELS
 from .present import entry_dict
-from .site import category_counts, response_cache, site
+from .site import category_counts, health_check, response_cache, site
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -75,4 +75,6 @@ health = Blueprint("health", __name__)
 
 @health.get("/healthz")
 def healthz():
-    return jsonify(site().health())
+    """The replica's health for load balancers and monitors (web/health.py)."""
+    body, status = health_check().report()
+    return jsonify(body), status

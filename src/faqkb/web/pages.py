@@ -24,7 +24,7 @@ from .i18n import (
 )
 from .markup import highlight_html
 from .security import check_csrf
-from .site import category_counts, client_key, deferred, feedback, site
+from .site import category_counts, client_key, deferred, feedback, most_viewed, record_vote, site
 
 bp = Blueprint("pages", __name__)
 
@@ -43,7 +43,7 @@ def card(entry, lang: str | None) -> dict:
 def home():
     s = site().searcher
     lang = content_lang()
-    ids = [i for i in feedback().most_viewed(MOST_ASKED) if i in s.entries]
+    ids = [i for i in most_viewed(MOST_ASKED) if i in s.entries]  # [] when the store is slow or down
     ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
@@ -85,7 +85,8 @@ def search():
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0)
+        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
+                          client=client_key())
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -145,7 +146,7 @@ def vote(entry_id: str):
         abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
     if reason != "":  # "" is Skip on the why step: the No is recorded already
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
-        feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
+        record_vote(entry_id, helpful == "yes", query=query, reason=reason or None)  # 503 if not recorded
     lang = request.form.get("lang")
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
