@@ -617,9 +617,9 @@ def _fact_error(err: ValidationError) -> tuple[str, str]:
         return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
         return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, value))
-    if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
+    if err.validator == "pattern" and path and path[-1] in ("checked", "date", "recheck_by"):
         return f"{where} {err.instance!r} is not a date", \
-            "checked: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
+            "checked, recheck_by: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
     if err.validator == "pattern" and path and path[-1] == "url":
         return f"{where} {err.instance!r} is not a web address", "write the full https:// address of the page"
     if err.validator == "pattern" and len(path) == 1:
@@ -627,7 +627,7 @@ def _fact_error(err: ValidationError) -> tuple[str, str]:
     if err.validator == "additionalProperties":
         extra = next(iter(_unknown_keys(err)), "?")
         return f"{where}: unknown key '{extra}'", \
-            "allowed: claim, title, publisher, url, date, confidence, checked, also"
+            "allowed: claim, title, publisher, url, date, confidence, checked, also, reader_title, recheck_by, note"
     return f"{where}: {err.message}", ""
 
 
@@ -648,17 +648,20 @@ def read_facts(root: Path) -> dict[str, Fact]:
         if str(problem) not in map(str, errors):  # one line per mapping missing several keys
             errors.append(problem)
     for fid, f in data["facts"].items() if not errors else ():
-        try:
-            _dt.date.fromisoformat(f["checked"])
-        except ValueError:
-            errors.append(_error_at(shown, _node_at(node, ["facts", fid, "checked"]), f"{fid}.checked {f['checked']!r} is not a real date",
-                                  "write it as YYYY-MM-DD"))
+        for key in ("checked", "recheck_by"):
+            try:
+                _dt.date.fromisoformat(f.get(key, "2000-01-01"))
+            except ValueError:
+                errors.append(_error_at(shown, _node_at(node, ["facts", fid, key]),
+                                        f"{fid}.{key} {f[key]!r} is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
     return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
                       title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
                       url=f.get("url", "").strip(), date=f.get("date", ""),
-                      also=tuple(Source(**s) for s in f.get("also", ())))
+                      also=tuple(Source(**s) for s in f.get("also", ())),
+                      reader_title={k: v.strip() for k, v in f.get("reader_title", {}).items()},
+                      recheck_by=f.get("recheck_by", ""), note=f.get("note", "").strip())
             for fid, f in data["facts"].items()}
 
 
