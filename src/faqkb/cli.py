@@ -222,10 +222,12 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
 @lang_option("Language to show [default: zh].")
 @script_option
 @json_option("The whole entry as JSON.")
+@click.option("--max-age", type=click.IntRange(1), default=BY_NAME["SOURCE_MAX_AGE_DAYS"].default,
+              show_default=True, **_setting("SOURCE_MAX_AGE_DAYS"))
 @no_build_option
 @kb_options
 @_user_errors
-def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
@@ -249,7 +251,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
     width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width))
+                              color=tty, width=width, max_age_days=max_age))
 
 
 @main.command()
