@@ -67,7 +67,7 @@ KNOWN_BAD = (
     ("檔案", "paper documents are 文件 (檔案 is a computer file)"),
     ("檢視", "checking a balance or a status is 查看"),
     ("餘額里", "inside the balance is 餘額裡"),
-    ("(?<![公鄰])里(?!程)", "\"inside\" is 裡 (里 only in 公里, 鄰里, 里程)"),
+    ("[卡號戶額帳單料務置目頁站]里", "\"inside\" a card, account, page … is 裡 (里 stays in names: 烏里揚諾夫斯克)"),
     ("數字發展部", "the ministry is 數位發展部 in Taiwan usage"),
     ("充值", "topping up is 儲值 in Taiwan"),
     ("登出", "cancelling a SIM is 註銷 (登出 is logging out)"),
