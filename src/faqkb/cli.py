@@ -174,13 +174,14 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
     problems, count = lint_kb(kb_dir)
     if as_json:
         _emit_json({"entries": count, "problems": [
-            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
-            for p in problems]})
+            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint,
+             "severity": "warning" if p.warning else "error"} for p in problems]})
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(f"{count} entries, {len(problems)} problem(s)", err=True)
-    sys.exit(EXIT_PROBLEMS if problems else 0)
+        warned = sum(p.warning for p in problems)
+        click.echo(f"{count} entries, {len(problems) - warned} problem(s), {warned} warning(s)", err=True)
+    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else 0)
 
 
 @main.command()
