@@ -1,7 +1,7 @@
 """`faqkb`: thin click commands over the core API (load_kb, build_index, Searcher).
 
 User mistakes end as one line on stderr and a non-zero exit (2), problems found by
-`check` exit 1; nothing a user can cause prints a traceback.
+`check` exit 1 (3: only stale facts, with --stale); nothing a user can cause prints a traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .script import SCRIPTS
 from .search import MAX_LIMIT, MAX_PAGE
 from .settings import BY_NAME, env
 
-EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_STALE = 1, 2, 3
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -158,20 +158,29 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
 @main.command()
 @kb_option
 @json_option("Print problems as JSON.")
+@click.option("--stale", "stale_days", type=click.IntRange(0), metavar="DAYS",
+              help="Also list facts last read more than DAYS ago, and facts past their recheck_by, with the "
+                   "entries resting on them (warnings; exit 3 if nothing else is wrong).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Measure --stale ages from this day (YYYY-MM-DD).")
 @_user_errors
-def check(kb_dir: Path | None, as_json: bool) -> None:
+def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
-    Each problem is one line: file:line:column: what is wrong — how to fix it.
+    Each problem is one line: file:line:column: what is wrong — how to fix it. Warnings
+    (file:line:col: warning: ...) never make check fail; with --stale, stale facts alone exit 3.
 
     \b
     Example:
       faqkb check --kb ./kb
+      faqkb check --stale 365
     """
+    from .freshness import stale_problems
     from .lint import lint_kb
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = lint_kb(kb_dir)
+    stale = [] if stale_days is None else stale_problems(kb_dir, stale_days, today and today.date())
+    problems += stale
     if as_json:
         _emit_json({"entries": count, "problems": [
             {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint,
@@ -181,7 +190,7 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
             click.echo(str(p))
         warned = sum(p.warning for p in problems)
         click.echo(f"{count} entries, {len(problems) - warned} problem(s), {warned} warning(s)", err=True)
-    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else 0)
+    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else EXIT_STALE if stale else 0)
 
 
 @main.command()
