@@ -142,6 +142,8 @@ def _kb_with_titles(tmp_path: Path) -> Path:
             f["note"] = "EDITOR-ONLY note on F3"
         if fid == "U1":
             f["reader_title"] = {"en": "Whether other operators let you terminate online"}
+        if fid == "F2":
+            f["also"][0]["reader_title"] = {"zh": "信使媒体：三个月不用就会失去号码"}
     _edit_facts(kb, change)
     return kb
 
@@ -163,6 +165,16 @@ def test_reader_title_in_the_page_language_then_the_sources_own_title(tmp_path):
     unsourced = {lang: [s for s in reader_sources(entry, kb.facts, lang) if s.unsourced] for lang in ("en", "ru")}
     assert [s.title for s in unsourced["en"]] == ["Whether other operators let you terminate online"]
     assert [s.title for s in unsourced["ru"]] == [""]  # no ru title: the generic line, never the claim
+
+
+def test_a_further_source_has_its_own_reader_title(tmp_path):
+    kb = load_kb(_kb_with_titles(tmp_path))
+    entry = kb.entries["stop-using-sim-what-happens"]  # cites F2, whose `also` is Courier Media's article
+    zh = [s for s in reader_sources(entry, kb.facts, "zh", today="2026-12-01") if s.publisher == "Courier Media"]
+    ru = [s for s in reader_sources(entry, kb.facts, "ru", today="2026-12-01") if s.publisher == "Courier Media"]
+    assert [(s.title, s.original) for s in zh] == [("信使媒体：三个月不用就会失去号码",
+                                                     "Абоненты лишатся номера после трех месяцев молчания")]
+    assert [(s.title, s.original) for s in ru] == [("Абоненты лишатся номера после трех месяцев молчания", "")]
 
 
 def test_entry_page_labels_its_sources_in_the_ui_language(tmp_path):

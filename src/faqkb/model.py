@@ -69,9 +69,11 @@ class Source:
     publisher: str
     url: str = ""  # only an operator's or a government's page is linked; outlets are cited unlinked
     date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD of publication; "" when the page is undated
+    reader_title: dict[str, str] = field(default_factory=dict)  # what readers see, by language (sources.py)
 
     def to_dict(self) -> dict:
-        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date}
+        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
+                "reader_title": dict(self.reader_title)}
 
 
 @dataclass(frozen=True)

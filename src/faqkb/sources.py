@@ -10,8 +10,7 @@ English, often naming other facts). A source's title is chosen in this order (do
 3. for a point nobody could source, a translated "not confirmed by any source" line
    (``title`` is then "" and ``unsourced`` is true): its claim is never shown.
 
-Further sources of a fact (``also``) have no reader title of their own: they keep their
-published title. Labels ("published", "undated", "checked" …) are UI strings in the Babel
+Further sources of a fact (``also``) follow the same order with their own ``reader_title``. Labels ("published", "undated", "checked" …) are UI strings in the Babel
 catalogs (faqkb/translations), shared by the web and the terminal (``translator``)."""
 
 from __future__ import annotations
@@ -101,14 +100,15 @@ def reader_sources(entry: Entry, facts: dict[str, Fact], lang: str, script: str 
                 out.append(ReaderSource(mine, lang if mine else "", "", "", "", "", f.confidence, f.checked,
                                         False, unsourced=True))  # nothing to re-read: no age to report
             continue
-        for n, src in enumerate((Source(f.title, f.publisher, f.url, f.date), *f.also)):
+        for src in (Source(f.title, f.publisher, f.url, f.date, f.reader_title), *f.also):
             key = (src.url, "") if src.url else (src.title, src.publisher)
             if key in seen:
                 continue
             seen.add(key)
             own_lang = _lang_of(src.title)
-            if n == 0 and mine:
-                title, title_lang = mine, lang
+            mine = src.reader_title.get(lang, "")
+            if mine:
+                title, title_lang = for_reader(mine, lang, script), lang
                 original = src.title if src.title != mine and own_lang != lang else ""
             else:
                 title, title_lang, original = for_reader(src.title, own_lang, script), own_lang, ""
