@@ -46,7 +46,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import PeerTokens, _hex  # noqa: E402  same peer tokens as the quality bench
 
-from faqkb.model import CATEGORIES  # noqa: E402
+from faqkb.kbase.model import CATEGORIES  # noqa: E402
 from faqkb.search import Searcher  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -1,4 +1,4 @@
-"""How old the kb's knowledge is (faqkb/freshness.py): `faqkb check --stale DAYS` lists facts
+"""How old the kb's knowledge is (faqkb/kbase/freshness.py): `faqkb check --stale DAYS` lists facts
 read longer ago than DAYS and facts past their recheck_by, with the entries resting on them,
 as warnings at their line in kb/facts.yaml; exit 3 when that is all. Made-up dates, and
 "today" given as a parameter (the library's ``today=``, the command's ``--today``)."""
@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.freshness import stale_facts
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.freshness import stale_facts
+from faqkb.kbase.load import load_kb
 
 
 def _dates(kb_dir: Path, **facts: dict) -> None:

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from conftest import FIXTURE_KB
 
 from faqkb.cli import main
-from faqkb.kbfiles import load_kb
+from faqkb.cli.render import terminal_entry
+from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
-from faqkb.render import terminal_entry
 from faqkb.service import rebuild
 from faqkb.sources import is_stale, reader_sources
 from faqkb.web import create_app

@@ -1,4 +1,4 @@
-"""`faqkb check`'s writing rules (faqkb/style.py, docs/content.md): made-up bad entries in a
+"""`faqkb check`'s writing rules (faqkb/kbase/style.py, docs/content.md): made-up bad entries in a
 private copy of the fixture kb, each reported at file:line:col with what is wrong and how to
 fix it; warnings printed without failing the check; alternatives left as readers type."""
 
@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.kbfiles import load_kb
-from faqkb.style import HEDGES, StyleWarning, style_problems
+from faqkb.kbase.load import load_kb
+from faqkb.kbase.style import HEDGES, StyleWarning, style_problems
 
 ENTRY = "refunds/refund-remaining-balance.yaml"
 SHOWN = f"kb/{ENTRY}"
@@ -88,6 +88,9 @@ def test_glossary_variants_and_a_missing_gloss_are_errors(kb_dir):
     # glossed at first use: the short form after that is right
     _edit(kb_dir, "  lead: T2 明确可以", "  lead: 俄罗斯国家服务门户（Gosuslugi）之外，T2 明确可以")
     assert not [p for p in _lines(_check(kb_dir).output, "its gloss") if p.startswith(SHOWN)]
+    # a quoted variant names a label (an app's menu item), not the concept
+    _edit(kb_dir, "    3. 保留申请书和注销文件的副本。", "    3. 在 App 的“两步验证”菜单里开启双重验证。")
+    assert not [p for p in _lines(_check(kb_dir).output, "两步验证") if p.startswith(SHOWN)]
     # the readers' own words in alternatives are not flagged
     _edit(kb_dir, "    - 余额能退吗", "    - 门店 余额能退吗")
     assert len([p for p in _lines(_check(kb_dir).output, "says “门店”") if p.startswith(SHOWN)]) == 1
@@ -111,7 +114,7 @@ def test_stacked_hedges_warn_without_failing(kb_dir):
 
 @pytest.mark.parametrize("lang", sorted(HEDGES))
 def test_one_hedge_per_paragraph_is_fine(lang):
-    from faqkb.model import Entry, KnowledgeBase, Translation
+    from faqkb.kbase.model import Entry, KnowledgeBase, Translation
 
     one = {"zh": "可能要几天。", "ru": "Возможно, это займёт несколько дней.", "en": "It may take a few days."}[lang]
     two = {"zh": "可能要几天，一般更久。", "ru": "Возможно, обычно дольше.", "en": "It may take days, usually more."}[lang]

@@ -10,9 +10,9 @@ import re
 import opencc
 import pytest
 
-from faqkb.kbfiles import load_kb
+from faqkb.cli.render import terminal_entry
+from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
-from faqkb.render import terminal_entry
 from faqkb.script import KNOWN_BAD, PHRASES, to_traditional
 from faqkb.sources import reader_sources
 from faqkb.web.present import card, entry_dict, lead

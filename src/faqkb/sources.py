@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Entry, Fact, Source
+from .kbase.model import Entry, Fact, Source
 from .script import for_reader
 
 # How old a person's last reading of a source may be before pages say so (days); the

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..analysis import guess_lang
-from ..model import Entry, Fact
+from ..kbase.model import Entry, Fact
 from ..script import for_reader
 from ..snippets import first_sentence, plain_text
 from ..sources import SOURCE_MAX_AGE_DAYS, reader_sources

@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KBError, KBErrors
+from ..errors import KBError, KBErrors
+from ..sources import as_day
 from .model import KnowledgeBase
-from .sources import as_day
 from .style import StyleWarning
 
 
@@ -56,7 +56,7 @@ def _fact_line(root: Path, fid: str) -> int:
 def stale_problems(root: str | Path, days: int, today: dt.date | str | None = None) -> list[KBError]:
     """`check --stale`'s lines: one warning per stale fact, at its line in kb/facts.yaml.
     A kb that does not load has no report (`check` prints why it does not load)."""
-    from .kbfiles import load_kb
+    from .load import load_kb
 
     root = Path(root)
     try:

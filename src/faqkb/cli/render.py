@@ -7,11 +7,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from .model import Entry, Fact
-from .script import for_reader
-from .search import Results
-from .snippets import Span
-from .sources import SOURCE_MAX_AGE_DAYS, reader_sources, terminal_lines, translator
+from ..kbase.model import Entry, Fact
+from ..script import for_reader
+from ..search import Results
+from ..snippets import Span
+from ..sources import SOURCE_MAX_AGE_DAYS, reader_sources, terminal_lines, translator
 
 _B, _R, _DIM = "\033[1m", "\033[0m", "\033[2m"
 
