@@ -144,4 +144,4 @@ def test_a_lead_that_opens_with_what_was_not_found_is_flagged(kb_dir, lang, old,
     line = _edit(kb_dir, old, lead)
     r = _check(kb_dir)
     [p] = _lines(r.output, f"lead ({lang}) opens with what was not found")
-    assert p.startswith(f"{SHOWN}:{line}:") and "open with what the reader can do" in p
+    assert p.startswith(f"{SHOWN}:{line}:") and "open with what the reader can do" in p and r.exit_code == 1

@@ -62,8 +62,6 @@ _NOTHING_FIRST = {
                      r"\s+found|have\s+not\s+found)|no\s+(official\s+)?(source|information)|there\s+is\s+no\s+"
                      r"(official\s+)?(source|information|rule))", re.I),
 }
-# A warning while the bundled kb's last such leads are rewritten (issue 20); then an error.
-LEAD_FIRST_WARNS = True
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|«[^»]*»|\"[^\"]*\"")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
@@ -239,8 +237,7 @@ def lead_first_problems(entry: Entry, at: _File) -> list[KBError]:
         if m:
             out.append(at.problem(lang, tr.lead[:15], f"lead ({lang}) opens with what was not found: "
                                   f"“{m.group().strip()}”", "open with what the reader can do (whom to ask, where "
-                                  "to look), then say what is not known", warning=LEAD_FIRST_WARNS,
-                                  field="lead"))
+                                  "to look), then say what is not known", field="lead"))
     return out
 
 
