@@ -113,4 +113,4 @@ def test_lead_reaches_show_and_api(kb_dir, index_dir):
         r = CliRunner().invoke(main, ["show", "refund-remaining-balance", "--json", "--lang", lang,
                                       "--kb", str(kb_dir), "--index", str(index_dir)])
         assert r.exit_code == 0, r.output
-        assert json.loads(r.output) == entry_dict(e, lang)  # one public shape: the API's
+        assert json.loads(r.output) == entry_dict(e, lang, facts=s.facts())  # one public shape: the API's

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import KBError, KBErrors
 from .load import FACTS_FILE, HOME_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
+from .style import style_problems
 
 MIN_ALTERNATIVES = 3
 DOMAINS_FILE = "allowed_domains.yaml"
@@ -183,6 +184,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_control_chars(kb, root)
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
+    problems += style_problems(kb, root)  # writing rules (style.py), warnings among them
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 

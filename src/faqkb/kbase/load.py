@@ -192,17 +192,20 @@ def read_facts(root: Path) -> dict[str, Fact]:
         if str(problem) not in map(str, errors):  # one line per mapping missing several keys
             errors.append(problem)
     for fid, f in data["facts"].items() if not errors else ():
-        try:
-            _dt.date.fromisoformat(f["checked"])
-        except ValueError:
-            errors.append(error_at(shown, node_at(node, ["facts", fid, "checked"]), f"{fid}.checked {f['checked']!r} is not a real date",
-                                  "write it as YYYY-MM-DD"))
+        for key in ("checked", "recheck_by"):
+            try:
+                _dt.date.fromisoformat(f.get(key, "2000-01-01"))
+            except ValueError:
+                errors.append(error_at(shown, node_at(node, ["facts", fid, key]),
+                                       f"{fid}.{key} {f[key]!r} is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
     return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
                       title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
                       url=f.get("url", "").strip(), date=f.get("date", ""),
-                      also=tuple(Source(**s) for s in f.get("also", ())))
+                      also=tuple(Source(**s) for s in f.get("also", ())),
+                      reader_title={k: v.strip() for k, v in f.get("reader_title", {}).items()},
+                      recheck_by=f.get("recheck_by", ""), note=f.get("note", "").strip())
             for fid, f in data["facts"].items()}
 
 

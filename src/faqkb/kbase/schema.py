@@ -225,9 +225,9 @@ def explain_fact(err: ValidationError) -> tuple[str, str]:
         return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
         return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, value))
-    if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
+    if err.validator == "pattern" and path and path[-1] in ("checked", "date", "recheck_by"):
         return f"{where} {err.instance!r} is not a date", \
-            "checked: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
+            "checked, recheck_by: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
     if err.validator == "pattern" and path and path[-1] == "url":
         return f"{where} {err.instance!r} is not a web address", "write the full https:// address of the page"
     if err.validator == "pattern" and len(path) == 1:
@@ -235,5 +235,5 @@ def explain_fact(err: ValidationError) -> tuple[str, str]:
     if err.validator == "additionalProperties":
         extra = next(iter(unknown_keys(err)), "?")
         return f"{where}: unknown key '{extra}'", \
-            "allowed: claim, title, publisher, url, date, confidence, checked, also"
+            "allowed: claim, title, publisher, url, date, confidence, checked, also, reader_title, recheck_by, note"
     return f"{where}: {err.message}", ""

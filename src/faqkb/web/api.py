@@ -43,7 +43,9 @@ def entry(id: str):
     found = site().searcher.entry(id)
     if found is None:
         return json_error(404, f"no entry {id!r}", "id")
-    return jsonify(entry_dict(found, a["lang"], a["script"], url_for("pages.entry", entry_id="ID")))
+    return jsonify(entry_dict(found, a["lang"], a["script"], url_for("pages.entry", entry_id="ID"),
+                              facts=site().searcher.facts(),
+                              max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]))
 
 
 @bp.get("/categories")

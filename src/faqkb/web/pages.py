@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from .. import present
@@ -127,7 +127,9 @@ def entry(entry_id: str):
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
                            voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
-                           reasons=REASON_LABELS, sources=present.sources(found, facts),
+                           reasons=REASON_LABELS, max_age=current_app.config["SOURCE_MAX_AGE_DAYS"],
+                           sources=present.sources(found, facts, shown, content_script(),
+                                                   max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 
