@@ -91,14 +91,19 @@ def read_scope(root: Path) -> dict | None:
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1, f"neighbour {name!r} must be a mapping",
                                   "give it 'about:', lists per language and 'unless:'"))
             continue
-        unknown = set(spec) - {*LISTS, "unless", "about", "strict"}
+        unknown = set(spec) - {*LISTS, "unless", "about", "match"}
         if unknown:
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
                                   f"neighbour {name!r} has unknown keys {sorted(unknown)}",
-                                  f"use {', '.join((*LISTS, 'unless', 'about', 'strict'))}"))
+                                  f"use {', '.join((*LISTS, 'unless', 'about', 'match'))}"))
+        # text, not a YAML boolean: the kb's data files stay plain text (kbase.yamlsafe's quick path)
+        if spec.get("match", "strict") != "strict":
+            errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
+                                  f"neighbour {name!r}: match must be 'strict' or left out",
+                                  "write 'match: strict' when naming a Russian SIM or operator must not make a question ours"))
         got = names(spec, "neighbours", str(name))
         unless = spec.get("unless") or []
-        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": bool(spec.get("strict")),
+        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": spec.get("match") == "strict",
                                         "unless": [str(x).strip().lower() for x in unless] if isinstance(unless, list) else []}
     if errors:
         raise KBErrors(errors)
