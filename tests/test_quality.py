@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from faqkb.cli import main
 from faqkb.evaluate import Query, evaluate, load_queries, metrics
+from faqkb.paths import bundled_kb
 from faqkb.search import Searcher, _asks_number, _pinyin_han
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
@@ -80,6 +81,29 @@ def test_no_evaluation_query_is_copied_into_the_kb(bundled):
     asked = {_key(q.text): path.name for path in (GOLDEN, HELDOUT, FRESH) for q in load_queries(path)}
     copied = [(e.id, lang, text) for e in bundled.entries.values() for lang, tr in e.translations.items()
               for text in (tr.question, *tr.alternatives) if _key(text) in asked]
+    assert not copied, copied
+
+
+BLIND = [Path(__file__).parent / "golden" / f"{name}.yaml" for name in ("head", "prefix", "neartopic", "combo", "frozen")]
+# kb phrasings that already said, word for word, what a blind set's writer typed on 2026-12-06
+# (the sets were written after these lines, without seeing them; short head queries coincide).
+# Nothing may be added to this list: a new kb line that repeats a blind query is rephrased.
+PREDATING_BLIND = {"中国移动怎么销号", "微信被封号了怎么解封", "俄罗斯银行卡怎么注销", "weixinzhanghaozhuxiao",
+                   "eluosiqianzhengyanqi", "莫斯科冬天有多冷", "какперевестиденьгиизроссиивкитай",
+                   "russianstudentvisaextension", "二次放号", "保号费", "手机丢了俄罗斯卡", "注销条件"}
+
+
+def test_no_blind_query_is_copied_into_the_kb(bundled):
+    """The blind sets (head, prefix, near-topic, combo, frozen) stay blind: no entry phrasing and
+    no kb/offtopic.yaml line repeats one of their queries (see test_no_evaluation_query_is_copied_into_the_kb)."""
+    import yaml
+
+    asked = {_key(q.text) for path in BLIND for q in load_queries(path)}
+    offtopic = yaml.safe_load((bundled_kb() / "offtopic.yaml").read_text(encoding="utf-8"))["offtopic"]
+    lines = [text for e in bundled.entries.values() for tr in e.translations.values()
+             for text in (tr.question, *tr.alternatives)] + [t for v in offtopic.values() for t in v]
+    copied = sorted({_key(t) for t in lines if _key(t) in asked} - PREDATING_BLIND)
+    assert len(asked) > 700
     assert not copied, copied
 
 
