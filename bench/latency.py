@@ -44,7 +44,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import PeerTokens, _hex  # noqa: E402  the old FTS5 peer's tokens (build.py, --bags)
 
-from faqkb.model import CATEGORIES  # noqa: E402
+from faqkb.kbase.model import CATEGORIES  # noqa: E402
 from faqkb.search import Searcher  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -1,7 +1,7 @@
 """Search quality against peers on the public sets in ../shared/bench.
 
 For every set and language: the documents of that language are imported as their own kb/
-(faqkb.importer) → built (faqkb.service.rebuild) → searched (faqkb.search.Searcher), and the
+(faqkb.kbase.importer) → built (faqkb.service.rebuild) → searched (faqkb.search.Searcher), and the
 same documents are searched by two peers over the SAME tokens, in the same run:
 SQLite FTS5 with bm25() and rank-bm25 (BM25Okapi). Tokens for the peers: OpenCC t2s then jieba
 `lcut_for_search` for Chinese, Snowball stems (PyStemmer) for ru/en with ё→е, lowercase.
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from faqkb.evaluate import Query, evaluate, load_queries
-from faqkb.importer import import_jsonl
+from faqkb.kbase.importer import import_jsonl
 from faqkb.search import PLAN, WEIGHTS, Searcher
 from faqkb.service import rebuild
 

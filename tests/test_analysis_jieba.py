@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from faqkb.analysis import HAN_RUN_RE, Segmenter, fold_han, prune_dictionary
 from faqkb.index import _texts
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.load import load_kb
 
 _SEG = Segmenter()
 FAST = _SEG._tokenizer()

@@ -136,7 +136,7 @@ def test_show_in_traditional_chinese(bundled_index):
 
 
 def test_show_wraps_chinese_by_display_width():
-    from faqkb.render import wrap
+    from faqkb.cli.render import wrap
 
     lines = wrap("注销前卡里还有余额，能退吗？" * 8, 40)
     assert all(sum(2 if "\u4e00" <= c <= "\u9fff" or c in "，？" else 1 for c in line) <= 40 for line in lines)

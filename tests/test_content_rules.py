@@ -9,7 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.lint import lead_problems
+from faqkb.kbase.lint import AGENCIES, lead_problems
+from faqkb.kbase.load import read_names
+from faqkb.paths import bundled_kb
+
+NAMES = [*read_names(bundled_kb()), *AGENCIES]  # what `faqkb check` holds leads to
 
 
 def _check(kb_dir: Path):
@@ -38,7 +42,8 @@ ANSWER_EN = "Yes. T2 lets you terminate in a store; the number must have no debt
     ("zh", "不能退。", "可以退到银行账户。", "opens negatively"),
 ])
 def test_lead_rules_catch(lang, lead, answer, complaint):
-    assert any(complaint in what for _, what, _ in lead_problems(lang, lead, answer)), lead_problems(lang, lead, answer)
+    found = lead_problems(lang, lead, answer, NAMES)
+    assert any(complaint in what for _, what, _ in found), found
 
 
 @pytest.mark.parametrize(("lang", "lead", "answer"), [
@@ -49,7 +54,19 @@ def test_lead_rules_catch(lang, lead, answer, complaint):
     ("en", "Trust only mts.ru and t2.ru.", "Only mts.ru and t2.ru are the operators' own."),
 ])
 def test_lead_rules_pass_honest_leads(lang, lead, answer):
-    assert lead_problems(lang, lead, answer) == []
+    assert lead_problems(lang, lead, answer, NAMES) == []
+
+
+def test_the_names_a_lead_is_held_to_are_kb_data(kb_dir):
+    """A brand added to kb/synonyms.yaml's names: is held to by `faqkb check` with no code change,
+    in any spelling and inflection."""
+    syn = kb_dir / "synonyms.yaml"
+    syn.write_text(syn.read_text("utf-8") + "names:\n  - [Acmetel, Акметел]\n", "utf-8")
+    assert ["Acmetel", "Акметел"] in read_names(kb_dir)
+    assert lead_problems("ru", "Да, у Акметела.", "Да, у T2 можно.", read_names(kb_dir))
+    assert not lead_problems("ru", "Да, у Акметела.", "Да, у Acmetel можно.", read_names(kb_dir))
+    _edit(kb_dir / "refunds" / "refund-remaining-balance.yaml", "lead: T2 明确可以：", "lead: Акметел 和 T2 明确可以：")
+    assert "names Акметел" in _check(kb_dir).output
 
 
 def test_bundled_leads_are_clean_and_required():
@@ -120,7 +137,7 @@ def test_sources_are_per_entry_not_per_language(kb_dir):
     ("en", "test mode since November 2025", {"11", "2025"}),
 ])
 def test_answer_numbers_read_words_and_months(lang, text, numbers):
-    from faqkb.lint import answer_numbers
+    from faqkb.kbase.lint import answer_numbers
 
     assert answer_numbers(lang, text) == numbers
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.kbfiles import load_kb
-from faqkb.model import CONFIDENCES
+from faqkb.kbase.load import load_kb
+from faqkb.kbase.model import CONFIDENCES
 from faqkb.paths import bundled_kb
 
 

@@ -20,7 +20,7 @@ from helpers import answers
 
 from faqkb.cli import main
 from faqkb.errors import KBErrors
-from faqkb.kbfiles import MAX_FILE_BYTES, load_kb
+from faqkb.kbase.load import MAX_FILE_BYTES, load_kb
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "kb"
 GOOD_ID = "daily-keeping-fee"

@@ -18,9 +18,9 @@ import yaml
 
 from faqkb.evaluate import load_queries
 from faqkb.index import build_index, current_version
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.load import load_kb
+from faqkb.kbase.model import CATEGORIES
 from faqkb.layout import SCORED_FIELDS
-from faqkb.model import CATEGORIES
 from faqkb.search import RELATIVE_CUTOFF, WINDOW, Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.importer import first_sentence, import_jsonl, kb_id
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.importer import first_sentence, import_jsonl, kb_id
+from faqkb.kbase.load import load_kb
 from faqkb.search import Searcher
 from faqkb.service import rebuild
 

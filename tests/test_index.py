@@ -13,7 +13,7 @@ import pytest
 from faqkb.analysis import Segmenter, fold_han, prune_dictionary, script_runs
 from faqkb.errors import IndexNotReady, KBErrors
 from faqkb.index import CURRENT, current_version, kb_fingerprint
-from faqkb.kbfiles import load_kb
+from faqkb.kbase.load import load_kb
 from faqkb.search import Searcher
 from faqkb.service import open_searcher, rebuild, staleness
 
@@ -64,6 +64,47 @@ def test_running_searcher_follows_a_rebuild(kb_dir, index_dir):
     rebuild(kb_dir, index_dir)
     assert s.refresh() is True
     assert s.search("qwzxplk", limit=1).hits[0].id == "contract-expiring-call-scam"
+
+
+def test_a_request_on_a_removed_version_still_finishes(kb_dir, index_dir):
+    """A searcher still on a version that two later builds removed (a request that started
+    before they landed) searches, corrects and shows its hits as before: the version's
+    files were held open when it was opened."""
+    s = Searcher(index_dir)
+    old = s.info.path
+    for i in range(2):
+        path = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
+        path.write_text(path.read_text("utf-8") + f"\n# edit {i}\n", "utf-8")
+        rebuild(kb_dir, index_dir)
+    assert not old.exists()
+    res = s.search("注销 余额 refnd", category="refunds")  # lexicon, arrays, speller, marks, topic
+    assert res.hits and res.hits[0].id == "refund-remaining-balance" and res.suggestion
+    assert s.search('"money left"').hits  # a quoted phrase: the term sequences
+    assert Searcher(index_dir).search("注销 余额 refnd", category="refunds").to_dict() == res.to_dict()
+
+
+def test_a_refresh_never_goes_back_to_a_version_it_left(kb_dir, index_dir):
+    """A thread that read CURRENT before a build landed must not put the older version back
+    (issue 23, item 8): a version the searcher has switched away from is never reopened."""
+    s = Searcher(index_dir)
+    rebuild(kb_dir, index_dir)
+    first = current_version(index_dir)
+    assert s.refresh() and s.info.path == first
+    rebuild(kb_dir, index_dir)
+    assert s.refresh() and s.info.path != first
+    (index_dir / CURRENT).write_text(first.name + "\n", "utf-8")  # what a stale reader saw
+    assert s.refresh() is False and s.info.path != first
+
+
+def test_documents_are_in_the_entries_order(searcher):
+    """Hits name their entry by the document's place in entries.json, not by whoosh's
+    stored id (so a hit reads no whoosh file): the build adds them in that order."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(searcher.info.path))
+    with ix.searcher() as w:
+        stored = [w.stored_fields(d)["id"] for d in range(w.doc_count_all())]
+    assert stored == list(searcher.entries)
 
 
 def test_fingerprint_changes_with_content_not_with_time(kb_dir):

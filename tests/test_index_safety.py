@@ -16,8 +16,8 @@ from conftest import FIXTURE_KB
 
 from faqkb.errors import FaqkbError
 from faqkb.index import CURRENT, MARKER, build_index, current_version, read_records
-from faqkb.kbfiles import load_kb
-from faqkb.kblayout import MAX_SCANNED, MAX_TOP_ENTRIES, NotAKnowledgeBase, check_kb_layout
+from faqkb.kbase.folder import MAX_SCANNED, MAX_TOP_ENTRIES, NotAKnowledgeBase, check_kb_layout
+from faqkb.kbase.load import load_kb
 from faqkb.service import rebuild
 
 CLI = [sys.executable, "-c", "from faqkb.cli import main; main()"]

@@ -1,4 +1,4 @@
-"""The quick paths of loading a kb (kbfiles.quick_yaml and the compiled schema check) may
+"""The quick paths of loading a kb (kbase.yamlsafe.quick_yaml and schema.quick_check) may
 only ever say "this file is fine, here is its data": whatever they answer must be exactly
 what the full loader and jsonschema answer, and every doubt goes to the full path, which
 locates the problem. These tests compare both paths on tricky YAML, on every bundled file
@@ -14,9 +14,10 @@ from conftest import BUNDLED_KB, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faqkb import kbfiles
 from faqkb.errors import KBErrors
-from faqkb.kbfiles import _NOT_QUICK, load_kb, parse_yaml, quick_yaml
+from faqkb.kbase.load import entry_files, load_kb
+from faqkb.kbase.schema import quick_check, validator
+from faqkb.kbase.yamlsafe import NOT_QUICK, parse_yaml, quick_yaml
 
 TRICKY = [
     "a: 1", "a: yes", "a: ~", "a:", "a: 2026-01-01", "a: '2026-01-01'", "a: &x b\nc: *x", "a: !!str 1",
@@ -35,42 +36,41 @@ def test_quick_yaml_answers_as_the_full_loader_or_not_at_all(text: str) -> None:
     try:
         full, _ = parse_yaml(text, "x.yaml")
     except Exception:  # noqa: BLE001 - the full loader refuses: quick must not have answered
-        assert quick is _NOT_QUICK
+        assert quick is NOT_QUICK
         return
-    if quick is not _NOT_QUICK:
+    if quick is not NOT_QUICK:
         assert quick == full and repr(quick) == repr(full)
 
 
 def test_quick_yaml_refuses_what_needs_a_located_message() -> None:
     for text in ("a: &x b\nc: *x", "a: b\na: c", "[" * 30 + "]" * 30, "a: 1", "a: !!str x", "--- a\n--- b"):
-        assert quick_yaml(text) is _NOT_QUICK, text
+        assert quick_yaml(text) is NOT_QUICK, text
 
 
 def test_every_bundled_file_takes_the_quick_path_with_the_same_data() -> None:
-    files = sorted(BUNDLED_KB.glob("*.yaml")) + kbfiles.entry_files(BUNDLED_KB)
+    files = sorted(BUNDLED_KB.glob("*.yaml")) + entry_files(BUNDLED_KB)
     assert len(files) > 50
     for p in files:
         text = p.read_text("utf-8")
         quick = quick_yaml(text)
-        assert quick is not _NOT_QUICK, p  # else large kbs silently lose the fast path
+        assert quick is not NOT_QUICK, p  # else large kbs silently lose the fast path
         assert quick == parse_yaml(text, p.name)[0], p
 
 
-def test_entries_load_the_same_through_either_path(monkeypatch) -> None:
+def test_entries_load_the_same_through_either_path() -> None:
     quick = load_kb(BUNDLED_KB)
-    monkeypatch.setattr(kbfiles, "quick_yaml", lambda text: _NOT_QUICK)
-    slow = load_kb(BUNDLED_KB)
+    slow = load_kb(BUNDLED_KB, quick=False)
     assert quick.entries == slow.entries and list(quick.entries) == list(slow.entries)
 
 
 def test_quick_schema_accepts_every_bundled_entry() -> None:
-    check = kbfiles._quick_schema()
+    check = quick_check()
     assert check is not None  # the schema uses only keywords it compiles
-    for p in kbfiles.entry_files(BUNDLED_KB):
+    for p in entry_files(BUNDLED_KB):
         assert check(quick_yaml(p.read_text("utf-8"))), p
 
 
-_BASE = quick_yaml(kbfiles.entry_files(BUNDLED_KB)[0].read_text("utf-8"))
+_BASE = quick_yaml(entry_files(BUNDLED_KB)[0].read_text("utf-8"))
 _VALUES = st.one_of(
     st.sampled_from(["", " ", "\n", "x", "mts", "mts2", "basics", "nope", "2026-01-01", "2026-1-1", "F1", "f1",
                      "a-b", "a--b", "-a", "A", "evil\n", "x" * 301, "x" * 20001]),
@@ -100,8 +100,8 @@ def test_quick_schema_never_accepts_what_jsonschema_refuses(edits) -> None:  # n
             parent.pop(place[-1], None)
         else:
             parent[place[-1]] = value
-    if kbfiles._quick_schema()(data):
-        assert kbfiles._validator().is_valid(data), data
+    if quick_check()(data):
+        assert validator().is_valid(data), data
 
 
 def test_a_broken_entry_is_still_located_by_the_full_path(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_a_broken_entry_is_still_located_by_the_full_path(tmp_path: Path) -> Non
 
     kb = tmp_path / "kb"
     shutil.copytree(BUNDLED_KB, kb)
-    victim = kbfiles.entry_files(kb)[0]
+    victim = entry_files(kb)[0]
     text = victim.read_text("utf-8")
     victim.write_text(text.replace("category:", "categroy:", 1), "utf-8")
     with pytest.raises(KBErrors) as e:

@@ -72,7 +72,7 @@ def test_search_words_marked_in_answer_html_only_in_text(bundled):
 
 
 def test_lint_reports_links_to_unknown_entries(kb_dir):
-    from faqkb.lint import lint_kb
+    from faqkb.kbase.lint import lint_kb
 
     path = next(kb_dir.glob("process/*.yaml"))
     text = path.read_text("utf-8")
@@ -85,9 +85,9 @@ def test_entry_page_and_show_list_the_same_sources_with_the_same_warnings():
     """One source list (model.cited_sources) feeds both surfaces: every source the entry page
     lists is printed by `show` with the same link, an unofficial or unverified one is flagged on
     both, and a fact nobody could source is named by its claim."""
-    from faqkb.kbfiles import load_kb
+    from faqkb.cli.render import terminal_entry
+    from faqkb.kbase.load import load_kb
     from faqkb.paths import bundled_kb
-    from faqkb.render import terminal_entry
     from faqkb.web.present import sources
 
     kb = load_kb(bundled_kb())

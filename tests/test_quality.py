@@ -218,7 +218,7 @@ def test_a_question_asking_for_a_number_prefers_an_answer_that_states_one(tmp_pa
     quantity is ranked as before (queries and sentences written for this test)."""
     import json
 
-    from faqkb.importer import import_jsonl
+    from faqkb.kbase.importer import import_jsonl
     from faqkb.service import rebuild
 
     rows = [json.dumps({"id": i, "lang": lang, "text": t}, ensure_ascii=False) for i, lang, t in _NUMBER_DOCS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faqkb.errors import KBError
-from faqkb.kbfiles import read_regional
+from faqkb.kbase.load import read_regional
 
 
 def test_taiwan_words_reach_mainland_terms(bundled):

@@ -8,7 +8,7 @@ import pytest
 from conftest import BUNDLED_KB
 
 from faqkb.analysis import is_han
-from faqkb.kbfiles import load_kb, read_synonyms
+from faqkb.kbase.load import load_kb, read_synonyms
 
 # Items kept only as what a query expands TO, never as a query word: the analyzer cuts them
 # (sim卡 → sim + 卡), and a query 号码 also reaching entries that write SIM卡 measurably helps

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from faqkb.index import build_index
-from faqkb.kbfiles import load_kb, read_offtopic
+from faqkb.kbase.load import load_kb, read_offtopic
 from faqkb.layout import TOPIC, current_version
 from faqkb.search import Searcher
 from faqkb.topic import MAX_FEATURES, TopicModel, features, train
@@ -119,7 +119,7 @@ def test_offtopic_yaml_trains_a_model_for_a_small_kb(tmp_path):
 
 
 def test_check_refuses_an_entrys_phrasing_listed_as_off_topic(tmp_path):
-    from faqkb.lint import lint_kb
+    from faqkb.kbase.lint import lint_kb
 
     kb = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, kb)

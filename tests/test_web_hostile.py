@@ -38,6 +38,7 @@ from helpers import run_concurrently
 from faqkb.feedback import FeedbackStore
 from faqkb.service import rebuild
 from faqkb.web import create_app
+from faqkb.web.state import state_of
 
 ROOT = Path(__file__).parents[1]
 HOSTILE_ID = "xss-payloads"
@@ -517,7 +518,7 @@ def test_feedback_without_token_or_from_another_origin_is_refused(client, hostil
     other = hostile_app.test_client()
     assert other.post(url, headers=ok, data={"helpful": "yes", "csrf_token": token}).status_code == 403
     assert client.get(url).status_code == 405
-    store: FeedbackStore = hostile_app.extensions["faqkb"]["feedback"]
+    store: FeedbackStore = state_of(hostile_app).feedback
     before = len(store.votes_for(HOSTILE_ID))
     for headers, data in refused:
         client.post(url, headers=headers, data=data)
@@ -564,7 +565,7 @@ def test_one_clients_concurrent_votes_through_the_web_count_once(server, hostile
             body = f"csrf_token={token}&helpful={'yes' if j % 2 else 'no'}&q=web+{i}+{j}".encode()
             statuses.append(raw_request(server, b"POST", b"/entry/daily-keeping-fee/feedback", hdrs, body)[0])
 
-    store: FeedbackStore = hostile_app.extensions["faqkb"]["feedback"]
+    store: FeedbackStore = state_of(hostile_app).feedback
     ts = [threading.Thread(target=voter, args=(i,)) for i in range(clients)]
     for t in ts:
         t.start()

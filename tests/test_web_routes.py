@@ -16,6 +16,7 @@ from conftest import FIXTURE_KB
 from faqkb.feedback import FeedbackStore
 from faqkb.web import create_app
 from faqkb.web.security import CSP
+from faqkb.web.state import state_of
 
 TRANSLATIONS = Path(__file__).parents[1] / "src" / "faqkb" / "translations"
 ORIGIN = "http://localhost"
@@ -89,8 +90,8 @@ def test_pagination_links_when_more_than_a_page(client, monkeypatch):
 def test_zero_result_page_is_helpful_and_recorded(client, app):
     html = text(client.get("/search?q=qwxzv plorbt", headers={"Accept-Language": "en"}))
     assert "No answer found" in html and 'href="/category/process"' in html
-    store = app.extensions["faqkb"]["feedback"]
-    app.extensions["faqkb"]["deferred"].flush()  # recorded after the response (web/deferred.py)
+    store = state_of(app).feedback
+    state_of(app).deferred.flush()  # recorded after the response (web/deferred.py)
     assert store.top_zero_results(5) == [{"query": "qwxzv plorbt", "lang": "en", "count": 1, "found_nothing": 1}]
 
 
@@ -98,7 +99,7 @@ def test_gap_and_view_writes_do_not_hold_the_response(client, app, monkeypatch):
     """A search with no good answer and an entry view are recorded after the response
     (web/deferred.py): with the store stalled, both pages still answer; once it moves, both
     are recorded, in order (the view is linked to the gap it came from)."""
-    store = app.extensions["faqkb"]["feedback"]
+    store = state_of(app).feedback
     gate = threading.Event()
     real_gap = store.record_gap
     monkeypatch.setattr(store, "record_gap", lambda *a, **k: gate.wait(60) and real_gap(*a, **k))
@@ -106,7 +107,7 @@ def test_gap_and_view_writes_do_not_hold_the_response(client, app, monkeypatch):
     assert client.get("/entry/refund-remaining-balance?q=qwxzv plorbt").status_code == 200
     assert store.top_zero_results(5) == [] and store.most_viewed(5) == []  # not yet written
     gate.set()
-    app.extensions["faqkb"]["deferred"].flush()
+    state_of(app).deferred.flush()
     assert store.top_zero_results(5)[0]["query"] == "qwxzv plorbt"
     assert store.most_viewed(5) == ["refund-remaining-balance"]
     assert store.gap_rows()[0]["reached"] == {"refund-remaining-balance": 1}
@@ -150,7 +151,7 @@ def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
     cut = src.index("\nru:")
     end = src.index("\nen:")
     p.write_text(src[:cut] + src[end:], "utf-8")
-    app.extensions["faqkb"]["site"].rebuild_if_stale()
+    state_of(app).site.rebuild_if_stale()
     html = text(client.get("/entry/daily-keeping-fee", headers={"Accept-Language": "ru"}))
     assert "Этот ответ есть только на" in html and 'class="notice"' in html
 
@@ -345,7 +346,7 @@ def test_vote_is_recorded_with_the_query(client, app):
     r = client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
                     data={"csrf_token": token, "helpful": "yes", "q": "余额 退款"})
     assert r.status_code == 303 and "voted=1" in r.headers["Location"]
-    store: FeedbackStore = app.extensions["faqkb"]["feedback"]
+    store: FeedbackStore = state_of(app).feedback
     assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 1, "no": 0, "reasons": {}}]
     assert store.votes_for("refund-remaining-balance")[0]["query"] == "余额 退款"
     assert "Thank you" in text(client.get(r.headers["Location"], headers={"Accept-Language": "en"}))
@@ -363,7 +364,7 @@ def test_vote_without_token_or_from_another_origin_is_refused(client, app):
     assert client.post(url, data={"helpful": "yes", "csrf_token": token}).status_code == 403  # neither header
     other = app.test_client()  # another session's token does not fit this session
     assert other.post(url, headers={"Origin": ORIGIN}, data={"helpful": "yes", "csrf_token": token}).status_code == 403
-    assert app.extensions["faqkb"]["feedback"].helpfulness() == []
+    assert state_of(app).feedback.helpfulness() == []
     ok = client.post(url, headers={"Referer": ORIGIN + "/entry/x"}, data={"helpful": "no", "csrf_token": token})
     assert ok.status_code == 303
 
@@ -381,7 +382,7 @@ def test_feedback_store_keeps_no_personal_data(client, app):
     client.post("/entry/refund-remaining-balance/feedback", headers={"Origin": ORIGIN},
                 data={"csrf_token": token, "helpful": "no", "reason": "outdated"},
                 environ_base={"REMOTE_ADDR": "192.0.2.77"})
-    store: FeedbackStore = app.extensions["faqkb"]["feedback"]
+    store: FeedbackStore = state_of(app).feedback
     assert store.helpfulness()[0]["reasons"] == {"outdated": 1}
     import sqlite3
     conn = sqlite3.connect(store.engine.url.database)
@@ -398,7 +399,7 @@ def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
     url = "/entry/refund-remaining-balance/feedback"
     for data in ({"helpful": "no", "reason": "because"}, {"helpful": "yes", "reason": "outdated"}):
         assert client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, **data}).status_code == 400
-    assert app.extensions["faqkb"]["feedback"].helpfulness() == []
+    assert state_of(app).feedback.helpfulness() == []
 
 
 # -- serving: health and index switching
@@ -413,7 +414,7 @@ def test_healthz_reports_index_state(client):
 
 def test_healthz_shows_no_path_and_recovers_when_the_kb_matches_again(editable_app, kb_dir):
     app, client = editable_app, editable_app.test_client()
-    site = app.extensions["faqkb"]["site"]
+    site = state_of(app).site
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
     good = p.read_bytes()
     p.write_text("id: daily-keeping-fee\ncategory: [nope\n", "utf-8")
@@ -447,7 +448,7 @@ def test_pages_and_api_vary_on_language_and_static_is_cacheable(client):
 def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, kb_dir):
     app, client = editable_app, editable_app.test_client()
     from faqkb.web import state
-    site = app.extensions["faqkb"]["site"]
+    site = state_of(app).site
     before = client.get("/healthz").get_json()["index_version"]
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 0  # cached for the old version
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
@@ -481,7 +482,7 @@ def test_wsgi_entry_point_reads_environment(fixture_index, tmp_path, monkeypatch
 
 def test_watcher_rebuilds_when_kb_changes(editable_app, kb_dir):
     import time
-    site = editable_app.extensions["faqkb"]["site"]
+    site = state_of(editable_app).site
     before = site.searcher.info.path.name
     p = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
     p.write_text(p.read_text("utf-8").replace("question:", "question: Qwertzu", 1), "utf-8")
@@ -506,7 +507,7 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
     app = create_app({"KB": kb_dir, "INDEX": index_dir, "INSTANCE": tmp_path / "i2",
                       "SECRET_KEY": "t", "SEARCH_CACHE": 0,
                       "RATELIMIT_ENABLED": False})  # three threads of one client, flat out
-    site = app.extensions["faqkb"]["site"]
+    site = state_of(app).site
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -554,12 +555,12 @@ def test_panel_is_the_results_fragment_and_records_no_gap(client, app):
     assert ids and ids == re.findall(r'data-id="([^"]+)"', page)
     assert client.get("/search/panel?q=").status_code == 204
     client.get("/search/panel?q=qwxzv")
-    app.extensions["faqkb"]["deferred"].flush()
-    assert app.extensions["faqkb"]["feedback"].top_zero_results(5) == []  # prefixes are not gaps
+    state_of(app).deferred.flush()
+    assert state_of(app).feedback.top_zero_results(5) == []  # prefixes are not gaps
 
 
 def test_answer_box_only_when_answered(client, app):
-    s = app.extensions["faqkb"]["site"].searcher
+    s = state_of(app).site.searcher
     for q in ("注销 余额", "how to cook rice", "refund balance"):
         res = s.search(q, lang="en")
         html = text(client.get("/search", query_string={"q": q}, headers={"Accept-Language": "en"}))
@@ -571,7 +572,7 @@ def test_no_is_recorded_then_asks_why_and_the_reason_replaces_it(client, app):
     url = "/entry/refund-remaining-balance/feedback"
     page = text(client.get("/entry/refund-remaining-balance"))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    store = app.extensions["faqkb"]["feedback"]
+    store = state_of(app).feedback
     r = client.post(url, headers={"Origin": ORIGIN}, data={"csrf_token": token, "helpful": "no"})
     assert r.status_code == 303 and "why=1" in r.headers["Location"]
     assert store.helpfulness() == [{"entry_id": "refund-remaining-balance", "yes": 0, "no": 1, "reasons": {}}]

@@ -2,7 +2,7 @@
 
 The core API, shared by the CLI and the web app::
 
-    from faqkb.kbfiles import load_kb
+    from faqkb.kbase.load import load_kb
     from faqkb.index import build_index
     from faqkb.search import Searcher
 

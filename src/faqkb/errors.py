@@ -3,6 +3,9 @@ the web turns them into a 4xx page or JSON error. No stack traces for user mista
 
 from __future__ import annotations
 
+# What to do about a missing, stale or damaged index: the end of every such message.
+REBUILD = "run `faqkb build`"
+
 
 class FaqkbError(Exception):
     """Base class: anything that should reach the user as one clear line."""

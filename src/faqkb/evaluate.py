@@ -10,6 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .search import Searcher
 
 K = 10
 
@@ -60,6 +64,8 @@ class Report:
     # Off-topic queries (`expect: []`) have no right answer, so they are kept out of every metric
     # above and counted here: n, rejected (share that got no hits) and the ones not rejected.
     offtopic: dict = field(default_factory=dict)
+    # queries with an expected answer per group ({"lang": {"zh": 120}, "kind": {...}}): the table's n column
+    sizes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"n": self.n, "overall": self.overall, "by_lang": self.by_lang, "by_kind": self.by_kind,
@@ -100,4 +106,37 @@ def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple
     if rows:
         offtopic |= {"real_rejected": round(len(real_rejected) / len(rows), 4), "real_rejected_queries": real_rejected}
     return Report(_mean(rows), {k_: _mean(v) for k_, v in sorted(by_lang.items())},
-                  {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows), offtopic)
+                  {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows), offtopic,
+                  {"lang": {k_: len(v) for k_, v in by_lang.items()}, "kind": {k_: len(v) for k_, v in by_kind.items()}})
+
+
+def ranker(searcher: Searcher, k: int = K) -> Callable[[Query], tuple[list[str], bool]]:
+    """The ``rank`` of ``evaluate`` for a Searcher: its top ``k`` ids and its `answered` verdict
+    (no did-you-mean: a suggestion is not an answer)."""
+    def rank(q: Query) -> tuple[list[str], bool]:
+        res = searcher.search(q.text, limit=k, suggest=False)
+        return [h.id for h in res.hits], res.answered
+    return rank
+
+
+def table(report: Report, misses: bool = True) -> str:
+    """The report as `faqkb eval` prints it: one row overall, per language and per kind,
+    then the off-topic shares and (``misses``) the queries not answered at rank 1."""
+    cols = ("mrr", "ndcg", "recall", "s1", "s3")
+    lines = [f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3")),
+             f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols)]
+    for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
+        for name, m in group.items():
+            n = report.sizes.get(title, {}).get(name, 0)
+            lines.append(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
+    if report.offtopic.get("n"):
+        lines.append(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (answered: false) "
+                     f"{report.offtopic['rejected']:.3f}")
+    if "real_rejected" in report.offtopic:
+        lines.append(f"{'real':12}{report.n:>5}  wrongly rejected (answered: false) "
+                     f"{report.offtopic['real_rejected']:.3f}")
+    if misses and report.misses:
+        lines.append(f"\nnot at rank 1 ({len(report.misses)}):")
+        lines += [f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, got {', '.join(miss['got']) or '-'}"
+                  for miss in report.misses]
+    return "\n".join(lines)

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .feedback import FeedbackStore
+    from .search import Searcher
 
 # A word in more than this share of a language's gap queries joins nothing (e.g. "sim").
 COMMON_SHARE = 0.25
@@ -105,3 +110,31 @@ def gap_report(rows: list[dict], helpfulness: list[dict], words_of: Callable[[st
     worst = sorted(nh.items(), key=lambda kv: (-kv[1]["no"], kv[0]))[:limit]
     return {"groups": [g.to_dict(nh) for g in groups],
             "not_helpful": [{"entry_id": e, **v} for e, v in worst]}
+
+
+def informative_words(searcher: Searcher) -> Callable[[str], set[str]]:
+    """``words_of`` for group_gaps: the words the search analyzer keeps of a query (stems,
+    Chinese words; stop words gone), without pinyin readings and single letters."""
+    analyzer = searcher.analyzer()
+
+    def words_of(query: str) -> set[str]:
+        return {t.text for t in analyzer.analyze(query, query=True, pinyin=False).words
+                if t.script == "han" or len(t.text) > 1}
+    return words_of
+
+
+def editor_report(searcher: Searcher, store: FeedbackStore, limit: int = 20) -> dict:
+    """What `faqkb gaps` shows: gap_report over the store's rows, with the question of each
+    entry readers reached (in the group's language) or voted "not helpful"."""
+    report = gap_report(store.gap_rows(), store.helpfulness(), informative_words(searcher), limit=limit)
+
+    def question(entry_id: str, lang: str | None) -> str | None:
+        e = searcher.entry(entry_id)
+        return e.translations[e.best_lang(lang)].question if e else None
+
+    for g in report["groups"]:
+        for r in g["reached"]:
+            r["question"] = question(r["entry_id"], g["lang"])
+    for r in report["not_helpful"]:
+        r["question"] = question(r["entry_id"], None)
+    return report

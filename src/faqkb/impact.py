@@ -21,6 +21,7 @@ from __future__ import annotations
 import marshal
 import math
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -186,17 +187,21 @@ def _mapped(path: Path) -> np.ndarray:
 class ImpactIndex:
     """The arrays of one version, memory-mapped."""
 
-    def __init__(self, version_dir: Path) -> None:
-        d = version_dir
-        raw = marshal.loads((d / f"{IMPACT}.{TERMS}").read_bytes())
+    def __init__(self, version_dir: Path, file: Callable[[str], Path] | None = None) -> None:
+        """``file``: a file of the version by name (default: its path in ``version_dir``;
+        the searcher passes the files it holds open)."""
+        def d(name: str) -> Path:
+            return file(f"{IMPACT}.{name}") if file is not None else version_dir / f"{IMPACT}.{name}"
+
+        raw = marshal.loads(d(TERMS).read_bytes())
         self.n: int = raw["n"]
         self.terms: dict[str, dict[str, int]] = raw["terms"]
-        self.indptr = {f: _mapped(d / f"{IMPACT}.{f}.indptr.npy") for f in SCORED_FIELDS}
-        self.docs = {f: _mapped(d / f"{IMPACT}.{f}.docs.npy") for f in SCORED_FIELDS}
-        self.imp = {f: _mapped(d / f"{IMPACT}.{f}.imp.npy") for f in SCORED_FIELDS}
+        self.indptr = {f: _mapped(d(f"{f}.indptr.npy")) for f in SCORED_FIELDS}
+        self.docs = {f: _mapped(d(f"{f}.docs.npy")) for f in SCORED_FIELDS}
+        self.imp = {f: _mapped(d(f"{f}.imp.npy")) for f in SCORED_FIELDS}
         # Absent in versions built before the fields left whoosh (they have the postings).
-        self.seq = {f: (_mapped(d / f"{IMPACT}.{f}.seqptr.npy"), _mapped(d / f"{IMPACT}.{f}.seq.npy"))
-                    for f in PHRASE_FIELDS if (d / f"{IMPACT}.{f}.seq.npy").exists()}
+        self.seq = {f: (_mapped(d(f"{f}.seqptr.npy")), _mapped(d(f"{f}.seq.npy")))
+                    for f in PHRASE_FIELDS if d(f"{f}.seq.npy").exists()}
 
     def phrase(self, fields: tuple[str, ...], terms: list[str], slop: int = 1) -> np.ndarray | None:
         """Documents holding ``terms`` in this order, each 1 to ``slop`` positions after the

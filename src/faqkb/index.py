@@ -35,6 +35,7 @@ from .analysis import (
     to_mainland,
 )
 from .errors import FaqkbError, IndexNotReady
+from .kbase.model import KnowledgeBase
 from .layout import (  # noqa: F401  (re-exported: the names callers and tests have always used)
     BIGRAM_FIELDS,
     CURRENT,
@@ -54,7 +55,6 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     live_info,
 )
 from .lexicon import Lexicon
-from .model import KnowledgeBase
 from .snippets import plain_text, word_marks
 from .workers import chunks, fork_map
 
@@ -133,7 +133,7 @@ def schema(reference: bool = False):
 def kb_fingerprint(root: str | os.PathLike) -> str:
     """A hash of every YAML file under kb/ (names and bytes) and of the analysis version:
     equal fingerprints mean the index answers exactly as a fresh build would."""
-    from .kblayout import check_kb_layout
+    from .kbase.folder import check_kb_layout
 
     root = Path(root)
     check_kb_layout(root)  # NotAKnowledgeBase, quickly, for a folder like / or $HOME

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 import re
 import threading
+import weakref
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,9 +22,11 @@ from typing import Any
 
 from .analysis import CYR_RE, Analyzed, Analyzer, guess_lang, is_han, query_hmm
 from .errors import IndexNotReady, QueryError
+from .kbase.model import CATEGORIES, LANGS, Entry, Fact
 from .layout import (
     BIGRAM_FIELDS,
     ENTRIES,
+    IMPACT,
     LEXICON,
     MARKS,
     MARKS_OFFSETS,
@@ -36,7 +40,6 @@ from .layout import (
     current_version,
 )
 from .lexicon import Lexicon
-from .model import CATEGORIES, LANGS, Entry, Fact
 from .script import SCRIPTS, spans_for_reader
 from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 
@@ -201,6 +204,51 @@ def check_params(query: str, lang: str | None, category: str | None, limit: int,
     return query
 
 
+_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS)  # and impact.*: read lazily
+
+
+class _Files:
+    """The files of one version that its first queries read lazily, held open from the
+    moment the version is opened: a build removes versions older than the previous one,
+    and a request still running on such a version (a slow one, started before two builds
+    landed) must finish on it. An open file outlives its name on POSIX; ``path(name)``
+    gives it by its descriptor (/proc/self/fd, Linux). Elsewhere, or for a file the
+    version did not have when opened, the plain path."""
+
+    PROC = Path("/proc/self/fd")
+
+    def __init__(self, version: Path) -> None:
+        self.version = version
+        fds: dict[str, int] = {}
+        if self.PROC.is_dir():
+            try:
+                with os.scandir(version) as it:
+                    names = [e.name for e in it if e.name in _PINNED or e.name.startswith(IMPACT + ".")]
+                for name in names:
+                    with _suppress_os():
+                        fds[name] = os.open(version / name, os.O_RDONLY)
+            except OSError:
+                pass  # the version cannot be listed: its files are opened by name, and fail there
+        self.fds = fds
+        self.close = weakref.finalize(self, _close_fds, list(fds.values()))
+
+    def path(self, name: str) -> Path:
+        fd = self.fds.get(name)
+        return self.PROC / str(fd) if fd is not None else self.version / name
+
+
+def _close_fds(fds: list[int]) -> None:
+    for fd in fds:
+        with _suppress_os():
+            os.close(fd)
+
+
+def _suppress_os():  # noqa: ANN202
+    import contextlib
+
+    return contextlib.suppress(OSError)
+
+
 @dataclass
 class _Version:
     """Everything read from one index version; swapped as a whole when a rebuild lands,
@@ -211,6 +259,9 @@ class _Version:
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
+    files: _Files  # its lazily read files, held open (a request may outlive the folder)
+    ids: list[str]  # entry ids by docnum: the build adds documents in ENTRIES' order
+    own_marks: bool  # MARKS beside whoosh (every version built since): hits need no whoosh file
     lexicon: Lexicon | None = None  # loaded by the first query that needs it
     impact: object | None = None    # impact.ImpactIndex, opened by the first query (imports numpy)
     speller: object | None = None   # spelling.Speller, loaded by the first query with an unknown word
@@ -244,6 +295,7 @@ class Searcher:
         self.plan = {**PLAN, **(plan or {})}
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._left: set[Path] = set()  # versions this searcher switched away from: never back
         self._open(Path(version_dir) if version_dir else self._live())
 
     # -- opening and following rebuilds
@@ -270,24 +322,34 @@ class Searcher:
         facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         self._weighting = scoring.BM25F(B=0.75, K1=1.2)
         replaced = getattr(self, "_v", None) is not None
-        self._v = _Version(version, ix, entries, info, facts)  # one assignment: atomic for readers
+        files = _Files(version)
+        # one assignment: atomic for readers
+        self._v = _Version(version, ix, entries, info, facts, files, list(entries),
+                           MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
         _settle(collect=replaced)
 
     def refresh(self) -> bool:
-        """Switch to the live version if a build replaced it; True if it did."""
+        """Switch to the live version if a build replaced it; True if it did. Switches only
+        move forward: CURRENT is read again under the lock (a thread that read it before
+        another build landed must not put the older version back), and a version this
+        searcher has left is never opened again."""
         if self.index_dir is None:
             return False
         version = current_version(self.index_dir)
         if version is None or version == self._v.path:
             return False
         with self._lock:
-            if version != self._v.path:
-                self._open(version)
-                return True
-        return False
+            version = current_version(self.index_dir)
+            if version is None or version == self._v.path or version in self._left:
+                return False
+            old = self._v.path
+            self._open(version)
+            self._left.add(old)
+            return True
 
     def close(self) -> None:
         self._v.ix.close()
+        self._v.files.close()
 
     @property
     def info(self) -> IndexInfo:
@@ -312,7 +374,7 @@ class Searcher:
         v = v or self._v
         if v.lexicon is None:
             try:
-                v.lexicon = Lexicon.read(v.path / LEXICON)
+                v.lexicon = Lexicon.read(v.files.path(LEXICON))
                 _settle()
             except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); run `faqkb build`") from None
@@ -323,7 +385,7 @@ class Searcher:
             from .impact import ImpactIndex
 
             try:
-                v.impact = ImpactIndex(v.path)
+                v.impact = ImpactIndex(v.path, v.files.path)
                 _settle()
             except (OSError, ValueError, KeyError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); run `faqkb build`") from None
@@ -335,7 +397,7 @@ class Searcher:
             import numpy as np
 
             try:
-                v.own = np.load(v.path / SELF_SCORES)
+                v.own = np.load(v.files.path(SELF_SCORES))
             except (OSError, ValueError) as e:
                 raise IndexNotReady(f"index at {v.path} has no {SELF_SCORES} ({e}); run `faqkb build`") from None
         return v.own
@@ -394,7 +456,7 @@ class Searcher:
             from .topic import TopicModel
 
             try:
-                v.topic = TopicModel.read(v.path / TOPIC)
+                v.topic = TopicModel.read(v.files.path(TOPIC))
             except FileNotFoundError:
                 v.topic = False
             except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
@@ -413,7 +475,7 @@ class Searcher:
             from .spelling import Speller, load_spelling
 
             lex = self._lexicon(v)
-            deletes, plain = load_spelling((v.path / SPELLING).read_bytes())
+            deletes, plain = load_spelling(v.files.path(SPELLING).read_bytes())
             v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
             _settle()
         return v.speller
@@ -447,8 +509,11 @@ class Searcher:
                limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
         (Chinese in Traditional characters when ``script`` is "Hant")."""
+        return self._search(self._v, query, lang, category, limit, page, suggest=suggest, script=script)
+
+    def _search(self, v: _Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
+                *, suggest: bool, script: str | None) -> Results:
         query = check_params(query, lang, category, limit, page, script)
-        v = self._v
         lex = self._lexicon(v)
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
@@ -732,9 +797,13 @@ class Searcher:
         if got is None:
             if len(v.stored) >= STORED_CACHE:
                 v.stored.clear()
-            got = self._whoosh(v).stored_fields(d)
-            if "marks" not in got:  # kept beside whoosh's segment (layout.MARKS) since builds got faster
-                got = {**got, "marks": self._marks(v, d)}
+            if v.own_marks:
+                # Kept beside whoosh's segment (layout.MARKS) since builds got faster; the
+                # id is ENTRIES' (the documents' order): no whoosh file is read for a hit,
+                # so a version whose folder went away still shows its hits.
+                got = {"id": v.ids[d], "marks": self._marks(v, d)}
+            else:
+                got = self._whoosh(v).stored_fields(d)
             # Marks as tuples: untracked by the garbage collector once it has seen them, so a
             # full cache adds nothing to a full collection's walk (see _settle).
             got["marks"] = {lang: (tuple(q), tuple(a)) for lang, (q, a) in got["marks"].items()}
@@ -749,8 +818,8 @@ class Searcher:
             import numpy as np
 
             try:
-                offsets = np.load(v.path / MARKS_OFFSETS, mmap_mode="r")
-                with open(v.path / MARKS, "rb") as f:
+                offsets = np.load(v.files.path(MARKS_OFFSETS), mmap_mode="r")
+                with open(v.files.path(MARKS), "rb") as f:
                     blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
             except (OSError, ValueError) as e:
                 raise IndexNotReady(f"index at {v.path} has no usable {MARKS} ({e}); run `faqkb build`") from None
@@ -767,8 +836,14 @@ class Searcher:
         key = q if isinstance(q, tuple) else None
         if key is not None and key in v.masks:
             return v.masks[key]
-        mask = np.zeros(self._impact(v).n, dtype=bool)
-        mask[list(self._whoosh(v).docs_for_query(wq.Term(*q) if key is not None else q))] = True
+        n = self._impact(v).n
+        if key is not None and key[0] == "category" and v.own_marks:
+            # The entries know their category: no whoosh file read (see _stored).
+            entries = v.entries
+            mask = np.fromiter((entries[i].category == key[1] for i in v.ids), dtype=bool, count=n)
+        else:
+            mask = np.zeros(n, dtype=bool)
+            mask[list(self._whoosh(v).docs_for_query(wq.Term(*q) if key is not None else q))] = True
         if key is not None:
             v.masks[key] = mask
         return mask
@@ -872,7 +947,7 @@ class Searcher:
         # is no query a reader could send, so it is not offered (and not searched).
         if fixed is None or fixed == query or len(fixed) > MAX_QUERY_CHARS:
             return None
-        better = self.search(fixed, category=category, limit=1, suggest=False)
+        better = self._search(v, fixed, None, category, 1, 1, suggest=False, script=None)
         return fixed if better.hits and better.hits[0].score > top else None
 
 

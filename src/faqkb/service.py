@@ -1,11 +1,14 @@
-"""The steps the CLI and the web share: rebuild an index from a kb folder, and open a
-searcher on an index that is known to match its kb (rebuilding if allowed)."""
+"""The steps the CLI and the web share: rebuild an index from a kb folder (with the process's
+garbage-collector policy for a build), tell whether an index matches its kb, and open a
+searcher on an index that is known to match (rebuilding if allowed)."""
 
 from __future__ import annotations
 
+import gc
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import IndexNotReady
+from .errors import REBUILD, IndexNotReady
 from .index import IndexInfo, auto_procs, build_index, kb_fingerprint, live_info
 from .search import Searcher
 
@@ -13,18 +16,43 @@ from .search import Searcher
 def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint: str | None = None) -> IndexInfo:
     """Load and validate kb/ (raising KBErrors before anything is written), then build.
     ``fingerprint``, if the caller already hashed kb/, must be taken before the load.
-    ``procs``: worker processes (None: index.auto_procs decides by the kb's size)."""
-    from .index import BuildStages
-    from .kbfiles import load_kb
+    ``procs``: worker processes (None: index.auto_procs decides by the kb's size).
 
-    stage = BuildStages()
-    fingerprint = fingerprint or kb_fingerprint(kb_dir)
-    stage("fingerprint")
-    if procs is None:  # by the kb's size: its entry files, counted without reading them
-        procs = auto_procs(sum(1 for _ in Path(kb_dir).glob("*/*.yaml")))
-    kb = load_kb(kb_dir, procs)
-    stage("load")
-    return build_index(kb, index_dir, fingerprint=fingerprint, procs=procs)
+    The cyclic garbage collector is off for the build, in this process and the workers it
+    forks: a build makes millions of small objects and next to no cycles, and the collector
+    only walked them again and again (most of what the builder spent receiving a large kb
+    from its workers). It is back on, as it was, when the build ends or fails."""
+    from .index import BuildStages
+    from .kbase.load import load_kb
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        stage = BuildStages()
+        fingerprint = fingerprint or kb_fingerprint(kb_dir)
+        stage("fingerprint")
+        if procs is None:  # by the kb's size: its entry files, counted without reading them
+            procs = auto_procs(sum(1 for _ in Path(kb_dir).glob("*/*.yaml")))
+        kb = load_kb(kb_dir, procs)
+        stage("load")
+        return build_index(kb, index_dir, fingerprint=fingerprint, procs=procs)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether an index matches its kb, with the kb's fingerprint taken once for both the
+    check and the rebuild that may follow (a kb edited in between is then rebuilt again)."""
+    fingerprint: str | None  # None: no kb folder to compare with (serve what was built)
+    stale: str | None        # why the index does not match (missing, stale); None: it matches
+
+
+def freshness(kb_dir: Path, index_dir: Path) -> Freshness:
+    """Raises FaqkbError if kb/ cannot be hashed (e.g. the folder is no longer a kb)."""
+    fingerprint = kb_fingerprint(kb_dir) if Path(kb_dir).is_dir() else None
+    return Freshness(fingerprint, staleness(kb_dir, index_dir, fingerprint=fingerprint) if fingerprint else None)
 
 
 def staleness(kb_dir: Path, index_dir: Path, *, fingerprint: str | None = None) -> str | None:
@@ -40,11 +68,11 @@ def staleness(kb_dir: Path, index_dir: Path, *, fingerprint: str | None = None) 
 
 
 def open_searcher(kb_dir: Path, index_dir: Path, *, build: bool = True) -> Searcher:
-    # Hash kb/ once: the same fingerprint decides staleness and labels the rebuild.
-    fingerprint = kb_fingerprint(kb_dir) if Path(kb_dir).is_dir() else None
-    why = staleness(kb_dir, index_dir, fingerprint=fingerprint)
-    if why:
+    """A Searcher on ``index_dir``, rebuilt first from ``kb_dir`` if it does not match (or
+    IndexNotReady when ``build`` is false)."""
+    fresh = freshness(kb_dir, index_dir)
+    if fresh.stale:
         if not build:
-            raise IndexNotReady(f"{why}; run `faqkb build` (or search without --no-build)")
-        rebuild(kb_dir, index_dir, fingerprint=fingerprint)
+            raise IndexNotReady(f"{fresh.stale}; {REBUILD} (or search without --no-build)")
+        rebuild(kb_dir, index_dir, fingerprint=fresh.fingerprint)
     return Searcher(index_dir)

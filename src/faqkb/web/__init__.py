@@ -25,7 +25,7 @@ from flask_babel import Babel
 
 from .. import paths
 from ..errors import ConfigError
-from ..model import CATEGORIES, LANGS
+from ..kbase.model import CATEGORIES, LANGS
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
 from . import api, errors, http_cache, limits, pages, security
@@ -40,7 +40,6 @@ from .i18n import (
     ui_locale,
 )
 from .markup import highlight
-from .site import EXT
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024
@@ -117,14 +116,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from ..feedback import Bounds, FeedbackStore, default_url
     from .cache import ResponseCache
     from .deferred import DeferredWrites
-    from .state import Site
+    from .state import EXT, AppState, Site
 
     site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
     bounds = Bounds(max_queries=cfg["FEEDBACK_MAX_QUERIES"], max_votes=cfg["FEEDBACK_MAX_VOTES"],
                     retention_days=cfg["FEEDBACK_RETENTION_DAYS"])
     feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds)
-    app.extensions[EXT] = {"site": site, "feedback": feedback, "cache": ResponseCache(cfg["SEARCH_CACHE"]),
-                           "deferred": DeferredWrites()}
+    app.extensions[EXT] = AppState(site, feedback, ResponseCache(cfg["SEARCH_CACHE"]), DeferredWrites())
     if cfg["WATCH"]:
         site.start_watching()
 

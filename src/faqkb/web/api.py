@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from . import openapi, params
 from .errors import json_error
 from .i18n import CATEGORY_LABELS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import CATEGORIES, LANGS
+from ..kbase.model import CATEGORIES, LANGS
 from . import params
 
 _SPAN = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2,

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from markupsafe import Markup
 
 from ..feedback import REASONS
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from . import params, present
 from .i18n import (
     CATEGORY_LABELS,
@@ -50,7 +50,7 @@ def home():
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
 
 
-SEARCH_PARAMS = [params.Param("q", "", max_length=params.Q.max_length), params.LANG, params.CATEGORY, params.PAGE]
+SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE]
 
 
 def _run_search(a: dict):
@@ -106,7 +106,7 @@ def panel():
 
 @bp.get("/entry/<entry_id>")
 def entry(entry_id: str):
-    a = params.parse([params.LANG, params.Param("q", "", max_length=params.Q.max_length)], request.args)
+    a = params.parse([params.LANG, params.PAGE_Q], request.args)
     s = site().searcher
     found = s.entry(entry_id)
     if found is None:

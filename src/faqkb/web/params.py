@@ -1,15 +1,18 @@
 """Query parameters of the JSON API, declared once: the views parse requests with these
 specs and /api/openapi.json is generated from the same specs, so the document cannot drift
-from what the endpoints accept. Bounds come from the core (faqkb.search)."""
+from what the endpoints accept. The bounds of the core's parameters (q, lang, category,
+limit, page, script) are the core's, declared here for the document and checked by one
+function, faqkb.search.check_params; a spec checks only types and its own bounds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import QueryError
-from ..model import CATEGORIES, LANGS
+from ..kbase.model import CATEGORIES, LANGS
 from ..script import SCRIPTS
-from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS
+from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, check_params
 
 MAX_SUGGEST = 10
 
@@ -25,9 +28,11 @@ class Param:
     maximum: int | None = None
     max_length: int | None = None
     enum: tuple[str, ...] | None = None
+    core: bool = True  # bounds checked by search.check_params (False: by parse, below)
 
     def parse(self, args) -> object:
-        """The typed value from a request's args; QueryError naming the parameter if bad."""
+        """The typed value from a request's args; QueryError naming the parameter if it is
+        missing, not a whole number, or (a spec of our own) out of its bounds."""
         raw = args.get(self.name)
         if raw is None or (raw.strip() == "" and self.kind is str):
             if self.required:
@@ -38,13 +43,13 @@ class Param:
                 value = int(raw)
             except ValueError:
                 raise QueryError(f"{self.name} must be a whole number", self.name) from None
-            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            if not self.core and (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
                 raise QueryError(f"{self.name} must be between {self.minimum} and {self.maximum}", self.name)
             return value
         value = raw.strip()
-        if self.max_length is not None and len(value) > self.max_length:
+        if not self.core and self.max_length is not None and len(value) > self.max_length:
             raise QueryError(f"{self.name} is {len(value)} characters; the limit is {self.max_length}", self.name)
-        if self.enum is not None and value not in self.enum:
+        if not self.core and self.enum is not None and value not in self.enum:
             raise QueryError(f"unknown {self.name} {value!r}; use one of {', '.join(self.enum)}", self.name)
         return value
 
@@ -65,7 +70,13 @@ class Param:
 
 
 def parse(specs: list[Param], args) -> dict:
-    return {p.name: p.parse(args) for p in specs}
+    """The typed values of ``specs`` from a request's args, the core's bounds checked by the
+    core (QueryError naming the parameter)."""
+    values: dict[str, Any] = {p.name: p.parse(args) for p in specs}
+    core = {p.name: values[p.name] for p in specs if p.core}
+    check_params(core.get("q") or "", core.get("lang"), core.get("category"), core.get("limit", 1),
+                 core.get("page", 1), core.get("script"))
+    return values
 
 
 Q = Param("q", "The question, in any language (Simplified or Traditional Chinese, pinyin, Russian, English). "
@@ -78,7 +89,10 @@ LIMIT = Param("limit", "Hits per page.", kind=int, default=10, minimum=1, maximu
 PAGE = Param("page", "Page of hits, from 1.", kind=int, default=1, minimum=1, maximum=MAX_PAGE)
 SCRIPT = Param("script", "Chinese script to show zh entries in: Hans (as written) or Hant "
                          "(converted to Traditional characters).", enum=SCRIPTS)
-SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, minimum=1, maximum=MAX_SUGGEST)
+SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, minimum=1, maximum=MAX_SUGGEST,
+                      core=False)
+# The site's pages: q may be empty (the home page), still within the core's bound.
+PAGE_Q = Param("q", "The question, as for the API.", max_length=MAX_QUERY_CHARS)
 
 SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT]
 ENTRY = [LANG, SCRIPT]

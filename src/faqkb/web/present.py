@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..analysis import guess_lang
-from ..model import Entry, Fact, cited_sources
+from ..kbase.model import Entry, Fact, cited_sources
 from ..script import for_reader
 from ..snippets import first_sentence, plain_text
 from .i18n import CONTENT_HTML_LANG

@@ -14,11 +14,15 @@ import resource
 import threading
 import time
 
+from ..settings import BY_NAME
+
 log = logging.getLogger("faqkb.web")
 
-THREADS = 4
-CONNECTION_LIMIT = 1000
-CHANNEL_TIMEOUT = 30      # seconds a connection may sit idle (waitress: 120)
+# The defaults are the settings' (faqkb/settings.py: THREADS, CONNECTION_LIMIT, CHANNEL_TIMEOUT in
+# seconds idle; waitress's own is 120), one place for `faqkb serve`, faqkb.wsgi and this module.
+THREADS: int = BY_NAME["THREADS"].default
+CONNECTION_LIMIT: int = BY_NAME["CONNECTION_LIMIT"].default
+CHANNEL_TIMEOUT: int = BY_NAME["CHANNEL_TIMEOUT"].default
 FDS_SPARE = 64            # descriptors for the index, the database, logs
 QUEUE_LOG_EVERY = 10.0    # seconds between two of waitress's "Task queue depth" warnings
 

@@ -1,4 +1,4 @@
-"""Access to the app's Site, FeedbackStore and response cache from views (no module-level
+"""Access to the app's AppState (Site, FeedbackStore, response cache) from views (no module-level
 globals): views go through these, never through current_app.extensions."""
 
 from __future__ import annotations
@@ -6,25 +6,28 @@ from __future__ import annotations
 from flask import current_app, request
 
 from ..feedback import FeedbackStore
-from ..model import CATEGORIES
+from ..kbase.model import CATEGORIES
 from .cache import ResponseCache
 from .deferred import DeferredWrites
-from .state import Site
+from .state import AppState, Site, state_of
 
-EXT = "faqkb"
+
+def state() -> AppState:
+    """The current app's AppState."""
+    return state_of(current_app)
 
 
 def site() -> Site:
-    return current_app.extensions[EXT]["site"]
+    return state().site
 
 
 def feedback() -> FeedbackStore:
-    return current_app.extensions[EXT]["feedback"]
+    return state().feedback
 
 
 def deferred() -> DeferredWrites:
     """Feedback writes done after the response (web/deferred.py)."""
-    return current_app.extensions[EXT]["deferred"]
+    return state().deferred
 
 
 def client_key() -> str:
@@ -35,7 +38,7 @@ def client_key() -> str:
 
 def response_cache() -> ResponseCache:
     """The app's LRU of API response bodies (web/cache.py)."""
-    return current_app.extensions[EXT]["cache"]
+    return state().cache
 
 
 def category_counts() -> dict[str, int]:

@@ -6,13 +6,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FaqkbError, IndexNotReady, KBErrors
 from ..search import Searcher
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from ..feedback import FeedbackStore
+    from .cache import ResponseCache
+    from .deferred import DeferredWrites
+
 log = logging.getLogger("faqkb.web")
+
+EXT = "faqkb"  # the app's AppState lives in app.extensions[EXT]
 
 REFRESH_EVERY = 1.0   # seconds between checks of the index's CURRENT pointer
 WATCH_EVERY = 2.0     # seconds between checks of kb/ for changes
@@ -61,18 +72,17 @@ class Site:
         """Rebuild when kb/ changed since the live index was built. A broken kb is logged
         (one line per problem) and kept in ``last_error``; the old index keeps serving.
         True if a new index went live."""
-        from ..index import kb_fingerprint
-        from ..service import rebuild, staleness
+        from ..service import freshness, rebuild
 
         with self._rebuild_lock:
             if not self.kb_dir.is_dir():
                 return False  # nothing to compare with: serve what was built
             try:
-                fingerprint = kb_fingerprint(self.kb_dir)  # once: decides staleness, labels the build
+                fresh = freshness(self.kb_dir, self.index_dir)
             except FaqkbError as e:  # e.g. the kb folder is no longer a kb: keep serving
                 self._error(f"cannot check the kb: {e}")
                 return False
-            why = staleness(self.kb_dir, self.index_dir, fingerprint=fingerprint)
+            why, fingerprint = fresh.stale, fresh.fingerprint
             if not why:
                 # The kb matches the live index again (a broken file restored as it was
                 # built, or another process rebuilt it): nothing is wrong any more.
@@ -141,3 +151,19 @@ class Site:
         return {**self.health(),
                 "built_at": datetime.fromtimestamp(info.built_at, timezone.utc).isoformat(timespec="seconds"),
                 "last_error": self.last_error}
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything one app holds, in one object (as datasette's Datasette): the live index
+    (Site), the feedback store, the API response cache and the writes done after a response.
+    Views reach it through web/site.py, scripts and tests through ``state_of(app)``."""
+    site: Site
+    feedback: FeedbackStore
+    cache: ResponseCache
+    deferred: DeferredWrites
+
+
+def state_of(app: Flask) -> AppState:
+    """The AppState of an app made by ``create_app``."""
+    return app.extensions[EXT]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 LANGS = ("zh", "ru", "en")
 LANG_NAMES = {"zh": "Chinese", "ru": "Russian", "en": "English"}
 CATEGORIES = ("basics", "costs", "security", "refunds", "scams", "process")
-OPERATORS = ("mts", "beeline", "megafon", "t2", "yota")
 
 
 @dataclass(frozen=True)
@@ -145,6 +144,9 @@ class KnowledgeBase:
     entries: dict[str, Entry] = field(default_factory=dict)
     # Each group is a list of words that mean the same to a searcher (注销/销号, MTS/МТС).
     synonyms: list[list[str]] = field(default_factory=list)
+    # The groups of synonyms that are one name's spellings (kb/synonyms.yaml names:, also in
+    # ``synonyms``): MTS/МТС, T2/Теле2... `faqkb check`'s lead rule uses them.
+    names: list[list[str]] = field(default_factory=list)
     # The source register (kb/facts.yaml) by id: F1..., U1...
     facts: dict[str, Fact] = field(default_factory=dict)
     # Taiwan/HK word -> mainland word (kb/regional.yaml), folded into queries at analysis time.

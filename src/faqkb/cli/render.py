@@ -6,10 +6,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from .model import Entry, Fact, cited_sources
-from .script import for_reader
-from .search import Results
-from .snippets import Span
+from ..kbase.model import Entry, Fact, cited_sources
+from ..script import for_reader
+from ..search import Results
+from ..snippets import Span
 
 _B, _R, _DIM = "\033[1m", "\033[0m", "\033[2m"
 

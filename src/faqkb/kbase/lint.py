@@ -10,10 +10,11 @@ by at least three alternative phrasings per language.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import KBError, KBErrors
-from .kbfiles import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
+from ..errors import KBError, KBErrors
+from .load import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
 
 MIN_ALTERNATIVES = 3
@@ -21,10 +22,10 @@ DOMAINS_FILE = "allowed_domains.yaml"
 # A lead is what a reader sees first (and in snippets): one short sentence.
 LEAD_MAX = {"zh": 120, "ru": 200, "en": 200}
 
-# Names a lead may only use if the answer uses one of the same group's spellings too.
-_NAMES = [("MTS", "МТС"), ("Beeline", "Билайн"), ("MegaFon", "Megafon", "МегаФон", "Мегафон"),
-          ("T2", "t2", "Tele2", "Теле2", "Т2"), ("Yota", "Йота"), ("Gosuslugi", "Госуслуг", "gosuslugi"),
-          ("Rospotrebnadzor", "Роспотребнадзор"), ("MVD", "МВД", "内务部")]
+# Names a lead may only use if the answer uses one of the same group's spellings too: the
+# brands and services of kb/synonyms.yaml (names:), and these agencies, which are not search
+# synonyms (a group there would change what "rospotrebnadzor" finds: a relevance decision).
+AGENCIES = [["Rospotrebnadzor", "Роспотребнадзор"], ["MVD", "МВД", "内务部"]]
 # Words that make a clause negative, per language (a cheap signal, not a parser).
 _NEG = {"en": re.compile(r"\b(no|not|none|never|cannot|can't|don't|doesn't|won't|isn't|aren't|nothing)\b|n't\b", re.I),
         "ru": re.compile(r"(?<![а-яё])(нет|не|ни|нельзя|невозможно)(?![а-яё])", re.I),
@@ -252,11 +253,20 @@ def _first_clause(text: str) -> str:
     return _CLAUSE_END.split(text, 1)[0]
 
 
-def lead_problems(lang: str, lead: str, answer: str) -> list[tuple[str, str, str]]:
+def _name_re(name: str) -> re.Pattern[str]:
+    """A name at the start of a word, in any case; a Russian name also inflected (Госуслуги:
+    на Госуслугах)."""
+    stem = name[:-1] if len(name) > 4 and name[-1] in "аяиыуюеоё" else name
+    return re.compile(rf"(?<!\w){re.escape(stem)}", re.I)
+
+
+def lead_problems(lang: str, lead: str, answer: str,
+                  names: Sequence[Sequence[str]] = ()) -> list[tuple[str, str, str]]:
     """(offending text, what is wrong, how to fix) for one lead against its answer.
 
     Cheap, honest checks rather than understanding: the lead is one short sentence; every
-    number and every operator/agency name in it also appears in the answer; a lead whose
+    number and every name in it (``names``: groups of one name's spellings) also appears in
+    the answer; a lead whose
     first clause is negative needs a negation in the answer's first paragraph, and a lead
     that does not open negatively may not sit on an answer that opens with "No"."""
     found = []
@@ -269,9 +279,9 @@ def lead_problems(lang: str, lead: str, answer: str) -> list[tuple[str, str, str
     if missing:
         found.append((missing[0], f"has number(s) {', '.join(missing)} that the answer does not",
                       "a lead may only say what the answer says; fix the number or add it to the answer"))
-    for names in _NAMES:
-        in_lead = [n for n in names if re.search(rf"(?<!\w){re.escape(n)}", lead)]
-        if in_lead and not any(re.search(rf"(?<!\w){re.escape(n)}", answer, re.I) for n in names):
+    for group in names:
+        in_lead = [n for n in group if _name_re(n).search(lead)]
+        if in_lead and not any(_name_re(n).search(answer) for n in group):
             found.append((in_lead[0], f"names {in_lead[0]}, which the answer does not mention",
                           "a lead may only say what the answer says"))
     first_para = answer.strip().split("\n\n", 1)[0]
@@ -292,7 +302,7 @@ def lint_leads(kb: KnowledgeBase, root: Path) -> list[KBError]:
         for lang, tr in e.translations.items():
             if not tr.lead:
                 continue  # the schema asks for it; nothing to compare
-            for bad, what, hint in lead_problems(lang, tr.lead, tr.answer):
+            for bad, what, hint in lead_problems(lang, tr.lead, tr.answer, [*kb.names, *AGENCIES]):
                 problems.append(at.error(bad, f"lead ({lang}) {what}", hint, near=f"{lang}:"))
     return problems
 

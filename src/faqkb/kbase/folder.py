@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FaqkbError
+from ..errors import FaqkbError
 from .model import CATEGORIES
 
 MAX_TOP_ENTRIES = 1_000   # a kb folder holds six category folders and a few data files

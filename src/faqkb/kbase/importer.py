@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import FaqkbError
+from ..errors import FaqkbError
 from .model import CATEGORIES, LANGS
 
 MAX_ID = 80

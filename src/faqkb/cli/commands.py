@@ -1,113 +1,37 @@
-"""`faqkb`: thin click commands over the core API (load_kb, build_index, Searcher).
+"""`faqkb`: thin click commands over the core API (kbase.load_kb, service.rebuild, Searcher).
 
 User mistakes end as one line on stderr and a non-zero exit (2), problems found by
-`check` exit 1; nothing a user can cause prints a traceback.
+`check` exit 1; nothing a user can cause prints a traceback (options.user_errors).
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from . import paths
-from .errors import FaqkbError, KBErrors
-from .model import CATEGORIES, LANGS
-from .script import SCRIPTS
-from .search import MAX_LIMIT, MAX_PAGE
-from .settings import BY_NAME, env
-
-EXIT_PROBLEMS, EXIT_USAGE = 1, 2
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    click.echo(f"faqkb: error: {message}", err=True)
-    sys.exit(code)
-
-
-def _user_errors(fn):
-    """Turn our own errors into one line and an exit code."""
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except KBErrors as e:
-            for err in e.errors:
-                click.echo(str(err), err=True)
-            _fail(f"{len(e.errors)} problem(s) in the knowledge base; the live index is unchanged",
-                  EXIT_PROBLEMS)
-        except FaqkbError as e:
-            _fail(str(e))
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-    return wrapper
-
-
-# -- shared options (one definition each, like sqlite-utils' output_options): every command
-# spells an option the same way, and an option that sets a setting reads its FAQKB_*
-# variable (faqkb/settings.py, docs/settings.md).
-
-FOLDER = click.Path(file_okay=False, path_type=Path)
-
-
-def _setting(name: str) -> dict:
-    """click arguments that tie an option to setting ``name``: its variable and help."""
-    s = BY_NAME[name]
-    default = f" [default: {s.computed}]" if s.computed else ""
-    return {"envvar": env(name), "show_envvar": True, "help": s.meaning[:1].upper() + s.meaning[1:] + "." + default}
-
-
-def kb_option(fn):
-    return click.option("--kb", "kb_dir", type=FOLDER, **_setting("KB"))(fn)
-
-
-def kb_options(fn):
-    """--kb and --index."""
-    fn = click.option("--index", "index_dir", type=FOLDER, **_setting("INDEX"))(fn)
-    return kb_option(fn)
-
-
-def instance_option(fn):
-    return click.option("--instance", type=FOLDER, **_setting("INSTANCE"))(fn)
-
-
-def feedback_options(fn):
-    """--instance and --db: where the site's feedback database is."""
-    fn = click.option("--db", "db_url", metavar="URL", **_setting("FEEDBACK_DB"))(fn)
-    return instance_option(fn)
-
-
-def _feedback_store(instance: Path | None, db_url: str | None):
-    from .feedback import FeedbackStore, default_url
-
-    return FeedbackStore(db_url or default_url(paths.instance_dir(instance)))
-
-
-def lang_option(help: str, **kw):
-    return click.option("--lang", type=click.Choice(LANGS), help=help, **kw)
-
-
-def category_option(**kw):
-    return click.option("--category", type=click.Choice(CATEGORIES), **kw)
-
-
-def json_option(help: str = "Stable JSON for scripts."):
-    return click.option("--json", "as_json", is_flag=True, help=help)
-
-
-no_build_option = click.option("--no-build", is_flag=True,
-                               help="Fail instead of (re)building a missing or stale index.")
-script_option = click.option("--script", type=click.Choice(SCRIPTS),
-                             help="Chinese script to show: Hans (Simplified, as written) or Hant "
-                                  "(Traditional, Taiwan phrasing).")
-
-
-def _emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+from .. import paths
+from ..kbase.model import LANGS
+from ..search import MAX_LIMIT, MAX_PAGE
+from ..settings import BY_NAME
+from .options import (
+    EXIT_PROBLEMS,
+    category_option,
+    emit_json,
+    fail,
+    feedback_options,
+    feedback_store,
+    json_option,
+    kb_option,
+    kb_options,
+    lang_option,
+    no_build_option,
+    script_option,
+    setting,
+    user_errors,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -126,7 +50,7 @@ def main() -> None:
               help="Worker processes for loading and analysis [default: the available cores for a kb "
                    "of a thousand entries or more, else 1].")
 @kb_options
-@_user_errors
+@user_errors
 def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> None:
     """Build the search index from the kb/ YAML files.
 
@@ -137,28 +61,17 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
     Example:
       faqkb build --kb ./kb --index ./var/index
     """
-    import gc
-
-    from .service import rebuild
+    from ..service import rebuild
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
-    # A build makes millions of small objects and next to no cycles: the cyclic collector
-    # only walks them again and again (most of what the builder spends receiving a large
-    # kb from its workers). Off for the build, in the builder and the workers it forks.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        info = rebuild(kb_dir, index_dir, procs=procs)
-    finally:
-        if was_enabled:
-            gc.enable()
+    info = rebuild(kb_dir, index_dir, procs=procs)
     click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
 
 
 @main.command()
 @kb_option
 @json_option("Print problems as JSON.")
-@_user_errors
+@user_errors
 def check(kb_dir: Path | None, as_json: bool) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
@@ -168,12 +81,12 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
     Example:
       faqkb check --kb ./kb
     """
-    from .lint import lint_kb
+    from ..kbase.lint import lint_kb
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = lint_kb(kb_dir)
     if as_json:
-        _emit_json({"entries": count, "problems": [
+        emit_json({"entries": count, "problems": [
             {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
             for p in problems]})
     else:
@@ -193,7 +106,7 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @json_option()
 @no_build_option
 @kb_options
-@_user_errors
+@user_errors
 def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
@@ -204,13 +117,13 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
       faqkb search "расторгнуть договор МТС" --json
     """
     if not query.strip():  # like the API's 400 for an empty q
-        _fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
-    from .service import open_searcher
+        fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
     if as_json:
-        _emit_json(res.to_dict())
+        emit_json(res.to_dict())
         return
     from .render import terminal_results
 
@@ -224,7 +137,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
 @json_option("The whole entry as JSON.")
 @no_build_option
 @kb_options
-@_user_errors
+@user_errors
 def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
@@ -233,14 +146,14 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
       faqkb show refund-remaining-balance --lang ru
       faqkb show refund-remaining-balance --script Hant
     """
-    from .service import open_searcher
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     entry = searcher.entry(entry_id)
     if entry is None:
-        _fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
+        fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
     if as_json:
-        _emit_json(entry.to_dict())
+        emit_json(entry.to_dict())
         return
     import shutil
 
@@ -256,7 +169,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
 @json_option()
 @feedback_options
 @kb_options
-@_user_errors
+@user_errors
 def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     """Index state, and from the web site: top zero-result queries, helpfulness per entry.
 
@@ -264,8 +177,8 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     Example:
       faqkb stats --json
     """
-    from .index import live_info
-    from .service import staleness
+    from ..index import live_info
+    from ..service import staleness
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     info = live_info(index_dir)
@@ -275,20 +188,20 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
             # what /healthz no longer shows the public: whether the kb matches the live index
             "kb_matches_index": staleness(kb_dir, index_dir) is None, "kb_problems": []}
     if not data["kb_matches_index"]:  # why a running site would still serve the previous index
-        from .errors import KBErrors
-        from .kbfiles import load_kb
+        from ..errors import KBErrors
+        from ..kbase.load import load_kb
 
         try:
             load_kb(kb_dir)
         except KBErrors as e:
             data["kb_problems"] = [str(err) for err in e.errors]
-    store = _feedback_store(instance, db_url)
+    store = feedback_store(instance, db_url)
     data["zero_result_queries"] = store.top_zero_results(limit=20)
     data["helpfulness"] = store.helpfulness()
     data["feedback_rows"] = store.row_counts()
     store.close()
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     from .render import terminal_stats
 
@@ -302,7 +215,7 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
 @no_build_option
 @feedback_options
 @kb_options
-@_user_errors
+@user_errors
 def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
     """What to write next: the site's queries that found nothing or only a weak answer,
     grouped (same normalized query and language, shared informative words) and ranked by
@@ -314,31 +227,17 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
       faqkb gaps --limit 10
       faqkb gaps --db postgresql://faq@db/faqkb --json
     """
-    from .gaps import gap_report
-    from .service import open_searcher
+    from ..gaps import editor_report
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    analyzer = searcher.analyzer()
-
-    def words_of(query: str) -> set[str]:
-        return {t.text for t in analyzer.analyze(query, query=True, pinyin=False).words
-                if t.script == "han" or len(t.text) > 1}
-
-    store = _feedback_store(instance, db_url)
-    report = gap_report(store.gap_rows(), store.helpfulness(), words_of, limit=limit)
-    store.close()
-
-    def question(entry_id: str, lang: str | None) -> str | None:
-        e = searcher.entry(entry_id)
-        return e.translations[e.best_lang(lang)].question if e else None
-
-    for g in report["groups"]:
-        for r in g["reached"]:
-            r["question"] = question(r["entry_id"], g["lang"])
-    for r in report["not_helpful"]:
-        r["question"] = question(r["entry_id"], None)
+    store = feedback_store(instance, db_url)
+    try:
+        report = editor_report(searcher, store, limit=limit)
+    finally:
+        store.close()
     if as_json:
-        _emit_json(report)
+        emit_json(report)
         return
     from .render import terminal_gaps
 
@@ -351,7 +250,7 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
 @kb_options
-@_user_errors
+@user_errors
 def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
     overall, per language and per query kind.
@@ -360,40 +259,19 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from .evaluate import evaluate, load_queries
-    from .service import open_searcher
+    from ..evaluate import evaluate, load_queries, ranker, table
+    from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
     try:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
-        _fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    def rank(q):
-        res = searcher.search(q.text, limit=10, suggest=False)
-        return [h.id for h in res.hits], res.answered
-
-    report = evaluate(golden, rank)
+        fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
+    report = evaluate(golden, ranker(searcher))
     if as_json:
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
-        cols = ("mrr", "ndcg", "recall", "s1", "s3")
-        click.echo(f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3")))
-        click.echo(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
-        for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
-            for name, m in group.items():
-                n = sum(1 for _ in golden if _.expect and (_.lang if title == "lang" else _.kind) == name)
-                click.echo(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
-        if report.offtopic.get("n"):
-            click.echo(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (answered: false) "
-                       f"{report.offtopic['rejected']:.3f}")
-        if "real_rejected" in report.offtopic:
-            click.echo(f"{'real':12}{report.n:>5}  wrongly rejected (answered: false) "
-                       f"{report.offtopic['real_rejected']:.3f}")
-        if misses and report.misses:
-            click.echo(f"\nnot at rank 1 ({len(report.misses)}):")
-            for miss in report.misses:
-                click.echo(f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, "
-                           f"got {', '.join(miss['got']) or '-'}")
+        click.echo(table(report, misses))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -406,7 +284,7 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
 @category_option(default="basics", show_default=True, help="Topic of every imported entry.")
 @click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS),
               help="Import only these languages (repeatable) [default: all].")
-@_user_errors
+@user_errors
 def import_(src: Path, out_dir: Path, category: str, langs) -> None:
     """Turn a bench corpus (JSONL rows {id, lang, text, title?, question?}) into a kb/ folder.
 
@@ -418,28 +296,28 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
       faqkb import xquad/corpus.jsonl --out /tmp/xquad-kb
       faqkb build --kb /tmp/xquad-kb --index /tmp/xquad-index
     """
-    from .importer import import_jsonl
+    from ..kbase.importer import import_jsonl
 
     ids = import_jsonl(src, out_dir, category=category, langs=set(langs) or None)
     click.echo(f"imported {len(ids)} entries into {out_dir} (id map: {out_dir / 'ids.json'})")
 
 
 @main.command()
-@click.option("--host", default=BY_NAME["HOST"].default, show_default=True, **_setting("HOST"))
+@click.option("--host", default=BY_NAME["HOST"].default, show_default=True, **setting("HOST"))
 @click.option("--port", type=click.IntRange(0, 65535), default=BY_NAME["PORT"].default, show_default=True,
-              **_setting("PORT"))
+              **setting("PORT"))
 @click.option("--threads", type=click.IntRange(1, 64), default=BY_NAME["THREADS"].default, show_default=True,
-              **_setting("THREADS"))
+              **setting("THREADS"))
 @click.option("--connection-limit", type=click.IntRange(10, 100_000), default=BY_NAME["CONNECTION_LIMIT"].default,
-              show_default=True, **_setting("CONNECTION_LIMIT"))
+              show_default=True, **setting("CONNECTION_LIMIT"))
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=BY_NAME["CHANNEL_TIMEOUT"].default,
-              show_default=True, **_setting("CHANNEL_TIMEOUT"))
+              show_default=True, **setting("CHANNEL_TIMEOUT"))
 @click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
-              **_setting("PROXIES"))
-@click.option("--watch", is_flag=True, **_setting("WATCH"))
+              **setting("PROXIES"))
+@click.option("--watch", is_flag=True, **setting("WATCH"))
 @feedback_options
 @kb_options
-@_user_errors
+@user_errors
 def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
           index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
@@ -459,8 +337,9 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
 
     import waitress
 
-    from .web import create_app, load_config
-    from .web.serving import sparse_queue_warnings, waitress_options
+    from ..web import create_app, load_config
+    from ..web.serving import sparse_queue_warnings, waitress_options
+    from ..web.state import state_of
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
@@ -469,7 +348,7 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     sparse_queue_warnings()
     app = create_app(config)
-    info = app.extensions["faqkb"]["site"].searcher.info
+    info = state_of(app).site.searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout)
     server = waitress.create_server(app, host=host, port=port, **options)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
