@@ -40,6 +40,18 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# A few hand-written reader queries: bench/soak.py and bench/abuse.py send them as their normal
+# readers (this bench's own figures come from distinct_queries below).
+QUERIES = [
+    "注销后余额能退吗", "怎么注销俄罗斯手机卡", "保号费每天扣多少", "註銷手機卡", "人在国外怎么销号",
+    "zhuxiao", "接到电话说合同到期", "验证码被骗", "MTS 注销 需要什么证件", "国家服务门户 解绑",
+    "как расторгнуть договор МТС", "вернуть деньги с баланса", "сколько стоит обслуживание номера",
+    "мошенники звонят договор истекает", "закрыть номер из-за границы", "Госуслуги отвязать номер",
+    "how to cancel russian sim", "refund balance after cancelling", "daily fee for unused number",
+    "scam call contract expiring", "cancel sim from abroad", "keep my number", "Beeline documents needed",
+    "what happens if I stop using my sim",
+]
+
 
 def distinct_queries(index: Path, n: int) -> list[str]:
     """``n`` distinct reader-like queries made from the served kb's own phrasings
