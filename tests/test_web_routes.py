@@ -129,7 +129,9 @@ def test_deferred_writes_are_bounded_and_dropped_when_full():
 
 
 def test_did_you_mean_link(client):
-    html = text(client.get("/search?q=refnd balanse"))
+    # as typed (correct=false): with corrections applied, a correction that answers is shown
+    # as "Showing results for" instead (tests/test_corrections.py)
+    html = text(client.get("/search?q=refnd balanse&correct=false"))
     m = re.search(r'class="suggest">[^<]*<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
     assert m, "no did-you-mean link"
     assert "refund" in m.group(2)
@@ -251,7 +253,7 @@ def test_api_search_shape(client):
     r = client.get("/api/search?q=余额&limit=2")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
     assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
 
@@ -297,7 +299,7 @@ def test_openapi_matches_the_routes_and_their_parameters(client, app):
              if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
     assert set(doc["paths"]) == rules
     search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "lang", "category", "limit", "page", "script"}
+    assert set(search) == {"q", "lang", "category", "limit", "page", "script", "prefix", "correct"}
     assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
     # the documented bounds are the enforced ones
     assert client.get("/api/search?q=a&limit=50").status_code == 200
@@ -407,8 +409,8 @@ def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
 def test_healthz_reports_index_state(client):
     r = client.get("/healthz")
     data = r.get_json()
-    assert set(data) == {"status", "index_version", "entries"}   # nothing else for the public
-    assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
+    assert set(data) == {"status", "reasons", "index_version", "entries"}   # nothing else for the public
+    assert data["status"] == "ok" and data["reasons"] == [] and data["entries"] == 6 and data["index_version"].startswith("v-")
     assert r.headers["Cache-Control"] == "no-store"
 
 
@@ -600,3 +602,54 @@ def test_reason_labels_match_the_feedback_store():
     from faqkb.web.i18n import REASON_LABELS
 
     assert tuple(REASON_LABELS) == REASONS
+
+
+# -- issue 23: the Host header and cookies behind https
+
+def test_a_host_not_allowed_is_refused_so_dns_rebinding_cannot_vote(app, client):
+    token = _token(client)
+    url = "/entry/refund-remaining-balance/feedback"
+    evil = {"Host": "rebind.evil.example", "Origin": "http://rebind.evil.example"}
+    assert client.get("/", headers={"Host": "rebind.evil.example"}).status_code == 400
+    assert client.post(url, headers=evil, data={"csrf_token": token, "helpful": "yes"}).status_code == 400
+    assert state_of(app).feedback.helpfulness() == []
+    for host in ("localhost", "localhost:8080", "127.0.0.1:5000", "[::1]:8080"):
+        assert client.get("/api/search?q=sim", headers={"Host": host}).status_code == 200, host
+    for probe in ("/healthz", "/api/ping"):       # load balancers probe by address
+        assert client.get(probe, headers={"Host": "10.0.0.5:8080"}).status_code == 200
+
+
+def test_allowed_hosts_setting_names_the_site(fixture_index, tmp_path):
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "t", "ALLOWED_HOSTS": "help.example.org, .example.net"})
+    c = app.test_client()
+    assert c.get("/", headers={"Host": "help.example.org"}).status_code == 200
+    assert c.get("/", headers={"Host": "ru.example.net:443"}).status_code == 200
+    assert c.get("/", headers={"Host": "example.org"}).status_code == 400
+    assert c.get("/", headers={"Host": "localhost"}).status_code == 400
+
+
+def test_session_cookie_is_secure_behind_https_and_only_then(fixture_index, tmp_path):
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "t", "PROXIES": 1})
+    c = app.test_client()
+    https = c.get("/entry/refund-remaining-balance", headers={"X-Forwarded-Proto": "https",
+                                                               "X-Forwarded-For": "192.0.2.1"})
+    cookie = https.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+    plain = app.test_client().get("/entry/refund-remaining-balance", headers={"X-Forwarded-For": "192.0.2.2"})
+    assert "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_healthz_opens_the_live_version_and_says_503_when_it_is_gone(editable_app, index_dir):
+    import shutil
+
+    from faqkb.layout import current_version
+
+    live = current_version(index_dir)
+    shutil.rmtree(live)                      # the live version folder deleted, CURRENT still names it
+    r = editable_app.test_client().get("/healthz")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 503 and r.get_json()["status"] == "degraded"
+    assert r.get_json()["reasons"][0] == "index_missing"
+    assert str(index_dir) not in body and live.name + "/" not in body

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "faqkb" / "translations"
 # msgid → (zh_Hans, zh_Hant, ru)
 T = {
     "Basics": ("基础知识", "基礎知識", "Основы"),
+    "Showing results for": ("以下是此搜索的结果：", "以下是此搜尋的結果：", "Показаны результаты для"),
+    "search instead for": ("仍然搜索", "仍然搜尋", "искать вместо этого"),
+    "Every entry on %(name)s": ("查看“%(name)s”的全部条目", "查看「%(name)s」的全部條目", "Все статьи раздела «%(name)s»"),
     "Costs and fees": ("费用", "費用", "Платежи и расходы"),
     "Security": ("账号安全", "帳號安全", "Безопасность"),
     "Refunds": ("退款", "退款", "Возврат денег"),
@@ -33,6 +36,10 @@ T = {
     "Request refused": ("请求被拒绝", "請求被拒絕", "Запрос отклонён"),
     "Bad request": ("请求有误", "請求有誤", "Некорректный запрос"),
     "Request too large": ("请求过大", "請求過大", "Слишком большой запрос"),
+    "Could not record your vote": ("未能记录您的投票", "未能記錄您的投票", "Не удалось учесть ваш голос"),
+    "Your vote was not recorded because of a problem on our side. Please try again later.": (
+        "由于我们这边的问题，您的投票没有被记录。请稍后再试。", "由於我們這邊的問題，您的投票沒有被記錄。請稍後再試。",
+        "Ваш голос не учтён из-за проблемы на нашей стороне. Пожалуйста, попробуйте позже."),
     "Too many requests": ("请求过于频繁", "請求過於頻繁", "Слишком много запросов"),
     "You sent many requests in a short time. Please wait %(seconds)s seconds and try again.": (
         "您在短时间内发出了太多请求。请等 %(seconds)s 秒后再试。", "您在短時間內送出了太多請求。請等 %(seconds)s 秒後再試。",

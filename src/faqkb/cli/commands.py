@@ -103,11 +103,13 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @script_option
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="When the query finds no answer and its correction does, show the correction's results.")
 @json_option()
 @no_build_option
 @kb_options
 @user_errors
-def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, correct, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -121,7 +123,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return
@@ -249,9 +251,10 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
 @json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
+@click.option("--prefix", is_flag=True, help="Search as typed so far (prefix=true), for half-typed queries.")
 @kb_options
 @user_errors
-def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
+def eval_(queries: Path, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
     overall, per language and per query kind.
 
@@ -259,7 +262,7 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from ..evaluate import evaluate, load_queries, ranker, table
+    from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
@@ -267,11 +270,12 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, ranker(searcher))
+    report = evaluate(golden, ranker(searcher, prefix=prefix))
+    combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict() | ({"combo": combo} if combo else {}))
     else:
-        click.echo(table(report, misses))
+        click.echo(table(report, misses) + (f"\n{both_line(combo)}" if combo else ""))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -310,6 +314,9 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
               **setting("THREADS"))
 @click.option("--connection-limit", type=click.IntRange(10, 100_000), default=BY_NAME["CONNECTION_LIMIT"].default,
               show_default=True, **setting("CONNECTION_LIMIT"))
+@click.option("--connections-per-address", type=click.IntRange(0, 100_000),
+              default=BY_NAME["CONNECTIONS_PER_ADDRESS"].default, show_default=True,
+              **setting("CONNECTIONS_PER_ADDRESS"))
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=BY_NAME["CHANNEL_TIMEOUT"].default,
               show_default=True, **setting("CHANNEL_TIMEOUT"))
 @click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
@@ -318,8 +325,8 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 @feedback_options
 @kb_options
 @user_errors
-def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
-          index_dir) -> None:
+def serve(host, port, threads, connection_limit, connections_per_address, channel_timeout, proxies, watch, instance,
+          db_url, kb_dir, index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Every option can also be set by its FAQKB_* variable, and the site's other settings
@@ -338,19 +345,23 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     import waitress
 
     from ..web import create_app, load_config
-    from ..web.serving import sparse_queue_warnings, waitress_options
+    from ..web.serving import cap_per_address, sparse_queue_warnings, waitress_options
     from ..web.state import state_of
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
+    if host not in ("0.0.0.0", "::", ""):  # the address asked for is a name readers may use
+        config["ALLOWED_HOSTS"] = f"{config['ALLOWED_HOSTS']},{host}"
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
-    options = waitress_options(threads, connection_limit, channel_timeout)
+    options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
     server = waitress.create_server(app, host=host, port=port, **options)
+    # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
+    cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
     click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{bound}/ "
                f"({threads} threads, up to {options['connection_limit']} connections)", err=True)

@@ -12,9 +12,22 @@ from ..search import Results
 from ..snippets import Span
 
 _B, _R, _DIM = "\033[1m", "\033[0m", "\033[2m"
+# Control characters from kb text or a query never reach the terminal raw (an ESC sequence
+# can retitle or rewrite it; `faqkb check` refuses them in kb/): C0 ones are shown as their
+# control pictures (ESC as ␛), others as U+FFFD. One character for one, so spans still fit.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """``text`` with every control character made visible and harmless (see _CONTROL)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else
+                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
 
 
 def marked(text: str, spans: list[Span], color: bool) -> str:
+    text = plain(text)
     if not spans:
         return text
     on, off = (_B, _R) if color else ("[", "]")
@@ -27,13 +40,16 @@ def marked(text: str, spans: list[Span], color: bool) -> str:
 
 def terminal_results(res: Results, color: bool = False) -> str:
     lines = []
-    if res.suggestion:
-        lines.append(f"Did you mean: {res.suggestion}")
+    query = plain(res.query)
+    if res.corrected:  # a confident correction applied
+        lines.append(f"Showing results for: {plain(res.corrected)} (search instead for: {query}, with --no-correct)")
+    elif res.suggestion:
+        lines.append(f"Did you mean: {plain(res.suggestion)}")
     if not res.hits:
-        lines.append(f"No results for “{res.query}”. Try fewer or other words, or another language.")
+        lines.append(f"No results for “{query}”. Try fewer or other words, or another language.")
         return "\n".join(lines)
     first = (res.page - 1) * res.limit + 1
-    lines.append(f"{res.total} result(s) for “{res.query}”, showing {first}-{first + len(res.hits) - 1}:")
+    lines.append(f"{res.total} result(s) for “{query}”, showing {first}-{first + len(res.hits) - 1}:")
     for n, h in enumerate(res.hits, first):
         note = f" (only in {h.lang})" if h.fallback else ""
         lines.append("")
@@ -151,7 +167,7 @@ def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] 
     tr = entry.translations[shown]
 
     def reader(text: str) -> str:
-        return for_reader(text, shown, script)
+        return plain(for_reader(text, shown, script))
 
     def title_of(entry_id: str) -> str | None:
         other = entries.get(entry_id)
@@ -173,14 +189,14 @@ def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] 
     sources = []
     for src in cited_sources(entry, facts):
         if src.unsourced:
-            sources += wrap(f"Not verified: {src.title} Check with your operator.", width, "  • ", "    ")
+            sources += wrap(plain(f"Not verified: {src.title} Check with your operator."), width, "  • ", "    ")
             continue
         note = {"uncertain": " (not verified: check with your operator)",
                 "third-party": " (not an official source)"}.get(src.confidence, "")
         date = f", {src.date}" if src.date and src.date != "undated" else ""
-        sources += wrap(f"{src.title} — {src.publisher}{date}{note}", width, "  • ", "    ")
+        sources += wrap(plain(f"{src.title} — {src.publisher}{date}{note}"), width, "  • ", "    ")
         if src.url:
-            sources.append("    " + src.url)
+            sources.append("    " + plain(src.url))
     if sources:
         parts.append("\n".join([bold("Sources:")] + sources))
     return "\n\n".join(parts)

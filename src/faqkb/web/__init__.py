@@ -116,13 +116,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from ..feedback import Bounds, FeedbackStore, default_url
     from .cache import ResponseCache
     from .deferred import DeferredWrites
+    from .health import EXT as HEALTH
+    from .health import Health
     from .state import EXT, AppState, Site
 
     site = Site(cfg["KB"], cfg["INDEX"], build=cfg["BUILD"])
     bounds = Bounds(max_queries=cfg["FEEDBACK_MAX_QUERIES"], max_votes=cfg["FEEDBACK_MAX_VOTES"],
                     retention_days=cfg["FEEDBACK_RETENTION_DAYS"])
-    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds)
-    app.extensions[EXT] = AppState(site, feedback, ResponseCache(cfg["SEARCH_CACHE"]), DeferredWrites())
+    # Client keys are keyed by the app's secret, which is not stored with the data
+    # (docs/feedback.md): replicas sharing SECRET_KEY agree on them.
+    feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds,
+                             secret=app.config["SECRET_KEY"])
+    deferred = DeferredWrites()
+    app.extensions[EXT] = AppState(site, feedback, ResponseCache(cfg["SEARCH_CACHE"]), deferred)
+    app.extensions[HEALTH] = Health(site, feedback, deferred)  # /healthz's checks (web/health.py)
     if cfg["WATCH"]:
         site.start_watching()
 

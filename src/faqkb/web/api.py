@@ -11,7 +11,7 @@ from . import openapi, params
 from .errors import json_error
 from .i18n import CATEGORY_LABELS
 from .present import entry_dict
-from .site import category_counts, response_cache, site
+from .site import category_counts, health_check, response_cache, site
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,7 +32,9 @@ def _cached(kind: str, a: dict, compute) -> Response:
 def search():
     a = params.parse(params.SEARCH, request.args)
     return _cached("search", a, lambda s: s.search(a["q"], lang=a["lang"], category=a["category"],
-                                                   limit=a["limit"], page=a["page"], script=a["script"]).to_dict())
+                                                   limit=a["limit"], page=a["page"], script=a["script"],
+                                                   prefix=a["prefix"] == "true",
+                                                   correct=a["correct"] == "true").to_dict())
 
 
 @bp.get("/entries/<id>")
@@ -55,7 +57,8 @@ def suggest():
     a = params.parse(params.SUGGEST, request.args)
     return _cached("suggest", a, lambda s: [
         {"id": h.id, "question": h.question, "lang": h.lang}
-        for h in s.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False).hits])
+        for h in s.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False,
+                          prefix=a["prefix"] == "true").hits])
 
 
 @bp.get("/openapi.json")
@@ -75,4 +78,6 @@ health = Blueprint("health", __name__)
 
 @health.get("/healthz")
 def healthz():
-    return jsonify(site().health())
+    """The replica's health for load balancers and monitors (web/health.py)."""
+    body, status = health_check().report()
+    return jsonify(body), status

@@ -45,8 +45,9 @@ def answer_html(markdown: str, entry_url: str = "/entry/ID") -> Markup:
     html = _md.render(markdown)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https"}, link_rel=LINK_REL, strip_comments=True)
-    # Our own pages are not "nofollow" and need no opener protection.
-    clean = re.sub(r'<a href="(/[^"]*)" rel="[^"]*">', r'<a href="\1" class="xref">', clean)
+    # Our own pages are not "nofollow" and need no opener protection. Only a path on this
+    # site: "//host/…" (and "/\\host", which browsers read the same) is another site.
+    clean = re.sub(r'<a href="(/(?![/\\])[^"]*)" rel="[^"]*">', r'<a href="\1" class="xref">', clean)
     return Markup(clean)
 
 

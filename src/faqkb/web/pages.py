@@ -24,7 +24,7 @@ from .i18n import (
 )
 from .markup import highlight_html
 from .security import check_csrf
-from .site import category_counts, client_key, deferred, feedback, site
+from .site import category_counts, client_key, deferred, feedback, most_viewed, record_vote, site
 
 bp = Blueprint("pages", __name__)
 
@@ -43,21 +43,24 @@ def card(entry, lang: str | None) -> dict:
 def home():
     s = site().searcher
     lang = content_lang()
-    ids = [i for i in feedback().most_viewed(MOST_ASKED) if i in s.entries]
+    ids = [i for i in most_viewed(MOST_ASKED) if i in s.entries]  # [] when the store is slow or down
     ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
 
 
-SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE]
+SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, params.CORRECT, params.PREFIX]
+# The live panel searches as the reader types: its last word is a prefix unless prefix=false.
+PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true", core=False)]
 
 
 def _run_search(a: dict):
     """The search both surfaces show (page and live panel), and the direct answer if the
     engine found one: the top entry's lead in the reader's script."""
     res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
-                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
+                                 limit=PAGE_SIZE, page=a["page"], script=content_script(),
+                                 prefix=a["prefix"] == "true", correct=a["correct"] == "true")
     answered = res.answered
     answer = None
     if answered and res.hits and res.page == 1:
@@ -85,7 +88,8 @@ def search():
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0)
+        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
+                          client=client_key())
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -94,7 +98,7 @@ def panel():
     """The live panel's HTML: the results page's own fragment (_results.html), so the
     panel shows exactly what the page would. Prefixes typed on the way to a query are not
     recorded as gaps; the page records the query when it is submitted."""
-    a = params.parse(SEARCH_PARAMS, request.args)
+    a = params.parse(PANEL_PARAMS, request.args)
     if not a["q"]:
         return "", 204
     res, answered, answer = _run_search(a)
@@ -145,7 +149,7 @@ def vote(entry_id: str):
         abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
     if reason != "":  # "" is Skip on the why step: the No is recorded already
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
-        feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
+        record_vote(entry_id, helpful == "yes", query=query, reason=reason or None)  # 503 if not recorded
     lang = request.form.get("lang")
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
