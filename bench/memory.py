@@ -26,12 +26,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import corpus, write_kb  # noqa: E402
-from peers import FaqkbTokens  # noqa: E402
-from queryset import make  # noqa: E402
-from web_load import free_port, get, wait_up  # noqa: E402
+from latency import corpus, write_kb
+from peers import FaqkbTokens
+from queryset import make
+from web_load import free_port, get, wait_up
 
-from faqkb.search import Searcher  # noqa: E402
+from faqkb.search import Searcher
 
 
 def status(pid: int) -> dict[str, float]:

@@ -37,7 +37,7 @@ FIELDS = ("q_words", "a_words", "q_bigrams", "a_bigrams", "q_pinyin")
 class FaqkbTokens:
     """faqkb's analysis of documents and queries, through its public names."""
 
-    def __init__(self, searcher) -> None:  # noqa: ANN001
+    def __init__(self, searcher) -> None:
         self.searcher = searcher
         self.analyzer = searcher.analyzer()
         self.weights = {f: float(searcher.weights[f]) for f in FIELDS}

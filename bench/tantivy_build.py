@@ -22,10 +22,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import corpus  # noqa: E402
-from peers import FIELDS, FaqkbTokens  # noqa: E402
+from latency import corpus
+from peers import FIELDS, FaqkbTokens
 
-from faqkb.search import Searcher  # noqa: E402
+from faqkb.search import Searcher
 
 _STATE: dict = {}
 

@@ -17,12 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURE_KB
-from faqkb.present import entry_dict
 
 from faqkb.cli import main
 from faqkb.cli.render import terminal_entry
 from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
+from faqkb.present import entry_dict
 from faqkb.service import rebuild
 from faqkb.sources import is_stale, reader_sources
 from faqkb.web import create_app

@@ -9,11 +9,11 @@ import re
 
 import opencc
 import pytest
-from faqkb.present import card, entry_dict, lead
 
 from faqkb.cli.render import terminal_entry
 from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
+from faqkb.present import card, entry_dict, lead
 from faqkb.script import KNOWN_BAD, PHRASES, to_traditional
 from faqkb.sources import reader_sources
 
