@@ -18,7 +18,7 @@ def test_search_json_is_stable(fixture_index):
     r = run("search", "注销 余额", "--kb", FIXTURE_KB, "--index", fixture_index, "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance"
     assert set(data["hits"][0]) == {"id", "category", "lang", "fallback", "question", "snippet",
                                     "question_highlights", "snippet_highlights", "score"}
@@ -140,3 +140,15 @@ def test_show_wraps_chinese_by_display_width():
 
     lines = wrap("注销前卡里还有余额，能退吗？" * 8, 40)
     assert all(sum(2 if "\u4e00" <= c <= "\u9fff" or c in "，？" else 1 for c in line) <= 40 for line in lines)
+
+
+def test_stats_says_when_the_kb_changed_and_what_to_do(kb_dir, index_dir, tmp_path):
+    common = ("--kb", kb_dir, "--index", index_dir, "--instance", tmp_path / "instance")
+    r = run("stats", *common)
+    assert r.exit_code == 0 and "the kb changed" not in r.output, r.output
+    path = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
+    r = run("stats", *common)
+    assert "the kb changed since this index was built; run `faqkb build`" in r.output, r.output
+    data = json.loads(run("stats", "--json", *common).output)
+    assert data["kb_matches_index"] is False and data["kb_problems"] == []

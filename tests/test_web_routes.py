@@ -62,6 +62,17 @@ def test_home_has_labelled_search_box_six_categories_and_most_asked(client):
     assert "Most asked" in html and 'href="/entry/how-to-cancel-russian-sim"' in html
 
 
+def test_home_lists_the_kb_starter_entries_first(kb_dir, index_dir, tmp_path):
+    """The home page's first entries come from kb/home.yaml (editors own them), not from code."""
+    def first_card(app) -> str:
+        html = text(app.test_client().get("/", headers={"Accept-Language": "en"}))
+        return re.findall(r'href="/entry/([a-z0-9-]+)', html[html.index("Most asked"):])[0]
+
+    assert first_card(_app(kb_dir, index_dir, tmp_path)) == "contract-expiring-call-scam"  # no list: by id
+    (kb_dir / "home.yaml").write_text("starter: [unlink-before-cancel, daily-keeping-fee]\n", "utf-8")
+    assert first_card(_app(kb_dir, index_dir, tmp_path / "2")) == "unlink-before-cancel"
+
+
 def test_search_page_highlights_and_links_to_the_entry(client):
     html = text(client.get("/search?q=注销 余额", headers={"Accept-Language": "zh-CN"}))
     first = html.index('class="hit-q"')
@@ -129,7 +140,9 @@ def test_deferred_writes_are_bounded_and_dropped_when_full():
 
 
 def test_did_you_mean_link(client):
-    html = text(client.get("/search?q=refnd balanse"))
+    # as typed (correct=false): with corrections applied, a correction that answers is shown
+    # as "Showing results for" instead (tests/test_corrections.py)
+    html = text(client.get("/search?q=refnd balanse&correct=false"))
     m = re.search(r'class="suggest">[^<]*<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
     assert m, "no did-you-mean link"
     assert "refund" in m.group(2)
@@ -157,7 +170,7 @@ def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
 
 
 def test_answer_markdown_is_sanitized():
-    from faqkb.web.markup import answer_html
+    from faqkb.markup import answer_html
     html = str(answer_html("**b** [ok](https://example.org) [js](javascript:alert(1)) <script>x</script>\n\n"
                            "<img src=x onerror=alert(1)>"))
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
@@ -191,7 +204,7 @@ def test_xss_probe_in_query_is_escaped_everywhere(client):
 
 
 def test_highlight_escapes_text_inside_and_outside_marks():
-    from faqkb.web.markup import highlight
+    from faqkb.markup import highlight
     assert str(highlight("<b>a</b>&x", [(0, 3), (8, 10)])) == "<mark>&lt;b&gt;</mark>a&lt;/b&gt;<mark>&amp;x</mark>"
 
 
@@ -251,7 +264,7 @@ def test_api_search_shape(client):
     r = client.get("/api/search?q=余额&limit=2")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
     assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
 
@@ -297,7 +310,7 @@ def test_openapi_matches_the_routes_and_their_parameters(client, app):
              if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
     assert set(doc["paths"]) == rules
     search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "lang", "category", "limit", "page", "script"}
+    assert set(search) == {"q", "lang", "category", "limit", "page", "script", "prefix", "correct"}
     assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
     # the documented bounds are the enforced ones
     assert client.get("/api/search?q=a&limit=50").status_code == 200

@@ -22,6 +22,7 @@ printed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -91,6 +92,11 @@ def record(kb: Path, out: Path, queries: Path | None, procs: int) -> None:
             if lang == "zh":  # Traditional characters and a second page: other code paths
                 rec["queries"][key + "|Hant"] = _result(s.search(q, lang=lang, script="Hant"))
                 rec["queries"][key + "|p2"] = _result(s.search(q, lang=lang, limit=3, page=2))
+            # As-you-type (the query read as still being typed) and the query as typed (no
+            # correction applied), where this checkout's search has them (issue 19).
+            for tag, kw in (("prefix", {"prefix": True}), ("typed", {"correct": False})):
+                with contextlib.suppress(TypeError):
+                    rec["queries"][f"{key}|{tag}"] = _result(s.search(q, lang=lang, **kw))
         s.close()
     out.write_text(json.dumps(rec, ensure_ascii=False, indent=0, sort_keys=True), "utf-8")
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Bump when analysis changes (or how a build scores each entry's own question, selfscore.npy):
 # the index fingerprint includes it, so old indexes rebuild.
@@ -186,7 +186,7 @@ class Segmenter:
     def __init__(self, freq: dict[str, int] | None = None, total: int | None = None) -> None:
         self._freq, self._total, self._tk = freq, total, None
 
-    def tokenizer(self):  # noqa: ANN201  (jieba is untyped)
+    def tokenizer(self):  # (jieba is untyped)
         """The jieba tokenizer on this dictionary (analysis._tokenizer_class: its two
         hottest loops rewritten), made on first use."""
         if self._tk is None:
@@ -222,7 +222,7 @@ class Segmenter:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
+def _tokenizer_class(jieba: Any) -> Any:  # jieba: the module (untyped)
     """jieba's Tokenizer with its two hottest loops (get_DAG, calc: most of a build's
     segmentation time) written tighter, computing exactly what jieba's own do: the same
     dictionary walk, the same floats (log of the same counts, added in the same order) and
@@ -233,7 +233,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
     class Tokenizer(jieba.Tokenizer):
         walked: dict[str, list[tuple[str, int]]] | None = None  # see Segmenter.record_walks
 
-        def get_DAG(self, sentence):  # noqa: ANN001, ANN201, N802 - jieba's name
+        def get_DAG(self, sentence):
             self.check_initialized()
             if self.walked is not None:
                 return self._recording_dag(sentence, self.walked)
@@ -254,7 +254,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
                 dag[k] = ends or [k]
             return dag
 
-        def _recording_dag(self, sentence, walked):  # noqa: ANN001, ANN202
+        def _recording_dag(self, sentence, walked):
             """get_DAG, also keeping every dictionary entry the walk met (words and the
             zero-count prefixes) with its count: what prune_dictionary walks for again."""
             get = self.FREQ.get
@@ -279,7 +279,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
             walked[sentence] = met
             return dag
 
-        def calc(self, sentence, DAG, route):  # noqa: ANN001, ANN201, N803
+        def calc(self, sentence, DAG, route):
             n = len(sentence)
             route[n] = (0, 0)
             logtotal = log(self.total)
@@ -303,7 +303,7 @@ def _import_jieba():
     if "jieba" in sys.modules or "pkg_resources" in sys.modules:
         import jieba
         return jieba
-    sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` raise ImportError
     try:
         import jieba
     finally:

@@ -299,7 +299,7 @@ def _phrase_pinyin():
             super().__init__()
             self.seen: dict[tuple, list] = {}
 
-        def convert(self, words, style, heteronym, errors, strict, **kwargs):
+        def convert(self, words, style, heteronym, errors, strict=True, **kwargs):  # pypinyin passes every one
             key = (words, style, heteronym, errors, strict)
             got = self.seen.get(key) if not kwargs else None
             if got is None:
@@ -554,6 +554,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         # lexicon and arrays as written), never through a searcher: only the verify step
         # opens the new version as a reader would.
         from .impact import ImpactIndex
+        from .intent import write_categories
+        from .scope import write_scope
 
         lexicon, arrays = Lexicon.read(tmp / LEXICON), ImpactIndex(tmp)
         stage("open")
@@ -562,6 +564,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         _write_topic(lexicon, tmp, kb, procs)
         del lexicon, arrays
         stage("topic")
+        write_scope(kb.root, tmp)  # kb/scope.yaml for `answered` (scope.py)
+        write_categories(kb.root, tmp, set(kb.entries))  # kb/categories.yaml (intent.py)
         for p in tmp.iterdir():
             with open(p, "rb") as f:
                 os.fsync(f.fileno())

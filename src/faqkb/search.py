@@ -64,6 +64,7 @@ from .layout import (
 from .lexicon import Lexicon
 from .script import SCRIPTS, spans_for_reader
 from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
+from .specificity import MAX_WORDS as SHORT_QUERY
 
 if TYPE_CHECKING:
     from .impact import ImpactIndex
@@ -83,6 +84,7 @@ MAX_VARIANTS = 8  # other stems searched per query word
 MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks kept per version (16 MB: ~8k words at 1k entries, 80 at 100k)
 INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see _hit)
+PREFIX_OTHERS = 0.3  # relevance: share of a word's boost for a half-typed word's other completions (prefix.py)
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 
@@ -119,6 +121,9 @@ class Results:
     # are only related and the reader should be told "no good match" (see THRESHOLD).
     answered: bool = False
     signals: dict = field(default_factory=dict, repr=False)  # what `answered` was judged on
+    # relevance: the correction whose results these are (the query as typed found no answer
+    # and the correction did: "Showing results for …; search instead for …")
+    corrected: str | None = None
 
     @property
     def pages(self) -> int:
@@ -127,7 +132,7 @@ class Results:
     def to_dict(self) -> dict:
         return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
                 "page": self.page, "pages": self.pages, "limit": self.limit,
-                "answered": self.answered, "suggestion": self.suggestion,
+                "answered": self.answered, "suggestion": self.suggestion, "corrected": self.corrected,
                 "hits": [h.to_dict() for h in self.hits]}
 
 
@@ -304,7 +309,7 @@ class Searcher:
             raw = coverage = 0.0
             if scored is not None and doc is not None:
                 fields = _per_field(scored.imp, scored.terms, doc)
-                raw, coverage = float(scored.raw[doc]), (float(scored.coverage[doc])
+                raw, coverage = float(scored.bm25f[doc]), (float(scored.coverage[doc])
                                                          if scored.coverage is not None else 0.0)
             hits.append(HitExplanation(h.id, h.score, raw, fields, coverage))
         return Explanation(res.query, trace.get("plan"), scored.terms if scored else [], hits,
@@ -410,18 +415,36 @@ class Searcher:
     # -- querying
 
     def search(self, query: str, lang: str | None = None, category: str | None = None,
-               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None) -> Results:
+               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None,
+               prefix: bool = False, correct: bool = True) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
-        (Chinese in Traditional characters when ``script`` is "Hant")."""
-        return self._search(self._v, query, lang, category, limit, page, suggest=suggest, script=script)
+        (Chinese in Traditional characters when ``script`` is "Hant"). ``prefix``: the
+        query is still being typed, its last word is the start of a word (prefix.py).
+        ``correct``: when the query finds no answer and did-you-mean's correction does,
+        the correction's results (``Results.corrected`` says so; False: as typed)."""
+        v = self._v
+        res = self._search(v, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
+        if correct and res.suggestion and not res.answered:  # relevance: a confident correction is applied
+            fixed = self._search(v, res.suggestion, lang, category, limit, page, suggest=False, script=script)
+            if fixed.answered:
+                fixed.query, fixed.corrected = res.query, res.suggestion
+                return fixed
+        return res
 
     def _search(self, v: Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
-                *, suggest: bool, script: str | None, trace: dict | None = None) -> Results:
+                *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None) -> Results:
         query = check_params(query, lang, category, limit, page, script)
         lex = self._lexicon(v)
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
-        plan = QueryPlan.make(query, lex, self.weights, self.plan)
+        completion = self._complete(query, lex, v) if prefix else None  # as-you-type (prefix.py)
+        more: list[Term] = []
+        if completion is not None:
+            query, suggest = completion.text, False  # searched as completed; no did-you-mean
+            if len(completion.expansions) > 1:  # the other completions, for recall
+                others = lex.analyzer.analyze(" ".join(completion.expansions[1:]), query=True)
+                more = [(f, t, b * PREFIX_OTHERS) for f, t, b in self.terms(others, lex.synonyms)]
+        plan = QueryPlan.make(query, lex, self.weights, self.plan, more=more)
         spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
         if plan.terms:
             scored = self._score(v, plan, spelled)
@@ -438,11 +461,16 @@ class Searcher:
                 res.total = len(kept)
                 top_doc = kept[0]
                 own = float(self._own(v)[top_doc])
-                res.signals = signals(scored.units, top_doc, scored.imp, float(raw[top_doc]), own)
+                judged: dict[str, Any] = signals(scored.units, top_doc, scored.imp, float(raw[top_doc]), own)
+                res.signals = judged  # (and what relevance adds: the category named, the scope's neighbour)
                 model = self._topic(v)
                 if model is not None:
                     res.signals["topic"] = model.score(plan.topic_features)
                 res.answered = answered(res.signals)
+                if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
+                    res.signals["category"], res.answered = scored.named, True
+                if why := self._neighbour(v, plan.plain):  # kb/scope.yaml (scope.py)
+                    res.answered, res.signals["scope"] = False, why
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scored.scores[shown].tolist(), strict=True):
                     hit = self._hit(v, d, score, lang or qlang, plan.highlight, lang, script)
@@ -451,6 +479,8 @@ class Searcher:
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v, spelled,
                                               trace)
+        if completion is not None:  # what the last word was read as
+            res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
 
     def _score(self, v: Version, plan: QueryPlan, spelled: dict) -> _Scored:
@@ -499,9 +529,15 @@ class Searcher:
         if knobs["own"]:
             # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
             scores = scores * (1 + knobs["own"] * np.minimum(raw * self._inv_own(v), 1.0))
+        named, bm25f = None, raw
+        if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
+            read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(fixes or [])]
+            scores = self._specific(v, scores, read, lex, imp)
+        if knobs["intent"] and (named := self._intent(v, plan.plain, spelled)):  # categories (intent.py)
+            scores, raw, mask = self._recall(v, named, scores, raw, mask)
         if knobs["number"] and asks_number(query):
             scores = scores * (1 + knobs["number"] * self._numeric(v))
-        return _Scored(imp, terms, scores, raw, mask, cov, units, plan.must)
+        return _Scored(imp, terms, scores, raw, mask, cov, units, plan.must, named, bm25f)
 
     def _top(self, v: Version, scored: _Scored, category: str | None, k: int):
         """The best ``k`` documents of the category (if any) matching every quoted phrase."""
@@ -520,6 +556,107 @@ class Searcher:
             else:
                 mask[:] = False
         return top(scored.scores, mask, k)[0]
+
+    def _specific(self, v: Version, scores, analyzed: list[Analyzed], lex: Lexicon, imp):
+        """A short query's best few candidates re-judged by how much of their own question
+        (in the query's language) the query covers (specificity.py)."""
+        import math
+
+        import numpy as np
+
+        from .specificity import CANDIDATES, specificity
+
+        if len(scores) <= 1:
+            return scores
+        cand = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
+        cand = cand[scores[cand] > 0].tolist()
+        words = {t.text for a in analyzed for t in a.words}
+        out = scores.copy()
+        for d in cand:
+            phrasings = v.questions.get(d)
+            if phrasings is None:  # the entry's question and alternatives in every language, as (word, idf)
+                entry = v.entries.get(self._stored(v, d)["id"])
+                if entry is None:
+                    continue
+                phrasings = []
+                for tr in entry.translations.values():
+                    for i, text in enumerate((tr.question, *tr.alternatives)):
+                        toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+                        phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+                v.questions.put(d, phrasings)
+            out[d] *= 1 + self.plan["specific"] * specificity(words, phrasings, lex.synonyms)
+        return out
+
+    def _intent(self, v: Version, query: str, spelled: dict) -> str | None:
+        """The category the query only names (kb/categories.yaml), as typed or with the
+        typos did-you-mean corrected (``spelled``: its answers for this query), if any."""
+        if v.intents is None:
+            from .intent import Intents
+
+            v.intents = Intents.read(v.path) or False
+        if not v.intents:
+            return None
+        fixed = {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
+        return v.intents.category(query, fixed)
+
+    def _recall(self, v: Version, category: str, scores, raw, mask):
+        """A query naming a category: every entry of it recalled above the rest (in their
+        order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+        import numpy as np
+
+        cat = self._mask(v, ("category", category))
+        if not cat.any() or not v.intents:
+            return scores, raw, mask
+        top = float(scores.max()) or 1.0
+        scores = scores + cat * top
+        overview = v.overviews.get(category)
+        if overview is None:
+            want = v.intents.overview.get(category)
+            overview = next((int(d) for d in np.flatnonzero(cat) if self._stored(v, int(d))["id"] == want), -1)
+            v.overviews[category] = overview
+        if overview >= 0:
+            scores[overview] += top
+        raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
+        return scores, raw, mask | cat
+
+    def _neighbour(self, v: Version, query: str) -> str | None:
+        """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""
+        if v.scope is None:
+            from .scope import Scope
+
+            v.scope = Scope.read(v.path) or False
+        return v.scope.neighbour(query) if v.scope else None
+
+    def _complete(self, query: str, lex: Lexicon, v: Version):
+        """prefix.complete on this version's words; a candidate's fit with the rest of the
+        query is the best coverage of the rest among the entries holding the candidate."""
+        from .prefix import Dictionary, complete
+
+        if v.prefixes is None:
+            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+        imp = self._impact(v)
+        rest_cov: dict = {}
+
+        def fit(rest: str, cand: str) -> float:
+            if "cov" not in rest_cov:
+                rest_cov["cov"] = self._coverage(lex.analyzer.analyze(rest, query=True), lex, imp, v=v)
+            cov = rest_cov["cov"]
+            toks = lex.analyzer.analyze(cand, query=True).words
+            if cov is None or not toks:
+                return 0.0
+            held = self._word_masks(toks[0].text, toks[0].script, lex, imp, v)[0]
+            return float((cov * held).max()) if held.any() else -1.0
+
+        def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
+            toks = lex.analyzer.analyze(word, query=True).words
+            if not toks:  # a stop word (от, после, the): a whole word already
+                return True
+            return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+                len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+
+        rest = query.rsplit(None, 1)[0] if " " in query else ""
+        return complete(query, v.prefixes, lex.table.split, fit,
+                        pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known)
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[Unit] | None = None,
                   text: str = "", v: Version | None = None, fixes: list[Analyzed] | None = None,
@@ -845,7 +982,7 @@ class Searcher:
 class HitExplanation:
     id: str
     score: float                # the ranking's score (Hit.score)
-    bm25f: float                # BM25F alone: the result count's cutoff and `answered` ("self") use it
+    bm25f: float                # BM25F alone: the result count's cutoff and `answered` ("self") use it (a category named lifts its entries to the cutoff)
     fields: dict[str, float]    # BM25F contribution per field (they sum to ``bm25f``, up to rounding)
     coverage: float             # idf-weighted share of the query's words the entry holds
 
@@ -888,6 +1025,8 @@ class _Scored:
     coverage: Any     # numpy: idf-weighted share of the query's words per document, or None
     units: list[Unit]  # the query's words as `answered` sees them
     must: list        # phrase checks
+    named: str | None = None  # the category the query only names (intent.py): all of it recalled
+    bm25f: Any = None  # numpy: BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
 
 
 def _settle(collect: bool = False) -> None:

@@ -1,7 +1,8 @@
 """`faqkb`: thin click commands over the core API (kbase.load_kb, service.rebuild, Searcher).
 
 User mistakes end as one line on stderr and a non-zero exit (2), problems found by
-`check` exit 1; nothing a user can cause prints a traceback (options.user_errors).
+`check` exit 1 (3: only stale facts, with --stale); nothing a user can cause prints a traceback
+(options.user_errors).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..search import MAX_LIMIT, MAX_PAGE
 from ..settings import BY_NAME
 from .options import (
     EXIT_PROBLEMS,
+    EXIT_STALE,
     category_option,
     emit_json,
     fail,
@@ -71,29 +73,39 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
 @main.command()
 @kb_option
 @json_option("Print problems as JSON.")
+@click.option("--stale", "stale_days", type=click.IntRange(0), metavar="DAYS",
+              help="Also list facts last read more than DAYS ago, and facts past their recheck_by, with the "
+                   "entries resting on them (warnings; exit 3 if nothing else is wrong).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Measure --stale ages from this day (YYYY-MM-DD).")
 @user_errors
-def check(kb_dir: Path | None, as_json: bool) -> None:
+def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
-    Each problem is one line: file:line:column: what is wrong — how to fix it.
+    Each problem is one line: file:line:column: what is wrong — how to fix it. Warnings
+    (file:line:col: warning: ...) never make check fail; with --stale, stale facts alone exit 3.
 
     \b
     Example:
       faqkb check --kb ./kb
+      faqkb check --stale 365
     """
+    from ..kbase.freshness import stale_problems
     from ..kbase.lint import lint_kb
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = lint_kb(kb_dir)
+    stale = [] if stale_days is None else stale_problems(kb_dir, stale_days, today and today.date())
+    problems += stale
     if as_json:
         emit_json({"entries": count, "problems": [
-            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
-            for p in problems]})
+            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint,
+             "severity": "warning" if p.warning else "error"} for p in problems]})
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(f"{count} entries, {len(problems)} problem(s)", err=True)
-    sys.exit(EXIT_PROBLEMS if problems else 0)
+        warned = sum(p.warning for p in problems)
+        click.echo(f"{count} entries, {len(problems) - warned} problem(s), {warned} warning(s)", err=True)
+    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else EXIT_STALE if stale else 0)
 
 
 @main.command()
@@ -103,11 +115,13 @@ def check(kb_dir: Path | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @script_option
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="When the query finds no answer and its correction does, show the correction's results.")
 @json_option()
 @no_build_option
 @kb_options
 @user_errors
-def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, correct, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -121,7 +135,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return
@@ -134,11 +148,13 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
 @click.argument("entry_id")
 @lang_option("Language to show [default: zh].")
 @script_option
-@json_option("The whole entry as JSON.")
+@json_option("The entry as JSON, the shape /api/entries/<id> returns (docs/web.md).")
+@click.option("--max-age", type=click.IntRange(1), default=BY_NAME["SOURCE_MAX_AGE_DAYS"].default,
+              show_default=True, **setting("SOURCE_MAX_AGE_DAYS"))
 @no_build_option
 @kb_options
 @user_errors
-def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
@@ -153,7 +169,9 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     if entry is None:
         fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
     if as_json:
-        emit_json(entry.to_dict())
+        from ..present import entry_dict
+
+        emit_json(entry_dict(entry, lang, script, facts=searcher.facts(), max_age_days=max_age))
         return
     import shutil
 
@@ -162,7 +180,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
     width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width))
+                              color=tty, width=width, max_age_days=max_age))
 
 
 @main.command()
@@ -249,9 +267,10 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
 @json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
+@click.option("--prefix", is_flag=True, help="Search as typed so far (prefix=true), for half-typed queries.")
 @kb_options
 @user_errors
-def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
+def eval_(queries: Path, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
     overall, per language and per query kind.
 
@@ -259,7 +278,7 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from ..evaluate import evaluate, load_queries, ranker, table
+    from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
@@ -267,11 +286,12 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, ranker(searcher))
+    report = evaluate(golden, ranker(searcher, prefix=prefix))
+    combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict() | ({"combo": combo} if combo else {}))
     else:
-        click.echo(table(report, misses))
+        click.echo(table(report, misses) + (f"\n{both_line(combo)}" if combo else ""))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)

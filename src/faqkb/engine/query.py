@@ -14,6 +14,7 @@ from functools import cached_property
 from ..analysis import CYR_RE, Analyzed, Analyzer, query_hmm
 from ..layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
 from ..lexicon import Lexicon
+from ..specificity import WEIGHT as SPECIFIC
 from .fields import WEIGHTS
 
 Term = tuple[str, str, float]  # (field, term, boost)
@@ -29,6 +30,8 @@ PLAN = {
     "stems": 0.5,  # other Snowball stems of a word the kb has (отказа ~ отказ), at this share
     "brand": 0.7,  # a name spelled in Latin and Cyrillic (MTS/МТС) next to other words, at this share
     "number": 0.0,  # × (1 + number) for an answer holding a number when the query asks for one (off for the FAQ)
+    "specific": SPECIFIC,  # a one- or two-word query's best candidates × (1 + specific × how much of their question it covers)
+    "intent": 1.0,  # a query only naming a category (kb/categories.yaml) recalls its entries, its overview first
     # On or off: the coverage factor above, and pinyin typed as words read as one syllable sequence.
     "coverage": 1.0, "pinyin_pairs": 1.0,
 }
@@ -84,9 +87,13 @@ class QueryPlan:
 
     @classmethod
     def make(cls, query: str, lex: Lexicon, weights: dict[str, float] = WEIGHTS,
-             plan: dict[str, float] = PLAN) -> QueryPlan:
+             plan: dict[str, float] = PLAN, more: list[Term] | None = None) -> QueryPlan:
+        """``more``: terms searched after the query's own and before its phrases' (a
+        half-typed word's other completions, prefix.py)."""
         plain, analyzed, phrases = analyze_query(lex.analyzer, query)
         terms = query_terms(analyzed, lex.synonyms, weights, plan)
+        if more:
+            terms = list(dict.fromkeys(terms + more))
         must = phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
             terms = list(dict.fromkeys(terms + [t for p in phrases for t in query_terms(p, lex.synonyms, weights, plan)]))

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from ..impact import ImpactIndex
+    from ..intent import Intents
+    from ..prefix import Dictionary
+    from ..scope import Scope
     from ..spelling import Speller
     from ..topic import TopicModel
 
@@ -101,3 +104,10 @@ class Version:
     words: Bounded = field(default_factory=lambda: Bounded(0))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: NDArray | None = None  # documents whose answer holds a number (Searcher._numeric)
+    # Relevance (issue 19), each made by the first query that needs it:
+    prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
+    scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
+    intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
+    # docnum -> its phrasings' (word, idf) lists (Searcher._specific)
+    questions: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))
+    overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)

@@ -24,7 +24,7 @@ SCHEMAS = {
                 "snippet_highlights": {"type": "array", "items": _SPAN},
                 "score": {"type": "number"}}},
     "SearchResults": {"type": "object", "required": ["query", "query_lang", "total", "page", "pages", "limit",
-                                                     "answered", "suggestion", "hits"],
+                                                     "answered", "suggestion", "corrected", "hits"],
                       "properties": {
                           "query": {"type": "string"},
                           "query_lang": {"type": "string", "enum": list(LANGS), "nullable": True},
@@ -35,6 +35,9 @@ SCHEMAS = {
                                        "description": "the first hit answers the query; false: hits are only related"},
                           "suggestion": {"type": "string", "nullable": True,
                                          "description": "did-you-mean query, when it finds better hits"},
+                          "corrected": {"type": "string", "nullable": True,
+                                        "description": "the hits are this correction's: the query as typed "
+                                                       "found no answer and it did (correct=false: as typed)"},
                           "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}},
     "Entry": {"type": "object", "required": ["id", "category", "updated", "operators", "related", "lang",
                                              "fallback", "languages", "question", "alternatives", "lead", "answer",
@@ -52,7 +55,25 @@ SCHEMAS = {
                   "lead": {"type": "string",
                            "description": "one sentence answering the question directly; empty if the entry has none"},
                   "answer": {"type": "string", "description": "Markdown subset"},
-                  "answer_html": {"type": "string", "description": "sanitized HTML of the answer"}}},
+                  "answer_html": {"type": "string", "description": "sanitized HTML of the answer"},
+                  "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"},
+                              "description": "where the answer's facts were read, for a reader of `lang`"}}},
+    "Source": {"type": "object", "required": ["title", "title_lang", "original", "publisher", "url", "date",
+                                              "confidence", "checked", "stale", "unsourced"],
+               "properties": {
+                   "title": {"type": "string", "description": "in `title_lang`; empty for a point no source "
+                             "confirms (unsourced)"},
+                   "title_lang": {"type": "string"},
+                   "original": {"type": "string", "description": "the source's own title when `title` is a "
+                                "translation of it, else empty"},
+                   "publisher": {"type": "string"}, "url": {"type": "string", "description": "empty for an "
+                                                            "outlet (cited, never linked)"},
+                   "date": {"type": "string", "description": "publication: YYYY, YYYY-MM or YYYY-MM-DD; empty "
+                            "when undated"},
+                   "confidence": {"type": "string", "enum": ["operator", "government", "third-party", "uncertain"]},
+                   "checked": {"type": "string", "description": "day a person last read it (YYYY-MM-DD)"},
+                   "stale": {"type": "boolean", "description": "read longer ago than the site's policy"},
+                   "unsourced": {"type": "boolean"}}},
     "Category": {"type": "object", "required": ["name", "label", "entries"], "properties": {
         "name": {"type": "string", "enum": list(CATEGORIES)}, "label": {"type": "string"},
         "entries": {"type": "integer", "minimum": 0}}},
