@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from faqkb.evaluate import load_queries
 from faqkb.search import MAX_QUERY_CHARS, Searcher
-from faqkb.service import rebuild
+from faqkb.service import rebuild, settle
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "queries.yaml"
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
             kb = Path(tmp) / "kb"
             write_kb(corpus(args.synthetic), kb)
         rebuild(kb, Path(tmp) / "index")
-        s = Searcher(Path(tmp) / "index")
+        s = Searcher(Path(tmp) / "index", on_load=settle)  # as served (service.settle)
         normal = [q.text for q in load_queries(GOLDEN)]
         for q in normal[:50]:
             s.search(q)  # warm: lexicon, arrays, speller

@@ -46,6 +46,7 @@ from quality import PeerTokens, _hex  # the old FTS5 peer's tokens (build.py, --
 
 from faqkb.kbase.model import CATEGORIES
 from faqkb.search import Searcher
+from faqkb.service import settle
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -262,7 +263,7 @@ def run_size(n: int, args, tmp: Path, log) -> dict:
     r["index_mb"] = round(du(version) / 1e6, 1)
     log(f"  {n}: faqkb build --procs {args.procs}: {took:.1f} s, peak RSS {rss:.0f} MB")
 
-    s0 = Searcher(index_dir)
+    s0 = Searcher(index_dir, on_load=settle)  # as served: the serving gc policy (service.settle)
     s0.search(WARM)
     tok = FaqkbTokens(s0)
     t = time.perf_counter()
@@ -300,7 +301,7 @@ def run_size(n: int, args, tmp: Path, log) -> dict:
     for rnd in range(args.rounds):
         lo, hi = rnd * size, min(len(qs), (rnd + 1) * size)
         chunk, chunk_terms = qs[lo:hi], terms[lo:hi]
-        s = Searcher(index_dir)  # fresh: every query of this round is new to it
+        s = Searcher(index_dir, on_load=settle)  # fresh: every query of this round is new to it
         s.search(WARM)
         runs = {
             "faqkb": lambda q, _t, s=s: [h.id for h in s.search(q[1], limit=10).hits],

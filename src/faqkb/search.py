@@ -165,8 +165,11 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path | None = None, *, version_dir: str | Path | None = None,
                  weights: dict[str, float] | None = None, ranking: str = "v2",
-                 plan: dict[str, float] | None = None) -> None:
+                 plan: dict[str, float] | None = None, on_load: Callable[[bool], None] | None = None) -> None:
         self.index_dir = Path(index_dir) if index_dir else None
+        # Called when a version (True: replacing another) or one of its parts has loaded:
+        # the process's garbage-collector policy (service.settle), not the library's to set.
+        self.on_load = on_load
         self.weights = {**WEIGHTS, **(weights or {})}  # overridable for tuning (bench/quality.py)
         self.ranking = ranking  # "bm25f": whoosh's BM25F exactly (tests/test_impact.py); "v2": PLAN on top
         self.plan = {**(BM25F_PLAN if ranking == "bm25f" else PLAN), **(plan or {})}
@@ -203,7 +206,11 @@ class Searcher:
         # one assignment: atomic for readers
         self._v = Version(version, ix, entries, info, facts, files, list(entries),
                            MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
-        _settle(collect=replaced)
+        self._loaded(replaced)
+
+    def _loaded(self, replaced: bool = False) -> None:
+        if self.on_load is not None:
+            self.on_load(replaced)
 
     def refresh(self) -> bool:
         """Switch to the live version if a build replaced it; True if it did. Switches only
@@ -320,7 +327,7 @@ class Searcher:
         if v.lexicon is None:
             try:
                 v.lexicon = Lexicon.read(v.files.path(LEXICON))
-                _settle()
+                self._loaded()
             except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); run `faqkb build`") from None
         return v.lexicon
@@ -333,7 +340,7 @@ class Searcher:
                 imp = ImpactIndex(v.path, v.files.path)
                 v.words.most = -(-WORD_CACHE_BYTES // (2 * max(imp.n, 1)))  # masks of n bytes, two a word
                 v.impact = imp
-                _settle()
+                self._loaded()
             except (OSError, ValueError, KeyError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); run `faqkb build`") from None
         return v.impact
@@ -371,7 +378,7 @@ class Searcher:
                 v.topic = False
             except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
                 raise IndexNotReady(f"index at {v.path} has an unusable {TOPIC} ({e}); run `faqkb build`") from None
-            _settle()
+            self._loaded()
         return v.topic or None
 
     def topic_features(self, text: str) -> list[str]:
@@ -386,7 +393,7 @@ class Searcher:
             lex = self._lexicon(v)
             deletes, plain = load_spelling(v.files.path(SPELLING).read_bytes())
             v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
-            _settle()
+            self._loaded()
         return v.speller
 
     def analyzer(self) -> Analyzer:
@@ -848,7 +855,7 @@ class Searcher:
             else:
                 got = self._whoosh(v).stored_fields(d)
             # Marks as tuples: untracked by the garbage collector once it has seen them, so a
-            # full cache adds nothing to a full collection's walk (see _settle).
+            # full cache adds nothing to a full collection's walk (see service.settle).
             got["marks"] = {lang: (tuple(q), tuple(a)) for lang, (q, a) in got["marks"].items()}
             v.stored.put(d, got)
         return got
@@ -1027,23 +1034,6 @@ class _Scored:
     must: list        # phrase checks
     named: str | None = None  # the category the query only names (intent.py): all of it recalled
     bm25f: Any = None  # numpy: BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
-
-
-def _settle(collect: bool = False) -> None:
-    """Put every object alive now beyond the garbage collector's reach (gc.freeze): an index
-    version is hundreds of thousands of long-lived objects (entries, the speller's map; 290k
-    at 10k entries) that every full collection walked: 120 ms at 10k entries, paid by
-    whichever query's allocations set it off. Called when a version or one of its parts is
-    loaded. Frozen objects are still freed by reference counting; only garbage cycles among
-    them would stay, so when a version replaces another (``collect``), everything is given
-    back to the collector once (gc.unfreeze), collected, and the live state frozen again."""
-    import gc
-
-    if collect:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()
-
 
 
 def _all_docs(imp, fields: tuple[str, ...], terms: list[str]) -> list:

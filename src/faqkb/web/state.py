@@ -47,7 +47,9 @@ class Site:
         self.starter: tuple[str, ...] = ()  # kb/home.yaml: the home page's first entries
         if build:
             self.rebuild_if_stale()
-        self.searcher = Searcher(self.index_dir)  # IndexNotReady if nothing could be built
+        from ..service import settle  # the serving process's gc policy
+
+        self.searcher = Searcher(self.index_dir, on_load=settle)  # IndexNotReady if nothing could be built
         self._read_starter()
 
     # -- following the index
