@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from faqkb.markup import answer_html
 
 from faqkb.cli import main
+from faqkb.markup import answer_html
 
 ENTRY = Path("costs") / "daily-keeping-fee.yaml"
 
