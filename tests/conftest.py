@@ -104,7 +104,9 @@ def serve_wsgi(app, threads: int = 4):
     """``app`` under waitress in a thread on a free loopback port; yields its base URL."""
     import waitress
 
-    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    # poll(), as `faqkb serve` uses (web/serving.py): select() fails on a descriptor numbered
+    # above 1024, which a test process holding many searchers' open index files reaches.
+    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     try:

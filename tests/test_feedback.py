@@ -14,13 +14,22 @@ from faqkb.feedback import REASONS, Bounds, FeedbackStore, client_address, norma
 
 
 class Clock:
-    """A settable day for retention and rotation tests (the store's own clock parameter)."""
+    """The store's two clocks, settable (its ``today`` and ``monotonic`` parameters):
+    ``advance`` is time passing, a change of ``day`` alone is the wall clock jumping."""
 
     def __init__(self, day: date = date(2026, 11, 25)) -> None:
         self.day = day
+        self.seconds = 1000.0
 
     def __call__(self) -> date:
         return self.day
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def advance(self, days: int) -> None:
+        self.day += timedelta(days=days)
+        self.seconds += days * 86_400
 
 
 @pytest.fixture
@@ -31,7 +40,8 @@ def clock() -> Clock:
 @pytest.fixture
 def store(feedback_url, clock):
     s = FeedbackStore(feedback_url, Bounds(max_queries=50, max_reached=40, max_votes=30, max_seen=25,
-                                           retention_days=90), today=clock)
+                                           retention_days=90), today=clock, monotonic=clock.monotonic,
+                       secret="test secret")
     yield s
     s.close()
 
@@ -67,7 +77,7 @@ def test_retention_removes_old_rows_on_write(store, clock):
     store.record_gap("old question", "en")
     key = store.client_key("192.0.2.1")
     store.record_vote("entry-a", False, client=key, reason="outdated")
-    clock.day += timedelta(days=91)
+    clock.advance(91)
     store.record_gap("new question", "en")            # a write enforces retention
     store.record_vote("entry-b", True, client=store.client_key("192.0.2.1"))
     assert [r["query"] for r in store.top_zero_results(10)] == ["new question"]
@@ -134,10 +144,10 @@ def test_client_key_rotates_daily_and_no_address_is_stored(store, clock, feedbac
     store.record_view("entry-a", client=k1)
     clock.day += timedelta(days=1)
     assert store.client_key("192.0.2.55") != k1
-    assert store.row_counts()["salts"] == 1           # the old day's salt is deleted
+    assert "salts" not in store.row_counts()          # no salt stored: keys come from the secret
     engine = sa.create_engine(feedback_url)
     with engine.connect() as c:
-        dump = " ".join(str(row) for table in ("votes", "views_seen", "views", "gaps", "salts")
+        dump = " ".join(str(row) for table in ("votes", "views_seen", "views", "gaps")
                         for row in c.execute(sa.text(f"SELECT * FROM {table}")))
     engine.dispose()
     assert "192.0.2.55" not in dump and "192.0.2" not in dump
@@ -192,3 +202,95 @@ def test_a_database_from_before_client_keys_keeps_its_old_votes(tmp_path):
     store.close()
     kept = sqlite3.connect(path).execute("SELECT entry_id FROM votes_without_client_keys").fetchall()
     assert kept == [("entry-a",)]
+
+
+# -- issue 23: one client, one count; clock-safe retention; keys a copy cannot reverse
+
+def test_a_gap_counts_each_client_once_a_day_and_one_client_cannot_flood_the_table(store, clock):
+    me = store.client_key("198.51.100.9")
+    counted = [store.record_gap("write to @some_handle on telegram", "en", client=me) for _ in range(20)]
+    assert counted.count(True) == 1                               # 20 tries, one count
+    for i in range(3):
+        store.record_gap("real question", "en", client=store.client_key(f"192.0.2.{i}"))
+    top = store.top_zero_results(1)[0]
+    assert (top["query"], top["count"]) == ("real question", 3)
+    # one client's unique queries: at most gaps_per_client new rows a day, whatever it sends
+    added = [store.record_gap(f"junk {i}", "en", client=me) for i in range(200)]
+    assert added.count(True) == store.bounds.gaps_per_client - 1   # one already went on the handle
+    assert store.row_counts()["gaps"] == 2 + store.bounds.gaps_per_client - 1
+    clock.advance(1)                                               # tomorrow: a new key, counted again
+    assert store.record_gap("real question", "en", client=store.client_key("192.0.2.0")) is True
+    assert store.row_counts()["gaps_seen"] == 1                    # yesterday's "who asked what" is gone
+
+
+def test_a_wall_clock_jump_forward_deletes_nothing_real_and_rows_stamped_ahead_come_back(store, clock):
+    bounds = store.bounds
+    store.bounds = Bounds(max_queries=500, max_votes=1000, max_seen=1000, retention_days=90)
+    for i in range(210):
+        store.record_vote(f"entry-{i % 7}", i % 2 == 0, client=store.client_key(f"10.2.{i // 200}.{i % 200}"))
+    for i in range(7):
+        store.record_gap(f"question {i}", "en")
+    real = date(2026, 11, 25)
+    clock.day = real + timedelta(days=365)                         # a board booting before NTP
+    for i in range(5):
+        store.record_vote("entry-x", True, client=store.client_key(f"10.3.0.{i}"))
+        store.record_gap(f"asked while the clock was ahead {i}", "en")
+    counts = store.row_counts()
+    assert (counts["votes"], counts["gaps"]) == (215, 12), "rows deleted by a clock jump"
+    clock.day = real                                               # NTP sets it back
+    store.record_vote("entry-y", True, client=store.client_key("10.4.0.1"))
+    store.record_gap("after the clock came back", "en")
+    assert store.row_counts()["votes"] == 216 and store.row_counts()["gaps"] == 13
+    days = {v["day"] for e in ("entry-x", "entry-0") for v in store.votes_for(e)}
+    assert max(days) == real.isoformat(), "a row stamped a year ahead would outlive retention"
+    clock.advance(91)                                              # real time passing still deletes
+    store.record_gap("three months later", "en")
+    store.record_vote("entry-z", True, client=store.client_key("10.4.0.2"))
+    assert store.row_counts()["gaps"] == 1 and store.row_counts()["votes"] == 1
+    store.bounds = bounds
+
+
+def test_a_wall_clock_behind_deletes_nothing_and_rewrites_no_day(store, clock):
+    for i in range(20):
+        store.record_vote("entry-a", True, client=store.client_key(f"10.5.0.{i}"))
+        store.record_gap(f"question {i}", "en")
+    clock.day -= timedelta(days=365)                                # a board's clock from last year
+    store.record_vote("entry-b", True, client=store.client_key("10.5.1.1"))
+    store.record_gap("asked with the clock behind", "en")
+    clock.day += timedelta(days=365)
+    store.record_gap("one more", "en")
+    # the 20 real questions stay; the one stamped a year back is past retention once the clock is right
+    assert {r["query"] for r in store.top_zero_results(50)} == {f"question {i}" for i in range(20)} | {"one more"}
+    assert store.row_counts()["votes"] == 21
+    assert {v["day"] for v in store.votes_for("entry-a")} == {date(2026, 11, 25).isoformat()}
+
+
+def test_client_keys_come_from_the_secret_not_from_the_database(feedback_url, clock):
+    one = FeedbackStore(feedback_url, today=clock, secret="replica secret")
+    two = FeedbackStore(feedback_url, today=clock, secret="replica secret")
+    other = FeedbackStore(feedback_url, today=clock, secret="another secret")
+    try:
+        assert one.client_key("192.0.2.7") == two.client_key("192.0.2.7")   # replicas agree
+        assert other.client_key("192.0.2.7") != one.client_key("192.0.2.7")  # the database alone is not enough
+        before = one.row_counts()
+        for i in range(50):
+            one.client_key(f"192.0.2.{i}")
+        assert one.row_counts() == before                                    # a key costs no write
+        assert "salts" not in sa.inspect(one.engine).get_table_names()
+    finally:
+        for s in (one, two, other):
+            s.close()
+
+
+def test_an_old_salts_table_is_dropped(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "feedback.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE salts (day TEXT PRIMARY KEY, salt TEXT NOT NULL);"
+                      "INSERT INTO salts VALUES ('2026-11-01', 'abc');")
+    old.commit()
+    old.close()
+    FeedbackStore(f"sqlite:///{path}").close()
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "salts" not in tables and "votes" in tables

@@ -62,6 +62,17 @@ def test_home_has_labelled_search_box_six_categories_and_most_asked(client):
     assert "Most asked" in html and 'href="/entry/how-to-cancel-russian-sim"' in html
 
 
+def test_home_lists_the_kb_starter_entries_first(kb_dir, index_dir, tmp_path):
+    """The home page's first entries come from kb/home.yaml (editors own them), not from code."""
+    def first_card(app) -> str:
+        html = text(app.test_client().get("/", headers={"Accept-Language": "en"}))
+        return re.findall(r'href="/entry/([a-z0-9-]+)', html[html.index("Most asked"):])[0]
+
+    assert first_card(_app(kb_dir, index_dir, tmp_path)) == "contract-expiring-call-scam"  # no list: by id
+    (kb_dir / "home.yaml").write_text("starter: [unlink-before-cancel, daily-keeping-fee]\n", "utf-8")
+    assert first_card(_app(kb_dir, index_dir, tmp_path / "2")) == "unlink-before-cancel"
+
+
 def test_search_page_highlights_and_links_to_the_entry(client):
     html = text(client.get("/search?q=注销 余额", headers={"Accept-Language": "zh-CN"}))
     first = html.index('class="hit-q"')
@@ -159,7 +170,7 @@ def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
 
 
 def test_answer_markdown_is_sanitized():
-    from faqkb.web.markup import answer_html
+    from faqkb.markup import answer_html
     html = str(answer_html("**b** [ok](https://example.org) [js](javascript:alert(1)) <script>x</script>\n\n"
                            "<img src=x onerror=alert(1)>"))
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
@@ -193,7 +204,7 @@ def test_xss_probe_in_query_is_escaped_everywhere(client):
 
 
 def test_highlight_escapes_text_inside_and_outside_marks():
-    from faqkb.web.markup import highlight
+    from faqkb.markup import highlight
     assert str(highlight("<b>a</b>&x", [(0, 3), (8, 10)])) == "<mark>&lt;b&gt;</mark>a&lt;/b&gt;<mark>&amp;x</mark>"
 
 
@@ -409,8 +420,8 @@ def test_vote_with_a_reason_outside_the_list_is_refused(client, app):
 def test_healthz_reports_index_state(client):
     r = client.get("/healthz")
     data = r.get_json()
-    assert set(data) == {"status", "index_version", "entries"}   # nothing else for the public
-    assert data["status"] == "ok" and data["entries"] == 6 and data["index_version"].startswith("v-")
+    assert set(data) == {"status", "reasons", "index_version", "entries"}   # nothing else for the public
+    assert data["status"] == "ok" and data["reasons"] == [] and data["entries"] == 6 and data["index_version"].startswith("v-")
     assert r.headers["Cache-Control"] == "no-store"
 
 
@@ -602,3 +613,54 @@ def test_reason_labels_match_the_feedback_store():
     from faqkb.web.i18n import REASON_LABELS
 
     assert tuple(REASON_LABELS) == REASONS
+
+
+# -- issue 23: the Host header and cookies behind https
+
+def test_a_host_not_allowed_is_refused_so_dns_rebinding_cannot_vote(app, client):
+    token = _token(client)
+    url = "/entry/refund-remaining-balance/feedback"
+    evil = {"Host": "rebind.evil.example", "Origin": "http://rebind.evil.example"}
+    assert client.get("/", headers={"Host": "rebind.evil.example"}).status_code == 400
+    assert client.post(url, headers=evil, data={"csrf_token": token, "helpful": "yes"}).status_code == 400
+    assert state_of(app).feedback.helpfulness() == []
+    for host in ("localhost", "localhost:8080", "127.0.0.1:5000", "[::1]:8080"):
+        assert client.get("/api/search?q=sim", headers={"Host": host}).status_code == 200, host
+    for probe in ("/healthz", "/api/ping"):       # load balancers probe by address
+        assert client.get(probe, headers={"Host": "10.0.0.5:8080"}).status_code == 200
+
+
+def test_allowed_hosts_setting_names_the_site(fixture_index, tmp_path):
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "t", "ALLOWED_HOSTS": "help.example.org, .example.net"})
+    c = app.test_client()
+    assert c.get("/", headers={"Host": "help.example.org"}).status_code == 200
+    assert c.get("/", headers={"Host": "ru.example.net:443"}).status_code == 200
+    assert c.get("/", headers={"Host": "example.org"}).status_code == 400
+    assert c.get("/", headers={"Host": "localhost"}).status_code == 400
+
+
+def test_session_cookie_is_secure_behind_https_and_only_then(fixture_index, tmp_path):
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "t", "PROXIES": 1})
+    c = app.test_client()
+    https = c.get("/entry/refund-remaining-balance", headers={"X-Forwarded-Proto": "https",
+                                                               "X-Forwarded-For": "192.0.2.1"})
+    cookie = https.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+    plain = app.test_client().get("/entry/refund-remaining-balance", headers={"X-Forwarded-For": "192.0.2.2"})
+    assert "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_healthz_opens_the_live_version_and_says_503_when_it_is_gone(editable_app, index_dir):
+    import shutil
+
+    from faqkb.layout import current_version
+
+    live = current_version(index_dir)
+    shutil.rmtree(live)                      # the live version folder deleted, CURRENT still names it
+    r = editable_app.test_client().get("/healthz")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 503 and r.get_json()["status"] == "degraded"
+    assert r.get_json()["reasons"][0] == "index_missing"
+    assert str(index_dir) not in body and live.name + "/" not in body

@@ -36,6 +36,10 @@ T = {
     "Request refused": ("请求被拒绝", "請求被拒絕", "Запрос отклонён"),
     "Bad request": ("请求有误", "請求有誤", "Некорректный запрос"),
     "Request too large": ("请求过大", "請求過大", "Слишком большой запрос"),
+    "Could not record your vote": ("未能记录您的投票", "未能記錄您的投票", "Не удалось учесть ваш голос"),
+    "Your vote was not recorded because of a problem on our side. Please try again later.": (
+        "由于我们这边的问题，您的投票没有被记录。请稍后再试。", "由於我們這邊的問題，您的投票沒有被記錄。請稍後再試。",
+        "Ваш голос не учтён из-за проблемы на нашей стороне. Пожалуйста, попробуйте позже."),
     "Too many requests": ("请求过于频繁", "請求過於頻繁", "Слишком много запросов"),
     "You sent many requests in a short time. Please wait %(seconds)s seconds and try again.": (
         "您在短时间内发出了太多请求。请等 %(seconds)s 秒后再试。", "您在短時間內送出了太多請求。請等 %(seconds)s 秒後再試。",
@@ -143,6 +147,16 @@ T = {
         "在上方搜索框里像问朋友一样输入您的问题，中文、俄语、英语都可以。",
         "在上方搜尋框裡像問朋友一樣輸入您的問題，中文、俄語、英語都可以。",
         "Напишите вопрос в поиске вверху так, как спросили бы знакомого: по-китайски, по-русски или по-английски."),
+    # Sources in the reader's language, and how old their reading is (issue 20)
+    "published %(date)s": ("发布于 %(date)s", "發布於 %(date)s", "опубликовано %(date)s"),
+    "undated": ("未注明日期", "未註明日期", "без даты"),
+    "checked %(date)s": ("核实于 %(date)s", "核實於 %(date)s", "проверено %(date)s"),
+    "not confirmed by any source: check with your operator": (
+        "没有来源可以证实：请向运营商确认", "沒有來源可以證實：請向電信業者確認",
+        "ни один источник этого не подтверждает: уточните у оператора"),
+    "Last read more than %(days)s days ago: the page may have changed.": (
+        "上次核实已超过 %(days)s 天，页面内容可能已有变化。", "上次核實已超過 %(days)s 天，頁面內容可能已有變化。",
+        "Источник проверяли больше %(days)s дней назад: страница могла измениться."),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 

@@ -13,22 +13,35 @@ What is kept, and for how long (docs/feedback.md says the same for operators):
   at most ``max_votes`` rows, each kept ``retention_days``.
 - **views**: a counter per entry; a client's views of one entry count once a day
   (``views_seen`` remembers who saw what today, and only today).
-- **salts**: one random salt per day. A *client key* is a hash of the day's salt and the
-  client's address (an IPv6 address by its /64); the salt of a past day is deleted, so a
-  key cannot be traced back to an address afterwards. No address, user agent, cookie or
-  time finer than a day is stored.
+- **gaps_seen**: the same for gaps: a client's gap counts once per query a day, and one
+  client adds at most ``gaps_per_client`` new queries a day.
+
+A *client key* is ``HMAC(day key, address)`` (an IPv6 address by its /64), where the day
+key is ``HMAC(secret, date)`` and the secret is the app's SECRET_KEY, which is not stored
+with the data: a copy of the database alone cannot turn keys back into addresses, and
+nothing is written to make a key (a page view costs no database write). No address, user
+agent, cookie or time finer than a day is stored.
 
 Every bound is enforced when writing, so one client with a loop can neither fill the
-database nor move a count by more than one.
+database nor move a count by more than one. Retention trusts the wall clock only as far
+as the data and the process's monotonic clock agree with it (``_cutoff``): a clock that
+jumps forward deletes nothing real, and rows this process stamped in the future are set
+back to today once the clock returns.
+
+Every statement is bounded: connecting takes at most ``connect_timeout`` seconds and a
+statement (or SQLite's wait for the write lock) at most ``statement_timeout``; the web
+calls the store through web/deferred.py, which also bounds how long a request waits.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import re
 import secrets
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,13 +67,20 @@ class Bounds:
     max_votes: int = 50_000
     max_seen: int = 50_000
     retention_days: int = 90
+    gaps_per_client: int = 10   # new gap queries one client may add in a day
+
+
+CONNECT_TIMEOUT = 2.0     # seconds to open a connection to the database
+STATEMENT_TIMEOUT = 5.0   # seconds a statement may run (SQLite: wait for the write lock)
+_DAY = 86_400.0
 
 
 _ID = 100   # entry ids are short; a longer one is not ours and is cut
 _LANG = 8
 
 metadata = sa.MetaData()
-_LOCK_IDS = {"gaps": 0x6661716B01, "votes": 0x6661716B02, "views_seen": 0x6661716B03}
+_LOCK_IDS = {"gaps": 0x6661716B01, "votes": 0x6661716B02, "views_seen": 0x6661716B03,
+             "gaps_seen": 0x6661716B04}
 gaps = sa.Table(
     "gaps", metadata,
     sa.Column("query", sa.String(200), primary_key=True),
@@ -102,11 +122,17 @@ views_seen = sa.Table(
     sa.Column("day", sa.String(10), nullable=False, index=True),
     sqlite_with_rowid=False,
 )
-salts = sa.Table(
-    "salts", metadata,
-    sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("salt", sa.String(64), nullable=False),
+gaps_seen = sa.Table(
+    "gaps_seen", metadata,
+    sa.Column("client", sa.String(32), primary_key=True),
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),
+    sa.Column("day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
 )
+# Columns holding a day, per table: what retention and clock repairs look at.
+_DAY_COLUMNS = {gaps: ("last_day", "first_day"), gap_entries: ("last_day",), votes: ("day",),
+                views_seen: ("day",), gaps_seen: ("day",)}
 
 
 def normalize_query(query: str, limit: int = Bounds.query_chars) -> str:
@@ -140,16 +166,24 @@ def default_url(instance_dir: str | Path) -> str:
 _READ = "faqkb_read_only"
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, connect_timeout: float, statement_timeout: float) -> Engine:
     u = sa.make_url(url)
     if u.drivername == "postgresql":  # psycopg 3 is what the extra installs, not psycopg2
         u = u.set(drivername="postgresql+psycopg")
     if u.get_backend_name() != "sqlite":
-        return sa.create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    engine = sa.create_engine(u, connect_args={"timeout": 30})
+        ms = int(statement_timeout * 1000)
+        # connect_timeout bounds connecting (libpq: whole seconds, at least 2); the server
+        # cancels a statement, a lock wait or an idle transaction past statement_timeout.
+        # A server that is paused answers none of these: web/deferred.py bounds the wait.
+        options = f"-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={ms}"
+        return sa.create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                                pool_timeout=connect_timeout,
+                                connect_args={"connect_timeout": max(2, round(connect_timeout)),
+                                              "options": options})
+    engine = sa.create_engine(u, connect_args={"timeout": statement_timeout})
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_conn, _record) -> None:
         # Autocommit at the driver level, so that "begin" below decides how a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -161,7 +195,7 @@ def _engine(url: str) -> Engine:
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn) -> None:
         # A writing transaction takes the write lock up front, so that two writers queue on
         # the busy timeout instead of one failing to upgrade its read lock; reads don't.
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ) else "BEGIN IMMEDIATE")
@@ -173,13 +207,24 @@ class FeedbackStore:
     """Thread- and process-safe (the database does the locking); share one per process."""
 
     def __init__(self, url: str, bounds: Bounds | None = None, *,
-                 today: Callable[[], date] | None = None) -> None:
+                 today: Callable[[], date] | None = None, monotonic: Callable[[], float] | None = None,
+                 secret: str | bytes | None = None, connect_timeout: float = CONNECT_TIMEOUT,
+                 statement_timeout: float = STATEMENT_TIMEOUT) -> None:
+        """``today`` and ``monotonic`` are the clocks (the wall clock's UTC date and
+        time.monotonic by default; tests pass their own). ``secret`` keys the client keys
+        (the web passes its SECRET_KEY; without one, a random secret of this process)."""
         self.url = url
         self.bounds = bounds or Bounds()
         self._today = today or (lambda: datetime.now(timezone.utc).date())
-        self.engine = _engine(url)
-        self._salts: dict[str, str] = {}
-        self._salt_lock = threading.Lock()
+        self._monotonic = monotonic or time.monotonic
+        if secret is None:
+            secret = secrets.token_bytes(32)
+        self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+        self._day_key: tuple[str, bytes] = ("", b"")
+        self._clock_lock = threading.Lock()
+        self._anchor: tuple[str, float] | None = None   # (newest day in the data at start, monotonic then)
+        self._stamped: set[str] = set()                  # days this process wrote that may lie ahead
+        self.engine = _engine(url, connect_timeout, statement_timeout)
         self._keep_old_votes()
         try:
             metadata.create_all(self.engine)
@@ -189,6 +234,19 @@ class FeedbackStore:
             if "already exists" not in str(e):
                 raise
             metadata.create_all(self.engine)
+        self._drop_salts()
+        with self.engine.connect().execution_options(**{_READ: True}) as c:
+            self._cutoff(c)  # anchors retention on the data as this process found it
+
+    def _drop_salts(self) -> None:
+        """An earlier release kept the day's random salt in a ``salts`` table, next to the
+        keys it made: a copy of the database could reverse them. Keys no longer use it."""
+        if "salts" in sa.inspect(self.engine).get_table_names():
+            try:
+                with self.engine.begin() as c:
+                    c.exec_driver_sql("DROP TABLE IF EXISTS salts")
+            except sa.exc.DBAPIError:  # another replica dropped it first
+                pass
 
     def _keep_old_votes(self) -> None:
         """A database from before client keys has a ``votes`` table without ``client`` (every
@@ -217,20 +275,75 @@ class FeedbackStore:
     def _day(self, offset: int = 0) -> str:
         return (self._today() + timedelta(days=offset)).isoformat()
 
-    def _cutoff(self) -> str:
-        return self._day(-self.bounds.retention_days)
+    def _stamp(self) -> str:
+        """Today, for a row being written. A day past what this process can vouch for
+        (``_trusted``: the clock may be ahead) is remembered, so that ``_repair_clock``
+        can set such rows back to today once the clock returns."""
+        day = self._day()
+        trusted = self._trusted()
+        if trusted is not None and day > trusted.isoformat():
+            with self._clock_lock:
+                self._stamped.add(day)
+        return day
+
+    def _repair_clock(self, c: Connection) -> str:
+        """Rows this process stamped ahead of the time it could vouch for, with a day
+        that is now in the future (the clock was ahead and came back), are set to today,
+        so they do not outlive retention. Other rows with a future day are left as they
+        are (a clock that is now behind must not rewrite real days) and retention ignores
+        them until their day comes. Returns today."""
+        today = self._day()
+        with self._clock_lock:
+            ahead = sorted(d for d in self._stamped if d > today)
+            self._stamped = {d for d in self._stamped if d >= today}  # today's may still come back
+        if ahead:
+            for table, cols in _DAY_COLUMNS.items():
+                for col in cols:
+                    c.execute(table.update().where(table.c[col].in_(ahead)).values({col: today}))
+            with self._clock_lock:
+                self._stamped -= set(ahead)
+        return today
+
+    def _trusted(self) -> date | None:
+        """The latest day this process can vouch for: the newest day in the data when it
+        started, plus the days its monotonic clock has seen pass (None before it looked)."""
+        with self._clock_lock:
+            anchor = self._anchor
+        if anchor is None:
+            return None
+        start, then = anchor
+        return date.fromisoformat(start) + timedelta(days=int((self._monotonic() - then) // _DAY) + 1)
+
+    def _cutoff(self, c: Connection) -> str:
+        """Rows last seen before this day are past retention. Not simply today minus the
+        window: the cutoff never passes ``_trusted()`` minus the window, so a wall clock
+        that jumps ahead (a board booting before NTP) deletes nothing real. After a real
+        idle spell, old rows go once the process has seen the days pass or restarts on
+        data that proves them (at most one window late)."""
+        if self._anchor is None:
+            newest = max((c.execute(sa.select(sa.func.max(t.c[cols[0]]))).scalar() or ""
+                          for t, cols in _DAY_COLUMNS.items() if t is not views_seen and t is not gaps_seen),
+                         default="")
+            today = self._day()
+            with self._clock_lock:
+                self._anchor = (newest if newest and newest <= today else today, self._monotonic())
+        trusted = min(self._trusted() or self._today(), self._today())
+        return (trusted - timedelta(days=self.bounds.retention_days)).isoformat()
 
     def client_key(self, addr: str | None) -> str:
-        """The day's pseudonym for a client address (see the module docstring)."""
+        """The day's pseudonym for a client address (see the module docstring): computed,
+        never written, so asking for it cannot block or fail on the database."""
         day = self._day()
-        salt = self._salts.get(day)
-        if salt is None:
-            with self._salt_lock, self.engine.begin() as c:
-                self._upsert(c, salts, {"day": day, "salt": secrets.token_hex(32)}, ["day"], update=None)
-                salt = c.execute(sa.select(salts.c.salt).where(salts.c.day == day)).scalar_one()
-                c.execute(salts.delete().where(salts.c.day < day))  # yesterday's keys become untraceable
-            self._salts = {day: salt}
-        return hashlib.sha256(f"{salt}\0{client_address(addr)}".encode()).hexdigest()[:32]
+        key_day, key = self._day_key
+        if key_day != day:  # yesterday's day key is dropped: only today's is in memory
+            key = hmac.new(self._secret, f"faqkb client key\0{day}".encode(), hashlib.sha256).digest()
+            self._day_key = (day, key)
+        return hmac.new(key, client_address(addr).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def ping(self) -> None:
+        """One round trip to the database (raises if it cannot be reached)."""
+        with self.engine.connect() as c:
+            c.execute(sa.text("SELECT 1"))
 
     # -- writing
 
@@ -256,25 +369,32 @@ class FeedbackStore:
     def _over(self, c: Connection, table: sa.Table, cap: int) -> int:
         return max(0, c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() - cap)
 
-    def record_gap(self, query: str, lang: str | None, *, found_nothing: bool = True) -> bool:
+    def record_gap(self, query: str, lang: str | None, *, found_nothing: bool = True,
+                   client: str | None = None) -> bool:
         """Count a query that found nothing (or, with found_nothing=False, only a weak
-        answer). A new row first clears rows past retention, then, if the table is full,
-        evicts the least-asked, longest-unseen rows. False if nothing was stored."""
+        answer). With ``client`` (a key from ``client_key``; the web always gives one) a
+        client counts once per query a day and adds at most ``gaps_per_client`` new
+        queries a day. A new row first clears rows past retention, then, if the table is
+        full, evicts the least-asked, longest-unseen rows. False if nothing was counted."""
         q = normalize_query(query, self.bounds.query_chars)
         if not q:
             return False
-        lang, day, none = (lang or "")[:_LANG], self._day(), int(found_nothing)
+        lang, day, none = (lang or "")[:_LANG], self._stamp(), int(found_nothing)
         row = (gaps.c.query == q) & (gaps.c.lang == lang)
         with self.engine.begin() as c:
+            if client is not None and not self._first_gap_today(c, client, q, lang, day):
+                return False
             if c.execute(gaps.update().where(row).values(
                     count=gaps.c.count + 1, none_count=gaps.c.none_count + none, last_day=day)).rowcount:
                 return True
             self._lock(c, gaps)
+            self._repair_clock(c)
             self._upsert(c, gaps, {"query": q, "lang": lang, "count": 1, "none_count": none,
                                    "first_day": day, "last_day": day}, ["query", "lang"],
                          {"count": gaps.c.count + 1, "none_count": gaps.c.none_count + none, "last_day": day})
-            c.execute(gaps.delete().where(gaps.c.last_day < self._cutoff()))
-            c.execute(gap_entries.delete().where(gap_entries.c.last_day < self._cutoff()))
+            cutoff = self._cutoff(c)
+            c.execute(gaps.delete().where(gaps.c.last_day < cutoff))
+            c.execute(gap_entries.delete().where(gap_entries.c.last_day < cutoff))
             excess = self._over(c, gaps, self.bounds.max_queries)
             if excess:
                 victims = (sa.select(gaps.c.query, gaps.c.lang).where(~row)
@@ -282,9 +402,22 @@ class FeedbackStore:
                 c.execute(gaps.delete().where(sa.tuple_(gaps.c.query, gaps.c.lang).in_(victims)))
         return True
 
-    # The name the web used before gaps had kinds.
-    def record_zero_result(self, query: str, lang: str | None) -> bool:
-        return self.record_gap(query, lang, found_nothing=True)
+    def _first_gap_today(self, c: Connection, client: str, q: str, lang: str, day: str) -> bool:
+        """Whether this client's gap (q, lang) is its first today and within its daily
+        allowance (remembered in gaps_seen, today only, at most max_seen rows)."""
+        mine = (gaps_seen.c.client == client) & (gaps_seen.c.query == q) & (gaps_seen.c.lang == lang)
+        if c.execute(sa.select(gaps_seen.c.day).where(mine)).scalar() == day:
+            return False  # the common repeat, decided without waiting for the lock
+        self._lock(c, gaps_seen)
+        c.execute(gaps_seen.delete().where(gaps_seen.c.day != day))   # other days' rows: not needed
+        if c.execute(sa.select(gaps_seen.c.day).where(mine)).scalar() == day:
+            return False
+        added = c.execute(sa.select(sa.func.count()).select_from(gaps_seen)
+                          .where(gaps_seen.c.client == client)).scalar_one()
+        if added >= self.bounds.gaps_per_client or self._over(c, gaps_seen, self.bounds.max_seen - 1):
+            return False  # this client's allowance for today, or the table, is full
+        c.execute(gaps_seen.insert().values(client=client, query=q, lang=lang, day=day))
+        return True
 
     def record_vote(self, entry_id: str, helpful: bool, *, client: str, query: str = "",
                     reason: str | None = None) -> None:
@@ -294,13 +427,14 @@ class FeedbackStore:
         if reason is not None and (helpful or reason not in REASONS):
             raise ValueError(f"reason must be one of {', '.join(REASONS)} and only with helpful=False")
         values = {"helpful": bool(helpful), "reason": reason,
-                  "query": normalize_query(query, self.bounds.query_chars), "day": self._day()}
+                  "query": normalize_query(query, self.bounds.query_chars), "day": self._stamp()}
         key = (votes.c.client == client) & (votes.c.entry_id == entry_id[:_ID])
         with self.engine.begin() as c:
             if c.execute(votes.update().where(key).values(**values)).rowcount:
                 return
             self._lock(c, votes)
-            c.execute(votes.delete().where(votes.c.day < self._cutoff()))
+            self._repair_clock(c)
+            c.execute(votes.delete().where(votes.c.day < self._cutoff(c)))
             excess = self._over(c, votes, self.bounds.max_votes - 1)
             if excess:
                 # Full: the oldest votes make room (a flood cannot lock real readers out).
@@ -322,7 +456,7 @@ class FeedbackStore:
         """Count a view of an entry, once per client per entry per day. With ``query``, the
         query it was opened from, when that query is a known gap, is linked to the entry
         (what readers reached instead). True if the view counted."""
-        entry_id, day = entry_id[:_ID], self._day()
+        entry_id, day = entry_id[:_ID], self._stamp()
         mine = (views_seen.c.client == client) & (views_seen.c.entry_id == entry_id)
         with self.engine.begin() as c:
             if c.execute(sa.select(views_seen.c.day).where(mine)).scalar() == day:
@@ -334,7 +468,7 @@ class FeedbackStore:
             if seen_day is not None:  # a row left from another day under the same key
                 c.execute(views_seen.update().where(mine).values(day=day))
             else:
-                c.execute(views_seen.delete().where(views_seen.c.day < day))
+                c.execute(views_seen.delete().where(views_seen.c.day != day))
                 if self._over(c, views_seen, self.bounds.max_seen - 1):
                     return False  # full for today: stop counting new clients rather than forget who counted
                 c.execute(views_seen.insert().values(client=client, entry_id=entry_id, day=day))

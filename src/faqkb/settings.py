@@ -59,7 +59,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("THREADS", 4, "waitress worker threads of `faqkb serve`", "", "--threads"),
     Setting("CONNECTION_LIMIT", 1000, "open connections `faqkb serve` accepts; each slow client holds one "
             "(waitress's own 100 let 150 slow clients lock everyone out)", "", "--connection-limit"),
+    Setting("CONNECTIONS_PER_ADDRESS", 100, "open connections one client address may hold in `faqkb serve` (an IPv6 "
+            "client by its /64); 0: no cap. Off with --proxies (every connection is the proxy's)", "",
+            "--connections-per-address"),
     Setting("CHANNEL_TIMEOUT", 30, "seconds before `faqkb serve` closes an idle connection", "", "--channel-timeout"),
+    Setting("ALLOWED_HOSTS", "localhost,127.0.0.1,::1", "host names the site answers to (the Host header), "
+            "comma-separated; `.example.org` includes subdomains, `*` any. Others get 400 (DNS rebinding); "
+            "`faqkb serve --host ADDR` adds ADDR", "", ""),
     Setting("PROXIES", 0, "trusted reverse proxies in front (nginx: 1): the reader's address, scheme and host "
             "come from X-Forwarded-*; never set it without a proxy (clients could claim any address)",
             "", "--proxies"),
@@ -67,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/feedback.md)", "SQLite `feedback.sqlite3` in INSTANCE", "--db"),
     Setting("FEEDBACK_MAX_QUERIES", 2000, "rows of unanswered queries kept (the least asked make room)"),
     Setting("FEEDBACK_MAX_VOTES", 50000, "votes kept (the oldest make room)"),
+    Setting("SOURCE_MAX_AGE_DAYS", 365, "days after a person last read a source (kb/facts.yaml `checked`) "
+            "before entry pages (and `faqkb show --max-age`) tell readers that reading is old"),
     Setting("FEEDBACK_RETENTION_DAYS", 90, "days a query or vote is kept after it was last seen"),
     Setting("RATELIMIT_ENABLED", True, "per-client rate limits on (false only for load tests from one address)"),
     Setting("RATELIMIT_SEARCH", "20 per 10 seconds; 300 per hour", "per-client budget of /search and "

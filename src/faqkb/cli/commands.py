@@ -1,7 +1,8 @@
 """`faqkb`: thin click commands over the core API (kbase.load_kb, service.rebuild, Searcher).
 
 User mistakes end as one line on stderr and a non-zero exit (2), problems found by
-`check` exit 1; nothing a user can cause prints a traceback (options.user_errors).
+`check` exit 1 (3: only stale facts, with --stale); nothing a user can cause prints a traceback
+(options.user_errors).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..search import MAX_LIMIT, MAX_PAGE
 from ..settings import BY_NAME
 from .options import (
     EXIT_PROBLEMS,
+    EXIT_STALE,
     category_option,
     emit_json,
     fail,
@@ -71,29 +73,39 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
 @main.command()
 @kb_option
 @json_option("Print problems as JSON.")
+@click.option("--stale", "stale_days", type=click.IntRange(0), metavar="DAYS",
+              help="Also list facts last read more than DAYS ago, and facts past their recheck_by, with the "
+                   "entries resting on them (warnings; exit 3 if nothing else is wrong).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Measure --stale ages from this day (YYYY-MM-DD).")
 @user_errors
-def check(kb_dir: Path | None, as_json: bool) -> None:
+def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
-    Each problem is one line: file:line:column: what is wrong — how to fix it.
+    Each problem is one line: file:line:column: what is wrong — how to fix it. Warnings
+    (file:line:col: warning: ...) never make check fail; with --stale, stale facts alone exit 3.
 
     \b
     Example:
       faqkb check --kb ./kb
+      faqkb check --stale 365
     """
+    from ..kbase.freshness import stale_problems
     from ..kbase.lint import lint_kb
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = lint_kb(kb_dir)
+    stale = [] if stale_days is None else stale_problems(kb_dir, stale_days, today and today.date())
+    problems += stale
     if as_json:
         emit_json({"entries": count, "problems": [
-            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
-            for p in problems]})
+            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint,
+             "severity": "warning" if p.warning else "error"} for p in problems]})
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(f"{count} entries, {len(problems)} problem(s)", err=True)
-    sys.exit(EXIT_PROBLEMS if problems else 0)
+        warned = sum(p.warning for p in problems)
+        click.echo(f"{count} entries, {len(problems) - warned} problem(s), {warned} warning(s)", err=True)
+    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else EXIT_STALE if stale else 0)
 
 
 @main.command()
@@ -136,11 +148,13 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
 @click.argument("entry_id")
 @lang_option("Language to show [default: zh].")
 @script_option
-@json_option("The whole entry as JSON.")
+@json_option("The entry as JSON, the shape /api/entries/<id> returns (docs/web.md).")
+@click.option("--max-age", type=click.IntRange(1), default=BY_NAME["SOURCE_MAX_AGE_DAYS"].default,
+              show_default=True, **setting("SOURCE_MAX_AGE_DAYS"))
 @no_build_option
 @kb_options
 @user_errors
-def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
@@ -155,7 +169,9 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     if entry is None:
         fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
     if as_json:
-        emit_json(entry.to_dict())
+        from ..present import entry_dict
+
+        emit_json(entry_dict(entry, lang, script, facts=searcher.facts(), max_age_days=max_age))
         return
     import shutil
 
@@ -164,7 +180,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
     width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width))
+                              color=tty, width=width, max_age_days=max_age))
 
 
 @main.command()
@@ -314,6 +330,9 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
               **setting("THREADS"))
 @click.option("--connection-limit", type=click.IntRange(10, 100_000), default=BY_NAME["CONNECTION_LIMIT"].default,
               show_default=True, **setting("CONNECTION_LIMIT"))
+@click.option("--connections-per-address", type=click.IntRange(0, 100_000),
+              default=BY_NAME["CONNECTIONS_PER_ADDRESS"].default, show_default=True,
+              **setting("CONNECTIONS_PER_ADDRESS"))
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=BY_NAME["CHANNEL_TIMEOUT"].default,
               show_default=True, **setting("CHANNEL_TIMEOUT"))
 @click.option("--proxies", type=click.IntRange(0, 5), default=BY_NAME["PROXIES"].default, show_default=True,
@@ -322,8 +341,8 @@ def import_(src: Path, out_dir: Path, category: str, langs) -> None:
 @feedback_options
 @kb_options
 @user_errors
-def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch, instance, db_url, kb_dir,
-          index_dir) -> None:
+def serve(host, port, threads, connection_limit, connections_per_address, channel_timeout, proxies, watch, instance,
+          db_url, kb_dir, index_dir) -> None:
     """Serve the web site and JSON API with waitress (builds a missing or stale index first).
 
     Every option can also be set by its FAQKB_* variable, and the site's other settings
@@ -342,19 +361,23 @@ def serve(host, port, threads, connection_limit, channel_timeout, proxies, watch
     import waitress
 
     from ..web import create_app, load_config
-    from ..web.serving import sparse_queue_warnings, waitress_options
+    from ..web.serving import cap_per_address, sparse_queue_warnings, waitress_options
     from ..web.state import state_of
 
     given = {"KB": kb_dir, "INDEX": index_dir, "INSTANCE": instance, "WATCH": watch or None, "PROXIES": proxies,
              "FEEDBACK_DB": db_url}
     config = load_config({k: v for k, v in given.items() if v is not None})  # unset: FAQKB_* or default
+    if host not in ("0.0.0.0", "::", ""):  # the address asked for is a name readers may use
+        config["ALLOWED_HOSTS"] = f"{config['ALLOWED_HOSTS']},{host}"
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
-    options = waitress_options(threads, connection_limit, channel_timeout)
+    options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
     server = waitress.create_server(app, host=host, port=port, **options)
+    # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
+    cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
     click.echo(f"faqkb: serving {info.entries} entries ({info.path.name}) on http://{host}:{bound}/ "
                f"({threads} threads, up to {options['connection_limit']} connections)", err=True)

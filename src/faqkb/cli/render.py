@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
 
-from ..kbase.model import Entry, Fact, cited_sources
+from ..errors import REBUILD
+from ..kbase.model import Entry, Fact
 from ..script import for_reader
 from ..search import Results
 from ..snippets import Span
+from ..sources import SOURCE_MAX_AGE_DAYS, reader_sources, terminal_lines, translator
 
 _B, _R, _DIM = "\033[1m", "\033[0m", "\033[2m"
+# Control characters from kb text or a query never reach the terminal raw (an ESC sequence
+# can retitle or rewrite it; `faqkb check` refuses them in kb/): C0 ones are shown as their
+# control pictures (ESC as ␛), others as U+FFFD. One character for one, so spans still fit.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """``text`` with every control character made visible and harmless (see _CONTROL)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else
+                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
 
 
 def marked(text: str, spans: list[Span], color: bool) -> str:
+    text = plain(text)
     if not spans:
         return text
     on, off = (_B, _R) if color else ("[", "]")
@@ -27,15 +43,16 @@ def marked(text: str, spans: list[Span], color: bool) -> str:
 
 def terminal_results(res: Results, color: bool = False) -> str:
     lines = []
-    if res.corrected:  # relevance: a confident correction applied
-        lines.append(f"Showing results for: {res.corrected} (search instead for: {res.query}, with --no-correct)")
+    query = plain(res.query)
+    if res.corrected:  # a confident correction applied
+        lines.append(f"Showing results for: {plain(res.corrected)} (search instead for: {query}, with --no-correct)")
     elif res.suggestion:
-        lines.append(f"Did you mean: {res.suggestion}")
+        lines.append(f"Did you mean: {plain(res.suggestion)}")
     if not res.hits:
-        lines.append(f"No results for “{res.query}”. Try fewer or other words, or another language.")
+        lines.append(f"No results for “{query}”. Try fewer or other words, or another language.")
         return "\n".join(lines)
     first = (res.page - 1) * res.limit + 1
-    lines.append(f"{res.total} result(s) for “{res.query}”, showing {first}-{first + len(res.hits) - 1}:")
+    lines.append(f"{res.total} result(s) for “{query}”, showing {first}-{first + len(res.hits) - 1}:")
     for n, h in enumerate(res.hits, first):
         note = f" (only in {h.lang})" if h.fallback else ""
         lines.append("")
@@ -145,15 +162,17 @@ def _inline(children, color: bool, notes: list[str], entry_title) -> str:
 
 def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] | None = None,
                    facts: dict[str, Fact] | None = None, script: str | None = None, color: bool = False,
-                   width: int = 88) -> str:
+                   width: int = 88, today: dt.date | str | None = None,
+                   max_age_days: int = SOURCE_MAX_AGE_DAYS) -> str:
     """One entry for reading in a terminal: question, the direct answer, the answer as
-    formatted text, related entries by title, and sources with their URLs."""
+    formatted text, related entries by title, and sources with their URLs (sources.py: in
+    the reader's language, with a note on any read more than ``max_age_days`` before ``today``)."""
     entries, facts = entries or {}, facts or {}
     shown = entry.best_lang(lang)
     tr = entry.translations[shown]
 
     def reader(text: str) -> str:
-        return for_reader(text, shown, script)
+        return plain(for_reader(text, shown, script))
 
     def title_of(entry_id: str) -> str | None:
         other = entries.get(entry_id)
@@ -173,18 +192,14 @@ def terminal_entry(entry: Entry, lang: str | None, *, entries: dict[str, Entry] 
         parts.append("\n".join([bold("Related:")] + [line for r, t in related
                                                        for line in wrap(f"{t} ({r})", width, "  • ", "    ")]))
     sources = []
-    for src in cited_sources(entry, facts):
-        if src.unsourced:
-            sources += wrap(f"Not verified: {src.title} Check with your operator.", width, "  • ", "    ")
-            continue
-        note = {"uncertain": " (not verified: check with your operator)",
-                "third-party": " (not an official source)"}.get(src.confidence, "")
-        date = f", {src.date}" if src.date and src.date != "undated" else ""
-        sources += wrap(f"{src.title} — {src.publisher}{date}{note}", width, "  • ", "    ")
-        if src.url:
-            sources.append("    " + src.url)
+    for text, url in terminal_lines(reader_sources(entry, facts, shown, script, today=today,
+                                                   max_age_days=max_age_days), shown, script, max_age_days):
+        sources += wrap(plain(text), width, "  • ", "    ")
+        if url:
+            sources.append("    " + plain(url))
     if sources:
-        parts.append("\n".join([bold("Sources:")] + sources))
+        colon = "：" if shown == "zh" else ":"
+        parts.append("\n".join([bold(translator(shown, script)("Sources") + colon)] + sources))
     return "\n\n".join(parts)
 
 
@@ -194,7 +209,7 @@ def terminal_stats(data: dict) -> str:
     if not data.get("kb_matches_index", True):
         lines.append("the kb changed since this index was built"
                      + (f"; {len(data['kb_problems'])} problem(s) keep it from being rebuilt:"
-                        if data.get("kb_problems") else "; `faqkb build` rebuilds it"))
+                        if data.get("kb_problems") else f"; {REBUILD}"))
         lines += [f"  {p}" for p in data.get("kb_problems", [])[:20]]
     if "zero_result_queries" in data:
         lines.append("\nTop queries with no results:")

@@ -9,13 +9,15 @@ by at least three alternative phrasings per language.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import KBError, KBErrors
-from .load import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
+from .load import FACTS_FILE, HOME_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
+from .style import style_problems
 
 MIN_ALTERNATIVES = 3
 DOMAINS_FILE = "allowed_domains.yaml"
@@ -177,8 +179,12 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
     problems += lint_offtopic(kb, root, domains["domains"], domains["named_not_linked"])
+    problems += lint_home(kb, root)
+    problems += lint_links(kb, root)
+    problems += lint_control_chars(kb, root)
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
+    problems += style_problems(kb, root)  # writing rules (style.py), warnings among them
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 
@@ -334,6 +340,20 @@ def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
     return problems
 
 
+def lint_home(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """kb/home.yaml names entries that exist, each once: the home page would silently skip others."""
+    at = _Locator(root, f"{root.name}/{HOME_FILE}")
+    problems, seen = [], set()
+    for entry_id in kb.starter:
+        if entry_id not in kb.entries:
+            problems.append(at.error(entry_id, f"starter '{entry_id}' is not an entry's id",
+                                     "use the id of an entry (its file name without .yaml) or remove the line"))
+        elif entry_id in seen:
+            problems.append(at.error(entry_id, f"starter '{entry_id}' is listed twice", "keep one"))
+        seen.add(entry_id)
+    return problems
+
+
 def lint_offtopic(kb: KnowledgeBase, root: Path, allowed: list[str], named_only: list[str]) -> list[KBError]:
     """A line of kb/offtopic.yaml that is an entry's question or alternative teaches the
     topic model (topic.py) to refuse the very question that entry answers. The file is kb/
@@ -412,4 +432,98 @@ def lint_updated(kb: KnowledgeBase, root: Path, today: str | None = None) -> lis
             problems.append(at.error("updated:", f"updated {e.updated} is later than any of its sources was read "
                                      f"({max(read)})", "re-read a source (and set its checked day) or set updated "
                                      "to the day you last checked"))
+    return problems
+
+
+# -- links and control characters (issue 23): what reaches a reader's browser or terminal
+
+# C0 and C1 control characters (a newline and a tab are text) and the bidirectional
+# overrides and isolates, which reorder what a reader sees (a link or an amount).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINK_TARGET = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]*)")
+_YAML_ESCAPES = {"\x00": "\\0", "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\r": "\\r",
+                 "\x1b": "\\e", "\x85": "\\N"}
+
+
+def link_problems(markdown: str) -> list[tuple[str, str, str]]:
+    """(where the link is written, what is wrong, how to fix) for every link in an answer's
+    Markdown that is not ``https://`` written plainly, nor ``entry:ID``. The links are the
+    ones the site renders (the same Markdown parser, entities decoded), so a link disguised
+    from the text rules (``//host``, ``https&#58;//host``) is caught too. The first item
+    is ``[label](``, which locates the link in the file."""
+    from urllib.parse import urlsplit
+
+    from markdown_it import MarkdownIt
+
+    found = []
+    for tok in MarkdownIt("commonmark").parse(markdown):
+        children = tok.children or []
+        for i, child in enumerate(children):
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            if href.startswith("entry:"):
+                continue  # checked against the entry ids by lint_entries
+            label = children[i + 1].content if i + 1 < len(children) and children[i + 1].type == "text" else ""
+            where, shown = f"[{label}](", href[:60]
+            parts = urlsplit(href)
+            if parts.scheme != "https" or not parts.hostname:
+                found.append((where, f"links “{shown}”, which is not an https:// link",
+                              "link only https:// pages of sites in kb/allowed_domains.yaml, or [text](entry:ID)"))
+            elif f"https://{parts.netloc}" not in markdown:
+                found.append((where, f"links “{shown}” in a disguised form (escapes or entities)",
+                              f"write the link plainly: https://{parts.netloc}/…"))
+            # a plain https:// link off the allowlist: text_problems reports it
+    # What the parser refuses to link (javascript:, vbscript:, data:…) shows as literal
+    # "[label](target)": harmless on the page, but never what an editor meant.
+    reported = {w for w, _, _ in found}
+    for m in _LINK_TARGET.finditer(markdown):
+        target = htmllib.unescape(m.group(2)).strip()
+        where = f"[{m.group(1)}]("
+        if where in reported or target.startswith("entry:") or target.lower().startswith("https://"):
+            continue
+        found.append((where, f"links “{target[:60]}”, which is not an https:// link",
+                      "link only https:// pages of sites in kb/allowed_domains.yaml, or [text](entry:ID)"))
+    return found
+
+
+def lint_links(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """Every answer's links are https:// or entry:ID, written plainly (link_problems); the
+    allowlist itself is text_problems' rule."""
+    problems = []
+    for e in kb.entries.values():
+        at = _Locator(root, e.path)
+        for lang, tr in e.translations.items():
+            for where, what, hint in link_problems(tr.answer):
+                problems.append(at.error(where, f"answer ({lang}) {what}", hint, near=f"{lang}:"))
+    return problems
+
+
+def _control_needles(ch: str) -> list[str]:
+    code = ord(ch)
+    return [ch, _YAML_ESCAPES.get(ch, ""), f"\\x{code:02x}", f"\\x{code:02X}", f"\\u{code:04x}", f"\\u{code:04X}"]
+
+
+def lint_control_chars(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """Control characters in entries' text (an ESC sequence can retitle or rewrite a
+    terminal that prints it; a bidi override reorders what a reader sees)."""
+    problems = []
+    for e in kb.entries.values():
+        at = _Locator(root, e.path)
+        for lang, tr in e.translations.items():
+            for field, text in (("question", tr.question), ("lead", tr.lead), ("answer", tr.answer),
+                                *(("alternatives", a) for a in tr.alternatives)):
+                m = CONTROL.search(text or "")
+                if not m:
+                    continue
+                ch = m.group()
+                line, col = 1, 1
+                for needle in filter(None, _control_needles(ch)):
+                    line, col = at.find(needle, near=f"{lang}:")
+                    if (line, col) != (1, 1):
+                        break
+                problems.append(KBError(at.shown, line, col,
+                                        f"{field} ({lang}) contains the control character U+{ord(ch):04X}",
+                                        "remove it: kb text is plain text; control characters can rewrite a "
+                                        "reader's terminal or reorder what is shown"))
     return problems

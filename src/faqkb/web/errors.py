@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..errors import QueryError
+from .deferred import StoreUnavailable
 
 
 def wants_json() -> bool:
@@ -43,7 +44,18 @@ def _http_error(e: HTTPException):
     return _page(status, _("Bad request"), e.description or "")
 
 
+def _store_unavailable(e: StoreUnavailable):
+    """The feedback store did not take a vote in time (web/deferred.py): say so plainly,
+    in the reader's language, never a 500; the reader may try again later."""
+    headers = {"Retry-After": "60", "Cache-Control": "no-store"}
+    if wants_json():
+        return *json_error(503, "could not record your vote; try again later"), headers
+    return *_page(503, _("Could not record your vote"),
+                  _("Your vote was not recorded because of a problem on our side. Please try again later.")), headers
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, _query_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
     for status in (400, 403, 404, 413):
         app.register_error_handler(status, _http_error)

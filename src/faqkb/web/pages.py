@@ -1,18 +1,20 @@
 """HTML pages, complete without JavaScript: home, search, entry, category, language switch,
 the feedback form. Views parse input and call the core; no ranking or language logic here
-beyond picking the reader's language (entries are shown by web/present.py, errors by
+beyond picking the reader's language (entries are shown by present.py, errors by
 web/errors.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from .. import present
 from ..feedback import REASONS
 from ..kbase.model import CATEGORIES
-from . import params, present
+from ..markup import highlight_html
+from . import params
 from .i18n import (
     CATEGORY_LABELS,
     COOKIE,
@@ -22,17 +24,13 @@ from .i18n import (
     content_lang,
     content_script,
 )
-from .markup import highlight_html
 from .security import check_csrf
-from .site import category_counts, client_key, deferred, feedback, site
+from .site import category_counts, client_key, deferred, feedback, most_viewed, record_vote, site
 
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
 MOST_ASKED = 6
-# Shown on the home page until readers' views say what is asked most.
-STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
-                   "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
 
 
 def card(entry, lang: str | None) -> dict:
@@ -43,8 +41,8 @@ def card(entry, lang: str | None) -> dict:
 def home():
     s = site().searcher
     lang = content_lang()
-    ids = [i for i in feedback().most_viewed(MOST_ASKED) if i in s.entries]
-    ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
+    ids = [i for i in most_viewed(MOST_ASKED) if i in s.entries]  # [] when the store is slow or down
+    ids += [i for i in site().starter if i in s.entries and i not in ids]  # kb/home.yaml
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
@@ -88,7 +86,8 @@ def search():
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0)
+        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
+                          client=client_key())
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -128,7 +127,9 @@ def entry(entry_id: str):
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
                            voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
-                           reasons=REASON_LABELS, sources=present.sources(found, facts),
+                           reasons=REASON_LABELS, max_age=current_app.config["SOURCE_MAX_AGE_DAYS"],
+                           sources=present.sources(found, facts, shown, content_script(),
+                                                   max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 
@@ -148,7 +149,7 @@ def vote(entry_id: str):
         abort(400, "reason must be one of " + ", ".join(REASONS) + ", with helpful=no")
     if reason != "":  # "" is Skip on the why step: the No is recorded already
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
-        feedback().record_vote(entry_id, helpful == "yes", client=client_key(), query=query, reason=reason or None)
+        record_vote(entry_id, helpful == "yes", query=query, reason=reason or None)  # 503 if not recorded
     lang = request.form.get("lang")
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)

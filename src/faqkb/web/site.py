@@ -8,7 +8,9 @@ from flask import current_app, request
 from ..feedback import FeedbackStore
 from ..kbase.model import CATEGORIES
 from .cache import ResponseCache
-from .deferred import DeferredWrites
+from .deferred import DeferredWrites, StoreUnavailable
+from .health import EXT as HEALTH
+from .health import Health
 from .state import AppState, Site, state_of
 
 
@@ -31,9 +33,30 @@ def deferred() -> DeferredWrites:
 
 
 def client_key() -> str:
-    """Today's pseudonym of the requesting client (its address, hashed with a daily salt;
-    behind a proxy, ProxyFix makes remote_addr the reader's address)."""
+    """Today's pseudonym of the requesting client (its address under a day key derived
+    from the secret key: computed, never written; behind a proxy, ProxyFix makes
+    remote_addr the reader's address)."""
     return feedback().client_key(request.remote_addr)
+
+
+def most_viewed(limit: int) -> list[str]:
+    """The most viewed entry ids, or [] when the store is slow or down (the home page then
+    shows its starter list): the request waits at most deferred().wait."""
+    try:
+        return deferred().call(feedback().most_viewed, limit)
+    except StoreUnavailable:
+        return []
+
+
+def record_vote(entry_id: str, helpful: bool, *, query: str, reason: str | None) -> None:
+    """The reader's vote, within deferred().wait; StoreUnavailable if it was not recorded
+    (web/errors.py answers 503 "could not record your vote")."""
+    deferred().call(feedback().record_vote, entry_id, helpful, client=client_key(), query=query, reason=reason)
+
+
+def health_check() -> Health:
+    """The app's /healthz checks (web/health.py)."""
+    return current_app.extensions[HEALTH]
 
 
 def response_cache() -> ResponseCache:

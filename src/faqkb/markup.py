@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import nh3
@@ -23,7 +23,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _TAG = re.compile(r"(<[^>]*>)")
 
 
-def highlight(text: str, spans) -> Markup:
+def highlight(text: str, spans: Iterable[tuple[int, int]] | None) -> Markup:
     """``text`` escaped, with each [start, end) span wrapped in <mark>."""
     out, last = [], 0
     for start, end in sorted(spans or ()):
@@ -45,8 +45,9 @@ def answer_html(markdown: str, entry_url: str = "/entry/ID") -> Markup:
     html = _md.render(markdown)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https"}, link_rel=LINK_REL, strip_comments=True)
-    # Our own pages are not "nofollow" and need no opener protection.
-    clean = re.sub(r'<a href="(/[^"]*)" rel="[^"]*">', r'<a href="\1" class="xref">', clean)
+    # Our own pages are not "nofollow" and need no opener protection. Only a path on this
+    # site: "//host/…" (and "/\\host", which browsers read the same) is another site.
+    clean = re.sub(r'<a href="(/(?![/\\])[^"]*)" rel="[^"]*">', r'<a href="\1" class="xref">', clean)
     return Markup(clean)
 
 
