@@ -86,24 +86,24 @@ def read_scope(root: Path) -> dict | None:
                               "e.g. covers: {en: [russian sim], ru: [мтс]}"))
         covers = {}
     out: dict = {"covers": names(covers, "covers"), "covers_pinyin": pinyin(covers), "neighbours": {}}
+    strict = data.get("strict") or []
+    if not isinstance(strict, list) or not set(map(str, strict)) <= set(map(str, data["neighbours"])):
+        errors.append(KBError(shown, line_of("strict"), 1, "strict must list neighbour classes",
+                              f"use some of {', '.join(map(str, data['neighbours']))}"))
+        strict = []
     for name, spec in data["neighbours"].items():
         if not isinstance(spec, dict):
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1, f"neighbour {name!r} must be a mapping",
                                   "give it 'about:', lists per language and 'unless:'"))
             continue
-        unknown = set(spec) - {*LISTS, "unless", "about", "match"}
+        unknown = set(spec) - {*LISTS, "unless", "about"}
         if unknown:
             errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
                                   f"neighbour {name!r} has unknown keys {sorted(unknown)}",
-                                  f"use {', '.join((*LISTS, 'unless', 'about', 'match'))}"))
-        # text, not a YAML boolean: the kb's data files stay plain text (kbase.yamlsafe's quick path)
-        if spec.get("match", "strict") != "strict":
-            errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
-                                  f"neighbour {name!r}: match must be 'strict' or left out",
-                                  "write 'match: strict' when naming a Russian SIM or operator must not make a question ours"))
+                                  f"use {', '.join((*LISTS, 'unless', 'about'))}"))
         got = names(spec, "neighbours", str(name))
         unless = spec.get("unless") or []
-        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": spec.get("match") == "strict",
+        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": str(name) in strict,
                                         "unless": [str(x).strip().lower() for x in unless] if isinstance(unless, list) else []}
     if errors:
         raise KBErrors(errors)
