@@ -124,7 +124,7 @@ def entry(entry_id: str):
     deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
-                           answer=html, related=related, q=q,
+                           answer=html, related=related, q=q, lead=present.lead(found, shown, content_script()),
                            voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
                            reasons=REASON_LABELS, sources=present.sources(found, facts),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
