@@ -88,3 +88,23 @@ def test_print_shows_answer_and_sources_without_navigation_search_or_vote(fresh,
     assert shown["color"] == "rgb(0, 0, 0)"
     # and on screen the reader still has all of it
     assert fresh.execute_script("return getComputedStyle(document.querySelector('header.top')).display") != "none"
+
+
+def test_chinese_typed_into_the_russian_ui_is_answered_in_chinese_then_russian_in_one_click(fresh, server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    fresh.get(f"{server}/?hl=ru")
+    box = fresh.find_element(By.CSS_SELECTOR, "input[name=q]")
+    box.send_keys("怎么注销俄罗斯手机卡")
+    box.send_keys(Keys.ENTER)
+    wait(fresh, lambda d: "/search" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#results a.hit-q, "
+                                                                               ".answer-box a.hit-q"))
+    langs = {a.get_attribute("lang") for a in fresh.find_elements(By.CSS_SELECTOR, "#page a.hit-q")}
+    assert langs == {"zh-Hans"}
+    switch = fresh.find_element(By.CSS_SELECTOR, "#page .lang-switch")
+    assert switch.text == "Показать ответы на русском"
+    switch.click()
+    wait(fresh, lambda d: "lang=ru" in d.current_url)
+    langs = {a.get_attribute("lang") for a in fresh.find_elements(By.CSS_SELECTOR, "#page a.hit-q")}
+    assert langs == {"ru"} and not fresh.find_elements(By.CSS_SELECTOR, "#page .lang-switch")

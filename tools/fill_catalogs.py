@@ -149,6 +149,11 @@ T = {
     "Share": ("分享", "分享", "Поделиться"),
     "Copy link": ("复制链接", "複製連結", "Скопировать ссылку"),
     "Link copied": ("链接已复制", "連結已複製", "Ссылка скопирована"),
+    # Answers in the query's language (web/pages.py answer_lang)
+    "Answers in %(lang)s, the language of your question.": (
+        "答案以%(lang)s显示，即您提问所用的语言。", "答案以%(lang)s顯示，即您提問所用的語言。",
+        "Ответы на %(lang)s — на языке вашего вопроса."),
+    "Show answers in %(lang)s": ("改用%(lang)s显示答案", "改用%(lang)s顯示答案", "Показать ответы на %(lang)s"),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 

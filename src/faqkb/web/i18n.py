@@ -17,7 +17,7 @@ UI_LOCALES = {
 }
 DEFAULT_UI = "en"
 COOKIE = "faqkb_lang"
-HL = "hl"  # the query parameter naming the UI locale of one page (not remembered)
+HL = "hl"  # the query parameter naming the UI locale of one page (web/public.py)
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 # BCP 47 language of each content language, for lang="" attributes.

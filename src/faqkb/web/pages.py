@@ -53,10 +53,30 @@ def home():
 SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE]
 
 
+def answer_lang(q: str, chosen: str | None) -> str:
+    """The language answers are shown in: the one the reader chose (?lang=), else the
+    query's own (Chinese typed into the Russian UI is answered in Chinese), else the UI's.
+    Latin letters switch to English only with two words or more: a lone brand name (MTS,
+    Tele2) says nothing about the reader's language."""
+    if chosen:
+        return chosen
+    ui = content_lang()
+    qlang = site().searcher.query_lang(q)
+    if qlang is None or qlang == ui:
+        return ui
+    if qlang == "en" and len([w for w in q.split() if len(w) > 1]) < 2:
+        return ui
+    return qlang
+
+
 def _run_search(a: dict):
     """The search both surfaces show (page and live panel), and the direct answer if the
-    engine found one: the top entry's lead in the reader's script."""
-    res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
+    engine found one: the top entry's lead in the reader's script. When the language shown
+    is not the UI's, ``a["lang"]`` becomes it, so links from the results keep it."""
+    shown = answer_lang(a["q"], a["lang"])
+    if shown != content_lang():
+        a["lang"] = shown
+    res = site().searcher.search(a["q"], lang=shown, category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script())
     answered = res.answered
     answer = None
@@ -69,7 +89,10 @@ def _run_search(a: dict):
 
 def _results_context(a: dict, res, answered, answer) -> dict:
     first = max(1, res.page - 3)
-    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"],
+    # Answers in the query's language, not the UI's: offer the UI's with one click.
+    ui = content_lang()
+    other = ui if a["lang"] and a["lang"] != ui and any(h.lang != ui for h in res.hits) else None
+    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"], "ui_lang": other,
             "category": a["category"], "pages": list(range(first, min(res.pages, first + 6) + 1)),
             "counts": category_counts()}
 

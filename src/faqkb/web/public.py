@@ -3,8 +3,8 @@ and the absolute links every page puts in its <head> (canonical, hreflang altern
 x-default, og:url) plus an entry's schema.org FAQPage data.
 
 One page has one address per UI language: ``?hl=<locale>`` (web/i18n.py) picks the UI and so
-the answer's language and script; the address without ``hl`` is x-default (the reader's
-cookie or browser decides).
+the answer's language and script (and becomes the reader's language if they had not chosen
+one); the address without ``hl`` is x-default (the reader's cookie or browser decides).
 
 Absolute links never take the Host header on trust (a hostile Host would be written into
 pages, the sitemap and shared caches): SITE_URL when set; else the request's host only when a
@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..kbase.model import CATEGORIES
 from ..snippets import plain_text
-from .i18n import HL, UI_LOCALES, ui_locale
+from .i18n import COOKIE, COOKIE_MAX_AGE, HL, UI_LOCALES, ui_locale
 from .security import host_allowed
 from .site import site
 
@@ -120,7 +120,18 @@ def _date(value: str) -> str:
     return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or "") else ""
 
 
+def _adopt_hl(resp: Response) -> Response:
+    """A reader who arrives on a ?hl= address (a shared link, a search engine) and has not
+    chosen a language keeps that one on the pages that follow (the cookie the language
+    switch sets); a reader's own choice is never overridden."""
+    hl = request.args.get(HL)
+    if hl in UI_LOCALES and COOKIE not in request.cookies and resp.mimetype == "text/html" and resp.status_code == 200:
+        resp.set_cookie(COOKIE, hl, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=request.is_secure)
+    return resp
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.after_request(_adopt_hl)
     app.jinja_env.globals["head_links"] = head_links
     app.jinja_env.globals["faq_jsonld"] = faq_jsonld
