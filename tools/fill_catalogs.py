@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "faqkb" / "translations"
 # msgid → (zh_Hans, zh_Hant, ru)
 T = {
     "Basics": ("基础知识", "基礎知識", "Основы"),
+    "Showing results for": ("以下是此搜索的结果：", "以下是此搜尋的結果：", "Показаны результаты для"),
+    "search instead for": ("仍然搜索", "仍然搜尋", "искать вместо этого"),
+    "Every entry on %(name)s": ("查看“%(name)s”的全部条目", "查看「%(name)s」的全部條目", "Все статьи раздела «%(name)s»"),
     "Costs and fees": ("费用", "費用", "Платежи и расходы"),
     "Security": ("账号安全", "帳號安全", "Безопасность"),
     "Refunds": ("退款", "退款", "Возврат денег"),
