@@ -157,6 +157,13 @@ T = {
         "答案以%(lang)s显示，即您提问所用的语言。", "答案以%(lang)s顯示，即您提問所用的語言。",
         "Ответы на %(lang)s — на языке вашего вопроса."),
     "Show answers in %(lang)s": ("改用%(lang)s显示答案", "改用%(lang)s顯示答案", "Показать ответы на %(lang)s"),
+    # The editor preview's banner (faqkb serve --watch)
+    "Editor preview: the knowledge base has problems, so this site still shows the last version that worked. "
+    "Fix these and save:": (
+        "编辑预览：知识库有问题，本站仍在显示上一个可用的版本。请修正以下问题并保存：",
+        "編輯預覽：知識庫有問題，本站仍在顯示上一個可用的版本。請修正以下問題並儲存：",
+        "Предпросмотр для редактора: в базе знаний есть ошибки, поэтому сайт показывает последнюю рабочую "
+        "версию. Исправьте их и сохраните файл:"),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 

@@ -155,7 +155,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def _globals() -> dict:
         return {"ui_locale": ui_locale(), "ui_locales": UI_LOCALES, "content_lang": content_lang(),
                 "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "lang_labels": LANG_LABELS,
-                "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": _here()}
+                "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": _here(),
+                # Editor preview (--watch): the kb's problems on every page until they are fixed.
+                "kb_problems": site.kb_problems if cfg["WATCH"] else []}
 
     app.add_template_filter(highlight, "highlight")
     app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
