@@ -119,17 +119,32 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
       faqkb search "расторгнуть договор МТС" --json
     """
     if not query.strip():  # like the API's 400 for an empty q
-        fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
+        fail('nothing to search for: give words, e.g. faqkb search "注销 余额"')
     from ..service import open_searcher
 
+    need_kb(kb_dir)
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return
-    from .render import terminal_results
+    from ..script import for_reader
+    from ..snippets import first_sentence, plain_text
+    from .render import terminal_results, terminal_width, use_color
 
-    click.echo(terminal_results(res, color=sys.stdout.isatty()))
+    lead = ""
+    if res.answered and res.hits and res.page == 1:  # the short answer, as the site shows it
+        top = res.hits[0]
+        tr = searcher.entries[top.id].translations[top.lang]
+        lead = for_reader(tr.lead or first_sentence(plain_text(tr.answer), 40), top.lang, script)
+    color = use_color()
+    click.echo(terminal_results(res, color=color, lead=lead, width=terminal_width(sys.stdout.isatty())))
+
+
+def need_kb(kb_dir: Path | None) -> None:
+    """A --kb (or FAQKB_KB) that is not a folder is named as such, not as a missing index."""
+    if kb_dir is not None and not kb_dir.is_dir():
+        fail(f"no knowledge base folder at {kb_dir}: check --kb (or FAQKB_KB)")
 
 
 @main.command()
@@ -150,21 +165,23 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     """
     from ..service import open_searcher
 
+    need_kb(kb_dir)
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
     entry = searcher.entry(entry_id)
     if entry is None:
-        fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
+        import difflib
+
+        close = difflib.get_close_matches(entry_id, list(searcher.entries), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "`faqkb search` finds ids"
+        fail(f"no entry '{entry_id}'; {hint}")
     if as_json:
         emit_json(entry.to_dict())
         return
-    import shutil
-
-    from .render import terminal_entry
+    from .render import terminal_entry, terminal_width, use_color
 
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
-    width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width))
+                              color=use_color(), width=terminal_width(tty)))
 
 
 @main.command()
@@ -247,24 +264,31 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
 
 
 @main.command("eval")
-@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("queries", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
 @click.option("--prefix", is_flag=True, help="Search as typed so far (prefix=true), for half-typed queries.")
 @kb_options
 @user_errors
-def eval_(queries: Path, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
+def eval_(queries: Path | None, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
-    overall, per language and per query kind.
+    overall, per language and per query kind. Without QUERIES: the golden set shipped with
+    faqkb (tests/golden/queries.yaml, for the bundled kb).
 
     \b
     Example:
+      faqkb eval
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
     from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
     from ..service import open_searcher
 
+    if queries is None:
+        try:
+            queries = paths.bundled_queries()
+        except FileNotFoundError as e:
+            fail(str(e))
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
     try:
         golden = load_queries(queries)
@@ -359,7 +383,17 @@ def serve(host, port, threads, connection_limit, connections_per_address, channe
     app = create_app(config)
     info = state_of(app).site.searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
-    server = waitress.create_server(app, host=host, port=port, **options)
+    try:
+        server = waitress.create_server(app, host=host, port=port, **options)
+    except OSError as e:  # one line, not a traceback (exit 2, like every user error)
+        import errno
+
+        if e.errno == errno.EADDRINUSE:
+            fail(f"port {port} on {host} is in use (another faqkb serve?); choose another with --port, "
+                 f"e.g. faqkb serve --port {port + 1 if port < 65535 else 8081}")
+        if e.errno == errno.EACCES:
+            fail(f"not allowed to listen on port {port}; ports below 1024 need root: use --port 8080")
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
     # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
     cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port
