@@ -218,3 +218,15 @@ def test_serve_on_a_busy_port_is_one_line_with_the_port_hint(fixture_index, tmp_
     assert errors == [f"faqkb: error: port {port} on 127.0.0.1 is in use (another faqkb serve?); choose another "
                       f"with --port, e.g. faqkb serve --port {port + 1}"]
     assert "Traceback" not in r.stderr
+
+
+def test_check_reports_lint_problems_beside_a_yaml_error_in_one_pass(kb_dir):
+    (kb_dir / "costs" / "daily-keeping-fee.yaml").write_text("id: daily-keeping-fee\ncategory: [nope\n", "utf-8")
+    path = kb_dir / "scams" / "contract-expiring-call-scam.yaml"
+    path.write_text(path.read_text("utf-8").replace("en:\n  question:", "en:\n  question: Call @fastcancel -", 1),
+                    "utf-8")
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb_dir)])
+    assert r.exit_code == 1
+    assert "daily-keeping-fee.yaml:3:1: invalid YAML" in r.output      # the broken file
+    assert "contract-expiring-call-scam.yaml:" in r.output and "@fastcancel" in r.output  # and the lint problem
+    assert r.output.strip().splitlines()[-1] == "5 entries, 2 problem(s)"
