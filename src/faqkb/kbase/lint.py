@@ -170,10 +170,11 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
         # One pass: lint what did load when only entry files failed (the facts and word
         # lists loaded, so the content rules stand); a reference to an entry that failed to
         # load is not reported until it loads.
-        kb = e.partial
-        if not isinstance(kb, KnowledgeBase) or not kb.entries or not kb.facts or any(
+        partial = e.partial
+        if not isinstance(partial, KnowledgeBase) or not partial.entries or not partial.facts or any(
                 Path(err.path).parent.name in ("", root.name) for err in e.errors):
             return e.errors, 0
+        kb = partial
         broken = e.errors
     problems: list[KBError] = []
     domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked",))
