@@ -378,7 +378,10 @@ def serve(host, port, threads, connection_limit, connections_per_address, channe
     if host not in ("0.0.0.0", "::", ""):  # the address asked for is a name readers may use
         config["ALLOWED_HOSTS"] = f"{config['ALLOWED_HOSTS']},{host}"
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+    level = str(config["LOG_LEVEL"]).upper()
+    logging.getLogger("faqkb").setLevel(level)
+    if level != "DEBUG":  # the build's per-stage timings (bench/build.py --stages) are not news at start-up
+        logging.getLogger("faqkb.index").setLevel("WARNING")
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
