@@ -229,4 +229,16 @@ def test_check_reports_lint_problems_beside_a_yaml_error_in_one_pass(kb_dir):
     assert r.exit_code == 1
     assert "daily-keeping-fee.yaml:3:1: invalid YAML" in r.output      # the broken file
     assert "contract-expiring-call-scam.yaml:" in r.output and "@fastcancel" in r.output  # and the lint problem
-    assert r.output.strip().splitlines()[-1] == "5 entries, 2 problem(s)"
+    assert r.output.strip().splitlines()[-1].startswith("5 entries, 2 problem(s)")  # (and any style warnings)
+
+
+def test_stats_says_when_the_kb_changed_and_what_to_do(kb_dir, index_dir, tmp_path):
+    common = ("--kb", kb_dir, "--index", index_dir, "--instance", tmp_path / "instance")
+    r = run("stats", *common)
+    assert r.exit_code == 0 and "the kb changed" not in r.output, r.output
+    path = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
+    r = run("stats", *common)
+    assert "the kb changed since this index was built; run `faqkb build`" in r.output, r.output
+    data = json.loads(run("stats", "--json", *common).output)
+    assert data["kb_matches_index"] is False and data["kb_problems"] == []

@@ -164,6 +164,16 @@ T = {
         "編輯預覽：知識庫有問題，本站仍在顯示上一個可用的版本。請修正以下問題並儲存：",
         "Предпросмотр для редактора: в базе знаний есть ошибки, поэтому сайт показывает последнюю рабочую "
         "версию. Исправьте их и сохраните файл:"),
+    # Sources in the reader's language, and how old their reading is (issue 20)
+    "published %(date)s": ("发布于 %(date)s", "發布於 %(date)s", "опубликовано %(date)s"),
+    "undated": ("未注明日期", "未註明日期", "без даты"),
+    "checked %(date)s": ("核实于 %(date)s", "核實於 %(date)s", "проверено %(date)s"),
+    "not confirmed by any source: check with your operator": (
+        "没有来源可以证实：请向运营商确认", "沒有來源可以證實：請向電信業者確認",
+        "ни один источник этого не подтверждает: уточните у оператора"),
+    "Last read more than %(days)s days ago: the page may have changed.": (
+        "上次核实已超过 %(days)s 天，页面内容可能已有变化。", "上次核實已超過 %(days)s 天，頁面內容可能已有變化。",
+        "Источник проверяли больше %(days)s дней назад: страница могла измениться."),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 
