@@ -242,3 +242,46 @@ def test_stats_says_when_the_kb_changed_and_what_to_do(kb_dir, index_dir, tmp_pa
     assert "the kb changed since this index was built; run `faqkb build`" in r.output, r.output
     data = json.loads(run("stats", "--json", *common).output)
     assert data["kb_matches_index"] is False and data["kb_problems"] == []
+
+
+class _TtyBuffer:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+    def flush(self) -> None:
+        pass
+
+
+def test_slow_work_says_so_on_a_terminal_and_clears_the_line():
+    import threading
+
+    from faqkb.cli.render import SlowNotice
+
+    tty = _TtyBuffer(True)
+    with SlowNotice("building the index", after=0, stream=tty) as notice:
+        assert wait_for(lambda: notice.shown)
+    assert tty.text == "faqkb: building the index…\r\033[K"
+    piped = _TtyBuffer(False)
+    with SlowNotice("building the index", after=0, stream=piped):
+        threading.Event().wait(0.05)
+    assert piped.text == ""  # pipes and CI logs stay clean
+    quick = _TtyBuffer(True)
+    with SlowNotice("building the index", after=3600, stream=quick):
+        pass
+    assert quick.text == ""  # quick work: nothing said
+
+
+def wait_for(cond) -> bool:
+    import threading
+
+    for _ in range(6000):  # generous: only catches a hang
+        if cond():
+            return True
+        threading.Event().wait(0.01)
+    return False

@@ -64,9 +64,11 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
       faqkb build --kb ./kb --index ./var/index
     """
     from ..service import rebuild
+    from .render import SlowNotice
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
-    info = rebuild(kb_dir, index_dir, procs=procs)
+    with SlowNotice(f"building the index from {kb_dir}"):
+        info = rebuild(kb_dir, index_dir, procs=procs)
     click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
 
 
@@ -132,10 +134,9 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
     """
     if not query.strip():  # like the API's 400 for an empty q
         fail('nothing to search for: give words, e.g. faqkb search "注销 余额"')
-    from ..service import open_searcher
 
     need_kb(kb_dir)
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
@@ -151,6 +152,16 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
         lead = for_reader(tr.lead or first_sentence(plain_text(tr.answer), 40), top.lang, script)
     color = use_color()
     click.echo(terminal_results(res, color=color, lead=lead, width=terminal_width(sys.stdout.isatty())))
+
+
+def open_index(kb_dir: Path | None, index_dir: Path | None, build: bool = True):
+    """The searcher over the kb's index, rebuilt first when kb/ changed (a line on a
+    terminal says so when that takes a while)."""
+    from ..service import open_searcher
+    from .render import SlowNotice
+
+    with SlowNotice("opening the index (rebuilt when kb/ has changed)"):
+        return open_searcher(*paths.resolve(kb_dir, index_dir), build=build)
 
 
 def need_kb(kb_dir: Path | None) -> None:
@@ -177,10 +188,9 @@ def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_
       faqkb show refund-remaining-balance --lang ru
       faqkb show refund-remaining-balance --script Hant
     """
-    from ..service import open_searcher
 
     need_kb(kb_dir)
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     entry = searcher.entry(entry_id)
     if entry is None:
         import difflib
@@ -263,9 +273,8 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
       faqkb gaps --db postgresql://faq@db/faqkb --json
     """
     from ..gaps import editor_report
-    from ..service import open_searcher
 
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     store = feedback_store(instance, db_url)
     try:
         report = editor_report(searcher, store, limit=limit)
@@ -298,20 +307,22 @@ def eval_(queries: Path | None, as_json, min_mrr, misses, prefix, kb_dir, index_
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
     from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
-    from ..service import open_searcher
 
     if queries is None:
         try:
             queries = paths.bundled_queries()
         except FileNotFoundError as e:
             fail(str(e))
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
+    searcher = open_index(kb_dir, index_dir)
     try:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, ranker(searcher, prefix=prefix))
-    combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
+    from .render import SlowNotice
+
+    with SlowNotice(f"evaluating {len(golden)} queries"):
+        report = evaluate(golden, ranker(searcher, prefix=prefix))
+        combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
     if as_json:
         emit_json(report.to_dict() | ({"combo": combo} if combo else {}))
     else:
