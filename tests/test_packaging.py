@@ -28,7 +28,8 @@ def installed(tmp_path_factory) -> Path:
     wheel, = (base / "dist").glob("faqkb-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for shipped in ("faqkb/templates/base.html", "faqkb/kb/synonyms.yaml", "faqkb/py.typed",
-                    "faqkb/schema/entry.schema.json", "faqkb/static/search.js"):
+                    "faqkb/schema/entry.schema.json", "faqkb/static/search.js", "faqkb/static/share.js",
+                    "faqkb/golden/queries.yaml"):
         assert shipped in names, f"{shipped} missing from {wheel.name}"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "LICENSE missing from the wheel"
     target = base / "site"

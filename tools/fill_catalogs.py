@@ -147,6 +147,23 @@ T = {
         "在上方搜索框里像问朋友一样输入您的问题，中文、俄语、英语都可以。",
         "在上方搜尋框裡像問朋友一樣輸入您的問題，中文、俄語、英語都可以。",
         "Напишите вопрос в поиске вверху так, как спросили бы знакомого: по-китайски, по-русски или по-английски."),
+    # Sharing an entry (web/public.py, static/share.js)
+    "Link to this answer": ("本回答的链接", "本回答的連結", "Ссылка на этот ответ"),
+    "Share": ("分享", "分享", "Поделиться"),
+    "Copy link": ("复制链接", "複製連結", "Скопировать ссылку"),
+    "Link copied": ("链接已复制", "連結已複製", "Ссылка скопирована"),
+    # Answers in the query's language (web/pages.py answer_lang)
+    "Answers in %(lang)s, the language of your question.": (
+        "答案以%(lang)s显示，即您提问所用的语言。", "答案以%(lang)s顯示，即您提問所用的語言。",
+        "Ответы на %(lang)s — на языке вашего вопроса."),
+    "Show answers in %(lang)s": ("改用%(lang)s显示答案", "改用%(lang)s顯示答案", "Показать ответы на %(lang)s"),
+    # The editor preview's banner (faqkb serve --watch)
+    "Editor preview: the knowledge base has problems, so this site still shows the last version that worked. "
+    "Fix these and save:": (
+        "编辑预览：知识库有问题，本站仍在显示上一个可用的版本。请修正以下问题并保存：",
+        "編輯預覽：知識庫有問題，本站仍在顯示上一個可用的版本。請修正以下問題並儲存：",
+        "Предпросмотр для редактора: в базе знаний есть ошибки, поэтому сайт показывает последнюю рабочую "
+        "версию. Исправьте их и сохраните файл:"),
     # Sources in the reader's language, and how old their reading is (issue 20)
     "published %(date)s": ("发布于 %(date)s", "發布於 %(date)s", "опубликовано %(date)s"),
     "undated": ("未注明日期", "未註明日期", "без даты"),

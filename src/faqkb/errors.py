@@ -31,8 +31,11 @@ class KBError(FaqkbError):
 class KBErrors(FaqkbError):
     """Several KBError at once: a check reports every problem, not just the first."""
 
-    def __init__(self, errors: list[KBError]) -> None:
+    def __init__(self, errors: list[KBError], partial: object = None) -> None:
         self.errors = errors
+        # What did load (load_kb: the KnowledgeBase without the broken files), so that
+        # `faqkb check` reports the other files' problems in the same pass.
+        self.partial = partial
         super().__init__("\n".join(str(e) for e in errors))
 
 

@@ -33,6 +33,15 @@ def templates_dir() -> Path:
     return _bundled("templates")
 
 
+def bundled_queries() -> Path:
+    """The golden queries `faqkb eval` uses without an argument: tests/golden/queries.yaml
+    (the tuning set, not a blind one), which a wheel carries as faqkb/golden/queries.yaml."""
+    for where in (_PACKAGE / "golden" / "queries.yaml", _PACKAGE.parents[1] / "tests" / "golden" / "queries.yaml"):
+        if where.is_file():
+            return where
+    raise FileNotFoundError("faqkb's bundled golden queries are missing: reinstall faqkb, or give a QUERIES file")
+
+
 def _user_dir(kind: str) -> Path:
     import platformdirs
 

@@ -66,6 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ALLOWED_HOSTS", "localhost,127.0.0.1,::1", "host names the site answers to (the Host header), "
             "comma-separated; `.example.org` includes subdomains, `*` any. Others get 400 (DNS rebinding); "
             "`faqkb serve --host ADDR` adds ADDR", "", ""),
+    Setting("SITE_URL", None, "the site's public address, e.g. `https://help.example.org`, for absolute links "
+            "(canonical, hreflang, sitemap, og:url)", "the request's host when ALLOWED_HOSTS names it, else the first "
+            "name in ALLOWED_HOSTS"),
     Setting("PROXIES", 0, "trusted reverse proxies in front (nginx: 1): the reader's address, scheme and host "
             "come from X-Forwarded-*; never set it without a proxy (clients could claim any address)",
             "", "--proxies"),

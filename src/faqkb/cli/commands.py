@@ -64,9 +64,11 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
       faqkb build --kb ./kb --index ./var/index
     """
     from ..service import rebuild
+    from .render import SlowNotice
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
-    info = rebuild(kb_dir, index_dir, procs=procs)
+    with SlowNotice(f"building the index from {kb_dir}"):
+        info = rebuild(kb_dir, index_dir, procs=procs)
     click.echo(f"built {info.entries} entries from {kb_dir} into {index_dir} ({info.path.name})")
 
 
@@ -131,17 +133,41 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
       faqkb search "расторгнуть договор МТС" --json
     """
     if not query.strip():  # like the API's 400 for an empty q
-        fail('q is required: give words to search for, e.g. faqkb search "注销 余额"')
-    from ..service import open_searcher
+        fail('nothing to search for: give words, e.g. faqkb search "注销 余额"')
 
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    need_kb(kb_dir)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return
-    from .render import terminal_results
+    from ..script import for_reader
+    from ..snippets import first_sentence, plain_text
+    from .render import terminal_results, terminal_width, use_color
 
-    click.echo(terminal_results(res, color=sys.stdout.isatty()))
+    lead = ""
+    if res.answered and res.hits and res.page == 1:  # the short answer, as the site shows it
+        top = res.hits[0]
+        tr = searcher.entries[top.id].translations[top.lang]
+        lead = for_reader(tr.lead or first_sentence(plain_text(tr.answer), 40), top.lang, script)
+    color = use_color()
+    click.echo(terminal_results(res, color=color, lead=lead, width=terminal_width(sys.stdout.isatty())))
+
+
+def open_index(kb_dir: Path | None, index_dir: Path | None, build: bool = True):
+    """The searcher over the kb's index, rebuilt first when kb/ changed (a line on a
+    terminal says so when that takes a while)."""
+    from ..service import open_searcher
+    from .render import SlowNotice
+
+    with SlowNotice("opening the index (rebuilt when kb/ has changed)"):
+        return open_searcher(*paths.resolve(kb_dir, index_dir), build=build)
+
+
+def need_kb(kb_dir: Path | None) -> None:
+    """A --kb (or FAQKB_KB) that is not a folder is named as such, not as a missing index."""
+    if kb_dir is not None and not kb_dir.is_dir():
+        fail(f"no knowledge base folder at {kb_dir}: check --kb (or FAQKB_KB)")
 
 
 @main.command()
@@ -162,25 +188,26 @@ def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_
       faqkb show refund-remaining-balance --lang ru
       faqkb show refund-remaining-balance --script Hant
     """
-    from ..service import open_searcher
 
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    need_kb(kb_dir)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     entry = searcher.entry(entry_id)
     if entry is None:
-        fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
+        import difflib
+
+        close = difflib.get_close_matches(entry_id, list(searcher.entries), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "`faqkb search` finds ids"
+        fail(f"no entry '{entry_id}'; {hint}")
     if as_json:
         from ..present import entry_dict
 
         emit_json(entry_dict(entry, lang, script, facts=searcher.facts(), max_age_days=max_age))
         return
-    import shutil
-
-    from .render import terminal_entry
+    from .render import terminal_entry, terminal_width, use_color
 
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
-    width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width, max_age_days=max_age))
+                              color=use_color(), width=terminal_width(tty), max_age_days=max_age))
 
 
 @main.command()
@@ -246,9 +273,8 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
       faqkb gaps --db postgresql://faq@db/faqkb --json
     """
     from ..gaps import editor_report
-    from ..service import open_searcher
 
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
+    searcher = open_index(kb_dir, index_dir, build=not no_build)
     store = feedback_store(instance, db_url)
     try:
         report = editor_report(searcher, store, limit=limit)
@@ -263,31 +289,40 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
 
 
 @main.command("eval")
-@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("queries", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
 @click.option("--prefix", is_flag=True, help="Search as typed so far (prefix=true), for half-typed queries.")
 @kb_options
 @user_errors
-def eval_(queries: Path, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
+def eval_(queries: Path | None, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
-    overall, per language and per query kind.
+    overall, per language and per query kind. Without QUERIES: the golden set shipped with
+    faqkb (tests/golden/queries.yaml, for the bundled kb).
 
     \b
     Example:
+      faqkb eval
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
     from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
-    from ..service import open_searcher
 
-    searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
+    if queries is None:
+        try:
+            queries = paths.bundled_queries()
+        except FileNotFoundError as e:
+            fail(str(e))
+    searcher = open_index(kb_dir, index_dir)
     try:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, ranker(searcher, prefix=prefix))
-    combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
+    from .render import SlowNotice
+
+    with SlowNotice(f"evaluating {len(golden)} queries"):
+        report = evaluate(golden, ranker(searcher, prefix=prefix))
+        combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
     if as_json:
         emit_json(report.to_dict() | ({"combo": combo} if combo else {}))
     else:
@@ -370,12 +405,25 @@ def serve(host, port, threads, connection_limit, connections_per_address, channe
     if host not in ("0.0.0.0", "::", ""):  # the address asked for is a name readers may use
         config["ALLOWED_HOSTS"] = f"{config['ALLOWED_HOSTS']},{host}"
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faqkb").setLevel(str(config["LOG_LEVEL"]).upper())
+    level = str(config["LOG_LEVEL"]).upper()
+    logging.getLogger("faqkb").setLevel(level)
+    if level != "DEBUG":  # the build's per-stage timings (bench/build.py --stages) are not news at start-up
+        logging.getLogger("faqkb.index").setLevel("WARNING")
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info
     options = waitress_options(threads, connection_limit, channel_timeout, proxies=config["PROXIES"])
-    server = waitress.create_server(app, host=host, port=port, **options)
+    try:
+        server = waitress.create_server(app, host=host, port=port, **options)
+    except OSError as e:  # one line, not a traceback (exit 2, like every user error)
+        import errno
+
+        if e.errno == errno.EADDRINUSE:
+            fail(f"port {port} on {host} is in use (another faqkb serve?); choose another with --port, "
+                 f"e.g. faqkb serve --port {port + 1 if port < 65535 else 8081}")
+        if e.errno == errno.EACCES:
+            fail(f"not allowed to listen on port {port}; ports below 1024 need root: use --port 8080")
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
     # Behind a proxy every connection is the proxy's: its own limits hold slow clients.
     cap_per_address(server, 0 if config["PROXIES"] else connections_per_address)
     bound = getattr(server, "effective_port", port)  # several sockets (a name with v4 and v6): the asked port

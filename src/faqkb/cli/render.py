@@ -41,7 +41,25 @@ def marked(text: str, spans: list[Span], color: bool) -> str:
     return "".join(out + [text[last:]])
 
 
-def terminal_results(res: Results, color: bool = False) -> str:
+def use_color(stream=None) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set to anything non-empty (no-color.org)."""
+    import os
+    import sys
+
+    stream = stream or sys.stdout
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def terminal_width(tty: bool) -> int:
+    """The terminal's width (at most 100) on a terminal, 88 columns when piped."""
+    import shutil
+
+    return min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
+
+
+def terminal_results(res: Results, color: bool = False, lead: str = "", width: int = 88) -> str:
+    """Results for a terminal: the short answer (``lead``, when the engine answered), then
+    each hit, wrapped by display width (a Chinese character takes two cells) and indented."""
     lines = []
     query = plain(res.query)
     if res.corrected:  # a confident correction applied
@@ -53,12 +71,17 @@ def terminal_results(res: Results, color: bool = False) -> str:
         return "\n".join(lines)
     first = (res.page - 1) * res.limit + 1
     lines.append(f"{res.total} result(s) for “{query}”, showing {first}-{first + len(res.hits) - 1}:")
+    if lead:
+        lines.append("")
+        lines += wrap(_B + plain(lead) + _R if color else plain(lead), width, "Short answer: ", "   ")
     for n, h in enumerate(res.hits, first):
         note = f" (only in {h.lang})" if h.fallback else ""
         lines.append("")
-        lines.append(f"{n}. {marked(h.question, h.question_highlights, color)}{note}")
+        num = f"{n}. "
+        lines += wrap(f"{marked(h.question, h.question_highlights, color)}{note}", width, num, " " * len(num))
         lines.append(f"   {h.category} · {h.id}")
-        lines.append("   " + marked(h.snippet, h.snippet_highlights, color).replace("\n", "\n   "))
+        for para in marked(h.snippet, h.snippet_highlights, color).split("\n"):
+            lines += wrap(para, width, "   ", "   ")
     return "\n".join(lines)
 
 
@@ -260,3 +283,41 @@ def terminal_gaps(report: dict) -> str:
         why = f"  {_reasons(r['reasons'])}" if r["reasons"] else ""
         lines.append(f"  {r['entry_id']:<40} {r['no']:>4} no / {r['yes']:<4} yes{why}")
     return "\n".join(lines)
+
+
+class SlowNotice:
+    """A context that says ``message`` on a terminal once the work inside has taken more
+    than ``after`` seconds (a build, an eval), and clears the line when it ends; silent
+    when ``stream`` is not a terminal (pipes, scripts, CI logs stay clean)."""
+
+    def __init__(self, message: str, after: float = 2.0, stream=None) -> None:
+        import sys
+        import threading
+
+        self.message, self.after = message, after
+        self.stream = stream or sys.stderr
+        self.shown = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._wait, daemon=True)
+
+    def _wait(self) -> None:
+        if self._done.wait(self.after):
+            return
+        with self._lock:
+            if not self._done.is_set():
+                self.stream.write(f"faqkb: {self.message}…")
+                self.stream.flush()
+                self.shown = True
+
+    def __enter__(self) -> SlowNotice:
+        if self.stream.isatty():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done.set()
+            if self.shown:  # the line is replaced by what the command prints next
+                self.stream.write("\r\033[K")
+                self.stream.flush()

@@ -164,10 +164,19 @@ def text_problems(text: str, allowed: list[str], named_only: list[str]) -> list[
 def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     """Every problem in the kb (schema and content), and the number of entries loaded."""
     root = Path(root)
+    broken: list[KBError] = []
     try:
         kb = load_kb(root)
     except KBErrors as e:
-        return e.errors, 0
+        # One pass: lint what did load when only entry files failed (the facts and word
+        # lists loaded, so the content rules stand); a reference to an entry that failed to
+        # load is not reported until it loads.
+        partial = e.partial
+        if not isinstance(partial, KnowledgeBase) or not partial.entries or not partial.facts or any(
+                Path(err.path).parent.name in ("", root.name) for err in e.errors):
+            return e.errors, 0
+        kb = partial
+        broken = e.errors
     problems: list[KBError] = []
     domains, errs = _read_lists(root, DOMAINS_FILE, "domains", optional=("named_not_linked",))
     problems += errs
@@ -185,7 +194,10 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
     problems += style_problems(kb, root)  # writing rules (style.py), warnings among them
-    return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
+    if broken:
+        gone = {Path(err.path).stem for err in broken}
+        problems = [p for p in problems if not any(f"'{i}'" in p.message or f"entry:{i}" in p.message for i in gone)]
+    return sorted(broken + problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 
 def lint_facts(kb: KnowledgeBase, root: Path, allowed: list[str]) -> list[KBError]:

@@ -371,5 +371,5 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         errors.append(KBError(str(root), 0, 0, "no entries found",
                               "entries live in <category>/<id>.yaml under this folder"))
     if errors:
-        raise KBErrors(errors)
+        raise KBErrors(errors, partial=kb)
     return kb

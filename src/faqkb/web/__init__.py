@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Config, Flask, request
 from flask_babel import Babel
@@ -29,9 +30,10 @@ from ..kbase.model import CATEGORIES, LANGS
 from ..markup import highlight
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
-from . import api, errors, http_cache, limits, pages, security
+from . import api, errors, http_cache, limits, pages, public, security
 from .i18n import (
     CATEGORY_LABELS,
+    HL,
     LANG_LABELS,
     UI_LOCALES,
     babel_locale,
@@ -84,6 +86,13 @@ def load_config(config: Mapping[str, Any] | None = None) -> Config:
     if cfg.get("SECRET_KEY") is not None:
         cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number
     return cfg
+
+
+def _here() -> str:
+    """This page's path and query without ?hl= (the language switch's return address: an
+    hl there would override the language just chosen)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != HL]
+    return request.path + ("?" + urlencode(args) if args else "")
 
 
 def _path(value: Any) -> Path | None:
@@ -146,13 +155,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def _globals() -> dict:
         return {"ui_locale": ui_locale(), "ui_locales": UI_LOCALES, "content_lang": content_lang(),
                 "categories": CATEGORIES, "category_labels": CATEGORY_LABELS, "lang_labels": LANG_LABELS,
-                "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": request.full_path.rstrip("?")}
+                "langs": LANGS, "html_lang": html_langs(), "content_script": content_script() or "", "here": _here(),
+                # Editor preview (--watch): the kb's problems on every page until they are fixed.
+                "kb_problems": site.kb_problems if cfg["WATCH"] else []}
 
     app.add_template_filter(highlight, "highlight")
     app.add_template_filter(lambda text, lang: for_reader(text, lang, content_script()), "for_reader")
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
+    public.init_app(app)  # robots.txt, sitemap.xml, head links (web/public.py)
     limits.init_app(app)  # after the blueprints: it wraps their views
     if cfg["PROXIES"]:
         # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come

@@ -1,4 +1,5 @@
-"""UI language: chosen by an explicit switch (kept in a cookie) over Accept-Language, and
+"""UI language: chosen by the page's address (``?hl=ru``, the links hreflang and the sitemap give
+crawlers and shared links), else an explicit switch (kept in a cookie), else Accept-Language; and
 mapped to the content language the core knows (zh-Hans/zh-Hant → zh). UI strings live in
 the Flask-Babel catalogs under faqkb/translations/; this module only picks a locale."""
 
@@ -16,6 +17,7 @@ UI_LOCALES = {
 }
 DEFAULT_UI = "en"
 COOKIE = "faqkb_lang"
+HL = "hl"  # the query parameter naming the UI locale of one page (web/public.py)
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 # BCP 47 language of each content language, for lang="" attributes.
@@ -54,11 +56,13 @@ def from_accept_language(req: Request) -> str | None:
 
 
 def ui_locale() -> str:
-    """This request's UI locale code: cookie, else Accept-Language, else English."""
+    """This request's UI locale code: ?hl=, else cookie, else Accept-Language, else English."""
     cached = g.get("ui_locale")
     if cached:
         return cached
-    chosen = request.cookies.get(COOKIE)
+    chosen = request.args.get(HL)
+    if chosen not in UI_LOCALES:
+        chosen = request.cookies.get(COOKIE)
     if chosen not in UI_LOCALES:
         chosen = from_accept_language(request) or DEFAULT_UI
     g.ui_locale = chosen

@@ -53,10 +53,30 @@ SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, param
 PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true", core=False)]
 
 
+def answer_lang(q: str, chosen: str | None) -> str:
+    """The language answers are shown in: the one the reader chose (?lang=), else the
+    query's own (Chinese typed into the Russian UI is answered in Chinese), else the UI's.
+    Latin letters switch to English only with two words or more: a lone brand name (MTS,
+    Tele2) says nothing about the reader's language."""
+    if chosen:
+        return chosen
+    ui = content_lang()
+    qlang = site().searcher.query_lang(q)
+    if qlang is None or qlang == ui:
+        return ui
+    if qlang == "en" and len([w for w in q.split() if len(w) > 1]) < 2:
+        return ui
+    return qlang
+
+
 def _run_search(a: dict):
     """The search both surfaces show (page and live panel), and the direct answer if the
-    engine found one: the top entry's lead in the reader's script."""
-    res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
+    engine found one: the top entry's lead in the reader's script. When the language shown
+    is not the UI's, ``a["lang"]`` becomes it, so links from the results keep it."""
+    shown = answer_lang(a["q"], a["lang"])
+    if shown != content_lang():
+        a["lang"] = shown
+    res = site().searcher.search(a["q"], lang=shown, category=a["category"],
                                  limit=PAGE_SIZE, page=a["page"], script=content_script(),
                                  prefix=a["prefix"] == "true", correct=a["correct"] == "true")
     answered = res.answered
@@ -70,7 +90,10 @@ def _run_search(a: dict):
 
 def _results_context(a: dict, res, answered, answer) -> dict:
     first = max(1, res.page - 3)
-    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"],
+    # Answers in the query's language, not the UI's: offer the UI's with one click.
+    ui = content_lang()
+    other = ui if a["lang"] and a["lang"] != ui and any(h.lang != ui for h in res.hits) else None
+    return {"q": a["q"], "res": res, "answered": answered, "answer": answer, "lang": a["lang"], "ui_lang": other,
             "category": a["category"], "pages": list(range(first, min(res.pages, first + 6) + 1)),
             "counts": category_counts()}
 
@@ -125,7 +148,7 @@ def entry(entry_id: str):
     deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
-                           answer=html, related=related, q=q,
+                           answer=html, related=related, q=q, lead=present.lead(found, shown, content_script()),
                            voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
                            reasons=REASON_LABELS, max_age=current_app.config["SOURCE_MAX_AGE_DAYS"],
                            sources=present.sources(found, facts, shown, content_script(),

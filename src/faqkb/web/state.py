@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import FaqkbError, IndexNotReady, KBErrors
+from ..errors import FaqkbError, IndexNotReady, KBError, KBErrors
 from ..search import Searcher
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class Site:
         self.kb_dir, self.index_dir = Path(kb_dir), Path(index_dir)
         self.last_error: str | None = None
         self.last_error_at: float | None = None
+        # The kb's problems while it cannot be built (file:line each): the --watch banner.
+        self.kb_problems: list[KBError | str] = []
         self._failed_fingerprint: str | None = None
         self._refresh_error: str | None = None
         self._next_refresh = 0.0
@@ -93,6 +95,7 @@ class Site:
                 # built, or another process rebuilt it): nothing is wrong any more.
                 self._failed_fingerprint = None
                 self.last_error = None
+                self.kb_problems = []
                 return False
             if fingerprint == self._failed_fingerprint:
                 return False  # same broken kb as last time: already reported
@@ -101,6 +104,7 @@ class Site:
                 info = rebuild(self.kb_dir, self.index_dir, fingerprint=fingerprint)
             except KBErrors as e:
                 self._failed_fingerprint = fingerprint
+                self.kb_problems = list(e.errors)
                 for err in e.errors:
                     log.error("%s", err)
                 self._error(f"{len(e.errors)} problem(s) in {self.kb_dir}; still serving the previous index: "
@@ -108,10 +112,12 @@ class Site:
                 return False
             except FaqkbError as e:
                 self._failed_fingerprint = fingerprint
+                self.kb_problems = [str(e)]
                 self._error(f"rebuild failed: {e}")
                 return False
             self._failed_fingerprint = None
             self.last_error = None
+            self.kb_problems = []
             log.info("built %d entries into %s", info.entries, info.path.name)
         if hasattr(self, "searcher"):
             self._next_refresh = 0.0
