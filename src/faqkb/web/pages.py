@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..feedback import REASONS
 from ..kbase.model import CATEGORIES
 from . import params, present
+from .crawlers import is_crawler
 from .i18n import (
     CATEGORY_LABELS,
     COOKIE,
@@ -33,6 +34,27 @@ MOST_ASKED = 6
 # Shown on the home page until readers' views say what is asked most.
 STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
                    "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
+
+
+def _reader() -> bool:
+    """Whether the request may move a reader count (known crawlers do not)."""
+    return not is_crawler(request.headers.get("User-Agent"))
+
+
+def _after_answer(q: str, lang: str | None, event: str, entry_id: str) -> None:
+    """Record what a reader did after a search with a short answer (feedback.record_answered):
+    opened an entry from it (``click``) or voted No (``no``). The search is run again after
+    the response, on the deferred writer, so the request waits for neither."""
+    if not q or not _reader():
+        return
+    searcher, store, client = site().searcher, feedback(), client_key()
+    want, script = lang or content_lang(), content_script()
+
+    def run() -> None:
+        res = searcher.search(q, lang=want, limit=PAGE_SIZE, script=script)
+        if res.answered and res.hits:
+            store.record_answered(q, res.query_lang, res.hits[0].id, event, client=client, entry_id=entry_id)
+    deferred().submit(run)
 
 
 def card(entry, lang: str | None) -> dict:
@@ -84,9 +106,13 @@ def search():
                                counts=category_counts(), **chrome)
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
-    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
-                          client=client_key())
+    if a["page"] == 1 and not a["category"] and _reader():
+        if res.total == 0 or not res.answered:
+            deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
+                              client=client_key())
+        elif answer is not None:  # what readers do next says whether the answer was right
+            deferred().submit(feedback().record_answered, q, res.query_lang, answer["id"], "shown",
+                              client=client_key())
     return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
 
 
@@ -121,7 +147,9 @@ def entry(entry_id: str):
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
-    deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
+    if _reader():
+        deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
+        _after_answer(q, a["lang"], "click", found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
@@ -148,6 +176,8 @@ def vote(entry_id: str):
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
         record_vote(entry_id, helpful == "yes", query=query, reason=reason or None)  # 503 if not recorded
     lang = request.form.get("lang")
+    if helpful == "no" and reason is None:
+        _after_answer(query, lang if lang in (params.LANG.enum or ()) else None, "no", entry_id)
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
         return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
