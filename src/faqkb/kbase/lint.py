@@ -182,6 +182,9 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_control_chars(kb, root)
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
+    from .channels import lint_channels  # kb/channels.yaml: the way out's links
+
+    problems += lint_channels(root)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col)), len(kb)
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from markupsafe import Markup
 
 from ..feedback import REASONS
+from ..kbase.channels import channels_in, for_query
 from ..kbase.model import CATEGORIES
 from . import params, present
 from .crawlers import is_crawler
@@ -55,6 +56,12 @@ def _after_answer(q: str, lang: str | None, event: str, entry_id: str) -> None:
         if res.answered and res.hits:
             store.record_answered(q, res.query_lang, res.hits[0].id, event, client=client, entry_id=entry_id)
     deferred().submit(run)
+
+
+def _way_out(q: str) -> dict:
+    """"Still stuck?" (templates/_way_out.html): the operators' official channels from
+    kb/channels.yaml, the operator the query names first, and the query to search again."""
+    return {"q": q, "channels": for_query(channels_in(site().kb_dir), q)}
 
 
 def card(entry, lang: str | None) -> dict:
@@ -113,7 +120,8 @@ def search():
         elif answer is not None:  # what readers do next says whether the answer was right
             deferred().submit(feedback().record_answered, q, res.query_lang, answer["id"], "shown",
                               client=client_key())
-    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
+    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False,
+                           way_out=_way_out(q) if res.total == 0 else None, **chrome)
 
 
 @bp.get("/search/panel")
@@ -147,13 +155,15 @@ def entry(entry_id: str):
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
+    why, voted = request.args.get("why") == "1", request.args.get("voted") == "1"
+    stuck = why or (voted and request.args.get("stuck") == "1")   # right after a No vote
     if _reader():
         deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
         _after_answer(q, a["lang"], "click", found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
-                           voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
+                           voted=voted, why=why, way_out=_way_out(q) if stuck else None,
                            reasons=REASON_LABELS, sources=present.sources(found, facts),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
@@ -181,6 +191,8 @@ def vote(entry_id: str):
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
         return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
+    if helpful == "no":
+        args["stuck"] = "1"   # the thanks page keeps the way out (templates/_way_out.html)
     return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
 
 
