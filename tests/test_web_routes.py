@@ -129,7 +129,9 @@ def test_deferred_writes_are_bounded_and_dropped_when_full():
 
 
 def test_did_you_mean_link(client):
-    html = text(client.get("/search?q=refnd balanse"))
+    # as typed (correct=false): with corrections applied, a correction that answers is shown
+    # as "Showing results for" instead (tests/test_corrections.py)
+    html = text(client.get("/search?q=refnd balanse&correct=false"))
     m = re.search(r'class="suggest">[^<]*<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
     assert m, "no did-you-mean link"
     assert "refund" in m.group(2)
@@ -251,7 +253,7 @@ def test_api_search_shape(client):
     r = client.get("/api/search?q=余额&limit=2")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
     assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
 
@@ -297,7 +299,7 @@ def test_openapi_matches_the_routes_and_their_parameters(client, app):
              if r.rule.startswith("/api/") and r.rule != "/api/openapi.json"}
     assert set(doc["paths"]) == rules
     search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "lang", "category", "limit", "page", "script"}
+    assert set(search) == {"q", "lang", "category", "limit", "page", "script", "prefix", "correct"}
     assert search["limit"]["schema"]["maximum"] == 50 and search["q"]["schema"]["maxLength"] == 200
     # the documented bounds are the enforced ones
     assert client.get("/api/search?q=a&limit=50").status_code == 200

@@ -24,6 +24,9 @@ class Query:
     expect: list[str]      # relevant ids, best first
     lang: str = ""
     kind: str = ""
+    # a question with two intents (issue 19's combo kind): the ids answering each one
+    a: list[str] = field(default_factory=list)
+    b: list[str] = field(default_factory=list)
 
 
 def load_queries(path: str | Path) -> list[Query]:
@@ -38,7 +41,8 @@ def load_queries(path: str | Path) -> list[Query]:
         return [Query(r["text"], list(r["relevant"]), r.get("lang", ""), r.get("split", "")) for r in rows]
     import yaml
 
-    return [Query(str(r["q"]), list(r["expect"]), r.get("lang", ""), r.get("kind", ""))
+    return [Query(str(r["q"]), list(r["expect"]), r.get("lang", ""), r.get("kind", ""),
+                  list(r.get("a") or []), list(r.get("b") or []))
             for r in yaml.safe_load(text)]
 
 
@@ -110,11 +114,12 @@ def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple
                   {"lang": {k_: len(v) for k_, v in by_lang.items()}, "kind": {k_: len(v) for k_, v in by_kind.items()}})
 
 
-def ranker(searcher: Searcher, k: int = K) -> Callable[[Query], tuple[list[str], bool]]:
+def ranker(searcher: Searcher, k: int = K, prefix: bool = False) -> Callable[[Query], tuple[list[str], bool]]:
     """The ``rank`` of ``evaluate`` for a Searcher: its top ``k`` ids and its `answered` verdict
-    (no did-you-mean: a suggestion is not an answer)."""
+    (no did-you-mean: a suggestion is not an answer). ``prefix``: searched as typed so far
+    (the live panel's and the API's prefix=true), for sets of half-typed queries."""
     def rank(q: Query) -> tuple[list[str], bool]:
-        res = searcher.search(q.text, limit=k, suggest=False)
+        res = searcher.search(q.text, limit=k, suggest=False, prefix=prefix)
         return [h.id for h in res.hits], res.answered
     return rank
 
@@ -140,3 +145,21 @@ def table(report: Report, misses: bool = True) -> str:
         lines += [f"  [{miss['kind']}] {miss['q']}  want {miss['expect'][0]}, got {', '.join(miss['got']) or '-'}"
                   for miss in report.misses]
     return "\n".join(lines)
+
+
+def both_intents(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple[list[str], bool]]) -> dict:
+    """Questions with two intents (``a`` and ``b`` given): the share whose top 3 holds an
+    answer to each ({} when the set has none)."""
+    n = both = 0
+    for q in queries:
+        if q.a and q.b:
+            got = rank(q)
+            top = set((got[0] if isinstance(got, tuple) else got)[:3])
+            n += 1
+            both += bool(top & set(q.a)) and bool(top & set(q.b))
+    return {"n": n, "both3": round(both / n, 4)} if n else {}
+
+
+def both_line(combo: dict) -> str:
+    """``both_intents`` as `faqkb eval` prints it."""
+    return f"{'combo':12}{combo['n']:>5}  both intents in the top 3 {combo['both3']:.3f}" if combo else ""

@@ -540,6 +540,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         (tmp / META).write_text(json.dumps({
             "fingerprint": fingerprint, "kb_root": kb.root, "entries": len(kb.entries),
             "built_at": built_at, "faqkb_version": __version__}, indent=1), "utf-8")
+        from .intent import write_categories
+        from .scope import write_scope
         from .search import Searcher
 
         s = Searcher(version_dir=tmp)  # one for both: opening parses every entry
@@ -549,6 +551,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
             stage("own scores")
             _write_topic(s, tmp, kb, procs)
             stage("topic")
+            write_scope(kb.root, tmp)  # relevance: kb/scope.yaml for `answered` (scope.py)
+            write_categories(kb.root, tmp, set(kb.entries))  # relevance: kb/categories.yaml (intent.py)
             for p in tmp.iterdir():
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())

@@ -42,6 +42,8 @@ from .layout import (
 from .lexicon import Lexicon
 from .script import SCRIPTS, spans_for_reader
 from .snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
+from .specificity import MAX_WORDS as SHORT_QUERY
+from .specificity import WEIGHT as SPECIFIC
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
@@ -118,6 +120,12 @@ PLAN = {
     # set (27 such queries) 0.5 changes only ranks 3-5 (every figure equal), and held-out
     # nDCG fell 0.903 -> 0.902 (a second relevant entry; MRR, S@1, S@3 equal).
     "number": 0.0,
+    # relevance (issue 19): a one- or two-word query's best candidates × (1 + specific ×
+    # how much of their own question it covers): specificity.py, figures there.
+    "specific": SPECIFIC,
+    # relevance (issue 19): a query only naming a category (kb/categories.yaml) recalls its
+    # entries, its overview first (intent.py); 0 turns it off.
+    "intent": 1.0,
 }
 
 RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
@@ -133,6 +141,7 @@ MAX_VARIANTS = 8  # other stems searched per query word
 MAX_STEM_DIFF = 3  # letters another stem may add or lack (российск is no form of росс)
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks kept per version (16 MB: ~8k words at 1k entries, 80 at 100k)
 INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see _hit)
+PREFIX_OTHERS = 0.3  # relevance: share of a word's boost for a half-typed word's other completions (prefix.py)
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -171,6 +180,9 @@ class Results:
     # are only related and the reader should be told "no good match" (see THRESHOLD).
     answered: bool = False
     signals: dict = field(default_factory=dict, repr=False)  # what `answered` was judged on
+    # relevance: the correction whose results these are (the query as typed found no answer
+    # and the correction did: "Showing results for …; search instead for …")
+    corrected: str | None = None
 
     @property
     def pages(self) -> int:
@@ -179,7 +191,7 @@ class Results:
     def to_dict(self) -> dict:
         return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
                 "page": self.page, "pages": self.pages, "limit": self.limit,
-                "answered": self.answered, "suggestion": self.suggestion,
+                "answered": self.answered, "suggestion": self.suggestion, "corrected": self.corrected,
                 "hits": [h.to_dict() for h in self.hits]}
 
 
@@ -278,6 +290,11 @@ class _Version:
     words: dict = field(default_factory=dict)  # (word, script) -> its coverage masks (Searcher._word_masks; bounded)
     marks: tuple | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: object | None = None  # numpy mask: documents whose answer holds a number (_numeric)
+    prefixes: object | None = None  # relevance: prefix.Dictionary, made by the first prefix search
+    scope: object | None = None  # relevance: scope.Scope (kb/scope.yaml), or False for a version without one
+    questions: dict = field(default_factory=dict)  # relevance: docnum -> its phrasings' (word, idf) lists (bounded)
+    intents: object | None = None  # relevance: intent.Intents (kb/categories.yaml), or False for a version without one
+    overviews: dict = field(default_factory=dict)  # relevance: category -> its overview entry's docnum (or -1)
 
 
 class Searcher:
@@ -506,21 +523,38 @@ class Searcher:
     # -- querying
 
     def search(self, query: str, lang: str | None = None, category: str | None = None,
-               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None) -> Results:
+               limit: int = 10, page: int = 1, *, suggest: bool = True, script: str | None = None,
+               prefix: bool = False, correct: bool = True) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
-        (Chinese in Traditional characters when ``script`` is "Hant")."""
-        return self._search(self._v, query, lang, category, limit, page, suggest=suggest, script=script)
+        (Chinese in Traditional characters when ``script`` is "Hant"). ``prefix``: the
+        query is still being typed, its last word is the start of a word (prefix.py).
+        ``correct``: when the query finds no answer and did-you-mean's correction does,
+        the correction's results (``Results.corrected`` says so; False: as typed)."""
+        v = self._v
+        res = self._search(v, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
+        if correct and res.suggestion and not res.answered:  # relevance: a confident correction is applied
+            fixed = self._search(v, res.suggestion, lang, category, limit, page, suggest=False, script=script)
+            if fixed.answered:
+                fixed.query, fixed.corrected = res.query, res.suggestion
+                return fixed
+        return res
 
     def _search(self, v: _Version, query: str, lang: str | None, category: str | None, limit: int, page: int,
-                *, suggest: bool, script: str | None) -> Results:
+                *, suggest: bool, script: str | None, prefix: bool = False) -> Results:
         query = check_params(query, lang, category, limit, page, script)
         lex = self._lexicon(v)
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
+        completion = self._complete(query, lex, v) if prefix else None  # relevance: as-you-type
+        if completion is not None:
+            query, suggest = completion.text, False  # searched as completed; no did-you-mean
         analyzer = lex.analyzer
         plain, analyzed, phrases = _analyze_query(analyzer, query)
         spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
         terms = self.terms(analyzed, lex.synonyms)
+        if completion is not None and len(completion.expansions) > 1:  # relevance: the other completions, for recall
+            others = analyzer.analyze(" ".join(completion.expansions[1:]), query=True)
+            terms = list(dict.fromkeys(terms + [(f, t, b * PREFIX_OTHERS) for f, t, b in self.terms(others, lex.synonyms)]))
         must = _phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
             terms = list(dict.fromkeys(terms + [t for p in phrases for t in self.terms(p, lex.synonyms)]))
@@ -530,7 +564,7 @@ class Searcher:
             from .impact import top
 
             imp = self._impact(v)
-            ha = None
+            ha = named = None
             if self.ranking == "v2" and self.plan["stems"]:
                 terms = terms + self._stem_variants(analyzed, imp, v)
             if self.ranking == "v2":
@@ -570,6 +604,10 @@ class Searcher:
             if self.ranking == "v2" and self.plan["own"]:
                 # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
                 scores = scores * (1 + self.plan["own"] * np.minimum(raw * self._inv_own(v), 1.0))
+            if self.ranking == "v2" and self.plan["specific"] and len({t.text for t in analyzed.words}) <= SHORT_QUERY:  # relevance: specificity.py
+                scores = self._specific(v, scores, [analyzed, *([ha] if ha else []), *(fixes or [])], qlang, lex, imp)
+            if self.ranking == "v2" and self.plan["intent"] and (named := self._intent(v, plain, spelled)):  # relevance: categories (intent.py)
+                scores, raw, mask = self._recall(v, named, scores, raw, mask)
             if self.ranking == "v2" and self.plan["number"] and _asks_number(query):
                 scores = scores * (1 + self.plan["number"] * self._numeric(v))
             if category:
@@ -598,6 +636,10 @@ class Searcher:
                 if model is not None:
                     res.signals["topic"] = model.score(_topic_features(lex, plain, analyzed, phrases, ha))
                 res.answered = _answered(res.signals)
+                if named:  # relevance: a category named is our subject; the page can offer all of it
+                    res.signals["category"], res.answered = named, True
+                if why := self._neighbour(v, plain):  # relevance: kb/scope.yaml (scope.py)
+                    res.answered, res.signals["scope"] = False, why
                 marked = _highlight_terms([analyzed, *phrases], lex.synonyms)
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scores[shown].tolist(), strict=True):
@@ -606,7 +648,112 @@ class Searcher:
                         res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             res.suggestion = self._suggestion(query, category, res.hits[0].score if res.hits else 0.0, v, spelled)
+        if completion is not None:  # relevance: what the last word was read as
+            res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
+
+    def _specific(self, v: _Version, scores, analyzed: list[Analyzed], lang: str | None, lex: Lexicon, imp):
+        """A short query's best few candidates re-judged by how much of their own question
+        (in the query's language) the query covers (specificity.py)."""
+        import math
+
+        import numpy as np
+
+        from .specificity import CANDIDATES, specificity
+
+        if len(scores) <= 1:
+            return scores
+        cand = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
+        cand = cand[scores[cand] > 0].tolist()
+        words = {t.text for a in analyzed for t in a.words}
+        out = scores.copy()
+        for d in cand:
+            phrasings = v.questions.get(d)
+            if phrasings is None:  # the entry's question and alternatives in every language, as (word, idf)
+                entry = v.entries.get(self._stored(v, d)["id"])
+                if entry is None:
+                    continue
+                phrasings = []
+                for tr in entry.translations.values():
+                    for i, text in enumerate((tr.question, *tr.alternatives)):
+                        toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+                        phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+                if len(v.questions) >= STORED_CACHE:
+                    v.questions.clear()
+                v.questions[d] = phrasings
+            out[d] *= 1 + self.plan["specific"] * specificity(words, phrasings, lex.synonyms)
+        return out
+
+    def _intent(self, v: _Version, query: str, spelled: dict) -> str | None:
+        """The category the query only names (kb/categories.yaml), as typed or with the
+        typos did-you-mean corrected (``spelled``: its answers for this query), if any."""
+        if v.intents is None:
+            from .intent import Intents
+
+            v.intents = Intents.read(v.path) or False
+        if not v.intents:
+            return None
+        fixed = {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
+        return v.intents.category(query, fixed)  # type: ignore[attr-defined]
+
+    def _recall(self, v: _Version, category: str, scores, raw, mask):
+        """A query naming a category: every entry of it recalled above the rest (in their
+        order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+        import numpy as np
+
+        cat = self._mask(v, ("category", category))
+        if not cat.any():
+            return scores, raw, mask
+        top = float(scores.max()) or 1.0
+        scores = scores + cat * top
+        overview = v.overviews.get(category)
+        if overview is None:
+            want = v.intents.overview.get(category)  # type: ignore[attr-defined]
+            overview = next((int(d) for d in np.flatnonzero(cat) if self._stored(v, int(d))["id"] == want), -1)
+            v.overviews[category] = overview
+        if overview >= 0:
+            scores[overview] += top
+        raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
+        return scores, raw, mask | cat
+
+    def _neighbour(self, v: _Version, query: str) -> str | None:
+        """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""
+        if v.scope is None:
+            from .scope import Scope
+
+            v.scope = Scope.read(v.path) or False
+        return v.scope.neighbour(query) if v.scope else None  # type: ignore[attr-defined]
+
+    def _complete(self, query: str, lex: Lexicon, v: _Version):
+        """prefix.complete on this version's words; a candidate's fit with the rest of the
+        query is the best coverage of the rest among the entries holding the candidate."""
+        from .prefix import Dictionary, complete
+
+        if v.prefixes is None:
+            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+        imp = self._impact(v)
+        rest_cov: dict = {}
+
+        def fit(rest: str, cand: str) -> float:
+            if "cov" not in rest_cov:
+                rest_cov["cov"] = self._coverage(lex.analyzer.analyze(rest, query=True), lex, imp, v=v)
+            cov = rest_cov["cov"]
+            toks = lex.analyzer.analyze(cand, query=True).words
+            if cov is None or not toks:
+                return 0.0
+            held = self._word_masks(toks[0].text, toks[0].script, lex, imp, v)[0]
+            return float((cov * held).max()) if held.any() else -1.0
+
+        def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
+            toks = lex.analyzer.analyze(word, query=True).words
+            if not toks:  # a stop word (от, после, the): a whole word already
+                return True
+            return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+                len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+
+        rest = query.rsplit(None, 1)[0] if " " in query else ""
+        return complete(query, v.prefixes, lex.table.split, fit,  # type: ignore[arg-type]
+                        pinyin_first=bool(rest) and _looks_like_pinyin(rest, lex), known=known)
 
     def _coverage(self, a: Analyzed, lex: Lexicon, imp, units: list[_Unit] | None = None,
                   text: str = "", v: _Version | None = None, fixes: list[Analyzed] | None = None,

@@ -106,11 +106,13 @@ def check(kb_dir: Path | None, as_json: bool, patch_file: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @script_option
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="When the query finds no answer and its correction does, show the correction's results.")
 @json_option()
 @no_build_option
 @kb_options
 @user_errors
-def search(query: str, lang, category, limit, page, script, as_json, no_build, kb_dir, index_dir) -> None:
+def search(query: str, lang, category, limit, page, script, correct, as_json, no_build, kb_dir, index_dir) -> None:
     """Search the knowledge base; any language, Traditional or Simplified, pinyin.
 
     \b
@@ -124,7 +126,7 @@ def search(query: str, lang, category, limit, page, script, as_json, no_build, k
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir), build=not no_build)
-    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script)
+    res = searcher.search(query, lang=lang, category=category, limit=limit, page=page, script=script, correct=correct)
     if as_json:
         emit_json(res.to_dict())
         return
@@ -264,9 +266,10 @@ def gaps(limit, as_json, suggest_file, no_build, instance, db_url, kb_dir, index
 @json_option("Full report as JSON.")
 @click.option("--min-mrr", type=float, help="Exit 1 if MRR@10 falls below this floor (for CI).")
 @click.option("--misses/--no-misses", default=True, show_default=True, help="List queries not answered at rank 1.")
+@click.option("--prefix", is_flag=True, help="Search as typed so far (prefix=true), for half-typed queries.")
 @kb_options
 @user_errors
-def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
+def eval_(queries: Path, as_json, min_mrr, misses, prefix, kb_dir, index_dir) -> None:
     """Measure search quality on golden queries: MRR@10, nDCG@10, Recall@10, success@1/3,
     overall, per language and per query kind.
 
@@ -274,7 +277,7 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
     Example:
       faqkb eval tests/golden/queries.yaml --min-mrr 0.85
     """
-    from ..evaluate import evaluate, load_queries, ranker, table
+    from ..evaluate import both_intents, both_line, evaluate, load_queries, ranker, table
     from ..service import open_searcher
 
     searcher = open_searcher(*paths.resolve(kb_dir, index_dir))
@@ -282,11 +285,12 @@ def eval_(queries: Path, as_json, min_mrr, misses, kb_dir, index_dir) -> None:
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    report = evaluate(golden, ranker(searcher))
+    report = evaluate(golden, ranker(searcher, prefix=prefix))
+    combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict() | ({"combo": combo} if combo else {}))
     else:
-        click.echo(table(report, misses))
+        click.echo(table(report, misses) + (f"\n{both_line(combo)}" if combo else ""))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
         click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)

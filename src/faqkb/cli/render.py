@@ -41,7 +41,9 @@ def marked(text: str, spans: list[Span], color: bool) -> str:
 def terminal_results(res: Results, color: bool = False) -> str:
     lines = []
     query = plain(res.query)
-    if res.suggestion:
+    if res.corrected:  # a confident correction applied
+        lines.append(f"Showing results for: {plain(res.corrected)} (search instead for: {query}, with --no-correct)")
+    elif res.suggestion:
         lines.append(f"Did you mean: {plain(res.suggestion)}")
     if not res.hits:
         lines.append(f"No results for “{query}”. Try fewer or other words, or another language.")

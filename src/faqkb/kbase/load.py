@@ -323,6 +323,18 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         kb.offtopic = read_offtopic(root)
     except KBError as e:
         errors.append(e)
+    try:  # relevance: kb/scope.yaml checked with the rest (scope.py; stored at build)
+        from ..scope import read_scope
+
+        read_scope(root)
+    except KBErrors as e:
+        errors.extend(e.errors)
+    try:  # relevance: kb/categories.yaml (intent.py; stored at build)
+        from ..intent import read_categories
+
+        read_categories(root, set(kb.entries))
+    except KBErrors as e:
+        errors.extend(e.errors)
     try:
         kb.facts = read_facts(root)
     except KBError as e:

@@ -32,7 +32,9 @@ def _cached(kind: str, a: dict, compute) -> Response:
 def search():
     a = params.parse(params.SEARCH, request.args)
     return _cached("search", a, lambda s: s.search(a["q"], lang=a["lang"], category=a["category"],
-                                                   limit=a["limit"], page=a["page"], script=a["script"]).to_dict())
+                                                   limit=a["limit"], page=a["page"], script=a["script"],
+                                                   prefix=a["prefix"] == "true",
+                                                   correct=a["correct"] == "true").to_dict())
 
 
 @bp.get("/entries/<id>")
@@ -55,7 +57,8 @@ def suggest():
     a = params.parse(params.SUGGEST, request.args)
     return _cached("suggest", a, lambda s: [
         {"id": h.id, "question": h.question, "lang": h.lang}
-        for h in s.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False).hits])
+        for h in s.search(a["q"], lang=a["lang"], limit=a["limit"], suggest=False,
+                          prefix=a["prefix"] == "true").hits])
 
 
 @bp.get("/openapi.json")

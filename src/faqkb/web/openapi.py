@@ -24,7 +24,7 @@ SCHEMAS = {
                 "snippet_highlights": {"type": "array", "items": _SPAN},
                 "score": {"type": "number"}}},
     "SearchResults": {"type": "object", "required": ["query", "query_lang", "total", "page", "pages", "limit",
-                                                     "answered", "suggestion", "hits"],
+                                                     "answered", "suggestion", "corrected", "hits"],
                       "properties": {
                           "query": {"type": "string"},
                           "query_lang": {"type": "string", "enum": list(LANGS), "nullable": True},
@@ -35,6 +35,9 @@ SCHEMAS = {
                                        "description": "the first hit answers the query; false: hits are only related"},
                           "suggestion": {"type": "string", "nullable": True,
                                          "description": "did-you-mean query, when it finds better hits"},
+                          "corrected": {"type": "string", "nullable": True,
+                                        "description": "the hits are this correction's: the query as typed "
+                                                       "found no answer and it did (correct=false: as typed)"},
                           "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}},
     "Entry": {"type": "object", "required": ["id", "category", "updated", "operators", "related", "lang",
                                              "fallback", "languages", "question", "alternatives", "lead", "answer",

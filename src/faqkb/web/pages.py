@@ -79,14 +79,17 @@ def home():
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
 
 
-SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE]
+SEARCH_PARAMS = [params.PAGE_Q, params.LANG, params.CATEGORY, params.PAGE, params.CORRECT, params.PREFIX]
+# The live panel searches as the reader types: its last word is a prefix unless prefix=false.
+PANEL_PARAMS = [*SEARCH_PARAMS[:-1], params.Param("prefix", "", enum=("true", "false"), default="true", core=False)]
 
 
 def _run_search(a: dict):
     """The search both surfaces show (page and live panel), and the direct answer if the
     engine found one: the top entry's lead in the reader's script."""
     res = site().searcher.search(a["q"], lang=a["lang"] or content_lang(), category=a["category"],
-                                 limit=PAGE_SIZE, page=a["page"], script=content_script())
+                                 limit=PAGE_SIZE, page=a["page"], script=content_script(),
+                                 prefix=a["prefix"] == "true", correct=a["correct"] == "true")
     answered = res.answered
     answer = None
     if answered and res.hits and res.page == 1:
@@ -129,7 +132,7 @@ def panel():
     """The live panel's HTML: the results page's own fragment (_results.html), so the
     panel shows exactly what the page would. Prefixes typed on the way to a query are not
     recorded as gaps; the page records the query when it is submitted."""
-    a = params.parse(SEARCH_PARAMS, request.args)
+    a = params.parse(PANEL_PARAMS, request.args)
     if not a["q"]:
         return "", 204
     res, answered, answer = _run_search(a)

@@ -93,7 +93,14 @@ SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, mi
                       core=False)
 # The site's pages: q may be empty (the home page), still within the core's bound.
 PAGE_Q = Param("q", "The question, as for the API.", max_length=MAX_QUERY_CHARS)
+PREFIX = Param("prefix", "true: the query is being typed, so its last word is read as the start of a word "
+                         "(as-you-type; at most a few completions of it are searched).",
+               enum=("true", "false"), default="false", core=False)
 
-SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT]
+CORRECT = Param("correct", "true: when the query as typed finds no answer and its did-you-mean correction "
+                           "does, return the correction's hits (`corrected` names it); false: as typed.",
+                enum=("true", "false"), default="true", core=False)
+
+SEARCH = [Q, LANG, CATEGORY, LIMIT, PAGE, SCRIPT, PREFIX, CORRECT]
 ENTRY = [LANG, SCRIPT]
-SUGGEST = [Q, LANG, SUGGEST_LIMIT]
+SUGGEST = [Q, LANG, SUGGEST_LIMIT, PREFIX]

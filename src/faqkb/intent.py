@@ -1,0 +1,153 @@
+"""Categories as intent (issue 19, items 1-2): a query that only names a category ("退款",
+"scam", "расторжение", "zhuxiao", "cancel my sim") asks for the whole subject. Its entries
+are recalled (all of them reach the results, not only those sharing the typed word) and
+the category's overview entry, the one that answers the general question, comes first.
+
+kb/categories.yaml (editor-owned) gives each category its names in every language, the
+overview entry, and the filler words that may surround a name without changing what is
+asked (俄罗斯, 手机卡, my, russian sim, как, номер). Read and checked at build
+(`read_categories`, errors to file:line), stored in the index version (CATEGORIES_FILE),
+compiled once per version (`Intents`); `Intents.category` is a few set lookups per query.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import KBError, KBErrors
+from .scope import _fold
+
+CATEGORIES_YAML = "categories.yaml"
+CATEGORIES_FILE = "categories.json"  # in an index version
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_]+|\d+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+NAME_LISTS = ("zh", "en", "ru", "pinyin")
+
+
+def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | None:
+    """kb/categories.yaml as plain data ({"categories": {name: {"overview": id|None,
+    "names": [...]}}, "filler": [...]}), or None when absent. ``entry_ids``: the kb's entry
+    ids, to check each overview names one."""
+    import yaml
+
+    from .kbase.model import CATEGORIES
+
+    path = Path(root) / CATEGORIES_YAML
+    if not path.exists():
+        return None
+    shown = str(path)
+    try:
+        text = path.read_text("utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as e:
+        raise KBErrors([KBError(shown, 0, 0, f"cannot be read ({e})", "save it as UTF-8 text")]) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise KBErrors([KBError(shown, mark.line + 1 if mark else 1, 1, f"is not valid YAML ({getattr(e, 'problem', e)})",
+                                "check the indentation and the brackets around lists")]) from None
+
+    def line_of(*keys: str) -> int:
+        n: Any = node
+        line = 1
+        for k in keys:  # the line of the last key found
+            kv = next(((kn, v) for kn, v in getattr(n, "value", ()) if getattr(kn, "value", None) == k), None)
+            if kv is None:
+                return line
+            line, n = kv[0].start_mark.line + 1, kv[1]
+        return line
+
+    if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
+        raise KBErrors([KBError(shown, 1, 1, "must have 'categories:' (one mapping per category) and 'filler:'",
+                                "e.g. categories: {refunds: {overview: refund-remaining-balance, en: [refund]}}")])
+    errors: list[KBError] = []
+
+    def names(where: dict, *keys: str) -> list[str]:
+        out: list[str] = []
+        for k in NAME_LISTS:
+            got = where.get(k, [])
+            if not isinstance(got, list) or not all(isinstance(x, str | int) and str(x).strip() for x in got):
+                errors.append(KBError(shown, line_of(*keys, k), 1, f"{'.'.join(keys)}.{k} must be a list of names",
+                                      "write [name, other name, ...]"))
+                continue
+            out += [str(x) for x in got]
+        return out
+
+    filler = data.get("filler") or {}
+    out: dict = {"categories": {}, "filler": names(filler, "filler") if isinstance(filler, dict) else []}
+    for name, spec in data["categories"].items():
+        if name not in CATEGORIES:
+            errors.append(KBError(shown, line_of("categories", str(name)), 1, f"unknown category {name!r}",
+                                  f"use one of {', '.join(CATEGORIES)}"))
+            continue
+        if not isinstance(spec, dict):
+            errors.append(KBError(shown, line_of("categories", name), 1, f"category {name!r} must be a mapping",
+                                  "give it 'overview:' and lists of names per language"))
+            continue
+        overview = spec.get("overview")
+        if overview is not None and entry_ids is not None and overview not in entry_ids:
+            errors.append(KBError(shown, line_of("categories", name, "overview"), 1,
+                                  f"overview {overview!r} is no entry of this kb", "give an entry id, or leave it out"))
+        out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name)}
+    if errors:
+        raise KBErrors(errors)
+    return out
+
+
+def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -> None:
+    """At build: kb/categories.yaml into the index version (nothing when the kb has none)."""
+    data = read_categories(Path(root), entry_ids)
+    if data is not None:
+        (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _key(text: str, filler: tuple[tuple[str, ...], list[str]]) -> str:
+    """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
+    run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск)."""
+    han_filler, word_filler = filler
+    left: list[str] = []
+    for m in _WORD.finditer(_fold(text)):
+        w = m.group()
+        if _HAN.match(w):
+            for f in han_filler:  # longest first (手机卡 before 手机)
+                w = w.replace(f, "")
+            if w:
+                left.append(w)
+        elif not (w in word_filler or (not w.isascii() and any(w.startswith(f) for f in word_filler))):
+            left.append(w)
+    return " ".join(left)
+
+
+class Intents:
+    """kb/categories.yaml compiled for queries."""
+
+    def __init__(self, data: dict) -> None:
+        fill = [_fold(f) for f in data.get("filler", [])]
+        self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
+                        [f for f in fill if not _HAN.search(f)])
+        self.names: dict[str, str] = {}
+        self.overview: dict[str, str | None] = {}
+        for cat, spec in data.get("categories", {}).items():
+            self.overview[cat] = spec.get("overview")
+            for n in spec.get("names", ()):
+                # a name is matched on what is left of it too ("cancel my sim" -> "cancel")
+                self.names.setdefault(_key(n, self._filler) or _fold(n), cat)
+
+    @classmethod
+    def read(cls, version_dir: Path) -> Intents | None:
+        path = version_dir / CATEGORIES_FILE
+        return cls(json.loads(path.read_text("utf-8"))) if path.exists() else None
+
+    def category(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
+        """The category a query only names (filler aside), or None. ``fixed``: typed word ->
+        its correction (did-you-mean's), tried when the query as typed names none."""
+        key = _key(query, self._filler)
+        got = self.names.get(key) if key else None
+        if got is None and fixed:
+            pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
+            key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)
+            got = self.names.get(key) if key else None
+        return got

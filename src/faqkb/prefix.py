@@ -1,0 +1,134 @@
+"""Prefix search for as-you-type (issue 19, item 3): the last word of a query still being
+typed is read as the start of a word, as Algolia, Meilisearch or Typesense read it.
+
+Pure functions over plain data (the kb's words and their counts, the pinyin readings of
+its Chinese words): the Searcher calls `complete` with `prefix=True` (the live panel and
+the API ask for it; the results page stays exact). The expansion is bounded: a binary
+search in a sorted array of the kb's words, at most MAX_SCAN words of the range looked at
+and at most MAX_EXPANSIONS kept, the most frequent first.
+
+- Latin and Cyrillic: "refu" -> refund, refunds, ...; "как вернуть де" -> деньги, ...
+- pinyin: "tuik" -> tuikuan (退款), run together too ("zhuxiaoelu" -> zhuxiaoeluosi);
+- Chinese: a trailing single character extends to the kb words it starts (怎么注 -> 注销).
+A word the kb already has is left as typed (the reader may have finished it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .analysis import is_han
+
+MAX_EXPANSIONS = 8  # completions kept for the last word (the best by frequency or by fit)
+MAX_SCAN = 512  # words of the sorted range looked at (a 2-letter prefix can start thousands)
+MIN_PREFIX = 2  # letters a Latin/Cyrillic prefix needs (one letter says nothing yet)
+MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather than searched
+MIN_PINYIN_PREFIX = 3  # letters a pinyin prefix needs ("zh" starts half the dictionary)
+
+_LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """The kb's words as sorted arrays (made once per index version)."""
+
+    words: list[str]        # Latin/Cyrillic surface forms, lowercase, sorted
+    han: list[str]          # Chinese words of 2+ characters, sorted
+    pinyin: list[str]       # joined toneless readings of the Chinese words, sorted
+    counts: Mapping[str, int]  # word -> occurrences in the kb
+    reading: Mapping[str, str]  # joined reading -> its most frequent Chinese word
+
+    @classmethod
+    def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
+        return cls(sorted(w for w in vocab if not is_han(w) and w.isalpha()),
+                   sorted(w for w in vocab if is_han(w) and len(w) > 1),
+                   sorted(han_by_pinyin), vocab, han_by_pinyin)
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str               # the query with its last word completed (the best expansion)
+    word: str               # the last word as typed
+    expansions: list[str]   # every expansion kept, best first (at most MAX_EXPANSIONS)
+
+
+def _range(sorted_words: list[str], start: str) -> list[str]:
+    """The words beginning with ``start`` (at most MAX_SCAN of them), by a binary search."""
+    i = bisect.bisect_left(sorted_words, start)
+    out: list[str] = []
+    while i < len(sorted_words) and len(out) < MAX_SCAN and sorted_words[i].startswith(start):
+        out.append(sorted_words[i])
+        i += 1
+    return out
+
+
+def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
+                       shortest: int = MIN_PINYIN_PREFIX) -> list[tuple[str, str]]:
+    """Readings completing ``word`` as pinyin, as (whole syllables typed before, reading):
+    the whole word the start of a reading, or its longest run of whole syllables followed
+    by the start of one (zhuxiaoelu -> zhuxiao + eluosi)."""
+    for cut in (0, *range(len(word) - 1, 0, -1)):
+        head, tail = word[:cut], word[cut:]
+        if len(tail) < (shortest if not cut else 1) or (cut and split(head) is None):
+            continue
+        found = [(head, r) for r in _range(d.pinyin, tail) if r != tail]
+        if found:
+            return found
+    return []
+
+
+def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
+             fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
+             known: Callable[[str], bool] | None = None) -> Completion | None:
+    """The query with its last word read as a prefix, or None when there is nothing to
+    complete (the last word is a kb word already, too short, or starts no kb word).
+
+    ``split`` splits a Latin word into pinyin syllables (None if it is not pinyin);
+    ``fit(rest, candidate)`` says how well a candidate goes with the rest of the query
+    (the searcher measures it on the index); ties go to the more frequent word.
+    ``pinyin_first``: the rest of the query is pinyin, so pinyin readings come first.
+    ``known(word)``: the word as typed is a whole word already (another form of a kb word,
+    a Chinese word the segmenter knows), so it is left alone."""
+    m = _LAST_WORD.search(query)
+    if m is None:
+        return None
+    typed = m.group(1)
+    rest = query[:m.start()]
+    word = typed.lower().replace("ё", "е")
+    # (what replaces the typed word, the expansion itself, its frequency)
+    words: list[tuple[str, str, int]] = []
+    readings: list[tuple[str, str, int]] = []
+    if known is not None and known(typed):
+        return None
+    if is_han(typed):
+        if len(typed) > 1 and typed[-2:] in d.counts:
+            return None  # the run ends in a kb word (保号, 注销): finished
+        words = [(typed[:-1] + w, w, d.counts.get(w, 0)) for w in _range(d.han, typed[-1])]
+    else:
+        if word in d.counts and not (pinyin_first and word.isascii()) or not word:
+            return None
+        if len(word) >= MIN_PREFIX:
+            words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
+        if word.isascii() and len(word) >= (1 if pinyin_first else MIN_PINYIN_PREFIX) and word not in d.reading:
+            readings = [(head + r, head + r, d.counts.get(d.reading[r], 0))
+                        for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX)]
+    # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
+    # before puts its readings first (ni hao -> no English word).
+    def by_count(c: tuple[str, str, int]) -> int:
+        return -c[2]
+    if pinyin_first:
+        cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
+    else:
+        cands = sorted(words + readings, key=by_count)
+    if not cands:
+        # A few letters that start no kb word (the start of a stop word, "hav", or of a
+        # word yet to come) say nothing yet: searched without them, not as an unknown word.
+        return Completion(rest.rstrip(), typed, []) if len(word) <= MAX_DROPPED and rest.strip() else None
+    cands = cands[:MAX_EXPANSIONS]
+    if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
+        best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
+        cands.insert(0, cands.pop(best))
+    return Completion(rest + cands[0][0], typed, [c[1] for c in cands])

@@ -1,0 +1,46 @@
+"""Confident corrections applied (issue 19, item 6): when a query as typed finds no answer
+and did-you-mean's correction does, the correction's results are shown ("Showing results
+for …; search instead for …") in the core, the API, the results page, the live panel and
+the CLI; asking for the query as typed (correct=false) gets exactly that. Queries are made
+up, as readers type them; none is copied from an evaluation set."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import BUNDLED_KB
+
+from faqkb.cli import main
+
+TYPO = "frozn balanse"  # no answer as typed; "frozen balance" has one
+
+
+def test_the_core_applies_a_confident_correction(bundled):
+    typed = bundled.search(TYPO, correct=False)
+    assert not typed.answered and typed.suggestion == "frozen balance" and typed.corrected is None
+    res = bundled.search(TYPO)
+    assert res.answered and res.corrected == "frozen balance" and res.query == TYPO
+    assert res.hits[0].id == "frozen-balance"
+    # a query answered as typed keeps its own results and only a suggestion
+    ok = bundled.search("refnud my balanse")
+    assert ok.answered and ok.corrected is None
+
+
+def test_the_api_page_panel_and_cli_say_so(bundled_index, tmp_path):
+    from faqkb.web import create_app
+
+    client = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
+                         "TESTING": True, "SECRET_KEY": "test"}).test_client()
+    api = client.get("/api/search", query_string={"q": TYPO}).get_json()
+    assert api["corrected"] == "frozen balance" and api["answered"]
+    assert client.get("/api/search", query_string={"q": TYPO, "correct": "false"}).get_json()["corrected"] is None
+    for path in ("/search", "/search/panel"):
+        html = client.get(path, query_string={"q": TYPO}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "Showing results for" in html and 'data-corrected="frozen balance"' in html
+        assert "correct=false" in html and "search instead for" in html
+    html = client.get("/search", query_string={"q": TYPO, "correct": "false"}).get_data(as_text=True)
+    assert "Showing results for" not in html and "Did you mean" in html
+    args = ["search", TYPO, "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
+    assert "Showing results for: frozen balance" in CliRunner().invoke(main, args).output
+    assert json.loads(CliRunner().invoke(main, [*args, "--no-correct", "--json"]).output)["corrected"] is None

@@ -1,0 +1,74 @@
+"""Categories as intent (issue 19, items 1-2): kb/categories.yaml names each category in
+every language; a search that only names one (filler words aside) recalls the category's
+entries, its overview entry first, and says which category it named (the page can offer
+all of it). Queries are made up, as readers type them; none is copied from an evaluation set."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faqkb.errors import KBErrors
+from faqkb.intent import Intents, read_categories
+from faqkb.kbase.load import load_kb
+
+BUNDLED = Path(__file__).parents[1] / "kb"
+TOY = Intents({"categories": {"refunds": {"overview": "r", "names": ["退款", "refund", "вернуть деньги", "tuikuan"]}},
+               "filler": ["俄罗斯", "手机卡", "my", "sim", "как", "российск"]})
+
+
+@pytest.mark.parametrize("q", ["退款", "俄罗斯手机卡退款", "refund my sim", "Как вернуть деньги", "tuikuan",
+                               "российский вернуть деньги", "退款？"])
+def test_a_query_naming_only_the_category_is_its_intent(q):
+    assert TOY.category(q) == "refunds"
+
+
+@pytest.mark.parametrize("q", ["退款 多久", "refund to a card", "mysim refund", "вернуть деньги за билет", ""])
+def test_a_narrower_question_is_not(q):
+    assert TOY.category(q) is None
+
+
+@pytest.mark.parametrize("q,overview", [
+    ("俄罗斯手机卡销户", "how-to-cancel-russian-sim"),
+    ("как расторгнуть договор", "how-to-cancel-russian-sim"),
+    ("xiaohu", "how-to-cancel-russian-sim"),
+    ("get my money back", "refund-remaining-balance"),
+    ("退余额", "refund-remaining-balance"),
+])
+def test_the_overview_entry_answers_the_category_query(bundled, q, overview):
+    res = bundled.search(q)
+    assert res.hits[0].id == overview and res.answered
+    assert res.signals["category"] == bundled.entry(overview).category
+
+
+@pytest.mark.parametrize("q", ["fraudsters", "мошенничество", "防骗"])
+def test_a_category_query_recalls_every_entry_of_the_category(bundled, q):
+    scams = {i for i, e in bundled.entries.items() if e.category == "scams"}
+    res = bundled.search(q, limit=len(scams))
+    assert {h.id for h in res.hits} == scams
+
+
+def test_overview_must_name_an_entry_and_categories_must_exist(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    (kb / "categories.yaml").write_text("categories:\n  refunds:\n    overview: no-such-entry\n    en: [refund]\n"
+                                        "  weather:\n    en: [rain]\nfiller: {en: [my]}\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        load_kb(kb)
+    text = str(e.value)
+    assert "categories.yaml:3" in text and "no-such-entry" in text
+    assert "categories.yaml:5" in text and "unknown category 'weather'" in text
+    assert read_categories(tmp_path) is None  # no file: no intents
+
+
+def test_the_results_page_offers_the_whole_category(bundled_index, tmp_path):
+    from faqkb.web import create_app
+
+    client = create_app({"KB": BUNDLED, "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
+                         "TESTING": True, "SECRET_KEY": "test"}).test_client()
+    html = client.get("/search", query_string={"q": "fraudsters"}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/category/scams"' in html and 'data-category="scams"' in html
+    narrow = client.get("/search", query_string={"q": "fraudsters asked for an sms code"}).get_data(as_text=True)
+    assert 'data-category="scams"' not in narrow

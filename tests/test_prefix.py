@@ -1,0 +1,109 @@
+"""Prefix search for as-you-type (issue 19, item 3): with ``prefix=True`` (the live panel,
+the API's ``prefix=true``) the last word of a half-typed query is read as the start of a
+word, in Latin, Cyrillic and pinyin letters and for a trailing Chinese character; the
+results page stays exact. Queries here are made up, as readers type them; none is copied
+from an evaluation set."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete
+
+
+def _split(word: str) -> list[str] | None:  # a toy pinyin splitter for the pure-function tests
+    syl = ("zhu", "xiao", "tui", "kuan", "e", "luo", "si")
+    out, i = [], 0
+    while i < len(word):
+        for s in sorted(syl, key=len, reverse=True):
+            if word.startswith(s, i):
+                out.append(s)
+                i += len(s)
+                break
+        else:
+            return None
+    return out
+
+
+TOY = Dictionary.of({"refund": 40, "refunds": 5, "refuse": 2, "деньги": 30, "денег": 9, "注销": 50, "注意": 7,
+                     "退款": 20, "俄罗斯": 30},
+                    {"zhuxiao": "注销", "tuikuan": "退款", "eluosi": "俄罗斯", "zhuyi": "注意"})
+
+
+@pytest.mark.parametrize("typed,searched", [
+    ("where is my refu", "where is my refund"),      # Latin
+    ("как вернуть ден", "как вернуть деньги"),      # Cyrillic
+    ("tuik", "tuikuan"),                              # pinyin
+    ("zhuxiaoel", "zhuxiaoeluosi"),                   # run-together pinyin, the last syllable half typed
+    ("怎么注", "怎么注销"),                             # a trailing Chinese character
+])
+def test_the_last_word_is_completed_by_the_most_frequent_kb_word(typed, searched):
+    got = complete(typed, TOY, _split)
+    assert got is not None and got.text == searched
+
+
+def test_pinyin_typed_before_lets_a_short_syllable_start_a_reading():
+    got = complete("zhuxiao tu", TOY, _split, pinyin_first=True)
+    assert got is not None and got.text == "zhuxiao tuikuan"
+
+
+def test_a_finished_word_is_left_as_typed():
+    assert complete("refund", TOY, _split) is None
+    assert complete("怎么注销", TOY, _split) is None
+    assert complete("how to refu", TOY, _split, known=lambda w: True) is None
+
+
+def test_the_fit_with_the_rest_of_the_query_picks_among_completions():
+    got = complete("why did they refu", TOY, _split, fit=lambda rest, c: 1.0 if c == "refuse" else 0.0)
+    assert got is not None and got.text == "why did they refuse" and set(got.expansions) <= {"refund", "refunds", "refuse"}
+
+
+def test_expansion_is_bounded_however_many_words_share_the_prefix():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = sorted("ab" + x + y + z for x in letters for y in letters for z in letters)  # 17,576 words
+    d = Dictionary.of({w: i for i, w in enumerate(words)}, {})  # the later in the array, the more frequent
+    got = complete("ab", d, _split)
+    assert got is not None
+    assert len(got.expansions) == MAX_EXPANSIONS
+    # at most MAX_SCAN words of the range were looked at: the most frequent found lie inside it
+    assert set(got.expansions) == set(words[MAX_SCAN - MAX_EXPANSIONS:MAX_SCAN])
+
+
+@pytest.mark.parametrize("typed,category", [
+    ("how can i get my refu", "refunds"),
+    ("как вернуть оста", "refunds"),
+    ("tuik", "refunds"),
+    ("俄罗斯手机卡怎么注", "process"),
+    ("мошен", "scams"),
+])
+def test_half_typed_queries_find_their_topic_and_are_answered(bundled, typed, category):
+    exact = bundled.search(typed)
+    res = bundled.search(typed, prefix=True)
+    assert res.query == typed
+    assert res.hits and res.hits[0].category == category and res.answered
+    assert len(res.signals["prefix"]["expansions"]) <= MAX_EXPANSIONS
+    assert "prefix" not in exact.signals  # the exact search reads no prefix
+
+
+@pytest.fixture
+def client(bundled_index, tmp_path):
+    from faqkb.paths import bundled_kb
+    from faqkb.web import create_app
+
+    return create_app({"KB": bundled_kb(), "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
+                       "TESTING": True, "SECRET_KEY": "test"}).test_client()
+
+
+def test_api_and_panel_read_a_prefix_and_the_results_page_does_not(client):
+    q = "how can i get my refu"
+    api = client.get("/api/search", query_string={"q": q, "prefix": "true"}).get_json()
+    exact = client.get("/api/search", query_string={"q": q}).get_json()
+    assert api["answered"] and api["hits"][0]["category"] == "refunds"
+    assert not exact["answered"]
+    panel = client.get("/search/panel", query_string={"q": q}).get_data(as_text=True)
+    page = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    assert "answer-box" in panel and "answer-box" not in page
+    assert client.get("/api/search", query_string={"q": q, "prefix": "maybe"}).status_code == 400
+    assert re.search(r"prefix", client.get("/api/openapi.json").get_data(as_text=True))

@@ -1,0 +1,60 @@
+"""`faqkb eval` for issue 19's kinds: two-intent questions report both intents in the top 3,
+half-typed queries are searched with --prefix, near-topic questions count as declined; and
+the floors on the blind sets (tests/golden/{head,prefix,neartopic,combo}.yaml, written by
+helpers who never saw the kb) once they are committed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import BUNDLED_KB
+
+from faqkb.cli import main
+from faqkb.evaluate import both_intents, evaluate, load_queries, ranker
+
+GOLDEN = Path(__file__).parent / "golden"
+MADE_UP = """\
+- {q: "cancel it from abroad and get the balance back", expect: [cancel-from-abroad, refund-remaining-balance],
+   a: [cancel-from-abroad], b: [refund-remaining-balance, refund-to-foreign-account], kind: combo, lang: en}
+- {q: "как вернуть оста", expect: [refund-remaining-balance, refund-when-and-how], kind: prefix, lang: ru}
+- {q: "how do i close my sberbank credit card", expect: [], kind: neartopic, lang: en}
+"""
+
+
+def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
+    f = tmp_path / "mine.yaml"
+    f.write_text(MADE_UP, "utf-8")
+    args = ["eval", str(f), "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
+    exact = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    typed = json.loads(CliRunner().invoke(main, [*args, "--json", "--prefix"]).output)
+    assert exact["combo"]["n"] == 1 and 0.0 <= exact["combo"]["both3"] <= 1.0
+    assert exact["offtopic"]["rejected"] == 1.0  # the near-topic question is declined
+    assert exact["offtopic"]["real_rejected_queries"] == ["как вернуть оста"]  # a half word, read exactly
+    assert "как вернуть оста" not in typed["offtopic"]["real_rejected_queries"]  # read as a prefix
+    assert "both intents in the top 3" in CliRunner().invoke(main, args).output
+
+
+# Floors a little under what the blind sets reached when measured (issue 19's closing
+# note): head s@1 0.929, prefix s@3 0.847 with prefix, near-topic declined 0.756, combo
+# both@3 0.836; real questions declined on every real set at most 0.05.
+FLOORS = {"head": ("s1", 0.90, False), "prefix": ("s3", 0.82, True), "combo": ("both3", 0.80, False)}
+
+
+@pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo"])
+def test_blind_set_floors(bundled, name):
+    path = GOLDEN / f"{name}.yaml"
+    if not path.exists():
+        pytest.skip(f"{path.name} is not committed in this checkout (the integrator adds the blind sets)")
+    queries = load_queries(path)
+    metric, floor, prefix = FLOORS.get(name, ("", 0.0, False))
+    rank = ranker(bundled, prefix=prefix)
+    report = evaluate(queries, rank)
+    if name == "neartopic":
+        assert report.offtopic["rejected"] >= 0.73
+        return
+    assert report.offtopic.get("real_rejected", 0.0) <= 0.05
+    got = both_intents(queries, rank)["both3"] if metric == "both3" else report.overall[metric]
+    assert got >= floor, f"{name} {metric} {got:.3f} < {floor}"

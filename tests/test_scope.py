@@ -1,0 +1,91 @@
+"""A scope for `answered` (issue 19, item 4): kb/scope.yaml names the neighbouring subjects
+the kb does not cover; a question naming one (and nothing that brings it back to a Russian
+SIM) is not answered, and the results page records it for `faqkb gaps`. The questions here
+are made up, as readers type them; none is copied from an evaluation set."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faqkb.errors import KBErrors
+from faqkb.kbase.load import load_kb
+from faqkb.scope import Scope, read_scope
+
+BUNDLED = Path(__file__).parents[1] / "kb"
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("cancel my china unicom plan", "other-operators"),
+    ("中國聯通的卡 人在國外能銷號嗎", "other-operators"),
+    ("закрыть кредитную карту перед отъездом", "banking"),
+    ("how to permanently delete my telegram account", "app-accounts"),
+    ("продлить визу студенту", "paperwork"),
+    ("which tariff has the fastest 5g in moscow", "uncovered-services"),
+    ("как расторгнуть договор со спортзалом", "other-contracts"),
+    ("my german sim card contract, how to end it", "other-operators"),
+    ("МТС домашний интернет как отключить", "uncovered-services"),  # strict: a Russian operator named
+])
+def test_a_question_naming_a_neighbour_is_not_answered(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered
+    assert res.signals["scope"] == neighbour
+
+
+@pytest.mark.parametrize("q", [
+    "telegram still tied to my russian number after i cancel it",   # an app, about the number
+    "退款能退到国内的银行卡吗",                                          # a bank card, about the refund
+    "my china trip is over, how to close my MTS number",            # a country, not an operator
+    "нужен ли загранпаспорт чтобы расторгнуть договор с мтс",       # a passport, about the contract
+])
+def test_our_subject_named_beside_a_neighbour_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered
+
+
+def test_names_match_at_word_starts_in_every_script():
+    s = Scope({"covers": ["russian sim"], "covers_pinyin": [],
+               "neighbours": {"banks": {"names": ["кредитн карт", "信用卡", "bank + close"], "pinyin": ["xinyongka"],
+                                        "unless": ["refund"]}}})
+    assert s.neighbour("Кредитную карту закрыть") == "banks"
+    assert s.neighbour("信用卡怎么注销") == "banks"
+    assert s.neighbour("信用卡怎麼註銷") == "banks"  # Traditional characters fold
+    assert s.neighbour("xinyong ka zenme zhuxiao") == "banks"  # pinyin, with or without spaces
+    assert s.neighbour("close the bank account") == "banks"  # both parts, either order
+    assert s.neighbour("bank opening hours") is None
+    assert s.neighbour("некредитный") is None  # not at a word start
+    assert s.neighbour("refund to my credit card: кредитную карту") is None  # unless
+    assert s.neighbour("close my russian sim, not the bank") is None  # covers
+
+
+def test_declined_neighbour_questions_are_recorded_as_gaps(bundled_index, tmp_path):
+    from faqkb.web import create_app
+    from faqkb.web.state import state_of
+
+    app = create_app({"KB": BUNDLED, "INDEX": bundled_index, "INSTANCE": tmp_path / "instance",
+                      "TESTING": True, "SECRET_KEY": "test"})
+    q = "how do i close my chinese bank account from moscow"
+    html = app.test_client().get("/search", query_string={"q": q}).get_data(as_text=True)
+    assert 'class="answer-box"' not in html
+    state_of(app).deferred.flush()
+    rows = state_of(app).feedback.gap_rows()
+    assert [r["query"] for r in rows] == [q]
+
+
+def test_a_broken_scope_file_is_reported_with_its_line(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    (kb / "scope.yaml").write_text("covers:\n  en: [russian sim]\nneighbours:\n  banks:\n    en: credit card\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        load_kb(kb)
+    assert "scope.yaml:5" in str(e.value) and "neighbours.banks.en must be a list" in str(e.value)
+    (kb / "scope.yaml").write_text("neighbours: [\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(kb)
+    assert "scope.yaml:" in str(e.value) and "not valid YAML" in str(e.value)
+
+
+def test_a_kb_without_a_scope_file_has_no_scope(tmp_path):
+    assert read_scope(tmp_path) is None

@@ -1,0 +1,21 @@
+"""Vocabulary (issue 19, item 7): Cantonese as Hong Kong readers type it, Taiwan/HK contract
+words and Russian cost words reach the entries written in mainland Chinese and plain
+Russian. Queries are made up, as readers type them; none is copied from an evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("喺莫斯科點樣註銷張卡", "how-to-cancel-russian-sim"),     # 喺 在, 點樣 怎么
+    ("俄羅斯電話卡唔用咗會點樣", "stop-using-sim-what-happens"),  # 唔 不, 咗 了, 會點樣 会怎样
+    ("違約金要畀幾多", "does-cancelling-cost"),                 # TW/HK early-termination fee
+    ("сколько стоит закрыть номер", "does-cancelling-cost"),  # the price, not how long
+])
+def test_regional_and_cost_words_find_their_entry(bundled, q, entry):
+    assert entry in [h.id for h in bundled.search(q, limit=3).hits]
+
+
+def test_cantonese_reads_as_the_mainland_question(bundled):
+    assert bundled.search("點樣註銷俄羅斯電話卡").hits[0].id == bundled.search("怎么注销俄罗斯电话卡").hits[0].id
