@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -189,5 +190,64 @@ def test_answered_counts_one_per_client_and_stays_bounded(feedback_url):
         assert store.row_counts()["answered"] == 3
         with pytest.raises(ValueError):
             store.record_answered("q", "en", "ans", "viewed", client=a)
+    finally:
+        store.close()
+
+
+# -- "most asked" (issue 21, item 6)
+
+STARTER_FIRST = "how-to-cancel-russian-sim"   # first of the editors' starter list
+RISING = "esim-russian-number"                # not on it
+
+
+def most_asked_on_home(base: str) -> list[str]:
+    html = Reader(base, 200).get("/")
+    section = html.split('id="asked-h"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="/entry/([a-z0-9-]+)"', section)
+
+
+def test_most_asked_needs_distinct_readers_and_ignores_crawlers(site):
+    base, db = site
+    entries = re.findall(r'href="/entry/([a-z0-9-]+)"', Reader(base, 201).get("/category/basics"))
+    assert RISING in entries
+    before = most_asked_on_home(base)
+    assert before[0] == STARTER_FIRST and RISING not in before
+    bot, curious = Reader(base, 60, ua=BOT), Reader(base, 61)
+    for e in entries:        # a crawler pass, and one reader (or a crawler passing as one) opening everything
+        bot.open(e, "")
+        curious.open(e, "")
+        curious.open(RISING, "")   # again and again: one reader, one count a day
+    for n in range(62, 65):  # three more readers: four in all, under the minimum of five
+        Reader(base, n).open(RISING, "")
+    store = FeedbackStore(db)
+    try:
+        wait_for(lambda: store.view_count(RISING) >= 4, "the views were recorded")
+        assert store.view_count(entries[0] if entries[0] != RISING else entries[1]) == 1   # the bot counted nothing
+    finally:
+        store.close()
+    assert most_asked_on_home(base) == before
+    Reader(base, 65).open(RISING, "")   # the fifth distinct reader
+    wait_for(lambda: most_asked_on_home(base)[0] == RISING, "five readers put the entry first")
+    assert STARTER_FIRST in most_asked_on_home(base)   # the rest of the starter list stays
+
+
+def test_most_asked_counts_a_window_of_days(feedback_url):
+    day, mono = [date(2026, 3, 1)], [0.0]   # both clocks move together (a real passing of days)
+    store = FeedbackStore(feedback_url, Bounds(asked_days=30, asked_min=2), today=lambda: day[0],
+                          monotonic=lambda: mono[0])
+    try:
+        for ip in ("192.0.2.1", "192.0.2.2"):
+            store.record_view("a", client=store.client_key(ip))
+        store.record_view("b", client=store.client_key("192.0.2.1"))
+        assert store.most_asked() == ["a"]                   # b has one reader, under the minimum
+        day[0] += timedelta(days=1)
+        mono[0] += 86_400
+        store.record_view("b", client=store.client_key("192.0.2.1"))   # the same reader tomorrow counts again
+        assert store.most_asked() == ["a", "b"]
+        day[0] += timedelta(days=31)
+        mono[0] += 31 * 86_400
+        assert store.most_asked() == []                      # out of the window
+        store.record_view("c", client=store.client_key("192.0.2.1"))
+        assert store.row_counts()["view_days"] == 1          # old days are dropped on the next write
     finally:
         store.close()

@@ -69,6 +69,8 @@ class Bounds:
     retention_days: int = 90
     gaps_per_client: int = 10   # new gap queries one client may add in a day
     max_answered: int = 2000    # answered queries followed (what readers did after a short answer)
+    asked_days: int = 30        # "most asked" counts distinct readers over this many days ...
+    asked_min: int = 5          # ... and an entry needs this many before it displaces the editors' starter list
 
 
 CONNECT_TIMEOUT = 2.0     # seconds to open a connection to the database
@@ -115,6 +117,13 @@ views = sa.Table(
     "views", metadata,
     sa.Column("entry_id", sa.String(_ID), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
+)
+view_days = sa.Table(   # distinct readers of an entry per day, for "most asked" over a window
+    "view_days", metadata,
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 views_seen = sa.Table(
     "views_seen", metadata,
@@ -169,7 +178,7 @@ answered_seen = sa.Table(
 ANSWERED_EVENTS = ("shown", "click", "no")
 # Columns holding a day, per table: what retention and clock repairs look at.
 _DAY_COLUMNS = {gaps: ("last_day", "first_day"), gap_entries: ("last_day",), votes: ("day",),
-                views_seen: ("day",), gaps_seen: ("day",),
+                views_seen: ("day",), gaps_seen: ("day",), view_days: ("day",),
                 answered: ("last_day", "first_day"), answered_other: ("last_day",), answered_seen: ("day",)}
 
 
@@ -361,7 +370,7 @@ class FeedbackStore:
         if self._anchor is None:
             newest = max((c.execute(sa.select(sa.func.max(t.c[cols[0]]))).scalar() or ""
                           for t, cols in _DAY_COLUMNS.items()
-                          if t is not views_seen and t is not gaps_seen and t is not answered_seen),
+                          if t not in (views_seen, gaps_seen, answered_seen, view_days)),
                          default="")
             today = self._day()
             with self._clock_lock:
@@ -589,6 +598,7 @@ class FeedbackStore:
                     return False  # full for today: stop counting new clients rather than forget who counted
                 c.execute(views_seen.insert().values(client=client, entry_id=entry_id, day=day))
             self._upsert(c, views, {"entry_id": entry_id, "count": 1}, ["entry_id"], {"count": views.c.count + 1})
+            self._count_view_day(c, entry_id, day)
             q = normalize_query(query, self.bounds.query_chars)
             if q:
                 langs = c.execute(sa.select(gaps.c.lang).where(gaps.c.query == q)).scalars().all()
@@ -599,6 +609,19 @@ class FeedbackStore:
                                      ["query", "lang", "entry_id"],
                                      {"count": gap_entries.c.count + 1, "last_day": day})
         return True
+
+    def _count_view_day(self, c: Connection, entry_id: str, day: str) -> None:
+        """One more distinct reader of ``entry_id`` today (view_days): rows older than the
+        "most asked" window go first (clock-safe, as retention), and a full table (max_seen
+        rows) counts no new (entry, day) until older days leave."""
+        if c.execute(view_days.update().where((view_days.c.entry_id == entry_id) & (view_days.c.day == day))
+                     .values(count=view_days.c.count + 1)).rowcount:
+            return
+        trusted = min(self._trusted() or self._today(), self._today())
+        c.execute(view_days.delete().where(view_days.c.day < (trusted - timedelta(days=self.bounds.asked_days)).isoformat()))
+        if not self._over(c, view_days, self.bounds.max_seen - 1):
+            self._upsert(c, view_days, {"entry_id": entry_id, "day": day, "count": 1}, ["entry_id", "day"],
+                         {"count": view_days.c.count + 1})
 
     # -- reading
 
@@ -672,6 +695,16 @@ class FeedbackStore:
     def most_viewed(self, limit: int = 6) -> list[str]:
         return [r[0] for r in self._rows(sa.select(views.c.entry_id)
                                          .order_by(views.c.count.desc(), views.c.entry_id).limit(limit))]
+
+    def most_asked(self, limit: int = 6) -> list[str]:
+        """The home page's "most asked": entries by distinct readers (one per client a day)
+        over the last ``asked_days`` days, only those with at least ``asked_min`` (fewer, and
+        the editors' starter list stands: one crawler pass or one curious reader moves nothing)."""
+        since = (self._today() - timedelta(days=self.bounds.asked_days)).isoformat()
+        total = sa.func.sum(view_days.c.count)
+        return [r[0] for r in self._rows(
+            sa.select(view_days.c.entry_id).where(view_days.c.day > since).group_by(view_days.c.entry_id)
+            .having(total >= self.bounds.asked_min).order_by(total.desc(), view_days.c.entry_id).limit(limit))]
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table (for `faqkb stats` and the tests of the bounds)."""
