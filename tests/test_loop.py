@@ -251,3 +251,23 @@ def test_most_asked_counts_a_window_of_days(feedback_url):
         assert store.row_counts()["view_days"] == 1          # old days are dropped on the next write
     finally:
         store.close()
+
+
+def test_suggest_proposes_words_as_written_and_nothing_unsafe(bundled):
+    from faqkb.gaps import suggest_patch
+
+    entry = "refund-remaining-balance"
+    rows = [{"query": "refund balance russian chip", "lang": "en", "found_nothing": 0, "reached": {entry: 2}},
+            {"query": "refund balance russian simcard", "lang": "en", "found_nothing": 0, "reached": {entry: 2}},
+            {"query": "refund balance @sim_refund_bot", "lang": "en", "found_nothing": 0, "reached": {entry: 4}},
+            {"query": "get my phone balance refunded", "lang": "en", "found_nothing": 0, "reached": {entry: 5}},
+            {"query": "refunds for one reader", "lang": "en", "found_nothing": 0, "reached": {entry: 1}},
+            {"query": "weather in kazan", "lang": "en", "found_nothing": 3, "reached": {}},
+            {"query": "call 8 800 555 35 35", "lang": "en", "found_nothing": 3, "reached": {}}]
+    patch = suggest_patch(bundled, {"disagreed": []}, rows, BUNDLED_KB)
+    alts = {(a["entry"], a["lang"]): a["add"] for a in patch["alternatives"]}
+    # a handle, an existing phrasing and a single reader's query are not proposed
+    assert alts == {(entry, "en"): ["refund balance russian chip", "refund balance russian simcard"]}
+    assert ["chip", "sim"] in patch["synonyms"]                      # as written, not stems
+    assert not any("simcard" in g for g in patch["synonyms"])        # sim/simcard is a group already
+    assert patch["offtopic"] == {"en": ["weather in kazan"]}         # never the phone number

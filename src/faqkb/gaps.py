@@ -125,6 +125,17 @@ def informative_words(searcher: Searcher) -> Callable[[str], set[str]]:
     return words_of
 
 
+def surface_words(searcher: Searcher) -> Callable[[str], dict[str, str]]:
+    """Like informative_words, as {analyzed word: the word as written} (a synonym is
+    proposed as readers write it, not as a stem)."""
+    analyzer = searcher.analyzer()
+
+    def words_of(text: str) -> dict[str, str]:
+        return {t.text: text[t.start:t.end] for t in analyzer.analyze(text, query=True, pinyin=False).words
+                if t.script == "han" or len(t.text) > 1}
+    return words_of
+
+
 def editor_report(searcher: Searcher, store: FeedbackStore, limit: int = 20) -> dict:
     """What `faqkb gaps` shows: gap_report over the store's rows, with the question of each
     entry readers reached (in the group's language) or voted "not helpful", and the
@@ -185,7 +196,7 @@ def suggest_patch(searcher: Searcher, report: dict, gap_rows: list[dict], kb_roo
     from .kbase.patch import read_domains, synonym_groups
 
     allowed, named = read_domains(kb_root) if kb_root else ([], [])
-    words_of = informative_words(searcher)
+    words_of = surface_words(searcher)
     known_groups = [set(g) for g in synonym_groups(kb_root)] if kb_root else []
 
     def clean(q: str) -> bool:
@@ -210,9 +221,9 @@ def suggest_patch(searcher: Searcher, report: dict, gap_rows: list[dict], kb_roo
         qw = words_of(query)
         for p in (tr.question, *tr.alternatives):
             pw = words_of(p)
-            only_q, only_p = qw - pw, pw - qw
-            if len(only_q) == 1 and len(only_p) == 1 and qw & pw:
-                pair = sorted((next(iter(only_q)), next(iter(only_p))))
+            only_q, only_p = qw.keys() - pw.keys(), pw.keys() - qw.keys()
+            if len(only_q) == 1 and len(only_p) == 1 and qw.keys() & pw.keys():
+                pair = sorted((qw[next(iter(only_q))].casefold(), pw[next(iter(only_p))].casefold()))
                 if clean(" ".join(pair)) and pair not in synonyms and \
                         not any(set(pair) <= g for g in known_groups):
                     synonyms.append(pair)
