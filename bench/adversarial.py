@@ -40,9 +40,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from faqkb.evaluate import load_queries  # noqa: E402
-from faqkb.search import MAX_QUERY_CHARS, Searcher  # noqa: E402
-from faqkb.service import rebuild  # noqa: E402
+from faqkb.evaluate import load_queries
+from faqkb.search import MAX_QUERY_CHARS, Searcher
+from faqkb.service import rebuild
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "queries.yaml"

@@ -1,6 +1,8 @@
 """Build time and memory of `faqkb build` on bench/latency.py's synthetic zh/ru/en corpus,
 against peers built in the same run: SQLite FTS5 (tokenize + insert of the same corpus, as
-bench/latency.py builds it) and, with ``--against REF``, the faqkb of another git commit
+bench/latency.py builds it), "faqkb's analyser + tantivy indexing" (bench/tantivy_build.py:
+the same entries analysed by faqkb's analyser in as many workers as --procs, then indexed by
+tantivy-py with as many threads; the goal of issue 22 is faqkb <= 1.3x of it) and, with ``--against REF``, the faqkb of another git commit
 (its src/ taken with `git archive` into a temporary folder and run by the same Python).
 
     python bench/build.py --sizes 10000 --against main          # this tree vs main, 3 rounds
@@ -21,6 +23,7 @@ and the topic model learned from it is part of a build) unless ``--no-offtopic``
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -31,8 +34,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import build_fts5, corpus, write_kb  # noqa: E402
-from quality import PeerTokens  # noqa: E402
+from latency import build_fts5, corpus, write_kb
+from quality import PeerTokens
 
 REPO = Path(__file__).resolve().parents[1]
 _STAGES = ("import logging, sys; logging.basicConfig(level=logging.INFO, format='    %(message)s'); "
@@ -47,7 +50,7 @@ def _checkout(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bool) -> dict:
+def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bool, keep: bool = False) -> dict:
     """One `faqkb build` in a child process, the code from ``src`` (None: this tree's)."""
     shutil.rmtree(index, ignore_errors=True)
     env = dict(os.environ)
@@ -61,7 +64,8 @@ def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bo
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"build failed: {' '.join(cmd)}")
-    shutil.rmtree(index, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(index, ignore_errors=True)
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
@@ -82,6 +86,22 @@ def _fts5_build(entries: list[dict], tok: PeerTokens, path: Path) -> dict:
     return out
 
 
+def _tantivy_build(n: int, analyser_index: Path, out: Path, procs: int) -> dict:
+    """bench/tantivy_build.py in a child: faqkb's analyser + tantivy indexing (its own timer
+    starts after the corpus is made and the analyser loaded; peak RSS from wait4)."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, str(Path(__file__).resolve().parent / "tantivy_build.py"), str(n), str(analyser_index),
+           str(out), "--procs", str(procs)]
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    stdout = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"tantivy build failed: {' '.join(cmd)}")
+    shutil.rmtree(out, ignore_errors=True)
+    got = json.loads(stdout)
+    return {"wall": got["wall"], "cpu": got["cpu"], "rss": usage.ru_maxrss / 1024}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000")
@@ -90,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--against", metavar="REF", help="also build with the faqkb of this git commit")
     ap.add_argument("--stages", action="store_true", help="print each build's stages")
     ap.add_argument("--no-offtopic", action="store_true", help="no kb/offtopic.yaml in the synthetic kb")
+    ap.add_argument("--no-tantivy", action="store_true",
+                    help="leave out the peer \"faqkb's analyser + tantivy indexing\" (bench/tantivy_build.py)")
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     tok = PeerTokens()
@@ -98,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         variants: dict[str, Path | None] = {"faqkb": None}
         if args.against:
             variants[f"faqkb@{args.against}"] = _checkout(args.against, tmp_path / "against")
-        names = [*variants, "fts5"]
+        names = [*variants, "fts5", *([] if args.no_tantivy else ["tantivy"])]
         lines = []
         for n in (int(x) for x in args.sizes.split(",")):
             kb = tmp_path / f"kb-{n}"
@@ -108,11 +130,15 @@ def main(argv: list[str] | None = None) -> int:
             if offtopic.is_file() and not args.no_offtopic:
                 shutil.copy(offtopic, kb / "offtopic.yaml")
             runs: dict[str, list[dict]] = {k: [] for k in names}
+            if "tantivy" in names:  # the peer's analyser: faqkb's, of an index of this kb (built untimed)
+                _faqkb_build(None, kb, tmp_path / "analyser-index", args.procs, False, keep=True)
             for r in range(args.rounds):
                 order = names if r % 2 == 0 else names[::-1]
                 for name in order:
                     if name == "fts5":
                         got = _fts5_build(entries, tok, tmp_path / "fts.sqlite")
+                    elif name == "tantivy":
+                        got = _tantivy_build(n, tmp_path / "analyser-index", tmp_path / "tantivy", args.procs)
                     else:
                         log(f"  {n}: round {r + 1} {name}")
                         got = _faqkb_build(variants[name], kb, tmp_path / "index", args.procs, args.stages)

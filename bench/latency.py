@@ -1,30 +1,28 @@
-"""Speed at scale: build time, index size and warm query latency of faqkb against SQLite FTS5
-on the same synthetic FAQ-like corpus (zh/ru/en, generated deterministically) at 1k, 10k and
-100k entries. Prints a table and draws bench/out/latency.png (matplotlib, the bench extra).
+"""Query speed that cannot flatter: faqkb's FIRST-TIME queries against tantivy, bm25s and SQLite
+FTS5 (two ways) in the same run, on the same synthetic zh/ru/en FAQ corpus (real word
+frequencies, topic clusters; generated deterministically), with known-item MRR beside speed.
 
-    python bench/latency.py                        # 1k, 10k, 100k
-    python bench/latency.py --sizes 1000,10000     # quicker
-    python bench/latency.py --sizes 1000 --procs 1 --queries 100   # smoke run
+    python bench/latency.py                         # 1k and 10k, 3,000 queries each, 6 rounds
+    python bench/latency.py --sizes 10000 --rounds 4
+    python bench/latency.py --big                   # and 100k (minutes of build, GBs)
+    python bench/latency.py --sizes 300 --queries 300 --rounds 2   # smoke run
+    python bench/latency.py --sizes 1000 --bags 600 # also MRR on the old bags of words
 
-The workload (issue 9: fair, at scale): real word frequencies per language (Chinese from
-jieba's dictionary, Russian and English from the bundled kb's own text, each word weighted
-by its count), entries grouped in topic clusters that share topical words, and queries of
-two kinds: ~90 % known-item queries (2-4 words of one entry's question or alternative,
-sometimes with a word from its topic: MRR is measured at scale too) and ~10 % queries of
-high-frequency words only (they match most entries: they keep p99 honest).
+Queries (bench/queryset.py): entries' own questions and alternatives retyped the way readers
+do (a word dropped, neighbours swapped, a typo, a word paraphrased or an opener added), and a
+tenth of stress queries of the corpus's most frequent CONTENT words; every text unique.
 
-Latency is single-thread, warm (every query run once before timing), per call of
-`Searcher.search(q, limit=10)` as the CLI and the web call it (did-you-mean on: ten hits,
-each with its question and an answer snippet, the query's words marked in both), and for
-FTS5 per call of tokenize (same jieba/Snowball tokens as bench/quality.py) + MATCH ...
-ORDER BY bm25(d, 3.0, 1.0) LIMIT 10 on an on-disk database with the same two fields and
-weights as faqkb's words (question + alternatives 3.0, answer 1.0). Like for like, the
-FTS5 peer the goal is measured against fetches what faqkb returns for its ten hits: the
-question with its matches marked (highlight()) and an answer snippet (snippet()), read for
-the ten ids only (a second statement: selecting them in the ranking statement makes
-SQLite read every matching row's text before its LIMIT, 2x slower). "FTS5 ids" (rowids
-only, no text: the peer before this session) is printed beside it. Build memory is the
-peak RSS of a `faqkb build` child process.
+First-time, stated in the output: the timed queries are split into rounds, each on a FRESH
+`Searcher` (its files opened by one untimed query of words no query holds), so no query text
+was seen before by the object that answers it. The cached column asks the round's queries
+again on the same searcher. Peers (bench/peers.py, set up as their users would): tantivy-py
+and bm25s on faqkb's own tokens, fields and weights, ids only; FTS5 on faqkb's tokens (ids)
+and FTS5 with its own unicode61 tokenizer (stop words dropped from queries, hits with
+highlight() and snippet() from ONE ranked statement; ids too). Engines alternate their order
+between rounds; printed: pooled p50/p99 (wall, and CPU time of the thread: on a shared
+machine a preempted query's wall time is the neighbours'), the median of per-round ratios,
+and MRR per language. The synthetic kb has no synonyms, so faqkb's query terms are exactly
+`Searcher.terms()` of its analysis.
 """
 
 from __future__ import annotations
@@ -44,10 +42,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import PeerTokens, _hex  # noqa: E402  same peer tokens as the quality bench
+from quality import PeerTokens, _hex  # the old FTS5 peer's tokens (build.py, --bags)
 
-from faqkb.kbase.model import CATEGORIES  # noqa: E402
-from faqkb.search import Searcher  # noqa: E402
+from faqkb.kbase.model import CATEGORIES
+from faqkb.search import Searcher
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -224,167 +222,217 @@ def _mrr(ranked: list[list[str]], qs: list) -> float:
     return round(sum(1 / (r.index(w) + 1) if w in r else 0.0 for r, w in known) / len(known), 3)
 
 
-def run_size(n: int, qs_n: int, procs: list[int], tok: PeerTokens, tmp: Path, log) -> dict:
+ENGINES = ("faqkb", "faqkb_cached", "tantivy", "bm25s", "fts5_tok", "fts5_own", "fts5_own_ids")
+LABEL = {"faqkb": "faqkb first-time (10 hits + snippets)", "faqkb_cached": "faqkb cached (same queries again)",
+         "tantivy": "tantivy, faqkb tokens, ids", "bm25s": "bm25s, faqkb tokens, ids",
+         "fts5_tok": "FTS5, faqkb tokens, ids", "fts5_own": "FTS5 unicode61, hits + snippets",
+         "fts5_own_ids": "FTS5 unicode61, ids"}
+WARM = "zzqx qqzv"  # opens a fresh searcher's files (lexicon, arrays, speller): words no query holds
+
+
+def _mrr(ranked: list[list[str]], qs: list, lang: str | None = None) -> float:
+    known = [(r, q[2]) for r, q in zip(ranked, qs, strict=True) if q[2] and (lang is None or q[0] == lang)]
+    if not known:
+        return float("nan")
+    return round(sum(1 / (r.index(w) + 1) if w in r else 0.0 for r, w in known) / len(known), 3)
+
+
+def _time(fn, arg) -> tuple[float, object, float]:
+    """(wall ms, result, this thread's CPU ms): on a shared machine a preempted query's wall
+    time is the neighbours' doing, so p99 is printed on CPU time too (every engine here
+    searches on the calling thread)."""
+    c, t = time.thread_time(), time.perf_counter()
+    got = fn(arg)
+    return (time.perf_counter() - t) * 1000, got, (time.thread_time() - c) * 1000
+
+
+def run_size(n: int, args, tmp: Path, log) -> dict:
+    from peers import BM25S, FaqkbTokens, Fts5Own, Fts5Tokens, Tantivy
+    from queryset import OPENERS
+    from queryset import make as make_queries
+
     r: dict = {"entries": n}
     kb_dir = tmp / f"kb-{n}"
-    t = time.perf_counter()
     entries = corpus(n)
     write_kb(entries, kb_dir)
-    qs = queries(qs_n, entries)
-    log(f"  {n}: corpus written in {time.perf_counter() - t:.1f} s")
-
-    for p in procs:
-        index_dir = tmp / f"index-{n}-p{p}"
-        took, rss = _build(kb_dir, index_dir, p)
-        r[f"build_p{p}_s"] = round(took, 2)
-        r[f"build_p{p}_rss_mb"] = round(rss)
-        log(f"  {n}: build procs={p}: {took:.1f} s, peak RSS {rss:.0f} MB")
-    index_dir = tmp / f"index-{n}-p{procs[0]}"
+    index_dir = tmp / f"index-{n}"
+    took, rss = _build(kb_dir, index_dir, args.procs)
+    r["build_s"], r["build_rss_mb"] = round(took, 1), round(rss)
     version = next(p for p in index_dir.iterdir() if p.name.startswith("v-"))
     r["index_mb"] = round(du(version) / 1e6, 1)
+    log(f"  {n}: faqkb build --procs {args.procs}: {took:.1f} s, peak RSS {rss:.0f} MB")
 
-    # FTS5 on the same corpus, like for like: the same two fields as faqkb's words (question
-    # + alternatives, answer), the same weights (3.0, 1.0), the same jieba/Snowball tokens.
-    db_path = tmp / f"fts-{n}.sqlite"
+    s0 = Searcher(index_dir)
+    s0.search(WARM)
+    tok = FaqkbTokens(s0)
     t = time.perf_counter()
-    db = build_fts5(entries, tok, db_path)
-    r["fts5_build_s"] = round(time.perf_counter() - t, 2)
-    r["fts5_mb"] = round(db_path.stat().st_size / 1e6, 1)
+    docs = [tok.document(e) for e in entries]
+    r["analysis_s"] = round(time.perf_counter() - t, 1)
     ids = [e["id"] for e in entries]
+    qs = make_queries(args.queries, entries, tok.is_content)
+    terms = [tok.query(q[1]) for q in qs]  # the peers' input, made once (faqkb's own analysis)
+    analysis_ms = [_time(tok.query, q[1])[2] for q in qs]  # its cost, printed on its own line
+    stop = {w for lang in ("ru", "en") for w in vocab()[lang][0] + " ".join(OPENERS[lang]).split()
+            if not tok.is_content(w)}
+    log(f"  {n}: {len(qs)} queries ({sum(q[2] is None for q in qs)} stress), documents analysed in "
+        f"{r['analysis_s']} s (1 process)")
+    builds = {}
+    t = time.perf_counter()
+    tantivy = Tantivy(docs, ids, tmp / f"tantivy-{n}")
+    builds["tantivy"] = time.perf_counter() - t
+    t = time.perf_counter()
+    bm25 = BM25S(docs, ids, tok.weights)
+    builds["bm25s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    fts_tok = Fts5Tokens(docs, ids, tok.weights, tmp / f"fts-tok-{n}.sqlite")
+    builds["fts5_tok"] = time.perf_counter() - t
+    t = time.perf_counter()
+    fts_own = Fts5Own(entries, tmp / f"fts-own-{n}.sqlite", stop)
+    builds["fts5_own"] = builds["fts5_own_ids"] = time.perf_counter() - t
+    r["peer_build_s"] = {k: round(v, 2) for k, v in builds.items()}
+    log(f"  {n}: peers built (s, on faqkb's analysed tokens where named) {r['peer_build_s']}")
 
-    def fts(q, hits: bool = False):
-        lang, text, _ = q
-        terms = list(dict.fromkeys(_hex(x) for x in tok(text, lang)))
-        if not terms:
-            return []
-        match = " OR ".join(terms)
-        top = [row[0] for row in db.execute(
-            "SELECT rowid FROM d WHERE d MATCH ? ORDER BY bm25(d, 3.0, 1.0) LIMIT 10", (match,))]
-        if hits and top:  # what a hit shows: the question marked, a snippet of the answer
-            shown = {row[0]: row[1:] for row in db.execute(
-                "SELECT rowid, highlight(d, 0, '[', ']'), snippet(d, 1, '[', ']', '…', 24) FROM d "
-                f"WHERE d MATCH ? AND rowid IN ({','.join('?' * len(top))})", (match, *top))}
-            return [(ids[r], *shown[r]) for r in top]
-        return [ids[r] for r in top]
-
-    s = Searcher(index_dir)
-    variants = {
-        "faqkb": lambda q: s.search(q[1], limit=10),
-        "faqkb_nosuggest": lambda q: s.search(q[1], limit=10, suggest=False),
-        "faqkb_limit50": lambda q: s.search(q[1], limit=50),
-    }
-    for name, fn in [("fts5", lambda q: fts(q, hits=True)), ("fts5_ids", fts), *variants.items()]:
-        xs = timed(fn, qs)
-        r[f"{name}_p50"], r[f"{name}_p99"] = round(pct(xs, 50), 2), round(pct(xs, 99), 2)
-        r[f"{name}_by_lang"] = {lang: round(statistics.median(x for q, x in zip(qs, xs, strict=True) if q[0] == lang), 2)
-                                for lang in ("zh", "ru", "en")}
-        log(f"  {n}: {name:16} p50 {r[name + '_p50']:7.2f} ms  p99 {r[name + '_p99']:7.2f} ms  "
-            f"median by lang {r[name + '_by_lang']}")
-    # known-item MRR@10 of both engines at this size
-    r["faqkb_mrr"] = _mrr([[h.id for h in s.search(q[1], limit=10, suggest=False).hits] for q in qs], qs)
-    r["fts5_mrr"] = _mrr([fts(q) for q in qs], qs)
-    log(f"  {n}: known-item MRR@10 faqkb {r['faqkb_mrr']}  FTS5 {r['fts5_mrr']}")
-    s.close()
-    db.close()
+    times: dict[str, list[float]] = {k: [] for k in ENGINES}
+    cpu: dict[str, list[float]] = {k: [] for k in ENGINES}
+    ranked: dict[str, list[list[str]]] = {k: [] for k in ENGINES}
+    rounds: dict[str, list[tuple[float, ...]]] = {k: [] for k in ENGINES}  # p50, p99, CPU p50, CPU p99
+    size = -(-len(qs) // args.rounds)
+    for rnd in range(args.rounds):
+        lo, hi = rnd * size, min(len(qs), (rnd + 1) * size)
+        chunk, chunk_terms = qs[lo:hi], terms[lo:hi]
+        s = Searcher(index_dir)  # fresh: every query of this round is new to it
+        s.search(WARM)
+        runs = {
+            "faqkb": lambda q, _t, s=s: [h.id for h in s.search(q[1], limit=10).hits],
+            "faqkb_cached": lambda q, _t, s=s: [h.id for h in s.search(q[1], limit=10).hits],
+            "tantivy": lambda _q, t: tantivy(t), "bm25s": lambda _q, t: bm25(t),
+            "fts5_tok": lambda _q, t: fts_tok(t), "fts5_own": lambda q, _t: [h[0] for h in fts_own.hits(q[1])],
+            "fts5_own_ids": lambda q, _t: fts_own(q[1]),
+        }
+        peers_order = list(ENGINES[2:]) if rnd % 2 == 0 else list(ENGINES[2:])[::-1]
+        order = ["faqkb", "faqkb_cached", *peers_order] if rnd % 2 == 0 else [*peers_order, "faqkb", "faqkb_cached"]
+        for name in order:
+            xs, cs = [], []
+            for q, tm in zip(chunk, chunk_terms, strict=True):
+                ms, got, c = _time(lambda a: runs[name](*a), (q, tm))  # noqa: B023
+                xs.append(ms)
+                cs.append(c)
+                if name != "faqkb_cached":
+                    ranked[name].append(got)
+            times[name] += xs
+            cpu[name] += cs
+            rounds[name].append((pct(xs, 50), pct(xs, 99), pct(cs, 50), pct(cs, 99)))
+        ranked["faqkb_cached"] = ranked["faqkb"]
+        s.close()
+        log(f"  {n}: round {rnd + 1}/{args.rounds} (load {os.getloadavg()[0]:.1f}): " + "  ".join(
+            f"{k} {rounds[k][-1][0]:.2f}/{rounds[k][-1][1]:.2f} (CPU {rounds[k][-1][2]:.2f}/{rounds[k][-1][3]:.2f})"
+            for k in ENGINES) + " ms p50/p99")
+    stress = [q[2] is None for q in qs]
+    for name in ENGINES:
+        xs = times[name]
+        got = ranked[name]
+        r[name] = {
+            "p50": round(pct(xs, 50), 3), "p99": round(pct(xs, 99), 3),
+            "cpu_p50": round(pct(cpu[name], 50), 3), "cpu_p99": round(pct(cpu[name], 99), 3),
+            "stress_p50": round(statistics.median(x for x, st in zip(xs, stress, strict=True) if st), 3),
+            "mrr": _mrr(got, qs), **{f"mrr_{lang}": _mrr(got, qs, lang) for lang in ("zh", "ru", "en")},
+            "rounds": [tuple(round(x, 3) for x in rnd) for rnd in rounds[name]],
+        }
+        if name != "faqkb":
+            r[name]["ratio_p50"] = round(statistics.median(
+                a[0] / b[0] for a, b in zip(rounds["faqkb"], rounds[name], strict=True)), 2)
+            r[name]["ratio_p99"] = round(statistics.median(
+                a[1] / b[1] for a, b in zip(rounds["faqkb"], rounds[name], strict=True)), 2)
+            r[name]["ratio_cpu_p50"] = round(statistics.median(
+                a[2] / b[2] for a, b in zip(rounds["faqkb"], rounds[name], strict=True)), 2)
+            r[name]["ratio_cpu_p99"] = round(statistics.median(
+                a[3] / b[3] for a, b in zip(rounds["faqkb"], rounds[name], strict=True)), 2)
+    r["analysis_p50"], r["analysis_p99"] = round(pct(analysis_ms, 50), 3), round(pct(analysis_ms, 99), 3)
+    if args.bags:
+        r["bags"] = bags(entries, args.bags, s0, tok, fts_tok, tmp / f"fts-old-{n}.sqlite")
+    s0.close()
     shutil.rmtree(kb_dir, ignore_errors=True)
     return r
 
 
-def table(rows: list[dict], procs: list[int]) -> str:
-    head = (f"{'entries':>8}" + "".join(f"{'build p' + str(p):>10}" for p in procs)
-            + f"{'index MB':>9}{'FTS5 MB':>8} | {'faqkb p50':>9}{'p99':>8} | {'FTS5 p50':>9}{'p99':>8} | "
-            f"{'p50 ratio':>9}{'p99 ratio':>10} | {'FTS5 ids p50':>12}{'p99':>8}{'ratios':>12} | "
-            f"{'no-suggest p50':>14}{'p99':>8} | {'limit50 p50':>11}{'p99':>8}")
-    lines = [head, "-" * len(head)]
+def bags(entries: list[dict], n: int, s, tok, fts_tok, path: Path) -> dict:
+    """Known-item MRR on the old bags of words (`queries`), for docs/engine.md: faqkb, FTS5 on
+    the old peer tokens (jieba lcut_for_search, Snowball) and FTS5 on faqkb's tokens."""
+    qs = [q for q in queries(n, entries) if q[2]]
+    peer = PeerTokens()
+    db = build_fts5(entries, peer, path)
+    ids = [e["id"] for e in entries]
+
+    def old(q):
+        terms = list(dict.fromkeys(_hex(x) for x in peer(q[1], q[0])))
+        if not terms:
+            return []
+        return [ids[r[0]] for r in db.execute("SELECT rowid FROM d WHERE d MATCH ? ORDER BY bm25(d, 3.0, 1.0) LIMIT 10",
+                                              (" OR ".join(terms),))]
+
+    got = {"faqkb": [[h.id for h in s.search(q[1], limit=10).hits] for q in qs],
+           "fts5_old_peer": [old(q) for q in qs], "fts5_tok": [fts_tok(tok.query(q[1])) for q in qs]}
+    db.close()
+    return {k: {"all": _mrr(v, qs), **{lang: _mrr(v, qs, lang) for lang in ("zh", "ru", "en")}} for k, v in got.items()}
+
+
+def table(rows: list[dict], args) -> str:
+    lines = []
     for r in rows:
-        lines.append(
-            f"{r['entries']:>8}" + "".join(f"{r[f'build_p{p}_s']:>9.1f}s" for p in procs)
-            + f"{r['index_mb']:>9.1f}{r['fts5_mb']:>8.1f} | {r['faqkb_p50']:>9.2f}{r['faqkb_p99']:>8.2f} | "
-            f"{r['fts5_p50']:>9.2f}{r['fts5_p99']:>8.2f} | {r['faqkb_p50'] / r['fts5_p50']:>8.1f}x"
-            f"{r['faqkb_p99'] / r['fts5_p99']:>9.1f}x | {r['fts5_ids_p50']:>12.2f}{r['fts5_ids_p99']:>8.2f}"
-            f"{r['faqkb_p50'] / r['fts5_ids_p50']:>6.1f}x{r['faqkb_p99'] / r['fts5_ids_p99']:>5.1f}x | "
-            f"{r['faqkb_nosuggest_p50']:>14.2f}"
-            f"{r['faqkb_nosuggest_p99']:>8.2f} | {r['faqkb_limit50_p50']:>11.2f}{r['faqkb_limit50_p99']:>8.2f}")
-    lines.append("(latencies in ms, warm, single thread; FTS5: ten hits with highlight() and snippet(), as faqkb's "
-                 "hits; FTS5 ids: rowids only; goal: faqkb p50 <= FTS5 p50, p99 <= 1.5x FTS5 p99; "
-                 "build of 10k <= 10 s, 100k <= 120 s)")
-    for r in rows:
-        rss = "  ".join(f"build p{p} peak RSS {r[f'build_p{p}_rss_mb']} MB" for p in procs)
-        lines.append(f"{r['entries']:>8}: median by language  faqkb {r['faqkb_by_lang']}  FTS5 {r['fts5_by_lang']}"
-                     f"  FTS5 build {r['fts5_build_s']} s  known-item MRR@10 faqkb {r['faqkb_mrr']} FTS5 "
-                     f"{r['fts5_mrr']}  {rss}")
+        n = r["entries"]
+        lines.append(f"\n{n} entries: faqkb build {r['build_s']} s (--procs {args.procs}, peak RSS "
+                     f"{r['build_rss_mb']} MB, index {r['index_mb']} MB); peers' builds (s) {r['peer_build_s']} "
+                     f"after faqkb's analysis of every document ({r['analysis_s']} s, one process)")
+        head = (f"  {'engine':38}{'p50':>7}{'p99':>8}{'CPU p50':>8}{'p99':>7}{'stress':>7} | "
+                f"{'faqkb/this p50':>14}{'p99':>6}{'CPU p50':>8}{'p99':>6} | {'MRR':>6}{'zh':>6}{'ru':>6}{'en':>6}")
+        lines += [head, "  " + "-" * (len(head) - 2)]
+        for k in ENGINES:
+            e = r[k]
+            ratio = (f"{e['ratio_p50']:>13.2f}x{e['ratio_p99']:>5.1f}x{e['ratio_cpu_p50']:>7.1f}x"
+                     f"{e['ratio_cpu_p99']:>5.1f}x" if "ratio_p50" in e else f"{'':>34}")
+            lines.append(f"  {LABEL[k]:38}{e['p50']:>7.2f}{e['p99']:>8.2f}{e['cpu_p50']:>8.2f}{e['cpu_p99']:>7.2f}"
+                         f"{e['stress_p50']:>7.2f} | {ratio} | "
+                         f"{e['mrr']:>6.3f}{e['mrr_zh']:>6.3f}{e['mrr_ru']:>6.3f}{e['mrr_en']:>6.3f}")
+        lines.append(f"  faqkb's query analysis alone (in faqkb's times, not the peers'): CPU p50 "
+                     f"{r['analysis_p50']:.3f} ms, p99 {r['analysis_p99']:.3f} ms")
+        if "bags" in r:
+            lines.append("  old bags of words, known-item MRR (all / zh / ru / en): " + "; ".join(
+                f"{k} {v['all']:.3f} / {v['zh']:.3f} / {v['ru']:.3f} / {v['en']:.3f}" for k, v in r["bags"].items()))
+    lines.append(
+        "\n(ms per query, single thread; wall, and this thread's CPU time (a preempted query's wall time is the "
+        "neighbours'); 'stress': wall p50 of the frequent-content-word queries. p50/p99 over every timed query of the "
+        "size (pooled); 'faqkb/this' is the median over rounds of the per-round ratio. First-time: a fresh Searcher per round (its files opened by one "
+        "untimed query of unknown words), every query text unique in the run, so each is new to the process; word-"
+        "level caches fill within a round as they would in a server. Cached: the round's queries again on the same "
+        "Searcher. Peers get faqkb's query terms precomputed (ids only: engine time alone); the analysis line is "
+        "that step's cost. Goals (issue 22): 10k faqkb first-time p50 <= 3x tantivy, p99 <= 5x.)")
     return "\n".join(lines)
-
-
-def plot(rows: list[dict], procs: list[int], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n = [r["entries"] for r in rows]
-    fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.5))
-    for key, label, style, color in (("faqkb", "faqkb", "o-", "C0"), ("faqkb_nosuggest", "faqkb suggest=False", "^--", "C2"),
-                                     ("faqkb_limit50", "faqkb limit=50", "v:", "C4"), ("fts5", "SQLite FTS5 (hits)", "s-", "C1"),
-                                     ("fts5_ids", "SQLite FTS5 (ids only)", "d:", "C3")):
-        a.plot(n, [r[f"{key}_p50"] for r in rows], style, color=color, label=f"{label} p50")
-        a.plot(n, [r[f"{key}_p99"] for r in rows], style, color=color, alpha=0.4, label=f"{label} p99")
-    a.set(xscale="log", yscale="log", xlabel="entries (zh+ru+en each)", ylabel="ms per query",
-          title="warm query latency (single thread)")
-    a.legend(fontsize=7)
-    for p in procs:
-        b.plot(n, [r[f"build_p{p}_s"] for r in rows], "o-", label=f"faqkb build procs={p}")
-    b.plot(n, [r["fts5_build_s"] for r in rows], "s-", label="FTS5 build (tokens + insert)")
-    b.axhline(10, color="grey", ls=":", lw=1)
-    b.set(xscale="log", yscale="log", xlabel="entries", ylabel="seconds", title="full build time")
-    b.legend(fontsize=7)
-    c.plot(n, [r["index_mb"] for r in rows], "o-", label="faqkb index")
-    c.plot(n, [r["fts5_mb"] for r in rows], "s-", label="FTS5 database")
-    c.set(xscale="log", yscale="log", xlabel="entries", ylabel="MB on disk", title="index size")
-    c.legend(fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--procs", default="1,2", help="writer processes to try for the build [1,2]")
-    ap.add_argument("--queries", type=int, default=300)
-    ap.add_argument("--png", type=Path, default=OUT / "latency.png")
+    ap.add_argument("--sizes", default="1000,10000", help="entries per synthetic kb [1000,10000]")
+    ap.add_argument("--big", action="store_true", help="also 100,000 entries (minutes of build, GBs of memory)")
+    ap.add_argument("--queries", type=int, default=3000, help="timed queries per size, all unique [3000]")
+    ap.add_argument("--rounds", type=int, default=6, help="rounds (a fresh searcher each, engines alternating) [6]")
+    ap.add_argument("--procs", type=int, default=2, help="`faqkb build --procs` [2]")
+    ap.add_argument("--bags", type=int, default=0, help="also known-item MRR on N old bag-of-words queries")
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--max-build", type=float, default=600,
-                    help="skip a size whose build, extrapolated linearly from the previous size, "
-                         "would take longer than this many seconds [600]")
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    sizes = [int(x) for x in args.sizes.split(",")]
-    procs = [int(x) for x in args.procs.split(",")]
-    tok = PeerTokens()
-    rows, skipped = [], []
+    sizes = [int(x) for x in args.sizes.split(",")] + ([100_000] if args.big else [])
+    rows = []
+    load0 = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="faqkb-latency-") as tmp:
         for n in sizes:
-            if rows:
-                prev = rows[-1]
-                est = min(prev[f"build_p{p}_s"] for p in procs) * n / prev["entries"]
-                if est > args.max_build:
-                    skipped.append(f"{n} entries skipped: build extrapolated linearly from "
-                                   f"{prev['entries']} entries = {est:.0f} s (> {args.max_build:.0f} s); "
-                                   f"index ~{prev['index_mb'] * n / prev['entries']:.0f} MB")
-                    log("  " + skipped[-1])
-                    continue
-            rows.append(run_size(n, args.queries, procs, tok, Path(tmp), log))
+            rows.append(run_size(n, args, Path(tmp), log))
             if args.json:
                 args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
     load = os.getloadavg()
-    print(f"faqkb vs SQLite FTS5, synthetic zh/ru/en FAQ corpus, {args.queries} queries, {os.cpu_count()} CPUs, "
-          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
-    print(table(rows, procs))
-    for line in skipped:
-        print(line)
-    plot(rows, procs, args.png)
-    print(f"\nplot: {args.png}")
+    print(f"faqkb vs tantivy, bm25s, SQLite FTS5 x2 on a synthetic zh/ru/en FAQ corpus; {args.queries} unique "
+          f"reader-like queries per size in {args.rounds} alternating rounds; {os.cpu_count()} CPUs, load average "
+          f"{load0[0]:.1f} at start, {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at end (a shared machine)")
+    print(table(rows, args))
     return 0
 
 

@@ -1,11 +1,13 @@
 """Screenshots for README/docs: the results page, an entry page (opened from a search, so
 the searched words are marked) and a zero-result page, in each UI language (zh-Hans,
 zh-Hant, ru, en), at phone (390 px) and desktop (1280 px) width, taken in headless Chromium
-against the site under waitress on the bundled kb. Needs CJK fonts (Debian's
+against the site under waitress on the bundled kb; and the Sources section of one entry page
+(reader titles, translated labels, how old each reading is) per UI language, as
+sources-<ui>.png. Needs CJK fonts (Debian's
 fonts-noto-cjk, which .ci/run installs); without them Chinese renders as boxes, so the
 script refuses to run.
 
-    python bench/screenshots.py [--out docs/screenshots]
+    python bench/screenshots.py [--out docs/screenshots] [--only sources]
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ QUERY = {"zh-Hans": "注销后余额能退吗", "zh-Hant": "註銷後餘額能�
 ZERO = {"zh-Hans": "披萨外卖", "zh-Hant": "披薩外送", "ru": "доставка пиццы", "en": "pizza delivery"}
 ENTRY = "refund-remaining-balance"
 SIZES = {"phone": (390, 844, True), "desktop": (1280, 900, False)}
+# An entry whose sources show every kind: an operator's page (linked), an outlet (cited,
+# unlinked), an undated page and a point no source confirms.
+SOURCES_ENTRY = "how-to-cancel-russian-sim"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    ap.add_argument("--only", choices=("all", "sources"), default="all",
+                    help="sources: only the Sources sections (sources-<ui>.png)")
     args = ap.parse_args()
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
     if "Noto Sans CJK" not in fonts:
@@ -56,7 +63,8 @@ def main() -> None:
     d = webdriver.Chrome(options=opts, service=Service("/usr/bin/chromedriver"))
     args.out.mkdir(parents=True, exist_ok=True)
     try:
-        for size, (width, height, mobile) in SIZES.items():
+        shoot_sources(d, base, args.out)
+        for size, (width, height, mobile) in SIZES.items() if args.only == "all" else ():
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
             for ui in UI:
@@ -73,6 +81,21 @@ def main() -> None:
     finally:
         d.quit()
         srv.close()
+
+
+def shoot_sources(d, base: str, out: Path) -> None:
+    """The Sources section of SOURCES_ENTRY in each UI language, at desktop width."""
+    from selenium.webdriver.common.by import By
+
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": 900, "height": 1400, "deviceScaleFactor": 1, "mobile": False})
+    for ui in UI:
+        d.get(f"{base}/lang/{ui}?next=/entry/{SOURCES_ENTRY}")
+        section = d.find_element(By.CSS_SELECTOR, "section.sources")
+        d.execute_script("arguments[0].scrollIntoView()", section)
+        path = out / f"sources-{ui}.png"
+        section.screenshot(str(path))
+        print("wrote", path.relative_to(ROOT))
 
 
 if __name__ == "__main__":

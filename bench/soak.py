@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_load import QUERIES, free_port, get, wait_up  # noqa: E402  (shared with the load bench)
+from web_load import QUERIES, free_port, get, wait_up
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITED = Path("costs") / "daily-keeping-fee.yaml"

@@ -26,7 +26,7 @@ def run_concurrently(work: Callable[[int], None], threads: int) -> list[BaseExce
     def run(i: int) -> None:
         try:
             work(i)
-        except BaseException as e:  # noqa: BLE001 - returned to the test
+        except BaseException as e:
             errors.append(e)
 
     ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]

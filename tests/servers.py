@@ -84,7 +84,7 @@ def postgres_server():
         proc = subprocess.Popen([*as_user, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                                  "-h", "127.0.0.1", "-k", str(root), "-c", "fsync=off",
                                  "-c", "max_connections=200"],
-                                stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115 - until terminate
+                                stdout=log.open("w"), stderr=subprocess.STDOUT)
         _wait_port(port, proc, "PostgreSQL", log)
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -112,7 +112,7 @@ def redis_server():
     port, log = _free_port(), root / "server.log"
     proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(root), "--daemonize", "no"],
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115 - until terminate
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
         _wait_port(port, proc, "redis-server", log)
         yield f"redis://127.0.0.1:{port}/0"

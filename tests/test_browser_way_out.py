@@ -19,7 +19,7 @@ STILL_STUCK = {"zh-Hans": "还是没解决？", "zh-Hant": "還是沒解決？",
 ALLOWED = yaml.safe_load((BUNDLED_KB / "allowed_domains.yaml").read_text(encoding="utf-8"))["domains"]
 
 
-def By():  # noqa: N802 - selenium's By, imported late (only when Chromium is there)
+def By():  # selenium's By, imported late (only when Chromium is there)
     from selenium.webdriver.common.by import By as by
     return by
 

@@ -140,3 +140,15 @@ def test_show_wraps_chinese_by_display_width():
 
     lines = wrap("注销前卡里还有余额，能退吗？" * 8, 40)
     assert all(sum(2 if "\u4e00" <= c <= "\u9fff" or c in "，？" else 1 for c in line) <= 40 for line in lines)
+
+
+def test_stats_says_when_the_kb_changed_and_what_to_do(kb_dir, index_dir, tmp_path):
+    common = ("--kb", kb_dir, "--index", index_dir, "--instance", tmp_path / "instance")
+    r = run("stats", *common)
+    assert r.exit_code == 0 and "the kb changed" not in r.output, r.output
+    path = kb_dir / "costs" / "daily-keeping-fee.yaml"
+    path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
+    r = run("stats", *common)
+    assert "the kb changed since this index was built; run `faqkb build`" in r.output, r.output
+    data = json.loads(run("stats", "--json", *common).output)
+    assert data["kb_matches_index"] is False and data["kb_problems"] == []

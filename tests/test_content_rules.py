@@ -154,3 +154,11 @@ def test_a_number_one_language_lacks_is_reported(kb_dir):
     assert r.exit_code == 1
     assert "answer (ru) states 46, which the zh, en answer does not" in r.output
     assert "answer (zh) states 45, which the ru answer does not" in r.output
+
+
+def test_check_refuses_a_home_page_entry_that_does_not_exist(kb_dir):
+    (kb_dir / "home.yaml").write_text("starter:\n  - daily-keeping-fee\n  - no-such-entry\n", "utf-8")
+    r = _check(kb_dir)
+    assert r.exit_code == 1 and "home.yaml:3:5: starter 'no-such-entry' is not an entry's id" in r.output, r.output
+    (kb_dir / "home.yaml").write_text("starter: daily-keeping-fee\n", "utf-8")
+    assert "home.yaml must be 'starter:' followed by a list of entry ids" in _check(kb_dir).output

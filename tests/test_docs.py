@@ -127,3 +127,62 @@ def test_every_file_the_docs_and_comments_cite_is_in_the_repo():
 def test_the_cli_group_itself_has_an_example():
     assert isinstance(main, click.Group)
     assert "Example:" in CliRunner().invoke(main, ["--help"]).output
+
+
+# -- docs/design.md against the package
+
+PACKAGE = ROOT / "src" / "faqkb"
+
+
+def _design_section(title: str) -> str:
+    text = (ROOT / "docs" / "design.md").read_text("utf-8")
+    start = text.index(f"\n## {title}")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else None]
+
+
+def _table_modules() -> set[str]:
+    """Every `path.py` or `package/` the first column of design.md's module table names."""
+    rows = [line for line in _design_section("Modules").splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([\w/]+(?:\.py|/))`", row.split("|")[1])}
+
+
+def _package_modules() -> set[str]:
+    """Every module of src/faqkb as the table names it: path.py, and package/ for an __init__.py."""
+    found = set()
+    for p in PACKAGE.rglob("*.py"):
+        rel = p.relative_to(PACKAGE).as_posix()
+        if "/" in rel and p.name == "__init__.py":
+            rel = rel[: -len("__init__.py")]
+        found.add(rel)
+    return found
+
+
+def test_the_module_table_names_every_module_and_only_modules():
+    table, package = _table_modules(), _package_modules()
+    assert package - table == set(), "modules missing from docs/design.md's module table"
+    assert table - package == set(), "docs/design.md's module table names modules that do not exist"
+
+
+def test_the_index_layout_names_every_file_layout_py_defines():
+    from faqkb import layout
+
+    # file and folder names: the string constants that are not index field names (*_FIELD)
+    names = {v for k, v in vars(layout).items() if k.isupper() and isinstance(v, str) and "FIELD" not in k}
+    assert {"CURRENT", "meta.json", "entries.json"} <= names  # the constants are still found this way
+    block = _design_section("Index layout on disk")
+    assert [n for n in sorted(names) if n not in block] == []
+
+
+def test_the_entry_json_table_lists_every_key_present_gives():
+    from faqkb.kbase.load import load_kb
+    from faqkb.paths import bundled_kb
+    from faqkb.present import entry_dict
+
+    text = (ROOT / "docs" / "web.md").read_text("utf-8")
+    section = text[text.index("### An entry as JSON"):]
+    section = section[:section.index("\n\n", section.index("| key |"))]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {k for row in rows for k in re.findall(r"`(\w+)`", row.split("|")[1])}
+    entry = next(iter(load_kb(bundled_kb()).entries.values()))
+    assert documented == set(entry_dict(entry, "en"))

@@ -150,7 +150,7 @@ def test_a_full_disk_for_the_feedback_sqlite_breaks_no_page_and_logs_one_line(fi
     store.engine.dispose()
     filled = 0
     with pytest.raises(sa.exc.OperationalError, match="full"):
-        for filled in range(100_000):  # noqa: B007 - how many fit is the point
+        for filled in range(100_000):
             store.record_gap(f"filler question number {filled} " + "x" * 80, "en")
     client = app.test_client()
     caplog.set_level(logging.WARNING, logger="faqkb")

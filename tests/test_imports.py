@@ -33,3 +33,13 @@ def test_module_imports_on_its_own(module: str, fixture_index: Path, tmp_path: P
     r = subprocess.run([sys.executable, "-c", f"import {module}"], env=env, capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, f"import {module} alone failed:\n{r.stderr}"
+
+
+def test_the_front_door_imports_nothing_until_a_name_is_used():
+    code = ("import sys, faqkb; assert [m for m in sys.modules if m.startswith('faqkb.')] == [], sys.modules; "
+            "from faqkb.kbase.load import load_kb; from faqkb.search import Searcher; "
+            "from faqkb.service import open_searcher, rebuild; "
+            "assert (faqkb.load_kb, faqkb.Searcher, faqkb.open_searcher, faqkb.rebuild) == "
+            "(load_kb, Searcher, open_searcher, rebuild)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr

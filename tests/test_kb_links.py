@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.web.markup import answer_html
+from faqkb.markup import answer_html
 
 ENTRY = Path("costs") / "daily-keeping-fee.yaml"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.evaluate import Query, evaluate, load_queries, metrics
+from faqkb.evaluate import Query, evaluate, load_queries, metrics, table
 from faqkb.paths import bundled_kb
 from faqkb.search import Searcher, _asks_number, _pinyin_han
 
@@ -46,6 +46,17 @@ def test_off_topic_queries_are_scored_apart_from_real_questions():
     assert "offtopic" not in report.by_kind
     assert report.offtopic["n"] == 2 and report.offtopic["rejected"] == 0.5
     assert [m["q"] for m in report.offtopic["not_rejected"]] == ["weather"]
+
+
+def test_the_eval_table_counts_each_group_and_lists_misses():
+    queries = [Query("a?", ["a"], "en", "en"), Query("b?", ["b"], "en", "typo"), Query("в?", ["b"], "ru", "ru"),
+               Query("weather", [], "en", "offtopic")]
+    report = evaluate(queries, lambda q: {"a?": ["a"], "b?": ["a", "b"], "в?": ["b"]}.get(q.text, []))
+    lines = table(report).splitlines()
+    assert lines[1].split()[:2] == ["overall", "3"]
+    assert [line.split()[:3] for line in lines[2:4]] == [["lang", "en", "2"], ["lang", "ru", "1"]]
+    assert lines[-2:] == ["not at rank 1 (1):", "  [typo] b?  want b, got a, b"]
+    assert "not at rank 1" not in table(report, misses=False)
 
 
 def _well_formed(path: Path, at_least: int, entries) -> list[Query]:

@@ -37,7 +37,7 @@ def free_port() -> int:
 def served(fixture_index, tmp_path):
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log = (tmp_path / "serve.log").open("w")  # noqa: SIM115 - the server's output until it stops
+    log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-c", "from faqkb.cli import main; main()", "serve", "--port", str(port),
                              "--kb", str(FIXTURE_KB), "--index", str(fixture_index),
                              "--instance", str(tmp_path / "instance")], stdout=log, stderr=subprocess.STDOUT, env=env)

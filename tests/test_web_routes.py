@@ -62,6 +62,17 @@ def test_home_has_labelled_search_box_six_categories_and_most_asked(client):
     assert "Most asked" in html and 'href="/entry/how-to-cancel-russian-sim"' in html
 
 
+def test_home_lists_the_kb_starter_entries_first(kb_dir, index_dir, tmp_path):
+    """The home page's first entries come from kb/home.yaml (editors own them), not from code."""
+    def first_card(app) -> str:
+        html = text(app.test_client().get("/", headers={"Accept-Language": "en"}))
+        return re.findall(r'href="/entry/([a-z0-9-]+)', html[html.index("Most asked"):])[0]
+
+    assert first_card(_app(kb_dir, index_dir, tmp_path)) == "contract-expiring-call-scam"  # no list: by id
+    (kb_dir / "home.yaml").write_text("starter: [unlink-before-cancel, daily-keeping-fee]\n", "utf-8")
+    assert first_card(_app(kb_dir, index_dir, tmp_path / "2")) == "unlink-before-cancel"
+
+
 def test_search_page_highlights_and_links_to_the_entry(client):
     html = text(client.get("/search?q=注销 余额", headers={"Accept-Language": "zh-CN"}))
     first = html.index('class="hit-q"')
@@ -159,7 +170,7 @@ def test_entry_falls_back_visibly_when_language_missing(editable_app, kb_dir):
 
 
 def test_answer_markdown_is_sanitized():
-    from faqkb.web.markup import answer_html
+    from faqkb.markup import answer_html
     html = str(answer_html("**b** [ok](https://example.org) [js](javascript:alert(1)) <script>x</script>\n\n"
                            "<img src=x onerror=alert(1)>"))
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">ok</a>' in html
@@ -193,7 +204,7 @@ def test_xss_probe_in_query_is_escaped_everywhere(client):
 
 
 def test_highlight_escapes_text_inside_and_outside_marks():
-    from faqkb.web.markup import highlight
+    from faqkb.markup import highlight
     assert str(highlight("<b>a</b>&x", [(0, 3), (8, 10)])) == "<mark>&lt;b&gt;</mark>a&lt;/b&gt;<mark>&amp;x</mark>"
 
 

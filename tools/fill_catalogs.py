@@ -161,6 +161,16 @@ T = {
         "在上方搜索框里像问朋友一样输入您的问题，中文、俄语、英语都可以。",
         "在上方搜尋框裡像問朋友一樣輸入您的問題，中文、俄語、英語都可以。",
         "Напишите вопрос в поиске вверху так, как спросили бы знакомого: по-китайски, по-русски или по-английски."),
+    # Sources in the reader's language, and how old their reading is (issue 20)
+    "published %(date)s": ("发布于 %(date)s", "發布於 %(date)s", "опубликовано %(date)s"),
+    "undated": ("未注明日期", "未註明日期", "без даты"),
+    "checked %(date)s": ("核实于 %(date)s", "核實於 %(date)s", "проверено %(date)s"),
+    "not confirmed by any source: check with your operator": (
+        "没有来源可以证实：请向运营商确认", "沒有來源可以證實：請向電信業者確認",
+        "ни один источник этого не подтверждает: уточните у оператора"),
+    "Last read more than %(days)s days ago: the page may have changed.": (
+        "上次核实已超过 %(days)s 天，页面内容可能已有变化。", "上次核實已超過 %(days)s 天，頁面內容可能已有變化。",
+        "Источник проверяли больше %(days)s дней назад: страница могла измениться."),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 

@@ -61,7 +61,7 @@ def _index_files(version: Path) -> dict[str, str]:
     return out
 
 
-def _result(res) -> dict:  # noqa: ANN001
+def _result(res) -> dict:
     return {"total": res.total, "answered": res.answered, "suggestion": res.suggestion,
             "query_lang": res.query_lang, "signals": {k: repr(v) for k, v in sorted(res.signals.items())},
             "hits": [{**h.to_dict(), "score": repr(h.score)} for h in res.hits]}

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Bump when analysis changes (or how a build scores each entry's own question, selfscore.npy):
 # the index fingerprint includes it, so old indexes rebuild.
@@ -220,7 +220,7 @@ class Segmenter:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
+def _tokenizer_class(jieba: Any) -> Any:  # jieba: the module (untyped)
     """jieba's Tokenizer with its two hottest loops (get_DAG, calc: most of a build's
     segmentation time) written tighter, computing exactly what jieba's own do: the same
     dictionary walk, the same floats (log of the same counts, added in the same order) and
@@ -231,7 +231,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
     class Tokenizer(jieba.Tokenizer):
         walked: dict[str, list[tuple[str, int]]] | None = None  # see Segmenter.record_walks
 
-        def get_DAG(self, sentence):  # noqa: ANN001, ANN201, N802 - jieba's name
+        def get_DAG(self, sentence):
             self.check_initialized()
             if self.walked is not None:
                 return self._recording_dag(sentence, self.walked)
@@ -252,7 +252,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
                 dag[k] = ends or [k]
             return dag
 
-        def _recording_dag(self, sentence, walked):  # noqa: ANN001, ANN202
+        def _recording_dag(self, sentence, walked):
             """get_DAG, also keeping every dictionary entry the walk met (words and the
             zero-count prefixes) with its count: what prune_dictionary walks for again."""
             get = self.FREQ.get
@@ -277,7 +277,7 @@ def _tokenizer_class(jieba):  # noqa: ANN001, ANN202
             walked[sentence] = met
             return dag
 
-        def calc(self, sentence, DAG, route):  # noqa: ANN001, ANN201, N803
+        def calc(self, sentence, DAG, route):
             n = len(sentence)
             route[n] = (0, 0)
             logtotal = log(self.total)
@@ -301,7 +301,7 @@ def _import_jieba():
     if "jieba" in sys.modules or "pkg_resources" in sys.modules:
         import jieba
         return jieba
-    sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` raise ImportError
     try:
         import jieba
     finally:

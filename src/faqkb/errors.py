@@ -14,6 +14,8 @@ class FaqkbError(Exception):
 class KBError(FaqkbError):
     """A problem in one knowledge-base file, located to file:line:column."""
 
+    warning = False  # True: reported, but `check` does not fail on it (style.StyleWarning)
+
     def __init__(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
         self.path, self.line, self.col = path, line, col
         self.message, self.hint = message, hint

@@ -230,7 +230,7 @@ def _engine(url: str, connect_timeout: float, statement_timeout: float) -> Engin
     engine = sa.create_engine(u, connect_args={"timeout": statement_timeout})
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_conn, _record) -> None:
         # Autocommit at the driver level, so that "begin" below decides how a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -242,7 +242,7 @@ def _engine(url: str, connect_timeout: float, statement_timeout: float) -> Engin
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn) -> None:
         # A writing transaction takes the write lock up front, so that two writers queue on
         # the busy timeout instead of one failing to upgrade its read lock; reads don't.
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ) else "BEGIN IMMEDIATE")
@@ -539,10 +539,6 @@ class FeedbackStore:
                              ["query", "lang", "answer_id", "entry_id"],
                              {"count": answered_other.c.count + 1, "last_day": day})
         return True
-
-    # The name the web used before gaps had kinds.
-    def record_zero_result(self, query: str, lang: str | None) -> bool:
-        return self.record_gap(query, lang, found_nothing=True)
 
     def record_vote(self, entry_id: str, helpful: bool, *, client: str, query: str = "",
                     reason: str | None = None) -> None:

@@ -245,7 +245,7 @@ def _analyze_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) 
             "words": prune_dictionary(full, _texts(part), walked)}
 
 
-def _texts(entries) -> list[str]:  # noqa: ANN001
+def _texts(entries) -> list[str]:
     return [t for e in entries for tr in e.translations.values()
             for t in (tr.question, *tr.alternatives, tr.answer)]
 
@@ -292,7 +292,7 @@ def _phrase_pinyin():
             super().__init__()
             self.seen: dict[tuple, list] = {}
 
-        def convert(self, words, style, heteronym, errors, strict, **kwargs):  # noqa: ANN001, ANN201
+        def convert(self, words, style, heteronym, errors, strict=True, **kwargs):  # pypinyin passes every one
             key = (words, style, heteronym, errors, strict)
             got = self.seen.get(key) if not kwargs else None
             if got is None:
@@ -602,12 +602,12 @@ def _write_entries(path: Path, kb: KnowledgeBase) -> None:
         f.write('], "facts": ' + json.dumps([x.to_dict() for x in kb.facts.values()], ensure_ascii=False) + "}")
 
 
-def _own_range(state: tuple, bounds: tuple[int, int]):  # noqa: ANN202
+def _own_range(state: tuple, bounds: tuple[int, int]):
     s, entries = state
     return s.own_question_scores(entries[bounds[0]:bounds[1]], first=bounds[0])[bounds[0]:bounds[1]]
 
 
-def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None:  # noqa: ANN001
+def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None:
     """Each entry's score for its own question (SELF_SCORES): `answered` measures a query's
     first hit against it (search.THRESHOLD). Documents were added in kb order. Workers
     share the work by ranges of entries; they inherit ``s`` with its lexicon and arrays
@@ -624,7 +624,7 @@ def _write_own_scores(s, version_dir: Path, entries: list, procs: int) -> None: 
         np.save(f, best)
 
 
-def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:  # noqa: ANN202
+def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     """Feature counts of texts[start:end] read as queries, split at ``split`` (on the
     subject before it, off it after)."""
     from collections import Counter
@@ -637,7 +637,7 @@ def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:  # noqa: ANN20
     return on, off
 
 
-def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:  # noqa: ANN001
+def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:
     """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
     read as queries are (``s``'s lexicon). No off-topic questions: no model, and `answered`
     does without the signal. Each text is read as a query (most of the cost): workers count
@@ -664,7 +664,7 @@ def _write_topic(s, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> Non
     (version_dir / TOPIC).write_bytes(model.dump())
 
 
-def _verify(s, kb: KnowledgeBase) -> None:  # noqa: ANN001
+def _verify(s, kb: KnowledgeBase) -> None:
     """A new version must open and find an entry by its own question before it goes live."""
     if s.entry_count != len(kb.entries):
         raise FaqkbError(f"new index holds {s.entry_count} entries, expected {len(kb.entries)}")

@@ -255,7 +255,7 @@ def _close_fds(fds: list[int]) -> None:
             os.close(fd)
 
 
-def _suppress_os():  # noqa: ANN202
+def _suppress_os():
     import contextlib
 
     return contextlib.suppress(OSError)

@@ -73,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/feedback.md)", "SQLite `feedback.sqlite3` in INSTANCE", "--db"),
     Setting("FEEDBACK_MAX_QUERIES", 2000, "rows of unanswered queries kept (the least asked make room)"),
     Setting("FEEDBACK_MAX_VOTES", 50000, "votes kept (the oldest make room)"),
+    Setting("SOURCE_MAX_AGE_DAYS", 365, "days after a person last read a source (kb/facts.yaml `checked`) "
+            "before entry pages (and `faqkb show --max-age`) tell readers that reading is old"),
     Setting("FEEDBACK_RETENTION_DAYS", 90, "days a query or vote is kept after it was last seen"),
     Setting("RATELIMIT_ENABLED", True, "per-client rate limits on (false only for load tests from one address)"),
     Setting("RATELIMIT_SEARCH", "20 per 10 seconds; 300 per hour", "per-client budget of /search and "

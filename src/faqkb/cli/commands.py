@@ -1,7 +1,8 @@
 """`faqkb`: thin click commands over the core API (kbase.load_kb, service.rebuild, Searcher).
 
 User mistakes end as one line on stderr and a non-zero exit (2), problems found by
-`check` exit 1; nothing a user can cause prints a traceback (options.user_errors).
+`check` exit 1 (3: only stale facts, with --stale); nothing a user can cause prints a traceback
+(options.user_errors).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..search import MAX_LIMIT, MAX_PAGE
 from ..settings import BY_NAME
 from .options import (
     EXIT_PROBLEMS,
+    EXIT_STALE,
     category_option,
     emit_json,
     fail,
@@ -71,32 +73,42 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
 @main.command()
 @kb_option
 @json_option("Print problems as JSON.")
+@click.option("--stale", "stale_days", type=click.IntRange(0), metavar="DAYS",
+              help="Also list facts last read more than DAYS ago, and facts past their recheck_by, with the "
+                   "entries resting on them (warnings; exit 3 if nothing else is wrong).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Measure --stale ages from this day (YYYY-MM-DD).")
 @click.option("--patch", "patch_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check the kb as it would be with this kb patch (faqkb gaps --suggest); kb/ is not changed.")
 @user_errors
-def check(kb_dir: Path | None, as_json: bool, patch_file: Path | None) -> None:
+def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today, patch_file: Path | None) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
-    Each problem is one line: file:line:column: what is wrong — how to fix it.
+    Each problem is one line: file:line:column: what is wrong — how to fix it. Warnings
+    (file:line:col: warning: ...) never make check fail; with --stale, stale facts alone exit 3.
 
     \b
     Example:
       faqkb check --kb ./kb
+      faqkb check --stale 365
     """
+    from ..kbase.freshness import stale_problems
     from ..kbase.lint import lint_kb
     from ..kbase.patch import check_with_patch
 
     kb_dir, _ = paths.resolve(kb_dir, None)
     problems, count = check_with_patch(kb_dir, patch_file) if patch_file else lint_kb(kb_dir)
+    stale = [] if stale_days is None else stale_problems(kb_dir, stale_days, today and today.date())
+    problems += stale
     if as_json:
         emit_json({"entries": count, "problems": [
-            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint}
-            for p in problems]})
+            {"file": p.path, "line": p.line, "column": p.col, "message": p.message, "hint": p.hint,
+             "severity": "warning" if p.warning else "error"} for p in problems]})
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(f"{count} entries, {len(problems)} problem(s)", err=True)
-    sys.exit(EXIT_PROBLEMS if problems else 0)
+        warned = sum(p.warning for p in problems)
+        click.echo(f"{count} entries, {len(problems) - warned} problem(s), {warned} warning(s)", err=True)
+    sys.exit(EXIT_PROBLEMS if any(not p.warning for p in problems) else EXIT_STALE if stale else 0)
 
 
 @main.command()
@@ -139,11 +151,13 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
 @click.argument("entry_id")
 @lang_option("Language to show [default: zh].")
 @script_option
-@json_option("The whole entry as JSON.")
+@json_option("The entry as JSON, the shape /api/entries/<id> returns (docs/web.md).")
+@click.option("--max-age", type=click.IntRange(1), default=BY_NAME["SOURCE_MAX_AGE_DAYS"].default,
+              show_default=True, **setting("SOURCE_MAX_AGE_DAYS"))
 @no_build_option
 @kb_options
 @user_errors
-def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> None:
+def show(entry_id: str, lang, script, as_json, max_age, no_build, kb_dir, index_dir) -> None:
     """Show one entry: question, answer, related entries, sources.
 
     \b
@@ -158,7 +172,9 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     if entry is None:
         fail(f"no entry '{entry_id}'; `faqkb search` finds ids")
     if as_json:
-        emit_json(entry.to_dict())
+        from ..present import entry_dict
+
+        emit_json(entry_dict(entry, lang, script, facts=searcher.facts(), max_age_days=max_age))
         return
     import shutil
 
@@ -167,7 +183,7 @@ def show(entry_id: str, lang, script, as_json, no_build, kb_dir, index_dir) -> N
     tty = sys.stdout.isatty()  # piped: plain text, no colour codes, 88 columns
     width = min(shutil.get_terminal_size((88, 24)).columns, 100) if tty else 88
     click.echo(terminal_entry(entry, lang, entries=searcher.entries, facts=searcher.facts(), script=script,
-                              color=tty, width=width))
+                              color=tty, width=width, max_age_days=max_age))
 
 
 @main.command()

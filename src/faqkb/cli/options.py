@@ -20,7 +20,7 @@ from ..kbase.model import CATEGORIES, LANGS
 from ..script import SCRIPTS
 from ..settings import BY_NAME, env
 
-EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_STALE = 1, 2, 3
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

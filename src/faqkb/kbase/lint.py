@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import KBError, KBErrors
-from .load import FACTS_FILE, OFFTOPIC_FILE, load_kb, read_yaml
+from .load import FACTS_FILE, HOME_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
+from .style import style_problems
 
 MIN_ALTERNATIVES = 3
 DOMAINS_FILE = "allowed_domains.yaml"
@@ -178,10 +179,12 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
     problems += lint_offtopic(kb, root, domains["domains"], domains["named_not_linked"])
+    problems += lint_home(kb, root)
     problems += lint_links(kb, root)
     problems += lint_control_chars(kb, root)
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
+    problems += style_problems(kb, root)  # writing rules (style.py), warnings among them
     from .channels import lint_channels  # kb/channels.yaml: the way out's links
 
     problems += lint_channels(root)
@@ -337,6 +340,20 @@ def lint_shared_phrasings(kb: KnowledgeBase, root: Path) -> list[KBError]:
                     problems.append(at.error(alt, f"alternative ({lang}) “{alt}” is also a phrasing of {', '.join(others)}",
                                              "keep each phrasing in the one entry that answers it; reword or remove this one",
                                              near=f"{lang}:"))
+    return problems
+
+
+def lint_home(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """kb/home.yaml names entries that exist, each once: the home page would silently skip others."""
+    at = _Locator(root, f"{root.name}/{HOME_FILE}")
+    problems, seen = [], set()
+    for entry_id in kb.starter:
+        if entry_id not in kb.entries:
+            problems.append(at.error(entry_id, f"starter '{entry_id}' is not an entry's id",
+                                     "use the id of an entry (its file name without .yaml) or remove the line"))
+        elif entry_id in seen:
+            problems.append(at.error(entry_id, f"starter '{entry_id}' is listed twice", "keep one"))
+        seen.add(entry_id)
     return problems
 
 

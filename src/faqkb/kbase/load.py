@@ -22,12 +22,13 @@ from .schema import explain, explain_fact, quick_check, unknown_keys, validator
 from .yamlsafe import MAX_FILE_BYTES, NOT_QUICK, error_at, node_at, parse_yaml, quick_yaml, read_text, read_yaml
 
 __all__ = ["MAX_FILE_BYTES", "load_kb", "load_entry", "entry_files", "read_yaml", "read_synonyms", "read_names", "read_facts",
-           "read_regional", "read_offtopic"]
+           "read_regional", "read_offtopic", "read_home"]
 
 SYNONYMS_FILE = "synonyms.yaml"
 FACTS_FILE = "facts.yaml"
 REGIONAL_FILE = "regional.yaml"
 OFFTOPIC_FILE = "offtopic.yaml"
+HOME_FILE = "home.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -191,17 +192,20 @@ def read_facts(root: Path) -> dict[str, Fact]:
         if str(problem) not in map(str, errors):  # one line per mapping missing several keys
             errors.append(problem)
     for fid, f in data["facts"].items() if not errors else ():
-        try:
-            _dt.date.fromisoformat(f["checked"])
-        except ValueError:
-            errors.append(error_at(shown, node_at(node, ["facts", fid, "checked"]), f"{fid}.checked {f['checked']!r} is not a real date",
-                                  "write it as YYYY-MM-DD"))
+        for key in ("checked", "recheck_by"):
+            try:
+                _dt.date.fromisoformat(f.get(key, "2000-01-01"))
+            except ValueError:
+                errors.append(error_at(shown, node_at(node, ["facts", fid, key]),
+                                       f"{fid}.{key} {f[key]!r} is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
     return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
                       title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
                       url=f.get("url", "").strip(), date=f.get("date", ""),
-                      also=tuple(Source(**s) for s in f.get("also", ())))
+                      also=tuple(Source(**s) for s in f.get("also", ())),
+                      reader_title={k: v.strip() for k, v in f.get("reader_title", {}).items()},
+                      recheck_by=f.get("recheck_by", ""), note=f.get("note", "").strip())
             for fid, f in data["facts"].items()}
 
 
@@ -260,6 +264,24 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
                                 "write the question as plain text; quote it if it holds ':' or starts with '-'")
         out[lang] = [q.strip() for q in questions]
     return out
+
+
+def read_home(root: Path) -> list[str]:
+    """kb/home.yaml's starter: the ids of the entries the site's home page shows until readers'
+    views say what is asked most ([] when the file is absent). `faqkb check` checks the ids exist."""
+    got = _read_optional(root, HOME_FILE)
+    if got is None:
+        return []
+    shown, data, node = got
+    starter = data.get("starter") if isinstance(data, dict) else None
+    if not isinstance(starter, list) or set(data) != {"starter"}:
+        raise KBError(shown, 1, 1, "home.yaml must be 'starter:' followed by a list of entry ids",
+                      "e.g. starter: [how-to-cancel-russian-sim, refund-remaining-balance]")
+    for i, entry_id in enumerate(starter):
+        if not isinstance(entry_id, str) or not _ID_RE.fullmatch(entry_id):
+            raise error_at(shown, node_at(node, ["starter", i]), f"starter item {i + 1} ({entry_id!r}) is not an "
+                           "entry id", "write the id of an entry: lowercase letters, digits and hyphens")
+    return list(starter)
 
 
 def _load_range(state: tuple[Path, list[Path], bool], bounds: tuple[int, int]) -> list:
@@ -335,6 +357,10 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
         read_categories(root, set(kb.entries))
     except KBErrors as e:
         errors.extend(e.errors)
+    try:
+        kb.starter = read_home(root)
+    except KBError as e:
+        errors.append(e)
     try:
         kb.facts = read_facts(root)
     except KBError as e:

@@ -42,6 +42,9 @@ class Entry:
         return next(iter(self.translations))
 
     def to_dict(self) -> dict:
+        """The index's record of this entry (entries.json; ``from_dict`` reads it back): every
+        language, the file it came from. Not a public shape: the API, the pages and
+        `faqkb show --json` show an entry as present.entry_dict does (docs/web.md)."""
         return {"id": self.id, "category": self.category, "updated": self.updated,
                 "operators": list(self.operators), "related": list(self.related),
                 "sources": list(self.sources), "path": self.path,
@@ -68,9 +71,11 @@ class Source:
     publisher: str
     url: str = ""  # only an operator's or a government's page is linked; outlets are cited unlinked
     date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD of publication; "" when the page is undated
+    reader_title: dict[str, str] = field(default_factory=dict)  # what readers see, by language (sources.py)
 
     def to_dict(self) -> dict:
-        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date}
+        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
+                "reader_title": dict(self.reader_title)}
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ class Fact:
     ``confidence`` is one of CONFIDENCES; "uncertain" facts (U-ids, plans, old figures) make
     answers send the reader to the operator. ``checked`` is the day a person last read the
     source. ``url``/``title``/``publisher`` are "" only for an uncertain fact with no source;
-    ``also`` lists further sources for the same claim."""
+    ``also`` lists further sources for the same claim. ``reader_title`` is what readers see
+    for the source, by language (sources.py); ``recheck_by`` is the day a law, bill or pilot
+    fact must be read again; ``claim`` and ``note`` are the editors' and never reach a reader."""
 
     id: str
     claim: str
@@ -91,17 +98,23 @@ class Fact:
     url: str = ""
     date: str = ""
     also: tuple[Source, ...] = ()
+    reader_title: dict[str, str] = field(default_factory=dict)
+    recheck_by: str = ""
+    note: str = ""
 
     def to_dict(self) -> dict:
         return {"id": self.id, "claim": self.claim, "confidence": self.confidence, "checked": self.checked,
                 "title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
-                "also": [s.to_dict() for s in self.also]}
+                "also": [s.to_dict() for s in self.also], "reader_title": dict(self.reader_title),
+                "recheck_by": self.recheck_by, "note": self.note}
 
     @classmethod
     def from_dict(cls, d: dict) -> Fact:
         return cls(id=d["id"], claim=d["claim"], confidence=d["confidence"], checked=d["checked"],
                    title=d.get("title", ""), publisher=d.get("publisher", ""), url=d.get("url", ""),
-                   date=d.get("date", ""), also=tuple(Source(**s) for s in d.get("also", ())))
+                   date=d.get("date", ""), also=tuple(Source(**s) for s in d.get("also", ())),
+                   reader_title=dict(d.get("reader_title", {})), recheck_by=d.get("recheck_by", ""),
+                   note=d.get("note", ""))
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,8 @@ class KnowledgeBase:
     # Questions the kb does not answer, per language (kb/offtopic.yaml): what the build's
     # topic model learns "another subject" from (topic.py). Empty: no topic model.
     offtopic: dict[str, list[str]] = field(default_factory=dict)
+    # The entries the site's home page shows first, by id (kb/home.yaml starter:).
+    starter: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.entries)

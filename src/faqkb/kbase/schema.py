@@ -22,7 +22,7 @@ from .model import LANG_NAMES
 
 
 @lru_cache(maxsize=2)
-def validator(name: str = "entry"):
+def validator(name: str = "entry") -> Any:  # a jsonschema Draft202012Validator
     import jsonschema  # only editors and builds pay for jsonschema, not queries
 
     schema = json.loads(resources.files("faqkb").joinpath(f"schema/{name}.schema.json").read_text("utf-8"))
@@ -34,7 +34,7 @@ class _Unsupported(Exception):
 
 
 @lru_cache(maxsize=2)
-def quick_check(name: str = "entry"):
+def quick_check(name: str = "entry") -> Callable[[Any], bool] | None:
     """A yes/no check of the schema's keywords compiled to plain Python, as strict as
     jsonschema or stricter (any doubt is "no"): only data it says no to is validated by
     jsonschema, which explains what is wrong. Validating every file with jsonschema was
@@ -46,7 +46,7 @@ def quick_check(name: str = "entry"):
         return None
 
 
-def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
+def _compile(node: dict) -> Callable[[Any], bool]:
     checks: list[Callable[..., bool]] = []
     for key, v in node.items():
         if key in ("description", "title", "$schema", "$id", "$comment"):
@@ -73,7 +73,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
         elif key == "properties":
             props = {k: _compile(sub) for k, sub in v.items()}
 
-            def properties(x, p=props) -> bool:  # noqa: ANN001
+            def properties(x: Any, p: dict[str, Callable[[Any], bool]] = props) -> bool:
                 if type(x) is dict:
                     for k, value in x.items():
                         f = p.get(k)
@@ -94,7 +94,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
                 raise _Unsupported(key)
             sub = _compile(v)
 
-            def items(x, f=sub) -> bool:  # noqa: ANN001
+            def items(x: Any, f: Callable[[Any], bool] = sub) -> bool:
                 if type(x) is list:
                     for i in x:
                         if not f(i):
@@ -110,7 +110,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
     if len(checks) == 1:
         return checks[0]
 
-    def every(x) -> bool:  # noqa: ANN001
+    def every(x: Any) -> bool:
         for c in checks:  # noqa: SIM110 - a plain loop: all() over a generator costs twice as much here
             if not c(x):
                 return False
@@ -118,7 +118,7 @@ def _compile(node: dict):  # noqa: ANN001, ANN202, C901 - one branch per keyword
     return every
 
 
-def _inline_refs(node, defs: dict):  # noqa: ANN001
+def _inline_refs(node: Any, defs: dict) -> Any:
     """The schema with local "#/$defs/x" references replaced by their definitions: the
     shipped file keeps $ref for editors, but resolving refs was most of validation time."""
     if isinstance(node, dict):
@@ -225,9 +225,9 @@ def explain_fact(err: ValidationError) -> tuple[str, str]:
         return f"{where}: {', '.join(repr(k) for k in missing)} {_is_are(missing)} missing", why
     if err.validator == "enum":
         return f"{where} is {err.instance!r}", "use one of: " + ", ".join(map(str, value))
-    if err.validator == "pattern" and path and path[-1] in ("checked", "date"):
+    if err.validator == "pattern" and path and path[-1] in ("checked", "date", "recheck_by"):
         return f"{where} {err.instance!r} is not a date", \
-            "checked: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
+            "checked, recheck_by: YYYY-MM-DD; date: YYYY, YYYY-MM, YYYY-MM-DD or undated"
     if err.validator == "pattern" and path and path[-1] == "url":
         return f"{where} {err.instance!r} is not a web address", "write the full https:// address of the page"
     if err.validator == "pattern" and len(path) == 1:
@@ -235,5 +235,5 @@ def explain_fact(err: ValidationError) -> tuple[str, str]:
     if err.validator == "additionalProperties":
         extra = next(iter(unknown_keys(err)), "?")
         return f"{where}: unknown key '{extra}'", \
-            "allowed: claim, title, publisher, url, date, confidence, checked, also"
+            "allowed: claim, title, publisher, url, date, confidence, checked, also, reader_title, recheck_by, note"
     return f"{where}: {err.message}", ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ MAX_DEPTH = 20
 class _StrictConstructor(yaml.constructor.SafeConstructor):
     """Safe construction that refuses duplicate keys and non-text keys."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -52,7 +53,7 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
     """The strict pure-Python loader: refuses aliases and bounds nesting while composing,
     so every refusal points at the line where it happens."""
 
-    def __init__(self, stream) -> None:  # noqa: ANN001
+    def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -60,7 +61,7 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
         _StrictConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Located(event.start_mark, "YAML aliases (*name) are not allowed",
@@ -74,7 +75,7 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
         finally:
             self._depth -= 1
 
-    def compose_document(self):  # keep no anchors at all, even unused ones
+    def compose_document(self) -> yaml.Node | None:  # keep no anchors at all, even unused ones
         node = super().compose_document()
         self.anchors = {}
         return node
@@ -89,7 +90,7 @@ if getattr(yaml, "__with_libyaml__", False):
         Used only for files a libyaml pre-scan found free of anchors, aliases and deep
         nesting; anything else goes through _Loader, which says exactly what is wrong."""
 
-        def __init__(self, stream) -> None:  # noqa: ANN001
+        def __init__(self, stream: str) -> None:
             yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             _StrictConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
@@ -187,7 +188,7 @@ def quick_yaml(text: str) -> Any:
 
 
 class _Located(Exception):
-    def __init__(self, mark, message: str, hint: str = "") -> None:  # noqa: ANN001
+    def __init__(self, mark: yaml.Mark, message: str, hint: str = "") -> None:
         self.mark, self.message, self.hint = mark, message, hint
 
 
@@ -255,7 +256,7 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def node_at(node: yaml.Node | None, path) -> yaml.Node | None:  # noqa: ANN001
+def node_at(node: yaml.Node | None, path: Iterable[Any]) -> yaml.Node | None:  # keys and indexes
     """The YAML node at a JSON path, for turning a schema error into line:column."""
     for part in path:
         if isinstance(node, yaml.MappingNode):

@@ -26,6 +26,7 @@ from flask_babel import Babel
 from .. import paths
 from ..errors import ConfigError
 from ..kbase.model import CATEGORIES, LANGS
+from ..markup import highlight
 from ..script import for_reader
 from ..settings import PREFIX, defaults, flag, integer
 from . import api, errors, http_cache, limits, pages, security
@@ -39,7 +40,6 @@ from .i18n import (
     html_langs,
     ui_locale,
 )
-from .markup import highlight
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024
@@ -79,7 +79,7 @@ def load_config(config: Mapping[str, Any] | None = None) -> Config:
     cfg["SEARCH_CACHE"] = integer(cfg["SEARCH_CACHE"], "SEARCH_CACHE")
     cfg["RATELIMIT_ENABLED"] = flag(cfg["RATELIMIT_ENABLED"], "RATELIMIT_ENABLED")
     cfg["PROXIES"] = integer(cfg["PROXIES"], "PROXIES")
-    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS"):
+    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS", "SOURCE_MAX_AGE_DAYS"):
         cfg[name] = integer(cfg[name], name, minimum=1)
     if cfg.get("SECRET_KEY") is not None:
         cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..kbase.model import CATEGORIES
+from ..present import entry_dict
 from . import openapi, params
 from .errors import json_error
 from .i18n import CATEGORY_LABELS
-from .present import entry_dict
 from .site import category_counts, health_check, response_cache, site
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -38,12 +38,14 @@ def search():
 
 
 @bp.get("/entries/<id>")
-def entry(id: str):  # noqa: A002 - the path parameter is documented as `id`
+def entry(id: str):
     a = params.parse(params.ENTRY, request.args)
     found = site().searcher.entry(id)
     if found is None:
         return json_error(404, f"no entry {id!r}", "id")
-    return jsonify(entry_dict(found, a["lang"], a["script"], url_for("pages.entry", entry_id="ID")))
+    return jsonify(entry_dict(found, a["lang"], a["script"], url_for("pages.entry", entry_id="ID"),
+                              facts=site().searcher.facts(),
+                              max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]))
 
 
 @bp.get("/categories")

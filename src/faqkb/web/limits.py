@@ -59,7 +59,7 @@ class RefusedUntil:
     limiter refused, until the refused limit resets. Sound for fixed windows, also with
     shared storage: a count over its limit stays over it until its window ends."""
 
-    def __init__(self, wsgi_app) -> None:  # noqa: ANN001
+    def __init__(self, wsgi_app) -> None:
         self.wsgi_app = wsgi_app
         self.until: dict[tuple[str, str], float] = {}
 
@@ -72,7 +72,7 @@ class RefusedUntil:
                 return  # full: the limiter itself still refuses, only more slowly
         self.until[(client_key, scope)] = until
 
-    def __call__(self, environ, start_response):  # noqa: ANN001
+    def __call__(self, environ, start_response):
         scope = API_SCOPES.get(environ.get("PATH_INFO", "")) if self.until else None
         if scope is not None:
             key = (client_address(environ.get("REMOTE_ADDR")), scope)

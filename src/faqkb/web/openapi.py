@@ -55,7 +55,25 @@ SCHEMAS = {
                   "lead": {"type": "string",
                            "description": "one sentence answering the question directly; empty if the entry has none"},
                   "answer": {"type": "string", "description": "Markdown subset"},
-                  "answer_html": {"type": "string", "description": "sanitized HTML of the answer"}}},
+                  "answer_html": {"type": "string", "description": "sanitized HTML of the answer"},
+                  "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"},
+                              "description": "where the answer's facts were read, for a reader of `lang`"}}},
+    "Source": {"type": "object", "required": ["title", "title_lang", "original", "publisher", "url", "date",
+                                              "confidence", "checked", "stale", "unsourced"],
+               "properties": {
+                   "title": {"type": "string", "description": "in `title_lang`; empty for a point no source "
+                             "confirms (unsourced)"},
+                   "title_lang": {"type": "string"},
+                   "original": {"type": "string", "description": "the source's own title when `title` is a "
+                                "translation of it, else empty"},
+                   "publisher": {"type": "string"}, "url": {"type": "string", "description": "empty for an "
+                                                            "outlet (cited, never linked)"},
+                   "date": {"type": "string", "description": "publication: YYYY, YYYY-MM or YYYY-MM-DD; empty "
+                            "when undated"},
+                   "confidence": {"type": "string", "enum": ["operator", "government", "third-party", "uncertain"]},
+                   "checked": {"type": "string", "description": "day a person last read it (YYYY-MM-DD)"},
+                   "stale": {"type": "boolean", "description": "read longer ago than the site's policy"},
+                   "unsourced": {"type": "boolean"}}},
     "Category": {"type": "object", "required": ["name", "label", "entries"], "properties": {
         "name": {"type": "string", "enum": list(CATEGORIES)}, "label": {"type": "string"},
         "entries": {"type": "integer", "minimum": 0}}},

@@ -1,19 +1,21 @@
 """HTML pages, complete without JavaScript: home, search, entry, category, language switch,
 the feedback form. Views parse input and call the core; no ranking or language logic here
-beyond picking the reader's language (entries are shown by web/present.py, errors by
+beyond picking the reader's language (entries are shown by present.py, errors by
 web/errors.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from .. import present
 from ..feedback import REASONS
 from ..kbase.channels import channels_in, for_query
 from ..kbase.model import CATEGORIES
-from . import params, present
+from ..markup import highlight_html
+from . import params
 from .crawlers import is_crawler
 from .i18n import (
     CATEGORY_LABELS,
@@ -24,7 +26,6 @@ from .i18n import (
     content_lang,
     content_script,
 )
-from .markup import highlight_html
 from .security import check_csrf
 from .site import category_counts, client_key, deferred, feedback, most_viewed, record_vote, site
 
@@ -32,9 +33,6 @@ bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
 MOST_ASKED = 6
-# Shown on the home page until readers' views say what is asked most.
-STARTER_ENTRIES = ("how-to-cancel-russian-sim", "refund-remaining-balance", "daily-keeping-fee",
-                   "unlink-before-cancel", "contract-expiring-call-scam", "cancel-from-abroad")
 
 
 def _reader() -> bool:
@@ -73,7 +71,7 @@ def home():
     s = site().searcher
     lang = content_lang()
     ids = [i for i in most_viewed(MOST_ASKED) if i in s.entries]  # [] when the store is slow or down
-    ids += [i for i in STARTER_ENTRIES if i in s.entries and i not in ids]
+    ids += [i for i in site().starter if i in s.entries and i not in ids]  # kb/home.yaml
     ids += [i for i in sorted(s.entries) if i not in ids]
     asked = [card(s.entries[i], lang) for i in ids[:MOST_ASKED]]
     return render_template("home.html", counts=category_counts(), asked=asked, big_search=True)
@@ -167,7 +165,9 @@ def entry(entry_id: str):
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q,
                            voted=voted, why=why, way_out=_way_out(q) if stuck else None,
-                           reasons=REASON_LABELS, sources=present.sources(found, facts),
+                           reasons=REASON_LABELS, max_age=current_app.config["SOURCE_MAX_AGE_DAYS"],
+                           sources=present.sources(found, facts, shown, content_script(),
+                                                   max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]),
                            category_label=CATEGORY_LABELS[found.category], search_q=q, search_lang=a["lang"])
 
 

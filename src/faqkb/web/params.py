@@ -6,6 +6,7 @@ function, faqkb.search.check_params; a spec checks only types and its own bounds
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ class Param:
     enum: tuple[str, ...] | None = None
     core: bool = True  # bounds checked by search.check_params (False: by parse, below)
 
-    def parse(self, args) -> object:
+    def parse(self, args: Mapping[str, str]) -> object:
         """The typed value from a request's args; QueryError naming the parameter if it is
         missing, not a whole number, or (a spec of our own) out of its bounds."""
         raw = args.get(self.name)
@@ -43,15 +44,17 @@ class Param:
                 value = int(raw)
             except ValueError:
                 raise QueryError(f"{self.name} must be a whole number", self.name) from None
-            if not self.core and (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            out_of_bounds = (self.minimum is not None and value < self.minimum) or \
+                (self.maximum is not None and value > self.maximum)
+            if not self.core and out_of_bounds:
                 raise QueryError(f"{self.name} must be between {self.minimum} and {self.maximum}", self.name)
             return value
-        value = raw.strip()
-        if not self.core and self.max_length is not None and len(value) > self.max_length:
-            raise QueryError(f"{self.name} is {len(value)} characters; the limit is {self.max_length}", self.name)
-        if not self.core and self.enum is not None and value not in self.enum:
-            raise QueryError(f"unknown {self.name} {value!r}; use one of {', '.join(self.enum)}", self.name)
-        return value
+        text = raw.strip()
+        if not self.core and self.max_length is not None and len(text) > self.max_length:
+            raise QueryError(f"{self.name} is {len(text)} characters; the limit is {self.max_length}", self.name)
+        if not self.core and self.enum is not None and text not in self.enum:
+            raise QueryError(f"unknown {self.name} {text!r}; use one of {', '.join(self.enum)}", self.name)
+        return text
 
     def openapi(self) -> dict:
         schema: dict = {"type": "integer" if self.kind is int else "string"}
@@ -69,7 +72,7 @@ class Param:
                 "schema": schema}
 
 
-def parse(specs: list[Param], args) -> dict:
+def parse(specs: list[Param], args: Mapping[str, str]) -> dict:
     """The typed values of ``specs`` from a request's args, the core's bounds checked by the
     core (QueryError naming the parameter)."""
     values: dict[str, Any] = {p.name: p.parse(args) for p in specs}

@@ -103,16 +103,16 @@ class Sessions(SecureCookieSessionInterface):
     save. The API (every uncached search) never has a session. Same sessions, same
     cookies, same Vary: Cookie when a view read the session."""
 
-    def open_session(self, app, request):  # noqa: ANN001, ANN201 - Flask's signature
+    def open_session(self, app, request):
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
 
-    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+    def save_session(self, app, session, response) -> None:
         if session or session.modified or session.accessed:
             super().save_session(app, session, response)
 
-    def get_cookie_secure(self, app) -> bool:  # noqa: ANN001
+    def get_cookie_secure(self, app) -> bool:
         """``Secure`` whenever the reader came over https (behind a proxy: X-Forwarded-Proto,
         trusted with --proxies), so the cookie is never sent back over plain http."""
         return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))

@@ -69,7 +69,7 @@ def cap_per_address(server: Any, per_address: int = PER_ADDRESS) -> Any:
     class Channel(HTTPChannel):
         counted: str | None = None
 
-        def del_channel(self, map=None) -> None:  # noqa: A002, ANN001 - waitress's signature
+        def del_channel(self, map=None) -> None:
             super().del_channel(map)
             with lock:
                 if self.counted is not None:
@@ -78,7 +78,7 @@ def cap_per_address(server: Any, per_address: int = PER_ADDRESS) -> Any:
                         del held[self.counted]
                     self.counted = None
 
-    def channel(server, sock, addr, adj, map=None):  # noqa: A002, ANN001, ANN202 - waitress calls it so
+    def channel(server, sock, addr, adj, map=None):
         who = client_address(addr[0] if isinstance(addr, tuple) and addr else str(addr))
         with lock:
             over = held[who] >= per_address

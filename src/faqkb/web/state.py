@@ -44,9 +44,11 @@ class Site:
         self._rebuild_lock = threading.Lock()
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        self.starter: tuple[str, ...] = ()  # kb/home.yaml: the home page's first entries
         if build:
             self.rebuild_if_stale()
         self.searcher = Searcher(self.index_dir)  # IndexNotReady if nothing could be built
+        self._read_starter()
 
     # -- following the index
 
@@ -64,6 +66,7 @@ class Site:
             if switched:
                 log.info("switched to index %s (%d entries)", self.searcher.info.path.name,
                          self.searcher.entry_count)
+                self._read_starter()
         except IndexNotReady as e:  # a half-deleted index dir: keep serving the open one
             self._refresh_error = str(e)
             self._error(str(e))
@@ -112,6 +115,16 @@ class Site:
             self._next_refresh = 0.0
             self.maybe_refresh()
         return True
+
+    def _read_starter(self) -> None:
+        """kb/home.yaml's starter ids, read again when a new index goes live (the kb it was built
+        from may have changed them); a broken file keeps the previous list (`faqkb check` says why)."""
+        from ..kbase.load import read_home
+
+        try:
+            self.starter = tuple(read_home(self.kb_dir)) if self.kb_dir.is_dir() else ()
+        except FaqkbError as e:
+            log.warning("kb home page list not read: %s", e)
 
     def _error(self, message: str) -> None:
         log.error("%s", message)

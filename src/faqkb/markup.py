@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import nh3
@@ -23,7 +23,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _TAG = re.compile(r"(<[^>]*>)")
 
 
-def highlight(text: str, spans) -> Markup:
+def highlight(text: str, spans: Iterable[tuple[int, int]] | None) -> Markup:
     """``text`` escaped, with each [start, end) span wrapped in <mark>."""
     out, last = [], 0
     for start, end in sorted(spans or ()):

@@ -1,0 +1,237 @@
+"""Sources as readers see them (faqkb/sources.py): a reader title in the page's language,
+labels translated, and never a fact id, a register claim or an editor's note — on every entry
+page in every UI language, in `faqkb show` in every language and script, and in the API.
+
+The kb here is the bundled one with an editor's note added to every fact (naming fact ids and
+the word "undated", as real notes do), built once for the module: a leak of any note, claim or
+id fails."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURE_KB
+
+from faqkb.cli import main
+from faqkb.cli.render import terminal_entry
+from faqkb.kbase.load import load_kb
+from faqkb.paths import bundled_kb
+from faqkb.present import entry_dict
+from faqkb.service import rebuild
+from faqkb.sources import is_stale, reader_sources
+from faqkb.web import create_app
+
+UI = ("zh-Hans", "zh-Hant", "ru", "en")
+FACT_ID = re.compile(r"(?<![\w-])[FU]\d+\b")
+NOTE = "EDITOR-ONLY {fid}: an inference from F2 and U3, undated, do not show"
+
+
+def _edit_facts(kb: Path, change) -> None:
+    path = kb / "facts.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    for fid, fact in data["facts"].items():
+        change(fid, fact)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def noted(tmp_path_factory):
+    """(kb, index) of the bundled kb with a note on every fact."""
+    root = tmp_path_factory.mktemp("noted")
+    kb = root / "kb"
+    shutil.copytree(bundled_kb(), kb)
+    _edit_facts(kb, lambda fid, f: f.__setitem__("note", NOTE.format(fid=fid)))
+    rebuild(kb, root / "index")
+    return kb, root / "index"
+
+
+class _Text(HTMLParser):
+    """The text a reader sees (no tags, no attribute values, no script or style)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    p = _Text()
+    p.feed(html)
+    return " ".join(p.parts)
+
+
+def _leaks(shown: str, kb, ui: str, sources: str | None = None) -> list[str]:
+    """What a reader must never see, found in ``shown`` (register claims: in its ``sources``
+    part, the whole text by default; an answer may well say what a claim says)."""
+    found = [m.group() for m in FACT_ID.finditer(shown)]
+    found += [f"note of {f.id}" for f in kb.facts.values() if f.note and f.note[:25] in shown]
+    found += [f"claim of {f.id}" for f in kb.facts.values() if f.claim[:40] in (shown if sources is None else sources)]
+    if ui != "en" and re.search(r"\bundated\b", shown, re.I):
+        found.append("the English word 'undated'")
+    return found
+
+
+def test_no_entry_page_shows_a_fact_id_note_claim_or_english_label(noted, tmp_path):
+    kb_dir, index = noted
+    kb = load_kb(kb_dir)
+    assert all(f.note for f in kb.facts.values())
+    app = create_app({"KB": kb_dir, "INDEX": index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    pages = 0
+    for ui in UI:
+        client.set_cookie("faqkb_lang", ui)
+        for entry_id in kb.entries:
+            r = client.get(f"/entry/{entry_id}")
+            assert r.status_code == 200
+            html = r.get_data(as_text=True)
+            assert 'class="sources"' in html, entry_id
+            part = visible(html[html.index('class="sources"'):html.index("</section>", html.index('class="sources"'))])
+            assert not _leaks(visible(html), kb, ui, part), (ui, entry_id, _leaks(visible(html), kb, ui, part))
+            assert not [f.id for f in kb.facts.values() if f.note[:25] in html], (ui, entry_id)  # nor in markup
+            pages += 1
+    assert pages == 4 * len(kb.entries)
+
+
+def test_show_and_the_api_show_no_fact_id_note_or_claim(noted, tmp_path):
+    kb_dir, index = noted
+    kb = load_kb(kb_dir)
+    runner = CliRunner()
+    for lang, script, ui in (("zh", None, "zh-Hans"), ("zh", "Hant", "zh-Hant"), ("ru", None, "ru"),
+                             ("en", None, "en")):
+        for entry in kb.entries.values():
+            shown = terminal_entry(entry, lang, entries=kb.entries, facts=kb.facts, script=script, width=10_000)
+            sources = shown.split("\n\n")[-1]  # the Sources block, the last
+            assert not _leaks(sources, kb, ui), (lang, script, entry.id, _leaks(sources, kb, ui))
+            api = entry_dict(entry, lang, script, facts=kb.facts)
+            assert api["sources"] and not _leaks(str(api["sources"]), kb, ui), (lang, entry.id)
+    # and through the command itself, one entry per language
+    entry_id = next(iter(kb.entries))
+    for args, heading in ((["--lang", "zh"], "来源："), (["--lang", "zh", "--script", "Hant"], "來源："),
+                          (["--lang", "ru"], "Источники:")):
+        r = runner.invoke(main, ["show", entry_id, *args, "--kb", str(kb_dir), "--index", str(index), "--no-build"])
+        assert r.exit_code == 0, r.output
+        tail = r.output[r.output.rindex("\n\n"):]
+        assert not _leaks(tail, kb, "ru"), (args, tail)
+        assert heading in r.output
+
+
+def _kb_with_titles(tmp_path: Path) -> Path:
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+
+    def change(fid, f):
+        if fid == "F3":
+            f["reader_title"] = {"zh": "T2：如何注销合同", "ru": "T2: расторжение договора"}
+            f["note"] = "EDITOR-ONLY note on F3"
+        if fid == "U1":
+            f["reader_title"] = {"en": "Whether other operators let you terminate online"}
+        if fid == "F2":
+            f["also"][0]["reader_title"] = {"zh": "信使媒体：三个月不用就会失去号码"}
+    _edit_facts(kb, change)
+    return kb
+
+
+def test_reader_title_in_the_page_language_then_the_sources_own_title(tmp_path):
+    kb = load_kb(_kb_with_titles(tmp_path))
+    entry = kb.entries["how-to-cancel-russian-sim"]  # cites F3 and U1
+
+    def first(lang, script=None):
+        return next(s for s in reader_sources(entry, kb.facts, lang, script, today="2026-12-01")
+                    if s.url.endswith("contract-termination"))
+
+    zh, hant, ru, en = first("zh"), first("zh", "Hant"), first("ru"), first("en")
+    assert (zh.title, zh.title_lang, zh.original) == ("T2：如何注销合同", "zh", "Расторжение договора")
+    assert hant.title == "T2：如何註銷合約"  # the zh title as a Traditional reader reads it
+    assert (ru.title, ru.original) == ("T2: расторжение договора", "")  # same language: no "original"
+    assert (en.title, en.title_lang, en.original) == ("Расторжение договора", "ru", "")  # no en title yet
+    assert zh.date == "" and zh.publisher  # the register's "undated" is no date, labelled per language
+    unsourced = {lang: [s for s in reader_sources(entry, kb.facts, lang) if s.unsourced] for lang in ("en", "ru")}
+    assert [s.title for s in unsourced["en"]] == ["Whether other operators let you terminate online"]
+    assert [s.title for s in unsourced["ru"]] == [""]  # no ru title: the generic line, never the claim
+
+
+def test_a_further_source_has_its_own_reader_title(tmp_path):
+    kb = load_kb(_kb_with_titles(tmp_path))
+    entry = kb.entries["stop-using-sim-what-happens"]  # cites F2, whose `also` is Courier Media's article
+    zh = [s for s in reader_sources(entry, kb.facts, "zh", today="2026-12-01") if s.publisher == "Courier Media"]
+    ru = [s for s in reader_sources(entry, kb.facts, "ru", today="2026-12-01") if s.publisher == "Courier Media"]
+    assert [(s.title, s.original) for s in zh] == [("信使媒体：三个月不用就会失去号码",
+                                                     "Абоненты лишатся номера после трех месяцев молчания")]
+    assert [(s.title, s.original) for s in ru] == [("Абоненты лишатся номера после трех месяцев молчания", "")]
+
+
+def test_entry_page_labels_its_sources_in_the_ui_language(tmp_path):
+    kb_dir = _kb_with_titles(tmp_path)
+    rebuild(kb_dir, tmp_path / "index")
+    app = create_app({"KB": kb_dir, "INDEX": tmp_path / "index", "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    want = {"zh-Hans": ("T2：如何注销合同", "未注明日期", "核实于 2026-11-25", "没有来源可以证实"),
+            "zh-Hant": ("T2：如何註銷合約", "未註明日期", "核實於 2026-11-25", "沒有來源可以證實"),
+            "ru": ("T2: расторжение договора", "без даты", "проверено 2026-11-25", "ни один источник"),
+            "en": ("Расторжение договора", "undated", "checked 2026-11-25", "not confirmed by any source")}
+    for ui, words in want.items():
+        client.set_cookie("faqkb_lang", ui)
+        html = client.get("/entry/how-to-cancel-russian-sim").get_data(as_text=True)
+        section = html[html.index('class="sources"'):html.index("</section>", html.index('class="sources"'))]
+        for w in words:
+            assert w in section, (ui, w)
+        assert "EDITOR-ONLY" not in html
+
+
+def test_an_old_reading_is_flagged_against_the_policy_and_a_given_today():
+    kb = load_kb(FIXTURE_KB)
+    entry = kb.entries["how-to-cancel-russian-sim"]
+    assert is_stale("2025-01-01", 365, "2026-01-02") and not is_stale("2025-01-01", 365, "2026-01-01")
+    fresh = reader_sources(entry, kb.facts, "en", today="2026-12-01", max_age_days=365)
+    old = reader_sources(entry, kb.facts, "en", today="2028-12-01", max_age_days=365)
+    assert not any(s.stale for s in fresh)
+    assert all(s.stale for s in old if not s.unsourced) and any(not s.unsourced for s in old)
+    shown = terminal_entry(entry, "ru", facts=kb.facts, today="2028-12-01", max_age_days=365, width=10_000)
+    assert "Источник проверяли больше 365 дней назад" in shown
+    assert "больше 365" not in terminal_entry(entry, "ru", facts=kb.facts, today="2026-12-01", width=10_000)
+
+
+def test_entry_page_says_when_a_reading_is_older_than_the_setting(tmp_path, fixture_index):
+    app = create_app({"KB": FIXTURE_KB, "INDEX": fixture_index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "SOURCE_MAX_AGE_DAYS": 1})
+    client = app.test_client()
+    client.set_cookie("faqkb_lang", "zh-Hans")
+    html = client.get("/entry/how-to-cancel-russian-sim").get_data(as_text=True)
+    assert "上次核实已超过 1 天" in html  # the fixture's sources were read in 2026-11
+
+
+def test_register_accepts_reader_titles_recheck_by_and_notes_and_locates_mistakes(tmp_path):
+    kb = _kb_with_titles(tmp_path)
+    _edit_facts(kb, lambda fid, f: f.__setitem__("recheck_by", "2027-03-01") if fid == "F1" else None)
+    loaded = load_kb(kb)
+    assert loaded.facts["F1"].recheck_by == "2027-03-01"
+    assert loaded.facts["F3"].note.startswith("EDITOR-ONLY") and loaded.facts["F3"].reader_title["ru"]
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert "reader_title" not in r.output and "recheck_by" not in r.output and "note" not in r.output
+    for bad, expect in ((lambda fid, f: f.__setitem__("recheck_by", "2027-02-30") if fid == "F1" else None,
+                         "F1.recheck_by '2027-02-30' is not a real date"),
+                        (lambda fid, f: f.__setitem__("reader_title", {"de": "x"}) if fid == "F1" else None,
+                         "F1.reader_title: unknown key 'de'")):
+        _edit_facts(kb, bad)
+        r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+        assert r.exit_code == 1 and expect in r.output and "kb/facts.yaml:" in r.output, r.output
+        shutil.rmtree(kb)
+        _kb_with_titles(tmp_path)
