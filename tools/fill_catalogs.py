@@ -19,6 +19,20 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "faqkb" / "translations"
 # msgid → (zh_Hans, zh_Hant, ru)
 T = {
     "Basics": ("基础知识", "基礎知識", "Основы"),
+    # the way out (templates/_way_out.html)
+    "Still stuck?": ("还是没解决？", "還是沒解決？", "Всё ещё нужна помощь?"),
+    "Ask your operator through its official channels:": ("请通过运营商的官方渠道咨询：", "請透過電信業者的官方管道詢問：",
+                                                          "Обратитесь к своему оператору через его официальные каналы:"),
+    "Official site": ("官方网站", "官方網站", "Официальный сайт"),
+    "Help and support": ("帮助与支持", "說明與支援", "Помощь и поддержка"),
+    "Find a store": ("查找营业厅", "查找門市", "Найти салон связи"),
+    "Official app": ("官方应用", "官方應用程式", "Официальное приложение"),
+    "Never tell anyone a code from an SMS, and reach your operator only through its official site, app or store.": (
+        "不要把短信验证码告诉任何人；只通过运营商的官方网站、官方应用或营业厅联系运营商。",
+        "不要把簡訊驗證碼告訴任何人；只透過電信業者的官方網站、官方應用程式或門市聯絡業者。",
+        "Никому не сообщайте код из СМС и связывайтесь с оператором только через его официальный сайт, "
+        "приложение или салон связи."),
+    "Search again": ("重新搜索", "重新搜尋", "Искать снова"),
     "Showing results for": ("以下是此搜索的结果：", "以下是此搜尋的結果：", "Показаны результаты для"),
     "search instead for": ("仍然搜索", "仍然搜尋", "искать вместо этого"),
     "Every entry on %(name)s": ("查看“%(name)s”的全部条目", "查看「%(name)s」的全部條目", "Все статьи раздела «%(name)s»"),

@@ -68,6 +68,9 @@ class Bounds:
     max_seen: int = 50_000
     retention_days: int = 90
     gaps_per_client: int = 10   # new gap queries one client may add in a day
+    max_answered: int = 2000    # answered queries followed (what readers did after a short answer)
+    asked_days: int = 30        # "most asked" counts distinct readers over this many days ...
+    asked_min: int = 5          # ... and an entry needs this many before it displaces the editors' starter list
 
 
 CONNECT_TIMEOUT = 2.0     # seconds to open a connection to the database
@@ -80,7 +83,7 @@ _LANG = 8
 
 metadata = sa.MetaData()
 _LOCK_IDS = {"gaps": 0x6661716B01, "votes": 0x6661716B02, "views_seen": 0x6661716B03,
-             "gaps_seen": 0x6661716B04}
+             "gaps_seen": 0x6661716B04, "answered": 0x6661716B05, "answered_seen": 0x6661716B06}
 gaps = sa.Table(
     "gaps", metadata,
     sa.Column("query", sa.String(200), primary_key=True),
@@ -115,6 +118,13 @@ views = sa.Table(
     sa.Column("entry_id", sa.String(_ID), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
 )
+view_days = sa.Table(   # distinct readers of an entry per day, for "most asked" over a window
+    "view_days", metadata,
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
 views_seen = sa.Table(
     "views_seen", metadata,
     sa.Column("client", sa.String(32), primary_key=True),
@@ -130,9 +140,46 @@ gaps_seen = sa.Table(
     sa.Column("day", sa.String(10), nullable=False, index=True),
     sqlite_with_rowid=False,
 )
+# Answered queries (the search gave a short answer): what readers did next. One row per
+# (query, language, answer); a client counts once a day in each column (answered_seen).
+answered = sa.Table(
+    "answered", metadata,
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),
+    sa.Column("answer_id", sa.String(_ID), primary_key=True),
+    sa.Column("shown", sa.Integer, nullable=False),           # readers who got this answer
+    sa.Column("clicked_answer", sa.Integer, nullable=False),  # ... and opened it
+    sa.Column("clicked_other", sa.Integer, nullable=False),   # ... and opened another entry first
+    sa.Column("voted_no", sa.Integer, nullable=False),        # ... and voted "not helpful" on it
+    sa.Column("first_day", sa.String(10), nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+answered_other = sa.Table(
+    "answered_other", metadata,
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),
+    sa.Column("answer_id", sa.String(_ID), primary_key=True),
+    sa.Column("entry_id", sa.String(_ID), primary_key=True),  # the entry opened instead
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+answered_seen = sa.Table(
+    "answered_seen", metadata,
+    sa.Column("client", sa.String(32), primary_key=True),
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("lang", sa.String(_LANG), primary_key=True),
+    sa.Column("clicked", sa.Boolean, nullable=False),
+    sa.Column("voted_no", sa.Boolean, nullable=False),
+    sa.Column("day", sa.String(10), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+ANSWERED_EVENTS = ("shown", "click", "no")
 # Columns holding a day, per table: what retention and clock repairs look at.
 _DAY_COLUMNS = {gaps: ("last_day", "first_day"), gap_entries: ("last_day",), votes: ("day",),
-                views_seen: ("day",), gaps_seen: ("day",)}
+                views_seen: ("day",), gaps_seen: ("day",), view_days: ("day",),
+                answered: ("last_day", "first_day"), answered_other: ("last_day",), answered_seen: ("day",)}
 
 
 def normalize_query(query: str, limit: int = Bounds.query_chars) -> str:
@@ -322,7 +369,8 @@ class FeedbackStore:
         data that proves them (at most one window late)."""
         if self._anchor is None:
             newest = max((c.execute(sa.select(sa.func.max(t.c[cols[0]]))).scalar() or ""
-                          for t, cols in _DAY_COLUMNS.items() if t is not views_seen and t is not gaps_seen),
+                          for t, cols in _DAY_COLUMNS.items()
+                          if t not in (views_seen, gaps_seen, answered_seen, view_days)),
                          default="")
             today = self._day()
             with self._clock_lock:
@@ -419,6 +467,79 @@ class FeedbackStore:
         c.execute(gaps_seen.insert().values(client=client, query=q, lang=lang, day=day))
         return True
 
+    def record_answered(self, query: str, lang: str | None, answer_id: str, event: str, *,
+                        client: str, entry_id: str | None = None) -> bool:
+        """What a reader did after the search gave ``answer_id`` as its short answer for
+        ``query``: ``shown`` (the results page), ``click`` (opened ``entry_id`` from it: the
+        answer or another entry) or ``no`` (voted "not helpful" on the answer). Per client,
+        query and day: counted as shown once, its first click once, its No once; one client
+        adds at most ``gaps_per_client`` new queries a day. Bounded like gaps (retention,
+        ``max_answered`` rows, ``max_reached`` "opened instead" rows). False if nothing counted."""
+        if event not in ANSWERED_EVENTS:
+            raise ValueError(f"event must be one of {', '.join(ANSWERED_EVENTS)}")
+        q = normalize_query(query, self.bounds.query_chars)
+        if not q or not answer_id:
+            return False
+        lang, answer_id, day = (lang or "")[:_LANG], answer_id[:_ID], self._stamp()
+        entry_id = (entry_id or answer_id)[:_ID]
+        mine = (answered_seen.c.client == client) & (answered_seen.c.query == q) & (answered_seen.c.lang == lang)
+        with self.engine.begin() as c:
+            row_seen = c.execute(sa.select(answered_seen.c.day, answered_seen.c.clicked, answered_seen.c.voted_no)
+                                 .where(mine)).first()
+            seen: tuple[str, bool, bool] | None = tuple(row_seen) if row_seen is not None else None
+            if seen is not None and seen[0] != day:
+                c.execute(answered_seen.delete().where(mine))
+                seen = None
+            new = seen is None
+            if new:
+                self._lock(c, answered_seen)
+                c.execute(answered_seen.delete().where(answered_seen.c.day != day))
+                added = c.execute(sa.select(sa.func.count()).select_from(answered_seen)
+                                  .where(answered_seen.c.client == client)).scalar_one()
+                if added >= self.bounds.gaps_per_client or self._over(c, answered_seen, self.bounds.max_seen - 1):
+                    return False
+                if not self._upsert(c, answered_seen, {"client": client, "query": q, "lang": lang,
+                                                       "clicked": False, "voted_no": False, "day": day},
+                                    ["client", "query", "lang"], None):
+                    return False  # another request of this client got there first
+                seen = (day, False, False)
+            assert seen is not None
+            inc: dict[str, Any] = {}
+            if new:
+                inc["shown"] = answered.c.shown + 1
+            if event == "click" and not seen[1]:
+                col = "clicked_answer" if entry_id == answer_id else "clicked_other"
+                inc[col] = answered.c[col] + 1
+                c.execute(answered_seen.update().where(mine).values(clicked=True))
+            if event == "no" and entry_id == answer_id and not seen[2]:
+                inc["voted_no"] = answered.c.voted_no + 1
+                c.execute(answered_seen.update().where(mine).values(voted_no=True))
+            if not inc:
+                return False
+            row = (answered.c.query == q) & (answered.c.lang == lang) & (answered.c.answer_id == answer_id)
+            if not c.execute(answered.update().where(row).values(last_day=day, **inc)).rowcount:
+                self._lock(c, answered)
+                self._repair_clock(c)
+                cutoff = self._cutoff(c)
+                c.execute(answered.delete().where(answered.c.last_day < cutoff))
+                c.execute(answered_other.delete().where(answered_other.c.last_day < cutoff))
+                excess = self._over(c, answered, self.bounds.max_answered - 1)
+                if excess:  # full: the least-shown, longest-unseen rows make room
+                    victims = (sa.select(answered.c.query, answered.c.lang, answered.c.answer_id)
+                               .order_by(answered.c.shown, answered.c.last_day, answered.c.first_day).limit(excess))
+                    c.execute(answered.delete().where(
+                        sa.tuple_(answered.c.query, answered.c.lang, answered.c.answer_id).in_(victims)))
+                first = dict.fromkeys(("shown", "clicked_answer", "clicked_other", "voted_no"), 0)
+                first.update(dict.fromkeys(inc, 1))
+                c.execute(answered.insert().values(query=q, lang=lang, answer_id=answer_id,
+                                                   first_day=day, last_day=day, **first))
+            if "clicked_other" in inc and not self._over(c, answered_other, self.bounds.max_reached - 1):
+                self._upsert(c, answered_other, {"query": q, "lang": lang, "answer_id": answer_id,
+                                                 "entry_id": entry_id, "count": 1, "last_day": day},
+                             ["query", "lang", "answer_id", "entry_id"],
+                             {"count": answered_other.c.count + 1, "last_day": day})
+        return True
+
     def record_vote(self, entry_id: str, helpful: bool, *, client: str, query: str = "",
                     reason: str | None = None) -> None:
         """The client's vote on one entry; a later vote by the same client (the same day)
@@ -473,6 +594,7 @@ class FeedbackStore:
                     return False  # full for today: stop counting new clients rather than forget who counted
                 c.execute(views_seen.insert().values(client=client, entry_id=entry_id, day=day))
             self._upsert(c, views, {"entry_id": entry_id, "count": 1}, ["entry_id"], {"count": views.c.count + 1})
+            self._count_view_day(c, entry_id, day)
             q = normalize_query(query, self.bounds.query_chars)
             if q:
                 langs = c.execute(sa.select(gaps.c.lang).where(gaps.c.query == q)).scalars().all()
@@ -483,6 +605,19 @@ class FeedbackStore:
                                      ["query", "lang", "entry_id"],
                                      {"count": gap_entries.c.count + 1, "last_day": day})
         return True
+
+    def _count_view_day(self, c: Connection, entry_id: str, day: str) -> None:
+        """One more distinct reader of ``entry_id`` today (view_days): rows older than the
+        "most asked" window go first (clock-safe, as retention), and a full table (max_seen
+        rows) counts no new (entry, day) until older days leave."""
+        if c.execute(view_days.update().where((view_days.c.entry_id == entry_id) & (view_days.c.day == day))
+                     .values(count=view_days.c.count + 1)).rowcount:
+            return
+        trusted = min(self._trusted() or self._today(), self._today())
+        c.execute(view_days.delete().where(view_days.c.day < (trusted - timedelta(days=self.bounds.asked_days)).isoformat()))
+        if not self._over(c, view_days, self.bounds.max_seen - 1):
+            self._upsert(c, view_days, {"entry_id": entry_id, "day": day, "count": 1}, ["entry_id", "day"],
+                         {"count": view_days.c.count + 1})
 
     # -- reading
 
@@ -511,6 +646,26 @@ class FeedbackStore:
                  "first_day": first, "last_day": last, "reached": reached.get((q, lang), {})}
                 for q, lang, n, none, first, last in rows]
 
+    def answered_rows(self, limit: int = 5000) -> list[dict]:
+        """Answered queries with what readers did next, most disagreed with first:
+        [{"query", "lang", "answer_id", "shown", "clicked_answer", "clicked_other",
+        "voted_no", "no_click", "disagreed", "opened_instead": {entry id: n}, days}]."""
+        other: dict[tuple[str, str, str], dict[str, int]] = {}
+        for q, lang, a, e, n in self._rows(sa.select(answered_other.c.query, answered_other.c.lang,
+                                                     answered_other.c.answer_id, answered_other.c.entry_id,
+                                                     answered_other.c.count)):
+            other.setdefault((q, lang, a), {})[e] = n
+        disagreed = answered.c.clicked_other + answered.c.voted_no
+        rows = self._rows(sa.select(answered.c.query, answered.c.lang, answered.c.answer_id, answered.c.shown,
+                                    answered.c.clicked_answer, answered.c.clicked_other, answered.c.voted_no,
+                                    answered.c.first_day, answered.c.last_day)
+                          .order_by(disagreed.desc(), answered.c.shown.desc(), answered.c.query).limit(limit))
+        return [{"query": q, "lang": lang or None, "answer_id": a, "shown": shown, "clicked_answer": ca,
+                 "clicked_other": co, "voted_no": no, "no_click": max(0, shown - ca - co),
+                 "disagreed": co + no, "opened_instead": other.get((q, lang, a), {}),
+                 "first_day": first, "last_day": last}
+                for q, lang, a, shown, ca, co, no, first, last in rows]
+
     def helpfulness(self) -> list[dict]:
         """Votes per entry, most voted first: [{"entry_id", "yes", "no", "reasons": {reason: n}}]."""
         per: dict[str, dict] = {}
@@ -536,6 +691,16 @@ class FeedbackStore:
     def most_viewed(self, limit: int = 6) -> list[str]:
         return [r[0] for r in self._rows(sa.select(views.c.entry_id)
                                          .order_by(views.c.count.desc(), views.c.entry_id).limit(limit))]
+
+    def most_asked(self, limit: int = 6) -> list[str]:
+        """The home page's "most asked": entries by distinct readers (one per client a day)
+        over the last ``asked_days`` days, only those with at least ``asked_min`` (fewer, and
+        the editors' starter list stands: one crawler pass or one curious reader moves nothing)."""
+        since = (self._today() - timedelta(days=self.bounds.asked_days)).isoformat()
+        total = sa.func.sum(view_days.c.count)
+        return [r[0] for r in self._rows(
+            sa.select(view_days.c.entry_id).where(view_days.c.day > since).group_by(view_days.c.entry_id)
+            .having(total >= self.bounds.asked_min).order_by(total.desc(), view_days.c.entry_id).limit(limit))]
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table (for `faqkb stats` and the tests of the bounds)."""

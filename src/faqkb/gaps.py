@@ -1,6 +1,7 @@
 """What editors should write next, from the feedback store: queries that found nothing or
 only a weak answer (``answered: false``), grouped and ranked by how often they were
-asked, with the entries readers opened instead and the "not helpful" votes per entry.
+asked, with the entries readers opened instead and the "not helpful" votes per entry;
+then answered queries readers disagreed with; and, for `--suggest`, kb changes to review.
 
 Grouping: a stored row is already one normalized query in one language; rows of the same
 language are then joined when they share an informative word — a word (stem, or Chinese
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -123,10 +125,23 @@ def informative_words(searcher: Searcher) -> Callable[[str], set[str]]:
     return words_of
 
 
+def surface_words(searcher: Searcher) -> Callable[[str], dict[str, str]]:
+    """Like informative_words, as {analyzed word: the word as written} (a synonym is
+    proposed as readers write it, not as a stem)."""
+    analyzer = searcher.analyzer()
+
+    def words_of(text: str) -> dict[str, str]:
+        return {t.text: text[t.start:t.end] for t in analyzer.analyze(text, query=True, pinyin=False).words
+                if t.script == "han" or len(t.text) > 1}
+    return words_of
+
+
 def editor_report(searcher: Searcher, store: FeedbackStore, limit: int = 20) -> dict:
     """What `faqkb gaps` shows: gap_report over the store's rows, with the question of each
-    entry readers reached (in the group's language) or voted "not helpful"."""
+    entry readers reached (in the group's language) or voted "not helpful", and the
+    answered queries readers disagreed with ("disagreed")."""
     report = gap_report(store.gap_rows(), store.helpfulness(), informative_words(searcher), limit=limit)
+    report["disagreed"] = disagreed_report(store.answered_rows(), limit=limit)
 
     def question(entry_id: str, lang: str | None) -> str | None:
         e = searcher.entry(entry_id)
@@ -137,4 +152,111 @@ def editor_report(searcher: Searcher, store: FeedbackStore, limit: int = 20) -> 
             r["question"] = question(r["entry_id"], g["lang"])
     for r in report["not_helpful"]:
         r["question"] = question(r["entry_id"], None)
+    for r in report["disagreed"]:
+        r["answer_question"] = question(r["answer_id"], r["lang"])
+        for o in r["opened_instead"]:
+            o["question"] = question(o["entry_id"], r["lang"])
     return report
+
+
+# -- answered, readers disagreed
+
+def disagreed_report(rows: list[dict], limit: int = 20) -> list[dict]:
+    """Answered queries readers disagreed with (opened another entry first, or voted the
+    answer "not helpful"), most disagreed first; rows from ``FeedbackStore.answered_rows()``.
+    Queries nobody disagreed with are left out: "no click" alone is shown, not ranked (the
+    short answer on the results page may have been all the reader needed)."""
+    out = [dict(r, opened_instead=[{"entry_id": e, "count": n} for e, n in
+                                   sorted(r["opened_instead"].items(), key=lambda kv: (-kv[1], kv[0]))])
+           for r in rows if r["disagreed"]]
+    out.sort(key=lambda r: (-r["disagreed"], -r["no_click"], r["query"]))
+    return out[:limit]
+
+
+# -- proposed kb changes (`faqkb gaps --suggest`)
+
+PATCH_VERSION = 1
+MIN_READERS = 2   # a suggestion needs this many readers (client-days) behind it
+
+
+def suggest_patch(searcher: Searcher, report: dict, gap_rows: list[dict], kb_root: Path | None,
+                  min_readers: int = MIN_READERS) -> dict:
+    """Proposed kb changes, as the patch `faqkb check --patch` validates (kbase/patch.py):
+
+    - **alternatives**: a query as a new phrasing of the entry readers opened from it —
+      instead of the short answer, or when the search found no good answer;
+    - **offtopic**: queries that found nothing at all and from which nobody opened anything
+      (maybe off-topic; maybe an entry to write: the editor decides);
+    - **synonyms**: a word pair where such a query and one of the opened entry's phrasings
+      differ by exactly one word each.
+
+    Nothing with a phone number, handle, link or control character is ever proposed (the
+    kb's own content rules, kbase/lint.text_problems), nor a phrasing the entry has."""
+    from .kbase.lint import text_problems
+    from .kbase.patch import read_domains, synonym_groups
+
+    allowed, named = read_domains(kb_root) if kb_root else ([], [])
+    words_of = surface_words(searcher)
+    known_groups = [set(g) for g in synonym_groups(kb_root)] if kb_root else []
+
+    def clean(q: str) -> bool:
+        return bool(q.strip()) and q.isprintable() and not text_problems(q, allowed, named)
+
+    alternatives: dict[tuple[str, str], dict] = {}
+    synonyms: list[list[str]] = []
+
+    def propose(entry_id: str, lang: str | None, query: str, n: int, why: str) -> None:
+        e = searcher.entry(entry_id)
+        if e is None or n < min_readers or not clean(query):
+            return
+        lang = e.best_lang(lang)
+        tr = e.translations[lang]
+        have = {_norm(p) for p in (tr.question, *tr.alternatives)}
+        if _norm(query) in have:
+            return
+        item = alternatives.setdefault((entry_id, lang), {"entry": entry_id, "lang": lang, "add": [], "why": []})
+        if query not in item["add"]:
+            item["add"].append(query)
+            item["why"].append(f"“{query}”: {why}")
+        qw = words_of(query)
+        for p in (tr.question, *tr.alternatives):
+            pw = words_of(p)
+            only_q, only_p = qw.keys() - pw.keys(), pw.keys() - qw.keys()
+            if len(only_q) == 1 and len(only_p) == 1 and qw.keys() & pw.keys():
+                pair = sorted((qw[next(iter(only_q))].casefold(), pw[next(iter(only_p))].casefold()))
+                if clean(" ".join(pair)) and pair not in synonyms and \
+                        not any(set(pair) <= g for g in known_groups):
+                    synonyms.append(pair)
+
+    for r in report.get("disagreed", []):
+        for o in r["opened_instead"]:
+            propose(o["entry_id"], r["lang"], r["query"], o["count"],
+                    f"{o['count']} readers opened this instead of the short answer ({r['answer_id']})")
+    offtopic: dict[str, list[str]] = {}
+    for r in gap_rows:
+        for e, n in sorted(r.get("reached", {}).items(), key=lambda kv: (-kv[1], kv[0])):
+            propose(e, r["lang"], r["query"], n, f"{n} readers opened this when the search had no good answer")
+        if r["found_nothing"] >= min_readers and not r.get("reached") and r["lang"] and clean(r["query"]):
+            offtopic.setdefault(r["lang"], []).append(r["query"])
+    return {"kb_patch": PATCH_VERSION,
+            "alternatives": [dict(v, why="; ".join(v["why"])) for v in alternatives.values()],
+            "offtopic": offtopic, "synonyms": synonyms}
+
+
+def _norm(text: str) -> str:
+    from .feedback import normalize_query
+
+    return normalize_query(text, 1000)
+
+
+def write_patch(path: Path, patch: dict) -> None:
+    """The patch as a commented YAML file an editor reviews (kbase/patch.py reads it)."""
+    import yaml
+
+    head = ("# Proposed kb changes from readers' searches (faqkb gaps --suggest). NOTHING IS APPLIED.\n"
+            "# Review each item: delete what is wrong, copy the rest into kb/ by hand.\n"
+            "# `faqkb check --patch THIS_FILE` checks the kb as it would be with these changes.\n"
+            "# offtopic: queries that found nothing and led nowhere. Add one to kb/offtopic.yaml only if\n"
+            "# it is really not about a Russian SIM card; otherwise it is an entry to write.\n")
+    body = yaml.safe_dump(patch, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(head + body, encoding="utf-8")

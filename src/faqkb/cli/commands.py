@@ -79,8 +79,10 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
               help="Also list facts last read more than DAYS ago, and facts past their recheck_by, with the "
                    "entries resting on them (warnings; exit 3 if nothing else is wrong).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Measure --stale ages from this day (YYYY-MM-DD).")
+@click.option("--patch", "patch_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check the kb as it would be with this kb patch (faqkb gaps --suggest); kb/ is not changed.")
 @user_errors
-def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today) -> None:
+def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today, patch_file: Path | None) -> None:
     """Validate kb/ against the schema and the content rules; exit 1 on any problem.
 
     Each problem is one line: file:line:column: what is wrong — how to fix it. Warnings
@@ -93,9 +95,10 @@ def check(kb_dir: Path | None, as_json: bool, stale_days: int | None, today) -> 
     """
     from ..kbase.freshness import stale_problems
     from ..kbase.lint import lint_kb
+    from ..kbase.patch import check_with_patch
 
     kb_dir, _ = paths.resolve(kb_dir, None)
-    problems, count = lint_kb(kb_dir)
+    problems, count = check_with_patch(kb_dir, patch_file) if patch_file else lint_kb(kb_dir)
     stale = [] if stale_days is None else stale_problems(kb_dir, stale_days, today and today.date())
     problems += stale
     if as_json:
@@ -257,11 +260,14 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
               help="Groups (and not-helpful entries) to show.")
 @json_option("The report as JSON.")
+@click.option("--suggest", "suggest_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write proposed kb changes to this YAML patch file (nothing is applied; "
+                   "review it, check it with `faqkb check --patch FILE`).")
 @no_build_option
 @feedback_options
 @kb_options
 @user_errors
-def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
+def gaps(limit, as_json, suggest_file, no_build, instance, db_url, kb_dir, index_dir) -> None:
     """What to write next: the site's queries that found nothing or only a weak answer,
     grouped (same normalized query and language, shared informative words) and ranked by
     how often they were asked, with the entries readers opened instead and the
@@ -271,13 +277,22 @@ def gaps(limit, as_json, no_build, instance, db_url, kb_dir, index_dir) -> None:
     Example:
       faqkb gaps --limit 10
       faqkb gaps --db postgresql://faq@db/faqkb --json
+      faqkb gaps --suggest kb-suggestions.yaml && faqkb check --patch kb-suggestions.yaml
     """
-    from ..gaps import editor_report
+    from ..gaps import editor_report, suggest_patch, write_patch
 
+    kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     searcher = open_index(kb_dir, index_dir, build=not no_build)
     store = feedback_store(instance, db_url)
     try:
         report = editor_report(searcher, store, limit=limit)
+        if suggest_file:
+            patch = suggest_patch(searcher, report, store.gap_rows(), kb_dir)
+            write_patch(suggest_file, patch)
+            click.echo(f"wrote {suggest_file}: {len(patch['alternatives'])} entries with new phrasings, "
+                       f"{sum(map(len, patch['offtopic'].values()))} off-topic lines, "
+                       f"{len(patch['synonyms'])} synonym pairs; nothing applied "
+                       f"(faqkb check --patch {suggest_file})", err=True)
     finally:
         store.close()
     if as_json:

@@ -254,7 +254,8 @@ def _reasons(reasons: dict) -> str:
 
 
 def terminal_gaps(report: dict) -> str:
-    """`faqkb gaps` for people: groups most asked first, then entries found not helpful."""
+    """`faqkb gaps` for people: groups most asked first, entries found not helpful, then
+    answered queries readers disagreed with."""
     lines = ["Asked, not answered (most asked first):"]
     if not report["groups"]:
         lines.append("  (nothing yet: no query found nothing or only a weak answer)")
@@ -282,6 +283,17 @@ def terminal_gaps(report: dict) -> str:
     for r in report["not_helpful"]:
         why = f"  {_reasons(r['reasons'])}" if r["reasons"] else ""
         lines.append(f"  {r['entry_id']:<40} {r['no']:>4} no / {r['yes']:<4} yes{why}")
+    lines.append("\nAnswered, readers disagreed (most disagreed first):")
+    if not report.get("disagreed"):
+        lines.append("  (nobody opened another entry or voted No after a short answer)")
+    for n, r in enumerate(report.get("disagreed", []), 1):
+        lines.append(f"{n:>3}. {r['disagreed']}× [{r['lang'] or '?'}] “{r['query']}” → answered {r['answer_id']}"
+                     + (f" — {r['answer_question']}" if r.get("answer_question") else ""))
+        lines.append(f"       shown {r['shown']}×: opened the answer {r['clicked_answer']}×, another entry "
+                     f"{r['clicked_other']}×, no click {r['no_click']}×; voted No {r['voted_no']}×")
+        for o in r["opened_instead"][:5]:
+            lines.append(f"       opened instead: {o['entry_id']} ({o['count']}×)"
+                         + (f" — {o['question']}" if o.get("question") else ""))
     return "\n".join(lines)
 
 

@@ -194,6 +194,9 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
     problems += lint_languages_agree(kb, root)
     problems += lint_updated(kb, root)
     problems += style_problems(kb, root)  # writing rules (style.py), warnings among them
+    from .channels import lint_channels  # kb/channels.yaml: the way out's links
+
+    problems += lint_channels(root)
     if broken:
         gone = {Path(err.path).stem for err in broken}
         problems = [p for p in problems if not any(f"'{i}'" in p.message or f"entry:{i}" in p.message for i in gone)]

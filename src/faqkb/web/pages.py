@@ -12,9 +12,11 @@ from markupsafe import Markup
 
 from .. import present
 from ..feedback import REASONS
+from ..kbase.channels import channels_in, for_query
 from ..kbase.model import CATEGORIES
 from ..markup import highlight_html
 from . import params
+from .crawlers import is_crawler
 from .i18n import (
     CATEGORY_LABELS,
     COOKIE,
@@ -31,6 +33,33 @@ bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
 MOST_ASKED = 6
+
+
+def _reader() -> bool:
+    """Whether the request may move a reader count (known crawlers do not)."""
+    return not is_crawler(request.headers.get("User-Agent"))
+
+
+def _after_answer(q: str, lang: str | None, event: str, entry_id: str) -> None:
+    """Record what a reader did after a search with a short answer (feedback.record_answered):
+    opened an entry from it (``click``) or voted No (``no``). The search is run again after
+    the response, on the deferred writer, so the request waits for neither."""
+    if not q or not _reader():
+        return
+    searcher, store, client = site().searcher, feedback(), client_key()
+    want, script = lang or content_lang(), content_script()
+
+    def run() -> None:
+        res = searcher.search(q, lang=want, limit=PAGE_SIZE, script=script)
+        if res.answered and res.hits:
+            store.record_answered(q, res.query_lang, res.hits[0].id, event, client=client, entry_id=entry_id)
+    deferred().submit(run)
+
+
+def _way_out(q: str) -> dict:
+    """"Still stuck?" (templates/_way_out.html): the operators' official channels from
+    kb/channels.yaml, the operator the query names first, and the query to search again."""
+    return {"q": q, "channels": for_query(channels_in(site().kb_dir), q)}
 
 
 def card(entry, lang: str | None) -> dict:
@@ -108,10 +137,15 @@ def search():
                                counts=category_counts(), **chrome)
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
-    if (res.total == 0 or not res.answered) and a["page"] == 1 and not a["category"]:
-        deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
-                          client=client_key())
-    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False, **chrome)
+    if a["page"] == 1 and not a["category"] and _reader():
+        if res.total == 0 or not res.answered:
+            deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
+                              client=client_key())
+        elif answer is not None:  # what readers do next says whether the answer was right
+            deferred().submit(feedback().record_answered, q, res.query_lang, answer["id"], "shown",
+                              client=client_key())
+    return render_template("search.html", **_results_context(a, res, answered, answer), panel=False,
+                           way_out=_way_out(q) if res.total == 0 else None, **chrome)
 
 
 @bp.get("/search/panel")
@@ -145,11 +179,15 @@ def entry(entry_id: str):
         html = highlight_html(html, s.marker(q))
     related = [card(s.entries[r], shown) for r in found.related if r in s.entries]
     facts = s.facts()
-    deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
+    why, voted = request.args.get("why") == "1", request.args.get("voted") == "1"
+    stuck = why or (voted and request.args.get("stuck") == "1")   # right after a No vote
+    if _reader():
+        deferred().submit(feedback().record_view, found.id, client=client_key(), query=q)
+        _after_answer(q, a["lang"], "click", found.id)
     return render_template("entry.html", entry=found, lang=shown, wanted=want, fallback=view["fallback"],
                            tr=found.translations[shown], view=view, question=view["question"],
                            answer=html, related=related, q=q, lead=present.lead(found, shown, content_script()),
-                           voted=request.args.get("voted") == "1", why=request.args.get("why") == "1",
+                           voted=voted, why=why, way_out=_way_out(q) if stuck else None,
                            reasons=REASON_LABELS, max_age=current_app.config["SOURCE_MAX_AGE_DAYS"],
                            sources=present.sources(found, facts, shown, content_script(),
                                                    max_age_days=current_app.config["SOURCE_MAX_AGE_DAYS"]),
@@ -174,9 +212,13 @@ def vote(entry_id: str):
         # One vote per reader and entry: the reason chosen after No replaces the plain No.
         record_vote(entry_id, helpful == "yes", query=query, reason=reason or None)  # 503 if not recorded
     lang = request.form.get("lang")
+    if helpful == "no" and reason is None:
+        _after_answer(query, lang if lang in (params.LANG.enum or ()) else None, "no", entry_id)
     args: dict[str, Any] = {"q": query or None, "lang": lang if lang in (params.LANG.enum or ()) else None}
     if helpful == "no" and reason is None:  # ask why, with the fixed list (no free text)
         return redirect(url_for("pages.entry", entry_id=entry_id, why="1", **args) + "#feedback", code=303)
+    if helpful == "no":
+        args["stuck"] = "1"   # the thanks page keeps the way out (templates/_way_out.html)
     return redirect(url_for("pages.entry", entry_id=entry_id, voted="1", **args) + "#feedback", code=303)
 
 

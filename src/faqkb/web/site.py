@@ -40,10 +40,11 @@ def client_key() -> str:
 
 
 def most_viewed(limit: int) -> list[str]:
-    """The most viewed entry ids, or [] when the store is slow or down (the home page then
-    shows its starter list): the request waits at most deferred().wait."""
+    """The "most asked" entry ids (FeedbackStore.most_asked: distinct readers over a window,
+    a minimum before an entry displaces the starter list), or [] when the store is slow or
+    down (the home page then shows its starter list): the request waits at most deferred().wait."""
     try:
-        return deferred().call(feedback().most_viewed, limit)
+        return deferred().call(feedback().most_asked, limit)
     except StoreUnavailable:
         return []
 
