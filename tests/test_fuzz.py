@@ -115,8 +115,10 @@ def _check_results(res: Results, searcher: Searcher) -> None:
 def _search(searcher: Searcher, work: Work, query: str, **kw) -> Results:
     work.reset()
     res = searcher.search(query, **kw)
-    # a confident correction applied (Results.corrected, issue 19) is searched once more for its results
-    assert len(work.queries) <= WHOOSH_QUERIES_PER_SEARCH + (res.corrected is not None), (query, work.queries)
+    # a correction offered for an unanswered query is searched once more for its results,
+    # applied (Results.corrected, issue 19) when they answer
+    tried = res.corrected is not None or (res.suggestion is not None and not res.answered)
+    assert len(work.queries) <= WHOOSH_QUERIES_PER_SEARCH + tried, (query, work.queries)
     bound = TERMS_PER_CHAR * len(query.strip()) + TERMS_BASE
     assert all(n <= bound for n in work.queries), f"{work.queries} terms (bound {bound}) for {query!r}"
     _check_results(res, searcher)
