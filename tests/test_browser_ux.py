@@ -322,7 +322,7 @@ def test_cross_references_in_answers_are_links(b, server):
         target = xrefs[0].get_attribute("href")  # whichever entry the answer links first (kb content)
         assert "/entry/" in target and ENTRY not in target, (lang, target)
         xrefs[0].click()
-        wait(b, lambda d: d.current_url.split("?")[0] == target.split("?")[0])
+        wait(b, lambda d, t=target: d.current_url.split("?")[0] == t.split("?")[0])
 
 
 def test_search_terms_highlighted_on_the_entry_page_from_search(b, server):
