@@ -37,7 +37,7 @@ def test_off_topic_is_notanswered(bundled, q):
 def test_real_questions_areanswered(bundled):
     real = [q for q in load_queries(GOLDEN) if q.expect]
     rejected = [q.text for q in real if not bundled.search(q.text, suggest=False).answered]
-    # With the topic signal (search.TOPIC_THRESHOLD): 9 of 557 real golden questions (1.6 %).
+    # With the topic signal (engine/answered.py TOPIC_THRESHOLD): 9 of 557 real golden questions (1.6 %).
     assert len(rejected) <= 0.02 * len(real), rejected
 
 

@@ -23,7 +23,7 @@ KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offto
 # alternatives on 2026-11-25: MRR 0.964, S@1 0.946, S@3 0.980, R@10 0.962, after dropping
 # the phrasings that repeated an evaluation query word for word; lowest kind S@1 brand 0.912
 # (34 queries)).
-# `answered` (search.TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
+# `answered` (engine/answered.py TOPIC_THRESHOLD: word overlap and the topic signal) on 557 real / 76
 # off-topic: off-topic rejected 0.908 (0.645 on word overlap alone, which this floor
 # refuses) with 0.016 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.96, "s1": 0.94, "s3": 0.975, "recall": 0.955}

@@ -18,16 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .analysis import Analyzed, Analyzer, guess_lang, is_han
-from .engine.answered import (  # noqa: F401  (re-exported: the constants of the rule)
-    SELF_WEIGHT,
-    THRESHOLD,
-    TOPIC_THRESHOLD,
-    TOPIC_WEIGHT,
-    UNKNOWN_WEIGHT,
-    Unit,
-    answered,
-    signals,
-)
+from .engine.answered import Unit, answered, signals
 from .engine.fields import K1, WEIGHTS, B
 from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ and the web's bounds)
     BM25F_PLAN,
@@ -118,7 +109,7 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
     # True when the first hit is judged to answer the query; False means the hits (if any)
-    # are only related and the reader should be told "no good match" (see THRESHOLD).
+    # are only related and the reader should be told "no good match" (engine/answered.py).
     answered: bool = False
     signals: dict = field(default_factory=dict, repr=False)  # what `answered` was judged on
     # relevance: the correction whose results these are (the query as typed found no answer
