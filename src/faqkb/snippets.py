@@ -1,6 +1,5 @@
-"""What a result shows: the answer as plain text, the sentence or up to three list items of it holding the
-matches (never a lead-in line), and
-highlight spans as character offsets (never HTML: the caller escapes, then marks)."""
+"""What a result shows: the answer as plain text, the sentence or up to three list items of
+it holding the matches (never a lead-in line), and highlight spans as character offsets (never HTML: the caller escapes, then marks)."""
 
 from __future__ import annotations
 
