@@ -169,6 +169,15 @@ _CJK_END = "。！？；：，、）」』"
 _CUT = " ，；、,;"
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _width(text: str, s: int, e: int) -> int:
+    """Display width of text[s:e]: a Chinese character takes two columns (and two on a phone's
+    line), so ``size`` means the same amount of screen in every language."""
+    return e - s + len(_WIDE.findall(text, s, e))
+
+
 def _pieces(text: str, starts: list[int]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each sentence of a paragraph and each list item of ``text``
     (plain_text's form: one line per paragraph or item); kind is "sentence", "item" or "lead"
@@ -201,7 +210,7 @@ def _score(text: str, spans: list[Span], s: int, e: int) -> tuple[int, int]:
 
 def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> list[tuple[list[Span], int]]:
     """Each sentence, and each run of up to LIST_ITEMS consecutive items of a list (at most
-    ``size`` * 3/2 characters, or one item), as (segments, index of the piece credited with a
+    ``size`` * 3/2 columns, or one item), as (segments, index of the piece credited with a
     lead-in's matches: the first after it)."""
     out: list[tuple[list[Span], int]] = []
     for i, (s, e, kind) in enumerate(pieces):
@@ -211,16 +220,18 @@ def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> lis
             for k in range(LIST_ITEMS, 0, -1):
                 run = pieces[i:i + k]
                 if len(run) == k and all(p[2] == "item" for p in run) and \
-                        (k == 1 or run[-1][1] - s <= size * 3 // 2):
+                        (k == 1 or _width(text, s, run[-1][1]) <= size * 3 // 2):
                     out.append(([(p[0], p[1]) for p in run], i))
     return out
 
 
 def _window(text: str, s: int, e: int, spans: list[Span], size: int) -> tuple[int, int]:
-    """About ``size`` characters of [s, e) holding its densest matches, cut at a word or
+    """About ``size`` columns (_width) of [s, e) holding its densest matches, cut at a word or
     clause boundary (a long sentence or list item)."""
-    if e - s <= size:
+    width = _width(text, s, e)
+    if width <= size:
         return s, e
+    size = size * (e - s) // width  # in characters of this text
     inside = [(a, b) for a, b in spans if a >= s and b <= e]
     start, must = s, s
     if inside:
@@ -243,7 +254,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
     """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
     consecutive list items, holding the most of the query's words (the first sentence when
     none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
-    sentence or item longer than ``size`` cut around its matches ("…" where it was cut).
+    sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
     ``spans``: the matches in ``text``; returned: the snippet and its matches in it.
     ``starts``: sentence_starts(text), when the caller keeps it."""
     if starts is None:
