@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .analysis import Analyzed, Analyzer, guess_lang, is_han
+from .diversity import diversify
 from .engine.answered import Unit, answered, signals
 from .engine.fields import K1, WEIGHTS, B
 from .engine.query import (  # noqa: F401  (PLAN, MAX_*: re-exported for bench/ and the web's bounds)
@@ -469,6 +470,8 @@ class Searcher:
                     res.signals["category"], res.answered = scored.named, True
                 if why := self._neighbour(v, plan.plain):  # kb/scope.yaml (scope.py)
                     res.answered, res.signals["scope"] = False, why
+                if self.plan["diverse"]:  # two questions in one: each one's best entry in the top 3 (diversity.py)
+                    kept = diversify(kept, plan, scored.units, scored.imp, self.weights, self.plan)
                 shown = kept[(page - 1) * limit: page * limit]
                 for d, score in zip(shown, scored.scores[shown].tolist(), strict=True):
                     hit = self._hit(v, d, score, lang or qlang, plan.highlight, lang, script)
