@@ -17,6 +17,10 @@ def test_clauses_split_at_punctuation_and_joining_words_in_every_language():
     assert _parts("закрыть симку и вернуть деньги") == ["закрыть симку", "вернуть деньги"]
     assert _parts("注销要多久？还有要带什么") == ["注销要多久", "要带什么"]
     assert _parts("微信和支付宝都绑了") == ["微信", "支付宝都绑了"]
+    # a space ends a Chinese question (after a particle or a longer phrase), not a keyword
+    assert _parts("销号贵不贵 话费能拿回来吗") == ["销号贵不贵", "话费能拿回来吗"]
+    assert _parts("号码要作废吗 钱呢") == ["号码要作废吗", "钱呢"]
+    assert _parts("俄罗斯 销号 话费") == ["俄罗斯 销号 话费"]
     # a joining word inside another word is no joint (brand, иначе)
     assert _parts("brand new sim") == ["brand new sim"]
     assert _parts("иначе никак") == ["иначе никак"]

@@ -38,7 +38,10 @@ SLOTS = 3  # the places both intents must reach
 _SPLIT = re.compile(
     r"[,，;；?？!！。、]+"
     r"|(?<![^\W\d_])(?:and|also|plus|as well as|besides|и|а также|также|а ещё|ещё|плюс)(?![^\W\d_])"
-    r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及",
+    r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及"
+    # a space between Chinese phrases, after a question particle or a phrase of 4+ characters
+    # ("注销收费吗 余额能退吗"); between short words it separates keywords ("俄罗斯 注销 余额")
+    r"|(?:(?<=[\u3400-\u9fff]{4})|(?<=[吗呢吧么嘛]))\s+(?=[\u3400-\u9fff])",
     re.IGNORECASE)
 
 
