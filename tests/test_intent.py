@@ -72,3 +72,15 @@ def test_the_results_page_offers_the_whole_category(bundled_index, tmp_path):
     assert 'href="/category/scams"' in html and 'data-category="scams"' in html
     narrow = client.get("/search", query_string={"q": "fraudsters asked for an sms code"}).get_data(as_text=True)
     assert 'data-category="scams"' not in narrow
+
+
+def test_categories_are_read_by_the_kbs_strict_reader(tmp_path):
+    # the same reader as every kb file: a BOM, bad YAML or a YAML tag is located and refused
+    (tmp_path / "categories.yaml").write_bytes(b"\xef\xbb\xbfcategories: {}\n")
+    with pytest.raises(KBErrors) as e:
+        read_categories(tmp_path)
+    assert "categories.yaml:1" in str(e.value) and "byte-order mark" in str(e.value)
+    (tmp_path / "categories.yaml").write_text("categories:\n  refunds: !!python/object:os.system {}\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_categories(tmp_path)
+    assert "categories.yaml:2" in str(e.value) and "not allowed" in str(e.value)
