@@ -21,7 +21,7 @@ from .scope import _fold, located
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
-_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_]+|\d+")
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")  # Han runs apart from letters (sim卡)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
 
@@ -74,6 +74,14 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
             errors.append(at("categories", name, "overview", message=f"overview {overview!r} is no entry of this kb",
                              hint="give an entry id, or leave it out"))
         out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name)}
+    subject = data.get("subject")
+    if subject is not None:
+        if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
+            errors.append(at("subject", key=True, message="subject must name one of the categories above "
+                             "('category:') and list the words naming the kb's subject",
+                             hint="e.g. subject: {category: process, zh: [手机卡], en: [sim], ru: [сим], pinyin: [shoujika]}"))
+        else:
+            out["subject"] = {"category": subject["category"], "names": names(subject, "subject")}
     if errors:
         raise KBErrors(errors)
     return out
@@ -110,6 +118,13 @@ class Intents:
         fill = [_fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         [f for f in fill if not _HAN.search(f)])
+        # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
+        # but a query of nothing else asks about the whole subject (``subject``'s category).
+        subject = data.get("subject") or {}
+        self.subject: str | None = subject.get("category")
+        own = {_fold(w) for w in subject.get("names", ())}
+        self._filler_only = (tuple(f for f in self._filler[0] if f not in own),
+                             [f for f in self._filler[1] if f not in own])
         self.names: dict[str, str] = {}
         self.overview: dict[str, str | None] = {}
         for cat, spec in data.get("categories", {}).items():
@@ -127,7 +142,9 @@ class Intents:
         """The category a query only names (filler aside), or None. ``fixed``: typed word ->
         its correction (did-you-mean's), tried when the query as typed names none."""
         key = _key(query, self._filler)
-        got = self.names.get(key) if key else None
+        if not key:  # nothing but filler: the subject itself if it names it, else nothing asked
+            return self.subject if self.subject and _key(query, self._filler_only) else None
+        got = self.names.get(key)
         if got is None and fixed:
             pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
             key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)
