@@ -6,14 +6,16 @@ work that depends only on the version and a word or a document (engine.cache).""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
+from ..layout import ENTRIES, IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
 from ..lexicon import Lexicon
 from .cache import Bounded
 
@@ -112,3 +114,21 @@ class Version:
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+
+    @classmethod
+    def open(cls, version: Path) -> Version:
+        """The version in folder ``version``: whoosh's index, the entries and facts, its
+        files held open (IndexNotReady when it cannot be opened)."""
+        from whoosh import index as windex
+
+        try:
+            ix = windex.open_dir(str(version))
+            data = json.loads((version / ENTRIES).read_text("utf-8"))
+            info = IndexInfo.read(version)
+        except (OSError, ValueError, windex.EmptyIndexError) as e:
+            raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
+        entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
+        files = VersionFiles(version)
+        return cls(version, ix, entries, info, facts, files, list(entries),
+                   MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
