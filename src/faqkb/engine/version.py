@@ -107,7 +107,7 @@ class Version:
     words: Bounded = field(default_factory=lambda: Bounded(0))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
-    # Relevance (issue 19), each made by the first query that needs it:
+    # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
