@@ -84,8 +84,15 @@ def test_a_broken_scope_file_is_reported_with_its_line(tmp_path):
     (kb / "scope.yaml").write_text("neighbours: [\n", "utf-8")
     with pytest.raises(KBErrors) as e:
         read_scope(kb)
-    assert "scope.yaml:" in str(e.value) and "not valid YAML" in str(e.value)
+    assert "scope.yaml:2" in str(e.value) and "invalid YAML" in str(e.value)
 
 
 def test_a_kb_without_a_scope_file_has_no_scope(tmp_path):
     assert read_scope(tmp_path) is None
+
+
+def test_scope_is_read_by_the_kbs_strict_reader(tmp_path):
+    (tmp_path / "scope.yaml").write_bytes(b"neighbours:\n  banks:\n    en: [\xc0\xc1]\n")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:3" in str(e.value) and "not valid UTF-8" in str(e.value)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis import Analyzer, guess_lang
+from ..diversity import diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import IndexInfo, current_version, readable_version
@@ -273,6 +274,8 @@ class Searcher:
             if docs := kept(ctx, scored, category, page, limit):
                 res.total = len(docs)
                 res.signals, res.answered = judge(ctx, scored, plan, docs[0])
+                if self.plan["diverse"]:  # relevance: two questions in one, each one's best entry in the top 3
+                    docs = diversify(docs, plan, scored.units, scored.imp, self.weights, self.plan)
                 shown = docs[(page - 1) * limit: page * limit]
                 for d, s in zip(shown, scored.scores[shown].tolist(), strict=True):
                     hit = make_hit(ctx, d, s, lang or qlang, plan.highlight, lang, script)
