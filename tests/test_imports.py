@@ -137,3 +137,27 @@ def test_the_boundary_check_sees_a_crossing():
     found = [m for m, _ in _imports_of(text, "faqkb.engine.probe", "faqkb.engine") if _in(m, BUILD)]
     assert len(found) >= 3
     assert ("faqkb.engine.ranking", True) in _imports_of("from ..engine import ranking", "faqkb.build.x", "faqkb.build")
+
+
+# -- the engine's steps stay small enough to read at once (docs/engine.md lists any exception)
+
+LONGEST = 60  # lines of one function in engine/, its docstring included
+LONGER: dict[str, str] = {}  # "module.function": why it is longer (docs/engine.md says the same)
+
+
+def _long_functions(text: str, module: str) -> list[str]:
+    import ast
+
+    return [f"{module}.{n.name} ({n.end_lineno - n.lineno + 1} lines)" for n in ast.walk(ast.parse(text))
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.end_lineno is not None
+            and n.end_lineno - n.lineno + 1 > LONGEST and f"{module}.{n.name}" not in LONGER]
+
+
+def test_no_function_in_the_engine_is_longer_than_a_screen():
+    found = [f for p in _side(("faqkb.engine",)) for f in _long_functions(p.read_text("utf-8"), _module_name(p))]
+    assert found == []
+
+
+def test_the_length_check_sees_a_long_function():
+    body = "".join(f"    x{i} = {i}\n" for i in range(LONGEST))
+    assert _long_functions(f"def f():\n{body}", "m") == [f"m.f ({LONGEST + 1} lines)"]

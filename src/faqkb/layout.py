@@ -1,5 +1,5 @@
 """The on-disk layout of an index directory, shared by the builder (index.py) and the
-reader (search.py) so neither imports the other::
+reader (engine/) so neither imports the other (tests/test_imports.py)::
 
     faqkb-index.json the marker and the index's own records: the versions and temp dirs this
                      index made. A build refuses a non-empty folder without it, and removes
