@@ -96,3 +96,32 @@ def test_scope_is_read_by_the_kbs_strict_reader(tmp_path):
     with pytest.raises(KBErrors) as e:
         read_scope(tmp_path)
     assert "scope.yaml:3" in str(e.value) and "not valid UTF-8" in str(e.value)
+
+
+@pytest.mark.parametrize("q", ["塞尔维亚的电话卡回国前要不要停掉", "мой молдавский номер как закрыть",
+                               "close my estonian sim before moving", "beeline uzbekistan contract end"])
+def test_a_country_listed_once_is_named_with_every_sim_word(bundled, q):
+    # kb/scope.yaml lists the places and the SIM words once ({places}{sim}); each pair is a neighbour
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == "other-operators", q
+
+
+def test_a_place_holding_russia_is_still_another_country(bundled):
+    # 白俄罗斯 holds 俄罗斯: the Russian SIM named inside the neighbour's own name does not bring it back
+    assert bundled.search("白俄罗斯的手机号怎么销户").signals.get("scope") == "other-operators"
+    assert bundled.search("俄罗斯手机号怎么销户").signals.get("scope") is None
+
+
+def test_sets_expand_per_language_and_an_unknown_set_is_located(tmp_path):
+    (tmp_path / "scope.yaml").write_text(
+        "sets:\n  places: {zh: [火星], en: [martian]}\n  sim: {zh: [卡], en: [sim]}\n"
+        "neighbours:\n  far:\n    zh: ['{places}{sim}']\n    en: ['{places} {sim}', '{moons} sim']\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:7" in str(e.value) and "no set named 'moons'" in str(e.value)
+    (tmp_path / "scope.yaml").write_text(
+        "sets:\n  places: {zh: [火星], en: [martian]}\n  sim: {zh: [卡], en: [sim]}\n"
+        "neighbours:\n  far:\n    zh: ['{places}{sim}']\n    en: ['{places} {sim}']\n", "utf-8")
+    scope = Scope(read_scope(tmp_path))
+    assert scope.neighbour("火星卡怎么注销") == "far" and scope.neighbour("martian sims") == "far"
+    assert scope.neighbour("火星") is None and scope.neighbour("sim martian") is None
