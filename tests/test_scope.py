@@ -125,3 +125,22 @@ def test_sets_expand_per_language_and_an_unknown_set_is_located(tmp_path):
     scope = Scope(read_scope(tmp_path))
     assert scope.neighbour("火星卡怎么注销") == "far" and scope.neighbour("martian sims") == "far"
     assert scope.neighbour("火星") is None and scope.neighbour("sim martian") is None
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("手机屏幕摔碎了去哪修", "phone-hardware"),
+    ("how to set up call forwarding on megafon", "uncovered-services"),
+    ("как настроить голосовую почту на билайне", "uncovered-services"),
+    ("отключить интерактивное тв ростелеком", "other-contracts"),
+    ("yandex账号怎么删除", "app-accounts"),
+])
+def test_more_neighbour_classes_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == neighbour, q
+
+
+@pytest.mark.parametrize("q", ["Can a foreigner buy a SIM card at the airport",   # the SIM rules for foreigners answer it
+                               "手机被偷了 卡槽里的俄罗斯卡怎么办",                 # a stolen phone is ours
+                               "номер записан на арендодателя, как переоформить"])  # a landlord, about the number
+def test_our_questions_near_the_new_names_are_answered(bundled, q):
+    assert "scope" not in bundled.search(q).signals, q
