@@ -144,3 +144,16 @@ def test_more_neighbour_classes_are_declined(bundled, q, neighbour):
                                "номер записан на арендодателя, как переоформить"])  # a landlord, about the number
 def test_our_questions_near_the_new_names_are_answered(bundled, q):
     assert "scope" not in bundled.search(q).signals, q
+
+
+def test_a_neighbour_named_next_to_chinese_or_corrected_stays_declined(bundled):
+    # a Latin name right after Chinese characters is at a word's start; did-you-mean's
+    # correction of the neighbour's name ("apn" is no typo of ours) is not applied over the scope
+    for q in ("俄罗斯手机卡怎么改apn", "beeline apn настроить"):
+        res = bundled.search(q)
+        assert not res.answered and res.signals.get("scope") == "uncovered-services" and res.corrected is None, q
+
+
+def test_another_countrys_balance_is_declined_and_a_refund_home_is_not(bundled):
+    assert bundled.search("乌兹别克的手机卡里还有余额 能退吗").signals.get("scope") == "other-operators"
+    assert "scope" not in bundled.search("俄罗斯卡余额能退到中国的卡上吗").signals

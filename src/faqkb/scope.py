@@ -177,7 +177,8 @@ class _Names:
                 han.append(n)
             else:
                 words.append(r"[\W_]+".join(re.escape(w) + r"\w*" for w in n.split()))
-        rx = re.compile(r"(?<!\w)(?:" + "|".join(words) + ")") if words else None
+        # at a word's start: after no letter or digit (a Chinese character before it is a start: 俄罗斯卡apn)
+        rx = re.compile(r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])(?:" + "|".join(words) + ")") if words else None
         return cls(tuple(han), rx, tuple(both), tuple(_fold(p) for p in pinyin))
 
     def without(self, text: str) -> str:
