@@ -237,7 +237,9 @@ class Searcher:
         the correction's results (``Results.corrected`` says so; False: as typed)."""
         ctx = self._context()
         res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
-        if correct and res.suggestion and not res.answered:  # a confident correction is applied
+        # a confident correction is applied; not to a question the scope declined (its neighbour's
+        # name is no typo of ours: "apn" is not "app")
+        if correct and res.suggestion and not res.answered and "scope" not in res.signals:
             fixed = self._search(ctx, res.suggestion, lang, category, limit, page, suggest=False, script=script)
             if fixed.answered:
                 fixed.query, fixed.corrected = res.query, res.suggestion
