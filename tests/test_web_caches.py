@@ -45,8 +45,10 @@ def test_home_visits_read_most_asked_once_per_period(kb_dir, index_dir, tmp_path
     for _ in range(VISITS):
         r = client.get("/")
         assert r.status_code == 200
-    # 0 seconds: the store is read per visit (what the cache spares); else once for all visits.
-    assert len(reads) == most, (seconds, len(reads))
+    # 0 seconds: the store is read per visit (what the cache spares); else once for all visits
+    # (once more per read that timed out on a very busy machine: a failure is kept 5 s only).
+    failed = state_of(app).deferred.stats()["failed"]
+    assert most <= len(reads) <= most + failed if seconds else len(reads) == most, (seconds, len(reads), failed)
 
 
 def test_sitemap_is_made_once_per_index_version(tmp_path):
