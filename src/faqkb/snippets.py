@@ -241,26 +241,32 @@ def _layout(text: str, size: int) -> _Layout:
 
 
 def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int | None = None) -> tuple[int, int]:
-    """About ``size`` columns (_width) of [s, e) holding its densest matches, cut at a word or
-    clause boundary (a long sentence or list item). ``width``: _width(text, s, e) if known."""
+    """About ``size`` columns (_width) of [s, e) holding its densest matches (from its start,
+    up to twice that, when they lie further in), cut at a word or clause boundary (a long
+    sentence or list item). ``width``: _width(text, s, e) if known."""
     if width is None:
         width = _width(text, s, e)
     if width <= size:
         return s, e
     size = size * (e - s) // width  # in characters of this text
     inside = [(a, b) for a, b in spans if a >= s and b <= e]
-    start, must = s, s
+    start, must, want = s, s, size
     if inside:
         first, must = inside[densest(inside, size)]
-        if must - s > size * 4 // 5:  # the match does not fit with the opening: start near it
+        if must - s > size * 4 // 5:
+            # The match does not fit with the opening: grow the window (up to twice) rather
+            # than cut into the sentence, or, past that, start near the match.
+            want = must - s + size // 5
+        if want > 2 * size:
+            want = size
             start = max(s, first - size // 5)
             cut = max(text.rfind(c, max(s, start - 20), start + 1) for c in _CUT)
             start = cut + 1 if cut >= s else start
             while start < first and text[start] == " ":
                 start += 1
-    end = min(e, start + size)
+    end = min(e, start + want)
     if end < e:
-        cut = max(text.rfind(c, max(start + size - 20, must), end) for c in _CUT)
+        cut = max(text.rfind(c, max(start + want - 20, must), end) for c in _CUT)
         end = cut if cut > start else end  # the "…" replaces the comma or space
     return start, end
 
