@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
+from faqkb.build import build_index
+from faqkb.build.store import read_records
 from faqkb.errors import FaqkbError
-from faqkb.index import CURRENT, MARKER, build_index, current_version, read_records
 from faqkb.kbase.folder import MAX_SCANNED, MAX_TOP_ENTRIES, NotAKnowledgeBase, check_kb_layout
 from faqkb.kbase.load import load_kb
+from faqkb.layout import CURRENT, MARKER, current_version
 from faqkb.service import rebuild
 
 CLI = [sys.executable, "-c", "from faqkb.cli import main; main()"]

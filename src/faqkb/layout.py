@@ -1,4 +1,4 @@
-"""The on-disk layout of an index directory, shared by the builder (index.py) and the
+"""The on-disk layout of an index directory, shared by the builder (build/) and the
 reader (search.py) so neither imports the other::
 
     faqkb-index.json the marker and the index's own records: the versions and temp dirs this

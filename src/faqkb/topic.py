@@ -127,7 +127,7 @@ def from_counts(on: Counter, off: Counter, alpha: float = ALPHA) -> TopicModel:
 def from_parts(on_parts: Sequence[Mapping[str, int]], off_parts: Sequence[Mapping[str, int]],
                alpha: float = ALPHA) -> TopicModel:
     """``from_counts`` of the per-class counts added up from parts (a build counts them in
-    its workers, by ranges of texts: index._write_topic). Built without Python work per
+    its workers, by ranges of texts: build/stages.write_topic). Built without Python work per
     feature (numpy over the vocabulary: a 10k-entry kb has ~600k features): a weight depends
     only on the feature's two counts, so it is computed once per distinct pair of counts, with
     exactly from_counts' float expression and round(), and spread over the vocabulary."""
