@@ -60,9 +60,10 @@ def features(a: Analyzed, synonyms: dict[str, list[list[str]]], *, more: Iterabl
                     out.update(dict.fromkeys(alt))
         # Word pairs ("x:"): the subject and what is asked of it together (注销 with 银行卡
         # is another subject than 注销 with 号码, though each word alone is the kb's).
+        # (each pair spelled in sorted order; the words are distinct, so a comparison sorts it)
         words = list(dict.fromkeys(t.text for x in parts for t in x.words))[:PAIR_WORDS]
-        out.update(dict.fromkeys("x:" + "|".join(sorted(p)) for i, w in enumerate(words) for p in
-                                 ((w, v) for v in words[i + 1:])))
+        out.update(dict.fromkeys(f"x:{w}|{v}" if w < v else f"x:{v}|{w}"
+                                 for i, w in enumerate(words) for v in words[i + 1:]))
         for x in parts:
             out.update(dict.fromkeys("b:" + b for b in x.bigrams))
     if reading is not None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import marshal
 import zlib
 from functools import lru_cache
+from operator import itemgetter
 
 from ..analysis import Analyzed, Analyzer, prune_dictionary
 from ..snippets import plain_text, word_marks
 from .impact_writer import ImpactWriter
 
 STORED_FIELDS = ("id", "category", "operators")  # what whoosh keeps of a normal build's document
+_text = itemgetter(0)  # a Token's text, without the NamedTuple's attribute call
 
 
 def entry_texts(entries) -> list[str]:
@@ -38,10 +40,10 @@ def document(e, analyzer: Analyzer) -> dict:
         for text, analyzed in zip([*texts, answer_text], [*asked, answer], strict=True):
             count_words(text, analyzed, *words)
         for a in asked:
-            doc["q_words"] += [t.text for t in a.words]
+            doc["q_words"] += map(_text, a.words)
             doc["q_bigrams"] += a.bigrams
             doc["q_pinyin"] += a.pinyin
-        doc["a_words"] += [t.text for t in answer.words]
+        doc["a_words"] += map(_text, answer.words)
         doc["a_bigrams"] += answer.bigrams
         marks[lang] = (word_marks(asked[0], analyzer.table), word_marks(answer, analyzer.table))
     # The scored fields stay lists (ImpactWriter takes them as they are); a reference
@@ -53,13 +55,15 @@ def document(e, analyzer: Analyzer) -> dict:
 def count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: set[str]) -> None:
     """The kb's own words, for did-you-mean: surface forms of Latin/Cyrillic words (and
     their stems, which are known words never to be corrected) and Han words."""
-    for tok in analyzed.words:
-        if tok.script in ("lat", "cyr"):
-            surface = text[tok.start:tok.end].lower().replace("ё", "е")
-            vocab[surface] = vocab.get(surface, 0) + 1
-            stems.add(tok.text)
-        elif tok.script == "han" and len(tok.text) >= 2:
-            vocab[tok.text] = vocab.get(tok.text, 0) + 1
+    get = vocab.get
+    for word, start, end, script in analyzed.words:  # unpacked: a NamedTuple's attributes cost a call each
+        if script == "han":
+            if len(word) >= 2:
+                vocab[word] = get(word, 0) + 1
+        elif script != "num":  # lat, cyr
+            surface = text[start:end].lower().replace("ё", "е")
+            vocab[surface] = get(surface, 0) + 1
+            stems.add(word)
 
 
 def marks_blob(marks: dict) -> bytes:
