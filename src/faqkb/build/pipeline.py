@@ -160,15 +160,12 @@ def _analyse(entries: list, analyzer: Analyzer, tmp: Path, procs: int, reference
 
 
 def _read_as_queries(kb: KnowledgeBase, entries: list, tmp: Path, procs: int, stage: BuildStages) -> None:
-    """The stages that read the kb's texts as queries are read (stages.py), on the
+    """The stage that reads the kb's texts as queries are read (stages.py), on the
     lexicon and arrays as written."""
     from ..impact import ImpactIndex
-    from ..lexicon import Lexicon
-    from .stages import write_own_scores, write_topic
+    from .stages import ReadingLexicon, read_as_queries
 
-    lexicon, arrays = Lexicon.read(tmp / LEXICON), ImpactIndex(tmp)
+    lexicon, arrays = ReadingLexicon.open(tmp / LEXICON), ImpactIndex(tmp)
     stage("open")
-    write_own_scores(lexicon, arrays, tmp, entries, procs)
-    stage("own scores")
-    write_topic(lexicon, tmp, kb, procs)
-    stage("topic")
+    read_as_queries(lexicon, arrays, tmp, kb, entries, procs)
+    stage("as queries")

@@ -11,9 +11,11 @@ are the query plan itself, so a build scores exactly what a query would.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..analysis import Analyzed, Analyzer, Segmenter
 from ..errors import FaqkbError
 from ..kbase.model import KnowledgeBase
 from ..layout import SCORED_FIELDS, SELF_SCORES, TOPIC
@@ -24,104 +26,145 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
 
 
-def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, chunk: int = 2048,
-                        first: int = 0):
-    """Per document (``entries`` in docnum order, the first one document ``first``),
-    the best BM25F score any of its own questions (one per language) gets when sent as
-    a query (engine.query.own_question_terms): what `answered` measures a query's score
-    against (0 for documents not in ``entries``). The terms are scored for their own
-    document only, a chunk of entries at a time (ImpactIndex.at), never as a full search."""
+class ReadingLexicon(Lexicon):
+    """The lexicon as these stages read with it: its analyzer keeps each analysis until
+    ``forget``, so an entry's question, read for its own score and again for the topic
+    model with the same options, is analysed once (the two readings are the same call
+    when the question has no quotes and is within the HMM budget: engine.query)."""
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        return RememberingAnalyzer(Segmenter(self.freq, self.total), self.table, regional=self.regional)
+
+    @classmethod
+    def open(cls, path: Path) -> ReadingLexicon:
+        lex = cls.read(path)
+        assert isinstance(lex, cls)
+        return lex
+
+    def forget(self) -> None:
+        self.analyzer.seen.clear()  # type: ignore[attr-defined]
+
+
+class RememberingAnalyzer(Analyzer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: dict[tuple[str, bool, bool, bool], Analyzed] = {}
+
+    def analyze(self, text: str, *, query: bool = False, pinyin: bool = True, hmm: bool = True) -> Analyzed:
+        key = (text, query, pinyin, hmm)
+        got = self.seen.get(key)
+        if got is None:
+            got = self.seen[key] = super().analyze(text, query=query, pinyin=pinyin, hmm=hmm)
+        return got  # read only by its callers (query_terms, topic.features)
+
+
+def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, first: int = 0):
+    """For ``entries`` (documents ``first``, ``first`` + 1, ...), the best BM25F score
+    any of its own questions (one per language) gets when sent as a query
+    (engine.query.own_question_terms): what `answered` measures a query's score against.
+    The terms are scored for their own document only (ImpactIndex.at), never as a full
+    search."""
     import numpy as np
 
     from ..engine.query import own_question_terms
 
-    best = np.zeros(imp.n)
-    for start in range(0, len(entries), chunk):
-        asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {
-            f: ([], [], [], []) for f in SCORED_FIELDS}
-        owner: list[int] = []
-        for d, e in enumerate(entries[start:start + chunk], first + start):
-            for tr in e.translations.values():
-                for f, t, boost in own_question_terms(tr.question, lex):
-                    r = imp.terms[f].get(t)
-                    if r is not None:
-                        rows, docs, boosts, slots = asks[f]
-                        rows.append(r)
-                        docs.append(d)
-                        boosts.append(boost)
-                        slots.append(len(owner))
-                owner.append(d)
-        total = np.zeros(len(owner))
-        for f, (rows, docs, boosts, slots) in asks.items():
-            if rows:
-                np.add.at(total, slots, imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
-        if owner:
-            np.maximum.at(best, np.asarray(owner), total)
+    asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {f: ([], [], [], []) for f in SCORED_FIELDS}
+    owner: list[int] = []
+    for d, e in enumerate(entries, first):
+        for tr in e.translations.values():
+            for f, t, boost in own_question_terms(tr.question, lex):
+                r = imp.terms[f].get(t)
+                if r is not None:
+                    rows, docs, boosts, slots = asks[f]
+                    rows.append(r)
+                    docs.append(d)
+                    boosts.append(boost)
+                    slots.append(len(owner))
+            owner.append(d - first)
+    total = np.zeros(len(owner))
+    for f, (rows, docs, boosts, slots) in asks.items():
+        if rows:
+            np.add.at(total, slots, imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
+    best = np.zeros(len(entries))
+    if owner:
+        np.maximum.at(best, np.asarray(owner), total)
     return best
 
 
-def _own_range(state: tuple, bounds: tuple[int, int]):
-    lex, imp, entries = state
-    return own_question_scores(entries[bounds[0]:bounds[1]], lex, imp, first=bounds[0])[bounds[0]:bounds[1]]
+def topic_texts(kb: KnowledgeBase) -> tuple[list[str], list[int], list[str]]:
+    """What the topic model learns from: every entry's phrasings and leads (on the
+    subject), ``starts[i]`` the first of entry i's (starts[-1]: their number), and
+    kb/offtopic.yaml's questions (off it)."""
+    on: list[str] = []
+    starts = [0]
+    for e in kb.entries.values():
+        on += [t for tr in e.translations.values() for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
+        starts.append(len(on))
+    return on, starts, [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
 
 
-def write_own_scores(lex: Lexicon, imp: ImpactIndex, version_dir: Path, entries: list, procs: int) -> None:
-    """Each entry's score for its own question (SELF_SCORES): `answered` measures a query's
-    first hit against it (engine.answered). Documents were added in kb order. Workers
-    share the work by ranges of entries; they inherit the lexicon with its analyzer loaded
-    (the first entry's score, computed here, loads it) and the arrays."""
+STEP = 256  # entries read between two ReadingLexicon.forget calls (what the analyses kept hold)
+
+
+def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
+    """Entries[start:end]'s own-question scores, and the topic features of the texts of
+    theirs the model learns from (``chosen``, a mask over the on-subject texts) counted."""
     import numpy as np
 
-    best = np.zeros(len(entries))
-    best[:1] = own_question_scores(entries[:1], lex, imp)[:1]
-    ranges = [(a, b) for a, b in chunks(len(entries), procs) if b > 1]
-    ranges = [(max(a, 1), b) for a, b in ranges]
-    for (a, b), part in zip(ranges, fork_map(_own_range, (lex, imp, entries), ranges, procs), strict=True):
-        best[a:b] = part
-    with open(version_dir / SELF_SCORES, "wb") as f:
-        np.save(f, best)
-
-
-def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:
-    """Feature counts of texts[start:end] read as queries, split at ``split`` (on the
-    subject before it, off it after)."""
     from ..engine.query import text_topic_features
 
-    lex, texts, split = state
+    lex, imp, entries, texts, starts, chosen = state
+    a, b = bounds
+    best = np.zeros(b - a)
     on: Counter = Counter()
-    off: Counter = Counter()
-    for i in range(*bounds):
-        (on if i < split else off).update(text_topic_features(texts[i], lex))
-    return on, off
+    for c in range(a, b, STEP):
+        d = min(b, c + STEP)
+        best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
+        for i in range(starts[c], starts[d]):
+            if chosen is not None and chosen[i]:
+                on.update(text_topic_features(texts[i], lex))
+        lex.forget()
+    return best, on
 
 
-def write_topic(lex: Lexicon, version_dir: Path, kb: KnowledgeBase, procs: int = 1) -> None:
-    """The topic model (topic.py): the entries' phrasings and leads against kb/offtopic.yaml,
-    read as queries are (engine.query.text_topic_features on ``lex``). No off-topic questions: no model, and `answered`
-    does without the signal. Each text is read as a query (most of the cost): workers count
-    the features of ranges of texts (the counts are all the model needs: topic.from_parts)."""
-    if not any(kb.offtopic.values()):
-        return
+def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
+                    entries: list, procs: int) -> None:
+    """SELF_SCORES and TOPIC in one pass over the entries, each text read as a query is
+    (engine.query on the lexicon as written): an entry's score for its own question
+    (`answered` measures a query's first hit against it) and the topic model (topic.py:
+    the entries' phrasings and leads against kb/offtopic.yaml; no off-topic questions: no
+    model). Workers share the entries by ranges (one per worker: each sends back counts
+    over most of the features, which the builder adds up, topic.from_parts); they inherit
+    the lexicon with its analyzer loaded (entry 0, read here, loads it) and the arrays."""
+    import numpy as np
+
+    from ..engine.query import text_topic_features
     from ..topic import TopicModel, from_parts, spread
 
-    on = [t for e in kb.entries.values() for tr in e.translations.values()
-          for t in (tr.question, *tr.alternatives, *([tr.lead] if tr.lead else []))]
-    off = [q for lang in sorted(kb.offtopic) for q in kb.offtopic[lang]]
-    on = spread(on)
-    texts, split = on + spread(off), len(on)
+    texts, starts, off = topic_texts(kb)
+    learn = any(kb.offtopic.values())
+    picked = spread(list(range(len(texts))))
+    off = spread(off)
+    chosen = None
+    if learn and picked and off:  # texts on both sides (as topic.train requires)
+        chosen = np.zeros(len(texts), dtype=bool)
+        chosen[picked] = True
+    state = (lex, imp, entries, texts, starts, chosen)
+    ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
+    ranges = [(a + 1, b + 1) for a, b in ranges]
+    parts = [_read_range(state, (0, min(1, len(entries)))), *fork_map(_read_range, state, ranges, procs)]
+    with open(version_dir / SELF_SCORES, "wb") as f:
+        np.save(f, np.concatenate([p[0] for p in parts]))
+    if not learn:
+        return
     model = TopicModel({})
-    if split and len(texts) > split:  # texts on both sides (as topic.train requires)
-        from ..engine.query import text_topic_features
-
-        text_topic_features(texts[0], lex)  # whatever the lexicon loads lazily, loaded before the fork
-        # One range per worker (``most``: chunks caps ranges at 2,000 items by default, which
-        # made 26 ranges at 10k entries): each sends back counts over most of the features,
-        # and adding those up in the builder was what the stage spent most. from_parts adds
-        # them with numpy, not per feature in Python (Counter.update).
-        ranges = chunks(len(texts), procs, per_proc=1, least=500, most=len(texts))
-        parts = list(fork_map(_topic_range, (lex, texts, split), ranges, procs))
-        model = from_parts([p[0] for p in parts], [p[1] for p in parts])
-    (version_dir / TOPIC).write_bytes(model.dump())
+    if chosen is not None:
+        off_counts: Counter = Counter()
+        for q in off:
+            off_counts.update(text_topic_features(q, lex))
+        model = from_parts([p[1] for p in parts], [off_counts])
+    (version_dir / TOPIC).write_bytes(model.dump())  # (parts still held: see pipeline.Analysis.last)
 
 
 def verify(version_dir: Path, kb: KnowledgeBase) -> None:
