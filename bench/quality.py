@@ -27,9 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from faqkb.engine.fields import WEIGHTS
+from faqkb.engine.query import PLAN
 from faqkb.evaluate import Query, evaluate, load_queries
 from faqkb.kbase.importer import import_jsonl
-from faqkb.search import PLAN, WEIGHTS, Searcher
+from faqkb.search import Searcher
 from faqkb.service import rebuild
 
 REPO = Path(__file__).resolve().parents[1]

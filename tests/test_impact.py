@@ -17,11 +17,12 @@ import pytest
 import yaml
 
 from faqkb.build import build_index
+from faqkb.engine.ranking import RELATIVE_CUTOFF, WINDOW
 from faqkb.evaluate import load_queries
 from faqkb.kbase.load import load_kb
 from faqkb.kbase.model import CATEGORIES
 from faqkb.layout import SCORED_FIELDS, current_version
-from faqkb.search import RELATIVE_CUTOFF, WINDOW, Searcher
+from faqkb.search import Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
 BUNDLED_KB = Path(__file__).parents[1] / "kb"
@@ -224,7 +225,8 @@ def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
 
 
 def test_terms_scored_per_query_are_capped(bundled):
-    from faqkb.search import MAX_QUERY_CHARS, MAX_TERMS
+    from faqkb.engine.query import MAX_TERMS
+    from faqkb.search import MAX_QUERY_CHARS
 
     rng = random.Random(2)
     seen = []

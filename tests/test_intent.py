@@ -72,3 +72,37 @@ def test_the_results_page_offers_the_whole_category(bundled_index, tmp_path):
     assert 'href="/category/scams"' in html and 'data-category="scams"' in html
     narrow = client.get("/search", query_string={"q": "fraudsters asked for an sms code"}).get_data(as_text=True)
     assert 'data-category="scams"' not in narrow
+
+
+def test_categories_are_read_by_the_kbs_strict_reader(tmp_path):
+    # the same reader as every kb file: a BOM, bad YAML or a YAML tag is located and refused
+    (tmp_path / "categories.yaml").write_bytes(b"\xef\xbb\xbfcategories: {}\n")
+    with pytest.raises(KBErrors) as e:
+        read_categories(tmp_path)
+    assert "categories.yaml:1" in str(e.value) and "byte-order mark" in str(e.value)
+    (tmp_path / "categories.yaml").write_text("categories:\n  refunds: !!python/object:os.system {}\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_categories(tmp_path)
+    assert "categories.yaml:2" in str(e.value) and "not allowed" in str(e.value)
+
+
+SUBJECT = Intents({"categories": {"process": {"overview": "p", "names": ["注销", "cancel"]}},
+                   "subject": {"category": "process", "names": ["手机卡", "卡", "sim", "симк"]},
+                   "filler": ["俄罗斯", "手机卡", "手机", "卡", "的", "my", "sim", "russian", "please", "симк", "российск"]})
+
+
+@pytest.mark.parametrize("q", ["手机卡 俄罗斯的", "俄罗斯的卡", "my russian sim please", "российская симка", "sim卡"])
+def test_a_query_naming_only_the_subject_asks_about_all_of_it(q):
+    assert SUBJECT.category(q) == "process"
+
+
+@pytest.mark.parametrize("q", ["俄罗斯手机", "my russian", "please", "sim卡 扣费", "手机卡 保号"])
+def test_filler_without_the_subject_or_with_a_question_is_not_the_subject(q):
+    # a phone is not the SIM; a word left over (扣费, 保号) asks something narrower
+    assert SUBJECT.category(q) is None
+
+
+@pytest.mark.parametrize("q", ["我的俄罗斯电话号码", "russian sim card please", "российская сим-карта"])
+def test_the_subject_alone_gets_the_overview(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, q

@@ -186,7 +186,7 @@ def test_other_stems_of_a_word_are_searched_too(bundled):
     """Snowball cuts forms of one word differently (отказаться → отказа, отказ → отказ): the
     kb's stems that a query stem begins with, or that begin with it, are searched too, never
     more than MAX_VARIANTS per word and none for a stem shorter than MIN_STEM."""
-    from faqkb.search import MAX_VARIANTS, MIN_STEM
+    from faqkb.engine.stems import MAX_VARIANTS, MIN_STEM
 
     def variants(q):
         return {t for f, t, _ in bundled.explain(q).plan.stems}

@@ -187,7 +187,7 @@ def test_hmm_work_per_query_is_bounded_across_quoted_phrases(bundled, monkeypatc
 def test_only_long_texts_are_indexed_for_highlighting(bundled):
     """Building a MarkIndex costs several walks of a text: a short text (a question) is
     walked, a long one (most answers) indexed, once."""
-    from faqkb.search import INDEX_MARKS
+    from faqkb.engine.hits import INDEX_MARKS
 
     indexed = walked = 0
     for d in range(bundled.entry_count):

@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from .errors import KBError, KBErrors
-from .scope import _fold
+from .scope import _fold, located
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
-_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_]+|\d+")
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")  # Han runs apart from letters (sim卡)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
 
@@ -31,35 +30,18 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
     """kb/categories.yaml as plain data ({"categories": {name: {"overview": id|None,
     "names": [...]}}, "filler": [...]}), or None when absent. ``entry_ids``: the kb's entry
     ids, to check each overview names one."""
-    import yaml
-
+    from .kbase.load import _read_optional
     from .kbase.model import CATEGORIES
 
-    path = Path(root) / CATEGORIES_YAML
-    if not path.exists():
-        return None
-    shown = str(path)
     try:
-        text = path.read_text("utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as e:
-        raise KBErrors([KBError(shown, 0, 0, f"cannot be read ({e})", "save it as UTF-8 text")]) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise KBErrors([KBError(shown, mark.line + 1 if mark else 1, 1, f"is not valid YAML ({getattr(e, 'problem', e)})",
-                                "check the indentation and the brackets around lists")]) from None
+        got = _read_optional(Path(root), CATEGORIES_YAML)  # the kb's strict reader: size, encoding, safe YAML
+    except KBError as e:
+        raise KBErrors([e]) from None
+    if got is None:
+        return None
+    shown, data, node = got
 
-    def line_of(*keys: str) -> int:
-        n: Any = node
-        line = 1
-        for k in keys:  # the line of the last key found
-            kv = next(((kn, v) for kn, v in getattr(n, "value", ()) if getattr(kn, "value", None) == k), None)
-            if kv is None:
-                return line
-            line, n = kv[0].start_mark.line + 1, kv[1]
-        return line
-
+    at = located(shown, node)
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise KBErrors([KBError(shown, 1, 1, "must have 'categories:' (one mapping per category) and 'filler:'",
                                 "e.g. categories: {refunds: {overview: refund-remaining-balance, en: [refund]}}")])
@@ -70,8 +52,8 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
         for k in NAME_LISTS:
             got = where.get(k, [])
             if not isinstance(got, list) or not all(isinstance(x, str | int) and str(x).strip() for x in got):
-                errors.append(KBError(shown, line_of(*keys, k), 1, f"{'.'.join(keys)}.{k} must be a list of names",
-                                      "write [name, other name, ...]"))
+                errors.append(at(*keys, k, message=f"{'.'.join(keys)}.{k} must be a list of names",
+                                 hint="write [name, other name, ...]"))
                 continue
             out += [str(x) for x in got]
         return out
@@ -80,18 +62,26 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
     out: dict = {"categories": {}, "filler": names(filler, "filler") if isinstance(filler, dict) else []}
     for name, spec in data["categories"].items():
         if name not in CATEGORIES:
-            errors.append(KBError(shown, line_of("categories", str(name)), 1, f"unknown category {name!r}",
-                                  f"use one of {', '.join(CATEGORIES)}"))
+            errors.append(at("categories", str(name), key=True, message=f"unknown category {name!r}",
+                             hint=f"use one of {', '.join(CATEGORIES)}"))
             continue
         if not isinstance(spec, dict):
-            errors.append(KBError(shown, line_of("categories", name), 1, f"category {name!r} must be a mapping",
-                                  "give it 'overview:' and lists of names per language"))
+            errors.append(at("categories", name, key=True, message=f"category {name!r} must be a mapping",
+                             hint="give it 'overview:' and lists of names per language"))
             continue
         overview = spec.get("overview")
         if overview is not None and entry_ids is not None and overview not in entry_ids:
-            errors.append(KBError(shown, line_of("categories", name, "overview"), 1,
-                                  f"overview {overview!r} is no entry of this kb", "give an entry id, or leave it out"))
+            errors.append(at("categories", name, "overview", message=f"overview {overview!r} is no entry of this kb",
+                             hint="give an entry id, or leave it out"))
         out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name)}
+    subject = data.get("subject")
+    if subject is not None:
+        if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
+            errors.append(at("subject", key=True, message="subject must name one of the categories above "
+                             "('category:') and list the words naming the kb's subject",
+                             hint="e.g. subject: {category: process, zh: [手机卡], en: [sim], ru: [сим], pinyin: [shoujika]}"))
+        else:
+            out["subject"] = {"category": subject["category"], "names": names(subject, "subject")}
     if errors:
         raise KBErrors(errors)
     return out
@@ -128,6 +118,13 @@ class Intents:
         fill = [_fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         [f for f in fill if not _HAN.search(f)])
+        # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
+        # but a query of nothing else asks about the whole subject (``subject``'s category).
+        subject = data.get("subject") or {}
+        self.subject: str | None = subject.get("category")
+        own = {_fold(w) for w in subject.get("names", ())}
+        self._filler_only = (tuple(f for f in self._filler[0] if f not in own),
+                             [f for f in self._filler[1] if f not in own])
         self.names: dict[str, str] = {}
         self.overview: dict[str, str | None] = {}
         for cat, spec in data.get("categories", {}).items():
@@ -145,7 +142,9 @@ class Intents:
         """The category a query only names (filler aside), or None. ``fixed``: typed word ->
         its correction (did-you-mean's), tried when the query as typed names none."""
         key = _key(query, self._filler)
-        got = self.names.get(key) if key else None
+        if not key:  # nothing but filler: the subject itself if it names it, else nothing asked
+            return self.subject if self.subject and _key(query, self._filler_only) else None
+        got = self.names.get(key)
         if got is None and fixed:
             pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
             key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)

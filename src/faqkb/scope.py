@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,39 +26,41 @@ from .errors import KBError, KBErrors
 SCOPE_YAML = "scope.yaml"
 SCOPE_FILE = "scope.json"  # in an index version
 LISTS = ("zh", "en", "ru", "pinyin")
+MAX_EXPANDED = 20000  # names the file's {set} references may expand to (checked per query as substrings/one regex)
+_SET = re.compile(r"\{([a-z_]+)\}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def located(shown: str, node: Any) -> Callable[..., KBError]:
+    """``at(*keys, message=, hint=, key=False)``: a KBError at the line of the YAML value at
+    ``keys`` in ``node`` (with ``key=True``, of its key), for kb/scope.yaml and
+    kb/categories.yaml read through the kb's strict reader (kbase.load)."""
+    from .kbase.yamlsafe import error_at, node_at
+
+    def at(*keys: str, message: str, hint: str, key: bool = False) -> KBError:
+        found = node_at(node, keys)
+        if key and keys:
+            parent = node_at(node, keys[:-1])
+            found = next((k for k, _ in getattr(parent, "value", ()) if getattr(k, "value", None) == keys[-1]), found)
+        return error_at(shown, found, message, hint)
+
+    return at
 
 
 def read_scope(root: Path) -> dict | None:
     """kb/scope.yaml as plain data ({"covers": [...], "neighbours": {name: {"names": [...],
     "unless": [...]}}}), or None when the kb has none. KBErrors name the file and line."""
-    import yaml
+    from .kbase.load import _read_optional
 
-    path = Path(root) / SCOPE_YAML
-    if not path.exists():
-        return None
-    shown = str(path)
     try:
-        node = yaml.compose(path.read_text("utf-8"))
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise KBErrors([KBError(shown, 0, 0, f"cannot be read ({e})", "save it as UTF-8 text")]) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise KBErrors([KBError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-                                f"is not valid YAML ({getattr(e, 'problem', e)})",
-                                "check the indentation and the brackets around lists")]) from None
+        got = _read_optional(Path(root), SCOPE_YAML)  # the kb's strict reader: size, encoding, safe YAML
+    except KBError as e:
+        raise KBErrors([e]) from None
+    if got is None:
+        return None
+    shown, data, node = got
 
-    def line_of(*keys: str) -> int:
-        n: Any = node
-        line = 1
-        for k in keys:  # the line of the last key found
-            kv = next(((kn, v) for kn, v in getattr(n, "value", ()) if getattr(kn, "value", None) == k), None)
-            if kv is None:
-                return line
-            line, n = kv[0].start_mark.line + 1, kv[1]
-        return line
-
+    at = located(shown, node)
     if not isinstance(data, dict) or not isinstance(data.get("neighbours"), dict):
         raise KBErrors([KBError(shown, 1, 1, "scope must have 'covers:' (lists per language) and 'neighbours:' "
                                 "(one mapping per neighbour class)",
@@ -69,11 +72,41 @@ def read_scope(root: Path) -> dict | None:
         for k in (*LISTS, "unless") if keys[-1] != "covers" else LISTS:
             got = where.get(k, [])
             if not isinstance(got, list) or not all(isinstance(x, str | int) and str(x).strip() for x in got):
-                errors.append(KBError(shown, line_of(*keys, k), 1, f"{'.'.join(keys)}.{k} must be a list of names",
-                                      "write [name, other name, ...]; 'A + B' for two words that must both occur"))
+                errors.append(at(*keys, k, message=f"{'.'.join(keys)}.{k} must be a list of names",
+                                 hint="write [name, other name, ...]; 'A + B' for two words that must both occur"))
                 continue
             if k not in ("unless", "pinyin"):
-                out += [str(x).strip().lower() for x in got]
+                out += [n for x in got for n in expand(str(x).strip().lower(), k, *keys)]
+        return out
+
+    # sets: word lists a name refers to as {set} ("{places}{sim}": 乌克兰手机卡, 日本的号码...),
+    # expanded here per language, so an editor lists a new country once, not once per SIM word
+    sets = data.get("sets") or {}
+    if not isinstance(sets, dict) or not all(isinstance(v, dict) and all(
+            isinstance(v.get(k, []), list) for k in LISTS) for v in sets.values()):
+        errors.append(at("sets", key=True, message="sets must be named word lists per language",
+                         hint="e.g. sets: {places: {zh: [日本, 乌克兰], en: [japanese], ru: [японск]}}"))
+        sets = {}
+    made = [0]
+
+    def expand(name: str, lang: str, *keys: str) -> list[str]:
+        refs = _SET.findall(name)
+        if not refs:
+            return [name]
+        missing = [r for r in refs if r not in sets]
+        if missing:
+            errors.append(at(*keys, lang, message=f"{'.'.join(keys)}.{lang}: no set named {missing[0]!r}",
+                             hint=f"define it under 'sets:' (sets: {', '.join(sets) or 'none'})"))
+            return []
+        out = [name]
+        for r in dict.fromkeys(refs):
+            words = [str(w).strip().lower() for w in sets[r].get(lang, [])]
+            out = [n.replace("{" + r + "}", w) for n in out for w in words]
+        made[0] += len(out)
+        if made[0] > MAX_EXPANDED:
+            errors.append(at(*keys, lang, message=f"the sets expand to over {MAX_EXPANDED} names",
+                             hint="use fewer words per set or fewer {set} names"))
+            return []
         return out
 
     def pinyin(where: dict) -> list[str]:
@@ -82,28 +115,28 @@ def read_scope(root: Path) -> dict | None:
 
     covers = data.get("covers") or {}
     if not isinstance(covers, dict):
-        errors.append(KBError(shown, line_of("covers"), 1, "covers must be lists per language",
-                              "e.g. covers: {en: [russian sim], ru: [мтс]}"))
+        errors.append(at("covers", message="covers must be lists per language",
+                         hint="e.g. covers: {en: [russian sim], ru: [мтс]}"))
         covers = {}
     out: dict = {"covers": names(covers, "covers"), "covers_pinyin": pinyin(covers), "neighbours": {}}
     strict = data.get("strict") or []
     if not isinstance(strict, list) or not set(map(str, strict)) <= set(map(str, data["neighbours"])):
-        errors.append(KBError(shown, line_of("strict"), 1, "strict must list neighbour classes",
-                              f"use some of {', '.join(map(str, data['neighbours']))}"))
+        errors.append(at("strict", message="strict must list neighbour classes",
+                         hint=f"use some of {', '.join(map(str, data['neighbours']))}"))
         strict = []
     for name, spec in data["neighbours"].items():
         if not isinstance(spec, dict):
-            errors.append(KBError(shown, line_of("neighbours", str(name)), 1, f"neighbour {name!r} must be a mapping",
-                                  "give it 'about:', lists per language and 'unless:'"))
+            errors.append(at("neighbours", str(name), key=True, message=f"neighbour {name!r} must be a mapping",
+                             hint="give it 'about:', lists per language and 'unless:'"))
             continue
         unknown = set(spec) - {*LISTS, "unless", "about"}
         if unknown:
-            errors.append(KBError(shown, line_of("neighbours", str(name)), 1,
-                                  f"neighbour {name!r} has unknown keys {sorted(unknown)}",
-                                  f"use {', '.join((*LISTS, 'unless', 'about'))}"))
-        got = names(spec, "neighbours", str(name))
+            errors.append(at("neighbours", str(name), key=True,
+                             message=f"neighbour {name!r} has unknown keys {sorted(unknown)}",
+                             hint=f"use {', '.join((*LISTS, 'unless', 'about'))}"))
+        listed = names(spec, "neighbours", str(name))
         unless = spec.get("unless") or []
-        out["neighbours"][str(name)] = {"names": got, "pinyin": pinyin(spec), "strict": str(name) in strict,
+        out["neighbours"][str(name)] = {"names": listed, "pinyin": pinyin(spec), "strict": str(name) in strict,
                                         "unless": [str(x).strip().lower() for x in unless] if isinstance(unless, list) else []}
     if errors:
         raise KBErrors(errors)
@@ -144,8 +177,15 @@ class _Names:
                 han.append(n)
             else:
                 words.append(r"[\W_]+".join(re.escape(w) + r"\w*" for w in n.split()))
-        rx = re.compile(r"(?<!\w)(?:" + "|".join(words) + ")") if words else None
+        # at a word's start: after no letter or digit (a Chinese character before it is a start: 俄罗斯卡apn)
+        rx = re.compile(r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])(?:" + "|".join(words) + ")") if words else None
         return cls(tuple(han), rx, tuple(both), tuple(_fold(p) for p in pinyin))
+
+    def without(self, text: str) -> str:
+        """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
+        for h in self.han:
+            text = text.replace(h, " ")
+        return self.words.sub(" ", text) if self.words is not None else text
 
     def found(self, text: str, joined: str) -> bool:
         return (any(h in text for h in self.han) or (self.words is not None and self.words.search(text) is not None)
@@ -172,7 +212,8 @@ class Scope:
         text = _fold(query)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
         for name, names, unless, strict in self.neighbours:
+            # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
             if names.found(text, joined) and not unless.found(text, joined) and (
-                    strict or not self.covers.found(text, joined)):
+                    strict or not self.covers.found(names.without(text), joined)):
                 return name
         return None

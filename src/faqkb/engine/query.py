@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..analysis import CYR_RE, Analyzed, Analyzer, query_hmm
+from ..diversity import WEIGHT as DIVERSE
 from ..layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
 from ..lexicon import Lexicon
 from ..specificity import WEIGHT as SPECIFIC
@@ -32,6 +33,7 @@ PLAN = {
     "number": 0.0,  # × (1 + number) for an answer holding a number when the query asks for one (off for the FAQ)
     "specific": SPECIFIC,  # a one- or two-word query's best candidates × (1 + specific × how much of their question it covers)
     "intent": 1.0,  # a query only naming a category (kb/categories.yaml) recalls its entries, its overview first
+    "diverse": DIVERSE,  # two questions in one: each one's best entry moved into the top 3 (diversity.py)
     # On or off: the coverage factor above, and pinyin typed as words read as one syllable sequence.
     "coverage": 1.0, "pinyin_pairs": 1.0,
 }

@@ -6,14 +6,16 @@ work that depends only on the version and a word or a document (engine.cache).""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
+from ..layout import ENTRIES, IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
 from ..lexicon import Lexicon
 from .cache import Bounded
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from ..topic import TopicModel
 
 STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
+WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks kept per version (16 MB: ~8k words at 1k entries, 80 at 100k)
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS)  # and impact.*: read lazily
@@ -91,23 +94,41 @@ class Version:
     speller: Speller | None = None   # loaded by the first query with an unknown word
     own: NDArray | None = None       # each entry's score for its own question (SELF_SCORES)
     inv_own: NDArray | None = None   # 1 / own (0 where own is 0), for ranking
-    topic: TopicModel | Literal[False] | None = None  # False: a version without one (see Searcher._topic)
-    stems: list[str] | None = None   # the kb's Latin/Cyrillic stems, sorted (Searcher._stem_variants)
+    topic: TopicModel | Literal[False] | None = None  # False: a version without one (see Context.topic)
+    stems: list[str] | None = None   # the kb's Latin/Cyrillic stems, sorted (engine/stems.py)
     masks: dict[Any, NDArray] = field(default_factory=dict)  # category -> mask of its documents
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # query stem -> its other stems
-    stored: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # docnum -> id and marks (_stored)
+    stored: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # docnum -> id and marks (Context.stored)
     answers: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (id, lang) -> plain answer, sentences
     marked: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, lang) -> marks or MarkIndex
     shows: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, wanted) -> entry, lang, text
-    # (word, script) -> its coverage masks (_word_masks): WORD_CACHE_BYTES, sized when the arrays open
+    # (word, script) -> its coverage masks (coverage.word_masks): WORD_CACHE_BYTES, sized when the arrays open
     words: Bounded = field(default_factory=lambda: Bounded(0))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
-    numeric: NDArray | None = None  # documents whose answer holds a number (Searcher._numeric)
-    # Relevance (issue 19), each made by the first query that needs it:
+    numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
+    # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
-    # docnum -> its phrasings' (word, idf) lists (Searcher._specific)
+    # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+
+    @classmethod
+    def open(cls, version: Path) -> Version:
+        """The version in folder ``version``: whoosh's index, the entries and facts, its
+        files held open (IndexNotReady when it cannot be opened)."""
+        from whoosh import index as windex
+
+        try:
+            ix = windex.open_dir(str(version))
+            data = json.loads((version / ENTRIES).read_text("utf-8"))
+            info = IndexInfo.read(version)
+        except (OSError, ValueError, windex.EmptyIndexError) as e:
+            raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
+        entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
+        files = VersionFiles(version)
+        return cls(version, ix, entries, info, facts, files, list(entries),
+                   MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())

@@ -1,0 +1,174 @@
+"""What a query's steps are handed instead of the `Searcher`: the version the query runs
+on, the searcher's field weights and ranking knobs, and the version's parts, each read by
+the first query that needs it and kept on the `Version` (engine.version)."""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import REBUILD, IndexNotReady
+from ..layout import LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
+from ..lexicon import Lexicon
+from .version import WORD_CACHE_BYTES, Version
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..impact import ImpactIndex
+    from ..spelling import Speller
+    from ..topic import TopicModel
+
+
+@dataclass(slots=True)
+class Context:
+    """One query's view of its version (made per query: a query never mixes two versions)."""
+
+    v: Version
+    weights: dict[str, float]  # the fields' BM25F boosts (engine.fields.WEIGHTS, overridable)
+    knobs: dict[str, float]    # the ranking's (engine.query.PLAN, or BM25F_PLAN)
+    on_load: Callable[[bool], None] | None  # told when a part has loaded (service.settle)
+    whoosh_of: Callable[[Version], Any]    # this thread's whoosh searcher on a version
+
+    def loaded(self) -> None:
+        if self.on_load is not None:
+            self.on_load(False)
+
+    def lexicon(self) -> Lexicon:
+        v = self.v
+        if v.lexicon is None:
+            try:
+                v.lexicon = Lexicon.read(v.files.path(LEXICON))
+                self.loaded()
+            except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable lexicon ({e}); {REBUILD}") from None
+        return v.lexicon
+
+    def impact(self) -> ImpactIndex:
+        v = self.v
+        if v.impact is None:
+            from ..impact import ImpactIndex
+
+            try:
+                imp = ImpactIndex(v.path, v.files.path)
+                v.words.most = -(-WORD_CACHE_BYTES // (2 * max(imp.n, 1)))  # masks of n bytes, two a word
+                v.impact = imp
+                self.loaded()
+            except (OSError, ValueError, KeyError, EOFError) as e:
+                raise IndexNotReady(f"index at {v.path} has no impact arrays ({e}); {REBUILD}") from None
+        return v.impact
+
+    def own(self) -> NDArray:
+        """Per document, the score its own question gets as a query (written at build)."""
+        v = self.v
+        if v.own is None:
+            import numpy as np
+
+            try:
+                v.own = np.load(v.files.path(SELF_SCORES))
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no {SELF_SCORES} ({e}); {REBUILD}") from None
+        return v.own
+
+    def inv_own(self) -> NDArray:
+        """1 / each entry's own-question score (0 where it is 0), kept per version."""
+        v = self.v
+        if v.inv_own is None:
+            import numpy as np
+
+            own = self.own()
+            v.inv_own = np.divide(1.0, own, out=np.zeros_like(own), where=own > 0)
+        return v.inv_own
+
+    def topic(self) -> TopicModel | None:
+        """The version's topic model (topic.py), or None when it has none (a kb without
+        offtopic.yaml, or an index built before the model existed): `answered` then goes
+        by the lexical signals alone."""
+        v = self.v
+        if v.topic is None:
+            from ..topic import TopicModel
+
+            try:
+                v.topic = TopicModel.read(v.files.path(TOPIC))
+            except FileNotFoundError:
+                v.topic = False
+            except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
+                raise IndexNotReady(f"index at {v.path} has an unusable {TOPIC} ({e}); {REBUILD}") from None
+            self.loaded()
+        return v.topic or None
+
+    def speller(self) -> Speller:
+        v = self.v
+        if v.speller is None:
+            from ..spelling import Speller, load_spelling
+
+            lex = self.lexicon()
+            deletes, plain = load_spelling(v.files.path(SPELLING).read_bytes())
+            v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
+            self.loaded()
+        return v.speller
+
+    def whoosh(self) -> Any:
+        return self.whoosh_of(self.v)
+
+    def stored(self, d: int) -> dict:
+        """whoosh's stored fields of one document (id, marks): unpickling them is most of a
+        page's cost, and the same entries come back query after query: keep STORED_CACHE."""
+        v = self.v
+        got = v.stored.get(d)
+        if got is None:
+            if v.own_marks:
+                # Kept beside whoosh's segment (layout.MARKS) since builds got faster; the
+                # id is ENTRIES' (the documents' order): no whoosh file is read for a hit,
+                # so a version whose folder went away still shows its hits.
+                got = {"id": v.ids[d], "marks": self.marks(d)}
+            else:
+                got = self.whoosh().stored_fields(d)
+            # Marks as tuples: untracked by the garbage collector once it has seen them, so a
+            # full cache adds nothing to a full collection's walk (see service.settle).
+            got["marks"] = {lang: (tuple(q), tuple(a)) for lang, (q, a) in got["marks"].items()}
+            v.stored.put(d, got)
+        return got
+
+    def marks(self, d: int) -> dict:
+        """Document ``d``'s highlighting marks from MARKS (one slice of a memory map)."""
+        v = self.v
+        if v.marks is None:
+            import mmap
+
+            import numpy as np
+
+            try:
+                offsets = np.load(v.files.path(MARKS_OFFSETS), mmap_mode="r")
+                with open(v.files.path(MARKS), "rb") as f:
+                    blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {MARKS} ({e}); {REBUILD}") from None
+            v.marks = (offsets, blob)
+        offsets, blob = v.marks
+        return marshal.loads(zlib.decompress(blob[int(offsets[d]):int(offsets[d + 1])]))
+
+    def mask(self, q: Any) -> NDArray:
+        """Documents matching a whoosh query (category term or quoted phrase), as a numpy
+        mask: whoosh decides, the arrays only score. Category masks are kept per version."""
+        import numpy as np
+        from whoosh import query as wq
+
+        v = self.v
+        key = q if isinstance(q, tuple) else None
+        if key is not None and key in v.masks:
+            return v.masks[key]
+        n = self.impact().n
+        if key is not None and key[0] == "category" and v.own_marks:
+            # The entries know their category: no whoosh file read (see stored).
+            entries = v.entries
+            mask = np.fromiter((entries[i].category == key[1] for i in v.ids), dtype=bool, count=n)
+        else:
+            mask = np.zeros(n, dtype=bool)
+            mask[list(self.whoosh().docs_for_query(wq.Term(*q) if key is not None else q))] = True
+        if key is not None:
+            v.masks[key] = mask
+        return mask

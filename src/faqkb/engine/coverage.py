@@ -1,0 +1,152 @@
+"""Coverage: per document, the idf-weighted share of the query's words it holds (a word
+counts when the entry has it or a synonym, all bigrams of a Han word, or a pinyin word),
+and each word's masks, which `answered` is judged on (engine.answered.Unit)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..analysis import Analyzed
+from ..layout import PINYIN_FIELD
+from ..lexicon import Lexicon
+from .answered import Unit
+from .context import Context
+from .query import MAX_UNITS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..impact import ImpactIndex
+
+MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
+
+
+def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: list[Unit] | None = None,
+             text: str = "", fixes: list[Analyzed] | None = None, spelled: dict | None = None) -> NDArray | None:
+    """Per document, the share of ``a``'s words it holds (None when ``a`` has no word).
+    ``units`` receives each word's masks for `answered` (``text`` is what ``a`` was
+    analyzed from: unknown words are looked up there by their surface form); a Latin or
+    Cyrillic word no entry holds that did-you-mean corrects counts as its correction, whose
+    analysis goes to ``fixes`` (when given) to be searched too."""
+    import numpy as np
+
+    units = [] if units is None else units
+    words: dict[str, Any] = {}
+    for tok in a.words:
+        words.setdefault(tok.text, tok)
+    if not words:
+        return None
+    n = imp.n
+    total = np.zeros(n)
+    wsum = 0.0
+    checked = 0
+    for w, tok in list(words.items())[:MAX_UNITS]:
+        script = tok.script
+        m, mq, df, pairs = word_masks(ctx, w, script, lex, imp)
+        weight = math.log(1 + n / (1 + df))
+        typo = replaced = False
+        if not df and not pairs and script in ("lat", "cyr") and checked < MAX_TYPO_CHECKS:
+            checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
+            fixed = ctx.speller().word(text[tok.start:tok.end], spelled)
+            typo = fixed is not None
+            if fixed is not None and fixes is not None:
+                # For ranking, the typo stands for the word it corrects to: its entries
+                # hold the word (the unit `answered` sees keeps the typo's own masks).
+                fa = lex.analyzer.analyze(fixed, query=True)
+                fm = mask_of([r for ft in fa.words for f in ("q_words", "a_words")
+                              if (r := imp.docs_of(f, ft.text)) is not None], n)
+                if fm.any():
+                    replaced = True
+                    fixes.append(fa)
+                    fdf = int(fm.sum())
+                    fw = math.log(1 + n / (1 + fdf))
+                    total += fw * fm
+                    wsum += fw
+        if not replaced:
+            if df:
+                total += weight * m
+            wsum += weight
+        units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
+    return total / wsum if wsum else None
+
+
+def word_masks(ctx: Context, w: str, script: str, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int, tuple]:
+    """What the coverage needs of one query word: the documents holding it anywhere
+    and in their question or alternatives (masks), how many hold it, and, for a Latin
+    word no entry holds, its pinyin syllable pairs. A function of the word and the
+    index version only, so kept per version (WORD_CACHE_BYTES of masks): readers' words
+    repeat from query to query, and gathering a word's rows and setting its masks was
+    most of the coverage's time."""
+    key = (w, script)
+    v = ctx.v
+    got = v.words.get(key)
+    if got is not None:
+        return got
+    import numpy as np
+
+    n = imp.n
+    alts = [w, *(t for alt in lex.synonyms.get(w, ()) if len(alt) == 1 for t in alt)]
+    in_q = [r for t in alts if (r := imp.docs_of("q_words", t)) is not None]
+    anywhere = in_q + [r for t in alts if (r := imp.docs_of("a_words", t)) is not None]
+    pairs: list[str] = []
+    if script == "han" and len(w) > 1:
+        bigrams = [w[i:i + 2] for i in range(len(w) - 1)]
+        anywhere += all_docs(imp, ("q_bigrams", "a_bigrams"), bigrams)
+        in_q += all_docs(imp, ("q_bigrams",), bigrams)
+    pinyin: list = []
+    if script == "han":  # a homophone typo (注消, 话废) still sounds like the word
+        syl = [x for x in lex.table.of(w) if x]
+        if syl:
+            pinyin = all_docs(imp, (PINYIN_FIELD,), [a + b for a, b in zip(syl, syl[1:], strict=False)] or syl)
+    elif script == "lat":
+        split = lex.table.split(w) if w.isascii() else None
+        if split and len(split) > 1:
+            pairs = [a + b for a, b in zip(split, split[1:], strict=False)]
+        pinyin = all_docs(imp, (PINYIN_FIELD,), pairs or [w])
+    if anywhere or pinyin:
+        m = mask_of(anywhere + pinyin, n)
+        mq = mask_of(in_q + pinyin, n) if in_q or pinyin else np.zeros(n, dtype=bool)  # in the question or its alternatives
+        df = int(np.count_nonzero(m))
+    else:  # a word no entry holds (most of a long made-up query)
+        m = mq = np.zeros(n, dtype=bool)
+        df = 0
+    m.flags.writeable = mq.flags.writeable = False  # shared by every query that has the word
+    got = (m, mq, df, tuple(pairs))
+    return v.words.put(key, got)
+
+
+def all_docs(imp: ImpactIndex, fields: tuple[str, ...], terms: list[str]) -> list:
+    """Documents holding every one of ``terms`` (each in any of ``fields``), as index
+    arrays whose union they are (empty when none can): a term no document holds ends the
+    walk before any array is touched, and one term needs no set operation at all."""
+    import numpy as np
+
+    per_term = []
+    for t in dict.fromkeys(terms):
+        rows = [r for f in fields if (r := imp.docs_of(f, t)) is not None]
+        if not rows:
+            return []
+        per_term.append(rows)
+    if len(per_term) == 1:
+        return per_term[0]
+    # Several terms: count each document once per term that holds it (keys term*n+doc
+    # made unique across fields), then keep the documents every term holds.
+    n = imp.n
+    keys = np.concatenate([r.astype(np.int64) + i * n for i, rows in enumerate(per_term) for r in rows])
+    if any(len(rows) > 1 for rows in per_term):
+        keys = np.unique(keys)
+    held = np.bincount(keys % n, minlength=n)
+    return [np.flatnonzero(held == len(per_term))]
+
+
+def mask_of(parts: list, n: int) -> NDArray:
+    """A boolean mask over ``n`` documents set at the union of ``parts`` (index arrays)."""
+    import numpy as np
+
+    mask = np.zeros(n, dtype=bool)
+    if len(parts) == 1:
+        mask[parts[0]] = True
+    elif parts:
+        mask[np.concatenate(parts)] = True
+    return mask

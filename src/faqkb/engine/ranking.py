@@ -1,0 +1,201 @@
+"""Ranking: every document's score for a query plan (BM25F from the impact arrays, times
+the plan's knobs: coverage, the entry's own question, specificity, a category named, a
+number asked for), the documents kept as results, and what `answered` is judged on. The
+knobs' reasons and figures are in docs/engine.md ("Ranking v2")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..analysis import Analyzed
+from ..specificity import MAX_WORDS as SHORT_QUERY
+from .answered import Signals, Unit, answered, signals
+from .context import Context
+from .coverage import coverage
+from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
+from .params import MAX_LIMIT, MAX_PAGE
+from .query import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
+from .relevance import intent, neighbour, specific
+from .stems import stem_variants
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..impact import ImpactIndex
+
+RELATIVE_CUTOFF = 0.35  # hits below this fraction of the best score are noise, not results
+WINDOW = 10  # hits scored beyond the page, to count the results worth showing (50 cost +25% time)
+
+
+@dataclass
+class Scored:
+    """One query's scores over every document, and what went into them."""
+
+    imp: ImpactIndex
+    terms: list[Term]  # scored, capped at MAX_TERMS
+    scores: NDArray    # the ranking's score per document
+    raw: NDArray       # BM25F alone (the result count's cutoff and `answered` use it)
+    bm25f: NDArray     # BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
+    mask: NDArray      # bool: documents matching any term
+    coverage: NDArray | None  # idf-weighted share of the query's words per document
+    units: list[Unit]  # the query's words as `answered` sees them
+    must: list         # phrase checks
+    named: str | None = None  # the category the query only names (intent.py): all of it recalled
+
+
+def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
+    """Every document's score for ``plan``, the index's additions to it (other stems,
+    typo fixes) made, and the units `answered` is judged on."""
+    import numpy as np
+
+    knobs, lex = ctx.knobs, plan.lexicon
+    imp = ctx.impact()
+    terms, cov, units = _terms(ctx, plan, imp, spelled)
+    scores, mask, _ = imp.score(terms)
+    raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
+    if knobs["coverage"] and cov is not None:
+        factor = knobs["cov_base"] + cov
+        if knobs["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass over the documents less)
+            factor = factor ** knobs["cov_pow"]
+        scores = scores * factor
+    if knobs["own"]:
+        # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
+        scores = scores * (1 + knobs["own"] * np.minimum(raw * ctx.inv_own(), 1.0))
+    named, bm25f = None, raw
+    if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
+        read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
+        scores = specific(ctx, scores, read, lex, imp)
+    if knobs["intent"] and (named := intent(ctx, plan.plain, spelled)):  # categories (intent.py)
+        scores, raw, mask = recall(ctx, named, scores, raw, mask)
+    if knobs["number"] and asks_number(plan.query):
+        scores = scores * (1 + knobs["number"] * numeric(ctx))
+    return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named)
+
+
+def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
+           spelled: dict) -> tuple[list[Term], NDArray | None, list[Unit]]:
+    """The plan's terms with the index's additions (other stems, typo fixes: set on the
+    plan), capped at MAX_TERMS; the coverage, and the units `answered` is judged on."""
+    knobs, lex, query = ctx.knobs, plan.lexicon, plan.query
+    terms = plan.terms
+    if knobs["stems"]:
+        plan.stems = stem_variants(ctx, plan.analyzed, imp)
+        terms = terms + plan.stems
+    if plan.pinyin_pairs:
+        terms = terms + plan.pinyin_pairs
+    if plan.reading is not None:  # pinyin read as the kb's Chinese words: searched as if typed in characters
+        terms = list(dict.fromkeys(terms + plan.reading_terms))
+    units: list[Unit] = []
+    fixes: list[Analyzed] | None = [] if knobs["typo"] else None
+    # also what `answered` is judged on
+    cov = coverage(ctx, plan.analyzed, lex, imp, units, plan.plain, fixes, spelled)
+    if plan.reading is not None and cov is not None:
+        # Read as characters, the words count too: run-together pinyin is otherwise
+        # one unit that only entries holding every syllable pair of it satisfy.
+        hcov = coverage(ctx, plan.reading, lex, imp)
+        if hcov is not None:
+            cov = (cov + hcov) / 2
+    if fixes is not None and knobs["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
+        # (as did-you-mean: for a mistyped question, not for a page of random characters)
+        fixes += han_fixes(ctx, plan.plain, plan.analyzed, lex, imp, spelled)
+    if fixes:  # a corrected typo's word is searched too, a little below a word typed right
+        boost = knobs["typo"]
+        terms = list(dict.fromkeys(terms + [(f, t, b * boost) for fa in fixes
+                                            for f, t, b in query_terms(fa, lex.synonyms, ctx.weights, knobs)]))
+    plan.fixes = fixes
+    # Words first, then bigrams, then pinyin, then v2's other stems, pinyin read as
+    # characters and typo fixes: past MAX_TERMS only the recall net is cut.
+    return terms[:MAX_TERMS], cov, units
+
+
+def kept(ctx: Context, scored: Scored, category: str | None, page: int, limit: int) -> list[int]:
+    """The documents worth showing, best first. Every entry shares some word or bigram with
+    a long query, so a bare match count says "44 results" for 44 entries. Count what is
+    worth reading instead: hits scoring at least RELATIVE_CUTOFF of the best one, among the
+    first max(page*limit, 10)+WINDOW."""
+    docs = top(ctx, scored, category, min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE))
+    if not len(docs):
+        return []
+    raw = scored.raw
+    floor = raw[docs].max() * RELATIVE_CUTOFF
+    return docs[raw[docs] >= floor].tolist()
+
+
+def top(ctx: Context, scored: Scored, category: str | None, k: int) -> NDArray:
+    """The best ``k`` documents of the category (if any) matching every quoted phrase."""
+    from ..impact import top as best
+
+    imp, mask = scored.imp, scored.mask
+    if category:
+        mask &= ctx.mask(("category", category))
+    for q, needed, (fields, seq, slop) in scored.must:
+        # A phrase with a word no entry holds matches nothing: nothing need look.
+        if all(any(imp.df(f, t) for f in fs) for fs, t in needed):
+            # The term sequences are the arrays' (impact.py); whoosh only for a version
+            # built before they were.
+            got = imp.phrase(fields, seq, slop)
+            mask &= ctx.mask(q) if got is None else got
+        else:
+            mask[:] = False
+    return best(scored.scores, mask, k)[0]
+
+
+def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Signals, bool]:
+    """`answered` for the first hit ``doc``, and the signals it was judged on (engine.answered;
+    the topic model's, the category named, the scope's neighbour)."""
+    own = float(ctx.own()[doc])
+    judged = signals(scored.units, doc, scored.imp, float(scored.raw[doc]), own)
+    model = ctx.topic()
+    if model is not None:
+        judged["topic"] = model.score(plan.topic_features)
+    ok = answered(judged)
+    if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
+        judged["category"], ok = scored.named, True
+    if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)
+        ok, judged["scope"] = False, why
+    return judged, ok
+
+
+def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
+           mask: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """A query naming a category: every entry of it recalled above the rest (in their
+    order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+    import numpy as np
+
+    v = ctx.v
+    cat = ctx.mask(("category", category))
+    if not cat.any() or not v.intents:
+        return scores, raw, mask
+    top = float(scores.max()) or 1.0
+    scores = scores + cat * top
+    overview = v.overviews.get(category)
+    if overview is None:
+        want = v.intents.overview.get(category)
+        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.stored(int(d))["id"] == want), -1)
+        v.overviews[category] = overview
+    if overview >= 0:
+        scores[overview] += top
+    raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
+    return scores, raw, mask | cat
+
+
+def numeric(ctx: Context) -> NDArray:
+    """Per document, 1.0 if its answer holds a number (a term of digits in a_words),
+    else 0.0: made once per version from the term list (as the stems are), so a
+    query asking for a quantity pays one multiplication."""
+    v = ctx.v
+    if v.numeric is None:
+        import numpy as np
+
+        imp = ctx.impact()
+        indptr, docs = imp.indptr["a_words"], imp.docs["a_words"]
+        rows = np.fromiter((r for t, r in imp.terms["a_words"].items() if t.isdigit()), dtype=np.int64)
+        got = np.zeros(imp.n)
+        if len(rows):
+            starts, ends = indptr[rows], indptr[rows + 1]
+            sizes = ends - starts
+            at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            got[docs[at]] = 1.0
+        v.numeric = got
+    return v.numeric

@@ -1,0 +1,127 @@
+"""The relevance modules applied to one version: specificity.py (a short query's best
+candidates re-judged by their own question), intent.py (a query that only names a
+category), scope.py (a query naming a neighbouring subject) and prefix.py (a half-typed
+last word). Each one's data is made by the first query that needs it, kept on the Version."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..analysis import Analyzed
+from ..lexicon import Lexicon
+from .context import Context
+from .coverage import coverage, word_masks
+from .query import Term, looks_like_pinyin, query_terms
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..impact import ImpactIndex
+    from ..prefix import Completion
+
+PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
+
+
+def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
+    """A short query's best few candidates re-judged by how much of their own question
+    (in the query's language) the query covers (specificity.py)."""
+    import numpy as np
+
+    from ..specificity import CANDIDATES, specificity
+
+    if len(scores) <= 1:
+        return scores
+    cand = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
+    cand = cand[scores[cand] > 0].tolist()
+    words = {t.text for a in analyzed for t in a.words}
+    out = scores.copy()
+    for d in cand:
+        phrasings = _phrasings(ctx, d, lex, imp)
+        if phrasings is not None:
+            out[d] *= 1 + ctx.knobs["specific"] * specificity(words, phrasings, lex.synonyms)
+    return out
+
+
+def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | None:
+    """Document ``d``'s question and alternatives in every language, as (word, idf) lists
+    (None when its entry is gone); kept per version."""
+    v = ctx.v
+    phrasings = v.questions.get(d)
+    if phrasings is None:
+        entry = v.entries.get(ctx.stored(d)["id"])
+        if entry is None:
+            return None
+        phrasings = []
+        for tr in entry.translations.values():
+            for i, text in enumerate((tr.question, *tr.alternatives)):
+                toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+                phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+        v.questions.put(d, phrasings)
+    return phrasings
+
+
+def intent(ctx: Context, query: str, spelled: dict) -> str | None:
+    """The category the query only names (kb/categories.yaml), as typed or with the
+    typos did-you-mean corrected (``spelled``: its answers for this query), if any."""
+    v = ctx.v
+    if v.intents is None:
+        from ..intent import Intents
+
+        v.intents = Intents.read(v.path) or False
+    if not v.intents:
+        return None
+    fixed = {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
+    return v.intents.category(query, fixed)
+
+
+def neighbour(ctx: Context, query: str) -> str | None:
+    """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""
+    v = ctx.v
+    if v.scope is None:
+        from ..scope import Scope
+
+        v.scope = Scope.read(v.path) or False
+    return v.scope.neighbour(query) if v.scope else None
+
+
+def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
+    """prefix.complete on this version's words; a candidate's fit with the rest of the
+    query is the best coverage of the rest among the entries holding the candidate."""
+    from ..prefix import Dictionary
+    from ..prefix import complete as complete_words
+
+    v = ctx.v
+    if v.prefixes is None:
+        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+    imp = ctx.impact()
+    rest_cov: dict = {}
+
+    def fit(rest: str, cand: str) -> float:
+        if "cov" not in rest_cov:
+            rest_cov["cov"] = coverage(ctx, lex.analyzer.analyze(rest, query=True), lex, imp)
+        cov = rest_cov["cov"]
+        toks = lex.analyzer.analyze(cand, query=True).words
+        if cov is None or not toks:
+            return 0.0
+        held = word_masks(ctx, toks[0].text, toks[0].script, lex, imp)[0]
+        return float((cov * held).max()) if held.any() else -1.0
+
+    def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
+        toks = lex.analyzer.analyze(word, query=True).words
+        if not toks:  # a stop word (от, после, the): a whole word already
+            return True
+        return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+            len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+
+    rest = query.rsplit(None, 1)[0] if " " in query else ""
+    return complete_words(query, v.prefixes, lex.table.split, fit,
+                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known)
+
+
+def other_completions(ctx: Context, completion: Completion, lex: Lexicon) -> list[Term]:
+    """The terms of a half-typed word's other completions, for recall (PREFIX_OTHERS)."""
+    if len(completion.expansions) <= 1:
+        return []
+    others = lex.analyzer.analyze(" ".join(completion.expansions[1:]), query=True)
+    return [(f, t, b * PREFIX_OTHERS) for f, t, b in query_terms(others, lex.synonyms, ctx.weights, ctx.knobs)]
