@@ -534,10 +534,6 @@ def query_hmm(query: str) -> bool:
     return len(HAN_RE.findall(query)) <= QUERY_HMM_BUDGET
 
 
-def query_scripts(text: str) -> set[str]:
-    return {s for s, _, _ in script_runs(text)}
-
-
 def guess_lang(text: str) -> str | None:
     """The language a query is written in, by its letters: Han → zh, Cyrillic → ru,
     Latin → en (pinyin is Latin too; the caller decides with the pinyin table)."""

@@ -1,5 +1,5 @@
 """The on-disk layout of an index directory, shared by the builder (index.py) and the
-reader (search.py) so neither imports the other::
+reader (engine/) so neither imports the other (tests/test_imports.py)::
 
     faqkb-index.json the marker and the index's own records: the versions and temp dirs this
                      index made. A build refuses a non-empty folder without it, and removes
@@ -24,6 +24,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import errors
 from .errors import IndexNotReady
 
 CURRENT = "CURRENT"
@@ -32,7 +33,6 @@ META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon
 SELF_SCORES = "selfscore.npy"
 TOPIC = "topic.marshal"  # the topic model (topic.py); absent when the kb has no offtopic.yaml
 MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
-QUESTION_FIELDS = ("q_words", "q_bigrams", "q_pinyin")  # the question and its alternative phrasings
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"
@@ -63,7 +63,7 @@ def current_version(index_dir: str | os.PathLike) -> Path | None:
     except FileNotFoundError:
         return None
     if not name.startswith("v-") or "/" in name:
-        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; run `faqkb build` to rebuild")
+        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; {errors.REBUILD} to rebuild")
     return index_dir / name
 
 
@@ -82,7 +82,7 @@ def readable_version(index_dir: str | os.PathLike) -> Path | None:
     for name in reversed(names if isinstance(names, list) else []):
         if isinstance(name, str) and name.startswith("v-") and "/" not in name and (index_dir / name / META).is_file():
             return index_dir / name
-    raise IndexNotReady(f"the live index version {version.name} is gone from {index_dir}; run `faqkb build`")
+    raise IndexNotReady(f"the live index version {version.name} is gone from {index_dir}; {errors.REBUILD}")
 
 
 def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:

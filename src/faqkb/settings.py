@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WATCH", False, "rebuild the index when kb/ changes (checked every 2 s); one replica only", "", "--watch"),
     Setting("BUILD", True, "build a missing or stale index at start-up (false: serve what is there or fail)"),
     Setting("SEARCH_CACHE", 1024, "API responses kept in the per-process LRU; 0 disables it"),
+    Setting("MOST_ASKED_SECONDS", 60, "seconds the home page's \"most asked\" list is kept before the feedback "
+            "store is read again (0: read per visit)"),
     Setting("LOG_LEVEL", "INFO", "level of faqkb's log lines in `faqkb serve` and `faqkb.wsgi` (the library "
             "itself never sets a level)"),
     Setting("HOST", "127.0.0.1", "address `faqkb serve` listens on", "", "--host"),

@@ -1,11 +1,12 @@
-"""What a result shows: the answer as plain text, a window of it around the matches, and
-highlight spans as character offsets (never HTML: the caller escapes, then marks)."""
+"""What a result shows: the answer as plain text, the sentence or up to three list items of
+it holding the matches (never a lead-in line), and highlight spans as character offsets (never HTML: the caller escapes, then marks)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from .analysis import Analyzed, PinyinTable
 
@@ -58,11 +59,27 @@ def word_marks(analyzed: Analyzed, table: PinyinTable | None) -> list[Mark]:
             for t in analyzed.words]
 
 
+# Single Han characters that carry grammar, not the topic: jieba leaves them as words of
+# their own (注销后 → 注销 + 后), and a highlighted 后, 做 or 的 in a snippet marks nothing
+# the reader asked about. Content characters (卡, 钱, 税, 号 …) stay highlightable.
+FUNCTION_HAN = frozenset(
+    "的 了 着 过 地 得 之 其 所 而 则 但 却 就 也 都 还 又 再 才 已 将 把 被 给 让 对 向 从 于 以 为 由 跟 同 比 "
+    "和 与 及 或 是 在 有 到 去 来 上 下 中 里 内 外 前 后 时 个 些 这 那 哪 谁 吗 呢 吧 啊 呀 么 嘛 我 你 您 "
+    "他 她 它 们 很 太 更 最 不 没 别 能 会 要 可 该 想 说 用 请 多 少 几 怎 啥 做 干 弄 搞 一 "
+    "著 過 這 們 個 時 裡 對 為 於 從 將 還 讓 給 說 會 來 麼 嗎 則 卻 沒 別 該 與 幾 後 幹".split())
+
+
+def _content_words(words: AbstractSet[str]) -> AbstractSet[str]:
+    """The query's words without function characters (FUNCTION_HAN): the ones worth marking."""
+    return words if words.isdisjoint(FUNCTION_HAN) else words - FUNCTION_HAN
+
+
 def highlight_spans(marks: Sequence[Mark], terms: dict) -> list[Span]:
     """Offsets of the words a query matched: same analysis as the index, so 註銷 in a
     query marks 注销, договора marks договор, and a homophone typo marks the word it
-    sounds like. Offsets are characters of the text (right for CJK)."""
-    words, pinyin = terms["words"], terms["pinyin"]
+    sounds like. Offsets are characters of the text (right for CJK). A single function
+    character (FUNCTION_HAN) is never marked, though it may have matched."""
+    words, pinyin = _content_words(terms["words"]), terms["pinyin"]
     if not pinyin:  # most queries: no homophone pairs to look for
         return merge([(s, e) for term, s, e, _ in marks if term in words])
     return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
@@ -92,7 +109,7 @@ class MarkIndex:
 
     def spans(self, terms: dict) -> list[Span]:
         """The same spans as highlight_spans(marks, terms)."""
-        words, pinyin = terms["words"], terms["pinyin"]
+        words, pinyin = _content_words(terms["words"]), terms["pinyin"]
         by_term, by_pinyin = self.by_term, self.by_pinyin
         if len(words) > len(by_term):  # a long query: walk the text's words instead
             found = [sp for w, sps in by_term.items() if w in words for sp in sps]
@@ -141,43 +158,152 @@ def densest(spans: list[Span], size: int) -> int:
     return best
 
 
+# A snippet is one sentence or up to three list items (issue 21): what a phone shows in a
+# few lines. A line ending in a colon ("需要注意：", "What to do:", "Что делать:") only
+# introduces what follows, so it is never shown as a snippet (its matches count for the list
+# or sentence after it); a short opening ("Yes.", "可以。") is kept before a later sentence.
+LIST_ITEMS = 3
+OPENING_CHARS = 12
+_COLON = (":", "：")
+_CJK_END = "。！？；：，、）」』"
+_CUT = " ，；、,;"
+
+
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _width(text: str, s: int, e: int) -> int:
+    """Display width of text[s:e]: a Chinese character takes two columns (and two on a phone's
+    line), so ``size`` means the same amount of screen in every language."""
+    return e - s + len(_WIDE.findall(text, s, e))
+
+
+def _pieces(text: str, starts: list[int]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each sentence of a paragraph and each list item of ``text``
+    (plain_text's form: one line per paragraph or item); kind is "sentence", "item" or "lead"
+    (a sentence ending in a colon)."""
+    out: list[tuple[int, int, str]] = []
+    bounds = starts + [len(text)]
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if line.startswith("• "):
+            out.append((line_start, len(line.rstrip()) + line_start, "item"))
+        else:
+            lo = bisect_right(bounds, line_start) - 1
+            for k in range(max(lo, 0), len(bounds) - 1):
+                b, e = max(bounds[k], line_start), min(bounds[k + 1], line_end)
+                if b >= line_end:
+                    break
+                body = text[b:e].rstrip()
+                if body:
+                    out.append((b, b + len(body), "lead" if body.endswith(_COLON) else "sentence"))
+        line_start = line_end + 1
+    return out
+
+
+def _score(text: str, spans: list[Span], s: int, e: int) -> tuple[int, int]:
+    """(distinct words matched, matches) inside [s, e)."""
+    inside = [text[a:b].lower() for a, b in spans if a >= s and b <= e]
+    return len(set(inside)), len(inside)
+
+
+def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> list[tuple[list[Span], int]]:
+    """Each sentence, and each run of up to LIST_ITEMS consecutive items of a list (at most
+    ``size`` * 3/2 columns, or one item), as (segments, index of the piece credited with a
+    lead-in's matches: the first after it)."""
+    out: list[tuple[list[Span], int]] = []
+    for i, (s, e, kind) in enumerate(pieces):
+        if kind == "sentence":
+            out.append(([(s, e)], i))
+        elif kind == "item":
+            for k in range(LIST_ITEMS, 0, -1):
+                run = pieces[i:i + k]
+                if len(run) == k and all(p[2] == "item" for p in run) and \
+                        (k == 1 or _width(text, s, run[-1][1]) <= size * 3 // 2):
+                    out.append(([(p[0], p[1]) for p in run], i))
+    return out
+
+
+def _window(text: str, s: int, e: int, spans: list[Span], size: int) -> tuple[int, int]:
+    """About ``size`` columns (_width) of [s, e) holding its densest matches, cut at a word or
+    clause boundary (a long sentence or list item)."""
+    width = _width(text, s, e)
+    if width <= size:
+        return s, e
+    size = size * (e - s) // width  # in characters of this text
+    inside = [(a, b) for a, b in spans if a >= s and b <= e]
+    start, must = s, s
+    if inside:
+        first, must = inside[densest(inside, size)]
+        if must - s > size * 4 // 5:  # the match does not fit with the opening: start near it
+            start = max(s, first - size // 5)
+            cut = max(text.rfind(c, max(s, start - 20), start + 1) for c in _CUT)
+            start = cut + 1 if cut >= s else start
+            while start < first and text[start] == " ":
+                start += 1
+    end = min(e, start + size)
+    if end < e:
+        cut = max(text.rfind(c, max(start + size - 20, must), end) for c in _CUT)
+        end = cut if cut > start else end  # the "…" replaces the comma or space
+    return start, end
+
+
 def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                  starts: list[int] | None = None) -> tuple[str, list[Span]]:
-    """A window of ``text`` of about ``size`` characters holding the most matches. It
-    starts where a sentence or list line starts (so the direct yes/no is not cut off), and
-    ends at a sentence end or a word boundary; list lines keep their line breaks.
+    """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
+    consecutive list items, holding the most of the query's words (the first sentence when
+    none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
+    sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
+    ``spans``: the matches in ``text``; returned: the snippet and its matches in it.
     ``starts``: sentence_starts(text), when the caller keeps it."""
-    if len(text) <= size:
-        return text, spans
     if starts is None:
         starts = sentence_starts(text)
-    start, want, must = 0, size, 0  # must: the end of the best match, which the window keeps
-    if spans:
-        best = densest(spans, size)
-        first, must = spans[best]
-        # The opening (often the direct yes/no) stays when the match fits the window with it;
-        # else the window opens where the match's sentence does (starts ascend: bisect).
-        before = bisect_right(starts, first)
-        start = 0 if spans[best][1] <= size * 4 // 5 else (starts[before - 1] if before else 0)
-        if first - start > size * 3 // 5:
-            # A long sentence: grow the window (up to twice) rather than cut into it...
-            want = first - start + size * 2 // 5
-            if want > 2 * size:  # ...or, past that, start near the match at a word boundary
-                start, want = max(start, first - size // 5), size
-                cut = max(text.rfind(c, max(0, start - 20), start + 1) for c in " ，；,;")
-                start = cut + 1 if cut >= 0 else start
-    end = min(len(text), start + want)
-    if end < len(text):
-        last = bisect_right(starts, end + 20)  # the last sentence start in the allowance...
-        if last and starts[last - 1] > max(start + want // 2, must):  # ...if past the window's middle
-            end = starts[last - 1]
-        else:
-            space = text.rfind(" ", max(start + want - 20, must), end)
-            end = space if space > start else end
-    prefix = "…" if start > 0 and start not in starts else ""
-    suffix = "…" if end < len(text) and end not in starts else ""
-    body = text[start:end].rstrip()
-    shift = len(prefix) - start
-    stop = start + len(body)
-    kept = [(max(s, start) + shift, min(e, stop) + shift) for s, e in spans if e > start and s < stop]
-    return prefix + body + suffix, kept
+    pieces = _pieces(text, starts)
+    cands = _candidates(text, pieces, size)
+    if not cands:
+        return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
+    bonus: dict[int, tuple[int, int]] = {}  # a lead-in's matches count for the piece after it
+    for i, (s, e, kind) in enumerate(pieces):
+        if kind == "lead" and i + 1 < len(pieces):
+            d, n = _score(text, spans, s, e)
+            b = bonus.get(i + 1, (0, 0))
+            bonus[i + 1] = (b[0] + d, b[1] + n)
+
+    def rank(c: tuple[list[Span], int]) -> tuple[int, int, int, int]:
+        # Words matched (a lead-in's included), then words matched in what is shown, then matches.
+        segs, i = c
+        d, n = _score(text, spans, segs[0][0], segs[-1][1])
+        b = bonus.get(i, (0, 0))
+        return d + b[0], d, n + b[1], len(segs)
+
+    best = max(cands, key=rank) if spans else cands[0]  # max: the first of equals
+    segs = best[0]
+    if len(segs) == 1:
+        s, e = segs[0]
+        ws, we = _window(text, s, e, spans, size)
+        segs = [(ws, we)]
+        first = pieces[0]
+        if first[2] == "sentence" and first[1] - first[0] <= OPENING_CHARS:
+            if ws == s and s > 0 and "\n" not in text[:s]:
+                segs.insert(0, (first[0], first[1]))  # "Yes." before the sentence that matched
+            elif s == first[0] and len(pieces) > 1 and pieces[1][2] == "sentence" \
+                    and "\n" not in text[first[1]:pieces[1][0]]:
+                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size))  # "Yes." alone says too little
+    out: list[str] = []
+    kept: list[Span] = []
+    length = 0
+    for k, (s, e) in enumerate(segs):
+        if k:
+            sep = "\n" if "\n" in text[segs[k - 1][1]:s] else ("" if out[-1][-1:] in _CJK_END else " ")
+            out.append(sep)
+            length += len(sep)
+        cut_before = s > 0 and s not in starts and text[s - 1:s] != "\n"
+        pre = "…" if cut_before else ""
+        piece_end = next((p[1] for p in pieces if p[0] <= s < p[1] or p[0] == s), e)
+        suf = "…" if e < piece_end else ""
+        shift = length + len(pre) - s
+        kept += [(max(a, s) + shift, min(b, e) + shift) for a, b in spans if b > s and a < e]
+        out.append(pre + text[s:e] + suf)
+        length += len(pre) + (e - s) + len(suf)
+    return "".join(out), kept

@@ -79,6 +79,7 @@ def load_config(config: Mapping[str, Any] | None = None) -> Config:
     for name in ("WATCH", "BUILD"):
         cfg[name] = flag(cfg[name], name)
     cfg["SEARCH_CACHE"] = integer(cfg["SEARCH_CACHE"], "SEARCH_CACHE")
+    cfg["MOST_ASKED_SECONDS"] = integer(cfg["MOST_ASKED_SECONDS"], "MOST_ASKED_SECONDS")
     cfg["RATELIMIT_ENABLED"] = flag(cfg["RATELIMIT_ENABLED"], "RATELIMIT_ENABLED")
     cfg["PROXIES"] = integer(cfg["PROXIES"], "PROXIES")
     for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS", "SOURCE_MAX_AGE_DAYS"):

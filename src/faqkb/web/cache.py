@@ -1,4 +1,5 @@
-"""A small LRU of recent API search responses, keyed by index version and parameters.
+"""A small LRU of recent API search responses, keyed by index version and parameters; and
+``Recent``, the few values pages show that may be a little old (module end).
 
 Results are a pure function of (index version, parameters), so a cached response is
 exactly what the Searcher would return; a rebuilt index changes the key. Readers of a FAQ
@@ -8,7 +9,10 @@ CPU under the GIL) for most requests. Size 0 disables it."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
 
 
 class ResponseCache:
@@ -34,3 +38,53 @@ class ResponseCache:
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+
+class Recent:
+    """Values a page shows that are costly to compute and may be a little old: the home
+    page's "most asked" (a feedback-store query) for ``seconds``, the sitemap until the index
+    version changes (its key names the version). Bounded: ``size`` keys, the least recently
+    used dropped. One computation per key at a time; while one runs, other requests get the
+    value it replaces (a store that is slow holds one request, not every one).
+
+    ``computed`` counts computations: with many requests it stays at one per key and
+    period (tests/test_web_caches.py), the cost that must not scale with requests."""
+
+    def __init__(self, size: int = 64, clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.computed = 0
+        self._clock = clock
+        self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._busy: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], tuple[Any, float]]) -> Any:
+        """The value of ``key``, computed by ``compute()`` when missing or expired;
+        ``compute`` returns (value, seconds it may be kept; 0 keeps it not at all)."""
+        with self._lock:
+            got = self._data.get(key)
+            if got is not None:
+                self._data.move_to_end(key)
+                if self._clock() < got[0]:
+                    return got[1]
+            busy = self._busy.setdefault(key, threading.Lock())
+        # Expired or missing: one request computes it; the others use the old value if there is one.
+        if not busy.acquire(blocking=got is None):
+            return got[1]  # type: ignore[index]  # got is not None: acquire only fails non-blocking
+        try:
+            with self._lock:
+                again = self._data.get(key)
+            if again is not None and self._clock() < again[0]:
+                return again[1]  # computed by the request we waited for
+            value, seconds = compute()
+            with self._lock:
+                self.computed += 1
+                if seconds > 0:
+                    self._data[key] = (self._clock() + seconds, value)
+                    self._data.move_to_end(key)
+                    while len(self._data) > self.size:
+                        old, _ = self._data.popitem(last=False)
+                        self._busy.pop(old, None)
+            return value
+        finally:
+            busy.release()

@@ -25,7 +25,7 @@ from ..kbase.model import CATEGORIES
 from ..snippets import plain_text
 from .i18n import COOKIE, COOKIE_MAX_AGE, HL, UI_LOCALES, ui_locale
 from .security import host_allowed
-from .site import site
+from .site import recent, site
 
 bp = Blueprint("public", __name__)
 
@@ -100,11 +100,22 @@ def _url(loc_path: str, lastmod: str) -> str:
                    for code in UI_LOCALES)
 
 
+SITEMAP_SECONDS = 24 * 3600.0  # kept per index version (a new version is a new key)
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every entry, category and the home page in every UI locale; an entry's lastmod is its
-    ``updated`` (last checked) date. Bounded by the kb: 4 locales × (entries + 7) urls."""
-    entries = site().searcher.entries
+    ``updated`` (last checked) date. Bounded by the kb: 4 locales × (entries + 7) urls. Made
+    once per index version and origin (Recent), not per request: a crawler fetching it again
+    and again costs a dictionary lookup."""
+    searcher = site().searcher
+    key = ("sitemap", searcher.info.path.name, site_url(), request.script_root)
+    body = recent().get(key, lambda: (_sitemap_xml(searcher.entries), SITEMAP_SECONDS))
+    return Response(body, mimetype="application/xml")
+
+
+def _sitemap_xml(entries: dict) -> str:
     newest = max((_date(e.updated) for e in entries.values()), default="")
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
@@ -112,7 +123,7 @@ def sitemap() -> Response:
     parts += [_url(url_for("pages.category", name=c), newest) for c in CATEGORIES]
     parts += [_url(url_for("pages.entry", entry_id=i), _date(entries[i].updated)) for i in sorted(entries)]
     parts.append("</urlset>\n")
-    return Response("".join(parts), mimetype="application/xml")
+    return "".join(parts)
 
 
 def _date(value: str) -> str:

@@ -7,7 +7,7 @@ from flask import current_app, request
 
 from ..feedback import FeedbackStore
 from ..kbase.model import CATEGORIES
-from .cache import ResponseCache
+from .cache import Recent, ResponseCache
 from .deferred import DeferredWrites, StoreUnavailable
 from .health import EXT as HEALTH
 from .health import Health
@@ -39,14 +39,26 @@ def client_key() -> str:
     return feedback().client_key(request.remote_addr)
 
 
+def recent() -> Recent:
+    """Values pages show that may be a little old (web/cache.py's Recent)."""
+    return state().recent
+
+
 def most_viewed(limit: int) -> list[str]:
     """The "most asked" entry ids (FeedbackStore.most_asked: distinct readers over a window,
     a minimum before an entry displaces the starter list), or [] when the store is slow or
-    down (the home page then shows its starter list): the request waits at most deferred().wait."""
-    try:
-        return deferred().call(feedback().most_asked, limit)
-    except StoreUnavailable:
-        return []
+    down (the home page then shows its starter list): the request waits at most deferred().wait.
+    Read from the store at most once per MOST_ASKED_SECONDS (docs/feedback.md), not per
+    visit: a burst of home-page visits is one query; after a failure, [] is kept for the
+    store's pause so a down store is not asked again by every visit."""
+    seconds = float(current_app.config["MOST_ASKED_SECONDS"])
+
+    def read() -> tuple[list[str], float]:
+        try:
+            return deferred().call(feedback().most_asked, limit), seconds
+        except StoreUnavailable:
+            return [], min(seconds, deferred().pause)
+    return recent().get(("most asked", limit), read)
 
 
 def record_vote(entry_id: str, helpful: bool, *, query: str, reason: str | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ..feedback import FeedbackStore
     from .cache import ResponseCache
     from .deferred import DeferredWrites
+
+from .cache import Recent
 
 log = logging.getLogger("faqkb.web")
 
@@ -177,12 +179,14 @@ class Site:
 @dataclass(frozen=True)
 class AppState:
     """Everything one app holds, in one object (as datasette's Datasette): the live index
-    (Site), the feedback store, the API response cache and the writes done after a response.
+    (Site), the feedback store, the API response cache, the writes done after a response and
+    the pages' values that may be a little old (Recent: "most asked", the sitemap).
     Views reach it through web/site.py, scripts and tests through ``state_of(app)``."""
     site: Site
     feedback: FeedbackStore
     cache: ResponseCache
     deferred: DeferredWrites
+    recent: Recent = field(default_factory=Recent)
 
 
 def state_of(app: Flask) -> AppState:
