@@ -19,9 +19,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import KBError, KBErrors
+
+if TYPE_CHECKING:
+    from .engine.answered import Signals
 
 SCOPE_YAML = "scope.yaml"
 SCOPE_FILE = "scope.json"  # in an index version
@@ -34,7 +37,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TOPIC_FLOOR = 3.0  # the topic's log-odds a query made only of the first hit's question words can be vetoed with
 
 
-def ours(signals: dict) -> dict:
+def ours(signals: Signals) -> Signals:
     """`answered`'s signals with the topic model's veto bounded (at -TOPIC_FLOOR) when every
     word of the query is asked by the first hit's question or alternatives and none is
     unknown: the topic model also learns offtopic.yaml's words (手续费 from bank transfers),
@@ -43,7 +46,9 @@ def ours(signals: dict) -> dict:
     -> 0.018, prefix 0.029 -> 0.022, frozen 0.053 -> 0.048; no off-topic or near-topic set
     lower (floors from 0.01 to 3 alike)."""
     if "topic" in signals and signals["asked"] >= 0.999 and not signals["unknown"] and signals["topic"] < -TOPIC_FLOOR:
-        return {**signals, "topic": -TOPIC_FLOOR}
+        bounded = signals.copy()
+        bounded["topic"] = -TOPIC_FLOOR
+        return bounded
     return signals
 
 
