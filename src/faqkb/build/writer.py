@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..kbase.model import KnowledgeBase
 from ..layout import BIGRAM_FIELDS, ENTRIES, MARKS, MARKS_OFFSETS, PINYIN_FIELD, WORD_FIELDS
 
 
-def schema(reference: bool = False):
+def schema(reference: bool = False) -> Any:  # a whoosh Schema (whoosh is untyped)
     """whoosh's fields: the stored ones and the category filter. The scored fields are
     scored and phrase-checked by the impact arrays only (impact.py), so they are not whoosh
     postings: writing them was most of a build's time. ``reference`` adds them, for the
