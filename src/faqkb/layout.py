@@ -1,4 +1,4 @@
-"""The on-disk layout of an index directory, shared by the builder (index.py) and the
+"""The on-disk layout of an index directory, shared by the builder (build/) and the
 reader (engine/) so neither imports the other (tests/test_imports.py)::
 
     faqkb-index.json the marker and the index's own records: the versions and temp dirs this
