@@ -5,15 +5,17 @@ the first query that needs it and kept on the `Version` (engine.version)."""
 from __future__ import annotations
 
 import marshal
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import REBUILD, IndexNotReady
-from ..layout import LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
+from ..kbase.model import LANGS
+from ..layout import LANG_MARKS, LANG_MARKS_OFFSETS, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
 from ..lexicon import Lexicon
-from .version import WORD_CACHE_BYTES, Version
+from .version import Version
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -54,7 +56,6 @@ class Context:
 
             try:
                 imp = ImpactIndex(v.path, v.files.path)
-                v.words.most = -(-WORD_CACHE_BYTES // (2 * max(imp.n, 1)))  # masks of n bytes, two a word
                 v.impact = imp
                 self.loaded()
             except (OSError, ValueError, KeyError, EOFError) as e:
@@ -114,9 +115,45 @@ class Context:
     def whoosh(self) -> Any:
         return self.whoosh_of(self.v)
 
+    def doc_id(self, d: int) -> str:
+        """Document ``d``'s entry id: ENTRIES' order in a version with marks.bin (no marks
+        decoded for it), whoosh's stored field else."""
+        v = self.v
+        return v.ids[d] if v.own_marks else self.stored(d)["id"]
+
+    def lang_marks(self, d: int, lang: str) -> tuple[tuple, tuple]:
+        """Document ``d``'s marks in ``lang`` (question's, answer's): one blob of LANG_MARKS
+        read and decoded (a tenth of decoding every language's from MARKS, which is read for
+        a version built before LANG_MARKS). Read with pread, not mapped: what a server has
+        read of it stays in the page cache, not in its resident size."""
+        v = self.v
+        if v.lang_marks is None:
+            import numpy as np
+
+            try:
+                offsets = np.load(v.files.path(LANG_MARKS_OFFSETS))
+                v.lang_marks = (offsets, v.files.fds.get(LANG_MARKS, -1))
+            except FileNotFoundError:
+                v.lang_marks = False
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {LANG_MARKS} ({e}); {REBUILD}") from None
+        if v.lang_marks is False:
+            return self.stored(d)["marks"][lang]
+        offsets, fd = v.lang_marks
+        k = d * len(LANGS) + LANGS.index(lang)
+        start, end = offsets[k:k + 2].tolist()
+        size = end - start
+        if fd >= 0:
+            blob = os.pread(fd, size, start)
+        else:  # no descriptor held (off Linux): by name
+            with open(v.files.path(LANG_MARKS), "rb") as f:
+                f.seek(start)
+                blob = f.read(size)
+        return marshal.loads(blob)
+
     def stored(self, d: int) -> dict:
         """whoosh's stored fields of one document (id, marks): unpickling them is most of a
-        page's cost, and the same entries come back query after query: keep STORED_CACHE."""
+        page's cost, and the same entries come back query after query: kept (STORED_BYTES)."""
         v = self.v
         got = v.stored.get(d)
         if got is None:

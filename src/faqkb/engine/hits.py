@@ -19,7 +19,7 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     v = ctx.v
     shows = v.shows.get((doc, want))
     if shows is None:
-        entry = v.entries.get(ctx.stored(doc)["id"])
+        entry = v.entries.get(ctx.doc_id(doc))
         if entry is None:
             return None
         lang = entry.best_lang(want)
@@ -52,5 +52,5 @@ def hit_marks(ctx: Context, doc: int, lang: str) -> tuple:
     got = v.marked.get((doc, lang))
     if got is None:
         got = v.marked.put((doc, lang), tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                              for m in ctx.stored(doc)["marks"][lang]))
+                                              for m in ctx.lang_marks(doc, lang)))
     return got

@@ -49,13 +49,14 @@ def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | N
     v = ctx.v
     phrasings = v.questions.get(d)
     if phrasings is None:
-        entry = v.entries.get(ctx.stored(d)["id"])
+        entry = v.entries.get(ctx.doc_id(d))
         if entry is None:
             return None
         phrasings = []
         for tr in entry.translations.values():
             for i, text in enumerate((tr.question, *tr.alternatives)):
-                toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+                # (words only: the pinyin of the analysis is not asked for)
+                toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True, pinyin=False).words)
                 phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
         v.questions.put(d, phrasings)
     return phrasings
