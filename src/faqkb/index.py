@@ -49,6 +49,8 @@ from .layout import (  # noqa: F401  (re-exported: the names callers and tests h
     MARKS_OFFSETS,
     META,
     PINYIN_FIELD,
+    QUESTIONS,
+    QUESTIONS_OFFSETS,
     SCORED_FIELDS,
     SELF_SCORES,
     SPELLING,
@@ -581,6 +583,8 @@ def _build_locked(kb: KnowledgeBase, index_dir: Path, fingerprint: str | None, p
         stage("open")
         _write_own_scores(lexicon, arrays, tmp, entries, procs)
         stage("own scores")
+        _write_phrasings(lexicon, arrays, tmp, entries, procs)
+        stage("phrasings")
         _write_topic(lexicon, tmp, kb, procs)
         del lexicon, arrays
         stage("topic")
@@ -695,6 +699,28 @@ def _write_own_scores(lex: Lexicon, imp: ImpactIndex, version_dir: Path, entries
         best[a:b] = part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, best)
+
+
+def _phrasings_range(state: tuple, bounds: tuple[int, int]) -> list[bytes]:
+    from .engine.relevance import entry_phrasings
+
+    lex, imp, entries = state
+    return [marshal.dumps(entry_phrasings(e, lex, imp)) for e in entries[bounds[0]:bounds[1]]]
+
+
+def _write_phrasings(lex: Lexicon, imp: ImpactIndex, version_dir: Path, entries: list, procs: int) -> None:
+    """QUESTIONS: each entry's phrasings as a query reads them (engine.relevance.entry_phrasings),
+    which a short query's candidates are judged on (specificity.py). Workers inherit the
+    lexicon with its analyzer loaded (by the own-question scores) and the arrays."""
+    import numpy as np
+
+    offsets = [0]
+    with open(version_dir / QUESTIONS, "wb") as f:
+        for part in fork_map(_phrasings_range, (lex, imp, entries), chunks(len(entries), procs), procs):
+            for blob in part:
+                f.write(blob)
+                offsets.append(offsets[-1] + len(blob))
+    np.save(version_dir / QUESTIONS_OFFSETS, np.asarray(offsets, dtype=np.int64))
 
 
 def _topic_range(state: tuple, bounds: tuple[int, int]) -> tuple:

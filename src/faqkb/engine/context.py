@@ -123,33 +123,36 @@ class Context:
 
     def lang_marks(self, d: int, lang: str) -> tuple[tuple, tuple]:
         """Document ``d``'s marks in ``lang`` (question's, answer's): one blob of LANG_MARKS
-        read and decoded (a tenth of decoding every language's from MARKS, which is read for
-        a version built before LANG_MARKS). Read with pread, not mapped: what a server has
-        read of it stays in the page cache, not in its resident size."""
+        decoded (a tenth of decoding every language's from MARKS, which is read for a
+        version built before LANG_MARKS)."""
+        blob = self.blob(LANG_MARKS, LANG_MARKS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
+        return self.stored(d)["marks"][lang] if blob is None else marshal.loads(blob)
+
+    def blob(self, name: str, offsets_name: str, k: int) -> bytes | None:
+        """Blob ``k`` of a file of blobs (``offsets_name``: where each starts, and the end),
+        None for a version built before the file. Read with pread, not mapped: what a
+        server has read of it stays in the page cache, not in its resident size."""
         v = self.v
-        if v.lang_marks is None:
+        got = v.blobs.get(name)
+        if got is None:
             import numpy as np
 
             try:
-                offsets = np.load(v.files.path(LANG_MARKS_OFFSETS))
-                v.lang_marks = (offsets, v.files.fds.get(LANG_MARKS, -1))
+                got = (np.load(v.files.path(offsets_name)), v.files.fds.get(name, -1))
             except FileNotFoundError:
-                v.lang_marks = False
+                got = False
             except (OSError, ValueError) as e:
-                raise IndexNotReady(f"index at {v.path} has no usable {LANG_MARKS} ({e}); {REBUILD}") from None
-        if v.lang_marks is False:
-            return self.stored(d)["marks"][lang]
-        offsets, fd = v.lang_marks
-        k = d * len(LANGS) + LANGS.index(lang)
+                raise IndexNotReady(f"index at {v.path} has no usable {name} ({e}); {REBUILD}") from None
+            v.blobs[name] = got
+        if got is False:
+            return None
+        offsets, fd = got
         start, end = offsets[k:k + 2].tolist()
-        size = end - start
         if fd >= 0:
-            blob = os.pread(fd, size, start)
-        else:  # no descriptor held (off Linux): by name
-            with open(v.files.path(LANG_MARKS), "rb") as f:
-                f.seek(start)
-                blob = f.read(size)
-        return marshal.loads(blob)
+            return os.pread(fd, end - start, start)
+        with open(v.files.path(name), "rb") as f:  # no descriptor held (off Linux): by name
+            f.seek(start)
+            return f.read(end - start)
 
     def stored(self, d: int) -> dict:
         """whoosh's stored fields of one document (id, marks): unpickling them is most of a

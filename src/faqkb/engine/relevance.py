@@ -5,10 +5,13 @@ last word). Each one's data is made by the first query that needs it, kept on th
 
 from __future__ import annotations
 
+import marshal
 import math
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
+from ..kbase.model import Entry
+from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from .context import Context
 from .coverage import coverage, word_masks
@@ -44,21 +47,35 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
 
 
 def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | None:
-    """Document ``d``'s question and alternatives in every language, as (word, idf) lists
-    (None when its entry is gone); kept per version."""
+    """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
+    as a query would for a version built before it; None when its entry is gone); kept per
+    version."""
     v = ctx.v
     phrasings = v.questions.get(d)
     if phrasings is None:
-        entry = v.entries.get(ctx.doc_id(d))
-        if entry is None:
-            return None
-        phrasings = []
-        for tr in entry.translations.values():
-            for i, text in enumerate((tr.question, *tr.alternatives)):
-                # (words only: the pinyin of the analysis is not asked for)
-                toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True, pinyin=False).words)
-                phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+        blob = ctx.blob(QUESTIONS, QUESTIONS_OFFSETS, d)
+        if blob is not None:
+            phrasings = marshal.loads(blob)
+        else:
+            entry = v.entries.get(ctx.doc_id(d))
+            if entry is None:
+                return None
+            phrasings = entry_phrasings(entry, lex, imp)
         v.questions.put(d, phrasings)
+    return phrasings
+
+
+def entry_phrasings(entry: Entry, lex: Lexicon, imp: ImpactIndex) -> list[tuple[bool, list[tuple[str, float]]]]:
+    """An entry's question and alternatives in every language, as (is the question, its
+    distinct words with their idf in questions), the words read as a query's are. Made at
+    build for every entry (QUESTIONS): reading a short query's twelve candidates' phrasings
+    at query time was most of its cost."""
+    phrasings = []
+    for tr in entry.translations.values():
+        for i, text in enumerate((tr.question, *tr.alternatives)):
+            # (words only: the pinyin of the analysis is not asked for)
+            toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True, pinyin=False).words)
+            phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
     return phrasings
 
 

@@ -21,6 +21,8 @@ from ..layout import (
     LEXICON,
     MARKS,
     MARKS_OFFSETS,
+    QUESTIONS,
+    QUESTIONS_OFFSETS,
     SELF_SCORES,
     SPELLING,
     TOPIC,
@@ -79,7 +81,8 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
     return 256
 
 
-_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS)  # and impact.*: read lazily
+_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
+           QUESTIONS, QUESTIONS_OFFSETS)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -152,8 +155,8 @@ class Version:
     # (word, script) -> its coverage masks (coverage.word_masks)
     words: Bounded = field(default_factory=lambda: Bounded(WORD_CACHE_BYTES, _words_cost))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
-    # (offsets, descriptor) of LANG_MARKS, opened by the first hit shown; False: a version without it
-    lang_marks: tuple[NDArray, int] | Literal[False] | None = None
+    # file of blobs (LANG_MARKS, QUESTIONS) -> (offsets, descriptor), False for a version without it (Context.blob)
+    blobs: dict[str, tuple[NDArray, int] | Literal[False]] = field(default_factory=dict)
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
     # Relevance (issue 19), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
