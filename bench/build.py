@@ -15,7 +15,7 @@ of the child and the workers it forked (wait4), and the peak RSS of the largest 
 processes. Printed: the median of each over the rounds, and per round the ratio to each
 peer measured in that round (the median of those ratios too), because the machine is
 shared: a ratio within a round is what load moves least. ``--stages`` runs the builds with
-the "faqkb.index" logger at INFO, which prints each stage's wall, builder and worker CPU and
+the "faqkb.build" logger at INFO, which prints each stage's wall, builder and worker CPU and
 the memory after it. The synthetic kb gets the bundled kb/offtopic.yaml (a real kb has one,
 and the topic model learned from it is part of a build) unless ``--no-offtopic``.
 """

@@ -1,5 +1,6 @@
 """Screenshots for README/docs: the results page, an entry page (opened from a search, so
-the searched words are marked) and a zero-result page, in each UI language (zh-Hans,
+the searched words are marked), the way out after a "No" vote (way-out-*) and a zero-result
+page, in each UI language (zh-Hans,
 zh-Hant, ru, en), at phone (390 px) and desktop (1280 px) width, taken in headless Chromium
 against the site under waitress on the bundled kb; and the Sources section of one entry page
 (reader titles, translated labels, how old each reading is) per UI language, as
@@ -13,10 +14,12 @@ script refuses to run.
 from __future__ import annotations
 
 import argparse
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -71,16 +74,40 @@ def main() -> None:
                 d.get(f"{base}/lang/{ui}?next=/")
                 pages = {"results": "/search?" + urlencode({"q": QUERY[ui]}),
                          "entry": f"/entry/{ENTRY}?" + urlencode({"q": QUERY[ui]}),
+                         "way-out": f"/entry/{ENTRY}?" + urlencode({"q": QUERY[ui], "why": "1"}),
                          "zero-result": "/search?" + urlencode({"q": ZERO[ui]})}
                 for name, path in pages.items():
                     d.get(base + path)
                     d.execute_script("document.activeElement.blur()")
+                    if name == "way-out":  # the reasons and "Still stuck?" below the answer
+                        d.execute_script("document.getElementById('feedback').scrollIntoView()")
                     out = args.out / f"{name}-{ui}-{size}.png"
                     d.save_screenshot(str(out))
-                    print("wrote", out.relative_to(ROOT))
+                    shrink_png(out)
+                    print("wrote", out.relative_to(ROOT), f"({out.stat().st_size // 1024} KB)")
     finally:
         d.quit()
         srv.close()
+
+
+def shrink_png(path: Path) -> None:
+    """Chromium writes PNGs with fast compression: the same pixels recompressed at zlib's
+    level 9 (lossless, standard library only), ancillary chunks dropped."""
+    data = path.read_bytes()
+    pos, chunks = 8, []
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        chunks.append((kind, data[pos + 8:pos + 8 + n]))
+        pos += 12 + n
+    idat = zlib.compress(zlib.decompress(b"".join(c for k, c in chunks if k == b"IDAT")), 9)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    out = data[:8] + b"".join(chunk(k, c) for k, c in chunks if k in (b"IHDR", b"PLTE", b"tRNS")) \
+        + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    if len(out) < len(data):
+        path.write_bytes(out)
 
 
 def shoot_sources(d, base: str, out: Path) -> None:
@@ -95,6 +122,7 @@ def shoot_sources(d, base: str, out: Path) -> None:
         d.execute_script("arguments[0].scrollIntoView()", section)
         path = out / f"sources-{ui}.png"
         section.screenshot(str(path))
+        shrink_png(path)
         print("wrote", path.relative_to(ROOT))
 
 

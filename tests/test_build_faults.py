@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from helpers import answers
 
-from faqkb.index import CURRENT, current_version, kb_fingerprint
+from faqkb.build import kb_fingerprint
+from faqkb.layout import CURRENT, current_version
 from faqkb.search import Searcher
 
 pytestmark = pytest.mark.slow  # subprocess builds of the bundled kb, killed and starved
@@ -130,7 +131,8 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path, live_copy) -> N
     finished version never switched to, a pointer written but not renamed), each listed in
     the index's records as the build listed it before creating it: the live index ignores
     them and the next build removes them."""
-    from faqkb.index import MARKER, read_records
+    from faqkb.build.store import read_records
+    from faqkb.layout import MARKER
 
     index = tmp_path / "index"
     live_copy(index)

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from faqkb.build import build_index
 from faqkb.engine.ranking import RELATIVE_CUTOFF, WINDOW
 from faqkb.evaluate import load_queries
-from faqkb.index import build_index, current_version
 from faqkb.kbase.load import load_kb
 from faqkb.kbase.model import CATEGORIES
-from faqkb.layout import SCORED_FIELDS
+from faqkb.layout import SCORED_FIELDS, current_version
 from faqkb.search import Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"
@@ -278,18 +278,18 @@ def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path):
     against three workers' writers (sealed in pieces) merged in order and written a few
     postings at a time: byte-identical files (the build relies on both: its analysis workers,
     ImpactWriter.write's slices)."""
-    from faqkb import impact
+    from faqkb.build.impact_writer import ImpactWriter
 
     docs = _writer_docs(3, 120)
-    whole = impact.ImpactWriter()
+    whole = ImpactWriter()
     for d in docs:
         whole.add(d)
     (tmp_path / "whole").mkdir()
     whole.write(tmp_path / "whole")
 
-    merged = impact.ImpactWriter()
+    merged = ImpactWriter()
     for part in (docs[:50], docs[50:51], docs[51:]):
-        w = impact.ImpactWriter()
+        w = ImpactWriter()
         for i, d in enumerate(part):
             w.add(d)
             if i % 7 == 3:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from faqkb.analysis import Segmenter, fold_han, prune_dictionary, script_runs
+from faqkb.build import kb_fingerprint
 from faqkb.errors import IndexNotReady, KBErrors
-from faqkb.index import CURRENT, current_version, kb_fingerprint
 from faqkb.kbase.load import load_kb
+from faqkb.layout import CURRENT, current_version
 from faqkb.search import Searcher
 from faqkb.service import open_searcher, rebuild, staleness
 

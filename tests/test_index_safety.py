@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
+from faqkb.build import build_index
+from faqkb.build.store import Store, read_records
 from faqkb.errors import FaqkbError
-from faqkb.index import CURRENT, MARKER, build_index, current_version, read_records
 from faqkb.kbase.folder import MAX_SCANNED, MAX_TOP_ENTRIES, NotAKnowledgeBase, check_kb_layout
 from faqkb.kbase.load import load_kb
+from faqkb.layout import CURRENT, MARKER, current_version
 from faqkb.service import rebuild
 
 CLI = [sys.executable, "-c", "from faqkb.cli import main; main()"]
@@ -78,15 +80,23 @@ def test_build_into_a_new_or_empty_folder_writes_the_marker(tmp_path):
         assert json.loads((index / MARKER).read_text("utf-8"))["format"] == 1
 
 
-@pytest.mark.slow  # four builds
+def publish(index: Path) -> str:
+    """A version published through the store as a build publishes one (a meta.json only:
+    the bookkeeping does not look inside), without building anything."""
+    with Store(index) as store:
+        tmp = store.stage()
+        (tmp / "meta.json").write_text(json.dumps({"fingerprint": "f" * 64}), "utf-8")
+        return store.publish(tmp, f"v-20260101T000000-ffffffff-{tmp.name.removeprefix('.tmp-')}").name
+
+
 def test_only_versions_in_the_records_are_removed(tmp_path):
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    publish(index)
     user_project(index)                      # someone drops their work into the index folder
     theirs = {k: v for k, v in tree(index).items()
               if k.split("/")[0] in ("v-2.0-release", ".tmp-notes", "README")}
     for _ in range(3):                       # each build removes versions older than the previous one
-        rebuild(FIXTURE_KB, index)
+        publish(index)
     after = tree(index)
     assert {k: after.get(k) for k in theirs} == theirs
     ours = sorted(p.name for p in index.iterdir() if p.name.startswith("v-20"))
@@ -96,7 +106,7 @@ def test_only_versions_in_the_records_are_removed(tmp_path):
 
 def test_records_naming_a_path_outside_the_folder_remove_nothing(tmp_path):
     index = tmp_path / "index"
-    rebuild(FIXTURE_KB, index)
+    publish(index)
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "keep.txt").write_text("keep")
@@ -104,8 +114,28 @@ def test_records_naming_a_path_outside_the_folder_remove_nothing(tmp_path):
     rec["versions"] += ["../victim", "/etc", "v-../../victim"]
     rec["building"] += ["../victim", ".tmp-/../../victim"]
     (index / MARKER).write_text(json.dumps(rec), "utf-8")
-    rebuild(FIXTURE_KB, index)
+    publish(index)
     assert (victim / "keep.txt").read_text() == "keep"
+
+
+def test_a_failed_build_leaves_the_live_version_and_no_temp_dir(tmp_path):
+    """A build that fails after staging (an error, or a kill: its temp dir listed in the
+    records) changes nothing live; the failure's temp dir is gone at once, a killed one's
+    at the next build."""
+    index = tmp_path / "index"
+    live = publish(index)
+    before = tree(index)
+    with pytest.raises(RuntimeError), Store(index) as store:
+        (store.stage() / "half-written").write_bytes(b"x")
+        raise RuntimeError("the analysis failed")
+    assert tree(index) == before and read_records(index)["building"] == []
+    with Store(index) as store:              # killed: stage() recorded it, nothing removed it
+        killed = store.stage()
+        store.staged = None
+    assert killed.is_dir() and killed.name in read_records(index)["building"]
+    publish(index)
+    assert not killed.exists() and read_records(index)["building"] == []
+    assert live in read_records(index)["versions"]  # the previous version is kept for its readers
 
 
 def test_an_index_from_before_the_marker_is_adopted(tmp_path):

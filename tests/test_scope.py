@@ -96,3 +96,80 @@ def test_scope_is_read_by_the_kbs_strict_reader(tmp_path):
     with pytest.raises(KBErrors) as e:
         read_scope(tmp_path)
     assert "scope.yaml:3" in str(e.value) and "not valid UTF-8" in str(e.value)
+
+
+@pytest.mark.parametrize("q", ["塞尔维亚的电话卡回国前要不要停掉", "мой молдавский номер как закрыть",
+                               "close my estonian sim before moving", "beeline uzbekistan contract end"])
+def test_a_country_listed_once_is_named_with_every_sim_word(bundled, q):
+    # kb/scope.yaml lists the places and the SIM words once ({places}{sim}); each pair is a neighbour
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == "other-operators", q
+
+
+def test_a_place_holding_russia_is_still_another_country(bundled):
+    # 白俄罗斯 holds 俄罗斯: the Russian SIM named inside the neighbour's own name does not bring it back
+    assert bundled.search("白俄罗斯的手机号怎么销户").signals.get("scope") == "other-operators"
+    assert bundled.search("俄罗斯手机号怎么销户").signals.get("scope") is None
+
+
+def test_sets_expand_per_language_and_an_unknown_set_is_located(tmp_path):
+    (tmp_path / "scope.yaml").write_text(
+        "sets:\n  places: {zh: [火星], en: [martian]}\n  sim: {zh: [卡], en: [sim]}\n"
+        "neighbours:\n  far:\n    zh: ['{places}{sim}']\n    en: ['{places} {sim}', '{moons} sim']\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:7" in str(e.value) and "no set named 'moons'" in str(e.value)
+    (tmp_path / "scope.yaml").write_text(
+        "sets:\n  places: {zh: [火星], en: [martian]}\n  sim: {zh: [卡], en: [sim]}\n"
+        "neighbours:\n  far:\n    zh: ['{places}{sim}']\n    en: ['{places} {sim}']\n", "utf-8")
+    scope = Scope(read_scope(tmp_path))
+    assert scope.neighbour("火星卡怎么注销") == "far" and scope.neighbour("martian sims") == "far"
+    assert scope.neighbour("火星") is None and scope.neighbour("sim martian") is None
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("手机屏幕摔碎了去哪修", "phone-hardware"),
+    ("how to set up call forwarding on megafon", "uncovered-services"),
+    ("как настроить голосовую почту на билайне", "uncovered-services"),
+    ("отключить интерактивное тв ростелеком", "other-contracts"),
+    ("yandex账号怎么删除", "app-accounts"),
+])
+def test_more_neighbour_classes_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == neighbour, q
+
+
+@pytest.mark.parametrize("q", ["Can a foreigner buy a SIM card at the airport",   # the SIM rules for foreigners answer it
+                               "手机被偷了 卡槽里的俄罗斯卡怎么办",                 # a stolen phone is ours
+                               "номер записан на арендодателя, как переоформить"])  # a landlord, about the number
+def test_our_questions_near_the_new_names_are_answered(bundled, q):
+    assert "scope" not in bundled.search(q).signals, q
+
+
+def test_a_neighbour_named_next_to_chinese_or_corrected_stays_declined(bundled):
+    # a Latin name right after Chinese characters is at a word's start; did-you-mean's
+    # correction of the neighbour's name ("apn" is no typo of ours) is not applied over the scope
+    for q in ("俄罗斯手机卡怎么改apn", "beeline apn настроить"):
+        res = bundled.search(q)
+        assert not res.answered and res.signals.get("scope") == "uncovered-services" and res.corrected is None, q
+
+
+def test_another_countrys_balance_is_declined_and_a_refund_home_is_not(bundled):
+    assert bundled.search("乌兹别克的手机卡里还有余额 能退吗").signals.get("scope") == "other-operators"
+    assert "scope" not in bundled.search("俄罗斯卡余额能退到中国的卡上吗").signals
+
+
+def test_the_topic_model_cannot_veto_a_query_made_of_our_question_words():
+    from faqkb.scope import TOPIC_FLOOR, ours
+
+    mine = {"asked": 1.0, "unknown": 0.0, "self": 0.4, "topic": -20.0}
+    assert ours(mine)["topic"] == -TOPIC_FLOOR
+    for other in ({**mine, "asked": 0.7}, {**mine, "unknown": 0.2}, {**mine, "topic": -1.0}):
+        assert ours(other) == other  # a word not ours, or a topic model that barely objects: as it was
+
+
+def test_a_short_question_of_an_entrys_own_words_is_answered(bundled):
+    # 手续费 also fills offtopic.yaml's bank-transfer lines; asked alone it is the cost of cancelling
+    res = bundled.search("收手续费")
+    assert res.answered and res.hits[0].id == "does-cancelling-cost"
+    assert res.signals["topic"] < -3.0  # what the model said is still shown (scope.TOPIC_FLOOR)

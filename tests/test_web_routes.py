@@ -189,9 +189,10 @@ def test_unknown_entry_is_404_page(client):
     assert r.status_code == 404 and "<html" in text(r)
 
 
-def test_bad_page_parameter_is_400_page_naming_it(client):
+def test_bad_page_parameter_is_400_page_in_a_readers_words(client):
+    # issue 21: a page never names the parameter (tests/test_web_messages.py has the rest)
     r = client.get("/search?q=sim&page=0")
-    assert r.status_code == 400 and "<code>page</code>" in text(r)
+    assert r.status_code == 400 and "There is no such page of results" in text(r) and "<code>page</code>" not in text(r)
 
 
 # -- XSS

@@ -93,7 +93,6 @@ T = {
     "Yes": ("有帮助", "有幫助", "Да"),
     "No": ("没帮助", "沒幫助", "Нет"),
     "Related questions": ("相关问题", "相關問題", "Похожие вопросы"),
-    "parameter": ("参数", "參數", "параметр"),
     "Back to the home page": ("返回首页", "返回首頁", "На главную"),
     "Cancelling or keeping a Russian SIM card": ("俄罗斯手机卡：注销还是保留？", "俄羅斯手機卡：註銷還是保留？",
                                                  "Российская SIM-карта: расторгнуть договор или сохранить номер"),
@@ -188,6 +187,34 @@ T = {
     "Last read more than %(days)s days ago: the page may have changed.": (
         "上次核实已超过 %(days)s 天，页面内容可能已有变化。", "上次核實已超過 %(days)s 天，頁面內容可能已有變化。",
         "Источник проверяли больше %(days)s дней назад: страница могла измениться."),
+    # page errors in a reader's words (web/errors.py): no parameter names
+    "There is no such page of results. Search again, or start from the first page.": (
+        "没有这一页结果。请重新搜索，或从第一页看起。", "沒有這一頁結果。請重新搜尋，或從第一頁看起。",
+        "Такой страницы результатов нет. Поищите снова или начните с первой страницы."),
+    "That many results cannot be shown on one page. Search again.": (
+        "一页显示不了这么多结果。请重新搜索。", "一頁顯示不了這麼多結果。請重新搜尋。",
+        "Столько результатов на одной странице не показать. Поищите снова."),
+    "Answers are not available in that language. Search again, or choose a language at the top.": (
+        "没有这种语言的回答。请重新搜索，或在页面顶部选择语言。", "沒有這種語言的回答。請重新搜尋，或在頁面頂端選擇語言。",
+        "Ответов на этом языке нет. Поищите снова или выберите язык вверху страницы."),
+    "There is no such topic. Search again, or pick a topic on the home page.": (
+        "没有这个主题。请重新搜索，或在首页选择主题。", "沒有這個主題。請重新搜尋，或在首頁選擇主題。",
+        "Такой темы нет. Поищите снова или выберите тему на главной странице."),
+    "That way of writing Chinese is not offered. Search again.": (
+        "不提供这种中文书写方式。请重新搜索。", "不提供這種中文書寫方式。請重新搜尋。",
+        "Такое написание китайских иероглифов не поддерживается. Поищите снова."),
+    "Your question is too long. Please shorten it to %(n)s characters and search again.": (
+        "您的问题太长了。请缩短到 %(n)s 个字以内，再搜索一次。", "您的問題太長了。請縮短到 %(n)s 個字以內，再搜尋一次。",
+        "Вопрос слишком длинный. Сократите его до %(n)s символов и поищите снова."),
+    "Type a question to search.": ("请输入问题再搜索。", "請輸入問題再搜尋。", "Введите вопрос, чтобы начать поиск."),
+    "That search cannot be run. Please search again.": (
+        "无法执行这次搜索。请重新搜索。", "無法執行這次搜尋。請重新搜尋。", "Этот поиск выполнить нельзя. Поищите снова."),
+    "This form has expired or did not come from this site. Reload the page and try again.": (
+        "这个表单已过期，或不是从本站提交的。请刷新页面后再试。", "這個表單已過期，或不是從本站送出的。請重新整理頁面後再試。",
+        "Срок действия формы истёк, или она отправлена не с этого сайта. Обновите страницу и попробуйте снова."),
+    "The site did not understand this address or form. Go back and try again.": (
+        "本站无法识别这个地址或表单。请返回后再试。", "本站無法識別這個地址或表單。請返回後再試。",
+        "Сайт не понял этот адрес или форму. Вернитесь назад и попробуйте снова."),
 }
 LOCALES = ("zh_Hans", "zh_Hant", "ru")
 

@@ -454,6 +454,7 @@ class Analyzer:
         bigrams: list[str] = []
         readings: list[str] = []
         scripts: set[str] = set()
+        stop_zh, cut_run, known = STOP["zh"], self.segmenter.cut, self._words  # looked up once per text
         for script, run, start in script_runs(text):
             scripts.add(script)
             if script == "han":
@@ -461,10 +462,8 @@ class Analyzer:
                 bigrams += han_bigrams(folded)
                 # A query run longer than any question is no reader's phrasing: no HMM for it.
                 hmm = allow_hmm and (not query or len(folded) <= QUERY_HMM_MAX)
-                cut = self.segmenter.cut(folded, hmm=hmm)
-                for w, s, e in cut:
-                    if w not in STOP["zh"]:
-                        words.append(Token(w, start + s, start + e, "han"))
+                cut = cut_run(folded, hmm=hmm)
+                words += [Token(w, start + s, start + e, "han") for w, s, e in cut if w not in stop_zh]
                 if query and not run.isascii():
                     # Taiwan/HK vocabulary: the kb is written in mainland words, so a query's
                     # 門號 also asks for 号码 (the whole run's span: lengths may differ).
@@ -478,11 +477,11 @@ class Analyzer:
                 if want_pinyin:
                     readings += self._han_pinyin(folded, query, cut)
             elif script == "cyr":
-                got = self._words.get(run) or self._word(run, script)
+                got = known.get(run) or self._word(run, script)
                 if not got[1]:
                     words.append(Token(got[0], start, start + len(run), "cyr"))
             elif script == "lat":
-                got = self._words.get(run) or self._word(run, script)
+                got = known.get(run) or self._word(run, script)
                 if not got[1]:
                     words.append(Token(got[0], start, start + len(run), "lat"))
                 if query and want_pinyin and self.table is not None:
@@ -532,10 +531,6 @@ class Analyzer:
 def query_hmm(query: str) -> bool:
     """Whether a query's runs (quoted ones included) may use jieba's HMM at all."""
     return len(HAN_RE.findall(query)) <= QUERY_HMM_BUDGET
-
-
-def query_scripts(text: str) -> set[str]:
-    return {s for s, _, _ in script_runs(text)}
 
 
 def guess_lang(text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Impact arrays: BM25F without per-posting Python.
+"""Impact arrays: BM25F without per-posting Python (the reader; build/impact_writer.py writes them).
 
 At build time every scored field is written as CSR-like numpy arrays in the version
 folder (impact.<field>.{indptr,docs,imp}.npy, terms in impact.terms.marshal): for each
@@ -19,163 +19,16 @@ this module only when a query or a build runs (cold start: bench/cold_start.py).
 from __future__ import annotations
 
 import marshal
-import math
-from array import array
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .engine.fields import K1, B
 from .layout import BIGRAM_FIELDS, IMPACT, SCORED_FIELDS, WORD_FIELDS
 
 PHRASE_FIELDS = (*WORD_FIELDS, *BIGRAM_FIELDS)  # quoted phrases are checked on these
 
 TERMS = "terms.marshal"  # impact.terms.marshal: field -> term -> row
-WRITE_SLICE = 1 << 20  # postings whose impacts ImpactWriter.write computes at once
-
-
-def _quantized(lengths: np.ndarray) -> np.ndarray:
-    """whoosh stores a field length in one byte (length_to_byte) and scores with the
-    length that byte stands for (byte_to_length): do exactly the same."""
-    from whoosh.util.numeric import _length_byte_cache
-
-    table = np.asarray(_length_byte_cache, dtype=np.float64)
-    codes = np.searchsorted(table, lengths, side="left")  # bisect_left, as length_to_byte
-    return table[np.minimum(codes, 255)]
-
-
-class ImpactWriter:
-    """Collects each document's terms per field (in docnum order), then writes the arrays.
-
-    ``add`` only numbers a document's terms (one dict lookup per term, in token order) and
-    keeps them; ``seal`` turns the documents added since the last seal into postings
-    (term id, tf, docnum) with one numpy sort, which a Counter and per-term Python per
-    document used to do. A build worker seals its share before sending it back."""
-
-    def __init__(self) -> None:
-        self.terms: dict[str, dict[str, int]] = {f: {} for f in SCORED_FIELDS}
-        # 32-bit ids and counts: a 100k-entry kb has ~40M postings, and these arrays are
-        # most of what a large build holds in memory.
-        self.tids: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
-        self.tfs: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
-        self.dnums: dict[str, array] = {f: array("i") for f in SCORED_FIELDS}
-        self.lengths: dict[str, array] = {f: array("q") for f in SCORED_FIELDS}
-        # Every document's terms in order (ids), for quoted phrases (not the pinyin field).
-        self.seq: dict[str, array] = {f: array("i") for f in PHRASE_FIELDS}
-        # The term ids of the documents added since the last seal (the pinyin field's only;
-        # the phrase fields' are the tail of seq, from sealed_at).
-        self.pending: dict[str, array] = {f: array("i") for f in SCORED_FIELDS if f not in PHRASE_FIELDS}
-        self.sealed_at: dict[str, int] = dict.fromkeys(PHRASE_FIELDS, 0)
-        self.sealed = 0  # documents whose postings are in tids/tfs/dnums
-        self.n = 0
-
-    def merge(self, other: ImpactWriter) -> None:
-        """Append the documents ``other`` collected (a build worker's share, the next
-        documents in docnum order). Its term ids are mapped to this writer's, new terms
-        numbered as they come, so the result is exactly what adding every document here
-        would have given: the same ids, the same arrays."""
-        self.seal()
-        other.seal()
-        base = self.n
-        self.n += other.n
-        self.sealed = self.n
-        for f in SCORED_FIELDS:
-            tdict = self.terms[f]
-            # other's ids are 0, 1, ... in its dict's order; its new terms get the next ids in
-            # that order (one membership test per term, then C-level lookups: the builder
-            # remaps every worker's whole vocabulary, ~1M terms at 10k entries)
-            keys = other.terms[f]
-            missing = [t for t in keys if t not in tdict]
-            tdict.update(zip(missing, range(len(tdict), len(tdict) + len(missing)), strict=True))
-            remap = np.fromiter(map(tdict.__getitem__, keys), dtype=np.int64, count=len(keys))
-            self.tids[f].frombytes(remap[np.frombuffer(other.tids[f], dtype=np.int32)].astype(np.int32).tobytes())
-            self.tfs[f].extend(other.tfs[f])
-            self.dnums[f].frombytes((np.frombuffer(other.dnums[f], dtype=np.int32) + np.int32(base)).tobytes())
-            self.lengths[f].extend(other.lengths[f])
-            if f in self.seq:
-                self.seq[f].frombytes(remap[np.frombuffer(other.seq[f], dtype=np.int32)].astype(np.int32).tobytes())
-                self.sealed_at[f] = len(self.seq[f])
-
-    def add(self, doc: dict) -> None:
-        """One document's terms per field: a list, or a string of space-separated terms."""
-        self.n += 1
-        for f in SCORED_FIELDS:
-            toks = doc.get(f, "")
-            if isinstance(toks, str):
-                toks = toks.split()
-            self.lengths[f].append(len(toks))
-            tdict = self.terms[f]
-            # New terms are numbered in order of first occurrence, as the arrays have always had them.
-            ids = [tdict.setdefault(t, len(tdict)) for t in toks]
-            (self.seq[f] if f in self.seq else self.pending[f]).extend(ids)
-
-    def seal(self) -> None:
-        """Postings of the documents added since the last seal: per document its distinct
-        terms with their counts, appended document by document (term ids ascending within
-        a document: ``write`` orders postings by term, then document, so the order within
-        a document never shows)."""
-        first, n = self.sealed, self.n
-        if first == n:
-            return
-        for f in SCORED_FIELDS:
-            if f in self.seq:
-                ids = np.frombuffer(self.seq[f], dtype=np.int32)[self.sealed_at[f]:]
-                self.sealed_at[f] = len(self.seq[f])
-            else:
-                ids = np.frombuffer(self.pending[f], dtype=np.int32)
-            nterms = max(1, len(self.terms[f]))
-            lengths = np.frombuffer(self.lengths[f], dtype=np.int64)[first:n]
-            docs = np.repeat(np.arange(first, n, dtype=np.int64), lengths)
-            keys, counts = np.unique(docs * nterms + ids, return_counts=True)
-            self.tids[f].frombytes((keys % nterms).astype(np.int32).tobytes())
-            self.tfs[f].frombytes(counts.astype(np.int32).tobytes())
-            self.dnums[f].frombytes((keys // nterms).astype(np.int32).tobytes())
-            if f not in self.seq:
-                self.pending[f] = array("i")
-        self.sealed = n
-
-    def write(self, version_dir: Path, slice_size: int = WRITE_SLICE) -> None:
-        """Write the arrays. The writer is spent: each field's buffers are let go as soon
-        as its arrays are written (a large build's memory peaks here)."""
-        self.seal()
-        n = self.n
-        for f in SCORED_FIELDS:
-            tids = np.frombuffer(self.tids[f], dtype=np.int32)
-            nterms = len(self.terms[f])
-            order = np.argsort(tids, kind="stable")  # per term, documents stay ascending
-            df = np.bincount(tids, minlength=nterms)
-            indptr = np.zeros(nterms + 1, dtype=np.int64)
-            np.cumsum(df, out=indptr[1:])
-            docs = np.frombuffer(self.dnums[f], dtype=np.int32)[order]
-            tfs = np.frombuffer(self.tfs[f], dtype=np.int32)
-            lengths = np.asarray(self.lengths[f], dtype=np.float64)
-            avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
-            # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
-            idf = np.array([math.log(n / (int(x) + 1)) + 1 for x in df], dtype=np.float64)
-            qlen = _quantized(lengths)
-            imp = np.empty(len(order), dtype=np.float64)
-            # A slice of postings at a time: the formula's float64 temporaries over a whole
-            # field were most of a 100k build's peak memory (same operations, same figures).
-            for a in range(0, len(order), slice_size):
-                o = order[a:a + slice_size]
-                tf = tfs[o].astype(np.float64)
-                fl = qlen[docs[a:a + slice_size]]
-                # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
-                imp[a:a + slice_size] = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-            np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
-            np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
-            np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)
-            if f in self.seq:
-                seqptr = np.zeros(n + 1, dtype=np.int64)
-                np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
-                np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
-                np.save(version_dir / f"{IMPACT}.{f}.seq.npy", np.frombuffer(self.seq[f], dtype=np.int32))
-            del tids, tfs, order, docs, imp  # views of the buffers below: release them first
-            self.tids[f], self.tfs[f], self.dnums[f] = array("i"), array("i"), array("i")
-            if f in self.seq:
-                self.seq[f] = array("i")
-        (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))
 
 
 def _mapped(path: Path) -> np.ndarray:

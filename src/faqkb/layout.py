@@ -1,5 +1,5 @@
-"""The on-disk layout of an index directory, shared by the builder (index.py) and the
-reader (search.py) so neither imports the other::
+"""The on-disk layout of an index directory, shared by the builder (build/) and the
+reader (engine/) so neither imports the other (tests/test_imports.py)::
 
     faqkb-index.json the marker and the index's own records: the versions and temp dirs this
                      index made. A build refuses a non-empty folder without it, and removes
@@ -28,6 +28,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import errors
 from .errors import IndexNotReady
 
 CURRENT = "CURRENT"
@@ -38,8 +39,7 @@ TOPIC = "topic.marshal"  # the topic model (topic.py); absent when the kb has no
 MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 # Per document and language (blob d * len(LANGS) + the language's place; empty where the entry lacks it).
 LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
-QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # engine.relevance.entry_phrasings
-QUESTION_FIELDS = ("q_words", "q_bigrams", "q_pinyin")  # the question and its alternative phrasings
+QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"
@@ -70,7 +70,7 @@ def current_version(index_dir: str | os.PathLike) -> Path | None:
     except FileNotFoundError:
         return None
     if not name.startswith("v-") or "/" in name:
-        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; run `faqkb build` to rebuild")
+        raise IndexNotReady(f"{index_dir / CURRENT} is damaged; {errors.REBUILD} to rebuild")
     return index_dir / name
 
 
@@ -89,7 +89,7 @@ def readable_version(index_dir: str | os.PathLike) -> Path | None:
     for name in reversed(names if isinstance(names, list) else []):
         if isinstance(name, str) and name.startswith("v-") and "/" not in name and (index_dir / name / META).is_file():
             return index_dir / name
-    raise IndexNotReady(f"the live index version {version.name} is gone from {index_dir}; run `faqkb build`")
+    raise IndexNotReady(f"the live index version {version.name} is gone from {index_dir}; {errors.REBUILD}")
 
 
 def live_info(index_dir: str | os.PathLike) -> IndexInfo | None:

@@ -104,8 +104,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if known is not None and known(typed):
         return None
     if is_han(typed):
-        if len(typed) > 1 and typed[-2:] in d.counts:
-            return None  # the run ends in a kb word (保号, 注销): finished
+        if known is None and len(typed) > 1 and typed[-2:] in d.counts:
+            return None  # the run ends in a kb word (保号, 注销): finished (``known`` asks the segmenter:
+            # its cut of the run ending in one character is unfinished even where two make a kb "word", 卡欠)
         words = [(typed[:-1] + w, w, d.counts.get(w, 0)) for w in _range(d.han, typed[-1])]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:

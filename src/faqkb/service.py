@@ -8,21 +8,22 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build import auto_procs, build_index, kb_fingerprint
 from .errors import REBUILD, IndexNotReady
-from .index import IndexInfo, auto_procs, build_index, kb_fingerprint, live_info
+from .layout import IndexInfo, live_info
 from .search import Searcher
 
 
 def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint: str | None = None) -> IndexInfo:
     """Load and validate kb/ (raising KBErrors before anything is written), then build.
     ``fingerprint``, if the caller already hashed kb/, must be taken before the load.
-    ``procs``: worker processes (None: index.auto_procs decides by the kb's size).
+    ``procs``: worker processes (None: build.auto_procs decides by the kb's size).
 
     The cyclic garbage collector is off for the build, in this process and the workers it
     forks: a build makes millions of small objects and next to no cycles, and the collector
     only walked them again and again (most of what the builder spent receiving a large kb
     from its workers). It is back on, as it was, when the build ends or fails."""
-    from .index import BuildStages
+    from .build import BuildStages
     from .kbase.load import load_kb
 
     was_enabled = gc.isenabled()

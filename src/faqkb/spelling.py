@@ -13,7 +13,7 @@ Rules (each tested by name in tests/test_spelling.py):
   (jieba's dictionary for Chinese, wordfreq's "small" lists for Russian and English) are run
   through the speller once, and only the words it WOULD correct are stored (`plain`, a
   small set); at query time that is one set lookup per word. Such a word is also what
-  `answered` counts as unknown (search._coverage), instead of a typo of a kb word;
+  `answered` counts as unknown (engine/coverage.py), instead of a typo of a kb word;
 - a function word (吗, ли, the) is never corrected, nor a Han window holding one, nor one
   that would cut a kb or plain word in two (可以辦理 is not 可一般理);
 - words with digits are kept as typed (Tele2, 4G);

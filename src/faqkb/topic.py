@@ -60,9 +60,10 @@ def features(a: Analyzed, synonyms: dict[str, list[list[str]]], *, more: Iterabl
                     out.update(dict.fromkeys(alt))
         # Word pairs ("x:"): the subject and what is asked of it together (注销 with 银行卡
         # is another subject than 注销 with 号码, though each word alone is the kb's).
+        # (each pair spelled in sorted order; the words are distinct, so a comparison sorts it)
         words = list(dict.fromkeys(t.text for x in parts for t in x.words))[:PAIR_WORDS]
-        out.update(dict.fromkeys("x:" + "|".join(sorted(p)) for i, w in enumerate(words) for p in
-                                 ((w, v) for v in words[i + 1:])))
+        out.update(dict.fromkeys(f"x:{w}|{v}" if w < v else f"x:{v}|{w}"
+                                 for i, w in enumerate(words) for v in words[i + 1:]))
         for x in parts:
             out.update(dict.fromkeys("b:" + b for b in x.bigrams))
     if reading is not None:
@@ -127,7 +128,7 @@ def from_counts(on: Counter, off: Counter, alpha: float = ALPHA) -> TopicModel:
 def from_parts(on_parts: Sequence[Mapping[str, int]], off_parts: Sequence[Mapping[str, int]],
                alpha: float = ALPHA) -> TopicModel:
     """``from_counts`` of the per-class counts added up from parts (a build counts them in
-    its workers, by ranges of texts: index._write_topic). Built without Python work per
+    its workers, by ranges of texts: build/stages.write_topic). Built without Python work per
     feature (numpy over the vocabulary: a 10k-entry kb has ~600k features): a weight depends
     only on the feature's two counts, so it is computed once per distinct pair of counts, with
     exactly from_counts' float expression and round(), and spread over the vocabulary."""

@@ -225,7 +225,7 @@ def stats(as_json, instance, db_url, kb_dir, index_dir) -> None:
     Example:
       faqkb stats --json
     """
-    from ..index import live_info
+    from ..layout import live_info
     from ..service import staleness
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
@@ -423,7 +423,7 @@ def serve(host, port, threads, connection_limit, connections_per_address, channe
     level = str(config["LOG_LEVEL"]).upper()
     logging.getLogger("faqkb").setLevel(level)
     if level != "DEBUG":  # the build's per-stage timings (bench/build.py --stages) are not news at start-up
-        logging.getLogger("faqkb.index").setLevel("WARNING")
+        logging.getLogger("faqkb.build").setLevel("WARNING")
     sparse_queue_warnings()
     app = create_app(config)
     info = state_of(app).site.searcher.info

@@ -1,3 +1,5 @@
-"""The query side: what a query asks (query), how documents are scored (fields), whether
-the first hit answers it (answered). The reader of an index version; it shares only the
-on-disk layout (layout.py) and the fields with the build. Imports nothing eagerly."""
+"""The query side, the reader of an index version: `searcher` opens a version and runs a
+search through the modules beside it (query: what a query asks; ranking, coverage, stems,
+didyoumean, relevance: scoring; answered: whether the first hit answers; hits: how a hit is
+shown; explain). It shares only the on-disk layout (layout.py), the fields and the pure
+query plan with the build (tests/test_one_place.py). Imports nothing eagerly."""

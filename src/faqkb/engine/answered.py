@@ -4,12 +4,33 @@ queries (see the rule and its figures below; docs/engine.md has the tuning histo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..layout import PINYIN_FIELD
 
 if TYPE_CHECKING:
     from ..impact import ImpactIndex
+
+
+class Completed(TypedDict):
+    """A half-typed last word as the search read it (prefix.py)."""
+
+    searched: str           # the query as completed
+    expansions: list[str]   # the completions weighed, the one searched first
+
+
+class Signals(TypedDict, total=False):
+    """What `answered` was judged on (Results.signals): the lexical rule's signals (always,
+    when there is a hit) and what else weighed, each only when it did."""
+
+    words: int        # the query's words weighed (units)
+    asked: float      # idf-weighted share of them the first hit holds in its question or alternatives
+    unknown: float    # idf-weighted share no entry holds at all
+    self: float       # the first hit's BM25F over its own question's, at most 1
+    topic: float      # the topic model's log-odds (topic.py; a kb with offtopic.yaml)
+    category: str     # the category the query only names: answered (intent.py)
+    scope: str        # the neighbouring subject the query names: not answered (scope.py)
+    prefix: Completed  # the last word read as the start of a word (prefix.py)
 
 
 @dataclass
@@ -45,14 +66,14 @@ SELF_WEIGHT, UNKNOWN_WEIGHT, THRESHOLD = 2.0, 0.25, 0.375
 TOPIC_WEIGHT, TOPIC_THRESHOLD = 0.1, 0.84
 
 
-def answered(signals: dict) -> bool:
+def answered(signals: Signals) -> bool:
     lexical = signals["asked"] + SELF_WEIGHT * signals["self"] - UNKNOWN_WEIGHT * signals["unknown"]
     if "topic" not in signals:  # an index without a topic model (no kb/offtopic.yaml)
         return lexical >= THRESHOLD
     return lexical + TOPIC_WEIGHT * signals["topic"] >= TOPIC_THRESHOLD
 
 
-def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: float) -> dict[str, float]:
+def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: float) -> Signals:
     """What `answered` is judged on (see THRESHOLD): ``score`` is the first hit's BM25F
     score, ``own`` the score of its own question as a query."""
     num = den = unknown = 0.0

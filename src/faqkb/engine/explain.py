@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .answered import Signals
 from .query import QueryPlan, Term
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class Explanation:
     plan: QueryPlan | None      # None when the query has no searchable word
     terms: list[Term]           # what was scored: (field, term, boost), capped at MAX_TERMS
     hits: list[HitExplanation]
-    signals: dict[str, float]   # what `answered` was judged on (engine.answered)
+    signals: Signals            # what `answered` was judged on (engine.answered)
     answered: bool
     suggestion: str | None
     suggestion_searched: str | None  # the correction did-you-mean searched (None: no second search)
@@ -54,7 +55,7 @@ def explanation(v: Version, res: Results, trace: dict) -> Explanation:
                                                      if scored.coverage is not None else 0.0)
         hits.append(HitExplanation(h.id, h.score, raw, fields, coverage))
     return Explanation(res.query, trace.get("plan"), scored.terms if scored else [], hits,
-                       dict(res.signals), res.answered, res.suggestion, trace.get("suggestion_searched"))
+                       Signals(**res.signals), res.answered, res.suggestion, trace.get("suggestion_searched"))
 
 
 def per_field(imp: ImpactIndex, terms: list[Term], doc: int) -> dict[str, float]:

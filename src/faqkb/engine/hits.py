@@ -3,9 +3,13 @@ in its question, and a snippet of its answer around them (or the answer's lead).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..lexicon import Lexicon
 from ..script import spans_for_reader
-from ..snippets import MarkIndex, highlight_spans, make_snippet, plain_text, sentence_starts
+from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
 from .context import Context
+from .query import analyze_query, highlight_terms
 from .results import Hit
 
 INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see hit_marks)
@@ -54,3 +58,12 @@ def hit_marks(ctx: Context, doc: int, lang: str) -> tuple:
         got = v.marked.put((doc, lang), tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
                                               for m in ctx.lang_marks(doc, lang)))
     return got
+
+
+def marker(lex: Lexicon, query: str) -> Callable[[str], list[Span]]:
+    """The spans of ``query``'s words in any text, read as a search reads them (synonyms,
+    other scripts, homophone typos): what an entry page marks (Searcher.marker)."""
+    analyzer = lex.analyzer
+    _, analyzed, phrases = analyze_query(analyzer, query)
+    terms = highlight_terms([analyzed, *phrases], lex.synonyms)  # (as QueryPlan.highlight)
+    return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)

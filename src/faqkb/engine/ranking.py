@@ -6,11 +6,12 @@ knobs' reasons and figures are in docs/engine.md ("Ranking v2")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
+from ..scope import ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
-from .answered import Unit, answered, signals
+from .answered import Signals, Unit, answered, signals
 from .context import Context
 from .coverage import coverage
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
@@ -36,12 +37,12 @@ class Scored:
     terms: list[Term]  # scored, capped at MAX_TERMS
     scores: NDArray    # the ranking's score per document
     raw: NDArray       # BM25F alone (the result count's cutoff and `answered` use it)
+    bm25f: NDArray     # BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
     mask: NDArray      # bool: documents matching any term
     coverage: NDArray | None  # idf-weighted share of the query's words per document
     units: list[Unit]  # the query's words as `answered` sees them
     must: list         # phrase checks
     named: str | None = None  # the category the query only names (intent.py): all of it recalled
-    bm25f: Any = None  # BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
 
 
 def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
@@ -70,7 +71,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         scores, raw, mask = recall(ctx, named, scores, raw, mask)
     if knobs["number"] and asks_number(plan.query):
         scores = scores * (1 + knobs["number"] * numeric(ctx))
-    return Scored(imp, terms, scores, raw, mask, cov, units, plan.must, named, bm25f)
+    return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named)
 
 
 def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
@@ -141,15 +142,15 @@ def top(ctx: Context, scored: Scored, category: str | None, k: int) -> NDArray:
     return best(scored.scores, mask, k)[0]
 
 
-def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[dict[str, Any], bool]:
+def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Signals, bool]:
     """`answered` for the first hit ``doc``, and the signals it was judged on (engine.answered;
     the topic model's, the category named, the scope's neighbour)."""
     own = float(ctx.own()[doc])
-    judged: dict[str, Any] = signals(scored.units, doc, scored.imp, float(scored.raw[doc]), own)
+    judged = signals(scored.units, doc, scored.imp, float(scored.raw[doc]), own)
     model = ctx.topic()
     if model is not None:
         judged["topic"] = model.score(plan.topic_features)
-    ok = answered(judged)
+    ok = answered(ours(judged))  # relevance: our own question's words are our subject (scope.py)
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
     if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)

@@ -6,13 +6,12 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
-import math
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
-from ..kbase.model import Entry
 from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
+from ..specificity import entry_phrasings
 from .context import Context
 from .coverage import coverage, word_masks
 from .query import Term, looks_like_pinyin, query_terms
@@ -62,20 +61,6 @@ def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | N
                 return None
             phrasings = entry_phrasings(entry, lex, imp)
         v.questions.put(d, phrasings)
-    return phrasings
-
-
-def entry_phrasings(entry: Entry, lex: Lexicon, imp: ImpactIndex) -> list[tuple[bool, list[tuple[str, float]]]]:
-    """An entry's question and alternatives in every language, as (is the question, its
-    distinct words with their idf in questions), the words read as a query's are. Made at
-    build for every entry (QUESTIONS): reading a short query's twelve candidates' phrasings
-    at query time was most of its cost."""
-    phrasings = []
-    for tr in entry.translations.values():
-        for i, text in enumerate((tr.question, *tr.alternatives)):
-            # (words only: the pinyin of the analysis is not asked for)
-            toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True, pinyin=False).words)
-            phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
     return phrasings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..snippets import Span
+from .answered import Signals
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Results:
     # True when the first hit is judged to answer the query; False means the hits (if any)
     # are only related and the reader should be told "no good match" (engine/answered.py).
     answered: bool = False
-    signals: dict = field(default_factory=dict, repr=False)  # what `answered` was judged on
+    signals: Signals = field(default_factory=lambda: Signals(), repr=False)  # what `answered` was judged on
     # The correction whose results these are (the query as typed found no answer and the
     # correction did: "Showing results for …; search instead for …")
     corrected: str | None = None

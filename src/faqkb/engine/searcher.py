@@ -5,7 +5,6 @@ Searcher itself."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,21 +14,21 @@ from ..analysis import Analyzer, guess_lang
 from ..diversity import diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import ENTRIES, MARKS_OFFSETS, IndexInfo, current_version, readable_version
+from ..layout import IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
-from ..snippets import Span, highlight_spans, word_marks
+from ..snippets import Span
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS, correction
 from .explain import Explanation, explanation
 from .fields import K1, WEIGHTS, B
-from .hits import hit_marks, make_hit
+from .hits import hit_marks, make_hit, marker
 from .params import check_params
-from .query import BM25F_PLAN, PLAN, QueryPlan, Term, analyze_query, highlight_terms, looks_like_pinyin, query_terms
+from .query import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
 from .query import text_topic_features as topic_features_of
 from .ranking import judge, kept, score
 from .relevance import complete, other_completions
 from .results import Results
-from .version import Version, VersionFiles
+from .version import Version
 
 if TYPE_CHECKING:
     from ..analysis import Analyzed
@@ -70,23 +69,12 @@ class Searcher:
         return version
 
     def _open(self, version: Path) -> None:
-        from whoosh import index as windex
         from whoosh import scoring
 
-        try:
-            ix = windex.open_dir(str(version))
-            data = json.loads((version / ENTRIES).read_text("utf-8"))
-            info = IndexInfo.read(version)
-        except (OSError, ValueError, windex.EmptyIndexError) as e:
-            raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
-        entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
-        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
+        v = Version.open(version)
         self._weighting = scoring.BM25F(B=B, K1=K1)
         replaced = getattr(self, "_v", None) is not None
-        files = VersionFiles(version)
-        # one assignment: atomic for readers
-        self._v = Version(version, ix, entries, info, facts, files, list(entries),
-                          MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
+        self._v = v  # one assignment: atomic for readers
         if self.on_load is not None:
             self.on_load(replaced)
 
@@ -219,12 +207,7 @@ class Searcher:
         """A function giving the spans of ``query``'s words (same analysis as a search, so
         synonyms, other scripts and homophone typos) in any text: entry pages mark the
         words the reader searched for."""
-        query = check_params(query, None, None, 1, 1)
-        lex = self.lexicon
-        analyzer = lex.analyzer
-        _, analyzed, phrases = analyze_query(analyzer, query)
-        terms = highlight_terms([analyzed, *phrases], lex.synonyms)  # (as QueryPlan.highlight)
-        return lambda text: highlight_spans(word_marks(analyzer.analyze(text, pinyin=False), analyzer.table), terms)
+        return marker(self.lexicon, check_params(query, None, None, 1, 1))
 
     def whoosh_search(self, query: str, limit: int = 10, category: str | None = None) -> Any:
         """The same query scored by whoosh's own BM25F matchers (the reference the impact
@@ -254,7 +237,9 @@ class Searcher:
         the correction's results (``Results.corrected`` says so; False: as typed)."""
         ctx = self._context()
         res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
-        if correct and res.suggestion and not res.answered:  # a confident correction is applied
+        # a confident correction is applied; not to a question the scope declined (its neighbour's
+        # name is no typo of ours: "apn" is not "app")
+        if correct and res.suggestion and not res.answered and "scope" not in res.signals:
             fixed = self._search(ctx, res.suggestion, lang, category, limit, page, suggest=False, script=script)
             if fixed.answered:
                 fixed.query, fixed.corrected = res.query, res.suggestion

@@ -6,6 +6,7 @@ work that depends only on the version and a word or a document (engine.cache).""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import weakref
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import (
+    ENTRIES,
     IMPACT,
     LANG_MARKS,
     LANG_MARKS_OFFSETS,
@@ -158,10 +161,28 @@ class Version:
     # file of blobs (LANG_MARKS, QUESTIONS) -> (offsets, descriptor), False for a version without it (Context.blob)
     blobs: dict[str, tuple[NDArray, int] | Literal[False]] = field(default_factory=dict)
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
-    # Relevance (issue 19), each made by the first query that needs it:
+    # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+
+    @classmethod
+    def open(cls, version: Path) -> Version:
+        """The version in folder ``version``: whoosh's index, the entries and facts, its
+        files held open (IndexNotReady when it cannot be opened)."""
+        from whoosh import index as windex
+
+        try:
+            ix = windex.open_dir(str(version))
+            data = json.loads((version / ENTRIES).read_text("utf-8"))
+            info = IndexInfo.read(version)
+        except (OSError, ValueError, windex.EmptyIndexError) as e:
+            raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
+        entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
+        facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
+        files = VersionFiles(version)
+        return cls(version, ix, entries, info, facts, files, list(entries),
+                   MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())

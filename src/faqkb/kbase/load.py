@@ -301,7 +301,7 @@ def load_kb(root: str | os.PathLike, procs: int = 1, quick: bool = True) -> Know
     """Load every entry under ``root``; raises KBErrors listing every problem found.
     ``procs`` > 1 reads and checks the files in that many forked workers (large kbs);
     ``quick=False``: every file through the full loader and jsonschema (load_entry)."""
-    from ..workers import chunks, fork_map
+    from ..build.workers import chunks, fork_map
     from .folder import NotAKnowledgeBase, check_kb_layout
 
     root = Path(root)

@@ -117,40 +117,6 @@ class Fact:
                    note=d.get("note", ""))
 
 
-@dataclass(frozen=True)
-class CitedSource:
-    """One line of an entry's source list, as every surface shows it (web page, `show`)."""
-
-    title: str  # the page's or article's title; the claim itself when nobody could source it
-    publisher: str
-    url: str  # "" for an outlet (cited, never linked) and for an unsourced claim
-    date: str
-    confidence: str  # the citing fact's: readers are told when a source is unofficial or unverified
-    unsourced: bool = False  # a point nobody could verify: listed by its claim
-
-
-def cited_sources(entry: Entry, facts: dict[str, Fact]) -> list[CitedSource]:
-    """Where an entry's cited facts were read (and their further sources), once each, in the
-    order the entry cites them; a fact nobody could source is listed by its claim."""
-    out: list[CitedSource] = []
-    seen: set[tuple[str, str]] = set()
-    for fid in entry.sources:
-        f = facts.get(fid)
-        if f is None:
-            continue
-        if not f.title:
-            if ("", f.claim) not in seen:
-                seen.add(("", f.claim))
-                out.append(CitedSource(f.claim, "", "", "", f.confidence, unsourced=True))
-            continue
-        for src in (Source(f.title, f.publisher, f.url, f.date), *f.also):
-            key = (src.url, "") if src.url else (src.title, src.publisher)
-            if key not in seen:
-                seen.add(key)
-                out.append(CitedSource(src.title, src.publisher, src.url, src.date, f.confidence))
-    return out
-
-
 @dataclass
 class KnowledgeBase:
     root: str

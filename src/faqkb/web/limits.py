@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 
 from ..feedback import client_address
-from .errors import json_error, wants_json
+from .errors import json_error, reader_query, wants_json
 from .security import HEADERS
 
 # The budgets themselves (RATELIMIT_SEARCH, _SUGGEST, _VOTE, _DEFAULT), RATELIMIT_ENABLED
@@ -151,7 +151,7 @@ def init_app(app: Flask) -> Limiter:
             resp = make_response(render_template(
                 "error.html", status=429, title=_("Too many requests"),
                 message=_("You sent many requests in a short time. Please wait %(seconds)s seconds and try again.",
-                          seconds=retry), param=None))
+                          seconds=retry), q=reader_query(), search_q=reader_query()))  # the search boxes keep the query
         resp.status_code = 429
         resp.headers["Retry-After"] = str(retry)
         resp.headers["Cache-Control"] = "no-store"

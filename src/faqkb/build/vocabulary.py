@@ -1,0 +1,50 @@
+"""The lexicon stage: what queries need besides the arrays (the pruned jieba dictionary,
+the pinyin table, synonyms as analysed terms, the kb's own words) and did-you-mean's
+tables, written from what the analysis gathered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis import HAN_VARIANTS, Analyzer, PinyinTable, Segmenter, is_han, prune_dictionary, to_mainland
+from ..kbase.model import KnowledgeBase
+from ..layout import LEXICON, SPELLING
+from ..lexicon import Lexicon
+
+
+def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
+                 stems: set[str], words: dict[str, int]) -> Lexicon:
+    """The lexicon of ``kb``. ``words``: the dictionary words the entries' texts hold
+    (prune_dictionary, gathered with the analysis)."""
+    full, total = seg.full_freq()
+    freq = dict(words)
+    freq.update(prune_dictionary(full, [w for g in kb.synonyms for w in g] + list(kb.regional.values())))
+    pruned = Analyzer(Segmenter(freq, total), table)
+    han_by_pinyin: dict[str, str] = {}
+    for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
+        if is_han(word):
+            han_by_pinyin.setdefault("".join(table.of(word)), word)
+    synonyms: dict[str, list[list[str]]] = {}
+    for group in kb.synonyms:
+        forms = [[t.text for t in pruned.analyze(w).words] for w in group]
+        forms = [f for f in forms if f]
+        for f in forms:
+            if len(f) == 1:
+                synonyms.setdefault(f[0], [])
+                synonyms[f[0]] += [o for o in forms if o != f and o not in synonyms[f[0]]]
+    # Regional words are matched on tw2sp output, so their keys are folded the same way.
+    regional = {to_mainland(k, {}, None): v.translate(HAN_VARIANTS) for k, v in kb.regional.items()}
+    return Lexicon(freq=freq, total=total, chars=table.chars, syllables=sorted(table.syllables), vocab=vocab,
+                   stems=frozenset(stems), han_by_pinyin=han_by_pinyin, synonyms=synonyms, regional=regional)
+
+
+def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: PinyinTable,
+                  vocab: dict[str, int], stems: set[str], words: dict[str, int]) -> None:
+    """LEXICON and SPELLING (did-you-mean's deletes and plain-word tables)."""
+    from ..spelling import build_deletes, build_plain, dump_spelling
+
+    lexicon = make_lexicon(kb, seg, table, vocab, stems, words)
+    (version_dir / LEXICON).write_bytes(lexicon.dump())
+    deletes = build_deletes(vocab)
+    plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
+    (version_dir / SPELLING).write_bytes(dump_spelling(deletes, plain))

@@ -1,0 +1,97 @@
+"""What a version stores besides the arrays: whoosh's documents (stored fields and the
+category filter), each document's highlighting marks (MARKS, MARKS_OFFSETS) and the
+entries as the reader shows them (ENTRIES)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..kbase.model import KnowledgeBase
+from ..layout import (
+    BIGRAM_FIELDS,
+    ENTRIES,
+    LANG_MARKS,
+    LANG_MARKS_OFFSETS,
+    MARKS,
+    MARKS_OFFSETS,
+    PINYIN_FIELD,
+    WORD_FIELDS,
+)
+
+
+def schema(reference: bool = False):
+    """whoosh's fields: the stored ones and the category filter. The scored fields are
+    scored and phrase-checked by the impact arrays only (impact.py), so they are not whoosh
+    postings: writing them was most of a build's time. ``reference`` adds them, for the
+    tests that compare the arrays with whoosh's own BM25F and phrases (tests/test_impact.py)."""
+    from whoosh import fields
+    from whoosh.analysis import SpaceSeparatedTokenizer
+
+    pre = SpaceSeparatedTokenizer()  # terms arrive analyzed; keep them as they are
+    extra = {}
+    if reference:
+        extra = {f: fields.TEXT(analyzer=pre, phrase=True) for f in (*WORD_FIELDS, *BIGRAM_FIELDS)}
+        extra[PINYIN_FIELD] = fields.TEXT(analyzer=pre, phrase=False)
+    return fields.Schema(
+        # Stored only: nothing looks a document up by id in whoosh (the entries are in
+        # ENTRIES), and writing 100k one-document terms was a tenth of a large build.
+        id=fields.STORED,
+        category=fields.ID(stored=True),
+        operators=fields.KEYWORD(stored=True),
+        **extra,
+    )
+
+
+class DocumentWriter:
+    """whoosh's documents and the marks blobs, appended in docnum order (``add``), then
+    committed (``commit``); ``cancel`` on failure. Use as a context manager."""
+
+    def __init__(self, version_dir: Path, reference: bool = False) -> None:
+        from whoosh import index as windex
+
+        self.version_dir = version_dir
+        self.ix = windex.create_in(str(version_dir), schema(reference))
+        self.writer = self.ix.writer()
+        self.marks = open(version_dir / MARKS, "wb")  # noqa: SIM115 - closed by close()
+        self.offsets = [0]
+        self.lang_marks = open(version_dir / LANG_MARKS, "wb")  # noqa: SIM115 - closed by close()
+        self.lang_offsets = [0]
+
+    def add(self, docs: list[dict], marks: list[bytes], lang_marks: list[bytes]) -> None:
+        for doc in docs:
+            self.writer.add_document(**doc)
+        for blob in marks:
+            self.marks.write(blob)
+            self.offsets.append(self.offsets[-1] + len(blob))
+        for blob in lang_marks:
+            self.lang_marks.write(blob)
+            self.lang_offsets.append(self.lang_offsets[-1] + len(blob))
+
+    def cancel(self) -> None:
+        self.close_marks()
+        self.writer.cancel()
+
+    def close_marks(self) -> None:
+        """The marks written (before whoosh commits: its segments are a stage of their own)."""
+        self.marks.close()
+        self.lang_marks.close()
+
+    def commit(self) -> None:
+        import numpy as np
+
+        self.writer.commit()
+        self.ix.close()
+        np.save(self.version_dir / MARKS_OFFSETS, np.asarray(self.offsets, dtype=np.int64))
+        np.save(self.version_dir / LANG_MARKS_OFFSETS, np.asarray(self.lang_offsets, dtype=np.int64))
+
+
+def write_entries(version_dir: Path, kb: KnowledgeBase) -> None:
+    """ENTRIES: exactly the bytes of json.dumps({"entries": [...], "facts": [...]},
+    ensure_ascii=False), written an entry at a time: the whole document as one str and its
+    UTF-8 bytes (with every entry's dict) were ~700 MB of a 100k-entry build's peak."""
+    with open(version_dir / ENTRIES, "w", encoding="utf-8") as f:
+        f.write('{"entries": [')
+        for i, e in enumerate(kb.entries.values()):
+            f.write((", " if i else "") + json.dumps(e.to_dict(), ensure_ascii=False))
+        f.write('], "facts": ' + json.dumps([x.to_dict() for x in kb.facts.values()], ensure_ascii=False) + "}")
