@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
 MARKED_BYTES = 12 << 20  # a shown text's marks, or their MarkIndex (~1,200 hits' texts)
-ANSWER_BYTES = 4 << 20  # plain answers and their sentence starts (~3,000)
+ANSWER_BYTES = 4 << 20  # plain answers (~3,000)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
 SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
@@ -68,8 +68,8 @@ def _stored_cost(got: dict) -> int:
     return 256 + sum((len(q) + len(a)) * MARK_BYTES for q, a in got["marks"].values())
 
 
-def _answer_cost(got: tuple) -> int:  # (plain text, sentence starts)
-    return 64 + sys.getsizeof(got[0]) + 40 * len(got[1])
+def _answer_cost(plain: str) -> int:
+    return 64 + sys.getsizeof(plain)
 
 
 def _phrasings_cost(phrasings: list) -> int:
@@ -152,7 +152,7 @@ class Version:
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
-    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _answer_cost))  # (id, lang) -> plain answer, sentences
+    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _answer_cost))  # (id, lang) -> plain answer
     marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _marks_cost))  # (docnum, lang) -> marks or MarkIndex
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
     # (word, script) -> its coverage masks (coverage.word_masks)
