@@ -13,7 +13,14 @@ question words with their idf (kept per index version).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .impact import ImpactIndex
+    from .kbase.model import Entry
+    from .lexicon import Lexicon
 
 MAX_WORDS = 2  # distinct query words for a query to count as short (3: golden lost 2 queries, head no better)
 ALTERNATIVES = 0.5  # an alternative phrasing covered counts at this share of a question covered (questions alone: head 0.888 but golden -1, "will my balance be refunded" lost)
@@ -43,3 +50,18 @@ def specificity(query_words: set[str], phrasings: Sequence[tuple[bool, Sequence[
     for is_question, words in phrasings:
         best = max(best, covered_share(query_words, words, synonyms) * (1.0 if is_question else ALTERNATIVES))
     return best
+
+
+def entry_phrasings(entry: Entry, lex: Lexicon, imp: ImpactIndex) -> list[tuple[bool, list[tuple[str, float]]]]:
+    """An entry's question and alternatives in every language, as (is the question, its
+    distinct words with their idf in questions), the words read as a query's are. Made at
+    build for every entry (layout.QUESTIONS, read by engine.relevance): reading a short
+    query's twelve candidates' phrasings at query time was most of its cost. (The analysis
+    is a query's, pinyin included though only the words are asked for: a build has made it
+    already for the own-question scores and the topic model, and remembers it.)"""
+    phrasings = []
+    for tr in entry.translations.values():
+        for i, text in enumerate((tr.question, *tr.alternatives)):
+            toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
+            phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+    return phrasings

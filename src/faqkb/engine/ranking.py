@@ -173,7 +173,7 @@ def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
     overview = v.overviews.get(category)
     if overview is None:
         want = v.intents.overview.get(category)
-        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.stored(int(d))["id"] == want), -1)
+        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.doc_id(int(d)) == want), -1)
         v.overviews[category] = overview
     if overview >= 0:
         scores[overview] += top
