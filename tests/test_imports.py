@@ -161,3 +161,12 @@ def test_no_function_in_the_engine_is_longer_than_a_screen():
 def test_the_length_check_sees_a_long_function():
     body = "".join(f"    x{i} = {i}\n" for i in range(LONGEST))
     assert _long_functions(f"def f():\n{body}", "m") == [f"m.f ({LONGEST + 1} lines)"]
+
+
+def test_the_engine_cites_reasons_not_issue_numbers():
+    # A reason lives beside its constant or in docs/engine.md; "issue 19" tells a reader nothing.
+    import re
+
+    cited = [f"{_module_name(p)}:{n}" for p in _side(("faqkb.engine",))
+             for n, line in enumerate(p.read_text("utf-8").splitlines(), 1) if re.search(r"\bissue #?\d", line, re.I)]
+    assert cited == []
