@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 from .analysis import is_han
 
-MAX_EXPANSIONS = 8  # completions kept for the last word (the best by frequency or by fit)
+# completions kept for the last word (the best by frequency or by fit); 8 until content v3:
+# 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
+# searched at PREFIX_OTHERS were noise)
+MAX_EXPANSIONS = 5
 MAX_SCAN = 512  # words of the sorted range looked at (a 2-letter prefix can start thousands)
 MIN_PREFIX = 2  # letters a Latin/Cyrillic prefix needs (one letter says nothing yet)
 MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather than searched

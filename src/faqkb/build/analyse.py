@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import marshal
 import zlib
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 from ..analysis import Analyzed, Analyzer, prune_dictionary
-from ..kbase.model import LANGS
+from ..kbase.model import LANGS, Entry
 from ..snippets import plain_text, word_marks
 from .impact_writer import ImpactWriter
 
@@ -19,13 +21,13 @@ STORED_FIELDS = ("id", "category", "operators")  # what whoosh keeps of a normal
 _text = itemgetter(0)  # a Token's text, without the NamedTuple's attribute call
 
 
-def entry_texts(entries) -> list[str]:
+def entry_texts(entries: Iterable[Entry]) -> list[str]:
     """Every text of ``entries`` the analysis reads: questions, alternatives, answers."""
     return [t for e in entries for tr in e.translations.values()
             for t in (tr.question, *tr.alternatives, tr.answer)]
 
 
-def document(e, analyzer: Analyzer) -> dict:
+def document(e: Entry, analyzer: Analyzer) -> dict:
     """One whoosh document per entry, all languages in the same fields: a query in any
     language finds the entry, which is then shown in the reader's language."""
     doc: dict[str, list[str]] = {"q_words": [], "a_words": [], "q_bigrams": [], "a_bigrams": [], "q_pinyin": []}
@@ -114,7 +116,7 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
             "words": prune_dictionary(full, entry_texts(part), walked)}
 
 
-def phrase_pinyin():
+def phrase_pinyin() -> Callable[[str], list[str]]:
     """pypinyin's phrase-aware reading of a text (``lazy_pinyin(text, Style.NORMAL)``),
     remembered twice over: whole texts (words repeat, Zipf) and, inside pypinyin, each
     phrase its segmenter cuts a text into. A question's run is seldom seen twice, but its
@@ -129,7 +131,8 @@ def phrase_pinyin():
             super().__init__()
             self.seen: dict[tuple, list] = {}
 
-        def convert(self, words, style, heteronym, errors, strict=True, **kwargs):  # pypinyin passes every one
+        def convert(self, words: str, style: Any, heteronym: bool, errors: Any, strict: bool = True,
+                    **kwargs: Any) -> list[list[str]]:  # pypinyin passes every one
             key = (words, style, heteronym, errors, strict)
             got = self.seen.get(key) if not kwargs else None
             if got is None:

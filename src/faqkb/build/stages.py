@@ -23,6 +23,8 @@ from ..lexicon import Lexicon
 from .workers import chunks, fork_map
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..impact import ImpactIndex
 
 
@@ -59,7 +61,7 @@ class RememberingAnalyzer(Analyzer):
         return got  # read only by its callers (query_terms, topic.features)
 
 
-def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, first: int = 0):
+def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, first: int = 0) -> np.ndarray:
     """For ``entries`` (documents ``first``, ``first`` + 1, ...), the best BM25F score
     any of its own questions (one per language) gets when sent as a query
     (engine.query.own_question_terms): what `answered` measures a query's score against.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..kbase.model import KnowledgeBase
 from ..layout import (
@@ -20,7 +21,7 @@ from ..layout import (
 )
 
 
-def schema(reference: bool = False):
+def schema(reference: bool = False) -> Any:  # a whoosh Schema (whoosh is untyped)
     """whoosh's fields: the stored ones and the category filter. The scored fields are
     scored and phrase-checked by the impact arrays only (impact.py), so they are not whoosh
     postings: writing them was most of a build's time. ``reference`` adds them, for the

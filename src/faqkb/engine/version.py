@@ -169,6 +169,11 @@ class Version:
     questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
 
+    def cache_info(self) -> dict[str, tuple[int, int]]:
+        """Per bounded cache: (values held, values made since the version opened)."""
+        return {name: (len(c), c.made) for name, c in (("stored", self.stored), ("shows", self.shows),
+                ("marked", self.marked), ("answers", self.answers), ("variants", self.variants), ("words", self.words))}
+
     @classmethod
     def open(cls, version: Path) -> Version:
         """The version in folder ``version``: whoosh's index, the entries and facts, its
