@@ -41,7 +41,10 @@ def clock() -> Clock:
 def store(feedback_url, clock):
     s = FeedbackStore(feedback_url, Bounds(max_queries=50, max_reached=40, max_votes=30, max_seen=25,
                                            retention_days=90), today=clock, monotonic=clock.monotonic,
-                       secret="test secret")
+                       secret="test secret", statement_timeout=120)
+    # 120 s, not the default 5: these tests check counts and caps, and on two busy cores six
+    # concurrent SQLite writers can wait past 5 s for the write lock (test_feedback_faults
+    # shows what the bound is for: a paused database).
     yield s
     s.close()
 
