@@ -55,6 +55,15 @@ def test_a_finished_word_is_left_as_typed():
     assert complete("how to refu", TOY, _split, known=lambda w: True) is None
 
 
+def test_the_segmenter_decides_whether_a_chinese_run_is_finished():
+    # 意注 is in the toy dictionary as a "word" (as a segmenter's guess over kb text can be);
+    # the segmenter cutting the run's last character alone says the word is half typed
+    d = Dictionary.of({"注销": 50, "意注": 3}, {})
+    assert complete("注意注", d, _split) is None  # without the segmenter: two characters the kb has
+    got = complete("注意注", d, _split, known=lambda w: False)
+    assert got is not None and got.text == "注意注销"
+
+
 def test_the_fit_with_the_rest_of_the_query_picks_among_completions():
     got = complete("why did they refu", TOY, _split, fit=lambda rest, c: 1.0 if c == "refuse" else 0.0)
     assert got is not None and got.text == "why did they refuse" and set(got.expansions) <= {"refund", "refunds", "refuse"}

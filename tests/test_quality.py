@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
@@ -28,7 +29,7 @@ KINDS = {"zh", "zh-Hant", "pinyin", "typo", "mixed", "brand", "ru", "en", "offto
 # refuses) with 0.016 of real questions rejected. Raise them when search improves.
 FLOOR = {"mrr": 0.96, "s1": 0.94, "s3": 0.975, "recall": 0.955}
 KIND_S1_FLOOR = 0.88  # brand may lose one of its 34 queries (0.882)
-OFFTOPIC_REJECTED_FLOOR = 0.89  # one query under the measured 69 of 76
+OFFTOPIC_REJECTED_FLOOR = 0.96  # one query under the measured 74 of 76 (issue 19's scope, 2026-12-06)
 REAL_REJECTED_CEILING = 0.02
 
 
@@ -133,6 +134,19 @@ def test_quality_floor_on_bundled_kb(bundled):
     for kind, m in report.by_kind.items():
         assert m["s1"] >= KIND_S1_FLOOR, (kind, m)
     assert report.offtopic["rejected"] >= OFFTOPIC_REJECTED_FLOOR, report.offtopic["not_rejected"]
+    assert report.offtopic["real_rejected"] <= REAL_REJECTED_CEILING, report.offtopic["real_rejected_queries"]
+
+
+# issue 20: the sets written before content v3 must not fall below what the kb before the
+# content change gave with the same engine (held-out 0.944, fresh 0.907; after it 0.925 /
+# 0.898, now 0.935 / 0.907): a floor one query under today's figure on each.
+SECOND_SET_S1_FLOOR = {HELDOUT: 0.925, FRESH: 0.898}
+
+
+@pytest.mark.parametrize("path", [HELDOUT, FRESH], ids=["heldout", "fresh"])
+def test_the_other_golden_sets_keep_their_first_answers(bundled, path):
+    report = evaluate(load_queries(path), _rank(bundled))
+    assert report.overall["s1"] >= SECOND_SET_S1_FLOOR[path], (path.name, report.overall, report.misses[:10])
     assert report.offtopic["real_rejected"] <= REAL_REJECTED_CEILING, report.offtopic["real_rejected_queries"]
 
 

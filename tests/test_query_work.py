@@ -57,7 +57,8 @@ def test_densest_window_is_the_one_counting_from_every_span_finds():
 
 def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
     """Repeating queries prepares no hit text again (its marks, MarkIndex, plain answer,
-    the entry it shows): the second round of the same queries does no per-hit work at all."""
+    the entry it shows): the second round of the same queries does no per-hit work at all;
+    no hit decodes the marks of languages it does not show."""
     from faqkb.search import Searcher
 
     s = Searcher(bundled_index)
@@ -67,7 +68,9 @@ def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
     first = s.cache_info()
     for q in qs:
         s.search(q, suggest=False)
-    for name in ("stored", "shows", "marked", "answers"):
+    # A hit reads its own language's marks (marks.lang.bin), never every language's stored marks.
+    assert first["stored"] == (0, 0)
+    for name in ("shows", "marked", "answers"):
         held, made = first[name]
         assert made > 0 and held == made, name  # nothing was dropped: a repeat can find it all
         assert s.cache_info()[name] == first[name], name

@@ -37,10 +37,12 @@ def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
     assert "both intents in the top 3" in CliRunner().invoke(main, args).output
 
 
-# Floors a little under what the blind sets reached when measured (issue 19's closing
-# note): head s@1 0.929, prefix s@3 0.847 with prefix, near-topic declined 0.756, combo
-# both@3 0.836; real questions declined on every real set at most 0.05.
-FLOORS = {"head": ("s1", 0.90, False), "prefix": ("s3", 0.82, True), "combo": ("both3", 0.80, False)}
+# Floors a little under what the blind sets reached when measured (docs/relevance.md,
+# 2026-12-06 with content v3): head s@1 0.929, prefix s@3 0.854 with prefix, near-topic
+# declined 0.806, combo both@3 0.866; real questions declined at most 0.022 on each.
+FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.85, False)}
+NEARTOPIC_DECLINED_FLOOR = 0.79
+REAL_DECLINED_CEILING = 0.03
 
 
 @pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo"])
@@ -53,8 +55,8 @@ def test_blind_set_floors(bundled, name):
     rank = ranker(bundled, prefix=prefix)
     report = evaluate(queries, rank)
     if name == "neartopic":
-        assert report.offtopic["rejected"] >= 0.73
+        assert report.offtopic["rejected"] >= NEARTOPIC_DECLINED_FLOOR
         return
-    assert report.offtopic.get("real_rejected", 0.0) <= 0.05
+    assert report.offtopic.get("real_rejected", 0.0) <= REAL_DECLINED_CEILING
     got = both_intents(queries, rank)["both3"] if metric == "both3" else report.overall[metric]
     assert got >= floor, f"{name} {metric} {got:.3f} < {floor}"

@@ -157,3 +157,19 @@ def test_a_neighbour_named_next_to_chinese_or_corrected_stays_declined(bundled):
 def test_another_countrys_balance_is_declined_and_a_refund_home_is_not(bundled):
     assert bundled.search("乌兹别克的手机卡里还有余额 能退吗").signals.get("scope") == "other-operators"
     assert "scope" not in bundled.search("俄罗斯卡余额能退到中国的卡上吗").signals
+
+
+def test_the_topic_model_cannot_veto_a_query_made_of_our_question_words():
+    from faqkb.scope import TOPIC_FLOOR, ours
+
+    mine = {"asked": 1.0, "unknown": 0.0, "self": 0.4, "topic": -20.0}
+    assert ours(mine)["topic"] == -TOPIC_FLOOR
+    for other in ({**mine, "asked": 0.7}, {**mine, "unknown": 0.2}, {**mine, "topic": -1.0}):
+        assert ours(other) == other  # a word not ours, or a topic model that barely objects: as it was
+
+
+def test_a_short_question_of_an_entrys_own_words_is_answered(bundled):
+    # 手续费 also fills offtopic.yaml's bank-transfer lines; asked alone it is the cost of cancelling
+    res = bundled.search("收手续费")
+    assert res.answered and res.hits[0].id == "does-cancelling-cost"
+    assert res.signals["topic"] < -3.0  # what the model said is still shown (scope.TOPIC_FLOOR)

@@ -94,6 +94,12 @@ def test_the_sentence_with_most_distinct_words_wins_and_a_long_one_is_cut_around
     assert [snippet[s:e] for s, e in spans] == ["passport"]
 
 
+def test_a_match_late_in_a_sentence_grows_the_window_rather_than_cut_into_the_sentence():
+    text = plain_text("Short. Bonus and promo credits " + "and other things " * 9 + "are never refunded to you.")
+    snippet, spans = make_snippet(text, spans_of(text, "refunded"))
+    assert snippet.startswith("Short. Bonus and promo credits") and [snippet[s:e] for s, e in spans] == ["refunded"]
+
+
 def test_single_function_characters_are_never_marked():
     # 注销后怎么做 segments to 注销 / 后 / 怎么 / 做: only 注销 (and a content character) is marked.
     marks = [("注销", 0, 2, "zhuxiao"), ("后", 2, 3, ""), ("做", 5, 6, ""), ("卡", 6, 7, ""), ("的", 7, 8, "")]

@@ -6,6 +6,7 @@ version (Recent.computed counts the computations), then again when the index cha
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ import sqlalchemy as sa
 from conftest import FIXTURE_KB
 
 from faqkb.web import create_app
+from faqkb.web.cache import Recent
 from faqkb.web.state import state_of
 
 VISITS = 200
+HANG = 120  # seconds: only catches a hang
 
 
 def app_for(kb: Path, index: Path, instance: Path, **extra):
@@ -42,8 +45,10 @@ def test_home_visits_read_most_asked_once_per_period(kb_dir, index_dir, tmp_path
     for _ in range(VISITS):
         r = client.get("/")
         assert r.status_code == 200
-    # 0 seconds: the store is read per visit (what the cache spares); else once for all visits.
-    assert len(reads) == most, (seconds, len(reads))
+    # 0 seconds: the store is read per visit (what the cache spares); else once for all visits
+    # (once more per read that timed out on a very busy machine: a failure is kept 5 s only).
+    failed = state_of(app).deferred.stats()["failed"]
+    assert most <= len(reads) <= most + failed if seconds else len(reads) == most, (seconds, len(reads), failed)
 
 
 def test_sitemap_is_made_once_per_index_version(tmp_path):
@@ -71,3 +76,48 @@ def test_sitemap_is_made_once_per_index_version(tmp_path):
     after = client.get("/sitemap.xml")
     assert b"/entry/sitemap-new-entry" in after.data and b"/entry/sitemap-new-entry" not in first.data
     assert recent.computed == made + 2
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_recent_computes_once_per_period_and_a_slow_computation_holds_one_request():
+    clock = Clock()
+    recent = Recent(size=2, clock=clock)
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow() -> tuple[list[str], float]:
+        calls.append(1)
+        started.set()
+        release.wait(HANG)  # a hung store, until the test lets it answer
+        return ["entry-a"], 60.0
+
+    first: list = []
+    t = threading.Thread(target=lambda: first.append(recent.get("k", slow, default=[])))
+    t.start()
+    assert started.wait(HANG)
+    # While it hangs, every other request gets the default at once (no second computation).
+    assert [recent.get("k", slow, default=[]) for _ in range(50)] == [[]] * 50 and len(calls) == 1
+    release.set()
+    t.join(HANG)
+    assert first == [["entry-a"]]
+    assert recent.get("k", slow) == ["entry-a"] and recent.computed == 1  # kept for its 60 s
+    clock.now = 61.0  # expired: the old value is served while one request computes the new one
+    release.clear()
+    started.clear()
+    t = threading.Thread(target=lambda: recent.get("k", slow))
+    t.start()
+    assert started.wait(HANG)
+    assert recent.get("k", slow, default=[]) == ["entry-a"] and len(calls) == 2
+    release.set()
+    t.join(HANG)
+    # Bounded: the least recently used key leaves.
+    for key in ("x", "y"):
+        recent.get(key, lambda k=key: (k, 60.0))
+    assert recent.get("k", lambda: ("again", 60.0)) == "again"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import FIXTURE_KB
+from conftest import BUNDLED_KB, FIXTURE_KB
 
 from faqkb.feedback import FeedbackStore
 from faqkb.web import create_app
@@ -89,10 +89,13 @@ def test_search_page_category_filter_and_pagination(client):
     assert "/entry/refund-remaining-balance" in filtered and "/entry/daily-keeping-fee" not in filtered
 
 
-def test_pagination_links_when_more_than_a_page(client, monkeypatch):
-    from faqkb.web import pages
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
-    html = text(client.get("/search?q=俄罗斯手机卡"))  # matches all six fixture entries
+def test_pagination_links_when_more_than_a_page(bundled_index, tmp_path):
+    from faqkb.web.pages import PAGE_SIZE
+    app = create_app({"KB": BUNDLED_KB, "INDEX": bundled_index, "BUILD": False, "INSTANCE": tmp_path,
+                      "SECRET_KEY": "t", "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    assert client.get("/api/search?q=俄罗斯手机卡").get_json()["total"] > PAGE_SIZE  # the bundled kb: many
+    html = text(client.get("/search?q=俄罗斯手机卡"))
     assert 'rel="next"' in html and 'aria-current="page"' in html
     html2 = text(client.get("/search?q=俄罗斯手机卡&page=2"))
     assert 'rel="prev"' in html2
@@ -130,7 +133,7 @@ def test_deferred_writes_are_bounded_and_dropped_when_full():
     gate, done = threading.Event(), []
     writes = DeferredWrites(max_pending=3)
     assert writes.submit(gate.wait, 60)  # taken by the writer thread, which then waits
-    while writes._queue.qsize():  # until the writer holds it
+    while writes.stats()["pending"]:  # until the writer holds it
         time.sleep(0.01)
     accepted = [writes.submit(done.append, i) for i in range(10)]
     assert accepted == [True] * 3 + [False] * 7 and writes.dropped == 7
@@ -462,14 +465,13 @@ def test_pages_and_api_vary_on_language_and_static_is_cacheable(client):
 
 def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, kb_dir):
     app, client = editable_app, editable_app.test_client()
-    from faqkb.web import state
     site = state_of(app).site
     before = client.get("/healthz").get_json()["index_version"]
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 0  # cached for the old version
     p = kb_dir / "costs" / "daily-keeping-fee.yaml"
     p.write_text(p.read_text("utf-8").replace("question:", "question: Zyxwvut", 1), "utf-8")
     assert site.rebuild_if_stale() is True
-    state.REFRESH_EVERY = 0
+    site.refresh_every = 0
     after = client.get("/healthz").get_json()
     assert after["index_version"] != before and after["status"] == "ok"
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1
@@ -480,7 +482,6 @@ def test_rebuilt_index_is_picked_up_and_broken_kb_keeps_old_index(editable_app, 
     assert health["status"] == "degraded" and "broken.yaml" in site.details()["last_error"]
     assert health["index_version"] == after["index_version"]
     assert client.get("/api/search?q=Zyxwvut").get_json()["total"] == 1  # old index still serves
-    state.REFRESH_EVERY = 1.0
 
 
 def test_wsgi_entry_point_reads_environment(fixture_index, tmp_path, monkeypatch):
@@ -506,8 +507,7 @@ def test_watcher_rebuilds_when_kb_changes(editable_app, kb_dir):
         deadline = time.time() + 120  # only catches a hang
         while time.time() < deadline and site.searcher.info.path.name == before:
             time.sleep(0.1)
-            site._next_refresh = 0.0
-            site.maybe_refresh()
+            site.refresh_now()
     finally:
         site.stop()
     assert site.searcher.info.path.name != before
@@ -518,7 +518,6 @@ def test_watcher_rebuilds_when_kb_changes(editable_app, kb_dir):
 def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path):
     import threading
 
-    from faqkb.web import state
     app = create_app({"KB": kb_dir, "INDEX": index_dir, "INSTANCE": tmp_path / "i2",
                       "SECRET_KEY": "t", "SEARCH_CACHE": 0,
                       "RATELIMIT_ENABLED": False})  # three threads of one client, flat out
@@ -531,7 +530,7 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
         while not stop.is_set():
             statuses.append(c.get("/api/search?q=余额 refund").status_code)
 
-    old, state.REFRESH_EVERY = state.REFRESH_EVERY, 0
+    site.refresh_every = 0
     threads = [threading.Thread(target=hammer) for _ in range(3)]
     try:
         for t in threads:
@@ -544,7 +543,6 @@ def test_no_failed_request_while_the_index_switches(kb_dir, index_dir, tmp_path)
         stop.set()
         for t in threads:
             t.join()
-        state.REFRESH_EVERY = old
     assert statuses and set(statuses) == {200}
 
 

@@ -100,7 +100,7 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
     SLOTS (``units``: the coverage's units, one per distinct query word in order)."""
     import numpy as np
 
-    from .engine.query import query_terms
+    from .engine.query import MAX_TERMS, query_terms
 
     spans = clauses(plan.plain)
     if len(spans) < 2 or len(order) < 2:
@@ -118,10 +118,15 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
         han = "".join(fold_han(run) for script, run, _ in script_runs(" ".join(words)) if script == "han")
         a = Analyzed(toks, [b for b in plan.analyzed.bigrams if b in han], [], plan.analyzed.scripts)
         score = np.zeros(len(pool))
-        for f, t, boost in query_terms(a, plan.lexicon.synonyms, weights, knobs):
-            row = imp.terms[f].get(t)
-            if row is not None:
-                score += boost * imp.at(f, np.full(len(pool), row), pool)
+        by_field: dict[str, tuple[list[int], list[float]]] = {}
+        for f, t, boost in query_terms(a, plan.lexicon.synonyms, weights, knobs)[:MAX_TERMS]:
+            if (row := imp.terms[f].get(t)) is not None:
+                rows, boosts = by_field.setdefault(f, ([], []))
+                rows.append(row)
+                boosts.append(boost)
+        for f, (rows, boosts) in by_field.items():  # one lookup per field: every (term, entry) pair at once
+            got = imp.at(f, np.repeat(rows, len(pool)), np.tile(pool, len(rows))).reshape(len(rows), len(pool))
+            score += np.asarray(boosts) @ got
         held = sum((unit[w].weight * unit[w].asked[pool] for w in words), np.zeros(len(pool)))
         asked = held / sum(unit[w].weight for w in words)
         score *= 1 + asked

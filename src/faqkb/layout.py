@@ -10,7 +10,11 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      selfscore.npy (each entry's score for its own question, for `answered`),
                      topic.marshal (the topic model, for `answered`; only with kb/offtopic.yaml),
                      marks.bin + marks.offsets.npy (each document's highlighting marks: zlib'd
-                     marshal blobs; versions built before them keep the marks in whoosh)
+                     marshal blobs; versions built before them keep the marks in whoosh),
+                     marks.lang.bin + marks.lang.offsets.npy (the same marks, one plain marshal
+                     blob per document and language, zh ru en: a hit reads its language's only),
+                     questions.bin + questions.offsets.npy (per document, its phrasings' words
+                     with their idf as engine.relevance reads them: marshal blobs)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -33,6 +37,9 @@ META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon
 SELF_SCORES = "selfscore.npy"
 TOPIC = "topic.marshal"  # the topic model (topic.py); absent when the kb has no offtopic.yaml
 MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
+# Per document and language (blob d * len(LANGS) + the language's place; empty where the entry lacks it).
+LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
+QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"

@@ -7,6 +7,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
+from typing import NamedTuple
 
 from .analysis import Analyzed, PinyinTable
 
@@ -163,6 +165,7 @@ def densest(spans: list[Span], size: int) -> int:
 # introduces what follows, so it is never shown as a snippet (its matches count for the list
 # or sentence after it); a short opening ("Yes.", "可以。") is kept before a later sentence.
 LIST_ITEMS = 3
+LAYOUTS = 4096  # texts whose layout (_layout) is kept
 OPENING_CHARS = 12
 _COLON = (":", "：")
 _CJK_END = "。！？；：，、）」』"
@@ -202,49 +205,68 @@ def _pieces(text: str, starts: list[int]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _score(text: str, spans: list[Span], s: int, e: int) -> tuple[int, int]:
-    """(distinct words matched, matches) inside [s, e)."""
-    inside = [text[a:b].lower() for a, b in spans if a >= s and b <= e]
-    return len(set(inside)), len(inside)
-
-
-def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> list[tuple[list[Span], int]]:
+def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> list[tuple[tuple[Span, ...], int]]:
     """Each sentence, and each run of up to LIST_ITEMS consecutive items of a list (at most
     ``size`` * 3/2 columns, or one item), as (segments, index of the piece credited with a
     lead-in's matches: the first after it)."""
-    out: list[tuple[list[Span], int]] = []
+    out: list[tuple[tuple[Span, ...], int]] = []
     for i, (s, e, kind) in enumerate(pieces):
         if kind == "sentence":
-            out.append(([(s, e)], i))
+            out.append((((s, e),), i))
         elif kind == "item":
             for k in range(LIST_ITEMS, 0, -1):
                 run = pieces[i:i + k]
                 if len(run) == k and all(p[2] == "item" for p in run) and \
                         (k == 1 or _width(text, s, run[-1][1]) <= size * 3 // 2):
-                    out.append(([(p[0], p[1]) for p in run], i))
+                    out.append((tuple((p[0], p[1]) for p in run), i))
     return out
 
 
-def _window(text: str, s: int, e: int, spans: list[Span], size: int) -> tuple[int, int]:
-    """About ``size`` columns (_width) of [s, e) holding its densest matches, cut at a word or
-    clause boundary (a long sentence or list item)."""
-    width = _width(text, s, e)
+class _Layout(NamedTuple):
+    """What make_snippet needs of a text whatever the query: computed once per text."""
+    pieces: list[tuple[int, int, str]]
+    cands: list[tuple[tuple[Span, ...], int]]
+    starts: frozenset[int]
+    widths: dict[Span, int]  # each piece's display width
+
+
+@lru_cache(maxsize=LAYOUTS)
+def _layout(text: str, size: int) -> _Layout:
+    """(Kept per text: the searcher hands the same answer string to every hit of an entry, so
+    its hash is cached and a lookup is a dictionary probe.)"""
+    starts = sentence_starts(text)
+    pieces = _pieces(text, starts)
+    return _Layout(pieces, _candidates(text, pieces, size), frozenset(starts),
+                   {(p[0], p[1]): _width(text, p[0], p[1]) for p in pieces})
+
+
+def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int | None = None) -> tuple[int, int]:
+    """About ``size`` columns (_width) of [s, e) holding its densest matches (from its start,
+    up to twice that, when they lie further in), cut at a word or clause boundary (a long
+    sentence or list item). ``width``: _width(text, s, e) if known."""
+    if width is None:
+        width = _width(text, s, e)
     if width <= size:
         return s, e
     size = size * (e - s) // width  # in characters of this text
     inside = [(a, b) for a, b in spans if a >= s and b <= e]
-    start, must = s, s
+    start, must, want = s, s, size
     if inside:
         first, must = inside[densest(inside, size)]
-        if must - s > size * 4 // 5:  # the match does not fit with the opening: start near it
+        if must - s > size * 4 // 5:
+            # The match does not fit with the opening: grow the window (up to twice) rather
+            # than cut into the sentence, or, past that, start near the match.
+            want = must - s + size // 5
+        if want > 2 * size:
+            want = size
             start = max(s, first - size // 5)
             cut = max(text.rfind(c, max(s, start - 20), start + 1) for c in _CUT)
             start = cut + 1 if cut >= s else start
             while start < first and text[start] == " ":
                 start += 1
-    end = min(e, start + size)
+    end = min(e, start + want)
     if end < e:
-        cut = max(text.rfind(c, max(start + size - 20, must), end) for c in _CUT)
+        cut = max(text.rfind(c, max(start + want - 20, must), end) for c in _CUT)
         end = cut if cut > start else end  # the "…" replaces the comma or space
     return start, end
 
@@ -256,32 +278,35 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
     none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
     sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
     ``spans``: the matches in ``text``; returned: the snippet and its matches in it.
-    ``starts``: sentence_starts(text), when the caller keeps it."""
-    if starts is None:
-        starts = sentence_starts(text)
-    pieces = _pieces(text, starts)
-    cands = _candidates(text, pieces, size)
+    ``starts``: no longer needed (the text's layout is kept per text: _layout)."""
+    pieces, cands, starts_at, widths = _layout(text, size)
     if not cands:
         return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
-    bonus: dict[int, tuple[int, int]] = {}  # a lead-in's matches count for the piece after it
-    for i, (s, e, kind) in enumerate(pieces):
-        if kind == "lead" and i + 1 < len(pieces):
-            d, n = _score(text, spans, s, e)
-            b = bonus.get(i + 1, (0, 0))
-            bonus[i + 1] = (b[0] + d, b[1] + n)
+    # The matched words of each piece, in one pass (spans and pieces both ascend).
+    words: list[list[str]] = [[] for _ in pieces]
+    j = 0
+    for a, b in spans:
+        while j < len(pieces) and pieces[j][1] <= a:
+            j += 1
+        if j == len(pieces):
+            break
+        if pieces[j][0] <= a and b <= pieces[j][1]:
+            words[j].append(text[a:b].lower())
 
-    def rank(c: tuple[list[Span], int]) -> tuple[int, int, int, int]:
-        # Words matched (a lead-in's included), then words matched in what is shown, then matches.
+    def rank(c: tuple[tuple[Span, ...], int]) -> tuple[int, int, int, int]:
+        # Words matched (with those of a lead-in just before it), then words matched in what is
+        # shown, then matches.
         segs, i = c
-        d, n = _score(text, spans, segs[0][0], segs[-1][1])
-        b = bonus.get(i, (0, 0))
-        return d + b[0], d, n + b[1], len(segs)
+        shown = words[i] if len(segs) == 1 else [w for ws in words[i:i + len(segs)] for w in ws]
+        lead = words[i - 1] if i and pieces[i - 1][2] == "lead" else []
+        d = len(set(shown))
+        return len(set(shown + lead)) if lead else d, d, len(shown) + len(lead), len(segs)
 
     best = max(cands, key=rank) if spans else cands[0]  # max: the first of equals
-    segs = best[0]
+    segs = list(best[0])
     if len(segs) == 1:
         s, e = segs[0]
-        ws, we = _window(text, s, e, spans, size)
+        ws, we = _window(text, s, e, spans, size, widths.get((s, e)))
         segs = [(ws, we)]
         first = pieces[0]
         if first[2] == "sentence" and first[1] - first[0] <= OPENING_CHARS:
@@ -289,7 +314,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                 segs.insert(0, (first[0], first[1]))  # "Yes." before the sentence that matched
             elif s == first[0] and len(pieces) > 1 and pieces[1][2] == "sentence" \
                     and "\n" not in text[first[1]:pieces[1][0]]:
-                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size))  # "Yes." alone says too little
+                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths.get(pieces[1][:2])))  # "Yes." alone says too little
     out: list[str] = []
     kept: list[Span] = []
     length = 0
@@ -298,7 +323,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
             sep = "\n" if "\n" in text[segs[k - 1][1]:s] else ("" if out[-1][-1:] in _CJK_END else " ")
             out.append(sep)
             length += len(sep)
-        cut_before = s > 0 and s not in starts and text[s - 1:s] != "\n"
+        cut_before = s > 0 and s not in starts_at and text[s - 1:s] != "\n"
         pre = "…" if cut_before else ""
         piece_end = next((p[1] for p in pieces if p[0] <= s < p[1] or p[0] == s), e)
         suf = "…" if e < piece_end else ""

@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..analysis import Analyzed, Analyzer, prune_dictionary
-from ..kbase.model import Entry
+from ..kbase.model import LANGS, Entry
 from ..snippets import plain_text, word_marks
 from .impact_writer import ImpactWriter
 
@@ -76,6 +76,14 @@ def marks_blob(marks: dict) -> bytes:
     return zlib.compress(marshal.dumps(marks), 1)
 
 
+def lang_blobs(marks: dict) -> list[bytes]:
+    """The same marks for LANG_MARKS: one plain marshal blob per language (LANGS' order,
+    empty where the entry lacks it), as tuples: a hit decodes its own language's marks
+    only, with no decompression (a tenth of the whole blob's cost, for twice its bytes)."""
+    return [marshal.dumps((tuple(marks[lang][0]), tuple(marks[lang][1]))) if lang in marks else b""
+            for lang in LANGS]
+
+
 def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
     """The analysis of entries[start:end], everything a build needs of it: whoosh's
     documents, the impact arrays' share (ImpactWriter.merge), the words for did-you-mean,
@@ -85,6 +93,7 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
     impacts = ImpactWriter()
     docs = []
     marks: list[bytes] = []
+    lang_marks: list[bytes] = []  # len(LANGS) per document
     vocab: dict[str, int] = {}
     stems: set[str] = set()
     walked = analyzer.segmenter.record_walks()  # for prune_dictionary below
@@ -95,13 +104,15 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
             vocab[w] = vocab.get(w, 0) + n
         stems |= doc_stems
         impacts.add(doc)
-        marks.append(marks_blob(doc.pop("marks")))
+        doc_marks = doc.pop("marks")
+        marks.append(marks_blob(doc_marks))
+        lang_marks += lang_blobs(doc_marks)
         docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
                     else {k: doc[k] for k in STORED_FIELDS})
     analyzer.segmenter.record_walks(False)
     impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
-    return {"docs": docs, "marks": marks, "impacts": impacts, "vocab": vocab, "stems": stems,
+    return {"docs": docs, "marks": marks, "lang_marks": lang_marks, "impacts": impacts, "vocab": vocab, "stems": stems,
             "words": prune_dictionary(full, entry_texts(part), walked)}
 
 

@@ -152,7 +152,7 @@ def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int
     got = Analysis(ImpactWriter())
     try:
         for part in fork_map(analyse_range, (entries, analyzer, reference), chunks(len(entries), procs), procs):
-            docs.add(part["docs"], part["marks"])
+            docs.add(part["docs"], part["marks"], part["lang_marks"])
             got.merge(part)
             got.last = part
         docs.close_marks()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analyzed, Analyzer, Segmenter
 from ..errors import FaqkbError
 from ..kbase.model import KnowledgeBase
-from ..layout import SCORED_FIELDS, SELF_SCORES, TOPIC
+from ..layout import QUESTIONS, QUESTIONS_OFFSETS, SCORED_FIELDS, SELF_SCORES, TOPIC
 from ..lexicon import Lexicon
 from .workers import chunks, fork_map
 
@@ -110,24 +110,31 @@ STEP = 256  # entries read between two ReadingLexicon.forget calls (what the ana
 
 
 def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
-    """Entries[start:end]'s own-question scores, and the topic features of the texts of
-    theirs the model learns from (``chosen``, a mask over the on-subject texts) counted."""
+    """Entries[start:end]'s own-question scores, the topic features of the texts of
+    theirs the model learns from (``chosen``, a mask over the on-subject texts) counted,
+    and their phrasings for QUESTIONS (specificity.entry_phrasings: its analyses are
+    the ones just made for the two others, remembered)."""
+    import marshal
+
     import numpy as np
 
     from ..engine.query import text_topic_features
+    from ..specificity import entry_phrasings
 
     lex, imp, entries, texts, starts, chosen = state
     a, b = bounds
     best = np.zeros(b - a)
     on: Counter = Counter()
+    phrasings: list[bytes] = []
     for c in range(a, b, STEP):
         d = min(b, c + STEP)
         best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
         for i in range(starts[c], starts[d]):
             if chosen is not None and chosen[i]:
                 on.update(text_topic_features(texts[i], lex))
+        phrasings += [marshal.dumps(entry_phrasings(e, lex, imp)) for e in entries[c:d]]
         lex.forget()
-    return best, on
+    return best, on, phrasings
 
 
 def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
@@ -158,6 +165,13 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     parts = [_read_range(state, (0, min(1, len(entries)))), *fork_map(_read_range, state, ranges, procs)]
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, np.concatenate([p[0] for p in parts]))
+    offsets = [0]
+    with open(version_dir / QUESTIONS, "wb") as f:
+        for p in parts:
+            for blob in p[2]:
+                f.write(blob)
+                offsets.append(offsets[-1] + len(blob))
+    np.save(version_dir / QUESTIONS_OFFSETS, np.asarray(offsets, dtype=np.int64))
     if not learn:
         return
     model = TopicModel({})

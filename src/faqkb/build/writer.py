@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from ..kbase.model import KnowledgeBase
-from ..layout import BIGRAM_FIELDS, ENTRIES, MARKS, MARKS_OFFSETS, PINYIN_FIELD, WORD_FIELDS
+from ..layout import (
+    BIGRAM_FIELDS,
+    ENTRIES,
+    LANG_MARKS,
+    LANG_MARKS_OFFSETS,
+    MARKS,
+    MARKS_OFFSETS,
+    PINYIN_FIELD,
+    WORD_FIELDS,
+)
 
 
 def schema(reference: bool = False) -> Any:  # a whoosh Schema (whoosh is untyped)
@@ -47,21 +56,27 @@ class DocumentWriter:
         self.writer = self.ix.writer()
         self.marks = open(version_dir / MARKS, "wb")  # noqa: SIM115 - closed by close()
         self.offsets = [0]
+        self.lang_marks = open(version_dir / LANG_MARKS, "wb")  # noqa: SIM115 - closed by close()
+        self.lang_offsets = [0]
 
-    def add(self, docs: list[dict], marks: list[bytes]) -> None:
+    def add(self, docs: list[dict], marks: list[bytes], lang_marks: list[bytes]) -> None:
         for doc in docs:
             self.writer.add_document(**doc)
         for blob in marks:
             self.marks.write(blob)
             self.offsets.append(self.offsets[-1] + len(blob))
+        for blob in lang_marks:
+            self.lang_marks.write(blob)
+            self.lang_offsets.append(self.lang_offsets[-1] + len(blob))
 
     def cancel(self) -> None:
-        self.marks.close()
+        self.close_marks()
         self.writer.cancel()
 
     def close_marks(self) -> None:
         """The marks written (before whoosh commits: its segments are a stage of their own)."""
         self.marks.close()
+        self.lang_marks.close()
 
     def commit(self) -> None:
         import numpy as np
@@ -69,6 +84,7 @@ class DocumentWriter:
         self.writer.commit()
         self.ix.close()
         np.save(self.version_dir / MARKS_OFFSETS, np.asarray(self.offsets, dtype=np.int64))
+        np.save(self.version_dir / LANG_MARKS_OFFSETS, np.asarray(self.lang_offsets, dtype=np.int64))
 
 
 def write_entries(version_dir: Path, kb: KnowledgeBase) -> None:

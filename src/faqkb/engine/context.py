@@ -5,15 +5,17 @@ the first query that needs it and kept on the `Version` (engine.version)."""
 from __future__ import annotations
 
 import marshal
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import REBUILD, IndexNotReady
-from ..layout import LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
+from ..kbase.model import LANGS
+from ..layout import LANG_MARKS, LANG_MARKS_OFFSETS, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
 from ..lexicon import Lexicon
-from .version import WORD_CACHE_BYTES, Version
+from .version import Version
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -54,7 +56,6 @@ class Context:
 
             try:
                 imp = ImpactIndex(v.path, v.files.path)
-                v.words.most = -(-WORD_CACHE_BYTES // (2 * max(imp.n, 1)))  # masks of n bytes, two a word
                 v.impact = imp
                 self.loaded()
             except (OSError, ValueError, KeyError, EOFError) as e:
@@ -114,9 +115,48 @@ class Context:
     def whoosh(self) -> Any:
         return self.whoosh_of(self.v)
 
+    def doc_id(self, d: int) -> str:
+        """Document ``d``'s entry id: ENTRIES' order in a version with marks.bin (no marks
+        decoded for it), whoosh's stored field else."""
+        v = self.v
+        return v.ids[d] if v.own_marks else self.stored(d)["id"]
+
+    def lang_marks(self, d: int, lang: str) -> tuple[tuple, tuple]:
+        """Document ``d``'s marks in ``lang`` (question's, answer's): one blob of LANG_MARKS
+        decoded (a tenth of decoding every language's from MARKS, which is read for a
+        version built before LANG_MARKS)."""
+        blob = self.blob(LANG_MARKS, LANG_MARKS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
+        return self.stored(d)["marks"][lang] if blob is None else marshal.loads(blob)
+
+    def blob(self, name: str, offsets_name: str, k: int) -> bytes | None:
+        """Blob ``k`` of a file of blobs (``offsets_name``: where each starts, and the end),
+        None for a version built before the file. Read with pread, not mapped: what a
+        server has read of it stays in the page cache, not in its resident size."""
+        v = self.v
+        got = v.blobs.get(name)
+        if got is None:
+            import numpy as np
+
+            try:
+                got = (np.load(v.files.path(offsets_name)), v.files.fds.get(name, -1))
+            except FileNotFoundError:
+                got = False
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {name} ({e}); {REBUILD}") from None
+            v.blobs[name] = got
+        if got is False:
+            return None
+        offsets, fd = got
+        start, end = offsets[k:k + 2].tolist()
+        if fd >= 0:
+            return os.pread(fd, end - start, start)
+        with open(v.files.path(name), "rb") as f:  # no descriptor held (off Linux): by name
+            f.seek(start)
+            return f.read(end - start)
+
     def stored(self, d: int) -> dict:
         """whoosh's stored fields of one document (id, marks): unpickling them is most of a
-        page's cost, and the same entries come back query after query: keep STORED_CACHE."""
+        page's cost, and the same entries come back query after query: kept (STORED_BYTES)."""
         v = self.v
         got = v.stored.get(d)
         if got is None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ..lexicon import Lexicon
 from ..script import spans_for_reader
-from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, sentence_starts, word_marks
+from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, word_marks
 from .context import Context
 from .query import analyze_query, highlight_terms
 from .results import Hit
@@ -23,7 +23,7 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     v = ctx.v
     shows = v.shows.get((doc, want))
     if shows is None:
-        entry = v.entries.get(ctx.stored(doc)["id"])
+        entry = v.entries.get(ctx.doc_id(doc))
         if entry is None:
             return None
         lang = entry.best_lang(want)
@@ -33,11 +33,10 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
     a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
     if a_spans or not tr.lead:
-        got = v.answers.get((entry.id, lang))
-        if got is None:
-            plain = plain_text(tr.answer)
-            got = v.answers.put((entry.id, lang), (plain, sentence_starts(plain)))
-        snippet, s_spans = make_snippet(got[0], a_spans, starts=got[1])
+        plain = v.answers.get((entry.id, lang))
+        if plain is None:  # (its sentences are the snippet's layout, kept per text: snippets._layout)
+            plain = v.answers.put((entry.id, lang), plain_text(tr.answer))
+        snippet, s_spans = make_snippet(plain, a_spans)
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []
     question = tr.question
@@ -56,7 +55,7 @@ def hit_marks(ctx: Context, doc: int, lang: str) -> tuple:
     got = v.marked.get((doc, lang))
     if got is None:
         got = v.marked.put((doc, lang), tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                              for m in ctx.stored(doc)["marks"][lang]))
+                                              for m in ctx.lang_marks(doc, lang)))
     return got
 
 

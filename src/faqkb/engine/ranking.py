@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
+from ..scope import ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
@@ -149,7 +150,7 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
     model = ctx.topic()
     if model is not None:
         judged["topic"] = model.score(plan.topic_features)
-    ok = answered(judged)
+    ok = answered(ours(judged))  # relevance: our own question's words are our subject (scope.py)
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
     if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)
@@ -172,7 +173,7 @@ def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
     overview = v.overviews.get(category)
     if overview is None:
         want = v.intents.overview.get(category)
-        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.stored(int(d))["id"] == want), -1)
+        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.doc_id(int(d)) == want), -1)
         v.overviews[category] = overview
     if overview >= 0:
         scores[overview] += top

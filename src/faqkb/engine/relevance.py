@@ -5,11 +5,13 @@ last word). Each one's data is made by the first query that needs it, kept on th
 
 from __future__ import annotations
 
-import math
+import marshal
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
+from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
+from ..specificity import entry_phrasings
 from .context import Context
 from .coverage import coverage, word_masks
 from .query import Term, looks_like_pinyin, query_terms
@@ -44,19 +46,20 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
 
 
 def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | None:
-    """Document ``d``'s question and alternatives in every language, as (word, idf) lists
-    (None when its entry is gone); kept per version."""
+    """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
+    as a query would for a version built before it; None when its entry is gone); kept per
+    version."""
     v = ctx.v
     phrasings = v.questions.get(d)
     if phrasings is None:
-        entry = v.entries.get(ctx.stored(d)["id"])
-        if entry is None:
-            return None
-        phrasings = []
-        for tr in entry.translations.values():
-            for i, text in enumerate((tr.question, *tr.alternatives)):
-                toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
-                phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
+        blob = ctx.blob(QUESTIONS, QUESTIONS_OFFSETS, d)
+        if blob is not None:
+            phrasings = marshal.loads(blob)
+        else:
+            entry = v.entries.get(ctx.doc_id(d))
+            if entry is None:
+                return None
+            phrasings = entry_phrasings(entry, lex, imp)
         v.questions.put(d, phrasings)
     return phrasings
 

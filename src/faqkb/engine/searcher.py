@@ -173,9 +173,7 @@ class Searcher:
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per cache the live version keeps: (values held, values made since it opened)."""
-        v = self._v
-        return {name: (len(c), c.made) for name, c in (("stored", v.stored), ("shows", v.shows),
-                ("marked", v.marked), ("answers", v.answers), ("variants", v.variants), ("words", v.words))}
+        return self._v.cache_info()
 
     def analyzer(self) -> Analyzer:
         return self.lexicon.analyzer

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,23 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import ENTRIES, IMPACT, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC, IndexInfo
+from ..layout import (
+    ENTRIES,
+    IMPACT,
+    LANG_MARKS,
+    LANG_MARKS_OFFSETS,
+    LEXICON,
+    MARKS,
+    MARKS_OFFSETS,
+    QUESTIONS,
+    QUESTIONS_OFFSETS,
+    SELF_SCORES,
+    SPELLING,
+    TOPIC,
+    IndexInfo,
+)
 from ..lexicon import Lexicon
+from ..snippets import MarkIndex
 from .cache import Bounded
 
 if TYPE_CHECKING:
@@ -29,11 +45,47 @@ if TYPE_CHECKING:
     from ..spelling import Speller
     from ..topic import TopicModel
 
-STORED_CACHE = 4096  # documents whose stored fields and plain answers are kept per version
-WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks kept per version (16 MB: ~8k words at 1k entries, 80 at 100k)
+# What each per-version cache may hold, in bytes as its cost function estimates them (each
+# calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
+# docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
+WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
+MARKED_BYTES = 12 << 20  # a shown text's marks, or their MarkIndex (~1,200 hits' texts)
+ANSWER_BYTES = 4 << 20  # plain answers (~3,000)
+QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
+STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
+SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
+
+MARK_BYTES = 240  # one mark (term, start, end, pinyin) as a tuple: measured 216-244
+INDEXED_MARK_BYTES = 420  # one mark in a MarkIndex (two dicts of span tuples): measured ~400
+WORD_BYTES = 160  # one (word, idf) of a phrasing: measured ~159
 
 
-_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS)  # and impact.*: read lazily
+def _marks_cost(marks: tuple) -> int:
+    return 64 + sum(m.size * INDEXED_MARK_BYTES if isinstance(m, MarkIndex) else len(m) * MARK_BYTES for m in marks)
+
+
+def _stored_cost(got: dict) -> int:
+    return 256 + sum((len(q) + len(a)) * MARK_BYTES for q, a in got["marks"].values())
+
+
+def _answer_cost(plain: str) -> int:
+    return 64 + sys.getsizeof(plain)
+
+
+def _phrasings_cost(phrasings: list) -> int:
+    return 64 + sum(WORD_BYTES * (1 + len(words)) for _, words in phrasings)
+
+
+def _words_cost(got: tuple) -> int:  # (mask, mask in questions, df, pinyin pairs): two masks of n bytes
+    return 256 + got[0].nbytes + (got[1].nbytes if got[1] is not got[0] else 0)
+
+
+def _small_cost(_value: object) -> int:  # a short tuple of references or stems
+    return 256
+
+
+_PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
+           QUESTIONS, QUESTIONS_OFFSETS)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -98,22 +150,29 @@ class Version:
     stems: list[str] | None = None   # the kb's Latin/Cyrillic stems, sorted (engine/stems.py)
     masks: dict[Any, NDArray] = field(default_factory=dict)  # category -> mask of its documents
     # Kept per version, each bounded (cache.Bounded):
-    variants: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # query stem -> its other stems
-    stored: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # docnum -> id and marks (Context.stored)
-    answers: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (id, lang) -> plain answer, sentences
-    marked: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, lang) -> marks or MarkIndex
-    shows: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))  # (docnum, wanted) -> entry, lang, text
-    # (word, script) -> its coverage masks (coverage.word_masks): WORD_CACHE_BYTES, sized when the arrays open
-    words: Bounded = field(default_factory=lambda: Bounded(0))
+    variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
+    stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
+    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _answer_cost))  # (id, lang) -> plain answer
+    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _marks_cost))  # (docnum, lang) -> marks or MarkIndex
+    shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
+    # (word, script) -> its coverage masks (coverage.word_masks)
+    words: Bounded = field(default_factory=lambda: Bounded(WORD_CACHE_BYTES, _words_cost))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
+    # file of blobs (LANG_MARKS, QUESTIONS) -> (offsets, descriptor), False for a version without it (Context.blob)
+    blobs: dict[str, tuple[NDArray, int] | Literal[False]] = field(default_factory=dict)
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
     # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
-    questions: Bounded = field(default_factory=lambda: Bounded(STORED_CACHE))
+    questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+
+    def cache_info(self) -> dict[str, tuple[int, int]]:
+        """Per bounded cache: (values held, values made since the version opened)."""
+        return {name: (len(c), c.made) for name, c in (("stored", self.stored), ("shows", self.shows),
+                ("marked", self.marked), ("answers", self.answers), ("variants", self.variants), ("words", self.words))}
 
     @classmethod
     def open(cls, version: Path) -> Version:

@@ -40,6 +40,9 @@ class ResponseCache:
                 self._data.popitem(last=False)
 
 
+_WAIT = object()  # Recent.get without a default: wait for a value being computed
+
+
 class Recent:
     """Values a page shows that are costly to compute and may be a little old: the home
     page's "most asked" (a feedback-store query) for ``seconds``, the sitemap until the index
@@ -58,9 +61,12 @@ class Recent:
         self._lock = threading.Lock()
         self._busy: dict[Hashable, threading.Lock] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], tuple[Any, float]]) -> Any:
+    def get(self, key: Hashable, compute: Callable[[], tuple[Any, float]], default: Any = _WAIT) -> Any:
         """The value of ``key``, computed by ``compute()`` when missing or expired;
-        ``compute`` returns (value, seconds it may be kept; 0 keeps it not at all)."""
+        ``compute`` returns (value, seconds it may be kept; 0 keeps it not at all). While
+        another request computes a missing value, ``default`` is returned at once if given
+        (the home page's starter list: a hung store holds one request, not every one), else
+        the request waits for that value."""
         with self._lock:
             got = self._data.get(key)
             if got is not None:
@@ -69,8 +75,8 @@ class Recent:
                     return got[1]
             busy = self._busy.setdefault(key, threading.Lock())
         # Expired or missing: one request computes it; the others use the old value if there is one.
-        if not busy.acquire(blocking=got is None):
-            return got[1]  # type: ignore[index]  # got is not None: acquire only fails non-blocking
+        if not busy.acquire(blocking=got is None and default is _WAIT):
+            return got[1] if got is not None else default
         try:
             with self._lock:
                 again = self._data.get(key)

@@ -19,6 +19,7 @@ import resource
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ..feedback import client_address
@@ -132,15 +133,15 @@ class Sparse(logging.Filter):
     a server falls behind, the more it logs). One line per QUEUE_LOG_EVERY seconds says
     the same thing: the server is falling behind."""
 
-    def __init__(self, every: float = QUEUE_LOG_EVERY) -> None:
+    def __init__(self, every: float = QUEUE_LOG_EVERY, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.every = every
+        self.every, self.clock = every, clock  # the clock is public so a test can move it
         self._next = 0.0
         self._held = 0
         self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             if now < self._next:
                 self._held += 1

@@ -49,7 +49,8 @@ def most_viewed(limit: int) -> list[str]:
     a minimum before an entry displaces the starter list), or [] when the store is slow or
     down (the home page then shows its starter list): the request waits at most deferred().wait.
     Read from the store at most once per MOST_ASKED_SECONDS (docs/feedback.md), not per
-    visit: a burst of home-page visits is one query; after a failure, [] is kept for the
+    visit: a burst of home-page visits is one query, and while it runs the other visits show
+    the previous list (or the starter list) at once; after a failure, [] is kept for the
     store's pause so a down store is not asked again by every visit."""
     seconds = float(current_app.config["MOST_ASKED_SECONDS"])
 
@@ -58,7 +59,7 @@ def most_viewed(limit: int) -> list[str]:
             return deferred().call(feedback().most_asked, limit), seconds
         except StoreUnavailable:
             return [], min(seconds, deferred().pause)
-    return recent().get(("most asked", limit), read)
+    return recent().get(("most asked", limit), read, default=[])
 
 
 def record_vote(entry_id: str, helpful: bool, *, query: str, reason: str | None) -> None:

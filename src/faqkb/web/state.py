@@ -44,6 +44,7 @@ class Site:
         self.kb_problems: list[KBError | str] = []
         self._failed_fingerprint: str | None = None
         self._refresh_error: str | None = None
+        self.refresh_every = REFRESH_EVERY  # seconds between looks at CURRENT (0: every request)
         self._next_refresh = 0.0
         self._rebuild_lock = threading.Lock()
         self._stop = threading.Event()
@@ -62,7 +63,7 @@ class Site:
         now = time.monotonic()
         if now < self._next_refresh:
             return
-        self._next_refresh = now + REFRESH_EVERY
+        self._next_refresh = now + self.refresh_every
         try:
             switched = self.searcher.refresh()
             if self._refresh_error is not None:  # the index reads again: that error is over
@@ -76,6 +77,11 @@ class Site:
         except IndexNotReady as e:  # a half-deleted index dir: keep serving the open one
             self._refresh_error = str(e)
             self._error(str(e))
+
+    def refresh_now(self) -> None:
+        """Look at the index's CURRENT pointer at once, not at the next interval."""
+        self._next_refresh = 0.0
+        self.maybe_refresh()
 
     def rebuild_if_stale(self) -> bool:
         """Rebuild when kb/ changed since the live index was built. A broken kb is logged
@@ -122,8 +128,7 @@ class Site:
             self.kb_problems = []
             log.info("built %d entries into %s", info.entries, info.path.name)
         if hasattr(self, "searcher"):
-            self._next_refresh = 0.0
-            self.maybe_refresh()
+            self.refresh_now()
         return True
 
     def _read_starter(self) -> None:
