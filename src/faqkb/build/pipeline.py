@@ -28,6 +28,7 @@ from .store import Store, fsync_files
 if TYPE_CHECKING:
     from ..analysis import Analyzer
     from .impact_writer import ImpactWriter
+    from .writer import DocumentWriter
 
 AUTO_PROCS_FROM = 1000  # entries: below this, forking workers costs more than it saves
 
@@ -100,14 +101,22 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     from ..scope import write_scope
     from .analyse import phrase_pinyin
     from .vocabulary import write_lexicon
-    from .writer import write_entries
+    from .writer import DocumentWriter, write_entries
 
     seg, table = Segmenter(), PinyinTable.from_pypinyin()
     seg.full_freq()  # load jieba's dictionary now, once, before any worker forks
     analyzer = Analyzer(seg, table, word_pinyin=phrase_pinyin())
     stage("start")
     entries = list(kb.entries.values())
-    got = _analyse(entries, analyzer, tmp, procs, reference, stage)
+    # Made here, not in _analyse: whoosh leaves a reference cycle holding the frames that
+    # created its writer (and their callers'), which the build's disabled collector never
+    # frees; this frame's big locals are deleted by name below, _analyse's could not be.
+    docs = DocumentWriter(tmp, reference)
+    got = _analyse(entries, analyzer, docs, procs, reference)
+    stage("analysis")
+    docs.commit()
+    del docs
+    stage("whoosh")
     write_entries(tmp, kb)
     got.impacts.write(tmp)
     stage("arrays")
@@ -132,18 +141,15 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     return built_at
 
 
-def _analyse(entries: list, analyzer: Analyzer, tmp: Path, procs: int, reference: bool,
-             stage: BuildStages) -> Analysis:
+def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int, reference: bool) -> Analysis:
     """The analysis stage: forked workers analyse ranges of entries (they inherit the
-    loaded dictionary, pinyin table and entries); their parts are written and merged here
-    in kb order. Then whoosh commits its segments."""
+    loaded dictionary, pinyin table and entries); their parts are written to ``docs`` and
+    merged here in kb order."""
     from .analyse import analyse_range
     from .impact_writer import ImpactWriter
     from .workers import chunks, fork_map
-    from .writer import DocumentWriter
 
     got = Analysis(ImpactWriter())
-    docs = DocumentWriter(tmp, reference)
     try:
         for part in fork_map(analyse_range, (entries, analyzer, reference), chunks(len(entries), procs), procs):
             docs.add(part["docs"], part["marks"], part["lang_marks"])
@@ -153,9 +159,6 @@ def _analyse(entries: list, analyzer: Analyzer, tmp: Path, procs: int, reference
     except BaseException:
         docs.cancel()
         raise
-    stage("analysis")
-    docs.commit()
-    stage("whoosh")
     return got
 
 
