@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,13 +178,75 @@ def _fold(text: str) -> str:
     return fold_han(fold_width(text)).lower().replace("ё", "е")
 
 
+# A word name matches at a word's start: after no letter or digit (a Chinese character before
+# it is a start: 俄罗斯卡apn).
+_AT_START = r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])"
+_STARTS = re.compile(_AT_START + r"(?=\S)")
+
+
+_PICKED = 48  # candidates compiled as their own pattern; more take the whole list
+
+
+@lru_cache(maxsize=64)  # the same text is asked of every neighbour's lists in turn
+def _starts(text: str) -> tuple[tuple[int, ...], frozenset[str]]:
+    """Where words start in ``text``, and the one- and two-character keys found there."""
+    at = tuple(m.start() for m in _STARTS.finditer(text))
+    return at, frozenset(text[p:p + n] for p in at for n in (1, 2))
+
+
+class _Words:
+    """Latin/Cyrillic names, each word matched at a word's start with any ending.
+
+    One alternation of every name (thousands once {places}{sim} is spread) cost a fresh
+    process about a quarter of a second to compile, on every cold `faqkb search`. Here a name
+    is only compiled when the text holds its first word at a word's start: the same matches
+    (the candidates keep the file's order, so `sub` picks what the whole alternation would),
+    with a few small patterns, remembered per set of candidates."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.firsts = [n.split()[0] for n in names]
+        self.pieces = [r"[\W_]+".join(re.escape(w) + r"\w*" for w in n.split()) for n in names]
+        self.by_key: dict[str, list[int]] = {}
+        for i, w in enumerate(self.firsts):
+            self.by_key.setdefault(w[:2], []).append(i)
+        self.compiled: dict[tuple[int, ...], re.Pattern] = {}
+
+    def _compile(self, key: tuple[int, ...]) -> re.Pattern:
+        return re.compile(_AT_START + "(?:" + "|".join(self.pieces[i] for i in key) + ")")
+
+    def pattern(self, text: str) -> re.Pattern | None:
+        if self.by_key.keys().isdisjoint(_starts(text)[1]):  # most lists, most texts: one set operation
+            return None
+        found = {i for p in _starts(text)[0] for key in {text[p:p + 1], text[p:p + 2]} for i in self.by_key.get(key, ())
+                 if text.startswith(self.firsts[i], p)}
+        if not found:
+            return None
+        # a text naming many first words (a hostile one) gets the whole list, compiled once,
+        # rather than a fresh large pattern per text
+        key = tuple(sorted(found)) if len(found) <= _PICKED else tuple(range(len(self.pieces)))
+        rx = self.compiled.get(key)
+        if rx is None:
+            if len(self.compiled) >= 512 and key not in self.compiled:  # bounded: one anonymous client's loop cannot grow it
+                self.compiled.clear()
+            rx = self.compiled[key] = self._compile(key)
+        return rx
+
+    def search(self, text: str) -> bool:
+        rx = self.pattern(text)
+        return rx is not None and rx.search(text) is not None
+
+    def sub(self, text: str) -> str:
+        rx = self.pattern(text)
+        return rx.sub(" ", text) if rx is not None else text
+
+
 @dataclass(frozen=True)
 class _Names:
     """One list of names compiled: Chinese names as substrings, Latin/Cyrillic names as one
     regex (each word matched at a word's start), "A + B" names part by part."""
 
     han: tuple[str, ...]
-    words: re.Pattern | None
+    words: _Words | None
     both: tuple[tuple[_Names, ...], ...]
     pinyin: tuple[str, ...] = ()
 
@@ -196,20 +259,18 @@ class _Names:
                 both.append(tuple(cls.of([p]) for p in parts))
             elif _HAN.search(n):
                 han.append(n)
-            else:
-                words.append(r"[\W_]+".join(re.escape(w) + r"\w*" for w in n.split()))
-        # at a word's start: after no letter or digit (a Chinese character before it is a start: 俄罗斯卡apn)
-        rx = re.compile(r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])(?:" + "|".join(words) + ")") if words else None
-        return cls(tuple(han), rx, tuple(both), tuple(_fold(p) for p in pinyin))
+            elif n.split():
+                words.append(n)
+        return cls(tuple(han), _Words(words) if words else None, tuple(both), tuple(_fold(p) for p in pinyin))
 
     def without(self, text: str) -> str:
         """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
         for h in self.han:
             text = text.replace(h, " ")
-        return self.words.sub(" ", text) if self.words is not None else text
+        return self.words.sub(text) if self.words is not None else text
 
     def found(self, text: str, joined: str) -> bool:
-        return (any(h in text for h in self.han) or (self.words is not None and self.words.search(text) is not None)
+        return (any(h in text for h in self.han) or (self.words is not None and self.words.search(text))
                 or any(all(p.found(text, joined) for p in parts) for parts in self.both)
                 or (bool(joined) and any(p in joined for p in self.pinyin)))
 
