@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 from faqkb.engine.fields import WEIGHTS
-from faqkb.engine.query import PLAN
 from faqkb.evaluate import Query, evaluate, load_queries
 from faqkb.kbase.importer import import_jsonl
+from faqkb.plan import PLAN
 from faqkb.search import Searcher
 from faqkb.service import rebuild
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faqkb.engine.query import QueryPlan
+from faqkb.plan import QueryPlan
 
 
 @pytest.mark.parametrize("q", ["注销 余额 退款", "cancle russian sim", "zhuxiao eluosi haoma", "отказаться от номера",

@@ -181,7 +181,7 @@ def _phrases(kb: Path, n: int, seed: int) -> list[str]:
 
 def _phrase_identity(ours: Searcher, reference: Searcher, phrases: list[str]) -> None:
     """The arrays' phrase masks equal whoosh's Phrase/Term matches on the reference build."""
-    from faqkb.engine.query import phrase_queries
+    from faqkb.plan import phrase_queries
 
     imp, ref = ours.impact, reference.whoosh_searcher()
     checked = {1: 0, 2: 0}
@@ -210,7 +210,7 @@ def test_phrases_match_exactly_as_whoosh_on_a_synthetic_kb(synthetic):
 def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
     from whoosh import query as wq
 
-    from faqkb.engine.query import phrase_queries
+    from faqkb.plan import phrase_queries
 
     ref = plain_bm25f.whoosh_searcher()  # whoosh with bigram postings
     for phrase in ["余额", "注销手机卡", "расторгнуть договор", "SMS code", "保号卡"]:
@@ -225,7 +225,7 @@ def test_quoted_phrases_filter_exactly_as_whoosh(bundled, plain_bm25f):
 
 
 def test_terms_scored_per_query_are_capped(bundled):
-    from faqkb.engine.query import MAX_TERMS
+    from faqkb.plan import MAX_TERMS
     from faqkb.search import MAX_QUERY_CHARS
 
     rng = random.Random(2)

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from faqkb.cli import main
-from faqkb.engine.query import asks_number, pinyin_han
 from faqkb.evaluate import Query, evaluate, load_queries, metrics, table
 from faqkb.paths import bundled_kb
+from faqkb.plan import asks_number, pinyin_han
 from faqkb.search import Searcher
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from faqkb import snippets
-from faqkb.engine.query import highlight_terms
 from faqkb.evaluate import load_queries
+from faqkb.plan import highlight_terms
 from faqkb.snippets import MarkIndex, densest, highlight_spans
 
 GOLDEN = Path(__file__).parent / "golden" / "queries.yaml"

@@ -23,8 +23,8 @@ from .analysis import Analyzed, fold_han, script_runs
 
 if TYPE_CHECKING:
     from .engine.answered import Unit
-    from .engine.query import QueryPlan
     from .impact import ImpactIndex
+    from .plan import QueryPlan
 
 WEIGHT = 1.0  # PLAN "diverse": on (1) or off (0)
 MAX_CLAUSES = 3  # clauses weighed per query (the rest join the last): bounded work for a hostile query
@@ -100,7 +100,7 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
     SLOTS (``units``: the coverage's units, one per distinct query word in order)."""
     import numpy as np
 
-    from .engine.query import MAX_TERMS, query_terms
+    from .plan import MAX_TERMS, query_terms
 
     spans = clauses(plan.plain)
     if len(spans) < 2 or len(order) < 2:

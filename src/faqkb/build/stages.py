@@ -1,11 +1,11 @@
-"""The stages after the arrays, each reading a text as a query is read (engine.query's
-pure plan helpers on the lexicon and arrays as written, never a searcher): each entry's
+"""The stages after the arrays, each reading a text as a query is read (plan.py's
+pure helpers on the lexicon and arrays as written, never a searcher): each entry's
 score for its own question (SELF_SCORES) and the topic model's feature counts (TOPIC);
 then the verify step, the only one that opens the new version as a reader would.
 
-build/ imports engine/ for engine.fields (BM25F's constants, via impact_writer) and for
-engine/query.py's text-to-terms helpers (own_question_terms, text_topic_features): they
-are the query plan itself, so a build scores exactly what a query would.
+build/ imports engine/ only for engine.fields (BM25F's constants, via impact_writer).
+plan.py's text-to-terms helpers (own_question_terms, text_topic_features) live outside
+both sides: they are the query plan itself, so a build scores exactly what a query would.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class ReadingLexicon(Lexicon):
     """The lexicon as these stages read with it: its analyzer keeps each analysis until
     ``forget``, so an entry's question, read for its own score and again for the topic
     model with the same options, is analysed once (the two readings are the same call
-    when the question has no quotes and is within the HMM budget: engine.query)."""
+    when the question has no quotes and is within the HMM budget: plan)."""
 
     @cached_property
     def analyzer(self) -> Analyzer:
@@ -64,12 +64,12 @@ class RememberingAnalyzer(Analyzer):
 def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, first: int = 0) -> np.ndarray:
     """For ``entries`` (documents ``first``, ``first`` + 1, ...), the best BM25F score
     any of its own questions (one per language) gets when sent as a query
-    (engine.query.own_question_terms): what `answered` measures a query's score against.
+    (plan.own_question_terms): what `answered` measures a query's score against.
     The terms are scored for their own document only (ImpactIndex.at), never as a full
     search."""
     import numpy as np
 
-    from ..engine.query import own_question_terms
+    from ..plan import own_question_terms
 
     asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {f: ([], [], [], []) for f in SCORED_FIELDS}
     owner: list[int] = []
@@ -118,7 +118,7 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
 
     import numpy as np
 
-    from ..engine.query import text_topic_features
+    from ..plan import text_topic_features
     from ..specificity import entry_phrasings
 
     lex, imp, entries, texts, starts, chosen = state
@@ -140,7 +140,7 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
 def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
                     entries: list, procs: int) -> None:
     """SELF_SCORES and TOPIC in one pass over the entries, each text read as a query is
-    (engine.query on the lexicon as written): an entry's score for its own question
+    (plan on the lexicon as written): an entry's score for its own question
     (`answered` measures a query's first hit against it) and the topic model (topic.py:
     the entries' phrasings and leads against kb/offtopic.yaml; no off-topic questions: no
     model). Workers share the entries by ranges (one per worker: each sends back counts
@@ -148,7 +148,7 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     the lexicon with its analyzer loaded (entry 0, read here, loads it) and the arrays."""
     import numpy as np
 
-    from ..engine.query import text_topic_features
+    from ..plan import text_topic_features
     from ..topic import TopicModel, from_parts, spread
 
     texts, starts, off = topic_texts(kb)

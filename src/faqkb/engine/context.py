@@ -31,7 +31,7 @@ class Context:
 
     v: Version
     weights: dict[str, float]  # the fields' BM25F boosts (engine.fields.WEIGHTS, overridable)
-    knobs: dict[str, float]    # the ranking's (engine.query.PLAN, or BM25F_PLAN)
+    knobs: dict[str, float]    # the ranking's (plan.PLAN, or BM25F_PLAN)
     on_load: Callable[[bool], None] | None  # told when a part has loaded (service.settle)
     whoosh_of: Callable[[Version], Any]    # this thread's whoosh searcher on a version
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analyzed
 from ..layout import PINYIN_FIELD
 from ..lexicon import Lexicon
+from ..plan import MAX_UNITS
 from .answered import Unit
 from .context import Context
-from .query import MAX_UNITS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

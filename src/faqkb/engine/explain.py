@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..plan import QueryPlan, Term
 from .answered import Signals
-from .query import QueryPlan, Term
 
 if TYPE_CHECKING:
     from ..impact import ImpactIndex

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..lexicon import Lexicon
+from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
 from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, word_marks
 from .context import Context
-from .query import analyze_query, highlight_terms
 from .results import Hit
 
 INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see hit_marks)

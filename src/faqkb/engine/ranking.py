@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
+from ..plan import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
 from ..scope import ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
@@ -16,7 +17,6 @@ from .context import Context
 from .coverage import coverage
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .query import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
 from .relevance import intent, neighbour, specific
 from .stems import stem_variants
 

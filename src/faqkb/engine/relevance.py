@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from ..analysis import Analyzed
 from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
+from ..plan import Term, looks_like_pinyin, query_terms
 from ..specificity import entry_phrasings
 from .context import Context
 from .coverage import coverage, word_masks
-from .query import Term, looks_like_pinyin, query_terms
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

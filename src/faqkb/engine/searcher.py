@@ -16,6 +16,8 @@ from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
+from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
+from ..plan import text_topic_features as topic_features_of
 from ..snippets import Span
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS, correction
@@ -23,8 +25,6 @@ from .explain import Explanation, explanation
 from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
-from .query import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
-from .query import text_topic_features as topic_features_of
 from .ranking import judge, kept, score
 from .relevance import complete, other_completions
 from .results import Results
@@ -181,7 +181,7 @@ class Searcher:
     # -- reading a query
 
     def query_plan(self, query: str) -> QueryPlan:
-        """What ``query`` asks, read with the live version's lexicon (engine.query)."""
+        """What ``query`` asks, read with the live version's lexicon (plan.py)."""
         return QueryPlan.make(check_params(query, None, None, 1, 1), self.lexicon, self.weights, self.plan)
 
     def query_lang(self, query: str, lex: Lexicon | None = None) -> str | None:
@@ -198,7 +198,7 @@ class Searcher:
 
     def topic_features(self, text: str) -> list[str]:
         """The topic model's features of ``text`` read as a query (what a build learns from:
-        engine.query.text_topic_features)."""
+        plan.text_topic_features)."""
         return topic_features_of(text, self.lexicon)
 
     def marker(self, query: str) -> Callable[[str], list[Span]]:

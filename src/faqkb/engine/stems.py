@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, is_han
 from ..layout import WORD_FIELDS
+from ..plan import MAX_UNITS, Term
 from .context import Context
-from .query import MAX_UNITS, Term
 
 if TYPE_CHECKING:
     from ..impact import ImpactIndex

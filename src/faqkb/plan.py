@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..analysis import CYR_RE, Analyzed, Analyzer, query_hmm
-from ..diversity import WEIGHT as DIVERSE
-from ..layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
-from ..lexicon import Lexicon
-from ..specificity import WEIGHT as SPECIFIC
-from .fields import WEIGHTS
+from .analysis import CYR_RE, Analyzed, Analyzer, query_hmm
+from .diversity import WEIGHT as DIVERSE
+from .engine.fields import WEIGHTS
+from .layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
+from .lexicon import Lexicon
+from .specificity import WEIGHT as SPECIFIC
 
 Term = tuple[str, str, float]  # (field, term, boost)
 
@@ -146,7 +146,7 @@ def analyze_query(analyzer: Analyzer, query: str) -> tuple[str, Analyzed, list[A
 def topic_features(lex: Lexicon, plain: str, analyzed: Analyzed, phrases: list[Analyzed],
                     reading: Analyzed | None) -> list[str]:
     """topic.features of a query: ``reading`` is its pinyin read as the kb's words (or None)."""
-    from ..topic import features
+    from .topic import features
 
     typed = reading is not None or looks_like_pinyin(plain, lex)
     return features(analyzed, lex.synonyms, more=phrases, pinyin_typed=typed, reading=reading)
