@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .errors import KBError, KBErrors
-from .scope import _fold, located
+from .scope import fold, read_located
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
@@ -30,18 +30,12 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
     """kb/categories.yaml as plain data ({"categories": {name: {"overview": id|None,
     "names": [...]}}, "filler": [...]}), or None when absent. ``entry_ids``: the kb's entry
     ids, to check each overview names one."""
-    from .kbase.load import _read_optional
     from .kbase.model import CATEGORIES
 
-    try:
-        got = _read_optional(Path(root), CATEGORIES_YAML)  # the kb's strict reader: size, encoding, safe YAML
-    except KBError as e:
-        raise KBErrors([e]) from None
+    got = read_located(root, CATEGORIES_YAML)
     if got is None:
         return None
-    shown, data, node = got
-
-    at = located(shown, node)
+    shown, data, at = got
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise KBErrors([KBError(shown, 1, 1, "must have 'categories:' (one mapping per category) and 'filler:'",
                                 "e.g. categories: {refunds: {overview: refund-remaining-balance, en: [refund]}}")])
@@ -99,7 +93,7 @@ def _key(text: str, filler: tuple[tuple[str, ...], list[str]]) -> str:
     run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск)."""
     han_filler, word_filler = filler
     left: list[str] = []
-    for m in _WORD.finditer(_fold(text)):
+    for m in _WORD.finditer(fold(text)):
         w = m.group()
         if _HAN.match(w):
             for f in han_filler:  # longest first (手机卡 before 手机)
@@ -115,14 +109,14 @@ class Intents:
     """kb/categories.yaml compiled for queries."""
 
     def __init__(self, data: dict) -> None:
-        fill = [_fold(f) for f in data.get("filler", [])]
+        fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         [f for f in fill if not _HAN.search(f)])
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
         subject = data.get("subject") or {}
         self.subject: str | None = subject.get("category")
-        own = {_fold(w) for w in subject.get("names", ())}
+        own = {fold(w) for w in subject.get("names", ())}
         self._filler_only = (tuple(f for f in self._filler[0] if f not in own),
                              [f for f in self._filler[1] if f not in own])
         self.names: dict[str, str] = {}
@@ -131,7 +125,7 @@ class Intents:
             self.overview[cat] = spec.get("overview")
             for n in spec.get("names", ()):
                 # a name is matched on what is left of it too ("cancel my sim" -> "cancel")
-                self.names.setdefault(_key(n, self._filler) or _fold(n), cat)
+                self.names.setdefault(_key(n, self._filler) or fold(n), cat)
 
     @classmethod
     def read(cls, version_dir: Path) -> Intents | None:

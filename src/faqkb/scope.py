@@ -69,20 +69,28 @@ def located(shown: str, node: Any) -> Callable[..., KBError]:
     return at
 
 
-def read_scope(root: Path) -> dict | None:
-    """kb/scope.yaml as plain data ({"covers": [...], "neighbours": {name: {"names": [...],
-    "unless": [...]}}}), or None when the kb has none. KBErrors name the file and line."""
-    from .kbase.load import _read_optional
+def read_located(root: Path, name: str) -> tuple[str, Any, Callable[..., KBError]] | None:
+    """kb/``name`` through the kb's strict reader (size, encoding, safe YAML) as (its path as
+    shown, its data, ``located``'s ``at`` for it), or None when absent; a read error as KBErrors."""
+    from .kbase.load import read_optional
 
     try:
-        got = _read_optional(Path(root), SCOPE_YAML)  # the kb's strict reader: size, encoding, safe YAML
+        got = read_optional(Path(root), name)
     except KBError as e:
         raise KBErrors([e]) from None
     if got is None:
         return None
     shown, data, node = got
+    return shown, data, located(shown, node)
 
-    at = located(shown, node)
+
+def read_scope(root: Path) -> dict | None:
+    """kb/scope.yaml as plain data ({"covers": [...], "neighbours": {name: {"names": [...],
+    "unless": [...]}}}), or None when the kb has none. KBErrors name the file and line."""
+    got = read_located(root, SCOPE_YAML)
+    if got is None:
+        return None
+    shown, data, at = got
     if not isinstance(data, dict) or not isinstance(data.get("neighbours"), dict):
         raise KBErrors([KBError(shown, 1, 1, "scope must have 'covers:' (lists per language) and 'neighbours:' "
                                 "(one mapping per neighbour class)",
@@ -172,7 +180,7 @@ def write_scope(root: str | Path, version_dir: Path) -> None:
         (version_dir / SCOPE_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     from .analysis import fold_han, fold_width
 
     return fold_han(fold_width(text)).lower().replace("ё", "е")
@@ -253,7 +261,7 @@ class _Names:
     @classmethod
     def of(cls, names: list[str], pinyin: list[str] | tuple[str, ...] = ()) -> _Names:
         han, words, both = [], [], []
-        for n in dict.fromkeys(_fold(x) for x in names):
+        for n in dict.fromkeys(fold(x) for x in names):
             parts = [p.strip() for p in n.split(" + ") if p.strip()]
             if len(parts) > 1:
                 both.append(tuple(cls.of([p]) for p in parts))
@@ -261,7 +269,7 @@ class _Names:
                 han.append(n)
             elif n.split():
                 words.append(n)
-        return cls(tuple(han), _Words(words) if words else None, tuple(both), tuple(_fold(p) for p in pinyin))
+        return cls(tuple(han), _Words(words) if words else None, tuple(both), tuple(fold(p) for p in pinyin))
 
     def without(self, text: str) -> str:
         """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
@@ -291,7 +299,7 @@ class Scope:
 
     def neighbour(self, query: str) -> str | None:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
-        text = _fold(query)
+        text = fold(query)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)

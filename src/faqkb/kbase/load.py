@@ -134,7 +134,7 @@ def entry_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)  # Path's order, without its slow __lt__ (index.kb_fingerprint)
 
 
-def _read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
+def read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
     """kb/``name`` as (its path as shown in errors, its data, its YAML node), or None when the
     file is absent. A broken symlink is not absent: it is read, and reported, so a kb cannot
     silently lose its synonyms or sources."""
@@ -147,7 +147,7 @@ def _read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
 
 def _word_groups(root: Path) -> tuple[list[list[str]], list[list[str]]]:
     """kb/synonyms.yaml as (groups, names): lists of two or more words each; names optional."""
-    got = _read_optional(root, SYNONYMS_FILE)
+    got = read_optional(root, SYNONYMS_FILE)
     if got is None:
         return [], []
     shown, data, node = got
@@ -178,7 +178,7 @@ def read_names(root: Path) -> list[list[str]]:
 def read_facts(root: Path) -> dict[str, Fact]:
     """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it).
     Raises KBErrors with every schema problem, located."""
-    got = _read_optional(root, FACTS_FILE)
+    got = read_optional(root, FACTS_FILE)
     if got is None:
         return {}
     shown, data, node = got
@@ -213,7 +213,7 @@ def read_regional(root: Path) -> dict[str, str]:
     """kb/regional.yaml: Taiwan/HK words → mainland words ({} when the file is absent)."""
     from ..analysis import HAN_RE
 
-    got = _read_optional(root, REGIONAL_FILE)
+    got = read_optional(root, REGIONAL_FILE)
     if got is None:
         return {}
     shown, data, node = got
@@ -240,7 +240,7 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
     absent): the negatives the topic model learns from (topic.py)."""
     from .model import LANGS
 
-    got = _read_optional(root, OFFTOPIC_FILE)
+    got = read_optional(root, OFFTOPIC_FILE)
     if got is None:
         return {}
     shown, data, node = got
@@ -269,7 +269,7 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
 def read_home(root: Path) -> list[str]:
     """kb/home.yaml's starter: the ids of the entries the site's home page shows until readers'
     views say what is asked most ([] when the file is absent). `faqkb check` checks the ids exist."""
-    got = _read_optional(root, HOME_FILE)
+    got = read_optional(root, HOME_FILE)
     if got is None:
         return []
     shown, data, node = got
