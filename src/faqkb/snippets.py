@@ -271,14 +271,13 @@ def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int 
     return start, end
 
 
-def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
-                 starts: list[int] | None = None) -> tuple[str, list[Span]]:
+def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
     """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
     consecutive list items, holding the most of the query's words (the first sentence when
     none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
     sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
-    ``spans``: the matches in ``text``; returned: the snippet and its matches in it.
-    ``starts``: no longer needed (the text's layout is kept per text: _layout)."""
+    ``spans``: the matches in ``text``; returned: the snippet and its matches in it. The
+    text's layout is worked out once per text (_layout)."""
     pieces, cands, starts_at, widths = _layout(text, size)
     if not cands:
         return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
