@@ -144,15 +144,13 @@ def search(query: str, lang, category, limit, page, script, correct, as_json, no
     if as_json:
         emit_json(res.to_dict())
         return
-    from ..script import for_reader
-    from ..snippets import first_sentence, plain_text
+    from ..present import lead as answer_lead
     from .render import terminal_results, terminal_width, use_color
 
     lead = ""
     if res.answered and res.hits and res.page == 1:  # the short answer, as the site shows it
         top = res.hits[0]
-        tr = searcher.entries[top.id].translations[top.lang]
-        lead = for_reader(tr.lead or first_sentence(plain_text(tr.answer), 40), top.lang, script)
+        lead = answer_lead(searcher.entries[top.id], top.lang, script)
     color = use_color()
     click.echo(terminal_results(res, color=color, lead=lead, width=terminal_width(sys.stdout.isatty())))
 
