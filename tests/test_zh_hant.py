@@ -52,6 +52,7 @@ CASES = [
     ("直接挂断", "直接掛斷"),
     ("解除绑定", "解除綁定"),
     ("怎麼註銷俄羅斯門號", "註銷"),  # a reader's phrasing already in Traditional
+    ("WhatsApp 帮助中心", "WhatsApp 說明中心"),  # a source's reader title
 ]
 
 
