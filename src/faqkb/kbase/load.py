@@ -176,8 +176,9 @@ def read_names(root: Path) -> list[list[str]]:
 
 
 def read_facts(root: Path) -> dict[str, Fact]:
-    """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it).
-    Raises KBErrors with every schema problem, located."""
+    """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it),
+    each source with its publisher's reader-facing names (kb/publishers.yaml). Raises KBErrors
+    with every schema problem, located."""
     got = read_optional(root, FACTS_FILE)
     if got is None:
         return {}
@@ -200,13 +201,15 @@ def read_facts(root: Path) -> dict[str, Fact]:
                                        f"{fid}.{key} {f[key]!r} is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
-    return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
+    from .publishers import read_publishers, with_reader_publishers
+
+    return with_reader_publishers({fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
                       title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
                       url=f.get("url", "").strip(), date=f.get("date", ""),
                       also=tuple(Source(**s) for s in f.get("also", ())),
                       reader_title={k: v.strip() for k, v in f.get("reader_title", {}).items()},
                       recheck_by=f.get("recheck_by", ""), note=f.get("note", "").strip())
-            for fid, f in data["facts"].items()}
+            for fid, f in data["facts"].items()}, read_publishers(root))
 
 
 def read_regional(root: Path) -> dict[str, str]:
