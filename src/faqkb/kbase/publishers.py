@@ -23,18 +23,15 @@ _EXAMPLE = "e.g. publishers: {'MegaFon, help centre': {zh: MegaFon（МегаФ�
 
 def read_publishers(root: Path) -> dict[str, dict[str, str]]:
     """kb/publishers.yaml as {register publisher: {lang: reader name}} ({} when the file is
-    absent); an empty name is left out (`check` reports it). Raises KBErrors, located, for a
+    absent); an empty name is left out (`check` reports it). Raises KBError(s), located, for a
     file of the wrong shape."""
-    from .load import read_optional
+    from .load import read_section
 
-    got = read_optional(root, PUBLISHERS_FILE)
+    got = read_section(root, PUBLISHERS_FILE, "publishers", dict, "publishers.yaml must be 'publishers:' followed "
+                       "by one mapping per publisher, keyed by its name as kb/facts.yaml writes it", _EXAMPLE)
     if got is None:
         return {}
-    shown, data, node = got
-    rows = data.get("publishers") if isinstance(data, dict) else None
-    if not isinstance(rows, dict) or set(data) != {"publishers"}:
-        raise KBErrors([KBError(shown, 1, 1, "publishers.yaml must be 'publishers:' followed by one mapping per "
-                                "publisher, keyed by its name as kb/facts.yaml writes it", _EXAMPLE)])
+    shown, rows, node = got
     errors: list[KBError] = []
     out: dict[str, dict[str, str]] = {}
     for publisher, names in rows.items():
