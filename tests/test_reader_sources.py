@@ -26,7 +26,7 @@ from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
 from faqkb.present import entry_dict
 from faqkb.service import rebuild
-from faqkb.sources import is_stale, reader_sources
+from faqkb.sources import DESCRIBED, is_stale, reader_sources
 from faqkb.web import create_app
 
 UI = ("zh-Hans", "zh-Hant", "ru", "en")
@@ -252,7 +252,8 @@ def _key(src) -> tuple[str, str]:  # how a page tells one source from another (s
 
 def test_entry_pages_show_further_sources_by_their_reader_title(noted, tmp_path):
     """Every entry citing a fact with an ``also:`` source, on zh and ru pages: the source is
-    listed under a reader title in the page's language, never under its published title."""
+    listed under a reader title in the page's language, never under its published title; and
+    the register's English description of a report ("Report: …") is nowhere on the page."""
     kb_dir, index = noted
     kb = load_kb(kb_dir)
     titles: dict[tuple[str, str], dict[str, set[str]]] = {}  # a source cited by two facts may carry either's
@@ -273,6 +274,9 @@ def test_entry_pages_show_further_sources_by_their_reader_title(noted, tmp_path)
             html = client.get(f"/entry/{entry.id}").get_data(as_text=True)
             start = html.index('class="sources"')
             shown = [htmllib.unescape(t).strip() for t in _SOURCE_TITLE.findall(html[start:html.index("</section>", start)])]
+            described = [s.title for fid in entry.sources if fid in kb.facts
+                         for s in (kb.facts[fid], *kb.facts[fid].also) if s.title.startswith(DESCRIBED)]
+            wrong += [(ui, entry.id, t) for t in described if t in _sources_part(html)]
             for src in further:
                 checked += 1
                 mine = titles.get(_key(src), {}).get(lang, set())
