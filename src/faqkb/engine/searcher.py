@@ -69,10 +69,7 @@ class Searcher:
         return version
 
     def _open(self, version: Path) -> None:
-        from whoosh import scoring
-
         v = Version.open(version)
-        self._weighting = scoring.BM25F(B=B, K1=K1)
         replaced = getattr(self, "_v", None) is not None
         self._v = v  # one assignment: atomic for readers
         if self.on_load is not None:
@@ -98,7 +95,8 @@ class Searcher:
             return True
 
     def close(self) -> None:
-        self._v.ix.close()
+        if self._v.whoosh_index is not None:
+            self._v.whoosh_index.close()
         self._v.files.close()
 
     def _context(self, v: Version | None = None) -> Context:
@@ -110,7 +108,9 @@ class Searcher:
         if cached is None or cached[0] is not v:
             if cached is not None:
                 cached[1].close()
-            cached = (v, v.ix.searcher(weighting=self._weighting))
+            from whoosh import scoring
+
+            cached = (v, v.ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)))
             self._local.s = cached
         return cached[1]
 
