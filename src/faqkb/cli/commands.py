@@ -20,6 +20,7 @@ from ..settings import BY_NAME
 from .options import (
     EXIT_PROBLEMS,
     EXIT_STALE,
+    SlowNotice,
     category_option,
     emit_json,
     fail,
@@ -64,7 +65,6 @@ def build(procs: int | None, kb_dir: Path | None, index_dir: Path | None) -> Non
       faqkb build --kb ./kb --index ./var/index
     """
     from ..service import rebuild
-    from .render import SlowNotice
 
     kb_dir, index_dir = paths.resolve(kb_dir, index_dir)
     with SlowNotice(f"building the index from {kb_dir}"):
@@ -159,7 +159,6 @@ def open_index(kb_dir: Path | None, index_dir: Path | None, build: bool = True):
     """The searcher over the kb's index, rebuilt first when kb/ changed (a line on a
     terminal says so when that takes a while)."""
     from ..service import open_searcher
-    from .render import SlowNotice
 
     with SlowNotice("opening the index (rebuilt when kb/ has changed)"):
         return open_searcher(*paths.resolve(kb_dir, index_dir), build=build)
@@ -331,8 +330,6 @@ def eval_(queries: Path | None, as_json, min_mrr, misses, prefix, kb_dir, index_
         golden = load_queries(queries)
     except (ValueError, KeyError, TypeError) as e:
         fail(f"{queries}: not a golden query file ({e}); expected '- {{q, lang, kind, expect}}' items")
-    from .render import SlowNotice
-
     with SlowNotice(f"evaluating {len(golden)} queries"):
         report = evaluate(golden, ranker(searcher, prefix=prefix))
         combo = both_intents(golden, ranker(searcher, prefix=prefix))  # relevance: two-intent questions

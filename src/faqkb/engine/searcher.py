@@ -21,7 +21,6 @@ from ..plan import text_topic_features as topic_features_of
 from ..snippets import Span
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS, correction
-from .explain import Explanation, explanation
 from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
     from ..spelling import Speller
     from ..topic import TopicModel
+    from .explain import Explanation
 
 
 class Searcher:
@@ -249,6 +249,8 @@ class Searcher:
         """How ``search(query, lang, category, limit)`` came to its results: the plan with
         the index's additions (other stems, typo fixes), the terms scored, and for each hit
         its score per field, its BM25F score and coverage; `answered` and its signals."""
+        from .explain import explanation
+
         ctx = self._context()
         trace: dict = {}
         res = self._search(ctx, query, lang, category, limit, 1, suggest=True, script=None, trace=trace)
