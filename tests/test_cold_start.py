@@ -78,3 +78,19 @@ def test_a_search_reads_no_whoosh_file(bundled_index: Path, tmp_path: Path):
         modules, out = imported(index, *args)
         assert json.loads(out)["hits"], args
         assert loaded(modules, ("faqkb.build", "flask")) == []
+
+
+def test_a_one_shot_command_gives_the_garbage_collector_back(bundled_index: Path):
+    # search and show run without the cyclic collector (cli/commands.py, ONE_SHOT); a caller
+    # running commands in its own process (CliRunner, a script) gets it back as it was.
+    import gc
+
+    from click.testing import CliRunner
+
+    from faqkb.cli import main
+
+    assert gc.isenabled()
+    for args in (["search", "注销 余额", "--json"], ["search", " "], ["show", "no-such-entry"]):
+        r = CliRunner().invoke(main, [*args, "--kb", str(BUNDLED_KB), "--index", str(bundled_index)])
+        assert r.exit_code == (0 if args[0] == "search" and args[1].strip() else 2), r.output
+        assert gc.isenabled(), args
