@@ -94,3 +94,28 @@ def test_a_one_shot_command_gives_the_garbage_collector_back(bundled_index: Path
         r = CliRunner().invoke(main, [*args, "--kb", str(BUNDLED_KB), "--index", str(bundled_index)])
         assert r.exit_code == (0 if args[0] == "search" and args[1].strip() else 2), r.output
         assert gc.isenabled(), args
+
+
+# Cuts of texts with unknown words (the HMM guesses at them) and of known words only, printed as
+# JSON by a fresh process; LAZY through faqkb's Segmenter (jieba's HMM tables deferred), STOCK
+# with jieba imported as jieba ships.
+_TEXTS = ("注销余额", "我来到北京清华大学杭研", "俄罗斯保号卡注销要钱吗", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所")
+_CUTS = ("import json, sys\n"
+         "texts = json.loads(sys.argv[1])\n"
+         "{setup}\n"
+         "known = list(tk.tokenize(texts[0], mode='search'))\n"
+         "before = 'jieba.finalseg' in sys.modules\n"
+         "cuts = [list(tk.tokenize(t, mode='search', HMM=h)) for t in texts for h in (True, False)]\n"
+         "print(json.dumps([before, 'jieba.finalseg' in sys.modules, known, cuts]))\n")
+LAZY = _CUTS.format(setup="from faqkb.analysis import Segmenter\ntk = Segmenter().tokenizer()")
+STOCK = _CUTS.format(setup="import jieba\ntk = jieba.Tokenizer()")
+
+
+def test_jiebas_hmm_loads_on_the_first_cut_that_needs_it_and_cuts_as_jieba_does():
+    lazy, stock = (json.loads(subprocess.run([sys.executable, "-c", code, json.dumps(_TEXTS, ensure_ascii=False)],
+                                             capture_output=True, text=True, check=True).stdout)
+                   for code in (LAZY, STOCK))
+    assert lazy[:2] == [False, True]  # not for 注销余额 (known words), then for 杭研 (a guess)
+    assert stock[:2] == [True, True]
+    assert lazy[2] == stock[2] and lazy[3] == stock[3]
+    assert ["杭研", 9, 11] in lazy[3][2]  # the HMM did guess (as jieba's own does)
