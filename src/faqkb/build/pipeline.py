@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import FaqkbError
+from ..kbase.fingerprint import kb_fingerprint
 from ..kbase.model import KnowledgeBase
 from ..layout import LEXICON, META, IndexInfo
-from .fingerprint import kb_fingerprint
 from .measure import BuildStages
 from .store import Store, fsync_files
 
