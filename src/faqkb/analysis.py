@@ -600,7 +600,8 @@ class Analyzer:
         readings: list[str] = []
         scripts: set[str] = set()
         stop_zh, cut_run, known = STOP["zh"], self.segmenter.cut, self._words  # looked up once per text
-        for script, run, start in script_runs(text):
+        for m in RUN_RE.finditer(text.translate(_WIDTH)):  # script_runs, without a generator per text
+            script, run, start = str(m.lastgroup), m.group(), m.start()
             scripts.add(script)
             if script == "han":
                 folded = fold_han(run)
