@@ -222,22 +222,30 @@ def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> lis
     return out
 
 
-class _Layout(NamedTuple):
-    """What make_snippet needs of a text whatever the query: computed once per text."""
-    pieces: list[tuple[int, int, str]]
-    cands: list[tuple[tuple[Span, ...], int]]
-    starts: frozenset[int]
-    widths: dict[Span, int]  # each piece's display width
+class Layout(NamedTuple):
+    """What make_snippet needs of a text whatever the query, worked out once per text: made
+    at build for every answer (build/layouts.py, read per hit) or kept here (_layout). Tuples
+    of ints and strings only, so a kept one costs the garbage collector nothing once seen."""
+    pieces: tuple[tuple[int, int, str], ...]
+    cands: tuple[tuple[tuple[Span, ...], int], ...]
+    starts: tuple[int, ...]  # where sentences start (sentence_starts)
+    widths: tuple[int, ...]  # each piece's display width
+
+
+def layout(text: str, size: int = SNIPPET_CHARS) -> Layout:
+    """``text``'s Layout (plain_text's form) for snippets of ``size`` columns."""
+    starts = sentence_starts(text)
+    pieces = _pieces(text, starts)
+    return Layout(tuple(pieces), tuple(_candidates(text, pieces, size)), tuple(starts),
+                  tuple(_width(text, p[0], p[1]) for p in pieces))
 
 
 @lru_cache(maxsize=LAYOUTS)
-def _layout(text: str, size: int) -> _Layout:
-    """(Kept per text: the searcher hands the same answer string to every hit of an entry, so
-    its hash is cached and a lookup is a dictionary probe.)"""
-    starts = sentence_starts(text)
-    pieces = _pieces(text, starts)
-    return _Layout(pieces, _candidates(text, pieces, size), frozenset(starts),
-                   {(p[0], p[1]): _width(text, p[0], p[1]) for p in pieces})
+def _layout(text: str, size: int) -> Layout:
+    """(Kept per text for callers without a prepared Layout: the searcher hands the same
+    answer string to every hit of an entry, so its hash is cached and a lookup is a
+    dictionary probe.)"""
+    return layout(text, size)
 
 
 def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int | None = None) -> tuple[int, int]:
@@ -271,14 +279,16 @@ def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int 
     return start, end
 
 
-def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
+                 prepared: Layout | None = None) -> tuple[str, list[Span]]:
     """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
     consecutive list items, holding the most of the query's words (the first sentence when
     none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
     sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
     ``spans``: the matches in ``text``; returned: the snippet and its matches in it. The
-    text's layout is worked out once per text (_layout)."""
-    pieces, cands, starts_at, widths = _layout(text, size)
+    text's layout is worked out once per text: ``prepared`` (layout(text, size), made at
+    build), else kept here (_layout)."""
+    pieces, cands, starts_at, widths = prepared or _layout(text, size)
     if not cands:
         return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
     # The matched words of each piece, in one pass (spans and pieces both ascend).
@@ -305,7 +315,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
     segs = list(best[0])
     if len(segs) == 1:
         s, e = segs[0]
-        ws, we = _window(text, s, e, spans, size, widths.get((s, e)))
+        ws, we = _window(text, s, e, spans, size, widths[best[1]])  # (one segment: the piece best[1])
         segs = [(ws, we)]
         first = pieces[0]
         if first[2] == "sentence" and first[1] - first[0] <= OPENING_CHARS:
@@ -313,7 +323,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
                 segs.insert(0, (first[0], first[1]))  # "Yes." before the sentence that matched
             elif s == first[0] and len(pieces) > 1 and pieces[1][2] == "sentence" \
                     and "\n" not in text[first[1]:pieces[1][0]]:
-                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths.get(pieces[1][:2])))  # "Yes." alone says too little
+                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]))  # "Yes." alone says too little
     out: list[str] = []
     kept: list[Span] = []
     length = 0

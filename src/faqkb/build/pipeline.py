@@ -145,14 +145,14 @@ def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int
     """The analysis stage: forked workers analyse ranges of entries (they inherit the
     loaded dictionary, pinyin table and entries); their parts are written to ``docs`` and
     merged here in kb order."""
-    from .analyse import analyse_range
     from .impact_writer import ImpactWriter
+    from .layouts import analyse_with_layouts
     from .workers import chunks, fork_map
 
     got = Analysis(ImpactWriter())
     try:
-        for part in fork_map(analyse_range, (entries, analyzer, reference), chunks(len(entries), procs), procs):
-            docs.add(part["docs"], part["marks"], part["lang_marks"])
+        for part in fork_map(analyse_with_layouts, (entries, analyzer, reference), chunks(len(entries), procs), procs):
+            docs.add(part["docs"], part["marks"], part["lang_marks"], part["answers"])
             got.merge(part)
             got.last = part
         docs.close_marks()

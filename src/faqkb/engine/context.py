@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import LANGS
-from ..layout import LANG_MARKS, LANG_MARKS_OFFSETS, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
+from ..layout import (
+    LANG_MARKS,
+    LANG_MARKS_OFFSETS,
+    LEXICON,
+    MARKS,
+    MARKS_OFFSETS,
+    SELF_SCORES,
+    SNIPPETS,
+    SNIPPETS_OFFSETS,
+    SPELLING,
+    TOPIC,
+)
 from ..lexicon import Lexicon
+from ..snippets import layout, plain_text
 from .version import Version
 
 if TYPE_CHECKING:
@@ -127,6 +139,17 @@ class Context:
         version built before LANG_MARKS)."""
         blob = self.blob(LANG_MARKS, LANG_MARKS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
         return self.stored(d)["marks"][lang] if blob is None else marshal.loads(blob)
+
+    def answer(self, d: int, answer: str, lang: str) -> tuple[str, tuple]:
+        """Document ``d``'s ``answer`` in ``lang`` as plain text and the fields of its
+        snippets.Layout: one blob of SNIPPETS, made at build (worked out here for a version
+        built before it). Plain tuples: a cached one is no work for the garbage collector."""
+        blob = self.blob(SNIPPETS, SNIPPETS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
+        if blob:
+            got: tuple[str, tuple] = marshal.loads(blob)
+            return got
+        plain = plain_text(answer)
+        return plain, tuple(layout(plain))
 
     def blob(self, name: str, offsets_name: str, k: int) -> bytes | None:
         """Blob ``k`` of a file of blobs (``offsets_name``: where each starts, and the end),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, word_marks
+from ..snippets import Layout, MarkIndex, Span, highlight_spans, make_snippet, word_marks
 from .context import Context
 from .results import Hit
 
@@ -33,10 +33,11 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
     a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
     if a_spans or not tr.lead:
-        plain = v.answers.get((entry.id, lang))
-        if plain is None:  # (its sentences are the snippet's layout, kept per text: snippets._layout)
-            plain = v.answers.put((entry.id, lang), plain_text(tr.answer))
-        snippet, s_spans = make_snippet(plain, a_spans)
+        got = v.answers.get((doc, lang))
+        if got is None:  # the plain answer and its sentences, list runs and widths (made at build)
+            got = v.answers.put((doc, lang), ctx.answer(doc, tr.answer, lang))
+        plain, prepared = got
+        snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []
     question = tr.question
