@@ -140,16 +140,15 @@ class Context:
         blob = self.blob(LANG_MARKS, LANG_MARKS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
         return self.stored(d)["marks"][lang] if blob is None else marshal.loads(blob)
 
-    def answer(self, d: int, answer: str, lang: str) -> tuple[str, tuple]:
-        """Document ``d``'s ``answer`` in ``lang`` as plain text and the fields of its
-        snippets.Layout: one blob of SNIPPETS, made at build (worked out here for a version
-        built before it). Plain tuples: a cached one is no work for the garbage collector."""
+    def answer(self, d: int, answer: str, lang: str) -> bytes:
+        """Document ``d``'s ``answer`` in ``lang`` as plain text with the fields of its
+        snippets.Layout, marshalled: one blob of SNIPPETS, made at build (worked out here
+        for a version built before it)."""
         blob = self.blob(SNIPPETS, SNIPPETS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
         if blob:
-            got: tuple[str, tuple] = marshal.loads(blob)
-            return got
+            return blob
         plain = plain_text(answer)
-        return plain, tuple(layout(plain))
+        return marshal.dumps((plain, tuple(layout(plain))))
 
     def blob(self, name: str, offsets_name: str, k: int) -> bytes | None:
         """Blob ``k`` of a file of blobs (``offsets_name``: where each starts, and the end),

@@ -3,6 +3,7 @@ in its question, and a snippet of its answer around them (or the answer's lead).
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 
 from ..lexicon import Lexicon
@@ -18,25 +19,30 @@ INDEX_MARKS = 64  # a text with more marks than this is highlighted through a Ma
 def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
              script: str | None) -> Hit | None:
     # Which entry and which of its languages a document shows for a wanted language:
-    # kept per version, so a hit seen before costs one lookup, not the stored fields,
-    # the entry and its languages again.
+    # kept per version, so a hit seen before costs two lookups, not the entry's languages
+    # again. Kept as two strings: a tuple holding the Entry would stay in every full
+    # collection's walk (one of strings only leaves it).
     v = ctx.v
     shows = v.shows.get((doc, want))
     if shows is None:
-        entry = v.entries.get(ctx.doc_id(doc))
-        if entry is None:
+        found = v.entries.get(ctx.doc_id(doc))
+        if found is None:
             return None
-        lang = entry.best_lang(want)
-        shows = v.shows.put((doc, want), (entry, lang, entry.translations[lang]))
-    entry, lang, tr = shows
+        shows = v.shows.put((doc, want), (found.id, found.best_lang(want)))
+    entry_id, lang = shows
+    entry = v.entries[entry_id]
+    tr = entry.translations[lang]
     q_marks, a_marks = hit_marks(ctx, doc, lang)
     q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
     a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
     if a_spans or not tr.lead:
-        got = v.answers.get((doc, lang))
-        if got is None:  # the plain answer and its sentences, list runs and widths (made at build)
-            got = v.answers.put((doc, lang), ctx.answer(doc, tr.answer, lang))
-        plain, prepared = got
+        # The plain answer and its sentences, list runs and widths, made at build: kept as
+        # the blob, decoded per hit (a few microseconds), since decoded layouts are nested
+        # tuples that the garbage collector would walk in every full collection.
+        blob = v.answers.get((doc, lang))
+        if blob is None:
+            blob = v.answers.put((doc, lang), ctx.answer(doc, tr.answer, lang))
+        plain, prepared = marshal.loads(blob)
         snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []

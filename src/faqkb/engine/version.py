@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +51,7 @@ if TYPE_CHECKING:
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
 MARKED_BYTES = 12 << 20  # a shown text's marks, or their MarkIndex (~1,200 hits' texts)
-ANSWER_BYTES = 4 << 20  # plain answers with their snippet layouts (~3,700 at 10k entries)
+ANSWER_BYTES = 4 << 20  # plain answers with their snippet layouts, as blobs (~8,000 at 10k entries)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
 SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
@@ -60,7 +59,6 @@ SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language
 MARK_BYTES = 240  # one mark (term, start, end, pinyin) as a tuple: measured 216-244
 INDEXED_MARK_BYTES = 420  # one mark in a MarkIndex (two dicts of span tuples): measured ~400
 WORD_BYTES = 160  # one (word, idf) of a phrasing: measured ~159
-PIECE_BYTES = 540  # one sentence or list item of a snippet layout (its candidates, width): measured 460-614
 
 
 def _marks_cost(marks: tuple) -> int:
@@ -71,8 +69,8 @@ def _stored_cost(got: dict) -> int:
     return 256 + sum((len(q) + len(a)) * MARK_BYTES for q, a in got["marks"].values())
 
 
-def _answer_cost(got: tuple) -> int:  # (plain answer, snippets.Layout's fields)
-    return 64 + sys.getsizeof(got[0]) + PIECE_BYTES * len(got[1][0])
+def _blob_cost(blob: bytes) -> int:  # a marshalled value (kept as bytes: nothing for the collector to walk)
+    return 64 + len(blob)
 
 
 def _phrasings_cost(phrasings: list) -> int:
@@ -155,7 +153,7 @@ class Version:
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
-    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _answer_cost))  # (docnum, lang) -> plain answer, layout
+    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _blob_cost))  # (docnum, lang) -> plain answer, layout (marshalled)
     marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _marks_cost))  # (docnum, lang) -> marks or MarkIndex
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
     # (word, script) -> its coverage masks (coverage.word_masks)
