@@ -87,39 +87,38 @@ def highlight_spans(marks: Sequence[Mark], terms: dict) -> list[Span]:
     return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
 
 
-class MarkIndex:
-    """The marks of one text by term and by pinyin: highlighting a hit looks up the query's
-    few words here instead of walking every word of its answer (kept per hit by the
-    searcher, so each text is indexed once, not once per query)."""
+# A text's marks as a hit reads them (compact_marks): the terms joined, their offsets in one
+# flat tuple, the readings joined. Decoding three objects is a fraction of decoding a tuple per
+# word (most of a first-time hit's marks), and it holds nothing the garbage collector walks.
+Compact = tuple[str, tuple[int, ...], str]
+SEP = "\n"  # never inside a term or a reading (analysis.RUN_RE's runs of letters and digits)
 
-    __slots__ = ("by_term", "by_pinyin", "size")
-    by_term: dict[str, tuple[Span, ...]]
-    by_pinyin: dict[str, tuple[Span, ...]]
 
-    def __init__(self, marks: Sequence[Mark]) -> None:
-        by_term: dict[str, list[Span]] = {}
-        by_pinyin: dict[str, list[Span]] = {}
-        for term, s, e, py in marks:
-            by_term.setdefault(term, []).append((s, e))
-            if py:
-                by_pinyin.setdefault(py, []).append((s, e))
-        # Tuples of ints: the garbage collector stops tracking them (and then the dicts), so
-        # thousands of cached indexes add nothing to every full collection's walk.
-        self.by_term = {k: tuple(v) for k, v in by_term.items()}
-        self.by_pinyin = {k: tuple(v) for k, v in by_pinyin.items()}
-        self.size = len(marks)
+def compact_marks(marks: Sequence[Mark]) -> Compact:
+    """``marks`` as (SEP-joined terms between SEPs, (start, end) of each flat, SEP-joined
+    readings ("" where none) between SEPs): the form compact_spans reads."""
+    return (SEP + SEP.join(m[0] for m in marks) + SEP, tuple(x for m in marks for x in (m[1], m[2])),
+            SEP + SEP.join(m[3] for m in marks) + SEP)
 
-    def spans(self, terms: dict) -> list[Span]:
-        """The same spans as highlight_spans(marks, terms)."""
-        words, pinyin = _content_words(terms["words"]), terms["pinyin"]
-        by_term, by_pinyin = self.by_term, self.by_pinyin
-        if len(words) > len(by_term):  # a long query: walk the text's words instead
-            found = [sp for w, sps in by_term.items() if w in words for sp in sps]
-        else:
-            found = [sp for w in words if w in by_term for sp in by_term[w]]
-        if pinyin and by_pinyin:
-            found += [sp for p in pinyin if p in by_pinyin for sp in by_pinyin[p]]
-        return merge(found)
+
+def compact_spans(marks: Compact, terms: dict) -> list[Span]:
+    """The same spans as highlight_spans(the marks, terms), from compact_marks(the marks):
+    each of the query's few words found in the joined terms (C-level search) instead of
+    every word of the text compared in Python."""
+    joined, offsets, readings = marks
+    words, pinyin = _content_words(terms["words"]), terms["pinyin"]
+    found: list[Span] = []
+    for text, wanted in ((joined, words), (readings, pinyin if len(readings) > len(offsets) // 2 + 1 else ())):
+        for w in wanted:
+            if not w or SEP in w:
+                continue  # no term is empty or holds SEP (a reading may be "": never wanted)
+            needle = SEP + w + SEP
+            at = text.find(needle)
+            while at >= 0:
+                i = 2 * text.count(SEP, 0, at)  # the word's place: the separators before it
+                found.append((offsets[i], offsets[i + 1]))
+                at = text.find(needle, at + len(needle) - 1)
+    return merge(found)
 
 
 def merge(spans: list[Span]) -> list[Span]:

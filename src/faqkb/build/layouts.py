@@ -1,7 +1,9 @@
-"""Each answer's plain text and snippet layout, made at build (layout.SNIPPETS): a hit then
-reads one blob of its document and language (engine.context.Context.answer) instead of
-flattening the Markdown and finding the sentences, list runs and widths of a text the
-process sees for the first time (a fifth of a first-time query's hits at 10k entries)."""
+"""What a hit shows of each document in each language, made at build (layout.HITS): its
+question's and answer's marks in the compact form a hit reads (snippets.compact_marks), the
+answer as plain text and its snippet layout. A first-time hit then reads and decodes one
+blob (engine.context.Context.hit_text) instead of decoding a tuple per word of its texts,
+flattening the answer's Markdown and finding its sentences, list runs and widths: at 10k
+entries those were most of a first-time hit's time."""
 
 from __future__ import annotations
 
@@ -9,27 +11,30 @@ import marshal
 
 from ..analysis import Analyzer
 from ..kbase.model import LANGS, Entry
-from ..snippets import layout, plain_text
+from ..snippets import compact_marks, layout, plain_text
 from .analyse import analyse_range
 
 
-def answer_blobs(entries: list[Entry]) -> list[bytes]:
+def hit_blobs(entries: list[Entry], lang_marks: list[bytes]) -> list[bytes]:
     """Per entry, one blob per language (LANGS' order, empty where it lacks one): the
-    marshalled (plain answer, snippets.Layout's fields) for the searcher's snippet size."""
+    marshalled (question's compact marks, answer's, plain answer, snippets.Layout's fields
+    for the searcher's snippet size). ``lang_marks``: the analysis's LANG_MARKS blobs of
+    the same entries (the same order)."""
     out = []
-    for e in entries:
-        for lang in LANGS:
+    for i, e in enumerate(entries):
+        for k, lang in enumerate(LANGS):
             tr = e.translations.get(lang)
             if tr is None:
                 out.append(b"")
-            else:
-                plain = plain_text(tr.answer)
-                out.append(marshal.dumps((plain, tuple(layout(plain)))))
+                continue
+            q_marks, a_marks = marshal.loads(lang_marks[i * len(LANGS) + k])
+            plain = plain_text(tr.answer)
+            out.append(marshal.dumps((compact_marks(q_marks), compact_marks(a_marks), plain, tuple(layout(plain)))))
     return out
 
 
-def analyse_with_layouts(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
-    """analyse.analyse_range with the range's answer blobs ("answers"), in the same worker."""
+def analyse_with_hits(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
+    """analyse.analyse_range with the range's hit blobs ("hits"), in the same worker."""
     part = analyse_range(state, bounds)
-    part["answers"] = answer_blobs(state[0][bounds[0]:bounds[1]])
+    part["hits"] = hit_blobs(state[0][bounds[0]:bounds[1]], part["lang_marks"])
     return part

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import Layout, MarkIndex, Span, highlight_spans, make_snippet, word_marks
+from ..snippets import Compact, Layout, Span, compact_spans, highlight_spans, make_snippet, word_marks
 from .context import Context
 from .results import Hit
-
-INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see hit_marks)
 
 
 def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
@@ -32,17 +30,15 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     entry_id, lang = shows
     entry = v.entries[entry_id]
     tr = entry.translations[lang]
-    q_marks, a_marks = hit_marks(ctx, doc, lang)
-    q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
-    a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
+    # Its marks, plain answer and snippet layout, made at build: kept as the blob (bytes:
+    # nothing for the garbage collector to walk), decoded per hit (a few microseconds).
+    blob = v.marked.get((doc, lang))
+    if blob is None:
+        blob = v.marked.put((doc, lang), ctx.hit_text(doc, lang, tr.answer))
+    q_marks, a_marks, plain, prepared = marshal.loads(blob)
+    q_spans = compact_spans(q_marks, terms)
+    a_spans = compact_spans(a_marks, terms)
     if a_spans or not tr.lead:
-        # The plain answer and its sentences, list runs and widths, made at build: kept as
-        # the blob, decoded per hit (a few microseconds), since decoded layouts are nested
-        # tuples that the garbage collector would walk in every full collection.
-        blob = v.answers.get((doc, lang))
-        if blob is None:
-            blob = v.answers.put((doc, lang), ctx.answer(doc, tr.answer, lang))
-        plain, prepared = marshal.loads(blob)
         snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []
@@ -54,16 +50,12 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
                question, snippet, q_spans, s_spans, score)
 
 
-def hit_marks(ctx: Context, doc: int, lang: str) -> tuple:
-    """A long text's marks are indexed by term once (MarkIndex), so its hits look up the
-    query's words instead of walking it; a short one is walked (building an index
-    costs several walks: a page of 50 hits at 10k entries spent 38 % of its time so)."""
-    v = ctx.v
-    got = v.marked.get((doc, lang))
-    if got is None:
-        got = v.marked.put((doc, lang), tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                              for m in ctx.lang_marks(doc, lang)))
-    return got
+def hit_marks(ctx: Context, doc: int, lang: str) -> tuple[Compact, Compact]:
+    """The marks a hit of ``doc`` in ``lang`` is highlighted with, as it reads them:
+    (question's, answer's), each snippets.compact_marks."""
+    answer = ctx.v.entries[ctx.doc_id(doc)].translations[lang].answer
+    q_marks, a_marks, _, _ = marshal.loads(ctx.hit_text(doc, lang, answer))
+    return q_marks, a_marks
 
 
 def marker(lex: Lexicon, query: str) -> Callable[[str], list[Span]]:

@@ -167,8 +167,8 @@ class Searcher:
         return self._context().stored(doc)["marks"]
 
     def hit_marks(self, doc: int, lang: str) -> tuple:
-        """The marks a hit of ``doc`` in ``lang`` is highlighted with, as prepared and kept:
-        a MarkIndex for a text of more than hits.INDEX_MARKS marks, the marks themselves else."""
+        """The marks a hit of ``doc`` in ``lang`` is highlighted with, as it reads them:
+        (question's, answer's), each snippets.compact_marks of the text's marks."""
         return hit_marks(self._context(), doc, lang)
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
