@@ -88,6 +88,14 @@ def test_unknown_words_weigh_againstanswered(bundled):
     assert r.signals["asked"] < 0.3 and r.answered is False
 
 
+def test_another_form_of_a_kb_word_is_no_unknown_word(bundled):
+    """Snowball cuts истёк to a stem no entry has (истекает: истека); the kb's other stem of
+    it makes it a kb word for `answered`, as it already was for the ranking."""
+    r = bundled.search("договор уже истёк?", suggest=False)
+    assert r.signals["unknown"] == 0.0 and r.signals["asked"] > 0.9 and r.answered
+    assert bundled.search("договор уже зелёный?", suggest=False).signals["unknown"] > 0.3  # no kb form
+
+
 def test_self_is_one_for_an_entrys_own_question(bundled):
     """The self-score stored at build is the best of the entry's questions (one per language):
     that question scores exactly it, the others at most it."""
