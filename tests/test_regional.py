@@ -16,6 +16,15 @@ def test_taiwan_words_reach_mainland_terms(bundled):
     assert "停机" in {t.text for t in an.analyze("停話了", query=True).words}
 
 
+def test_the_topic_and_answered_read_what_a_taiwan_reader_meant(bundled):
+    """The analysis keeps the typed words beside the mainland ones (for the ranking); the
+    topic model and `answered` read only the mainland words: the typed forms occur in the kb
+    only in offtopic.yaml's lines about Taiwan's own operators."""
+    assert bundled.topic_features("俄羅斯門號攜碼") == bundled.topic_features("俄罗斯号码携号转网")
+    r = bundled.search("俄羅斯儲值卡退費", suggest=False)
+    assert r.signals["topic"] > 0 and r.answered
+
+
 def test_documents_are_not_rewritten(bundled):
     """Only queries are folded: indexed text is mainland Chinese already."""
     an = bundled.analyzer()

@@ -93,6 +93,12 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
     cov = coverage(ctx, plan.analyzed, lex, imp, units, plan.plain, fixes, spelled)
     if knobs["stems"] and cov is not None:
         _other_forms(ctx, plan.analyzed, imp, units)
+    if cov is not None and plan.meant is not None:  # Taiwan/HK words (plan.mainland)
+        meant = {t.text for t in plan.meant.words}
+        words = list(dict.fromkeys(t.text for t in plan.analyzed.words))[:len(units)]
+        for i, (w, u) in enumerate(zip(words, units, strict=True)):
+            if w not in meant:  # 转台 of 攜號轉台: its mainland word (转网) is a unit of its own
+                units[i] = Unit(u.df, u.weight, u.mask, u.asked, u.pairs, True)
     if plan.reading is not None and cov is not None:
         # Read as characters, the words count too: run-together pinyin is otherwise
         # one unit that only entries holding every syllable pair of it satisfy.
