@@ -154,6 +154,19 @@ def test_a_neighbour_named_next_to_chinese_or_corrected_stays_declined(bundled):
         assert not res.answered and res.signals.get("scope") == "uncovered-services" and res.corrected is None, q
 
 
+@pytest.mark.parametrize("q", ["人在香港号码还要交钱吗", "回台湾卡里的钱能拿回来吗", "I'm back in Vietnam, number still charging me"])
+def test_where_the_reader_is_is_no_sims_country(bundled, q):
+    # kb/scope.yaml's `located`: a place after 在/回/in/from and before a SIM word is where the
+    # reader is; the SIM is still ours
+    assert "scope" not in bundled.search(q).signals, q
+
+
+def test_another_countrys_sim_is_still_declined_where_the_reader_is_named_too(bundled):
+    assert bundled.search("我在香港办的香港号码怎么注销").signals.get("scope") == "other-operators"
+    assert bundled.search("back in vietnam, how to close my vietnamese sim").signals.get("scope") == "other-operators"
+    assert bundled.search("在中国移动办的卡怎么注销").signals.get("scope") == "other-operators"
+
+
 def test_another_countrys_balance_is_declined_and_a_refund_home_is_not(bundled):
     assert bundled.search("乌兹别克的手机卡里还有余额 能退吗").signals.get("scope") == "other-operators"
     assert "scope" not in bundled.search("俄罗斯卡余额能退到中国的卡上吗").signals
