@@ -8,6 +8,8 @@ id fails."""
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -235,3 +237,124 @@ def test_register_accepts_reader_titles_recheck_by_and_notes_and_locates_mistake
         assert r.exit_code == 1 and expect in r.output and "kb/facts.yaml:" in r.output, r.output
         shutil.rmtree(kb)
         _kb_with_titles(tmp_path)
+
+
+# -- publishers' names (kb/publishers.yaml) -------------------------------------------------
+
+# An entry citing MegaFon's help centre (F5) and "RTVI citing TASS" (F5's further source).
+PUBLISHED = {"zh-Hans": ("MegaFon（МегаФон）帮助中心", "RTVI（引用塔斯社）"),
+             "zh-Hant": ("MegaFon（МегаФон）說明中心", "RTVI（引用塔斯社）"),
+             "ru": ("МегаФон, раздел помощи", "RTVI со ссылкой на ТАСС"),
+             "en": ("MegaFon, help centre", "RTVI citing TASS")}
+
+
+def _sources_part(html: str) -> str:
+    start = html.index('class="sources"')
+    return visible(html[start:html.index("</section>", start)])
+
+
+def _publishers(html: str) -> list[str]:
+    """The publisher of each source on an entry page (the first part of its src-meta line)."""
+    return [htmllib.unescape(m) for m in re.findall(r'<span class="src-meta"><span lang="[^"]*">([^<]*)</span>', html)]
+
+
+def test_entry_pages_and_the_api_name_publishers_in_the_reader_language(noted, tmp_path):
+    kb_dir, index = noted
+    app = create_app({"KB": kb_dir, "INDEX": index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    for ui, names in PUBLISHED.items():
+        client.set_cookie("faqkb_lang", ui)
+        shown = _sources_part(client.get("/entry/how-to-cancel-russian-sim").get_data(as_text=True))
+        for name in names:
+            assert name in shown, (ui, name, shown)
+        if ui != "en":
+            assert "help centre" not in shown and "citing" not in shown, (ui, shown)
+    api = client.get("/api/entries/how-to-cancel-russian-sim?lang=ru").get_json()
+    assert {"МегаФон, раздел помощи", "RTVI со ссылкой на ТАСС"} <= {s["publisher"] for s in api["sources"]}
+    assert {s["publisher_lang"] for s in api["sources"] if s["publisher"] == "МегаФон, раздел помощи"} == {"ru"}
+
+
+def test_no_page_shows_a_register_publisher_where_the_reader_has_a_name_for_it(noted, tmp_path):
+    """Every entry, every UI language: where kb/publishers.yaml names a publisher for the page's
+    language, the register's text (English, an editor's wording) is not in the Sources list."""
+    kb_dir, index = noted
+    kb = load_kb(kb_dir)
+    app = create_app({"KB": kb_dir, "INDEX": index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    sources = [s for f in kb.facts.values() for s in (f, *f.also) if s.publisher]
+    assert all(set(s.reader_publisher) == {"zh", "ru", "en"} for s in sources)  # the bundled kb names them all
+    lang = {"zh-Hans": "zh", "zh-Hant": "zh", "ru": "ru"}
+    leaks = []
+    for ui, content in lang.items():
+        client.set_cookie("faqkb_lang", ui)
+        for entry in kb.entries.values():
+            cited = {s.publisher: s.reader_publisher[content] for fid in entry.sources if fid in kb.facts
+                     for s in (kb.facts[fid], *kb.facts[fid].also) if s.publisher}
+            english = [p for p, mine in cited.items() if p not in mine]  # "Telegram" stays "Telegram"
+            shown = _publishers(client.get(f"/entry/{entry.id}").get_data(as_text=True))
+            assert shown, (ui, entry.id)
+            leaks += [(ui, entry.id, p) for p in english if p in shown]
+    assert not leaks, leaks
+
+
+def test_show_names_publishers_in_the_reader_language_and_script(noted):
+    kb = load_kb(noted[0])
+    entry = kb.entries["how-to-cancel-russian-sim"]
+    for lang, script, ui in (("zh", None, "zh-Hans"), ("zh", "Hant", "zh-Hant"), ("ru", None, "ru")):
+        shown = terminal_entry(entry, lang, entries=kb.entries, facts=kb.facts, script=script, width=10_000)
+        tail = shown.split("\n\n")[-1]  # the Sources block
+        assert all(name in tail for name in PUBLISHED[ui]) and "help centre" not in tail, (ui, tail)
+
+
+def _kb_with_publishers(tmp_path: Path, text: str) -> Path:
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "publishers.yaml").write_text(text, "utf-8")
+    return kb
+
+
+def _fixture_publishers(skip: str = "") -> str:
+    """A publishers.yaml naming every publisher of the fixture's register in all three languages."""
+    used = {s.publisher for f in load_kb(FIXTURE_KB).facts.values() for s in (f, *f.also) if s.publisher}
+    return "publishers:\n" + "".join(f"  {json.dumps(p)}: {{" + ", ".join(f"{lang}: {json.dumps(lang + ' ' + p)}"
+                                                                   for lang in ("zh", "ru", "en")) + "}\n"
+                                     for p in sorted(used) if p != skip)
+
+
+def test_check_locates_a_missing_or_empty_publisher_name(tmp_path):
+    kb = _kb_with_publishers(tmp_path, _fixture_publishers())
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert r.exit_code == 0 and "publisher" not in r.output, r.output
+    assert load_kb(kb).facts["F5"].reader_publisher["ru"] == "ru MegaFon, help centre"
+    text = _fixture_publishers(skip="RBC").replace('ru: "ru Courier Media", ', "").replace(
+        'zh: "zh CNews"', 'zh: ""') + "  'Megafon': {zh: 'MegaFon（МегаФон）', ru: МегаФон, en: MegaFon}\n"
+    (kb / "publishers.yaml").write_text(text, "utf-8")
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert r.exit_code == 1, r.output
+    lines = (kb / "publishers.yaml").read_text("utf-8").splitlines()
+    courier = 1 + next(i for i, line in enumerate(lines) if '"Courier Media"' in line)
+    megafon = 1 + next(i for i, line in enumerate(lines) if "'Megafon'" in line)
+    facts = (kb / "facts.yaml").read_text("utf-8").splitlines()
+    rbc = 1 + next(i for i, line in enumerate(facts) if "publisher: RBC" in line)
+    for want in (f"kb/facts.yaml:{rbc}:", "F1: publisher 'RBC' has no reader-facing names (also cited by F2",
+                 "add it to kb/publishers.yaml with zh:, ru: and en: names",
+                 f"kb/publishers.yaml:{courier}:3: publisher 'Courier Media' has no ru name — add ru:",
+                 "publisher 'CNews': the zh name is empty — write the name a Chinese reader knows it by",
+                 f"kb/publishers.yaml:{megafon}:3: warning: publisher 'Megafon' is not the publisher of any fact"):
+        assert want in r.output, (want, r.output)
+    # where a name is missing, readers see the register's text (never nothing)
+    entry = load_kb(kb).entries["how-to-cancel-russian-sim"]
+    assert "RBC" in {s.publisher for s in reader_sources(entry, load_kb(kb).facts, "zh")}
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("- RBC\n", "kb/publishers.yaml:1:1: publishers.yaml must be 'publishers:' followed by one mapping per publisher"),
+    ("publishers:\n  RBC: {de: RBC}\n", "kb/publishers.yaml:2:9: publisher 'RBC': unknown language 'de' — use zh, ru, en"),
+    ("publishers:\n  RBC: [РБК]\n", "kb/publishers.yaml:2:8: publisher 'RBC': not a mapping of names by language"),
+])
+def test_a_publishers_file_of_the_wrong_shape_is_one_located_line(tmp_path, text, expect):
+    kb = _kb_with_publishers(tmp_path, text)
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert r.exit_code == 1 and expect in r.output, r.output

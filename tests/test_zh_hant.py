@@ -1,7 +1,8 @@
 """Traditional Chinese as readers see it: every zh text of every bundled entry (question, lead,
-answer, alternatives) and every source's reader title, converted through the same calls the
-pages, the API and `faqkb show` make, must be free of the known-bad conversions
-(faqkb.script.KNOWN_BAD, the one list to grow when a reader finds another; docs/zh-hant.md)."""
+answer, alternatives), every source's reader title and every publisher's name, converted
+through the same calls the pages, the API and `faqkb show` make, must be free of the known-bad
+conversions (faqkb.script.KNOWN_BAD, the one list to grow when a reader finds another;
+docs/zh-hant.md)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,15 @@ def test_every_entry_and_reader_title_reads_right_in_traditional():
         texts = [shown["question"], shown["lead"], shown["answer"], *shown["alternatives"],
                  card(entry, "zh", "Hant")["question"], lead(entry, "zh", "Hant"),
                  *(s.title for s in reader_sources(entry, kb.facts, "zh", "Hant") if s.title_lang == "zh"),
+                 *(s.publisher for s in reader_sources(entry, kb.facts, "zh", "Hant") if s.publisher_lang == "zh"),
                  terminal_entry(entry, "zh", entries=kb.entries, facts=kb.facts, script="Hant", width=10_000)]
         found += [f"{entry.id}: {b}" for t in texts for b in _bad(t)]
     titles = [to_traditional(f.reader_title["zh"]) for f in kb.facts.values() if "zh" in f.reader_title]
     found += [f"reader_title: {b}" for t in titles for b in _bad(t)]
+    publishers = [to_traditional(s.reader_publisher["zh"]) for f in kb.facts.values() for s in (f, *f.also)
+                  if "zh" in s.reader_publisher]
+    assert publishers  # kb/publishers.yaml names them
+    found += [f"publisher: {b}" for t in publishers for b in _bad(t)]
     assert not found, "\n".join(found)
 
 
@@ -52,6 +58,7 @@ CASES = [
     ("直接挂断", "直接掛斷"),
     ("解除绑定", "解除綁定"),
     ("怎麼註銷俄羅斯門號", "註銷"),  # a reader's phrasing already in Traditional
+    ("WhatsApp 帮助中心", "WhatsApp 說明中心"),  # a source's reader title
 ]
 
 

@@ -64,5 +64,6 @@ def sources(entry: Entry, facts: dict[str, Fact], lang: str, script: str | None 
 
     tag = dict(CONTENT_HTML_LANG, zh="zh-Hant" if script == "Hant" else "zh-Hans")
     return [{**s.to_dict(), "lang": tag.get(s.title_lang) or _text_lang(s.title),
-             "original_lang": _text_lang(s.original), "publisher_lang": _text_lang(s.publisher)}
+             "original_lang": _text_lang(s.original),
+             "publisher_lang": tag.get(s.publisher_lang) or _text_lang(s.publisher)}
             for s in reader_sources(entry, facts, lang, script, today=today, max_age_days=max_age_days)]

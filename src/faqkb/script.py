@@ -31,6 +31,7 @@ SCRIPTS = ("Hans", "Hant")
 #   充值: topping up a prepaid balance is 儲值 in Taiwan.
 #   挂断: s2twp gives the UI label 結束通話; hanging up on a caller is 掛斷.
 #   绑定: s2twp gives the formal 繫結; Taiwan readers bind an account with 綁定.
+#   帮助中心: s2twp gives 幫助中心; a help centre is 說明中心 in Taiwan (WhatsApp's own zh-TW name).
 PHRASES = {
     "注销": "註銷",
     "运营商": "電信業者",
@@ -49,6 +50,7 @@ PHRASES = {
     "充值": "儲值",
     "挂断": "掛斷",
     "绑定": "綁定",
+    "帮助中心": "說明中心",
 }
 # Words shown exactly as written, because s2twp would turn them into another sense: 只, 文件
 # and 查看 (same in both scripts) and readers' phrasings already in Traditional (註銷 → 登出,
@@ -75,6 +77,7 @@ KNOWN_BAD = (
     ("結束通話", "hanging up is 掛斷"),
     ("繫結", "binding an account is 綁定"),
     ("賬", "Taiwan writes 帳"),
+    ("幫助中心", "a help centre is 說明中心 in Taiwan"),
 )
 _FIXED = {**{w: w for w in KEEP}, **PHRASES}
 _PHRASE_RE = re.compile("|".join(sorted(map(re.escape, _FIXED), key=len, reverse=True)))

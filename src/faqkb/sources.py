@@ -1,6 +1,7 @@
 """An entry's sources as a reader sees them, in one place for the web page, the JSON API
-and `faqkb show`: a short title in the reader's language, the publisher, when the page was
-published and when a person last read it, and whether that reading is older than the policy.
+and `faqkb show`: a short title in the reader's language, the publisher as that reader knows
+it (kb/publishers.yaml, else the register's text), when the page was published and when a
+person last read it, and whether that reading is older than the policy.
 
 What a reader never sees: fact ids and the register's ``claim`` and ``note`` (editors'
 English, often naming other facts). A source's title is chosen in this order (docs/content.md):
@@ -36,18 +37,19 @@ class ReaderSource:
     title: str           # "" only for an unsourced point (show the translated "not confirmed" line)
     title_lang: str      # content language of ``title`` ("zh", "ru", "en"; "" when unknown)
     original: str        # the source's own title when ``title`` is a reader title and differs, else ""
-    publisher: str
+    publisher: str       # as a reader of ``lang`` knows it (kb/publishers.yaml), else the register's text
     url: str             # "" for an outlet (cited, never linked) and an unsourced point
     date: str            # YYYY[-MM[-DD]] of publication; "" when undated or unsourced
     confidence: str      # operator | government | third-party | uncertain (of the citing fact)
     checked: str         # the day a person last read it (YYYY-MM-DD)
     stale: bool          # ``checked`` is older than the policy: pages say so
     unsourced: bool = False
+    publisher_lang: str = ""  # content language of ``publisher`` ("" when unknown)
 
     def to_dict(self) -> dict:
         return {"title": self.title, "title_lang": self.title_lang, "original": self.original,
-                "publisher": self.publisher, "url": self.url, "date": self.date, "confidence": self.confidence,
-                "checked": self.checked, "stale": self.stale, "unsourced": self.unsourced}
+                "publisher": self.publisher, "publisher_lang": self.publisher_lang, "url": self.url,
+                "date": self.date, "confidence": self.confidence, "checked": self.checked, "stale": self.stale, "unsourced": self.unsourced}
 
 
 def as_day(today: dt.date | str | None) -> dt.date:
@@ -100,7 +102,7 @@ def reader_sources(entry: Entry, facts: dict[str, Fact], lang: str, script: str 
                 out.append(ReaderSource(mine, lang if mine else "", "", "", "", "", f.confidence, f.checked,
                                         False, unsourced=True))  # nothing to re-read: no age to report
             continue
-        for src in (Source(f.title, f.publisher, f.url, f.date, f.reader_title), *f.also):
+        for src in (Source(f.title, f.publisher, f.url, f.date, f.reader_title, f.reader_publisher), *f.also):
             key = (src.url, "") if src.url else (src.title, src.publisher)
             if key in seen:
                 continue
@@ -113,8 +115,11 @@ def reader_sources(entry: Entry, facts: dict[str, Fact], lang: str, script: str 
             else:
                 title, title_lang, original = for_reader(src.title, own_lang, script), own_lang, ""
             date = "" if src.date in ("", "undated") else src.date
-            out.append(ReaderSource(title, title_lang, original, src.publisher, src.url, date, f.confidence,
-                                    f.checked, stale))
+            named = src.reader_publisher.get(lang, "")
+            publisher, publisher_lang = (for_reader(named, lang, script), lang) if named else \
+                (src.publisher, _lang_of(src.publisher) if src.publisher else "")
+            out.append(ReaderSource(title, title_lang, original, publisher, src.url, date, f.confidence,
+                                    f.checked, stale, publisher_lang=publisher_lang))
     return out
 
 

@@ -14,10 +14,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from ..errors import KBError, KBErrors
 from .load import FACTS_FILE, HOME_FILE, OFFTOPIC_FILE, load_kb, read_yaml
 from .model import LANG_NAMES, LANGS, KnowledgeBase
-from .style import style_problems
+from .publishers import PUBLISHERS_FILE
+from .style import StyleWarning, style_problems
+from .yamlsafe import error_at, node_at
 
 MIN_ALTERNATIVES = 3
 DOMAINS_FILE = "allowed_domains.yaml"
@@ -184,6 +188,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
         problems.append(KBError(f"{root.name}/{FACTS_FILE}", 0, 0, f"{FACTS_FILE} is missing or empty",
                                 "add the source register: facts: {F1: {claim: ..., title: ..., ...}}"))
     problems += lint_facts(kb, root, domains["domains"])
+    problems += lint_publishers(kb, root)
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
@@ -219,6 +224,56 @@ def lint_facts(kb: KnowledgeBase, root: Path, allowed: list[str]) -> list[KBErro
                 problems.append(at.error(url[:40], f"{f.id}: source link {domain or url} is not an operator's or "
                                          "a government's site", "cite a page of an outlet by its title, publisher "
                                          "and date and remove the url", near=f"{f.id}:"))
+    return problems
+
+
+def lint_publishers(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """Every publisher the register credits has a row in kb/publishers.yaml with a reader-facing
+    name in each language (pages show the register's English otherwise); a row no fact uses is
+    a warning (usually a spelling that differs from the register's). Nothing when the file is
+    absent (the rule is off) or broken (load_kb reports it)."""
+    from .load import read_optional
+
+    try:
+        got = read_optional(root, PUBLISHERS_FILE)
+    except KBError:
+        return []
+    if got is None or not isinstance(got[1], dict) or not isinstance(got[1].get("publishers"), dict):
+        return []
+    shown, rows = got[0], node_at(got[2], ["publishers"])
+    if not isinstance(rows, yaml.MappingNode):
+        return []
+    given = {str(k.value).strip(): (k, v) for k, v in rows.value}
+    used: dict[str, list[str]] = {}
+    for f in kb.facts.values():
+        for publisher in dict.fromkeys([f.publisher, *(s.publisher for s in f.also)]):
+            if publisher:
+                used.setdefault(publisher, []).append(f.id)
+    problems = []
+    at = _Locator(root, f"{root.name}/{FACTS_FILE}")
+    for publisher, fids in used.items():
+        if publisher not in given:
+            more = f" (also cited by {', '.join(fids[1:])})" if fids[1:] else ""
+            problems.append(at.error(publisher, f"{fids[0]}: publisher {publisher!r} has no reader-facing names{more}",
+                                     f"add it to kb/{PUBLISHERS_FILE} with zh:, ru: and en: names, each as a reader "
+                                     "of that language knows the publisher (docs/content.md)", near=f"{fids[0]}:"))
+    for publisher, (key, names) in given.items():
+        if not isinstance(names, yaml.MappingNode):
+            continue  # reported by the loader
+        by_lang = {k.value: v for k, v in names.value}
+        row = got[1]["publishers"].get(key.value) or {}
+        for lang in LANGS:
+            if lang not in by_lang:
+                problems.append(error_at(shown, key, f"publisher {publisher!r} has no {lang} name",
+                                         f"add {lang}: with the name a {LANG_NAMES[lang]} reader knows it by"))
+            elif not (isinstance(row.get(lang), str) and row[lang].strip()):
+                problems.append(error_at(shown, by_lang[lang], f"publisher {publisher!r}: the {lang} name is empty",
+                                         f"write the name a {LANG_NAMES[lang]} reader knows it by"))
+        if publisher not in used:
+            line = error_at(shown, key, "", "")
+            problems.append(StyleWarning(shown, line.line, line.col, f"publisher {publisher!r} is not the publisher "
+                                         f"of any fact in kb/{FACTS_FILE}", "write it exactly as the register's "
+                                         "publisher: line does, or remove the row"))
     return problems
 
 

@@ -145,6 +145,20 @@ def read_optional(root: Path, name: str) -> tuple[str, Any, Any] | None:
     return (shown, *read_yaml(path, shown))
 
 
+def read_section(root: Path, name: str, key: str, kind: type, what: str, example: str) -> tuple[str, Any, Any] | None:
+    """kb/``name``, a file holding ``key:`` alone with a ``kind`` under it, as (its path as
+    shown, that value, the file's YAML node), or None when the file is absent. Any other shape
+    is one KBError at 1:1: ``what`` is wrong, ``example`` shows the right one."""
+    got = read_optional(root, name)
+    if got is None:
+        return None
+    shown, data, node = got
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, kind) or set(data) != {key}:
+        raise KBError(shown, 1, 1, what, example)
+    return shown, value, node
+
+
 def _word_groups(root: Path) -> tuple[list[list[str]], list[list[str]]]:
     """kb/synonyms.yaml as (groups, names): lists of two or more words each; names optional."""
     got = read_optional(root, SYNONYMS_FILE)
@@ -176,8 +190,9 @@ def read_names(root: Path) -> list[list[str]]:
 
 
 def read_facts(root: Path) -> dict[str, Fact]:
-    """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it).
-    Raises KBErrors with every schema problem, located."""
+    """The source register kb/facts.yaml by id ({} when the file is absent: `check` asks for it),
+    each source with its publisher's reader-facing names (kb/publishers.yaml). Raises KBErrors
+    with every schema problem, located."""
     got = read_optional(root, FACTS_FILE)
     if got is None:
         return {}
@@ -200,13 +215,15 @@ def read_facts(root: Path) -> dict[str, Fact]:
                                        f"{fid}.{key} {f[key]!r} is not a real date", "write it as YYYY-MM-DD"))
     if errors:
         raise KBErrors(errors)
-    return {fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
+    from .publishers import read_publishers, with_reader_publishers
+
+    return with_reader_publishers({fid: Fact(id=fid, claim=f["claim"].strip(), confidence=f["confidence"], checked=f["checked"],
                       title=f.get("title", "").strip(), publisher=f.get("publisher", "").strip(),
                       url=f.get("url", "").strip(), date=f.get("date", ""),
                       also=tuple(Source(**s) for s in f.get("also", ())),
                       reader_title={k: v.strip() for k, v in f.get("reader_title", {}).items()},
                       recheck_by=f.get("recheck_by", ""), note=f.get("note", "").strip())
-            for fid, f in data["facts"].items()}
+            for fid, f in data["facts"].items()}, read_publishers(root))
 
 
 def read_regional(root: Path) -> dict[str, str]:
@@ -240,14 +257,12 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
     absent): the negatives the topic model learns from (topic.py)."""
     from .model import LANGS
 
-    got = read_optional(root, OFFTOPIC_FILE)
+    got = read_section(root, OFFTOPIC_FILE, "offtopic", dict,
+                       "off-topic questions must be 'offtopic:' followed by one list per language",
+                       "e.g. offtopic: {zh: [莫斯科天气怎么样], ru: [погода в Москве], en: [weather in Moscow]}")
     if got is None:
         return {}
-    shown, data, node = got
-    langs = data.get("offtopic") if isinstance(data, dict) else None
-    if not isinstance(langs, dict) or set(data) != {"offtopic"}:
-        raise KBError(shown, 1, 1, "off-topic questions must be 'offtopic:' followed by one list per language",
-                      "e.g. offtopic: {zh: [莫斯科天气怎么样], ru: [погода в Москве], en: [weather in Moscow]}")
+    shown, langs, node = got
     out: dict[str, list[str]] = {}
     for lang, questions in langs.items():
         at = node_at(node, ["offtopic", lang])
@@ -269,14 +284,11 @@ def read_offtopic(root: Path) -> dict[str, list[str]]:
 def read_home(root: Path) -> list[str]:
     """kb/home.yaml's starter: the ids of the entries the site's home page shows until readers'
     views say what is asked most ([] when the file is absent). `faqkb check` checks the ids exist."""
-    got = read_optional(root, HOME_FILE)
+    got = read_section(root, HOME_FILE, "starter", list, "home.yaml must be 'starter:' followed by a list of entry ids",
+                       "e.g. starter: [how-to-cancel-russian-sim, refund-remaining-balance]")
     if got is None:
         return []
-    shown, data, node = got
-    starter = data.get("starter") if isinstance(data, dict) else None
-    if not isinstance(starter, list) or set(data) != {"starter"}:
-        raise KBError(shown, 1, 1, "home.yaml must be 'starter:' followed by a list of entry ids",
-                      "e.g. starter: [how-to-cancel-russian-sim, refund-remaining-balance]")
+    shown, starter, node = got
     for i, entry_id in enumerate(starter):
         if not isinstance(entry_id, str) or not _ID_RE.fullmatch(entry_id):
             raise error_at(shown, node_at(node, ["starter", i]), f"starter item {i + 1} ({entry_id!r}) is not an "

@@ -72,10 +72,12 @@ class Source:
     url: str = ""  # only an operator's or a government's page is linked; outlets are cited unlinked
     date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD of publication; "" when the page is undated
     reader_title: dict[str, str] = field(default_factory=dict)  # what readers see, by language (sources.py)
+    # The publisher's name as readers know it, by language (kb/publishers.yaml, attached at load)
+    reader_publisher: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
-                "reader_title": dict(self.reader_title)}
+                "reader_title": dict(self.reader_title), "reader_publisher": dict(self.reader_publisher)}
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class Fact:
     answers send the reader to the operator. ``checked`` is the day a person last read the
     source. ``url``/``title``/``publisher`` are "" only for an uncertain fact with no source;
     ``also`` lists further sources for the same claim. ``reader_title`` is what readers see
-    for the source, by language (sources.py); ``recheck_by`` is the day a law, bill or pilot
+    for the source, by language (sources.py), and ``reader_publisher`` its publisher's name
+    (kb/publishers.yaml, attached at load); ``recheck_by`` is the day a law, bill or pilot
     fact must be read again; ``claim`` and ``note`` are the editors' and never reach a reader."""
 
     id: str
@@ -101,12 +104,13 @@ class Fact:
     reader_title: dict[str, str] = field(default_factory=dict)
     recheck_by: str = ""
     note: str = ""
+    reader_publisher: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "claim": self.claim, "confidence": self.confidence, "checked": self.checked,
                 "title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date,
                 "also": [s.to_dict() for s in self.also], "reader_title": dict(self.reader_title),
-                "recheck_by": self.recheck_by, "note": self.note}
+                "recheck_by": self.recheck_by, "note": self.note, "reader_publisher": dict(self.reader_publisher)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Fact:
@@ -114,7 +118,7 @@ class Fact:
                    title=d.get("title", ""), publisher=d.get("publisher", ""), url=d.get("url", ""),
                    date=d.get("date", ""), also=tuple(Source(**s) for s in d.get("also", ())),
                    reader_title=dict(d.get("reader_title", {})), recheck_by=d.get("recheck_by", ""),
-                   note=d.get("note", ""))
+                   note=d.get("note", ""), reader_publisher=dict(d.get("reader_publisher", {})))
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """A small LRU of recent API search responses, keyed by index version and parameters; and
-``Recent``, the few values pages show that may be a little old (module end).
+``Recent``, the few values pages show that may be a little old (module end). Both keep their
+values in one ``LRU``.
 
 Results are a pure function of (index version, parameters), so a cached response is
 exactly what the Searcher would return; a rebuilt index changes the key. Readers of a FAQ
@@ -15,13 +16,17 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 
-class ResponseCache:
-    def __init__(self, size: int = 1024) -> None:
+class LRU:
+    """At most ``size`` values, thread-safe, the least recently used (got or put) dropped
+    first; size 0 keeps nothing."""
+
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._data: OrderedDict = OrderedDict()
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: Hashable) -> Any:
+        """The value of ``key``, now the most recently used; None when missing."""
         if not self.size:
             return None
         with self._lock:
@@ -30,14 +35,25 @@ class ResponseCache:
                 self._data.move_to_end(key)
             return value
 
-    def put(self, key, value) -> None:
+    def put(self, key: Hashable, value: Any) -> list[Hashable]:
+        """Keep ``value`` as ``key``'s; returns the keys no longer kept (the least recently
+        used beyond ``size``; ``key`` itself when the size is 0)."""
         if not self.size:
-            return
+            return [key]
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
+            dropped = []
             while len(self._data) > self.size:
-                self._data.popitem(last=False)
+                dropped.append(self._data.popitem(last=False)[0])
+            return dropped
+
+
+class ResponseCache(LRU):
+    """API search response bodies by (index version, parameters)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        super().__init__(size)
 
 
 _WAIT = object()  # Recent.get without a default: wait for a value being computed
@@ -57,7 +73,7 @@ class Recent:
         self.size = size
         self.computed = 0
         self._clock = clock
-        self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._data = LRU(size)  # key -> (expiry on ``clock``, value)
         self._lock = threading.Lock()
         self._busy: dict[Hashable, threading.Lock] = {}
 
@@ -69,10 +85,8 @@ class Recent:
         the request waits for that value."""
         with self._lock:
             got = self._data.get(key)
-            if got is not None:
-                self._data.move_to_end(key)
-                if self._clock() < got[0]:
-                    return got[1]
+            if got is not None and self._clock() < got[0]:
+                return got[1]
             busy = self._busy.setdefault(key, threading.Lock())
         # Expired or missing: one request computes it; the others use the old value if there is one.
         if not busy.acquire(blocking=got is None and default is _WAIT):
@@ -86,10 +100,7 @@ class Recent:
             with self._lock:
                 self.computed += 1
                 if seconds > 0:
-                    self._data[key] = (self._clock() + seconds, value)
-                    self._data.move_to_end(key)
-                    while len(self._data) > self.size:
-                        old, _ = self._data.popitem(last=False)
+                    for old in self._data.put(key, (self._clock() + seconds, value)):
                         self._busy.pop(old, None)
             return value
         finally:

@@ -58,15 +58,17 @@ SCHEMAS = {
                   "answer_html": {"type": "string", "description": "sanitized HTML of the answer"},
                   "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"},
                               "description": "where the answer's facts were read, for a reader of `lang`"}}},
-    "Source": {"type": "object", "required": ["title", "title_lang", "original", "publisher", "url", "date",
-                                              "confidence", "checked", "stale", "unsourced"],
+    "Source": {"type": "object", "required": ["title", "title_lang", "original", "publisher", "publisher_lang",
+                                              "url", "date", "confidence", "checked", "stale", "unsourced"],
                "properties": {
                    "title": {"type": "string", "description": "in `title_lang`; empty for a point no source "
                              "confirms (unsourced)"},
                    "title_lang": {"type": "string"},
                    "original": {"type": "string", "description": "the source's own title when `title` is a "
                                 "translation of it, else empty"},
-                   "publisher": {"type": "string"}, "url": {"type": "string", "description": "empty for an "
+                   "publisher": {"type": "string", "description": "as a reader of `lang` knows it (its "
+                                 "name in `publisher_lang`)"},
+                   "publisher_lang": {"type": "string"}, "url": {"type": "string", "description": "empty for an "
                                                             "outlet (cited, never linked)"},
                    "date": {"type": "string", "description": "publication: YYYY, YYYY-MM or YYYY-MM-DD; empty "
                             "when undated"},
