@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .analysis import CYR_RE, Analyzed, Analyzer, Token, query_hmm
+from .analysis import CYR_RE, HAN_RE, QUERY_HMM_MAX, Analyzed, Analyzer, Token, query_hmm
 from .diversity import WEIGHT as DIVERSE
 from .engine.fields import WEIGHTS
 from .layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
@@ -153,8 +153,13 @@ def mainland(lex: Lexicon, plain: str) -> Analyzed | None:
     if text is None:
         return None
     analyzer, vocab = lex.analyzer, lex.vocab
-    read = analyzer.analyze(text, query=True)
-    typed = analyzer.analyze(plain, pinyin=False).words  # (not a query: without the regional words)
+    hmm = query_hmm(plain)  # the query's own HMM budget (analyze_query)
+    read = analyzer.analyze(text, query=True, hmm=hmm)
+    # Not read as a query (that would add the regional words back), so the per-run bound a
+    # query gets (QUERY_HMM_MAX) is applied here, to the whole text: no Viterbi pass over a
+    # long run of characters from a hostile query.
+    typed_hmm = hmm and len(HAN_RE.findall(plain)) <= QUERY_HMM_MAX
+    typed = analyzer.analyze(plain, pinyin=False, hmm=typed_hmm).words
     both = {t.text for t in typed} & {t.text for t in read.words}
     words: dict[str, Token] = {}
     for t in [*read.words, *typed]:
