@@ -4,6 +4,7 @@ search.py; the two share only the on-disk layout, layout.py, and the pure pieces
     pipeline.py       build_index: the stages in order, a version aside, verified, switched
     store.py          the index folder: records, lock, temp dir, CURRENT switch, cleanup
     analyse.py        the analysis of a range of entries (what a build worker does)
+    layouts.py        what a hit shows: compact marks, plain answer, snippet layout (in the workers)
     writer.py         whoosh's stored documents, the highlighting marks, entries.json
     impact_writer.py  the impact arrays (impact.py reads them)
     vocabulary.py     the lexicon and did-you-mean's tables
