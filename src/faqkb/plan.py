@@ -202,6 +202,8 @@ def phrase_queries(phrases: list[Analyzed]) -> list:
     impact arrays check the phrase (fields, terms, slop), matching exactly what the whoosh
     query would on an index with postings for those fields (tests/test_impact.py); the
     needed terms ((fields, term) pairs) let a phrase no entry can match skip the check."""
+    if not phrases:  # most queries: whoosh is not imported (a fresh process's start-up)
+        return []
     from whoosh import query as wq
 
     must = []

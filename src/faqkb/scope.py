@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analysis import fold_han, fold_width
 from .errors import KBError, KBErrors
 
 if TYPE_CHECKING:
@@ -209,8 +210,6 @@ def write_scope(root: str | Path, version_dir: Path) -> None:
 
 
 def fold(text: str) -> str:
-    from .analysis import fold_han, fold_width
-
     return fold_han(fold_width(text)).lower().replace("ё", "е")
 
 
