@@ -242,7 +242,8 @@ class Searcher:
             if fixed.answered:
                 fixed.query, fixed.corrected = res.query, res.suggestion
                 return fixed
-        if correct and not prefix and res.hits and not res.answered and "scope" not in res.signals:
+        if (correct and not prefix and res.hits and not res.answered and "scope" not in res.signals
+                and len(res.query) <= MAX_SUGGEST_CHARS):  # (as did-you-mean: a question, not a page of text)
             self._confirm(ctx, res, lang, category, limit, page, script)
         return res
 
