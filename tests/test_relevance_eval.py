@@ -39,11 +39,12 @@ def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
 
 # Floors a little under what the blind sets reached when measured (docs/relevance.md,
 # 2026-12-06 with content v3): head s@1 0.929, prefix s@3 0.854 with prefix, near-topic
-# declined 0.800 (0.806 before top-ups came back into scope: top-up-from-abroad answers them),
-# combo both@3 0.866; real questions declined at most 0.022 on each.
-FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.85, False)}
+# declined 0.800 (0.806 before top-ups came back into scope: top-up-from-abroad answers them;
+# 0.794 after the third round), combo both@3 0.866 (0.881 after the third round); real
+# questions declined at most 0.022 on each (at most 0.015 after the third round: the goal, 0.02, is the ceiling).
+FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.87, False)}
 NEARTOPIC_DECLINED_FLOOR = 0.79
-REAL_DECLINED_CEILING = 0.03
+REAL_DECLINED_CEILING = 0.02
 
 
 @pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo"])
