@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .analysis import CYR_RE, HAN_RE, QUERY_HMM_MAX, Analyzed, Analyzer, Token, query_hmm
+from .analysis import CYR_RE, QUERY_HMM_MAX, STOP, Analyzed, Analyzer, Token, fold_han, query_hmm, script_runs
 from .diversity import WEIGHT as DIVERSE
 from .engine.fields import WEIGHTS
 from .layout import BIGRAM_FIELDS, PINYIN_FIELD, WORD_FIELDS
@@ -152,18 +152,17 @@ def mainland(lex: Lexicon, plain: str) -> Analyzed | None:
     text = lex.mainland(plain)
     if text is None:
         return None
-    analyzer, vocab = lex.analyzer, lex.vocab
-    hmm = query_hmm(plain)  # the query's own HMM budget (analyze_query)
+    analyzer, vocab, hmm = lex.analyzer, lex.vocab, query_hmm(plain)
     read = analyzer.analyze(text, query=True, hmm=hmm)
-    # Not read as a query (that would add the regional words back), so the per-run bound a
-    # query gets (QUERY_HMM_MAX) is applied here, to the whole text: no Viterbi pass over a
-    # long run of characters from a hostile query.
-    typed_hmm = hmm and len(HAN_RE.findall(plain)) <= QUERY_HMM_MAX
-    typed = analyzer.analyze(plain, pinyin=False, hmm=typed_hmm).words
-    both = {t.text for t in typed} & {t.text for t in read.words}
+    # the Chinese words as typed (their cut as the query's analysis made it, same HMM bounds);
+    # Latin and Cyrillic words are the same in both readings
+    typed = [Token(w, start, start + len(run), "han") for script, run, start in script_runs(plain) if script == "han"
+             for w, _, _ in analyzer.segmenter.cut(fold_han(run), hmm=hmm and len(run) <= QUERY_HMM_MAX)
+             if w not in STOP["zh"]]
+    both = {t.text for t in typed} | {t.text for t in read.words if t.script != "han"}
     words: dict[str, Token] = {}
     for t in [*read.words, *typed]:
-        if t.text not in words and (t.text in both or t.text in vocab):
+        if t.text not in words and (t.text in both and t.text in {r.text for r in read.words} or t.text in vocab):
             words[t.text] = t
     return Analyzed(list(words.values()), read.bigrams, read.pinyin, read.scripts)
 
