@@ -119,3 +119,26 @@ def test_jiebas_hmm_loads_on_the_first_cut_that_needs_it_and_cuts_as_jieba_does(
     assert stock[:2] == [True, True]
     assert lazy[2] == stock[2] and lazy[3] == stock[3]
     assert ["杭研", 9, 11] in lazy[3][2]  # the HMM did guess (as jieba's own does)
+
+
+def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_index: Path):
+    # The build writes scope.json's names folded (Scope.folded) so a query's process folds
+    # none of them; a version without them (built before) folds at load. Same neighbour for
+    # every golden query, and for the names themselves.
+    import yaml
+
+    from faqkb.scope import SCOPE_FILE, Scope
+
+    version = current_version(bundled_index)
+    assert version is not None
+    data = json.loads((version / SCOPE_FILE).read_text("utf-8"))
+    assert "folded" in data
+    at_build = Scope(data)
+    at_load = Scope({k: v for k, v in data.items() if k != "folded"})
+    queries = [x["q"] for f in sorted(Path(__file__).parent.joinpath("golden").glob("*.yaml"))
+               for x in yaml.safe_load(f.read_text("utf-8")) or [] if isinstance(x, dict) and "q" in x]
+    queries += [n for spec in data["neighbours"].values() for n in spec["names"][:20]]
+    queries += ["白俄罗斯MTS和俄罗斯MTS一样吗", "КИЕВСТАР номер", "Kyivstar SIM in Russia", "臺灣的手機門號"]
+    answers = [at_build.neighbour(q) for q in queries]
+    assert answers == [at_load.neighbour(q) for q in queries]
+    assert sum(a is not None for a in answers) > 50  # the check sees scope at work
