@@ -142,3 +142,41 @@ def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_i
     answers = [at_build.neighbour(q) for q in queries]
     assert answers == [at_load.neighbour(q) for q in queries]
     assert sum(a is not None for a in answers) > 50  # the check sees scope at work
+
+
+# diversity's clause split before IGNORECASE was limited to its Latin/Cyrillic words: the
+# reference the new pattern must split as.
+_SPLIT_BEFORE = (r"[,，;；?？!！。、]+"
+                 r"|(?<![^\W\d_])(?:and|also|plus|as well as|besides|и|а также|также|а ещё|ещё|плюс)(?![^\W\d_])"
+                 r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及"
+                 r"|(?:(?<=[\u3400-\u9fff]{4})|(?<=[吗呢吧么嘛]))\s+(?=[\u3400-\u9fff])")
+
+
+def test_clauses_split_as_with_ignorecase_over_the_whole_pattern():
+    import itertools
+    import re
+
+    from faqkb.diversity import clauses
+
+    before = re.compile(_SPLIT_BEFORE, re.IGNORECASE)
+    pieces = ["注销收费吗", "余额能退吗", "MTS", "Tele2", "AND", "And", "also", "ALSO", "as well as", "AS WELL AS",
+              "И", "и", "А ТАКЖЕ", "Также", "ЕЩЁ", "плюс", "ПЛЮС", "Sand", "bandit", "иначе", "微信和支付宝", "跟",
+              "還有", "以及", "俄罗斯 注销 余额", "ǅ", "ſ", "K", "İ", "ß", "ﬀ", "Ω", "，", "?", "！", "  ", "\t", "123",
+              "_and_", "and_", "2and", "номер", "refund", "我想注销俄罗斯号码", "吗", "呢"]
+    texts = ["".join(p) for p in itertools.product(pieces, repeat=2)]
+    texts += [" ".join(p) for p in itertools.product(pieces, repeat=2)]
+    texts += [" ".join(p) for p in itertools.product(pieces[::3], repeat=3)]
+
+    def reference(text: str) -> list[tuple[int, int]]:
+        spans, at = [], 0
+        for m in before.finditer(text):
+            if text[at:m.start()].strip():
+                spans.append((at, m.start()))
+            at = m.end()
+        if text[at:].strip():
+            spans.append((at, len(text)))
+        return spans
+
+    got = [(t, clauses(t, most=99)) for t in texts]
+    assert [g for t, g in got] == [reference(t) for t, _ in got]
+    assert sum(len(g) > 1 for _, g in got) > len(texts) // 10  # the split is at work (1,410 of 8,328)
