@@ -121,6 +121,34 @@ def test_jiebas_hmm_loads_on_the_first_cut_that_needs_it_and_cuts_as_jieba_does(
     assert ["杭研", 9, 11] in lazy[3][2]  # the HMM did guess (as jieba's own does)
 
 
+# Did-you-mean's spelling file (the deletion map and plain words) is read by the first query
+# with a word the kb does not know: a query of kb words reads the lexicon and no more. Seen
+# through the interpreter's audit hook (marshal.loads of a blob of that file's size).
+SPELLING_READ = ("import atexit, json, os, runpy, sys\n"
+                 "size, argv = json.loads(sys.argv[1])\n"
+                 "read = []\n"
+                 "sys.addaudithook(lambda ev, a: read.append(1) if ev == 'marshal.loads' and len(a[0]) == size else None)\n"
+                 "atexit.register(lambda: print(json.dumps(bool(read)), file=sys.stderr))\n"
+                 "sys.argv = ['faqkb', *argv]\n"
+                 "runpy.run_module('faqkb', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize(("query", "read"), [("注销 余额", False), ("расторгнуть договор МТС", False),
+                                             ("cancel my MTS sim", False), ("refun money", True),
+                                             ("zhuxiao yao qian ma", True)])
+def test_did_you_means_spelling_file_is_read_only_for_an_unknown_word(bundled_index: Path, query: str, read: bool):
+    from faqkb.layout import SPELLING
+
+    version = current_version(bundled_index)
+    assert version is not None
+    argv = ["search", query, "--json", "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
+    r = subprocess.run([sys.executable, "-c", SPELLING_READ, json.dumps([(version / SPELLING).stat().st_size, argv])],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads(r.stdout)["query"] == query
+    assert json.loads(r.stderr.splitlines()[-1]) is read
+
+
 def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_index: Path):
     # The build writes scope.json's names folded (Scope.folded) so a query's process folds
     # none of them; a version without them (built before) folds at load. Same neighbour for
