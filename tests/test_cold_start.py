@@ -208,3 +208,26 @@ def test_clauses_split_as_with_ignorecase_over_the_whole_pattern():
     got = [(t, clauses(t, most=99)) for t in texts]
     assert [g for t, g in got] == [reference(t) for t, _ in got]
     assert sum(len(g) > 1 for _, g in got) > len(texts) // 10  # the split is at work (1,410 of 8,328)
+
+
+def test_the_stored_pinyin_table_reads_every_character_as_pypinyin_does(bundled_index: Path):
+    # lexicon.marshal keeps the pinyin table as one sorted string and reading indices
+    # (lexicon.Readings) so a cold search unmarshals three values, not 41,596 pairs; a
+    # version written before (format 2, one dict) still reads.
+    import marshal
+
+    from faqkb.analysis import PinyinTable
+    from faqkb.layout import LEXICON
+    from faqkb.lexicon import Lexicon
+
+    version = current_version(bundled_index)
+    assert version is not None
+    lex = Lexicon.read(version / LEXICON)
+    table = PinyinTable.from_pypinyin().chars
+    assert len(lex.chars) == len(table) > 20000
+    assert {c: lex.chars.get(c) for c in table} == table
+    assert lex.chars.get("a") is None and lex.chars.get("注销") is None and "注" in lex.chars
+    old = {k: getattr(lex, k) for k in ("freq", "total", "syllables", "vocab", "han_by_pinyin", "synonyms", "regional")}
+    old.update(chars=dict(table), stems=sorted(lex.stems), format=2)
+    before = Lexicon.load(marshal.dumps(old))
+    assert before.chars == table and before.table.of("注销余额") == lex.table.of("注销余额") == ["zhu", "xiao", "yu", "e"]
