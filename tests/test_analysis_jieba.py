@@ -56,3 +56,29 @@ def test_cuts_equal_jiebas_with_a_pruned_dictionary() -> None:
 def test_cuts_equal_jiebas_on_any_text(text: str) -> None:
     assert list(FAST.tokenize(text, mode="search")) == list(STOCK.tokenize(text, mode="search"))
     assert list(FAST.cut(text, HMM=False)) == list(STOCK.cut(text, HMM=False))
+
+
+def test_the_segmenters_one_pass_cut_equals_jiebas() -> None:
+    """Segmenter.cut (Tokenizer.search_cut: walk and route in one pass, jieba's generators
+    as loops) against stock jieba, with the build's walk recording on and off, HMM or not."""
+    runs = _runs()
+    seg = Segmenter(FAST.FREQ, FAST.total)
+    for hmm in (True, False):
+        for recording in (False, True):
+            seg.record_walks(recording)
+            for r in runs:
+                assert seg.cut(r, hmm=hmm) == list(STOCK.tokenize(r, mode="search", HMM=hmm)), r
+    seg.record_walks(False)
+
+
+def test_recorded_walks_prune_as_a_fresh_walk_does() -> None:
+    """What the one-pass cut records (Segmenter.record_walks) gives prune_dictionary the
+    same entries in the same order (the lexicon's bytes depend on it) as its own walk."""
+    runs = _runs()[:800]
+    seg = Segmenter(FAST.FREQ, FAST.total)
+    walked = seg.record_walks()
+    for r in runs:
+        seg.cut(r)
+    seg.record_walks(False)
+    assert len(walked) > 500
+    assert list(prune_dictionary(FAST.FREQ, runs, walked).items()) == list(prune_dictionary(FAST.FREQ, runs).items())

@@ -275,8 +275,8 @@ def _writer_docs(seed: int, n: int) -> list[dict]:
 
 def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path):
     """One writer fed every document, sealed once, and written a whole field at a time;
-    against three workers' writers (sealed in pieces) merged in order and written a few
-    postings at a time: byte-identical files (the build relies on both: its analysis workers,
+    against three workers' writers (sealed in pieces) merged in order, in memory or spilled
+    to files, and written a few postings at a time: byte-identical files (the build relies on both: its analysis workers,
     ImpactWriter.write's slices)."""
     from faqkb.build.impact_writer import ImpactWriter
 
@@ -287,18 +287,22 @@ def test_impact_writer_arrays_do_not_depend_on_how_it_was_fed(tmp_path):
     (tmp_path / "whole").mkdir()
     whole.write(tmp_path / "whole")
 
-    merged = ImpactWriter()
-    for part in (docs[:50], docs[50:51], docs[51:]):
-        w = ImpactWriter()
-        for i, d in enumerate(part):
-            w.add(d)
-            if i % 7 == 3:
-                w.seal()
-        merged.merge(w)
-    (tmp_path / "pieces").mkdir()
-    merged.write(tmp_path / "pieces", slice_size=5)
+    # In memory, and spilled to files as the builder merges (the spill folder is gone after).
+    for out, spill in (("pieces", None), ("spilled", tmp_path / "spill")):
+        merged = ImpactWriter(spill)
+        for part in (docs[:50], docs[50:51], docs[51:]):
+            w = ImpactWriter()
+            for i, d in enumerate(part):
+                w.add(d)
+                if i % 7 == 3:
+                    w.seal()
+            merged.merge(w)
+        (tmp_path / out).mkdir()
+        merged.write(tmp_path / out, slice_size=5)
+    assert not (tmp_path / "spill").exists()
 
     names = sorted(p.name for p in (tmp_path / "whole").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "pieces").iterdir()) and len(names) > 10
-    for name in names:
-        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "pieces" / name).read_bytes(), name
+    for out in ("pieces", "spilled"):
+        assert names == sorted(p.name for p in (tmp_path / out).iterdir()) and len(names) > 10
+        for name in names:
+            assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / out / name).read_bytes(), (out, name)

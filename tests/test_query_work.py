@@ -106,7 +106,9 @@ def test_a_long_query_run_gets_no_hmm_for_its_mainland_reading_either(bundled, m
     rng = random.Random(9)
     tail = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(QUERY_HMM_MAX + 20))
     bundled.search("門號停話簡訊" + tail, suggest=False)
-    assert len(calls) == 2  # the run, then its mainland reading (門號→号码 ...)
+    # the run, then its mainland reading (門號→号码 ...); plan.mainland cuts both once more for
+    # what the topic model and `answered` read (the typed words a conversion replaced)
+    assert 2 <= len(calls) <= 4
     assert all(not hmm for _, hmm in calls)
 
 

@@ -36,7 +36,13 @@ class ImpactWriter:
     (term id, tf, docnum) with one numpy sort, which a Counter and per-term Python per
     document used to do. A build worker seals its share before sending it back."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Path | None = None) -> None:
+        # ``spill``: a folder (made here, removed by ``write``) where ``merge`` appends the
+        # postings and term sequences instead of keeping them: at 100k entries they are
+        # ~400 MB the builder would hold through the whole analysis. The terms stay here.
+        self.spill = spill
+        if spill is not None:
+            spill.mkdir()
         self.terms: dict[str, dict[str, int]] = {f: {} for f in SCORED_FIELDS}
         # 32-bit ids and counts: a 100k-entry kb has ~40M postings, and these arrays are
         # most of what a large build holds in memory.
@@ -72,13 +78,28 @@ class ImpactWriter:
             missing = [t for t in keys if t not in tdict]
             tdict.update(zip(missing, range(len(tdict), len(tdict) + len(missing)), strict=True))
             remap = np.fromiter(map(tdict.__getitem__, keys), dtype=np.int64, count=len(keys))
-            self.tids[f].frombytes(remap[np.frombuffer(other.tids[f], dtype=np.int32)].astype(np.int32).tobytes())
-            self.tfs[f].extend(other.tfs[f])
-            self.dnums[f].frombytes((np.frombuffer(other.dnums[f], dtype=np.int32) + np.int32(base)).tobytes())
+            self._append(f, "tids", remap[np.frombuffer(other.tids[f], dtype=np.int32)].astype(np.int32).tobytes())
+            self._append(f, "tfs", other.tfs[f].tobytes())
+            self._append(f, "dnums", (np.frombuffer(other.dnums[f], dtype=np.int32) + np.int32(base)).tobytes())
             self.lengths[f].extend(other.lengths[f])
             if f in self.seq:
-                self.seq[f].frombytes(remap[np.frombuffer(other.seq[f], dtype=np.int32)].astype(np.int32).tobytes())
+                self._append(f, "seq", remap[np.frombuffer(other.seq[f], dtype=np.int32)].astype(np.int32).tobytes())
                 self.sealed_at[f] = len(self.seq[f])
+
+    def _append(self, f: str, what: str, data: bytes) -> None:
+        """Postings (or a term sequence) of field ``f``, after the ones already merged."""
+        if self.spill is None:
+            getattr(self, what)[f].frombytes(data)
+        else:
+            with open(self.spill / f"{f}.{what}", "ab") as out:
+                out.write(data)
+
+    def _column(self, f: str, what: str) -> np.ndarray:
+        """Field ``f``'s postings (or term sequence) as int32, from memory or the spill."""
+        if self.spill is None:
+            return np.frombuffer(getattr(self, what)[f], dtype=np.int32)
+        path = self.spill / f"{f}.{what}"
+        return np.fromfile(path, dtype=np.int32) if path.exists() else np.zeros(0, dtype=np.int32)
 
     def add(self, doc: dict) -> None:
         """One document's terms per field: a list, or a string of space-separated terms."""
@@ -121,17 +142,18 @@ class ImpactWriter:
     def write(self, version_dir: Path, slice_size: int = WRITE_SLICE) -> None:
         """Write the arrays. The writer is spent: each field's buffers are let go as soon
         as its arrays are written (a large build's memory peaks here)."""
-        self.seal()
+        if self.spill is None:
+            self.seal()  # (a spilling writer only merges: its documents are sealed by the workers)
         n = self.n
         for f in SCORED_FIELDS:
-            tids = np.frombuffer(self.tids[f], dtype=np.int32)
+            tids = self._column(f, "tids")
             nterms = len(self.terms[f])
             order = np.argsort(tids, kind="stable")  # per term, documents stay ascending
             df = np.bincount(tids, minlength=nterms)
             indptr = np.zeros(nterms + 1, dtype=np.int64)
             np.cumsum(df, out=indptr[1:])
-            docs = np.frombuffer(self.dnums[f], dtype=np.int32)[order]
-            tfs = np.frombuffer(self.tfs[f], dtype=np.int32)
+            docs = self._column(f, "dnums")[order]
+            tfs = self._column(f, "tfs")
             lengths = np.asarray(self.lengths[f], dtype=np.float64)
             avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
             # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
@@ -153,9 +175,14 @@ class ImpactWriter:
                 seqptr = np.zeros(n + 1, dtype=np.int64)
                 np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
                 np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
-                np.save(version_dir / f"{IMPACT}.{f}.seq.npy", np.frombuffer(self.seq[f], dtype=np.int32))
+                np.save(version_dir / f"{IMPACT}.{f}.seq.npy", self._column(f, "seq"))
             del tids, tfs, order, docs, imp  # views of the buffers below: release them first
             self.tids[f], self.tfs[f], self.dnums[f] = array("i"), array("i"), array("i")
             if f in self.seq:
                 self.seq[f] = array("i")
+            if self.spill is not None:
+                for what in ("tids", "tfs", "dnums", "seq"):
+                    (self.spill / f"{f}.{what}").unlink(missing_ok=True)
+        if self.spill is not None:
+            self.spill.rmdir()
         (version_dir / f"{IMPACT}.{TERMS}").write_bytes(marshal.dumps({"n": n, "terms": self.terms}))

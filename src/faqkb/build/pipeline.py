@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import FaqkbError
+from ..kbase.fingerprint import kb_fingerprint
 from ..kbase.model import KnowledgeBase
 from ..layout import LEXICON, META, IndexInfo
-from .fingerprint import kb_fingerprint
 from .measure import BuildStages
 from .store import Store, fsync_files
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .impact_writer import ImpactWriter
     from .writer import DocumentWriter
 
+SPILL = ".postings"  # the merged postings, inside the version being built until the arrays are written
 AUTO_PROCS_FROM = 1000  # entries: below this, forking workers costs more than it saves
 
 
@@ -112,7 +113,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     # created its writer (and their callers'), which the build's disabled collector never
     # frees; this frame's big locals are deleted by name below, _analyse's could not be.
     docs = DocumentWriter(tmp, reference)
-    got = _analyse(entries, analyzer, docs, procs, reference)
+    got = _analyse(entries, analyzer, docs, procs, reference, tmp / SPILL)
     stage("analysis")
     docs.commit()
     del docs
@@ -141,15 +142,17 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     return built_at
 
 
-def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int, reference: bool) -> Analysis:
+def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int, reference: bool,
+             spill: Path) -> Analysis:
     """The analysis stage: forked workers analyse ranges of entries (they inherit the
     loaded dictionary, pinyin table and entries); their parts are written to ``docs`` and
-    merged here in kb order."""
+    merged here in kb order, their postings appended to files under ``spill`` (read back
+    a field at a time when the arrays are written) rather than held."""
     from .impact_writer import ImpactWriter
     from .layouts import analyse_with_hits
     from .workers import chunks, fork_map
 
-    got = Analysis(ImpactWriter())
+    got = Analysis(ImpactWriter(spill))
     try:
         for part in fork_map(analyse_with_hits, (entries, analyzer, reference), chunks(len(entries), procs), procs):
             docs.add(part["docs"], part["marks"], part["hits"])

@@ -219,7 +219,6 @@ class Context:
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
         mask: whoosh decides, the arrays only score. Category masks are kept per version."""
         import numpy as np
-        from whoosh import query as wq
 
         v = self.v
         key = q if isinstance(q, tuple) else None
@@ -231,6 +230,8 @@ class Context:
             entries = v.entries
             mask = np.fromiter((entries[i].category == key[1] for i in v.ids), dtype=bool, count=n)
         else:
+            from whoosh import query as wq
+
             mask = np.zeros(n, dtype=bool)
             mask[list(self.whoosh().docs_for_query(wq.Term(*q) if key is not None else q))] = True
         if key is not None:

@@ -130,7 +130,6 @@ class Version:
     and captured once per query so a query never mixes two versions."""
 
     path: Path
-    ix: Any  # whoosh FileIndex (untyped)
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
@@ -163,6 +162,23 @@ class Version:
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+    whoosh_index: Any = None  # whoosh's FileIndex (untyped), opened by the first query that needs it (ix)
+
+    @property
+    def ix(self) -> Any:
+        """whoosh's index of this version, opened on first use: only a version built before
+        marks.bin (its hits' marks), a quoted phrase on one built before the term sequences,
+        and the reference searches (tests/test_impact.py) read a whoosh file. A search of any
+        other version never imports whoosh, which was a third of a fresh `faqkb search`
+        (its import pulls urllib.request and asyncio in; docs/engine.md, cold start)."""
+        if self.whoosh_index is None:
+            from whoosh import index as windex
+
+            try:
+                self.whoosh_index = windex.open_dir(str(self.path))
+            except (OSError, ValueError, windex.EmptyIndexError) as e:
+                raise IndexNotReady(f"index at {self.path} cannot be opened ({e}); {REBUILD}") from None
+        return self.whoosh_index
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened)."""
@@ -171,18 +187,15 @@ class Version:
 
     @classmethod
     def open(cls, version: Path) -> Version:
-        """The version in folder ``version``: whoosh's index, the entries and facts, its
-        files held open (IndexNotReady when it cannot be opened)."""
-        from whoosh import index as windex
-
+        """The version in folder ``version``: the entries and facts, its files held open
+        (IndexNotReady when it cannot be opened; whoosh's index is opened on first use, ix)."""
         try:
-            ix = windex.open_dir(str(version))
             data = json.loads((version / ENTRIES).read_text("utf-8"))
             info = IndexInfo.read(version)
-        except (OSError, ValueError, windex.EmptyIndexError) as e:
+        except (OSError, ValueError) as e:
             raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
         facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         files = VersionFiles(version)
-        return cls(version, ix, entries, info, facts, files, list(entries),
+        return cls(version, entries, info, facts, files, list(entries),
                    MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())
