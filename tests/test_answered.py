@@ -88,6 +88,22 @@ def test_unknown_words_weigh_againstanswered(bundled):
     assert r.signals["asked"] < 0.3 and r.answered is False
 
 
+def test_another_form_of_a_kb_word_is_no_unknown_word(bundled):
+    """Snowball cuts истёк to a stem no entry has (истекает: истека); the kb's other stem of
+    it makes it a kb word for `answered`, as it already was for the ranking."""
+    r = bundled.search("договор уже истёк?", suggest=False)
+    assert r.signals["unknown"] == 0.0 and r.signals["asked"] > 0.9 and r.answered
+    assert bundled.search("договор уже зелёный?", suggest=False).signals["unknown"] > 0.3  # no kb form
+
+
+def test_a_kb_word_with_a_character_glued_on_is_no_unknown_word(bundled):
+    """jieba's HMM joins 前 to 微信 (its dictionary is pruned to the kb's text): the kb word
+    inside counts for `answered`; a made-up word with no kb word inside still does not."""
+    assert "前微信" in {t.text for t in bundled.analyzer().analyze("回国前微信绑的号怎么办", query=True).words}
+    assert bundled.search("回国前微信绑的号怎么办", suggest=False).signals["unknown"] == 0.0
+    assert bundled.search("明天莫斯科天气怎么样", suggest=False).signals["unknown"] > 0.3
+
+
 def test_self_is_one_for_an_entrys_own_question(bundled):
     """The self-score stored at build is the best of the entry's questions (one per language):
     that question scores exactly it, the others at most it."""

@@ -261,7 +261,7 @@ class _TtyBuffer:
 def test_slow_work_says_so_on_a_terminal_and_clears_the_line():
     import threading
 
-    from faqkb.cli.render import SlowNotice
+    from faqkb.cli.options import SlowNotice
 
     tty = _TtyBuffer(True)
     with SlowNotice("building the index", after=0, stream=tty) as notice:

@@ -44,3 +44,17 @@ def test_the_api_page_panel_and_cli_say_so(bundled_index, tmp_path):
     args = ["search", TYPO, "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
     assert "Showing results for: frozen balance" in CliRunner().invoke(main, args).output
     assert json.loads(CliRunner().invoke(main, [*args, "--no-correct", "--json"]).output)["corrected"] is None
+
+
+def test_a_word_cut_short_is_answered_when_its_completion_confirms_the_first_hit(bundled):
+    """The results page reads a query exactly; one whose last word was cut short ("…bala")
+    finds the right entry but no direct answer. Read as the live panel reads it (the last word
+    a prefix), it answers with the same first entry: answered, with the results as typed."""
+    q = "how do i get my bala"
+    typed = bundled.search(q, correct=False)
+    res = bundled.search(q)
+    assert not typed.answered and res.answered
+    assert [h.id for h in res.hits] == [h.id for h in typed.hits] and res.corrected is None
+    assert res.signals["prefix"]["searched"] == "how do i get my balance"
+    # a completion that puts another entry first confirms nothing
+    assert not bundled.search("weather in moscow tomo").answered

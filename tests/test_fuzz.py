@@ -118,7 +118,10 @@ def _search(searcher: Searcher, work: Work, query: str, **kw) -> Results:
     # a correction offered for an unanswered query is searched once more for its results,
     # applied (Results.corrected, issue 19) when they answer
     tried = res.corrected is not None or (res.suggestion is not None and not res.answered)
-    assert len(work.queries) <= WHOOSH_QUERIES_PER_SEARCH + tried, (query, work.queries)
+    # and one still unanswered is read once more with its last word as a prefix, to confirm its
+    # first hit (Searcher._confirm: signals["prefix"] when it did)
+    read = not res.answered or "prefix" in res.signals
+    assert len(work.queries) <= WHOOSH_QUERIES_PER_SEARCH + tried + read, (query, work.queries)
     bound = TERMS_PER_CHAR * len(query.strip()) + TERMS_BASE
     assert all(n <= bound for n in work.queries), f"{work.queries} terms (bound {bound}) for {query!r}"
     _check_results(res, searcher)

@@ -26,7 +26,7 @@ from faqkb.kbase.load import load_kb
 from faqkb.paths import bundled_kb
 from faqkb.present import entry_dict
 from faqkb.service import rebuild
-from faqkb.sources import is_stale, reader_sources
+from faqkb.sources import DESCRIBED, is_stale, reader_sources
 from faqkb.web import create_app
 
 UI = ("zh-Hans", "zh-Hant", "ru", "en")
@@ -227,7 +227,9 @@ def test_register_accepts_reader_titles_recheck_by_and_notes_and_locates_mistake
     assert loaded.facts["F1"].recheck_by == "2027-03-01"
     assert loaded.facts["F3"].note.startswith("EDITOR-ONLY") and loaded.facts["F3"].reader_title["ru"]
     r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
-    assert "reader_title" not in r.output and "recheck_by" not in r.output and "note" not in r.output
+    # accepted as written: the only reader_title lines are the rule asking for the titles still missing
+    assert not [line for line in r.output.splitlines() if "reader_title" in line and "has no" not in line], r.output
+    assert "recheck_by" not in r.output and "note" not in r.output
     for bad, expect in ((lambda fid, f: f.__setitem__("recheck_by", "2027-02-30") if fid == "F1" else None,
                          "F1.recheck_by '2027-02-30' is not a real date"),
                         (lambda fid, f: f.__setitem__("reader_title", {"de": "x"}) if fid == "F1" else None,
@@ -237,6 +239,105 @@ def test_register_accepts_reader_titles_recheck_by_and_notes_and_locates_mistake
         assert r.exit_code == 1 and expect in r.output and "kb/facts.yaml:" in r.output, r.output
         shutil.rmtree(kb)
         _kb_with_titles(tmp_path)
+
+
+# -- further sources (`also:`) in the reader's language --------------------------------------
+
+_SOURCE_TITLE = re.compile(r'<li[^>]*>\s*(?:<a [^>]*>|<span lang="[^"]*">)([^<]*)<')
+
+
+def _key(src) -> tuple[str, str]:  # how a page tells one source from another (sources.py)
+    return (src.url, "") if src.url else (src.title, src.publisher)
+
+
+def test_entry_pages_show_further_sources_by_their_reader_title(noted, tmp_path):
+    """Every entry citing a fact with an ``also:`` source, on zh and ru pages: the source is
+    listed under a reader title in the page's language, never under its published title; and
+    the register's English description of a report ("Report: …") is nowhere on the page."""
+    kb_dir, index = noted
+    kb = load_kb(kb_dir)
+    titles: dict[tuple[str, str], dict[str, set[str]]] = {}  # a source cited by two facts may carry either's
+    for f in kb.facts.values():
+        for src in (f, *f.also):
+            for lang, title in src.reader_title.items():
+                titles.setdefault(_key(src), {}).setdefault(lang, set()).add(title)
+    app = create_app({"KB": kb_dir, "INDEX": index, "INSTANCE": tmp_path / "i", "TESTING": True,
+                      "SECRET_KEY": "test", "BUILD": False, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    checked, wrong = 0, []
+    for ui, lang in (("zh-Hans", "zh"), ("ru", "ru")):
+        client.set_cookie("faqkb_lang", ui)
+        for entry in kb.entries.values():
+            further = [s for fid in entry.sources if fid in kb.facts for s in kb.facts[fid].also]
+            if not further:
+                continue
+            html = client.get(f"/entry/{entry.id}").get_data(as_text=True)
+            start = html.index('class="sources"')
+            shown = [htmllib.unescape(t).strip() for t in _SOURCE_TITLE.findall(html[start:html.index("</section>", start)])]
+            described = [s.title for fid in entry.sources if fid in kb.facts
+                         for s in (kb.facts[fid], *kb.facts[fid].also) if s.title.startswith(DESCRIBED)]
+            wrong += [(ui, entry.id, t) for t in described if t in _sources_part(html)]
+            for src in further:
+                checked += 1
+                mine = titles.get(_key(src), {}).get(lang, set())
+                if not mine & set(shown) or src.title in shown:
+                    wrong.append((ui, entry.id, src.title, shown))
+    assert checked > 20 and not wrong, wrong
+    courier = load_kb(kb_dir).facts["F2"].also[0]  # a Russian headline, localised on zh pages too
+    assert courier.publisher == "Courier Media" and courier.reader_title["zh"].startswith("Courier Media：")
+
+
+def _kb_with_every_title(tmp_path: Path) -> Path:
+    """The fixture's register with a reader title in every language for every source."""
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+
+    def titled(fid, f):
+        for src in ([f] if f.get("title") else []) + f.get("also", []):
+            src["reader_title"] = {lang: f"{lang} title of {src['title'][:20]}" for lang in ("zh", "ru", "en")}
+    _edit_facts(kb, titled)
+    return kb
+
+
+def test_check_reports_a_source_or_further_source_without_a_reader_title_at_its_line(tmp_path):
+    kb = _kb_with_every_title(tmp_path)
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert r.exit_code == 0 and "reader_title" not in r.output, r.output
+
+    def gaps(fid, f):
+        if fid == "F2":
+            del f["also"][0]["reader_title"]       # a further source with none
+        if fid == "F5":
+            del f["also"][0]["reader_title"]["ru"]  # a further source missing a language
+        if fid == "F3":
+            del f["reader_title"]["en"]             # a fact's own source missing a language
+        if fid == "F4":
+            del f["reader_title"]                   # a fact's own source with none
+    _edit_facts(kb, gaps)
+    lines = (kb / "facts.yaml").read_text("utf-8").splitlines()
+
+    def line_of(fid: str, text: str, after: str = "") -> int:  # the first line with ``text`` in fact ``fid``
+        start = lines.index(f"  {fid}:")
+        start = next(i for i in range(start, len(lines)) if after in lines[i])
+        return 1 + next(i for i in range(start, len(lines)) if text in lines[i])
+
+    r = CliRunner().invoke(main, ["check", "--kb", str(kb)])
+    assert r.exit_code == 1, r.output
+    for want in (f"kb/facts.yaml:{line_of('F2', 'title: Абоненты')}:7: F2: further source “Абоненты лишатся номера"
+                 " после трех меся…” (Courier Media) has no reader_title — add reader_title: {zh: ..., ru: ..., en: ...}",
+                 f"kb/facts.yaml:{line_of('F5', 'reader_title:', after='also:')}:7: F5: further source “Власти",
+                 "(RTVI citing TASS): reader_title has no ru (Russian) — add ru: a short title in Russian",
+                 f"kb/facts.yaml:{line_of('F3', 'reader_title:')}:5: F3: reader_title has no en (English) — add en:",
+                 f"kb/facts.yaml:{line_of('F4', 'F4:')}:3: F4 has no reader_title — add reader_title:"):
+        assert want in r.output, (want, r.output)
+    assert "U1" not in r.output  # a point nobody could source may go without a title
+    assert len([line for line in r.output.splitlines() if "reader_title" in line]) == 4, r.output  # one each
+
+
+def test_a_register_without_reader_titles_is_not_asked_for_them():
+    r = CliRunner().invoke(main, ["check", "--kb", str(FIXTURE_KB)])
+    assert r.exit_code == 0 and "reader_title" not in r.output, r.output
+    assert not any(s.reader_title for f in load_kb(FIXTURE_KB).facts.values() for s in (f, *f.also))
 
 
 # -- publishers' names (kb/publishers.yaml) -------------------------------------------------

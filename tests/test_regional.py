@@ -16,6 +16,20 @@ def test_taiwan_words_reach_mainland_terms(bundled):
     assert "停机" in {t.text for t in an.analyze("停話了", query=True).words}
 
 
+def test_the_topic_and_answered_read_what_a_taiwan_reader_meant(bundled):
+    """The analysis keeps the typed words beside the mainland ones (for the ranking); the
+    topic model and `answered` read only the mainland words: the typed forms occur in the kb
+    only in offtopic.yaml's lines about Taiwan's own operators."""
+    feats = bundled.topic_features("我的俄羅斯號碼能攜號轉台嗎")
+    assert "转网" in feats and "转台" not in feats and "b:转台" not in feats
+    r = bundled.search("俄羅斯儲值卡退費", suggest=False)
+    assert r.signals["topic"] > 0 and r.answered
+    # a typed word the kb has stays (tw2sp makes 停用 禁用, a word no entry holds)
+    typed = bundled.search("俄羅斯號碼停用了", suggest=False)
+    assert typed.answered and typed.signals["unknown"] == 0.0
+    assert typed.signals == bundled.search("俄罗斯号码停用了", suggest=False).signals
+
+
 def test_documents_are_not_rewritten(bundled):
     """Only queries are folded: indexed text is mainland Chinese already."""
     an = bundled.analyzer()

@@ -32,18 +32,19 @@ def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
     typed = json.loads(CliRunner().invoke(main, [*args, "--json", "--prefix"]).output)
     assert exact["combo"]["n"] == 1 and 0.0 <= exact["combo"]["both3"] <= 1.0
     assert exact["offtopic"]["rejected"] == 1.0  # the near-topic question is declined
-    assert exact["offtopic"]["real_rejected_queries"] == ["как вернуть оста"]  # a half word, read exactly
-    assert "как вернуть оста" not in typed["offtopic"]["real_rejected_queries"]  # read as a prefix
+    # a half word: read as a prefix; read exactly, answered only because the completion confirms the first hit
+    assert exact["offtopic"]["real_rejected_queries"] == typed["offtopic"]["real_rejected_queries"] == []
     assert "both intents in the top 3" in CliRunner().invoke(main, args).output
 
 
 # Floors a little under what the blind sets reached when measured (docs/relevance.md,
 # 2026-12-06 with content v3): head s@1 0.929, prefix s@3 0.854 with prefix, near-topic
-# declined 0.800 (0.806 before top-ups came back into scope: top-up-from-abroad answers them),
-# combo both@3 0.866; real questions declined at most 0.022 on each.
-FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.85, False)}
+# declined 0.800 (0.806 before top-ups came back into scope: top-up-from-abroad answers them;
+# 0.794 after the third round), combo both@3 0.866 (0.881 after the third round); real
+# questions declined at most 0.022 on each (at most 0.015 after the third round: the goal, 0.02, is the ceiling).
+FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.87, False)}
 NEARTOPIC_DECLINED_FLOOR = 0.79
-REAL_DECLINED_CEILING = 0.03
+REAL_DECLINED_CEILING = 0.02
 
 
 @pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo"])

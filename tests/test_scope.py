@@ -154,6 +154,32 @@ def test_a_neighbour_named_next_to_chinese_or_corrected_stays_declined(bundled):
         assert not res.answered and res.signals.get("scope") == "uncovered-services" and res.corrected is None, q
 
 
+@pytest.mark.parametrize("q", ["人在香港号码还要交钱吗", "回台湾卡里的钱能拿回来吗", "I'm back in Vietnam, number still charging me"])
+def test_where_the_reader_is_is_no_sims_country(bundled, q):
+    # kb/scope.yaml's `located`: a place after 在/回/in/from and before a SIM word is where the
+    # reader is; the SIM is still ours
+    assert "scope" not in bundled.search(q).signals, q
+
+
+def test_another_countrys_sim_is_still_declined_where_the_reader_is_named_too(bundled):
+    assert bundled.search("我在香港办的香港号码怎么注销").signals.get("scope") == "other-operators"
+    assert bundled.search("back in vietnam, how to close my vietnamese sim").signals.get("scope") == "other-operators"
+    assert bundled.search("在中国移动办的卡怎么注销").signals.get("scope") == "other-operators"
+
+
+@pytest.mark.parametrize("q", ["余额能退到微信零钱吗", "退款能退到支付宝账户吗", "淘宝上代办注销靠谱吗",
+                               "电报账号会不会被别人登上", "销号后微信账号还能登录吗"])
+def test_an_app_named_with_our_subject_is_ours(bundled, q):
+    # the SIM's money to a wallet, a paid agent on a marketplace (a scam entry), what becomes
+    # of a messenger's account once the number is gone: kb/scope.yaml's app-accounts `unless`
+    assert "scope" not in bundled.search(q).signals, q
+
+
+@pytest.mark.parametrize("q", ["whatsapp账号被封了怎么办", "怎么注销telegram", "微信零钱提现手续费", "怎么注销微信账号"])
+def test_an_apps_own_account_is_still_a_neighbour(bundled, q):
+    assert bundled.search(q).signals.get("scope") == "app-accounts", q
+
+
 def test_another_countrys_balance_is_declined_and_a_refund_home_is_not(bundled):
     assert bundled.search("乌兹别克的手机卡里还有余额 能退吗").signals.get("scope") == "other-operators"
     assert "scope" not in bundled.search("俄罗斯卡余额能退到中国的卡上吗").signals

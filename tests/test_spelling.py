@@ -120,3 +120,21 @@ def test_no_second_search_without_a_correction(bundled):
     assert bundled.explain("注销 余额").suggestion_searched is None
     x = bundled.explain("расторжение договра")
     assert x.suggestion_searched == x.suggestion == "расторжение договора"
+
+
+def test_russian_typed_in_latin_letters_is_read_as_the_kb_word(speller, bundled):
+    """Translit (issue 19's vocabulary): a Latin word that spells a kb Russian word is read
+    as it, soft signs, я/ю without their y and doubled letters aside; another form by its stem."""
+    assert speller.correct("kak zakryt nomer") == "как закрыть номер"
+    assert speller.correct("dengi vernut") == "деньги вернуть"  # ь and the y of я/ю are often left out
+    assert speller.word("otkluchenie", None).startswith("отключ")  # the kb has other forms of it
+    assert speller.word("za") == "за" and speller.word("do") is None  # an English function word stays
+    r = bundled.search("kak zakryt nomer")
+    assert r.corrected == "как закрыть номер" and r.answered
+
+
+def test_translit_yields_to_a_latin_word_one_edit_away_and_to_plain_english(speller):
+    assert speller.word("balanse") == "balance"  # one edit: an English typo
+    assert speller.word("balansa") == "баланса"  # two edits from balance: Russian in Latin letters
+    assert "salon" in speller.plain and speller.correct("salon metro") is None  # English words, not салон
+    assert speller.correct("zhuxiao haoma") is None  # pinyin is not Russian either

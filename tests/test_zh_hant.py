@@ -36,7 +36,9 @@ def test_every_entry_and_reader_title_reads_right_in_traditional():
                  *(s.publisher for s in reader_sources(entry, kb.facts, "zh", "Hant") if s.publisher_lang == "zh"),
                  terminal_entry(entry, "zh", entries=kb.entries, facts=kb.facts, script="Hant", width=10_000)]
         found += [f"{entry.id}: {b}" for t in texts for b in _bad(t)]
-    titles = [to_traditional(f.reader_title["zh"]) for f in kb.facts.values() if "zh" in f.reader_title]
+    titles = [to_traditional(s.reader_title["zh"]) for f in kb.facts.values() for s in (f, *f.also)
+              if "zh" in s.reader_title]
+    assert any(s.reader_title for f in kb.facts.values() for s in f.also)  # further sources' titles too
     found += [f"reader_title: {b}" for t in titles for b in _bad(t)]
     publishers = [to_traditional(s.reader_publisher["zh"]) for f in kb.facts.values() for s in (f, *f.also)
                   if "zh" in s.reader_publisher]
@@ -59,6 +61,7 @@ CASES = [
     ("解除绑定", "解除綁定"),
     ("怎麼註銷俄羅斯門號", "註銷"),  # a reader's phrasing already in Traditional
     ("WhatsApp 帮助中心", "WhatsApp 說明中心"),  # a source's reader title
+    ("T2：提交书面投诉的程序", "投訴的程序"),  # a further source's reader title
 ]
 
 

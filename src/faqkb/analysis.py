@@ -442,18 +442,48 @@ _HMM_CUTS: dict[str, tuple[int, ...]] = {}
 
 def _import_jieba():
     """Import jieba without pkg_resources: jieba's _compat imports it (~60 ms) only to find
-    its bundled files, and falls back to a plain open() when it is missing."""
+    its bundled files, and falls back to a plain open() when it is missing. Nor with its
+    HMM's tables (jieba.finalseg: its import and regex ~20 ms, a tenth of a cold `faqkb
+    search`): jieba's module takes a stand-in (_HMM) that imports them when first asked, i.e.
+    by the first cut that guesses at an unknown word; a query of known words never does."""
     import sys
 
     if "jieba" in sys.modules or "pkg_resources" in sys.modules:
         import jieba
         return jieba
+    hmm = _HMM()
     sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` raise ImportError
+    sys.modules["jieba.finalseg"] = hmm  # type: ignore[assignment]  # jieba's `from . import finalseg` takes it
     try:
         import jieba
     finally:
         del sys.modules["pkg_resources"]
+        if sys.modules.get("jieba.finalseg") is hmm:
+            del sys.modules["jieba.finalseg"]  # the real module imports normally from now on
     return jieba
+
+
+class _HMM:
+    """jieba.finalseg, imported on first use (thread-safe: a server's threads may cut at once)."""
+
+    __spec__ = None  # what the import system asks of a module in sys.modules: no import for it
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._module: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._module is None:
+            with self._lock:
+                if self._module is None:
+                    from importlib import import_module
+
+                    self._module = import_module("jieba.finalseg")
+        return getattr(self._module, name)
 
 
 def prune_dictionary(full: dict[str, int], texts: Iterable[str],

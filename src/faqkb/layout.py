@@ -15,6 +15,9 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      blob per document and language, zh ru en: a hit reads its language's only),
                      questions.bin + questions.offsets.npy (per document, its phrasings' words
                      with their idf as engine.relevance reads them: marshal blobs)
+                     hits.lang.bin + hits.lang.offsets.npy (per document and language, what a hit
+                     shows: its question's and answer's marks (snippets.compact_marks), the
+                     answer as plain text and its snippet layout: build/layouts.py)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -40,6 +43,9 @@ MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 # Per document and language (blob d * len(LANGS) + the language's place; empty where the entry lacks it).
 LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
 QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
+# Per document and language as LANG_MARKS, marshalled: (question's compact marks, answer's,
+# plain answer, snippets.Layout's fields).
+HITS, HITS_OFFSETS = "hits.lang.bin", "hits.lang.offsets.npy"
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"

@@ -9,11 +9,12 @@ is the one place that knows the format."""
 from __future__ import annotations
 
 import marshal
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .analysis import Analyzer, PinyinTable, Segmenter
+from .analysis import Analyzer, PinyinTable, Segmenter, fold_han, regional_pattern, script_runs, to_mainland
 
 LEXICON_FORMAT = 2
 
@@ -57,3 +58,23 @@ class Lexicon:
     @cached_property
     def analyzer(self) -> Analyzer:
         return Analyzer(Segmenter(self.freq, self.total), self.table, regional=self.regional)
+
+    @cached_property
+    def _regional_re(self) -> re.Pattern | None:
+        return regional_pattern(self.regional)
+
+    def mainland(self, text: str) -> str | None:
+        """``text`` with its Taiwan/HK words as the kb's mainland words (kb/regional.yaml after
+        OpenCC tw2sp: 攜號轉台 -> 携号转网), or None when it has none: what a reader meant,
+        where the analysis also keeps what was typed (for the ranking)."""
+        if not self.regional:
+            return None
+        out, last, changed = [], 0, False
+        for script, run, start in script_runs(text):
+            if script != "han":
+                continue
+            mainland = to_mainland(run, self.regional, self._regional_re)
+            if mainland != fold_han(run):
+                out += [text[last:start], mainland]
+                last, changed = start + len(run), True
+        return "".join([*out, text[last:]]) if changed else None

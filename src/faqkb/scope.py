@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analysis import fold_han, fold_width
 from .errors import KBError, KBErrors
 
 if TYPE_CHECKING:
@@ -168,9 +169,37 @@ def read_scope(root: Path) -> dict | None:
         unless = spec.get("unless") or []
         out["neighbours"][str(name)] = {"names": listed, "pinyin": pinyin(spec), "strict": str(name) in strict,
                                         "unless": [str(x).strip().lower() for x in unless] if isinstance(unless, list) else []}
+    located = data.get("located") or {}
+    if not isinstance(located, dict) or not all(isinstance(located.get(k, []), list) for k in ("zh", "en")):
+        errors.append(at("located", key=True, message="located must list words per language (zh, en)",
+                         hint="e.g. located: {zh: [在, 回], en: [in, from]}"))
+        located = {}
+    if located and not {"places", "sim"} <= set(sets):
+        errors.append(at("located", key=True, message="located needs the sets 'places' and 'sim'",
+                         hint="define them under 'sets:'"))
+        located = {}
+    out["located"] = {lang: {"at": [fold(str(w).strip()) for w in located.get(lang, []) if str(w).strip()],
+                             "places": [fold(str(w).strip()) for w in sets["places"].get(lang, []) if str(w).strip()],
+                             "sim": [fold(str(w).strip()) for w in sets["sim"].get(lang, []) if str(w).strip()]}
+                      for lang in ("zh", "en") if located.get(lang)}
     if errors:
         raise KBErrors(errors)
     return out
+
+
+def _located(spec: dict) -> re.Pattern | None:
+    """One pattern of a place right after a word saying the reader is there (在中国, in china)
+    and before a SIM word: the place is where the reader is, not the SIM's country."""
+    parts = []
+    for lang, got in spec.items():
+        if not (got.get("at") and got.get("places") and got.get("sim")):
+            continue
+        alt = {k: "|".join(re.escape(w) for w in sorted(got[k], key=len, reverse=True)) for k in ("at", "places", "sim")}
+        if lang == "zh":
+            parts.append(f"(?:{alt['at']})(?:{alt['places']})(?=(?:{alt['sim']}))")
+        else:
+            parts.append(_AT_START + f"(?:{alt['at']})\\s+(?:{alt['places']})(?=[\\W_]+(?:{alt['sim']}))")
+    return re.compile("|".join(parts)) if parts else None
 
 
 def write_scope(root: str | Path, version_dir: Path) -> None:
@@ -181,8 +210,6 @@ def write_scope(root: str | Path, version_dir: Path) -> None:
 
 
 def fold(text: str) -> str:
-    from .analysis import fold_han, fold_width
-
     return fold_han(fold_width(text)).lower().replace("ё", "е")
 
 
@@ -291,6 +318,7 @@ class Scope:
         self.neighbours = [(name, _Names.of(spec["names"], spec.get("pinyin", [])), _Names.of(spec.get("unless", [])),
                             bool(spec.get("strict")))
                            for name, spec in data.get("neighbours", {}).items()]
+        self.located = _located(data.get("located") or {})
 
     @classmethod
     def read(cls, version_dir: Path) -> Scope | None:
@@ -301,9 +329,11 @@ class Scope:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
         text = fold(query)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
+        # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
+        named = self.located.sub(" ", text) if self.located is not None else text
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
-            if names.found(text, joined) and not unless.found(text, joined) and (
+            if names.found(named, joined) and not unless.found(text, joined) and (
                     strict or not self.covers.found(names.without(text), joined)):
                 return name
         return None

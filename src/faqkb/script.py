@@ -32,6 +32,7 @@ SCRIPTS = ("Hans", "Hant")
 #   挂断: s2twp gives the UI label 結束通話; hanging up on a caller is 掛斷.
 #   绑定: s2twp gives the formal 繫結; Taiwan readers bind an account with 綁定.
 #   帮助中心: s2twp gives 幫助中心; a help centre is 說明中心 in Taiwan (WhatsApp's own zh-TW name).
+#   程序: s2twp gives 程式 (a computer program); a procedure (filing a claim) stays 程序.
 PHRASES = {
     "注销": "註銷",
     "运营商": "電信業者",
@@ -52,10 +53,10 @@ PHRASES = {
     "绑定": "綁定",
     "帮助中心": "說明中心",
 }
-# Words shown exactly as written, because s2twp would turn them into another sense: 只, 文件
-# and 查看 (same in both scripts) and readers' phrasings already in Traditional (註銷 → 登出,
+# Words shown exactly as written, because s2twp would turn them into another sense: 只, 文件,
+# 查看 and 程序 (same in both scripts) and readers' phrasings already in Traditional (註銷 → 登出,
 # 綁定 → 繫結 otherwise).
-KEEP = ("只", "文件", "查看", "註銷", "綁定")
+KEEP = ("只", "文件", "查看", "程序", "註銷", "綁定")
 
 # Traditional text a reader must never see (pattern, why): each is an s2twp conversion that
 # was wrong in this kb's context. tests/test_zh_hant.py converts every zh text the kb shows
@@ -78,6 +79,7 @@ KNOWN_BAD = (
     ("繫結", "binding an account is 綁定"),
     ("賬", "Taiwan writes 帳"),
     ("幫助中心", "a help centre is 說明中心 in Taiwan"),
+    ("程式", "a procedure is 程序 (程式 is a computer program)"),
 )
 _FIXED = {**{w: w for w in KEEP}, **PHRASES}
 _PHRASE_RE = re.compile("|".join(sorted(map(re.escape, _FIXED), key=len, reverse=True)))

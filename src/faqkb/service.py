@@ -1,17 +1,22 @@
 """The steps the CLI and the web share: rebuild an index from a kb folder (with the process's
 garbage-collector policy for a build; `settle` is serving's), tell whether an index matches
-its kb, and open a searcher on an index that is known to match (rebuilding if allowed)."""
+its kb, and open a searcher on an index that is known to match (rebuilding if allowed).
+The builder and the engine are imported by the step that uses them: a process that only
+searches never loads build/."""
 
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .build import auto_procs, build_index, kb_fingerprint
 from .errors import REBUILD, IndexNotReady
+from .kbase.fingerprint import kb_fingerprint
 from .layout import IndexInfo, live_info
-from .search import Searcher
+
+if TYPE_CHECKING:
+    from .search import Searcher
 
 
 def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint: str | None = None) -> IndexInfo:
@@ -23,7 +28,7 @@ def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint
     forks: a build makes millions of small objects and next to no cycles, and the collector
     only walked them again and again (most of what the builder spent receiving a large kb
     from its workers). It is back on, as it was, when the build ends or fails."""
-    from .build import BuildStages
+    from .build import BuildStages, auto_procs, build_index
     from .kbase.load import load_kb
 
     was_enabled = gc.isenabled()
@@ -93,4 +98,6 @@ def open_searcher(kb_dir: Path, index_dir: Path, *, build: bool = True) -> Searc
         if not build:
             raise IndexNotReady(f"{fresh.stale}; {REBUILD} (or search without --no-build)")
         rebuild(kb_dir, index_dir, fingerprint=fresh.fingerprint)
+    from .search import Searcher
+
     return Searcher(index_dir, on_load=settle)

@@ -87,39 +87,38 @@ def highlight_spans(marks: Sequence[Mark], terms: dict) -> list[Span]:
     return merge([(s, e) for term, s, e, py in marks if term in words or (py and py in pinyin)])
 
 
-class MarkIndex:
-    """The marks of one text by term and by pinyin: highlighting a hit looks up the query's
-    few words here instead of walking every word of its answer (kept per hit by the
-    searcher, so each text is indexed once, not once per query)."""
+# A text's marks as a hit reads them (compact_marks): the terms joined, their offsets in one
+# flat tuple, the readings joined. Decoding three objects is a fraction of decoding a tuple per
+# word (most of a first-time hit's marks), and it holds nothing the garbage collector walks.
+Compact = tuple[str, tuple[int, ...], str]
+SEP = "\n"  # never inside a term or a reading (analysis.RUN_RE's runs of letters and digits)
 
-    __slots__ = ("by_term", "by_pinyin", "size")
-    by_term: dict[str, tuple[Span, ...]]
-    by_pinyin: dict[str, tuple[Span, ...]]
 
-    def __init__(self, marks: Sequence[Mark]) -> None:
-        by_term: dict[str, list[Span]] = {}
-        by_pinyin: dict[str, list[Span]] = {}
-        for term, s, e, py in marks:
-            by_term.setdefault(term, []).append((s, e))
-            if py:
-                by_pinyin.setdefault(py, []).append((s, e))
-        # Tuples of ints: the garbage collector stops tracking them (and then the dicts), so
-        # thousands of cached indexes add nothing to every full collection's walk.
-        self.by_term = {k: tuple(v) for k, v in by_term.items()}
-        self.by_pinyin = {k: tuple(v) for k, v in by_pinyin.items()}
-        self.size = len(marks)
+def compact_marks(marks: Sequence[Mark]) -> Compact:
+    """``marks`` as (SEP-joined terms between SEPs, (start, end) of each flat, SEP-joined
+    readings ("" where none) between SEPs): the form compact_spans reads."""
+    return (SEP + SEP.join(m[0] for m in marks) + SEP, tuple(x for m in marks for x in (m[1], m[2])),
+            SEP + SEP.join(m[3] for m in marks) + SEP)
 
-    def spans(self, terms: dict) -> list[Span]:
-        """The same spans as highlight_spans(marks, terms)."""
-        words, pinyin = _content_words(terms["words"]), terms["pinyin"]
-        by_term, by_pinyin = self.by_term, self.by_pinyin
-        if len(words) > len(by_term):  # a long query: walk the text's words instead
-            found = [sp for w, sps in by_term.items() if w in words for sp in sps]
-        else:
-            found = [sp for w in words if w in by_term for sp in by_term[w]]
-        if pinyin and by_pinyin:
-            found += [sp for p in pinyin if p in by_pinyin for sp in by_pinyin[p]]
-        return merge(found)
+
+def compact_spans(marks: Compact, terms: dict) -> list[Span]:
+    """The same spans as highlight_spans(the marks, terms), from compact_marks(the marks):
+    each of the query's few words found in the joined terms (C-level search) instead of
+    every word of the text compared in Python."""
+    joined, offsets, readings = marks
+    words, pinyin = _content_words(terms["words"]), terms["pinyin"]
+    found: list[Span] = []
+    for text, wanted in ((joined, words), (readings, pinyin if len(readings) > len(offsets) // 2 + 1 else ())):
+        for w in wanted:
+            if not w or SEP in w:
+                continue  # no term is empty or holds SEP (a reading may be "": never wanted)
+            needle = SEP + w + SEP
+            at = text.find(needle)
+            while at >= 0:
+                i = 2 * text.count(SEP, 0, at)  # the word's place: the separators before it
+                found.append((offsets[i], offsets[i + 1]))
+                at = text.find(needle, at + len(needle) - 1)
+    return merge(found)
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -170,6 +169,14 @@ OPENING_CHARS = 12
 _COLON = (":", "：")
 _CJK_END = "。！？；：，、）」』"
 _CUT = " ，；、,;"
+_LAST_CUT = re.compile(r".*[ ，；、,;]", re.S)  # greedy: ends just after the last _CUT character
+
+
+def _last_cut(text: str, lo: int, hi: int) -> int:
+    """Where the last _CUT character of text[lo:hi] is (-1: none; lo, hi >= 0), in one regex call:
+    max(text.rfind(c, lo, hi) for c in _CUT), which was six calls and a generator."""
+    m = _LAST_CUT.match(text, lo, hi) if lo < hi else None
+    return m.end() - 1 if m else -1
 
 
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
@@ -222,22 +229,30 @@ def _candidates(text: str, pieces: list[tuple[int, int, str]], size: int) -> lis
     return out
 
 
-class _Layout(NamedTuple):
-    """What make_snippet needs of a text whatever the query: computed once per text."""
-    pieces: list[tuple[int, int, str]]
-    cands: list[tuple[tuple[Span, ...], int]]
-    starts: frozenset[int]
-    widths: dict[Span, int]  # each piece's display width
+class Layout(NamedTuple):
+    """What make_snippet needs of a text whatever the query, worked out once per text: made
+    at build for every answer (build/layouts.py, read per hit) or kept here (_layout). Tuples
+    of ints and strings only, so a kept one costs the garbage collector nothing once seen."""
+    pieces: tuple[tuple[int, int, str], ...]
+    cands: tuple[tuple[tuple[Span, ...], int], ...]
+    starts: tuple[int, ...]  # where sentences start (sentence_starts)
+    widths: tuple[int, ...]  # each piece's display width
+
+
+def layout(text: str, size: int = SNIPPET_CHARS) -> Layout:
+    """``text``'s Layout (plain_text's form) for snippets of ``size`` columns."""
+    starts = sentence_starts(text)
+    pieces = _pieces(text, starts)
+    return Layout(tuple(pieces), tuple(_candidates(text, pieces, size)), tuple(starts),
+                  tuple(_width(text, p[0], p[1]) for p in pieces))
 
 
 @lru_cache(maxsize=LAYOUTS)
-def _layout(text: str, size: int) -> _Layout:
-    """(Kept per text: the searcher hands the same answer string to every hit of an entry, so
-    its hash is cached and a lookup is a dictionary probe.)"""
-    starts = sentence_starts(text)
-    pieces = _pieces(text, starts)
-    return _Layout(pieces, _candidates(text, pieces, size), frozenset(starts),
-                   {(p[0], p[1]): _width(text, p[0], p[1]) for p in pieces})
+def _layout(text: str, size: int) -> Layout:
+    """(Kept per text for callers without a prepared Layout: the searcher hands the same
+    answer string to every hit of an entry, so its hash is cached and a lookup is a
+    dictionary probe.)"""
+    return layout(text, size)
 
 
 def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int | None = None) -> tuple[int, int]:
@@ -260,25 +275,27 @@ def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int 
         if want > 2 * size:
             want = size
             start = max(s, first - size // 5)
-            cut = max(text.rfind(c, max(s, start - 20), start + 1) for c in _CUT)
+            cut = _last_cut(text, max(s, start - 20), start + 1)
             start = cut + 1 if cut >= s else start
             while start < first and text[start] == " ":
                 start += 1
     end = min(e, start + want)
     if end < e:
-        cut = max(text.rfind(c, max(start + want - 20, must), end) for c in _CUT)
+        cut = _last_cut(text, max(start + want - 20, must), end)
         end = cut if cut > start else end  # the "…" replaces the comma or space
     return start, end
 
 
-def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
+                 prepared: Layout | None = None) -> tuple[str, list[Span]]:
     """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
     consecutive list items, holding the most of the query's words (the first sentence when
     none matched); never a lead-in line; a short opening answer ("Yes.") kept before it; a
     sentence or item wider than ``size`` columns (a Chinese character takes two) cut around its matches ("…" where it was cut).
     ``spans``: the matches in ``text``; returned: the snippet and its matches in it. The
-    text's layout is worked out once per text (_layout)."""
-    pieces, cands, starts_at, widths = _layout(text, size)
+    text's layout is worked out once per text: ``prepared`` (layout(text, size), made at
+    build), else kept here (_layout)."""
+    pieces, cands, starts_at, widths = prepared or _layout(text, size)
     if not cands:
         return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
     # The matched words of each piece, in one pass (spans and pieces both ascend).
@@ -301,11 +318,11 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
         d = len(set(shown))
         return len(set(shown + lead)) if lead else d, d, len(shown) + len(lead), len(segs)
 
-    best = max(cands, key=rank) if spans else cands[0]  # max: the first of equals
+    best = max(cands, key=rank) if spans and len(cands) > 1 else cands[0]  # max: the first of equals
     segs = list(best[0])
     if len(segs) == 1:
         s, e = segs[0]
-        ws, we = _window(text, s, e, spans, size, widths.get((s, e)))
+        ws, we = _window(text, s, e, spans, size, widths[best[1]])  # (one segment: the piece best[1])
         segs = [(ws, we)]
         first = pieces[0]
         if first[2] == "sentence" and first[1] - first[0] <= OPENING_CHARS:
@@ -313,7 +330,7 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS) -> tup
                 segs.insert(0, (first[0], first[1]))  # "Yes." before the sentence that matched
             elif s == first[0] and len(pieces) > 1 and pieces[1][2] == "sentence" \
                     and "\n" not in text[first[1]:pieces[1][0]]:
-                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths.get(pieces[1][:2])))  # "Yes." alone says too little
+                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]))  # "Yes." alone says too little
     out: list[str] = []
     kept: list[Span] = []
     length = 0

@@ -7,7 +7,9 @@ What a reader never sees: fact ids and the register's ``claim`` and ``note`` (ed
 English, often naming other facts). A source's title is chosen in this order (docs/content.md):
 
 1. the fact's ``reader_title`` in the page's language (zh-Hant readers: the zh title converted);
-2. the source's own title, as published (marked with its language, not translated);
+2. the source's own title, as published (marked with its language, not translated); beside a
+   reader title in another language it is shown as the "original", unless it is the register's
+   description of a report ("Report: …", ``DESCRIBED``), which no one published;
 3. for a point nobody could source, a translated "not confirmed by any source" line
    (``title`` is then "" and ``unsourced`` is true): its claim is never shown.
 
@@ -24,6 +26,11 @@ from pathlib import Path
 
 from .kbase.model import Entry, Fact, Source
 from .script import for_reader
+
+# The register's English line for a report whose headline was not kept ("Report: …",
+# "Interview: …"; kb/facts.yaml's header): an editors' description, not a title anyone
+# published, so it is never shown beside a reader title as the source's "original".
+DESCRIBED = ("Report: ", "Interview: ")
 
 # How old a person's last reading of a source may be before pages say so (days); the
 # SOURCE_MAX_AGE_DAYS setting overrides it for the web, --max-age for `faqkb show`.
@@ -111,7 +118,8 @@ def reader_sources(entry: Entry, facts: dict[str, Fact], lang: str, script: str 
             mine = src.reader_title.get(lang, "")
             if mine:
                 title, title_lang = for_reader(mine, lang, script), lang
-                original = src.title if src.title != mine and own_lang != lang else ""
+                original = src.title if src.title != mine and own_lang != lang \
+                    and not src.title.startswith(DESCRIBED) else ""
             else:
                 title, title_lang, original = for_reader(src.title, own_lang, script), own_lang, ""
             date = "" if src.date in ("", "undated") else src.date

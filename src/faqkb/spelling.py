@@ -16,10 +16,14 @@ Rules (each tested by name in tests/test_spelling.py):
   `answered` counts as unknown (engine/coverage.py), instead of a typo of a kb word;
 - a function word (吗, ли, the) is never corrected, nor a Han window holding one, nor one
   that would cut a kb or plain word in two (可以辦理 is not 可一般理);
+- Russian typed in Latin letters (translit: vozvrat balansa, rastorzhenie dogovora) is read
+  as the kb's Russian word spelled alike (`translit_key`: one key per spelling, the usual
+  informal and GOST variants, soft signs and doubled letters left out), when no Latin kb word
+  is one edit away (balanse is balance; balansa is баланса); a plain English word never is;
 - words with digits are kept as typed (Tele2, 4G);
 - a query typed in pinyin is not "corrected" into English (gei is not a typo of get);
 - a correction keeps the typed case (Tele → Tele2-like brands stay capitalised);
-- at most MAX_FIXES words are corrected and MAX_CHECKED examined per query, words longer
+- at most MAX_FIXES words are corrected (translit readings aside) and MAX_CHECKED examined per query, words longer
   than MAX_WORD are left alone, and each word costs at most len+1 lookups and
   MAX_CANDIDATES edit distances: the work per query is bounded by these constants.
 """
@@ -62,6 +66,71 @@ _PINYIN_WORD = re.compile(r"[A-Za-z]+")
 _STOP_HAN_CHARS = {w for w in STOP["zh"] if len(w) == 1}
 
 
+# translit: a Latin spelling and a Cyrillic word share a key when the first is one of the
+# usual ways of typing the second (informal, GOST, ISO 9 without diacritics; я/ю with or
+# without their y: otklyuchenie, otkluchenie); longest units first
+_LATIN_PAIRS = (("shch", "sh"), ("sch", "sh"), ("ch", "\x01"), ("kh", "h"), ("tz", "ts"), ("ya", "a"), ("ja", "a"),
+                ("yu", "u"), ("ju", "u"), ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"))  # in this order
+_LATIN_KEY = str.maketrans({"y": "i", "j": "i", "x": "ks", "w": "v", "q": "k", "c": "ts", "'": "", "\x01": "ch"})
+_CYR_KEY = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+                          "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+                          "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
+                          "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u",
+                          "я": "a"})
+_LATIN_WORD = re.compile(r"[a-z']+")
+_CYR_WORD = re.compile(r"[а-яё]+")
+MIN_TRANSLIT = 3  # letters a Latin word needs to be read as a Russian kb word (two: a function word, za, ot)
+MIN_TRANSLIT_STEM = 4  # letters left when an ending is cut (otkluchen-ie: отключен-ия)
+TRANSLIT_ENDING = 2  # letters of an ending (of the kb's word, of the typed one) that may differ
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _undouble(key: str) -> str:
+    return _DOUBLED.sub(r"\1", key)
+
+
+def translit_key(word: str) -> str | None:
+    """The key of a Latin spelling of a Russian word (vozvrat, rastorzheniye, den'gi) or
+    of a Cyrillic word (возврат, расторжение, деньги): equal when one is a usual way of
+    typing the other. None for anything else (digits, mixed scripts)."""
+    low = word.lower()
+    if _CYR_WORD.fullmatch(low):
+        return _undouble(low.replace("сч", "щ").translate(_CYR_KEY))  # счёт is typed schet
+    return latin_keys([low])[0] if _LATIN_WORD.fullmatch(low) else None
+
+
+def latin_keys(words: list[str]) -> list[str]:
+    """translit_key of lowercase Latin words, all at once (a build checks every plain
+    English word: one pass of C-level replaces over them joined, not one per word)."""
+    text = "\n".join(words)
+    for pair, key in _LATIN_PAIRS:
+        text = text.replace(pair, key)
+    return _undouble(text.translate(_LATIN_KEY)).split("\n")
+
+
+def translit_map(vocab: dict[str, int]) -> dict[str, str]:
+    """Each key of the kb's Russian words (and Russian function words) -> its most frequent
+    word, and each key less its last one or two letters, marked "~" -> the most frequent word
+    ending so (another form: otkluchenie finds отключения by otkluchen~): what a Latin spelling
+    is looked up in (Speller.russian). Made at a process's first Latin word no kb word is one
+    edit from, so its cost is one pass of C-level replaces over the words joined (no stemming)."""
+    words = sorted((w for w in vocab if len(w) >= MIN_TRANSLIT and _CYR_WORD.fullmatch(w)),
+                   key=lambda w: (-vocab[w], w))
+    keys = _undouble("\n".join(words).replace("сч", "щ").translate(_CYR_KEY)).split("\n") if words else []
+    out: dict[str, str] = {}
+    for word, key in zip(words, keys, strict=True):
+        out.setdefault(key, word)
+        for cut in range(1, TRANSLIT_ENDING + 1):
+            if len(key) - cut >= MIN_TRANSLIT_STEM:
+                out.setdefault("~" + key[:-cut], word)
+    for stop in sorted(STOP["ru"]):
+        if (spelled := translit_key(stop)):
+            out.setdefault(spelled, stop)
+    return out
+
+
 def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1:] for i in range(len(word))]
 
@@ -92,14 +161,21 @@ def build_plain(vocab: dict[str, int], stems: frozenset[str], deletes: dict[str,
     # ~90k general words, most sharing no deletion key with any kb word: one C-level set test
     # each (deletion keys built inline: this loop is most of the cost), the speller itself
     # only for the rest (~10k).
+    typos = Speller(vocab, stems, deletes, han_by_pinyin, table)
+    typos._translit = {}  # (the edits alone: translit readings are found at once below)
     for lang in PLAIN_LANGS:
-        for word in get_frequency_dict(lang, wordlist="small"):
-            if not (3 <= len(word) <= MAX_WORD and word.isalpha()):
-                continue
+        words = [w for w in get_frequency_dict(lang, wordlist="small") if 3 <= len(w) <= MAX_WORD and w.isalpha()]
+        for word in words:
             cands = [word[:i] + word[i + 1:] for i in range(len(word))]
             cands.append(word)
-            if not keys.isdisjoint(cands) and speller.word(word) is not None:
+            if not keys.isdisjoint(cands) and typos.word(word) is not None:
                 out.add(fold_cyrillic(word))
+        # an English word spelled like a kb Russian word (tam, salon) is no Russian typed in Latin
+        latin = [w for w in words if w.isascii()]
+        spelled = speller.translit
+        out.update(w for w, k in zip(latin, latin_keys(latin), strict=True)
+                   if (k in spelled or "~" + k[:-1] in spelled or "~" + k[:-2] in spelled)
+                   and speller.russian_key(k) is not None and not speller.known(w))
     # jieba's words in a few hundred thousand: the pinyin key first (one lookup misses for
     # almost all), the finer checks only for the few that sound like a kb word.
     chars = table.chars
@@ -160,6 +236,14 @@ class Speller:
         self.vocab, self.stems, self.deletes, self.plain = vocab, stems, deletes, plain
         self.han_by_pinyin, self.table = han_by_pinyin, table
         self.lookups = 0  # dictionary lookups of the last correct() call (tests bound the work)
+        self._translit: dict[str, str] | None = None
+
+    @property
+    def translit(self) -> dict[str, str]:
+        """translit_map of the kb's words (made at the first Latin word it is asked about)."""
+        if self._translit is None:
+            self._translit = translit_map(self.vocab)
+        return self._translit
 
     def known(self, word: str) -> bool:
         low = fold_cyrillic(word)
@@ -178,6 +262,9 @@ class Speller:
                 memo[asked] = self.word(typed)
             return memo[asked]
         low = fold_cyrillic(typed)
+        if len(low) == 2 and low.isalpha() and low.isascii() and low not in STOP["en"]:
+            russian = self.translit.get(translit_key(low) or "")  # za, ot: Russian function words
+            return russian if russian in STOP["ru"] else None
         if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or low in self.plain
                 or self.known(low)):
             return None
@@ -194,7 +281,27 @@ class Speller:
             d = edits(low, cand, bound)
             if d <= bound and (best is None or (d, -self.vocab.get(cand, 0)) < best[0]):
                 best = ((d, -self.vocab.get(cand, 0)), cand)
+        if (best is None or best[0][0] > 1) and low.isascii() and (russian := self.russian(low)):
+            return russian
         return _with_case(typed, best[1]) if best else None
+
+    def russian(self, low: str) -> str | None:
+        """The kb's Russian word a lowercase Latin word spells (vozvrat: возврат), or a kb
+        form of its stem (otkluchenie: отключения), or None."""
+        key = translit_key(low) if len(low) >= MIN_TRANSLIT and self.translit else None
+        return self.russian_key(key) if key else None
+
+    def russian_key(self, key: str) -> str | None:
+        """`russian` of a word by its translit_key: at most TRANSLIT_ENDING + 1 lookups."""
+        self.lookups += 1
+        if (word := self.translit.get(key)) is not None:
+            return word
+        for cut in range(1, TRANSLIT_ENDING + 1):
+            if len(key) - cut >= MIN_TRANSLIT_STEM:
+                self.lookups += 1
+                if (word := self.translit.get("~" + key[:len(key) - cut])) is not None:
+                    return word
+        return None
 
     def han(self, run: str, budget: int, memo: dict | None = None) -> tuple[str, int]:
         """Replace windows of 2-4 characters that are not kb words but sound like one;
@@ -275,7 +382,8 @@ class Speller:
                 if word and word != text and pinyin is None:
                     pinyin = self._pinyin_query(query)
                 if word and word != text and not pinyin:
-                    fixes += 1
+                    # a Latin word read as Russian is one lookup, no edit: only MAX_CHECKED bounds those
+                    fixes += not (text.isascii() and not word.isascii())
                     pieces.append((m.start(), m.end(), word))
         if not pieces:
             return None

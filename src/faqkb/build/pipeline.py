@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import FaqkbError
+from ..kbase.fingerprint import kb_fingerprint
 from ..kbase.model import KnowledgeBase
 from ..layout import LEXICON, META, IndexInfo
-from .fingerprint import kb_fingerprint
 from .measure import BuildStages
 from .store import Store, fsync_files
 
@@ -148,14 +148,14 @@ def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int
     loaded dictionary, pinyin table and entries); their parts are written to ``docs`` and
     merged here in kb order, their postings appended to files under ``spill`` (read back
     a field at a time when the arrays are written) rather than held."""
-    from .analyse import analyse_range
     from .impact_writer import ImpactWriter
+    from .layouts import analyse_with_hits
     from .workers import chunks, fork_map
 
     got = Analysis(ImpactWriter(spill))
     try:
-        for part in fork_map(analyse_range, (entries, analyzer, reference), chunks(len(entries), procs), procs):
-            docs.add(part["docs"], part["marks"], part["lang_marks"])
+        for part in fork_map(analyse_with_hits, (entries, analyzer, reference), chunks(len(entries), procs), procs):
+            docs.add(part["docs"], part["marks"], part["lang_marks"], part["hits"])
             got.merge(part)
             got.last = part
         docs.close_marks()

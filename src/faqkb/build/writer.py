@@ -1,6 +1,6 @@
 """What a version stores besides the arrays: whoosh's documents (stored fields and the
-category filter), each document's highlighting marks (MARKS, MARKS_OFFSETS) and the
-entries as the reader shows them (ENTRIES)."""
+category filter), each document's highlighting marks (MARKS, MARKS_OFFSETS, LANG_MARKS), what
+a hit shows of it (HITS: build/layouts.py) and the entries as the reader shows them (ENTRIES)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from ..kbase.model import KnowledgeBase
 from ..layout import (
     BIGRAM_FIELDS,
     ENTRIES,
+    HITS,
+    HITS_OFFSETS,
     LANG_MARKS,
     LANG_MARKS_OFFSETS,
     MARKS,
@@ -58,8 +60,10 @@ class DocumentWriter:
         self.offsets = [0]
         self.lang_marks = open(version_dir / LANG_MARKS, "wb")  # noqa: SIM115 - closed by close()
         self.lang_offsets = [0]
+        self.hits = open(version_dir / HITS, "wb")  # noqa: SIM115 - closed by close()
+        self.hit_offsets = [0]
 
-    def add(self, docs: list[dict], marks: list[bytes], lang_marks: list[bytes]) -> None:
+    def add(self, docs: list[dict], marks: list[bytes], lang_marks: list[bytes], hits: list[bytes]) -> None:
         for doc in docs:
             self.writer.add_document(**doc)
         for blob in marks:
@@ -68,6 +72,9 @@ class DocumentWriter:
         for blob in lang_marks:
             self.lang_marks.write(blob)
             self.lang_offsets.append(self.lang_offsets[-1] + len(blob))
+        for blob in hits:  # build/layouts.py
+            self.hits.write(blob)
+            self.hit_offsets.append(self.hit_offsets[-1] + len(blob))
 
     def cancel(self) -> None:
         self.close_marks()
@@ -77,6 +84,7 @@ class DocumentWriter:
         """The marks written (before whoosh commits: its segments are a stage of their own)."""
         self.marks.close()
         self.lang_marks.close()
+        self.hits.close()
 
     def commit(self) -> None:
         import numpy as np
@@ -85,6 +93,7 @@ class DocumentWriter:
         self.ix.close()
         np.save(self.version_dir / MARKS_OFFSETS, np.asarray(self.offsets, dtype=np.int64))
         np.save(self.version_dir / LANG_MARKS_OFFSETS, np.asarray(self.lang_offsets, dtype=np.int64))
+        np.save(self.version_dir / HITS_OFFSETS, np.asarray(self.hit_offsets, dtype=np.int64))
 
 
 def write_entries(version_dir: Path, kb: KnowledgeBase) -> None:

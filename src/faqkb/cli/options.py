@@ -2,7 +2,8 @@
 `check` finds exit 1; nothing a user can cause prints a traceback) and the option decorators,
 one definition each (like sqlite-utils' output_options), so every command spells an option the
 same way and an option that sets a setting reads its FAQKB_* variable (faqkb/settings.py,
-docs/settings.md)."""
+docs/settings.md), and the notice a slow step shows on a terminal (here, not in render.py:
+`faqkb search --json` needs no terminal output)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,41 @@ script_option = click.option("--script", type=click.Choice(SCRIPTS),
 
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class SlowNotice:
+    """A context that says ``message`` on a terminal once the work inside has taken more
+    than ``after`` seconds (a build, an eval), and clears the line when it ends; silent
+    when ``stream`` is not a terminal (pipes, scripts, CI logs stay clean)."""
+
+    def __init__(self, message: str, after: float = 2.0, stream=None) -> None:
+        import sys
+        import threading
+
+        self.message, self.after = message, after
+        self.stream = stream or sys.stderr
+        self.shown = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._wait, daemon=True)
+
+    def _wait(self) -> None:
+        if self._done.wait(self.after):
+            return
+        with self._lock:
+            if not self._done.is_set():
+                self.stream.write(f"faqkb: {self.message}…")
+                self.stream.flush()
+                self.shown = True
+
+    def __enter__(self) -> SlowNotice:
+        if self.stream.isatty():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done.set()
+            if self.shown:  # the line is replaced by what the command prints next
+                self.stream.write("\r\033[K")
+                self.stream.flush()

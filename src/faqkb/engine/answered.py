@@ -42,7 +42,8 @@ class Unit:
     mask: Any         # numpy bool per document: holds it anywhere
     asked: Any        # numpy bool per document: holds it in the question or an alternative
     pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs
-    typo: bool        # an unknown word did-you-mean can correct (cancle, растаргнуть)
+    typo: bool        # left out: an unknown word did-you-mean can correct (cancle, растаргнуть), or a
+                      # Taiwan/HK word read as its mainland one (plan.mainland)
 
 
 # `answered`: a tiny linear rule on three signals comparable across queries (Results.signals,

@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import LANGS
-from ..layout import LANG_MARKS, LANG_MARKS_OFFSETS, LEXICON, MARKS, MARKS_OFFSETS, SELF_SCORES, SPELLING, TOPIC
+from ..layout import (
+    HITS,
+    HITS_OFFSETS,
+    LANG_MARKS,
+    LANG_MARKS_OFFSETS,
+    LEXICON,
+    MARKS,
+    MARKS_OFFSETS,
+    SELF_SCORES,
+    SPELLING,
+    TOPIC,
+)
 from ..lexicon import Lexicon
+from ..snippets import compact_marks, layout, plain_text
 from .version import Version
 
 if TYPE_CHECKING:
@@ -128,6 +140,18 @@ class Context:
         blob = self.blob(LANG_MARKS, LANG_MARKS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
         return self.stored(d)["marks"][lang] if blob is None else marshal.loads(blob)
 
+    def hit_text(self, d: int, lang: str, answer: str) -> bytes:
+        """What a hit of document ``d`` in ``lang`` shows, marshalled: its question's and
+        answer's marks (snippets.compact_marks), the ``answer`` as plain text and the fields
+        of its snippets.Layout. One blob of HITS, made at build (worked out here for a
+        version built before it)."""
+        blob = self.blob(HITS, HITS_OFFSETS, d * len(LANGS) + LANGS.index(lang))
+        if blob:
+            return blob
+        q_marks, a_marks = self.lang_marks(d, lang)
+        plain = plain_text(answer)
+        return marshal.dumps((compact_marks(q_marks), compact_marks(a_marks), plain, tuple(layout(plain))))
+
     def blob(self, name: str, offsets_name: str, k: int) -> bytes | None:
         """Blob ``k`` of a file of blobs (``offsets_name``: where each starts, and the end),
         None for a version built before the file. Read with pread, not mapped: what a
@@ -195,7 +219,6 @@ class Context:
         """Documents matching a whoosh query (category term or quoted phrase), as a numpy
         mask: whoosh decides, the arrays only score. Category masks are kept per version."""
         import numpy as np
-        from whoosh import query as wq
 
         v = self.v
         key = q if isinstance(q, tuple) else None
@@ -207,6 +230,8 @@ class Context:
             entries = v.entries
             mask = np.fromiter((entries[i].category == key[1] for i in v.ids), dtype=bool, count=n)
         else:
+            from whoosh import query as wq
+
             mask = np.zeros(n, dtype=bool)
             mask[list(self.whoosh().docs_for_query(wq.Term(*q) if key is not None else q))] = True
         if key is not None:

@@ -3,40 +3,43 @@ in its question, and a snippet of its answer around them (or the answer's lead).
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import MarkIndex, Span, highlight_spans, make_snippet, plain_text, word_marks
+from ..snippets import Compact, Layout, Span, compact_spans, highlight_spans, make_snippet, word_marks
 from .context import Context
 from .results import Hit
-
-INDEX_MARKS = 64  # a text with more marks than this is highlighted through a MarkIndex (see hit_marks)
 
 
 def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
              script: str | None) -> Hit | None:
     # Which entry and which of its languages a document shows for a wanted language:
-    # kept per version, so a hit seen before costs one lookup, not the stored fields,
-    # the entry and its languages again.
+    # kept per version, so a hit seen before costs two lookups, not the entry's languages
+    # again. Kept as two strings: a tuple holding the Entry would stay in every full
+    # collection's walk (one of strings only leaves it).
     v = ctx.v
     shows = v.shows.get((doc, want))
     if shows is None:
-        entry = v.entries.get(ctx.doc_id(doc))
-        if entry is None:
+        found = v.entries.get(ctx.doc_id(doc))
+        if found is None:
             return None
-        lang = entry.best_lang(want)
-        shows = v.shows.put((doc, want), (entry, lang, entry.translations[lang]))
-    entry, lang, tr = shows
-    q_marks, a_marks = hit_marks(ctx, doc, lang)
-    q_spans = highlight_spans(q_marks, terms) if isinstance(q_marks, tuple) else q_marks.spans(terms)
-    a_spans = highlight_spans(a_marks, terms) if isinstance(a_marks, tuple) else a_marks.spans(terms)
+        shows = v.shows.put((doc, want), (found.id, found.best_lang(want)))
+    entry_id, lang = shows
+    entry = v.entries[entry_id]
+    tr = entry.translations[lang]
+    # Its marks, plain answer and snippet layout, made at build: kept as the blob (bytes:
+    # nothing for the garbage collector to walk), decoded per hit (a few microseconds).
+    blob = v.marked.get((doc, lang))
+    if blob is None:
+        blob = v.marked.put((doc, lang), ctx.hit_text(doc, lang, tr.answer))
+    q_marks, a_marks, plain, prepared = marshal.loads(blob)
+    q_spans = compact_spans(q_marks, terms)
+    a_spans = compact_spans(a_marks, terms)
     if a_spans or not tr.lead:
-        plain = v.answers.get((entry.id, lang))
-        if plain is None:  # (its sentences are the snippet's layout, kept per text: snippets._layout)
-            plain = v.answers.put((entry.id, lang), plain_text(tr.answer))
-        snippet, s_spans = make_snippet(plain, a_spans)
+        snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []
     question = tr.question
@@ -47,16 +50,12 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
                question, snippet, q_spans, s_spans, score)
 
 
-def hit_marks(ctx: Context, doc: int, lang: str) -> tuple:
-    """A long text's marks are indexed by term once (MarkIndex), so its hits look up the
-    query's words instead of walking it; a short one is walked (building an index
-    costs several walks: a page of 50 hits at 10k entries spent 38 % of its time so)."""
-    v = ctx.v
-    got = v.marked.get((doc, lang))
-    if got is None:
-        got = v.marked.put((doc, lang), tuple(MarkIndex(m) if len(m) > INDEX_MARKS else m
-                                              for m in ctx.lang_marks(doc, lang)))
-    return got
+def hit_marks(ctx: Context, doc: int, lang: str) -> tuple[Compact, Compact]:
+    """The marks a hit of ``doc`` in ``lang`` is highlighted with, as it reads them:
+    (question's, answer's), each snippets.compact_marks."""
+    answer = ctx.v.entries[ctx.doc_id(doc)].translations[lang].answer
+    q_marks, a_marks, _, _ = marshal.loads(ctx.hit_text(doc, lang, answer))
+    return q_marks, a_marks
 
 
 def marker(lex: Lexicon, query: str) -> Callable[[str], list[Span]]:

@@ -45,22 +45,22 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
     return out
 
 
-def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> list | None:
+def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple | None:
     """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
     as a query would for a version built before it; None when its entry is gone); kept per
-    version."""
+    version, as tuples (kept lists would stay in every full collection's walk)."""
     v = ctx.v
     phrasings = v.questions.get(d)
     if phrasings is None:
         blob = ctx.blob(QUESTIONS, QUESTIONS_OFFSETS, d)
         if blob is not None:
-            phrasings = marshal.loads(blob)
+            got = marshal.loads(blob)
         else:
             entry = v.entries.get(ctx.doc_id(d))
             if entry is None:
                 return None
-            phrasings = entry_phrasings(entry, lex, imp)
-        v.questions.put(d, phrasings)
+            got = entry_phrasings(entry, lex, imp)
+        phrasings = v.questions.put(d, tuple((q, tuple(words)) for q, words in got))
     return phrasings
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import (
     ENTRIES,
+    HITS,
+    HITS_OFFSETS,
     IMPACT,
     LANG_MARKS,
     LANG_MARKS_OFFSETS,
@@ -32,7 +33,6 @@ from ..layout import (
     IndexInfo,
 )
 from ..lexicon import Lexicon
-from ..snippets import MarkIndex
 from .cache import Bounded
 
 if TYPE_CHECKING:
@@ -49,27 +49,23 @@ if TYPE_CHECKING:
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
 WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
-MARKED_BYTES = 12 << 20  # a shown text's marks, or their MarkIndex (~1,200 hits' texts)
-ANSWER_BYTES = 4 << 20  # plain answers (~3,000)
+MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob: marks, plain answer, layout; ~9,000 at 10k entries)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
 SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
 
 MARK_BYTES = 240  # one mark (term, start, end, pinyin) as a tuple: measured 216-244
-INDEXED_MARK_BYTES = 420  # one mark in a MarkIndex (two dicts of span tuples): measured ~400
 WORD_BYTES = 160  # one (word, idf) of a phrasing: measured ~159
 
 
-def _marks_cost(marks: tuple) -> int:
-    return 64 + sum(m.size * INDEXED_MARK_BYTES if isinstance(m, MarkIndex) else len(m) * MARK_BYTES for m in marks)
 
 
 def _stored_cost(got: dict) -> int:
     return 256 + sum((len(q) + len(a)) * MARK_BYTES for q, a in got["marks"].values())
 
 
-def _answer_cost(plain: str) -> int:
-    return 64 + sys.getsizeof(plain)
+def _blob_cost(blob: bytes) -> int:  # a marshalled value (kept as bytes: nothing for the collector to walk)
+    return 64 + len(blob)
 
 
 def _phrasings_cost(phrasings: list) -> int:
@@ -85,7 +81,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -134,7 +130,6 @@ class Version:
     and captured once per query so a query never mixes two versions."""
 
     path: Path
-    ix: Any  # whoosh FileIndex (untyped)
     entries: dict[str, Entry]
     info: IndexInfo
     facts: dict[str, Fact]
@@ -152,8 +147,7 @@ class Version:
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
-    answers: Bounded = field(default_factory=lambda: Bounded(ANSWER_BYTES, _answer_cost))  # (id, lang) -> plain answer
-    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _marks_cost))  # (docnum, lang) -> marks or MarkIndex
+    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _blob_cost))  # (docnum, lang) -> Context.hit_text
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
     # (word, script) -> its coverage masks (coverage.word_masks)
     words: Bounded = field(default_factory=lambda: Bounded(WORD_CACHE_BYTES, _words_cost))
@@ -168,26 +162,40 @@ class Version:
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
     overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+    whoosh_index: Any = None  # whoosh's FileIndex (untyped), opened by the first query that needs it (ix)
+
+    @property
+    def ix(self) -> Any:
+        """whoosh's index of this version, opened on first use: only a version built before
+        marks.bin (its hits' marks), a quoted phrase on one built before the term sequences,
+        and the reference searches (tests/test_impact.py) read a whoosh file. A search of any
+        other version never imports whoosh, which was a third of a fresh `faqkb search`
+        (its import pulls urllib.request and asyncio in; docs/engine.md, cold start)."""
+        if self.whoosh_index is None:
+            from whoosh import index as windex
+
+            try:
+                self.whoosh_index = windex.open_dir(str(self.path))
+            except (OSError, ValueError, windex.EmptyIndexError) as e:
+                raise IndexNotReady(f"index at {self.path} cannot be opened ({e}); {REBUILD}") from None
+        return self.whoosh_index
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened)."""
         return {name: (len(c), c.made) for name, c in (("stored", self.stored), ("shows", self.shows),
-                ("marked", self.marked), ("answers", self.answers), ("variants", self.variants), ("words", self.words))}
+                ("marked", self.marked), ("variants", self.variants), ("words", self.words))}
 
     @classmethod
     def open(cls, version: Path) -> Version:
-        """The version in folder ``version``: whoosh's index, the entries and facts, its
-        files held open (IndexNotReady when it cannot be opened)."""
-        from whoosh import index as windex
-
+        """The version in folder ``version``: the entries and facts, its files held open
+        (IndexNotReady when it cannot be opened; whoosh's index is opened on first use, ix)."""
         try:
-            ix = windex.open_dir(str(version))
             data = json.loads((version / ENTRIES).read_text("utf-8"))
             info = IndexInfo.read(version)
-        except (OSError, ValueError, windex.EmptyIndexError) as e:
+        except (OSError, ValueError) as e:
             raise IndexNotReady(f"index at {version} cannot be opened ({e}); {REBUILD}") from None
         entries = {d["id"]: Entry.from_dict(d) for d in data["entries"]}
         facts = {d["id"]: Fact.from_dict(d) for d in data.get("facts", ())}  # none in pre-register indexes
         files = VersionFiles(version)
-        return cls(version, ix, entries, info, facts, files, list(entries),
+        return cls(version, entries, info, facts, files, list(entries),
                    MARKS_OFFSETS in files.fds or (version / MARKS_OFFSETS).is_file())

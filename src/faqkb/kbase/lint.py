@@ -189,6 +189,7 @@ def lint_kb(root: str | Path) -> tuple[list[KBError], int]:
                                 "add the source register: facts: {F1: {claim: ..., title: ..., ...}}"))
     problems += lint_facts(kb, root, domains["domains"])
     problems += lint_publishers(kb, root)
+    problems += lint_reader_titles(kb, root)
     problems += lint_entries(kb, root, set(kb.facts), domains["domains"], domains["named_not_linked"])
     problems += lint_leads(kb, root)
     problems += lint_shared_phrasings(kb, root)
@@ -275,6 +276,56 @@ def lint_publishers(kb: KnowledgeBase, root: Path) -> list[KBError]:
                                          f"of any fact in kb/{FACTS_FILE}", "write it exactly as the register's "
                                          "publisher: line does, or remove the row"))
     return problems
+
+
+def lint_reader_titles(kb: KnowledgeBase, root: Path) -> list[KBError]:
+    """Every source a reader sees, a fact's own and each further source under ``also:``, has a
+    ``reader_title`` in zh, ru and en: without one, pages show the published title, often in
+    another language than the reader's (docs/content.md). One rule for both kinds of source.
+    On once the register gives any source a reader_title (an older register shows published
+    titles throughout); a point with no source may have none (pages show a translated "not
+    confirmed" line), but a reader_title it has needs every language. Nothing when the
+    register is absent or broken (load_kb reports it)."""
+    from .load import read_optional
+
+    if not any(f.reader_title or any(s.reader_title for s in f.also) for f in kb.facts.values()):
+        return []
+    try:
+        got = read_optional(root, FACTS_FILE)
+    except KBError:
+        return []
+    if got is None:
+        return []
+    shown, node = got[0], got[2]
+    problems = []
+    for f in kb.facts.values():
+        fact = node_at(node, ["facts", f.id])
+        problems += _reader_title_problems(shown, _key_at(node_at(node, ["facts"]), f.id), _key_at(fact, "reader_title"),
+                                           f.reader_title, f.id, required=bool(f.title))
+        for i, src in enumerate(f.also):
+            item = node_at(fact, ["also", i])
+            title = src.title if len(src.title) <= 40 else src.title[:39] + "…"
+            problems += _reader_title_problems(shown, item, _key_at(item, "reader_title"), src.reader_title,
+                                               f"{f.id}: further source “{title}” ({src.publisher})", required=True)
+    return problems
+
+
+def _key_at(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
+    """The key node ``name`` of a YAML mapping (where a message about that key points)."""
+    return next((k for k, _ in getattr(mapping, "value", ()) if getattr(k, "value", None) == name), None)
+
+
+def _reader_title_problems(shown: str, at: yaml.Node | None, titles_at: yaml.Node | None, titles: dict[str, str],
+                           what: str, required: bool) -> list[KBError]:
+    """``what`` (a fact, or one of its further sources, starting at ``at``) with no
+    reader_title while ``required``, or one (at ``titles_at``) missing a language."""
+    if not titles:
+        return [error_at(shown, at, f"{what} has no reader_title",
+                         "add reader_title: {zh: ..., ru: ..., en: ...}, a short title in each reader's language with "
+                         "the publisher first, as the facts' own (docs/content.md)")] if required else []
+    return [error_at(shown, titles_at, f"{what}: reader_title has no {lang} ({LANG_NAMES[lang]})",
+                     f"add {lang}: a short title in {LANG_NAMES[lang]}, the publisher first")
+            for lang in LANGS if lang not in titles]
 
 
 def lint_entries(kb: KnowledgeBase, root: Path, facts: set[str], allowed: list[str],

@@ -1,5 +1,7 @@
 """The fingerprint of a kb folder: equal fingerprints mean an index answers exactly as a
-fresh build of the kb would (service.freshness compares it with the live version's)."""
+fresh build of the kb would (service.freshness compares it with the live version's). Here,
+beside the kb's other readers, not in build/: every `faqkb search` and `show` checks its
+index's freshness with it, and must not import the builder to do so."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from ..analysis import ANALYSIS_VERSION
 def kb_fingerprint(root: str | os.PathLike) -> str:
     """A hash of every YAML file under kb/ (names and bytes) and of the analysis version:
     equal fingerprints mean the index answers exactly as a fresh build would."""
-    from ..kbase.folder import check_kb_layout
+    from .folder import check_kb_layout
 
     root = Path(root)
     check_kb_layout(root)  # NotAKnowledgeBase, quickly, for a folder like / or $HOME

@@ -1,0 +1,121 @@
+"""A fresh `faqkb search` process loads what one search needs and nothing more (docs/engine.md,
+"Cold start": a one-shot CLI query is a product feature). The work is bounded by what the real
+command has imported when it exits (sys.modules), never by a clock (the suite runs on a busy
+machine): not the builder, not the web, not whoosh (a version built today answers from faqkb's
+own files), not the YAML or schema readers, and with --json not the terminal renderer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_KB
+
+from faqkb.layout import current_version
+
+# Never loaded by a search: the builder, the web, whoosh's index and writers, the kb's readers,
+# pypinyin (the build's), the explain trace.
+NEVER = ("faqkb.build", "faqkb.web", "faqkb.wsgi", "flask", "werkzeug", "jinja2", "whoosh", "yaml",
+         "jsonschema", "pypinyin", "faqkb.kbase.load", "faqkb.engine.explain")
+# Only for a terminal: what turns results into lines and Markdown into text.
+TERMINAL = ("faqkb.cli.render", "faqkb.present", "faqkb.markup", "faqkb.sources", "markdown_it")
+
+
+# The real command (`python -m faqkb`), printing on stderr, as it exits, every module it imported.
+RUN = ("import atexit, json, runpy, sys\n"
+       "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+       "sys.argv = ['faqkb', *json.loads(sys.argv[1])]\n"
+       "runpy.run_module('faqkb', run_name='__main__')\n")
+
+
+def imported(index: Path, *args: str) -> tuple[set[str], str]:
+    """The modules a fresh `python -m faqkb ARGS --kb <bundled> --index INDEX` imports, and its stdout."""
+    argv = [*args, "--kb", str(BUNDLED_KB), "--index", str(index)]
+    r = subprocess.run([sys.executable, "-c", RUN, json.dumps(argv)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return set(json.loads(r.stderr.splitlines()[-1])), r.stdout
+
+
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes))
+
+
+@pytest.mark.parametrize("args", [("search", "注销 余额", "--json"),
+                                  ("search", "zhuxiao yao qian ma", "--json", "--category", "costs"),
+                                  ("search", "расторгнуть договор МТС", "--json", "--lang", "en")],
+                         ids=["han", "pinyin-in-a-category", "russian"])
+def test_a_json_search_loads_no_builder_web_whoosh_or_renderer(bundled_index: Path, args: tuple[str, ...]):
+    modules, out = imported(bundled_index, *args)
+    assert json.loads(out)["hits"]  # it really searched...
+    assert {"faqkb.engine.searcher", "faqkb.impact", "numpy"} <= modules  # ...and the check sees what it imported
+    assert loaded(modules, NEVER + TERMINAL) == []
+
+
+def test_a_terminal_search_loads_the_renderer_and_still_no_builder_web_or_whoosh(bundled_index: Path):
+    modules, out = imported(bundled_index, "search", "注销 余额")
+    assert out.strip()
+    assert "faqkb.cli.render" in modules
+    assert loaded(modules, NEVER) == []
+
+
+def test_a_search_reads_no_whoosh_file(bundled_index: Path, tmp_path: Path):
+    # whoosh stays the engine of record for a version's stored documents, but a version built
+    # today answers from faqkb's own files: with whoosh's segment and table of contents gone,
+    # a search still answers, quoted phrase and category filter included.
+    index = tmp_path / "index"
+    shutil.copytree(bundled_index, index)
+    version = current_version(index)
+    assert version is not None
+    whoosh_files = [p for p in version.iterdir() if p.suffix in (".seg", ".toc")]
+    assert whoosh_files
+    for p in whoosh_files:
+        p.unlink()
+    for args in (("search", "注销 余额", "--json"), ("search", '"注销" 余额', "--json", "--category", "refunds")):
+        modules, out = imported(index, *args)
+        assert json.loads(out)["hits"], args
+        assert loaded(modules, ("faqkb.build", "flask")) == []
+
+
+def test_a_one_shot_command_gives_the_garbage_collector_back(bundled_index: Path):
+    # search and show run without the cyclic collector (cli/commands.py, ONE_SHOT); a caller
+    # running commands in its own process (CliRunner, a script) gets it back as it was.
+    import gc
+
+    from click.testing import CliRunner
+
+    from faqkb.cli import main
+
+    assert gc.isenabled()
+    for args in (["search", "注销 余额", "--json"], ["search", " "], ["show", "no-such-entry"]):
+        r = CliRunner().invoke(main, [*args, "--kb", str(BUNDLED_KB), "--index", str(bundled_index)])
+        assert r.exit_code == (0 if args[0] == "search" and args[1].strip() else 2), r.output
+        assert gc.isenabled(), args
+
+
+# Cuts of texts with unknown words (the HMM guesses at them) and of known words only, printed as
+# JSON by a fresh process; LAZY through faqkb's Segmenter (jieba's HMM tables deferred), STOCK
+# with jieba imported as jieba ships.
+_TEXTS = ("注销余额", "我来到北京清华大学杭研", "俄罗斯保号卡注销要钱吗", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所")
+_CUTS = ("import json, sys\n"
+         "texts = json.loads(sys.argv[1])\n"
+         "{setup}\n"
+         "known = list(tk.tokenize(texts[0], mode='search'))\n"
+         "before = 'jieba.finalseg' in sys.modules\n"
+         "cuts = [list(tk.tokenize(t, mode='search', HMM=h)) for t in texts for h in (True, False)]\n"
+         "print(json.dumps([before, 'jieba.finalseg' in sys.modules, known, cuts]))\n")
+LAZY = _CUTS.format(setup="from faqkb.analysis import Segmenter\ntk = Segmenter().tokenizer()")
+STOCK = _CUTS.format(setup="import jieba\ntk = jieba.Tokenizer()")
+
+
+def test_jiebas_hmm_loads_on_the_first_cut_that_needs_it_and_cuts_as_jieba_does():
+    lazy, stock = (json.loads(subprocess.run([sys.executable, "-c", code, json.dumps(_TEXTS, ensure_ascii=False)],
+                                             capture_output=True, text=True, check=True).stdout)
+                   for code in (LAZY, STOCK))
+    assert lazy[:2] == [False, True]  # not for 注销余额 (known words), then for 杭研 (a guess)
+    assert stock[:2] == [True, True]
+    assert lazy[2] == stock[2] and lazy[3] == stock[3]
+    assert ["杭研", 9, 11] in lazy[3][2]  # the HMM did guess (as jieba's own does)
