@@ -22,49 +22,15 @@ if TYPE_CHECKING:
 MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map for `answered`
 
 
-class Coverage:
-    """The coverage as its weighted word masks, summed only at the documents asked for: the
-    ranking needs it at the matched documents alone (a median query matches 41 % of a 10k
-    kb), not at every one. Each document gets the same sums in the same order as a sum over
-    every document would give it, so the figures stay the same to the last bit."""
+def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: list[Unit] | None = None,
+             text: str = "", fixes: list[Analyzed] | None = None, spelled: dict | None = None) -> NDArray | None:
+    """Per document, the share of ``a``'s words it holds (None when ``a`` has no word).
+    ``units`` receives each word's masks for `answered` (``text`` is what ``a`` was
+    analyzed from: unknown words are looked up there by their surface form); a Latin or
+    Cyrillic word no entry holds that did-you-mean corrects counts as its correction, whose
+    analysis goes to ``fixes`` (when given) to be searched too."""
+    import numpy as np
 
-    __slots__ = ("n", "parts", "wsum", "also")
-
-    def __init__(self, n: int, parts: list[tuple[float, NDArray]], wsum: float) -> None:
-        self.n, self.parts, self.wsum = n, parts, wsum
-        self.also: Coverage | None = None  # averaged in (pinyin read as characters: ranking._terms)
-
-    def at(self, docs: NDArray | None = None) -> NDArray:
-        """The coverage at ``docs`` (document numbers), or at every document (None)."""
-        import numpy as np
-
-        total = np.zeros(self.n if docs is None else len(docs))
-        for weight, m in self.parts:
-            total += weight * (m if docs is None else m[docs])
-        got = total / self.wsum
-        if self.also is not None:
-            got = (got + self.also.at(docs)) / 2
-        return got
-
-    def __getitem__(self, doc: int) -> float:
-        import numpy as np
-
-        return float(self.at(np.asarray([doc]))[0])
-
-
-def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex) -> NDArray | None:
-    """Per document, the share of ``a``'s words it holds (None when ``a`` has no word)."""
-    got = coverage_of(ctx, a, lex, imp)
-    return None if got is None else got.at()
-
-
-def coverage_of(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: list[Unit] | None = None,
-                text: str = "", fixes: list[Analyzed] | None = None, spelled: dict | None = None) -> Coverage | None:
-    """The share of ``a``'s words each document holds, to be summed where asked (None when
-    ``a`` has no word). ``units`` receives each word's masks for `answered` (``text`` is
-    what ``a`` was analyzed from: unknown words are looked up there by their surface form);
-    a Latin or Cyrillic word no entry holds that did-you-mean corrects counts as its
-    correction, whose analysis goes to ``fixes`` (when given) to be searched too."""
     units = [] if units is None else units
     words: dict[str, Any] = {}
     for tok in a.words:
@@ -72,7 +38,7 @@ def coverage_of(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units
     if not words:
         return None
     n = imp.n
-    parts: list[tuple[float, NDArray]] = []
+    total = np.zeros(n)
     wsum = 0.0
     checked = 0
     for w, tok in list(words.items())[:MAX_UNITS]:
@@ -95,14 +61,14 @@ def coverage_of(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units
                     fixes.append(fa)
                     fdf = int(fm.sum())
                     fw = math.log(1 + n / (1 + fdf))
-                    parts.append((fw, fm))
+                    total += fw * fm
                     wsum += fw
         if not replaced:
             if df:
-                parts.append((weight, m))
+                total += weight * m
             wsum += weight
         units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
-    return Coverage(n, parts, wsum) if wsum else None
+    return total / wsum if wsum else None
 
 
 def word_masks(ctx: Context, w: str, script: str, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int, tuple]:

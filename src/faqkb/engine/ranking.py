@@ -15,7 +15,7 @@ from ..scope import ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
-from .coverage import Coverage, coverage_of
+from .coverage import coverage
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import intent, neighbour, specific
@@ -40,7 +40,7 @@ class Scored:
     raw: NDArray       # BM25F alone (the result count's cutoff and `answered` use it)
     bm25f: NDArray     # BM25F alone (``raw`` but for a recalled category's entries, lifted to the cutoff)
     mask: NDArray      # bool: documents matching any term
-    coverage: Coverage | None  # idf-weighted share of the query's words per document (at any: coverage[doc])
+    coverage: NDArray | None  # idf-weighted share of the query's words per document
     units: list[Unit]  # the query's words as `answered` sees them
     must: list         # phrase checks
     named: str | None = None  # the category the query only names (intent.py): all of it recalled
@@ -56,22 +56,14 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     terms, cov, units = _terms(ctx, plan, imp, spelled)
     scores, mask, _ = imp.score(terms)
     raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
-    if (knobs["coverage"] and cov is not None) or knobs["own"]:
-        # A document outside ``mask`` scores 0, and 0 times these (finite) factors stays 0:
-        # they are worked out at the matched documents only (a median query matches 41 %
-        # of a 10k kb), each the same products as over every document, bit for bit.
-        at = np.flatnonzero(mask)
-        got = raw[at]
-        if knobs["coverage"] and cov is not None:
-            factor = knobs["cov_base"] + cov.at(at)
-            if knobs["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass less)
-                factor = factor ** knobs["cov_pow"]
-            got = got * factor
-        if knobs["own"]:
-            # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
-            got = got * (1 + knobs["own"] * np.minimum(raw[at] * ctx.inv_own()[at], 1.0))
-        scores = np.zeros(imp.n)
-        scores[at] = got
+    if knobs["coverage"] and cov is not None:
+        factor = knobs["cov_base"] + cov
+        if knobs["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass over the documents less)
+            factor = factor ** knobs["cov_pow"]
+        scores = scores * factor
+    if knobs["own"]:
+        # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
+        scores = scores * (1 + knobs["own"] * np.minimum(raw * ctx.inv_own(), 1.0))
     named, bm25f = None, raw
     if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
         read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
@@ -84,7 +76,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
 
 
 def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
-           spelled: dict) -> tuple[list[Term], Coverage | None, list[Unit]]:
+           spelled: dict) -> tuple[list[Term], NDArray | None, list[Unit]]:
     """The plan's terms with the index's additions (other stems, typo fixes: set on the
     plan), capped at MAX_TERMS; the coverage, and the units `answered` is judged on."""
     knobs, lex, query = ctx.knobs, plan.lexicon, plan.query
@@ -99,7 +91,7 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
     units: list[Unit] = []
     fixes: list[Analyzed] | None = [] if knobs["typo"] else None
     # also what `answered` is judged on
-    cov = coverage_of(ctx, plan.analyzed, lex, imp, units, plan.plain, fixes, spelled)
+    cov = coverage(ctx, plan.analyzed, lex, imp, units, plan.plain, fixes, spelled)
     if knobs["stems"] and cov is not None:
         _other_forms(ctx, plan.analyzed, imp, units)
     if cov is not None:
@@ -113,7 +105,9 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
     if plan.reading is not None and cov is not None:
         # Read as characters, the words count too: run-together pinyin is otherwise
         # one unit that only entries holding every syllable pair of it satisfy.
-        cov.also = coverage_of(ctx, plan.reading, lex, imp)  # (cov + hcov) / 2 where summed
+        hcov = coverage(ctx, plan.reading, lex, imp)
+        if hcov is not None:
+            cov = (cov + hcov) / 2
     if fixes is not None and knobs["han_typo"] and len(query) <= MAX_SUGGEST_CHARS:
         # (as did-you-mean: for a mistyped question, not for a page of random characters)
         fixes += han_fixes(ctx, plan.plain, plan.analyzed, lex, imp, spelled)
