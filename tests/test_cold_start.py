@@ -119,3 +119,115 @@ def test_jiebas_hmm_loads_on_the_first_cut_that_needs_it_and_cuts_as_jieba_does(
     assert stock[:2] == [True, True]
     assert lazy[2] == stock[2] and lazy[3] == stock[3]
     assert ["杭研", 9, 11] in lazy[3][2]  # the HMM did guess (as jieba's own does)
+
+
+# Did-you-mean's spelling file (the deletion map and plain words) is read by the first query
+# with a word the kb does not know: a query of kb words reads the lexicon and no more. Seen
+# through the interpreter's audit hook (marshal.loads of a blob of that file's size).
+SPELLING_READ = ("import atexit, json, os, runpy, sys\n"
+                 "size, argv = json.loads(sys.argv[1])\n"
+                 "read = []\n"
+                 "sys.addaudithook(lambda ev, a: read.append(1) if ev == 'marshal.loads' and len(a[0]) == size else None)\n"
+                 "atexit.register(lambda: print(json.dumps(bool(read)), file=sys.stderr))\n"
+                 "sys.argv = ['faqkb', *argv]\n"
+                 "runpy.run_module('faqkb', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize(("query", "read"), [("注销 余额", False), ("расторгнуть договор МТС", False),
+                                             ("cancel my MTS sim", False), ("refun money", True),
+                                             ("zhuxiao yao qian ma", True)])
+def test_did_you_means_spelling_file_is_read_only_for_an_unknown_word(bundled_index: Path, query: str, read: bool):
+    from faqkb.layout import SPELLING
+
+    version = current_version(bundled_index)
+    assert version is not None
+    argv = ["search", query, "--json", "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
+    r = subprocess.run([sys.executable, "-c", SPELLING_READ, json.dumps([(version / SPELLING).stat().st_size, argv])],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads(r.stdout)["query"] == query
+    assert json.loads(r.stderr.splitlines()[-1]) is read
+
+
+def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_index: Path):
+    # The build writes scope.json's names folded (Scope.folded) so a query's process folds
+    # none of them; a version without them (built before) folds at load. Same neighbour for
+    # every golden query, and for the names themselves.
+    import yaml
+
+    from faqkb.scope import SCOPE_FILE, Scope
+
+    version = current_version(bundled_index)
+    assert version is not None
+    data = json.loads((version / SCOPE_FILE).read_text("utf-8"))
+    assert "folded" in data
+    at_build = Scope(data)
+    at_load = Scope({k: v for k, v in data.items() if k != "folded"})
+    queries = [x["q"] for f in sorted(Path(__file__).parent.joinpath("golden").glob("*.yaml"))
+               for x in yaml.safe_load(f.read_text("utf-8")) or [] if isinstance(x, dict) and "q" in x]
+    queries += [n for spec in data["neighbours"].values() for n in spec["names"][:20]]
+    queries += ["白俄罗斯MTS和俄罗斯MTS一样吗", "КИЕВСТАР номер", "Kyivstar SIM in Russia", "臺灣的手機門號"]
+    answers = [at_build.neighbour(q) for q in queries]
+    assert answers == [at_load.neighbour(q) for q in queries]
+    assert sum(a is not None for a in answers) > 50  # the check sees scope at work
+
+
+# diversity's clause split before IGNORECASE was limited to its Latin/Cyrillic words: the
+# reference the new pattern must split as.
+_SPLIT_BEFORE = (r"[,，;；?？!！。、]+"
+                 r"|(?<![^\W\d_])(?:and|also|plus|as well as|besides|и|а также|также|а ещё|ещё|плюс)(?![^\W\d_])"
+                 r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及"
+                 r"|(?:(?<=[\u3400-\u9fff]{4})|(?<=[吗呢吧么嘛]))\s+(?=[\u3400-\u9fff])")
+
+
+def test_clauses_split_as_with_ignorecase_over_the_whole_pattern():
+    import itertools
+    import re
+
+    from faqkb.diversity import clauses
+
+    before = re.compile(_SPLIT_BEFORE, re.IGNORECASE)
+    pieces = ["注销收费吗", "余额能退吗", "MTS", "Tele2", "AND", "And", "also", "ALSO", "as well as", "AS WELL AS",
+              "И", "и", "А ТАКЖЕ", "Также", "ЕЩЁ", "плюс", "ПЛЮС", "Sand", "bandit", "иначе", "微信和支付宝", "跟",
+              "還有", "以及", "俄罗斯 注销 余额", "ǅ", "ſ", "K", "İ", "ß", "ﬀ", "Ω", "，", "?", "！", "  ", "\t", "123",
+              "_and_", "and_", "2and", "номер", "refund", "我想注销俄罗斯号码", "吗", "呢"]
+    texts = ["".join(p) for p in itertools.product(pieces, repeat=2)]
+    texts += [" ".join(p) for p in itertools.product(pieces, repeat=2)]
+    texts += [" ".join(p) for p in itertools.product(pieces[::3], repeat=3)]
+
+    def reference(text: str) -> list[tuple[int, int]]:
+        spans, at = [], 0
+        for m in before.finditer(text):
+            if text[at:m.start()].strip():
+                spans.append((at, m.start()))
+            at = m.end()
+        if text[at:].strip():
+            spans.append((at, len(text)))
+        return spans
+
+    got = [(t, clauses(t, most=99)) for t in texts]
+    assert [g for t, g in got] == [reference(t) for t, _ in got]
+    assert sum(len(g) > 1 for _, g in got) > len(texts) // 10  # the split is at work (1,410 of 8,328)
+
+
+def test_the_stored_pinyin_table_reads_every_character_as_pypinyin_does(bundled_index: Path):
+    # lexicon.marshal keeps the pinyin table as one sorted string and reading indices
+    # (lexicon.Readings) so a cold search unmarshals three values, not 41,596 pairs; a
+    # version written before (format 2, one dict) still reads.
+    import marshal
+
+    from faqkb.analysis import PinyinTable
+    from faqkb.layout import LEXICON
+    from faqkb.lexicon import Lexicon
+
+    version = current_version(bundled_index)
+    assert version is not None
+    lex = Lexicon.read(version / LEXICON)
+    table = PinyinTable.from_pypinyin().chars
+    assert len(lex.chars) == len(table) > 20000
+    assert {c: lex.chars.get(c) for c in table} == table
+    assert lex.chars.get("a") is None and lex.chars.get("注销") is None and "注" in lex.chars
+    old = {k: getattr(lex, k) for k in ("freq", "total", "syllables", "vocab", "han_by_pinyin", "synonyms", "regional")}
+    old.update(chars=dict(table), stems=sorted(lex.stems), format=2)
+    before = Lexicon.load(marshal.dumps(old))
+    assert before.chars == table and before.table.of("注销余额") == lex.table.of("注销余额") == ["zhu", "xiao", "yu", "e"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, pairwise
@@ -528,7 +528,7 @@ class PinyinTable:
     """Character → toneless pinyin (first reading), and the set of valid syllables.
     Built from pypinyin at index time and stored in the index, so queries never import it."""
 
-    chars: dict[str, str]
+    chars: Mapping[str, str]  # a dict, or lexicon.Readings as an index version stores it
     syllables: frozenset[str]
     # word -> joined reading, for word_marks: words repeat (Zipf); bounded, as queries use it too
     _readings: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -12,7 +12,8 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      marks.bin + marks.offsets.npy (each document's highlighting marks: zlib'd
                      marshal blobs; versions built before them keep the marks in whoosh),
                      marks.lang.bin + marks.lang.offsets.npy (the same marks, one plain marshal
-                     blob per document and language, zh ru en: a hit reads its language's only),
+                     blob per document and language, zh ru en: versions built before hits.lang.bin,
+                     which holds them now),
                      questions.bin + questions.offsets.npy (per document, its phrasings' words
                      with their idf as engine.relevance reads them: marshal blobs)
                      hits.lang.bin + hits.lang.offsets.npy (per document and language, what a hit
@@ -40,7 +41,8 @@ META, ENTRIES, LEXICON, SPELLING, IMPACT = "meta.json", "entries.json", "lexicon
 SELF_SCORES = "selfscore.npy"
 TOPIC = "topic.marshal"  # the topic model (topic.py); absent when the kb has no offtopic.yaml
 MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
-# Per document and language (blob d * len(LANGS) + the language's place; empty where the entry lacks it).
+# Per document and language (blob d * len(LANGS) + the language's place; empty where the entry
+# lacks it). Read for versions built before HITS (which holds the same marks, compact).
 LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
 QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
 # Per document and language as LANG_MARKS, marshalled: (question's compact marks, answer's,

@@ -187,6 +187,30 @@ def read_scope(root: Path) -> dict | None:
     return out
 
 
+class _Lazy:
+    """A pattern compiled the first time a text holds one of ``needed`` (a text without any
+    cannot match it): `located`'s ~4 ms compile is not paid by a query naming no 在, in, from..."""
+
+    def __init__(self, needed: tuple[str, ...], make: Callable[[], re.Pattern]) -> None:
+        self.needed, self.make = needed, make
+        self.rx: re.Pattern | None = None
+
+    def sub(self, repl: str, text: str) -> str:
+        rx = self.rx
+        if rx is None:
+            if not any(w in text for w in self.needed):
+                return text
+            rx = self.rx = self.make()
+        return rx.sub(repl, text)
+
+
+def _lazy_located(spec: dict) -> _Lazy | None:
+    """`_located`, compiled when a text holds one of its words saying where the reader is."""
+    if not any(got.get("at") and got.get("places") and got.get("sim") for got in spec.values()):
+        return None
+    return _Lazy(tuple({w for got in spec.values() for w in got.get("at", ())}), lambda: _located(spec) or re.compile("(?!)"))
+
+
 def _located(spec: dict) -> re.Pattern | None:
     """One pattern of a place right after a word saying the reader is there (在中国, in china)
     and before a SIM word: the place is where the reader is, not the SIM's country."""
@@ -206,6 +230,7 @@ def write_scope(root: str | Path, version_dir: Path) -> None:
     """At build: kb/scope.yaml into the index version (nothing when the kb has none)."""
     data = read_scope(Path(root))
     if data is not None:
+        data["folded"] = Scope(data).folded()
         (version_dir / SCOPE_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
@@ -239,15 +264,19 @@ class _Words:
     with a few small patterns, remembered per set of candidates."""
 
     def __init__(self, names: list[str]) -> None:
+        self.names = names
         self.firsts = [n.split()[0] for n in names]
-        self.pieces = [r"[\W_]+".join(re.escape(w) + r"\w*" for w in n.split()) for n in names]
         self.by_key: dict[str, list[int]] = {}
         for i, w in enumerate(self.firsts):
             self.by_key.setdefault(w[:2], []).append(i)
         self.compiled: dict[tuple[int, ...], re.Pattern] = {}
 
+    @staticmethod
+    def _piece(name: str) -> str:  # escaped when compiled: a cold search compiles a few names, not all
+        return r"[\W_]+".join(re.escape(w) + r"\w*" for w in name.split())
+
     def _compile(self, key: tuple[int, ...]) -> re.Pattern:
-        return re.compile(_AT_START + "(?:" + "|".join(self.pieces[i] for i in key) + ")")
+        return re.compile(_AT_START + "(?:" + "|".join(self._piece(self.names[i]) for i in key) + ")")
 
     def pattern(self, text: str) -> re.Pattern | None:
         if self.by_key.keys().isdisjoint(_starts(text)[1]):  # most lists, most texts: one set operation
@@ -258,7 +287,7 @@ class _Words:
             return None
         # a text naming many first words (a hostile one) gets the whole list, compiled once,
         # rather than a fresh large pattern per text
-        key = tuple(sorted(found)) if len(found) <= _PICKED else tuple(range(len(self.pieces)))
+        key = tuple(sorted(found)) if len(found) <= _PICKED else tuple(range(len(self.names)))
         rx = self.compiled.get(key)
         if rx is None:
             if len(self.compiled) >= 512 and key not in self.compiled:  # bounded: one anonymous client's loop cannot grow it
@@ -298,6 +327,17 @@ class _Names:
                 words.append(n)
         return cls(tuple(han), _Words(words) if words else None, tuple(both), tuple(fold(p) for p in pinyin))
 
+    def plain(self) -> dict:
+        """This list as `of` folded and sorted it, as JSON (the build's SCOPE_FILE "folded")."""
+        return {"han": list(self.han), "words": self.words.names if self.words is not None else [],
+                "both": [[p.plain() for p in parts] for parts in self.both], "pinyin": list(self.pinyin)}
+
+    @classmethod
+    def of_plain(cls, d: dict) -> _Names:
+        """`plain`'s list back, folded at build: a cold search folds none of the file's thousands of names."""
+        return cls(tuple(d["han"]), _Words(d["words"]) if d["words"] else None,
+                   tuple(tuple(cls.of_plain(p) for p in parts) for parts in d["both"]), tuple(d["pinyin"]))
+
     def without(self, text: str) -> str:
         """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
         for h in self.han:
@@ -314,11 +354,22 @@ class Scope:
     """kb/scope.yaml compiled for queries."""
 
     def __init__(self, data: dict) -> None:
-        self.covers = _Names.of(data.get("covers", []), data.get("covers_pinyin", []))
-        self.neighbours = [(name, _Names.of(spec["names"], spec.get("pinyin", [])), _Names.of(spec.get("unless", [])),
-                            bool(spec.get("strict")))
-                           for name, spec in data.get("neighbours", {}).items()]
-        self.located = _located(data.get("located") or {})
+        folded = data.get("folded")  # written by the build (`folded`), absent from older versions
+        if folded is not None:
+            self.covers = _Names.of_plain(folded["covers"])
+            self.neighbours = [(name, _Names.of_plain(names), _Names.of_plain(unless), strict)
+                               for name, names, unless, strict in folded["neighbours"]]
+        else:
+            self.covers = _Names.of(data.get("covers", []), data.get("covers_pinyin", []))
+            self.neighbours = [(name, _Names.of(spec["names"], spec.get("pinyin", [])), _Names.of(spec.get("unless", [])),
+                                bool(spec.get("strict")))
+                               for name, spec in data.get("neighbours", {}).items()]
+        self.located = _lazy_located(data.get("located") or {})
+
+    def folded(self) -> dict:
+        """The names as this scope folded them, for SCOPE_FILE: the build folds, a query's process reads."""
+        return {"covers": self.covers.plain(),
+                "neighbours": [(name, names.plain(), unless.plain(), strict) for name, names, unless, strict in self.neighbours]}
 
     @classmethod
     def read(cls, version_dir: Path) -> Scope | None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import marshal
 import re
+from collections.abc import Callable
 
 from .analysis import (
     CYR_RE,
@@ -231,12 +232,34 @@ def _with_case(typed: str, fixed: str) -> str:
 class Speller:
     """Corrections for one index version (its vocabulary, deletion map and pinyin table)."""
 
-    def __init__(self, vocab: dict[str, int], stems: frozenset[str], deletes: dict[str, list[str]],
+    def __init__(self, vocab: dict[str, int], stems: frozenset[str],
+                 deletes: dict[str, list[str]] | Callable[[], tuple[dict[str, list[str]], frozenset[str]]],
                  han_by_pinyin: dict[str, str], table: PinyinTable, plain: frozenset[str] = frozenset()) -> None:
-        self.vocab, self.stems, self.deletes, self.plain = vocab, stems, deletes, plain
+        """``deletes``: the deletion map, or a function returning (deletion map, plain words),
+        called the first time either is needed (a query of kb words needs neither: a cold
+        search does not read the version's spelling file for it)."""
+        self.vocab, self.stems = vocab, stems
+        self._spelling = (deletes, plain) if isinstance(deletes, dict) else None
+        self._load = None if isinstance(deletes, dict) else deletes
         self.han_by_pinyin, self.table = han_by_pinyin, table
         self.lookups = 0  # dictionary lookups of the last correct() call (tests bound the work)
         self._translit: dict[str, str] | None = None
+
+    def _loaded(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        if self._spelling is None:
+            assert self._load is not None
+            self._spelling = self._load()
+        return self._spelling
+
+    @property
+    def deletes(self) -> dict[str, list[str]]:
+        """The deletion map: a deletion of a kb word -> the kb words it is one of."""
+        return self._loaded()[0]
+
+    @property
+    def plain(self) -> frozenset[str]:
+        """Plain words of the languages (never corrected into a kb word)."""
+        return self._loaded()[1]
 
     @property
     def translit(self) -> dict[str, str]:
@@ -265,8 +288,8 @@ class Speller:
         if len(low) == 2 and low.isalpha() and low.isascii() and low not in STOP["en"]:
             russian = self.translit.get(translit_key(low) or "")  # za, ot: Russian function words
             return russian if russian in STOP["ru"] else None
-        if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or low in self.plain
-                or self.known(low)):
+        if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or self.known(low)
+                or low in self.plain):  # the plain words (the spelling file) only for an unknown word
             return None
         cands: dict[str, None] = {}
         for key in (low, *_deletes(low)):

@@ -18,8 +18,8 @@ from .analyse import analyse_range
 def hit_blobs(entries: list[Entry], lang_marks: list[bytes]) -> list[bytes]:
     """Per entry, one blob per language (LANGS' order, empty where it lacks one): the
     marshalled (question's compact marks, answer's, plain answer, snippets.Layout's fields
-    for the searcher's snippet size). ``lang_marks``: the analysis's LANG_MARKS blobs of
-    the same entries (the same order)."""
+    for the searcher's snippet size). ``lang_marks``: the analysis's per-language marks
+    blobs of the same entries (analyse.lang_blobs, the same order)."""
     out = []
     for i, e in enumerate(entries):
         for k, lang in enumerate(LANGS):
@@ -34,7 +34,9 @@ def hit_blobs(entries: list[Entry], lang_marks: list[bytes]) -> list[bytes]:
 
 
 def analyse_with_hits(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
-    """analyse.analyse_range with the range's hit blobs ("hits"), in the same worker."""
+    """analyse.analyse_range with the range's hit blobs ("hits") in place of its per-language
+    marks ("lang_marks": what the hit blobs are made of, not written on their own any more,
+    so not sent back to the builder either), in the same worker."""
     part = analyse_range(state, bounds)
-    part["hits"] = hit_blobs(state[0][bounds[0]:bounds[1]], part["lang_marks"])
+    part["hits"] = hit_blobs(state[0][bounds[0]:bounds[1]], part.pop("lang_marks"))
     return part

@@ -155,7 +155,7 @@ def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int
     got = Analysis(ImpactWriter(spill))
     try:
         for part in fork_map(analyse_with_hits, (entries, analyzer, reference), chunks(len(entries), procs), procs):
-            docs.add(part["docs"], part["marks"], part["lang_marks"], part["hits"])
+            docs.add(part["docs"], part["marks"], part["hits"])
             got.merge(part)
             got.last = part
         docs.close_marks()

@@ -1,6 +1,6 @@
 """What a version stores besides the arrays: whoosh's documents (stored fields and the
-category filter), each document's highlighting marks (MARKS, MARKS_OFFSETS, LANG_MARKS), what
-a hit shows of it (HITS: build/layouts.py) and the entries as the reader shows them (ENTRIES)."""
+category filter), each document's highlighting marks (MARKS, MARKS_OFFSETS), what a hit
+shows of it (HITS: build/layouts.py) and the entries as the reader shows them (ENTRIES)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from ..layout import (
     ENTRIES,
     HITS,
     HITS_OFFSETS,
-    LANG_MARKS,
-    LANG_MARKS_OFFSETS,
     MARKS,
     MARKS_OFFSETS,
     PINYIN_FIELD,
@@ -58,20 +56,15 @@ class DocumentWriter:
         self.writer = self.ix.writer()
         self.marks = open(version_dir / MARKS, "wb")  # noqa: SIM115 - closed by close()
         self.offsets = [0]
-        self.lang_marks = open(version_dir / LANG_MARKS, "wb")  # noqa: SIM115 - closed by close()
-        self.lang_offsets = [0]
         self.hits = open(version_dir / HITS, "wb")  # noqa: SIM115 - closed by close()
         self.hit_offsets = [0]
 
-    def add(self, docs: list[dict], marks: list[bytes], lang_marks: list[bytes], hits: list[bytes]) -> None:
+    def add(self, docs: list[dict], marks: list[bytes], hits: list[bytes]) -> None:
         for doc in docs:
             self.writer.add_document(**doc)
         for blob in marks:
             self.marks.write(blob)
             self.offsets.append(self.offsets[-1] + len(blob))
-        for blob in lang_marks:
-            self.lang_marks.write(blob)
-            self.lang_offsets.append(self.lang_offsets[-1] + len(blob))
         for blob in hits:  # build/layouts.py
             self.hits.write(blob)
             self.hit_offsets.append(self.hit_offsets[-1] + len(blob))
@@ -83,7 +76,6 @@ class DocumentWriter:
     def close_marks(self) -> None:
         """The marks written (before whoosh commits: its segments are a stage of their own)."""
         self.marks.close()
-        self.lang_marks.close()
         self.hits.close()
 
     def commit(self) -> None:
@@ -92,7 +84,6 @@ class DocumentWriter:
         self.writer.commit()
         self.ix.close()
         np.save(self.version_dir / MARKS_OFFSETS, np.asarray(self.offsets, dtype=np.int64))
-        np.save(self.version_dir / LANG_MARKS_OFFSETS, np.asarray(self.lang_offsets, dtype=np.int64))
         np.save(self.version_dir / HITS_OFFSETS, np.asarray(self.hit_offsets, dtype=np.int64))
 
 

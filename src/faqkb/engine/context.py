@@ -119,8 +119,14 @@ class Context:
             from ..spelling import Speller, load_spelling
 
             lex = self.lexicon()
-            deletes, plain = load_spelling(v.files.path(SPELLING).read_bytes())
-            v.speller = Speller(lex.vocab, lex.stems, deletes, lex.han_by_pinyin, lex.table, plain)
+            path = v.files.path(SPELLING)
+
+            def spelling() -> tuple[dict[str, list[str]], frozenset[str]]:  # read when a word is unknown
+                got = load_spelling(path.read_bytes())
+                self.loaded()
+                return got
+
+            v.speller = Speller(lex.vocab, lex.stems, spelling, lex.han_by_pinyin, lex.table)
             self.loaded()
         return v.speller
 
