@@ -56,7 +56,6 @@ class Completion:
     text: str               # the query with its last word completed (the best expansion)
     word: str               # the last word as typed
     expansions: list[str]   # every expansion kept, best first (at most MAX_EXPANSIONS)
-    second: str | None = None  # the query with the second best completion (its answer joins the top 3)
 
 
 def _range(sorted_words: list[str], start: str) -> list[str]:
@@ -136,5 +135,4 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
         cands.insert(0, cands.pop(best))
-    return Completion(rest + cands[0][0], typed, [c[1] for c in cands],
-                      second=rest + cands[1][0] if len(cands) > 1 else None)
+    return Completion(rest + cands[0][0], typed, [c[1] for c in cands])

@@ -289,8 +289,6 @@ class Searcher:
             res.total = len(docs)
             res.signals, res.answered = judge(ctx, scored, plan, docs[0])
             docs = self._diverse(docs, plan, scored)
-            if completion is not None and completion.second:
-                docs = self._second(ctx, docs, completion.second, lex, category)
             shown = docs[(page - 1) * limit: page * limit]
             for d, s in zip(shown, scored.scores[shown].tolist(), strict=True):
                 hit = make_hit(ctx, d, s, lang or qlang, plan.highlight, lang, script)
@@ -302,18 +300,6 @@ class Searcher:
         if completion is not None:  # what the last word was read as
             res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
-
-    def _second(self, ctx: Context, docs: list[int], second: str, lex: Lexicon, category: str | None) -> list[int]:
-        """As-you-type, the reader has not chosen between the likeliest completions yet (多久 or
-        多少, refund or refused): the best entry of the second one is put third when the top 3
-        lacks it; the first two never move. One more scoring of a query of the same size.
-        Blind prefix s@3 (prefix=true) 0.854 -> 0.861, frozen 0.984 -> 0.989; no total lower."""
-        if len(docs) < 3:
-            return docs
-        _, scored, best = self._ranked(ctx, second, lex, category, 1, 1, {})
-        if scored is None or not best or best[0] in docs[:3]:
-            return docs
-        return docs[:2] + [best[0]] + [d for d in docs[2:] if d != best[0]]
 
     def _suggestion(self, ctx: Context, query: str, category: str | None, top: float,
                     spelled: dict | None = None, trace: dict | None = None) -> str | None:
