@@ -44,7 +44,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
     for w, tok in list(words.items())[:MAX_UNITS]:
         script = tok.script
         m, mq, df, pairs = word_masks(ctx, w, script, lex, imp)
-        weight = math.log(1 + n / (1 + df))
+        weight = idf(n, df)
         typo = replaced = False
         if not df and not pairs and script in ("lat", "cyr") and checked < MAX_TYPO_CHECKS:
             checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
@@ -60,7 +60,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                     replaced = True
                     fixes.append(fa)
                     fdf = int(fm.sum())
-                    fw = math.log(1 + n / (1 + fdf))
+                    fw = idf(n, fdf)
                     total += fw * fm
                     wsum += fw
         if not replaced:
@@ -69,6 +69,16 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
             wsum += weight
         units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
     return total / wsum if wsum else None
+
+
+def idf(n: int, df: int) -> float:
+    """A word's weight in the coverage: the rarer among the ``n`` entries, the more it counts."""
+    return math.log(1 + n / (1 + df))
+
+
+def unit_words(a: Analyzed, units: list[Unit]) -> list[str]:
+    """The words coverage made ``units`` of, in the same order (one per distinct word)."""
+    return list(dict.fromkeys(t.text for t in a.words))[:len(units)]
 
 
 def word_masks(ctx: Context, w: str, script: str, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int, tuple]:

@@ -15,7 +15,7 @@ from ..scope import ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
-from .coverage import coverage
+from .coverage import coverage, idf, mask_of, unit_words, word_masks
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import intent, neighbour, specific
@@ -98,7 +98,7 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
         _glued(ctx, plan.analyzed, lex, imp, units)
     if cov is not None and plan.meant is not None:  # Taiwan/HK words (plan.mainland)
         meant = {t.text for t in plan.meant.words}
-        words = list(dict.fromkeys(t.text for t in plan.analyzed.words))[:len(units)]
+        words = unit_words(plan.analyzed, units)
         for i, (w, u) in enumerate(zip(words, units, strict=True)):
             if w not in meant:  # 转台 of 攜號轉台: its mainland word (转网) is a unit of its own
                 units[i] = Unit(u.df, u.weight, u.mask, u.asked, u.pairs, True)
@@ -127,13 +127,9 @@ def _other_forms(ctx: Context, a: Analyzed, imp: ImpactIndex, units: list[Unit])
     `answered` too, not an unknown word: its unit holds the entries holding those stems.
     Blind real questions declined: head 0.018 -> 0.013, frozen 0.048 -> 0.032; combo both@3
     0.866 -> 0.881; near-topic declined 0.800 -> 0.794 (one of 160)."""
-    import math
-
     import numpy as np
 
-    from .coverage import mask_of
-
-    words = list(dict.fromkeys(t.text for t in a.words))[:len(units)]  # coverage's units, in order
+    words = unit_words(a, units)
     for i, (w, u) in enumerate(zip(words, units, strict=True)):
         if u.df or u.pairs or u.typo or not (found := ctx.v.variants.get(w)):
             continue
@@ -142,7 +138,7 @@ def _other_forms(ctx: Context, a: Analyzed, imp: ImpactIndex, units: list[Unit])
         if anywhere:
             m = mask_of(anywhere, imp.n)
             df = int(np.count_nonzero(m))
-            units[i] = Unit(df, math.log(1 + imp.n / (1 + df)), m,
+            units[i] = Unit(df, idf(imp.n, df), m,
                             mask_of(in_q, imp.n) if in_q else np.zeros(imp.n, dtype=bool), [], False)
 
 
@@ -151,11 +147,7 @@ def _glued(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: lis
     character glued on (前微信 of 注销前微信怎么换绑, 微信解 of 微信解绑: jieba's HMM joins what
     its dictionary, pruned to the kb's text, lacks) is that kb word for `answered`, not an
     unknown one. Blind real declined: frozen 0.032 -> 0.027; no other total moved."""
-    import math
-
-    from .coverage import word_masks
-
-    words = list(dict.fromkeys(t.text for t in a.words))[:len(units)]  # coverage's units, in order
+    words = unit_words(a, units)
     for i, (w, u) in enumerate(zip(words, units, strict=True)):
         if u.df or u.typo or u.pairs or len(w) < 3 or not is_han(w):
             continue
@@ -163,7 +155,7 @@ def _glued(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: lis
             if part in lex.vocab:
                 m, mq, df, _ = word_masks(ctx, part, "han", lex, imp)
                 if df:
-                    units[i] = Unit(df, math.log(1 + imp.n / (1 + df)), m, mq, [], False)
+                    units[i] = Unit(df, idf(imp.n, df), m, mq, [], False)
                     break
 
 
