@@ -98,8 +98,14 @@ def translit_key(word: str) -> str | None:
     typing the other. None for anything else (digits, mixed scripts)."""
     low = word.lower()
     if _CYR_WORD.fullmatch(low):
-        return _undouble(low.replace("сч", "щ").translate(_CYR_KEY))  # счёт is typed schet
+        return cyrillic_keys([low])[0]
     return latin_keys([low])[0] if _LATIN_WORD.fullmatch(low) else None
+
+
+def cyrillic_keys(words: list[str]) -> list[str]:
+    """translit_key of lowercase Cyrillic words, all at once (translit_map keys every kb
+    word: one pass over them joined, as latin_keys)."""
+    return _undouble("\n".join(words).replace("сч", "щ").translate(_CYR_KEY)).split("\n")  # счёт is typed schet
 
 
 def latin_keys(words: list[str]) -> list[str]:
@@ -119,7 +125,7 @@ def translit_map(vocab: dict[str, int]) -> dict[str, str]:
     edit from, so its cost is one pass of C-level replaces over the words joined (no stemming)."""
     words = sorted((w for w in vocab if len(w) >= MIN_TRANSLIT and _CYR_WORD.fullmatch(w)),
                    key=lambda w: (-vocab[w], w))
-    keys = _undouble("\n".join(words).replace("сч", "щ").translate(_CYR_KEY)).split("\n") if words else []
+    keys = cyrillic_keys(words) if words else []
     out: dict[str, str] = {}
     for word, key in zip(words, keys, strict=True):
         out.setdefault(key, word)
@@ -162,8 +168,7 @@ def build_plain(vocab: dict[str, int], stems: frozenset[str], deletes: dict[str,
     # ~90k general words, most sharing no deletion key with any kb word: one C-level set test
     # each (deletion keys built inline: this loop is most of the cost), the speller itself
     # only for the rest (~10k).
-    typos = Speller(vocab, stems, deletes, han_by_pinyin, table)
-    typos._translit = {}  # (the edits alone: translit readings are found at once below)
+    typos = Speller(vocab, stems, deletes, han_by_pinyin, table, translit={})  # the edits alone: translit below
     for lang in PLAIN_LANGS:
         words = [w for w in get_frequency_dict(lang, wordlist="small") if 3 <= len(w) <= MAX_WORD and w.isalpha()]
         for word in words:
@@ -234,16 +239,19 @@ class Speller:
 
     def __init__(self, vocab: dict[str, int], stems: frozenset[str],
                  deletes: dict[str, list[str]] | Callable[[], tuple[dict[str, list[str]], frozenset[str]]],
-                 han_by_pinyin: dict[str, str], table: PinyinTable, plain: frozenset[str] = frozenset()) -> None:
+                 han_by_pinyin: dict[str, str], table: PinyinTable, plain: frozenset[str] = frozenset(),
+                 translit: dict[str, str] | None = None) -> None:
         """``deletes``: the deletion map, or a function returning (deletion map, plain words),
         called the first time either is needed (a query of kb words needs neither: a cold
-        search does not read the version's spelling file for it)."""
+        search does not read the version's spelling file for it). ``translit``: the map of
+        Latin spellings to use (default: translit_map of ``vocab``, made on first need; an
+        empty one reads no Latin word as Russian)."""
         self.vocab, self.stems = vocab, stems
         self._spelling = (deletes, plain) if isinstance(deletes, dict) else None
         self._load = None if isinstance(deletes, dict) else deletes
         self.han_by_pinyin, self.table = han_by_pinyin, table
         self.lookups = 0  # dictionary lookups of the last correct() call (tests bound the work)
-        self._translit: dict[str, str] | None = None
+        self._translit = translit
 
     def _loaded(self) -> tuple[dict[str, list[str]], frozenset[str]]:
         if self._spelling is None:
