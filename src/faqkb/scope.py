@@ -178,9 +178,11 @@ def read_scope(root: Path) -> dict | None:
         errors.append(at("located", key=True, message="located needs the sets 'places' and 'sim'",
                          hint="define them under 'sets:'"))
         located = {}
-    out["located"] = {lang: {"at": [fold(str(w).strip()) for w in located.get(lang, []) if str(w).strip()],
-                             "places": [fold(str(w).strip()) for w in sets["places"].get(lang, []) if str(w).strip()],
-                             "sim": [fold(str(w).strip()) for w in sets["sim"].get(lang, []) if str(w).strip()]}
+    def listed(words: list) -> list[str]:  # an editor's list, folded, blanks left out
+        return [fold(str(w).strip()) for w in words if str(w).strip()]
+
+    out["located"] = {lang: {"at": listed(located.get(lang, [])), "places": listed(sets["places"].get(lang, [])),
+                             "sim": listed(sets["sim"].get(lang, []))}
                       for lang in ("zh", "en") if located.get(lang)}
     if errors:
         raise KBErrors(errors)
@@ -206,9 +208,14 @@ class _Lazy:
 
 def _lazy_located(spec: dict) -> _Lazy | None:
     """`_located`, compiled when a text holds one of its words saying where the reader is."""
-    if not any(got.get("at") and got.get("places") and got.get("sim") for got in spec.values()):
+    if not any(_complete(got) for got in spec.values()):
         return None
     return _Lazy(tuple({w for got in spec.values() for w in got.get("at", ())}), lambda: _located(spec) or re.compile("(?!)"))
+
+
+def _complete(got: dict) -> bool:
+    """A language's `located` spec can match: it has words for where, places and SIMs."""
+    return bool(got.get("at") and got.get("places") and got.get("sim"))
 
 
 def _located(spec: dict) -> re.Pattern | None:
@@ -216,7 +223,7 @@ def _located(spec: dict) -> re.Pattern | None:
     and before a SIM word: the place is where the reader is, not the SIM's country."""
     parts = []
     for lang, got in spec.items():
-        if not (got.get("at") and got.get("places") and got.get("sim")):
+        if not _complete(got):
             continue
         alt = {k: "|".join(re.escape(w) for w in sorted(got[k], key=len, reverse=True)) for k in ("at", "places", "sim")}
         if lang == "zh":
