@@ -178,15 +178,18 @@ def read_scope(root: Path) -> dict | None:
         errors.append(at("located", key=True, message="located needs the sets 'places' and 'sim'",
                          hint="define them under 'sets:'"))
         located = {}
-    def listed(words: list) -> list[str]:  # an editor's list, folded, blanks left out
-        return [fold(str(w).strip()) for w in words if str(w).strip()]
-
-    out["located"] = {lang: {"at": listed(located.get(lang, [])), "places": listed(sets["places"].get(lang, [])),
-                             "sim": listed(sets["sim"].get(lang, []))}
+    out["located"] = {lang: {"at": _folded_list(located.get(lang, [])),
+                             "places": _folded_list(sets["places"].get(lang, [])),
+                             "sim": _folded_list(sets["sim"].get(lang, []))}
                       for lang in ("zh", "en") if located.get(lang)}
     if errors:
         raise KBErrors(errors)
     return out
+
+
+def _folded_list(words: list) -> list[str]:
+    """An editor's list of words, folded, blanks left out."""
+    return [fold(str(w).strip()) for w in words if str(w).strip()]
 
 
 class _Lazy:
