@@ -106,3 +106,40 @@ def test_filler_without_the_subject_or_with_a_question_is_not_the_subject(q):
 def test_the_subject_alone_gets_the_overview(bundled, q):
     res = bundled.search(q)
     assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, q
+
+
+# Concepts (categories.yaml ``concepts``): a thing several entries hold, named alone, gets the
+# entry answering it first; a narrower question about it keeps its own ranking.
+CONCEPTS = Intents({"categories": {}, "concepts": {"poa": ["委托书", "power of attorney", "доверенность"]},
+                    "filler": ["俄罗斯", "手机卡", "my", "sim", "как", "российск"]})
+
+
+@pytest.mark.parametrize("q", ["委托书", "俄罗斯手机卡委托书", "my power of attorney", "Доверенность"])
+def test_a_query_naming_only_a_concept_gets_its_entry(q):
+    assert CONCEPTS.concept(q) == "poa"
+
+
+@pytest.mark.parametrize("q", ["委托书在哪里办", "power of attorney from china", "доверенность на сим", "sim"])
+def test_a_narrower_question_about_a_concept_is_not_the_concept(q):
+    assert CONCEPTS.concept(q) is None
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("俄罗斯 授权书", "power-of-attorney-from-china"),
+    ("biometric data", "foreigner-biometrics-rules"),
+    ("фишинговая ссылка", "phishing-sms-fake-links"),
+    ("釣魚簡訊", "phishing-sms-fake-links"),  # Traditional, read as the mainland words
+    ("scam phone call", "contract-expiring-call-scam"),
+])
+def test_the_entry_answering_a_concept_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+def test_a_concept_entry_must_be_an_entry_of_the_kb(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    (kb / "categories.yaml").write_text("categories: {}\nconcepts:\n  no-such-entry:\n    en: [thing]\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_categories(kb, {e.id for e in load_kb(kb)})
+    assert "categories.yaml:3" in str(e.value) and "no-such-entry" in str(e.value)

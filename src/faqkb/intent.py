@@ -68,6 +68,21 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
             errors.append(at("categories", name, "overview", message=f"overview {overview!r} is no entry of this kb",
                              hint="give an entry id, or leave it out"))
         out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name)}
+    concepts = data.get("concepts") or {}
+    if not isinstance(concepts, dict):
+        errors.append(at("concepts", key=True, message="concepts must map an entry id to its names per language",
+                         hint="e.g. concepts: {power-of-attorney-from-china: {zh: [委托书], en: [power of attorney]}}"))
+        concepts = {}
+    out["concepts"] = {}
+    for entry, spec in concepts.items():
+        if entry_ids is not None and entry not in entry_ids:
+            errors.append(at("concepts", str(entry), key=True, message=f"concept entry {entry!r} is no entry of this kb",
+                             hint="give an entry id"))
+        elif not isinstance(spec, dict):
+            errors.append(at("concepts", str(entry), key=True, message=f"concept {entry!r} must be a mapping",
+                             hint="give lists of names per language (zh, en, ru, pinyin)"))
+        else:
+            out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -127,6 +142,13 @@ class Intents:
                 # a name is matched on what is left of it too ("cancel my sim" -> "cancel")
                 self.names.setdefault(_key(n, self._filler) or fold(n), cat)
 
+        # a concept a reader names in a word or two that several entries hold (biometrics,
+        # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
+        self.concepts: dict[str, str] = {}
+        for entry, names in data.get("concepts", {}).items():
+            for n in names:
+                self.concepts.setdefault(_key(n, self._filler) or fold(n), entry)
+
     @classmethod
     def read(cls, version_dir: Path) -> Intents | None:
         path = version_dir / CATEGORIES_FILE
@@ -138,9 +160,17 @@ class Intents:
         key = _key(query, self._filler)
         if not key:  # nothing but filler: the subject itself if it names it, else nothing asked
             return self.subject if self.subject and _key(query, self._filler_only) else None
-        got = self.names.get(key)
+        return self._named(self.names, key, query, fixed)
+
+    def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
+        """The entry answering the concept a query only names (filler aside), or None."""
+        key = _key(query, self._filler)
+        return self._named(self.concepts, key, query, fixed) if key else None
+
+    def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
+        got = names.get(key)
         if got is None and fixed:
             pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
             key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)
-            got = self.names.get(key) if key else None
+            got = names.get(key) if key else None
         return got

@@ -18,7 +18,7 @@ from .context import Context
 from .coverage import coverage, idf, mask_of, unit_words, word_masks
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .relevance import intent, neighbour, specific
+from .relevance import concept, intent, neighbour, specific
 from .stems import stem_variants
 
 if TYPE_CHECKING:
@@ -68,8 +68,12 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
         read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
         scores = specific(ctx, scores, read, lex, imp)
-    if knobs["intent"] and (named := intent(ctx, plan.plain, spelled)):  # categories (intent.py)
-        scores, raw, mask = recall(ctx, named, scores, raw, mask)
+    if knobs["intent"]:  # categories and the concepts they hold (intent.py)
+        if named := intent(ctx, plan.plain, spelled, lex):
+            scores, raw, mask = recall(ctx, named, scores, raw, mask)
+        if (doc := concept(ctx, plan.plain, spelled, lex)) is not None and mask[doc]:
+            scores = scores.copy()  # the entry answering a concept named: first
+            scores[doc] = float(scores.max()) + 1.0
     if knobs["number"] and asks_number(plan.query):
         scores = scores * (1 + knobs["number"] * numeric(ctx))
     return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named)

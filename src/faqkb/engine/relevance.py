@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from ..impact import ImpactIndex
+    from ..intent import Intents
     from ..prefix import Completion
 
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
@@ -64,18 +65,46 @@ def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple | 
     return phrasings
 
 
-def intent(ctx: Context, query: str, spelled: dict) -> str | None:
-    """The category the query only names (kb/categories.yaml), as typed or with the
-    typos did-you-mean corrected (``spelled``: its answers for this query), if any."""
+def intent(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> str | None:
+    """The category the query only names (kb/categories.yaml), as typed, with the typos
+    did-you-mean corrected (``spelled``: its answers for this query) or its Taiwan/HK
+    words read as the kb's mainland ones (kb/regional.yaml), if any."""
+    intents = _intents(ctx)
+    if not intents:
+        return None
+    got = intents.category(query, _fixed(spelled))
+    return got if got or (meant := lex.mainland(query)) is None else intents.category(meant)
+
+
+def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None:
+    """The document answering the concept the query only names (categories.yaml
+    ``concepts``), read as `intent` reads a category, if any."""
+    intents = _intents(ctx)
+    if not intents:
+        return None
+    entry = intents.concept(query, _fixed(spelled))
+    if entry is None and (meant := lex.mainland(query)) is not None:
+        entry = intents.concept(meant)
+    if entry is None:
+        return None
+    v, key = ctx.v, "=" + entry  # kept beside the categories' overviews (an id is no category name)
+    if key not in v.overviews:
+        v.overviews[key] = next((d for d in range(ctx.impact().n) if ctx.doc_id(d) == entry), -1)
+    return v.overviews[key] if v.overviews[key] >= 0 else None
+
+
+def _intents(ctx: Context) -> Intents | None:
     v = ctx.v
     if v.intents is None:
         from ..intent import Intents
 
         v.intents = Intents.read(v.path) or False
-    if not v.intents:
-        return None
-    fixed = {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
-    return v.intents.category(query, fixed)
+    return v.intents or None
+
+
+def _fixed(spelled: dict) -> dict[str, str]:
+    """did-you-mean's corrections for this query: typed word -> its fix."""
+    return {k[1]: f for k, f in spelled.items() if isinstance(k, tuple) and k[0] == "word" and f}
 
 
 def neighbour(ctx: Context, query: str) -> str | None:
