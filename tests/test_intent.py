@@ -143,3 +143,18 @@ def test_a_concept_entry_must_be_an_entry_of_the_kb(tmp_path):
     with pytest.raises(KBErrors) as e:
         read_categories(kb, {e.id for e in load_kb(kb)})
     assert "categories.yaml:3" in str(e.value) and "no-such-entry" in str(e.value)
+
+
+@pytest.mark.parametrize("q,overview", [("Билайн расторжение", "how-to-cancel-russian-sim"),
+                                        ("yota money back", "refund-remaining-balance"),
+                                        ("Т2 расторгнуть договор", "how-to-cancel-russian-sim")])
+def test_an_operator_named_beside_a_category_is_filler(bundled, q, overview):
+    # the kb answers for every operator: the brand does not narrow what is asked
+    res = bundled.search(q)
+    assert res.hits[0].id == overview and res.signals.get("category") == bundled.entry(overview).category
+
+
+def test_an_operator_alone_or_a_word_it_starts_names_no_category():
+    intents = Intents(read_categories(BUNDLED))
+    assert intents.category("МТС") is None and intents.category("тариф возврат") is None
+    assert intents.category("2 возврат") is None  # a digit is no operator's

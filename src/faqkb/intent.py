@@ -21,7 +21,8 @@ from .scope import fold, read_located
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
-_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")  # Han runs apart from letters (sim卡)
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
+_GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
 
@@ -115,9 +116,17 @@ def _key(text: str, filler: tuple[tuple[str, ...], list[str]]) -> str:
                 w = w.replace(f, "")
             if w:
                 left.append(w)
-        elif not (w in word_filler or (not w.isascii() and any(w.startswith(f) for f in word_filler))):
+        elif w in word_filler:
+            continue
+        elif glued := _GLUED.match(w):
+            left += [p for p in glued.groups() if not _is_filler(p, word_filler)]
+        elif not _is_filler(w, word_filler):
             left.append(w)
     return " ".join(left)
+
+
+def _is_filler(w: str, word_filler: list[str]) -> bool:
+    return w in word_filler or (not w.isascii() and not w.isdigit() and any(w.startswith(f) for f in word_filler))
 
 
 class Intents:
