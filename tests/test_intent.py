@@ -130,6 +130,10 @@ def test_a_narrower_question_about_a_concept_is_not_the_concept(q):
     ("фишинговая ссылка", "phishing-sms-fake-links"),
     ("釣魚簡訊", "phishing-sms-fake-links"),  # Traditional, read as the mainland words
     ("scam phone call", "contract-expiring-call-scam"),
+    ("人在海外", "cancel-from-abroad"),  # the core question from abroad, not topping up from there
+    ("сколько дней", "cancellation-how-long"),
+    ("мобильные операторы", "russian-operators"),
+    ("leftover balance", "refund-remaining-balance"),
 ])
 def test_the_entry_answering_a_concept_comes_first(bundled, q, entry):
     res = bundled.search(q)
