@@ -49,6 +49,26 @@ def test_pinyin_typed_before_lets_a_short_syllable_start_a_reading():
     assert got is not None and got.text == "zhuxiao tuikuan"
 
 
+@pytest.mark.parametrize("typed,searched", [
+    ("tui ku", "tuikuan"),              # pinyin typed syllable by syllable: the word being typed
+    ("e luo", "eluosi"),
+    ("zhu xiao", "zhuxiao"),            # the syllables typed whole make the word
+    ("eluosi zhu x", "eluosi zhuxiao"),  # a whole word before them stays
+])
+def test_spaced_pinyin_syllables_are_one_word_being_typed(typed, searched):
+    got = complete(typed, TOY, _split, pinyin_first=True)
+    assert got is not None and got.text == searched, got
+
+
+def test_spaced_syllables_need_a_pinyin_rest_and_a_reading_they_start():
+    # a rest that is not all pinyin (and not read as pinyin): no syllables joined
+    got = complete("why tui ku", TOY, _split)
+    assert got is None or "tuikuan" not in got.text
+    assert complete("tui ku", TOY, _split).text == "tuikuan"  # all pinyin: joined
+    got = complete("tui xyz", TOY, _split, pinyin_first=True)  # tuixyz starts no reading
+    assert got is None or not got.text.startswith("tuikuan")
+
+
 def test_a_finished_word_is_left_as_typed():
     assert complete("refund", TOY, _split) is None
     assert complete("怎么注销", TOY, _split) is None

@@ -30,6 +30,7 @@ MAX_SCAN = 512  # words of the sorted range looked at (a 2-letter prefix can sta
 MIN_PREFIX = 2  # letters a Latin/Cyrillic prefix needs (one letter says nothing yet)
 MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather than searched
 MIN_PINYIN_PREFIX = 3  # letters a pinyin prefix needs ("zh" starts half the dictionary)
+MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with it (e luo s: eluosi)
 
 _LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
 
@@ -83,6 +84,31 @@ def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str
     return []
 
 
+def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str] | None],
+            pinyin: bool) -> tuple[str, list[tuple[str, str, int]]] | None:
+    """The last MAX_SPACED words before ``word`` joined with it when that starts a kb word's
+    reading and each of them is one syllable no kb word reads as alone (zhu x: zhuxiao),
+    as (the rest before them, the readings); the most words first; None if none does.
+    Unless the searcher read the rest as pinyin (``pinyin``: no word of it a kb word), every
+    word of the rest must be pinyin (e luo s; "e" and "hao" are kb words too)."""
+    words = rest.split()
+    if not words or not (pinyin or all(w.isascii() and w.isalpha() and split(w.lower()) for w in words)):
+        return None
+    for k in range(min(MAX_SPACED, len(words)), 0, -1):
+        before = [w.lower() for w in words[-k:]]
+        if not all(w.isascii() and w.isalpha() and split(w) == [w] and w not in d.reading for w in before):
+            continue
+        joined = "".join(before) + word
+        found = [(r, r, d.counts.get(d.reading[r], 0)) for r in _range(d.pinyin, joined)]
+        if found:
+            found.sort(key=lambda c: c[0] != joined)  # the word typed whole first (zhu xiao: zhuxiao)
+            cut = rest.rstrip()
+            for w in reversed(words[-k:]):  # the rest up to those words, as typed
+                cut = cut[:len(cut) - len(w)].rstrip()
+            return (cut + " " if cut else ""), found
+    return None
+
+
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
              known: Callable[[str], bool] | None = None) -> Completion | None:
@@ -116,7 +142,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
             return None
         if len(word) >= MIN_PREFIX:
             words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
-        if word.isascii() and len(word) >= (1 if pinyin_first else MIN_PINYIN_PREFIX) and word not in d.reading:
+        if word.isascii() and (spaced := _spaced(rest, word, d, split, pinyin_first)) is not None:
+            # pinyin typed syllable by syllable ("zhu x", "e luo s"): the syllables before
+            # the cursor and the letters typed are one word being typed (zhuxiao, eluosi)
+            rest, readings = spaced
+        elif word.isascii() and len(word) >= (1 if pinyin_first else MIN_PINYIN_PREFIX) and word not in d.reading:
             readings = [(head + r, head + r, d.counts.get(d.reading[r], 0))
                         for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
