@@ -69,6 +69,13 @@ def test_spaced_syllables_need_a_pinyin_rest_and_a_reading_they_start():
     assert got is None or not got.text.startswith("tuikuan")
 
 
+def test_the_start_of_a_question_word_is_searched_without_it():
+    # 怎 of 怎么: the reader is typing how to ask, not what about; 注 still starts 注销
+    got = complete("俄罗斯退款怎", TOY, _split)
+    assert got is not None and got.text == "俄罗斯退款" and got.expansions == []
+    assert complete("退款注", TOY, _split).text == "退款注销"
+
+
 def test_a_finished_word_is_left_as_typed():
     assert complete("refund", TOY, _split) is None
     assert complete("怎么注销", TOY, _split) is None

@@ -32,6 +32,9 @@ MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather
 MIN_PINYIN_PREFIX = 3  # letters a pinyin prefix needs ("zh" starts half the dictionary)
 MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with it (e luo s: eluosi)
 
+# characters starting only Chinese stop words of two or more characters (怎么, 什么, 为什么, 如何,
+# 哪里, 请问): the reader is typing a question word, not a topic
+_STOP_STARTS = frozenset("怎什为如哪请")
 _LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
 
 
@@ -136,6 +139,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         if known is None and len(typed) > 1 and typed[-2:] in d.counts:
             return None  # the run ends in a kb word (保号, 注销): finished (``known`` asks the segmenter:
             # its cut of the run ending in one character is unfinished even where two make a kb "word", 卡欠)
+        if len(typed) > 1 and typed[-1] in _STOP_STARTS:
+            # the start of a question word (怎 of 怎么, 什 of 什么) asks nothing yet: searched without it
+            return Completion(query[:m.start() + len(typed) - 1].rstrip(), typed, [])
         words = [(typed[:-1] + w, w, d.counts.get(w, 0)) for w in _range(d.han, typed[-1])]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:
