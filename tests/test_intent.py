@@ -162,3 +162,11 @@ def test_an_operator_alone_or_a_word_it_starts_names_no_category():
     intents = Intents(read_categories(BUNDLED))
     assert intents.category("МТС") is None and intents.category("тариф возврат") is None
     assert intents.category("2 возврат") is None  # a digit is no operator's
+
+
+@pytest.mark.parametrize("q", ["俄罗斯的手机号", "俄罗斯电话号码"])
+def test_a_subject_word_holding_filler_words_still_names_the_subject(q):
+    # 手机 and 号 are filler inside 手机号: the subject is looked for on its own
+    intents = Intents(read_categories(BUNDLED))
+    assert intents.category(q) == "process"
+    assert intents.category("俄罗斯的手机") is None  # a phone is not the number

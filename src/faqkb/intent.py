@@ -141,8 +141,9 @@ class Intents:
         subject = data.get("subject") or {}
         self.subject: str | None = subject.get("category")
         own = {fold(w) for w in subject.get("names", ())}
-        self._filler_only = (tuple(f for f in self._filler[0] if f not in own),
-                             [f for f in self._filler[1] if f not in own])
+        # the subject's words alone, as filler: taking them out changes a query that names one
+        self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
+                               [f for f in own if not _HAN.search(f)])
         self.names: dict[str, str] = {}
         self.overview: dict[str, str | None] = {}
         for cat, spec in data.get("categories", {}).items():
@@ -168,7 +169,9 @@ class Intents:
         its correction (did-you-mean's), tried when the query as typed names none."""
         key = _key(query, self._filler)
         if not key:  # nothing but filler: the subject itself if it names it, else nothing asked
-            return self.subject if self.subject and _key(query, self._filler_only) else None
+            # (looked for on its own: 手机 and 号 are filler inside 手机号)
+            named = _key(query, self._subject_words) != _key(query, ((), []))
+            return self.subject if self.subject and named else None
         return self._named(self.names, key, query, fixed)
 
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
