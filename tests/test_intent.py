@@ -170,3 +170,9 @@ def test_a_subject_word_holding_filler_words_still_names_the_subject(q):
     intents = Intents(read_categories(BUNDLED))
     assert intents.category(q) == "process"
     assert intents.category("俄罗斯的手机") is None  # a phone is not the number
+
+
+def test_a_name_that_filler_leaves_as_one_character_is_matched_whole():
+    intents = Intents({"categories": {"process": {"overview": "p", "names": ["退号"]}}, "filler": ["俄罗斯", "号"]})
+    assert intents.category("俄罗斯退号") == "process"
+    assert intents.category("退") is None and intents.category("俄罗斯退") is None  # 退 may be 退款 as well

@@ -145,3 +145,10 @@ def test_api_and_panel_read_a_prefix_and_the_results_page_does_not(client):
     assert "answer-box" in panel and "answer-box" not in page
     assert client.get("/api/search", query_string={"q": q, "prefix": "maybe"}).status_code == 400
     assert re.search(r"prefix", client.get("/api/openapi.json").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("typed,category", [("我的俄罗斯卡", "process"), ("fraud", "scams")])
+def test_a_query_naming_a_category_as_typed_is_left_as_typed(bundled, typed, category):
+    # 卡 is a whole subject word, not the start of 卡里; fraud is not the start of fraudsters
+    res = bundled.search(typed, prefix=True)
+    assert "prefix" not in res.signals and res.signals.get("category") == category

@@ -136,6 +136,7 @@ class Intents:
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         [f for f in fill if not _HAN.search(f)])
+        self._long = (tuple(f for f in self._filler[0] if len(f) > 1), self._filler[1])
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
         subject = data.get("subject") or {}
@@ -150,14 +151,21 @@ class Intents:
             self.overview[cat] = spec.get("overview")
             for n in spec.get("names", ()):
                 # a name is matched on what is left of it too ("cancel my sim" -> "cancel")
-                self.names.setdefault(_key(n, self._filler) or fold(n), cat)
+                self.names.setdefault(self._name_key(n), cat)
 
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
         self.concepts: dict[str, str] = {}
         for entry, names in data.get("concepts", {}).items():
             for n in names:
-                self.concepts.setdefault(_key(n, self._filler) or fold(n), entry)
+                self.concepts.setdefault(self._name_key(n), entry)
+
+    def _name_key(self, name: str) -> str:
+        """A name as a query naming it is matched: what is left of it once its filler is
+        taken out; a name left as one Chinese character (退 of 退号: it may as well be 退款)
+        is matched with only the filler of two or more characters taken out."""
+        key = _key(name, self._filler) or fold(name)
+        return _key(name, self._long) if len(key) == 1 and _HAN.match(key) else key
 
     @classmethod
     def read(cls, version_dir: Path) -> Intents | None:
@@ -180,6 +188,8 @@ class Intents:
         return self._named(self.concepts, key, query, fixed) if key else None
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
+        if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
+            key = _key(query, self._long)
         got = names.get(key)
         if got is None and fixed:
             pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))

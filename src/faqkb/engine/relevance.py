@@ -146,6 +146,8 @@ def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
         return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
 
+    if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
+        return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     return complete_words(query, v.prefixes, lex.table.split, fit,
                           pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known)
