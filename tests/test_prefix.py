@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete
+from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete, starts_word
 
 
 def _split(word: str) -> list[str] | None:  # a toy pinyin splitter for the pure-function tests
@@ -152,3 +152,11 @@ def test_a_query_naming_a_category_as_typed_is_left_as_typed(bundled, typed, cat
     # 卡 is a whole subject word, not the start of 卡里; fraud is not the start of fraudsters
     res = bundled.search(typed, prefix=True)
     assert "prefix" not in res.signals and res.signals.get("category") == category
+
+
+def test_a_stem_the_kb_words_go_on_from_is_half_typed(bundled):
+    # блокир is a stem of the kb (блокирует) and the start of блокировка: the reader is typing
+    assert starts_word(TOY, "ден") and starts_word(TOY, "ДЕН") and not starts_word(TOY, "деньги")
+    res = bundled.search("временная блокир", prefix=True)
+    assert res.signals["prefix"]["searched"].startswith("временная блокир") and res.answered
+    assert len(res.signals["prefix"]["searched"]) > len("временная блокир")

@@ -72,6 +72,13 @@ def _range(sorted_words: list[str], start: str) -> list[str]:
     return out
 
 
+def starts_word(d: Dictionary, typed: str) -> bool:
+    """Some longer Latin/Cyrillic kb word begins with ``typed`` (one binary search)."""
+    word = typed.lower().replace("ё", "е")
+    i = bisect.bisect_right(d.words, word)
+    return i < len(d.words) and d.words[i].startswith(word)
+
+
 def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
                        shortest: int = MIN_PINYIN_PREFIX) -> list[tuple[str, str]]:
     """Readings completing ``word`` as pinyin, as (whole syllables typed before, reading):

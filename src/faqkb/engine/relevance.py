@@ -120,12 +120,13 @@ def neighbour(ctx: Context, query: str) -> str | None:
 def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
     """prefix.complete on this version's words; a candidate's fit with the rest of the
     query is the best coverage of the rest among the entries holding the candidate."""
-    from ..prefix import Dictionary
+    from ..prefix import Dictionary, starts_word
     from ..prefix import complete as complete_words
 
     v = ctx.v
     if v.prefixes is None:
         v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+    words = v.prefixes
     imp = ctx.impact()
     rest_cov: dict = {}
 
@@ -139,17 +140,21 @@ def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
         held = word_masks(ctx, toks[0].text, toks[0].script, lex, imp)[0]
         return float((cov * held).max()) if held.any() else -1.0
 
+    def starts(word: str) -> bool:
+        return starts_word(words, word)
+
     def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
         toks = lex.analyzer.analyze(word, query=True).words
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
+        # (a word's stem the kb has is no whole word while kb words go on from it: блокир, expir)
         return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
-            len(toks[-1].text) >= 4 and toks[-1].text in lex.stems)
+            len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
-    return complete_words(query, v.prefixes, lex.table.split, fit,
+    return complete_words(query, words, lex.table.split, fit,
                           pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known)
 
 
