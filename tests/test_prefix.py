@@ -160,3 +160,16 @@ def test_a_stem_the_kb_words_go_on_from_is_half_typed(bundled):
     res = bundled.search("временная блокир", prefix=True)
     assert res.signals["prefix"]["searched"].startswith("временная блокир") and res.answered
     assert len(res.signals["prefix"]["searched"]) > len("временная блокир")
+
+
+def test_letters_a_latin_kb_word_goes_on_from_are_not_run_together_pinyin():
+    d = Dictionary.of({"refund": 3, "服务": 50}, {"fuwu": "服务"})
+
+    def split(w: str) -> list[str] | None:  # re + fu: pinyin syllables too
+        return {"re": ["re"], "refu": ["re", "fu"]}.get(w)
+
+    got = complete("refu", d, split)
+    assert got is not None and got.text == "refund" and "refuwu" not in got.expansions
+    # a rest typed in pinyin still reads them as syllables run together
+    got = complete("zhuxiao refu", d, split, pinyin_first=True)
+    assert got is not None and "refuwu" in got.expansions

@@ -80,11 +80,11 @@ def starts_word(d: Dictionary, typed: str) -> bool:
 
 
 def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
-                       shortest: int = MIN_PINYIN_PREFIX) -> list[tuple[str, str]]:
+                       shortest: int = MIN_PINYIN_PREFIX, run_together: bool = True) -> list[tuple[str, str]]:
     """Readings completing ``word`` as pinyin, as (whole syllables typed before, reading):
-    the whole word the start of a reading, or its longest run of whole syllables followed
-    by the start of one (zhuxiaoelu -> zhuxiao + eluosi)."""
-    for cut in (0, *range(len(word) - 1, 0, -1)):
+    the whole word the start of a reading, or (``run_together``) its longest run of whole
+    syllables followed by the start of one (zhuxiaoelu -> zhuxiao + eluosi)."""
+    for cut in (0, *range(len(word) - 1, 0, -1)) if run_together else (0,):
         head, tail = word[:cut], word[cut:]
         if len(tail) < (shortest if not cut else 1) or (cut and split(head) is None):
             continue
@@ -160,8 +160,12 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
             # the cursor and the letters typed are one word being typed (zhuxiao, eluosi)
             rest, readings = spaced
         elif word.isascii() and len(word) >= (1 if pinyin_first else MIN_PINYIN_PREFIX) and word not in d.reading:
+            # letters a Latin kb word goes on from (refu: refund; dat: data) are not read as
+            # syllables run together with a reading's start (re+fuwu, da+tousu) unless the
+            # rest of the query is pinyin
             readings = [(head + r, head + r, d.counts.get(d.reading[r], 0))
-                        for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX)]
+                        for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX,
+                                                          run_together=pinyin_first or not words)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
     # before puts its readings first (ni hao -> no English word).
     def by_count(c: tuple[str, str, int]) -> int:
