@@ -173,3 +173,14 @@ def test_letters_a_latin_kb_word_goes_on_from_are_not_run_together_pinyin():
     # a rest typed in pinyin still reads them as syllables run together
     got = complete("zhuxiao refu", d, split, pinyin_first=True)
     assert got is not None and "refuwu" in got.expansions
+
+
+def test_a_half_typed_query_answered_as_typed_is_answered(bundled):
+    # посл is read as последний (после is a stop word, no completion): the completed query is
+    # not answered, the query as typed is, with the same first entry: the completion was in doubt
+    typed = "после поездки нет интернета посл"
+    res = bundled.search(typed, prefix=True)
+    completed = bundled.search(res.signals["prefix"]["searched"], correct=False)
+    exact = bundled.search(typed, correct=False)
+    assert not completed.answered and exact.answered
+    assert res.answered and res.hits[0].id == exact.hits[0].id == completed.hits[0].id
