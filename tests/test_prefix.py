@@ -184,3 +184,13 @@ def test_a_half_typed_query_answered_as_typed_is_answered(bundled):
     exact = bundled.search(typed, correct=False)
     assert not completed.answered and exact.answered
     assert res.answered and res.hits[0].id == exact.hits[0].id == completed.hits[0].id
+
+
+def test_a_traditional_character_is_completed_by_the_kbs_words_and_taiwan_words():
+    got = complete("怎麼註", TOY, _split)  # 註 is the kb's 注
+    assert got is not None and got.text == "怎麼注销"
+    d = Dictionary.of({"号码": 50, "门户": 3}, {}, {"门号": "号码"})  # kb/regional.yaml: 門號 is 号码
+    got = complete("俄羅斯門", d, _split)
+    assert got is not None and set(got.expansions) == {"门户", "门号"}
+    got = complete("俄罗斯门", d, _split)  # typed in Simplified: the kb's words only
+    assert got is not None and got.expansions == ["门户"]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .analysis import is_han
+from .analysis import fold_han, is_han
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -47,12 +47,21 @@ class Dictionary:
     pinyin: list[str]       # joined toneless readings of the Chinese words, sorted
     counts: Mapping[str, int]  # word -> occurrences in the kb
     reading: Mapping[str, str]  # joined reading -> its most frequent Chinese word
+    regional: frozenset[str] = frozenset()  # Taiwan/HK words the kb does not write (completions for Traditional only)
 
     @classmethod
-    def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
-        return cls(sorted(w for w in vocab if not is_han(w) and w.isalpha()),
-                   sorted(w for w in vocab if is_han(w) and len(w) > 1),
-                   sorted(han_by_pinyin), vocab, han_by_pinyin)
+    def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str],
+           regional: Mapping[str, str] | None = None) -> Dictionary:
+        """``regional``: Taiwan/HK word -> the kb's word (kb/regional.yaml, folded): a
+        half-typed 門 may go on to 門號, after the kb's own words (counted once: counted as
+        often as the kb's word, 電 went on to 電信業者 before 電話)."""
+        counts = dict(vocab)
+        for word in regional or {}:
+            if is_han(word) and len(word) > 1 and word not in counts:
+                counts[word] = 1
+        return cls(sorted(w for w in counts if not is_han(w) and w.isalpha()),
+                   sorted(w for w in counts if is_han(w) and len(w) > 1),
+                   sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()))
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         if len(typed) > 1 and typed[-1] in _STOP_STARTS:
             # the start of a question word (怎 of 怎么, 什 of 什么) asks nothing yet: searched without it
             return Completion(query[:m.start() + len(typed) - 1].rstrip(), typed, [])
-        words = [(typed[:-1] + w, w, d.counts.get(w, 0)) for w in _range(d.han, typed[-1])]
+        # a Traditional character is looked up as the kb's Simplified one (詐騙簡 -> 简), and
+        # goes on to Taiwan/HK words too (門 -> 門號); a Simplified one to the kb's words only
+        last = fold_han(typed[-1])
+        words = [(typed[:-1] + w, w, d.counts.get(w, 0)) for w in _range(d.han, last)
+                 if last != typed[-1] or w not in d.regional]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:
             return None

@@ -125,7 +125,7 @@ def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
 
     v = ctx.v
     if v.prefixes is None:
-        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin)
+        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional)
     words = v.prefixes
     imp = ctx.impact()
     rest_cov: dict = {}
