@@ -194,3 +194,16 @@ def test_a_traditional_character_is_completed_by_the_kbs_words_and_taiwan_words(
     assert got is not None and set(got.expansions) == {"门户", "门号"}
     got = complete("俄罗斯门", d, _split)  # typed in Simplified: the kb's words only
     assert got is not None and got.expansions == ["门户"]
+
+
+def test_a_pinyin_word_and_the_letters_after_it_may_be_one_longer_word():
+    d = Dictionary.of({"保号": 20, "保号费": 5, "费用": 9}, {"baohao": "保号", "baohaofei": "保号费", "feiyong": "费用"})
+
+    def split(w: str) -> list[str] | None:
+        return {"baohao": ["bao", "hao"], "yue": ["yue"]}.get(w)
+
+    got = complete("baohao f", d, split, pinyin_first=True)
+    assert got is not None and got.text == "baohaofei"
+    got = complete("baohao fe", Dictionary.of({"保号": 20, "费用": 9}, {"baohao": "保号", "feiyong": "费用"}),
+                   split, pinyin_first=True)
+    assert got is not None and got.text == "baohao feiyong"  # no longer word: the next one

@@ -106,7 +106,8 @@ def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str
 def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str] | None],
             pinyin: bool) -> tuple[str, list[tuple[str, str, int]]] | None:
     """The last MAX_SPACED words before ``word`` joined with it when that starts a kb word's
-    reading and each of them is one syllable no kb word reads as alone (zhu x: zhuxiao),
+    reading and each of them is one syllable no kb word reads as alone (zhu x: zhuxiao), or
+    one word of several syllables (baohao f: baohaofei),
     as (the rest before them, the readings); the most words first; None if none does.
     Unless the searcher read the rest as pinyin (``pinyin``: no word of it a kb word), every
     word of the rest must be pinyin (e luo s; "e" and "hao" are kb words too)."""
@@ -115,7 +116,8 @@ def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str
         return None
     for k in range(min(MAX_SPACED, len(words)), 0, -1):
         before = [w.lower() for w in words[-k:]]
-        if not all(w.isascii() and w.isalpha() and split(w) == [w] and w not in d.reading for w in before):
+        if not all(w.isascii() and w.isalpha() and (split(w) == [w] and w not in d.reading or k == 1 and len(split(w) or ()) > 1)
+                   for w in before):
             continue
         joined = "".join(before) + word
         found = [(r, r, d.counts.get(d.reading[r], 0)) for r in _range(d.pinyin, joined)]
