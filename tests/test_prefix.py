@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete, starts_word
+from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, before_last, complete, starts_word
 
 
 def _split(word: str) -> list[str] | None:  # a toy pinyin splitter for the pure-function tests
@@ -207,3 +207,10 @@ def test_a_pinyin_word_and_the_letters_after_it_may_be_one_longer_word():
     got = complete("baohao fe", Dictionary.of({"保号": 20, "费用": 9}, {"baohao": "保号", "feiyong": "费用"}),
                    split, pinyin_first=True)
     assert got is not None and got.text == "baohao feiyong"  # no longer word: the next one
+
+
+def test_what_a_half_typed_query_says_before_its_last_word():
+    assert before_last("how do i get my refu") == "how do i get my"
+    assert before_last("как вернуть ден") == "как вернуть"
+    assert before_last("俄罗斯卡注销后余") == "俄罗斯卡注销后"  # the last character, not the run
+    assert before_last("refu") is None and before_last("退") is None and before_last("?!") is None

@@ -81,6 +81,15 @@ def _range(sorted_words: list[str], start: str) -> list[str]:
     return out
 
 
+def before_last(query: str) -> str | None:
+    """The query without its last word (or last Chinese character), None when nothing is left."""
+    m = _LAST_WORD.search(query)
+    if m is None:
+        return None
+    rest = query[:m.end() - 1 if is_han(m.group(1)) else m.start()].rstrip()
+    return rest if rest.strip() else None
+
+
 def starts_word(d: Dictionary, typed: str) -> bool:
     """Some longer Latin/Cyrillic kb word begins with ``typed`` (one binary search)."""
     word = typed.lower().replace("ё", "е")
