@@ -333,7 +333,16 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
         d = len(set(shown))
         return len(set(shown + lead)) if lead else d, d, len(shown) + len(lead), len(segs)
 
-    best = max(cands, key=rank) if spans and len(cands) > 1 else cands[0]  # max: the first of equals
+    best = cands[0]
+    if spans and len(cands) > 1:  # max: the first of equals
+        # Only candidates near a piece with matches can hold any (a candidate's pieces start
+        # at most LIST_ITEMS - 1 before it, a lead-in is the one just before): ranking those
+        # picks the same first best whenever one holds a match, at a few candidates instead
+        # of every sentence of a long answer.
+        near = {k for j, ws in enumerate(words) if ws for k in range(j - LIST_ITEMS + 1, j + 2)}
+        best = max([c for c in cands if c[1] in near] or cands, key=rank)
+        if not rank(best)[0]:  # no candidate holds a match: as before, over all of them
+            best = max(cands, key=rank)
     segs = list(best[0])
     if len(segs) == 1:
         s, e = segs[0]

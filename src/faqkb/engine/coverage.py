@@ -138,7 +138,7 @@ def held_by(ctx: Context, w: str, script: str, lex: Lexicon,
     else:  # a word no entry holds (most of a long made-up query)
         m = mq = np.zeros(n, dtype=bool)
         df = 0
-    held = np.flatnonzero(m).astype(np.int32)
+    held = np.flatnonzero(m)  # (intp: what fancy indexing takes without a cast)
     m.flags.writeable = mq.flags.writeable = held.flags.writeable = False  # shared by every query that has the word
     got = (m, mq, df, tuple(pairs), held)
     return v.words.put(key, got)
