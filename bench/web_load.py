@@ -29,7 +29,7 @@ Replicas: N `faqkb serve` processes on N ports over the same index (built once),
 a load balancer (docs/web.md), the clients spread evenly over them; uncached (every
 request runs the query). Rounds interleave the process counts; prints the median search
 req/s per count and its ratio to one process, measured in the same run. Rate limits are
-off in every server (all clients are one loopback address)."""
+off in every server (all clients are one loopback address) unless --limits is given."""
 
 from __future__ import annotations
 
