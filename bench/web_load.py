@@ -11,7 +11,17 @@ trivial route's and search p99 as a ratio of the trivial route's p99 (the load g
 shares the cores, so its own queueing is in both). Each phase runs alone so they don't
 share CPU; --rounds (3) alternate the two routes (search, ping, ping, search, ...) and the
 figures are medians over the rounds, so load from other work on the machine falls on
-both routes alike instead of on whichever ran while it peaked.
+both routes alike instead of on whichever ran while it peaked. Beside req/s, the server's
+own CPU per request (its /proc counters around each phase): what a request costs the
+server, steadier than req/s on a shared machine (the clients' CPU and other work are not
+in it). The warm-up runs distinct queries of its own (not in the timed set), so the first
+round does not load what the index loads on first use (speller, topic model, marks).
+
+    python bench/web_load.py --limits
+
+Rate limits are off by default (all clients are one loopback address, and the goal's
+figure is measured so); ``--limits`` serves with them on at budgets no run reaches, so
+each request pays what the limiter costs a reader's request (/api/ping is exempt).
 
     python bench/web_load.py --procs 1,2,4 [--rounds 3] [--seconds 10]
 
@@ -19,7 +29,7 @@ Replicas: N `faqkb serve` processes on N ports over the same index (built once),
 a load balancer (docs/web.md), the clients spread evenly over them; uncached (every
 request runs the query). Rounds interleave the process counts; prints the median search
 req/s per count and its ratio to one process, measured in the same run. Rate limits are
-off in every server (all clients are one loopback address)."""
+off in every server (all clients are one loopback address) unless --limits is given."""
 
 from __future__ import annotations
 
@@ -39,6 +49,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
+WARM_QUERIES = 1000   # distinct queries of the warm-up (3 s), none of them timed
 
 # A few hand-written reader queries: bench/soak.py and bench/abuse.py send them as their normal
 # readers (this bench's own figures come from distinct_queries below).
@@ -160,17 +171,47 @@ def run_phase(port: int | list[int], paths: list[str] | Paths, clients: int, sec
     return {"requests": n, "rps": n / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": sum(errors)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc; nan elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured_phase(pid: int, port: int, paths: list[str] | Paths, clients: int, seconds: float) -> dict:
+    """run_phase, plus the server's CPU milliseconds per request it answered in the phase."""
+    before = cpu_seconds(pid)
+    res = run_phase(port, paths, clients, seconds)
+    res["server_cpu_ms"] = (cpu_seconds(pid) - before) * 1000 / max(1, res["requests"])
+    return res
+
+
 def _median_phase(runs: list[dict]) -> dict:
     import statistics
 
     return {"requests": sum(x["requests"] for x in runs), "errors": sum(x["errors"] for x in runs),
-            **{k: statistics.median(x[k] for x in runs) for k in ("rps", "p50_ms", "p99_ms")}}
+            **{k: statistics.median(x[k] for x in runs) for k in ("rps", "p50_ms", "p99_ms", "server_cpu_ms")
+               if k in runs[0]}}
+
+
+# Budgets no bench run reaches, in the shape of the defaults (two windows): with --limits each
+# request is counted and checked as a reader's is, and none is refused.
+UNREACHED = {"FAQKB_RATELIMIT_SEARCH": "10000000 per 10 seconds; 100000000 per hour",
+             "FAQKB_RATELIMIT_SUGGEST": "10000000 per 10 seconds; 100000000 per hour",
+             "FAQKB_RATELIMIT_DEFAULT": "10000000 per 10 seconds"}
+
+
+def server_env(args, cache: int | None) -> dict:
+    limits = {"FAQKB_RATELIMIT_ENABLED": "1", **UNREACHED} if args.limits else {"FAQKB_RATELIMIT_ENABLED": "0"}
+    return {**os.environ, "PYTHONUNBUFFERED": "1", **limits,
+            **({"FAQKB_SEARCH_CACHE": str(cache)} if cache is not None else {})}
 
 
 def start_servers(n: int, args, index: Path, tmp: Path, cache: int | None) -> tuple[list, list[int]]:
     procs, ports = [], []
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
-           **({"FAQKB_SEARCH_CACHE": str(cache)} if cache is not None else {})}
+    env = server_env(args, cache)
     for i in range(n):
         port = free_port()
         cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
@@ -242,6 +283,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=8000,
                     help="distinct queries, each sent once while they last (at least 1000) [8000]")
     ap.add_argument("--procs", help="comma-separated process counts, e.g. 1,2,4: the replica benchmark")
+    ap.add_argument("--limits", action="store_true",
+                    help="rate limits on, at budgets no run reaches (default off, as the goal is measured)")
     ap.add_argument("--rounds", type=int, default=3,
                     help="rounds, alternating the routes (or the process counts with --procs); medians [3]")
     args = ap.parse_args()
@@ -254,27 +297,30 @@ def main() -> None:
     cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
            "--kb", str(args.kb), "--index", str(tmp / "index"), "--instance", str(tmp / "instance")]
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server's stdout until it stops
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={
-        **os.environ, "PYTHONUNBUFFERED": "1", "FAQKB_RATELIMIT_ENABLED": "0",
-                                 **({"FAQKB_SEARCH_CACHE": str(args.cache)} if args.cache is not None else {})})
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=server_env(args, args.cache))
     try:
         wait_up(port)
-        queries = distinct_queries(tmp / "index", args.queries)
+        # The warm-up's distinct queries come after the timed ones and are never timed: the
+        # first timed round then runs on what the index loads on first use, as the others do.
+        made = distinct_queries(tmp / "index", args.queries + WARM_QUERIES)
+        queries, warm = made[:args.queries], made[args.queries:]
         search_paths = Paths([f"/api/search?q={quote(q)}&limit=10" for q in queries])
-        run_phase(port, ["/api/search?q=zzqx&limit=10"], args.clients, 2)  # warm up: files, per-thread searchers
+        run_phase(port, Paths([f"/api/search?q={quote(q)}&limit=10" for q in warm]), args.clients, 3)
+        run_phase(port, ["/api/ping"], args.clients, 1)
         rounds: dict[str, list[dict]] = {"search": [], "trivial": []}
         for r in range(args.rounds):
             order = ("search", "trivial") if r % 2 == 0 else ("trivial", "search")
             for name in order:
-                rounds[name].append(run_phase(port, search_paths if name == "search" else ["/api/ping"],
-                                              args.clients, args.seconds))
+                rounds[name].append(measured_phase(proc.pid, port, search_paths if name == "search" else ["/api/ping"],
+                                                   args.clients, args.seconds))
     finally:
         proc.terminate()
         proc.wait(10)
     search, trivial = (_median_phase(rounds[name]) for name in ("search", "trivial"))
     out = {"clients": args.clients, "threads": args.threads, "seconds": args.seconds, "cpus": os.cpu_count(),
            "rounds": args.rounds, "search": search, "trivial": trivial, "ratio": search["rps"] / trivial["rps"],
-           "p99_ratio": search["p99_ms"] / trivial["p99_ms"],
+           "p99_ratio": search["p99_ms"] / trivial["p99_ms"], "limits": args.limits,
+           "server_cpu_ratio": trivial["server_cpu_ms"] / search["server_cpu_ms"],
            "per_round": {name: [round(x["rps"], 1) for x in rounds[name]] for name in rounds},
            "distinct_queries": len(queries), "repeated_requests": search_paths.repeats,
            "per_round_ratio": [round(a["rps"] / b["rps"], 2) for a, b in zip(rounds["search"], rounds["trivial"],
@@ -285,18 +331,21 @@ def main() -> None:
     cache = "default" if args.cache is None else args.cache
     print(f"waitress {args.threads} threads, {args.clients} keep-alive clients, {args.seconds:g} s per route and "
           f"round, medians of {args.rounds} alternating rounds, "
-          f"{os.cpu_count()} CPUs, API cache {cache}, {out['distinct_queries']} distinct queries "
+          f"{os.cpu_count()} CPUs, API cache {cache}, rate limits {'on' if args.limits else 'off'}, "
+          f"{out['distinct_queries']} distinct queries "
           f"(each sent once; {out['repeated_requests']} requests past the set's end repeated one), "
           f"load average {os.getloadavg()[0]:.1f}")
     for name in ("search", "trivial"):
         r = out[name]
         route = "/api/search" if name == "search" else "/api/ping"
         print(f"{route:12} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-              f"errors {r['errors']}  ({r['requests']} requests)")
+              f"errors {r['errors']}  ({r['requests']} requests)  server CPU {r['server_cpu_ms']:.3f} ms/request")
     print(f"search/trivial ratio: {out['ratio']:.2f}, median of per-round ratios "
           f"{statistics.median(out['per_round_ratio']):.2f} {out['per_round_ratio']}  (goal >= 0.5; per round: search "
           f"{out['per_round']['search']} ping {out['per_round']['trivial']} req/s)")
     print(f"search p99 / ping p99: {out['p99_ratio']:.1f}x  (goal: search p99 <= 50 ms)")
+    print(f"server CPU per request, ping / search: {out['server_cpu_ratio']:.2f}  (the server's own cost; "
+          f"req/s also holds the clients' share of the cores)")
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ HANG = 120          # seconds: only catches a hang
 ENTRY = "refund-remaining-balance"
 
 
-def _app(index: Path, tmp_path: Path, db: str | None = None):
+def _app(index: Path, tmp_path: Path, db: str | None = None, **extra):
     cfg = {"KB": FIXTURE_KB, "INDEX": index, "INSTANCE": tmp_path / "instance", "SECRET_KEY": "faults",
-           "RATELIMIT_ENABLED": False, "BUILD": False}
+           "RATELIMIT_ENABLED": False, "BUILD": False, **extra}
     if db:
         cfg["FEEDBACK_DB"] = db
     return create_app(cfg)
@@ -138,7 +138,9 @@ def test_a_stopped_postgresql_gives_starter_list_and_a_clear_vote_error(fixture_
 
 
 def test_a_full_disk_for_the_feedback_sqlite_breaks_no_page_and_logs_one_line(fixture_index, tmp_path, caplog):
-    app = _app(fixture_index, tmp_path)
+    # an hour's pause: /healthz below must fall inside it however slowly a busy machine
+    # serves the 221 requests (with the default 5 s it once came after, and said "ok")
+    app = _app(fixture_index, tmp_path, FEEDBACK_PAUSE=3600)
     store, deferred = state_of(app).feedback, state_of(app).deferred
     path = Path(sa.make_url(store.url).database)
     pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]

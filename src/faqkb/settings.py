@@ -81,6 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOURCE_MAX_AGE_DAYS", 365, "days after a person last read a source (kb/facts.yaml `checked`) "
             "before entry pages (and `faqkb show --max-age`) tell readers that reading is old"),
     Setting("FEEDBACK_RETENTION_DAYS", 90, "days a query or vote is kept after it was last seen"),
+    Setting("FEEDBACK_PAUSE", 5, "seconds the feedback store is left alone after a failure: writes are "
+            "dropped and /healthz says feedback_unavailable meanwhile"),
     Setting("RATELIMIT_ENABLED", True, "per-client rate limits on (false only for load tests from one address)"),
     Setting("RATELIMIT_SEARCH", "20 per 10 seconds; 300 per hour", "per-client budget of /search and "
             "/api/search together (Flask-Limiter notation)"),

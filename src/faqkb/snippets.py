@@ -101,24 +101,35 @@ def compact_marks(marks: Sequence[Mark]) -> Compact:
             SEP + SEP.join(m[3] for m in marks) + SEP)
 
 
-def compact_spans(marks: Compact, terms: dict) -> list[Span]:
+class Needles(NamedTuple):
+    """A query's words as compact_spans looks for them (needles: made once per query, not per
+    hit): each between SEPs, function characters left out (as highlight_spans leaves them)."""
+    words: tuple[str, ...]
+    pinyin: tuple[str, ...]
+
+
+def needles(terms: dict) -> Needles:
+    """``terms`` (plan.highlight_terms) as compact_spans' needles."""
+    return Needles(*(tuple(SEP + w + SEP for w in wanted if w and SEP not in w)  # no term is empty or holds SEP
+                     for wanted in (_content_words(terms["words"]), terms["pinyin"])))
+
+
+def compact_spans(marks: Compact, terms: dict, found: Needles | None = None) -> list[Span]:
     """The same spans as highlight_spans(the marks, terms), from compact_marks(the marks):
     each of the query's few words found in the joined terms (C-level search) instead of
-    every word of the text compared in Python."""
+    every word of the text compared in Python. ``found``: needles(terms), if made already."""
     joined, offsets, readings = marks
-    words, pinyin = _content_words(terms["words"]), terms["pinyin"]
-    found: list[Span] = []
-    for text, wanted in ((joined, words), (readings, pinyin if len(readings) > len(offsets) // 2 + 1 else ())):
-        for w in wanted:
-            if not w or SEP in w:
-                continue  # no term is empty or holds SEP (a reading may be "": never wanted)
-            needle = SEP + w + SEP
+    wanted = found or needles(terms)
+    spans: list[Span] = []
+    # (a reading may be "": never wanted; readings only where some word has one)
+    for text, where in ((joined, wanted.words), (readings, wanted.pinyin if len(readings) > len(offsets) // 2 + 1 else ())):
+        for needle in where:
             at = text.find(needle)
             while at >= 0:
                 i = 2 * text.count(SEP, 0, at)  # the word's place: the separators before it
-                found.append((offsets[i], offsets[i + 1]))
+                spans.append((offsets[i], offsets[i + 1]))
                 at = text.find(needle, at + len(needle) - 1)
-    return merge(found)
+    return merge(spans)
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -322,7 +333,16 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
         d = len(set(shown))
         return len(set(shown + lead)) if lead else d, d, len(shown) + len(lead), len(segs)
 
-    best = max(cands, key=rank) if spans and len(cands) > 1 else cands[0]  # max: the first of equals
+    best = cands[0]
+    if spans and len(cands) > 1:  # max: the first of equals
+        # Only candidates near a piece with matches can hold any (a candidate's pieces start
+        # at most LIST_ITEMS - 1 before it, a lead-in is the one just before): ranking those
+        # picks the same first best whenever one holds a match, at a few candidates instead
+        # of every sentence of a long answer.
+        near = {k for j, ws in enumerate(words) if ws for k in range(j - LIST_ITEMS + 1, j + 2)}
+        best = max([c for c in cands if c[1] in near] or cands, key=rank)
+        if not rank(best)[0]:  # no candidate holds a match: as before, over all of them
+            best = max(cands, key=rank)
     segs = list(best[0])
     if len(segs) == 1:
         s, e = segs[0]

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import Compact, Layout, Span, compact_spans, highlight_spans, make_snippet, word_marks
+from ..snippets import Compact, Layout, Needles, Span, compact_spans, highlight_spans, make_snippet, needles, word_marks
 from .context import Context
 from .results import Hit
 
 
 def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict, asked: str | None,
-             script: str | None) -> Hit | None:
+             script: str | None, wanted: Needles | None = None) -> Hit | None:
+    """``terms``: what to mark (QueryPlan.highlight); ``wanted``: its snippets.needles, made
+    once for a query's hits."""
     # Which entry and which of its languages a document shows for a wanted language:
     # kept per version, so a hit seen before costs two lookups, not the entry's languages
     # again. Kept as two strings: a tuple holding the Entry would stay in every full
@@ -36,8 +38,9 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     if blob is None:
         blob = v.marked.put((doc, lang), ctx.hit_text(doc, lang, tr.answer))
     q_marks, a_marks, plain, prepared = marshal.loads(blob)
-    q_spans = compact_spans(q_marks, terms)
-    a_spans = compact_spans(a_marks, terms)
+    wanted = wanted or needles(terms)
+    q_spans = compact_spans(q_marks, terms, wanted)
+    a_spans = compact_spans(a_marks, terms, wanted)
     if a_spans or not tr.lead:
         snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
     else:  # the match is in the question: the direct answer says most

@@ -56,14 +56,21 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     terms, cov, units = _terms(ctx, plan, imp, spelled)
     scores, mask, _ = imp.score(terms)
     raw = scores  # what the result count's cutoff is measured on (BM25F, as before v2)
+    # The knobs' factors are worked out in buffers of their own (out=): the same products
+    # as new arrays would hold, without allocating and touching a new one per step.
     if knobs["coverage"] and cov is not None:
         factor = knobs["cov_base"] + cov
         if knobs["cov_pow"] != 1.0:  # (x ** 1.0 is x: one pass over the documents less)
-            factor = factor ** knobs["cov_pow"]
-        scores = scores * factor
+            factor **= knobs["cov_pow"]
+        scores = np.multiply(scores, factor, out=factor)  # (raw stays as it was)
     if knobs["own"]:
         # min(1, BM25F / the entry's own question's BM25F) = raw * inv_own, capped.
-        scores = scores * (1 + knobs["own"] * np.minimum(raw * ctx.inv_own(), 1.0))
+        own = np.multiply(raw, ctx.inv_own())
+        np.minimum(own, 1.0, out=own)
+        if knobs["own"] != 1.0:  # (1.0 * x is x)
+            own *= knobs["own"]
+        own += 1
+        scores = np.multiply(scores, own, out=own)
     named, bm25f = None, raw
     if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
         read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]

@@ -18,7 +18,7 @@ from ..layout import IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
 from ..plan import text_topic_features as topic_features_of
-from ..snippets import Span
+from ..snippets import Span, needles
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS, correction
 from .fields import K1, WEIGHTS, B
@@ -312,8 +312,9 @@ class Searcher:
             res.signals, res.answered = judge(ctx, scored, plan, docs[0])
             docs = self._diverse(docs, plan, scored)
             shown = docs[(page - 1) * limit: page * limit]
+            wanted = needles(plan.highlight)  # (once for every hit)
             for d, s in zip(shown, scored.scores[shown].tolist(), strict=True):
-                hit = make_hit(ctx, d, s, lang or qlang, plan.highlight, lang, script)
+                hit = make_hit(ctx, d, s, lang or qlang, plan.highlight, lang, script, wanted)
                 if hit is not None:
                     res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected

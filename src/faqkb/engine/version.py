@@ -72,8 +72,8 @@ def _phrasings_cost(phrasings: list) -> int:
     return 64 + sum(WORD_BYTES * (1 + len(words)) for _, words in phrasings)
 
 
-def _words_cost(got: tuple) -> int:  # (mask, mask in questions, df, pinyin pairs): two masks of n bytes
-    return 256 + got[0].nbytes + (got[1].nbytes if got[1] is not got[0] else 0)
+def _words_cost(got: tuple) -> int:  # (mask, mask in questions, df, pinyin pairs, ids): two masks of n bytes
+    return 256 + got[0].nbytes + (got[1].nbytes if got[1] is not got[0] else 0) + got[4].nbytes
 
 
 def _small_cost(_value: object) -> int:  # a short tuple of references or stems

@@ -82,7 +82,8 @@ def load_config(config: Mapping[str, Any] | None = None) -> Config:
     cfg["MOST_ASKED_SECONDS"] = integer(cfg["MOST_ASKED_SECONDS"], "MOST_ASKED_SECONDS")
     cfg["RATELIMIT_ENABLED"] = flag(cfg["RATELIMIT_ENABLED"], "RATELIMIT_ENABLED")
     cfg["PROXIES"] = integer(cfg["PROXIES"], "PROXIES")
-    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS", "SOURCE_MAX_AGE_DAYS"):
+    for name in ("FEEDBACK_MAX_QUERIES", "FEEDBACK_MAX_VOTES", "FEEDBACK_RETENTION_DAYS", "SOURCE_MAX_AGE_DAYS",
+                 "FEEDBACK_PAUSE"):
         cfg[name] = integer(cfg[name], name, minimum=1)
     if cfg.get("SECRET_KEY") is not None:
         cfg["SECRET_KEY"] = str(cfg["SECRET_KEY"])  # FAQKB_SECRET_KEY=123 parses as a number
@@ -137,7 +138,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # (docs/feedback.md): replicas sharing SECRET_KEY agree on them.
     feedback = FeedbackStore(cfg.get("FEEDBACK_DB") or default_url(instance), bounds,
                              secret=app.config["SECRET_KEY"])
-    deferred = DeferredWrites()
+    deferred = DeferredWrites(pause=cfg["FEEDBACK_PAUSE"])
     app.extensions[EXT] = AppState(site, feedback, ResponseCache(cfg["SEARCH_CACHE"]), deferred)
     app.extensions[HEALTH] = Health(site, feedback, deferred)  # /healthz's checks (web/health.py)
     if cfg["WATCH"]:
