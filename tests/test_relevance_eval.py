@@ -37,6 +37,15 @@ def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
     assert "both intents in the top 3" in CliRunner().invoke(main, args).output
 
 
+def test_eval_prints_a_set_of_near_topic_questions_only(bundled_index, tmp_path):
+    f = tmp_path / "neighbours.yaml"
+    f.write_text("- {q: how do i close my sberbank credit card, expect: [], kind: neartopic, lang: en}\n"
+                 "- {q: 怎么注销中国移动的号, expect: [], kind: neartopic, lang: zh}\n", "utf-8")
+    out = CliRunner().invoke(main, ["eval", str(f), "--kb", str(BUNDLED_KB), "--index", str(bundled_index)])
+    assert out.exit_code == 0, out.output
+    assert "offtopic        2  rejected (answered: false) 1.000" in out.output and "overall" not in out.output
+
+
 # Floors a little under what the blind sets reached when measured (docs/relevance.md,
 # 2026-12-06 with content v3): head s@1 0.929, prefix s@3 0.854 with prefix, near-topic
 # declined 0.800 (0.806 before top-ups came back into scope: top-up-from-abroad answers them;

@@ -128,8 +128,9 @@ def table(report: Report, misses: bool = True) -> str:
     """The report as `faqkb eval` prints it: one row overall, per language and per kind,
     then the off-topic shares and (``misses``) the queries not answered at rank 1."""
     cols = ("mrr", "ndcg", "recall", "s1", "s3")
-    lines = [f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3")),
-             f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols)]
+    lines = [f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3"))]
+    if report.overall:  # a set of off-topic questions only (near-topic) has no ranking figures
+        lines.append(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
     for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
         for name, m in group.items():
             n = report.sizes.get(title, {}).get(name, 0)

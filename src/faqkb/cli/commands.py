@@ -351,7 +351,7 @@ def eval_(queries: Path | None, as_json, min_mrr, misses, prefix, kb_dir, index_
     else:
         click.echo(table(report, misses) + (f"\n{both_line(combo)}" if combo else ""))
     if min_mrr is not None and report.overall.get("mrr", 0) < min_mrr:
-        click.echo(f"faqkb: MRR@10 {report.overall['mrr']:.3f} is below the floor {min_mrr}", err=True)
+        click.echo(f"faqkb: MRR@10 {report.overall.get('mrr', 0.0):.3f} is below the floor {min_mrr}", err=True)
         sys.exit(EXIT_PROBLEMS)
 
 
