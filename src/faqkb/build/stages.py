@@ -163,8 +163,8 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     state = (lex, imp, entries, texts, starts, chosen)
     ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
     ranges = [(a + 1, b + 1) for a, b in ranges]
-    # Each part is written as it arrives and only its topic counts are kept (the phrasings'
-    # blobs are a few hundred MB at 100k entries).
+    # Each part is written as it arrives and only its topic counts are kept (its phrasings'
+    # blobs, one per entry, go once written).
     best, counts, offsets = [], [], [0]
     with open(version_dir / QUESTIONS, "wb") as f:
         for part in chain([_read_range(state, (0, min(1, len(entries))))], fork_map(_read_range, state, ranges, procs)):
