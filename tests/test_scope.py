@@ -199,3 +199,41 @@ def test_a_short_question_of_an_entrys_own_words_is_answered(bundled):
     res = bundled.search("收手续费")
     assert res.answered and res.hits[0].id == "does-cancelling-cost"
     assert res.signals["topic"] < -3.0  # what the model said is still shown (scope.TOPIC_FLOOR)
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("储蓄银行的卡回国后还要留着吗", "banking"),                       # a Russian bank's own card, kept
+    ("how do I shut my alfa-bank account before moving", "banking"),
+    ("сменить никнейм в телеграме", "app-accounts"),                  # an app's own handle
+    ("在哪里买俄罗斯的上网卡便宜", "uncovered-services"),              # shopping for a SIM, strict
+    ("слабый сигнал мегафон на даче", "uncovered-services"),
+    ("手机是在俄罗斯买的 回国保修怎么办", "phone-hardware"),
+    ("телефон не определяет сим после падения", "phone-hardware"),
+    ("退掉宿舍的网需要什么手续", "other-contracts"),                    # home internet: a contract of its own
+    ("cancel my broadband at the flat before leaving moscow", "other-contracts"),
+    ("哈萨克斯坦的tele2卡怎么停", "other-operators"),                  # an operator other countries have, with the place
+    ("расторгнуть теле2 казахстан", "other-operators"),
+])
+def test_neighbours_named_by_kind_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+@pytest.mark.parametrize("q", [
+    "my new phone doesn't detect my russian sim",      # a new phone taking our SIM (imei-device-binding)
+    "白俄MTS跟俄罗斯MTS是一家吗",                        # a Russian operator named as Russian is ours
+    "how to send money to my russian number from abroad",  # topping up, not banking
+    "没打国际电话却扣了我钱",                              # a charge for a call never made, not calling abroad
+    "卡里的余额能退到储蓄银行的卡上吗",                    # the SIM's balance to a bank card
+])
+def test_our_questions_near_the_kinds_stay_ours(bundled, q):
+    assert "scope" not in bundled.search(q).signals, q
+
+
+def test_the_words_around_a_name_found_do_not_join():
+    # "russian tax number": with the neighbour's name blanked out, "russian" and "number" are
+    # still two words apart, not the Russian number our subject covers
+    s = Scope({"covers": ["russian number"], "covers_pinyin": [],
+               "neighbours": {"paperwork": {"names": ["tax"], "pinyin": [], "unless": []}}})
+    assert s.neighbour("russian tax number for students") == "paperwork"
+    assert s.neighbour("tax on my russian number") is None

@@ -254,6 +254,10 @@ _AT_START = r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])"
 _STARTS = re.compile(_AT_START + r"(?=\S)")
 
 
+# What a name found is replaced by: a word character between spaces, so the words around it
+# stay apart for the names matched next ("A B" allows only non-word characters between them).
+_GAP = " 0 "
+
 _PICKED = 48  # candidates compiled as their own pattern; more take the whole list
 
 
@@ -311,7 +315,7 @@ class _Words:
 
     def sub(self, text: str) -> str:
         rx = self.pattern(text)
-        return rx.sub(" ", text) if rx is not None else text
+        return rx.sub(_GAP, text) if rx is not None else text
 
 
 @dataclass(frozen=True)
@@ -349,9 +353,11 @@ class _Names:
                    tuple(tuple(cls.of_plain(p) for p in parts) for parts in d["both"]), tuple(d["pinyin"]))
 
     def without(self, text: str) -> str:
-        """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
+        """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then).
+        The blank is a word of its own (`_GAP`): the words either side of a name do not become
+        one name ("russian tax number" names no Russian number)."""
         for h in self.han:
-            text = text.replace(h, " ")
+            text = text.replace(h, _GAP)
         return self.words.sub(text) if self.words is not None else text
 
     def found(self, text: str, joined: str) -> bool:
