@@ -237,3 +237,23 @@ def test_the_words_around_a_name_found_do_not_join():
                "neighbours": {"paperwork": {"names": ["tax"], "pinyin": [], "unless": []}}})
     assert s.neighbour("russian tax number for students") == "paperwork"
     assert s.neighbour("tax on my russian number") is None
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("移动的号码要不要停机保号", "other-operators"),          # China Mobile named by its short name
+    ("карта мир работает в китае?", "banking"),
+    ("how do i change my tariff on tele2", "uncovered-services"),  # the reader's own tariff change
+    ("потерял паспорт в казани", "paperwork"),
+    ("座机怎么拆", "other-contracts"),                        # a landline
+])
+def test_more_kinds_of_neighbours_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+@pytest.mark.parametrize("q", ["护照丢了还能注销吗",                              # a lost passport, about cancelling
+                               "the operator changed my tariff without telling me",  # tariff-change-notice
+                               "运营商没通知就改了我的套餐"])
+def test_our_questions_beside_the_new_kinds_are_answered(bundled, q):
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
