@@ -257,3 +257,14 @@ def test_more_kinds_of_neighbours_are_declined(bundled, q, neighbour):
 def test_our_questions_beside_the_new_kinds_are_answered(bundled, q):
     res = bundled.search(q)
     assert "scope" not in res.signals and res.answered, q
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("how to set the default sim on a dual sim phone", "phone-hardware"),
+    ("как заблокировать спам звонки", "uncovered-services"),
+    ("отключить мтс тв", "other-contracts"),         # an operator's TV: a contract of its own (strict)
+    ("家里的wifi合同怎么退", "other-contracts"),
+])
+def test_settings_and_home_services_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
