@@ -268,3 +268,16 @@ def test_our_questions_beside_the_new_kinds_are_answered(bundled, q):
 def test_settings_and_home_services_are_declined(bundled, q, neighbour):
     res = bundled.search(q)
     assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+@pytest.mark.parametrize("q", ["megafon怎么多买点流量", "теле2 добавить гигабайты"])
+def test_the_topic_model_learns_the_services_we_do_not_cover(bundled, q):
+    # no scope name: kb/offtopic.yaml's lines by neighbour class (buying data, home internet)
+    # teach the topic model the neighbourhood, not one line
+    res = bundled.search(q)
+    assert "scope" not in res.signals and not res.answered, q
+
+
+@pytest.mark.parametrize("q", ["回到俄罗斯后手机流量不能用", "деньги с баланса уходят хотя я не звоню"])
+def test_our_data_and_charge_questions_stay_answered(bundled, q):
+    assert bundled.search(q).answered, q
