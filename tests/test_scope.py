@@ -281,3 +281,19 @@ def test_the_topic_model_learns_the_services_we_do_not_cover(bundled, q):
 @pytest.mark.parametrize("q", ["回到俄罗斯后手机流量不能用", "деньги с баланса уходят хотя я не звоню"])
 def test_our_data_and_charge_questions_stay_answered(bundled, q):
     assert bundled.search(q).answered, q
+
+
+@pytest.mark.parametrize("q", ["забыл пук код от симки", "how do I hide my number when calling",
+                               "俄罗斯手机号怎么设置黑名单", "which sim should I get for a year in kazan"])
+def test_the_lines_own_codes_settings_and_choosing_a_sim_are_declined(bundled, q):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == "uncovered-services", q
+
+
+def test_a_russian_contract_word_in_any_form_brings_a_question_back():
+    # `unless` words match at word starts: расторг does not start расторжение (г/ж), so both are listed
+    data = read_scope(BUNDLED)
+    assert data is not None
+    scope = Scope(data)
+    assert scope.neighbour("пин-код от сим карты при расторжении договора") is None
+    assert scope.neighbour("пин-код от сим карты") == "uncovered-services"
