@@ -47,7 +47,9 @@ def test_eval_reports_both_intents_and_reads_prefixes(bundled_index, tmp_path):
 # prefix, 3 of 109 real questions declined (0.028: above the goal, so its ceiling is 0.03).
 FLOORS = {"head": ("s1", 0.92, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.87, False),
           "head2": ("s1", 0.90, False), "prefix2": ("s3", 0.94, True)}
-NEARTOPIC_DECLINED_FLOOR = 0.79
+# near-topic declined 0.906 after the scope round of 13:00-13:35 (docs/relevance.md, "Fifth round"): the goal, 0.90,
+# is the floor
+NEARTOPIC_DECLINED_FLOOR = 0.90
 REAL_DECLINED_CEILING = 0.02
 CEILINGS = {"prefix2": 0.03}
 
