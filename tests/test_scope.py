@@ -297,3 +297,18 @@ def test_a_russian_contract_word_in_any_form_brings_a_question_back():
     scope = Scope(data)
     assert scope.neighbour("пин-код от сим карты при расторжении договора") is None
     assert scope.neighbour("пин-код от сим карты") == "uncovered-services"
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("俄罗斯卡到了越南怎么打开漫游", "uncovered-services"),   # turning roaming on (roaming-options-charged is the charge after)
+    ("как узнать свой тариф на теле2", "uncovered-services"),
+    ("my sim card is stuck in the tray", "phone-hardware"),
+])
+def test_turning_roaming_on_and_looking_up_ones_tariff_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
+    res = bundled.search("回国了漫游还在扣钱")
+    assert "scope" not in res.signals and res.answered
