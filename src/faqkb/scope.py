@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -322,14 +324,6 @@ class _Words:
         return rx.sub(_GAP, text) if rx is not None else text
 
 
-def _by_first(names: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """Each first character of ``names``: the lengths of the names starting with it, shortest first."""
-    lengths: dict[str, tuple[int, ...]] = {}
-    for c, n in sorted({(n[0], len(n)) for n in names}):
-        lengths[c] = (*lengths.get(c, ()), n)
-    return lengths
-
-
 class _Finder:
     """Every name of a scope's lists (and of their "A + B" parts) found in one text at once:
     a Chinese name is a substring, looked up in one set by the text's slices that start with a
@@ -337,20 +331,24 @@ class _Finder:
     looked up the same way at each word's start, and only a name whose first word is there is
     matched as a pattern (a one-word name needs none). The work per text is bounded by the
     text's length times the distinct lengths of names, not by the number of names: checking
-    ~6,700 names one by one with `in` was a quarter of a fresh search's CPU."""
+    ~6,700 names one by one with `in` was a quarter of a fresh search's CPU. Built with one
+    pass over the names (a cold search builds it): lengths are kept per kind, not per first
+    character."""
 
     def __init__(self, han: Iterable[str], words: Iterable[str]) -> None:
         self.han = frozenset(han)
-        self.han_lengths = _by_first(self.han)
+        self.han_firsts = frozenset(map(itemgetter(0), self.han))
+        self.han_lengths = tuple(sorted(set(map(len, self.han))))
         self.by_first: dict[str, list[str]] = {}
         multi = []
         for n in words:
-            ws = n.split()
+            ws = n.split(None, 1)
             self.by_first.setdefault(ws[0], []).append(n)
             if len(ws) > 1:
                 multi.append(n)
         self.multi = frozenset(multi)
-        self.first_lengths = _by_first(self.by_first)
+        self.word_firsts = frozenset(map(itemgetter(0), self.by_first))
+        self.word_lengths = tuple(sorted(set(map(len, self.by_first))))
         self.rx: dict[str, re.Pattern] = {}  # multi-word names, compiled when their first word is first seen
 
     def find(self, text: str, work: dict[str, int]) -> tuple[frozenset[str], frozenset[str]]:
@@ -358,7 +356,9 @@ class _Finder:
         and patterns matched (`Scope.work`)."""
         han, lookups, end = set(), 0, len(text)
         for p, c in enumerate(text):
-            for n in self.han_lengths.get(c, ()):
+            if c not in self.han_firsts:
+                continue
+            for n in self.han_lengths:
                 if p + n > end:
                     break
                 lookups += 1
@@ -366,7 +366,9 @@ class _Finder:
                     han.add(text[p:p + n])
         words: set[str] = set()
         for p in _starts(text)[0]:
-            for n in self.first_lengths.get(text[p], ()):
+            if text[p] not in self.word_firsts:
+                continue
+            for n in self.word_lengths:
                 if p + n > end:
                     break
                 lookups += 1
@@ -469,16 +471,6 @@ class _Names:
         return cls(tuple(d["han"]), _Words(d["words"]) if d["words"] else None,
                    tuple(tuple(cls.of_plain(p) for p in parts) for parts in d["both"]), tuple(d["pinyin"]))
 
-    def every(self) -> tuple[set[str], set[str]]:
-        """All Chinese names and word names of this list and of its "A + B" parts (for `_Finder`)."""
-        han, words = set(self.han), set(self.word_set)
-        for parts in self.both:
-            for p in parts:
-                h, w = p.every()
-                han |= h
-                words |= w
-        return han, words
-
     def without(self, text: str, seen: _Seen) -> str:
         """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then).
         The blank is a word of its own (`_GAP`): the words either side of a name do not become
@@ -517,12 +509,11 @@ class Scope:
                                 bool(spec.get("strict")))
                                for name, spec in data.get("neighbours", {}).items()]
         self.located = _lazy_located(data.get("located") or {})
-        han, words = self.covers.every()
-        for _, names, unless, _ in self.neighbours:
-            for got in (names.every(), unless.every()):
-                han |= got[0]
-                words |= got[1]
-        self.finder = _Finder(han, words)
+        lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
+        for n in lists:  # and every "A + B" name's parts (appended while iterated)
+            lists.extend(p for parts in n.both for p in parts)
+        self.finder = _Finder(chain.from_iterable(n.han for n in lists),
+                              set(chain.from_iterable(n.words.names for n in lists if n.words is not None)))
 
     def folded(self) -> dict:
         """The names as this scope folded them, for SCOPE_FILE: the build folds, a query's process reads."""
