@@ -57,7 +57,9 @@ def test_eval_prints_a_set_of_near_topic_questions_only(bundled_index, tmp_path)
 # Fifth round (categories.yaml's concepts): head s@1 0.955, head2 0.976.
 FLOORS = {"head": ("s1", 0.945, False), "prefix": ("s3", 0.84, True), "combo": ("both3", 0.87, False),
           "head2": ("s1", 0.96, False), "prefix2": ("s3", 0.94, True)}
-NEARTOPIC_DECLINED_FLOOR = 0.79
+# near-topic declined 0.906 after the scope round of 13:00-13:35 (docs/relevance.md, "Fifth round"): the goal, 0.90,
+# is the floor
+NEARTOPIC_DECLINED_FLOOR = 0.90
 REAL_DECLINED_CEILING = 0.02
 CEILINGS = {"prefix2": 0.03}
 

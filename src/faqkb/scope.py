@@ -8,17 +8,20 @@ The topic model (topic.py) learns "another subject" from offtopic.yaml's lines, 
 those lines rather than the neighbourhood; these names are the neighbourhood, written once
 by editors in every language. Read at build (`read_scope`: errors located to file:line),
 stored in the index version as plain JSON (`SCOPE_FILE`), compiled once per version
-(`Scope.of`), and checked per query by `Scope.neighbour` (a few regex and substring
-searches, bounded by the file's size, never by the query's).
+(`Scope`), and checked per query by `Scope.neighbour`: every name the query holds found at
+once (`_Finder`: set lookups of the query's slices, bounded by its length times the distinct
+name lengths, not by the thousands of names; `Scope.work` counts them).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -254,6 +257,10 @@ _AT_START = r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])"
 _STARTS = re.compile(_AT_START + r"(?=\S)")
 
 
+# What a name found is replaced by: a word character between spaces, so the words around it
+# stay apart for the names matched next ("A B" allows only non-word characters between them).
+_GAP = " 0 "
+
 _PICKED = 48  # candidates compiled as their own pattern; more take the whole list
 
 
@@ -275,11 +282,18 @@ class _Words:
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        self.firsts = [n.split()[0] for n in names]
-        self.by_key: dict[str, list[int]] = {}
-        for i, w in enumerate(self.firsts):
-            self.by_key.setdefault(w[:2], []).append(i)
         self.compiled: dict[tuple[int, ...], re.Pattern] = {}
+
+    @cached_property
+    def firsts(self) -> list[str]:  # indexed when first asked: `sub` is for the few lists a query names
+        return [n.split()[0] for n in self.names]
+
+    @cached_property
+    def by_key(self) -> dict[str, list[int]]:
+        by_key: dict[str, list[int]] = {}
+        for i, w in enumerate(self.firsts):
+            by_key.setdefault(w[:2], []).append(i)
+        return by_key
 
     @staticmethod
     def _piece(name: str) -> str:  # escaped when compiled: a cold search compiles a few names, not all
@@ -305,24 +319,133 @@ class _Words:
             rx = self.compiled[key] = self._compile(key)
         return rx
 
-    def search(self, text: str) -> bool:
-        rx = self.pattern(text)
-        return rx is not None and rx.search(text) is not None
-
     def sub(self, text: str) -> str:
         rx = self.pattern(text)
-        return rx.sub(" ", text) if rx is not None else text
+        return rx.sub(_GAP, text) if rx is not None else text
+
+
+class _Finder:
+    """Every name of a scope's lists (and of their "A + B" parts) found in one text at once:
+    a Chinese name is a substring, looked up in one set by the text's slices that start with a
+    name's first character and have one of its lengths; a Latin/Cyrillic name's first word is
+    looked up the same way at each word's start, and only a name whose first word is there is
+    matched as a pattern (a one-word name needs none). The work per text is bounded by the
+    text's length times the distinct lengths of names, not by the number of names: checking
+    ~6,700 names one by one with `in` was a quarter of a fresh search's CPU. Built with one
+    pass over the names (a cold search builds it): lengths are kept per kind, not per first
+    character."""
+
+    def __init__(self, han: Iterable[str], words: Iterable[str]) -> None:
+        self.han = frozenset(han)
+        self.han_firsts = frozenset(map(itemgetter(0), self.han))
+        self.han_lengths = tuple(sorted(set(map(len, self.han))))
+        self.by_first: dict[str, list[str]] = {}
+        multi = []
+        for n in words:
+            ws = n.split(None, 1)
+            self.by_first.setdefault(ws[0], []).append(n)
+            if len(ws) > 1:
+                multi.append(n)
+        self.multi = frozenset(multi)
+        self.word_firsts = frozenset(map(itemgetter(0), self.by_first))
+        self.word_lengths = tuple(sorted(set(map(len, self.by_first))))
+        self.rx: dict[str, re.Pattern] = {}  # multi-word names, compiled when their first word is first seen
+
+    def find(self, text: str, work: dict[str, int]) -> tuple[frozenset[str], frozenset[str]]:
+        """The Chinese names and the word names ``text`` holds; ``work`` counts the set lookups
+        and patterns matched (`Scope.work`)."""
+        han, lookups, end = set(), 0, len(text)
+        for p, c in enumerate(text):
+            if c not in self.han_firsts:
+                continue
+            for n in self.han_lengths:
+                if p + n > end:
+                    break
+                lookups += 1
+                if text[p:p + n] in self.han:
+                    han.add(text[p:p + n])
+        words: set[str] = set()
+        for p in _starts(text)[0]:
+            if text[p] not in self.word_firsts:
+                continue
+            for n in self.word_lengths:
+                if p + n > end:
+                    break
+                lookups += 1
+                for name in self.by_first.get(text[p:p + n], ()):
+                    if name in words:
+                        continue
+                    if name in self.multi:
+                        rx = self.rx.get(name)
+                        if rx is None:
+                            rx = self.rx[name] = re.compile(_Words._piece(name))
+                        work["patterns"] += 1
+                        if rx.match(text, p) is None:
+                            continue
+                    words.add(name)
+        work["lookups"] += lookups
+        work["texts"] += 1
+        return frozenset(han), frozenset(words)
+
+
+class _Seen:
+    """The names one query's texts hold, each text looked up once (`_Finder.find`)."""
+
+    def __init__(self, finder: _Finder) -> None:
+        self.finder = finder
+        self.texts: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self.work = {"texts": 0, "lookups": 0, "patterns": 0, "pairs": 0}
+
+    def __call__(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        got = self.texts.get(text)
+        if got is None:
+            got = self.texts[text] = self.finder.find(text, self.work)
+        return got
 
 
 @dataclass(frozen=True)
 class _Names:
-    """One list of names compiled: Chinese names as substrings, Latin/Cyrillic names as one
-    regex (each word matched at a word's start), "A + B" names part by part."""
+    """One list of names compiled: Chinese names as substrings, Latin/Cyrillic names each word
+    matched at a word's start, "A + B" names part by part. Found through the scope's `_Finder`
+    (`found`): a set intersection per list, and only the "A + B" names whose first part the
+    text holds are checked part by part."""
 
     han: tuple[str, ...]
     words: _Words | None
     both: tuple[tuple[_Names, ...], ...]
     pinyin: tuple[str, ...] = ()
+
+    # derived when first asked (a cold search asks few lists): the names as sets, "A + B" names
+    # by their first part's names, the Chinese names' places in the file's order
+    @cached_property
+    def han_set(self) -> frozenset[str]:
+        return frozenset(self.han)
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(self.words.names) if self.words is not None else frozenset()
+
+    @cached_property
+    def by_part(self) -> dict[str, tuple[int, ...]]:
+        by_part: dict[str, list[int]] = {}
+        for i, parts in enumerate(self.both):
+            # a first part with parts or pinyin of its own (none written so far) is checked for every text
+            keys = parts[0].han_set | parts[0].word_set if not (parts[0].both or parts[0].pinyin) else {""}
+            for k in keys:
+                by_part.setdefault(k, []).append(i)
+        return {k: tuple(v) for k, v in by_part.items()}
+
+    @cached_property
+    def order(self) -> dict[str, tuple[int, ...]]:
+        order: dict[str, list[int]] = {}
+        for i, h in enumerate(self.han):
+            order.setdefault(h, []).append(i)
+        return {h: tuple(v) for h, v in order.items()}
+
+    @cached_property
+    def gaps(self) -> tuple[int, ...]:
+        """The Chinese names holding the blank's characters: a replacement may make one."""
+        return tuple(i for i, h in enumerate(self.han) if not set(_GAP).isdisjoint(h))
 
     @classmethod
     def of(cls, names: list[str], pinyin: list[str] | tuple[str, ...] = ()) -> _Names:
@@ -348,16 +471,27 @@ class _Names:
         return cls(tuple(d["han"]), _Words(d["words"]) if d["words"] else None,
                    tuple(tuple(cls.of_plain(p) for p in parts) for parts in d["both"]), tuple(d["pinyin"]))
 
-    def without(self, text: str) -> str:
-        """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then)."""
-        for h in self.han:
-            text = text.replace(h, " ")
+    def without(self, text: str, seen: _Seen) -> str:
+        """``text`` with the names found in it blanked out (白俄罗斯手机卡 holds no 俄罗斯手机 then).
+        The blank is a word of its own (`_GAP`): the words either side of a name do not become
+        one name ("russian tax number" names no Russian number)."""
+        held = seen(text)[0]  # in the file's order, the names the text holds (and `gaps`)
+        at = sorted({i for h in held if h in self.order for i in self.order[h]}.union(self.gaps))
+        for i in at:
+            text = text.replace(self.han[i], _GAP)
         return self.words.sub(text) if self.words is not None else text
 
-    def found(self, text: str, joined: str) -> bool:
-        return (any(h in text for h in self.han) or (self.words is not None and self.words.search(text))
-                or any(all(p.found(text, joined) for p in parts) for parts in self.both)
+    def found(self, text: str, joined: str, seen: _Seen) -> bool:
+        han, words = seen(text)
+        return (not self.han_set.isdisjoint(han) or not self.word_set.isdisjoint(words)
+                or (bool(self.both) and self._both(text, joined, seen, han, words))
                 or (bool(joined) and any(p in joined for p in self.pinyin)))
+
+    def _both(self, text: str, joined: str, seen: _Seen, han: frozenset[str], words: frozenset[str]) -> bool:
+        """An "A + B" name whose every part the text holds, of those whose first part it holds."""
+        picked = {i for k in (*han, *words, "") for i in self.by_part.get(k, ())}
+        seen.work["pairs"] += len(picked)
+        return any(all(p.found(text, joined, seen) for p in self.both[i]) for i in sorted(picked))
 
 
 class Scope:
@@ -375,6 +509,11 @@ class Scope:
                                 bool(spec.get("strict")))
                                for name, spec in data.get("neighbours", {}).items()]
         self.located = _lazy_located(data.get("located") or {})
+        lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
+        for n in lists:  # and every "A + B" name's parts (appended while iterated)
+            lists.extend(p for parts in n.both for p in parts)
+        self.finder = _Finder(chain.from_iterable(n.han for n in lists),
+                              set(chain.from_iterable(n.words.names for n in lists if n.words is not None)))
 
     def folded(self) -> dict:
         """The names as this scope folded them, for SCOPE_FILE: the build folds, a query's process reads."""
@@ -388,13 +527,23 @@ class Scope:
 
     def neighbour(self, query: str) -> str | None:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
+        return self._neighbour(query)[0]
+
+    def work(self, query: str) -> dict[str, int]:
+        """What `neighbour` does for ``query``: texts looked up, set lookups, name patterns
+        matched, "A + B" names checked part by part. Bounded by the query's length, not by the
+        number of names (tests/test_scope_work.py)."""
+        return self._neighbour(query)[1].work
+
+    def _neighbour(self, query: str) -> tuple[str | None, _Seen]:
         text = fold(query)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
+        seen = _Seen(self.finder)
         # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
         named = self.located.sub(" ", text) if self.located is not None else text
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
-            if names.found(named, joined) and not unless.found(text, joined) and (
-                    strict or not self.covers.found(names.without(text), joined)):
-                return name
-        return None
+            if names.found(named, joined, seen) and not unless.found(text, joined, seen) and (
+                    strict or not self.covers.found(names.without(text, seen), joined, seen)):
+                return name, seen
+        return None, seen

@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..analysis import Analyzed, Analyzer, prune_dictionary
-from ..kbase.model import LANGS, Entry
+from ..kbase.model import Entry
 from ..snippets import plain_text, word_marks
 from .impact_writer import ImpactWriter
 
@@ -32,13 +32,14 @@ def document(e: Entry, analyzer: Analyzer) -> dict:
     language finds the entry, which is then shown in the reader's language."""
     doc: dict[str, list[str]] = {"q_words": [], "a_words": [], "q_bigrams": [], "a_bigrams": [], "q_pinyin": []}
     marks = {}
+    plain = {}  # the answers as plain text, per language (for the hit blobs: layouts.py)
     words: tuple[dict[str, int], set[str]] = ({}, set())
     for lang, tr in e.translations.items():
         texts = [tr.question, *tr.alternatives]
         asked = [analyzer.analyze(t) for t in texts]
         # The answer is indexed as the reader sees it (no Markdown link targets), and
         # its pinyin is not indexed: typos are rescued through the questions.
-        answer_text = plain_text(tr.answer)
+        answer_text = plain[lang] = plain_text(tr.answer)
         answer = analyzer.analyze(answer_text, pinyin=False)
         for text, analyzed in zip([*texts, answer_text], [*asked, answer], strict=True):
             count_words(text, analyzed, *words)
@@ -52,7 +53,7 @@ def document(e: Entry, analyzer: Analyzer) -> dict:
     # The scored fields stay lists (ImpactWriter takes them as they are); a reference
     # build joins them for whoosh (analyse_range).
     return {"id": e.id, "category": e.category, "operators": " ".join(e.operators), "marks": marks,
-            "_words": words, **doc}
+            "_words": words, "_plain": plain, **doc}
 
 
 def count_words(text: str, analyzed: Analyzed, vocab: dict[str, int], stems: set[str]) -> None:
@@ -76,14 +77,6 @@ def marks_blob(marks: dict) -> bytes:
     return zlib.compress(marshal.dumps(marks), 1)
 
 
-def lang_blobs(marks: dict) -> list[bytes]:
-    """The same marks for LANG_MARKS: one plain marshal blob per language (LANGS' order,
-    empty where the entry lacks it), as tuples: a hit decodes its own language's marks
-    only, with no decompression (a tenth of the whole blob's cost, for twice its bytes)."""
-    return [marshal.dumps((tuple(marks[lang][0]), tuple(marks[lang][1]))) if lang in marks else b""
-            for lang in LANGS]
-
-
 def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
     """The analysis of entries[start:end], everything a build needs of it: whoosh's
     documents, the impact arrays' share (ImpactWriter.merge), the words for did-you-mean,
@@ -93,7 +86,7 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
     impacts = ImpactWriter()
     docs = []
     marks: list[bytes] = []
-    lang_marks: list[bytes] = []  # len(LANGS) per document
+    shown: list[tuple[dict, dict]] = []  # per document, its marks and plain answers per language (layouts.py)
     vocab: dict[str, int] = {}
     stems: set[str] = set()
     walked = analyzer.segmenter.record_walks()  # for prune_dictionary below
@@ -106,13 +99,13 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
         impacts.add(doc)
         doc_marks = doc.pop("marks")
         marks.append(marks_blob(doc_marks))
-        lang_marks += lang_blobs(doc_marks)
+        shown.append((doc_marks, doc.pop("_plain")))
         docs.append({k: " ".join(v) if isinstance(v, list) else v for k, v in doc.items()} if reference
                     else {k: doc[k] for k in STORED_FIELDS})
     analyzer.segmenter.record_walks(False)
     impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
-    return {"docs": docs, "marks": marks, "lang_marks": lang_marks, "impacts": impacts, "vocab": vocab, "stems": stems,
+    return {"docs": docs, "marks": marks, "shown": shown, "impacts": impacts, "vocab": vocab, "stems": stems,
             "words": prune_dictionary(full, entry_texts(part), walked)}
 
 

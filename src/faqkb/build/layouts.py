@@ -11,32 +11,32 @@ import marshal
 
 from ..analysis import Analyzer
 from ..kbase.model import LANGS, Entry
-from ..snippets import compact_marks, layout, plain_text
+from ..snippets import compact_marks, layout
 from .analyse import analyse_range
 
 
-def hit_blobs(entries: list[Entry], lang_marks: list[bytes]) -> list[bytes]:
+def hit_blobs(entries: list[Entry], shown: list[tuple[dict, dict]]) -> list[bytes]:
     """Per entry, one blob per language (LANGS' order, empty where it lacks one): the
     marshalled (question's compact marks, answer's, plain answer, snippets.Layout's fields
-    for the searcher's snippet size). ``lang_marks``: the analysis's per-language marks
-    blobs of the same entries (analyse.lang_blobs, the same order)."""
+    for the searcher's snippet size). ``shown``: per entry of the same range, its marks and
+    plain answers per language as the analysis made them (analyse.document: the marks
+    are used as they are, not marshalled and read back, and the answer not flattened again)."""
     out = []
-    for i, e in enumerate(entries):
-        for k, lang in enumerate(LANGS):
-            tr = e.translations.get(lang)
-            if tr is None:
+    for e, (marks, plain) in zip(entries, shown, strict=True):
+        for lang in LANGS:
+            if lang not in e.translations:
                 out.append(b"")
                 continue
-            q_marks, a_marks = marshal.loads(lang_marks[i * len(LANGS) + k])
-            plain = plain_text(tr.answer)
-            out.append(marshal.dumps((compact_marks(q_marks), compact_marks(a_marks), plain, tuple(layout(plain)))))
+            q_marks, a_marks = marks[lang]
+            text = plain[lang]
+            out.append(marshal.dumps((compact_marks(q_marks), compact_marks(a_marks), text, tuple(layout(text)))))
     return out
 
 
 def analyse_with_hits(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
-    """analyse.analyse_range with the range's hit blobs ("hits") in place of its per-language
-    marks ("lang_marks": what the hit blobs are made of, not written on their own any more,
-    so not sent back to the builder either), in the same worker."""
+    """analyse.analyse_range with the range's hit blobs ("hits") in place of what they are
+    made of ("shown": the marks and plain answers, not sent back to the builder), in the
+    same worker."""
     part = analyse_range(state, bounds)
-    part["hits"] = hit_blobs(state[0][bounds[0]:bounds[1]], part.pop("lang_marks"))
+    part["hits"] = hit_blobs(state[0][bounds[0]:bounds[1]], part.pop("shown"))
     return part

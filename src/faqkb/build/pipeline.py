@@ -137,7 +137,8 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     fsync_files(tmp)
     from .stages import verify
 
-    verify(tmp, kb)
+    # A parallel build is a large kb's: its searcher opens in a fresh process (see verify).
+    verify(tmp, kb, fresh=procs > 1)
     stage("verify")
     return built_at
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -162,15 +163,19 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     state = (lex, imp, entries, texts, starts, chosen)
     ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
     ranges = [(a + 1, b + 1) for a, b in ranges]
-    parts = [_read_range(state, (0, min(1, len(entries)))), *fork_map(_read_range, state, ranges, procs)]
-    with open(version_dir / SELF_SCORES, "wb") as f:
-        np.save(f, np.concatenate([p[0] for p in parts]))
-    offsets = [0]
+    # Each part is written as it arrives and only its topic counts are kept (its phrasings'
+    # blobs, one per entry, go once written).
+    best, counts, offsets = [], [], [0]
     with open(version_dir / QUESTIONS, "wb") as f:
-        for p in parts:
-            for blob in p[2]:
+        for part in chain([_read_range(state, (0, min(1, len(entries))))], fork_map(_read_range, state, ranges, procs)):
+            best.append(part[0])
+            counts.append(part[1])
+            for blob in part[2]:
                 f.write(blob)
                 offsets.append(offsets[-1] + len(blob))
+            del part
+    with open(version_dir / SELF_SCORES, "wb") as f:
+        np.save(f, np.concatenate(best))
     np.save(version_dir / QUESTIONS_OFFSETS, np.asarray(offsets, dtype=np.int64))
     if not learn:
         return
@@ -179,23 +184,64 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
         off_counts: Counter = Counter()
         for q in off:
             off_counts.update(text_topic_features(q, lex))
-        model = from_parts([p[1] for p in parts], [off_counts])
-    (version_dir / TOPIC).write_bytes(model.dump())  # (parts still held: see pipeline.Analysis.last)
+        model = from_parts(counts, [off_counts])
+    (version_dir / TOPIC).write_bytes(model.dump())  # (counts still held: see pipeline.Analysis.last)
 
 
-def verify(version_dir: Path, kb: KnowledgeBase) -> None:
+def verify(version_dir: Path, kb: KnowledgeBase, *, fresh: bool = False) -> None:
     """A new version must open and find an entry by its own question before it goes live
-    (the one step that opens it as a reader would: a searcher)."""
+    (the one step that opens it as a reader would: a searcher). ``fresh``: in a new
+    interpreter (not forked), so the searcher's memory is not added to the builder's: at
+    100k entries opening it took the builder from 1.35 to 2.01 GB, its peak."""
+    probe = next(iter(kb.entries.values()))
+    args = (len(kb.entries), probe.id, probe.translations[probe.best_lang()].question)
+    if not fresh:
+        check_version(version_dir, *args)
+        return
+    import os
+    import subprocess
+    import sys
+
+    import faqkb
+
+    env = dict(os.environ)  # the child imports this very faqkb, wherever it was found
+    here = str(Path(faqkb.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (here, env.get("PYTHONPATH")) if x)
+    code = "import sys; from faqkb.build.stages import verify_main; sys.exit(verify_main(sys.argv[1:]))"
+    got = subprocess.run([sys.executable, "-c", code, str(version_dir), *map(str, args)], env=env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if got.returncode:
+        lines = got.stderr.strip().splitlines()
+        raise FaqkbError(lines[-1] if got.returncode == VERIFY_FAILED and lines
+                         else f"checking the new index failed (exit {got.returncode}): {got.stderr.strip()[-2000:]}")
+
+
+VERIFY_FAILED = 3  # verify_main's exit status when the version fails its check (the reason on stderr)
+
+
+def verify_main(argv: list[str]) -> int:
+    """``verify(fresh=True)``'s child: VERSION_DIR ENTRIES PROBE_ID QUESTION."""
+    import sys
+
+    version_dir, entries, probe_id, question = argv
+    try:
+        check_version(Path(version_dir), int(entries), probe_id, question)
+    except FaqkbError as e:
+        print(e, file=sys.stderr)
+        return VERIFY_FAILED
+    return 0
+
+
+def check_version(version_dir: Path, entries: int, probe_id: str, question: str) -> None:
+    """verify's check: ``entries`` documents, and ``question`` finds ``probe_id`` in its top 10."""
     from ..search import Searcher
 
     s = Searcher(version_dir=version_dir)
     try:
-        if s.entry_count != len(kb.entries):
-            raise FaqkbError(f"new index holds {s.entry_count} entries, expected {len(kb.entries)}")
-        probe = next(iter(kb.entries.values()))
-        lang = probe.best_lang()
-        hits = s.search(probe.translations[lang].question, limit=10).hits
-        if probe.id not in [h.id for h in hits]:
-            raise FaqkbError(f"new index does not find '{probe.id}' by its own question; not switching")
+        if s.entry_count != entries:
+            raise FaqkbError(f"new index holds {s.entry_count} entries, expected {entries}")
+        hits = s.search(question, limit=10).hits
+        if probe_id not in [h.id for h in hits]:
+            raise FaqkbError(f"new index does not find '{probe_id}' by its own question; not switching")
     finally:
         s.close()
