@@ -60,11 +60,20 @@ FLOORS = {"head": ("s1", 0.945, False), "prefix": ("s3", 0.84, True), "combo": (
 # near-topic declined 0.906 after the scope round of 13:00-13:35 (docs/relevance.md, "Fifth round"): the goal, 0.90,
 # is the floor
 NEARTOPIC_DECLINED_FLOOR = 0.90
+# head3 (276 one- and two-word queries) and neartopic3 (254 neighbours in 9 classes): written
+# blind at 13:00-13:45 on 2026-12-06 from the catalogue alone, run first on main 6a025f7 (head3
+# s@1 0.953, near-topic declined 0.772), never opened by the engineers of the day's rounds;
+# after them: head3 s@1 0.978 (real declined 0.014), neartopic3 declined 0.858 (goal 0.90: unmet).
+NEARTOPIC_FLOORS = {"neartopic": NEARTOPIC_DECLINED_FLOOR, "neartopic3": 0.84}
 REAL_DECLINED_CEILING = 0.02
 CEILINGS = {"prefix2": 0.03}
+# `faqkb eval` reads a query as typed (no correction applied): 9 of head3's 276 are declined so
+# (0.033), 4 (0.014) with the corrections the site applies; its ceiling is the former.
+FLOORS["head3"] = ("s1", 0.96, False)
+CEILINGS["head3"] = 0.035
 
 
-@pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo", "head2", "prefix2"])
+@pytest.mark.parametrize("name", ["head", "prefix", "neartopic", "combo", "head2", "prefix2", "head3", "neartopic3"])
 def test_blind_set_floors(bundled, name):
     path = GOLDEN / f"{name}.yaml"
     if not path.exists():
@@ -73,8 +82,8 @@ def test_blind_set_floors(bundled, name):
     metric, floor, prefix = FLOORS.get(name, ("", 0.0, False))
     rank = ranker(bundled, prefix=prefix)
     report = evaluate(queries, rank)
-    if name == "neartopic":
-        assert report.offtopic["rejected"] >= NEARTOPIC_DECLINED_FLOOR
+    if name in NEARTOPIC_FLOORS:
+        assert report.offtopic["rejected"] >= NEARTOPIC_FLOORS[name]
         return
     assert report.offtopic.get("real_rejected", 0.0) <= CEILINGS.get(name, REAL_DECLINED_CEILING)
     got = both_intents(queries, rank)["both3"] if metric == "both3" else report.overall[metric]
