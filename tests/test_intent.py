@@ -176,3 +176,14 @@ def test_a_name_that_filler_leaves_as_one_character_is_matched_whole():
     intents = Intents({"categories": {"process": {"overview": "p", "names": ["退号"]}}, "filler": ["俄罗斯", "号"]})
     assert intents.category("俄罗斯退号") == "process"
     assert intents.category("退") is None and intents.category("俄罗斯退") is None  # 退 may be 退款 as well
+
+
+def test_the_names_keys_written_at_build_are_the_ones_a_query_process_would_work_out(bundled):
+    # categories.json carries the names' keys (a fresh process no longer works them out)
+    import json
+
+    data = json.loads((bundled.info.path / "categories.json").read_text("utf-8"))
+    assert data["keys"]["names"] and data["keys"]["concepts"]
+    fresh = Intents({k: v for k, v in data.items() if k != "keys"})
+    assert (fresh.names, fresh.concepts) == (Intents(data).names, Intents(data).concepts)
+    assert list(fresh.names.items()) == list(data["keys"]["names"].items())
