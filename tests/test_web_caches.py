@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import FIXTURE_KB
 
+from faqkb.engine.cache import Bounded
 from faqkb.web import create_app
 from faqkb.web.cache import Recent
 from faqkb.web.state import state_of
@@ -121,3 +122,25 @@ def test_recent_computes_once_per_period_and_a_slow_computation_holds_one_reques
     for key in ("x", "y"):
         recent.get(key, lambda k=key: (k, 60.0))
     assert recent.get("k", lambda: ("again", 60.0)) == "again"
+
+
+def test_threads_putting_into_one_full_cache_raise_nothing():
+    # the web's threads share a version's caches; an eviction iterating the dict while another
+    # thread put a key raised "dictionary changed size during iteration" under load
+    cache = Bounded(64 * 100, lambda v: 64)
+    errors: list[BaseException] = []
+
+    def fill(t: int) -> None:
+        try:
+            for i in range(20_000):
+                cache.put((t, i), i)
+        except BaseException as e:  # any error is the failure
+            errors.append(e)
+
+    threads = [threading.Thread(target=fill, args=(t,)) for t in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert cache.made == 8 * 20_000 and cache.held <= cache.most and cache.held == 64 * len(cache)

@@ -3,6 +3,7 @@ bytes (the budgets are in engine.version, documented in docs/engine.md)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from itertools import islice
 from typing import Any
@@ -28,21 +29,30 @@ class Bounded(dict):
         self.cost = cost
         self.held = 0  # estimated bytes of the values held
         self.made = 0
+        # Writers take turns: the web's threads share a version's caches, and an eviction
+        # iterating the dict while another thread put a key raised "dictionary changed size
+        # during iteration" (bench/adversarial.py, 16 threads). Reads (dict.get) need no lock.
+        self._writing = threading.Lock()
 
     def put(self, key: Any, value: Any) -> Any:
         size = self.cost(value)
-        if key in self:  # replaced (two threads made the same value): counted once
-            self.held -= self.cost(self[key])
-        elif self.held + size > self.most:
-            self.evict(self.most - self.most // EVICT - size)
-        self[key] = value
-        self.held += size
-        self.made += 1
+        with self._writing:
+            if key in self:  # replaced (two threads made the same value): counted once
+                self.held -= self.cost(self[key])
+            elif self.held + size > self.most:
+                self._evict(self.most - self.most // EVICT - size)
+            self[key] = value
+            self.held += size
+            self.made += 1
         return value
 
     def evict(self, keep: int) -> None:
         """Drop the oldest values until at most ``keep`` bytes are held (dicts keep their
         insertion order; a batch of keys is taken at a time, so this is linear in what goes)."""
+        with self._writing:
+            self._evict(keep)
+
+    def _evict(self, keep: int) -> None:
         cost = self.cost
         while self and self.held > keep:
             for k in list(islice(self, 64)):
