@@ -139,6 +139,14 @@ class Context:
         v = self.v
         return v.ids[d] if v.own_marks else self.stored(d)["id"]
 
+    def docnum(self, entry: str) -> int | None:
+        """The document of entry id ``entry``, or None: found once per version and id (a
+        category's overview, a concept's entry: categories.yaml names a few dozen)."""
+        v = self.v
+        if entry not in v.docnums:
+            v.docnums[entry] = next((d for d in range(self.impact().n) if self.doc_id(d) == entry), -1)
+        return v.docnums[entry] if v.docnums[entry] >= 0 else None
+
     def lang_marks(self, d: int, lang: str) -> tuple[tuple, tuple]:
         """Document ``d``'s marks in ``lang`` (question's, answer's): one blob of LANG_MARKS
         decoded (a tenth of decoding every language's from MARKS, which is read for a

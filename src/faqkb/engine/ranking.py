@@ -230,12 +230,8 @@ def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
         return scores, raw, mask
     top = float(scores.max()) or 1.0
     scores = scores + cat * top
-    overview = v.overviews.get(category)
-    if overview is None:
-        want = v.intents.overview.get(category)
-        overview = next((int(d) for d in np.flatnonzero(cat) if ctx.doc_id(int(d)) == want), -1)
-        v.overviews[category] = overview
-    if overview >= 0:
+    want = v.intents.overview.get(category)
+    if want and (overview := ctx.docnum(want)) is not None and cat[overview]:  # an overview of this category
         scores[overview] += top
     raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
     return scores, raw, mask | cat

@@ -85,12 +85,7 @@ def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None
     entry = intents.concept(query, _fixed(spelled))
     if entry is None and (meant := lex.mainland(query)) is not None:
         entry = intents.concept(meant)
-    if entry is None:
-        return None
-    v, key = ctx.v, "=" + entry  # kept beside the categories' overviews (an id is no category name)
-    if key not in v.overviews:
-        v.overviews[key] = next((d for d in range(ctx.impact().n) if ctx.doc_id(d) == entry), -1)
-    return v.overviews[key] if v.overviews[key] >= 0 else None
+    return None if entry is None else ctx.docnum(entry)
 
 
 def _intents(ctx: Context) -> Intents | None:

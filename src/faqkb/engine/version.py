@@ -161,7 +161,7 @@ class Version:
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
     questions: Bounded = field(default_factory=lambda: Bounded(QUESTION_BYTES, _phrasings_cost))
-    overviews: dict[str, int] = field(default_factory=dict)  # category -> its overview's docnum, or -1 (one per category)
+    docnums: dict[str, int] = field(default_factory=dict)  # entry id -> its docnum, or -1 (Context.docnum)
     whoosh_index: Any = None  # whoosh's FileIndex (untyped), opened by the first query that needs it (ix)
 
     @property
