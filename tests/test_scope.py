@@ -270,7 +270,7 @@ def test_settings_and_home_services_are_declined(bundled, q, neighbour):
     assert not res.answered and res.signals.get("scope") == neighbour, q
 
 
-@pytest.mark.parametrize("q", ["megafon怎么多买点流量", "теле2 добавить гигабайты"])
+@pytest.mark.parametrize("q", ["megafon怎么多买点流量", "билайн увеличить трафик"])
 def test_the_topic_model_learns_the_services_we_do_not_cover(bundled, q):
     # no scope name: kb/offtopic.yaml's lines by neighbour class (buying data, home internet)
     # teach the topic model the neighbourhood, not one line
@@ -312,3 +312,32 @@ def test_turning_roaming_on_and_looking_up_ones_tariff_are_declined(bundled, q, 
 def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
     res = bundled.search("回国了漫游还在扣钱")
     assert "scope" not in res.signals and res.answered
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("朋友拉我买比特币 钱提不出来了", "other-scams"),             # a scam about money, not the SIM
+    ("lost my savings in a pyramid scheme", "other-scams"),
+    ("обманули с предоплатой на юле", "other-scams"),
+    ("сбер уведомления платные как отключить", "bank-services"),  # a bank's own paid service
+    ("储蓄银行短信通知怎么取消", "bank-services"),
+    ("怎么注销ozon账号", "app-accounts"),                        # an app the kb has no entry for
+    ("перевыпуск карты тинькофф", "banking"),
+    ("mts漫游包怎么买", "uncovered-services"),                  # a roaming package bought
+    ("寬頻解約要付違約金嗎", "other-contracts"),                   # home broadband (Taiwan's 寬頻)
+])
+def test_neighbours_readers_name_beside_ours_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+@pytest.mark.parametrize("q", [
+    "有人打电话说要投资 先把短信验证码发给他",                       # a code asked for: never-share-sms-code
+    "сбербанк пишет что номер будет отключен это мошенники",     # the number named: a scam we describe
+    "my sberbank app is linked to my russian number, what before cancelling",
+    "注销俄罗斯号码前ozon账号要换绑吗",                            # the app's account moved off the number
+    "漫游包回国以后还在扣钱",                                      # a package still charged: roaming-options-charged
+    "資費方案被調漲沒有通知",                                      # a plan changed by the operator
+])
+def test_our_questions_beside_those_neighbours_stay_ours(bundled, q):
+    res = bundled.search(q)
+    assert "scope" not in res.signals, (q, res.signals.get("scope"))
