@@ -341,3 +341,9 @@ def test_neighbours_readers_name_beside_ours_are_declined(bundled, q, neighbour)
 def test_our_questions_beside_those_neighbours_stay_ours(bundled, q):
     res = bundled.search(q)
     assert "scope" not in res.signals, (q, res.signals.get("scope"))
+
+
+def test_an_embassy_impersonated_is_declined_and_a_power_of_attorney_made_there_is_ours(bundled):
+    res = bundled.search("接到冒充领事馆的电话让我转钱")
+    assert not res.answered and res.signals.get("scope") == "other-scams"
+    assert "scope" not in bundled.search("在大使馆办委托书让朋友帮我注销").signals
