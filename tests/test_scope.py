@@ -323,7 +323,7 @@ def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
     ("怎么注销ozon账号", "app-accounts"),                        # an app the kb has no entry for
     ("перевыпуск карты тинькофф", "banking"),
     ("mts漫游包怎么买", "uncovered-services"),                  # a roaming package bought
-    ("寬頻解約要付違約金嗎", "other-contracts"),                   # home broadband (Taiwan's 寬頻)
+    ("寬頻解約要付違約金嗎", "uncovered-services"),                # home broadband (Taiwan's 寬頻: 宽带)
 ])
 def test_neighbours_readers_name_beside_ours_are_declined(bundled, q, neighbour):
     res = bundled.search(q)
@@ -347,3 +347,10 @@ def test_an_embassy_impersonated_is_declined_and_a_power_of_attorney_made_there_
     res = bundled.search("接到冒充领事馆的电话让我转钱")
     assert not res.answered and res.signals.get("scope") == "other-scams"
     assert "scope" not in bundled.search("在大使馆办委托书让朋友帮我注销").signals
+
+
+def test_taiwan_words_name_a_neighbour_as_meant(bundled):
+    # 網路 folds to 网路 as typed; read as meant (tw2sp, kb/regional.yaml) it is the 网络 of 家庭网络
+    res = bundled.search("家庭網路要怎麼退")
+    assert not res.answered and res.signals.get("scope") == "other-contracts"
+    assert "scope" not in bundled.search("俄羅斯門號退租要帶什麼").signals  # 退租 is 注销: ours

@@ -6,6 +6,7 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
+import re
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from ..intent import Intents
     from ..prefix import Completion
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
 
@@ -103,13 +105,18 @@ def _fixed(spelled: dict) -> dict[str, str]:
 
 
 def neighbour(ctx: Context, query: str) -> str | None:
-    """The neighbour class (kb/scope.yaml) the query names, if any: not answered."""
+    """The neighbour class (kb/scope.yaml) the query names, if any: not answered. A query
+    with Taiwan/HK words is read as meant (Lexicon.mainland: 網路 is 网络, 退租 is 注销), as
+    the topic model reads it, and as typed when that names none (a name listed as typed)."""
     v = ctx.v
     if v.scope is None:
         from ..scope import Scope
 
         v.scope = Scope.read(v.path) or False
-    return v.scope.neighbour(query) if v.scope else None
+    if not v.scope:
+        return None
+    meant = ctx.lexicon().mainland(query) if _HAN.search(query) else None
+    return (meant is not None and v.scope.neighbour(meant)) or v.scope.neighbour(query)
 
 
 def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
