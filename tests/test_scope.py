@@ -354,3 +354,12 @@ def test_taiwan_words_name_a_neighbour_as_meant(bundled):
     res = bundled.search("家庭網路要怎麼退")
     assert not res.answered and res.signals.get("scope") == "other-contracts"
     assert "scope" not in bundled.search("俄羅斯門號退租要帶什麼").signals  # 退租 is 注销: ours
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("how many minutes left on my tele2", "uncovered-services"),   # the line's own allowance looked up
+    ("оплата по сбп не проходит", "banking"),                      # the bank's fast payments
+])
+def test_a_lines_allowance_and_bank_payments_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
