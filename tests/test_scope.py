@@ -363,3 +363,26 @@ def test_taiwan_words_name_a_neighbour_as_meant(bundled):
 def test_a_lines_allowance_and_bank_payments_are_declined(bundled, q, neighbour):
     res = bundled.search(q)
     assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+@pytest.mark.parametrize("q", ["你好", "好的！", "Thank you.", "пока", "ni hao"])
+def test_a_greeting_said_alone_asks_nothing(bundled, q):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == "chit-chat", q
+
+
+@pytest.mark.parametrize("q", ["你好，俄罗斯卡怎么注销", "hi, how do I cancel my russian sim", "спасибо, а как вернуть остаток"])
+def test_a_greeting_inside_a_question_changes_nothing(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, q
+
+
+def test_alone_words_are_compared_without_spaces_or_punctuation_and_checked_when_read(tmp_path):
+    (tmp_path / "scope.yaml").write_text("alone:\n  en: [thank you]\nneighbours:\n  far:\n    en: [mars]\n", "utf-8")
+    scope = Scope(read_scope(tmp_path))
+    assert scope.neighbour("Thank-you!!") == "chit-chat" and scope.neighbour("thank you, and mars?") == "far"
+    assert scope.neighbour("thank you for the refund") is None
+    (tmp_path / "scope.yaml").write_text("alone: [hello]\nneighbours:\n  far:\n    en: [mars]\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:1" in str(e.value) and "alone must list words per language" in str(e.value)

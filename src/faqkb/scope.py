@@ -181,6 +181,13 @@ def read_scope(root: Path) -> dict | None:
         errors.append(at("located", key=True, message="located needs the sets 'places' and 'sim'",
                          hint="define them under 'sets:'"))
         located = {}
+    alone = data.get("alone") or {}
+    if not isinstance(alone, dict) or not all(isinstance(alone.get(k, []), list) for k in LISTS):
+        errors.append(at("alone", key=True, message="alone must list words per language",
+                         hint="e.g. alone: {zh: [你好, 谢谢], en: [hello, thanks]}"))
+        alone = {}
+    # what a query said alone is: its letters and characters folded, spaces and punctuation left out
+    out["alone"] = sorted({bare(str(w)) for k in LISTS for w in alone.get(k, []) if bare(str(w))})
     out["located"] = {lang: {"at": _folded_list(located.get(lang, [])),
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
@@ -188,6 +195,14 @@ def read_scope(root: Path) -> dict | None:
     if errors:
         raise KBErrors(errors)
     return out
+
+
+ALONE = "chit-chat"  # what `neighbour` calls a query that is only one of scope.yaml's `alone` words
+
+
+def bare(text: str) -> str:
+    """``text`` folded without spaces and punctuation: a query said alone (`alone`) as compared."""
+    return re.sub(r"[\W_]+", "", fold(text))
 
 
 def _folded_list(words: list) -> list[str]:
@@ -509,6 +524,7 @@ class Scope:
                                 bool(spec.get("strict")))
                                for name, spec in data.get("neighbours", {}).items()]
         self.located = _lazy_located(data.get("located") or {})
+        self.alone = frozenset(data.get("alone") or ())
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
@@ -537,6 +553,8 @@ class Scope:
 
     def _neighbour(self, query: str) -> tuple[str | None, _Seen]:
         text = fold(query)
+        if self.alone and bare(text) in self.alone:  # a greeting or thanks said alone asks nothing
+            return ALONE, _Seen(self.finder)
         joined = re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else ""
         seen = _Seen(self.finder)
         # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
