@@ -386,3 +386,17 @@ def test_alone_words_are_compared_without_spaces_or_punctuation_and_checked_when
     with pytest.raises(KBErrors) as e:
         read_scope(tmp_path)
     assert "scope.yaml:1" in str(e.value) and "alone must list words per language" in str(e.value)
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("怎么给手表开esim", "uncovered-services"),        # a second line for a watch, not the number moved to an eSIM
+    ("roaming in georgia is it expensive? 漫游贵不贵", "uncovered-services"),
+])
+def test_a_watch_line_and_roaming_prices_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
+
+
+def test_moving_the_number_to_an_esim_stays_ours(bundled):
+    res = bundled.search("俄罗斯号码能换成esim吗")
+    assert res.answered and "scope" not in res.signals
