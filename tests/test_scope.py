@@ -400,3 +400,12 @@ def test_a_watch_line_and_roaming_prices_are_declined(bundled, q, neighbour):
 def test_moving_the_number_to_an_esim_stays_ours(bundled):
     res = bundled.search("俄罗斯号码能换成esim吗")
     assert res.answered and "scope" not in res.signals
+
+
+@pytest.mark.parametrize("q,neighbour", [
+    ("俄罗斯电话卡有没有学生优惠", "uncovered-services"),   # a discount sought: choosing a tariff
+    ("俄羅斯戶頭的錢點樣轉返大陸", "banking"),               # HK/TW 戶頭 (a bank account), Cantonese 轉返
+])
+def test_a_student_discount_and_a_bank_account_in_hk_words_are_declined(bundled, q, neighbour):
+    res = bundled.search(q)
+    assert not res.answered and res.signals.get("scope") == neighbour, q
