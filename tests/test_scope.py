@@ -386,6 +386,10 @@ def test_alone_words_are_compared_without_spaces_or_punctuation_and_checked_when
     with pytest.raises(KBErrors) as e:
         read_scope(tmp_path)
     assert "scope.yaml:1" in str(e.value) and "alone must list words per language" in str(e.value)
+    (tmp_path / "scope.yaml").write_text("alone:\n  en: [hello, no]\nneighbours:\n  far:\n    en: [mars]\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:2" in str(e.value) and "alone.en must list words as text" in str(e.value)
 
 
 @pytest.mark.parametrize("q,neighbour", [

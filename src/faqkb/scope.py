@@ -186,6 +186,11 @@ def read_scope(root: Path) -> dict | None:
         errors.append(at("alone", key=True, message="alone must list words per language",
                          hint="e.g. alone: {zh: [你好, 谢谢], en: [hello, thanks]}"))
         alone = {}
+    for k in LISTS:
+        if not all(isinstance(w, str) for w in alone.get(k, [])):  # YAML reads yes/no as true/false
+            errors.append(at("alone", k, message=f"alone.{k} must list words as text",
+                             hint='quote words YAML reads otherwise: "yes", "no", "1"'))
+            alone = {**alone, k: [w for w in alone[k] if isinstance(w, str)]}
     # what a query said alone is: its letters and characters folded, spaces and punctuation left out
     out["alone"] = sorted({bare(str(w)) for k in LISTS for w in alone.get(k, []) if bare(str(w))})
     out["located"] = {lang: {"at": _folded_list(located.get(lang, [])),
