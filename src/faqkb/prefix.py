@@ -35,6 +35,8 @@ MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with i
 # characters starting only Chinese stop words of two or more characters (怎么, 什么, 为什么, 如何,
 # 哪里, 请问): the reader is typing a question word, not a topic
 _STOP_STARTS = frozenset("怎什为如哪请")
+# a word of letters, or of letters and then digits (tele2, теле2): "Tele" goes on to tele2 too
+_BRAND = re.compile(r"[^\W\d_]+\d*")
 _LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
 
 
@@ -59,7 +61,7 @@ class Dictionary:
         for word in regional or {}:
             if is_han(word) and len(word) > 1 and word not in counts:
                 counts[word] = 1
-        return cls(sorted(w for w in counts if not is_han(w) and w.isalpha()),
+        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)),
                    sorted(w for w in counts if is_han(w) and len(w) > 1),
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()))
 
@@ -95,6 +97,17 @@ def starts_word(d: Dictionary, typed: str) -> bool:
     word = typed.lower().replace("ё", "е")
     i = bisect.bisect_right(d.words, word)
     return i < len(d.words) and d.words[i].startswith(word)
+
+
+def short_start(d: Dictionary | None, query: str) -> bool:
+    """The query ends in at most MAX_DROPPED Latin or Cyrillic letters that longer kb words
+    go on from (one letter, or a kb word as short as ru): the start of a word, or a word."""
+    m = _LAST_WORD.search(query)
+    if m is None or d is None:
+        return False
+    typed = m.group(1)
+    return (len(typed) <= MAX_DROPPED and not is_han(typed) and query[:m.start()].strip() != ""
+            and starts_word(d, typed))
 
 
 def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
