@@ -187,3 +187,29 @@ def test_the_names_keys_written_at_build_are_the_ones_a_query_process_would_work
     fresh = Intents({k: v for k, v in data.items() if k != "keys"})
     assert (fresh.names, fresh.concepts) == (Intents(data).names, Intents(data).concepts)
     assert list(fresh.names.items()) == list(data["keys"]["names"].items())
+
+
+# A concept named with the subject's own process ("注销要多久", "cancel from abroad") asks the
+# concept of it: the subject category's names are taken out like filler, when that leaves a concept.
+PROCESS = Intents({"categories": {"process": {"overview": "how", "names": ["注销", "cancel", "закрыть"]}},
+                   "subject": {"category": "process", "names": ["sim"]},
+                   "concepts": {"long": ["多久", "how long", "сколько дней"], "poa": ["委托书"]},
+                   "filler": ["俄罗斯", "手机卡", "要", "my", "sim", "как", "номер"]})
+
+
+@pytest.mark.parametrize("q,entry", [("俄罗斯手机卡注销要多久", "long"), ("cancel my sim how long", "long"),
+                                     ("закрыть номер сколько дней", "long"), ("注销委托书", "poa")])
+def test_a_concept_named_with_the_subjects_process_is_the_concept(q, entry):
+    assert PROCESS.concept(q) == entry
+
+
+@pytest.mark.parametrize("q", ["注销", "cancel my sim", "注销要多久才能退钱", "cancel how long ago", "多久 委托书"])
+def test_the_process_alone_or_with_more_than_a_concept_names_no_concept(q):
+    assert PROCESS.concept(q) is None
+
+
+@pytest.mark.parametrize("q,entry", [("俄罗斯号码注销要几天", "cancellation-how-long"),
+                                     ("cancel my russian sim from abroad", "cancel-from-abroad")])
+def test_the_concept_asked_of_cancelling_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])

@@ -151,6 +151,12 @@ class Intents:
                                [f for f in own if not _HAN.search(f)])
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
+        # the subject category's own names (cancel, 注销, расторжение): "注销要几天" names the
+        # concept how long with the subject's process, so it asks the concept (``concept``)
+        process = [fold(n) for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
+                   if " " not in n]
+        self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
+                         [n for n in process if not _HAN.search(n)])
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -191,7 +197,12 @@ class Intents:
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
         key = _key(query, self._filler)
-        return self._named(self.concepts, key, query, fixed) if key else None
+        if not key:
+            return None
+        got = self._named(self.concepts, key, query, fixed)
+        if got is None and (rest := _key(key, self._process)) and rest != key:
+            got = self.concepts.get(rest)  # the concept asked of the subject's process (注销 + 多久)
+        return got
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
