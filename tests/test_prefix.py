@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, before_last, complete, short_start, starts_word
+from faqkb.prefix import (
+    MAX_EXPANSIONS,
+    MAX_SCAN,
+    Dictionary,
+    before_last,
+    complete,
+    reads_whole,
+    short_start,
+    starts_word,
+)
 
 
 def _split(word: str) -> list[str] | None:  # a toy pinyin splitter for the pure-function tests
@@ -246,3 +255,29 @@ def test_a_query_ending_in_a_short_start_is_settled_without_it(bundled, monkeypa
     res = bundled.search(typed, prefix=True)
     assert res.answered and res.hits[0].id == without.hits[0].id == exact.hits[0].id
     assert len(scored) <= 3  # the search and at most two more (as typed, without the last word)
+
+
+def test_pinyin_of_kb_words_run_together_is_typed_whole():
+    # tuikuan + eluosi + zhuxiao: every letter is a kb word's reading, so nothing is half typed
+    # (zhuxiaotuik still is: tuik starts tuikuan)
+    assert reads_whole("zhuxiaotuikuan", TOY) and reads_whole("eluosi", TOY)
+    assert not reads_whole("zhuxiaotuik", TOY) and not reads_whole("zhuxiaox", TOY)
+    assert complete("zhuxiaotuikuan", TOY, _split) is None
+    got = complete("zhuxiaotuik", TOY, _split)
+    assert got is not None and got.text == "zhuxiaotuikuan"
+    assert not reads_whole("tuikuan" * 7, TOY)  # past MAX_READ_LETTERS letters: not looked at
+
+
+def test_a_question_particle_typed_after_pinyin_ends_the_question():
+    d = Dictionary.of({"满足": 9, "能否": 3}, {"manzu": "满足", "nengfou": "能否", "tuikuan": "退款"})
+    got = complete("tuikuan ma", d, _split, pinyin_first=True)
+    assert got is not None and got.text == "tuikuan" and got.expansions == []
+    got = complete("tuikuan man", d, _split, pinyin_first=True)  # a syllable going on: completed
+    assert got is not None and got.text == "tuikuan manzu"
+
+
+@pytest.mark.parametrize("typed", ["shoujika zhuxiaotuikuan", "haoma zhuxiao yao duojiu ma", "weituoshu zenme ban ne"])
+def test_pinyin_typed_whole_gets_through_the_panel_what_it_gets_exact(bundled, typed):
+    exact = bundled.search(typed, correct=False)
+    panel = bundled.search(typed, prefix=True)
+    assert exact.hits and panel.hits[0].id == exact.hits[0].id and panel.answered == exact.answered
