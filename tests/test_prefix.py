@@ -281,3 +281,13 @@ def test_pinyin_typed_whole_gets_through_the_panel_what_it_gets_exact(bundled, t
     exact = bundled.search(typed, correct=False)
     panel = bundled.search(typed, prefix=True)
     assert exact.hits and panel.hits[0].id == exact.hits[0].id and panel.answered == exact.answered
+
+
+def test_capitals_are_an_acronym_typed_whole():
+    # a few letters that start no kb word are dropped as a word begun ("hav"); in capitals they
+    # are an acronym (a tax number, an app) naming what is asked, and searched as typed
+    got = complete("where do i get my xqz", TOY, _split)
+    assert got is not None and got.text == "where do i get my" and got.expansions == []
+    assert complete("where do i get my XQZ", TOY, _split) is None
+    d = Dictionary.of({"russian": 30, "ru": 4}, {})
+    assert short_start(d, "pause my ru") and not short_start(d, "pause my RU")

@@ -110,8 +110,13 @@ def short_start(d: Dictionary | None, query: str) -> bool:
     if m is None or d is None:
         return False
     typed = m.group(1)
-    return (len(typed) <= MAX_DROPPED and not is_han(typed) and query[:m.start()].strip() != ""
-            and starts_word(d, typed))
+    return (len(typed) <= MAX_DROPPED and not is_han(typed) and not _acronym(typed)
+            and query[:m.start()].strip() != "" and starts_word(d, typed))
+
+
+def _acronym(typed: str) -> bool:
+    """Two or more capitals (INN, VK, PIN): an acronym typed whole, not the start of a word."""
+    return len(typed) >= 2 and typed.isupper()
 
 
 def reads_whole(word: str, d: Dictionary) -> bool:
@@ -238,7 +243,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if not cands:
         # A few letters that start no kb word (the start of a stop word, "hav", or of a
         # word yet to come) say nothing yet: searched without them, not as an unknown word.
-        return Completion(rest.rstrip(), typed, []) if len(word) <= MAX_DROPPED and rest.strip() else None
+        # (Capitals are an acronym typed whole, INN, VK: a word, never dropped.)
+        short = len(word) <= MAX_DROPPED and not _acronym(typed)
+        return Completion(rest.rstrip(), typed, []) if short and rest.strip() else None
     cands = cands[:MAX_EXPANSIONS]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
