@@ -187,3 +187,55 @@ def test_the_names_keys_written_at_build_are_the_ones_a_query_process_would_work
     fresh = Intents({k: v for k, v in data.items() if k != "keys"})
     assert (fresh.names, fresh.concepts) == (Intents(data).names, Intents(data).concepts)
     assert list(fresh.names.items()) == list(data["keys"]["names"].items())
+
+
+# A concept named with the subject's own process ("注销要多久", "cancel from abroad") asks the
+# concept of it: the subject category's names are taken out like filler, when that leaves a concept.
+PROCESS = Intents({"categories": {"process": {"overview": "how", "names": ["注销", "销号", "cancel", "закрыть"]},
+                                  "costs": {"overview": None, "names": ["多少钱", "how much", "cost"],
+                                            "with_subject": "cost-of-cancelling"}},
+                   "subject": {"category": "process", "names": ["sim"]},
+                   "concepts": {"long": ["多久", "how long", "сколько дней"], "poa": ["委托书"]},
+                   "filler": ["俄罗斯", "手机卡", "号", "要", "my", "sim", "как", "номер", "to", "how"]})
+
+
+@pytest.mark.parametrize("q,entry", [("俄罗斯手机卡注销要多久", "long"), ("cancel my sim how long", "long"),
+                                     ("закрыть номер сколько дней", "long"), ("注销委托书", "poa")])
+def test_a_concept_named_with_the_subjects_process_is_the_concept(q, entry):
+    assert PROCESS.concept(q) == entry
+
+
+@pytest.mark.parametrize("q", ["注销", "cancel my sim", "注销要多久才能退钱", "cancel how long ago", "多久 委托书"])
+def test_the_process_alone_or_with_more_than_a_concept_names_no_concept(q):
+    assert PROCESS.concept(q) is None
+
+
+@pytest.mark.parametrize("q,entry", [("俄罗斯号码注销要几天", "cancellation-how-long"),
+                                     ("cancel my russian sim from abroad", "cancel-from-abroad")])
+def test_the_concept_asked_of_cancelling_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q", ["销号要多少钱", "how much to cancel my sim", "cancel cost"])
+def test_a_category_named_with_the_subjects_process_gets_its_entry_for_it(q):
+    # costs alone names several charges (no overview); costs of cancelling is one entry
+    assert PROCESS.concept(q) == "cost-of-cancelling"
+    assert PROCESS.concept(q.replace("销号", "").replace("cancel", "").replace("to ", "")) is None
+
+
+def test_with_subject_must_name_an_entry(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    path = kb / "categories.yaml"
+    path.write_text(path.read_text("utf-8").replace("with_subject: does-cancelling-cost", "with_subject: no-such-entry"),
+                    "utf-8")
+    with pytest.raises(KBErrors) as err:
+        load_kb(kb)
+    assert "categories.yaml" in str(err.value) and "with_subject 'no-such-entry'" in str(err.value)
+
+
+@pytest.mark.parametrize("q", ["俄罗斯手机卡销户要多少钱", "how much does it cost to terminate my contract"])
+def test_what_cancelling_costs_comes_first(bundled, q):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == "does-cancelling-cost", (q, [h.id for h in res.hits[:3]])

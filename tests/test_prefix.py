@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, before_last, complete, starts_word
+from faqkb.prefix import (
+    MAX_EXPANSIONS,
+    MAX_SCAN,
+    Dictionary,
+    before_last,
+    complete,
+    reads_whole,
+    short_start,
+    starts_word,
+)
 
 
 def _split(word: str) -> list[str] | None:  # a toy pinyin splitter for the pure-function tests
@@ -214,3 +223,71 @@ def test_what_a_half_typed_query_says_before_its_last_word():
     assert before_last("как вернуть ден") == "как вернуть"
     assert before_last("俄罗斯卡注销后余") == "俄罗斯卡注销后"  # the last character, not the run
     assert before_last("refu") is None and before_last("退") is None and before_last("?!") is None
+
+
+def test_letters_go_on_to_a_brand_written_with_digits():
+    # Tele2 / Теле2: a half-typed "tele" may be the operator, not only telegram
+    d = Dictionary.of({"tele2": 30, "telegram": 12, "теле2": 9, "телефон": 40}, {})
+    got = complete("switch operator from tele", d, _split)
+    assert got is not None and got.expansions == ["tele2", "telegram"]
+    got = complete("перейти с теле", d, _split, fit=lambda rest, c: 1.0 if c == "теле2" else 0.0)
+    assert got is not None and got.text == "перейти с теле2" and "телефон" in got.expansions
+
+
+def test_a_short_start_is_a_few_letters_longer_kb_words_go_on_from():
+    d = Dictionary.of({"russian": 30, "ru": 4, "деньги": 9}, {})
+    assert short_start(d, "pause my ru") and short_start(d, "вернуть д")
+    assert not short_start(d, "ru")  # nothing before it
+    assert not short_start(d, "pause my russian") and not short_start(d, "pause my rux")
+    assert not short_start(d, "注销俄") and not short_start(None, "pause my ru")
+
+
+def test_a_query_ending_in_a_short_start_is_settled_without_it(bundled, monkeypatch):
+    # "ru" is a kb word (mts.ru) as well as the start of russian: left as typed it reads as a
+    # second subject; the query without it answers with the same first entry
+    typed = "i want to pause my ru"
+    exact = bundled.search(typed, correct=False)
+    without = bundled.search("i want to pause my", correct=False)
+    assert not exact.answered and without.answered
+    scored = []
+    score = bundled.impact.score
+    monkeypatch.setattr(bundled.impact, "score", lambda *a, **k: scored.append(1) or score(*a, **k))
+    res = bundled.search(typed, prefix=True)
+    assert res.answered and res.hits[0].id == without.hits[0].id == exact.hits[0].id
+    assert len(scored) <= 3  # the search and at most two more (as typed, without the last word)
+
+
+def test_pinyin_of_kb_words_run_together_is_typed_whole():
+    # tuikuan + eluosi + zhuxiao: every letter is a kb word's reading, so nothing is half typed
+    # (zhuxiaotuik still is: tuik starts tuikuan)
+    assert reads_whole("zhuxiaotuikuan", TOY) and reads_whole("eluosi", TOY)
+    assert not reads_whole("zhuxiaotuik", TOY) and not reads_whole("zhuxiaox", TOY)
+    assert complete("zhuxiaotuikuan", TOY, _split) is None
+    got = complete("zhuxiaotuik", TOY, _split)
+    assert got is not None and got.text == "zhuxiaotuikuan"
+    assert not reads_whole("tuikuan" * 7, TOY)  # past MAX_READ_LETTERS letters: not looked at
+
+
+def test_a_question_particle_typed_after_pinyin_ends_the_question():
+    d = Dictionary.of({"满足": 9, "能否": 3}, {"manzu": "满足", "nengfou": "能否", "tuikuan": "退款"})
+    got = complete("tuikuan ma", d, _split, pinyin_first=True)
+    assert got is not None and got.text == "tuikuan" and got.expansions == []
+    got = complete("tuikuan man", d, _split, pinyin_first=True)  # a syllable going on: completed
+    assert got is not None and got.text == "tuikuan manzu"
+
+
+@pytest.mark.parametrize("typed", ["shoujika zhuxiaotuikuan", "haoma zhuxiao yao duojiu ma", "weituoshu zenme ban ne"])
+def test_pinyin_typed_whole_gets_through_the_panel_what_it_gets_exact(bundled, typed):
+    exact = bundled.search(typed, correct=False)
+    panel = bundled.search(typed, prefix=True)
+    assert exact.hits and panel.hits[0].id == exact.hits[0].id and panel.answered == exact.answered
+
+
+def test_capitals_are_an_acronym_typed_whole():
+    # a few letters that start no kb word are dropped as a word begun ("hav"); in capitals they
+    # are an acronym (a tax number, an app) naming what is asked, and searched as typed
+    got = complete("where do i get my xqz", TOY, _split)
+    assert got is not None and got.text == "where do i get my" and got.expansions == []
+    assert complete("where do i get my XQZ", TOY, _split) is None
+    d = Dictionary.of({"russian": 30, "ru": 4}, {})
+    assert short_start(d, "pause my ru") and not short_start(d, "pause my RU")

@@ -68,7 +68,12 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
         if overview is not None and entry_ids is not None and overview not in entry_ids:
             errors.append(at("categories", name, "overview", message=f"overview {overview!r} is no entry of this kb",
                              hint="give an entry id, or leave it out"))
-        out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name)}
+        with_subject = spec.get("with_subject")
+        if with_subject is not None and entry_ids is not None and with_subject not in entry_ids:
+            errors.append(at("categories", name, "with_subject", message=f"with_subject {with_subject!r} is no entry of "
+                             "this kb", hint="give an entry id, or leave it out"))
+        out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name),
+                                   **({"with_subject": with_subject} if with_subject else {})}
     concepts = data.get("concepts") or {}
     if not isinstance(concepts, dict):
         errors.append(at("concepts", key=True, message="concepts must map an entry id to its names per language",
@@ -151,6 +156,17 @@ class Intents:
                                [f for f in own if not _HAN.search(f)])
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
+        # the entry answering a category asked of the subject's process (销号 + 多少钱: what
+        # cancelling costs), where it differs from the category's overview or it has none
+        self.with_subject: dict[str, str] = {
+            cat: spec["with_subject"] for cat, spec in data.get("categories", {}).items() if spec.get("with_subject")}
+        # the subject category's own names (cancel, 注销, расторжение): "注销要几天" names the
+        # concept how long with the subject's process, so it asks the concept (``concept``)
+        # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
+        process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
+                   if " " not in (k := _key(n, self._filler) or fold(n))}
+        self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
+                         [n for n in process if not _HAN.search(n)])
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -191,7 +207,13 @@ class Intents:
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
         key = _key(query, self._filler)
-        return self._named(self.concepts, key, query, fixed) if key else None
+        if not key:
+            return None
+        got = self._named(self.concepts, key, query, fixed)
+        if got is None and (rest := _key(key, self._process)) and rest != key:
+            # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱)
+            got = self.concepts.get(rest) or self.with_subject.get(self.names.get(rest, ""))
+        return got
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names

@@ -30,11 +30,17 @@ MAX_SCAN = 512  # words of the sorted range looked at (a 2-letter prefix can sta
 MIN_PREFIX = 2  # letters a Latin/Cyrillic prefix needs (one letter says nothing yet)
 MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather than searched
 MIN_PINYIN_PREFIX = 3  # letters a pinyin prefix needs ("zh" starts half the dictionary)
+MAX_READ_LETTERS = 40  # a pinyin word longer than this is not checked for being kb words run together
 MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with it (e luo s: eluosi)
 
 # characters starting only Chinese stop words of two or more characters (怎么, 什么, 为什么, 如何,
 # 哪里, 请问): the reader is typing a question word, not a topic
 _STOP_STARTS = frozenset("怎什为如哪请")
+# the question particles' syllables (吗, 呢): typed whole after pinyin ("yue neng tui ma") they
+# end a question rather than start a word (manyou, neng)
+_PARTICLES = frozenset({"ma", "ne"})
+# a word of letters, or of letters and then digits (tele2, теле2): "Tele" goes on to tele2 too
+_BRAND = re.compile(r"[^\W\d_]+\d*")
 _LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
 
 
@@ -59,7 +65,7 @@ class Dictionary:
         for word in regional or {}:
             if is_han(word) and len(word) > 1 and word not in counts:
                 counts[word] = 1
-        return cls(sorted(w for w in counts if not is_han(w) and w.isalpha()),
+        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)),
                    sorted(w for w in counts if is_han(w) and len(w) > 1),
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()))
 
@@ -95,6 +101,38 @@ def starts_word(d: Dictionary, typed: str) -> bool:
     word = typed.lower().replace("ё", "е")
     i = bisect.bisect_right(d.words, word)
     return i < len(d.words) and d.words[i].startswith(word)
+
+
+def short_start(d: Dictionary | None, query: str) -> bool:
+    """The query ends in at most MAX_DROPPED Latin or Cyrillic letters that longer kb words
+    go on from (one letter, or a kb word as short as ru): the start of a word, or a word."""
+    m = _LAST_WORD.search(query)
+    if m is None or d is None:
+        return False
+    typed = m.group(1)
+    return (len(typed) <= MAX_DROPPED and not is_han(typed) and not _acronym(typed)
+            and query[:m.start()].strip() != "" and starts_word(d, typed))
+
+
+def _acronym(typed: str) -> bool:
+    """Two or more capitals (INN, VK, PIN): an acronym typed whole, not the start of a word."""
+    return len(typed) >= 2 and typed.isupper()
+
+
+def reads_whole(word: str, d: Dictionary) -> bool:
+    """``word`` is the readings of kb words run together, every letter of it (yuetuikuan:
+    yue + tuikuan; zhuxiao): typed whole, not half. A dynamic programme over the word's
+    cuts, at most MAX_READ_LETTERS letters."""
+    n = len(word)
+    if not 2 <= n <= MAX_READ_LETTERS or not word.isascii():
+        return False
+    ends = [True] + [False] * n
+    for i in range(n):
+        if ends[i]:
+            for j in range(i + 2, n + 1):
+                if word[i:j] in d.reading:
+                    ends[j] = True
+    return ends[n]
 
 
 def _pinyin_candidates(word: str, d: Dictionary, split: Callable[[str], list[str] | None],
@@ -177,6 +215,10 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:
             return None
+        if reads_whole(word, d):  # kb words' readings run together (yuetuikuan): finished
+            return None
+        if pinyin_first and word in _PARTICLES:  # a question's last particle asks nothing: without it
+            return Completion(rest.rstrip(), typed, [])
         if len(word) >= MIN_PREFIX:
             words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
         if word.isascii() and (spaced := _spaced(rest, word, d, split, pinyin_first)) is not None:
@@ -201,7 +243,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if not cands:
         # A few letters that start no kb word (the start of a stop word, "hav", or of a
         # word yet to come) say nothing yet: searched without them, not as an unknown word.
-        return Completion(rest.rstrip(), typed, []) if len(word) <= MAX_DROPPED and rest.strip() else None
+        # (Capitals are an acronym typed whole, INN, VK: a word, never dropped.)
+        short = len(word) <= MAX_DROPPED and not _acronym(typed)
+        return Completion(rest.rstrip(), typed, []) if short and rest.strip() else None
     cands = cands[:MAX_EXPANSIONS]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
