@@ -71,7 +71,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 total[held] += weight
             wsum += weight
         units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
-    return total / wsum if wsum else None
+    return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
 
 
 def idf(n: int, df: int) -> float:
