@@ -156,13 +156,14 @@ class ImpactIndex:
         imp_parts: list[np.ndarray] = []
         boosts: list[float] = []
         sizes: list[int] = []
+        names, indptrs, fdocs, fimps = self.terms, self.indptr, self.docs, self.imp
         for f, t, boost in terms:
-            r = self.terms[f].get(t)
+            r = names[f].get(t)
             if r is None:
                 continue
-            a, b = self.indptr[f][r:r + 2].tolist()
-            docs_parts.append(self.docs[f][a:b])
-            imp_parts.append(self.imp[f][a:b])
+            a, b = indptrs[f][r:r + 2].tolist()
+            docs_parts.append(fdocs[f][a:b])
+            imp_parts.append(fimps[f][a:b])
             boosts.append(boost)
             sizes.append(b - a)
         if not docs_parts:
@@ -200,9 +201,9 @@ def top(scores: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, int]:
         sample = scores[::step][mask[::step]]  # candidates only: a subset of what is ranked
         if len(sample) >= k:
             bound = np.partition(sample, len(sample) - k)[len(sample) - k]
-            cand = np.flatnonzero((scores >= bound) & mask)
+            cand = ((scores >= bound) & mask).nonzero()[0]
     if cand is None:
-        cand = np.flatnonzero(mask)
+        cand = mask.nonzero()[0]  # (np.flatnonzero's ravel and wrapper: a 1-d mask needs neither)
     if len(cand) > k:
         s = scores[cand]
         part = np.argpartition(-s, k - 1)[:k]

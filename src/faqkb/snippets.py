@@ -343,29 +343,31 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
         best = max([c for c in cands if c[1] in near] or cands, key=rank)
         if not rank(best)[0]:  # no candidate holds a match: as before, over all of them
             best = max(cands, key=rank)
-    segs = list(best[0])
+    # Each segment with the end of the piece it lies in (a window of a piece starts inside it,
+    # and pieces are disjoint: the piece a linear search for its start would find).
+    segs = [(ps, pe, pe) for ps, pe in best[0]]
     if len(segs) == 1:
-        s, e = segs[0]
+        s, e, _ = segs[0]
         ws, we = _window(text, s, e, spans, size, widths[best[1]])  # (one segment: the piece best[1])
-        segs = [(ws, we)]
+        segs = [(ws, we, e)]
         first = pieces[0]
         if first[2] == "sentence" and first[1] - first[0] <= OPENING_CHARS:
             if ws == s and s > 0 and "\n" not in text[:s]:
-                segs.insert(0, (first[0], first[1]))  # "Yes." before the sentence that matched
+                segs.insert(0, (first[0], first[1], first[1]))  # "Yes." before the sentence that matched
             elif s == first[0] and len(pieces) > 1 and pieces[1][2] == "sentence" \
                     and "\n" not in text[first[1]:pieces[1][0]]:
-                segs.append(_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]))  # "Yes." alone says too little
+                # "Yes." alone says too little
+                segs.append((*_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]), pieces[1][1]))
     out: list[str] = []
     kept: list[Span] = []
     length = 0
-    for k, (s, e) in enumerate(segs):
+    for k, (s, e, piece_end) in enumerate(segs):
         if k:
             sep = "\n" if "\n" in text[segs[k - 1][1]:s] else ("" if out[-1][-1:] in _CJK_END else " ")
             out.append(sep)
             length += len(sep)
         cut_before = s > 0 and s not in starts_at and text[s - 1:s] != "\n"
         pre = "…" if cut_before else ""
-        piece_end = next((p[1] for p in pieces if p[0] <= s < p[1] or p[0] == s), e)
         suf = "…" if e < piece_end else ""
         shift = length + len(pre) - s
         kept += [(max(a, s) + shift, min(b, e) + shift) for a, b in spans if b > s and a < e]

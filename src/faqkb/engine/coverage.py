@@ -71,7 +71,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 total[held] += weight
             wsum += weight
         units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
-    return total / wsum if wsum else None
+    return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
 
 
 def idf(n: int, df: int) -> float:
@@ -112,9 +112,7 @@ def held_by(ctx: Context, w: str, script: str, lex: Lexicon,
     pairs: list[str] = []
     bigrams = bigrams_q = pinyin = None  # masks of the documents holding all of them (None: none can)
     if script == "han" and len(w) > 1:
-        bigrams = every(imp, ("q_bigrams", "a_bigrams"), [w[i:i + 2] for i in range(len(w) - 1)])
-        if bigrams is not None:  # (in the questions: a subset)
-            bigrams_q = every(imp, ("q_bigrams",), [w[i:i + 2] for i in range(len(w) - 1)])
+        bigrams, bigrams_q = every_bigram(imp, [w[i:i + 2] for i in range(len(w) - 1)])
     if script == "han":  # a homophone typo (注消, 话废) still sounds like the word
         syl = [x for x in lex.table.of(w) if x]
         if syl:
@@ -134,11 +132,10 @@ def held_by(ctx: Context, w: str, script: str, lex: Lexicon,
             m[r] = True
         if bigrams is not None:
             m |= bigrams
-        df = int(np.count_nonzero(m))
     else:  # a word no entry holds (most of a long made-up query)
         m = mq = np.zeros(n, dtype=bool)
-        df = 0
-    held = np.flatnonzero(m)  # (intp: what fancy indexing takes without a cast)
+    held = m.nonzero()[0]  # (intp: what fancy indexing takes without a cast; np.flatnonzero's ravel not needed)
+    df = len(held)  # (np.count_nonzero(m): one pass over the documents less)
     m.flags.writeable = mq.flags.writeable = held.flags.writeable = False  # shared by every query that has the word
     got = (m, mq, df, tuple(pairs), held)
     return v.words.put(key, got)
@@ -159,6 +156,38 @@ def every(imp: ImpactIndex, fields: tuple[str, ...], terms: list[str]) -> NDArra
     for rows in per_term[1:]:
         out &= mask_of(rows, imp.n)
     return out
+
+
+def every_bigram(imp: ImpactIndex, terms: list[str]) -> tuple[NDArray | None, NDArray | None]:
+    """(every(imp, ("q_bigrams", "a_bigrams"), terms), and when that is not None,
+    every(imp, ("q_bigrams",), terms)): each term's rows looked up once and its mask in the
+    questions made once, the mask anywhere a copy of it with the answers' row set."""
+    import numpy as np
+
+    q_field, a_field = imp.terms["q_bigrams"], imp.terms["a_bigrams"]
+    rows = []
+    for t in dict.fromkeys(terms):
+        if t not in q_field and t not in a_field:
+            return None, None
+        rows.append((imp.docs_of("q_bigrams", t), imp.docs_of("a_bigrams", t)))
+    n = imp.n
+    anywhere = in_q = None
+    q_all = True  # every term is in some question (else the mask in the questions is None)
+    for q, a in rows:
+        qm = np.zeros(n, dtype=bool)
+        if q is not None:
+            qm[q] = True
+        else:
+            q_all = False
+        m = qm.copy()
+        if a is not None:
+            m[a] = True
+        if anywhere is None or in_q is None:
+            anywhere, in_q = m, qm
+        else:
+            anywhere &= m
+            in_q &= qm
+    return anywhere, (in_q if q_all else None)
 
 
 def mask_of(parts: list, n: int) -> NDArray:

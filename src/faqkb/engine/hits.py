@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import Compact, Layout, Needles, Span, compact_spans, highlight_spans, make_snippet, needles, word_marks
+from ..snippets import Compact, Needles, Span, compact_spans, highlight_spans, make_snippet, needles, word_marks
 from .context import Context
 from .results import Hit
 
@@ -42,7 +42,8 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     q_spans = compact_spans(q_marks, terms, wanted)
     a_spans = compact_spans(a_marks, terms, wanted)
     if a_spans or not tr.lead:
-        snippet, s_spans = make_snippet(plain, a_spans, prepared=Layout(*prepared))
+        # (the layout's fields as decoded: make_snippet unpacks them, a Layout of them is not needed)
+        snippet, s_spans = make_snippet(plain, a_spans, prepared=prepared)
     else:  # the match is in the question: the direct answer says most
         snippet, s_spans = tr.lead, []
     question = tr.question

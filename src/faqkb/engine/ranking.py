@@ -178,9 +178,8 @@ def kept(ctx: Context, scored: Scored, category: str | None, page: int, limit: i
     docs = top(ctx, scored, category, min(max(page * limit, 10) + WINDOW, MAX_LIMIT * MAX_PAGE))
     if not len(docs):
         return []
-    raw = scored.raw
-    floor = raw[docs].max() * RELATIVE_CUTOFF
-    return docs[raw[docs] >= floor].tolist()
+    raw = scored.raw[docs]
+    return docs[raw >= raw.max() * RELATIVE_CUTOFF].tolist()
 
 
 def top(ctx: Context, scored: Scored, category: str | None, k: int) -> NDArray:
