@@ -28,8 +28,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import Analyzed
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TOPIC_FORMAT = 1
 # Additive smoothing of the feature counts. 1 (Laplace) and 0.3 gave the same golden
@@ -148,7 +152,18 @@ def from_parts(on_parts: Sequence[Mapping[str, int]], off_parts: Sequence[Mappin
                 np.fromiter(part.values(), dtype=np.int64, count=len(part))
         return c
 
-    on, off = added(on_parts), added(off_parts)
+    return from_arrays(vocab, added(on_parts), added(off_parts), alpha)
+
+
+def from_arrays(vocab: list[str], on: np.ndarray, off: np.ndarray, alpha: float = ALPHA) -> TopicModel:
+    """``from_parts`` from the sorted, distinct vocabulary and each class's counts for it
+    (int64 arrays in the vocabulary's order): build/stages.py adds its workers' sorted
+    counts up itself, without a set and a dict over every feature."""
+    import numpy as np  # builds only: the query path stays without numpy
+
+    n = len(vocab)
+    if not n:
+        return TopicModel({})
     on_total = int(on.sum()) + alpha * n
     off_total = int(off.sum()) + alpha * n
     m = int(off.max()) + 1

@@ -11,8 +11,10 @@ both sides: they are the query plan itself, so a build scores exactly what a que
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from itertools import chain
+from itertools import chain, compress
+from operator import ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,23 +74,24 @@ def own_question_scores(entries: list, lex: Lexicon, imp: ImpactIndex, first: in
 
     from ..plan import own_question_terms
 
-    asks: dict[str, tuple[list[int], list[int], list[float], list[int]]] = {f: ([], [], [], []) for f in SCORED_FIELDS}
+    # per field, (row, document, boost, question) of each term the arrays hold: one tuple
+    # per term, transposed once per field (four appends per term were a third of this loop)
+    asks: dict[str, list[tuple[int, int, float, int]]] = {f: [] for f in SCORED_FIELDS}
+    row_of = {f: imp.terms[f].get for f in SCORED_FIELDS}
     owner: list[int] = []
     for d, e in enumerate(entries, first):
         for tr in e.translations.values():
+            slot = len(owner)
             for f, t, boost in own_question_terms(tr.question, lex):
-                r = imp.terms[f].get(t)
+                r = row_of[f](t)
                 if r is not None:
-                    rows, docs, boosts, slots = asks[f]
-                    rows.append(r)
-                    docs.append(d)
-                    boosts.append(boost)
-                    slots.append(len(owner))
+                    asks[f].append((r, d, boost, slot))
             owner.append(d - first)
     total = np.zeros(len(owner))
-    for f, (rows, docs, boosts, slots) in asks.items():
-        if rows:
-            np.add.at(total, slots, imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
+    for f, got in asks.items():
+        if got:
+            rows, docs, boosts, slots = zip(*got, strict=True)
+            np.add.at(total, np.asarray(slots), imp.at(f, np.asarray(rows), np.asarray(docs)) * np.asarray(boosts))
     best = np.zeros(len(entries))
     if owner:
         np.maximum.at(best, np.asarray(owner), total)
@@ -135,7 +138,42 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
                 on.update(text_topic_features(texts[i], lex))
         phrasings += [marshal.dumps(entry_phrasings(e, lex, imp)) for e in entries[c:d]]
         lex.forget()
-    return best, on, phrasings
+    return best, sorted_counts(on), phrasings
+
+
+def sorted_counts(counts: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
+    """``counts`` as its keys in sorted order and their counts (int64): what a worker sends
+    back of its topic features (sorted there, in parallel, so the builder only merges:
+    add_sorted)."""
+    import numpy as np
+
+    keys = sorted(counts)
+    return keys, np.fromiter(map(counts.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+
+def add_sorted(parts: Sequence[tuple[list[str], np.ndarray]], classes: Sequence[int]) -> tuple[list[str], np.ndarray]:
+    """The sorted union of the parts' keys (sorted_counts) and, per class (0, 1, ...), the
+    counts added up over the parts of that class (``classes[i]``: part i's): a 2-d array,
+    one row per class. One stable sort of the concatenated keys (already sorted runs:
+    Timsort merges them) and numpy, instead of a set and a dict over every feature; a key
+    in several parts keeps the first part's string, as a set union would."""
+    import numpy as np
+
+    keys = list(chain.from_iterable(k for k, _ in parts))
+    width = max(classes, default=-1) + 1
+    counts = np.zeros((width, len(keys)), dtype=np.int64)
+    at = 0
+    for (k, c), cls in zip(parts, classes, strict=True):
+        counts[cls, at:at + len(k)] = c
+        at += len(k)
+    if not keys:
+        return [], counts
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = list(map(keys.__getitem__, order))
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = np.fromiter(map(ne, ordered[1:], ordered[:-1]), dtype=bool, count=len(ordered) - 1)
+    starts = np.flatnonzero(first)
+    return list(compress(ordered, first.tolist())), np.add.reduceat(counts[:, order], starts, axis=1)
 
 
 def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
@@ -150,7 +188,7 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     import numpy as np
 
     from ..plan import text_topic_features
-    from ..topic import TopicModel, from_parts, spread
+    from ..topic import TopicModel, from_arrays, spread
 
     texts, starts, off = topic_texts(kb)
     learn = any(kb.offtopic.values())
@@ -184,7 +222,9 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
         off_counts: Counter = Counter()
         for q in off:
             off_counts.update(text_topic_features(q, lex))
-        model = from_parts(counts, [off_counts])
+        parts = [*counts, sorted_counts(off_counts)]
+        vocab, added = add_sorted(parts, [0] * len(counts) + [1])
+        model = from_arrays(vocab, added[0], added[1])
     (version_dir / TOPIC).write_bytes(model.dump())  # (counts still held: see pipeline.Analysis.last)
 
 
