@@ -29,26 +29,36 @@ WEIGHT = 3.0  # score × (1 + WEIGHT × specificity); blind head s@1 0.862 -> 0.
 
 
 def covered_share(query_words: set[str], question: Sequence[tuple[str, float]],
-                  synonyms: Mapping[str, Iterable[Iterable[str]]]) -> float:
+                  synonyms: Mapping[str, Iterable[Iterable[str]]], held: dict[str, bool] | None = None) -> float:
     """The idf-weighted share of ``question``'s words ((word, idf) pairs) that the query
-    holds, directly or through a synonym group (0 for an empty question)."""
-    total = held = 0.0
+    holds, directly or through a synonym group (0 for an empty question). ``held``: what
+    is known of words already (word -> held), filled in as words are asked about: one dict
+    per query for all its candidates' phrasings, which share most of their words."""
+    if held is None:
+        held = {}
+    total = got = 0.0
     for word, idf in question:
         total += idf
-        if word in query_words or any(t in query_words for alt in synonyms.get(word, ()) for t in alt):
-            held += idf
-    return held / total if total else 0.0
+        h = held.get(word)
+        if h is None:
+            h = held[word] = word in query_words or any(t in query_words for alt in synonyms.get(word, ()) for t in alt)
+        if h:
+            got += idf
+    return got / total if total else 0.0
 
 
 def specificity(query_words: set[str], phrasings: Sequence[tuple[bool, Sequence[tuple[str, float]]]],
-                synonyms: Mapping[str, Iterable[Iterable[str]]]) -> float:
+                synonyms: Mapping[str, Iterable[Iterable[str]]], held: dict[str, bool] | None = None) -> float:
     """How much of an entry's own question the query covers: the best covered share among
     its questions (one per language; ``phrasings`` as (is a question, its (word, idf))),
     or ALTERNATIVES × the best among its alternative phrasings, whichever is more (a
-    question paraphrased in other words is still asked by its alternatives)."""
+    question paraphrased in other words is still asked by its alternatives). ``held``: as
+    covered_share's (one per query)."""
+    if held is None:
+        held = {}
     best = 0.0
     for is_question, words in phrasings:
-        best = max(best, covered_share(query_words, words, synonyms) * (1.0 if is_question else ALTERNATIVES))
+        best = max(best, covered_share(query_words, words, synonyms, held) * (1.0 if is_question else ALTERNATIVES))
     return best
 
 

@@ -39,10 +39,11 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
     cand = cand[scores[cand] > 0].tolist()
     words = {t.text for a in analyzed for t in a.words}
     out = scores.copy()
+    held: dict[str, bool] = {}  # the query's words and synonyms against its candidates' words, asked once
     for d in cand:
         phrasings = _phrasings(ctx, d, lex, imp)
         if phrasings is not None:
-            out[d] *= 1 + ctx.knobs["specific"] * specificity(words, phrasings, lex.synonyms)
+            out[d] *= 1 + ctx.knobs["specific"] * specificity(words, phrasings, lex.synonyms, held)
     return out
 
 
