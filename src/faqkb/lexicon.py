@@ -19,6 +19,8 @@ from pathlib import Path
 from .analysis import Analyzer, PinyinTable, Segmenter, fold_han, regional_pattern, script_runs, to_mainland
 
 LEXICON_FORMAT = 3  # 3: the pinyin table as `Readings`' three plain values (2: one dict, still read)
+TEXTS_KEPT = 64  # texts whose mainland reading a Lexicon remembers (Lexicon.mainland)
+_MISSING = object()
 
 
 class Readings(Mapping[str, str]):
@@ -111,12 +113,27 @@ class Lexicon:
     def _regional_re(self) -> re.Pattern | None:
         return regional_pattern(self.regional)
 
+    @cached_property
+    def _mainland_kept(self) -> dict[str, str | None]:
+        return {}
+
     def mainland(self, text: str) -> str | None:
         """``text`` with its Taiwan/HK words as the kb's mainland words (kb/regional.yaml after
         OpenCC tw2sp: 攜號轉台 -> 携号转网), or None when it has none: what a reader meant,
-        where the analysis also keeps what was typed (for the ranking)."""
+        where the analysis also keeps what was typed (for the ranking). One search asks it of
+        the same text up to five times (its plan, intent, concept, twice more while typing):
+        the last TEXTS_KEPT texts' answers are kept (cleared whole when full)."""
         if not self.regional:
             return None
+        kept = self._mainland_kept
+        got = kept.get(text, _MISSING)
+        if got is _MISSING:
+            if len(kept) >= TEXTS_KEPT:
+                kept.clear()
+            got = kept[text] = self._to_mainland(text)
+        return got  # type: ignore[return-value]
+
+    def _to_mainland(self, text: str) -> str | None:
         out, last, changed = [], 0, False
         for script, run, start in script_runs(text):
             if script != "han":

@@ -58,7 +58,9 @@ def specificity(query_words: set[str], phrasings: Sequence[tuple[bool, Sequence[
         held = {}
     best = 0.0
     for is_question, words in phrasings:
-        best = max(best, covered_share(query_words, words, synonyms, held) * (1.0 if is_question else ALTERNATIVES))
+        share = covered_share(query_words, words, synonyms, held) * (1.0 if is_question else ALTERNATIVES)
+        if share > best:
+            best = share
     return best
 
 
