@@ -114,6 +114,16 @@ class Lexicon:
         return regional_pattern(self.regional)
 
     @cached_property
+    def holders(self) -> dict[str, frozenset[str]]:
+        """A synonym's word -> the words whose synonym groups hold it (specificity.held_words)."""
+        out: dict[str, set[str]] = {}
+        for word, alts in self.synonyms.items():
+            for alt in alts:
+                for t in alt:
+                    out.setdefault(t, set()).add(word)
+        return {t: frozenset(ws) for t, ws in out.items()}
+
+    @cached_property
     def _mainland_kept(self) -> dict[str, str | None]:
         return {}
 

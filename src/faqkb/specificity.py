@@ -29,36 +29,66 @@ WEIGHT = 3.0  # score × (1 + WEIGHT × specificity); blind head s@1 0.862 -> 0.
 
 
 def covered_share(query_words: set[str], question: Sequence[tuple[str, float]],
-                  synonyms: Mapping[str, Iterable[Iterable[str]]], held: dict[str, bool] | None = None) -> float:
+                  synonyms: Mapping[str, Iterable[Iterable[str]]]) -> float:
     """The idf-weighted share of ``question``'s words ((word, idf) pairs) that the query
-    holds, directly or through a synonym group (0 for an empty question). ``held``: what
-    is known of words already (word -> held), filled in as words are asked about: one dict
-    per query for all its candidates' phrasings, which share most of their words."""
-    if held is None:
-        held = {}
-    total = got = 0.0
+    holds, directly or through a synonym group (0 for an empty question)."""
+    total = held = 0.0
     for word, idf in question:
         total += idf
-        h = held.get(word)
-        if h is None:
-            h = held[word] = word in query_words or any(t in query_words for alt in synonyms.get(word, ()) for t in alt)
-        if h:
-            got += idf
-    return got / total if total else 0.0
+        if word in query_words or any(t in query_words for alt in synonyms.get(word, ()) for t in alt):
+            held += idf
+    return held / total if total else 0.0
 
 
 def specificity(query_words: set[str], phrasings: Sequence[tuple[bool, Sequence[tuple[str, float]]]],
-                synonyms: Mapping[str, Iterable[Iterable[str]]], held: dict[str, bool] | None = None) -> float:
+                synonyms: Mapping[str, Iterable[Iterable[str]]]) -> float:
     """How much of an entry's own question the query covers: the best covered share among
     its questions (one per language; ``phrasings`` as (is a question, its (word, idf))),
     or ALTERNATIVES × the best among its alternative phrasings, whichever is more (a
-    question paraphrased in other words is still asked by its alternatives). ``held``: as
-    covered_share's (one per query)."""
-    if held is None:
-        held = {}
+    question paraphrased in other words is still asked by its alternatives)."""
     best = 0.0
     for is_question, words in phrasings:
-        share = covered_share(query_words, words, synonyms, held) * (1.0 if is_question else ALTERNATIVES)
+        best = max(best, covered_share(query_words, words, synonyms) * (1.0 if is_question else ALTERNATIVES))
+    return best
+
+
+Prepared = tuple[bool, tuple[tuple[str, float], ...], float, str]
+
+
+def prepared(phrasings: Iterable[tuple[bool, Sequence[tuple[str, float]]]]) -> tuple[Prepared, ...]:
+    """An entry's phrasings as `held_specificity` reads them, made once when they are kept
+    (engine.relevance): each with its total idf (summed in the same order as covered_share
+    sums it) and its words joined between newlines, so a phrasing holding none of the query's
+    words is passed over with a substring test instead of a loop over its ~20 words."""
+    out = []
+    for is_question, words in phrasings:
+        total = 0.0
+        for _, idf in words:
+            total += idf
+        out.append((is_question, tuple(words), total, "\n" + "\n".join(w for w, _ in words) + "\n"))
+    return tuple(out)
+
+
+def held_words(query_words: set[str], holders: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every word covered_share counts as held by a query of ``query_words``: those words and
+    every word one of whose synonym groups holds one of them (``holders``: a synonym's word ->
+    the words whose groups hold it, Lexicon.holders)."""
+    return query_words.union(*(holders.get(t, ()) for t in query_words))
+
+
+def held_specificity(held: set[str], phrasings: Sequence[Prepared]) -> float:
+    """`specificity` of `prepared` phrasings, the query's words given as `held_words`: the
+    same shares, added in the same order (a phrasing holding no word has share 0)."""
+    needles = ["\n" + w + "\n" for w in held]
+    best = 0.0
+    for is_question, words, total, joined in phrasings:
+        if not total or not any(n in joined for n in needles):
+            continue
+        got = 0.0
+        for word, idf in words:
+            if word in held:
+                got += idf
+        share = got / total * (1.0 if is_question else ALTERNATIVES)
         if share > best:
             best = share
     return best
