@@ -5,13 +5,16 @@ all of it). Queries are made up, as readers type them; none is copied from an ev
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faqkb.errors import KBErrors
-from faqkb.intent import Intents, read_categories
+from faqkb.intent import Intents, put_fixes, read_categories
 from faqkb.kbase.load import load_kb
 
 BUNDLED = Path(__file__).parents[1] / "kb"
@@ -187,3 +190,12 @@ def test_the_names_keys_written_at_build_are_the_ones_a_query_process_would_work
     fresh = Intents({k: v for k, v in data.items() if k != "keys"})
     assert (fresh.names, fresh.concepts) == (Intents(data).names, Intents(data).concepts)
     assert list(fresh.names.items()) == list(data["keys"]["names"].items())
+
+
+@given(st.text("abc注销х ", max_size=15),
+       st.dictionaries(st.text("abc注销х ", min_size=1, max_size=3), st.sampled_from(["X", "YY", ""]),
+                       min_size=1, max_size=4))
+def test_fixes_are_put_in_as_one_alternation_of_the_typed_words_would(text, fixed):
+    # (intent reads a query with did-you-mean's fixes put in: leftmost, longest first, no overlaps)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
+    assert put_fixes(text, fixed) == pattern.sub(lambda m: fixed[m.group()], text)

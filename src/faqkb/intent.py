@@ -131,6 +131,28 @@ def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
     return " ".join(left)
 
 
+def put_fixes(text: str, fixed: dict[str, str]) -> str:
+    """``text`` with each typed word of ``fixed`` replaced by its fix, as one regex alternation
+    of the words, longest first, would (leftmost match, the first word of that order at a
+    place, no overlaps), without compiling one per query (a query's corrections are new:
+    re.compile was ~1 % of a search)."""
+    words = sorted(fixed, key=len, reverse=True)
+    if not all(words):  # (an empty word matches everywhere: the regex says how)
+        return re.compile("|".join(map(re.escape, words))).sub(lambda m: fixed[m.group()], text)
+    out: list[str] = []
+    pos = 0
+    while True:
+        at, word = -1, ""
+        for w in words:
+            i = text.find(w, pos)
+            if i >= 0 and (at < 0 or i < at):
+                at, word = i, w
+        if at < 0:
+            return "".join([*out, text[pos:]])
+        out += [text[pos:at], fixed[word]]
+        pos = at + len(word)
+
+
 def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
     return w in word_filler or (not w.isascii() and not w.isdigit() and w.startswith(word_filler))
 
@@ -215,7 +237,6 @@ class Intents:
             key = self._key(query, self._long)
         got = names.get(key)
         if got is None and fixed:
-            pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
-            key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)
+            key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None
         return got

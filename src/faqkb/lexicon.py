@@ -11,15 +11,16 @@ from __future__ import annotations
 import marshal
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .analysis import Analyzer, PinyinTable, Segmenter, fold_han, regional_pattern, script_runs, to_mainland
 
 LEXICON_FORMAT = 3  # 3: the pinyin table as `Readings`' three plain values (2: one dict, still read)
-TEXTS_KEPT = 64  # texts whose mainland reading a Lexicon remembers (Lexicon.mainland)
+TEXTS_KEPT = 64  # texts whose answers a Lexicon remembers, per question (Lexicon.recent)
 _MISSING = object()
 
 
@@ -124,8 +125,21 @@ class Lexicon:
         return {t: frozenset(ws) for t, ws in out.items()}
 
     @cached_property
-    def _mainland_kept(self) -> dict[str, str | None]:
-        return {}
+    def recent(self) -> dict[str, dict]:
+        """Recent texts' answers, per question asked of them ("mainland": `mainland`,
+        "pinyin": plan.looks_like_pinyin): one search asks each of the same text several
+        times. Each holds at most TEXTS_KEPT texts (`remember`)."""
+        return {"mainland": {}, "pinyin": {}}
+
+    def remember(self, kind: str, text: str, make: Callable[[str], Any]) -> Any:
+        """``make(text)``, kept in ``recent[kind]`` (cleared whole when full)."""
+        kept = self.recent[kind]
+        got = kept.get(text, _MISSING)
+        if got is _MISSING:
+            if len(kept) >= TEXTS_KEPT:
+                kept.clear()
+            got = kept[text] = make(text)
+        return got
 
     def mainland(self, text: str) -> str | None:
         """``text`` with its Taiwan/HK words as the kb's mainland words (kb/regional.yaml after
@@ -135,13 +149,7 @@ class Lexicon:
         the last TEXTS_KEPT texts' answers are kept (cleared whole when full)."""
         if not self.regional:
             return None
-        kept = self._mainland_kept
-        got = kept.get(text, _MISSING)
-        if got is _MISSING:
-            if len(kept) >= TEXTS_KEPT:
-                kept.clear()
-            got = kept[text] = self._to_mainland(text)
-        return got  # type: ignore[return-value]
+        return self.remember("mainland", text, self._to_mainland)
 
     def _to_mainland(self, text: str) -> str | None:
         out, last, changed = [], 0, False
