@@ -116,25 +116,8 @@ def to_mainland(run: str, regional: dict[str, str], pattern: re.Pattern | None) 
     """A Han run in mainland vocabulary: OpenCC tw2sp for Taiwan phrases (簡訊→短信,
     網路→网络), then the reviewed words of kb/regional.yaml it lacks (門號→号码, 停話→停机).
     Lengths may change, so callers add the result's terms instead of replacing offsets."""
-    out = _tw2sp_of(run)
+    out = _tw2sp().convert(run).translate(HAN_VARIANTS)
     return pattern.sub(lambda m: regional[m.group()], out) if pattern else out
-
-
-# The last few Han runs OpenCC converted, per conversion: one query's run is converted by its
-# analysis, Lexicon.mainland, did-you-mean's homophone check and the speller (~3 OpenCC calls
-# per run, ~1-2 % of a search); cleared whole past RUNS_KEPT (a build's runs are mostly new).
-RUNS_KEPT = 256
-_folded: dict[str, str] = {}
-_mainland: dict[str, str] = {}
-
-
-def _tw2sp_of(run: str) -> str:
-    got = _mainland.get(run)
-    if got is None:
-        if len(_mainland) >= RUNS_KEPT:
-            _mainland.clear()
-        got = _mainland[run] = _tw2sp().convert(run).translate(HAN_VARIANTS)
-    return got
 
 
 @lru_cache(maxsize=1)
@@ -149,16 +132,10 @@ def fold_han(run: str) -> str:
     Keeps one character for one character so token offsets stay valid."""
     if run.isascii():
         return run
-    got = _folded.get(run)
-    if got is not None:
-        return got
     out = _opencc().convert(run)
     if len(out) != len(run):  # a phrase rule changed the length: convert char by char
         out = "".join(_opencc().convert(c) if len(_opencc().convert(c)) == 1 else c for c in run)
-    if len(_folded) >= RUNS_KEPT:
-        _folded.clear()
-    got = _folded[run] = out.translate(HAN_VARIANTS)
-    return got
+    return out.translate(HAN_VARIANTS)
 
 
 def script_runs(text: str) -> Iterator[tuple[str, str, int]]:
