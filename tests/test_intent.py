@@ -5,13 +5,16 @@ all of it). Queries are made up, as readers type them; none is copied from an ev
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faqkb.errors import KBErrors
-from faqkb.intent import Intents, read_categories
+from faqkb.intent import Intents, put_fixes, read_categories
 from faqkb.kbase.load import load_kb
 
 BUNDLED = Path(__file__).parents[1] / "kb"
@@ -239,3 +242,12 @@ def test_with_subject_must_name_an_entry(tmp_path):
 def test_what_cancelling_costs_comes_first(bundled, q):
     res = bundled.search(q)
     assert res.hits and res.hits[0].id == "does-cancelling-cost", (q, [h.id for h in res.hits[:3]])
+
+
+@given(st.text("abc注销х ", max_size=15),
+       st.dictionaries(st.text("abc注销х ", min_size=1, max_size=3), st.sampled_from(["X", "YY", ""]),
+                       min_size=1, max_size=4))
+def test_fixes_are_put_in_as_one_alternation_of_the_typed_words_would(text, fixed):
+    # (intent reads a query with did-you-mean's fixes put in: leftmost, longest first, no overlaps)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
+    assert put_fixes(text, fixed) == pattern.sub(lambda m: fixed[m.group()], text)

@@ -24,6 +24,8 @@ CATEGORIES_FILE = "categories.json"  # in an index version
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
 
 
@@ -113,7 +115,7 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
         (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
-def _key(text: str, filler: tuple[tuple[str, ...], list[str]]) -> str:
+def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
     """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
     run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск)."""
     han_filler, word_filler = filler
@@ -134,8 +136,30 @@ def _key(text: str, filler: tuple[tuple[str, ...], list[str]]) -> str:
     return " ".join(left)
 
 
-def _is_filler(w: str, word_filler: list[str]) -> bool:
-    return w in word_filler or (not w.isascii() and not w.isdigit() and any(w.startswith(f) for f in word_filler))
+def put_fixes(text: str, fixed: dict[str, str]) -> str:
+    """``text`` with each typed word of ``fixed`` replaced by its fix, as one regex alternation
+    of the words, longest first, would (leftmost match, the first word of that order at a
+    place, no overlaps), without compiling one per query (a query's corrections are new:
+    re.compile was ~1 % of a search)."""
+    words = sorted(fixed, key=len, reverse=True)
+    if not all(words):  # (an empty word matches everywhere: the regex says how)
+        return re.compile("|".join(map(re.escape, words))).sub(lambda m: fixed[m.group()], text)
+    out: list[str] = []
+    pos = 0
+    while True:
+        at, word = -1, ""
+        for w in words:
+            i = text.find(w, pos)
+            if i >= 0 and (at < 0 or i < at):
+                at, word = i, w
+        if at < 0:
+            return "".join([*out, text[pos:]])
+        out += [text[pos:at], fixed[word]]
+        pos = at + len(word)
+
+
+def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
+    return w in word_filler or (not w.isascii() and not w.isdigit() and w.startswith(word_filler))
 
 
 class Intents:
@@ -144,7 +168,7 @@ class Intents:
     def __init__(self, data: dict) -> None:
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
-                        [f for f in fill if not _HAN.search(f)])
+                        tuple(f for f in fill if not _HAN.search(f)))
         self._long = (tuple(f for f in self._filler[0] if len(f) > 1), self._filler[1])
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
@@ -153,7 +177,10 @@ class Intents:
         own = {fold(w) for w in subject.get("names", ())}
         # the subject's words alone, as filler: taking them out changes a query that names one
         self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
-                               [f for f in own if not _HAN.search(f)])
+                               tuple(f for f in own if not _HAN.search(f)))
+        # _key of the last few texts: a query's is asked for its category, its concept, and
+        # once more while typing (relevance.complete); cleared whole past KEYS_KEPT
+        self._keys: dict[tuple[str, int], str] = {}
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -166,7 +193,7 @@ class Intents:
         process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
                    if " " not in (k := _key(n, self._filler) or fold(n))}
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
-                         [n for n in process if not _HAN.search(n)])
+                         tuple(n for n in process if not _HAN.search(n)))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -189,6 +216,18 @@ class Intents:
         key = _key(name, self._filler) or fold(name)
         return _key(name, self._long) if len(key) == 1 and _HAN.match(key) else key
 
+    def _key(self, text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+        """_key(text, filler), remembered for the last few texts (KEYS_KEPT): a search asks
+        for the same query's key two to four times (category, concept, the completion's
+        check), and taking the filler out was ~10 % of a search on the bundled kb."""
+        k = (text, id(filler))  # (the fillers are this object's own, or _NO_FILLER)
+        got = self._keys.get(k)
+        if got is None:
+            if len(self._keys) >= KEYS_KEPT:
+                self._keys.clear()
+            got = self._keys[k] = _key(text, filler)
+        return got
+
     @classmethod
     def read(cls, version_dir: Path) -> Intents | None:
         path = version_dir / CATEGORIES_FILE
@@ -197,16 +236,16 @@ class Intents:
     def category(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The category a query only names (filler aside), or None. ``fixed``: typed word ->
         its correction (did-you-mean's), tried when the query as typed names none."""
-        key = _key(query, self._filler)
+        key = self._key(query, self._filler)
         if not key:  # nothing but filler: the subject itself if it names it, else nothing asked
             # (looked for on its own: 手机 and 号 are filler inside 手机号)
-            named = _key(query, self._subject_words) != _key(query, ((), []))
+            named = self._key(query, self._subject_words) != self._key(query, _NO_FILLER)
             return self.subject if self.subject and named else None
         return self._named(self.names, key, query, fixed)
 
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
-        key = _key(query, self._filler)
+        key = self._key(query, self._filler)
         if not key:
             return None
         got = self._named(self.concepts, key, query, fixed)
@@ -217,10 +256,9 @@ class Intents:
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
-            key = _key(query, self._long)
+            key = self._key(query, self._long)
         got = names.get(key)
         if got is None and fixed:
-            pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
-            key = _key(pattern.sub(lambda m: fixed[m.group()], query), self._filler)
+            key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None
         return got

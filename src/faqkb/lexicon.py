@@ -11,14 +11,17 @@ from __future__ import annotations
 import marshal
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .analysis import Analyzer, PinyinTable, Segmenter, fold_han, regional_pattern, script_runs, to_mainland
 
 LEXICON_FORMAT = 3  # 3: the pinyin table as `Readings`' three plain values (2: one dict, still read)
+TEXTS_KEPT = 64  # texts whose answers a Lexicon remembers, per question (Lexicon.recent)
+_MISSING = object()
 
 
 class Readings(Mapping[str, str]):
@@ -111,12 +114,44 @@ class Lexicon:
     def _regional_re(self) -> re.Pattern | None:
         return regional_pattern(self.regional)
 
+    @cached_property
+    def holders(self) -> dict[str, frozenset[str]]:
+        """A synonym's word -> the words whose synonym groups hold it (specificity.held_words)."""
+        out: dict[str, set[str]] = {}
+        for word, alts in self.synonyms.items():
+            for alt in alts:
+                for t in alt:
+                    out.setdefault(t, set()).add(word)
+        return {t: frozenset(ws) for t, ws in out.items()}
+
+    @cached_property
+    def recent(self) -> dict[str, dict]:
+        """Recent texts' answers, per question asked of them ("mainland": `mainland`,
+        "pinyin": plan.looks_like_pinyin): one search asks each of the same text several
+        times. Each holds at most TEXTS_KEPT texts (`remember`)."""
+        return {"mainland": {}, "pinyin": {}}
+
+    def remember(self, kind: str, text: str, make: Callable[[str], Any]) -> Any:
+        """``make(text)``, kept in ``recent[kind]`` (cleared whole when full)."""
+        kept = self.recent[kind]
+        got = kept.get(text, _MISSING)
+        if got is _MISSING:
+            if len(kept) >= TEXTS_KEPT:
+                kept.clear()
+            got = kept[text] = make(text)
+        return got
+
     def mainland(self, text: str) -> str | None:
         """``text`` with its Taiwan/HK words as the kb's mainland words (kb/regional.yaml after
         OpenCC tw2sp: 攜號轉台 -> 携号转网), or None when it has none: what a reader meant,
-        where the analysis also keeps what was typed (for the ranking)."""
+        where the analysis also keeps what was typed (for the ranking). One search asks it of
+        the same text up to five times (its plan, intent, concept, twice more while typing):
+        the last TEXTS_KEPT texts' answers are kept (cleared whole when full)."""
         if not self.regional:
             return None
+        return self.remember("mainland", text, self._to_mainland)
+
+    def _to_mainland(self, text: str) -> str | None:
         out, last, changed = [], 0, False
         for script, run, start in script_runs(text):
             if script != "han":

@@ -279,7 +279,12 @@ def is_name(word: str, alts: list[list[str]]) -> bool:
 
 def looks_like_pinyin(query: str, lex: Lexicon) -> bool:
     """Every Latin word splits into pinyin syllables (or is initials like zx) and none is
-    a word of the kb itself."""
+    a word of the kb itself. (A search asks it of its text three or four times: the query's
+    language, the pinyin pairs and reading, the topic features; the lexicon remembers.)"""
+    return lex.remember("pinyin", query, lambda q: _looks_like_pinyin(q, lex))
+
+
+def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
     words = re.findall(r"[A-Za-z]+", query)
     if not words:
         return False

@@ -52,6 +52,48 @@ def specificity(query_words: set[str], phrasings: Sequence[tuple[bool, Sequence[
     return best
 
 
+Prepared = tuple[bool, tuple[tuple[str, float], ...], float, str]
+
+
+def prepared(phrasings: Iterable[tuple[bool, Sequence[tuple[str, float]]]]) -> tuple[Prepared, ...]:
+    """An entry's phrasings as `held_specificity` reads them, made once when they are kept
+    (engine.relevance): each with its total idf (summed in the same order as covered_share
+    sums it) and its words joined between newlines, so a phrasing holding none of the query's
+    words is passed over with a substring test instead of a loop over its ~20 words."""
+    out = []
+    for is_question, words in phrasings:
+        total = 0.0
+        for _, idf in words:
+            total += idf
+        out.append((is_question, tuple(words), total, "\n" + "\n".join(w for w, _ in words) + "\n"))
+    return tuple(out)
+
+
+def held_words(query_words: set[str], holders: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every word covered_share counts as held by a query of ``query_words``: those words and
+    every word one of whose synonym groups holds one of them (``holders``: a synonym's word ->
+    the words whose groups hold it, Lexicon.holders)."""
+    return query_words.union(*(holders.get(t, ()) for t in query_words))
+
+
+def held_specificity(held: set[str], phrasings: Sequence[Prepared]) -> float:
+    """`specificity` of `prepared` phrasings, the query's words given as `held_words`: the
+    same shares, added in the same order (a phrasing holding no word has share 0)."""
+    needles = ["\n" + w + "\n" for w in held]
+    best = 0.0
+    for is_question, words, total, joined in phrasings:
+        if not total or not any(n in joined for n in needles):
+            continue
+        got = 0.0
+        for word, idf in words:
+            if word in held:
+                got += idf
+        share = got / total * (1.0 if is_question else ALTERNATIVES)
+        if share > best:
+            best = share
+    return best
+
+
 def entry_phrasings(entry: Entry, lex: Lexicon, imp: ImpactIndex) -> list[tuple[bool, list[tuple[str, float]]]]:
     """An entry's question and alternatives in every language, as (is the question, its
     distinct words with their idf in questions), the words read as a query's are. Made at

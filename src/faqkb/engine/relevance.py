@@ -13,7 +13,7 @@ from ..analysis import Analyzed
 from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms
-from ..specificity import entry_phrasings
+from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
 from .coverage import coverage, word_masks
 
@@ -33,25 +33,26 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
     (in the query's language) the query covers (specificity.py)."""
     import numpy as np
 
-    from ..specificity import CANDIDATES, specificity
+    from ..specificity import CANDIDATES, held_specificity, held_words
 
     if len(scores) <= 1:
         return scores
     cand = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
     cand = cand[scores[cand] > 0].tolist()
-    words = {t.text for a in analyzed for t in a.words}
+    held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
     out = scores.copy()
     for d in cand:
         phrasings = _phrasings(ctx, d, lex, imp)
         if phrasings is not None:
-            out[d] *= 1 + ctx.knobs["specific"] * specificity(words, phrasings, lex.synonyms)
+            out[d] *= 1 + ctx.knobs["specific"] * held_specificity(held, phrasings)
     return out
 
 
-def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple | None:
+def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple[Prepared, ...] | None:
     """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
     as a query would for a version built before it; None when its entry is gone); kept per
-    version, as tuples (kept lists would stay in every full collection's walk)."""
+    version, as tuples (kept lists would stay in every full collection's walk), each with its
+    total idf and joined words (specificity.prepared)."""
     v = ctx.v
     phrasings = v.questions.get(d)
     if phrasings is None:
@@ -63,7 +64,7 @@ def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple | 
             if entry is None:
                 return None
             got = entry_phrasings(entry, lex, imp)
-        phrasings = v.questions.put(d, tuple((q, tuple(words)) for q, words in got))
+        phrasings = v.questions.put(d, prepared(got))
     return phrasings
 
 

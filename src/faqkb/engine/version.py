@@ -68,8 +68,8 @@ def _blob_cost(blob: bytes) -> int:  # a marshalled value (kept as bytes: nothin
     return 64 + len(blob)
 
 
-def _phrasings_cost(phrasings: list) -> int:
-    return 64 + sum(WORD_BYTES * (1 + len(words)) for _, words in phrasings)
+def _phrasings_cost(phrasings: tuple) -> int:  # specificity.prepared: (is a question, words, total, joined)
+    return 64 + sum(WORD_BYTES * (1 + len(p[1])) + 80 + len(p[3]) for p in phrasings)
 
 
 def _words_cost(got: tuple) -> int:  # (mask, mask in questions, df, pinyin pairs, ids): two masks of n bytes
