@@ -291,3 +291,42 @@ def test_capitals_are_an_acronym_typed_whole():
     assert complete("where do i get my XQZ", TOY, _split) is None
     d = Dictionary.of({"russian": 30, "ru": 4}, {})
     assert short_start(d, "pause my ru") and not short_start(d, "pause my RU")
+
+
+# -- a query only begun: "keep typing", not "no direct answer" (Results.typing)
+
+@pytest.mark.parametrize("typed", ["please", "как мне за", "help me wi", "请问一下"])
+def test_a_query_only_begun_is_typing_not_declined(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    assert not bundled.search(typed).typing  # the exact search (the results page) is never typing
+
+
+@pytest.mark.parametrize("typed", ["how to close my bank acc", "please?", "Kcell", "voicemail"])
+def test_a_neighbour_named_or_a_question_ended_is_not_typing(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and not res.typing
+
+
+def test_barely_begun_counts_the_words_left_once_the_filler_is_out():
+    from faqkb.prefix import barely_begun
+
+    assert barely_begun("how to refu", "refu", TOY)          # one word the kb goes on from
+    assert barely_begun("俄罗斯注", "注", TOY)                 # one Chinese character: half a word
+    assert not barely_begun("refund деньги", "refund деньги", TOY)  # two words narrow it
+    assert not barely_begun("退款注销", "退款注销", TOY)         # four characters: two words
+    assert not barely_begun("how to zzq", "zzq", TOY)        # a word the kb lacks: another subject
+    assert not barely_begun("refund?", "refund", TOY)         # a question ended
+    assert not barely_begun("refund", "refund", None)
+
+
+def test_the_panel_says_keep_typing_and_the_api_says_typing(client):
+    q = "help me wi"
+    api = client.get("/api/search", query_string={"q": q, "prefix": "true"}).get_json()
+    assert api["typing"] and not api["answered"] and api["hits"]
+    panel = client.get("/search/panel", query_string={"q": q}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Keep typing" in panel and "no direct answer" not in panel and "related-mark" not in panel
+    exact = client.get("/search/panel", query_string={"q": q, "prefix": "false"},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Keep typing" not in exact and "no direct answer" in exact
+    assert not client.get("/api/search", query_string={"q": q}).get_json()["typing"]

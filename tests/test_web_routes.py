@@ -268,7 +268,8 @@ def test_api_search_shape(client):
     r = client.get("/api/search?q=余额&limit=2")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "typing",
+                         "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance" and len(data["hits"]) <= 2
     assert "余额" in r.get_data(as_text=True)  # UTF-8, not \u escapes
 

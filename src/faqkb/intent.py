@@ -228,6 +228,11 @@ class Intents:
             got = self._keys[k] = _key(text, filler)
         return got
 
+    def key(self, query: str) -> str:
+        """What is left of ``query`` once its filler (the subject's words, question words,
+        operators) is taken out: the words that narrow what is asked."""
+        return self._key(query, self._filler)
+
     @classmethod
     def read(cls, version_dir: Path) -> Intents | None:
         path = version_dir / CATEGORIES_FILE

@@ -114,6 +114,28 @@ def short_start(d: Dictionary | None, query: str) -> bool:
             and query[:m.start()].strip() != "" and starts_word(d, typed))
 
 
+MAX_BEGUN_WORDS = 1  # words (a Chinese word: two characters) a query only begun narrows it by
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_ENDED = re.compile(r"[?？!！.。]\s*$")
+
+
+def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
+    """A half-typed query that says too little to be judged yet: what is left of it once
+    its filler is out (``key``: the subject's words, question words, operators) is at most
+    MAX_BEGUN_WORDS word, a Chinese run counting a word per two characters (俄罗, "how to
+    can", "как расторг", 我嘅), a Latin or Cyrillic one the kb has or goes on from (Kcell,
+    voicemail: a name the kb lacks is another subject), and it does not end a sentence (?, 。).
+    Not answered, yet not "no direct answer" either: the reader is still typing (Results.typing)."""
+    if d is None or _ENDED.search(query):
+        return False
+    han = sum((len(run) + 1) // 2 for run in _HAN_RUN.findall(key))
+    words = _HAN_RUN.sub(" ", key).split()
+    if han + len(words) > MAX_BEGUN_WORDS:
+        return False
+    return all(w.replace("ё", "е") in d.counts or starts_word(d, w)
+               or _range(d.pinyin, w) for w in (w.lower() for w in words))
+
+
 def _acronym(typed: str) -> bool:
     """Two or more capitals (INN, VK, PIN): an acronym typed whole, not the start of a word."""
     return len(typed) >= 2 and typed.isupper()

@@ -44,6 +44,9 @@ class Results:
     # The correction whose results these are (the query as typed found no answer and the
     # correction did: "Showing results for …; search instead for …")
     corrected: str | None = None
+    # Not answered, but only begun (``prefix``): a few letters, or the subject and a word at
+    # most, and no neighbour named. Not "no direct answer": "keep typing" (prefix.barely_begun).
+    typing: bool = False
 
     @property
     def pages(self) -> int:
@@ -53,4 +56,4 @@ class Results:
         return {"query": self.query, "query_lang": self.query_lang, "total": self.total,
                 "page": self.page, "pages": self.pages, "limit": self.limit,
                 "answered": self.answered, "suggestion": self.suggestion, "corrected": self.corrected,
-                "hits": [h.to_dict() for h in self.hits]}
+                "typing": self.typing, "hits": [h.to_dict() for h in self.hits]}

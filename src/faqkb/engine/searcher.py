@@ -248,7 +248,20 @@ class Searcher:
         if (prefix and res.hits and not res.answered and "scope" not in res.signals
                 and len(res.query) <= MAX_SUGGEST_CHARS):
             self._settle(ctx, res, lang, category, limit, page, script)
+        if prefix and not res.answered and "scope" not in res.signals:
+            res.typing = self._begun(ctx, res.query)
         return res
+
+    def _begun(self, ctx: Context, query: str) -> bool:
+        """A half-typed query only begun (prefix.barely_begun): "keep typing", not "no direct
+        answer"; a neighbour the scope names stays declined (the caller's check)."""
+        from ..intent import Intents
+        from ..prefix import barely_begun
+
+        v = ctx.v
+        if v.intents is None:
+            v.intents = Intents.read(v.path) or False
+        return v.intents is not False and barely_begun(query, v.intents.key(query), v.prefixes)
 
     def _confirm(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
                  script: str | None) -> None:

@@ -138,7 +138,9 @@ def search():
     res, answered, answer = _run_search(a)
     # Editors' gaps: nothing found, or only related entries (Results.answered is false).
     if a["page"] == 1 and not a["category"] and _reader():
-        if res.total == 0 or not res.answered:
+        if res.typing:  # only begun (prefix=true): neither a gap nor an answer shown
+            pass
+        elif res.total == 0 or not res.answered:
             deferred().submit(feedback().record_gap, q, res.query_lang, found_nothing=res.total == 0,
                               client=client_key())
         elif answer is not None:  # what readers do next says whether the answer was right
