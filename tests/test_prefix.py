@@ -330,3 +330,21 @@ def test_the_panel_says_keep_typing_and_the_api_says_typing(client):
                        headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Keep typing" not in exact and "no direct answer" in exact
     assert not client.get("/api/search", query_string={"q": q}).get_json()["typing"]
+
+
+@pytest.mark.parametrize("typed,first", [("please", "how-to-cancel-russian-sim"), ("как", "how-to-cancel-russian-sim"),
+                                         ("how to can", "how-to-cancel-russian-sim")])
+def test_filler_alone_shows_the_subjects_overview_first_not_answered(bundled, typed, first):
+    res = bundled.search(typed, prefix=True)
+    assert res.typing and not res.answered and res.hits[0].id == first
+
+
+def test_a_kb_word_left_as_typed_shows_the_likeliest_longer_word_while_typing(bundled):
+    from faqkb.prefix import likeliest_start
+
+    assert likeliest_start("how to refu", TOY) == "how to refund"  # the most frequent longer word
+    assert likeliest_start("как ден", TOY) == "как деньги"
+    assert likeliest_start("how to zzq", TOY) is None and likeliest_start("注", TOY) is None
+    res = bundled.search("как по", prefix=True)
+    assert res.typing and not res.answered and res.hits
+    assert res.signals["prefix"]["searched"].startswith("как по") and res.signals["prefix"]["searched"] != "как по"

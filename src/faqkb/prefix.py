@@ -136,6 +136,21 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
 
 
+def likeliest_start(query: str, d: Dictionary) -> str | None:
+    """A query only begun whose last word was left as typed (a word the kb has, a stop word:
+    can, под, во) with the word read as the start of the most frequent longer kb word (can:
+    cancel; под: подписка), for the likeliest entries to show while the reader types on;
+    None when no longer kb word goes on from it."""
+    m = _LAST_WORD.search(query)
+    if m is None or is_han(m.group(1)) or _acronym(m.group(1)):
+        return None
+    word = m.group(1).lower().replace("ё", "е")
+    longer = [w for w in _range(d.words, word) if w != word] if len(word) >= MIN_PREFIX else []
+    if not longer:
+        return None
+    return query[:m.start()] + max(longer[:MAX_SCAN], key=lambda w: d.counts.get(w, 0))
+
+
 def _acronym(typed: str) -> bool:
     """Two or more capitals (INN, VK, PIN): an acronym typed whole, not the start of a word."""
     return len(typed) >= 2 and typed.isupper()

@@ -250,7 +250,28 @@ class Searcher:
             self._settle(ctx, res, lang, category, limit, page, script)
         if prefix and not res.answered and "scope" not in res.signals:
             res.typing = self._begun(ctx, res.query)
+            if res.typing and not res.signals.get("prefix"):
+                self._likeliest(ctx, res, lang, category, limit, page, script)
         return res
+
+    def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                   page: int, script: str | None) -> None:
+        """A query only begun whose last word was left as typed (how to can, как по): the
+        likeliest entries are those of the word read as a start (cancel, подписка), still
+        not answered (the reader has not said it yet: a neighbour may follow)."""
+        from ..prefix import likeliest_start
+
+        text = None
+        if ctx.v.intents and not ctx.v.intents.key(res.query):  # filler alone (how, 请问): the subject
+            text = self._subject_name(ctx, res.query_lang)
+        if text is None and ctx.v.prefixes:
+            text = likeliest_start(res.query, ctx.v.prefixes)
+        if text is None:
+            return
+        read = self._search(ctx, text, lang, category, limit, page, suggest=False, script=script)
+        if read.hits:
+            res.hits, res.total = read.hits, read.total
+            res.signals["prefix"] = {"searched": text, "expansions": []}
 
     def _begun(self, ctx: Context, query: str) -> bool:
         """A half-typed query only begun (prefix.barely_begun): "keep typing", not "no direct
@@ -299,6 +320,16 @@ class Searcher:
             if read.answered and read.hits and read.hits[0].id == res.hits[0].id:
                 res.answered = True
                 return
+
+    @staticmethod
+    def _subject_name(ctx: Context, qlang: str | None) -> str | None:
+        """The subject category's first name (kb/categories.yaml) in the query's script."""
+        intents = ctx.v.intents
+        if not intents or not intents.subject:
+            return None
+        lang = qlang or "en"
+        return next((n for n, cat in intents.names.items() if cat == intents.subject and n
+                     and guess_lang(n) == lang and (lang != "en" or n.isascii())), None)
 
     def explain(self, query: str, lang: str | None = None, category: str | None = None,
                 limit: int = 10) -> Explanation:
