@@ -278,6 +278,24 @@ def test_answer_box_shown_only_when_answered(b, server):
     assert seen == {True, False}, "the queries should cover both an answered and an unanswered search"
 
 
+def test_panel_says_keep_typing_for_a_query_only_begun(b, server):
+    # issue 19: with prefix=true a query only begun is `typing`: the panel shows the likeliest
+    # entries under "Keep typing", never "no direct answer"; the submitted page stays exact
+    from selenium.webdriver.common.by import By
+
+    ui(b, server, "en")
+    q = "please help wi"
+    data = api(server, "/api/search", q=q, lang="en", prefix="true")
+    assert data["typing"] and not data["answered"] and data["hits"]
+    b.get(server + "/")
+    type_and_wait(b, q)
+    root = b.find_element(By.ID, "live")
+    assert "Keep typing" in root.text and "We have no direct answer to that" not in root.text
+    assert root.find_elements(By.CSS_SELECTOR, "a.hit-q") and not root.find_elements(By.CSS_SELECTOR, ".related-mark")
+    b.get(f"{server}/search?" + urlencode({"q": q}))
+    assert "Keep typing" not in b.find_element(By.ID, "server-results").text
+
+
 def test_snippets_start_at_a_sentence_and_keep_lists(b, server):
     from selenium.webdriver.common.by import By
 
