@@ -18,7 +18,8 @@ def test_search_json_is_stable(fixture_index):
     r = run("search", "注销 余额", "--kb", FIXTURE_KB, "--index", fixture_index, "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected", "hits"}
+    assert set(data) == {"query", "query_lang", "total", "page", "pages", "limit", "answered", "suggestion", "corrected",
+                         "typing", "hits"}
     assert data["hits"][0]["id"] == "refund-remaining-balance"
     assert set(data["hits"][0]) == {"id", "category", "lang", "fallback", "question", "snippet",
                                     "question_highlights", "snippet_highlights", "score"}
