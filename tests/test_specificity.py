@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from faqkb.lexicon import Lexicon
 from faqkb.search import Searcher
-from faqkb.specificity import covered_share, held_specificity, held_words, prepared, specificity
+from faqkb.specificity import (
+    adds_condition,
+    covered_share,
+    held_specificity,
+    held_words,
+    prepared,
+    question_words,
+    specificity,
+)
 
 
 def test_covered_share_weighs_what_the_reader_did_not_type():
@@ -54,3 +62,46 @@ def test_a_word_the_question_holds_still_finds_the_specific_entry(bundled):
     assert bundled.search("cancel fee").hits[0].id == "does-cancelling-cost"
 
 
+
+
+# A general entry and one that narrows it with a condition (abroad, a linked account, a cost):
+# the general one answers the question that does not state the condition, in any language.
+_HOW = {"cancel": 2.0, "russian": 0.5, "sim": 0.3, "option": 1.0}        # "how to cancel a russian sim: the options"
+_ABROAD = {"cancel": 2.0, "russian": 0.5, "sim": 0.3, "left": 1.5, "abroad": 2.5, "still": 0.5}
+
+
+def test_an_entry_adding_a_condition_not_typed_gives_way():
+    assert adds_condition({"cancel", "sim"}, _ABROAD, _HOW)          # the overview answers the overview query
+    assert not adds_condition({"cancel", "abroad"}, _ABROAD, _HOW)   # the reader stated the condition
+    assert not adds_condition({"cancel", "sim"}, _HOW, _ABROAD)      # the general entry never gives way to it
+    assert adds_condition({"cancel", "option"}, _ABROAD, _HOW)       # a word only the general entry asks
+    # another subject: a question sharing little of the other's is no narrowing of it
+    assert not adds_condition({"cancel"}, {"cancel": 2.0, "abroad": 2.5, "fee": 3.0}, {"refund": 4.0, "cancel": 0.5,
+                                                                                        "balance": 3.0})
+    assert question_words(prepared([(True, [("cancel", 2.0)]), (False, [("drop", 1.0)])])) == {"cancel": 2.0}
+
+
+def test_a_general_question_finds_the_general_entry_in_every_language(bundled):
+    # made-up general questions: without the "general" knob the entry narrowing the subject
+    # (from abroad, a Gosuslugi account linked to the number, what cancelling costs) came first
+    plain = Searcher(bundled.index_dir, plan={"general": 0})
+    for q, want in {"饿罗斯电话卡怎么销号": "how-to-cancel-russian-sim",    # a typo'd 俄罗斯, no "abroad"
+                    "zhuxiao ka": "how-to-cancel-russian-sim",             # pinyin, no "cost"
+                    "国家服务门户 号码": "gosuslugi-sim-cards-section",
+                    "Госуслуги номера": "gosuslugi-sim-cards-section",
+                    "gosuslugi numbers": "gosuslugi-sim-cards-section"}.items():
+        assert bundled.search(q).hits[0].id == want, q
+        assert plain.search(q).hits[0].id != want, q
+    assert bundled.search("как закрыть российскую сим-карту").hits[0].id == "how-to-cancel-russian-sim"
+    assert bundled.search("how can I close a russian phone number").hits[0].id == "how-to-cancel-russian-sim"
+
+
+def test_the_condition_stated_finds_the_specific_entry(bundled):
+    for q, want in {"人在国外 俄罗斯电话卡怎么销号": "cancel-from-abroad",
+                    "закрыть номер из китая": "cancel-from-abroad",
+                    "cancel my russian sim from china": "cancel-from-abroad",
+                    "国家服务门户 账号绑定了号码": "gosuslugi-linked-number",
+                    "госуслуги аккаунт привязан к номеру": "gosuslugi-linked-number",
+                    "gosuslugi account linked to my number": "gosuslugi-linked-number",
+                    "zhuxiao shouxufei": "does-cancelling-cost"}.items():
+        assert bundled.search(q).hits[0].id == want, q

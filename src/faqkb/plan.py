@@ -32,6 +32,7 @@ PLAN = {
     "brand": 0.7,  # a name spelled in Latin and Cyrillic (MTS/МТС) next to other words, at this share
     "number": 0.0,  # × (1 + number) for an answer holding a number when the query asks for one (off for the FAQ)
     "specific": SPECIFIC,  # a one- or two-word query's best candidates × (1 + specific × how much of their question it covers)
+    "general": 1.0,  # on or off: a close general entry before the first when that one adds a condition the query does not state
     "intent": 1.0,  # a query only naming a category (kb/categories.yaml) recalls its entries, its overview first
     "diverse": DIVERSE,  # two questions in one: each one's best entry moved into the top 3 (diversity.py)
     # On or off: the coverage factor above, and pinyin typed as words read as one syllable sequence.

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 MAX_WORDS = 2  # distinct query words for a query to count as short (3: golden lost 2 queries, head no better)
 ALTERNATIVES = 0.5  # an alternative phrasing covered counts at this share of a question covered (questions alone: head 0.888 but golden -1, "will my balance be refunded" lost)
 CANDIDATES = 12  # best-scored entries re-judged (the rest keep their scores)
+GENERAL_NEAR = 0.9  # general_first: a candidate scored at least this share of the first's may take its place (0.8: golden -1 with SHARE 0.5)
+GENERAL_SHARE = 0.4  # ... when the first's question holds at least this idf share of its question (the same subject; 0: golden -5, 0.5: head -1)
+GENERAL_POOL = 4  # candidates looked at below the first
 WEIGHT = 3.0  # score × (1 + WEIGHT × specificity); blind head s@1 0.862 -> 0.879, golden 0.943 -> 0.944 (1.0: head equal, golden 0.943). With content v3 (65 entries, longer questions) 3.0: dev head 0.878 -> 0.883, blind head 0.920 -> 0.929, every other set equal (ALTERNATIVES 0.7 with it: dev prefix s@1 -1; 4.0: dev prefix -1)
 
 
@@ -107,3 +110,26 @@ def entry_phrasings(entry: Entry, lex: Lexicon, imp: ImpactIndex) -> list[tuple[
             toks = dict.fromkeys(t.text for t in lex.analyzer.analyze(text, query=True).words)
             phrasings.append((i == 0, [(t, math.log(1 + imp.n / (1 + imp.df("q_words", t)))) for t in toks]))
     return phrasings
+
+
+def question_words(phrasings: Iterable[Prepared]) -> dict[str, float]:
+    """An entry's own questions' words (every language; `prepared` phrasings) with their idf."""
+    return {w: idf for is_question, words, _, _ in phrasings if is_question for w, idf in words}
+
+
+def adds_condition(held: set[str], first: Mapping[str, float], other: Mapping[str, float]) -> bool:
+    """Whether the entry asking ``first`` (question_words) is ``other`` with a condition the
+    reader did not state (abroad, someone else, a linked account), so that ``other``, the
+    more general entry, should answer: the two ask about the same subject (``first``'s
+    question holds at least GENERAL_SHARE of ``other``'s, by idf), none of the words only
+    ``first`` asks is held by the query (``held``: held_words), and those words weigh more
+    than the ones only ``other`` asks, or the query holds one of those."""
+    shared = sum(idf for w, idf in other.items() if w in first)
+    if shared < GENERAL_SHARE * sum(other.values()):
+        return False
+    own = [idf for w, idf in first.items() if w not in other and w in held]
+    if own:
+        return False
+    theirs = [(w, idf) for w, idf in other.items() if w not in first]
+    return (any(w in held for w, _ in theirs)
+            or sum(idf for w, idf in first.items() if w not in other) > sum(idf for _, idf in theirs))

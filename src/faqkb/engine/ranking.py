@@ -18,7 +18,7 @@ from .context import Context
 from .coverage import coverage, idf, mask_of, unit_words, word_masks
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .relevance import concept, intent, neighbour, specific
+from .relevance import concept, general_first, intent, neighbour, specific
 from .stems import stem_variants
 
 if TYPE_CHECKING:
@@ -72,9 +72,11 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         own += 1
         scores = np.multiply(scores, own, out=own)
     named, bm25f = None, raw
+    read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
     if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
-        read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
         scores = specific(ctx, scores, read, lex, imp)
+    if knobs["general"]:  # a general entry before one narrowing it with a condition not asked (specificity.py)
+        scores = general_first(ctx, scores, read, lex, imp)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)
         if named := intent(ctx, plan.plain, spelled, lex):
             scores, raw, mask = recall(ctx, named, scores, raw, mask)

@@ -1,6 +1,6 @@
 """The relevance modules applied to one version: specificity.py (a short query's best
-candidates re-judged by their own question), intent.py (a query that only names a
-category), scope.py (a query naming a neighbouring subject) and prefix.py (a half-typed
+candidates re-judged by their own question; a general entry before one that narrows it),
+intent.py (a query that only names a category), scope.py (a query naming a neighbouring subject) and prefix.py (a half-typed
 last word). Each one's data is made by the first query that needs it, kept on the Version."""
 
 from __future__ import annotations
@@ -46,6 +46,34 @@ def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexic
         if phrasings is not None:
             out[d] *= 1 + ctx.knobs["specific"] * held_specificity(held, phrasings)
     return out
+
+
+def general_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
+    """The first candidate gives way to a close one (scored at least GENERAL_NEAR of it)
+    whose question it only narrows with a condition the query does not state
+    (specificity.adds_condition): the general entry answers the general question."""
+    import numpy as np
+
+    from ..specificity import GENERAL_NEAR, GENERAL_POOL, adds_condition, held_words, question_words
+
+    if len(scores) <= 1:
+        return scores
+    order = np.argsort(-scores)[:GENERAL_POOL + 1].tolist()
+    top = order[0]
+    first = _phrasings(ctx, top, lex, imp) if scores[top] > 0 else None
+    if first is None:
+        return scores
+    held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
+    asked = question_words(first)
+    for d in order[1:]:
+        if scores[d] < GENERAL_NEAR * scores[top]:
+            break
+        other = _phrasings(ctx, d, lex, imp)
+        if other is not None and adds_condition(held, asked, question_words(other)):
+            out = scores.copy()
+            out[d] = scores[top] * 1.0001  # just above: the rest keep their order
+            return out
+    return scores
 
 
 def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple[Prepared, ...] | None:
