@@ -116,6 +116,24 @@ def test_single_function_characters_are_never_marked():
     assert {"后", "做", "的", "了"} <= FUNCTION_HAN and not {"卡", "钱", "税", "号"} & FUNCTION_HAN
 
 
+
+@pytest.mark.parametrize("words", [0, 1, 40, 400])
+def test_compact_marks_decode_as_three_objects_whatever_the_words(words):
+    """A hit's marks (made at build, decoded per first-time hit) are three objects whatever the
+    text's length: the offsets one bytes object of 8 bytes a word (two little-endian uint32),
+    not an int object each; compact_spans reads them, and a flat tuple of a version built
+    before them, to the same spans."""
+    import marshal
+
+    marks = [(f"w{i % 7}", 3 * i, 3 * i + 2, "py" if i % 5 == 0 else "") for i in range(words)]
+    packed = compact_marks(marks)
+    assert len(packed) == 3 and isinstance(packed[1], bytes) and len(packed[1]) == 8 * words
+    assert all(isinstance(x, (str, bytes)) for x in marshal.loads(marshal.dumps(packed)))
+    legacy = (packed[0], tuple(x for _, s, e, _ in marks for x in (s, e)), packed[2])
+    for terms in ({"words": {"w1", "w3"}, "pinyin": set()}, {"words": {"w0"}, "pinyin": {"py"}},
+                  {"words": set(), "pinyin": set()}):
+        assert compact_spans(packed, terms) == compact_spans(legacy, terms) == highlight_spans(marks, terms)
+
 def in_lead_in(text: str, at: int) -> bool:
     """Whether offset ``at`` is in a sentence ending in a colon at the end of its line."""
     m = re.compile(r"[^。！？\n]*?(?:[.!?](?=\s)|[。！？\n]|$)").match(text, at)
