@@ -44,6 +44,9 @@ class Results:
     # The correction whose results these are (the query as typed found no answer and the
     # correction did: "Showing results for …; search instead for …")
     corrected: str | None = None
+    # How many times a query was ranked to give these results: the query, did-you-mean's
+    # correction (its check; applied, the same ranking), the prefix readings (_confirm, _settle).
+    rankings: int = 0
 
     @property
     def pages(self) -> int:
