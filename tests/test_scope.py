@@ -17,7 +17,8 @@ from faqkb.scope import Scope, read_scope
 BUNDLED = Path(__file__).parents[1] / "kb"
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# a question naming a neighbour is not answered
+DECLINED = [
     ("cancel my china unicom plan", "other-operators"),
     ("中國聯通的卡 人在國外能銷號嗎", "other-operators"),
     ("закрыть кредитную карту перед отъездом", "banking"),
@@ -27,11 +28,7 @@ BUNDLED = Path(__file__).parents[1] / "kb"
     ("как расторгнуть договор со спортзалом", "other-contracts"),
     ("my german sim card contract, how to end it", "other-operators"),
     ("МТС домашний интернет как отключить", "uncovered-services"),  # strict: a Russian operator named
-])
-def test_a_question_naming_a_neighbour_is_not_answered(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered
-    assert res.signals["scope"] == neighbour
+]
 
 
 @pytest.mark.parametrize("q", [
@@ -81,10 +78,8 @@ def test_a_broken_scope_file_is_reported_with_its_line(tmp_path):
     with pytest.raises(KBErrors) as e:
         load_kb(kb)
     assert "scope.yaml:5" in str(e.value) and "neighbours.banks.en must be a list" in str(e.value)
-    (kb / "scope.yaml").write_text("neighbours: [\n", "utf-8")
-    with pytest.raises(KBErrors) as e:
-        read_scope(kb)
-    assert "scope.yaml:2" in str(e.value) and "invalid YAML" in str(e.value)
+    refused = scope_refusal(kb, "neighbours: [\n")
+    assert "scope.yaml:2" in refused and "invalid YAML" in refused
 
 
 def test_a_kb_without_a_scope_file_has_no_scope(tmp_path):
@@ -127,16 +122,14 @@ def test_sets_expand_per_language_and_an_unknown_set_is_located(tmp_path):
     assert scope.neighbour("火星") is None and scope.neighbour("sim martian") is None
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# more neighbour classes are declined
+DECLINED += [
     ("手机屏幕摔碎了去哪修", "phone-hardware"),
     ("how to set up call forwarding on megafon", "uncovered-services"),
     ("как настроить голосовую почту на билайне", "uncovered-services"),
     ("отключить интерактивное тв ростелеком", "other-contracts"),
     ("yandex账号怎么删除", "app-accounts"),
-])
-def test_more_neighbour_classes_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals["scope"] == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", ["Can a foreigner buy a SIM card at the airport",   # the SIM rules for foreigners answer it
@@ -201,7 +194,8 @@ def test_a_short_question_of_an_entrys_own_words_is_answered(bundled):
     assert res.signals["topic"] < -3.0  # what the model said is still shown (scope.TOPIC_FLOOR)
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# neighbours named by kind are declined
+DECLINED += [
     ("储蓄银行的卡回国后还要留着吗", "banking"),                       # a Russian bank's own card, kept
     ("how do I shut my alfa-bank account before moving", "banking"),
     ("сменить никнейм в телеграме", "app-accounts"),                  # an app's own handle
@@ -213,10 +207,7 @@ def test_a_short_question_of_an_entrys_own_words_is_answered(bundled):
     ("cancel my broadband at the flat before leaving moscow", "other-contracts"),
     ("哈萨克斯坦的tele2卡怎么停", "other-operators"),                  # an operator other countries have, with the place
     ("расторгнуть теле2 казахстан", "other-operators"),
-])
-def test_neighbours_named_by_kind_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", [
@@ -239,16 +230,14 @@ def test_the_words_around_a_name_found_do_not_join():
     assert s.neighbour("tax on my russian number") is None
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# more kinds of neighbours are declined
+DECLINED += [
     ("移动的号码要不要停机保号", "other-operators"),          # China Mobile named by its short name
     ("карта мир работает в китае?", "banking"),
     ("how do i change my tariff on tele2", "uncovered-services"),  # the reader's own tariff change
     ("потерял паспорт в казани", "paperwork"),
     ("座机怎么拆", "other-contracts"),                        # a landline
-])
-def test_more_kinds_of_neighbours_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", ["护照丢了还能注销吗",                              # a lost passport, about cancelling
@@ -259,15 +248,13 @@ def test_our_questions_beside_the_new_kinds_are_answered(bundled, q):
     assert "scope" not in res.signals and res.answered, q
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# settings and home services are declined
+DECLINED += [
     ("how to set the default sim on a dual sim phone", "phone-hardware"),
     ("как заблокировать спам звонки", "uncovered-services"),
     ("отключить мтс тв", "other-contracts"),         # an operator's TV: a contract of its own (strict)
     ("家里的wifi合同怎么退", "other-contracts"),
-])
-def test_settings_and_home_services_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", ["megafon怎么多买点流量", "билайн увеличить трафик"])
@@ -299,14 +286,12 @@ def test_a_russian_contract_word_in_any_form_brings_a_question_back():
     assert scope.neighbour("пин-код от сим карты") == "uncovered-services"
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# turning roaming on and looking up ones tariff are declined
+DECLINED += [
     ("俄罗斯卡到了越南怎么打开漫游", "uncovered-services"),   # turning roaming on (roaming-options-charged is the charge after)
     ("как узнать свой тариф на теле2", "uncovered-services"),
     ("my sim card is stuck in the tray", "phone-hardware"),
-])
-def test_turning_roaming_on_and_looking_up_ones_tariff_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
@@ -314,7 +299,8 @@ def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
     assert "scope" not in res.signals and res.answered
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# neighbours readers name beside ours are declined
+DECLINED += [
     ("朋友拉我买比特币 钱提不出来了", "other-scams"),             # a scam about money, not the SIM
     ("lost my savings in a pyramid scheme", "other-scams"),
     ("обманули с предоплатой на юле", "other-scams"),
@@ -324,10 +310,7 @@ def test_a_roaming_charge_after_the_trip_stays_ours(bundled):
     ("перевыпуск карты тинькофф", "banking"),
     ("mts漫游包怎么买", "uncovered-services"),                  # a roaming package bought
     ("寬頻解約要付違約金嗎", "uncovered-services"),                # home broadband (Taiwan's 寬頻: 宽带)
-])
-def test_neighbours_readers_name_beside_ours_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", [
@@ -356,13 +339,11 @@ def test_taiwan_words_name_a_neighbour_as_meant(bundled):
     assert "scope" not in bundled.search("俄羅斯門號退租要帶什麼").signals  # 退租 is 注销: ours
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# a lines allowance and bank payments are declined
+DECLINED += [
     ("how many minutes left on my tele2", "uncovered-services"),   # the line's own allowance looked up
     ("оплата по сбп не проходит", "banking"),                      # the bank's fast payments
-])
-def test_a_lines_allowance_and_bank_payments_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 @pytest.mark.parametrize("q", ["你好", "好的！", "Thank you.", "пока", "ni hao"])
@@ -382,23 +363,25 @@ def test_alone_words_are_compared_without_spaces_or_punctuation_and_checked_when
     scope = Scope(read_scope(tmp_path))
     assert scope.neighbour("Thank-you!!") == "chit-chat" and scope.neighbour("thank you, and mars?") == "far"
     assert scope.neighbour("thank you for the refund") is None
-    (tmp_path / "scope.yaml").write_text("alone: [hello]\nneighbours:\n  far:\n    en: [mars]\n", "utf-8")
-    with pytest.raises(KBErrors) as e:
-        read_scope(tmp_path)
-    assert "scope.yaml:1" in str(e.value) and "alone must list words per language" in str(e.value)
-    (tmp_path / "scope.yaml").write_text("alone:\n  en: [hello, no]\nneighbours:\n  far:\n    en: [mars]\n", "utf-8")
-    with pytest.raises(KBErrors) as e:
-        read_scope(tmp_path)
-    assert "scope.yaml:2" in str(e.value) and "alone.en must list words as text" in str(e.value)
+    refused = scope_refusal(tmp_path, "alone: [hello]\nneighbours:\n  far:\n    en: [mars]\n")
+    assert "scope.yaml:1" in refused and "alone must list words per language" in refused
+    refused = scope_refusal(tmp_path, "alone:\n  en: [hello, no]\nneighbours:\n  far:\n    en: [mars]\n")
+    assert "scope.yaml:2" in refused and "alone.en must list words as text" in refused
 
 
-@pytest.mark.parametrize("q,neighbour", [
+def scope_refusal(folder, text: str) -> str:
+    """The error read_scope gives for a scope.yaml holding ``text``."""
+    (folder / "scope.yaml").write_text(text, "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(folder)
+    return str(e.value)
+
+
+# a watch line and roaming prices are declined
+DECLINED += [
     ("怎么给手表开esim", "uncovered-services"),        # a second line for a watch, not the number moved to an eSIM
     ("roaming in georgia is it expensive? 漫游贵不贵", "uncovered-services"),
-])
-def test_a_watch_line_and_roaming_prices_are_declined(bundled, q, neighbour):
-    res = bundled.search(q)
-    assert not res.answered and res.signals.get("scope") == neighbour, q
+]
 
 
 def test_moving_the_number_to_an_esim_stays_ours(bundled):
@@ -406,10 +389,14 @@ def test_moving_the_number_to_an_esim_stays_ours(bundled):
     assert res.answered and "scope" not in res.signals
 
 
-@pytest.mark.parametrize("q,neighbour", [
+# a student discount and a bank account in hk words are declined
+DECLINED += [
     ("俄罗斯电话卡有没有学生优惠", "uncovered-services"),   # a discount sought: choosing a tariff
     ("俄羅斯戶頭的錢點樣轉返大陸", "banking"),               # HK/TW 戶頭 (a bank account), Cantonese 轉返
-])
-def test_a_student_discount_and_a_bank_account_in_hk_words_are_declined(bundled, q, neighbour):
+]
+
+
+@pytest.mark.parametrize("q,neighbour", DECLINED)
+def test_a_query_naming_a_neighbour_is_declined_as_that_neighbour(bundled, q, neighbour):
     res = bundled.search(q)
     assert not res.answered and res.signals.get("scope") == neighbour, q
