@@ -58,3 +58,21 @@ def test_a_word_cut_short_is_answered_when_its_completion_confirms_the_first_hit
     assert res.signals["prefix"]["searched"] == "how do i get my balance"
     # a completion that puts another entry first confirms nothing
     assert not bundled.search("weather in moscow tomo").answered
+
+
+def test_a_correction_applied_is_ranked_once(bundled):
+    """Did-you-mean's check ranks the correction to see whether it beats the query; applying
+    it shows that same ranking (Results.rankings counts every ranking a search made), with the
+    results a search of the correction itself gives."""
+    res = bundled.search(TYPO)
+    assert res.corrected == "frozen balance" and res.rankings == 2  # the query, its correction once
+    direct = bundled.search("frozen balance", correct=False)
+    assert direct.suggestion is None and direct.rankings == 1  # no correction: no second ranking
+    assert [(h.id, h.score, h.snippet) for h in res.hits] == [(h.id, h.score, h.snippet) for h in direct.hits]
+    assert (res.total, res.answered, res.signals) == (direct.total, direct.answered, direct.signals)
+    # offered, not applied (answered as typed): the check's ranking is still made
+    ok = bundled.search("refnud my balanse")
+    assert ok.suggestion and ok.corrected is None and ok.rankings == 2
+    # as typed on request: the check ranks the correction, nothing applies it
+    typed = bundled.search(TYPO, correct=False)
+    assert typed.suggestion == "frozen balance" and typed.rankings == 2

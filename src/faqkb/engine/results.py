@@ -47,6 +47,9 @@ class Results:
     # Not answered, but only begun (``prefix``): a few letters, or the subject and a word at
     # most, and no neighbour named. Not "no direct answer": "keep typing" (prefix.barely_begun).
     typing: bool = False
+    # How many times a query was ranked to give these results: the query, did-you-mean's
+    # correction (its check; applied, the same ranking), the prefix readings (_confirm, _settle).
+    rankings: int = 0
 
     @property
     def pages(self) -> int:

@@ -234,14 +234,19 @@ class Searcher:
         ``correct``: when the query finds no answer and did-you-mean's correction does,
         the correction's results (``Results.corrected`` says so; False: as typed)."""
         ctx = self._context()
-        res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix)
+        ranked: dict = {}  # the correction's ranking, made by the suggestion's check (_suggestion)
+        res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix,
+                           ranked=ranked)
         # a confident correction is applied; not to a question the scope declined (its neighbour's
         # name is no typo of ours: "apn" is not "app")
         if correct and res.suggestion and not res.answered and "scope" not in res.signals:
-            fixed = self._search(ctx, res.suggestion, lang, category, limit, page, suggest=False, script=script)
+            fixed = self._search(ctx, res.suggestion, lang, category, limit, page, suggest=False, script=script,
+                                 ranked=ranked)
+            fixed.rankings += res.rankings
             if fixed.answered:
                 fixed.query, fixed.corrected = res.query, res.suggestion
                 return fixed
+            res.rankings = fixed.rankings
         if (correct and not prefix and res.hits and not res.answered and "scope" not in res.signals
                 and len(res.query) <= MAX_SUGGEST_CHARS):  # (as did-you-mean: a question, not a page of text)
             self._confirm(ctx, res, lang, category, limit, page, script)
@@ -269,6 +274,7 @@ class Searcher:
         if text is None:
             return
         read = self._search(ctx, text, lang, category, limit, page, suggest=False, script=script)
+        res.rankings += read.rankings
         if read.hits:
             res.hits, res.total = read.hits, read.total
             res.signals["prefix"] = {"searched": text, "expansions": []}
@@ -292,6 +298,7 @@ class Searcher:
         asked what the first hit answers. The results stay as typed; signals["prefix"] says
         what was read. Blind real declined: frozen 0.021 -> 0.011; no other total moved."""
         read = self._search(ctx, res.query, lang, category, limit, page, suggest=False, script=script, prefix=True)
+        res.rankings += read.rankings
         completed = read.signals.get("prefix")
         if (completed and completed["expansions"] and read.answered and read.hits
                 and read.hits[0].id == res.hits[0].id):
@@ -317,6 +324,7 @@ class Searcher:
         rest = before_last(res.query) if begun else None
         for typed in (res.query, *([rest] if rest else [])):
             read = self._search(ctx, typed, lang, category, limit, page, suggest=False, script=script)
+            res.rankings += read.rankings
             if read.answered and read.hits and read.hits[0].id == res.hits[0].id:
                 res.answered = True
                 return
@@ -344,7 +352,10 @@ class Searcher:
         return explanation(ctx.v, res, trace)
 
     def _search(self, ctx: Context, query: str, lang: str | None, category: str | None, limit: int, page: int,
-                *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None) -> Results:
+                *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None,
+                ranked: dict | None = None) -> Results:
+        """``ranked``: rankings already made in this search, by (query, category): the
+        suggestion's check ranks the correction, and a correction applied is that ranking."""
         query = check_params(query, lang, category, limit, page, script)
         lex = ctx.lexicon()
         qlang = self.query_lang(query, lex)
@@ -355,7 +366,13 @@ class Searcher:
             query, suggest = completion.text, False  # searched as completed; no did-you-mean
             more = other_completions(ctx, completion, lex)  # for recall
         spelled: dict = {}  # did-you-mean's answers for this query (the ranking and the suggestion ask alike)
-        plan, scored, docs = self._ranked(ctx, query, lex, category, page, limit, spelled, more, trace)
+        made = ranked.pop((query, category), None) if ranked is not None and not more else None
+        if made is not None:  # the same plan and scores (a ranking is a function of the query and category)
+            plan, scored = made
+            docs = kept(ctx, scored, category, page, limit) if scored is not None else []
+        else:
+            plan, scored, docs = self._ranked(ctx, query, lex, category, page, limit, spelled, more, trace)
+            res.rankings += 1
         if scored is not None and docs:
             res.total = len(docs)
             res.signals, res.answered = judge(ctx, scored, plan, docs[0])
@@ -368,14 +385,17 @@ class Searcher:
                     res.hits.append(hit)
         if suggest and len(query) <= MAX_SUGGEST_CHARS:  # a second search only when a word was corrected
             top = res.hits[0].score if res.hits else 0.0
-            res.suggestion = self._suggestion(ctx, query, category, top, spelled, trace)
+            res.suggestion = self._suggestion(ctx, query, category, top, spelled, trace, ranked, res)
         if completion is not None:  # what the last word was read as
             res.signals["prefix"] = {"searched": completion.text, "expansions": completion.expansions}
         return res
 
     def _suggestion(self, ctx: Context, query: str, category: str | None, top: float,
-                    spelled: dict | None = None, trace: dict | None = None) -> str | None:
-        """A corrected query, offered only if it finds something better than the original."""
+                    spelled: dict | None = None, trace: dict | None = None, ranked: dict | None = None,
+                    res: Results | None = None) -> str | None:
+        """A corrected query, offered only if it finds something better than the original.
+        Its ranking goes to ``ranked`` (search applies the correction with it) and is
+        counted in ``res.rankings``."""
         fixed = correction(ctx, query, spelled)
         if fixed is None:
             return None
@@ -385,6 +405,10 @@ class Searcher:
         # making the hit (its snippet and marks were a tenth of a first-time query's time).
         query = check_params(fixed, None, category, 1, 1, None)
         plan, scored, docs = self._ranked(ctx, query, ctx.lexicon(), category, 1, 1, {})
+        if res is not None:
+            res.rankings += 1
+        if ranked is not None:
+            ranked[(query, category)] = (plan, scored)
         if scored is None or not docs:
             return None
         first = self._diverse(docs, plan, scored)[0]
