@@ -89,6 +89,11 @@ def postgres_server():
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         finally:
+            # pg_ctl stops the postmaster itself (fast: open sessions closed) and waits for it:
+            # a signal to `runuser` alone once left the server running after the suite
+            subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "stop", "-D", str(data), "-m", "fast", "-w",
+                            "-t", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=90,
+                           check=False)
             _stop(proc)
     except FileNotFoundError as e:
         pytest.fail(f"cannot start PostgreSQL ({e}): {APT_HINT}", pytrace=False)
