@@ -345,3 +345,51 @@ def test_a_kb_word_left_as_typed_shows_the_likeliest_longer_word_while_typing(bu
     res = bundled.search("как по", prefix=True)
     assert res.typing and not res.answered and res.hits
     assert res.signals["prefix"]["searched"].startswith("как по") and res.signals["prefix"]["searched"] != "как по"
+
+
+def test_question_starts_fold_scripts_and_spaces_and_count_phrasings_per_entry():
+    from faqkb.prefix import Starts, start_key
+
+    assert start_key("Мой номер ОТКЛЮЧЁН?") == "мойномеротключен"
+    assert start_key("號碼 被收回") == start_key("号码被收回")
+    starts = Starts.of([("a", "My number was blocked"), ("a", "my number was cut off"),
+                        ("b", "My number was given away"), ("c", "number was blocked"), ("d", "號碼被收回了")])
+    assert starts.count("my number wa") == {"a": 2, "b": 1}  # a cut mid-word matches
+    assert starts.count("号码被") == {"d": 1}                 # Simplified typed, Traditional written
+    assert starts.count("m") == {}                            # one character says nothing yet
+
+
+def test_question_starts_are_bounded_however_many_phrasings_share_the_start():
+    from faqkb.prefix import Starts
+
+    starts = Starts.of([(f"e{i}", f"how to {i:05d}") for i in range(MAX_SCAN * 3)])
+    got = starts.count("how to")
+    assert len(got) == MAX_SCAN and sum(got.values()) == MAX_SCAN  # at most MAX_SCAN phrasings looked at
+
+
+def test_entries_whose_questions_begin_as_typed_follow_the_first_hit(bundled):
+    typed = "my number was"  # no word completed ("was" is whole): the same ranking both ways
+    exact = bundled.search(typed, correct=False)
+    res = bundled.search(typed, prefix=True)
+    starts = res.signals["starts"]
+    assert starts and res.hits[0].id == exact.hits[0].id  # the first hit stays the ranking's
+    assert {h.id for h in res.hits} == {h.id for h in exact.hits}  # only the order moves
+    assert res.answered == exact.answered
+    # after the first, every entry whose own phrasings begin "my number was" comes before the others
+    flags = [h.id in starts for h in res.hits[1:]]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+    moved = res.hits[1].id
+    assert moved not in [h.id for h in exact.hits[:3]]  # the results page ranks it lower
+    assert "starts" not in exact.signals
+
+
+def test_the_api_and_panel_put_question_starts_in_the_top_three(client):
+    typed = "my number was"
+    api = client.get("/api/search", query_string={"q": typed, "prefix": "true"}).get_json()
+    exact = client.get("/api/search", query_string={"q": typed}).get_json()
+    ids, exact_ids = [h["id"] for h in api["hits"]], [h["id"] for h in exact["hits"]]
+    assert ids[0] == exact_ids[0] and ids[1] not in exact_ids[:3]
+    panel = client.get("/search/panel", query_string={"q": typed}).get_data(as_text=True)
+    page = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
+    assert panel.find(f"/entry/{ids[1]}") < panel.find(f"/entry/{exact_ids[1]}")
+    assert page.find(f"/entry/{exact_ids[1]}") < page.find(f"/entry/{ids[1]}")

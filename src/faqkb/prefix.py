@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .analysis import fold_han, is_han
@@ -288,3 +288,46 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
         cands.insert(0, cands.pop(best))
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
+
+
+# -- question starts (what the entries' own questions begin with)
+
+MIN_START = 2  # characters a typed start needs (one says nothing)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def start_key(text: str) -> str:
+    """A phrasing or a query as question starts compare them: lowercase, ё as е, Traditional
+    characters as the kb's Simplified, no spaces or punctuation (a cut mid-word matches)."""
+    return _NOT_WORD.sub("", fold_han(text.lower().replace("ё", "е")))
+
+
+@dataclass(frozen=True)
+class Starts:
+    """Every phrasing of every entry (question and alternatives, each language) by its
+    start_key, sorted (made once per index version). The kb's alternatives are how readers
+    ask: the entries with the most phrasings beginning as a half-typed query does are the
+    likeliest to be what it will ask, as Algolia ranks a match at an attribute's start."""
+
+    keys: list[str]  # sorted
+    ids: list[str]   # the entry each key is a phrasing of
+
+    @classmethod
+    def of(cls, phrasings: Iterable[tuple[str, str]]) -> Starts:
+        """``phrasings``: (entry id, phrasing) pairs."""
+        pairs = sorted((k, i) for i, p in phrasings if (k := start_key(p)))
+        return cls([k for k, _ in pairs], [i for _, i in pairs])
+
+    def count(self, query: str) -> dict[str, int]:
+        """Entry id -> its phrasings that begin with ``query`` (start_key), by a binary
+        search; at most MAX_SCAN phrasings looked at; {} for under MIN_START characters."""
+        key = start_key(query)
+        if len(key) < MIN_START:
+            return {}
+        out: dict[str, int] = {}
+        i = bisect.bisect_left(self.keys, key)
+        for j in range(i, min(len(self.keys), i + MAX_SCAN)):
+            if not self.keys[j].startswith(key):
+                break
+            out[self.ids[j]] = out.get(self.ids[j], 0) + 1
+        return out

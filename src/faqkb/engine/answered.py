@@ -31,6 +31,7 @@ class Signals(TypedDict, total=False):
     category: str     # the category the query only names: answered (intent.py)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)
+    starts: dict[str, int]  # half-typed: shown hits put first, entry id -> its phrasings starting so (prefix.Starts)
 
 
 @dataclass

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from ..impact import ImpactIndex
     from ..intent import Intents
-    from ..prefix import Dictionary
+    from ..prefix import Dictionary, Starts
     from ..scope import Scope
     from ..spelling import Speller
     from ..topic import TopicModel
@@ -157,6 +157,7 @@ class Version:
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
     # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
+    starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
