@@ -393,3 +393,26 @@ def test_the_api_and_panel_put_question_starts_in_the_top_three(client):
     page = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
     assert panel.find(f"/entry/{ids[1]}") < panel.find(f"/entry/{exact_ids[1]}")
     assert page.find(f"/entry/{exact_ids[1]}") < page.find(f"/entry/{ids[1]}")
+
+
+@pytest.mark.parametrize("typed,searched", [
+    ("注销能不", "注销能不能"),     # an A-not-A question begun: the form, not 不能 ("cannot")
+    ("退款是不", "退款是不是"),
+    ("退款有没", "退款有没有"),
+])
+def test_an_a_not_a_question_begun_is_searched_as_the_question_form(typed, searched):
+    got = complete(typed, TOY, _split)
+    assert got is not None and got.text == searched and got.expansions == []
+
+
+@pytest.mark.parametrize("typed", ["注销可不可以", "退款可唔可以", "注销能不能"])
+def test_an_a_not_a_question_typed_whole_is_not_completed(typed):
+    d = Dictionary.of({"注销": 9, "以后": 30, "能够": 20}, {})
+    assert complete(typed, d, _split) is None  # not 以 going on to 以后, nor 能 to 能够
+
+
+def test_the_panel_reads_a_half_typed_a_not_a_question_as_the_form(bundled):
+    res = bundled.search("余额会不", prefix=True)
+    assert res.signals["prefix"]["searched"] == "余额会不会" and res.signals["prefix"]["expansions"] == []
+    res = bundled.search("余额可唔可以", prefix=True)
+    assert "prefix" not in res.signals or "以后" not in res.signals["prefix"]["searched"]
