@@ -416,3 +416,20 @@ def test_the_panel_reads_a_half_typed_a_not_a_question_as_the_form(bundled):
     assert res.signals["prefix"]["searched"] == "余额会不会" and res.signals["prefix"]["expansions"] == []
     res = bundled.search("余额可唔可以", prefix=True)
     assert "prefix" not in res.signals or "以后" not in res.signals["prefix"]["searched"]
+
+
+@pytest.mark.parametrize("typed", ["росси", "eluos", "my russ"])
+def test_a_word_begun_that_names_only_the_subject_has_its_overview_in_the_top_three(bundled, typed):
+    overview = "how-to-cancel-russian-sim"  # the subject category's overview (kb/categories.yaml)
+    res = bundled.search(typed, prefix=True)
+    exact = bundled.search(typed, correct=False)
+    assert overview in [h.id for h in res.hits[:3]]
+    assert overview not in [h.id for h in exact.hits[:3]]  # the results page ranks it lower
+    assert res.signals["prefix"]["expansions"]  # the word was begun, not typed whole
+    assert res.rankings <= 4  # the query, its readings, and the subject's name: bounded
+
+
+def test_a_subject_word_typed_whole_is_left_as_ranked(bundled):
+    res = bundled.search("俄罗斯", prefix=True)
+    assert "subject" not in res.signals
+    assert [h.id for h in res.hits][:1] == [h.id for h in bundled.search("俄罗斯").hits][:1]

@@ -31,6 +31,7 @@ class Signals(TypedDict, total=False):
     category: str     # the category the query only names: answered (intent.py)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)
+    subject: str  # half-typed, the subject alone: its overview put second (Searcher._subject_first)
     starts: dict[str, int]  # half-typed: shown hits put first, entry id -> its phrasings starting so (prefix.Starts)
 
 
