@@ -433,3 +433,14 @@ def test_a_subject_word_typed_whole_is_left_as_ranked(bundled):
     res = bundled.search("俄罗斯", prefix=True)
     assert "subject" not in res.signals
     assert [h.id for h in res.hits][:1] == [h.id for h in bundled.search("俄罗斯").hits][:1]
+
+
+@pytest.mark.parametrize("typed", ["is that", "are there"])
+def test_stop_words_left_by_the_filler_are_only_begun(bundled, typed):
+    from faqkb.prefix import barely_begun
+
+    assert barely_begun(typed, typed.split()[-1], TOY)  # "that" narrows nothing yet
+    assert not barely_begun(typed + " kcell", typed.split()[-1] + " kcell", TOY)
+    res = bundled.search(typed, prefix=True)
+    assert res.typing and not res.answered  # "keep typing", not "no direct answer"
+    assert not bundled.search(typed).typing

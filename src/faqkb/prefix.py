@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .analysis import fold_han, is_han
+from .analysis import STOP, fold_han, is_han
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -125,14 +125,15 @@ _ENDED = re.compile(r"[?？!！.。]\s*$")
 def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
     """A half-typed query that says too little to be judged yet: what is left of it once
     its filler is out (``key``: the subject's words, question words, operators) is at most
-    MAX_BEGUN_WORDS word, a Chinese run counting a word per two characters (俄罗, "how to
+    MAX_BEGUN_WORDS word (stop words not counted), a Chinese run counting a word per two characters (俄罗, "how to
     can", "как расторг", 我嘅), a Latin or Cyrillic one the kb has or goes on from (Kcell,
     voicemail: a name the kb lacks is another subject), and it does not end a sentence (?, 。).
     Not answered, yet not "no direct answer" either: the reader is still typing (Results.typing)."""
     if d is None or _ENDED.search(query):
         return False
     han = sum((len(run) + 1) // 2 for run in _HAN_RUN.findall(key))
-    words = _HAN_RUN.sub(" ", key).split()
+    # a stop word the filler left (is this, is there, что это) narrows nothing either
+    words = [w for w in _HAN_RUN.sub(" ", key).split() if w.lower() not in STOP["en"] and w.lower() not in STOP["ru"]]
     if han + len(words) > MAX_BEGUN_WORDS:
         return False
     return all(w.replace("ё", "е") in d.counts or starts_word(d, w)
