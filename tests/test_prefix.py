@@ -347,24 +347,33 @@ def test_a_kb_word_left_as_typed_shows_the_likeliest_longer_word_while_typing(bu
     assert res.signals["prefix"]["searched"].startswith("как по") and res.signals["prefix"]["searched"] != "как по"
 
 
-def test_question_starts_fold_scripts_and_spaces_and_count_phrasings_per_entry():
-    from faqkb.prefix import Starts, start_key
-
-    assert start_key("Мой номер ОТКЛЮЧЁН?") == "мойномеротключен"
-    assert start_key("號碼 被收回") == start_key("号码被收回")
-    starts = Starts.of([("a", "My number was blocked"), ("a", "my number was cut off"),
-                        ("b", "My number was given away"), ("c", "number was blocked"), ("d", "號碼被收回了")])
-    assert starts.count("my number wa") == {"a": 2, "b": 1}  # a cut mid-word matches
-    assert starts.count("号码被") == {"d": 1}                 # Simplified typed, Traditional written
-    assert starts.count("m") == {}                            # one character says nothing yet
-
-
-def test_question_starts_are_bounded_however_many_phrasings_share_the_start():
+def test_question_starts_fold_scripts_and_spaces_and_count_an_entrys_phrasings():
     from faqkb.prefix import Starts
 
-    starts = Starts.of([(f"e{i}", f"how to {i:05d}") for i in range(MAX_SCAN * 3)])
-    got = starts.count("how to")
-    assert len(got) == MAX_SCAN and sum(got.values()) == MAX_SCAN  # at most MAX_SCAN phrasings looked at
+    starts = Starts()
+    assert starts.key("Мой номер ОТКЛЮЧЁН?") == "мойномеротключен"
+    assert starts.key("號碼 被收回") == starts.key("号码被收回")
+    phrasings = {"a": ["My number was blocked", "my number was cut off"], "b": ["My number was given away"],
+                 "c": ["number was blocked"], "d": ["號碼被收回了"]}
+    def count(typed):
+        return {e: n for e, ps in phrasings.items() if (n := starts.count(e, lambda ps=ps: ps, typed))}
+    assert count("my number wa") == {"a": 2, "b": 1}  # a cut mid-word matches
+    assert count("号码被") == {"d": 1}                  # Simplified typed, Traditional written
+    assert count("m") == {}                             # one character says nothing yet
+
+
+def test_question_starts_look_at_a_bounded_number_of_an_entrys_phrasings():
+    from faqkb.prefix import MAX_PHRASINGS, Starts
+
+    given: list[str] = []
+    def phrasings():
+        for i in range(MAX_PHRASINGS * 3):
+            given.append(f"how to {i}")
+            yield given[-1]
+    starts = Starts()
+    assert starts.count("e", phrasings, "how to") == MAX_PHRASINGS
+    assert len(given) == MAX_PHRASINGS  # no more were even read
+    assert starts.count("e", phrasings, "how to 1") <= MAX_PHRASINGS and len(given) == MAX_PHRASINGS  # kept
 
 
 def test_entries_whose_questions_begin_as_typed_follow_the_first_hit(bundled):

@@ -16,9 +16,10 @@ A word the kb already has is left as typed (the reader may have finished it).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .analysis import STOP, fold_han, is_han
 
@@ -303,41 +304,48 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
 # -- question starts (what the entries' own questions begin with)
 
 MIN_START = 2  # characters a typed start needs (one says nothing)
+MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
+STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def start_key(text: str) -> str:
-    """A phrasing or a query as question starts compare them: lowercase, ё as е, Traditional
-    characters as the kb's Simplified, no spaces or punctuation (a cut mid-word matches)."""
-    return _NOT_WORD.sub("", fold_han(text.lower().replace("ё", "е")))
-
-
-@dataclass(frozen=True)
+@dataclass
 class Starts:
-    """Every phrasing of every entry (question and alternatives, each language) by its
-    start_key, sorted (made once per index version). The kb's alternatives are how readers
-    ask: the entries with the most phrasings beginning as a half-typed query does are the
-    likeliest to be what it will ask, as Algolia ranks a match at an attribute's start."""
+    """What entries' own phrasings begin with, filled as entries are shown (one per index
+    version, Searcher._question_starts). The kb's alternatives are how readers ask: the
+    entries with the most phrasings beginning as a half-typed query does are the likeliest
+    to be what it will ask, as Algolia ranks a match at an attribute's start."""
 
-    keys: list[str]  # sorted
-    ids: list[str]   # the entry each key is a phrasing of
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id -> its phrasings' keys
+    # Han character -> the kb's Simplified one, folded once each: OpenCC costs ~30 µs a call,
+    # too dear for every phrasing of a large kb; a character at a time is enough to compare starts
+    folded: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def of(cls, phrasings: Iterable[tuple[str, str]]) -> Starts:
-        """``phrasings``: (entry id, phrasing) pairs."""
-        pairs = sorted((k, i) for i, p in phrasings if (k := start_key(p)))
-        return cls([k for k, _ in pairs], [i for _, i in pairs])
+    def key(self, text: str) -> str:
+        """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
+        Simplified (號碼 as 号码), no spaces or punctuation (a cut mid-word matches)."""
+        key = _NOT_WORD.sub("", text.lower().replace("ё", "е"))
+        if key.isascii():
+            return key
+        out = []
+        for c in key:
+            if is_han(c):
+                f = self.folded.get(c)
+                if f is None:
+                    f = self.folded[c] = fold_han(c)
+                c = f
+            out.append(c)
+        return "".join(out)
 
-    def count(self, query: str) -> dict[str, int]:
-        """Entry id -> its phrasings that begin with ``query`` (start_key), by a binary
-        search; at most MAX_SCAN phrasings looked at; {} for under MIN_START characters."""
-        key = start_key(query)
-        if len(key) < MIN_START:
-            return {}
-        out: dict[str, int] = {}
-        i = bisect.bisect_left(self.keys, key)
-        for j in range(i, min(len(self.keys), i + MAX_SCAN)):
-            if not self.keys[j].startswith(key):
-                break
-            out[self.ids[j]] = out.get(self.ids[j], 0) + 1
-        return out
+    def count(self, entry: str, phrasings: Callable[[], Iterable[str]], query: str) -> int:
+        """How many of ``entry``'s phrasings (at most MAX_PHRASINGS; ``phrasings`` gives them
+        the first time) begin as ``query`` does; 0 under MIN_START characters."""
+        typed = self.key(query)
+        if len(typed) < MIN_START:
+            return 0
+        keys = self.keys.get(entry)
+        if keys is None:
+            keys = tuple(k for k in map(self.key, itertools.islice(phrasings(), MAX_PHRASINGS)) if k)
+            if len(self.keys) < STARTS_KEPT:
+                self.keys[entry] = keys
+        return sum(1 for k in keys if k.startswith(typed))

@@ -6,7 +6,8 @@ Searcher itself."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -303,9 +304,12 @@ class Searcher:
 
         v = ctx.v
         if v.starts is None:
-            v.starts = Starts.of((e.id, p) for e in v.entries.values() for t in e.translations.values()
-                                 for p in (t.question, *t.alternatives))
-        counts = v.starts.count(res.query)
+            v.starts = Starts()
+        counts: dict[str, int] = {}
+        for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
+            e = v.entries.get(h.id)
+            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), res.query)):
+                counts[h.id] = n
         if not any(h.id in counts for h in res.hits[1:]):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
@@ -493,3 +497,10 @@ class Searcher:
         if self.plan["diverse"]:
             return diversify(docs, plan, scored.units, scored.imp, self.weights, self.plan)
         return docs
+
+
+def _phrasings(e: Entry) -> Iterator[str]:
+    """An entry's question and alternatives, every language (what question starts compare)."""
+    for t in e.translations.values():
+        yield t.question
+        yield from t.alternatives
