@@ -306,6 +306,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
 MIN_START = 2  # characters a typed start needs (one says nothing)
 MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
 STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps
+FOLDED_KEPT = 8192  # Han characters whose fold Starts keeps (the kb's and its readers' are far fewer)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -332,7 +333,9 @@ class Starts:
             if is_han(c):
                 f = self.folded.get(c)
                 if f is None:
-                    f = self.folded[c] = fold_han(c)
+                    f = fold_han(c)
+                    if len(self.folded) < FOLDED_KEPT:  # (queries come from the network: bounded)
+                        self.folded[c] = f
                 c = f
             out.append(c)
         return "".join(out)
