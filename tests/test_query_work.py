@@ -139,6 +139,44 @@ def test_top_k_through_a_sampled_bound_is_the_plain_partition():
                 assert got[1] == want[1] and got[0].tolist() == want[0].tolist()
 
 
+def test_the_leading_documents_are_the_full_sorts_first():
+    """impact.leading sorts only the documents near the best (general_first's candidates):
+    the same documents in the same order as the first k of np.argsort(-scores) that score
+    at least the share of the best, ties (numpy's unstable order among equal scores) too."""
+    import numpy as np
+
+    from faqkb.impact import leading
+
+    def plain(scores, share, k):  # general_first before it
+        order = np.argsort(-scores)[:k].tolist()
+        if not len(scores) or not scores[order[0]] > 0:
+            return []
+        out = order[:1]
+        for d in order[1:]:
+            if scores[d] < share * scores[order[0]]:
+                break
+            out.append(d)
+        return out
+
+    rng = np.random.default_rng(3)
+    tied = 0
+    for n in (1, 2, 40, 5000, 30000):
+        for trial in range(16):
+            # few distinct values for some trials: ties near the best, also at the cut
+            scores = np.round(rng.random(n) * 20, trial % 4) * (rng.random(n) < rng.random())
+            if trial == 15:
+                scores[:] = 0.0
+            if trial == 14 and n > 2:
+                scores[1] = np.nan
+            for share, k in ((0.9, 5), (0.5, 3), (0.99, 1), (0.0, 7)):
+                got = leading(scores, share, k)
+                assert got == plain(scores, share, k)
+                near = scores[scores >= share * scores.max()] if np.nanmax(scores) > 0 else []
+                tied += len(near) != len(set(near))
+    assert tied > 10  # the tie fallback was exercised
+    assert leading(np.zeros(0), 0.9, 5) == []
+
+
 def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bundled_index):
     """A full garbage collection walks every tracked object: a loaded version is frozen out
     of it (gc.freeze, service.settle: the CLI's and the web's policy), and what the searcher

@@ -182,6 +182,42 @@ class ImpactIndex:
         return scores, matched, len(docs)
 
 
+def leading(scores: np.ndarray, share: float, k: int) -> list[int]:
+    """The first ``k`` documents of ``np.argsort(-scores)`` that score at least ``share`` of
+    the best one, when the best is above 0 (else none): exactly that sort's order, without
+    sorting every document (a full sort was ~0.15-0.27 ms of a 10k-entry query, to read five).
+    Only the few near the best are sorted; when two of them score the same, numpy's default
+    sort (not stable) decides their order, so then every document is sorted as before."""
+    best = scores.max() if len(scores) else 0.0
+    if best != best:  # a NaN (no knob makes one): the full sort, as before
+        return _sorted_leading(scores, share, k)
+    if not best > 0:
+        return []
+    near = (scores >= share * best).nonzero()[0]
+    if len(near) > 1:
+        s = scores[near]
+        order = np.argsort(-s)
+        s = s[order]
+        if (s[1:] == s[:-1]).any():  # a tie: its order is the full sort's
+            return _sorted_leading(scores, share, k)
+        near = near[order]
+    return near[:k].tolist()
+
+
+def _sorted_leading(scores: np.ndarray, share: float, k: int) -> list[int]:
+    """leading() by sorting every document (what general_first did before it)."""
+    order = np.argsort(-scores)[:k].tolist()
+    top = scores[order[0]]
+    if not top > 0:
+        return []
+    out = order[:1]
+    for d in order[1:]:
+        if scores[d] < share * top:
+            break
+        out.append(d)
+    return out
+
+
 SAMPLE = 1024  # candidates sampled to bound the k-th best score from below (see top)
 
 

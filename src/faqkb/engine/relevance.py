@@ -52,22 +52,20 @@ def general_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: 
     """The first candidate gives way to a close one (scored at least GENERAL_NEAR of it)
     whose question it only narrows with a condition the query does not state
     (specificity.adds_condition): the general entry answers the general question."""
-    import numpy as np
-
+    from ..impact import leading
     from ..specificity import GENERAL_NEAR, GENERAL_POOL, adds_condition, held_words, question_words
 
-    if len(scores) <= 1:
+    # the first GENERAL_POOL + 1 by score, as np.argsort(-scores) orders them, of those near the first
+    order = leading(scores, GENERAL_NEAR, GENERAL_POOL + 1)
+    if len(order) <= 1:  # no close candidate (or no score)
         return scores
-    order = np.argsort(-scores)[:GENERAL_POOL + 1].tolist()
     top = order[0]
-    first = _phrasings(ctx, top, lex, imp) if scores[top] > 0 else None
+    first = _phrasings(ctx, top, lex, imp)
     if first is None:
         return scores
     held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
     asked = question_words(first)
     for d in order[1:]:
-        if scores[d] < GENERAL_NEAR * scores[top]:
-            break
         other = _phrasings(ctx, d, lex, imp)
         if other is not None and adds_condition(held, asked, question_words(other)):
             out = scores.copy()
