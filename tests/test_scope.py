@@ -414,6 +414,7 @@ DECLINED += [
     ("莫斯科公寓的暖气不热找谁", "housing"),
     ("which smartphone should i buy before going to russia", "phone-hardware"),
     ("去俄罗斯前买什么手机好", "phone-hardware"),
+    ("美版有锁机到了莫斯科要怎么网络解锁", "phone-hardware"),   # a carrier-locked phone, as en and ru list it
 ]
 
 
