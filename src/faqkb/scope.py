@@ -528,8 +528,16 @@ class _Names:
                 or (bool(self.both) and self._both(text, joined, seen, han, words))
                 or (bool(joined) and any(p in joined for p in self.pinyin)))
 
+    @cached_property
+    def part_keys(self) -> frozenset[str]:
+        """`by_part`'s keys: most texts hold none of them, one set test per list."""
+        return frozenset(self.by_part)
+
     def _both(self, text: str, joined: str, seen: _Seen, han: frozenset[str], words: frozenset[str]) -> bool:
         """An "A + B" name whose every part the text holds, of those whose first part it holds."""
+        keys = self.part_keys
+        if "" not in keys and keys.isdisjoint(han) and keys.isdisjoint(words):
+            return False  # no first part held: nothing picked (below), at C speed
         picked = {i for k in (*han, *words, "") for i in self.by_part.get(k, ())}
         seen.work["pairs"] += len(picked)
         return any(all(p.found(text, joined, seen) for p in self.both[i]) for i in sorted(picked))
