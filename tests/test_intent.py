@@ -167,6 +167,23 @@ def test_an_operator_alone_or_a_word_it_starts_names_no_category():
     assert intents.category("2 возврат") is None  # a digit is no operator's
 
 
+@pytest.mark.parametrize("q", ["лимит номеров", "проверка номера", "личный номер", "мнение про симку"])
+def test_a_russian_word_a_short_filler_word_starts_is_no_filler(q):
+    # ли, про, мне are filler; лимит, проблема, личный, мнение are what is asked, not an ending on them
+    intents = Intents(read_categories(BUNDLED))
+    assert intents.key(q) and intents.category(q) is None
+
+
+@pytest.mark.parametrize("q", ["какой номер", "какие сим", "мои номера"])
+def test_a_short_filler_word_with_an_ending_is_still_filler(q):
+    assert Intents(read_categories(BUNDLED)).key(q) == ""
+
+
+def test_a_question_with_such_a_word_is_not_taken_for_the_whole_subject(bundled):
+    res = bundled.search("лимит сим")  # asks how many SIMs one may have, not how to cancel
+    assert "category" not in res.signals and res.hits[0].id == "numbers-per-person-limit"
+
+
 @pytest.mark.parametrize("q", ["俄罗斯的手机号", "俄罗斯电话号码"])
 def test_a_subject_word_holding_filler_words_still_names_the_subject(q):
     # 手机 and 号 are filler inside 手机号: the subject is looked for on its own

@@ -158,8 +158,16 @@ def put_fixes(text: str, fixed: dict[str, str]) -> str:
         pos = at + len(word)
 
 
+SHORT_FILLER = 3  # a Cyrillic filler word this short matches a word start only with an ending after it
+ENDING = 2  # ... of at most this many letters (как: какой, какие; ли: not лимит; про: not проблема)
+
+
 def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
-    return w in word_filler or (not w.isascii() and not w.isdigit() and w.startswith(word_filler))
+    if w in word_filler:
+        return True
+    if w.isascii() or w.isdigit() or not w.startswith(word_filler):  # (one C call for most words)
+        return False
+    return any(w.startswith(f) and (len(f) > SHORT_FILLER or len(w) - len(f) <= ENDING) for f in word_filler)
 
 
 class Intents:
