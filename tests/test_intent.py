@@ -244,6 +244,20 @@ def test_a_category_named_with_the_subjects_process_gets_its_entry_for_it(q):
     assert PROCESS.concept(q.replace("销号", "").replace("cancel", "").replace("to ", "")) is None
 
 
+@pytest.mark.parametrize("q,entry", [("сколько дней закрывают номер", "long"), ("закрытия номера сколько дней", "long"),
+                                     ("закрою номер, сколько дней", "long")])
+def test_a_russian_process_name_in_another_form_beside_a_concept_is_still_the_process(q, entry):
+    # закрыть is named; закрывают, закрытия, закрою are its other forms (a word start, the ending cut off)
+    assert PROCESS.concept(q) == entry
+
+
+@pytest.mark.parametrize("q,entry", [("сроки закрытия номера", "cancellation-how-long"),
+                                     ("цена закрытия номера", "does-cancelling-cost")])
+def test_the_concept_asked_of_cancelling_in_another_russian_form_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
 def test_with_subject_must_name_an_entry(tmp_path):
     kb = tmp_path / "kb"
     shutil.copytree(BUNDLED, kb)

@@ -24,6 +24,8 @@ CATEGORIES_FILE = "categories.json"  # in an index version
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
@@ -162,6 +164,14 @@ SHORT_FILLER = 3  # a Cyrillic filler word this short matches a word start only 
 ENDING = 2  # ... of at most this many letters (как: какой, какие; ли: not лимит; про: not проблема)
 
 
+def _stem(word: str) -> str:
+    """A Russian word's start, its ending (and a verb's -ть/-ться) cut off, as a word start
+    matches it in any case and form (расторжение: расторжен-; закрыть: закр-); the word
+    itself when that would leave fewer than four letters."""
+    stem = _CYR_ENDING.sub("", word)
+    return stem if len(stem) >= 4 else word
+
+
 def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
     if w in word_filler:
         return True
@@ -200,8 +210,9 @@ class Intents:
         # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
         process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
                    if " " not in (k := _key(n, self._filler) or fold(n))}
+        # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
-                         tuple(n for n in process if not _HAN.search(n)))
+                         tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
