@@ -282,3 +282,41 @@ def test_fixes_are_put_in_as_one_alternation_of_the_typed_words_would(text, fixe
     # (intent reads a query with did-you-mean's fixes put in: leftmost, longest first, no overlaps)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
     assert put_fixes(text, fixed) == pattern.sub(lambda m: fixed[m.group()], text)
+
+
+# A reader outside Russia (categories.yaml ``abroad``): the entry answering the first hit for such a
+# reader, when it is close behind, goes first; a question not saying so keeps the general entry.
+@pytest.mark.parametrize("q", ["人在国外，怎么注销", "人在香港 可以叫朋友去门店吗", "I'm overseas now", "living OUTSIDE Russia",
+                               "сейчас за рубежом", "я уже не в россии"])
+def test_a_query_saying_the_reader_is_abroad_is_read_so(q):
+    assert Intents(read_categories(BUNDLED)).away(q)
+
+
+@pytest.mark.parametrize("q", ["怎么注销俄罗斯手机卡", "回国前要不要销号", "inside russia", "в россии", "abroadness"])
+def test_a_query_not_saying_so_is_not(q):
+    assert not Intents(read_categories(BUNDLED)).away(q)
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("я уже не в россии, можно ли расторгнуть договор", "cancel-from-abroad"),
+    ("за рубежом, как закрыть номер в салоне", "cancel-from-abroad"),
+    ("人在香港 可以叫朋友拿委托书去门店销号吗", "power-of-attorney-from-china"),
+])
+def test_the_entry_for_a_reader_abroad_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q,entry", [("как закрыть номер в салоне", "cancel-in-store"),
+                                     ("怎么注销俄罗斯手机卡", "how-to-cancel-russian-sim")])
+def test_the_same_question_not_saying_so_keeps_its_entry(bundled, q, entry):
+    assert bundled.search(q).hits[0].id == entry
+
+
+def test_abroad_must_name_entries_of_the_kb(tmp_path):
+    shutil.copytree(BUNDLED, tmp_path / "kb")
+    path = tmp_path / "kb" / "categories.yaml"
+    path.write_text(path.read_text("utf-8").replace("cancel-in-store: cancel-from-abroad",
+                                                    "cancel-in-store: cancel-from-nowhere"), "utf-8")
+    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*abroad.entries names no entry of this kb: cancel-from-nowhere"):
+        read_categories(tmp_path / "kb", set(load_kb(BUNDLED).entries))

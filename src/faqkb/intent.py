@@ -93,6 +93,19 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
+    abroad = data.get("abroad")
+    if abroad is not None:
+        entries = abroad.get("entries") if isinstance(abroad, dict) else None
+        if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+            errors.append(at("abroad", key=True, message="abroad must map entries to the entry answering them for a "
+                             "reader outside Russia ('entries:') and list the words saying so",
+                             hint="e.g. abroad: {entries: {how-to-cancel-russian-sim: cancel-from-abroad}, en: [abroad]}"))
+        else:
+            bad = [str(x) for k, v in entries.items() for x in (k, v) if entry_ids is not None and x not in entry_ids]
+            if bad:
+                errors.append(at("abroad", "entries", key=True, message=f"abroad.entries names no entry of this kb: "
+                                 f"{', '.join(bad)}", hint="give entry ids"))
+            out["abroad"] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(abroad, "abroad")}
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -213,6 +226,15 @@ class Intents:
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
+        # the reader outside Russia (categories.yaml ``abroad``): an entry -> the one answering
+        # it for such a reader, and the words saying where the reader is
+        abroad = data.get("abroad") or {}
+        self.abroad: dict[str, str] = dict(abroad.get("entries", {}))
+        away = [fold(n) for n in abroad.get("names", ())]
+        self._away_han = tuple(n for n in away if _HAN.search(n))
+        # (Latin names as whole words, Cyrillic ones at a word start: any case ending)
+        self._away_words = tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "")
+                                 for n in away if not _HAN.search(n))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -266,6 +288,17 @@ class Intents:
             named = self._key(query, self._subject_words) != self._key(query, _NO_FILLER)
             return self.subject if self.subject and named else None
         return self._named(self.names, key, query, fixed)
+
+    def away(self, query: str) -> bool:
+        """Whether the query says the reader is outside Russia (categories.yaml ``abroad``
+        names: Chinese anywhere, Latin as whole words, Cyrillic at word starts)."""
+        text = fold(query)
+        if self._away_han and any(n in text for n in self._away_han):
+            return True
+        if not self._away_words:
+            return False
+        spaced = " " + " ".join(_WORD.findall(text)) + " "
+        return any(n in spaced for n in self._away_words)
 
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..prefix import Completion
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+ABROAD_POOL = 4  # abroad_first: candidates looked at below the first (as specificity.GENERAL_POOL)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
 
@@ -117,6 +118,28 @@ def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None
     if entry is None and (meant := lex.mainland(query)) is not None:
         entry = intents.concept(meant)
     return None if entry is None else ctx.docnum(entry)
+
+
+def abroad_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> NDArray:
+    """A query saying the reader is outside Russia: when the first candidate has an entry
+    answering it for such a reader (categories.yaml ``abroad``) among the next few, that
+    one goes first (cancel-by-representative -> power-of-attorney-from-china)."""
+    import numpy as np
+
+    intents = _intents(ctx)
+    if not intents or not intents.abroad or len(scores) <= 1:
+        return scores
+    meant = lex.mainland(query)
+    if not (intents.away(query) or (meant is not None and intents.away(meant))):
+        return scores
+    order = np.argsort(-scores)[:ABROAD_POOL + 1].tolist()
+    top = order[0]
+    want = intents.abroad.get(ctx.doc_id(top))
+    if scores[top] <= 0 or want is None or (d := ctx.docnum(want)) is None or d not in order[1:]:
+        return scores
+    out = scores.copy()
+    out[d] = scores[top] * 1.0001  # just above: the rest keep their order
+    return out
 
 
 def _intents(ctx: Context) -> Intents | None:
