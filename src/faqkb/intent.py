@@ -185,6 +185,12 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 4 else word
 
 
+def _latin_stem(word: str) -> str:
+    from .analysis import stem_latin
+
+    return stem_latin(word)
+
+
 def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
     if w in word_filler:
         return True
@@ -226,6 +232,8 @@ class Intents:
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
+        # (an English name in another form too: cancelled, closed, terminated)
+        self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
         # the reader outside Russia (categories.yaml ``abroad``): an entry -> the one answering
         # it for such a reader, and the words saying where the reader is
         abroad = data.get("abroad") or {}
@@ -306,10 +314,18 @@ class Intents:
         if not key:
             return None
         got = self._named(self.concepts, key, query, fixed)
-        if got is None and (rest := _key(key, self._process)) and rest != key:
+        if got is None and (rest := self._unprocessed(key)) and rest != key:
             # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱)
             got = self.concepts.get(rest) or self.with_subject.get(self.names.get(rest, ""))
         return got
+
+    def _unprocessed(self, key: str) -> str:
+        """``key`` without the subject's process names (in any form)."""
+        rest = _key(key, self._process)
+        if self._process_stems and rest:
+            rest = " ".join(w for w in rest.split(" ")
+                            if not (w.isascii() and w.isalpha() and _latin_stem(w) in self._process_stems))
+        return rest
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
