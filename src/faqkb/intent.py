@@ -29,6 +29,7 @@ _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеё�
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
+CONDITIONS = ("abroad", "on_behalf")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
 def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | None:
@@ -93,19 +94,21 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
-    abroad = data.get("abroad")
-    if abroad is not None:
-        entries = abroad.get("entries") if isinstance(abroad, dict) else None
+    for cond in CONDITIONS:  # abroad, on_behalf: a condition the reader states, and the entries for it
+        spec = data.get(cond)
+        if spec is None:
+            continue
+        entries = spec.get("entries") if isinstance(spec, dict) else None
         if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
-            errors.append(at("abroad", key=True, message="abroad must map entries to the entry answering them for a "
-                             "reader outside Russia ('entries:') and list the words saying so",
-                             hint="e.g. abroad: {entries: {how-to-cancel-russian-sim: cancel-from-abroad}, en: [abroad]}"))
-        else:
-            bad = [str(x) for k, v in entries.items() for x in (k, v) if entry_ids is not None and x not in entry_ids]
-            if bad:
-                errors.append(at("abroad", "entries", key=True, message=f"abroad.entries names no entry of this kb: "
-                                 f"{', '.join(bad)}", hint="give entry ids"))
-            out["abroad"] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(abroad, "abroad")}
+            errors.append(at(cond, key=True, message=f"{cond} must map entries to the entry answering them when the "
+                             "reader states the condition ('entries:') and list the words saying so",
+                             hint=f"e.g. {cond}: {{entries: {{how-to-cancel-russian-sim: cancel-from-abroad}}, en: [...]}}"))
+            continue
+        bad = [str(x) for k, v in entries.items() for x in (k, v) if entry_ids is not None and x not in entry_ids]
+        if bad:
+            errors.append(at(cond, "entries", key=True, message=f"{cond}.entries names no entry of this kb: "
+                             f"{', '.join(bad)}", hint="give entry ids"))
+        out[cond] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(spec, cond)}
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -234,15 +237,17 @@ class Intents:
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
         # (an English name in another form too: cancelled, closed, terminated)
         self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
-        # the reader outside Russia (categories.yaml ``abroad``): an entry -> the one answering
-        # it for such a reader, and the words saying where the reader is
-        abroad = data.get("abroad") or {}
-        self.abroad: dict[str, str] = dict(abroad.get("entries", {}))
-        away = [fold(n) for n in abroad.get("names", ())]
-        self._away_han = tuple(n for n in away if _HAN.search(n))
-        # (Latin names as whole words, Cyrillic ones at a word start: any case ending)
-        self._away_words = tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "")
-                                 for n in away if not _HAN.search(n))
+        # a condition the reader states (categories.yaml ``abroad``: outside Russia; ``on_behalf``:
+        # someone else acting for them): an entry -> the one answering it under the condition,
+        # and the words stating it (Latin names as whole words, Cyrillic at a word start)
+        self.conditions: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+        for cond in CONDITIONS:
+            spec = data.get(cond) or {}
+            said = [fold(n) for n in spec.get("names", ())]
+            if spec.get("entries") and said:
+                self.conditions[cond] = (dict(spec["entries"]), tuple(n for n in said if _HAN.search(n)),
+                                         tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "")
+                                               for n in said if not _HAN.search(n)))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -298,15 +303,23 @@ class Intents:
         return self._named(self.names, key, query, fixed)
 
     def away(self, query: str) -> bool:
-        """Whether the query says the reader is outside Russia (categories.yaml ``abroad``
-        names: Chinese anywhere, Latin as whole words, Cyrillic at word starts)."""
+        """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
+        return self.states("abroad", query)
+
+    def states(self, cond: str, query: str) -> bool:
+        """Whether the query states ``cond`` (one of CONDITIONS) in one of its words
+        (Chinese anywhere, Latin as whole words, Cyrillic at word starts)."""
+        got = self.conditions.get(cond)
+        if got is None:
+            return False
+        _, han, words = got
         text = fold(query)
-        if self._away_han and any(n in text for n in self._away_han):
+        if han and any(n in text for n in han):
             return True
-        if not self._away_words:
+        if not words:
             return False
         spaced = " " + " ".join(_WORD.findall(text)) + " "
-        return any(n in spaced for n in self._away_words)
+        return any(n in spaced for n in words)
 
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
