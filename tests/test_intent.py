@@ -351,3 +351,18 @@ def test_a_query_not_saying_someone_acts_for_the_reader_is_not(q):
 def test_the_entry_for_someone_acting_for_the_reader_comes_first(bundled, q):
     assert bundled.search(q).hits[0].id == "cancel-by-representative"
     assert bundled.search("how do I cancel in a store").hits[0].id == "cancel-in-store"
+
+
+# The number back (categories.yaml ``restore``): вернуть / back / 找回 with the number as their
+# object is a restore; with money or the balance it stays a refund.
+@pytest.mark.parametrize("q", ["номер закрыли, можно вернуть номер обратно?",
+                               "cancelled my russian number last week, can i get my number back"])
+def test_a_query_wanting_the_number_back_gets_the_restore_entry(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "restore-cancelled-number", (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q", ["вернуть деньги после закрытия номера", "can I get my balance back after cancelling"])
+def test_a_query_wanting_the_money_back_keeps_the_refund_entry(bundled, q):
+    assert not Intents(read_categories(BUNDLED)).states("restore", q)
+    assert bundled.search(q).hits[0].id == "refund-remaining-balance"
