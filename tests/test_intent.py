@@ -366,3 +366,27 @@ def test_a_query_wanting_the_number_back_gets_the_restore_entry(bundled, q):
 def test_a_query_wanting_the_money_back_keeps_the_refund_entry(bundled, q):
     assert not Intents(read_categories(BUNDLED)).states("restore", q)
     assert bundled.search(q).hits[0].id == "refund-remaining-balance"
+
+
+# "Get it back" with the number named before it (``restore.also``): the number, unless money is named.
+@pytest.mark.parametrize("q", ["сдал номер в салон, а теперь хочу вернуть его",
+                               "my sim number was terminated, can I get it back",
+                               "我的号码上个月销掉了 能找回来吗"])
+def test_get_it_back_after_naming_the_number_gets_the_restore_entry(bundled, q):
+    assert Intents(read_categories(BUNDLED)).states("restore", q)
+    res = bundled.search(q)
+    assert res.hits[0].id == "restore-cancelled-number", (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q", ["деньги с номера можно вернуть?", "номер закрыл, остаток баланса вернуть его можно?",
+                               "余额能找回来吗"])
+def test_get_it_back_beside_money_is_no_restore(q):
+    assert not Intents(read_categories(BUNDLED)).states("restore", q)
+
+
+def test_restore_also_must_give_its_three_lists(tmp_path):
+    shutil.copytree(BUNDLED, tmp_path / "kb")
+    path = tmp_path / "kb" / "categories.yaml"
+    path.write_text(path.read_text("utf-8").replace("    without:\n", "    lacking:\n"), "utf-8")
+    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*restore.also must give 'said:', 'with:' and 'without:'"):
+        read_categories(tmp_path / "kb")

@@ -32,6 +32,19 @@ NAME_LISTS = ("zh", "en", "ru", "pinyin")
 CONDITIONS = ("abroad", "on_behalf", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
+def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Folded names as (Chinese ones, matched anywhere; the others, spaced for whole-word or
+    word-start matching: Latin as whole words, Cyrillic at a word start)."""
+    return (tuple(n for n in said if _HAN.search(n)),
+            tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "") for n in said if not _HAN.search(n)))
+
+
+def _says(names: tuple[tuple[str, ...], tuple[str, ...]], text: str, spaced: str) -> bool:
+    """Whether folded ``text`` (and ``spaced``, its words between spaces) holds one of ``names``."""
+    han, words = names
+    return any(n in text for n in han) or any(n in spaced for n in words)
+
+
 def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | None:
     """kb/categories.yaml as plain data ({"categories": {name: {"overview": id|None,
     "names": [...]}}, "filler": [...]}), or None when absent. ``entry_ids``: the kb's entry
@@ -109,6 +122,14 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
             errors.append(at(cond, "entries", key=True, message=f"{cond}.entries names no entry of this kb: "
                              f"{', '.join(bad)}", hint="give entry ids"))
         out[cond] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(spec, cond)}
+        also = spec.get("also")  # words saying it only beside others (with) and none of some (without)
+        if also is not None:
+            if not isinstance(also, dict) or not all(isinstance(also.get(k), dict) for k in ("said", "with", "without")):
+                errors.append(at(cond, "also", key=True, message=f"{cond}.also must give 'said:', 'with:' and "
+                                 "'without:', each with lists of names per language",
+                                 hint="e.g. also: {said: {ru: [вернуть]}, with: {ru: [номер]}, without: {ru: [деньг]}}"))
+            else:
+                out[cond]["also"] = {k: names(also[k], cond, "also", k) for k in ("said", "with", "without")}
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -241,13 +262,18 @@ class Intents:
         # someone else acting for them): an entry -> the one answering it under the condition,
         # and the words stating it (Latin names as whole words, Cyrillic at a word start)
         self.conditions: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+        # (a condition's ``also``: words saying it only beside the ``with`` words and none of the
+        # ``without`` ones: вернуть beside номер and no деньги is the number back, not a refund)
+        self._also: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
         for cond in CONDITIONS:
             spec = data.get(cond) or {}
             said = [fold(n) for n in spec.get("names", ())]
             if spec.get("entries") and said:
-                self.conditions[cond] = (dict(spec["entries"]), tuple(n for n in said if _HAN.search(n)),
-                                         tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "")
-                                               for n in said if not _HAN.search(n)))
+                self.conditions[cond] = (dict(spec["entries"]), *_spoken(said))
+                also = spec.get("also") or {}
+                if all(also.get(k) for k in ("said", "with")):
+                    self._also[cond] = tuple(_spoken([fold(n) for n in also.get(k, ())])
+                                             for k in ("said", "with", "without"))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -312,14 +338,13 @@ class Intents:
         got = self.conditions.get(cond)
         if got is None:
             return False
-        _, han, words = got
         text = fold(query)
-        if han and any(n in text for n in han):
-            return True
-        if not words:
-            return False
         spaced = " " + " ".join(_WORD.findall(text)) + " "
-        return any(n in spaced for n in words)
+        if _says(got[1:], text, spaced):
+            return True
+        also = self._also.get(cond)
+        return also is not None and _says(also[0], text, spaced) and _says(also[1], text, spaced) \
+            and not _says(also[2], text, spaced)
 
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
