@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # What each per-version cache may hold, in bytes as its cost function estimates them (each
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
-WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
+WORD_CACHE_BYTES = 16 << 20  # query words' documents, 9 bytes each (16 MB: ~7,000 words at 10k entries)
 MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob: marks, plain answer, layout; ~9,000 at 10k entries)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
@@ -73,7 +73,7 @@ def _phrasings_cost(phrasings: tuple) -> int:  # specificity.prepared: (is a que
 
 
 def _words_cost(got: tuple) -> int:  # (ids, in a question per id, df, pinyin pairs): 9 bytes a document holding it
-    return 256 + got[0].nbytes + got[1].nbytes
+    return 512 + got[0].nbytes + got[1].nbytes  # (the ids are a view of nonzero's 2-d array: two array headers)
 
 
 def _small_cost(_value: object) -> int:  # a short tuple of references or stems
