@@ -40,7 +40,7 @@ class Unit:
     """One query word as `answered` sees it. Its documents are kept as sorted ids, not as
     masks over every document: a word is held by ~1 % of the entries at the median, so a
     kept word costs its documents, not the kb's size (the per-version `words` cache holds
-    ~20x more of them at 10k entries: docs/engine.md, "What a query keeps")."""
+    ~10x more of them at 10k entries: docs/engine.md, "What a query keeps")."""
 
     df: int           # entries holding it (any field, its synonyms, bigrams, pinyin)
     weight: float     # its idf weight in the coverage
