@@ -50,12 +50,12 @@ def test_a_word_cut_short_is_answered_when_its_completion_confirms_the_first_hit
     """The results page reads a query exactly; one whose last word was cut short ("…bala")
     finds the right entry but no direct answer. Read as the live panel reads it (the last word
     a prefix), it answers with the same first entry: answered, with the results as typed."""
-    q = "how do i get my bala"
+    q = "return my bala"
     typed = bundled.search(q, correct=False)
     res = bundled.search(q)
     assert not typed.answered and res.answered
     assert [h.id for h in res.hits] == [h.id for h in typed.hits] and res.corrected is None
-    assert res.signals["prefix"]["searched"] == "how do i get my balance"
+    assert res.signals["prefix"]["searched"] == "return my balance"
     # a completion that puts another entry first confirms nothing
     assert not bundled.search("weather in moscow tomo").answered
 

@@ -167,6 +167,23 @@ def test_an_operator_alone_or_a_word_it_starts_names_no_category():
     assert intents.category("2 возврат") is None  # a digit is no operator's
 
 
+@pytest.mark.parametrize("q", ["лимит номеров", "проверка номера", "личный номер", "мнение про симку"])
+def test_a_russian_word_a_short_filler_word_starts_is_no_filler(q):
+    # ли, про, мне are filler; лимит, проблема, личный, мнение are what is asked, not an ending on them
+    intents = Intents(read_categories(BUNDLED))
+    assert intents.key(q) and intents.category(q) is None
+
+
+@pytest.mark.parametrize("q", ["какой номер", "какие сим", "мои номера"])
+def test_a_short_filler_word_with_an_ending_is_still_filler(q):
+    assert Intents(read_categories(BUNDLED)).key(q) == ""
+
+
+def test_a_question_with_such_a_word_is_not_taken_for_the_whole_subject(bundled):
+    res = bundled.search("лимит сим")  # asks how many SIMs one may have, not how to cancel
+    assert "category" not in res.signals and res.hits[0].id == "numbers-per-person-limit"
+
+
 @pytest.mark.parametrize("q", ["俄罗斯的手机号", "俄罗斯电话号码"])
 def test_a_subject_word_holding_filler_words_still_names_the_subject(q):
     # 手机 and 号 are filler inside 手机号: the subject is looked for on its own
@@ -227,6 +244,33 @@ def test_a_category_named_with_the_subjects_process_gets_its_entry_for_it(q):
     assert PROCESS.concept(q.replace("销号", "").replace("cancel", "").replace("to ", "")) is None
 
 
+@pytest.mark.parametrize("q,entry", [("сколько дней закрывают номер", "long"), ("закрытия номера сколько дней", "long"),
+                                     ("закрою номер, сколько дней", "long")])
+def test_a_russian_process_name_in_another_form_beside_a_concept_is_still_the_process(q, entry):
+    # закрыть is named; закрывают, закрытия, закрою are its other forms (a word start, the ending cut off)
+    assert PROCESS.concept(q) == entry
+
+
+@pytest.mark.parametrize("q,entry", [("cancelled my sim how long", "long"), ("cancelling my sim, how long", "long"),
+                                     ("cancels 委托书", "poa")])
+def test_an_english_process_name_in_another_form_beside_a_concept_is_still_the_process(q, entry):
+    assert PROCESS.concept(q) == entry
+
+
+@pytest.mark.parametrize("q,entry", [("terminated russian sim how long", "cancellation-how-long"),
+                                     ("closed number back", "restore-cancelled-number")])
+def test_the_concept_asked_of_cancelling_in_another_english_form_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q,entry", [("сроки закрытия номера", "cancellation-how-long"),
+                                     ("цена закрытия номера", "does-cancelling-cost")])
+def test_the_concept_asked_of_cancelling_in_another_russian_form_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
 def test_with_subject_must_name_an_entry(tmp_path):
     kb = tmp_path / "kb"
     shutil.copytree(BUNDLED, kb)
@@ -251,3 +295,59 @@ def test_fixes_are_put_in_as_one_alternation_of_the_typed_words_would(text, fixe
     # (intent reads a query with did-you-mean's fixes put in: leftmost, longest first, no overlaps)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(fixed, key=len, reverse=True)))
     assert put_fixes(text, fixed) == pattern.sub(lambda m: fixed[m.group()], text)
+
+
+# A reader outside Russia (categories.yaml ``abroad``): the entry answering the first hit for such a
+# reader, when it is close behind, goes first; a question not saying so keeps the general entry.
+@pytest.mark.parametrize("q", ["人在国外，怎么注销", "人在香港 可以叫朋友去门店吗", "I'm overseas now", "living OUTSIDE Russia",
+                               "сейчас за рубежом", "я уже не в россии"])
+def test_a_query_saying_the_reader_is_abroad_is_read_so(q):
+    assert Intents(read_categories(BUNDLED)).away(q)
+
+
+@pytest.mark.parametrize("q", ["怎么注销俄罗斯手机卡", "回国前要不要销号", "inside russia", "в россии", "abroadness"])
+def test_a_query_not_saying_so_is_not(q):
+    assert not Intents(read_categories(BUNDLED)).away(q)
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("я уже не в россии, можно ли расторгнуть договор", "cancel-from-abroad"),
+    ("за рубежом, как закрыть номер в салоне", "cancel-from-abroad"),
+    ("人在香港 可以叫朋友拿委托书去门店销号吗", "power-of-attorney-from-china"),
+])
+def test_the_entry_for_a_reader_abroad_comes_first(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q,entry", [("как закрыть номер в салоне", "cancel-in-store"),
+                                     ("怎么注销俄罗斯手机卡", "how-to-cancel-russian-sim")])
+def test_the_same_question_not_saying_so_keeps_its_entry(bundled, q, entry):
+    assert bundled.search(q).hits[0].id == entry
+
+
+def test_abroad_must_name_entries_of_the_kb(tmp_path):
+    shutil.copytree(BUNDLED, tmp_path / "kb")
+    path = tmp_path / "kb" / "categories.yaml"
+    path.write_text(path.read_text("utf-8").replace("cancel-in-store: cancel-from-abroad",
+                                                    "cancel-in-store: cancel-from-nowhere"), "utf-8")
+    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*abroad.entries names no entry of this kb: cancel-from-nowhere"):
+        read_categories(tmp_path / "kb", set(load_kb(BUNDLED).entries))
+
+
+# Someone else acting for the reader (categories.yaml ``on_behalf``), applied as ``abroad`` is.
+@pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me",
+                               "вместо меня сходит сестра"])
+def test_a_query_saying_someone_acts_for_the_reader_is_read_so(q):
+    assert Intents(read_categories(BUNDLED)).states("on_behalf", q)
+
+
+@pytest.mark.parametrize("q", ["去营业厅注销要带什么", "formerly my number", "меняю номер"])
+def test_a_query_not_saying_someone_acts_for_the_reader_is_not(q):
+    assert not Intents(read_categories(BUNDLED)).states("on_behalf", q)
+
+
+@pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me"])
+def test_the_entry_for_someone_acting_for_the_reader_comes_first(bundled, q):
+    assert bundled.search(q).hits[0].id == "cancel-by-representative"
+    assert bundled.search("how do I cancel in a store").hits[0].id == "cancel-in-store"

@@ -116,6 +116,22 @@ def test_work_per_query_is_bounded(speller):
     assert MAX_CANDIDATES <= 32
 
 
+def test_a_word_the_caller_found_unknown_gets_the_same_answer(speller, bundled):
+    # correct() asks known() first; word(..., unknown=True) then skips asking it again (no
+    # second stemming): the answer is word()'s own for every word known() says no to.
+    rng = random.Random(5)
+    kb = sorted(w for w in bundled.lexicon.vocab if w.isalpha() and len(w) >= 4 and not is_han(w))
+    words = ["refnd", "balanse", "vozvrat", "otkluchenie", "weather", "via", "za", "Tele", "договра", "MTSS"]
+    for w in rng.sample(kb, 150):
+        i = rng.randrange(1, len(w) - 1)
+        words += [w[:i] + w[i + 1:], w[:i] + w[i] + w[i:], w[:i] + w[i + 1] + w[i] + w[i + 2:]]
+    unknown = [w for w in words if not speller.known(w)]
+    assert len(unknown) > 200
+    answers = [speller.word(w) for w in unknown]
+    assert answers == [speller.word(w, unknown=True) for w in unknown]
+    assert sum(a is not None for a in answers) > 100  # the check sees corrections made
+
+
 def test_no_second_search_without_a_correction(bundled):
     assert bundled.explain("注销 余额").suggestion_searched is None
     x = bundled.explain("расторжение договра")

@@ -75,7 +75,11 @@ STOP = {
               "конечно всю между это мой моей мою мои".split()),
     "en": set("a an and are as at be but by for if in into is it no not of on or such that the their "
               "then there these they this to was will with i my me do does did can how what when "
-              "where which who why you your we our us am have has had so".split()),
+              "where which who why you your we our us am have has had so "
+              # what is left of a contraction (I'm, don't, I've, it's; typed without the apostrophe too):
+              # as words, 'm' of "I'm back" matched every alternative saying I'm (issue 19)
+              "m s t d ll re ve don didn doesn isn aren wasn haven hasn couldn wouldn shouldn "
+              "im ive dont didnt doesnt isnt cant".split()),
 }
 
 

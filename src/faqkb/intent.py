@@ -24,9 +24,12 @@ CATEGORIES_FILE = "categories.json"  # in an index version
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
+CONDITIONS = ("abroad", "on_behalf")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
 def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | None:
@@ -91,6 +94,21 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
+    for cond in CONDITIONS:  # abroad, on_behalf: a condition the reader states, and the entries for it
+        spec = data.get(cond)
+        if spec is None:
+            continue
+        entries = spec.get("entries") if isinstance(spec, dict) else None
+        if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+            errors.append(at(cond, key=True, message=f"{cond} must map entries to the entry answering them when the "
+                             "reader states the condition ('entries:') and list the words saying so",
+                             hint=f"e.g. {cond}: {{entries: {{how-to-cancel-russian-sim: cancel-from-abroad}}, en: [...]}}"))
+            continue
+        bad = [str(x) for k, v in entries.items() for x in (k, v) if entry_ids is not None and x not in entry_ids]
+        if bad:
+            errors.append(at(cond, "entries", key=True, message=f"{cond}.entries names no entry of this kb: "
+                             f"{', '.join(bad)}", hint="give entry ids"))
+        out[cond] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(spec, cond)}
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -158,8 +176,30 @@ def put_fixes(text: str, fixed: dict[str, str]) -> str:
         pos = at + len(word)
 
 
+SHORT_FILLER = 3  # a Cyrillic filler word this short matches a word start only with an ending after it
+ENDING = 2  # ... of at most this many letters (как: какой, какие; ли: not лимит; про: not проблема)
+
+
+def _stem(word: str) -> str:
+    """A Russian word's start, its ending (and a verb's -ть/-ться) cut off, as a word start
+    matches it in any case and form (расторжение: расторжен-; закрыть: закр-); the word
+    itself when that would leave fewer than four letters."""
+    stem = _CYR_ENDING.sub("", word)
+    return stem if len(stem) >= 4 else word
+
+
+def _latin_stem(word: str) -> str:
+    from .analysis import stem_latin
+
+    return stem_latin(word)
+
+
 def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
-    return w in word_filler or (not w.isascii() and not w.isdigit() and w.startswith(word_filler))
+    if w in word_filler:
+        return True
+    if w.isascii() or w.isdigit() or not w.startswith(word_filler):  # (one C call for most words)
+        return False
+    return any(w.startswith(f) and (len(f) > SHORT_FILLER or len(w) - len(f) <= ENDING) for f in word_filler)
 
 
 class Intents:
@@ -192,8 +232,22 @@ class Intents:
         # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
         process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
                    if " " not in (k := _key(n, self._filler) or fold(n))}
+        # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
-                         tuple(n for n in process if not _HAN.search(n)))
+                         tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
+        # (an English name in another form too: cancelled, closed, terminated)
+        self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
+        # a condition the reader states (categories.yaml ``abroad``: outside Russia; ``on_behalf``:
+        # someone else acting for them): an entry -> the one answering it under the condition,
+        # and the words stating it (Latin names as whole words, Cyrillic at a word start)
+        self.conditions: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+        for cond in CONDITIONS:
+            spec = data.get(cond) or {}
+            said = [fold(n) for n in spec.get("names", ())]
+            if spec.get("entries") and said:
+                self.conditions[cond] = (dict(spec["entries"]), tuple(n for n in said if _HAN.search(n)),
+                                         tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "")
+                                               for n in said if not _HAN.search(n)))
         self.names: dict[str, str] = {}
         # a concept a reader names in a word or two that several entries hold (biometrics,
         # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
@@ -248,16 +302,43 @@ class Intents:
             return self.subject if self.subject and named else None
         return self._named(self.names, key, query, fixed)
 
+    def away(self, query: str) -> bool:
+        """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
+        return self.states("abroad", query)
+
+    def states(self, cond: str, query: str) -> bool:
+        """Whether the query states ``cond`` (one of CONDITIONS) in one of its words
+        (Chinese anywhere, Latin as whole words, Cyrillic at word starts)."""
+        got = self.conditions.get(cond)
+        if got is None:
+            return False
+        _, han, words = got
+        text = fold(query)
+        if han and any(n in text for n in han):
+            return True
+        if not words:
+            return False
+        spaced = " " + " ".join(_WORD.findall(text)) + " "
+        return any(n in spaced for n in words)
+
     def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None."""
         key = self._key(query, self._filler)
         if not key:
             return None
         got = self._named(self.concepts, key, query, fixed)
-        if got is None and (rest := _key(key, self._process)) and rest != key:
+        if got is None and (rest := self._unprocessed(key)) and rest != key:
             # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱)
             got = self.concepts.get(rest) or self.with_subject.get(self.names.get(rest, ""))
         return got
+
+    def _unprocessed(self, key: str) -> str:
+        """``key`` without the subject's process names (in any form)."""
+        rest = _key(key, self._process)
+        if self._process_stems and rest:
+            rest = " ".join(w for w in rest.split(" ")
+                            if not (w.isascii() and w.isalpha() and _latin_stem(w) in self._process_stems))
+        return rest
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names

@@ -283,20 +283,21 @@ class Speller:
         stem = stem_cyrillic(low) if CYR_RE.match(low) else stem_latin(low)
         return stem in self.stems  # another form of a word the kb has (cancelling → cancel)
 
-    def word(self, typed: str, memo: dict | None = None) -> str | None:
+    def word(self, typed: str, memo: dict | None = None, unknown: bool = False) -> str | None:
         """The nearest kb word to ``typed``, or None (known, a plain word of the language,
         too short/long, digits, no candidate). ``memo``: one query's answers so far (see
-        correct)."""
+        correct). ``unknown``: the caller has just seen `known` say no (the answer is the
+        same; the word is not stemmed twice)."""
         if memo is not None:
             asked = ("word", typed)
             if asked not in memo:
-                memo[asked] = self.word(typed)
+                memo[asked] = self.word(typed, unknown=unknown)
             return memo[asked]
         low = fold_cyrillic(typed)
         if len(low) == 2 and low.isalpha() and low.isascii() and low not in STOP["en"]:
             russian = self.translit.get(translit_key(low) or "")  # za, ot: Russian function words
             return russian if russian in STOP["ru"] else None
-        if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or self.known(low)
+        if (len(low) < 3 or len(low) > MAX_WORD or any(c.isdigit() for c in low) or (not unknown and self.known(low))
                 or low in self.plain):  # the plain words (the spelling file) only for an unknown word
             return None
         cands: dict[str, None] = {}
@@ -346,6 +347,9 @@ class Speller:
             return memo[asked]
         out, i, fixes = [], 0, 0
         folded = fold_han(run)
+        vocab, by_pinyin = self.vocab, self.han_by_pinyin
+        plain: frozenset[str] | None = None  # the spelling file, read at the first window the kb lacks
+        sounds: list[str] | None = None  # each character's reading, looked up once per run (not per window)
         while i < len(run):
             step, piece = 1, run[i]
             for size in (4, 3, 2):
@@ -353,11 +357,18 @@ class Speller:
                 if len(window) < size:
                     continue
                 self.lookups += 1
-                if window in self.vocab or window in self.plain:
+                if window in vocab:
                     step, piece = size, run[i:i + size]
                     break
-                if fixes < budget and not any(c in _STOP_HAN_CHARS for c in window):
-                    cand = self.han_by_pinyin.get("".join(self.table.of(window)))
+                if plain is None:
+                    plain = self.plain
+                if window in plain:
+                    step, piece = size, run[i:i + size]
+                    break
+                if fixes < budget and _STOP_HAN_CHARS.isdisjoint(window):
+                    if sounds is None:
+                        sounds = self.table.of(folded)
+                    cand = by_pinyin.get("".join(sounds[i:i + size]))
                     if cand and len(cand) == size and not self._splits_word(folded, i, size):
                         step, piece = size, cand
                         fixes += 1
@@ -409,7 +420,7 @@ class Speller:
                 continue
             if not self.known(text):
                 checked += 1
-                word = self.word(text, memo)
+                word = self.word(text, memo, unknown=True)
                 if word and word != text and pinyin is None:
                     pinyin = self._pinyin_query(query)
                 if word and word != text and not pinyin:

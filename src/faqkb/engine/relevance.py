@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..prefix import Completion
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
 
@@ -115,6 +116,34 @@ def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None
     if entry is None and (meant := lex.mainland(query)) is not None:
         entry = intents.concept(meant)
     return None if entry is None else ctx.docnum(entry)
+
+
+def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> NDArray:
+    """A query stating a condition (categories.yaml ``abroad``: the reader is outside Russia;
+    ``on_behalf``: someone else acts for them): when the first candidate has an entry answering
+    it under that condition among the next few, that one goes first (how-to ->
+    cancel-from-abroad; cancel-in-store -> cancel-by-representative). The converse of
+    general_first; each condition is applied to the first as the one before it left it."""
+    import numpy as np
+
+    from ..intent import CONDITIONS
+
+    intents = _intents(ctx)
+    if not intents or not intents.conditions or len(scores) <= 1:
+        return scores
+    meant = lex.mainland(query)
+    for cond in CONDITIONS:
+        if cond not in intents.conditions or not (
+                intents.states(cond, query) or (meant is not None and intents.states(cond, meant))):
+            continue
+        order = np.argsort(-scores)[:CONDITION_POOL + 1].tolist()
+        top = order[0]
+        want = intents.conditions[cond][0].get(ctx.doc_id(top))
+        if scores[top] <= 0 or want is None or (d := ctx.docnum(want)) is None or d not in order[1:]:
+            continue
+        scores = scores.copy()
+        scores[d] = scores[top] * 1.0001  # just above: the rest keep their order
+    return scores
 
 
 def _intents(ctx: Context) -> Intents | None:
