@@ -11,8 +11,9 @@ tantivy-py with as many threads; the goal of issue 22 is faqkb <= 1.3x of it) an
 
 Each round builds every variant once, in an order that alternates between rounds, each
 `faqkb build` in a child process (into a fresh index folder): wall seconds, CPU seconds
-of the child and the workers it forked (wait4), and the peak RSS of the largest of those
-processes. Printed: the median of each over the rounds, and per round the ratio to each
+of the child and the workers it forked (wait4), the peak RSS of the largest of those
+processes, and the peak of the whole tree's summed PSS (sampled every 0.25 s: shared pages
+divided among their sharers, fresh interpreters and forked workers included). Printed: the median of each over the rounds, and per round the ratio to each
 peer measured in that round (the median of those ratios too), because the machine is
 shared: a ratio within a round is what load moves least. ``--stages`` runs the builds with
 the "faqkb.build" logger at INFO, which prints each stage's wall, builder and worker CPU and
@@ -50,6 +51,51 @@ def _checkout(ref: str, into: Path) -> Path:
     return into / "src"
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc; just ``pid`` elsewhere)."""
+    out = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                out += _tree(int(child))
+    except OSError:
+        pass
+    return out
+
+
+def _pss_kib(pid: int) -> int:
+    """A process's proportional set size (shared pages divided among their sharers, so a
+    forked worker's inherited pages are not counted twice), 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next((int(x.split()[1]) for x in f if x.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+class TreeMemory:
+    """Samples a process tree's summed PSS every ``every`` seconds in a thread; ``peak`` in
+    MB (what the whole build holds at once, workers and fresh interpreters included: wait4's
+    figure is the largest single process)."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        import threading
+
+        self.pid, self.every, self.peak_kib = pid, every, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self.peak_kib = max(self.peak_kib, sum(map(_pss_kib, _tree(self.pid))))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return self.peak_kib / 1024
+
+
 def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bool, keep: bool = False) -> dict:
     """One `faqkb build` in a child process, the code from ``src`` (None: this tree's)."""
     shutil.rmtree(index, ignore_errors=True)
@@ -60,13 +106,15 @@ def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bo
     cmd = [sys.executable, "-c", _STAGES, *args] if stages else [sys.executable, "-m", "faqkb", *args]
     t = time.perf_counter()
     child = subprocess.Popen(cmd, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL)
+    tree = TreeMemory(child.pid)
     _, status, usage = os.wait4(child.pid, 0)  # the child's usage includes the workers it waited for
     wall = time.perf_counter() - t
+    tree_mb = tree.stop()
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"build failed: {' '.join(cmd)}")
     if not keep:
         shutil.rmtree(index, ignore_errors=True)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024, "tree": tree_mb}
 
 
 def _rss_mb() -> float:
@@ -143,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
                         log(f"  {n}: round {r + 1} {name}")
                         got = _faqkb_build(variants[name], kb, tmp_path / "index", args.procs, args.stages)
                     runs[name].append(got)
+                    tree = f", tree PSS {got['tree']:6.0f} MB" if "tree" in got else ""
                     log(f"  {n}: round {r + 1} {name:24} {got['wall']:7.1f} s wall {got['cpu']:7.1f} s cpu "
-                        f"peak RSS {got['rss']:6.0f} MB")
+                        f"peak RSS {got['rss']:6.0f} MB{tree}")
             shutil.rmtree(kb, ignore_errors=True)
             load = os.getloadavg()
             lines.append(f"{n} entries{'' if args.no_offtopic else ' + offtopic.yaml'}, {args.rounds} rounds, "
@@ -155,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 med = {k: statistics.median(x[k] for x in runs[name]) for k in ("wall", "cpu", "rss")}
                 rss = "" if name == "fts5" else f"  peak RSS {med['rss']:6.0f} MB (max {max(x['rss'] for x in runs[name]):.0f})"
+                if "tree" in runs[name][0]:
+                    rss += f", tree PSS {statistics.median(x['tree'] for x in runs[name]):6.0f} MB"
                 ratios = ""
                 if name != "faqkb":
                     per = [a["wall"] / b["wall"] for a, b in zip(runs["faqkb"], runs[name], strict=True)]

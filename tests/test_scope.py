@@ -433,3 +433,73 @@ def test_the_topic_model_learns_a_shops_returns_as_a_neighbour(bundled):
     # shipped) teach the model that "Russia" and a refund are not our subject without our object
     res = bundled.search("俄罗斯网购退货退款要多久")
     assert "scope" not in res.signals and not res.answered
+
+
+# What a cancel, close or refund question is about (scope.Objects): an object no entry holds,
+# with none of ours named, is another subject however Russian the question is.
+@pytest.mark.parametrize(("q", "what"), [
+    ("how to get a refund for a sofa returned in russia", "sofa"),
+    ("how to close my library card in russia", "library"),
+    ("как вернуть деньги за курсы русского языка", "курсы"),
+    ("俄罗斯的图书馆借书卡怎么注销", "图书馆"),
+    ("怎么注销俄罗斯的邮箱账号", "邮箱"),
+])
+def test_cancelling_an_object_no_entry_holds_is_declined(bundled, q, what):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {what}"
+    assert bundled.explain(q).signals["scope"] == res.signals["scope"]
+
+
+@pytest.mark.parametrize("q", [
+    "cancel my simm before leaving russia",                        # a typo of a kb word is no other object
+    "refund my balanse after closing the number",
+    "как вернуть остаток денег на карту после закрытия номера",   # our object named
+    "вернулся домой, как закрыть сим мтс",                         # came back is no refund
+    "俄罗斯号码注销后余额怎么退",
+])
+def test_cancelling_our_own_objects_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals
+
+
+def _objects(actions: list[str], ours: list[str]) -> Scope:
+    return Scope({"covers": [], "neighbours": {},
+                  "objects": {"actions": {"han": [a for a in actions if not a.isascii()], "words": [a for a in actions if a.isascii()]},
+                              "ours": {"han": [o for o in ours if not o.isascii()], "words": [o for o in ours if o.isascii()]}}})
+
+
+def _words(text: str) -> list[tuple[str, int, int, str]]:
+    import re
+
+    from faqkb.analysis import STOP
+
+    # as the analyzer gives them: stop words left out
+    return [(m.group().lower(), m.start(), m.end(), "han" if not m.group().isascii() else "lat")
+            for m in re.finditer(r"[a-z]+|沙发|俄罗斯|怎么|退", text, re.I) if m.group().lower() not in STOP["en"]]
+
+
+def test_the_object_is_the_word_after_the_action_or_around_it_in_chinese():
+    s = _objects(["cancel", "退"], ["sim", "号码"])
+    assert s.objects is not None
+    kb_never = {"sofa", "sofas", "沙发", "departure", "remotely"}.__contains__
+    found = s.objects.foreign
+    assert found("cancel my sofa", _words("cancel my sofa"), kb_never) == "sofa"
+    assert found("cancel the plan for a sofa", _words("cancel the plan for a sofa"), kb_never) == "sofa"  # linked
+    assert found("cancel the plan with a sofa", _words("cancel the plan with a sofa"), kb_never) is None
+    assert found("cancel before departure", _words("cancel before departure"), kb_never) is None  # a time
+    assert found("cancel remotely", _words("cancel remotely"), kb_never) is None  # how, not what
+    assert found("cancel my simm", _words("cancel my simm"), {"simm"}.__contains__) is None  # a typo of ours
+    assert found("sofa: cancel it", _words("sofa: cancel it"), kb_never) is None  # before it, in another clause
+    assert found("cancel my sofa and my sim", _words("cancel my sofa and my sim"), kb_never) is None  # ours named
+    assert found("cancel my plan", _words("cancel my plan"), kb_never) is None  # a word the kb holds
+    assert found("俄罗斯沙发怎么退", _words("俄罗斯沙发怎么退"), kb_never) == "沙发"  # Chinese: before it too
+    assert found("sofa prices", _words("sofa prices"), kb_never) is None  # no action
+    assert _objects([], []).objects is not None and Scope({"covers": [], "neighbours": {}}).objects is None
+
+
+def test_a_broken_objects_list_is_located(tmp_path):
+    (tmp_path / "scope.yaml").write_text("covers:\n  en: [russian sim]\nneighbours: {}\nobjects:\n  actions: [cancel]\n",
+                                         "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:4" in str(e.value) and "objects must have 'actions:' and 'ours:'" in str(e.value)

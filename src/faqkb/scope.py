@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .analysis import fold_han, fold_width
 from .errors import KBError, KBErrors
+from .spelling import edits
 
 if TYPE_CHECKING:
     from .engine.answered import Signals
@@ -197,11 +198,108 @@ def read_scope(root: Path) -> dict | None:
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
                       for lang in ("zh", "en") if located.get(lang)}
+    out["objects"] = _read_objects(data.get("objects"), at, errors)
     if errors:
         raise KBErrors(errors)
     return out
 
 
+def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) -> dict | None:
+    """scope.yaml's `objects` ({actions: {zh, en, ru}, ours: {zh, en, ru}}) folded: Chinese
+    words as whole words ("han"), Latin/Cyrillic as word starts ("words")."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not all(isinstance(spec.get(k), dict) for k in ("actions", "ours")):
+        errors.append(at("objects", key=True, message="objects must have 'actions:' and 'ours:' lists per language",
+                         hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
+        return None
+    out: dict = {}
+    for part in ("actions", "ours"):
+        words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in (spec[part].get(k) or [])
+                 if isinstance(w, str | int) and str(w).strip()]
+        out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
+                     "words": sorted({w for w in words if not _HAN.search(w)})}
+    return out
+
+
+# Characters of Chinese function words, Cantonese particles and place words (几耐, 交了, 注销前,
+# 唔該): a word the kb never holds that has one is not read as a named object (a noun), but as
+# the way the question is put.
+_NOT_OBJECT_HAN = frozenset("了着过的地得吗呢吧啊呀么几先就才都也还又再很太更最会能要该前后时里上下中内外多少点"
+                            "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦")
+OBJECT_WINDOW = 2  # words looked at after an action (and, in Chinese, before it: 沙发怎么退)
+_CLAUSE = re.compile(r"[,，.。;；!?？！、\n]")
+# Between an action and its object in English and Russian: "for/of/on/за/от" link them ("refund for
+# X"); a preposition of place, time, way or destination ends the object ("cancel before departure",
+# "вернуть на юмани", "close it while in Beijing"); in Chinese, a destination (退到X).
+_LINK = re.compile(r"(?<![^\W\d_])(?:for|of|on|за|от|про)(?![^\W\d_])", re.I)
+_NOT_OBJECT = re.compile(r"(?<![^\W\d_])(?:to|into|onto|in|at|from|before|after|while|during|when|via|through|by|with|"
+                         r"without|within|until|since|на|в|во|к|ко|из|с|со|по|при|перед|после|через|до|без|для|у|"
+                         r"пока|когда)(?![^\W\d_])", re.I)
+_DESTINATION = re.compile(r"[到回至往]")
+_ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
+
+
+class Objects:
+    """What a cancel, close or refund question is about (issue 19, item 4): the words next to
+    its action word (after it in Latin/Cyrillic, "cancel my X", "вернуть деньги за X"; on
+    either side in Chinese, "X怎么退", "注销X"). A question whose action applies to a word no
+    entry holds (a sofa, a library card, курсы) and that names none of our own objects (the
+    SIM, the number, the operator, the contract, the balance...) asks about something else,
+    however Russian it is: the topic model reads Russia with a cancel or refund word as our
+    subject whatever the object (docs/relevance.md, "Near-topic, ninth round")."""
+
+    def __init__(self, data: dict) -> None:
+        self.actions_han = tuple(data["actions"]["han"])
+        self.actions_words = tuple(data["actions"]["words"])
+        self.ours_han = frozenset(data["ours"]["han"])
+        self.ours_words = tuple(data["ours"]["words"])
+
+    def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
+        if _HAN.search(surface):
+            return surface in han if whole else any(a in surface for a in han)
+        return surface.startswith(words)
+
+    def foreign(self, text: str, words: Iterable[tuple[str, int, int, str]], unknown: Callable[[str], bool]) -> str | None:
+        """The word an action in ``text`` applies to that is not ours, or None. ``words``:
+        the query's analyzed words (text, start, end, script) in order; ``unknown(word)``:
+        no entry holds it and it is no typo of a kb word."""
+        spans = list(words)  # a Chinese word's parts found inside it (罗斯 in 俄罗斯) are no words of their own
+        toks = [(w, fold(text[a:b]), script, len(_CLAUSE.findall(text, 0, a)), a, b) for w, a, b, script in spans
+                if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for _, a2, b2, _ in spans)]
+        if any(self._is(t[1], self.ours_han, self.ours_words, whole=True) for t in toks):
+            return None
+        for i, t in enumerate(toks):
+            if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
+                continue
+            if t[2] == "han":  # Chinese: the words on either side ("X怎么退", "注销X")
+                around = [j for j in range(max(0, i - OBJECT_WINDOW), min(len(toks), i + OBJECT_WINDOW + 1)) if j != i]
+            else:  # the word after it ("cancel my X"), and the next after "for/of/за/от" ("вернуть деньги за X")
+                around = [i + 1, i + 2] if i + 2 < len(toks) and _LINK.search(text, toks[i + 1][5], toks[i + 2][4]) else [i + 1]
+            for j in around:
+                if j >= len(toks):
+                    break
+                w, f, script, clause, start, _ = toks[j]
+                lo, hi = (t[5], start) if j > i else (toks[j][5], t[4])
+                if clause != t[3] or (t[2] != "han" and _NOT_OBJECT.search(text, lo, hi)):
+                    break  # another clause, or a place, time or destination: "cancel before departure"
+                if not unknown(w) or self._is(f, self.actions_han, self.actions_words, whole=False):
+                    continue
+                if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f) or _DESTINATION.search(text, lo, hi)):
+                    continue
+                if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
+                    continue
+                if script in ("lat", "cyr", "han"):
+                    return f
+        return None
+
+    def _near_ours(self, f: str) -> bool:
+        """A typo of one of our objects (simm, numbr) is ours."""
+        return len(f) >= 4 and not _HAN.search(f) and any(
+            edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3)
+
+
+OTHER_OBJECT = "other-object"  # Results.signals["scope"] when a cancel or refund question is about something else (Objects)
 ALONE = "chit-chat"  # what `neighbour` calls a query that is only one of scope.yaml's `alone` words
 
 
@@ -559,6 +657,7 @@ class Scope:
                                for name, spec in data.get("neighbours", {}).items()]
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
+        self.objects = Objects(data["objects"]) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
@@ -581,6 +680,11 @@ class Scope:
     def neighbour(self, query: str) -> str | None:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
         return self._neighbour(query)[0]
+
+    def names_ours(self, query: str) -> bool:
+        """The query names a Russian SIM or number explicitly (`covers`)."""
+        text = fold(query)
+        return self.covers.found(text, re.sub(r"[^a-z]+", "", text) if re.search("[a-z]", text) else "", _Seen(self.finder))
 
     def work(self, query: str) -> dict[str, int]:
         """What `neighbour` does for ``query``: texts looked up, set lookups, name patterns

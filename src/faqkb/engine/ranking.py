@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from ..analysis import Analyzed, is_han
 from ..lexicon import Lexicon
 from ..plan import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
-from ..scope import ours
+from ..scope import OTHER_OBJECT, ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
 from .coverage import coverage, held_by, idf, mask_of, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .relevance import concept, condition_first, general_first, intent, neighbour, specific
+from .relevance import concept, condition_first, foreign_object, general_first, intent, neighbour, specific
 from .stems import stem_variants
 
 if TYPE_CHECKING:
@@ -218,6 +218,8 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
         judged["category"], ok = scored.named, True
     if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)
         ok, judged["scope"] = False, why
+    elif ok and (what := foreign_object(ctx, plan, scored.units)):  # cancelling what? (scope.Objects)
+        ok, judged["scope"] = False, f"{OTHER_OBJECT}: {what}"
     return judged, ok
 
 

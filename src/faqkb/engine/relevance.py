@@ -15,14 +15,17 @@ from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
-from .coverage import coverage, held_by
+from .coverage import coverage, held_by, unit_words
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from ..impact import ImpactIndex
     from ..intent import Intents
+    from ..plan import QueryPlan
     from ..prefix import Completion
+    from ..scope import Scope
+    from .answered import Unit
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
@@ -164,15 +167,35 @@ def neighbour(ctx: Context, query: str) -> str | None:
     """The neighbour class (kb/scope.yaml) the query names, if any: not answered. A query
     with Taiwan/HK words is read as meant (Lexicon.mainland: 網路 is 网络, 退租 is 注销), as
     the topic model reads it, and as typed when that names none (a name listed as typed)."""
+    scope = _scope(ctx)
+    if scope is None:
+        return None
+    meant = ctx.lexicon().mainland(query) if _HAN.search(query) else None
+    return (meant is not None and scope.neighbour(meant)) or scope.neighbour(query)
+
+
+def _scope(ctx: Context) -> Scope | None:
+    """The version's kb/scope.yaml (read once per version), or None when it has none."""
     v = ctx.v
     if v.scope is None:
         from ..scope import Scope
 
         v.scope = Scope.read(v.path) or False
-    if not v.scope:
+    return v.scope or None
+
+
+def foreign_object(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | None:
+    """The word a cancel or refund question's action applies to when no entry holds it (nor is
+    it a typo of a kb word) and the question names none of our objects (scope.Objects), or
+    None: not answered."""
+    scope = _scope(ctx)
+    if scope is None or scope.objects is None:
         return None
-    meant = ctx.lexicon().mainland(query) if _HAN.search(query) else None
-    return (meant is not None and v.scope.neighbour(meant)) or v.scope.neighbour(query)
+    unknown = {w for w, u in zip(unit_words(plan.analyzed, units), units, strict=True)
+               if not (u.df or u.typo or u.pairs)}
+    what = scope.objects.foreign(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words),
+                                 unknown.__contains__)
+    return what if what and not scope.names_ours(plan.plain) else None  # a Russian SIM named is ours
 
 
 def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
