@@ -53,9 +53,29 @@ def test_golden_off_topic_queries_are_mostly_notanswered(bundled):
 # -- each signal of `answered`, on made-up units (engine.answered.signals) and on the bundled kb
 
 def _unit(asked, anywhere=None, df=1, weight=1.0, pairs=(), typo=False):
+    """A unit from per-document flags (a Unit keeps the documents' ids)."""
     asked = np.array(asked, dtype=bool)
-    return Unit(df, weight, np.array(anywhere if anywhere is not None else asked, dtype=bool), asked,
-                 list(pairs), typo)
+    held = np.flatnonzero(asked | np.array(anywhere if anywhere is not None else asked, dtype=bool))
+    return Unit(df, weight, held, asked[held], list(pairs), typo)
+
+
+def test_a_unit_answers_for_a_document_as_the_set_of_its_documents_does():
+    """Unit keeps the ids of the documents holding its word (sorted) and, per id, whether the
+    question holds it, not masks: asks() and asked_at() answer as membership in the set of
+    those asked, at both ends and past them, and for none."""
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 65, 1000):
+        for share in (0.0, 0.01, 0.5, 1.0):
+            held = np.flatnonzero(rng.random(n) < share)
+            flags = rng.random(len(held)) < 0.5
+            ids = held[flags]
+            u = Unit(len(held), 1.0, held, flags, [], False)
+            docs = np.arange(n, dtype=np.intp)
+            want = np.isin(docs, ids)
+            assert [u.asks(int(d)) for d in docs] == want.tolist()
+            assert u.asked_at(docs).tolist() == want.tolist()
+            pool = rng.permutation(docs)[:10]  # any order, as diversity's pool
+            assert u.asked_at(pool).tolist() == np.isin(pool, ids).tolist()
 
 
 def test_asked_counts_words_in_the_question_not_only_in_the_answer(bundled):

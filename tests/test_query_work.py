@@ -82,6 +82,37 @@ def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
         assert s.cache_info()[name] == first[name], name
 
 
+def test_a_kept_word_costs_its_documents_not_the_kbs_size(fixture_index, bundled_index):
+    """The per-version `words` cache keeps a query word as the ids of the documents holding
+    it (coverage.held_by), not as masks over every document: words no entry holds cost the
+    same in the 6-entry and the 65-entry kb, and a repeat of the golden queries makes no
+    word anew (the bound in bytes is docs/engine.md's; at 10k entries masks let it hold
+    ~725 words, so a repeat made most of them again)."""
+    from faqkb.engine.version import WORD_CACHE_BYTES
+    from faqkb.search import Searcher
+
+    made_up = ["zqxv", "вжщфы", "qqzvk jjxw", "xkcdq"]
+    kept = []
+    for index in (fixture_index, bundled_index):
+        s = Searcher(index)
+        for q in made_up:
+            s.search(q, suggest=False)
+        assert s.cache_info()["words"][1] >= len(made_up)
+        kept.append(s.cache_bytes()["words"])
+    assert kept[0] == kept[1]
+
+    s = Searcher(bundled_index)
+    qs = _queries(120)
+    for q in qs:
+        s.search(q, suggest=False)
+    first = s.cache_info()["words"]
+    for q in qs:
+        s.search(q, suggest=False)
+    assert first[0] == first[1] > 100  # every word made is still held
+    assert s.cache_info()["words"] == first  # and none is made again
+    assert 0 < s.cache_bytes()["words"] <= WORD_CACHE_BYTES
+
+
 @pytest.mark.parametrize("query", ["注销 手机卡 余额 退款", "cancel sim refund balance", "расторгнуть договор"])
 def test_scoring_reads_each_named_row_once(bundled, query):
     """ImpactIndex.score reads exactly the postings of the terms it is given (one gather,

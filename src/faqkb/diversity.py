@@ -128,7 +128,7 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
         for f, (rows, boosts) in by_field.items():  # one lookup per field: every (term, entry) pair at once
             got = imp.at(f, np.repeat(rows, len(pool)), np.tile(pool, len(rows))).reshape(len(rows), len(pool))
             score += np.asarray(boosts) @ got
-        held = sum((unit[w].weight * unit[w].asked[pool] for w in words), np.zeros(len(pool)))
+        held = sum((unit[w].weight * unit[w].asked_at(pool) for w in words), np.zeros(len(pool)))
         asked = held / sum(unit[w].weight for w in words)
         score *= 1 + asked
         if score.max() > 0:

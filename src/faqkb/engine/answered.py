@@ -37,15 +37,38 @@ class Signals(TypedDict, total=False):
 
 @dataclass
 class Unit:
-    """One query word as `answered` sees it."""
+    """One query word as `answered` sees it. Its documents are kept as sorted ids, not as
+    masks over every document: a word is held by ~1 % of the entries at the median, so a
+    kept word costs its documents, not the kb's size (the per-version `words` cache holds
+    ~10x more of them at 10k entries: docs/engine.md, "What a query keeps")."""
 
     df: int           # entries holding it (any field, its synonyms, bigrams, pinyin)
     weight: float     # its idf weight in the coverage
-    mask: Any         # numpy bool per document: holds it anywhere
-    asked: Any        # numpy bool per document: holds it in the question or an alternative
+    held: Any         # numpy intp, sorted: the documents holding it anywhere (df of them)
+    asked: Any        # numpy bool per document of ``held``: holds it in the question or an alternative
     pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs
     typo: bool        # left out: an unknown word did-you-mean can correct (cancle, растаргнуть), or a
                       # Taiwan/HK word read as its mainland one (plan.mainland)
+
+    def asks(self, doc: int) -> bool:
+        """Whether document ``doc`` holds the word in its question or an alternative."""
+        ids = self.held
+        i = int(ids.searchsorted(doc))
+        return i < len(ids) and int(ids[i]) == doc and bool(self.asked[i])
+
+    def asked_at(self, docs: Any) -> Any:
+        """Per document of ``docs`` (a numpy int array), whether it holds the word in its
+        question or an alternative (numpy bool)."""
+        import numpy as np
+
+        ids = self.held
+        if not len(ids):
+            return np.zeros(len(docs), dtype=bool)
+        at = ids.searchsorted(docs)
+        np.minimum(at, len(ids) - 1, out=at)
+        got = ids[at] == docs
+        got &= self.asked[at]
+        return got
 
 
 # `answered`: a tiny linear rule on three signals comparable across queries (Results.signals,
@@ -86,7 +109,7 @@ def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: fl
         if u.pairs:
             held = sum(imp.has(PINYIN_FIELD, p, doc) for p in u.pairs) / len(u.pairs)
         else:
-            held = float(u.asked[doc])
+            held = float(u.asks(doc))
             unknown += u.weight * (not u.df)
         num += u.weight * held
         den += u.weight

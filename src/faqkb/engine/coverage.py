@@ -1,6 +1,6 @@
 """Coverage: per document, the idf-weighted share of the query's words it holds (a word
 counts when the entry has it or a synonym, all bigrams of a Han word, or a pinyin word),
-and each word's masks, which `answered` is judged on (engine.answered.Unit)."""
+and the documents holding each word, which `answered` is judged on (engine.answered.Unit)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ MAX_TYPO_CHECKS = 8  # unknown words per query looked up in the did-you-mean map
 def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: list[Unit] | None = None,
              text: str = "", fixes: list[Analyzed] | None = None, spelled: dict | None = None) -> NDArray | None:
     """Per document, the share of ``a``'s words it holds (None when ``a`` has no word).
-    ``units`` receives each word's masks for `answered` (``text`` is what ``a`` was
+    ``units`` receives each word's documents for `answered` (``text`` is what ``a`` was
     analyzed from: unknown words are looked up there by their surface form); a Latin or
     Cyrillic word no entry holds that did-you-mean corrects counts as its correction, whose
     analysis goes to ``fixes`` (when given) to be searched too."""
@@ -43,7 +43,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
     checked = 0
     for w, tok in list(words.items())[:MAX_UNITS]:
         script = tok.script
-        m, mq, df, pairs, held = held_by(ctx, w, script, lex, imp)
+        held, asked, df, pairs = held_by(ctx, w, script, lex, imp)
         weight = idf(n, df)
         typo = replaced = False
         if not df and not pairs and script in ("lat", "cyr") and checked < MAX_TYPO_CHECKS:
@@ -52,7 +52,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
             typo = fixed is not None
             if fixed is not None and fixes is not None:
                 # For ranking, the typo stands for the word it corrects to: its entries
-                # hold the word (the unit `answered` sees keeps the typo's own masks).
+                # hold the word (the unit `answered` sees keeps the typo's own documents).
                 fa = lex.analyzer.analyze(fixed, query=True)
                 fm = mask_of([r for ft in fa.words for f in ("q_words", "a_words")
                               if (r := imp.docs_of(f, ft.text)) is not None], n)
@@ -70,7 +70,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 # this is df additions, not two passes over every document.
                 total[held] += weight
             wsum += weight
-        units.append(Unit(df, weight, m, mq, list(pairs) if not df else [], typo))
+        units.append(Unit(df, weight, held, asked, list(pairs) if not df else [], typo))
     return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
 
 
@@ -84,20 +84,17 @@ def unit_words(a: Analyzed, units: list[Unit]) -> list[str]:
     return list(dict.fromkeys(t.text for t in a.words))[:len(units)]
 
 
-def word_masks(ctx: Context, w: str, script: str, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int, tuple]:
-    """(masks anywhere and in the questions, df, pinyin pairs) of held_by."""
-    return held_by(ctx, w, script, lex, imp)[:4]
-
-
 def held_by(ctx: Context, w: str, script: str, lex: Lexicon,
-            imp: ImpactIndex) -> tuple[Any, Any, int, tuple, Any]:
-    """What the coverage needs of one query word: the documents holding it anywhere
-    and in their question or alternatives (masks), how many hold it, for a Latin word
-    no entry holds its pinyin syllable pairs, and the ids of the documents holding it
-    (the first mask's, sorted: the coverage adds the word's weight there). A function of the word and the
-    index version only, so kept per version (WORD_CACHE_BYTES of masks): readers' words
-    repeat from query to query, and gathering a word's rows and setting its masks was
-    most of the coverage's time."""
+            imp: ImpactIndex) -> tuple[Any, Any, int, tuple]:
+    """What the coverage needs of one query word: the ids of the documents holding it
+    anywhere (sorted numpy intp) and, per one of them, whether it holds the word in its
+    question or alternatives (numpy bool), how many hold it, and for a
+    Latin word no entry holds its pinyin syllable pairs. A function of the word and the
+    index version only, so kept per version (WORD_CACHE_BYTES): readers' words repeat from
+    query to query, and gathering a word's rows and setting its masks was most of the
+    coverage's time. Kept as ids, not as two masks over every document: at 10k entries
+    the masks were 20 KB a word and the cache held ~725 words; ids and flags are 9 bytes
+    per document holding the word (~1 % of the entries at the median)."""
     key = (w, script)
     v = ctx.v
     got = v.words.get(key)
@@ -135,9 +132,9 @@ def held_by(ctx: Context, w: str, script: str, lex: Lexicon,
     else:  # a word no entry holds (most of a long made-up query)
         m = mq = np.zeros(n, dtype=bool)
     held = m.nonzero()[0]  # (intp: what fancy indexing takes without a cast; np.flatnonzero's ravel not needed)
-    df = len(held)  # (np.count_nonzero(m): one pass over the documents less)
-    m.flags.writeable = mq.flags.writeable = held.flags.writeable = False  # shared by every query that has the word
-    got = (m, mq, df, tuple(pairs), held)
+    asked = mq[held]  # (mq is within m: a gather of df, not a second pass over every document)
+    held.flags.writeable = asked.flags.writeable = False  # shared by every query that has the word
+    got = (held, asked, len(held), tuple(pairs))  # (len: np.count_nonzero(m)'s value, one pass less)
     return v.words.put(key, got)
 
 

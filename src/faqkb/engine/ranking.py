@@ -15,7 +15,7 @@ from ..scope import OTHER_OBJECT, ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
-from .coverage import coverage, idf, mask_of, unit_words, word_masks
+from .coverage import coverage, held_by, idf, mask_of, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import concept, condition_first, foreign_object, general_first, intent, neighbour, specific
@@ -116,7 +116,7 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
         words = unit_words(plan.analyzed, units)
         for i, (w, u) in enumerate(zip(words, units, strict=True)):
             if w not in meant:  # 转台 of 攜號轉台: its mainland word (转网) is a unit of its own
-                units[i] = Unit(u.df, u.weight, u.mask, u.asked, u.pairs, True)
+                units[i] = Unit(u.df, u.weight, u.held, u.asked, u.pairs, True)
     if plan.reading is not None and cov is not None:
         # Read as characters, the words count too: run-together pinyin is otherwise
         # one unit that only entries holding every syllable pair of it satisfy.
@@ -151,10 +151,10 @@ def _other_forms(ctx: Context, a: Analyzed, imp: ImpactIndex, units: list[Unit])
         in_q = [r for t in found if (r := imp.docs_of("q_words", t)) is not None]
         anywhere = in_q + [r for t in found if (r := imp.docs_of("a_words", t)) is not None]
         if anywhere:
-            m = mask_of(anywhere, imp.n)
-            df = int(np.count_nonzero(m))
-            units[i] = Unit(df, idf(imp.n, df), m,
-                            mask_of(in_q, imp.n) if in_q else np.zeros(imp.n, dtype=bool), [], False)
+            held = mask_of(anywhere, imp.n).nonzero()[0]
+            df = len(held)
+            units[i] = Unit(df, idf(imp.n, df), held,
+                            mask_of(in_q, imp.n)[held] if in_q else np.zeros(df, dtype=bool), [], False)
 
 
 def _glued(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: list[Unit]) -> None:
@@ -168,9 +168,9 @@ def _glued(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: lis
             continue
         for part in (w[1:], w[:-1]):
             if part in lex.vocab:
-                m, mq, df, _ = word_masks(ctx, part, "han", lex, imp)
+                held, asked, df, _ = held_by(ctx, part, "han", lex, imp)
                 if df:
-                    units[i] = Unit(df, idf(imp.n, df), m, mq, [], False)
+                    units[i] = Unit(df, idf(imp.n, df), held, asked, [], False)
                     break
 
 

@@ -15,7 +15,7 @@ from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
-from .coverage import coverage, unit_words, word_masks
+from .coverage import coverage, held_by, unit_words
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -218,8 +218,8 @@ def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
         toks = lex.analyzer.analyze(cand, query=True).words
         if cov is None or not toks:
             return 0.0
-        held = word_masks(ctx, toks[0].text, toks[0].script, lex, imp)[0]
-        return float((cov * held).max()) if held.any() else -1.0
+        held = held_by(ctx, toks[0].text, toks[0].script, lex, imp)[0]  # (cov >= 0: its max where held)
+        return float(cov[held].max()) if len(held) else -1.0
 
     def starts(word: str) -> bool:
         return starts_word(words, word)

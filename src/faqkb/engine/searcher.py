@@ -177,6 +177,11 @@ class Searcher:
         """Per cache the live version keeps: (values held, values made since it opened)."""
         return self._v.cache_info()
 
+    def cache_bytes(self) -> dict[str, int]:
+        """Per cache the live version keeps: the bytes it holds, as its budget in bytes counts
+        them (docs/engine.md, "What a query keeps for the next ones")."""
+        return self._v.cache_bytes()
+
     def analyzer(self) -> Analyzer:
         return self.lexicon.analyzer
 

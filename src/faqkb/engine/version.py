@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # What each per-version cache may hold, in bytes as its cost function estimates them (each
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
-WORD_CACHE_BYTES = 16 << 20  # query words' coverage masks (16 MB: ~8k words at 1k entries, 80 at 100k)
+WORD_CACHE_BYTES = 16 << 20  # query words' documents, 9 bytes each (16 MB: ~7,000 words at 10k entries)
 MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob: marks, plain answer, layout; ~9,000 at 10k entries)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
@@ -72,8 +72,8 @@ def _phrasings_cost(phrasings: tuple) -> int:  # specificity.prepared: (is a que
     return 64 + sum(WORD_BYTES * (1 + len(p[1])) + 80 + len(p[3]) for p in phrasings)
 
 
-def _words_cost(got: tuple) -> int:  # (mask, mask in questions, df, pinyin pairs, ids): two masks of n bytes
-    return 256 + got[0].nbytes + (got[1].nbytes if got[1] is not got[0] else 0) + got[4].nbytes
+def _words_cost(got: tuple) -> int:  # (ids, in a question per id, df, pinyin pairs): 9 bytes a document holding it
+    return 512 + got[0].nbytes + got[1].nbytes  # (the ids are a view of nonzero's 2-d array: two array headers)
 
 
 def _small_cost(_value: object) -> int:  # a short tuple of references or stems
@@ -149,7 +149,7 @@ class Version:
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
     marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _blob_cost))  # (docnum, lang) -> Context.hit_text
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
-    # (word, script) -> its coverage masks (coverage.word_masks)
+    # (word, script) -> the documents holding it (coverage.held_by)
     words: Bounded = field(default_factory=lambda: Bounded(WORD_CACHE_BYTES, _words_cost))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
     # file of blobs (LANG_MARKS, QUESTIONS) -> (offsets, descriptor), False for a version without it (Context.blob)
@@ -181,10 +181,17 @@ class Version:
                 raise IndexNotReady(f"index at {self.path} cannot be opened ({e}); {REBUILD}") from None
         return self.whoosh_index
 
+    def caches(self) -> dict[str, Bounded]:
+        return {"stored": self.stored, "shows": self.shows, "marked": self.marked, "variants": self.variants,
+                "words": self.words}
+
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened)."""
-        return {name: (len(c), c.made) for name, c in (("stored", self.stored), ("shows", self.shows),
-                ("marked", self.marked), ("variants", self.variants), ("words", self.words))}
+        return {name: (len(c), c.made) for name, c in self.caches().items()}
+
+    def cache_bytes(self) -> dict[str, int]:
+        """Per bounded cache: the bytes its values hold, as its budget counts them."""
+        return {name: c.held for name, c in self.caches().items()}
 
     @classmethod
     def open(cls, version: Path) -> Version:
