@@ -160,7 +160,12 @@ def fold_cyrillic(word: str) -> str:
 
 
 def stem_cyrillic(word: str) -> str:
-    return _stemmer("ru").stemWord(fold_cyrillic(word))
+    """The Snowball stem, but a word of four letters or more that it would cut to two or fewer is
+    kept whole: such words are acronyms and names typed in Cyrillic (есим → ес, имей → им, a
+    stem имею and ими share), not inflections. Index and queries both stem through here."""
+    folded = fold_cyrillic(word)
+    stem = _stemmer("ru").stemWord(folded)
+    return folded if len(stem) <= 2 < len(folded) - 1 else stem
 
 
 def stem_latin(word: str) -> str:
