@@ -258,15 +258,10 @@ def test_an_english_process_name_in_another_form_beside_a_concept_is_still_the_p
 
 
 @pytest.mark.parametrize("q,entry", [("terminated russian sim how long", "cancellation-how-long"),
-                                     ("closed number back", "restore-cancelled-number")])
-def test_the_concept_asked_of_cancelling_in_another_english_form_comes_first(bundled, q, entry):
-    res = bundled.search(q)
-    assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
-
-
-@pytest.mark.parametrize("q,entry", [("сроки закрытия номера", "cancellation-how-long"),
+                                     ("closed number back", "restore-cancelled-number"),
+                                     ("сроки закрытия номера", "cancellation-how-long"),
                                      ("цена закрытия номера", "does-cancelling-cost")])
-def test_the_concept_asked_of_cancelling_in_another_russian_form_comes_first(bundled, q, entry):
+def test_the_concept_asked_of_cancelling_in_another_form_comes_first(bundled, q, entry):
     res = bundled.search(q)
     assert res.hits and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
 
