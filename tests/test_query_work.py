@@ -146,7 +146,7 @@ def test_a_long_query_run_gets_no_hmm_for_its_mainland_reading_either(bundled, m
 def test_top_k_through_a_sampled_bound_is_the_plain_partition():
     """impact.top bounds the k-th score from a sample of the candidates before it
     partitions (a big index); the documents and their order are exactly the plain
-    partition's, ties at the k-th score included."""
+    partition's, ties at the k-th score and candidates scoring 0 or less included."""
     import numpy as np
 
     from faqkb.impact import top
@@ -165,6 +165,10 @@ def test_top_k_through_a_sampled_bound_is_the_plain_partition():
             # few distinct values: many ties, also at the k-th score
             scores = np.round(rng.random(n) * 20, trial % 3) * (rng.random(n) < rng.random())
             mask = scores > 0 if trial % 2 else rng.random(n) < 0.9
+            if trial % 4 == 2:  # scores at or below 0 too: the sample's bound then bounds nothing
+                scores -= 10
+            if trial == 10:  # every candidate below 0: the sample's non-candidates (0) lead it
+                scores[:] = -1.0
             for k in (1, 20, 70, 3000):
                 got, want = top(scores, mask, k), plain(scores, mask, k)
                 assert got[1] == want[1] and got[0].tolist() == want[0].tolist()

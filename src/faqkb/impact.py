@@ -96,7 +96,8 @@ class ImpactIndex:
         r = self.terms[field].get(term)
         if r is None:
             return None
-        a, b = int(self.indptr[field][r]), int(self.indptr[field][r + 1])
+        ip = self.indptr[field]
+        a, b = ip.item(r), ip.item(r + 1)
         return self.docs[field][a:b], self.imp[field][a:b]
 
     def docs_of(self, field: str, term: str) -> np.ndarray | None:
@@ -105,12 +106,16 @@ class ImpactIndex:
         r = self.terms[field].get(term)
         if r is None:
             return None
-        a, b = self.indptr[field][r:r + 2].tolist()
+        ip = self.indptr[field]
+        a, b = ip.item(r), ip.item(r + 1)  # (two scalars: cheaper than a slice and its tolist)
         return self.docs[field][a:b]
 
     def df(self, field: str, term: str) -> int:
         r = self.terms[field].get(term)
-        return 0 if r is None else int(self.indptr[field][r + 1] - self.indptr[field][r])
+        if r is None:
+            return 0
+        ip = self.indptr[field]
+        return ip.item(r + 1) - ip.item(r)
 
     def has(self, field: str, term: str, doc: int) -> bool:
         row = self.row(field, term)
@@ -161,7 +166,8 @@ class ImpactIndex:
             r = names[f].get(t)
             if r is None:
                 continue
-            a, b = indptrs[f][r:r + 2].tolist()
+            ip = indptrs[f]
+            a, b = ip.item(r), ip.item(r + 1)  # (two scalars: cheaper than a slice and its tolist)
             docs_parts.append(fdocs[f][a:b])
             imp_parts.append(fimps[f][a:b])
             boosts.append(boost)
@@ -169,8 +175,10 @@ class ImpactIndex:
         if not docs_parts:
             return np.zeros(self.n, dtype=np.float64), np.zeros(self.n, dtype=bool), 0
         docs = np.concatenate(docs_parts)
-        # impact × boost per posting, as one multiplication (the same products, bit for bit)
-        weights = np.concatenate(imp_parts) * np.repeat(boosts, sizes)
+        # impact × boost per posting, as one multiplication in place (the same products, bit
+        # for bit, without a third array of the postings' size)
+        weights = np.concatenate(imp_parts)
+        weights *= np.repeat(boosts, sizes)
         scores = np.bincount(docs, weights=weights, minlength=self.n)
         if min(boosts) > 0:
             # Every impact is above 0 (whoosh's idf, log(N / (df + 1)) + 1, is > 0 for any
@@ -234,16 +242,22 @@ def top(scores: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, int]:
     cand = None
     if count > 4 * SAMPLE and k < SAMPLE:
         step = max(1, len(mask) // (2 * SAMPLE))
-        sample = scores[::step][mask[::step]]  # candidates only: a subset of what is ranked
+        # The sample's scores with a non-candidate's as 0 (a product: a boolean gather of a
+        # strided view was ~4x dearer). A bound above 0 is then the k-th best of candidates
+        # only, so a lower bound as before; at or below 0 (or NaN) it bounds nothing: all.
+        sample = scores[::step] * mask[::step]
         if len(sample) >= k:
             bound = np.partition(sample, len(sample) - k)[len(sample) - k]
-            cand = ((scores >= bound) & mask).nonzero()[0]
+            if bound > 0:
+                cand = ((scores >= bound) & mask).nonzero()[0]
     if cand is None:
         cand = mask.nonzero()[0]  # (np.flatnonzero's ravel and wrapper: a 1-d mask needs neither)
     if len(cand) > k:
         s = scores[cand]
-        part = np.argpartition(-s, k - 1)[:k]
-        kth = s[part].min()
+        # the k-th best score: a partition of the values (no negated copy, no index array)
+        kth = np.partition(s, len(s) - k)[len(s) - k]
+        if kth != kth:  # a NaN (no knob makes one) sorts last here, first in -s: as before
+            kth = s[np.argpartition(-s, k - 1)[:k]].min()
         cand = cand[s >= kth]  # keep ties at the k-th score so docnum order decides, as whoosh
     order = np.lexsort((cand, -scores[cand]))
     return cand[order][:k], count

@@ -185,7 +185,7 @@ class Context:
         if got is False:
             return None
         offsets, fd = got
-        start, end = offsets[k:k + 2].tolist()
+        start, end = offsets.item(k), offsets.item(k + 1)
         if fd >= 0:
             return os.pread(fd, end - start, start)
         with open(v.files.path(name), "rb") as f:  # no descriptor held (off Linux): by name
