@@ -17,6 +17,7 @@ from ..analysis import Analyzed, Analyzer, prune_dictionary
 from ..kbase.model import Entry
 from ..snippets import plain_text, word_marks
 from .impact_writer import ImpactWriter
+from .writer import entries_json
 
 STORED_FIELDS = ("id", "category", "operators")  # what whoosh keeps of a normal build's document
 _text = itemgetter(0)  # a Token's text, without the NamedTuple's attribute call
@@ -81,7 +82,8 @@ def marks_blob(marks: dict) -> bytes:
 def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -> dict:
     """The analysis of entries[start:end], everything a build needs of it: whoosh's
     documents, the impact arrays' share (ImpactWriter.merge), the words for did-you-mean,
-    and the dictionary words the texts hold (prune_dictionary)."""
+    the dictionary words the texts hold (prune_dictionary) and the entries' records for
+    ENTRIES (writer.entries_json)."""
     entries, analyzer, reference = state
     part = entries[bounds[0]:bounds[1]]
     impacts = ImpactWriter()
@@ -107,7 +109,7 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
     impacts.seal()  # postings made here, in the worker
     full, _ = analyzer.segmenter.full_freq()
     return {"docs": docs, "marks": marks, "shown": shown, "impacts": impacts, "vocab": vocab, "stems": stems,
-            "words": prune_dictionary(full, entry_texts(part), walked)}
+            "words": prune_dictionary(full, entry_texts(part), walked), "entries": entries_json(part)}
 
 
 def phrase_pinyin() -> Callable[[str], list[str]]:
