@@ -17,7 +17,7 @@ divided among their sharers, fresh interpreters and forked workers included). Pr
 peer measured in that round (the median of those ratios too), because the machine is
 shared: a ratio within a round is what load moves least. ``--stages`` runs the builds with
 the "faqkb.build" logger at INFO, which prints each stage's wall, builder and worker CPU and
-the memory after it. The synthetic kb gets the bundled kb/offtopic.yaml (a real kb has one,
+the memory after it, and a table of each stage's median CPU per faqkb variant. The synthetic kb gets the bundled kb/offtopic.yaml (a real kb has one,
 and the topic model learned from it is part of a build) unless ``--no-offtopic``.
 """
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -105,8 +106,17 @@ def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bo
     args = ["build", "--kb", str(kb), "--index", str(index), "--procs", str(procs)]
     cmd = [sys.executable, "-c", _STAGES, *args] if stages else [sys.executable, "-m", "faqkb", *args]
     t = time.perf_counter()
-    child = subprocess.Popen(cmd, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE if stages else None, text=stages)
     tree = TreeMemory(child.pid)
+    stage_cpu: dict[str, list[float]] = {}
+    if child.stderr is not None:  # the stage log, passed through and read
+        for line in child.stderr:
+            sys.stderr.write(line)
+            if m := _STAGE_LINE.search(line):
+                got = stage_cpu.setdefault(m["name"], [0.0, 0.0, 0.0])  # a stage logged twice adds up
+                for i, k in enumerate(("wall", "builder", "workers")):
+                    got[i] += float(m[k])
     _, status, usage = os.wait4(child.pid, 0)  # the child's usage includes the workers it waited for
     wall = time.perf_counter() - t
     tree_mb = tree.stop()
@@ -114,7 +124,31 @@ def _faqkb_build(src: Path | None, kb: Path, index: Path, procs: int, stages: bo
         raise SystemExit(f"build failed: {' '.join(cmd)}")
     if not keep:
         shutil.rmtree(index, ignore_errors=True)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024, "tree": tree_mb}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024, "tree": tree_mb,
+            "stages": stage_cpu}
+
+
+# measure.BuildStages' line: "build stage NAME  W s wall  B s builder cpu  K s workers cpu ..."
+_STAGE_LINE = re.compile(r"build stage (?P<name>.+?)\s+(?P<wall>[\d.]+) s wall\s+(?P<builder>[\d.]+) s builder cpu"
+                         r"\s+(?P<workers>[\d.]+) s workers cpu")
+
+
+def stage_table(runs: dict[str, list[dict]]) -> list[str]:
+    """Per stage, each faqkb variant's median over the rounds of its CPU, builder + workers
+    (wall times at a shared machine's load say little; the stages' CPU is what moved)."""
+    names = [k for k, v in runs.items() if v and v[0].get("stages")]
+    if not names:
+        return []
+    order = list(dict.fromkeys(s for k in names for r in runs[k] for s in r["stages"]))
+    out = ["  stages, median CPU builder + workers (s): " + " | ".join(names)]
+    for st in order:
+        cells = []
+        for k in names:
+            got = [r["stages"][st] for r in runs[k] if st in r["stages"]]
+            cells.append(f"{statistics.median(g[1] for g in got):5.2f} + {statistics.median(g[2] for g in got):6.2f}"
+                         if got else "—")
+        out.append(f"    {st:14} " + " | ".join(cells))
+    return out
 
 
 def _rss_mb() -> float:
@@ -213,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                     ratios = (f"  faqkb/this: wall {statistics.median(per):.2f}x ({', '.join(f'{x:.2f}' for x in per)})"
                               f" cpu {statistics.median(cpu):.2f}x")
                 lines.append(f"  {name:24} median {med['wall']:7.1f} s wall {med['cpu']:7.1f} s cpu{rss}{ratios}")
+            lines += stage_table(runs)
     print("\n".join(lines))
     return 0
 

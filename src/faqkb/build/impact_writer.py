@@ -28,6 +28,16 @@ def _quantized(lengths: np.ndarray) -> np.ndarray:
     return table[np.minimum(codes, 255)]
 
 
+def _idf(n: int, df: np.ndarray) -> np.ndarray:
+    """whoosh's idf of each term, log(N / (df + 1)) + 1 with math.log (np.log may differ in
+    the last bit), computed once per distinct document frequency (a few thousand) instead of
+    once per term (millions at 100k entries): the same float for every term."""
+    table = np.zeros(int(df.max(initial=0)) + 1, dtype=np.float64)
+    present = np.flatnonzero(np.bincount(df))
+    table[present] = [math.log(n / (int(x) + 1)) + 1 for x in present]
+    return table[df]
+
+
 class ImpactWriter:
     """Collects each document's terms per field (in docnum order), then writes the arrays.
 
@@ -156,8 +166,7 @@ class ImpactWriter:
             tfs = self._column(f, "tfs")
             lengths = np.asarray(self.lengths[f], dtype=np.float64)
             avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
-            # whoosh's idf: log(N / (df + 1)) + 1, with math.log (np.log may differ in the last bit)
-            idf = np.array([math.log(n / (int(x) + 1)) + 1 for x in df], dtype=np.float64)
+            idf = _idf(n, df)
             qlen = _quantized(lengths)
             imp = np.empty(len(order), dtype=np.float64)
             # A slice of postings at a time: the formula's float64 temporaries over a whole

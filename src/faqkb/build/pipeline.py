@@ -102,7 +102,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     from ..scope import write_scope
     from .analyse import phrase_pinyin
     from .vocabulary import write_lexicon
-    from .writer import DocumentWriter, write_entries
+    from .writer import DocumentWriter
 
     seg, table = Segmenter(), PinyinTable.from_pypinyin()
     seg.full_freq()  # load jieba's dictionary now, once, before any worker forks
@@ -113,12 +113,11 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     # created its writer (and their callers'), which the build's disabled collector never
     # frees; this frame's big locals are deleted by name below, _analyse's could not be.
     docs = DocumentWriter(tmp, reference)
-    got = _analyse(entries, analyzer, docs, procs, reference, tmp / SPILL)
+    got = _analyse(kb, entries, analyzer, docs, procs, reference, tmp / SPILL)
     stage("analysis")
     docs.commit()
     del docs
     stage("whoosh")
-    write_entries(tmp, kb)
     got.impacts.write(tmp)
     stage("arrays")
     write_lexicon(tmp, kb, seg, table, got.vocab, got.stems, got.words)
@@ -143,12 +142,13 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     return built_at
 
 
-def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int, reference: bool,
-             spill: Path) -> Analysis:
+def _analyse(kb: KnowledgeBase, entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int,
+             reference: bool, spill: Path) -> Analysis:
     """The analysis stage: forked workers analyse ranges of entries (they inherit the
-    loaded dictionary, pinyin table and entries); their parts are written to ``docs`` and
-    merged here in kb order, their postings appended to files under ``spill`` (read back
-    a field at a time when the arrays are written) rather than held."""
+    loaded dictionary, pinyin table and entries); their parts are written to ``docs`` (the
+    entries' records for ENTRIES too) and merged here in kb order, their postings appended
+    to files under ``spill`` (read back a field at a time when the arrays are written)
+    rather than held."""
     from .impact_writer import ImpactWriter
     from .layouts import analyse_with_hits
     from .workers import chunks, fork_map
@@ -156,10 +156,10 @@ def _analyse(entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int
     got = Analysis(ImpactWriter(spill))
     try:
         for part in fork_map(analyse_with_hits, (entries, analyzer, reference), chunks(len(entries), procs), procs):
-            docs.add(part["docs"], part["marks"], part["hits"])
+            docs.add(part["docs"], part["marks"], part["hits"], part.pop("entries"))
             got.merge(part)
             got.last = part
-        docs.close_marks()
+        docs.close_marks(kb)
     except BaseException:
         docs.cancel()
         raise
