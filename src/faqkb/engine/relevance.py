@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..analysis import Analyzed
 from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
-from ..plan import Term, looks_like_pinyin, query_terms
+from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
 from .coverage import coverage, held_by, unit_words
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..plan import QueryPlan
     from ..prefix import Completion
     from ..scope import Scope
-    from .answered import Unit
+    from .answered import Signals, Unit
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
@@ -196,6 +196,48 @@ def foreign_object(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
     what = scope.objects.foreign(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words),
                                  unknown.__contains__)
     return what if what and not scope.names_ours(plan.plain) else None  # a Russian SIM named is ours
+
+
+def own_term(ctx: Context, plan: QueryPlan, units: list[Unit], doc: int) -> bool:
+    """The query's cancel, close or refund word applies to a two-word term that the first hit
+    ``doc``'s question or alternatives use as one (scope.Objects.terms: "top up" in "cancel
+    auto top-up", "лицевой счёт", 增值业务), and every other word of it but the action is one
+    the first hit's question or alternatives ask: it asks about the kb's own object, whatever
+    the topic model read in its words ("Near-topic, tenth round", docs/relevance.md)."""
+    scope = _scope(ctx)
+    if scope is None or scope.objects is None:
+        return False
+    if not all(u.typo or scope.objects.is_action(w) or u.asks(doc)
+               for w, u in zip(unit_words(plan.analyzed, units), units, strict=True)):
+        return False
+    terms = scope.objects.terms(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words))
+    if not terms:
+        return False
+    phrasings = _phrasings(ctx, doc, plan.lexicon, ctx.impact())
+    return phrasings is not None and any(f"\n{a}\n{b}\n" in p[3] for a, b in terms for p in phrasings)
+
+
+def beyond_setting(ctx: Context, plan: QueryPlan, judged: Signals) -> Signals:
+    """`answered`'s signals with the topic model's support read without the kb's setting
+    (scope.yaml `setting`: Russia) when the query names none of our objects (`objects.ours`,
+    `covers`): the country every question is asked in is no evidence that a question is about
+    the SIM ("Near-topic, tenth round", docs/relevance.md). The signals shown keep the model's
+    own value."""
+    topic = judged.get("topic")
+    scope = _scope(ctx)
+    if topic is None or topic <= 0 or scope is None or scope.objects is None:
+        return judged
+    unset = scope.unset(plan.plain)
+    if unset is None or scope.names_ours(plan.plain) or scope.objects.named(
+            plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words)):
+        return judged
+    model = ctx.topic()
+    beyond = model.score(text_topic_features(unset, plan.lexicon)) if model is not None and unset.strip() else 0.0
+    if beyond >= topic or beyond > 0:
+        return judged
+    out = judged.copy()
+    out["topic"] = beyond
+    return out
 
 
 def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
