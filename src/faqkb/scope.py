@@ -53,13 +53,12 @@ def ours(signals: Signals, term: bool = False) -> Signals:
     lower (floors from 0.01 to 3 alike).
 
     ``term``: the query's action applies to a two-word term the first hit's question or
-    alternatives use (engine.relevance `own_term`: 取消 + 增值业务, закрыть + лицевой счёт): the
-    topic model cannot veto it at all (its words may be offtopic.yaml's too: 增值 is Hong
-    Kong's top-up)."""
-    if term and signals.get("topic", 0.0) < 0:
-        bounded = signals.copy()
-        bounded["topic"] = 0.0
-        return bounded
+    alternatives use, and the first hit asks every other word (engine.relevance `own_term`:
+    取消 + 增值业务): the action counts as asked too, so the same bound holds (the topic model
+    reads 增值 as Hong Kong's top-up, offtopic.yaml's)."""
+    if term:
+        signals = signals.copy()
+        signals["asked"] = 1.0
     if "topic" in signals and signals["asked"] >= 0.999 and not signals["unknown"] and signals["topic"] < -TOPIC_FLOOR:
         bounded = signals.copy()
         bounded["topic"] = -TOPIC_FLOOR

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
+OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
 
@@ -232,8 +233,13 @@ def beyond_setting(ctx: Context, plan: QueryPlan, judged: Signals) -> Signals:
             plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words)):
         return judged
     model = ctx.topic()
-    beyond = model.score(text_topic_features(unset, plan.lexicon)) if model is not None and unset.strip() else 0.0
-    if beyond >= topic or beyond > 0:
+    if model is None:
+        return judged
+    feats = text_topic_features(unset, plan.lexicon) if unset.strip() else []
+    beyond = model.score(feats)
+    # evidence for our subject beyond the setting: the rest of the query read as ours, or one of
+    # its words (or pairs) read as ours strongly (保号 in "俄罗斯保号怎么弄", whose 怎么弄 leans away)
+    if beyond > 0 or any(model.weights.get(f, 0.0) >= OWN_WORD for f in feats if not f.startswith(("p:", "b:"))):
         return judged
     out = judged.copy()
     out["topic"] = beyond
