@@ -37,6 +37,14 @@ def test_cancelling_an_entrys_own_term_is_answered(bundled, q, entry):
     assert res.hits[0].id == entry
 
 
+@pytest.mark.parametrize("q", ["离开俄罗斯注销咋整"])
+def test_a_question_word_is_no_object(bundled, q):
+    # 咋整 (how to do it), 干啥 (what for): words no entry holds next to the action, but the way the
+    # question is put, not what is cancelled (scope.Objects)
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals
+
+
 def test_a_bank_account_closed_is_still_banking(bundled):
     res = bundled.search("закрыть счёт в банке перед отъездом")
     assert not res.answered and res.signals["scope"] == "banking"

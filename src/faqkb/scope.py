@@ -238,11 +238,11 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
     return out
 
 
-# Characters of Chinese function words, Cantonese particles and place words (几耐, 交了, 注销前,
+# Characters of Chinese function words, question words (咋整, 干啥), Cantonese particles and place words (几耐, 交了, 注销前,
 # 唔該): a word the kb never holds that has one is not read as a named object (a noun), but as
 # the way the question is put.
 _NOT_OBJECT_HAN = frozenset("了着过的地得吗呢吧啊呀么几先就才都也还又再很太更最会能要该前后时里上下中内外多少点"
-                            "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦")
+                            "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦咋啥哪谁")
 TERM_WORDS = 3  # words after an action (and before it, in Chinese) read as the term it may apply to (Objects.terms)
 OBJECT_WINDOW = 2  # words looked at after an action (and, in Chinese, before it: 沙发怎么退)
 _CLAUSE = re.compile(r"[,，.。;；!?？！、\n]")
