@@ -43,14 +43,22 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TOPIC_FLOOR = 3.0  # the topic's log-odds a query made only of the first hit's question words can be vetoed with
 
 
-def ours(signals: Signals) -> Signals:
+def ours(signals: Signals, term: bool = False) -> Signals:
     """`answered`'s signals with the topic model's veto bounded (at -TOPIC_FLOOR) when every
     word of the query is asked by the first hit's question or alternatives and none is
     unknown: the topic model also learns offtopic.yaml's words (手续费 from bank transfers),
     but a query of nothing but our own question's words is our subject. The signals shown
     (Results.signals) keep the model's own value. Blind real questions declined: head 0.027
     -> 0.018, prefix 0.029 -> 0.022, frozen 0.053 -> 0.048; no off-topic or near-topic set
-    lower (floors from 0.01 to 3 alike)."""
+    lower (floors from 0.01 to 3 alike).
+
+    ``term``: the query's action applies to a two-word term the first hit's question or
+    alternatives use, and the first hit asks every other word (engine.relevance `own_term`:
+    取消 + 增值业务): the action counts as asked too, so the same bound holds (the topic model
+    reads 增值 as Hong Kong's top-up, offtopic.yaml's)."""
+    if term:
+        signals = signals.copy()
+        signals["asked"] = 1.0
     if "topic" in signals and signals["asked"] >= 0.999 and not signals["unknown"] and signals["topic"] < -TOPIC_FLOOR:
         bounded = signals.copy()
         bounded["topic"] = -TOPIC_FLOOR
@@ -194,6 +202,14 @@ def read_scope(root: Path) -> dict | None:
             alone = {**alone, k: [w for w in alone[k] if isinstance(w, str)]}
     # what a query said alone is: its letters and characters folded, spaces and punctuation left out
     out["alone"] = sorted({bare(str(w)) for k in LISTS for w in alone.get(k, []) if bare(str(w))})
+    setting = data.get("setting") or {}
+    if not isinstance(setting, dict) or not all(isinstance(setting.get(k, []), list) and all(
+            isinstance(w, str) and w.strip() for w in setting.get(k, [])) for k in LISTS):
+        errors.append(at("setting", key=True, message="setting must list words per language",
+                         hint="e.g. setting: {zh: [俄罗斯], en: [russia], ru: [росси]}"))
+        setting = {}
+    # the place every question is set in: Chinese as substrings, others as word starts
+    out["setting"] = sorted({fold(w.strip()) for k in LISTS for w in setting.get(k, [])})
     out["located"] = {lang: {"at": _folded_list(located.get(lang, [])),
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
@@ -222,11 +238,12 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
     return out
 
 
-# Characters of Chinese function words, Cantonese particles and place words (几耐, 交了, 注销前,
+# Characters of Chinese function words, question words (咋整, 干啥), Cantonese particles and place words (几耐, 交了, 注销前,
 # 唔該): a word the kb never holds that has one is not read as a named object (a noun), but as
 # the way the question is put.
 _NOT_OBJECT_HAN = frozenset("了着过的地得吗呢吧啊呀么几先就才都也还又再很太更最会能要该前后时里上下中内外多少点"
-                            "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦")
+                            "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦咋啥哪谁")
+TERM_WORDS = 3  # words after an action (and before it, in Chinese) read as the term it may apply to (Objects.terms)
 OBJECT_WINDOW = 2  # words looked at after an action (and, in Chinese, before it: 沙发怎么退)
 _CLAUSE = re.compile(r"[,，.。;；!?？！、\n]")
 # Between an action and its object in English and Russian: "for/of/on/за/от" link them ("refund for
@@ -264,10 +281,8 @@ class Objects:
         """The word an action in ``text`` applies to that is not ours, or None. ``words``:
         the query's analyzed words (text, start, end, script) in order; ``unknown(word)``:
         no entry holds it and it is no typo of a kb word."""
-        spans = list(words)  # a Chinese word's parts found inside it (罗斯 in 俄罗斯) are no words of their own
-        toks = [(w, fold(text[a:b]), script, len(_CLAUSE.findall(text, 0, a)), a, b) for w, a, b, script in spans
-                if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for _, a2, b2, _ in spans)]
-        if any(self._is(t[1], self.ours_han, self.ours_words, whole=True) for t in toks):
+        toks = _toks(text, words)
+        if self._ours(toks):
             return None
         for i, t in enumerate(toks):
             if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
@@ -293,14 +308,68 @@ class Objects:
                     return f
         return None
 
+    def terms(self, text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str]]:
+        """The two-word terms an action in ``text`` may apply to: each pair of adjacent words
+        (analyzed) in the words after it ("cancel auto top-up", "закрыть лицевой счёт", up to
+        TERM_WORDS, to a place, time or way word or the clause's end) and, in Chinese, before
+        it too ("增值业务怎么取消"). Whether one is an entry's own term is the caller's question."""
+        toks = _toks(text, words)
+        out: list[tuple[str, str]] = []
+        for i, t in enumerate(toks):
+            if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
+                continue
+            runs = [range(i + 1, min(len(toks), i + 1 + TERM_WORDS))]
+            if t[2] == "han":
+                runs.append(range(max(0, i - TERM_WORDS), i))
+            for run in runs:
+                kept: list[str] = []
+                for j in run:
+                    lo, hi = (t[5], toks[j][5]) if j > i else (toks[j][5], t[4])  # (a place or time word itself ends it)
+                    if toks[j][3] != t[3] or (t[2] != "han" and _NOT_OBJECT.search(text, lo, hi)):
+                        if j > i:
+                            break
+                        kept = []  # before the action, only the words of its own clause
+                        continue
+                    kept.append(toks[j][0])
+                out += [(a, b) for a, b in zip(kept, kept[1:], strict=False) if a != b]
+        return out
+
+    def is_action(self, word: str) -> bool:
+        """``word`` (an analyzed word) is one of the action words (cancel, 注销, закр...)."""
+        return self._is(fold(word), self.actions_han, self.actions_words, whole=False)
+
+    def named(self, text: str, words: Iterable[tuple[str, int, int, str]]) -> bool:
+        """``text`` names one of our objects (the SIM, the number, the operator...)."""
+        return self._ours(_toks(text, words))
+
+    def _ours(self, toks: list) -> bool:
+        return any(self._is(t[1], self.ours_han, self.ours_words, whole=True) for t in toks)
+
     def _near_ours(self, f: str) -> bool:
         """A typo of one of our objects (simm, numbr) is ours."""
         return len(f) >= 4 and not _HAN.search(f) and any(
             edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3)
 
 
+def _toks(text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str, str, int, int, int]]:
+    """The query's analyzed words as (word, its text folded, script, clause, start, end); a
+    Chinese word's parts found inside it (罗斯 in 俄罗斯) are no words of their own."""
+    spans = list(words)
+    return [(w, fold(text[a:b]), script, len(_CLAUSE.findall(text, 0, a)), a, b) for w, a, b, script in spans
+            if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for _, a2, b2, _ in spans)]
+
+
 OTHER_OBJECT = "other-object"  # Results.signals["scope"] when a cancel or refund question is about something else (Objects)
 ALONE = "chit-chat"  # what `neighbour` calls a query that is only one of scope.yaml's `alone` words
+
+
+def _setting(words: Iterable[str]) -> re.Pattern | None:
+    """One pattern of scope.yaml's `setting` words: Chinese anywhere, others at a word's start
+    with any ending (russia, russian; росси, российский)."""
+    han = sorted((w for w in words if _HAN.search(w)), key=len, reverse=True)
+    other = sorted((w for w in words if not _HAN.search(w)), key=len, reverse=True)
+    parts = [*(re.escape(w) for w in han), *(_AT_START + re.escape(w) + r"\w*" for w in other)]
+    return re.compile("|".join(parts)) if parts else None
 
 
 def bare(text: str) -> str:
@@ -657,6 +726,7 @@ class Scope:
                                for name, spec in data.get("neighbours", {}).items()]
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
+        self.setting = _setting(data.get("setting") or ())
         self.objects = Objects(data["objects"]) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
@@ -680,6 +750,19 @@ class Scope:
     def neighbour(self, query: str) -> str | None:
         """The neighbour class a query names (and nothing brings back to our subject), or None."""
         return self._neighbour(query)[0]
+
+    def unset(self, query: str) -> str | None:
+        """``query`` (folded) with the kb's setting (scope.yaml `setting`: the country every
+        question is asked in) blanked out, or None when it names none."""
+        if self.setting is None:
+            return None
+        text = fold(query)
+        out = self.setting.sub(" ", text)
+        return out if out != text else None
+
+    def strict(self, name: str) -> bool:
+        """Whether neighbour class ``name`` is one of scope.yaml's `strict` ones."""
+        return any(strict for n, _, _, strict in self.neighbours if n == name)
 
     def names_ours(self, query: str) -> bool:
         """The query names a Russian SIM or number explicitly (`covers`)."""

@@ -18,7 +18,17 @@ from .context import Context
 from .coverage import coverage, held_by, idf, mask_of, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .relevance import concept, condition_first, foreign_object, general_first, intent, neighbour, specific
+from .relevance import (
+    beyond_setting,
+    concept,
+    condition_first,
+    foreign_object,
+    general_first,
+    intent,
+    neighbour,
+    own_term,
+    specific,
+)
 from .stems import stem_variants
 
 if TYPE_CHECKING:
@@ -213,7 +223,8 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
     model = ctx.topic()
     if model is not None:
         judged["topic"] = model.score(plan.topic_features)
-    ok = answered(ours(judged))  # relevance: our own question's words are our subject (scope.py)
+    term = own_term(ctx, plan, scored.units, doc)  # cancelling the first hit's own term (scope.Objects.terms)
+    ok = answered(ours(beyond_setting(ctx, plan, judged), term))  # the setting is no subject, our words are (scope.py)
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
     if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)

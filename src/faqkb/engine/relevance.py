@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..analysis import Analyzed
 from ..layout import QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
-from ..plan import Term, looks_like_pinyin, query_terms
+from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
 from .coverage import coverage, held_by, unit_words
@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from ..plan import QueryPlan
     from ..prefix import Completion
     from ..scope import Scope
-    from .answered import Unit
+    from .answered import Signals, Unit
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
+OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
 
@@ -196,6 +197,53 @@ def foreign_object(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
     what = scope.objects.foreign(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words),
                                  unknown.__contains__)
     return what if what and not scope.names_ours(plan.plain) else None  # a Russian SIM named is ours
+
+
+def own_term(ctx: Context, plan: QueryPlan, units: list[Unit], doc: int) -> bool:
+    """The query's cancel, close or refund word applies to a two-word term that the first hit
+    ``doc``'s question or alternatives use as one (scope.Objects.terms: "top up" in "cancel
+    auto top-up", "лицевой счёт", 增值业务), and every other word of it but the action is one
+    the first hit's question or alternatives ask: it asks about the kb's own object, whatever
+    the topic model read in its words ("Near-topic, tenth round", docs/relevance.md)."""
+    scope = _scope(ctx)
+    if scope is None or scope.objects is None:
+        return False
+    if not all(u.typo or scope.objects.is_action(w) or u.asks(doc)
+               for w, u in zip(unit_words(plan.analyzed, units), units, strict=True)):
+        return False
+    terms = scope.objects.terms(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words))
+    if not terms:
+        return False
+    phrasings = _phrasings(ctx, doc, plan.lexicon, ctx.impact())
+    return phrasings is not None and any(f"\n{a}\n{b}\n" in p[3] for a, b in terms for p in phrasings)
+
+
+def beyond_setting(ctx: Context, plan: QueryPlan, judged: Signals) -> Signals:
+    """`answered`'s signals with the topic model's support read without the kb's setting
+    (scope.yaml `setting`: Russia) when the query names none of our objects (`objects.ours`,
+    `covers`): the country every question is asked in is no evidence that a question is about
+    the SIM ("Near-topic, tenth round", docs/relevance.md). The signals shown keep the model's
+    own value."""
+    topic = judged.get("topic")
+    scope = _scope(ctx)
+    if topic is None or topic <= 0 or scope is None or scope.objects is None:
+        return judged
+    unset = scope.unset(plan.plain)
+    if unset is None or scope.names_ours(plan.plain) or scope.objects.named(
+            plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words)):
+        return judged
+    model = ctx.topic()
+    if model is None:
+        return judged
+    feats = text_topic_features(unset, plan.lexicon) if unset.strip() else []
+    beyond = model.score(feats)
+    # evidence for our subject beyond the setting: the rest of the query read as ours, or one of
+    # its words (or pairs) read as ours strongly (保号 in "俄罗斯保号怎么弄", whose 怎么弄 leans away)
+    if beyond > 0 or any(model.weights.get(f, 0.0) >= OWN_WORD for f in feats if not f.startswith(("p:", "b:"))):
+        return judged
+    out = judged.copy()
+    out["topic"] = beyond
+    return out
 
 
 def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
