@@ -385,3 +385,18 @@ def test_restore_also_must_give_its_three_lists(tmp_path):
     path.write_text(path.read_text("utf-8").replace("    without:\n", "    lacking:\n"), "utf-8")
     with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*restore.also must give 'said:', 'with:' and 'without:'"):
         read_categories(tmp_path / "kb")
+
+
+@pytest.mark.parametrize("q", ["俄罗斯号码怎么销号啊", "电话卡要如何注销呀", "注销手机号码嘛", "怎么办理销户", "退号呀"])
+def test_a_sentence_final_particle_or_a_verb_of_doing_is_filler(bundled, q):
+    # (made up: the category's name with a particle that asks nothing of its own)
+    res = bundled.search(q)
+    assert res.signals["category"] == "process"
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
+
+
+@pytest.mark.parametrize("q", ["注销啊 多少钱", "办理 委托书", "退呀"])
+def test_a_particle_beside_a_narrower_word_still_narrows(q):
+    data = read_categories(BUNDLED)
+    assert data is not None
+    assert Intents(data).category(q) is None

@@ -230,12 +230,17 @@ class Intents:
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         tuple(f for f in fill if not _HAN.search(f)))
-        self._long = (tuple(f for f in self._filler[0] if len(f) > 1), self._filler[1])
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
         subject = data.get("subject") or {}
         self.subject: str | None = subject.get("category")
         own = {fold(w) for w in subject.get("names", ())}
+        # the filler taken out of a name or query that the rest would leave as one character:
+        # not one a name holds (号 of 退号: 退 may as well be 退款), but a particle or a
+        # question word no name holds (销号啊 is 销号)
+        named = [fold(n) for spec in data.get("categories", {}).values() for n in spec.get("names", ())]
+        named += [fold(n) for names in data.get("concepts", {}).values() for n in names]
+        self._long = (tuple(f for f in self._filler[0] if len(f) > 1 or not any(f in n for n in named)), self._filler[1])
         # the subject's words alone, as filler: taking them out changes a query that names one
         self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
                                tuple(f for f in own if not _HAN.search(f)))
