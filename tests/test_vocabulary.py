@@ -31,3 +31,11 @@ def test_cancelling_said_as_a_homophone_or_another_verb_form_is_cancelling(bundl
 
 def test_a_homophone_of_cancelling_beside_a_cost_asks_the_cost(bundled):
     assert bundled.search("电话卡主销收费吗").hits[0].id == "does-cancelling-cost"
+
+
+@pytest.mark.parametrize("q", ["как избавиться от симки", "хочу избавиться от российского номера"])
+def test_getting_rid_of_the_number_in_russian_is_cancelling(bundled, q):
+    # (made up: "get rid of" was a process name in English only)
+    res = bundled.search(q)
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
+    assert res.signals.get("category") == "process"
