@@ -387,7 +387,7 @@ def test_restore_also_must_give_its_three_lists(tmp_path):
         read_categories(tmp_path / "kb")
 
 
-@pytest.mark.parametrize("q", ["俄罗斯号码怎么销号啊", "电话卡要如何注销呀", "注销手机号码嘛", "怎么办理销户", "退号呀"])
+@pytest.mark.parametrize("q", ["俄罗斯号码怎么销号啊", "电话卡要如何注销呀", "注销手机号码嘛", "怎么办理销户", "退号呀", "手机号销户咋弄"])
 def test_a_sentence_final_particle_or_a_verb_of_doing_is_filler(bundled, q):
     # (made up: the category's name with a particle that asks nothing of its own)
     res = bundled.search(q)
