@@ -403,3 +403,16 @@ def test_a_particle_beside_a_narrower_word_still_narrows(q):
     data = read_categories(BUNDLED)
     assert data is not None
     assert Intents(data).category(q) is None
+
+
+@pytest.mark.parametrize("q,entry", [("baohao", "what-is-baohao-card"), ("смена тарифа мегафон", "tariff-change-notice"),
+                                     ("неиспользование симки", "stop-using-sim-what-happens"),
+                                     ("нет доступа", "lost-access-after-cancel")])
+def test_a_thing_named_in_a_word_or_two_gets_the_entry_answering_it(bundled, q, entry):
+    # (made up: 保号 in pinyin alone tied the suspension entry; смена тарифа went to the monthly fee)
+    assert bundled.search(q).hits[0].id == entry
+
+
+@pytest.mark.parametrize("q", ["俄罗斯电话卡不用了怎么注销", "不用的俄罗斯号码要怎么注销"])
+def test_a_reason_for_cancelling_beside_the_process_still_asks_how_to_cancel(bundled, q):
+    assert bundled.search(q).hits[0].id == "how-to-cancel-russian-sim"
