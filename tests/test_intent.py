@@ -416,3 +416,22 @@ def test_a_thing_named_in_a_word_or_two_gets_the_entry_answering_it(bundled, q, 
 @pytest.mark.parametrize("q", ["俄罗斯电话卡不用了怎么注销", "不用的俄罗斯号码要怎么注销"])
 def test_a_reason_for_cancelling_beside_the_process_still_asks_how_to_cancel(bundled, q):
     assert bundled.search(q).hits[0].id == "how-to-cancel-russian-sim"
+
+
+# The number already cancelled (categories.yaml ``cancelled``): an entry for before cancelling gives
+# way to the one for after it.
+@pytest.mark.parametrize("q", ["I already cancelled it", "号码已经注销了", "уже закрыла номер в прошлом месяце"])
+def test_a_query_saying_the_number_is_cancelled_is_read_so(q):
+    assert Intents(read_categories(BUNDLED)).states("cancelled", q)
+
+
+@pytest.mark.parametrize("q", ["注销后余额能退吗", "before cancelling", "как закрыть номер"])
+def test_a_query_asking_about_cancelling_is_not_read_as_done(q):
+    assert not Intents(read_categories(BUNDLED)).states("cancelled", q)
+
+
+@pytest.mark.parametrize("q", ["I've already cancelled my russian number, login codes don't come now",
+                               "卡注销了，银行的验证码收不到"])
+def test_after_cancelling_the_entry_for_after_comes_first(bundled, q):
+    assert bundled.search(q).hits[0].id == "lost-access-after-cancel"
+    assert bundled.search("what to back up before cancelling").hits[0].id == "backup-before-cancel"
