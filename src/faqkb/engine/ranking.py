@@ -18,7 +18,16 @@ from .context import Context
 from .coverage import coverage, held_by, idf, mask_of, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
-from .relevance import concept, condition_first, foreign_object, general_first, intent, neighbour, specific
+from .relevance import (
+    concept,
+    condition_first,
+    foreign_object,
+    general_first,
+    intent,
+    neighbour,
+    question_first,
+    specific,
+)
 from .stems import stem_variants
 
 if TYPE_CHECKING:
@@ -77,6 +86,8 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         scores = specific(ctx, scores, read, lex, imp)
     if knobs["general"]:  # a general entry before one narrowing it with a condition not asked (specificity.py)
         scores = general_first(ctx, scores, read, lex, imp)
+    if knobs["question"]:  # a close entry whose own question names more of the query's rare words (specificity.py)
+        scores = question_first(ctx, scores, read, lex, imp)
     if knobs["condition"]:  # the reader abroad, someone acting for them: the entry for it (intent.py)
         scores = condition_first(ctx, scores, plan.plain, lex)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)
