@@ -435,3 +435,9 @@ def test_a_query_asking_about_cancelling_is_not_read_as_done(q):
 def test_after_cancelling_the_entry_for_after_comes_first(bundled, q):
     assert bundled.search(q).hits[0].id == "lost-access-after-cancel"
     assert bundled.search("what to back up before cancelling").hits[0].id == "backup-before-cancel"
+
+
+@pytest.mark.parametrize("q", ["销号一般几天", "how long does cancelling usually take", "примерно сколько дней расторжение"])
+def test_a_hedge_beside_a_concept_asked_of_cancelling_is_filler(bundled, q):
+    # (made up: 一般 / usually / примерно ask nothing of their own)
+    assert bundled.search(q).hits[0].id == "cancellation-how-long"
