@@ -333,19 +333,21 @@ def test_abroad_must_name_entries_of_the_kb(tmp_path):
 # Someone else acting for the reader (categories.yaml ``on_behalf``), applied as ``abroad`` is.
 @pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me",
                                "вместо меня сходит сестра", "能不能托朋友办", "I'll ask a friend to go",
-                               "попрошу друга сходить в салон"])
+                               "попрошу друга сходить в салон", "can my husband close my number at the shop",
+                               "брат отнесёт мою симку в салон", "室友能拿我的卡去营业厅吗"])
 def test_a_query_saying_someone_acts_for_the_reader_is_read_so(q):
     assert Intents(read_categories(BUNDLED)).states("on_behalf", q)
 
 
 @pytest.mark.parametrize("q", ["去营业厅注销要带什么", "formerly my number", "меняю номер", "朋友的卡怎么注销",
-                               "a friend's sim", "друг потерял симку"])
+                               "a friend's sim", "друг потерял симку", "my brother wants to close his number, not my number",
+                               "my number and my sim"])
 def test_a_query_not_saying_someone_acts_for_the_reader_is_not(q):
     assert not Intents(read_categories(BUNDLED)).states("on_behalf", q)
 
 
 @pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me",
-                               "可以请朋友代办解约吗"])
+                               "可以请朋友代办解约吗", "can my husband close my number at the shop"])
 def test_the_entry_for_someone_acting_for_the_reader_comes_first(bundled, q):
     assert bundled.search(q).hits[0].id == "cancel-by-representative"
     assert bundled.search("how do I cancel in a store").hits[0].id == "cancel-in-store"
