@@ -332,17 +332,22 @@ def test_abroad_must_name_entries_of_the_kb(tmp_path):
 
 # Someone else acting for the reader (categories.yaml ``on_behalf``), applied as ``abroad`` is.
 @pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me",
-                               "вместо меня сходит сестра"])
+                               "вместо меня сходит сестра", "能不能托朋友办", "I'll ask a friend to go",
+                               "попрошу друга сходить в салон", "can my husband close my number at the shop",
+                               "брат отнесёт мою симку в салон", "室友能拿我的卡去营业厅吗"])
 def test_a_query_saying_someone_acts_for_the_reader_is_read_so(q):
     assert Intents(read_categories(BUNDLED)).states("on_behalf", q)
 
 
-@pytest.mark.parametrize("q", ["去营业厅注销要带什么", "formerly my number", "меняю номер"])
+@pytest.mark.parametrize("q", ["去营业厅注销要带什么", "formerly my number", "меняю номер", "朋友的卡怎么注销",
+                               "a friend's sim", "друг потерял симку", "my brother wants to close his number, not my number",
+                               "my number and my sim"])
 def test_a_query_not_saying_someone_acts_for_the_reader_is_not(q):
     assert not Intents(read_categories(BUNDLED)).states("on_behalf", q)
 
 
-@pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me"])
+@pytest.mark.parametrize("q", ["我妈能替我去营业厅注销吗", "can my cousin go to the store and close it for me",
+                               "可以请朋友代办解约吗", "can my husband close my number at the shop"])
 def test_the_entry_for_someone_acting_for_the_reader_comes_first(bundled, q):
     assert bundled.search(q).hits[0].id == "cancel-by-representative"
     assert bundled.search("how do I cancel in a store").hits[0].id == "cancel-in-store"
@@ -385,3 +390,56 @@ def test_restore_also_must_give_its_three_lists(tmp_path):
     path.write_text(path.read_text("utf-8").replace("    without:\n", "    lacking:\n"), "utf-8")
     with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*restore.also must give 'said:', 'with:' and 'without:'"):
         read_categories(tmp_path / "kb")
+
+
+@pytest.mark.parametrize("q", ["俄罗斯号码怎么销号啊", "电话卡要如何注销呀", "注销手机号码嘛", "怎么办理销户", "退号呀", "手机号销户咋弄"])
+def test_a_sentence_final_particle_or_a_verb_of_doing_is_filler(bundled, q):
+    # (made up: the category's name with a particle that asks nothing of its own)
+    res = bundled.search(q)
+    assert res.signals["category"] == "process"
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
+
+
+@pytest.mark.parametrize("q", ["注销啊 多少钱", "办理 委托书", "退呀"])
+def test_a_particle_beside_a_narrower_word_still_narrows(q):
+    data = read_categories(BUNDLED)
+    assert data is not None
+    assert Intents(data).category(q) is None
+
+
+@pytest.mark.parametrize("q,entry", [("baohao", "what-is-baohao-card"), ("смена тарифа мегафон", "tariff-change-notice"),
+                                     ("неиспользование симки", "stop-using-sim-what-happens"),
+                                     ("нет доступа", "lost-access-after-cancel")])
+def test_a_thing_named_in_a_word_or_two_gets_the_entry_answering_it(bundled, q, entry):
+    # (made up: 保号 in pinyin alone tied the suspension entry; смена тарифа went to the monthly fee)
+    assert bundled.search(q).hits[0].id == entry
+
+
+@pytest.mark.parametrize("q", ["俄罗斯电话卡不用了怎么注销", "不用的俄罗斯号码要怎么注销"])
+def test_a_reason_for_cancelling_beside_the_process_still_asks_how_to_cancel(bundled, q):
+    assert bundled.search(q).hits[0].id == "how-to-cancel-russian-sim"
+
+
+# The number already cancelled (categories.yaml ``cancelled``): an entry for before cancelling gives
+# way to the one for after it.
+@pytest.mark.parametrize("q", ["I already cancelled it", "号码已经注销了", "уже закрыла номер в прошлом месяце"])
+def test_a_query_saying_the_number_is_cancelled_is_read_so(q):
+    assert Intents(read_categories(BUNDLED)).states("cancelled", q)
+
+
+@pytest.mark.parametrize("q", ["注销后余额能退吗", "before cancelling", "как закрыть номер"])
+def test_a_query_asking_about_cancelling_is_not_read_as_done(q):
+    assert not Intents(read_categories(BUNDLED)).states("cancelled", q)
+
+
+@pytest.mark.parametrize("q", ["I've already cancelled my russian number, login codes don't come now",
+                               "卡注销了，银行的验证码收不到"])
+def test_after_cancelling_the_entry_for_after_comes_first(bundled, q):
+    assert bundled.search(q).hits[0].id == "lost-access-after-cancel"
+    assert bundled.search("what to back up before cancelling").hits[0].id == "backup-before-cancel"
+
+
+@pytest.mark.parametrize("q", ["销号一般几天", "how long does cancelling usually take", "примерно сколько дней расторжение"])
+def test_a_hedge_beside_a_concept_asked_of_cancelling_is_filler(bundled, q):
+    # (made up: 一般 / usually / примерно ask nothing of their own)
+    assert bundled.search(q).hits[0].id == "cancellation-how-long"

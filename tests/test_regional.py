@@ -49,3 +49,14 @@ def test_bad_file_is_one_clear_line(tmp_path, body, line):
     with pytest.raises(KBError) as e:
         read_regional(tmp_path)
     assert e.value.line == line and "regional.yaml" in str(e.value)
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("張俄羅斯卡註銷要幾耐", "cancellation-how-long"),   # 幾耐: how long (Cantonese)
+    ("俄罗斯手机卡怎么取消", "how-to-cancel-russian-sim"),  # 取消: cancel, said of the number too
+    ("門號的儲值金能不能退", "refund-remaining-balance"),  # TW 儲值金: the stored credit, not a top-up
+])
+def test_cantonese_how_long_and_cancel_said_as_qu_xiao(bundled, q, entry):
+    # (made-up queries)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered

@@ -13,6 +13,7 @@ from faqkb.lexicon import Lexicon
 from faqkb.search import Searcher
 from faqkb.specificity import (
     adds_condition,
+    asks_more,
     covered_share,
     held_specificity,
     held_words,
@@ -105,3 +106,25 @@ def test_the_condition_stated_finds_the_specific_entry(bundled):
                     "gosuslugi account linked to my number": "gosuslugi-linked-number",
                     "zhuxiao shouxufei": "does-cancelling-cost"}.items():
         assert bundled.search(q).hits[0].id == want, q
+
+
+# An entry whose own question names more of the query's rare words (Gosuslugi) before one that
+# matched them in its answer, in passing (a bank-app entry: "check your bank apps and Gosuslugi").
+_BANK = {"bank": 2.6, "app": 2.6, "linked": 2.2, "cancel": 1.1}
+_GOS = {"gosuslugi": 2.5, "account": 1.9, "linked": 2.2, "cancel": 1.1}
+
+
+def test_a_question_naming_more_of_the_querys_rare_words_asks_more():
+    said = set(_BANK) | {"sberbank"}
+    assert asks_more({"gosuslugi", "linked", "cancel"}, _BANK, _GOS, said)
+    assert not asks_more({"gosuslugi", "linked", "cancel"}, _BANK, _GOS, said | {"gosuslugi"})  # the first says it too
+    assert not asks_more({"bank", "gosuslugi"}, _BANK, _GOS, said)   # each holds one the other lacks
+    assert not asks_more({"account", "cancel"}, _BANK, _GOS, said)   # no rare word (idf below RARE) decides
+
+
+def test_the_entry_whose_question_names_the_service_comes_first(bundled):
+    # made up: without the "question" knob the bank-app entry, whose answer mentions Gosuslugi, is first
+    q = "мой аккаунт на госуслугах привязан к номеру, который я закрываю"
+    assert Searcher(bundled.index_dir, plan={"question": 0}).search(q).hits[0].id == "russian-bank-apps-number"
+    assert bundled.search(q).hits[0].id == "gosuslugi-linked-number"
+    assert bundled.search("со сбербанком привязан номер который закрываю").hits[0].id == "russian-bank-apps-number"

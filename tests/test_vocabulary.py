@@ -20,3 +20,22 @@ def test_regional_and_cost_words_find_their_entry(bundled, q, entry):
 def test_cantonese_reads_as_the_mainland_question(bundled):
     # (the category intent reads the text as typed, so compare the entries found, not their order)
     assert "how-to-cancel-russian-sim" in [h.id for h in bundled.search("點樣註銷俄羅斯電話卡", limit=3).hits]
+
+
+@pytest.mark.parametrize("q", ["销卡", "主销电话卡", "俄罗斯号码怎么主销", "电话卡销掉"])
+def test_cancelling_said_as_a_homophone_or_another_verb_form_is_cancelling(bundled, q):
+    # 主销 is what a pinyin IME offers first for zhuxiao; 销卡 / 销掉 as 销号 (made-up queries)
+    res = bundled.search(q)
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
+
+
+def test_a_homophone_of_cancelling_beside_a_cost_asks_the_cost(bundled):
+    assert bundled.search("电话卡主销收费吗").hits[0].id == "does-cancelling-cost"
+
+
+@pytest.mark.parametrize("q", ["как избавиться от симки", "хочу избавиться от российского номера"])
+def test_getting_rid_of_the_number_in_russian_is_cancelling(bundled, q):
+    # (made up: "get rid of" was a process name in English only)
+    res = bundled.search(q)
+    assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
+    assert res.signals.get("category") == "process"

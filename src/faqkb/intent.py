@@ -29,7 +29,7 @@ _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеё�
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
-CONDITIONS = ("abroad", "on_behalf", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
+CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
 def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -107,7 +107,7 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
-    for cond in CONDITIONS:  # abroad, on_behalf, restore: a condition the reader states, and the entries for it
+    for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore: a condition the reader states, and the entries for it
         spec = data.get(cond)
         if spec is None:
             continue
@@ -230,12 +230,17 @@ class Intents:
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         tuple(f for f in fill if not _HAN.search(f)))
-        self._long = (tuple(f for f in self._filler[0] if len(f) > 1), self._filler[1])
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
         subject = data.get("subject") or {}
         self.subject: str | None = subject.get("category")
         own = {fold(w) for w in subject.get("names", ())}
+        # the filler taken out of a name or query that the rest would leave as one character:
+        # not one a name holds (号 of 退号: 退 may as well be 退款), but a particle or a
+        # question word no name holds (销号啊 is 销号)
+        named = [fold(n) for spec in data.get("categories", {}).values() for n in spec.get("names", ())]
+        named += [fold(n) for names in data.get("concepts", {}).values() for n in names]
+        self._long = (tuple(f for f in self._filler[0] if len(f) > 1 or not any(f in n for n in named)), self._filler[1])
         # the subject's words alone, as filler: taking them out changes a query that names one
         self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
                                tuple(f for f in own if not _HAN.search(f)))

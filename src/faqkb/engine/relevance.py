@@ -79,6 +79,32 @@ def general_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: 
     return scores
 
 
+def question_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
+    """The first candidate gives way to a close one (scored at least QUESTION_NEAR of it) whose
+    own question names more of the query's rare words, one of them said in none of the first's
+    phrasings (specificity.asks_more): the entry asking about Gosuslugi answers a Gosuslugi
+    question that a bank-app entry, mentioning Gosuslugi in its answer, matched as well."""
+    from ..impact import leading
+    from ..specificity import GENERAL_POOL, QUESTION_NEAR, asks_more, held_words, phrasing_words, question_words
+
+    order = leading(scores, QUESTION_NEAR, GENERAL_POOL + 1)
+    if len(order) <= 1:
+        return scores
+    top = order[0]
+    first = _phrasings(ctx, top, lex, imp)
+    if first is None:
+        return scores
+    held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
+    asked, said = question_words(first), phrasing_words(first)
+    for d in order[1:]:
+        other = _phrasings(ctx, d, lex, imp)
+        if other is not None and asks_more(held, asked, question_words(other), said):
+            out = scores.copy()
+            out[d] = scores[top] * 1.0001  # just above: the rest keep their order
+            return out
+    return scores
+
+
 def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple[Prepared, ...] | None:
     """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
     as a query would for a version built before it; None when its entry is gone); kept per
