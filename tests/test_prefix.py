@@ -453,3 +453,32 @@ def test_stop_words_left_by_the_filler_are_only_begun(bundled, typed):
     res = bundled.search(typed, prefix=True)
     assert res.typing and not res.answered  # "keep typing", not "no direct answer"
     assert not bundled.search(typed).typing
+
+
+# -- a word or clause still being typed: "keep typing", not "no direct answer" (prefix.still_typing)
+
+def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_a_comma():
+    from faqkb.prefix import still_typing
+
+    done = {"searched": "how to get my refund", "expansions": ["refund", "refunds"]}
+    assert still_typing("how to get my refu", done, TOY)                 # a kb word goes on from refu
+    assert still_typing("перевести на карту для", None, TOY)             # a preposition cannot end it
+    assert still_typing("the operator said, ", None, TOY)               # a clause goes on
+    assert not still_typing("how to get my refund", None, TOY)           # a word typed whole
+    assert not still_typing("how to get my Refu", done, TOY)             # capitalised: a name typed whole
+    zh = {"searched": "怎么注销", "expansions": ["注销"]}
+    assert not still_typing("怎么注", zh, TOY)                           # Chinese: the input method commits words
+    py = {"searched": "zhuxiao", "expansions": ["zhuxiao"]}
+    assert not still_typing("zhux", py, TOY)                             # pinyin reading, not a kb word
+    assert not still_typing("how to get my refu", None, TOY)             # nothing was completed
+
+
+@pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",
+                                   "странная история с бала"])
+def test_a_query_not_answered_mid_word_is_typing_and_exact_search_is_not(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing  # the results page still says "no direct answer"
+    ended = bundled.search(typed.rstrip(", ") + "?", prefix=True)
+    assert not ended.typing  # a question ended is judged as it stands

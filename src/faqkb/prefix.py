@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .analysis import STOP, fold_han, is_han
+from .analysis import STOP, fold_han, is_han, stem_cyrillic, stem_latin
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -139,6 +139,44 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
         return False
     return all(w.replace("ё", "е") in d.counts or starts_word(d, w)
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
+
+
+# words a question cannot end with (articles, prepositions, conjunctions, possessives): typed
+# last, more is coming ("закрыть номер с", "refund to my"); a clause ended by a comma goes on too
+_UNENDED = frozenset("a an the my your to for of from with at by into about and or "
+                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои".split())
+_CLAUSE = re.compile(r"[,，、;；:：]\s*$")
+
+
+def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictionary | None) -> bool:
+    """The reader is in the middle of a Latin or Cyrillic word or of a clause, so a verdict of
+    "no direct answer" would be on a guess: the last word, typed in lowercase, was completed
+    to a longer kb word (``completed``: Results.signals["prefix"]; russi: russian), it is a word
+    a question cannot end with (по, to, my), or the query ends in a comma. Such a query not
+    answered is `typing`, not declined: "no direct answer" comes once the word is finished,
+    if it still holds. Not for Chinese (an input method commits whole words: 怎么退 is
+    finished although 退款 goes on from 退), nor a capitalised or uppercase word (a name typed
+    whole: Сбер, VK)."""
+    if _CLAUSE.search(query):
+        return True
+    words = query.split()
+    if not words:
+        return False
+    if words[-1].lower() in _UNENDED:
+        return True
+    m = _LAST_WORD.search(query)
+    if m is None or is_han(m.group(1)) or not m.group(1).islower() or not completed:
+        return False
+    typed = m.group(1).replace("ё", "е")
+    expansions = completed.get("expansions")
+    if d is None or not isinstance(expansions, list) or not expansions:
+        return False
+    # the chosen completion a kb word of the same script (not pinyin run on: repair + uguo) and
+    # not another form of the word typed (границе: границей; the kb lacks that form only)
+    best = expansions[0]
+    stem = stem_latin if typed.isascii() else stem_cyrillic
+    return (isinstance(best, str) and best != typed and best.startswith(typed) and best in d.counts
+            and best not in d.reading and stem(best) != stem(typed))
 
 
 def likeliest_start(query: str, d: Dictionary) -> str | None:
