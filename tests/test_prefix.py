@@ -13,6 +13,7 @@ import pytest
 from faqkb.prefix import (
     MAX_EXPANSIONS,
     MAX_SCAN,
+    STARTS_ADDED,
     Dictionary,
     before_last,
     complete,
@@ -382,7 +383,8 @@ def test_entries_whose_questions_begin_as_typed_follow_the_first_hit(bundled):
     res = bundled.search(typed, prefix=True)
     starts = res.signals["starts"]
     assert starts and res.hits[0].id == exact.hits[0].id  # the first hit stays the ranking's
-    assert {h.id for h in res.hits} == {h.id for h in exact.hits}  # only the order moves
+    new = {h.id for h in res.hits} - {h.id for h in exact.hits}  # the order moves, and at most
+    assert len(new) <= STARTS_ADDED and new <= set(starts)       # STARTS_ADDED entries beginning so join
     assert res.answered == exact.answered
     # after the first, every entry whose own phrasings begin "my number was" comes before the others
     flags = [h.id in starts for h in res.hits[1:]]
@@ -482,3 +484,50 @@ def test_a_query_not_answered_mid_word_is_typing_and_exact_search_is_not(bundled
     assert not exact.answered and not exact.typing  # the results page still says "no direct answer"
     ended = bundled.search(typed.rstrip(", ") + "?", prefix=True)
     assert not ended.typing  # a question ended is judged as it stands
+
+
+# -- entries the ranking left out whose phrasings begin as typed (prefix.Starts.starting)
+
+def test_starting_finds_every_entry_whose_phrasings_begin_as_typed_in_the_kbs_order():
+    from faqkb.prefix import Starts
+
+    entries = [("a", ["Number keeping plan", "number keeping abroad", "refund"]), ("b", ["号碼被收回"]),
+               ("c", ["number kept by the operator"]), ("d", ["my number"])]
+    made = []
+    def given():
+        made.append(1)
+        return iter(entries)
+    starts = Starts()
+    assert starts.starting("number k", given) == {"a": 2, "c": 1}
+    assert list(starts.starting("number kee", given)) == ["a"]
+    assert starts.starting("号码被", given) == {"b": 1}  # Simplified typed, Traditional written
+    assert starts.starting("n", given) == {}             # one character says nothing yet
+    assert len(made) == 1                                 # the sorted array is made once
+
+
+def test_starting_looks_at_a_bounded_number_of_phrasings():
+    from faqkb.prefix import MAX_PHRASINGS, MAX_SCAN, Starts
+
+    many = [(f"e{i}", [f"how to {i} {j}" for j in range(MAX_PHRASINGS * 2)]) for i in range(MAX_SCAN)]
+    got = Starts().starting("how to", lambda: iter(many))
+    assert sum(got.values()) == MAX_SCAN  # however many phrasings begin so
+    assert max(got.values()) <= MAX_PHRASINGS
+
+
+def test_an_entry_the_ranking_left_out_whose_phrasings_begin_as_typed_joins_the_top_three(bundled):
+    typed = "number k"
+    res = bundled.search(typed, prefix=True)
+    ranked = bundled.search(res.signals["prefix"]["searched"], correct=False)  # the completion, exact
+    assert res.hits[0].id == ranked.hits[0].id and res.answered == ranked.answered  # the first hit stays
+    starts = res.signals["starts"]
+    added = [h.id for h in res.hits[1:3] if h.id in starts and h.id not in {r.id for r in ranked.hits}]
+    assert added  # an entry whose own phrasing begins "number k" that the words alone did not find
+    assert len(res.hits) <= 10
+
+
+def test_a_query_begun_with_no_hits_shows_the_entries_whose_phrasings_begin_so(bundled):
+    typed = "is there"  # stop words alone: nothing to rank
+    assert not bundled.search(typed, correct=False).hits
+    res = bundled.search(typed, prefix=True)
+    assert res.hits and all(h.id in res.signals["starts"] for h in res.hits)
+    assert res.typing and not res.answered

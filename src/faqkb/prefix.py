@@ -342,6 +342,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
 # -- question starts (what the entries' own questions begin with)
 
 MIN_START = 2  # characters a typed start needs (one says nothing)
+STARTS_ADDED = 2  # entries the ranking left out that a half-typed query's starts bring in (the top 3 after the first)
 MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
 STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps
 FOLDED_KEPT = 8192  # Han characters whose fold Starts keeps (the kb's and its readers' are far fewer)
@@ -359,6 +360,9 @@ class Starts:
     # Han character -> the kb's Simplified one, folded once each: OpenCC costs ~30 µs a call,
     # too dear for every phrasing of a large kb; a character at a time is enough to compare starts
     folded: dict[str, str] = field(default_factory=dict)
+    # every entry's phrasing keys as (key, the entry's place in the kb, entry id), sorted: made
+    # by the first `starting` (a half-typed query's recall), bounded as `keys`
+    index: list[tuple[str, int, str]] | None = None
 
     def key(self, text: str) -> str:
         """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
@@ -377,6 +381,27 @@ class Starts:
                 c = f
             out.append(c)
         return "".join(out)
+
+    def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> dict[str, int]:
+        """Every entry with phrasings beginning as ``query`` does -> how many, in the kb's
+        order: the entries a half-typed query may go on to although its words rank them low
+        (what is a ba: what is a baohao card). A binary search in a sorted array of every
+        entry's phrasing keys (``entries`` gives (id, phrasings) the first time: at most
+        STARTS_KEPT entries, MAX_PHRASINGS phrasings each), at most MAX_SCAN keys looked at."""
+        typed = self.key(query)
+        if len(typed) < MIN_START:
+            return {}
+        if self.index is None:
+            self.index = sorted(
+                (k, n, eid) for n, (eid, phr) in enumerate(itertools.islice(entries(), STARTS_KEPT))
+                for k in map(self.key, itertools.islice(phr, MAX_PHRASINGS)) if k)
+        found: dict[str, tuple[int, int]] = {}  # entry -> (its place in the kb, phrasings starting so)
+        i = bisect.bisect_left(self.index, (typed,))
+        for k, n, eid in self.index[i:i + MAX_SCAN]:
+            if not k.startswith(typed):
+                break
+            found[eid] = (n, found.get(eid, (n, 0))[1] + 1)
+        return {eid: c for eid, (_, c) in sorted(found.items(), key=lambda f: f[1][0])}
 
     def count(self, entry: str, phrasings: Callable[[], Iterable[str]], query: str) -> int:
         """How many of ``entry``'s phrasings (at most MAX_PHRASINGS; ``phrasings`` gives them

@@ -27,7 +27,7 @@ from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
 from .relevance import complete, other_completions
-from .results import Results
+from .results import Hit, Results
 from .version import Version
 
 if TYPE_CHECKING:
@@ -264,8 +264,8 @@ class Searcher:
             res.typing = self._begun(ctx, res.query)
             if res.typing and not res.signals.get("prefix"):
                 self._likeliest(ctx, res, lang, category, limit, page, script)
-        if prefix and page == 1 and len(res.hits) > 2:
-            self._question_starts(ctx, res)
+        if prefix and page == 1:
+            self._question_starts(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.hits and not res.typing and "scope" not in res.signals:
             self._subject_first(ctx, res, lang, category, limit, script)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
@@ -310,16 +310,20 @@ class Searcher:
             res.signals["subject"] = overview.id
 
     @staticmethod
-    def _question_starts(ctx: Context, res: Results) -> None:
+    def _question_starts(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                         script: str | None) -> None:
         """A half-typed query's hits after the first: the entries whose own phrasings begin
         as the query does come next, the most such phrasings first (prefix.Starts), the rest
         as ranked. Cut short, a query's answer depends on words not typed yet, and the kb's
         phrasings are how readers go on (dev prefix sets cut under a third of the question:
         s@3 0.596 -> 0.660; blind prefix s@3 0.861 -> 0.898). The first hit stays the
         ranking's (moved too, a whole question's first answer fell: blind frozen s@1 with
-        prefix=true 0.920 -> 0.914), and so do `answered`, `typing` and the hits shown.
+        prefix=true 0.920 -> 0.914), and so do `answered` and `typing`.
+        Entries the ranking left out whose phrasings begin so come after the shown ones that
+        do, at most STARTS_ADDED (what is a ba: what is a baohao card, whose words the
+        completion missed; with no hits at all, they are the hits: is this …): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import Starts
+        from ..prefix import STARTS_ADDED, Starts
 
         v = ctx.v
         if v.starts is None:
@@ -329,10 +333,28 @@ class Searcher:
             e = v.entries.get(h.id)
             if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), res.query)):
                 counts[h.id] = n
-        if not any(h.id in counts for h in res.hits[1:]):
+        shown = {h.id for h in res.hits}
+        added: list[Hit] = []
+        if sum(1 for h in res.hits[1:] if h.id in counts) < STARTS_ADDED:
+            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
+            for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
+                if len(added) == STARTS_ADDED:
+                    break
+                e = v.entries[eid]
+                d = ctx.docnum(eid)
+                if (category and e.category != category) or d is None:
+                    continue
+                hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+                if hit is not None:
+                    added.append(hit)
+                    counts[eid] = begin[eid]
+        if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
-        res.hits[1:] = sorted(res.hits[1:], key=lambda h: (-counts.get(h.id, 0), order[h.id]))
+        ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
+        rest = [h for h in res.hits[1:] if h.id not in counts]
+        res.hits = [*res.hits[:1], *ahead, *added, *rest][:limit]
+        res.total += len(added)
         res.signals["starts"] = {h.id: counts[h.id] for h in res.hits if h.id in counts}
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
