@@ -473,6 +473,9 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
     py = {"searched": "zhuxiao", "expansions": ["zhuxiao"]}
     assert not still_typing("zhux", py, TOY)                             # pinyin reading, not a kb word
     assert not still_typing("how to get my refu", None, TOY)             # nothing was completed
+    dropped = {"searched": "zhuxiao yao", "expansions": []}
+    assert still_typing("zhuxiao yao qx", dropped, TOY)                 # letters starting no kb word, dropped
+    assert not still_typing("zhuxiao yao ma", {"searched": "zhuxiao yao", "expansions": []}, TOY)  # 吗 ends it
 
 
 @pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",

@@ -169,8 +169,12 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
         return False
     typed = m.group(1).replace("ё", "е")
     expansions = completed.get("expansions")
-    if d is None or not isinstance(expansions, list) or not expansions:
+    if d is None or not isinstance(expansions, list):
         return False
+    if not expansions:  # letters that start no kb word, dropped (baohao ka shi yi): a word begun,
+        # unless a question particle ended it (… tui ma)
+        return (len(typed) <= MAX_DROPPED and typed not in _PARTICLES
+                and completed.get("searched") == query[:m.start()].rstrip())
     # the chosen completion a kb word of the same script (not pinyin run on: repair + uguo) and
     # not another form of the word typed (границе: границей; the kb lacks that form only)
     best = expansions[0]
