@@ -534,3 +534,14 @@ def test_a_query_begun_with_no_hits_shows_the_entries_whose_phrasings_begin_so(b
     res = bundled.search(typed, prefix=True)
     assert res.hits and all(h.id in res.signals["starts"] for h in res.hits)
     assert res.typing and not res.answered
+
+
+def test_one_letter_with_nothing_found_shows_the_entries_whose_phrasings_begin_with_it(bundled):
+    from faqkb.prefix import Starts
+
+    assert Starts().starting("h", lambda: iter([("a", ["how to"])])) == {}  # a start needs two characters
+    assert Starts().starting("h", lambda: iter([("a", ["how to"])]), 1) == {"a": 1}  # unless asked for one
+    res = bundled.search("w", prefix=True)
+    assert not bundled.search("w", correct=False).hits
+    assert 0 < len(res.hits) <= 3 and all(res.signals["starts"].get(h.id) for h in res.hits)
+    assert res.typing and not res.answered

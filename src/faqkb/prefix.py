@@ -386,14 +386,16 @@ class Starts:
             out.append(c)
         return "".join(out)
 
-    def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> dict[str, int]:
+    def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]],
+                 shortest: int = MIN_START) -> dict[str, int]:
         """Every entry with phrasings beginning as ``query`` does -> how many, in the kb's
         order: the entries a half-typed query may go on to although its words rank them low
         (what is a ba: what is a baohao card). A binary search in a sorted array of every
         entry's phrasing keys (``entries`` gives (id, phrasings) the first time: at most
-        STARTS_KEPT entries, MAX_PHRASINGS phrasings each), at most MAX_SCAN keys looked at."""
+        STARTS_KEPT entries, MAX_PHRASINGS phrasings each), at most MAX_SCAN keys looked at.
+        ``shortest``: characters the typed start needs (one letter, when nothing else is found)."""
         typed = self.key(query)
-        if len(typed) < MIN_START:
+        if len(typed) < max(1, shortest):
             return {}
         if self.index is None:
             self.index = sorted(

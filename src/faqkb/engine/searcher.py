@@ -320,10 +320,11 @@ class Searcher:
         ranking's (moved too, a whole question's first answer fell: blind frozen s@1 with
         prefix=true 0.920 -> 0.914), and so do `answered` and `typing`.
         Entries the ranking left out whose phrasings begin so come after the shown ones that
-        do, at most STARTS_ADDED (what is a ba: what is a baohao card, whose words the
-        completion missed; with no hits at all, they are the hits: is this …): tenth round.
+        do, at most STARTS_ADDED (number k: number keeping plan, whose words the ranking
+        missed); with no hits at all they are the hits, the top 3, one letter being a start too
+        (is this …, h: the likeliest entries so far): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import STARTS_ADDED, Starts
+        from ..prefix import MIN_START, STARTS_ADDED, Starts
 
         v = ctx.v
         if v.starts is None:
@@ -335,10 +336,13 @@ class Searcher:
                 counts[h.id] = n
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
-        if sum(1 for h in res.hits[1:] if h.id in counts) < STARTS_ADDED:
-            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
+        most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
+        if sum(1 for h in res.hits[1:] if h.id in counts) < most:
+            # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
+            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()),
+                                      1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
-                if len(added) == STARTS_ADDED:
+                if len(added) == most:
                     break
                 e = v.entries[eid]
                 d = ctx.docnum(eid)
