@@ -545,3 +545,30 @@ def test_one_letter_with_nothing_found_shows_the_entries_whose_phrasings_begin_w
     assert not bundled.search("w", correct=False).hits
     assert 0 < len(res.hits) <= 3 and all(res.signals["starts"].get(h.id) for h in res.hits)
     assert res.typing and not res.answered
+
+
+# -- completions ranked by the words the kb's own questions and phrasings use (Dictionary.asked)
+
+def test_a_word_begun_alone_completes_to_what_the_kbs_phrasings_say_before_what_its_answers_say():
+    vocab = {"example": 90, "expire": 4, "expired": 2, "号码": 3, "号称": 40}
+    asked = ["Does my SIM expire?", "sim expired abroad", "does it expire", "号码被收回", "俄罗斯号码"]
+    d = Dictionary.of(vocab, {}, None, asked)
+    assert d.asked["expire"] == 2 and d.asked["expired"] == 1 and "example" not in d.asked
+    assert d.asked["号码"] == 2 and "号称" not in d.asked
+    assert complete("ex", d, _split).text == "expire"      # not example (the answers' word)
+    assert complete("号", d, _split).text == "号码"
+    assert complete("ex", d, _split, asked=False).text == "example"  # by the kb's counts alone
+    assert complete("ex", Dictionary.of(vocab, {}), _split).text == "example"  # no phrasings given
+    # with words before it, the fit with them and then the kb's counts choose, as before
+    assert complete("does my sim ex", d, _split).text == "does my sim example"
+    many = Dictionary.of({"exit": 1}, {}, None, ["exit " * 10_000])
+    assert many.asked == {"exit": 1}  # a phrasing counts once per word however often it repeats it
+
+
+def test_exact_search_reads_a_last_word_by_the_kbs_counts_as_before(bundled):
+    # exact search's answered may read the last word as a prefix (_confirm): by the kb's counts,
+    # not the phrasings' prior, so exact results are what they were; the panel reads its own way
+    typed = "tele"  # telegram (asked about) or tele2 (the operator the answers name most)
+    panel = bundled.search(typed, prefix=True).signals["prefix"]["searched"]
+    exact = bundled.search(typed)
+    assert exact.signals["prefix"]["searched"] != panel and exact.answered

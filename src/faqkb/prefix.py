@@ -58,20 +58,46 @@ class Dictionary:
     counts: Mapping[str, int]  # word -> occurrences in the kb
     reading: Mapping[str, str]  # joined reading -> its most frequent Chinese word
     regional: frozenset[str] = frozenset()  # Taiwan/HK words the kb does not write (completions for Traditional only)
+    # word -> the entries' phrasings (questions and alternatives: how readers ask) holding it;
+    # completions are ranked by it first, by ``counts`` (answers included) second
+    asked: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str],
-           regional: Mapping[str, str] | None = None) -> Dictionary:
+           regional: Mapping[str, str] | None = None, phrasings: Iterable[str] = ()) -> Dictionary:
         """``regional``: Taiwan/HK word -> the kb's word (kb/regional.yaml, folded): a
         half-typed 門 may go on to 門號, after the kb's own words (counted once: counted as
-        often as the kb's word, 電 went on to 電信業者 before 電話)."""
+        often as the kb's word, 電 went on to 電信業者 before 電話). ``phrasings``: the
+        entries' questions and alternatives (at most MAX_PHRASINGS each, the caller's bound)."""
         counts = dict(vocab)
         for word in regional or {}:
             if is_han(word) and len(word) > 1 and word not in counts:
                 counts[word] = 1
-        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)),
-                   sorted(w for w in counts if is_han(w) and len(w) > 1),
-                   sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()))
+        han = sorted(w for w in counts if is_han(w) and len(w) > 1)
+        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)), han,
+                   sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
+                   asked_counts(phrasings, set(han)))
+
+
+MAX_HAN_WORD = 4  # characters of the longest Chinese word looked for in a phrasing (asked_counts)
+
+
+def asked_counts(phrasings: Iterable[str], han: set[str]) -> dict[str, int]:
+    """How many phrasings hold each word: Latin/Cyrillic words as written (lowercase, ё as е),
+    Chinese words of ``han`` as substrings of two to MAX_HAN_WORD characters."""
+    out: dict[str, int] = {}
+    for text in phrasings:
+        text = text.lower().replace("ё", "е")
+        seen = set(_BRAND.findall(text))
+        for run in _HAN_RUN_ALL.findall(text):
+            seen.update(w for i in range(len(run)) for j in range(i + 2, min(len(run), i + MAX_HAN_WORD) + 1)
+                        if (w := run[i:j]) in han)
+        for w in seen:
+            out[w] = out.get(w, 0) + 1
+    return out
+
+
+_HAN_RUN_ALL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -263,7 +289,7 @@ def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str
 
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
-             known: Callable[[str], bool] | None = None) -> Completion | None:
+             known: Callable[[str], bool] | None = None, asked: bool = True) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -272,7 +298,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     (the searcher measures it on the index); ties go to the more frequent word.
     ``pinyin_first``: the rest of the query is pinyin, so pinyin readings come first.
     ``known(word)``: the word as typed is a whole word already (another form of a kb word,
-    a Chinese word the segmenter knows), so it is left alone."""
+    a Chinese word the segmenter knows), so it is left alone. ``asked``: candidates ranked
+    by the kb's phrasings first (Dictionary.asked), else by the kb's counts alone."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -324,8 +351,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
                                                           run_together=pinyin_first or not words)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
     # before puts its readings first (ni hao -> no English word).
-    def by_count(c: tuple[str, str, int]) -> int:
-        return -c[2]
+    def by_count(c: tuple[str, str, int]) -> tuple[int, int]:
+        # how often the kb's questions and phrasings hold it (what readers type: expire, not
+        # example, for ex), then how often the kb does
+        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and not rest.strip() else 0
+        return -said, -c[2]
     if pinyin_first:
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
     else:

@@ -406,7 +406,8 @@ class Searcher:
         word cut short or in a form the kb lacks ("how to get my ref", жаловаться на опе)
         asked what the first hit answers. The results stay as typed; signals["prefix"] says
         what was read. Blind real declined: frozen 0.021 -> 0.011; no other total moved."""
-        read = self._search(ctx, res.query, lang, category, limit, page, suggest=False, script=script, prefix=True)
+        read = self._search(ctx, res.query, lang, category, limit, page, suggest=False, script=script, prefix=True,
+                            asked=False)  # (the completion by the kb's counts: exact results as before)
         res.rankings += read.rankings
         completed = read.signals.get("prefix")
         if (completed and completed["expansions"] and read.answered and read.hits
@@ -462,14 +463,14 @@ class Searcher:
 
     def _search(self, ctx: Context, query: str, lang: str | None, category: str | None, limit: int, page: int,
                 *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None,
-                ranked: dict | None = None) -> Results:
+                ranked: dict | None = None, asked: bool = True) -> Results:
         """``ranked``: rankings already made in this search, by (query, category): the
         suggestion's check ranks the correction, and a correction applied is that ranking."""
         query = check_params(query, lang, category, limit, page, script)
         lex = ctx.lexicon()
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
-        completion = complete(ctx, query, lex) if prefix else None  # as-you-type (prefix.py)
+        completion = complete(ctx, query, lex, asked) if prefix else None  # as-you-type (prefix.py)
         more: list[Term] = []
         if completion is not None:
             query, suggest = completion.text, False  # searched as completed; no did-you-mean
