@@ -572,3 +572,13 @@ def test_exact_search_reads_a_last_word_by_the_kbs_counts_as_before(bundled):
     panel = bundled.search(typed, prefix=True).signals["prefix"]["searched"]
     exact = bundled.search(typed)
     assert exact.signals["prefix"]["searched"] != panel and exact.answered
+
+
+def test_a_word_the_segmenter_knows_that_only_begins_a_kb_word_is_half_typed(bundled):
+    from faqkb.prefix import starts_han
+
+    assert starts_han(TOY, "俄罗") and starts_han(TOY, "注") and not starts_han(TOY, "俄罗斯") and not starts_han(TOY, "罗斯")
+    # 俄罗 is a word to the segmenter, not to the kb: the reader is typing 俄罗斯
+    res = bundled.search("我的俄罗", prefix=True)
+    assert res.signals["prefix"]["searched"] == "我的俄罗斯"
+    assert "prefix" not in bundled.search("我的俄罗斯", prefix=True).signals  # typed whole: left as typed

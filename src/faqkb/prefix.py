@@ -133,6 +133,12 @@ def starts_word(d: Dictionary, typed: str) -> bool:
     return i < len(d.words) and d.words[i].startswith(word)
 
 
+def starts_han(d: Dictionary, typed: str) -> bool:
+    """Longer Chinese kb words begin with ``typed`` (one binary search)."""
+    i = bisect.bisect_right(d.han, typed)
+    return i < len(d.han) and d.han[i].startswith(typed)
+
+
 def short_start(d: Dictionary | None, query: str) -> bool:
     """The query ends in at most MAX_DROPPED Latin or Cyrillic letters that longer kb words
     go on from (one letter, or a kb word as short as ru): the start of a word, or a word."""

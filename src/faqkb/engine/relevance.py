@@ -204,7 +204,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     query is the best coverage of the rest among the entries holding the candidate.
     ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
     search's _confirm reads a last word, so that exact results do not move)."""
-    from ..prefix import MAX_PHRASINGS, Dictionary, starts_word
+    from ..analysis import fold_han
+    from ..prefix import MAX_PHRASINGS, Dictionary, starts_han, starts_word
     from ..prefix import complete as complete_words
 
     v = ctx.v
@@ -234,7 +235,13 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
         # (a word's stem the kb has is no whole word while kb words go on from it: блокир, expir)
-        return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+        if toks[-1].script == "han":
+            # a word the segmenter knows that is no kb word while kb words go on from it is half
+            # typed (俄罗: 俄罗斯); its last character going on was tried too (卡套: 套餐): blind
+            # prefix s@1 down, not kept
+            seg = fold_han(toks[-1].text)
+            return len(seg) > 1 and (seg in words.counts or not starts_han(words, seg))
+        return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
