@@ -473,6 +473,9 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
     py = {"searched": "zhuxiao", "expansions": ["zhuxiao"]}
     assert not still_typing("zhux", py, TOY)                             # pinyin reading, not a kb word
     assert not still_typing("how to get my refu", None, TOY)             # nothing was completed
+    forms = Dictionary.of({"slower": 3, "slowdown": 1}, {})
+    assert not still_typing("my data is slow", {"searched": "my data is slower", "expansions": ["slower"]}, forms)
+    assert still_typing("my data is slo", {"searched": "my data is slower", "expansions": ["slower"]}, forms)
     dropped = {"searched": "zhuxiao yao", "expansions": []}
     assert still_typing("zhuxiao yao qx", dropped, TOY)                 # letters starting no kb word, dropped
     assert not still_typing("zhuxiao yao ma", {"searched": "zhuxiao yao", "expansions": []}, TOY)  # 吗 ends it

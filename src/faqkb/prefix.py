@@ -207,12 +207,18 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
         # unless a question particle ended it (… tui ma)
         return (len(typed) <= MAX_DROPPED and typed not in _PARTICLES
                 and completed.get("searched") == query[:m.start()].rstrip())
-    # the chosen completion a kb word of the same script (not pinyin run on: repair + uguo) and
-    # not another form of the word typed (границе: границей; the kb lacks that form only)
+    # the chosen completion a kb word of the same script (not pinyin run on: repair + uguo), not
+    # another form of the word typed (границе: границей, slow: slower; the kb lacks that form
+    # only). (Two letters count: вк is sometimes a name typed whole, far more often a word begun.)
     best = expansions[0]
     stem = stem_latin if typed.isascii() else stem_cyrillic
-    return (isinstance(best, str) and best != typed and best.startswith(typed) and best in d.counts
-            and best not in d.reading and stem(best) != stem(typed))
+    return (isinstance(best, str) and best != typed and best.startswith(typed)
+            and best in d.counts and best not in d.reading and stem(best) != stem(typed)
+            and best[len(typed):] not in _ENDINGS)
+
+
+# English endings that make another form of a word typed whole (slow: slower), not a word begun
+_ENDINGS = frozenset("s es ed d er ers est ing ly".split())
 
 
 def likeliest_start(query: str, d: Dictionary) -> str | None:
