@@ -357,8 +357,9 @@ class Searcher:
         order = {h.id: i for i, h in enumerate(res.hits)}
         ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
         rest = [h for h in res.hits[1:] if h.id not in counts]
+        if not res.hits:  # (else the total stays what the words found: the results page's, which
+            res.total = len(added)  # the panel's "see all" link counts)
         res.hits = [*res.hits[:1], *ahead, *added, *rest][:limit]
-        res.total += len(added)
         res.signals["starts"] = {h.id: counts[h.id] for h in res.hits if h.id in counts}
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
