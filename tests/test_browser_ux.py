@@ -204,9 +204,14 @@ def test_live_panel_shows_what_the_results_page_shows(b, server, code, start, qu
                "chip": [c.text for c in res.find_elements(By.CSS_SELECTOR, ".chip")],
                "answer": [a.get_attribute("data-id") for a in res.find_elements(By.CSS_SELECTOR, ".answer-box a.hit-q")],
                "zero": [z.text for z in res.find_elements(By.CSS_SELECTOR, ".zero .results-h")]}
-    # the same hits and the same first one; after it, the panel (prefix=true) may put first the
-    # entries whose own questions begin as typed (prefix.Starts): the reader may not have finished
-    assert shown["ids"][:1] == on_page["ids"][:1] and sorted(shown["ids"]) == sorted(on_page["ids"])
+    # the same first hit and the same hits; after it, the panel (prefix=true) may put first the
+    # entries whose own questions begin as typed (prefix.Starts), at most STARTS_ADDED of them
+    # ranked lower on the page or not found by its words: the reader may not have finished
+    from faqkb.prefix import STARTS_ADDED
+
+    assert shown["ids"][:1] == on_page["ids"][:1]
+    assert len(set(shown["ids"]) - set(on_page["ids"])) <= STARTS_ADDED
+    assert len(shown["ids"]) == len(on_page["ids"])
     assert {k: v for k, v in shown.items() if k != "ids"} == {k: v for k, v in on_page.items() if k != "ids"}
     if case == "did-you-mean":
         assert shown["suggest"] == ["расторжение договора МТС"]

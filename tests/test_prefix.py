@@ -13,6 +13,7 @@ import pytest
 from faqkb.prefix import (
     MAX_EXPANSIONS,
     MAX_SCAN,
+    STARTS_ADDED,
     Dictionary,
     before_last,
     complete,
@@ -382,7 +383,8 @@ def test_entries_whose_questions_begin_as_typed_follow_the_first_hit(bundled):
     res = bundled.search(typed, prefix=True)
     starts = res.signals["starts"]
     assert starts and res.hits[0].id == exact.hits[0].id  # the first hit stays the ranking's
-    assert {h.id for h in res.hits} == {h.id for h in exact.hits}  # only the order moves
+    new = {h.id for h in res.hits} - {h.id for h in exact.hits}  # the order moves, and at most
+    assert len(new) <= STARTS_ADDED and new <= set(starts)       # STARTS_ADDED entries beginning so join
     assert res.answered == exact.answered
     # after the first, every entry whose own phrasings begin "my number was" comes before the others
     flags = [h.id in starts for h in res.hits[1:]]
@@ -453,3 +455,133 @@ def test_stop_words_left_by_the_filler_are_only_begun(bundled, typed):
     res = bundled.search(typed, prefix=True)
     assert res.typing and not res.answered  # "keep typing", not "no direct answer"
     assert not bundled.search(typed).typing
+
+
+# -- a word or clause still being typed: "keep typing", not "no direct answer" (prefix.still_typing)
+
+def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_a_comma():
+    from faqkb.prefix import still_typing
+
+    done = {"searched": "how to get my refund", "expansions": ["refund", "refunds"]}
+    assert still_typing("how to get my refu", done, TOY)                 # a kb word goes on from refu
+    assert still_typing("перевести на карту для", None, TOY)             # a preposition cannot end it
+    assert still_typing("the operator said, ", None, TOY)               # a clause goes on
+    assert not still_typing("how to get my refund", None, TOY)           # a word typed whole
+    assert not still_typing("how to get my Refu", done, TOY)             # capitalised: a name typed whole
+    zh = {"searched": "怎么注销", "expansions": ["注销"]}
+    assert not still_typing("怎么注", zh, TOY)                           # Chinese: the input method commits words
+    py = {"searched": "zhuxiao", "expansions": ["zhuxiao"]}
+    assert not still_typing("zhux", py, TOY)                             # pinyin reading, not a kb word
+    assert not still_typing("how to get my refu", None, TOY)             # nothing was completed
+    forms = Dictionary.of({"slower": 3, "slowdown": 1}, {})
+    assert not still_typing("my data is slow", {"searched": "my data is slower", "expansions": ["slower"]}, forms)
+    assert still_typing("my data is slo", {"searched": "my data is slower", "expansions": ["slower"]}, forms)
+    dropped = {"searched": "zhuxiao yao", "expansions": []}
+    assert still_typing("zhuxiao yao qx", dropped, TOY)                 # letters starting no kb word, dropped
+    assert not still_typing("zhuxiao yao ma", {"searched": "zhuxiao yao", "expansions": []}, TOY)  # 吗 ends it
+
+
+@pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",
+                                   "странная история с бала"])
+def test_a_query_not_answered_mid_word_is_typing_and_exact_search_is_not(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing  # the results page still says "no direct answer"
+    ended = bundled.search(typed.rstrip(", ") + "?", prefix=True)
+    assert not ended.typing  # a question ended is judged as it stands
+
+
+# -- entries the ranking left out whose phrasings begin as typed (prefix.Starts.starting)
+
+def test_starting_finds_every_entry_whose_phrasings_begin_as_typed_in_the_kbs_order():
+    from faqkb.prefix import Starts
+
+    entries = [("a", ["Number keeping plan", "number keeping abroad", "refund"]), ("b", ["号碼被收回"]),
+               ("c", ["number kept by the operator"]), ("d", ["my number"])]
+    made = []
+    def given():
+        made.append(1)
+        return iter(entries)
+    starts = Starts()
+    assert starts.starting("number k", given) == {"a": 2, "c": 1}
+    assert list(starts.starting("number kee", given)) == ["a"]
+    assert starts.starting("号码被", given) == {"b": 1}  # Simplified typed, Traditional written
+    assert starts.starting("n", given) == {}             # one character says nothing yet
+    assert len(made) == 1                                 # the sorted array is made once
+
+
+def test_starting_looks_at_a_bounded_number_of_phrasings():
+    from faqkb.prefix import MAX_PHRASINGS, MAX_SCAN, Starts
+
+    many = [(f"e{i}", [f"how to {i} {j}" for j in range(MAX_PHRASINGS * 2)]) for i in range(MAX_SCAN)]
+    got = Starts().starting("how to", lambda: iter(many))
+    assert sum(got.values()) == MAX_SCAN  # however many phrasings begin so
+    assert max(got.values()) <= MAX_PHRASINGS
+
+
+def test_an_entry_the_ranking_left_out_whose_phrasings_begin_as_typed_joins_the_top_three(bundled):
+    typed = "number k"
+    res = bundled.search(typed, prefix=True)
+    ranked = bundled.search(res.signals["prefix"]["searched"], correct=False)  # the completion, exact
+    assert res.hits[0].id == ranked.hits[0].id and res.answered == ranked.answered  # the first hit stays
+    starts = res.signals["starts"]
+    added = [h.id for h in res.hits[1:3] if h.id in starts and h.id not in {r.id for r in ranked.hits}]
+    assert added  # an entry whose own phrasing begins "number k" that the words alone did not find
+    assert len(res.hits) <= 10
+
+
+def test_a_query_begun_with_no_hits_shows_the_entries_whose_phrasings_begin_so(bundled):
+    typed = "is there"  # stop words alone: nothing to rank
+    assert not bundled.search(typed, correct=False).hits
+    res = bundled.search(typed, prefix=True)
+    assert res.hits and all(h.id in res.signals["starts"] for h in res.hits)
+    assert res.typing and not res.answered
+
+
+def test_one_letter_with_nothing_found_shows_the_entries_whose_phrasings_begin_with_it(bundled):
+    from faqkb.prefix import Starts
+
+    assert Starts().starting("h", lambda: iter([("a", ["how to"])])) == {}  # a start needs two characters
+    assert Starts().starting("h", lambda: iter([("a", ["how to"])]), 1) == {"a": 1}  # unless asked for one
+    res = bundled.search("w", prefix=True)
+    assert not bundled.search("w", correct=False).hits
+    assert 0 < len(res.hits) <= 3 and all(res.signals["starts"].get(h.id) for h in res.hits)
+    assert res.typing and not res.answered
+
+
+# -- completions ranked by the words the kb's own questions and phrasings use (Dictionary.asked)
+
+def test_a_word_begun_alone_completes_to_what_the_kbs_phrasings_say_before_what_its_answers_say():
+    vocab = {"example": 90, "expire": 4, "expired": 2, "号码": 3, "号称": 40}
+    asked = ["Does my SIM expire?", "sim expired abroad", "does it expire", "号码被收回", "俄罗斯号码"]
+    d = Dictionary.of(vocab, {}, None, asked)
+    assert d.asked["expire"] == 2 and d.asked["expired"] == 1 and "example" not in d.asked
+    assert d.asked["号码"] == 2 and "号称" not in d.asked
+    assert complete("ex", d, _split).text == "expire"      # not example (the answers' word)
+    assert complete("号", d, _split).text == "号码"
+    assert complete("ex", d, _split, asked=False).text == "example"  # by the kb's counts alone
+    assert complete("ex", Dictionary.of(vocab, {}), _split).text == "example"  # no phrasings given
+    # with words before it, the fit with them and then the kb's counts choose, as before
+    assert complete("does my sim ex", d, _split).text == "does my sim example"
+    many = Dictionary.of({"exit": 1}, {}, None, ["exit " * 10_000])
+    assert many.asked == {"exit": 1}  # a phrasing counts once per word however often it repeats it
+
+
+def test_exact_search_reads_a_last_word_by_the_kbs_counts_as_before(bundled):
+    # exact search's answered may read the last word as a prefix (_confirm): by the kb's counts,
+    # not the phrasings' prior, so exact results are what they were; the panel reads its own way
+    typed = "tele"  # telegram (asked about) or tele2 (the operator the answers name most)
+    panel = bundled.search(typed, prefix=True).signals["prefix"]["searched"]
+    exact = bundled.search(typed)
+    assert exact.signals["prefix"]["searched"] != panel and exact.answered
+
+
+def test_a_word_the_segmenter_knows_that_only_begins_a_kb_word_is_half_typed(bundled):
+    from faqkb.prefix import starts_han
+
+    assert starts_han(TOY, "俄罗") and starts_han(TOY, "注") and not starts_han(TOY, "俄罗斯") and not starts_han(TOY, "罗斯")
+    # 俄罗 is a word to the segmenter, not to the kb: the reader is typing 俄罗斯
+    res = bundled.search("我的俄罗", prefix=True)
+    assert res.signals["prefix"]["searched"] == "我的俄罗斯"
+    assert "prefix" not in bundled.search("我的俄罗斯", prefix=True).signals  # typed whole: left as typed

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .analysis import STOP, fold_han, is_han
+from .analysis import STOP, fold_han, is_han, stem_cyrillic, stem_latin
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -58,20 +58,46 @@ class Dictionary:
     counts: Mapping[str, int]  # word -> occurrences in the kb
     reading: Mapping[str, str]  # joined reading -> its most frequent Chinese word
     regional: frozenset[str] = frozenset()  # Taiwan/HK words the kb does not write (completions for Traditional only)
+    # word -> the entries' phrasings (questions and alternatives: how readers ask) holding it;
+    # completions are ranked by it first, by ``counts`` (answers included) second
+    asked: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str],
-           regional: Mapping[str, str] | None = None) -> Dictionary:
+           regional: Mapping[str, str] | None = None, phrasings: Iterable[str] = ()) -> Dictionary:
         """``regional``: Taiwan/HK word -> the kb's word (kb/regional.yaml, folded): a
         half-typed 門 may go on to 門號, after the kb's own words (counted once: counted as
-        often as the kb's word, 電 went on to 電信業者 before 電話)."""
+        often as the kb's word, 電 went on to 電信業者 before 電話). ``phrasings``: the
+        entries' questions and alternatives (at most MAX_PHRASINGS each, the caller's bound)."""
         counts = dict(vocab)
         for word in regional or {}:
             if is_han(word) and len(word) > 1 and word not in counts:
                 counts[word] = 1
-        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)),
-                   sorted(w for w in counts if is_han(w) and len(w) > 1),
-                   sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()))
+        han = sorted(w for w in counts if is_han(w) and len(w) > 1)
+        return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)), han,
+                   sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
+                   asked_counts(phrasings, set(han)))
+
+
+MAX_HAN_WORD = 4  # characters of the longest Chinese word looked for in a phrasing (asked_counts)
+
+
+def asked_counts(phrasings: Iterable[str], han: set[str]) -> dict[str, int]:
+    """How many phrasings hold each word: Latin/Cyrillic words as written (lowercase, ё as е),
+    Chinese words of ``han`` as substrings of two to MAX_HAN_WORD characters."""
+    out: dict[str, int] = {}
+    for text in phrasings:
+        text = text.lower().replace("ё", "е")
+        seen = set(_BRAND.findall(text))
+        for run in _HAN_RUN_ALL.findall(text):
+            seen.update(w for i in range(len(run)) for j in range(i + 2, min(len(run), i + MAX_HAN_WORD) + 1)
+                        if (w := run[i:j]) in han)
+        for w in seen:
+            out[w] = out.get(w, 0) + 1
+    return out
+
+
+_HAN_RUN_ALL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,12 @@ def starts_word(d: Dictionary, typed: str) -> bool:
     return i < len(d.words) and d.words[i].startswith(word)
 
 
+def starts_han(d: Dictionary, typed: str) -> bool:
+    """Longer Chinese kb words begin with ``typed`` (one binary search)."""
+    i = bisect.bisect_right(d.han, typed)
+    return i < len(d.han) and d.han[i].startswith(typed)
+
+
 def short_start(d: Dictionary | None, query: str) -> bool:
     """The query ends in at most MAX_DROPPED Latin or Cyrillic letters that longer kb words
     go on from (one letter, or a kb word as short as ru): the start of a word, or a word."""
@@ -139,6 +171,54 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
         return False
     return all(w.replace("ё", "е") in d.counts or starts_word(d, w)
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
+
+
+# words a question cannot end with (articles, prepositions, conjunctions, possessives): typed
+# last, more is coming ("закрыть номер с", "refund to my"); a clause ended by a comma goes on too
+_UNENDED = frozenset("a an the my your to for of from with at by into about and or "
+                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои".split())
+_CLAUSE = re.compile(r"[,，、;；:：]\s*$")
+
+
+def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictionary | None) -> bool:
+    """The reader is in the middle of a Latin or Cyrillic word or of a clause, so a verdict of
+    "no direct answer" would be on a guess: the last word, typed in lowercase, was completed
+    to a longer kb word (``completed``: Results.signals["prefix"]; russi: russian), it is a word
+    a question cannot end with (по, to, my), or the query ends in a comma. Such a query not
+    answered is `typing`, not declined: "no direct answer" comes once the word is finished,
+    if it still holds. Not for Chinese (an input method commits whole words: 怎么退 is
+    finished although 退款 goes on from 退), nor a capitalised or uppercase word (a name typed
+    whole: Сбер, VK)."""
+    if _CLAUSE.search(query):
+        return True
+    words = query.split()
+    if not words:
+        return False
+    if words[-1].lower() in _UNENDED:
+        return True
+    m = _LAST_WORD.search(query)
+    if m is None or is_han(m.group(1)) or not m.group(1).islower() or not completed:
+        return False
+    typed = m.group(1).replace("ё", "е")
+    expansions = completed.get("expansions")
+    if d is None or not isinstance(expansions, list):
+        return False
+    if not expansions:  # letters that start no kb word, dropped (baohao ka shi yi): a word begun,
+        # unless a question particle ended it (… tui ma)
+        return (len(typed) <= MAX_DROPPED and typed not in _PARTICLES
+                and completed.get("searched") == query[:m.start()].rstrip())
+    # the chosen completion a kb word of the same script (not pinyin run on: repair + uguo), not
+    # another form of the word typed (границе: границей, slow: slower; the kb lacks that form
+    # only). (Two letters count: вк is sometimes a name typed whole, far more often a word begun.)
+    best = expansions[0]
+    stem = stem_latin if typed.isascii() else stem_cyrillic
+    return (isinstance(best, str) and best != typed and best.startswith(typed)
+            and best in d.counts and best not in d.reading and stem(best) != stem(typed)
+            and best[len(typed):] not in _ENDINGS)
+
+
+# English endings that make another form of a word typed whole (slow: slower), not a word begun
+_ENDINGS = frozenset("s es ed d er ers est ing ly".split())
 
 
 def likeliest_start(query: str, d: Dictionary) -> str | None:
@@ -221,7 +301,7 @@ def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str
 
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
-             known: Callable[[str], bool] | None = None) -> Completion | None:
+             known: Callable[[str], bool] | None = None, asked: bool = True) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -230,7 +310,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     (the searcher measures it on the index); ties go to the more frequent word.
     ``pinyin_first``: the rest of the query is pinyin, so pinyin readings come first.
     ``known(word)``: the word as typed is a whole word already (another form of a kb word,
-    a Chinese word the segmenter knows), so it is left alone."""
+    a Chinese word the segmenter knows), so it is left alone. ``asked``: candidates ranked
+    by the kb's phrasings first (Dictionary.asked), else by the kb's counts alone."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -282,8 +363,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
                                                           run_together=pinyin_first or not words)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
     # before puts its readings first (ni hao -> no English word).
-    def by_count(c: tuple[str, str, int]) -> int:
-        return -c[2]
+    def by_count(c: tuple[str, str, int]) -> tuple[int, int]:
+        # how often the kb's questions and phrasings hold it (what readers type: expire, not
+        # example, for ex), then how often the kb does
+        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and not rest.strip() else 0
+        return -said, -c[2]
     if pinyin_first:
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
     else:
@@ -304,6 +388,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
 # -- question starts (what the entries' own questions begin with)
 
 MIN_START = 2  # characters a typed start needs (one says nothing)
+STARTS_ADDED = 2  # entries the ranking left out that a half-typed query's starts bring in (the top 3 after the first)
 MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
 STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps
 FOLDED_KEPT = 8192  # Han characters whose fold Starts keeps (the kb's and its readers' are far fewer)
@@ -321,6 +406,9 @@ class Starts:
     # Han character -> the kb's Simplified one, folded once each: OpenCC costs ~30 µs a call,
     # too dear for every phrasing of a large kb; a character at a time is enough to compare starts
     folded: dict[str, str] = field(default_factory=dict)
+    # every entry's phrasing keys as (key, the entry's place in the kb, entry id), sorted: made
+    # by the first `starting` (a half-typed query's recall), bounded as `keys`
+    index: list[tuple[str, int, str]] | None = None
 
     def key(self, text: str) -> str:
         """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
@@ -339,6 +427,29 @@ class Starts:
                 c = f
             out.append(c)
         return "".join(out)
+
+    def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]],
+                 shortest: int = MIN_START) -> dict[str, int]:
+        """Every entry with phrasings beginning as ``query`` does -> how many, in the kb's
+        order: the entries a half-typed query may go on to although its words rank them low
+        (what is a ba: what is a baohao card). A binary search in a sorted array of every
+        entry's phrasing keys (``entries`` gives (id, phrasings) the first time: at most
+        STARTS_KEPT entries, MAX_PHRASINGS phrasings each), at most MAX_SCAN keys looked at.
+        ``shortest``: characters the typed start needs (one letter, when nothing else is found)."""
+        typed = self.key(query)
+        if len(typed) < max(1, shortest):
+            return {}
+        if self.index is None:
+            self.index = sorted(
+                (k, n, eid) for n, (eid, phr) in enumerate(itertools.islice(entries(), STARTS_KEPT))
+                for k in map(self.key, itertools.islice(phr, MAX_PHRASINGS)) if k)
+        found: dict[str, tuple[int, int]] = {}  # entry -> (its place in the kb, phrasings starting so)
+        i = bisect.bisect_left(self.index, (typed,))
+        for k, n, eid in self.index[i:i + MAX_SCAN]:
+            if not k.startswith(typed):
+                break
+            found[eid] = (n, found.get(eid, (n, 0))[1] + 1)
+        return {eid: c for eid, (_, c) in sorted(found.items(), key=lambda f: f[1][0])}
 
     def count(self, entry: str, phrasings: Callable[[], Iterable[str]], query: str) -> int:
         """How many of ``entry``'s phrasings (at most MAX_PHRASINGS; ``phrasings`` gives them

@@ -5,6 +5,7 @@ last word). Each one's data is made by the first query that needs it, kept on th
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import re
 from typing import TYPE_CHECKING
@@ -272,15 +273,20 @@ def beyond_setting(ctx: Context, plan: QueryPlan, judged: Signals) -> Signals:
     return out
 
 
-def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
+def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Completion | None:
     """prefix.complete on this version's words; a candidate's fit with the rest of the
-    query is the best coverage of the rest among the entries holding the candidate."""
-    from ..prefix import Dictionary, starts_word
+    query is the best coverage of the rest among the entries holding the candidate.
+    ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
+    search's _confirm reads a last word, so that exact results do not move)."""
+    from ..analysis import fold_han
+    from ..prefix import MAX_PHRASINGS, Dictionary, starts_han, starts_word
     from ..prefix import complete as complete_words
 
     v = ctx.v
     if v.prefixes is None:
-        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional)
+        phrasings = (p for e in v.entries.values() for p in itertools.islice(
+            (x for t in e.translations.values() for x in (t.question, *t.alternatives)), MAX_PHRASINGS))
+        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings)
     words = v.prefixes
     imp = ctx.impact()
     rest_cov: dict = {}
@@ -303,14 +309,20 @@ def complete(ctx: Context, query: str, lex: Lexicon) -> Completion | None:
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
         # (a word's stem the kb has is no whole word while kb words go on from it: блокир, expir)
-        return len(toks[-1].text) > 1 if toks[-1].script == "han" else (
+        if toks[-1].script == "han":
+            # a word the segmenter knows that is no kb word while kb words go on from it is half
+            # typed (俄罗: 俄罗斯); its last character going on was tried too (卡套: 套餐): blind
+            # prefix s@1 down, not kept
+            seg = fold_han(toks[-1].text)
+            return len(seg) > 1 and (seg in words.counts or not starts_han(words, seg))
+        return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     return complete_words(query, words, lex.table.split, fit,
-                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known)
+                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked)
 
 
 def other_completions(ctx: Context, completion: Completion, lex: Lexicon) -> list[Term]:

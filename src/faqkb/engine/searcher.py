@@ -27,7 +27,7 @@ from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
 from .relevance import complete, other_completions
-from .results import Results
+from .results import Hit, Results
 from .version import Version
 
 if TYPE_CHECKING:
@@ -264,11 +264,25 @@ class Searcher:
             res.typing = self._begun(ctx, res.query)
             if res.typing and not res.signals.get("prefix"):
                 self._likeliest(ctx, res, lang, category, limit, page, script)
-        if prefix and page == 1 and len(res.hits) > 2:
-            self._question_starts(ctx, res)
+        if prefix and page == 1:
+            self._question_starts(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.hits and not res.typing and "scope" not in res.signals:
             self._subject_first(ctx, res, lang, category, limit, script)
+        if prefix and not res.answered and not res.typing and "scope" not in res.signals:
+            self._unfinished(ctx, res)
         return res
+
+    @staticmethod
+    def _unfinished(ctx: Context, res: Results) -> None:
+        """A query not answered in the middle of a word or clause (prefix.still_typing) is
+        `typing`, not told "no direct answer": the verdict was on a guess. `answered`, which
+        every decline total counts, stays false; a neighbour the scope named stays declined, as
+        for a query only begun (how to close my bank acc). Dev prefix sets (uniform cuts): told
+        0.023 -> 0.018; dev near-topic questions typed whole into the panel: 1 of 426 more
+        typing (учёт: a form the kb lacks that a kb word goes on from)."""
+        from ..prefix import still_typing
+
+        res.typing = still_typing(res.query, res.signals.get("prefix"), ctx.v.prefixes)
 
     def _subject_first(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                        script: str | None) -> None:
@@ -296,16 +310,21 @@ class Searcher:
             res.signals["subject"] = overview.id
 
     @staticmethod
-    def _question_starts(ctx: Context, res: Results) -> None:
+    def _question_starts(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                         script: str | None) -> None:
         """A half-typed query's hits after the first: the entries whose own phrasings begin
         as the query does come next, the most such phrasings first (prefix.Starts), the rest
         as ranked. Cut short, a query's answer depends on words not typed yet, and the kb's
         phrasings are how readers go on (dev prefix sets cut under a third of the question:
         s@3 0.596 -> 0.660; blind prefix s@3 0.861 -> 0.898). The first hit stays the
         ranking's (moved too, a whole question's first answer fell: blind frozen s@1 with
-        prefix=true 0.920 -> 0.914), and so do `answered`, `typing` and the hits shown.
+        prefix=true 0.920 -> 0.914), and so do `answered` and `typing`.
+        Entries the ranking left out whose phrasings begin so come after the shown ones that
+        do, at most STARTS_ADDED (number k: number keeping plan, whose words the ranking
+        missed); with no hits at all they are the hits, the top 3, one letter being a start too
+        (is this …, h: the likeliest entries so far): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import Starts
+        from ..prefix import MIN_START, STARTS_ADDED, Starts
 
         v = ctx.v
         if v.starts is None:
@@ -315,10 +334,32 @@ class Searcher:
             e = v.entries.get(h.id)
             if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), res.query)):
                 counts[h.id] = n
-        if not any(h.id in counts for h in res.hits[1:]):
+        shown = {h.id for h in res.hits}
+        added: list[Hit] = []
+        most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
+        if sum(1 for h in res.hits[1:] if h.id in counts) < most:
+            # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
+            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()),
+                                      1 if not res.hits else MIN_START)
+            for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
+                if len(added) == most:
+                    break
+                e = v.entries[eid]
+                d = ctx.docnum(eid)
+                if (category and e.category != category) or d is None:
+                    continue
+                hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+                if hit is not None:
+                    added.append(hit)
+                    counts[eid] = begin[eid]
+        if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
-        res.hits[1:] = sorted(res.hits[1:], key=lambda h: (-counts.get(h.id, 0), order[h.id]))
+        ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
+        rest = [h for h in res.hits[1:] if h.id not in counts]
+        if not res.hits:  # (else the total stays what the words found: the results page's, which
+            res.total = len(added)  # the panel's "see all" link counts)
+        res.hits = [*res.hits[:1], *ahead, *added, *rest][:limit]
         res.signals["starts"] = {h.id: counts[h.id] for h in res.hits if h.id in counts}
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
@@ -366,7 +407,8 @@ class Searcher:
         word cut short or in a form the kb lacks ("how to get my ref", жаловаться на опе)
         asked what the first hit answers. The results stay as typed; signals["prefix"] says
         what was read. Blind real declined: frozen 0.021 -> 0.011; no other total moved."""
-        read = self._search(ctx, res.query, lang, category, limit, page, suggest=False, script=script, prefix=True)
+        read = self._search(ctx, res.query, lang, category, limit, page, suggest=False, script=script, prefix=True,
+                            asked=False)  # (the completion by the kb's counts: exact results as before)
         res.rankings += read.rankings
         completed = read.signals.get("prefix")
         if (completed and completed["expansions"] and read.answered and read.hits
@@ -422,14 +464,14 @@ class Searcher:
 
     def _search(self, ctx: Context, query: str, lang: str | None, category: str | None, limit: int, page: int,
                 *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None,
-                ranked: dict | None = None) -> Results:
+                ranked: dict | None = None, asked: bool = True) -> Results:
         """``ranked``: rankings already made in this search, by (query, category): the
         suggestion's check ranks the correction, and a correction applied is that ranking."""
         query = check_params(query, lang, category, limit, page, script)
         lex = ctx.lexicon()
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
-        completion = complete(ctx, query, lex) if prefix else None  # as-you-type (prefix.py)
+        completion = complete(ctx, query, lex, asked) if prefix else None  # as-you-type (prefix.py)
         more: list[Term] = []
         if completion is not None:
             query, suggest = completion.text, False  # searched as completed; no did-you-mean
