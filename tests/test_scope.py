@@ -462,6 +462,18 @@ def test_cancelling_our_own_objects_stays_answered(bundled, q):
     assert res.answered and "scope" not in res.signals
 
 
+@pytest.mark.parametrize("q", ["注销大概得几天", "请问注销大概几天能办好"])
+def test_a_hedge_beside_the_action_is_no_object(bundled, q):
+    # 大概, 一般 (categories.yaml filler) sit where an object would: they ask nothing
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals
+
+
+def test_an_object_after_a_hedge_is_still_read(bundled):
+    res = bundled.search("注销图书证大概要多久")
+    assert not res.answered and res.signals["scope"] == "other-object: 图书证"
+
+
 def _objects(actions: list[str], ours: list[str]) -> Scope:
     return Scope({"covers": [], "neighbours": {},
                   "objects": {"actions": {"han": [a for a in actions if not a.isascii()], "words": [a for a in actions if a.isascii()]},

@@ -333,6 +333,13 @@ class Intents:
             return self.subject if self.subject and named else None
         return self._named(self.names, key, query, fixed)
 
+    def is_filler(self, word: str) -> bool:
+        """``word`` (one analyzed word) is filler (categories.yaml ``filler``: a particle, a
+        hedge, a question word): it asks nothing, so it is no object of an action either
+        (scope.Objects: "注销大概要多久" cancels nothing called 大概)."""
+        w = fold(word)
+        return w in self._filler[0] if _HAN.search(w) else _is_filler(w, self._filler[1])
+
     def away(self, query: str) -> bool:
         """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
         return self.states("abroad", query)

@@ -219,8 +219,9 @@ def foreign_object(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
     scope = _scope(ctx)
     if scope is None or scope.objects is None:
         return None
+    intents = _intents(ctx)
     unknown = {w for w, u in zip(unit_words(plan.analyzed, units), units, strict=True)
-               if not (u.df or u.typo or u.pairs)}
+               if not (u.df or u.typo or u.pairs) and not (intents and intents.is_filler(w))}
     what = scope.objects.foreign(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words),
                                  unknown.__contains__)
     return what if what and not scope.names_ours(plan.plain) else None  # a Russian SIM named is ours
