@@ -476,6 +476,10 @@ class _Words:
         return [n.split()[0] for n in self.names]
 
     @cached_property
+    def rests(self) -> list[tuple[str, ...]]:  # each name's words after its first
+        return [tuple(n.split()[1:]) for n in self.names]
+
+    @cached_property
     def by_key(self) -> dict[str, list[int]]:
         by_key: dict[str, list[int]] = {}
         for i, w in enumerate(self.firsts):
@@ -492,8 +496,10 @@ class _Words:
     def pattern(self, text: str) -> re.Pattern | None:
         if self.by_key.keys().isdisjoint(_starts(text)[1]):  # most lists, most texts: one set operation
             return None
+        # a name whose later words the text lacks cannot match (each is a literal in its pattern):
+        # 'russian' starts hundreds of {places} {sim} names, a text holds one or two of them whole
         found = {i for p in _starts(text)[0] for key in {text[p:p + 1], text[p:p + 2]} for i in self.by_key.get(key, ())
-                 if text.startswith(self.firsts[i], p)}
+                 if text.startswith(self.firsts[i], p) and all(w in text for w in self.rests[i])}
         if not found:
             return None
         # a text naming many first words (a hostile one) gets the whole list, compiled once,
@@ -537,6 +543,7 @@ class _Finder:
             if len(ws) > 1:
                 multi.append(n)
         self.multi = frozenset(multi)
+        self.rest = {n: tuple(n.split()[1:]) for n in multi}  # a multi-word name's later words, each a literal of its pattern
         self.word_firsts = frozenset(map(itemgetter(0), self.by_first))
         self.word_lengths = tuple(sorted(set(map(len, self.by_first))))
         # what a longer name starts with: at a text's position the lengths stop at the first
@@ -582,6 +589,8 @@ class _Finder:
                     if name in words:
                         continue
                     if name in self.multi:
+                        if not all(w in text for w in self.rest[name]):
+                            continue  # a later word the text lacks: no pattern to compile or match
                         rx = self.rx.get(name)
                         if rx is None:
                             rx = self.rx[name] = re.compile(_Words._piece(name))
