@@ -82,3 +82,34 @@ def test_the_bundled_scope_looks_up_a_bounded_number_of_names():
         assert work["texts"] <= 3
         assert work["lookups"] <= 20 * len(q) * work["texts"] < names
         assert work["patterns"] + work["pairs"] < 100
+
+
+def _sharing(extra: int) -> Scope:
+    """A scope whose ``extra`` made-up word names all start with a word the queries hold
+    ("russian qqz...", "российск qqz...", as {places} {sim} spreads them): only the names whose
+    every word a query holds can match."""
+    def word(i: int) -> str:
+        return "qqz" + "".join(chr(ord("a") + (i >> (4 * k)) % 16) for k in range(4))
+
+    made = [f"{first} {word(i)} {last}" for i in range(extra) for first, last in (("russian", "sim"), ("российск", "сим"))]
+    return Scope({"covers": ["russian sim", "российск сим"], "covers_pinyin": [],
+                  "neighbours": {"other": {"names": ["ukrainian sim", *made], "pinyin": [], "unless": []}}})
+
+
+@pytest.mark.parametrize("q", ["how to cancel my russian sim from china", "как закрыть российскую сим карту",
+                               "my ukrainian sim and my russian one"])
+def test_names_sharing_a_first_word_are_not_all_matched(q):
+    small, large = _sharing(1), _sharing(1000)
+    assert small.neighbour(q) == large.neighbour(q)
+    assert small.work(q) == large.work(q)
+    assert large.work(q)["patterns"] <= 2
+
+
+def test_the_bundled_scope_matches_only_names_a_query_holds_whole():
+    # 'russian', 'российск', 'китайск' start hundreds of kb/scope.yaml's names each
+    data = read_scope(BUNDLED)
+    assert data is not None
+    scope = Scope(json.loads(json.dumps(data, ensure_ascii=False)))
+    for q in ("how to cancel my russian sim from china", "как закрыть российский номер мтс",
+              "my ukrainian number and russian bank card"):
+        assert scope.work(q)["patterns"] <= 10
