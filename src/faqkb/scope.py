@@ -448,7 +448,7 @@ _STARTS = re.compile(_AT_START + r"(?=\S)")
 # stay apart for the names matched next ("A B" allows only non-word characters between them).
 _GAP = " 0 "
 
-_PICKED = 48  # candidates compiled as their own pattern; more take the whole list
+_PICKED = 48  # candidates tried name by name (`_Words.sub`); more take the whole list as one pattern
 
 
 @lru_cache(maxsize=64)  # the same text is asked of every neighbour's lists in turn
@@ -463,13 +463,14 @@ class _Words:
 
     One alternation of every name (thousands once {places}{sim} is spread) cost a fresh
     process about a quarter of a second to compile, on every cold `faqkb search`. Here a name
-    is only compiled when the text holds its first word at a word's start: the same matches
-    (the candidates keep the file's order, so `sub` picks what the whole alternation would),
-    with a few small patterns, remembered per set of candidates."""
+    is only tried when the text holds its first word at a word's start and its later words
+    anywhere: the same matches (the candidates keep the file's order, so `sub` picks what the
+    whole alternation would), a one-word name with no pattern, a longer one with its own small
+    pattern (`_name_rx`), shared by every list."""
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        self.compiled: dict[tuple[int, ...], re.Pattern] = {}
+        self.whole: re.Pattern | None = None  # every name as one alternation, for a text naming over _PICKED
 
     @cached_property
     def firsts(self) -> list[str]:  # indexed when first asked: `sub` is for the few lists a query names
@@ -493,28 +494,61 @@ class _Words:
     def _compile(self, key: tuple[int, ...]) -> re.Pattern:
         return re.compile(_AT_START + "(?:" + "|".join(self._piece(self.names[i]) for i in key) + ")")
 
-    def pattern(self, text: str) -> re.Pattern | None:
+    def candidates(self, text: str) -> list[int]:
+        """The names (indices, in the file's order) ``text`` may hold: their first word at a
+        word's start, and each later word somewhere (a literal of the name's pattern)."""
         if self.by_key.keys().isdisjoint(_starts(text)[1]):  # most lists, most texts: one set operation
-            return None
-        # a name whose later words the text lacks cannot match (each is a literal in its pattern):
+            return []
         # 'russian' starts hundreds of {places} {sim} names, a text holds one or two of them whole
-        found = {i for p in _starts(text)[0] for key in {text[p:p + 1], text[p:p + 2]} for i in self.by_key.get(key, ())
-                 if text.startswith(self.firsts[i], p) and all(w in text for w in self.rests[i])}
-        if not found:
-            return None
-        # a text naming many first words (a hostile one) gets the whole list, compiled once,
-        # rather than a fresh large pattern per text
-        key = tuple(sorted(found)) if len(found) <= _PICKED else tuple(range(len(self.names)))
-        rx = self.compiled.get(key)
-        if rx is None:
-            if len(self.compiled) >= 512 and key not in self.compiled:  # bounded: one anonymous client's loop cannot grow it
-                self.compiled.clear()
-            rx = self.compiled[key] = self._compile(key)
-        return rx
+        return sorted({i for p in _starts(text)[0] for key in {text[p:p + 1], text[p:p + 2]} for i in self.by_key.get(key, ())
+                       if text.startswith(self.firsts[i], p) and all(w in text for w in self.rests[i])})
 
-    def sub(self, text: str) -> str:
-        rx = self.pattern(text)
-        return rx.sub(_GAP, text) if rx is not None else text
+    def sub(self, text: str, work: dict[str, int] | None = None) -> str:
+        """``text`` with every name replaced by `_GAP`, as one alternation of the names in the
+        file's order would (the leftmost match, the first name matching there, then on from its
+        end); ``work`` counts the names tried (`Scope.work`'s "blanked")."""
+        found = self.candidates(text)
+        if not found:
+            return text
+        if len(found) > _PICKED:
+            # a text naming many first words (a hostile one) gets the whole list, compiled once
+            if self.whole is None:
+                self.whole = self._compile(tuple(range(len(self.names))))
+            return self.whole.sub(_GAP, text)
+        # otherwise name by name at each word start (where the alternation's lookbehind holds):
+        # the same replacements without compiling a pattern per set of candidates (~2-20 ms each)
+        out: list[str] = []
+        end = tried = 0
+        for p in _starts(text)[0]:
+            if p < end:
+                continue
+            for i in found:
+                first = self.firsts[i]
+                if not text.startswith(first, p):
+                    continue
+                tried += 1
+                if self.rests[i]:
+                    m = _name_rx(self.names[i]).match(text, p)
+                    if m is None:
+                        continue
+                    stop = m.end()
+                else:  # one word: its ending is the longest run of word characters
+                    stop = _WORD_RUN.match(text, p + len(first)).end()  # type: ignore[union-attr]
+                out += (text[end:p], _GAP)
+                end = stop
+                break
+        if work is not None:
+            work["blanked"] += tried
+        return "".join(out) + text[end:] if out else text
+
+
+@lru_cache(maxsize=1024)  # shared by every version's lists and finder: a fresh searcher reuses them
+def _name_rx(name: str) -> re.Pattern:
+    """A multi-word name's pattern (`_Words._piece`), matched where its first word starts."""
+    return re.compile(_Words._piece(name))
+
+
+_WORD_RUN = re.compile(r"\w*")
 
 
 class _Finder:
@@ -553,7 +587,6 @@ class _Finder:
         else:
             self.han_starts = frozenset(n[:i] for n in self.han for i in range(1, len(n)))
             self.word_starts = frozenset(w[:i] for w in self.by_first for i in range(1, len(w)))
-        self.rx: dict[str, re.Pattern] = {}  # multi-word names, compiled when their first word is first seen
 
     def starts(self) -> dict[str, list[str]]:
         """The names' proper beginnings (Chinese names; word names' first words), sorted, for
@@ -591,11 +624,8 @@ class _Finder:
                     if name in self.multi:
                         if not all(w in text for w in self.rest[name]):
                             continue  # a later word the text lacks: no pattern to compile or match
-                        rx = self.rx.get(name)
-                        if rx is None:
-                            rx = self.rx[name] = re.compile(_Words._piece(name))
                         work["patterns"] += 1
-                        if rx.match(text, p) is None:
+                        if _name_rx(name).match(text, p) is None:
                             continue
                     words.add(name)
                 if piece not in self.word_starts:
@@ -611,7 +641,7 @@ class _Seen:
     def __init__(self, finder: _Finder) -> None:
         self.finder = finder
         self.texts: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self.work = {"texts": 0, "lookups": 0, "patterns": 0, "pairs": 0}
+        self.work = {"texts": 0, "lookups": 0, "patterns": 0, "pairs": 0, "blanked": 0}
 
     def __call__(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         got = self.texts.get(text)
@@ -696,7 +726,7 @@ class _Names:
         at = sorted({i for h in held if h in self.order for i in self.order[h]}.union(self.gaps))
         for i in at:
             text = text.replace(self.han[i], _GAP)
-        return self.words.sub(text) if self.words is not None else text
+        return self.words.sub(text, seen.work) if self.words is not None else text
 
     def found(self, text: str, joined: str, seen: _Seen) -> bool:
         han, words = seen(text)
