@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import QueryError
 from ..kbase.model import CATEGORIES, LANGS
+from ..prefix import word_ended
 from ..script import SCRIPTS
 from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, check_params
 
@@ -80,6 +81,8 @@ def parse(specs: list[Param], args: Mapping[str, str]) -> dict:
     # of the eight /api/search takes).
     args = {name: args[name] for name in args}
     values: dict[str, Any] = {p.name: p.parse(args) for p in specs}
+    if values.get("prefix") == "true" and values.get("q") and word_ended(args.get("q") or ""):
+        values["q"] += " "  # as-you-type: a trailing space ends the last word (the core reads it; one kept)
     core = {p.name: values[p.name] for p in specs if p.core}
     check_params(core.get("q") or "", core.get("lang"), core.get("category"), core.get("limit", 1),
                  core.get("page", 1), core.get("script"))
