@@ -104,7 +104,8 @@ SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, mi
 # The site's pages: q may be empty (the home page), still within the core's bound.
 PAGE_Q = Param("q", "The question, as for the API.", max_length=MAX_QUERY_CHARS)
 PREFIX = Param("prefix", "true: the query is being typed, so its last word is read as the start of a word "
-                         "(as-you-type; at most a few completions of it are searched).",
+                         "(as-you-type; at most a few completions of it are searched); a trailing space in q "
+                         "ends the last word (read whole).",
                enum=("true", "false"), default="false", core=False)
 
 CORRECT = Param("correct", "true: when the query as typed finds no answer and its did-you-mean correction "
