@@ -117,6 +117,14 @@ def _range(sorted_words: list[str], start: str) -> list[str]:
     return out
 
 
+def word_ended(query: str) -> bool:
+    """The raw query ends in whitespace: the reader finished its last word ("how to ", "注销 "),
+    as every as-you-type search reads a trailing space (Algolia, Typesense, Meilisearch). The
+    one place that decides it (Searcher.search calls it on the text as typed, before the
+    bounds strip it): such a query in prefix mode is searched with its last word whole."""
+    return query[-1:].isspace()
+
+
 def before_last(query: str) -> str | None:
     """The query without its last word (or last Chinese character), None when nothing is left."""
     m = _LAST_WORD.search(query)
