@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import marshal
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .analysis import STOP, fold_han, is_han, stem_cyrillic, stem_latin
+
+if TYPE_CHECKING:
+    from .kbase.model import Entry
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -77,6 +82,37 @@ class Dictionary:
         return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)), han,
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
                    asked_counts(phrasings, set(han)))
+
+    def dump(self) -> bytes:
+        """What `of` made beyond the lexicon, as the build writes it (layout.PREFIXES): the
+        sorted arrays, the regional words added and the phrasing counts. Sorting ~60,000 words
+        and counting every phrasing's words cost a 10k kb's first prefix query over a second."""
+        return marshal.dumps({"format": DICTIONARY_FORMAT, "words": self.words, "han": self.han,
+                              "pinyin": self.pinyin, "added": sorted(self.regional), "asked": dict(self.asked)})
+
+    @classmethod
+    def load(cls, data: bytes, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
+        """The Dictionary `of` makes from the same lexicon (``vocab``, ``han_by_pinyin``),
+        read from `dump`'s bytes (ValueError for another format)."""
+        raw = marshal.loads(data)
+        if not isinstance(raw, dict) or raw.get("format") != DICTIONARY_FORMAT:
+            raise ValueError(f"prefix dictionary format {raw.get('format') if isinstance(raw, dict) else None!r}, "
+                             f"expected {DICTIONARY_FORMAT}")
+        counts = dict(vocab)
+        counts.update(dict.fromkeys(raw["added"], 1))  # (regional words the kb does not write: counted once)
+        return cls(raw["words"], raw["han"], raw["pinyin"], counts, han_by_pinyin, frozenset(raw["added"]),
+                   raw["asked"])
+
+
+DICTIONARY_FORMAT = 1  # Dictionary.dump's
+
+
+def phrasings(entries: Iterable[Entry]) -> Iterator[str]:
+    """The entries' questions and alternatives, every language, at most MAX_PHRASINGS each:
+    what Dictionary.of counts (the build writes it, a version without the file makes it)."""
+    for e in entries:
+        yield from itertools.islice(
+            (x for t in e.translations.values() for x in (t.question, *t.alternatives)), MAX_PHRASINGS)
 
 
 MAX_HAN_WORD = 4  # characters of the longest Chinese word looked for in a phrasing (asked_counts)
