@@ -30,6 +30,7 @@ from ..layout import (
     QUESTIONS_OFFSETS,
     SELF_SCORES,
     SPELLING,
+    STARTS,
     TOPIC,
     IndexInfo,
 )
@@ -82,7 +83,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -189,9 +190,12 @@ class Version:
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened); and the
-        prefix dictionary's (held or not, made by a query rather than read as built)."""
+        prefix dictionary's and the question starts' index (held or not, made by a query
+        rather than read as built)."""
+        starts = self.starts
         return {**{name: (len(c), c.made) for name, c in self.caches().items()},
-                "prefixes": (int(self.prefixes is not None), self.prefixes_made)}
+                "prefixes": (int(self.prefixes is not None), self.prefixes_made),
+                "starts": (int(starts is not None and starts.index is not None), starts.made if starts else 0)}
 
     def cache_bytes(self) -> dict[str, int]:
         """Per bounded cache: the bytes its values hold, as its budget counts them."""
