@@ -9,7 +9,6 @@ import marshal
 import zlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -114,15 +113,11 @@ def analyse_range(state: tuple[list, Analyzer, bool], bounds: tuple[int, int]) -
 
 def phrase_pinyin() -> Callable[[str], list[str]]:
     """pypinyin's phrase-aware reading of a text (``lazy_pinyin(text, Style.NORMAL)``),
-    remembered: whole texts (words repeat, Zipf) and each phrase pypinyin's segmenter cuts
-    a text into (converting them, tone marks and style, was most of pypinyin's time; a
-    conversion depends on the phrase alone, so the readings are pypinyin's own). A text
-    wholly of pypinyin's Han characters (every run and word the analysis asks of) is cut
-    by ``pinyin_phrases``, pypinyin's own forward maximum match without its per-character
-    regex and method calls (half of what was left); anything else takes pypinyin's path.
-    tests/test_build_pinyin.py compares both on the bundled kb and a synthetic corpus."""
+    remembered twice over: whole texts (words repeat, Zipf) and, inside pypinyin, each
+    phrase its segmenter cuts a text into. A question's run is seldom seen twice, but its
+    phrases are: converting them (tone marks, style) was most of pypinyin's time, and a
+    conversion depends on the phrase alone, so the readings are pypinyin's own."""
     from pypinyin import Style
-    from pypinyin.constants import RE_HANS
     from pypinyin.converter import DefaultConverter
     from pypinyin.core import Pinyin
 
@@ -141,67 +136,5 @@ def phrase_pinyin() -> Callable[[str], list[str]]:
                     self.seen[key] = got
             return [list(x) for x in got]  # callers own their lists, as from pypinyin
 
-    converter = Remembering()
-    reader = Pinyin(converter)
-    cut = pinyin_phrases(reader)
-    flat: dict[str, tuple[str, ...]] = {}  # a phrase's reading, flattened as lazy_pinyin does
-
-    def read(text: str) -> list[str]:
-        if cut is None or not RE_HANS.match(text):  # (RE_HANS is anchored at both ends)
-            return reader.lazy_pinyin(text, style=Style.NORMAL)
-        out: list[str] = []
-        for phrase in cut(text):
-            got = flat.get(phrase)
-            if got is None:
-                got = flat[phrase] = tuple(chain.from_iterable(
-                    converter.convert(phrase, Style.NORMAL, False, "default", True)))
-            out += got
-        return out
-
-    return lru_cache(maxsize=200_000)(read)
-
-
-def pinyin_phrases(reader: Any) -> Callable[[str], list[str]] | None:
-    """pypinyin's cut of a text wholly of its Han characters (``simpleseg.seg``: one block,
-    then ``mmseg.seg.cut``, forward maximum match over its phrase dictionary's prefixes,
-    phrases only), computing the same phrases; None when pypinyin's segmenter is not the
-    one this mirrors (another version, or ``reader``, a pypinyin.core.Pinyin, with a
-    segmenter of its own: pypinyin's path is taken then)."""
-    from pypinyin.constants import PHRASES_DICT
-    from pypinyin.core import Pinyin
-    from pypinyin.seg import mmseg, simpleseg
-
-    seg = getattr(mmseg, "seg", None)
-    prefixes = getattr(getattr(seg, "_prefix_set", None), "_set", None)
-    stock = all(getattr(type(reader), m) is getattr(Pinyin, m) for m in ("seg", "pre_seg", "post_seg", "get_seg"))
-    if (not stock or reader.get_seg() is not simpleseg.seg or simpleseg.seg.__module__ != simpleseg.__name__
-            or type(seg) is not mmseg.Seg or not isinstance(prefixes, set)
-            or getattr(seg, "_no_non_phrases", None) is not True or not PHRASES_DICT):
-        return None
-    phrases = PHRASES_DICT
-
-    def cut(text: str) -> list[str]:
-        out: list[str] = []
-        n, pos = len(text), 0
-        while pos < n:
-            last = 0  # the end of the longest phrase from pos (0: none)
-            for end in range(pos + 1, n + 1):
-                word = text[pos:end]
-                if word not in prefixes:
-                    break
-                if word in phrases:
-                    last = end
-            else:  # every prefix up to the text's end is one (mmseg's for-else)
-                if not last:
-                    rest = text[pos:]
-                    out += [rest] if rest in phrases else rest
-                    return out
-            if last:
-                out.append(text[pos:last])
-                pos = last
-            else:
-                out.append(text[pos])
-                pos += 1
-        return out
-
-    return cut
+    reader = Pinyin(Remembering())
+    return lru_cache(maxsize=200_000)(lambda w: reader.lazy_pinyin(w, style=Style.NORMAL))
