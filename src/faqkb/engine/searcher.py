@@ -15,7 +15,7 @@ from ..analysis import Analyzer, guess_lang
 from ..diversity import diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import IndexInfo, current_version, readable_version
+from ..layout import STARTS, IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
 from ..plan import text_topic_features as topic_features_of
@@ -334,7 +334,7 @@ class Searcher:
 
         v = ctx.v
         if v.starts is None:
-            v.starts = Starts()
+            v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
