@@ -466,3 +466,32 @@ def test_a_word_narrowing_the_concept_is_not_read_out(q):
     data = read_categories(BUNDLED)
     assert data is not None
     assert Intents(data).concept(q) is None
+
+
+# Concepts read only beside the process (categories.yaml ``beside_process``): a debt or documents
+# named with cancelling ask whether a debt stops it and which documents it needs.
+@pytest.mark.parametrize("q,entry", [("电话卡有欠费能销户吗", "debt-before-cancelling"),
+                                     ("with debt can i still cancel", "debt-before-cancelling"),
+                                     ("cancel my beeline sim with a negative balance?", "debt-before-cancelling")])
+def test_a_thing_named_beside_cancelling_asks_it_of_cancelling(bundled, q, entry):
+    # (made up: the debt or the documents beside cancelling went to conditions-to-cancel or how-to)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q", ["欠费", "documents", "задолженность после отъезда"])
+def test_the_same_thing_named_alone_is_no_concept(q):
+    # (made up: a debt alone may be one left behind after leaving Russia)
+    data = read_categories(BUNDLED)
+    assert data is not None
+    assert Intents(data).concept(q) is None
+
+
+def test_beside_process_must_name_entries(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    text = (kb / "categories.yaml").read_text("utf-8")
+    (kb / "categories.yaml").write_text(text.replace("  debt-before-cancelling:\n    zh: [欠费",
+                                                     "  no-such-entry:\n    zh: [欠费"), "utf-8")
+    with pytest.raises(KBErrors, match="no-such-entry"):
+        read_categories(kb, set(load_kb(BUNDLED).entries))

@@ -130,6 +130,18 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                                  hint="e.g. also: {said: {ru: [вернуть]}, with: {ru: [номер]}, without: {ru: [деньг]}}"))
             else:
                 out[cond]["also"] = {k: names(also[k], cond, "also", k) for k in ("said", "with", "without")}
+    beside = data.get("beside_process") or {}  # concepts named only beside the process: 欠费 + 注销
+    if not isinstance(beside, dict):
+        errors.append(at("beside_process", key=True, message="beside_process must map an entry id to its names",
+                         hint="e.g. beside_process: {debt-before-cancelling: {zh: [欠费]}}"))
+        beside = {}
+    out["beside_process"] = {}
+    for entry, spec in beside.items():
+        if (entry_ids is not None and entry not in entry_ids) or not isinstance(spec, dict):
+            errors.append(at("beside_process", str(entry), key=True, message=f"{entry!r} must be an entry id of "
+                             "this kb mapped to lists of names per language", hint="give an entry id and its names"))
+        else:
+            out["beside_process"][str(entry)] = names(spec, "beside_process", str(entry))
     asking = data.get("asking")  # words that only ask, read out beside the process and a concept
     if asking is not None:
         if isinstance(asking, dict):
@@ -276,6 +288,10 @@ class Intents:
         ask = [fold(f) for f in data.get("asking", ())]
         self._asking = (tuple(sorted((f for f in ask if _HAN.search(f)), key=len, reverse=True)),
                         tuple(f for f in ask if not _HAN.search(f)))
+        # concepts read only beside the process (categories.yaml ``beside_process``): 欠费 alone may
+        # be a debt left behind, beside 注销 it asks whether a debt stops cancelling
+        self._beside = {self._name_key(n): entry for entry, names in data.get("beside_process", {}).items()
+                        for n in names}
         # a condition the reader states (categories.yaml ``abroad``: outside Russia; ``on_behalf``:
         # someone else acting for them): an entry -> the one answering it under the condition,
         # and the words stating it (Latin names as whole words, Cyrillic at a word start)
@@ -386,7 +402,7 @@ class Intents:
         return got
 
     def _of_process(self, rest: str) -> str | None:
-        return self.concepts.get(rest) or self.with_subject.get(self.names.get(rest, ""))
+        return self.concepts.get(rest) or self._beside.get(rest) or self.with_subject.get(self.names.get(rest, ""))
 
     def _unprocessed(self, key: str) -> str:
         """``key`` without the subject's process names (in any form)."""
