@@ -64,11 +64,12 @@ def page_ids(browser) -> list[str]:
 
 
 def panel_shown(browser) -> bool:
-    """The panel is open and shows the results for what the box holds now."""
+    """The panel is open and shows the results for what the box holds now (as search.js sends
+    it: no leading spaces, trailing ones as one)."""
     return browser.execute_script("""
         const live = document.getElementById('live');
         return !live.hidden && live.getAttribute('aria-busy') === 'false'
-            && live.dataset.q === document.getElementById('q').value.trim();""")
+            && live.dataset.q === document.getElementById('q').value.replace(/^\\s+/, '').replace(/\\s+$/, ' ');""")
 
 
 def type_and_wait(browser, text: str) -> None:
@@ -304,6 +305,25 @@ def test_panel_says_keep_typing_for_a_query_only_begun(b, server):
     assert root.find_elements(By.CSS_SELECTOR, "a.hit-q") and not root.find_elements(By.CSS_SELECTOR, ".related-mark")
     b.get(f"{server}/search?" + urlencode({"q": q}))
     assert "Keep typing" not in b.find_element(By.ID, "server-results").text
+
+
+def test_a_space_typed_in_the_box_ends_the_last_word_in_the_panel(b, server):
+    # issue 19: the panel sends the text as typed, a trailing space kept (search.js), so once the
+    # reader types a space after "refu" it is read whole, no longer as refund begun
+    from selenium.webdriver.common.by import By
+
+    ui(b, server, "en")
+    q = "how do i get a refu"
+    assert api(server, "/api/search", q=q, lang="en", prefix="true")["answered"]
+    assert not api(server, "/api/search", q=q + " ", lang="en", prefix="true")["answered"]
+    b.get(server + "/")
+    type_and_wait(b, q)
+    assert b.find_elements(By.CSS_SELECTOR, "#live .answer-box")
+    b.find_element(By.ID, "q").send_keys(" ")
+    wait(b, lambda d: panel_shown(d) and d.find_element(By.ID, "q").get_attribute("value") == q + " ")
+    assert b.find_element(By.ID, "live").get_attribute("data-q") == q + " "
+    assert not b.find_elements(By.CSS_SELECTOR, "#live .answer-box")
+    assert "q=how+do+i+get+a+refu&" in b.current_url + "&"  # the results page's address, no space
 
 
 def test_snippets_start_at_a_sentence_and_keep_lists(b, server):

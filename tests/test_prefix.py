@@ -6,6 +6,7 @@ from an evaluation set."""
 
 from __future__ import annotations
 
+import marshal
 import re
 
 import pytest
@@ -585,3 +586,56 @@ def test_a_word_the_segmenter_knows_that_only_begins_a_kb_word_is_half_typed(bun
     res = bundled.search("我的俄罗", prefix=True)
     assert res.signals["prefix"]["searched"] == "我的俄罗斯"
     assert "prefix" not in bundled.search("我的俄罗斯", prefix=True).signals  # typed whole: left as typed
+
+
+# -- the prefix dictionary written at build (issue 22, item 2: a version's first prefix query
+# sorted every kb word and counted every phrasing's words, over a second at 10k entries)
+
+HALF_TYPED = ("how to canc", "where is my refu", "как вернуть де", "как закрыть ном", "怎么注", "俄罗", "詐騙簡",
+              "tuik", "zhuxiaoelu", "e luo s", "Tele", "can")
+
+
+def test_a_dictionary_read_back_from_its_bytes_is_the_one_made():
+    """Dictionary.load(dump) over the same lexicon equals Dictionary.of: arrays, counts (the
+    regional words added once), the Taiwan/HK words and the phrasing counts; another format
+    is refused, not misread."""
+    vocab = {"refund": 40, "refunds": 5, "деньги": 30, "注销": 50, "门号": 3, "号码": 9, "電信": 0}
+    readings = {"zhuxiao": "注销", "haoma": "号码"}
+    regional, asked = {"門號": "门号", "電信業者": "电信运营商"}, ["How do I get a refund?", "注销号码要多久", "деньги вернут?"]
+    made = Dictionary.of(vocab, readings, regional, asked)
+    assert made.regional and made.asked  # (the case covers both)
+    assert Dictionary.load(made.dump(), vocab, readings) == made
+    # the same dictionary is the same bytes, however its counts were gathered (a build is reproducible)
+    assert Dictionary.of(vocab, readings, regional, asked[::-1]).dump() == made.dump()
+    with pytest.raises(ValueError, match="format"):
+        Dictionary.load(marshal.dumps({"format": 0}), vocab, readings)
+
+
+def test_a_fresh_searcher_reads_the_prefix_data_the_build_wrote_and_makes_none(bundled_index, tmp_path):
+    """The build writes the prefix dictionary (layout.PREFIXES) and the question starts'
+    sorted keys (layout.STARTS) beside the lexicon; a fresh searcher's prefix and exact
+    searches read them and make neither (cache_info "prefixes", "starts": held, made by a
+    query). A version built before the files makes each at its first prefix query, once,
+    and answers every search exactly as the one that read them."""
+    import shutil
+
+    from faqkb.index import current_version
+    from faqkb.layout import PREFIXES, STARTS
+    from faqkb.search import Searcher
+
+    version = current_version(bundled_index)
+    assert version is not None and (version / PREFIXES).is_file() and (version / STARTS).is_file()
+    old = tmp_path / "index"
+    shutil.copytree(bundled_index, old)
+    (old / version.name / PREFIXES).unlink()
+    (old / version.name / STARTS).unlink()
+
+    got = []
+    for index, made in ((bundled_index, 0), (old, 1)):
+        s = Searcher(index)
+        assert s.cache_info()["prefixes"] == s.cache_info()["starts"] == (0, 0)
+        got.append([s.search(q, prefix=True) for q in HALF_TYPED] + [s.search(q) for q in HALF_TYPED])
+        assert s.cache_info()["prefixes"] == s.cache_info()["starts"] == (1, made), index
+        s.close()
+    assert got[0] == got[1]
+    assert any(r.signals.get("prefix") for r in got[0])  # (completions were read from it)

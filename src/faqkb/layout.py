@@ -19,6 +19,9 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      hits.lang.bin + hits.lang.offsets.npy (per document and language, what a hit
                      shows: its question's and answer's marks (snippets.compact_marks), the
                      answer as plain text and its snippet layout: build/layouts.py)
+                     prefixes.marshal (prefix.Dictionary's sorted words and phrasing counts, for
+                     completing a half-typed word; a version without it makes them at its first
+                     prefix query), starts.marshal (prefix.Starts' sorted phrasing keys, the same)
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -48,6 +51,8 @@ QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # speci
 # Per document and language as LANG_MARKS, marshalled: (question's compact marks, answer's,
 # plain answer, snippets.Layout's fields).
 HITS, HITS_OFFSETS = "hits.lang.bin", "hits.lang.offsets.npy"
+PREFIXES = "prefixes.marshal"  # prefix.Dictionary.dump, made with the lexicon (build/vocabulary.py)
+STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (build/vocabulary.py)
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"

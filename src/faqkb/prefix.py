@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import marshal
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import STOP, fold_han, is_han, stem_cyrillic, stem_latin
+
+if TYPE_CHECKING:
+    from .kbase.model import Entry
 
 # completions kept for the last word (the best by frequency or by fit); 8 until content v3:
 # 5 gave dev prefix s@1 0.866 -> 0.875, blind 0.708 -> 0.723, s@3 equal (the rare completions
@@ -78,6 +84,46 @@ class Dictionary:
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
                    asked_counts(phrasings, set(han)))
 
+    def dump(self) -> bytes:
+        """What `of` made beyond the lexicon, as the build writes it (layout.PREFIXES): the
+        sorted arrays, the regional words added and the phrasing counts. Sorting ~60,000 words
+        and counting every phrasing's words cost a 10k kb's first prefix query over a second."""
+        return marshal.dumps({"format": DICTIONARY_FORMAT, "words": self.words, "han": self.han,
+                              "pinyin": self.pinyin, "added": sorted(self.regional),
+                              # (sorted: asked_counts' order follows a set's, per process; a build's files are reproducible)
+                              "asked": dict(sorted(self.asked.items()))})
+
+    @classmethod
+    def load(cls, data: bytes, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
+        """The Dictionary `of` makes from the same lexicon (``vocab``, ``han_by_pinyin``),
+        read from `dump`'s bytes (ValueError for another format)."""
+        raw = marshal.loads(data)
+        if not isinstance(raw, dict) or raw.get("format") != DICTIONARY_FORMAT:
+            raise ValueError(f"prefix dictionary format {raw.get('format') if isinstance(raw, dict) else None!r}, "
+                             f"expected {DICTIONARY_FORMAT}")
+        counts = dict(vocab)
+        counts.update(dict.fromkeys(raw["added"], 1))  # (regional words the kb does not write: counted once)
+        return cls(raw["words"], raw["han"], raw["pinyin"], counts, han_by_pinyin, frozenset(raw["added"]),
+                   raw["asked"])
+
+
+DICTIONARY_FORMAT = 1  # Dictionary.dump's
+STARTS_FORMAT = 1  # Starts.dump's
+
+
+def phrasings(entries: Iterable[Entry]) -> Iterator[str]:
+    """The entries' questions and alternatives, every language, at most MAX_PHRASINGS each:
+    what Dictionary.of counts (the build writes it, a version without the file makes it)."""
+    for e in entries:
+        yield from itertools.islice(own_phrasings(e), MAX_PHRASINGS)
+
+
+def own_phrasings(e: Entry) -> Iterator[str]:
+    """An entry's question and alternatives, every language (what Starts compares)."""
+    for t in e.translations.values():
+        yield t.question
+        yield from t.alternatives
+
 
 MAX_HAN_WORD = 4  # characters of the longest Chinese word looked for in a phrasing (asked_counts)
 
@@ -115,6 +161,14 @@ def _range(sorted_words: list[str], start: str) -> list[str]:
         out.append(sorted_words[i])
         i += 1
     return out
+
+
+def word_ended(query: str) -> bool:
+    """The raw query ends in whitespace: the reader finished its last word ("how to ", "注销 "),
+    as every as-you-type search reads a trailing space (Algolia, Typesense, Meilisearch). The
+    one place that decides it (Searcher.search calls it on the text as typed, before the
+    bounds strip it): such a query in prefix mode is searched with its last word whole."""
+    return query[-1:].isspace()
 
 
 def before_last(query: str) -> str | None:
@@ -409,6 +463,7 @@ class Starts:
     # every entry's phrasing keys as (key, the entry's place in the kb, entry id), sorted: made
     # by the first `starting` (a half-typed query's recall), bounded as `keys`
     index: list[tuple[str, int, str]] | None = None
+    made: int = 0  # times `index` was made here rather than read as built (Starts.read)
 
     def key(self, text: str) -> str:
         """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
@@ -428,6 +483,29 @@ class Starts:
             out.append(c)
         return "".join(out)
 
+    def sorted_keys(self, entries: Iterable[tuple[str, Iterable[str]]]) -> list[tuple[str, int, str]]:
+        """`index` of ``entries`` ((id, phrasings), in the kb's order): at most STARTS_KEPT
+        entries, MAX_PHRASINGS phrasings each."""
+        return sorted((k, n, eid) for n, (eid, phr) in enumerate(itertools.islice(entries, STARTS_KEPT))
+                      for k in map(self.key, itertools.islice(phr, MAX_PHRASINGS)) if k)
+
+    @classmethod
+    def read(cls, path: Path) -> Starts:
+        """Starts with `index` as the build wrote it (layout.STARTS: marshal of
+        `sorted_keys`, made once per version rather than by every searcher's first prefix
+        query: ~0.4 s CPU at 10k entries); without it when the file is missing or unreadable."""
+        try:
+            raw = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return cls()
+        if not isinstance(raw, dict) or raw.get("format") != STARTS_FORMAT or not isinstance(raw.get("index"), list):
+            return cls()
+        return cls(index=raw["index"])
+
+    @staticmethod
+    def dump(index: list[tuple[str, int, str]]) -> bytes:
+        return marshal.dumps({"format": STARTS_FORMAT, "index": index})
+
     def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]],
                  shortest: int = MIN_START) -> dict[str, int]:
         """Every entry with phrasings beginning as ``query`` does -> how many, in the kb's
@@ -439,10 +517,9 @@ class Starts:
         typed = self.key(query)
         if len(typed) < max(1, shortest):
             return {}
-        if self.index is None:
-            self.index = sorted(
-                (k, n, eid) for n, (eid, phr) in enumerate(itertools.islice(entries(), STARTS_KEPT))
-                for k in map(self.key, itertools.islice(phr, MAX_PHRASINGS)) if k)
+        if self.index is None:  # (a version built before layout.STARTS: made by its first query)
+            self.index = self.sorted_keys(entries())
+            self.made += 1
         found: dict[str, tuple[int, int]] = {}  # entry -> (its place in the kb, phrasings starting so)
         i = bisect.bisect_left(self.index, (typed,))
         for k, n, eid in self.index[i:i + MAX_SCAN]:

@@ -5,13 +5,12 @@ last word). Each one's data is made by the first query that needs it, kept on th
 
 from __future__ import annotations
 
-import itertools
 import marshal
 import re
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed
-from ..layout import QUESTIONS, QUESTIONS_OFFSETS
+from ..layout import PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
 from ..specificity import Prepared, entry_phrasings, prepared
@@ -280,14 +279,16 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
     search's _confirm reads a last word, so that exact results do not move)."""
     from ..analysis import fold_han
-    from ..prefix import MAX_PHRASINGS, Dictionary, starts_han, starts_word
+    from ..prefix import Dictionary, phrasings, starts_han, starts_word
     from ..prefix import complete as complete_words
 
     v = ctx.v
     if v.prefixes is None:
-        phrasings = (p for e in v.entries.values() for p in itertools.islice(
-            (x for t in e.translations.values() for x in (t.question, *t.alternatives)), MAX_PHRASINGS))
-        v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings)
+        try:  # as the build made it (PREFIXES)
+            v.prefixes = Dictionary.load(v.files.path(PREFIXES).read_bytes(), lex.vocab, lex.han_by_pinyin)
+        except (OSError, ValueError, KeyError, TypeError, EOFError):  # a version built before the file
+            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings(v.entries.values()))
+            v.prefixes_made += 1
     words = v.prefixes
     imp = ctx.impact()
     rest_cov: dict = {}

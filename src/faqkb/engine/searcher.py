@@ -15,7 +15,7 @@ from ..analysis import Analyzer, guess_lang
 from ..diversity import diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import IndexInfo, current_version, readable_version
+from ..layout import STARTS, IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
 from ..plan import text_topic_features as topic_features_of
@@ -237,12 +237,18 @@ class Searcher:
                prefix: bool = False, correct: bool = True) -> Results:
         """Entries matching ``query``, best first, shown in ``lang`` where they have it
         (Chinese in Traditional characters when ``script`` is "Hant"). ``prefix``: the
-        query is still being typed, its last word is the start of a word (prefix.py).
+        query is still being typed, its last word is the start of a word (prefix.py) unless
+        the text ends in whitespace (prefix.word_ended: "how to ", the word is finished): then
+        it is read whole, as exact search reads it, and the rest of prefix mode stays.
         ``correct``: when the query finds no answer and did-you-mean's correction does,
         the correction's results (``Results.corrected`` says so; False: as typed)."""
+        from ..prefix import word_ended
+
         ctx = self._context()
+        # a trailing space ends the last word: checked here, on the text as typed (the bounds strip it)
+        begun = prefix and not (isinstance(query, str) and word_ended(query))
         ranked: dict = {}  # the correction's ranking, made by the suggestion's check (_suggestion)
-        res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=prefix,
+        res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=begun,
                            ranked=ranked)
         # a confident correction is applied; not to a question the scope declined (its neighbour's
         # name is no typo of ours: "apn" is not "app")
@@ -257,13 +263,13 @@ class Searcher:
         if (correct and not prefix and res.hits and not res.answered and "scope" not in res.signals
                 and len(res.query) <= MAX_SUGGEST_CHARS):  # (as did-you-mean: a question, not a page of text)
             self._confirm(ctx, res, lang, category, limit, page, script)
-        if (prefix and res.hits and not res.answered and "scope" not in res.signals
-                and len(res.query) <= MAX_SUGGEST_CHARS):
+        if (begun and res.hits and not res.answered and "scope" not in res.signals
+                and len(res.query) <= MAX_SUGGEST_CHARS):  # (a word ended: res is already as typed)
             self._settle(ctx, res, lang, category, limit, page, script)
         if prefix and not res.answered and "scope" not in res.signals:
             res.typing = self._begun(ctx, res.query)
             if res.typing and not res.signals.get("prefix"):
-                self._likeliest(ctx, res, lang, category, limit, page, script)
+                self._likeliest(ctx, res, lang, category, limit, page, script, begun=begun)
         if prefix and page == 1:
             self._question_starts(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.hits and not res.typing and "scope" not in res.signals:
@@ -328,7 +334,7 @@ class Searcher:
 
         v = ctx.v
         if v.starts is None:
-            v.starts = Starts()
+            v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
@@ -363,16 +369,17 @@ class Searcher:
         res.signals["starts"] = {h.id: counts[h.id] for h in res.hits if h.id in counts}
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                   page: int, script: str | None) -> None:
+                   page: int, script: str | None, *, begun: bool = True) -> None:
         """A query only begun whose last word was left as typed (how to can, как по): the
         likeliest entries are those of the word read as a start (cancel, подписка), still
-        not answered (the reader has not said it yet: a neighbour may follow)."""
+        not answered (the reader has not said it yet: a neighbour may follow). Not when a
+        trailing space ended the word (not ``begun``: "how to can " asks can)."""
         from ..prefix import likeliest_start
 
         text = None
         if ctx.v.intents and not ctx.v.intents.key(res.query):  # filler alone (how, 请问): the subject
             text = self._subject_name(ctx, res.query_lang)
-        if text is None and ctx.v.prefixes:
+        if text is None and ctx.v.prefixes and begun:
             text = likeliest_start(res.query, ctx.v.prefixes)
         if text is None:
             return

@@ -25,10 +25,12 @@ from ..layout import (
     LEXICON,
     MARKS,
     MARKS_OFFSETS,
+    PREFIXES,
     QUESTIONS,
     QUESTIONS_OFFSETS,
     SELF_SCORES,
     SPELLING,
+    STARTS,
     TOPIC,
     IndexInfo,
 )
@@ -81,7 +83,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -157,6 +159,7 @@ class Version:
     numeric: NDArray | None = None  # documents whose answer holds a number (ranking.numeric)
     # The relevance modules' data (engine/relevance.py), each made by the first query that needs it:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
+    prefixes_made: int = 0  # times a query made them (Dictionary.of: a version built before PREFIXES)
     starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
@@ -186,8 +189,13 @@ class Version:
                 "words": self.words}
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
-        """Per bounded cache: (values held, values made since the version opened)."""
-        return {name: (len(c), c.made) for name, c in self.caches().items()}
+        """Per bounded cache: (values held, values made since the version opened); and the
+        prefix dictionary's and the question starts' index (held or not, made by a query
+        rather than read as built)."""
+        starts = self.starts
+        return {**{name: (len(c), c.made) for name, c in self.caches().items()},
+                "prefixes": (int(self.prefixes is not None), self.prefixes_made),
+                "starts": (int(starts is not None and starts.index is not None), starts.made if starts else 0)}
 
     def cache_bytes(self) -> dict[str, int]:
         """Per bounded cache: the bytes its values hold, as its budget counts them."""

@@ -29,8 +29,15 @@
   var timer = null;
   var seq = 0;
   var controller = null;
-  var lastQuery = input.value.trim();
+  var lastQuery = typed();
   var pageAddress = location.href;
+
+  // What the panel searches: the box's text without leading spaces and with trailing ones as one.
+  // A trailing space ends the last word ("how to " asks `to`, "how to" may go on to "tomorrow"):
+  // the server reads it (prefix mode), so it is sent, and it is part of what was last searched.
+  function typed() {
+    return input.value.replace(/^\s+/, "").replace(/\s+$/, " ");
+  }
 
   function hidden(name) {
     return form.querySelector("input[type=hidden][name=" + name + "]");
@@ -73,7 +80,7 @@
 
   function search(force) {
     timer = null;
-    var q = input.value.trim();
+    var q = typed();
     if (q === lastQuery && !force) return;
     lastQuery = q;
     if (controller) controller.abort();
@@ -100,7 +107,7 @@
         showPanel(true);
         // The address is the results page's, so Back from an opened result (or a reload)
         // shows these results; closing the panel puts the page's own address back.
-        history.replaceState(history.state, "", d.search + "?" + params(q).toString());
+        history.replaceState(history.state, "", d.search + "?" + params(q.trim()).toString());
       })
       .catch(function (err) {
         if (err && err.name === "AbortError") return;

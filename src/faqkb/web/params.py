@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import QueryError
 from ..kbase.model import CATEGORIES, LANGS
+from ..prefix import word_ended
 from ..script import SCRIPTS
 from ..search import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, check_params
 
@@ -80,6 +81,8 @@ def parse(specs: list[Param], args: Mapping[str, str]) -> dict:
     # of the eight /api/search takes).
     args = {name: args[name] for name in args}
     values: dict[str, Any] = {p.name: p.parse(args) for p in specs}
+    if values.get("prefix") == "true" and values.get("q") and word_ended(args.get("q") or ""):
+        values["q"] += " "  # as-you-type: a trailing space ends the last word (the core reads it; one kept)
     core = {p.name: values[p.name] for p in specs if p.core}
     check_params(core.get("q") or "", core.get("lang"), core.get("category"), core.get("limit", 1),
                  core.get("page", 1), core.get("script"))
@@ -101,7 +104,8 @@ SUGGEST_LIMIT = Param("limit", "Number of suggestions.", kind=int, default=5, mi
 # The site's pages: q may be empty (the home page), still within the core's bound.
 PAGE_Q = Param("q", "The question, as for the API.", max_length=MAX_QUERY_CHARS)
 PREFIX = Param("prefix", "true: the query is being typed, so its last word is read as the start of a word "
-                         "(as-you-type; at most a few completions of it are searched).",
+                         "(as-you-type; at most a few completions of it are searched); a trailing space in q "
+                         "ends the last word (read whole).",
                enum=("true", "false"), default="false", core=False)
 
 CORRECT = Param("correct", "true: when the query as typed finds no answer and its did-you-mean correction "
