@@ -443,3 +443,55 @@ def test_after_cancelling_the_entry_for_after_comes_first(bundled, q):
 def test_a_hedge_beside_a_concept_asked_of_cancelling_is_filler(bundled, q):
     # (made up: 一般 / usually / примерно ask nothing of their own)
     assert bundled.search(q).hits[0].id == "cancellation-how-long"
+
+
+# Concepts beside filler (categories.yaml ``asking``): modal verbs, "take", длится, 生效 beside the
+# process and a concept only ask; the concept is still the question.
+@pytest.mark.parametrize("q,entry", [("销号一般得几天", "cancellation-how-long"),
+                                     ("注销大约得多少天办完", "cancellation-how-long"),
+                                     ("how many days will it take to terminate my contract", "cancellation-how-long"),
+                                     ("сколько дней обычно длится закрытие номера", "cancellation-how-long"),
+                                     ("销号得花多少钱", "does-cancelling-cost")])
+def test_a_concept_asked_of_cancelling_among_words_that_only_ask_gets_its_entry(bundled, q, entry):
+    # (made up: 得 / 需要 / take / длится read as a requirement or a word of their own put
+    # refunds' timing or conditions-to-cancel first)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q", ["注销后几天能退款", "how long does the refund take after cancelling",
+                               "сколько дней ждать возврат после закрытия"])
+def test_a_word_narrowing_the_concept_is_not_read_out(q):
+    # (made up: how long the REFUND takes is refund-when-and-how's question, not how long cancelling takes)
+    data = read_categories(BUNDLED)
+    assert data is not None
+    assert Intents(data).concept(q) is None
+
+
+# Concepts read only beside the process (categories.yaml ``beside_process``): a debt or documents
+# named with cancelling ask whether a debt stops it and which documents it needs.
+@pytest.mark.parametrize("q,entry", [("电话卡有欠费能销户吗", "debt-before-cancelling"),
+                                     ("with debt can i still cancel", "debt-before-cancelling"),
+                                     ("cancel my beeline sim with a negative balance?", "debt-before-cancelling")])
+def test_a_thing_named_beside_cancelling_asks_it_of_cancelling(bundled, q, entry):
+    # (made up: the debt or the documents beside cancelling went to conditions-to-cancel or how-to)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q", ["欠费", "documents", "задолженность после отъезда"])
+def test_the_same_thing_named_alone_is_no_concept(q):
+    # (made up: a debt alone may be one left behind after leaving Russia)
+    data = read_categories(BUNDLED)
+    assert data is not None
+    assert Intents(data).concept(q) is None
+
+
+def test_beside_process_must_name_entries(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    text = (kb / "categories.yaml").read_text("utf-8")
+    (kb / "categories.yaml").write_text(text.replace("  debt-before-cancelling:\n    zh: [欠费",
+                                                     "  no-such-entry:\n    zh: [欠费"), "utf-8")
+    with pytest.raises(KBErrors, match="no-such-entry"):
+        read_categories(kb, set(load_kb(BUNDLED).entries))

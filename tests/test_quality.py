@@ -219,7 +219,7 @@ def test_a_brand_next_to_an_intent_does_not_outrank_it(bundled):
     to other words (search.PLAN "brand"); alone it keeps its weight (queries written for
     this test, not in the golden set)."""
     _knob_fixes(bundled, {"brand": 1.0}, {"beeline keep number when changing operator": "keep-number-mnp",
-                                          "yota documents to cancel": "documents-needed",
+                                          "yota documents for cancelling": "documents-needed",
                                           "теле2 документы для закрытия": "documents-needed"})
     assert bundled.search("МТС", suggest=False).hits[0].id == "russian-operators"
 

@@ -130,6 +130,25 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                                  hint="e.g. also: {said: {ru: [вернуть]}, with: {ru: [номер]}, without: {ru: [деньг]}}"))
             else:
                 out[cond]["also"] = {k: names(also[k], cond, "also", k) for k in ("said", "with", "without")}
+    beside = data.get("beside_process") or {}  # concepts named only beside the process: 欠费 + 注销
+    if not isinstance(beside, dict):
+        errors.append(at("beside_process", key=True, message="beside_process must map an entry id to its names",
+                         hint="e.g. beside_process: {debt-before-cancelling: {zh: [欠费]}}"))
+        beside = {}
+    out["beside_process"] = {}
+    for entry, spec in beside.items():
+        if (entry_ids is not None and entry not in entry_ids) or not isinstance(spec, dict):
+            errors.append(at("beside_process", str(entry), key=True, message=f"{entry!r} must be an entry id of "
+                             "this kb mapped to lists of names per language", hint="give an entry id and its names"))
+        else:
+            out["beside_process"][str(entry)] = names(spec, "beside_process", str(entry))
+    asking = data.get("asking")  # words that only ask, read out beside the process and a concept
+    if asking is not None:
+        if isinstance(asking, dict):
+            out["asking"] = names(asking, "asking")
+        else:
+            errors.append(at("asking", key=True, message="asking must list words per language",
+                             hint="e.g. asking: {zh: [需要, 得], en: [take, does], ru: [занима]}"))
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -263,6 +282,16 @@ class Intents:
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
         # (an English name in another form too: cancelled, closed, terminated)
         self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
+        # words that only ask (a modal verb, "take", занимает, 生效): read out of what is left
+        # beside the process, so a concept named there is still the question (注销通常需要几天,
+        # how long does cancelling take); never in a name or a category's key
+        ask = [fold(f) for f in data.get("asking", ())]
+        self._asking = (tuple(sorted((f for f in ask if _HAN.search(f)), key=len, reverse=True)),
+                        tuple(f for f in ask if not _HAN.search(f)))
+        # concepts read only beside the process (categories.yaml ``beside_process``): 欠费 alone may
+        # be a debt left behind, beside 注销 it asks whether a debt stops cancelling
+        self._beside = {self._name_key(n): entry for entry, names in data.get("beside_process", {}).items()
+                        for n in names}
         # a condition the reader states (categories.yaml ``abroad``: outside Russia; ``on_behalf``:
         # someone else acting for them): an entry -> the one answering it under the condition,
         # and the words stating it (Latin names as whole words, Cyrillic at a word start)
@@ -365,9 +394,15 @@ class Intents:
             return None
         got = self._named(self.concepts, key, query, fixed)
         if got is None and (rest := self._unprocessed(key)) and rest != key:
-            # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱)
-            got = self.concepts.get(rest) or self.with_subject.get(self.names.get(rest, ""))
+            # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱),
+            # also once the words that only ask are out (注销 + 需要 + 几天 + 能办好)
+            got = self._of_process(rest)
+            if got is None and (asked := _key(rest, self._asking)) and asked != rest:
+                got = self._of_process(asked)
         return got
+
+    def _of_process(self, rest: str) -> str | None:
+        return self.concepts.get(rest) or self._beside.get(rest) or self.with_subject.get(self.names.get(rest, ""))
 
     def _unprocessed(self, key: str) -> str:
         """``key`` without the subject's process names (in any form)."""
