@@ -18,6 +18,8 @@ from .context import Context
 from .coverage import coverage, held_by, unit_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from ..impact import ImpactIndex
@@ -57,26 +59,13 @@ def general_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: 
     """The first candidate gives way to a close one (scored at least GENERAL_NEAR of it)
     whose question it only narrows with a condition the query does not state
     (specificity.adds_condition): the general entry answers the general question."""
-    from ..impact import leading
-    from ..specificity import GENERAL_NEAR, GENERAL_POOL, adds_condition, held_words, question_words
+    from ..specificity import GENERAL_NEAR, adds_condition, question_words
 
-    # the first GENERAL_POOL + 1 by score, as np.argsort(-scores) orders them, of those near the first
-    order = leading(scores, GENERAL_NEAR, GENERAL_POOL + 1)
-    if len(order) <= 1:  # no close candidate (or no score)
-        return scores
-    top = order[0]
-    first = _phrasings(ctx, top, lex, imp)
-    if first is None:
-        return scores
-    held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
-    asked = question_words(first)
-    for d in order[1:]:
-        other = _phrasings(ctx, d, lex, imp)
-        if other is not None and adds_condition(held, asked, question_words(other)):
-            out = scores.copy()
-            out[d] = scores[top] * 1.0001  # just above: the rest keep their order
-            return out
-    return scores
+    def narrowed(held: set[str], first: tuple[Prepared, ...]) -> Callable[[tuple[Prepared, ...]], bool]:
+        asked = question_words(first)
+        return lambda other: adds_condition(held, asked, question_words(other))
+
+    return _give_way(ctx, scores, analyzed, lex, imp, GENERAL_NEAR, narrowed)
 
 
 def question_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
@@ -84,21 +73,35 @@ def question_first(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex:
     own question names more of the query's rare words, one of them said in none of the first's
     phrasings (specificity.asks_more): the entry asking about Gosuslugi answers a Gosuslugi
     question that a bank-app entry, mentioning Gosuslugi in its answer, matched as well."""
-    from ..impact import leading
-    from ..specificity import GENERAL_POOL, QUESTION_NEAR, asks_more, held_words, phrasing_words, question_words
+    from ..specificity import QUESTION_NEAR, asks_more, phrasing_words, question_words
 
-    order = leading(scores, QUESTION_NEAR, GENERAL_POOL + 1)
-    if len(order) <= 1:
+    def asks_better(held: set[str], first: tuple[Prepared, ...]) -> Callable[[tuple[Prepared, ...]], bool]:
+        asked, said = question_words(first), phrasing_words(first)
+        return lambda other: asks_more(held, asked, question_words(other), said)
+
+    return _give_way(ctx, scores, analyzed, lex, imp, QUESTION_NEAR, asks_better)
+
+
+def _give_way(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex, near: float,
+              better: Callable[[set[str], tuple[Prepared, ...]], Callable[[tuple[Prepared, ...]], bool]]) -> NDArray:
+    """general_first's and question_first's one step: of the candidates scored at least ``near``
+    of the first (the first GENERAL_POOL + 1, as np.argsort(-scores) orders them), the first
+    that ``better(held, first's phrasings)`` accepts goes just above the first; the rest keep
+    their order."""
+    from ..impact import leading
+    from ..specificity import GENERAL_POOL, held_words
+
+    order = leading(scores, near, GENERAL_POOL + 1)
+    if len(order) <= 1:  # no close candidate (or no score)
         return scores
     top = order[0]
     first = _phrasings(ctx, top, lex, imp)
     if first is None:
         return scores
-    held = held_words({t.text for a in analyzed for t in a.words}, lex.holders)
-    asked, said = question_words(first), phrasing_words(first)
+    accepts = better(held_words({t.text for a in analyzed for t in a.words}, lex.holders), first)
     for d in order[1:]:
         other = _phrasings(ctx, d, lex, imp)
-        if other is not None and asks_more(held, asked, question_words(other), said):
+        if other is not None and accepts(other):
             out = scores.copy()
             out[d] = scores[top] * 1.0001  # just above: the rest keep their order
             return out
