@@ -60,3 +60,14 @@ def test_cantonese_how_long_and_cancel_said_as_qu_xiao(bundled, q, entry):
     # (made-up queries)
     res = bundled.search(q)
     assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("門號被盜辦", "sim-swap-warning-signs"),        # TW 盜辦: taken out in someone else's name
+    ("俄羅斯門號復號", "restore-cancelled-number"),   # TW/HK 復號: a number restored
+])
+def test_taiwan_words_for_fraud_and_restoring_a_number(bundled, q, entry):
+    # (made-up queries; twelfth round)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+

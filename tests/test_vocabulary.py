@@ -39,3 +39,29 @@ def test_getting_rid_of_the_number_in_russian_is_cancelling(bundled, q):
     res = bundled.search(q)
     assert res.hits[0].id == "how-to-cancel-russian-sim" and res.answered
     assert res.signals.get("category") == "process"
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("срок возврата денег", "refund-when-and-how"),        # the refund's timing, not the refund
+    ("лимит номеров", "numbers-per-person-limit"),          # the cap, not the employer's SIMs
+    ("проверка расторжения", "verify-contract-ended"),      # checking it is done, not how to do it
+    ("注销状态", "verify-contract-ended"),
+    ("闲置号码", "stop-using-sim-what-happens"),            # a number left unused, not its daily fee
+])
+def test_a_nominal_phrase_naming_an_entrys_concept_finds_that_entry(bundled, q, entry):
+    # (made-up queries: a noun phrase, as readers type into a search box; twelfth round)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q", ["lost my login codes, the number was closed", "the number is closed, what about my accounts"])
+def test_a_number_said_closed_in_english_is_already_cancelled(bundled, q):
+    # (made up) "number was / is closed" says it is done (categories.yaml ``cancelled``): the
+    # entry for after, not the backup checklist nor the unlinking one
+    assert bundled.search(q).hits[0].id == "lost-access-after-cancel"
+
+
+@pytest.mark.parametrize("q", ["how do i get back my old russian number", "号码销了还能拿回来吗"])
+def test_getting_the_number_back_said_with_get_back_or_na_hui_is_restoring(bundled, q):
+    # (made up) "get back" / 拿回 with the number named and no money: the number, not a refund
+    assert bundled.search(q).hits[0].id == "restore-cancelled-number"
