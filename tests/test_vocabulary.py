@@ -65,3 +65,9 @@ def test_a_number_said_closed_in_english_is_already_cancelled(bundled, q):
 def test_getting_the_number_back_said_with_get_back_or_na_hui_is_restoring(bundled, q):
     # (made up) "get back" / 拿回 with the number named and no money: the number, not a refund
     assert bundled.search(q).hits[0].id == "restore-cancelled-number"
+
+
+def test_a_negative_balance_said_balance_first_beside_cancelling_is_the_debt(bundled):
+    # (made up) "balance is negative" as well as "negative balance": whether a debt stops
+    # cancelling, not the general conditions for cancelling
+    assert bundled.search("balance is negative, how do i cancel").hits[0].id == "debt-before-cancelling"
