@@ -464,6 +464,10 @@ class Starts:
     # by the first `starting` (a half-typed query's recall), bounded as `keys`
     index: list[tuple[str, int, str]] | None = None
     made: int = 0  # times `index` was made here rather than read as built (Starts.read)
+    # the keys of the phrasings' insides, from each word's start (each character's in Chinese),
+    # at most INSIDE_CHARS long, as (key, entry id), sorted: made by the first `inside`, at most
+    # INSIDE_KEPT of them
+    insides: list[tuple[str, str]] | None = None
 
     def key(self, text: str) -> str:
         """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
@@ -528,6 +532,33 @@ class Starts:
             found[eid] = (n, found.get(eid, (n, 0))[1] + 1)
         return {eid: c for eid, (_, c) in sorted(found.items(), key=lambda f: f[1][0])}
 
+    def inside(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> dict[str, int]:
+        """The entries whose phrasings hold the phrase a half-typed query ends with, its last
+        word going on there, -> how many times: its last words from a word's start ("do i pa":
+        "do i pay a monthly fee"), or its last Chinese characters (号码被: 号码被收回), the
+        longest phrase found deciding (inside_tails); none when it is in more than
+        INSIDE_ENTRIES entries (it tells none of them). A binary search in a sorted array of
+        the phrasings' insides (``entries`` gives (id, phrasings) the first time: at most
+        INSIDE_KEPT insides), at most MAX_SCAN looked at per phrase."""
+        tails = inside_tails(query, self.key)
+        if not tails:
+            return {}
+        if self.insides is None:
+            self.insides = sorted(itertools.islice(
+                ((k, eid) for eid, phr in itertools.islice(entries(), STARTS_KEPT)
+                 for text in itertools.islice(phr, MAX_PHRASINGS) for k in inside_keys(text, self.key)), INSIDE_KEPT))
+        for tail in tails:
+            found: dict[str, int] = {}
+            i = bisect.bisect_left(self.insides, (tail,))
+            for k, eid in self.insides[i:i + MAX_SCAN]:
+                if not k.startswith(tail):
+                    break
+                if len(k) > len(tail) and k[len(tail)] != " ":  # the last word goes on: it was begun
+                    found[eid] = found.get(eid, 0) + 1
+            if found:  # the longest phrase found decides; one in too many entries tells none
+                return found if len(found) <= INSIDE_ENTRIES else {}
+        return {}
+
     def count(self, entry: str, phrasings: Callable[[], Iterable[str]], query: str) -> int:
         """How many of ``entry``'s phrasings (at most MAX_PHRASINGS; ``phrasings`` gives them
         the first time) begin as ``query`` does; 0 under MIN_START characters."""
@@ -540,3 +571,76 @@ class Starts:
             if len(self.keys) < STARTS_KEPT:
                 self.keys[entry] = keys
         return sum(1 for k in keys if k.startswith(typed))
+
+
+# -- phrases inside the entries' phrasings (twelfth round)
+
+MIN_INSIDE_WORDS = 3  # Latin/Cyrillic words (the last one begun) a phrase needs ("do i pa", "код из с")
+MAX_INSIDE_WORDS = 6  # words looked at before the cursor
+MIN_INSIDE_HAN = 2  # Chinese characters (the last one typed) a phrase needs (号码被, 备份)
+MAX_INSIDE_HAN = 8
+INSIDE_PLACE = 2  # where the entry best holding it goes in the hits (third: the first two stay)
+INSIDE_ENTRIES = 8  # a phrase found in more entries' phrasings than this tells none of them
+INSIDE_CHARS = 48  # characters of a phrasing's inside kept from its start
+INSIDE_KEPT = 1 << 18  # insides kept (a large kb's beyond them are not looked in)
+# a Chinese character, or a word of other letters and digits: where an inside may begin
+_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def inside_key(text: str, key: Callable[[str], str]) -> tuple[str, list[int]]:
+    """``text`` as insides compare it (`key`ed piece by piece, one space between two Latin or
+    Cyrillic words, none next to a Chinese character), and where each piece begins in it."""
+    out, at = "", []
+    last_han = True
+    for piece in _PIECE.findall(text.lower()):
+        han = is_han(piece)
+        if out and not han and not last_han:
+            out += " "
+        at.append(len(out))
+        out += key(piece)
+        last_han = han
+    return out, at
+
+
+def inside_keys(text: str, key: Callable[[str], str]) -> Iterator[str]:
+    """``text``'s insides as `Starts.inside` compares them: from each Latin/Cyrillic word's
+    start and from each Chinese character, at most INSIDE_CHARS characters (inside_key)."""
+    whole, at = inside_key(text[:MAX_INSIDE_TEXT], key)
+    for i in at:
+        yield whole[i:i + INSIDE_CHARS]
+
+
+MAX_INSIDE_TEXT = 1024  # characters of a phrasing looked at
+
+
+def ends_begun(query: str, d: Dictionary) -> bool:
+    """The query's last word may be begun rather than typed whole: a Latin or Cyrillic word
+    of one letter or not a kb word, a Chinese run not ending in a kb word (号码被, not 备份:
+    an input method commits whole words, and a question typed whole ends in one)."""
+    m = _LAST_WORD.search(query)
+    if m is None:
+        return False
+    typed = m.group(1)
+    if is_han(typed):
+        return len(typed) < 2 or fold_han(typed[-2:]) not in d.counts
+    word = typed.lower().replace("ё", "е")
+    return len(word) == 1 or word not in d.counts
+
+
+def inside_tails(query: str, key: Callable[[str], str]) -> list[str]:
+    """The phrases a half-typed query ends with, longest first (inside_key): its last
+    MAX_INSIDE_HAN to MIN_INSIDE_HAN Chinese characters, or its last MAX_INSIDE_WORDS to
+    MIN_INSIDE_WORDS Latin/Cyrillic words; none when a space ended the last word."""
+    if query[-1:].isspace():
+        return []
+    whole, at = inside_key(query[-MAX_INSIDE_TEXT:], key)
+    if not at:
+        return []
+    han = is_han(whole[-1])
+    most, least = (MAX_INSIDE_HAN, MIN_INSIDE_HAN) if han else (MAX_INSIDE_WORDS, MIN_INSIDE_WORDS)
+    out = []
+    for n in range(min(len(at), most), least - 1, -1):
+        tail = whole[at[-n]:]
+        if len(tail) <= INSIDE_CHARS and all(is_han(c) == han for c in tail if c != " "):
+            out.append(tail)
+    return out
