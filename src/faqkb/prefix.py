@@ -241,8 +241,9 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     a question cannot end with (по, to, my), or the query ends in a comma. Such a query not
     answered is `typing`, not declined: "no direct answer" comes once the word is finished,
     if it still holds. Not for Chinese (an input method commits whole words: 怎么退 is
-    finished although 退款 goes on from 退), nor a capitalised or uppercase word (a name typed
-    whole: Сбер, VK)."""
+    finished although 退款 goes on from 退) unless its last two characters are no kb word and
+    start one (俄罗: 俄罗斯; dev prefix told 0.015 -> 0.013, no full question of the dev sets
+    moved), nor a capitalised or uppercase word (a name typed whole: Сбер, VK)."""
     if _CLAUSE.search(query):
         return True
     words = query.split()
@@ -251,6 +252,11 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     if words[-1].lower() in _UNENDED:
         return True
     m = _LAST_WORD.search(query)
+    if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
+        # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
+        # mid-word, however the input method committed them (a question ends in a word: 怎么退)
+        pair = fold_han(m.group(1)[-2:])
+        return pair not in d.counts and starts_han(d, pair)
     if m is None or is_han(m.group(1)) or not m.group(1).islower() or not completed:
         return False
     typed = m.group(1).replace("ё", "е")
