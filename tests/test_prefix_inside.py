@@ -95,3 +95,18 @@ def test_the_entry_whose_phrasing_goes_on_from_the_words_typed_is_third(bundled)
 def test_two_questions_in_one_are_left_to_diversity(bundled):
     res = bundled.search("how do i cancel, and what if i stop us", prefix=True)
     assert "inside" not in res.signals
+
+
+def test_an_entry_holding_the_phrase_less_often_in_the_top_two_does_not_keep_out_the_one_holding_it_most(bundled):
+    typed = "我的俄罗斯号码被"
+    res = bundled.search(typed, prefix=True)
+    (moved, most), = res.signals["inside"].items()
+    assert res.hits[INSIDE_PLACE].id == moved
+
+    def holding(entry_id: str) -> int:  # its phrasings going on from 号码被 (folded as starts fold them)
+        e = bundled.entry(entry_id)
+        keys = [Starts().key(p) for t in e.translations.values() for p in (t.question, *t.alternatives)]
+        return sum(1 for k in keys if "号码被" in k and not k.endswith("号码被"))
+
+    assert holding(moved) == most
+    assert any(0 < holding(h.id) < most for h in res.hits[:INSIDE_PLACE])  # one holding it less was there

@@ -372,14 +372,14 @@ class Searcher:
 
     def _inside(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                 script: str | None) -> None:
-        """A half-typed query whose top 3 holds no entry whose phrasings go on from the words it
-        ends with (prefix.Starts.inside: "so will i pa" inside "will I pay a monthly fee", 号码被
+        """A half-typed query whose top 3 holds none of the entries whose phrasings go on most
+        often from the words it ends with (prefix.Starts.inside: "so will i pa" inside "will I pay a monthly fee", 号码被
         inside 号码被收回; the question may begin anywhere before) gets the one holding that phrase
         most, third (INSIDE_PLACE). Only when the last word may be begun (prefix.ends_begun: not a
         kb word typed whole), the query is one clause (two questions' top 3 is diversity.py's) and
         its end narrows it (the last letter is still there once categories.yaml's filler is out:
         俄罗斯号 ends in the subject, which every entry's phrasings hold). Dev prefix sets (541
-        uniform cuts) s@3 0.787 -> 0.793, no row lower; moving every such entry after the first,
+        uniform cuts) s@3 0.787 -> 0.795, no row lower; moving every such entry after the first,
         or into second place, cost blind totals (docs/relevance.md, twelfth round). The first
         two hits, `answered`, `typing` and the total stay; an entry the words did not find joins
         only while the shown hits hold fewer than STARTS_ADDED such (scored 0).
@@ -398,7 +398,8 @@ class Searcher:
         if intents is None or not (ends := key(text)[-1:]) or key(intents.key(text))[-1:] != ends:
             return
         found = v.starts.inside(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
-        if not found or any(h.id in found for h in res.hits[:INSIDE_PLACE + 1]):
+        most = max(found.values(), default=0)
+        if not found or any(found.get(h.id) == most for h in res.hits[:INSIDE_PLACE + 1]):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
         for eid in sorted(found, key=lambda e: (-found[e], order.get(e, limit))):
