@@ -520,7 +520,7 @@ def test_starting_finds_every_entry_whose_phrasings_begin_as_typed_in_the_kbs_or
     assert list(starts.starting("number kee", given)) == ["a"]
     assert starts.starting("号码被", given) == {"b": 1}  # Simplified typed, Traditional written
     assert starts.starting("n", given) == {}             # one character says nothing yet
-    assert len(made) == 1                                 # the sorted array is made once
+    assert len(made) == 2                                 # the sorted arrays (starts, insides) made once
 
 
 def test_starting_looks_at_a_bounded_number_of_phrasings():

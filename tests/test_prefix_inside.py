@@ -38,7 +38,7 @@ def test_the_phrase_typed_last_is_found_inside_phrasings_with_its_last_word_goin
     assert starts.inside("will i pay", given) == {}               # the last word whole: a space follows it there
     assert starts.inside("i pa", given) == {}                     # fewer than MIN_INSIDE_WORDS words
     assert starts.inside("so will i pa ", given) == {}            # a space ended the word
-    assert len(made) == 1                                          # the sorted array is made once
+    assert len(made) == 2                                          # the sorted arrays (starts, insides) made once
 
 
 def test_the_longest_phrase_found_decides_and_one_in_too_many_entries_tells_none():

@@ -469,7 +469,7 @@ class Starts:
     # every entry's phrasing keys as (key, the entry's place in the kb, entry id), sorted: made
     # by the first `starting` (a half-typed query's recall), bounded as `keys`
     index: list[tuple[str, int, str]] | None = None
-    made: int = 0  # times `index` was made here rather than read as built (Starts.read)
+    made: int = 0  # times `index` or `insides` was made here rather than read as built (Starts.read)
     # the keys of the phrasings' insides, from each word's start (each character's in Chinese),
     # at most INSIDE_CHARS long, as (key, entry id), sorted: made by the first `inside`, at most
     # INSIDE_KEPT of them
@@ -499,6 +499,22 @@ class Starts:
         return sorted((k, n, eid) for n, (eid, phr) in enumerate(itertools.islice(entries, STARTS_KEPT))
                       for k in map(self.key, itertools.islice(phr, MAX_PHRASINGS)) if k)
 
+    def make(self, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> None:
+        """`index` and `insides` as the build writes them, for a version built without them
+        (``entries`` gives (id, phrasings), called once per array); counted in `made`."""
+        if self.index is None:
+            self.index = self.sorted_keys(entries())
+        if self.insides is None:
+            self.insides = self.sorted_insides(entries())
+        self.made += 1
+
+    def sorted_insides(self, entries: Iterable[tuple[str, Iterable[str]]]) -> list[tuple[str, str]]:
+        """`insides` of ``entries`` ((id, phrasings)): at most STARTS_KEPT entries,
+        MAX_PHRASINGS phrasings each, INSIDE_KEPT insides."""
+        return sorted(itertools.islice(
+            ((k, eid) for eid, phr in itertools.islice(entries, STARTS_KEPT)
+             for text in itertools.islice(phr, MAX_PHRASINGS) for k in inside_keys(text, self.key)), INSIDE_KEPT))
+
     @classmethod
     def read(cls, path: Path) -> Starts:
         """Starts with `index` as the build wrote it (layout.STARTS: marshal of
@@ -510,11 +526,13 @@ class Starts:
             return cls()
         if not isinstance(raw, dict) or raw.get("format") != STARTS_FORMAT or not isinstance(raw.get("index"), list):
             return cls()
-        return cls(index=raw["index"])
+        insides = raw.get("insides")  # (a version built before them has none: made by a query)
+        return cls(index=raw["index"], insides=insides if isinstance(insides, list) else None)
 
     @staticmethod
-    def dump(index: list[tuple[str, int, str]]) -> bytes:
-        return marshal.dumps({"format": STARTS_FORMAT, "index": index})
+    def dump(index: list[tuple[str, int, str]], insides: list[tuple[str, str]] | None = None) -> bytes:
+        return marshal.dumps({"format": STARTS_FORMAT, "index": index,
+                              **({"insides": insides} if insides is not None else {})})
 
     def starting(self, query: str, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]],
                  shortest: int = MIN_START) -> dict[str, int]:
@@ -528,8 +546,8 @@ class Starts:
         if len(typed) < max(1, shortest):
             return {}
         if self.index is None:  # (a version built before layout.STARTS: made by its first query)
-            self.index = self.sorted_keys(entries())
-            self.made += 1
+            self.make(entries)
+        assert self.index is not None
         found: dict[str, tuple[int, int]] = {}  # entry -> (its place in the kb, phrasings starting so)
         i = bisect.bisect_left(self.index, (typed,))
         for k, n, eid in self.index[i:i + MAX_SCAN]:
@@ -549,10 +567,9 @@ class Starts:
         tails = inside_tails(query, self.key)
         if not tails:
             return {}
-        if self.insides is None:
-            self.insides = sorted(itertools.islice(
-                ((k, eid) for eid, phr in itertools.islice(entries(), STARTS_KEPT)
-                 for text in itertools.islice(phr, MAX_PHRASINGS) for k in inside_keys(text, self.key)), INSIDE_KEPT))
+        if self.insides is None:  # (a version built before the build wrote them: made by its first query)
+            self.make(entries)
+        assert self.insides is not None
         for tail in tails:
             found: dict[str, int] = {}
             i = bisect.bisect_left(self.insides, (tail,))
@@ -589,21 +606,24 @@ INSIDE_PLACE = 2  # where the entry best holding it goes in the hits (third: the
 INSIDE_ENTRIES = 8  # a phrase found in more entries' phrasings than this tells none of them
 INSIDE_CHARS = 48  # characters of a phrasing's inside kept from its start
 INSIDE_KEPT = 1 << 18  # insides kept (a large kb's beyond them are not looked in)
-# a Chinese character, or a word of other letters and digits: where an inside may begin
-_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
+# a run of Chinese characters, or a word of other letters and digits (an inside begins at a
+# word or at any Chinese character)
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def inside_key(text: str, key: Callable[[str], str]) -> tuple[str, list[int]]:
-    """``text`` as insides compare it (`key`ed piece by piece, one space between two Latin or
-    Cyrillic words, none next to a Chinese character), and where each piece begins in it."""
-    out, at = "", []
+    """``text`` as insides compare it (`key`ed run by run, one space between two Latin or
+    Cyrillic words, none next to a Chinese character), and where each piece (a word, a
+    Chinese character) begins in it."""
+    out, at = "", list[int]()
     last_han = True
-    for piece in _PIECE.findall(text.lower()):
-        han = is_han(piece)
+    for run in _RUN.findall(text.lower().replace("ё", "е")):
+        han = is_han(run[0])
         if out and not han and not last_han:
             out += " "
-        at.append(len(out))
-        out += key(piece)
+        keyed = key(run) if han else run  # (a word of letters and digits is its own key)
+        at.extend(range(len(out), len(out) + len(keyed)) if han else (len(out),))
+        out += keyed
         last_han = han
     return out, at
 
