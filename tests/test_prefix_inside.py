@@ -53,7 +53,7 @@ def test_finding_a_phrase_looks_at_a_bounded_number_of_insides():
     many = [(f"e{i}", [f"a b cd {j}" for j in range(4)]) for i in range(MAX_SCAN)]
     starts = Starts()
     starts.inside("a b c", lambda: iter(many))
-    assert starts.insides is not None and len(starts.insides) >= MAX_SCAN * 4
+    assert starts.insides is not None and len(starts.insides[0]) >= MAX_SCAN * 4
     got = Starts(insides=starts.insides).inside("x a b c", lambda: iter(()))
     assert got == {}  # MAX_SCAN looked at: far more than INSIDE_ENTRIES entries, so none
 
