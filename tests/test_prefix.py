@@ -482,6 +482,17 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
     assert not still_typing("zhuxiao yao ma", {"searched": "zhuxiao yao", "expansions": []}, TOY)  # 吗 ends it
 
 
+def test_two_last_chinese_characters_that_only_start_a_kb_word_are_still_being_typed():
+    from faqkb.prefix import still_typing
+
+    done = {"searched": "我朋友的俄罗斯", "expansions": ["罗斯"]}
+    assert still_typing("我朋友的俄罗", done, TOY)                       # 俄罗: no kb word, starts 俄罗斯
+    assert not still_typing("我朋友的俄罗", None, TOY)                   # nothing was completed
+    assert not still_typing("我朋友的俄罗斯", done, TOY)                 # 罗斯 starts no longer kb word
+    assert not still_typing("帮我注销", {"searched": "帮我注销", "expansions": ["注销"]}, TOY)  # a kb word
+    assert not still_typing("怎么注", {"searched": "怎么注销", "expansions": ["注销"]}, TOY)  # 么注 starts none
+
+
 @pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",
                                    "странная история с бала"])
 def test_a_query_not_answered_mid_word_is_typing_and_exact_search_is_not(bundled, typed):
@@ -509,7 +520,7 @@ def test_starting_finds_every_entry_whose_phrasings_begin_as_typed_in_the_kbs_or
     assert list(starts.starting("number kee", given)) == ["a"]
     assert starts.starting("号码被", given) == {"b": 1}  # Simplified typed, Traditional written
     assert starts.starting("n", given) == {}             # one character says nothing yet
-    assert len(made) == 1                                 # the sorted array is made once
+    assert len(made) == 2                                 # the sorted arrays (starts, insides) made once
 
 
 def test_starting_looks_at_a_bounded_number_of_phrasings():

@@ -51,7 +51,8 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     prefixes = Dictionary.of(lexicon.vocab, lexicon.han_by_pinyin, lexicon.regional, phrasings(kb.entries.values()))
     (version_dir / PREFIXES).write_bytes(prefixes.dump())
     starts = Starts()
-    (version_dir / STARTS).write_bytes(starts.dump(starts.sorted_keys((e.id, own_phrasings(e)) for e in kb.entries.values())))
+    (version_dir / STARTS).write_bytes(starts.dump(starts.sorted_keys((e.id, own_phrasings(e)) for e in kb.entries.values()),
+                                                   starts.sorted_insides((e.id, own_phrasings(e)) for e in kb.entries.values())))
     deletes = build_deletes(vocab)
     plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
     (version_dir / SPELLING).write_bytes(dump_spelling(deletes, plain))
