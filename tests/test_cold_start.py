@@ -176,6 +176,36 @@ def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_i
     assert [at_build.work(q) for q in queries] == [at_load.work(q) for q in queries]
 
 
+
+def test_the_categories_worked_out_at_build_answer_as_the_yaml_worked_out_at_load(bundled_index: Path):
+    # The build writes categories.json with what Intents works out from the yaml (its keys and
+    # state: filler, process, asking words, conditions, folded), so a cold search folds none of
+    # it; a version without the state (built before) works it out at load. Every golden query
+    # gets the same category, concept, conditions, key and filler test either way.
+    import yaml
+
+    from faqkb.intent import CATEGORIES_FILE, CONDITIONS, Intents
+
+    version = current_version(bundled_index)
+    assert version is not None
+    data = json.loads((version / CATEGORIES_FILE).read_text("utf-8"))
+    assert data["keys"]["state"]["_filler"][0] and data["keys"]["state"]["conditions"]
+    at_build = Intents(data)
+    without_state = {**data, "keys": {k: v for k, v in data["keys"].items() if k != "state"}}
+    at_load = [Intents(without_state), Intents({k: v for k, v in data.items() if k != "keys"})]
+    queries = [x["q"] for f in sorted(Path(__file__).parent.joinpath("golden").glob("*.yaml"))
+               for x in yaml.safe_load(f.read_text("utf-8")) or [] if isinstance(x, dict) and "q" in x]
+    queries += ["俄罗斯退号", "退", "销号啊", "注销通常需要几天", "欠费 注销", "my wife cancel my sim", "已经注销了收不到验证码"]
+
+    def answers(intents: Intents) -> list:
+        return [(intents.category(q), intents.concept(q), intents.key(q), [intents.states(c, q) for c in CONDITIONS],
+                 [intents.is_filler(w) for w in q.split()]) for q in queries]
+
+    got = answers(at_build)
+    assert all(answers(i) == got for i in at_load)
+    assert sum(a[0] is not None for a in got) > 100 and sum(a[1] is not None for a in got) > 20
+    assert sum(any(a[3]) for a in got) > 10  # the check sees conditions at work
+
 # diversity's clause split before IGNORECASE was limited to its Latin/Cyrillic words: the
 # reference the new pattern must split as.
 _SPLIT_BEFORE = (r"[,，;；?？!！。、]+"
