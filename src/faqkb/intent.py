@@ -175,12 +175,13 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
         (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
-def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str | None = None) -> str:
     """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
-    run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск)."""
+    run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск).
+    ``folded``: fold(text), when the caller has it."""
     han_filler, word_filler = filler
     left: list[str] = []
-    for m in _WORD.finditer(fold(text)):
+    for m in _WORD.finditer(fold(text) if folded is None else folded):
         w = m.group()
         if _HAN.match(w):
             for f in han_filler:  # longest first (手机卡 before 手机)
@@ -260,6 +261,8 @@ class Intents:
         # _key of the last few texts: a query's is asked for its category, its concept, and
         # once more while typing (relevance.complete); cleared whole past KEYS_KEPT
         self._keys: dict[tuple[str, int], str] = {}
+        # the last few texts folded, with their words between spaces (_said)
+        self._said_kept: dict[str, tuple[str, str]] = {}
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -274,7 +277,9 @@ class Intents:
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
                         tuple(f for f in fill if not _HAN.search(f)))
-        own = {fold(w) for w in subject.get("names", ())}
+        # (dicts, not sets: the yaml's order, so equal-length names are taken out in the same order
+        # in every process and categories.json's state is the same bytes at every build)
+        own = dict.fromkeys(fold(w) for w in subject.get("names", ()))
         # the filler taken out of a name or query that the rest would leave as one character:
         # not one a name holds (号 of 退号: 退 may as well be 退款), but a particle or a
         # question word no name holds (销号啊 is 销号)
@@ -287,8 +292,8 @@ class Intents:
         # the subject category's own names (cancel, 注销, расторжение): "注销要几天" names the
         # concept how long with the subject's process, so it asks the concept (``concept``)
         # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
-        process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
-                   if " " not in (k := _key(n, self._filler) or fold(n))}
+        process = dict.fromkeys(k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
+                                if " " not in (k := _key(n, self._filler) or fold(n)))
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
@@ -367,7 +372,20 @@ class Intents:
         if got is None:
             if len(self._keys) >= KEYS_KEPT:
                 self._keys.clear()
-            got = self._keys[k] = _key(text, filler)
+            got = self._keys[k] = _key(text, filler, self._said(text)[0])
+        return got
+
+    def _said(self, text: str) -> tuple[str, str]:
+        """``text`` folded, and its words between spaces (as ``_says`` matches names), remembered
+        for the last few texts (KEYS_KEPT): a search asks them of one query for every condition
+        (``states``, four, twice with its mainland reading) and each of its keys (``_key``):
+        folding it (OpenCC) and splitting it each time were ~5 % of a search on the bundled kb."""
+        got = self._said_kept.get(text)
+        if got is None:
+            if len(self._said_kept) >= KEYS_KEPT:
+                self._said_kept.clear()
+            folded = fold(text)
+            got = self._said_kept[text] = (folded, " " + " ".join(_WORD.findall(folded)) + " ")
         return got
 
     def key(self, query: str) -> str:
@@ -407,8 +425,7 @@ class Intents:
         got = self.conditions.get(cond)
         if got is None:
             return False
-        text = fold(query)
-        spaced = " " + " ".join(_WORD.findall(text)) + " "
+        text, spaced = self._said(query)
         if _says(got[1:], text, spaced):
             return True
         also = self._also.get(cond)
