@@ -55,6 +55,15 @@ def test_a_json_search_loads_no_builder_web_whoosh_or_renderer(bundled_index: Pa
     assert loaded(modules, NEVER + TERMINAL) == []
 
 
+def test_an_answered_search_loads_no_prefix_module(bundled_index: Path):
+    # prefix.py (as-you-type completion) is for prefix searches and for did-you-mean's check of
+    # an unanswered query (_confirm); an answered one-shot query imports none of it (its
+    # patterns' Han classes were ~11 ms of a cold search when the trailing-space test took it)
+    modules, out = imported(bundled_index, "search", "注销 余额", "--json")
+    assert json.loads(out)["answered"]
+    assert "faqkb.engine.searcher" in modules and "faqkb.prefix" not in modules
+
+
 def test_a_terminal_search_loads_the_renderer_and_still_no_builder_web_or_whoosh(bundled_index: Path):
     modules, out = imported(bundled_index, "search", "注销 余额")
     assert out.strip()
