@@ -55,6 +55,15 @@ def test_a_json_search_loads_no_builder_web_whoosh_or_renderer(bundled_index: Pa
     assert loaded(modules, NEVER + TERMINAL) == []
 
 
+def test_an_answered_search_loads_no_prefix_module(bundled_index: Path):
+    # prefix.py (as-you-type completion) is for prefix searches and for did-you-mean's check of
+    # an unanswered query (_confirm); an answered one-shot query imports none of it (its
+    # patterns' Han classes were ~11 ms of a cold search when the trailing-space test took it)
+    modules, out = imported(bundled_index, "search", "注销 余额", "--json")
+    assert json.loads(out)["answered"]
+    assert "faqkb.engine.searcher" in modules and "faqkb.prefix" not in modules
+
+
 def test_a_terminal_search_loads_the_renderer_and_still_no_builder_web_or_whoosh(bundled_index: Path):
     modules, out = imported(bundled_index, "search", "注销 余额")
     assert out.strip()
@@ -175,6 +184,36 @@ def test_the_scope_folded_at_build_answers_as_the_scope_folded_at_load(bundled_i
     assert data["folded"]["starts"]["han"] and data["folded"]["starts"]["words"]
     assert [at_build.work(q) for q in queries] == [at_load.work(q) for q in queries]
 
+
+
+def test_the_categories_worked_out_at_build_answer_as_the_yaml_worked_out_at_load(bundled_index: Path):
+    # The build writes categories.json with what Intents works out from the yaml (its keys and
+    # state: filler, process, asking words, conditions, folded), so a cold search folds none of
+    # it; a version without the state (built before) works it out at load. Every golden query
+    # gets the same category, concept, conditions, key and filler test either way.
+    import yaml
+
+    from faqkb.intent import CATEGORIES_FILE, CONDITIONS, Intents
+
+    version = current_version(bundled_index)
+    assert version is not None
+    data = json.loads((version / CATEGORIES_FILE).read_text("utf-8"))
+    assert data["keys"]["state"]["_filler"][0] and data["keys"]["state"]["conditions"]
+    at_build = Intents(data)
+    without_state = {**data, "keys": {k: v for k, v in data["keys"].items() if k != "state"}}
+    at_load = [Intents(without_state), Intents({k: v for k, v in data.items() if k != "keys"})]
+    queries = [x["q"] for f in sorted(Path(__file__).parent.joinpath("golden").glob("*.yaml"))
+               for x in yaml.safe_load(f.read_text("utf-8")) or [] if isinstance(x, dict) and "q" in x]
+    queries += ["俄罗斯退号", "退", "销号啊", "注销通常需要几天", "欠费 注销", "my wife cancel my sim", "已经注销了收不到验证码"]
+
+    def answers(intents: Intents) -> list:
+        return [(intents.category(q), intents.concept(q), intents.key(q), [intents.states(c, q) for c in CONDITIONS],
+                 [intents.is_filler(w) for w in q.split()]) for q in queries]
+
+    got = answers(at_build)
+    assert all(answers(i) == got for i in at_load)
+    assert sum(a[0] is not None for a in got) > 100 and sum(a[1] is not None for a in got) > 20
+    assert sum(any(a[3]) for a in got) > 10  # the check sees conditions at work
 
 # diversity's clause split before IGNORECASE was limited to its Latin/Cyrillic words: the
 # reference the new pattern must split as.

@@ -27,6 +27,8 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+# Intents' (Chinese, other) pairs of filler-like tuples, as Intents.state writes them
+_PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking")
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
 CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
@@ -169,16 +171,17 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
         # the names' keys go with it: working them out (filler taken out of ~600 names) was
         # ~20 ms of every fresh process's first query
         compiled = Intents(data)
-        data["keys"] = {"names": compiled.names, "concepts": compiled.concepts}
+        data["keys"] = {"names": compiled.names, "concepts": compiled.concepts, "state": compiled.state()}
         (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
-def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str | None = None) -> str:
     """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
-    run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск)."""
+    run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск).
+    ``folded``: fold(text), when the caller has it."""
     han_filler, word_filler = filler
     left: list[str] = []
-    for m in _WORD.finditer(fold(text)):
+    for m in _WORD.finditer(fold(text) if folded is None else folded):
         w = m.group()
         if _HAN.match(w):
             for f in han_filler:  # longest first (手机卡 before 手机)
@@ -245,15 +248,38 @@ def _is_filler(w: str, word_filler: tuple[str, ...]) -> bool:
 class Intents:
     """kb/categories.yaml compiled for queries."""
 
+    names: dict[str, str]  # a name's key (filler out: _name_key) -> its category
+    # a concept a reader names in a word or two that several entries hold (biometrics,
+    # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
+    concepts: dict[str, str]
+
     def __init__(self, data: dict) -> None:
-        fill = [fold(f) for f in data.get("filler", [])]
-        self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
-                        tuple(f for f in fill if not _HAN.search(f)))
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
         # but a query of nothing else asks about the whole subject (``subject``'s category).
         subject = data.get("subject") or {}
         self.subject: str | None = subject.get("category")
-        own = {fold(w) for w in subject.get("names", ())}
+        # _key of the last few texts: a query's is asked for its category, its concept, and
+        # once more while typing (relevance.complete); cleared whole past KEYS_KEPT
+        self._keys: dict[tuple[str, int], str] = {}
+        # the last few texts folded, with their words between spaces (_said)
+        self._said_kept: dict[str, tuple[str, str]] = {}
+        self.overview: dict[str, str | None] = {
+            cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
+        # the entry answering a category asked of the subject's process (销号 + 多少钱: what
+        # cancelling costs), where it differs from the category's overview or it has none
+        self.with_subject: dict[str, str] = {
+            cat: spec["with_subject"] for cat, spec in data.get("categories", {}).items() if spec.get("with_subject")}
+        keys = data.get("keys") or {}
+        if (state := keys.get("state")) is not None:  # worked out at build (write_categories)
+            self._restore(state)
+            self.names, self.concepts = dict(keys["names"]), dict(keys["concepts"])
+            return
+        fill = [fold(f) for f in data.get("filler", [])]
+        self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
+                        tuple(f for f in fill if not _HAN.search(f)))
+        # (dicts, not sets: the yaml's order, so equal-length names are taken out in the same order
+        # in every process and categories.json's state is the same bytes at every build)
+        own = dict.fromkeys(fold(w) for w in subject.get("names", ()))
         # the filler taken out of a name or query that the rest would leave as one character:
         # not one a name holds (号 of 退号: 退 may as well be 退款), but a particle or a
         # question word no name holds (销号啊 is 销号)
@@ -263,20 +289,11 @@ class Intents:
         # the subject's words alone, as filler: taking them out changes a query that names one
         self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
                                tuple(f for f in own if not _HAN.search(f)))
-        # _key of the last few texts: a query's is asked for its category, its concept, and
-        # once more while typing (relevance.complete); cleared whole past KEYS_KEPT
-        self._keys: dict[tuple[str, int], str] = {}
-        self.overview: dict[str, str | None] = {
-            cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
-        # the entry answering a category asked of the subject's process (销号 + 多少钱: what
-        # cancelling costs), where it differs from the category's overview or it has none
-        self.with_subject: dict[str, str] = {
-            cat: spec["with_subject"] for cat, spec in data.get("categories", {}).items() if spec.get("with_subject")}
         # the subject category's own names (cancel, 注销, расторжение): "注销要几天" names the
         # concept how long with the subject's process, so it asks the concept (``concept``)
         # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
-        process = {k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
-                   if " " not in (k := _key(n, self._filler) or fold(n))}
+        process = dict.fromkeys(k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
+                                if " " not in (k := _key(n, self._filler) or fold(n)))
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
                          tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
@@ -308,11 +325,9 @@ class Intents:
                 if all(also.get(k) for k in ("said", "with")):
                     self._also[cond] = tuple(_spoken([fold(n) for n in also.get(k, ())])
                                              for k in ("said", "with", "without"))
-        self.names: dict[str, str] = {}
-        # a concept a reader names in a word or two that several entries hold (biometrics,
-        # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
-        self.concepts: dict[str, str] = {}
-        if keys := data.get("keys"):  # worked out at build (write_categories)
+        self.names = {}
+        self.concepts = {}
+        if keys:  # worked out at build (a version written before ``state``)
             self.names, self.concepts = dict(keys["names"]), dict(keys["concepts"])
             return
         for cat, spec in data.get("categories", {}).items():
@@ -322,6 +337,24 @@ class Intents:
         for entry, names in data.get("concepts", {}).items():
             for n in names:
                 self.concepts.setdefault(self._name_key(n), entry)
+
+    def state(self) -> dict:
+        """What the constructor works out beyond the names' keys (the filler, the process, the
+        asking words, the conditions, all folded), as JSON data: written at build beside the
+        keys (write_categories), so a fresh process restores it instead of folding ~1,200
+        names again (~6 ms of every cold search's first query)."""
+        return {**{k: [list(getattr(self, k)[0]), list(getattr(self, k)[1])] for k in _PAIRS},
+                "_process_stems": sorted(self._process_stems), "_beside": self._beside,
+                "conditions": {c: [e, list(a), list(b)] for c, (e, a, b) in self.conditions.items()},
+                "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()}}
+
+    def _restore(self, state: dict) -> None:
+        for k in _PAIRS:
+            setattr(self, k, (tuple(state[k][0]), tuple(state[k][1])))
+        self._process_stems = frozenset(state["_process_stems"])
+        self._beside = dict(state["_beside"])
+        self.conditions = {c: (dict(e), tuple(a), tuple(b)) for c, (e, a, b) in state["conditions"].items()}
+        self._also = {c: tuple((tuple(a), tuple(b)) for a, b in v) for c, v in state["_also"].items()}
 
     def _name_key(self, name: str) -> str:
         """A name as a query naming it is matched: what is left of it once its filler is
@@ -339,7 +372,20 @@ class Intents:
         if got is None:
             if len(self._keys) >= KEYS_KEPT:
                 self._keys.clear()
-            got = self._keys[k] = _key(text, filler)
+            got = self._keys[k] = _key(text, filler, self._said(text)[0])
+        return got
+
+    def _said(self, text: str) -> tuple[str, str]:
+        """``text`` folded, and its words between spaces (as ``_says`` matches names), remembered
+        for the last few texts (KEYS_KEPT): a search asks them of one query for every condition
+        (``states``, four, twice with its mainland reading) and each of its keys (``_key``):
+        folding it (OpenCC) and splitting it each time were ~5 % of a search on the bundled kb."""
+        got = self._said_kept.get(text)
+        if got is None:
+            if len(self._said_kept) >= KEYS_KEPT:
+                self._said_kept.clear()
+            folded = fold(text)
+            got = self._said_kept[text] = (folded, " " + " ".join(_WORD.findall(folded)) + " ")
         return got
 
     def key(self, query: str) -> str:
@@ -379,8 +425,7 @@ class Intents:
         got = self.conditions.get(cond)
         if got is None:
             return False
-        text = fold(query)
-        spaced = " " + " ".join(_WORD.findall(text)) + " "
+        text, spaced = self._said(query)
         if _says(got[1:], text, spaced):
             return True
         also = self._also.get(cond)

@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     from .explain import Explanation
 
 
+def _word_ended(query: str) -> bool:
+    """prefix.word_ended, imported only by a prefix search: prefix.py's import (its patterns'
+    Han classes compiled) was ~11 ms of every cold `faqkb search`, which asks no prefix."""
+    from ..prefix import word_ended
+
+    return word_ended(query)
+
+
 class Searcher:
     """Search one index version. Cheap to keep open; ``refresh()`` follows rebuilds.
 
@@ -242,11 +250,9 @@ class Searcher:
         it is read whole, as exact search reads it, and the rest of prefix mode stays.
         ``correct``: when the query finds no answer and did-you-mean's correction does,
         the correction's results (``Results.corrected`` says so; False: as typed)."""
-        from ..prefix import word_ended
-
         ctx = self._context()
         # a trailing space ends the last word: checked here, on the text as typed (the bounds strip it)
-        begun = prefix and not (isinstance(query, str) and word_ended(query))
+        begun = prefix and not (isinstance(query, str) and _word_ended(query))
         ranked: dict = {}  # the correction's ranking, made by the suggestion's check (_suggestion)
         res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=begun,
                            ranked=ranked)
