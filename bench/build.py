@@ -226,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
                         got = _faqkb_build(variants[name], kb, tmp_path / "index", args.procs, args.stages)
                     runs[name].append(got)
                     tree = f", tree PSS {got['tree']:6.0f} MB" if "tree" in got else ""
+                    got["load"] = os.getloadavg()[0]
                     log(f"  {n}: round {r + 1} {name:24} {got['wall']:7.1f} s wall {got['cpu']:7.1f} s cpu "
-                        f"peak RSS {got['rss']:6.0f} MB{tree}")
+                        f"peak RSS {got['rss']:6.0f} MB{tree}, load {got['load']:.1f}")
             shutil.rmtree(kb, ignore_errors=True)
             load = os.getloadavg()
             lines.append(f"{n} entries{'' if args.no_offtopic else ' + offtopic.yaml'}, {args.rounds} rounds, "
@@ -245,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
                     per = [a["wall"] / b["wall"] for a, b in zip(runs["faqkb"], runs[name], strict=True)]
                     cpu = [a["cpu"] / b["cpu"] for a, b in zip(runs["faqkb"], runs[name], strict=True)]
                     ratios = (f"  faqkb/this: wall {statistics.median(per):.2f}x ({', '.join(f'{x:.2f}' for x in per)})"
-                              f" cpu {statistics.median(cpu):.2f}x")
-                lines.append(f"  {name:24} median {med['wall']:7.1f} s wall {med['cpu']:7.1f} s cpu{rss}{ratios}")
+                              f" cpu {statistics.median(cpu):.2f}x ({', '.join(f'{x:.2f}' for x in cpu)})")
+                loads = "/".join(f"{x['load']:.0f}" for x in runs[name])
+                lines.append(f"  {name:24} median {med['wall']:7.1f} s wall {med['cpu']:7.1f} s cpu{rss}{ratios}"
+                             f"  (load after each: {loads})")
             lines += stage_table(runs)
     print("\n".join(lines))
     return 0
