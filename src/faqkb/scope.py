@@ -230,8 +230,8 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
                          hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
         return None
     out: dict = {}
-    for part in ("actions", "ours"):
-        words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in (spec[part].get(k) or [])
+    for part in ("actions", "ours", "shared"):  # `shared` is optional
+        words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
         out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
                      "words": sorted({w for w in words if not _HAN.search(w)})}
@@ -253,6 +253,7 @@ _LINK = re.compile(r"(?<![^\W\d_])(?:for|of|on|за|от|про)(?![^\W\d_])", r
 _NOT_OBJECT = re.compile(r"(?<![^\W\d_])(?:to|into|onto|in|at|from|before|after|while|during|when|via|through|by|with|"
                          r"without|within|until|since|на|в|во|к|ко|из|с|со|по|при|перед|после|через|до|без|для|у|"
                          r"пока|когда)(?![^\W\d_])", re.I)
+_WITH = re.compile(r"(?:with|at|from|с|со|у)", re.I)  # a shared object's party after it: "contract with X", "договор с X"
 _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
 
@@ -271,6 +272,9 @@ class Objects:
         self.actions_words = tuple(data["actions"]["words"])
         self.ours_han = frozenset(data["ours"]["han"])
         self.ours_words = tuple(data["ours"]["words"])
+        shared = data.get("shared") or {"han": [], "words": []}
+        self.shared_han = frozenset(shared["han"])
+        self.shared_words = tuple(shared["words"])
 
     def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
         if _HAN.search(surface):
@@ -283,16 +287,23 @@ class Objects:
         no entry holds it and it is no typo of a kb word."""
         toks = _toks(text, words)
         if self._ours(toks):
-            return None
+            return self._party(text, toks, unknown)
         for i, t in enumerate(toks):
             if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
                 continue
             if t[2] == "han":  # Chinese: the words on either side ("X怎么退", "注销X")
                 around = [j for j in range(max(0, i - OBJECT_WINDOW), min(len(toks), i + OBJECT_WINDOW + 1)) if j != i]
-            else:  # the word after it ("cancel my X"), and the next after "for/of/за/от" ("вернуть деньги за X")
+            elif i + 1 < len(toks) and toks[i + 1][3] == t[3]:
+                # the word after it ("cancel my X"), and the next after "for/of/за/от" ("вернуть деньги за X")
                 around = [i + 1, i + 2] if i + 2 < len(toks) and _LINK.search(text, toks[i + 1][5], toks[i + 2][4]) else [i + 1]
+            elif i and not text[toks[i - 1][5]:t[4]].strip() and (i == 1 or toks[i - 2][3] != t[3]):
+                # a clause of two words, the action last: what it applies to is named before it ("X
+                # расторжение", a head query's order); not a modifier ("paid quick cancellation, ...")
+                around = [i - 1]
+            else:
+                continue
             for j in around:
-                if j >= len(toks):
+                if not 0 <= j < len(toks):
                     break
                 w, f, script, clause, start, _ = toks[j]
                 lo, hi = (t[5], start) if j > i else (toks[j][5], t[4])
@@ -301,6 +312,37 @@ class Objects:
                 if not unknown(w) or self._is(f, self.actions_han, self.actions_words, whole=False):
                     continue
                 if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f) or _DESTINATION.search(text, lo, hi)):
+                    continue
+                if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
+                    continue
+                if script in ("lat", "cyr", "han"):
+                    return f
+        return None
+
+    def _party(self, text: str, toks: list, unknown: Callable[[str], bool]) -> str | None:
+        """When the only objects of ours named are `shared` ones (a contract, a card: everyone
+        has them), the party they belong to, when no entry holds it: the word right before
+        ("verizon contract", 健身房合同, X卡) or, in English and Russian, after with/с/у/at
+        ("договор с фитнес-клубом"). The contract of a company the kb never names is not ours."""
+        if not self.shared_words and not self.shared_han:
+            return None
+        at = [k for k, t in enumerate(toks) if self._is(t[1], self.ours_han, self.ours_words, whole=True)]
+        if not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at):
+            return None
+        for k in at:
+            near = [k - 1]
+            if toks[k][2] != "han" and k + 1 < len(toks) and _WITH.fullmatch(
+                    text[toks[k][5]:toks[k + 1][4]].strip()):
+                near.append(k + 1)  # "договор с X": the word right after "с" (no word between)
+            for j in near:
+                if j < 0 or j >= len(toks) or toks[j][3] != toks[k][3]:
+                    continue
+                w, f, script = toks[j][0], toks[j][1], toks[j][2]
+                if not unknown(w) or self._is(f, self.actions_han, self.actions_words, whole=False):
+                    continue
+                if j < k and script != "han" and text[toks[j][5]:toks[k][4]].strip():
+                    continue  # not right before it ("cancel, verizon? contract")
+                if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f)):
                     continue
                 if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
                     continue
@@ -346,9 +388,9 @@ class Objects:
         return any(self._is(t[1], self.ours_han, self.ours_words, whole=True) for t in toks)
 
     def _near_ours(self, f: str) -> bool:
-        """A typo of one of our objects (simm, numbr) is ours."""
-        return len(f) >= 4 and not _HAN.search(f) and any(
-            edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3)
+        """A typo of one of our objects (simm, numbr) is ours, and so is one only begun (опе)."""
+        return not _HAN.search(f) and (any(o.startswith(f) for o in self.ours_words) or len(f) >= 4 and any(
+            edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3))
 
 
 def _toks(text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str, str, int, int, int]]:

@@ -1,0 +1,51 @@
+"""Near-topic, twelfth round (docs/relevance.md): whose contract or card a question is about,
+and a cancel word said after what it cancels. Through the public API on the bundled kb; the
+questions are made up, none is copied from an evaluation set, and no name in them is listed in
+kb/scope.yaml (each is declined by its shape, not by a list)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+# a contract or a card (scope.yaml `objects.shared`) of a party no entry names is that party's
+@pytest.mark.parametrize(("q", "party"), [
+    ("cancel my equinox contract", "equinox"),
+    ("terminate the verisure contract early", "verisure"),
+    ("расторгнуть договор с велнес-студией", "велнес"),
+    ("договор с клиникой как расторгнуть", "клиникой"),
+])
+def test_a_contract_of_a_party_no_entry_names_is_declined(bundled, q, party):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {party}"
+    assert bundled.explain(q).signals["scope"] == res.signals["scope"]
+
+
+@pytest.mark.parametrize("q", ["瑜伽馆合同怎么解除", "攀岩馆的卡怎么退"])
+def test_a_chinese_contract_or_card_of_another_party_is_declined(bundled, q):
+    res = bundled.search(q)
+    assert not res.answered
+
+
+# the action said last, right after what it cancels ("X расторжение", a head query's order)
+@pytest.mark.parametrize(("q", "what"), [
+    ("мосэнергосбыт расторжение", "мосэнергосбыт"),
+    ("каршеринг расторжение", "каршеринг"),
+])
+def test_an_action_said_after_its_object_reads_the_object_before_it(bundled, q, what):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {what}"
+
+
+@pytest.mark.parametrize("q", [
+    "cancel my megafon contract",             # an operator the kb names
+    "расторжение договора с мтс",
+    "расторжение договора с опера",           # a word only begun (оператор) is ours
+    "cancel my megafn contract",              # a typo of one
+    "合同怎么解除",                            # nobody else's contract
+    "договор с оператором расторгнуть",
+    "sim cancel",                             # ours before the action
+])
+def test_our_contract_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals
