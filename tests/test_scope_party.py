@@ -49,3 +49,27 @@ def test_an_action_said_after_its_object_reads_the_object_before_it(bundled, q, 
 def test_our_contract_stays_answered(bundled, q):
     res = bundled.search(q)
     assert res.answered and "scope" not in res.signals, res.signals
+
+
+# the setting (Russia) is no party: the word before it is ("X russia esim", "X的俄罗斯esim"); in
+# Russian the party may follow the contract or eSIM with no preposition ("договор X", "есим X")
+@pytest.mark.parametrize(("q", "party"), [
+    ("voyagio的俄罗斯esim怎么退款", "voyagio"),
+    ("how to cancel voyagio russia esim", "voyagio"),
+    ("вернуть деньги за есим вояджио", "вояджио"),
+    ("расторгнуть договор спутникстрим", "спутникстрим"),
+])
+def test_an_esim_or_contract_of_a_seller_no_entry_names_is_declined(bundled, q, party):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {party}"
+
+
+@pytest.mark.parametrize("q", [
+    "перенес есим из самсунга, договор еще действует?",  # a place the eSIM came from is no party
+    "вернуть деньги за есим мтс",                         # our operator's eSIM
+    "cancel my russia esim",
+    "расторжение договора пла",                           # a word only begun, last and short
+])
+def test_our_esim_or_contract_stays_answered_beside_a_place_or_a_begun_word(bundled, q):
+    res = bundled.search(q)
+    assert "scope" not in res.signals, res.signals

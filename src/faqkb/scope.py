@@ -244,6 +244,7 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
 _NOT_OBJECT_HAN = frozenset("了着过的地得吗呢吧啊呀么几先就才都也还又再很太更最会能要该前后时里上下中内外多少点"
                             "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦咋啥哪谁")
 TERM_WORDS = 3  # words after an action (and before it, in Chinese) read as the term it may apply to (Objects.terms)
+BEGUN = 5  # a party named last, shorter than this and with no space after it, may be a word only begun
 OBJECT_WINDOW = 2  # words looked at after an action (and, in Chinese, before it: 沙发怎么退)
 _CLAUSE = re.compile(r"[,，.。;；!?？！、\n]")
 # Between an action and its object in English and Russian: "for/of/on/за/от" link them ("refund for
@@ -267,7 +268,8 @@ class Objects:
     however Russian it is: the topic model reads Russia with a cancel or refund word as our
     subject whatever the object (docs/relevance.md, "Near-topic, ninth round")."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, setting: re.Pattern | None = None) -> None:
+        self.setting = setting  # the country every question is asked in: no party (`_party`)
         self.actions_han = tuple(data["actions"]["han"])
         self.actions_words = tuple(data["actions"]["words"])
         self.ours_han = frozenset(data["ours"]["han"])
@@ -330,25 +332,36 @@ class Objects:
         if not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at):
             return None
         for k in at:
-            near = [k - 1]
-            if toks[k][2] != "han" and k + 1 < len(toks) and _WITH.fullmatch(
-                    text[toks[k][5]:toks[k + 1][4]].strip()):
-                near.append(k + 1)  # "договор с X": the word right after "с" (no word between)
+            before = k - 1
+            while before >= 0 and self._set(toks[before][1]):
+                before -= 1  # the setting is no party: "X russia esim", "X的俄罗斯esim"
+            near = [before]
+            if toks[k][2] != "han" and k + 1 < len(toks) and (
+                    not text[toks[k][5]:toks[k + 1][4]].strip() or _WITH.fullmatch(text[toks[k][5]:toks[k + 1][4]].strip())):
+                near.append(k + 1)  # "договор с X", "есим X": the word right after (or after "с")
             for j in near:
                 if j < 0 or j >= len(toks) or toks[j][3] != toks[k][3]:
                     continue
                 w, f, script = toks[j][0], toks[j][1], toks[j][2]
                 if not unknown(w) or self._is(f, self.actions_han, self.actions_words, whole=False):
                     continue
-                if j < k and script != "han" and text[toks[j][5]:toks[k][4]].strip():
-                    continue  # not right before it ("cancel, verizon? contract")
+                if j < k and (_CLAUSE.search(text, toks[j][5], toks[k][4]) or script != "han" and (not all(
+                        self._set(toks[m][1]) for m in range(j + 1, k)) or _NOT_OBJECT.search(
+                        text, toks[j - 1][5] if j else 0, toks[j][4]))):
+                    continue  # not right before it, the setting aside ("cancel, verizon? contract"), nor a place
+                              # ("удалил есим из айфона, договор ...")
                 if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f)):
                     continue
                 if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
                     continue
+                if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
+                    continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
                 if script in ("lat", "cyr", "han"):
                     return f
         return None
+
+    def _set(self, f: str) -> bool:
+        return self.setting is not None and self.setting.fullmatch(f) is not None
 
     def terms(self, text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str]]:
         """The two-word terms an action in ``text`` may apply to: each pair of adjacent words
@@ -812,7 +825,7 @@ class Scope:
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
         self.setting = _setting(data.get("setting") or ())
-        self.objects = Objects(data["objects"]) if data.get("objects") else None
+        self.objects = Objects(data["objects"], self.setting) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
