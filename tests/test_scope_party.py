@@ -73,3 +73,34 @@ def test_an_esim_or_contract_of_a_seller_no_entry_names_is_declined(bundled, q, 
 def test_our_esim_or_contract_stays_answered_beside_a_place_or_a_begun_word(bundled, q):
     res = bundled.search(q)
     assert "scope" not in res.signals, res.signals
+
+
+# neighbour classes named in more of their own words (kb/scope.yaml), each in a reader's language:
+# a transport card's balance is the card's (no longer brought back by "balance"), a bank carrying an
+# operator's name, the Gosuslugi account itself, money sent home to any place, the cheapest
+# operator, renting in Taiwan's word, a scam in a bank's name with no code or SMS asked
+@pytest.mark.parametrize(("q", "cls"), [
+    ("how to get the balance back from a transport card", "travel"),
+    ("公交卡余额怎么退", "travel"),
+    ("mts bank的卡回国后怎么办", "banking"),
+    ("mts bank card after i leave russia", "banking"),
+    ("госуслуги как зарегистрироваться иностранцу", "app-accounts"),
+    ("俄罗斯的钱汇回台湾要多久", "banking"),
+    ("俄罗斯哪个运营商最划算", "uncovered-services"),
+    ("租屋押金怎么要回来", "housing"),
+    ("мошенники от имени банка пишут в мессенджере", "other-scams"),
+])
+def test_a_neighbour_named_in_its_class_words_is_declined(bundled, q, cls):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == cls
+
+
+@pytest.mark.parametrize("q", [
+    "госуслуги показывает чужой номер",             # the number on the account: ours
+    "余额能汇回国内吗",                              # the SIM's balance sent home
+    "мошенники от имени банка просят код из смс",    # the SMS code: ours
+    "保号最划算的套餐",                              # keeping the number cheaply
+])
+def test_our_side_of_those_classes_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals
