@@ -11,7 +11,7 @@ import pytest
 # a contract or a card (scope.yaml `objects.shared`) of a party no entry names is that party's
 @pytest.mark.parametrize(("q", "party"), [
     ("cancel my equinox contract", "equinox"),
-    ("terminate the verisure contract early", "verisure"),
+    ("terminate my verisure contract", "verisure"),
     ("расторгнуть договор с велнес-студией", "велнес"),
     ("договор с клиникой как расторгнуть", "клиникой"),
 ])
