@@ -141,3 +141,29 @@ def test_a_changed_offtopic_yaml_makes_the_index_stale(tmp_path):
     after = kb_fingerprint(kb)
     (kb / "offtopic.yaml").write_text("offtopic:\n  en: [weather in Kazan]\n", "utf-8")
     assert len({before, after, kb_fingerprint(kb)}) == 3
+
+
+@pytest.fixture(scope="module")
+def unnamed(tmp_path_factory) -> Searcher:
+    """The bundled kb without kb/scope.yaml: the topic model alone judges a neighbour, as it
+    does one named in words no scope list holds."""
+    from faqkb.service import rebuild
+
+    kb = tmp_path_factory.mktemp("unnamed") / "kb"
+    shutil.copytree(Path(__file__).parents[1] / "kb", kb)
+    (kb / "scope.yaml").unlink()
+    index = kb.parent / "index"
+    rebuild(kb, index)
+    return Searcher(index)
+
+
+def test_the_topic_model_learns_a_banks_own_account_as_a_neighbour(unnamed):
+    # kb/offtopic.yaml's lines for a bank's own card, account and deposit ("Near-topic, twelfth
+    # round"): a bank's account is not our subject though our entries use its words (account, card)
+    res = unnamed.search("外贸银行账户怎么关闭")
+    assert not res.answered and "scope" not in res.signals
+
+
+def test_a_refund_to_a_bank_card_stays_ours_for_the_topic_model(unnamed):
+    res = unnamed.search("注销以后余额能退到我的银行卡吗")
+    assert res.answered

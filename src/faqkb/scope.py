@@ -230,8 +230,8 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
                          hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
         return None
     out: dict = {}
-    for part in ("actions", "ours"):
-        words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in (spec[part].get(k) or [])
+    for part in ("actions", "ours", "shared"):  # `shared` is optional
+        words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
         out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
                      "words": sorted({w for w in words if not _HAN.search(w)})}
@@ -244,6 +244,7 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
 _NOT_OBJECT_HAN = frozenset("了着过的地得吗呢吧啊呀么几先就才都也还又再很太更最会能要该前后时里上下中内外多少点"
                             "嘅咗唔喺哋咁乜嘢啲冇俾佢嚟咩嘛喇噉啦咋啥哪谁")
 TERM_WORDS = 3  # words after an action (and before it, in Chinese) read as the term it may apply to (Objects.terms)
+BEGUN = 5  # a party named last, shorter than this and with no space after it, may be a word only begun
 OBJECT_WINDOW = 2  # words looked at after an action (and, in Chinese, before it: 沙发怎么退)
 _CLAUSE = re.compile(r"[,，.。;；!?？！、\n]")
 # Between an action and its object in English and Russian: "for/of/on/за/от" link them ("refund for
@@ -253,6 +254,7 @@ _LINK = re.compile(r"(?<![^\W\d_])(?:for|of|on|за|от|про)(?![^\W\d_])", r
 _NOT_OBJECT = re.compile(r"(?<![^\W\d_])(?:to|into|onto|in|at|from|before|after|while|during|when|via|through|by|with|"
                          r"without|within|until|since|на|в|во|к|ко|из|с|со|по|при|перед|после|через|до|без|для|у|"
                          r"пока|когда)(?![^\W\d_])", re.I)
+_WITH = re.compile(r"(?:with|at|from|с|со|у)", re.I)  # a shared object's party after it: "contract with X", "договор с X"
 _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
 
@@ -266,11 +268,15 @@ class Objects:
     however Russian it is: the topic model reads Russia with a cancel or refund word as our
     subject whatever the object (docs/relevance.md, "Near-topic, ninth round")."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, setting: re.Pattern | None = None) -> None:
+        self.setting = setting  # the country every question is asked in: no party (`_party`)
         self.actions_han = tuple(data["actions"]["han"])
         self.actions_words = tuple(data["actions"]["words"])
         self.ours_han = frozenset(data["ours"]["han"])
         self.ours_words = tuple(data["ours"]["words"])
+        shared = data.get("shared") or {"han": [], "words": []}
+        self.shared_han = frozenset(shared["han"])
+        self.shared_words = tuple(shared["words"])
 
     def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
         if _HAN.search(surface):
@@ -283,16 +289,23 @@ class Objects:
         no entry holds it and it is no typo of a kb word."""
         toks = _toks(text, words)
         if self._ours(toks):
-            return None
+            return self._party(text, toks, unknown)
         for i, t in enumerate(toks):
             if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
                 continue
             if t[2] == "han":  # Chinese: the words on either side ("X怎么退", "注销X")
                 around = [j for j in range(max(0, i - OBJECT_WINDOW), min(len(toks), i + OBJECT_WINDOW + 1)) if j != i]
-            else:  # the word after it ("cancel my X"), and the next after "for/of/за/от" ("вернуть деньги за X")
+            elif i + 1 < len(toks) and toks[i + 1][3] == t[3]:
+                # the word after it ("cancel my X"), and the next after "for/of/за/от" ("вернуть деньги за X")
                 around = [i + 1, i + 2] if i + 2 < len(toks) and _LINK.search(text, toks[i + 1][5], toks[i + 2][4]) else [i + 1]
+            elif i and not text[toks[i - 1][5]:t[4]].strip() and (i == 1 or toks[i - 2][3] != t[3]):
+                # a clause of two words, the action last: what it applies to is named before it ("X
+                # расторжение", a head query's order); not a modifier ("paid quick cancellation, ...")
+                around = [i - 1]
+            else:
+                continue
             for j in around:
-                if j >= len(toks):
+                if not 0 <= j < len(toks):
                     break
                 w, f, script, clause, start, _ = toks[j]
                 lo, hi = (t[5], start) if j > i else (toks[j][5], t[4])
@@ -307,6 +320,48 @@ class Objects:
                 if script in ("lat", "cyr", "han"):
                     return f
         return None
+
+    def _party(self, text: str, toks: list, unknown: Callable[[str], bool]) -> str | None:
+        """When the only objects of ours named are `shared` ones (a contract, a card: everyone
+        has them), the party they belong to, when no entry holds it: the word right before
+        ("verizon contract", 健身房合同, X卡) or, in English and Russian, after with/с/у/at
+        ("договор с фитнес-клубом"). The contract of a company the kb never names is not ours."""
+        if not self.shared_words and not self.shared_han:
+            return None
+        at = [k for k, t in enumerate(toks) if self._is(t[1], self.ours_han, self.ours_words, whole=True)]
+        if not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at):
+            return None
+        for k in at:
+            before = k - 1
+            while before >= 0 and self._set(toks[before][1]):
+                before -= 1  # the setting is no party: "X russia esim", "X的俄罗斯esim"
+            near = [before]
+            if toks[k][2] != "han" and k + 1 < len(toks) and (
+                    not text[toks[k][5]:toks[k + 1][4]].strip() or _WITH.fullmatch(text[toks[k][5]:toks[k + 1][4]].strip())):
+                near.append(k + 1)  # "договор с X", "есим X": the word right after (or after "с")
+            for j in near:
+                if j < 0 or j >= len(toks) or toks[j][3] != toks[k][3]:
+                    continue
+                w, f, script = toks[j][0], toks[j][1], toks[j][2]
+                if not unknown(w) or self._is(f, self.actions_han, self.actions_words, whole=False):
+                    continue
+                if j < k and (_CLAUSE.search(text, toks[j][5], toks[k][4]) or script != "han" and (not all(
+                        self._set(toks[m][1]) for m in range(j + 1, k)) or _NOT_OBJECT.search(
+                        text, toks[j - 1][5] if j else 0, toks[j][4]))):
+                    continue  # not right before it, the setting aside ("cancel, verizon? contract"), nor a place
+                              # ("удалил есим из айфона, договор ...")
+                if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f)):
+                    continue
+                if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
+                    continue
+                if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
+                    continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
+                if script in ("lat", "cyr", "han"):
+                    return f
+        return None
+
+    def _set(self, f: str) -> bool:
+        return self.setting is not None and self.setting.fullmatch(f) is not None
 
     def terms(self, text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str]]:
         """The two-word terms an action in ``text`` may apply to: each pair of adjacent words
@@ -346,9 +401,9 @@ class Objects:
         return any(self._is(t[1], self.ours_han, self.ours_words, whole=True) for t in toks)
 
     def _near_ours(self, f: str) -> bool:
-        """A typo of one of our objects (simm, numbr) is ours."""
-        return len(f) >= 4 and not _HAN.search(f) and any(
-            edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3)
+        """A typo of one of our objects (simm, numbr) is ours, and so is one only begun (опе)."""
+        return not _HAN.search(f) and (any(o.startswith(f) for o in self.ours_words) or len(f) >= 4 and any(
+            edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3))
 
 
 def _toks(text: str, words: Iterable[tuple[str, int, int, str]]) -> list[tuple[str, str, str, int, int, int]]:
@@ -770,7 +825,7 @@ class Scope:
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
         self.setting = _setting(data.get("setting") or ())
-        self.objects = Objects(data["objects"]) if data.get("objects") else None
+        self.objects = Objects(data["objects"], self.setting) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
