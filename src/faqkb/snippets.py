@@ -9,7 +9,6 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from itertools import compress, count
 from typing import NamedTuple
 
 from .analysis import Analyzed, PinyinTable
@@ -110,43 +109,36 @@ def compact_marks(marks: Sequence[Mark]) -> Compact:
 
 
 class Needles(NamedTuple):
-    """A query's words as compact_spans looks for them (made once per query, not per hit):
-    function characters left out (as highlight_spans leaves them), and no word empty or
-    holding SEP (no term does)."""
-    words: frozenset[str]
-    pinyin: frozenset[str]
+    """A query's words as compact_spans looks for them (needles: made once per query, not per
+    hit): each between SEPs, function characters left out (as highlight_spans leaves them)."""
+    words: tuple[str, ...]
+    pinyin: tuple[str, ...]
 
 
 def needles(terms: dict) -> Needles:
     """``terms`` (plan.highlight_terms) as compact_spans' needles."""
-    return Needles(*(frozenset(w for w in wanted if w and SEP not in w)
+    return Needles(*(tuple(SEP + w + SEP for w in wanted if w and SEP not in w)  # no term is empty or holds SEP
                      for wanted in (_content_words(terms["words"]), terms["pinyin"])))
 
 
 def compact_spans(marks: Compact, terms: dict, found: Needles | None = None) -> list[Span]:
     """The same spans as highlight_spans(the marks, terms), from compact_marks(the marks):
-    the words of the text that are the query's found by one split and one set test per
-    word, all at C level (no Python per word, and no search of the text per query word:
-    a str.find per word and per match, and the separators before each match counted from
-    the text's start, were ~55,000 instructions a call on the bundled kb). ``found``:
-    needles(terms), if made already."""
+    each of the query's few words found in the joined terms (C-level search) instead of
+    every word of the text compared in Python. ``found``: needles(terms), if made already."""
     joined, offsets, readings = marks
-    words, pinyin = found or needles(terms)
+    wanted = found or needles(terms)
+    spans: list[Span] = []
     if not isinstance(offsets, bytes):  # a version built before offsets were packed: a flat tuple
         offsets = struct.pack(f"<{len(offsets)}I", *offsets)
-    spans = _found(joined, words, offsets) if words else []
     # (a reading may be "": never wanted; readings only where some word has one)
-    if pinyin and len(readings) > len(offsets) // 8 + 1:
-        spans += _found(readings, pinyin, offsets)
+    for text, where in ((joined, wanted.words), (readings, wanted.pinyin if len(readings) > len(offsets) // 8 + 1 else ())):
+        for needle in where:
+            at = text.find(needle)
+            while at >= 0:
+                # the word's place: the separators before it; its (start, end) read as one tuple
+                spans.append(_pair(offsets, 8 * text.count(SEP, 0, at)))
+                at = text.find(needle, at + len(needle) - 1)
     return merge(spans)
-
-
-def _found(text: str, wanted: frozenset[str], offsets: bytes) -> list[Span]:
-    """The (start, end) of each word of ``text`` (a Compact's SEP-joined terms or readings,
-    between SEPs) that is in ``wanted``: the word's place in the text is its place in the
-    offsets, read as one tuple."""
-    places = compress(count(), map(wanted.__contains__, text[1:-1].split(SEP)))
-    return [_pair(offsets, 8 * i) for i in places]
 
 
 def merge(spans: list[Span]) -> list[Span]:
