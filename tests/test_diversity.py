@@ -72,3 +72,37 @@ def test_a_one_question_query_keeps_its_order(bundled):
     for q in ("how do I cancel my russian number from china", "注销俄罗斯手机卡需要本人去营业厅吗",
               "можно ли вернуть деньги с баланса после расторжения договора"):
         assert [h.id for h in bundled.search(q).hits] == [h.id for h in plain.search(q).hits], q
+
+
+def test_a_question_word_begins_the_next_question():
+    # twelfth round: the second question often has no joining word, only its question word
+    assert _parts("charged for roaming where do I complain") == ["charged for roaming", "where do I complain"]
+    assert _parts("списали за роуминг куда жаловаться") == ["списали за роуминг", "куда жаловаться"]
+    # a question word that begins the query, or sits inside a word, is no joint
+    assert _parts("where can I cancel my sim") == ["where can I cancel my sim"]
+    assert _parts("сколько стоит закрыть номер") == ["сколько стоит закрыть номер"]
+    assert _parts("nowhere to go") == ["nowhere to go"]
+
+
+def test_a_second_question_without_a_joining_word_gets_its_answer(bundled):
+    plain = Searcher(bundled.index_dir, plan={"diverse": 0})
+    for q in ("my sim got blocked while travelling, who do I complain to",
+              "they charged me for international calls I never made where can I complain"):
+        top = [h.id for h in bundled.search(q).hits[:3]]
+        assert "complain-rospotrebnadzor" in top, (q, top)
+        assert "complain-rospotrebnadzor" not in [h.id for h in plain.search(q).hits[:3]], q
+
+
+def test_an_intent_no_pooled_entry_asks_is_searched_on_its_own_once(bundled):
+    plain = Searcher(bundled.index_dir, plan={"diverse": 0})
+    q = "роуминг подключили без спроса куда жаловаться"
+    res, before = bundled.search(q), plain.search(q)
+    top = [h.id for h in res.hits[:3]]
+    # the complaints entry is nowhere in the whole query's results: its clause, ranked alone, finds it
+    assert "complain-rospotrebnadzor" in top, top
+    assert "complain-rospotrebnadzor" not in [h.id for h in before.hits]
+    assert top[0] == before.hits[0].id
+    assert res.rankings == before.rankings + 1  # one extra ranking, counted
+    # bounded: however many clauses no pooled entry asks, at most one more ranking
+    many = "роуминг подключили без спроса, куда жаловаться, где справка, когда вернут, почему так"
+    assert bundled.search(many).rankings <= plain.search(many).rankings + 1

@@ -10,13 +10,16 @@ top SLOTS when it is not there already: the first hit never moves, and a one-int
 
 Pure functions over plain data (``clauses``, ``intents``, ``cover``) and one entry point
 (``diversify``) that reads the index's impacts for the POOL entries only: a few array
-lookups per clause term, no second search.
+lookups per clause term. Only when no POOL entry holds an intent's words at all (its words
+are drowned by the other question's: "roaming charged, where to complain") is that clause
+searched on its own, at most MAX_RANKED times per query (the searcher counts it in
+``Results.rankings``), and its first entry taken if it asks one of the clause's words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .analysis import Analyzed, fold_han, script_runs
@@ -28,9 +31,10 @@ if TYPE_CHECKING:
 
 WEIGHT = 1.0  # PLAN "diverse": on (1) or off (0)
 MAX_CLAUSES = 3  # clauses weighed per query (the rest join the last): bounded work for a hostile query
-MIN_SHARE = 0.25  # a clause's share of the query's word weight for it to count as an intent
+MIN_SHARE = 0.2  # a clause's share of the query's word weight for it to count as an intent
 POOL = 10  # best entries for the whole query among which each intent's best is looked for
 SLOTS = 3  # the places both intents must reach
+MAX_RANKED = 1  # clauses searched on their own per query (diversify's ``rank``): bounded extra work
 
 # Where one question ends and the next begins: punctuation, and the words that join two
 # questions (as whole words in Latin and Cyrillic; anywhere in Chinese, where 和/跟 also
@@ -40,6 +44,10 @@ SLOTS = 3  # the places both intents must reach
 _SPLIT = re.compile(
     r"[,，;；?？!！。、]+"
     r"|(?i:(?<![^\W\d_])(?:and|also|plus|as well as|besides|и|а также|также|а ещё|ещё|плюс)(?![^\W\d_]))"
+    # a question word after a word begins the next question ("charged twice where to complain"):
+    # a zero-width split, the word stays in its clause
+    r"|(?i:(?<=[^\W\d_]\s)(?=(?:where|when|why|who|how much|how long|куда|где|когда|почему|зачем|сколько)"
+    r"(?![^\W\d_])))"
     r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及"
     # a space between Chinese phrases, after a question particle or a phrase of 4+ characters
     # ("注销收费吗 余额能退吗"); between short words it separates keywords ("俄罗斯 注销 余额")
@@ -96,9 +104,14 @@ def cover(order: Sequence[int], best: Sequence[int], slots: int = SLOTS) -> list
 
 
 def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: ImpactIndex,
-              weights: dict[str, float], knobs: dict[str, float]) -> list[int]:
+              weights: dict[str, float], knobs: dict[str, float],
+              rank: Callable[[str], list[int]] | None = None) -> list[int]:
     """The searcher's ranked documents ``order`` with every intent of ``plan`` in the top
-    SLOTS (``units``: the coverage's units, one per distinct query word in order)."""
+    SLOTS (``units``: the coverage's units, one per distinct query word in order).
+    ``rank``: a search of one clause's text on its own (its documents, best first), called at
+    most once: for the intent the first hit asks least, whose best entry the whole query's
+    POOL may not hold (the whole query's words drown it); its first document other than the
+    first hit is that intent's best."""
     import numpy as np
 
     from .plan import MAX_TERMS, query_terms
@@ -114,6 +127,7 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
     pool = np.asarray(order[:POOL], dtype=np.int64)
     unit = dict(zip(distinct, units, strict=False))
     best = []
+    ranked = 0  # clauses ranked on their own: at most MAX_RANKED
     for words in found:
         toks = [t for t in plan.analyzed.words if t.text in words]
         han = "".join(fold_han(run) for script, run, _ in script_runs(" ".join(words)) if script == "han")
@@ -133,4 +147,16 @@ def diversify(order: list[int], plan: QueryPlan, units: Sequence[Unit], imp: Imp
         score *= 1 + asked
         if score.max() > 0:
             best.append(int(pool[int(score.argmax())]))
-    return cover(order, best) if len(best) >= 2 else order
+        elif rank is not None and ranked < MAX_RANKED:  # none of the POOL asks this intent: its clause alone
+            ranked += 1
+            start, end = next((a, b) for a, b in spans
+                              if any(a <= t.start < b for t in plan.analyzed.words if t.text in words))
+            # its first entry, if that entry asks one of the clause's words in its own question or
+            # alternatives (not a clause of filler that happens to match some answer: "is that legal")
+            own = np.asarray(rank(plan.plain[start:end])[:1], dtype=np.int64)
+            if len(own) and own[0] != order[0] and any(unit[w].asked_at(own)[0] for w in words):
+                best.append(int(own[0]))
+    if len(best) < 2:
+        return order
+    return cover(list(dict.fromkeys([*order, *best])), best)
+

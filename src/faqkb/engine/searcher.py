@@ -550,7 +550,7 @@ class Searcher:
         if scored is not None and docs:
             res.total = len(docs)
             res.signals, res.answered = judge(ctx, scored, plan, docs[0])
-            docs = self._diverse(docs, plan, scored)
+            docs = self._diverse(docs, plan, scored, lambda text: self._clause(ctx, text, lex, category, res))
             shown = docs[(page - 1) * limit: page * limit]
             wanted = needles(plan.highlight)  # (once for every hit)
             for d, s in zip(shown, scored.scores[shown].tolist(), strict=True):
@@ -602,11 +602,19 @@ class Searcher:
             trace["plan"], trace["scored"] = plan, scored
         return plan, scored, kept(ctx, scored, category, page, limit)
 
-    def _diverse(self, docs: list[int], plan: QueryPlan, scored: Scored) -> list[int]:
-        """relevance: two questions in one, each one's best entry in the top 3 (diversity.py)."""
+    def _diverse(self, docs: list[int], plan: QueryPlan, scored: Scored,
+                 rank: Callable[[str], list[int]] | None = None) -> list[int]:
+        """relevance: two questions in one, each one's best entry in the top 3 (diversity.py;
+        ``rank``: one clause searched on its own, at most once)."""
         if self.plan["diverse"]:
-            return diversify(docs, plan, scored.units, scored.imp, self.weights, self.plan)
+            return diversify(docs, plan, scored.units, scored.imp, self.weights, self.plan, rank)
         return docs
+
+    def _clause(self, ctx: Context, text: str, lex: Lexicon, category: str | None, res: Results) -> list[int]:
+        """One clause of a two-question query ranked on its own (diversity.py), counted in
+        ``res.rankings``."""
+        res.rankings += 1
+        return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
 
 
 def _phrasings(e: Entry) -> Iterator[str]:
