@@ -106,3 +106,13 @@ def test_an_intent_no_pooled_entry_asks_is_searched_on_its_own_once(bundled):
     # bounded: however many clauses no pooled entry asks, at most one more ranking
     many = "роуминг подключили без спроса, куда жаловаться, где справка, когда вернут, почему так"
     assert bundled.search(many).rankings <= plain.search(many).rankings + 1
+
+
+def test_a_filler_clause_searched_on_its_own_brings_in_no_stranger(bundled):
+    # "is this normal" is a clause no pooled entry asks: searched alone, its first entry asks
+    # none of its words, so nothing from outside the whole query's results joins the top 3
+    plain = Searcher(bundled.index_dir, plan={"diverse": 0})
+    for q in ("运营商没通知就换了套餐，这合法吗", "they blocked my sim for no reason, is this normal"):
+        res, before = bundled.search(q), plain.search(q)
+        assert res.rankings == before.rankings + 1, q  # the clause was searched
+        assert {h.id for h in res.hits} <= {h.id for h in before.hits}, q
