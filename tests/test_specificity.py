@@ -6,9 +6,13 @@ readers type them; none is copied from an evaluation set."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from faqkb.intent import Intents, read_categories
 from faqkb.lexicon import Lexicon
 from faqkb.search import Searcher
 from faqkb.specificity import (
@@ -21,6 +25,8 @@ from faqkb.specificity import (
     question_words,
     specificity,
 )
+
+KB = Path(__file__).parents[1] / "kb"
 
 
 def test_covered_share_weighs_what_the_reader_did_not_type():
@@ -128,3 +134,30 @@ def test_the_entry_whose_question_names_the_service_comes_first(bundled):
     assert Searcher(bundled.index_dir, plan={"question": 0}).search(q).hits[0].id == "russian-bank-apps-number"
     assert bundled.search(q).hits[0].id == "gosuslugi-linked-number"
     assert bundled.search("со сбербанком привязан номер который закрываю").hits[0].id == "russian-bank-apps-number"
+
+
+# A time or the documents asked of what the first entry answers (categories.yaml ``timing``,
+# ``documents``): the entry answering the time (the refund's timing) or the documents goes first
+# when the ranking has it close behind. Made-up queries.
+@pytest.mark.parametrize(("cond", "q"), [
+    ("timing", "через сколько дней придут деньги с баланса"),
+    ("timing", "how many days until the leftover credit is paid back"),
+    ("timing", "余额退回要多久"),
+    ("documents", "закрываю номер в офисе, какие документы с собой"),
+    ("documents", "cancelling in the shop, which documents"),
+    ("documents", "门店销号要带哪些证件"),
+])
+def test_a_time_or_documents_asked_is_a_condition_stated(cond, q):
+    assert Intents(read_categories(KB)).states(cond, q)
+
+
+@pytest.mark.parametrize("q", ["when I cancel, is my balance refunded", "注销的时候余额能退吗", "при закрытии номера вернут остаток?"])
+def test_a_refund_asked_without_a_time_states_no_timing(q):
+    # "when" alone says when the refund happens, not how long it takes: the refund entry stays
+    assert not Intents(read_categories(KB)).states("timing", q)
+
+
+def test_the_timing_entry_answers_how_long_a_refund_takes(bundled):
+    q = "через сколько дней вернут остаток со счета после закрытия симки"
+    assert bundled.search(q).hits[0].id == "refund-when-and-how"
+    assert bundled.search("при закрытии симки вернут остаток со счета?").hits[0].id == "refund-remaining-balance"

@@ -31,7 +31,7 @@ _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 _PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking")
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
-CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
+CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore", "timing", "documents")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
 def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -109,7 +109,7 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
-    for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore: a condition the reader states, and the entries for it
+    for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore, ...: a condition the reader states, and the entries for it
         spec = data.get(cond)
         if spec is None:
             continue
