@@ -161,3 +161,17 @@ def test_the_timing_entry_answers_how_long_a_refund_takes(bundled):
     q = "через сколько дней вернут остаток со счета после закрытия симки"
     assert bundled.search(q).hits[0].id == "refund-when-and-how"
     assert bundled.search("при закрытии симки вернут остаток со счета?").hits[0].id == "refund-remaining-balance"
+
+
+# A concept beside the process with a typo in it (categories.yaml ``beside_process``): the
+# did-you-mean fix is read into the concept's key, as it is for a concept named alone. Made up.
+@pytest.mark.parametrize("q", ["negative balanse, can i still terminate", "my ballance is negative, can i still cancel"])
+def test_a_typo_beside_the_process_still_names_the_concept(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "debt-before-cancelling", [h.id for h in res.hits[:3]]
+
+
+def test_the_fixed_key_names_a_concept_beside_the_process():
+    intents = Intents(read_categories(KB))
+    assert intents.concept("negative ballance cancel") is None  # as typed: no concept
+    assert intents.concept("negative ballance cancel", {"ballance": "balance"}) == "debt-before-cancelling"

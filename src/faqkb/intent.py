@@ -438,12 +438,24 @@ class Intents:
         if not key:
             return None
         got = self._named(self.concepts, key, query, fixed)
-        if got is None and (rest := self._unprocessed(key)) and rest != key:
-            # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱),
-            # also once the words that only ask are out (注销 + 需要 + 几天 + 能办好)
-            got = self._of_process(rest)
+        if got is None:
+            got = self._beside_process(key)
+        if got is None and fixed and (typed := _key(put_fixes(query, fixed), self._filler)) != key:
+            # a typo in a concept read only beside the process, fixed (negative ballance + cancel);
+            # not every concept: "power of atorney cancel" still asks whether someone may cancel
+            got = self._beside_process(typed, self._beside)
+        return got
+
+    def _beside_process(self, key: str, names: dict[str, str] | None = None) -> str | None:
+        """The concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱),
+        also once the words that only ask are out (注销 + 需要 + 几天 + 能办好); ``names``: only
+        these (else every concept, category and concept read beside the process)."""
+        of = self._of_process if names is None else names.get
+        got = None
+        if (rest := self._unprocessed(key)) and rest != key:
+            got = of(rest)
             if got is None and (asked := _key(rest, self._asking)) and asked != rest:
-                got = self._of_process(asked)
+                got = of(asked)
         return got
 
     def _of_process(self, rest: str) -> str | None:
