@@ -175,3 +175,10 @@ def test_the_fixed_key_names_a_concept_beside_the_process():
     intents = Intents(read_categories(KB))
     assert intents.concept("negative ballance cancel") is None  # as typed: no concept
     assert intents.concept("negative ballance cancel", {"ballance": "balance"}) == "debt-before-cancelling"
+
+
+@pytest.mark.parametrize(("q", "entry"), [("потеряла доступ", "lost-access-after-cancel")])
+def test_a_concept_named_in_other_words_than_its_entrys_is_still_a_result(bundled, q, entry):
+    # (made up) the entry answering a concept the query names goes first, and stays among the
+    # results though its own words score low (its entry says восстановить доступ, not потерять)
+    assert bundled.search(q).hits[0].id == entry
