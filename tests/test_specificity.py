@@ -182,3 +182,14 @@ def test_a_concept_named_in_other_words_than_its_entrys_is_still_a_result(bundle
     # (made up) the entry answering a concept the query names goes first, and stays among the
     # results though its own words score low (its entry says восстановить доступ, not потерять)
     assert bundled.search(q).hits[0].id == entry
+
+
+@pytest.mark.parametrize(("q", "entry"), [
+    ("我的号被回收了，还能拿回来吗", "restore-cancelled-number"),      # restore, not the lapsed-number entry
+    ("как долго возвращают остаток после расторжения договора", "refund-when-and-how"),  # timing
+    ("退余额要几天", "refund-when-and-how"),
+])
+def test_a_condition_stated_finds_its_entry_from_anywhere_in_the_ranking(bundled, q, entry):
+    # (made up) the entry for the condition stated was not among the next four below the first
+    res = bundled.search(q)
+    assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
