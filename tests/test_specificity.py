@@ -193,3 +193,14 @@ def test_a_condition_stated_finds_its_entry_from_anywhere_in_the_ranking(bundled
     # (made up) the entry for the condition stated was not among the next four below the first
     res = bundled.search(q)
     assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
+
+
+@pytest.mark.parametrize("q", ["my passport expired since i signed the contract, how do i close the number",
+                               "сменила паспорт, какие документы нужны чтобы закрыть симку"])
+def test_a_passport_said_changed_finds_the_entry_for_that_case(bundled, q):
+    # (made up) categories.yaml ``passport_replaced``: not the general documents entry
+    assert bundled.search(q).hits[0].id == "passport-replaced-cancel"
+
+
+def test_a_passport_named_alone_is_the_documents():
+    assert not Intents(read_categories(KB)).states("passport_replaced", "do i need my passport to cancel")
