@@ -204,3 +204,11 @@ def test_a_passport_said_changed_finds_the_entry_for_that_case(bundled, q):
 
 def test_a_passport_named_alone_is_the_documents():
     assert not Intents(read_categories(KB)).states("passport_replaced", "do i need my passport to cancel")
+
+
+def test_a_debts_consequence_asked_finds_the_entry_for_a_debt_left_behind(bundled):
+    # (made up) categories.yaml ``debt_consequences``: a blacklist asked of a minus on the balance
+    assert bundled.search("на балансе был минус, не попаду ли в черный список").hits[0].id == "debt-after-leaving-russia"
+    # a debt asked beside cancelling, no consequence named: the debt before cancelling
+    assert not Intents(read_categories(KB)).states("debt_consequences", "有欠费还能注销吗")
+    assert bundled.search("有欠费还能注销吗").hits[0].id == "debt-before-cancelling"
