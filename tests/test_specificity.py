@@ -212,3 +212,8 @@ def test_a_debts_consequence_asked_finds_the_entry_for_a_debt_left_behind(bundle
     # a debt asked beside cancelling, no consequence named: the debt before cancelling
     assert not Intents(read_categories(KB)).states("debt_consequences", "有欠费还能注销吗")
     assert bundled.search("有欠费还能注销吗").hits[0].id == "debt-before-cancelling"
+
+
+def test_gosuslugi_named_beside_a_linked_number_finds_its_entry(bundled):
+    # (made up) categories.yaml ``gosuslugi``: not the general unlinking checklist
+    assert bundled.search("gosuslugi绑定的手机号要注销了怎么办").hits[0].id == "gosuslugi-linked-number"
