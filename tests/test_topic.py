@@ -167,3 +167,16 @@ def test_the_topic_model_learns_a_banks_own_account_as_a_neighbour(unnamed):
 def test_a_refund_to_a_bank_card_stays_ours_for_the_topic_model(unnamed):
     res = unnamed.search("注销以后余额能退到我的银行卡吗")
     assert res.answered
+
+
+@pytest.mark.parametrize("q", ["我在莫斯科住了三年，tele2卡要不要销", "回到莫斯科以后手机没信号"])
+def test_the_city_the_reader_lives_in_is_no_evidence_against_our_subject(bundled, q):
+    # kb/offtopic.yaml's lines name what else is asked, not the city every question is asked in
+    # ("Real questions declined, twelfth round"): a story set in Moscow keeps its SIM question
+    res = bundled.search(q)
+    assert res.answered and res.signals["topic"] > 0, q
+
+
+def test_the_city_alone_leans_off_the_subject_little(bundled):
+    # (kb/offtopic.yaml's Russian lines still name Moscow: 莫斯科 keeps their share by synonyms)
+    assert _score(bundled, "莫斯科") > -8 and abs(_score(bundled, "moscow")) < 1
