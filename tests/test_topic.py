@@ -180,3 +180,14 @@ def test_the_city_the_reader_lives_in_is_no_evidence_against_our_subject(bundled
 def test_the_city_alone_leans_off_the_subject_little(bundled):
     # (kb/offtopic.yaml's Russian lines still name Moscow: 莫斯科 keeps their share by synonyms)
     assert _score(bundled, "莫斯科") > -8 and abs(_score(bundled, "moscow")) < 1
+
+
+@pytest.mark.parametrize("q", ["huafei zenme tui", "baohaoka zenme chongzhi"])
+def test_pinyin_holding_a_kb_word_that_is_pinyin_is_read_as_its_chinese(bundled, q):
+    # huafei, baohao, weixin are kb words too (an entry's alternative), and still the pinyin of
+    # 话费, 保号, 微信: the query is read as its Chinese, not as Latin words no language has
+    assert bundled.search(q).answered, q
+
+
+def test_an_apps_own_account_in_pinyin_is_still_a_neighbour(bundled):
+    assert bundled.search("weixin zhuxiao").signals.get("scope") == "app-accounts"
