@@ -169,7 +169,8 @@ def test_a_refund_to_a_bank_card_stays_ours_for_the_topic_model(unnamed):
     assert res.answered
 
 
-@pytest.mark.parametrize("q", ["我在莫斯科住了三年，tele2卡要不要销", "回到莫斯科以后手机没信号"])
+@pytest.mark.parametrize("q", ["我在莫斯科住了三年，tele2卡要不要销", "回到莫斯科以后手机没信号",
+                               "вернулся в москву после каникул, симка не ловит"])
 def test_the_city_the_reader_lives_in_is_no_evidence_against_our_subject(bundled, q):
     # kb/offtopic.yaml's lines name what else is asked, not the city every question is asked in
     # ("Real questions declined, twelfth round"): a story set in Moscow keeps its SIM question
@@ -177,9 +178,9 @@ def test_the_city_the_reader_lives_in_is_no_evidence_against_our_subject(bundled
     assert res.answered and res.signals["topic"] > 0, q
 
 
-def test_the_city_alone_leans_off_the_subject_little(bundled):
-    # (kb/offtopic.yaml's Russian lines still name Moscow: 莫斯科 keeps their share by synonyms)
-    assert _score(bundled, "莫斯科") > -8 and abs(_score(bundled, "moscow")) < 1
+def test_the_city_alone_does_not_lean_off_the_subject(bundled):
+    # (before: 莫斯科 -19, moscow -3.8; its pinyin syllables alone lean a little our way)
+    assert all(_score(bundled, q) > -1 for q in ("莫斯科", "moscow", "в москве", "mosike"))
 
 
 @pytest.mark.parametrize("q", ["huafei zenme tui", "baohaoka zenme chongzhi"])
