@@ -544,3 +544,17 @@ def test_our_subject_beside_a_neighbours_word_stays_answered(bundled, q):
                                           ("手机号被拉进黑名单了", "uncovered-services")])
 def test_the_neighbours_own_questions_stay_declined(bundled, q, scope):
     assert bundled.search(q).signals.get("scope") == scope, q
+
+
+@pytest.mark.parametrize("q", ["за звонок в китай пришел огромный счет", "漫游包回国后还在自动续费怎么办",
+                               "can bonus points on the balance be paid out"])
+def test_what_a_service_cost_on_the_number_is_ours(bundled, q):
+    # uncovered-services' `unless`: the bill for a call made, a package still renewing after the
+    # trip, bonus points on the balance (the services themselves stay a neighbour: below)
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+
+
+@pytest.mark.parametrize("q", ["звонки в китай как подключить", "漫游包怎么开通"])
+def test_the_uncovered_services_themselves_stay_declined(bundled, q):
+    assert bundled.search(q).signals.get("scope") == "uncovered-services", q
