@@ -558,3 +558,13 @@ def test_what_a_service_cost_on_the_number_is_ours(bundled, q):
 @pytest.mark.parametrize("q", ["звонки в китай как подключить", "漫游包怎么开通"])
 def test_the_uncovered_services_themselves_stay_declined(bundled, q):
     assert bundled.search(q).signals.get("scope") == "uncovered-services", q
+
+
+@pytest.mark.parametrize("q", ["what counts as activity so the number is not taken back",
+                               "does an incoming sms count as activity on my sim"])
+def test_an_operators_name_that_begins_common_words_needs_its_country(bundled, q):
+    # Kazakhstan's Activ is a word start of activity, activate: other-operators names it with
+    # its country only
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+    assert bundled.search("activ kz sim card how to cancel").signals.get("scope") == "other-operators"
