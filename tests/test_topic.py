@@ -157,13 +157,6 @@ def unnamed(tmp_path_factory) -> Searcher:
     return Searcher(index)
 
 
-def test_the_topic_model_learns_a_banks_own_account_as_a_neighbour(unnamed):
-    # kb/offtopic.yaml's lines for a bank's own card, account and deposit ("Near-topic, twelfth
-    # round"): a bank's account is not our subject though our entries use its words (account, card)
-    res = unnamed.search("外贸银行账户怎么关闭")
-    assert not res.answered and "scope" not in res.signals
-
-
 def test_a_refund_to_a_bank_card_stays_ours_for_the_topic_model(unnamed):
     res = unnamed.search("注销以后余额能退到我的银行卡吗")
     assert res.answered
