@@ -61,6 +61,19 @@ def test_the_eval_table_counts_each_group_and_lists_misses():
     assert "not at rank 1" not in table(report, misses=False)
 
 
+def test_half_typed_queries_are_grouped_by_how_much_of_their_question_they_hold():
+    # made-up cuts of made-up questions: 2 of 10 letters, 4 of 10, 9 of 10 (and one whole query)
+    queries = [Query("ab", ["a"], "en", "prefix", full="abcdefghij"), Query("abcd", ["a"], "en", "prefix", full="abcdefghij"),
+               Query("abcdefghi", ["b"], "en", "prefix", full="abcdefghij"), Query("whole", ["a"], "en", "real")]
+    report = evaluate(queries, lambda q: {"ab": ["x", "y", "z", "a"], "abcd": ["a"], "abcdefghi": ["c", "b"]}.get(q.text, ["a"]))
+    assert report.sizes["cut"] == {"cut <25%": 1, "cut 25-50%": 1, "cut >=75%": 1}
+    assert [(name, m["s1"], m["s3"]) for name, m in report.by_cut.items()] == [
+        ("cut <25%", 0.0, 0.0), ("cut 25-50%", 1.0, 1.0), ("cut >=75%", 0.0, 1.0)]
+    rows = [line.split() for line in table(report, misses=False).splitlines() if line.startswith("cut")]
+    assert [row[:3] for row in rows] == [["cut", "<25%", "1"], ["cut", "25-50%", "1"], ["cut", ">=75%", "1"]]
+    assert "by_cut" in report.to_dict() and "by_cut" not in evaluate(queries[3:], lambda q: ["a"]).to_dict()
+
+
 def _well_formed(path: Path, at_least: int, entries) -> list[Query]:
     """The queries in ``path``: at least ``at_least``, every kind, only real entry ids, and
     off-topic exactly when nothing is expected."""

@@ -515,3 +515,56 @@ def test_a_broken_objects_list_is_located(tmp_path):
     with pytest.raises(KBErrors) as e:
         read_scope(tmp_path)
     assert "scope.yaml:4" in str(e.value) and "objects must have 'actions:' and 'ours:'" in str(e.value)
+
+
+@pytest.mark.parametrize("q", ["拨了美国的号码 扣了好多钱", "支付宝的号码怎么改成中国的手机号",
+                               "I accidentally called a korean number, will I be charged"])
+def test_the_other_side_of_a_call_or_a_change_is_no_sims_country(bundled, q):
+    # kb/scope.yaml's `toward`: a place after 拨了/改成/called (的 or an article between) is the
+    # number our SIM called or the one a linked account moves to, not another operator's object
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+
+
+def test_another_countrys_number_of_ones_own_is_still_declined(bundled):
+    assert bundled.search("我的美国号码怎么注销").signals.get("scope") == "other-operators"
+    assert bundled.search("how do i close my korean number").signals.get("scope") == "other-operators"
+
+
+@pytest.mark.parametrize("q", ["去mts注销要不要带护照和移民卡", "注销的时候要带移民卡吗",
+                               "the money on my sim is stuck, can i get it out", "回国前没交最后的月费 会不会进黑名单"])
+def test_our_subject_beside_a_neighbours_word_stays_answered(bundled, q):
+    # paperwork's `unless`: a document to bring when cancelling at the operator; phone-hardware's:
+    # money stuck on the SIM is its balance; uncovered-services': a bill left unpaid is a debt
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+
+
+@pytest.mark.parametrize(("q", "scope"), [("移民卡丢了怎么补办", "paperwork"), ("sim card stuck in the tray", "phone-hardware"),
+                                          ("手机号被拉进黑名单了", "uncovered-services")])
+def test_the_neighbours_own_questions_stay_declined(bundled, q, scope):
+    assert bundled.search(q).signals.get("scope") == scope, q
+
+
+@pytest.mark.parametrize("q", ["за звонок в китай пришел огромный счет", "漫游包回国后还在自动续费怎么办",
+                               "can bonus points on the balance be paid out"])
+def test_what_a_service_cost_on_the_number_is_ours(bundled, q):
+    # uncovered-services' `unless`: the bill for a call made, a package still renewing after the
+    # trip, bonus points on the balance (the services themselves stay a neighbour: below)
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+
+
+@pytest.mark.parametrize("q", ["звонки в китай как подключить", "漫游包怎么开通"])
+def test_the_uncovered_services_themselves_stay_declined(bundled, q):
+    assert bundled.search(q).signals.get("scope") == "uncovered-services", q
+
+
+@pytest.mark.parametrize("q", ["what counts as activity so the number is not taken back",
+                               "does an incoming sms count as activity on my sim"])
+def test_an_operators_name_that_begins_common_words_needs_its_country(bundled, q):
+    # Kazakhstan's Activ is a word start of activity, activate: other-operators names it with
+    # its country only
+    res = bundled.search(q)
+    assert "scope" not in res.signals and res.answered, q
+    assert bundled.search("activ kz sim card how to cancel").signals.get("scope") == "other-operators"

@@ -6,9 +6,13 @@ readers type them; none is copied from an evaluation set."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from faqkb.intent import Intents, read_categories
 from faqkb.lexicon import Lexicon
 from faqkb.search import Searcher
 from faqkb.specificity import (
@@ -21,6 +25,8 @@ from faqkb.specificity import (
     question_words,
     specificity,
 )
+
+KB = Path(__file__).parents[1] / "kb"
 
 
 def test_covered_share_weighs_what_the_reader_did_not_type():
@@ -124,7 +130,92 @@ def test_a_question_naming_more_of_the_querys_rare_words_asks_more():
 
 def test_the_entry_whose_question_names_the_service_comes_first(bundled):
     # made up: without the "question" knob the bank-app entry, whose answer mentions Gosuslugi, is first
+    # (and without "condition": categories.yaml ``gosuslugi`` would lift it too)
     q = "мой аккаунт на госуслугах привязан к номеру, который я закрываю"
-    assert Searcher(bundled.index_dir, plan={"question": 0}).search(q).hits[0].id == "russian-bank-apps-number"
+    assert Searcher(bundled.index_dir, plan={"question": 0, "condition": 0}).search(q).hits[0].id == \
+        "russian-bank-apps-number"
     assert bundled.search(q).hits[0].id == "gosuslugi-linked-number"
     assert bundled.search("со сбербанком привязан номер который закрываю").hits[0].id == "russian-bank-apps-number"
+
+
+# A time or the documents asked of what the first entry answers (categories.yaml ``timing``,
+# ``documents``): the entry answering the time (the refund's timing) or the documents goes first
+# when the ranking has it close behind. Made-up queries.
+@pytest.mark.parametrize(("cond", "q"), [
+    ("timing", "через сколько дней придут деньги с баланса"),
+    ("timing", "how many days until the leftover credit is paid back"),
+    ("timing", "余额退回要多久"),
+    ("documents", "закрываю номер в офисе, какие документы с собой"),
+    ("documents", "cancelling in the shop, which documents"),
+    ("documents", "门店销号要带哪些证件"),
+])
+def test_a_time_or_documents_asked_is_a_condition_stated(cond, q):
+    assert Intents(read_categories(KB)).states(cond, q)
+
+
+@pytest.mark.parametrize("q", ["when I cancel, is my balance refunded", "注销的时候余额能退吗", "при закрытии номера вернут остаток?"])
+def test_a_refund_asked_without_a_time_states_no_timing(q):
+    # "when" alone says when the refund happens, not how long it takes: the refund entry stays
+    assert not Intents(read_categories(KB)).states("timing", q)
+
+
+def test_the_timing_entry_answers_how_long_a_refund_takes(bundled):
+    q = "через сколько дней вернут остаток со счета после закрытия симки"
+    assert bundled.search(q).hits[0].id == "refund-when-and-how"
+    assert bundled.search("при закрытии симки вернут остаток со счета?").hits[0].id == "refund-remaining-balance"
+
+
+# A concept beside the process with a typo in it (categories.yaml ``beside_process``): the
+# did-you-mean fix is read into the concept's key, as it is for a concept named alone. Made up.
+@pytest.mark.parametrize("q", ["negative balanse, can i still terminate", "my ballance is negative, can i still cancel"])
+def test_a_typo_beside_the_process_still_names_the_concept(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "debt-before-cancelling", [h.id for h in res.hits[:3]]
+
+
+def test_the_fixed_key_names_a_concept_beside_the_process():
+    intents = Intents(read_categories(KB))
+    assert intents.concept("negative ballance cancel") is None  # as typed: no concept
+    assert intents.concept("negative ballance cancel", {"ballance": "balance"}) == "debt-before-cancelling"
+
+
+@pytest.mark.parametrize(("q", "entry"), [("потеряла доступ", "lost-access-after-cancel")])
+def test_a_concept_named_in_other_words_than_its_entrys_is_still_a_result(bundled, q, entry):
+    # (made up) the entry answering a concept the query names goes first, and stays among the
+    # results though its own words score low (its entry says восстановить доступ, not потерять)
+    assert bundled.search(q).hits[0].id == entry
+
+
+@pytest.mark.parametrize(("q", "entry"), [
+    ("我的号被回收了，还能拿回来吗", "restore-cancelled-number"),      # restore, not the lapsed-number entry
+    ("как долго возвращают остаток после расторжения договора", "refund-when-and-how"),  # timing
+    ("退余额要几天", "refund-when-and-how"),
+])
+def test_a_condition_stated_finds_its_entry_from_anywhere_in_the_ranking(bundled, q, entry):
+    # (made up) the entry for the condition stated was not among the next four below the first
+    res = bundled.search(q)
+    assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
+
+
+@pytest.mark.parametrize("q", ["my passport expired since i signed the contract, how do i close the number",
+                               "сменила паспорт, какие документы нужны чтобы закрыть симку"])
+def test_a_passport_said_changed_finds_the_entry_for_that_case(bundled, q):
+    # (made up) categories.yaml ``passport_replaced``: not the general documents entry
+    assert bundled.search(q).hits[0].id == "passport-replaced-cancel"
+
+
+def test_a_passport_named_alone_is_the_documents():
+    assert not Intents(read_categories(KB)).states("passport_replaced", "do i need my passport to cancel")
+
+
+def test_a_debts_consequence_asked_finds_the_entry_for_a_debt_left_behind(bundled):
+    # (made up) categories.yaml ``debt_consequences``: a blacklist asked of a minus on the balance
+    assert bundled.search("на балансе был минус, не попаду ли в черный список").hits[0].id == "debt-after-leaving-russia"
+    # a debt asked beside cancelling, no consequence named: the debt before cancelling
+    assert not Intents(read_categories(KB)).states("debt_consequences", "有欠费还能注销吗")
+    assert bundled.search("有欠费还能注销吗").hits[0].id == "debt-before-cancelling"
+
+
+def test_gosuslugi_named_beside_a_linked_number_finds_its_entry(bundled):
+    # (made up) categories.yaml ``gosuslugi``: not the general unlinking checklist
+    assert bundled.search("gosuslugi绑定的手机号要注销了怎么办").hits[0].id == "gosuslugi-linked-number"

@@ -27,6 +27,21 @@ class Query:
     # a question with two intents (issue 19's combo kind): the ids answering each one
     a: list[str] = field(default_factory=list)
     b: list[str] = field(default_factory=list)
+    # a half-typed query (kind prefix): the question it was cut from, for the figures by cut
+    full: str = ""
+
+
+# How much of its question a half-typed query holds: a set cut at a uniform keystroke has as many
+# cuts of a few letters, which say nothing yet, as nearly whole ones; its total alone hides which.
+CUTS = ((0.25, "cut <25%"), (0.5, "cut 25-50%"), (0.75, "cut 50-75%"), (math.inf, "cut >=75%"))
+
+
+def cut_of(q: Query) -> str:
+    """The CUTS group of a half-typed query ("" for a query with no ``full``)."""
+    if not q.full:
+        return ""
+    typed = len(q.text) / max(1, len(q.full))
+    return next(name for bound, name in CUTS if typed < bound)
 
 
 def load_queries(path: str | Path) -> list[Query]:
@@ -42,7 +57,7 @@ def load_queries(path: str | Path) -> list[Query]:
     import yaml
 
     return [Query(str(r["q"]), list(r["expect"]), r.get("lang", ""), r.get("kind", ""),
-                  list(r.get("a") or []), list(r.get("b") or []))
+                  list(r.get("a") or []), list(r.get("b") or []), str(r.get("full") or ""))
             for r in yaml.safe_load(text)]
 
 
@@ -70,10 +85,12 @@ class Report:
     offtopic: dict = field(default_factory=dict)
     # queries with an expected answer per group ({"lang": {"zh": 120}, "kind": {...}}): the table's n column
     sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # half-typed queries by how much of their question they hold (CUTS; {} when none has ``full``)
+    by_cut: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"n": self.n, "overall": self.overall, "by_lang": self.by_lang, "by_kind": self.by_kind,
-                "misses": self.misses, "offtopic": self.offtopic}
+                "misses": self.misses, "offtopic": self.offtopic} | ({"by_cut": self.by_cut} if self.by_cut else {})
 
 
 def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
@@ -88,7 +105,7 @@ def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple
     verdict (`Results.answered`). A query with no relevant id is off-topic: it is rejected
     when nothing is returned or answered is False. Real questions with answered False are
     counted as wrongly rejected (offtopic["real_rejected"])."""
-    rows, by_lang, by_kind, misses, kept = [], defaultdict(list), defaultdict(list), [], []
+    rows, by_lang, by_kind, by_cut, misses, kept = [], defaultdict(list), defaultdict(list), defaultdict(list), [], []
     n_off, real_rejected = 0, []
     for q in queries:
         got = rank(q)
@@ -104,14 +121,19 @@ def evaluate(queries: Iterable[Query], rank: Callable[[Query], list[str] | tuple
         rows.append(m)
         by_lang[q.lang].append(m)
         by_kind[q.kind].append(m)
+        if q.full:
+            by_cut[cut_of(q)].append(m)
         if m["s1"] < 1:
             misses.append({"q": q.text, "kind": q.kind, "expect": q.expect, "got": ranked[:3]})
     offtopic = {"n": n_off, "rejected": round(1 - len(kept) / n_off, 4), "not_rejected": kept} if n_off else {}
     if rows:
         offtopic |= {"real_rejected": round(len(real_rejected) / len(rows), 4), "real_rejected_queries": real_rejected}
+    cuts = [name for _, name in CUTS if name in by_cut]
     return Report(_mean(rows), {k_: _mean(v) for k_, v in sorted(by_lang.items())},
                   {k_: _mean(v) for k_, v in sorted(by_kind.items())}, misses, len(rows), offtopic,
-                  {"lang": {k_: len(v) for k_, v in by_lang.items()}, "kind": {k_: len(v) for k_, v in by_kind.items()}})
+                  {"lang": {k_: len(v) for k_, v in by_lang.items()}, "kind": {k_: len(v) for k_, v in by_kind.items()},
+                   "cut": {name: len(by_cut[name]) for name in cuts}},
+                  {name: _mean(by_cut[name]) for name in cuts})
 
 
 def ranker(searcher: Searcher, k: int = K, prefix: bool = False) -> Callable[[Query], tuple[list[str], bool]]:
@@ -131,10 +153,11 @@ def table(report: Report, misses: bool = True) -> str:
     lines = [f"{'':12}{'n':>5}" + "".join(f"{c:>8}" for c in ("MRR@10", "nDCG@10", "R@10", "S@1", "S@3"))]
     if report.overall:  # a set of off-topic questions only (near-topic) has no ranking figures
         lines.append(f"{'overall':12}{report.n:>5}" + "".join(f"{report.overall[c]:>8.3f}" for c in cols))
-    for title, group in (("lang", report.by_lang), ("kind", report.by_kind)):
+    for title, group in (("lang", report.by_lang), ("kind", report.by_kind), ("cut", report.by_cut)):
         for name, m in group.items():
             n = report.sizes.get(title, {}).get(name, 0)
-            lines.append(f"{title + ' ' + name:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
+            label = name if title == "cut" else f"{title} {name}"
+            lines.append(f"{label:12}{n:>5}" + "".join(f"{m[c]:>8.3f}" for c in cols))
     if report.offtopic.get("n"):
         lines.append(f"{'offtopic':12}{report.offtopic['n']:>5}  rejected (answered: false) "
                      f"{report.offtopic['rejected']:.3f}")

@@ -31,7 +31,8 @@ _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 _PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking")
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
-CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore")  # conditions a reader states (categories.yaml), in the order they are applied
+CONDITIONS = ("abroad", "on_behalf", "cancelled", "restore", "timing", "documents", "passport_replaced", "debt_consequences",
+              "gosuslugi")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
 def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -109,7 +110,7 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              hint="give lists of names per language (zh, en, ru, pinyin)"))
         else:
             out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
-    for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore: a condition the reader states, and the entries for it
+    for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore, ...: a condition the reader states, and the entries for it
         spec = data.get(cond)
         if spec is None:
             continue
@@ -438,12 +439,24 @@ class Intents:
         if not key:
             return None
         got = self._named(self.concepts, key, query, fixed)
-        if got is None and (rest := self._unprocessed(key)) and rest != key:
-            # the concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱),
-            # also once the words that only ask are out (注销 + 需要 + 几天 + 能办好)
-            got = self._of_process(rest)
+        if got is None:
+            got = self._beside_process(key)
+        if got is None and fixed and (typed := _key(put_fixes(query, fixed), self._filler)) != key:
+            # a typo in a concept read only beside the process, fixed (negative ballance + cancel);
+            # not every concept: "power of atorney cancel" still asks whether someone may cancel
+            got = self._beside_process(typed, self._beside)
+        return got
+
+    def _beside_process(self, key: str, names: dict[str, str] | None = None) -> str | None:
+        """The concept asked of the subject's process (注销 + 多久), or a category (销号 + 多少钱),
+        also once the words that only ask are out (注销 + 需要 + 几天 + 能办好); ``names``: only
+        these (else every concept, category and concept read beside the process)."""
+        of = self._of_process if names is None else names.get
+        got = None
+        if (rest := self._unprocessed(key)) and rest != key:
+            got = of(rest)
             if got is None and (asked := _key(rest, self._asking)) and asked != rest:
-                got = self._of_process(asked)
+                got = of(asked)
         return got
 
     def _of_process(self, rest: str) -> str | None:

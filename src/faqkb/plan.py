@@ -291,9 +291,11 @@ def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
     words = re.findall(r"[A-Za-z]+", query)
     if not words:
         return False
-    table, vocab = lex.table, lex.vocab
+    table, vocab, han = lex.table, lex.vocab, lex.han_by_pinyin
     for w in (w.lower() for w in words):
-        if w in vocab:
+        # a kb word that is itself the pinyin of one of the kb's Chinese words (weixin: 微信, an
+        # entry's alternative) is still pinyin among pinyin words (5 letters at least: like, duma)
+        if w in vocab and not (len(w) >= 5 and len(table.split(w) or ()) > 1 and w in han):
             return False
         if table.split(w) is None and not (len(w) <= 4 and not re.search("[aeiouv]", w)):
             return False

@@ -186,10 +186,15 @@ def read_scope(root: Path) -> dict | None:
         errors.append(at("located", key=True, message="located must list words per language (zh, en)",
                          hint="e.g. located: {zh: [在, 回], en: [in, from]}"))
         located = {}
-    if located and not {"places", "sim"} <= set(sets):
+    toward = data.get("toward") or {}
+    if not isinstance(toward, dict) or not all(isinstance(toward.get(k, []), list) for k in ("zh", "en")):
+        errors.append(at("toward", key=True, message="toward must list words per language (zh, en)",
+                         hint="e.g. toward: {zh: [拨了, 换成], en: [called, switch to]}"))
+        toward = {}
+    if (located or toward) and not {"places", "sim"} <= set(sets):
         errors.append(at("located", key=True, message="located needs the sets 'places' and 'sim'",
                          hint="define them under 'sets:'"))
-        located = {}
+        located, toward = {}, {}
     alone = data.get("alone") or {}
     if not isinstance(alone, dict) or not all(isinstance(alone.get(k, []), list) for k in LISTS):
         errors.append(at("alone", key=True, message="alone must list words per language",
@@ -211,9 +216,10 @@ def read_scope(root: Path) -> dict | None:
     # the place every question is set in: Chinese as substrings, others as word starts
     out["setting"] = sorted({fold(w.strip()) for k in LISTS for w in setting.get(k, [])})
     out["located"] = {lang: {"at": _folded_list(located.get(lang, [])),
+                             "to": _folded_list(toward.get(lang, [])),
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
-                      for lang in ("zh", "en") if located.get(lang)}
+                      for lang in ("zh", "en") if located.get(lang) or toward.get(lang)}
     out["objects"] = _read_objects(data.get("objects"), at, errors)
     if errors:
         raise KBErrors(errors)
@@ -458,26 +464,37 @@ def _lazy_located(spec: dict) -> _Lazy | None:
     """`_located`, compiled when a text holds one of its words saying where the reader is."""
     if not any(_complete(got) for got in spec.values()):
         return None
-    return _Lazy(tuple({w for got in spec.values() for w in got.get("at", ())}), lambda: _located(spec) or re.compile("(?!)"))
+    return _Lazy(tuple({w for got in spec.values() for k in ("at", "to") for w in got.get(k, ())}), lambda: _located(spec) or re.compile("(?!)"))
 
 
 def _complete(got: dict) -> bool:
     """A language's `located` spec can match: it has words for where, places and SIMs."""
-    return bool(got.get("at") and got.get("places") and got.get("sim"))
+    return bool((got.get("at") or got.get("to")) and got.get("places") and got.get("sim"))
 
 
 def _located(spec: dict) -> re.Pattern | None:
     """One pattern of a place right after a word saying the reader is there (在中国, in china)
-    and before a SIM word: the place is where the reader is, not the SIM's country."""
+    and before a SIM word: the place is where the reader is, not the SIM's country. After a
+    word of a call or a change (`toward`: 拨了, 换成; called, switch to) the place may be
+    followed by 的 or come after an article ("拨了中国的号码", "called a chinese number"): the
+    number at home is the other side of a call from ours, or what a linked account moves to."""
     parts = []
     for lang, got in spec.items():
         if not _complete(got):
             continue
-        alt = {k: "|".join(re.escape(w) for w in sorted(got[k], key=len, reverse=True)) for k in ("at", "places", "sim")}
+        alt = {k: "|".join(re.escape(w) for w in sorted(got.get(k, ()), key=len, reverse=True))
+               for k in ("at", "to", "places", "sim")}
         if lang == "zh":
-            parts.append(f"(?:{alt['at']})(?:{alt['places']})(?=(?:{alt['sim']}))")
+            if alt["at"]:
+                parts.append(f"(?:{alt['at']})(?:{alt['places']})(?=(?:{alt['sim']}))")
+            if alt["to"]:
+                parts.append(f"(?:{alt['to']})(?:{alt['places']})(?=的?(?:{alt['sim']}))")
         else:
-            parts.append(_AT_START + f"(?:{alt['at']})\\s+(?:{alt['places']})(?=[\\W_]+(?:{alt['sim']}))")
+            if alt["at"]:
+                parts.append(_AT_START + f"(?:{alt['at']})\\s+(?:{alt['places']})(?=[\\W_]+(?:{alt['sim']}))")
+            if alt["to"]:
+                parts.append(_AT_START + f"(?:{alt['to']})\\s+(?:(?:a|an|the|my)\\s+)?(?:{alt['places']})"
+                             f"(?=[\\W_]+(?:{alt['sim']}))")
     return re.compile("|".join(parts)) if parts else None
 
 

@@ -98,6 +98,10 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         if (doc := concept(ctx, plan.plain, spelled, lex)) is not None and mask[doc]:
             scores = scores.copy()  # the entry answering a concept named: first
             scores[doc] = float(scores.max()) + 1.0
+            # and kept as a result, as a category's entries are (recall), though named in other
+            # words than its own (потерял доступ: the entry says восстановить доступ)
+            raw = raw.copy()
+            raw[doc] = max(float(raw[doc]), float(raw.max()) * RELATIVE_CUTOFF)
     if knobs["number"] and asks_number(plan.query):
         scores = scores * (1 + knobs["number"] * numeric(ctx))
     return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named)

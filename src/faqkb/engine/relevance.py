@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
+# conditions whose entry is taken from anywhere in the ranking, not only the next few: the words
+# stating them say what is asked (the number back, access lost, a time, documents) though the
+# entry for it shares few of the question's other words (号被回收了…拿回来: restore, not the
+# lapsed-number entry; dev5 real 0.887 -> 0.900, combo both@3 +1; docs/relevance.md)
+CONDITION_ANYWHERE = ("cancelled", "restore", "timing", "documents")
 OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 
@@ -172,7 +177,8 @@ def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> 
         order = np.argsort(-scores)[:CONDITION_POOL + 1].tolist()
         top = order[0]
         want = intents.conditions[cond][0].get(ctx.doc_id(top))
-        if scores[top] <= 0 or want is None or (d := ctx.docnum(want)) is None or d not in order[1:]:
+        if scores[top] <= 0 or want is None or (d := ctx.docnum(want)) is None or not (
+                d in order[1:] or (cond in CONDITION_ANYWHERE and d != top and scores[d] > 0)):
             continue
         scores = scores.copy()
         scores[d] = scores[top] * 1.0001  # just above: the rest keep their order
