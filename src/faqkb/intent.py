@@ -95,21 +95,26 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                              "this kb", hint="give an entry id, or leave it out"))
         out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name),
                                    **({"with_subject": with_subject} if with_subject else {})}
-    concepts = data.get("concepts") or {}
-    if not isinstance(concepts, dict):
-        errors.append(at("concepts", key=True, message="concepts must map an entry id to its names per language",
-                         hint="e.g. concepts: {power-of-attorney-from-china: {zh: [委托书], en: [power of attorney]}}"))
-        concepts = {}
-    out["concepts"] = {}
-    for entry, spec in concepts.items():
-        if entry_ids is not None and entry not in entry_ids:
-            errors.append(at("concepts", str(entry), key=True, message=f"concept entry {entry!r} is no entry of this kb",
-                             hint="give an entry id"))
-        elif not isinstance(spec, dict):
-            errors.append(at("concepts", str(entry), key=True, message=f"concept {entry!r} must be a mapping",
-                             hint="give lists of names per language (zh, en, ru, pinyin)"))
-        else:
-            out["concepts"][str(entry)] = names(spec, "concepts", str(entry))
+    def entry_names(section: str, example: str) -> dict[str, list[str]]:
+        """A section mapping entry ids to their names per language (concepts, beside_process)."""
+        given = data.get(section) or {}
+        if not isinstance(given, dict):
+            errors.append(at(section, key=True, message=f"{section} must map an entry id to its names per language",
+                             hint=f"e.g. {section}: {example}"))
+            return {}
+        got = {}
+        for entry, spec in given.items():
+            if entry_ids is not None and entry not in entry_ids:
+                errors.append(at(section, str(entry), key=True, message=f"{section} entry {entry!r} is no entry of "
+                                 "this kb", hint="give an entry id"))
+            elif not isinstance(spec, dict):
+                errors.append(at(section, str(entry), key=True, message=f"{section} {entry!r} must be a mapping",
+                                 hint="give lists of names per language (zh, en, ru, pinyin)"))
+            else:
+                got[str(entry)] = names(spec, section, str(entry))
+        return got
+
+    out["concepts"] = entry_names("concepts", "{power-of-attorney-from-china: {zh: [委托书], en: [power of attorney]}}")
     for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore, ...: a condition the reader states, and the entries for it
         spec = data.get(cond)
         if spec is None:
@@ -133,18 +138,8 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                                  hint="e.g. also: {said: {ru: [вернуть]}, with: {ru: [номер]}, without: {ru: [деньг]}}"))
             else:
                 out[cond]["also"] = {k: names(also[k], cond, "also", k) for k in ("said", "with", "without")}
-    beside = data.get("beside_process") or {}  # concepts named only beside the process: 欠费 + 注销
-    if not isinstance(beside, dict):
-        errors.append(at("beside_process", key=True, message="beside_process must map an entry id to its names",
-                         hint="e.g. beside_process: {debt-before-cancelling: {zh: [欠费]}}"))
-        beside = {}
-    out["beside_process"] = {}
-    for entry, spec in beside.items():
-        if (entry_ids is not None and entry not in entry_ids) or not isinstance(spec, dict):
-            errors.append(at("beside_process", str(entry), key=True, message=f"{entry!r} must be an entry id of "
-                             "this kb mapped to lists of names per language", hint="give an entry id and its names"))
-        else:
-            out["beside_process"][str(entry)] = names(spec, "beside_process", str(entry))
+    # concepts named only beside the process: 欠费 + 注销
+    out["beside_process"] = entry_names("beside_process", "{debt-before-cancelling: {zh: [欠费]}}")
     asking = data.get("asking")  # words that only ask, read out beside the process and a concept
     if asking is not None:
         if isinstance(asking, dict):
