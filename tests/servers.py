@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,13 +27,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_port(port: int, proc: subprocess.Popen, what: str, log: Path, timeout: float = 180) -> None:
+def _port_open(port: int) -> None:
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def _wait_port(port: int, proc: subprocess.Popen, what: str, log: Path, timeout: float = 180,
+               ready: Callable[[int], None] = _port_open) -> None:
+    """Wait until `ready(port)` stops raising OSError (by default: the port accepts a connection)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             break
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            ready(port)
             return
         except OSError:
             time.sleep(0.05)
@@ -50,6 +57,15 @@ def _pg_bin() -> Path:
     if not dirs:
         pytest.fail(f"PostgreSQL server binaries not found: {APT_HINT}", pytrace=False)
     return Path(dirs[-1])
+
+
+def _pg_session(port: int) -> None:
+    import psycopg
+
+    try:
+        psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", connect_timeout=2).close()
+    except psycopg.OperationalError as e:  # not up yet, or still starting
+        raise OSError(str(e)) from e
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -85,7 +101,9 @@ def postgres_server():
                                  "-h", "127.0.0.1", "-k", str(root), "-c", "fsync=off",
                                  "-c", "max_connections=200"],
                                 stdout=log.open("w"), stderr=subprocess.STDOUT)
-        _wait_port(port, proc, "PostgreSQL", log)
+        # a session, not the port: on a loaded machine the postmaster listens a while before it
+        # takes sessions ("FATAL: the database system is starting up")
+        _wait_port(port, proc, "PostgreSQL", log, ready=_pg_session)
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         finally:
