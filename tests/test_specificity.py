@@ -219,3 +219,27 @@ def test_a_debts_consequence_asked_finds_the_entry_for_a_debt_left_behind(bundle
 def test_gosuslugi_named_beside_a_linked_number_finds_its_entry(bundled):
     # (made up) categories.yaml ``gosuslugi``: not the general unlinking checklist
     assert bundled.search("gosuslugi绑定的手机号要注销了怎么办").hits[0].id == "gosuslugi-linked-number"
+
+
+# Leaving still ahead, and how asked (categories.yaml ``leaving``, ``asks_how``): a reader about
+# to leave asking how to cancel gets the general way, not the entry for a reader already abroad
+# nor the one weighing keeping against cancelling (whose phrasings tell the same story). Made up.
+@pytest.mark.parametrize("q", [
+    "my flight home is on friday, how can i terminate the sim before flying",
+    "下周就回国了，临走前怎么注销俄罗斯的手机号",
+    "через месяц уезжаю домой, как закрыть номер перед отъездом",
+])
+def test_cancelling_before_leaving_finds_the_general_way(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "how-to-cancel-russian-sim", [h.id for h in res.hits[:3]]
+
+
+@pytest.mark.parametrize(("cond", "q", "says"), [
+    ("leaving", "回国之前要把卡处理掉吗", True),
+    ("leaving", "already back home, how to cancel", False),
+    ("asks_how", "毕业了怎么把俄罗斯号码销掉", True),
+    ("asks_how", "leaving russia: should i close it or keep it, how do i decide", False),
+    ("asks_how", "回国了 号码要不要注销 怎么把它销了", False),
+])
+def test_leaving_ahead_and_how_asked_are_read_from_their_words(cond, q, says):
+    assert Intents(read_categories(KB)).states(cond, q) is says
