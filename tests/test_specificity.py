@@ -243,3 +243,16 @@ def test_cancelling_before_leaving_finds_the_general_way(bundled, q):
 ])
 def test_leaving_ahead_and_how_asked_are_read_from_their_words(cond, q, says):
     assert Intents(read_categories(KB)).states(cond, q) is says
+
+
+# A debt or a cost asked in other words (made up): Cantonese 仲欠緊錢 / 要唔要俾錢 folded to the
+# mainland words (regional.yaml), 欠钱 beside the process (beside_process), an A-not-A cost
+# (costs: 要不要付钱) and 可不可以 / 直接 as filler around them.
+@pytest.mark.parametrize(("q", "entry"), [
+    ("取消俄羅斯號碼要唔要俾錢㗎", "does-cancelling-cost"),
+    ("手机号还欠钱能不能直接销号", "debt-before-cancelling"),
+    ("俄罗斯卡欠着钱可不可以注销", "debt-before-cancelling"),
+])
+def test_a_debt_or_cost_asked_in_other_words_finds_its_entry(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
