@@ -256,3 +256,11 @@ def test_leaving_ahead_and_how_asked_are_read_from_their_words(cond, q, says):
 def test_a_debt_or_cost_asked_in_other_words_finds_its_entry(bundled, q, entry):
     res = bundled.search(q)
     assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
+
+
+# The balance paid out to a wallet (categories.yaml ``refund_to``): the refund to a foreign account,
+# not the app account tied to the number; the wallet named alone stays the linked account. Made up.
+def test_a_refund_to_a_wallet_finds_the_refund_abroad_entry(bundled):
+    res = bundled.search("销号后剩下的钱能不能退到微信零钱")
+    assert res.hits[0].id == "refund-to-foreign-account", [h.id for h in res.hits[:3]]
+    assert bundled.search("微信绑定的俄罗斯号码怎么换").hits[0].id == "wechat-linked-number"
