@@ -264,3 +264,11 @@ def test_a_refund_to_a_wallet_finds_the_refund_abroad_entry(bundled):
     res = bundled.search("销号后剩下的钱能不能退到微信零钱")
     assert res.hits[0].id == "refund-to-foreign-account", [h.id for h in res.hits[:3]]
     assert bundled.search("微信绑定的俄罗斯号码怎么换").hits[0].id == "wechat-linked-number"
+
+
+# Cancelling without coming back (categories.yaml ``abroad``): the reader is away. Made up.
+@pytest.mark.parametrize("q", ["можно ли закрыть номер мтс, не возвращаясь в россию",
+                               "不用去俄罗斯能不能注销号码"])
+def test_cancelling_without_coming_back_finds_the_entry_for_a_reader_abroad(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "cancel-from-abroad", [h.id for h in res.hits[:3]]
