@@ -272,3 +272,19 @@ def test_a_refund_to_a_wallet_finds_the_refund_abroad_entry(bundled):
 def test_cancelling_without_coming_back_finds_the_entry_for_a_reader_abroad(bundled, q):
     res = bundled.search(q)
     assert res.hits[0].id == "cancel-from-abroad", [h.id for h in res.hits[:3]]
+
+
+# A story told before the question (categories.yaml ``forgot``; ``abroad``: уехал, went home): a
+# reader who left without cancelling is abroad now, not asking whether to keep the number nor the
+# in-store way. Made up.
+@pytest.mark.parametrize("q", ["读完书回国了才发现俄罗斯的号忘了注销，现在怎么处理",
+                               "уехал в марте, как закрыть номер теле2"])
+def test_a_reader_who_left_without_cancelling_finds_cancelling_from_abroad(bundled, q):
+    res = bundled.search(q)
+    assert res.hits[0].id == "cancel-from-abroad", [h.id for h in res.hits[:3]]
+
+
+def test_forgetting_to_cancel_is_read_from_its_words():
+    intents = Intents(read_categories(KB))
+    assert intents.states("forgot", "left russia without cancelling it, what now")
+    assert not intents.states("forgot", "how do i cancel before i leave")
