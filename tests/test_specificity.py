@@ -288,3 +288,17 @@ def test_forgetting_to_cancel_is_read_from_its_words():
     intents = Intents(read_categories(KB))
     assert intents.states("forgot", "left russia without cancelling it, what now")
     assert not intents.states("forgot", "how do i cancel before i leave")
+
+
+# The store named beside cancelling (categories.yaml ``in_store``): the in-store entry, not the
+# general way nor the documents; documents asked at the store stay the documents. Made up.
+@pytest.mark.parametrize(("q", "entry"), [
+    ("как закрыть симку мтс в салоне", "cancel-in-store"),
+    ("закрыть сим карту в офисе оператора", "cancel-in-store"),
+    ("в салоне связи какие документы нужны чтобы закрыть номер", "documents-needed"),
+    # a cost named in pinyin beside the process (costs' pinyin names; yao as pinyin filler)
+    ("xiaohao yao duoshao qian", "does-cancelling-cost"),
+])
+def test_the_store_or_a_cost_named_beside_cancelling_finds_its_entry(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
