@@ -302,3 +302,13 @@ def test_forgetting_to_cancel_is_read_from_its_words():
 def test_the_store_or_a_cost_named_beside_cancelling_finds_its_entry(bundled, q, entry):
     res = bundled.search(q)
     assert res.hits[0].id == entry, [h.id for h in res.hits[:3]]
+
+
+# About to cancel (categories.yaml ``planned``, applied after ``cancelled``): what to do before
+# it, not access lost after it. Made up.
+def test_a_reader_about_to_cancel_finds_what_to_do_before_it(bundled):
+    res = bundled.search("i am about to cancel my russian number, will i lose access to my accounts")
+    assert res.hits[0].id == "backup-before-cancel", [h.id for h in res.hits[:3]]
+    intents = Intents(read_categories(KB))
+    assert intents.states("planned", "准备把号注销了") and intents.states("cancelled", "准备把号注销了")
+    assert not intents.states("planned", "number got cancelled, no login codes")
