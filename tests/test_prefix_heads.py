@@ -48,3 +48,19 @@ def test_one_letter_after_words_that_ask_or_a_capital_is_not_completed(bundled, 
     res = bundled.search(typed, prefix=True)
     completed = res.signals.get("prefix")
     assert not completed or not completed["expansions"]
+
+
+def test_a_whole_word_the_kb_questions_mostly_continue_is_read_as_begun(bundled):
+    typed = "как забрать день"  # день (a day) is a kb word, but its questions say деньги (money)
+    res = bundled.search(typed, prefix=True)
+    assert res.signals["prefix"]["searched"].endswith(" деньги")
+    assert "день" in res.signals["prefix"]["expansions"]  # the word typed is still searched, lower
+    assert res.hits[0].id == "refund-remaining-balance"
+    exact = bundled.search(typed, correct=False)
+    assert exact.hits[0].id != "refund-remaining-balance"  # the results page reads день as typed
+
+
+@pytest.mark.parametrize("typed", ["a sim bought in russia", "договор уже расторгнут"])
+def test_a_whole_word_the_kb_questions_use_themselves_stays_as_typed(bundled, typed):
+    completed = bundled.search(typed, prefix=True).signals.get("prefix")
+    assert not completed or completed["searched"] == typed

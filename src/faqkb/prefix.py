@@ -359,6 +359,25 @@ def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str
     return None
 
 
+ASKED_ON = 3  # a whole word typed last is begun when a longer kb word the questions use this many times more goes on
+MIN_ASKED_ON = 5  # phrasings that longer word is in, at least
+
+
+def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
+    """The longer kb word a whole word typed last is likelier the start of (день: деньги, pass:
+    passport): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
+    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (lowercase
+    Latin/Cyrillic, MIN_PINYIN_PREFIX letters at least)."""
+    if (len(word) < MIN_PINYIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
+            or d.asked.get(word, 0) >= ASKED_ON):  # (a word the questions use is meant: russia, расторгнут)
+        return None
+    longer = [w for w in _range(d.words, word) if w != word]
+    best = max(longer, key=lambda w: d.asked.get(w, 0), default=None)
+    if best is None or d.asked.get(best, 0) < max(MIN_ASKED_ON, ASKED_ON * d.asked.get(word, 0)):
+        return None
+    return best
+
+
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
              known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False) -> Completion | None:
@@ -404,6 +423,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
                  if last != typed[-1] or w not in d.regional]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:
+            if word and asked and (on := _asked_on(word, typed, d)) is not None:
+                return Completion(rest + on, typed, [on, word])  # (the word typed stays, at PREFIX_OTHERS)
             return None
         if reads_whole(word, d):  # kb words' readings run together (yuetuikuan): finished
             return None
