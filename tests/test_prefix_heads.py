@@ -64,3 +64,10 @@ def test_a_whole_word_the_kb_questions_mostly_continue_is_read_as_begun(bundled)
 def test_a_whole_word_the_kb_questions_use_themselves_stays_as_typed(bundled, typed):
     completed = bundled.search(typed, prefix=True).signals.get("prefix")
     assert not completed or completed["searched"] == typed
+
+
+def test_one_letter_after_words_is_still_typing_not_no_direct_answer(bundled):
+    typed = "мтс отдать д"  # (д is no word the analyzer keeps: searched as typed, not answered)
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    assert not bundled.search(typed).typing  # exact search is never typing

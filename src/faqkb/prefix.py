@@ -251,6 +251,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
         return False
     if words[-1].lower() in _UNENDED:
         return True
+    if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
+        return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
     if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
         # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
