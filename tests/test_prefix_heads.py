@@ -71,3 +71,11 @@ def test_one_letter_after_words_is_still_typing_not_no_direct_answer(bundled):
     res = bundled.search(typed, prefix=True)
     assert not res.answered and res.typing
     assert not bundled.search(typed).typing  # exact search is never typing
+
+
+@pytest.mark.parametrize("typed", ["do russian ca", "do russian plans"])
+def test_question_starts_back_off_to_the_words_before_the_one_being_typed(bundled, typed):
+    # no phrasing begins "do russian ca…"; "do russian …" begins one entry's (does a SIM expire)
+    res = bundled.search(typed, prefix=True)
+    assert "does-sim-expire" in [h.id for h in res.hits[:3]]
+    assert res.signals["starts"].get("does-sim-expire")

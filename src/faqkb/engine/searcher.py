@@ -368,23 +368,32 @@ class Searcher:
         missed); with no hits at all they are the hits, the top 3, one letter being a start too
         (is this …, h: the likeliest entries so far): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import MIN_START, STARTS_ADDED, Starts
+        from ..prefix import MIN_START, STARTS_ADDED, STARTS_TELLING, Starts
 
         v = ctx.v
         if v.starts is None:
             v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
+        def every() -> Iterator[tuple[str, Iterator[str]]]:  # (each entry's phrasings, read when first needed)
+            return ((e.id, _phrasings(e)) for e in v.entries.values())
+
+        typed = res.query
+        if len(typed.split()) > 1 and not v.starts.starting(typed, every):
+            # no phrasing begins so: the words before the one being typed, when they tell an entry
+            # (do russian si[m contracts…]: "do russian numbers have an end date"), as Starts counts them
+            before = typed.rsplit(None, 1)[0]
+            if 0 < len(v.starts.starting(before, every)) <= STARTS_TELLING:
+                typed = before
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
-            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), res.query)):
+            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), typed)):
                 counts[h.id] = n
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
         if sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
-            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()),
-                                      1 if not res.hits else MIN_START)
+            begin = v.starts.starting(typed, every, 1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
                 if len(added) == most:
                     break
