@@ -308,8 +308,8 @@ class Searcher:
         where most such questions go. A head already in the top 3 stays, and so does an entry
         whose phrasings begin as typed when few do (do russ: does a Russian SIM expire). The
         first hit, `answered` and the total stay (the overviews as the whole top 3 cost first
-        answers: twelfth round). Thirteenth round: golden cut set s@3 +9 rows, -2; prefix.yaml
-        0.905 -> 0.920; the second only (eighth round) was completed subjects alone.
+        answers: twelfth round). Thirteenth round: cut sets s@3 +9 rows, -2; prefix.yaml 0.905 ->
+        0.920; the eighth round's rule (the cancel overview second) was for completed subjects alone.
         signals["subject"]: the first head moved in."""
         completed = res.signals.get("prefix")
         intents = self._intents(ctx)
