@@ -441,9 +441,8 @@ def test_a_word_begun_that_names_only_the_subject_has_its_overview_in_the_top_th
     assert res.rankings <= 4  # the query, its readings, and the subject's name: bounded
 
 
-def test_a_subject_word_typed_whole_is_left_as_ranked(bundled):
-    res = bundled.search("俄罗斯", prefix=True)
-    assert "subject" not in res.signals
+def test_a_subject_word_typed_whole_keeps_its_first_hit(bundled):
+    res = bundled.search("俄罗斯", prefix=True)  # (the topic's heads join after it: test_prefix_heads.py)
     assert [h.id for h in res.hits][:1] == [h.id for h in bundled.search("俄罗斯").hits][:1]
 
 
@@ -533,13 +532,13 @@ def test_starting_looks_at_a_bounded_number_of_phrasings():
 
 
 def test_an_entry_the_ranking_left_out_whose_phrasings_begin_as_typed_joins_the_top_three(bundled):
-    typed = "number k"
+    typed = "will my nu"
     res = bundled.search(typed, prefix=True)
     ranked = bundled.search(res.signals["prefix"]["searched"], correct=False)  # the completion, exact
     assert res.hits[0].id == ranked.hits[0].id and res.answered == ranked.answered  # the first hit stays
     starts = res.signals["starts"]
     added = [h.id for h in res.hits[1:3] if h.id in starts and h.id not in {r.id for r in ranked.hits}]
-    assert added  # an entry whose own phrasing begins "number k" that the words alone did not find
+    assert added  # an entry whose own phrasing begins "will my nu" that the words alone did not find
     assert len(res.hits) <= 10
 
 

@@ -251,6 +251,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
         return False
     if words[-1].lower() in _UNENDED:
         return True
+    if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
+        return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
     if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
         # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
@@ -359,9 +361,28 @@ def _spaced(rest: str, word: str, d: Dictionary, split: Callable[[str], list[str
     return None
 
 
+ASKED_ON = 3  # a whole word typed last is begun when a longer kb word the questions use this many times more goes on
+MIN_ASKED_ON = 5  # phrasings that longer word is in, at least
+
+
+def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
+    """The longer kb word a whole word typed last is likelier the start of (день: деньги, pass:
+    passport): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
+    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (lowercase
+    Latin/Cyrillic, MIN_PINYIN_PREFIX letters at least)."""
+    if (len(word) < MIN_PINYIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
+            or d.asked.get(word, 0) >= ASKED_ON):  # (a word the questions use is meant: russia, расторгнут)
+        return None
+    longer = [w for w in _range(d.words, word) if w != word]
+    best = max(longer, key=lambda w: d.asked.get(w, 0), default=None)
+    if best is None or d.asked.get(best, 0) < max(MIN_ASKED_ON, ASKED_ON * d.asked.get(word, 0)):
+        return None
+    return best
+
+
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
-             known: Callable[[str], bool] | None = None, asked: bool = True) -> Completion | None:
+             known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -371,7 +392,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     ``pinyin_first``: the rest of the query is pinyin, so pinyin readings come first.
     ``known(word)``: the word as typed is a whole word already (another form of a kb word,
     a Chinese word the segmenter knows), so it is left alone. ``asked``: candidates ranked
-    by the kb's phrasings first (Dictionary.asked), else by the kb's counts alone."""
+    by the kb's phrasings first (Dictionary.asked), else by the kb's counts alone. ``bare``: the
+    words before the last ask nothing yet (filler, the subject), so one letter goes on too."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -403,12 +425,16 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
                  if last != typed[-1] or w not in d.regional]
     else:
         if word in d.counts and not (pinyin_first and word.isascii()) or not word:
+            if word and asked and (on := _asked_on(word, typed, d)) is not None:
+                return Completion(rest + on, typed, [on, word])  # (the word typed stays, at PREFIX_OTHERS)
             return None
         if reads_whole(word, d):  # kb words' readings run together (yuetuikuan): finished
             return None
         if pinyin_first and word in _PARTICLES:  # a question's last particle asks nothing: without it
             return Completion(rest.rstrip(), typed, [])
-        if len(word) >= MIN_PREFIX:
+        # one letter after words that ask nothing yet (how to c, мтс р: filler, the subject) goes
+        # on too: dropped, nothing would be searched; after words that ask, it is dropped as before
+        if len(word) >= MIN_PREFIX or (bare and rest[-1:].isspace() and typed.isalpha() and typed.islower()):
             words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
         if word.isascii() and (spaced := _spaced(rest, word, d, split, pinyin_first)) is not None:
             # pinyin typed syllable by syllable ("zhu x", "e luo s"): the syllables before
@@ -426,7 +452,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     def by_count(c: tuple[str, str, int]) -> tuple[int, int]:
         # how often the kb's questions and phrasings hold it (what readers type: expire, not
         # example, for ex), then how often the kb does
-        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and not rest.strip() else 0
+        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and (not rest.strip() or bare and len(word) < MIN_PREFIX) else 0
         return -said, -c[2]
     if pinyin_first:
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
@@ -448,6 +474,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
 # -- question starts (what the entries' own questions begin with)
 
 MIN_START = 2  # characters a typed start needs (one says nothing)
+TOPIC_HEADS = 2  # categories' overviews (kb/categories.yaml's order) a query naming only the subject has in its top 3
+STARTS_TELLING = 3  # a start tells an entry when at most this many begin so, or it holds this many and a 1/this share
 STARTS_ADDED = 2  # entries the ranking left out that a half-typed query's starts bring in (the top 3 after the first)
 MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
 STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps

@@ -332,8 +332,10 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
+    intents = _intents(ctx)  # (the words before ask nothing yet: filler, the subject)
+    bare = asked and bool(rest.strip()) and intents is not None and not intents.key(rest)
     return complete_words(query, words, lex.table.split, fit,
-                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked)
+                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked, bare=bare)
 
 
 def other_completions(ctx: Context, completion: Completion, lex: Lexicon) -> list[Term]:

@@ -278,7 +278,7 @@ class Searcher:
                 self._likeliest(ctx, res, lang, category, limit, page, script, begun=begun)
         if prefix and page == 1:
             self._question_starts(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and res.hits and not res.typing and "scope" not in res.signals:
+        if prefix and page == 1 and res.hits and "scope" not in res.signals:
             self._subject_first(ctx, res, lang, category, limit, script)
         if begun and page == 1 and res.hits:
             self._inside(ctx, res, lang, category, limit, script)
@@ -300,28 +300,58 @@ class Searcher:
 
     def _subject_first(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                        script: str | None) -> None:
-        """A half-typed word completed to the subject alone (俄 -> 俄罗斯, eluo, russi: the query's
-        key, the filler out, is empty) has the subject's overview in the top 3, second: the first
-        hit of the subject category's first name (kb/categories.yaml) in the query's script, as
-        filler alone has while typing (_likeliest), after the question starts (which would push
-        it down). Most questions begun so go on to how to cancel: dev3 prefix s@3 0.740 -> 0.757,
-        no other set moved. The first hit and `answered` stay (put first, it cost first answers:
-        blind prefix s@1 with prefix=true 0.759 -> 0.752, dev2 -1); a word typed whole (俄罗斯,
-        俄罗斯号码, whose first hits the blind head sets hold right) is left as ranked. One more
-        ranking at most."""
+        """A half-typed query that names only the subject, typed whole or completed (俄罗斯, 俄 ->
+        俄罗斯, eluo, mts, SIM: the query's key, the filler out, is empty), has the topic's head
+        entries in its top 3 after the first hit: the overviews of kb/categories.yaml's first
+        TOPIC_HEADS categories (how to cancel, the refund), as a help center's most asked. What
+        follows the subject is not typed yet and spreads over dozens of entries; the heads are
+        where most such questions go. A head already in the top 3 stays, and so does an entry
+        whose phrasings begin as typed when few do (do russ: does a Russian SIM expire). The
+        first hit, `answered` and the total stay (the overviews as the whole top 3 cost first
+        answers: twelfth round). Thirteenth round: cut sets s@3 +9 rows, -2; prefix.yaml 0.905 ->
+        0.920; the eighth round's rule (the cancel overview second) was for completed subjects alone.
+        signals["subject"]: the first head moved in."""
         completed = res.signals.get("prefix")
         intents = self._intents(ctx)
-        if not completed or not completed["expansions"] or intents is None or intents.key(completed["searched"]):
+        text = completed["searched"] if completed else res.query
+        if intents is None or intents.key(text):
             return
-        text = self._subject_name(ctx, res.query_lang)
-        if text is None:
+        from ..prefix import STARTS_TELLING, TOPIC_HEADS
+
+        heads = [eid for eid in intents.overview.values() if eid][:TOPIC_HEADS]
+        top = [h.id for h in res.hits[:3]]
+        wanted = [eid for eid in heads if eid not in top]
+        if not wanted:
             return
-        read = self._search(ctx, text, lang, category, limit, 1, suggest=False, script=script)
-        res.rankings += read.rankings
-        if read.hits and read.hits[0].id not in [h.id for h in res.hits[:3]]:
-            overview = read.hits[0]
-            res.hits = [res.hits[0], overview, *(h for h in res.hits[1:] if h.id != overview.id)][:limit]
-            res.signals["subject"] = overview.id
+        found: list[Hit] = []
+        for eid in wanted:
+            d = ctx.docnum(eid)
+            e = ctx.v.entries.get(eid)
+            if d is None or e is None or (category and e.category != category):
+                continue
+            hit = next((h for h in res.hits if h.id == eid), None) or make_hit(
+                ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+            if hit is not None:
+                found.append(hit)
+        if not found:
+            return
+        # a head already in the top 3 stays, and so does an entry the question starts tell: few
+        # entries' phrasings begin as typed (do russ: does a Russian SIM expire), or it holds a
+        # good share of those that do (手机: a lost phone); not a start most share (俄罗斯…, my russ)
+        told: set[str] = set()
+        v = ctx.v
+        if res.signals.get("starts") and v.starts is not None:
+            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
+            total = sum(begin.values())
+            told = {eid for eid, n in begin.items()
+                    if len(begin) <= STARTS_TELLING or n >= STARTS_TELLING and n * STARTS_TELLING >= total}
+        keep = [h for h in res.hits[1:3] if h.id in heads or h.id in told]
+        found = found[:max(0, 2 - len(keep))]  # (the top 3 after the first hit)
+        if not found:
+            return
+        placed = {h.id for h in (*keep, *found)}
+        res.hits = [res.hits[0], *keep, *found, *(h for h in res.hits[1:] if h.id not in placed)][:limit]
+        res.signals["subject"] = found[0].id
 
     @staticmethod
     def _question_starts(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
@@ -338,23 +368,32 @@ class Searcher:
         missed); with no hits at all they are the hits, the top 3, one letter being a start too
         (is this …, h: the likeliest entries so far): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import MIN_START, STARTS_ADDED, Starts
+        from ..prefix import MIN_START, STARTS_ADDED, STARTS_TELLING, Starts
 
         v = ctx.v
         if v.starts is None:
             v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
+        def every() -> Iterator[tuple[str, Iterator[str]]]:  # (each entry's phrasings, read when first needed)
+            return ((e.id, _phrasings(e)) for e in v.entries.values())
+
+        typed = res.query
+        if len(typed.split()) > 1 and not v.starts.starting(typed, every):
+            # no phrasing begins so: the words before the one being typed, when they tell an entry
+            # (do russian si[m contracts…]: "do russian numbers have an end date"), as Starts counts them
+            before = typed.rsplit(None, 1)[0]
+            if 0 < len(v.starts.starting(before, every)) <= STARTS_TELLING:
+                typed = before
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
-            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), res.query)):
+            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), typed)):
                 counts[h.id] = n
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
         if sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
-            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()),
-                                      1 if not res.hits else MIN_START)
+            begin = v.starts.starting(typed, every, 1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
                 if len(added) == most:
                     break
