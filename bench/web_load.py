@@ -298,6 +298,10 @@ def against(args) -> None:
         env = server_env(args, args.cache)
         if src is not None:
             env["PYTHONPATH"] = str(src)
+        # Built first, one tree at a time: two servers building a 10k index at once on a busy
+        # machine outlast wait_up.
+        subprocess.run([sys.executable, "-m", "faqkb", "build", "--kb", str(args.kb), "--index", str(tmp / f"index{i}")],
+                       check=True, stdout=subprocess.DEVNULL, env=env)
         port = free_port()
         cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
                "--kb", str(args.kb), "--index", str(tmp / f"index{i}"), "--instance", str(tmp / f"instance{i}")]
