@@ -29,7 +29,15 @@ Replicas: N `faqkb serve` processes on N ports over the same index (built once),
 a load balancer (docs/web.md), the clients spread evenly over them; uncached (every
 request runs the query). Rounds interleave the process counts; prints the median search
 req/s per count and its ratio to one process, measured in the same run. Rate limits are
-off in every server (all clients are one loopback address) unless --limits is given."""
+off in every server (all clients are one loopback address) unless --limits is given.
+
+    python bench/web_load.py --against main [--rounds 5] [--cache 0]
+
+Two trees in one run: this tree's `faqkb serve` and REF's (its src/ from `git archive`, ahead
+of this venv's install on PYTHONPATH), each on its own index of the same kb, both up at once
+but measured one phase at a time; rounds alternate the trees and the routes, each tree sends
+the same distinct queries once each. Prints each tree's search/ping ratio and its server CPU
+per request, and this tree / REF per round (server CPU per search; req/s ratio to ping)."""
 
 from __future__ import annotations
 
@@ -271,6 +279,88 @@ def replicas(args) -> None:
               f"{errors[n]:>7}")
 
 
+def _checkout(ref: str, into: Path) -> Path:
+    """The src/ of git ``ref`` and the templates/ beside it (the app reads them), extracted:
+    nothing in the repository changes."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "templates"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def against(args) -> None:
+    """This tree and ``args.against`` served side by side, measured in alternating rounds."""
+    tmp = Path(tempfile.mkdtemp(prefix="faqkb-load-"))
+    trees = {"this tree": None, args.against: _checkout(args.against, tmp / "ref")}
+    procs, ports = {}, {}
+    for i, (name, src) in enumerate(trees.items()):
+        env = server_env(args, args.cache)
+        if src is not None:
+            env["PYTHONPATH"] = str(src)
+        # Built first, one tree at a time: two servers building a 10k index at once on a busy
+        # machine outlast wait_up.
+        subprocess.run([sys.executable, "-m", "faqkb", "build", "--kb", str(args.kb), "--index", str(tmp / f"index{i}")],
+                       check=True, stdout=subprocess.DEVNULL, env=env)
+        port = free_port()
+        cmd = [sys.executable, "-m", "faqkb", "serve", "--port", str(port), "--threads", str(args.threads),
+               "--kb", str(args.kb), "--index", str(tmp / f"index{i}"), "--instance", str(tmp / f"instance{i}")]
+        log = open(tmp / f"serve{i}.log", "w")  # noqa: SIM115 - the server's output until it stops
+        procs[name] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        ports[name] = port
+    rounds: dict[str, dict[str, list[dict]]] = {name: {"search": [], "trivial": []} for name in trees}
+    try:
+        for port in ports.values():
+            wait_up(port)
+        made = distinct_queries(tmp / "index0", args.queries + WARM_QUERIES)
+        queries, warm = made[:args.queries], made[args.queries:]
+        paths = {name: Paths([f"/api/search?q={quote(q)}&limit=10" for q in queries]) for name in trees}
+        for port in ports.values():
+            run_phase(port, Paths([f"/api/search?q={quote(q)}&limit=10" for q in warm]), args.clients, 3)
+            run_phase(port, ["/api/ping"], args.clients, 1)
+        names = list(trees)
+        for r in range(args.rounds):
+            for name in (names if r % 2 == 0 else names[::-1]):
+                for route in (("search", "trivial") if r % 2 == 0 else ("trivial", "search")):
+                    res = measured_phase(procs[name].pid, ports[name],
+                                         paths[name] if route == "search" else ["/api/ping"], args.clients,
+                                         args.seconds)
+                    rounds[name][route].append(res)
+            print(f"  round {r + 1}: " + "; ".join(
+                f"{name}: search {rounds[name]['search'][-1]['rps']:.0f} req/s "
+                f"{rounds[name]['search'][-1]['server_cpu_ms']:.2f} ms CPU, ping {rounds[name]['trivial'][-1]['rps']:.0f} "
+                f"req/s {rounds[name]['trivial'][-1]['server_cpu_ms']:.2f} ms CPU" for name in names), file=sys.stderr)
+    finally:
+        stop_servers(list(procs.values()))
+    out: dict = {"clients": args.clients, "threads": args.threads, "seconds": args.seconds, "rounds": args.rounds,
+                 "cache": args.cache, "limits": args.limits, "distinct_queries": len(queries),
+                 "repeated_requests": {name: paths[name].repeats for name in names}, "trees": {}}
+    for name in names:
+        s, t = rounds[name]["search"], rounds[name]["trivial"]
+        out["trees"][name] = {
+            "search": _median_phase(s), "trivial": _median_phase(t),
+            "rps_ratio_per_round": [round(a["rps"] / b["rps"], 3) for a, b in zip(s, t, strict=True)],
+            "cpu_ratio_per_round": [round(b["server_cpu_ms"] / a["server_cpu_ms"], 3) for a, b in zip(s, t, strict=True)]}
+    here, ref = (rounds[name]["search"] for name in names)
+    out["search_cpu_this_over_ref_per_round"] = [round(a["server_cpu_ms"] / b["server_cpu_ms"], 3)
+                                                 for a, b in zip(here, ref, strict=True)]
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"waitress {args.threads} threads, {args.clients} keep-alive clients, {args.seconds:g} s per route, tree "
+          f"and round, {args.rounds} alternating rounds, API cache {'default' if args.cache is None else args.cache}, "
+          f"rate limits {'on' if args.limits else 'off'}, {len(queries)} distinct queries, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for name in names:
+        t = out["trees"][name]
+        print(f"{name:>12}: search {t['search']['rps']:.1f} req/s, {t['search']['server_cpu_ms']:.3f} ms CPU; ping "
+              f"{t['trivial']['rps']:.1f} req/s, {t['trivial']['server_cpu_ms']:.3f} ms CPU; search/ping req/s "
+              f"median of rounds {statistics.median(t['rps_ratio_per_round']):.3f} {t['rps_ratio_per_round']}; "
+              f"CPU ping/search {statistics.median(t['cpu_ratio_per_round']):.3f}")
+    per = out["search_cpu_this_over_ref_per_round"]
+    print(f"server CPU per search, this tree / {args.against}: median {statistics.median(per):.3f} per round {per}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=10)
@@ -287,7 +377,12 @@ def main() -> None:
                     help="rate limits on, at budgets no run reaches (default off, as the goal is measured)")
     ap.add_argument("--rounds", type=int, default=3,
                     help="rounds, alternating the routes (or the process counts with --procs); medians [3]")
+    ap.add_argument("--against", metavar="REF",
+                    help="also serve the faqkb of this git commit; rounds alternate the two trees")
     args = ap.parse_args()
+    if args.against:
+        against(args)
+        return
     if args.procs:
         replicas(args)
         return
