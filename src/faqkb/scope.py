@@ -236,7 +236,7 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
                          hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
         return None
     out: dict = {}
-    for part in ("actions", "ours", "shared"):  # `shared` is optional
+    for part in ("actions", "ours", "shared", "branded"):  # `shared` and `branded` are optional
         words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
         out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
@@ -263,6 +263,9 @@ _NOT_OBJECT = re.compile(r"(?<![^\W\d_])(?:to|into|onto|in|at|from|before|after|
 _WITH = re.compile(r"(?:with|at|from|с|со|у)", re.I)  # a shared object's party after it: "contract with X", "договор с X"
 _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
+_BRAND = re.compile(r"[a-z0-9][a-z0-9&.+-]*[a-z][a-z0-9&.+-]*|[a-z][a-z0-9&.+-]*")  # a name in Latin letters (3hk, t-mobile)
+# English word endings no brand is made of: a hijacked, working, usable, different SIM is what state it is in
+_DESCRIBES = re.compile(r"(?:ed|ing|able|ible|ful|less|ous|ive|al|ic|ary|ory|ent|ant|ish|est|er|ly|[^aeiou]y)$")
 
 
 class Objects:
@@ -283,6 +286,9 @@ class Objects:
         shared = data.get("shared") or {"han": [], "words": []}
         self.shared_han = frozenset(shared["han"])
         self.shared_words = tuple(shared["words"])
+        branded = data.get("branded") or {"han": [], "words": []}
+        self.branded_han = frozenset(branded["han"])
+        self.branded_words = tuple(branded["words"])
 
     def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
         if _HAN.search(surface):
@@ -332,12 +338,15 @@ class Objects:
         has them), the party they belong to, when no entry holds it: the word right before
         ("verizon contract", 健身房合同, X卡) or, in English and Russian, after with/с/у/at
         ("договор с фитнес-клубом"). The contract of a company the kb never names is not ours."""
-        if not self.shared_words and not self.shared_han:
-            return None
         at = [k for k, t in enumerate(toks) if self._is(t[1], self.ours_han, self.ours_words, whole=True)]
-        if not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at):
-            return None
+        # one of ours not shared named too (a SIM, a number, an operator): only a brand's name in
+        # Latin letters beside one of `branded` is a party ("etisalat number", "AIS sim卡", "номер
+        # vivacell"); a Cyrillic or Chinese word next to a number is mostly what kind of number it
+        # is (рабочий номер, 新号码), not whose
+        brand = not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at)
         for k in at:
+            if brand and not self._is(toks[k][1], self.branded_han, self.branded_words, whole=True):
+                continue
             before = k - 1
             while before >= 0 and self._set(toks[before][1]):
                 before -= 1  # the setting is no party: "X russia esim", "X的俄罗斯esim"
@@ -362,6 +371,9 @@ class Objects:
                     continue
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
+                if brand and (script != "lat" or not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or j > k and toks[k][2] == "lat" and not (
+                        text[toks[k][5]:toks[j][4]].strip())):
+                    continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
                     return f
         return None
