@@ -220,6 +220,14 @@ def read_scope(root: Path) -> dict | None:
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
                       for lang in ("zh", "en") if located.get(lang) or toward.get(lang)}
+    heads = data.get("heads") or {}
+    if not isinstance(heads, dict) or not all(isinstance(heads.get(k, []), list) and all(
+            isinstance(w, str) and len(w.strip()) >= 3 and not _HAN.search(w) for w in heads.get(k, [])) for k in LISTS):
+        errors.append(at("heads", key=True, message="heads must list Latin or Cyrillic word endings (3+ letters) per language",
+                         hint="e.g. heads: {en: [bank], ru: [банк]}"))
+        heads = {}
+    # what a compound name ends with says what it is (промсвязьбанк: a bank): read as a word of its own too
+    out["heads"] = sorted({fold(w.strip()) for k in LISTS for w in heads.get(k, [])})
     out["objects"] = _read_objects(data.get("objects"), at, errors)
     if errors:
         raise KBErrors(errors)
@@ -854,6 +862,9 @@ class Scope:
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
         self.setting = _setting(data.get("setting") or ())
+        heads = sorted(data.get("heads") or (), key=len, reverse=True)
+        # a name's last part said as a word of its own ("sovcom bank"): at most one split per word
+        self.heads = re.compile(r"(?<=[^\W\d_]{3})(" + "|".join(map(re.escape, heads)) + r")(?=[^\W\d_]*(?![^\W\d_]))") if heads else None
         self.objects = Objects(data["objects"], self.setting) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
@@ -910,9 +921,11 @@ class Scope:
         seen = _Seen(self.finder)
         # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
         named = self.located.sub(" ", text) if self.located is not None else text
+        # a compound name read by its last part too (промсвязьбанка: "промсвязь банка"), when it has one
+        split = self.heads.sub(r" \1", named) if self.heads is not None else named
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
-            if names.found(named, joined, seen) and not unless.found(text, joined, seen) and (
-                    strict or not self.covers.found(names.without(text, seen), joined, seen)):
+            if (names.found(named, joined, seen) or split != named and names.found(split, joined, seen)) and not unless.found(
+                    text, joined, seen) and (strict or not self.covers.found(names.without(text, seen), joined, seen)):
                 return name, seen
         return None, seen
