@@ -273,6 +273,8 @@ _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
 _BRAND = re.compile(r"[a-z0-9][a-z0-9&.+-]*[a-z][a-z0-9&.+-]*|[a-z][a-z0-9&.+-]*")  # a name in Latin letters (3hk, t-mobile)
 # English word endings no brand is made of: a hijacked, working, usable, different SIM is what state it is in
+# Russian endings of a word that says what kind of number it is (рабочий, второго, запасную) or whose (мамин)
+_DESCRIBES_RU = re.compile(r"(?:[ыио]й|[ая]я|[оеиы]е|[ое]го|[ое]му|[ыи]м|[ыи]х|[ую]ю|ин|ина|ов|ова|ев|ей)$")
 _DESCRIBES = re.compile(r"(?:ed|ing|able|ible|ful|less|ous|ive|al|ic|ary|ory|ent|ant|ish|est|er|ly|[^aeiou]y)$")
 
 
@@ -379,7 +381,8 @@ class Objects:
                     continue
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
-                if brand and (script != "lat" or not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or j > k and toks[k][2] == "lat" and not (
+                if brand and (script == "han" or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
+                        not _BRAND.fullmatch(f) or _DESCRIBES.search(f)) or j > k and toks[k][2] == "lat" and not (
                         text[toks[k][5]:toks[j][4]].strip())):
                     continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
