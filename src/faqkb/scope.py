@@ -287,8 +287,9 @@ class Objects:
     however Russian it is: the topic model reads Russia with a cancel or refund word as our
     subject whatever the object (docs/relevance.md, "Near-topic, ninth round")."""
 
-    def __init__(self, data: dict, setting: re.Pattern | None = None) -> None:
+    def __init__(self, data: dict, setting: re.Pattern | None = None, places: frozenset[str] = frozenset()) -> None:
         self.setting = setting  # the country every question is asked in: no party (`_party`)
+        self.places = places  # other countries (scope.yaml sets.places): no brand
         self.actions_han = tuple(data["actions"]["han"])
         self.actions_words = tuple(data["actions"]["words"])
         self.ours_han = frozenset(data["ours"]["han"])
@@ -382,7 +383,7 @@ class Objects:
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
                 if brand and (script == "han" or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
-                        not _BRAND.fullmatch(f) or _DESCRIBES.search(f)) or j > k and toks[k][2] == "lat" and not (
+                        not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or f in self.places) or j > k and toks[k][2] == "lat" and not (
                         text[toks[k][5]:toks[j][4]].strip())):
                     continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
@@ -868,7 +869,9 @@ class Scope:
         heads = sorted(data.get("heads") or (), key=len, reverse=True)
         # a name's last part said as a word of its own ("sovcom bank"): at most one split per word
         self.heads = re.compile(r"(?<=[^\W\d_]{3})(" + "|".join(map(re.escape, heads)) + r")(?=[^\W\d_]*(?![^\W\d_]))") if heads else None
-        self.objects = Objects(data["objects"], self.setting) if data.get("objects") else None
+        # another country's name is no brand (another country's number is `other-operators`, and `toward` may make it ours)
+        places = frozenset(w for spec in (data.get("located") or {}).values() for p in spec.get("places", ()) for w in p.split())
+        self.objects = Objects(data["objects"], self.setting, places) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
