@@ -66,3 +66,23 @@ def test_a_subscription_of_a_service_no_entry_names_is_declined(bundled, q, serv
 def test_a_subscription_on_the_number_stays_answered(bundled, q):
     res = bundled.search(q)
     assert res.answered and "scope" not in res.signals, res.signals
+
+
+# a name no entry holds right before a service someone provides at home (scope.yaml `provided`)
+@pytest.mark.parametrize(("q", "provider"), [
+    ("Zorvanet интернет расторгнуть", "zorvanet"),
+    ("kestrel internet bill after leaving russia", "kestrel"),
+])
+def test_a_providers_internet_is_declined(bundled, q, provider):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {provider}"
+
+
+@pytest.mark.parametrize("q", [
+    "lte internet stopped working after I came back",  # the SIM's own data
+    "мобильный интернет не работает в роуминге",
+    "no internet on my sim while abroad",
+])
+def test_the_sims_own_internet_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals

@@ -244,7 +244,7 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
                          hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
         return None
     out: dict = {}
-    for part in ("actions", "ours", "shared", "branded"):  # `shared` and `branded` are optional
+    for part in ("actions", "ours", "shared", "branded", "provided"):  # all but `actions` and `ours` are optional
         words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
         out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
@@ -297,6 +297,8 @@ class Objects:
         shared = data.get("shared") or {"han": [], "words": []}
         self.shared_han = frozenset(shared["han"])
         self.shared_words = tuple(shared["words"])
+        provided = data.get("provided") or {"han": [], "words": []}
+        self.provided_words = tuple(provided["words"])
         branded = data.get("branded") or {"han": [], "words": []}
         self.branded_han = frozenset(branded["han"])
         self.branded_words = tuple(branded["words"])
@@ -313,6 +315,8 @@ class Objects:
         toks = _toks(text, words)
         if self._ours(toks):
             return self._party(text, toks, unknown)
+        if who := self._provider(text, toks, unknown):
+            return who
         for i, t in enumerate(toks):
             if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
                 continue
@@ -388,6 +392,26 @@ class Objects:
                     continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
                     return f
+        return None
+
+    def _provider(self, text: str, toks: list, unknown: Callable[[str], bool]) -> str | None:
+        """A name no entry holds right before a service someone provides (`provided`: internet,
+        TV): "X internet", "X интернет" is that provider's, when the question names none of ours
+        (mobile internet is: мобильн, roaming). A name in Latin letters or a Cyrillic one whose
+        ending is no adjective's (домашний, безлимитный say what kind)."""
+        if not self.provided_words:
+            return None
+        for k, t in enumerate(toks):
+            if not k or t[2] == "han" or not t[1].startswith(self.provided_words):
+                continue
+            w, f, script = toks[k - 1][0], toks[k - 1][1], toks[k - 1][2]
+            if toks[k - 1][3] != t[3] or text[toks[k - 1][5]:t[4]].strip() or not unknown(w) or self._set(f):
+                continue
+            if self._is(f, self.actions_han, self.actions_words, whole=False) or len(f) < 3 or self._near_ours(f):
+                continue
+            if script == "lat" and _BRAND.fullmatch(f) and not _DESCRIBES.search(f) and f not in self.places or (
+                    script == "cyr" and not _DESCRIBES_RU.search(f) and not _ADVERB.search(f)):
+                return f
         return None
 
     def _set(self, f: str) -> bool:
