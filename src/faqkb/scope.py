@@ -891,6 +891,7 @@ class Scope:
         self.alone = frozenset(data.get("alone") or ())
         self.setting = _setting(data.get("setting") or ())
         heads = sorted(data.get("heads") or (), key=len, reverse=True)
+        self.head_words = tuple(heads)
         # a name's last part said as a word of its own ("sovcom bank"): at most one split per word
         self.heads = re.compile(r"(?<=[^\W\d_]{3})(" + "|".join(map(re.escape, heads)) + r")(?=[^\W\d_]*(?![^\W\d_]))") if heads else None
         # another country's name is no brand (another country's number is `other-operators`, and `toward` may make it ours)
@@ -952,7 +953,7 @@ class Scope:
         # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
         named = self.located.sub(" ", text) if self.located is not None else text
         # a compound name read by its last part too (промсвязьбанка: "промсвязь банка"), when it has one
-        split = self.heads.sub(r" \1", named) if self.heads is not None else named
+        split = self.heads.sub(r" \1", named) if self.heads is not None and any(h in named for h in self.head_words) else named
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
             if (names.found(named, joined, seen) or split != named and names.found(split, joined, seen)) and not unless.found(
