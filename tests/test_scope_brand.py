@@ -86,3 +86,37 @@ def test_a_providers_internet_is_declined(bundled, q, provider):
 def test_the_sims_own_internet_stays_answered(bundled, q):
     res = bundled.search(q)
     assert res.answered and "scope" not in res.signals, res.signals
+
+
+# a two-letter name with a digit (or typed in capitals), a possessive between
+@pytest.mark.parametrize(("q", "brand"), [
+    ("how do I close my k7 number from abroad", "k7"),
+    ("cancel zorvacell's number before flying", "zorvacell"),
+])
+def test_a_short_or_possessive_brand_is_declined(bundled, q, brand):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == f"other-object: {brand}"
+
+
+# neighbour classes in more of their own words: selling the phone itself, a home internet
+# contract said in Cantonese (regional.yaml) or in Russian
+@pytest.mark.parametrize(("q", "cls"), [
+    ("how to sell my phone before flying home", "phone-hardware"),
+    ("продать старый телефон перед отъездом", "phone-hardware"),
+    ("屋企上网合約點樣取消", "other-contracts"),
+    ("как расторгнуть договор на интернет в общежитии", "other-contracts"),
+])
+def test_a_neighbour_in_its_own_words_is_declined(bundled, q, cls):
+    res = bundled.search(q)
+    assert not res.answered and res.signals["scope"] == cls
+
+
+@pytest.mark.parametrize("q", [
+    "sold my phone, what happens to my number",     # the number: ours
+    "перевод с карты на счет мтс",                   # topping up the line
+    "договор на интернет мтс мобильный расторгнуть",  # the SIM's own internet
+    "как избавиться от симки",                       # a verb before the SIM is no brand
+])
+def test_our_side_of_them_stays_answered(bundled, q):
+    res = bundled.search(q)
+    assert res.answered and "scope" not in res.signals, res.signals

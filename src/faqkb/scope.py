@@ -273,8 +273,9 @@ _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
 _BRAND = re.compile(r"[a-z0-9][a-z0-9&.+-]*[a-z][a-z0-9&.+-]*|[a-z][a-z0-9&.+-]*")  # a name in Latin letters (3hk, t-mobile)
 # English word endings no brand is made of: a hijacked, working, usable, different SIM is what state it is in
+_BETWEEN = re.compile(r"['’]s\b|[\s'’-]|的")  # what may stand between a brand and its SIM ("etisalat's sim", "AIS的卡")
 # Russian endings of a word that says what kind of number it is (рабочий, второго, запасную) or whose (мамин)
-_DESCRIBES_RU = re.compile(r"(?:[ыио]й|[ая]я|[оеиы]е|[ое]го|[ое]му|[ыи]м|[ыи]х|[ую]ю|ин|ина|ов|ова|ев|ей)$")
+_DESCRIBES_RU = re.compile(r"(?:[ыио]й|[ая]я|[оеиы]е|[ое]го|[ое]му|[ыи]м|[ыи]х|[ую]ю|ин|ина|ов|ова|ев|ей|ть|ти|ся|сь)$")
 _DESCRIBES = re.compile(r"(?:ed|ing|able|ible|ful|less|ous|ive|al|ic|ary|ory|ent|ant|ish|est|er|ly|[^aeiou]y)$")
 
 
@@ -382,17 +383,25 @@ class Objects:
                               # ("удалил есим из айфона, договор ...")
                 if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f)):
                     continue
-                if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
+                if script in ("lat", "cyr") and (len(f) < 3 and not (brand and j < k and self._short_brand(text, toks[j])) or
+                                                  _ADVERB.search(f) or self._near_ours(f)):
                     continue
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
-                if brand and (script == "han" or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
+                if brand and (script == "han" or j < k and _BETWEEN.sub("", text[toks[j][5]:toks[k][4]]).strip()
+                              or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
                         not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or f in self.places) or j > k and toks[k][2] == "lat" and not (
                         text[toks[k][5]:toks[j][4]].strip())):
                     continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
                     return f
         return None
+
+    @staticmethod
+    def _short_brand(text: str, tok: tuple) -> bool:
+        """A two-letter name is a brand's when it has a digit or is typed in capitals (o2, EE)."""
+        typed = text[tok[4]:tok[5]]
+        return len(typed) == 2 and tok[2] == "lat" and (any(c.isdigit() for c in typed) or typed.isupper())
 
     def _provider(self, text: str, toks: list, unknown: Callable[[str], bool]) -> str | None:
         """A name no entry holds right before a service someone provides (`provided`: internet,
