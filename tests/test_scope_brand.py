@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from faqkb.errors import KBErrors
+from faqkb.scope import read_scope
+
 
 # a name in Latin letters no entry holds, right before a SIM or number (or right after one in
 # Russian or Chinese), or a Cyrillic one before it whose ending is no adjective's
@@ -120,3 +123,10 @@ def test_a_neighbour_in_its_own_words_is_declined(bundled, q, cls):
 def test_our_side_of_them_stays_answered(bundled, q):
     res = bundled.search(q)
     assert res.answered and "scope" not in res.signals, res.signals
+
+
+def test_a_broken_heads_list_is_located(tmp_path):
+    (tmp_path / "scope.yaml").write_text("covers:\n  en: [russian sim]\nneighbours: {}\nheads:\n  en: [bk]\n", "utf-8")
+    with pytest.raises(KBErrors) as e:
+        read_scope(tmp_path)
+    assert "scope.yaml:4" in str(e.value) and "heads must list" in str(e.value)
