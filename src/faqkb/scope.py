@@ -220,6 +220,14 @@ def read_scope(root: Path) -> dict | None:
                              "places": _folded_list(sets["places"].get(lang, [])),
                              "sim": _folded_list(sets["sim"].get(lang, []))}
                       for lang in ("zh", "en") if located.get(lang) or toward.get(lang)}
+    heads = data.get("heads") or {}
+    if not isinstance(heads, dict) or not all(isinstance(heads.get(k, []), list) and all(
+            isinstance(w, str) and len(w.strip()) >= 3 and not _HAN.search(w) for w in heads.get(k, [])) for k in LISTS):
+        errors.append(at("heads", key=True, message="heads must list Latin or Cyrillic word endings (3+ letters) per language",
+                         hint="e.g. heads: {en: [bank], ru: [банк]}"))
+        heads = {}
+    # what a compound name ends with says what it is (промсвязьбанк: a bank): read as a word of its own too
+    out["heads"] = sorted({fold(w.strip()) for k in LISTS for w in heads.get(k, [])})
     out["objects"] = _read_objects(data.get("objects"), at, errors)
     if errors:
         raise KBErrors(errors)
@@ -236,7 +244,7 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
                          hint="e.g. objects: {actions: {en: [cancel]}, ours: {en: [sim, number]}}"))
         return None
     out: dict = {}
-    for part in ("actions", "ours", "shared"):  # `shared` is optional
+    for part in ("actions", "ours", "shared", "branded", "provided"):  # all but `actions` and `ours` are optional
         words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
         out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
@@ -263,6 +271,12 @@ _NOT_OBJECT = re.compile(r"(?<![^\W\d_])(?:to|into|onto|in|at|from|before|after|
 _WITH = re.compile(r"(?:with|at|from|с|со|у)", re.I)  # a shared object's party after it: "contract with X", "договор с X"
 _DESTINATION = re.compile(r"[到回至往]")
 _ADVERB = re.compile(r"(?:ly|но)$")  # remotely, дистанционно: how, not what
+_BRAND = re.compile(r"[a-z0-9][a-z0-9&.+-]*[a-z][a-z0-9&.+-]*|[a-z][a-z0-9&.+-]*")  # a name in Latin letters (3hk, t-mobile)
+# English word endings no brand is made of: a hijacked, working, usable, different SIM is what state it is in
+_BETWEEN = re.compile(r"['’]s\b|[\s'’-]|的")  # what may stand between a brand and its SIM ("etisalat's sim", "AIS的卡")
+# Russian endings of a word that says what kind of number it is (рабочий, второго, запасную) or whose (мамин)
+_DESCRIBES_RU = re.compile(r"(?:[ыио]й|[ая]я|[оеиы]е|[ое]го|[ое]му|[ыи]м|[ыи]х|[ую]ю|ин|ина|ов|ова|ев|ей|ть|ти|ся|сь)$")
+_DESCRIBES = re.compile(r"(?:ed|ing|able|ible|ful|less|ous|ive|al|ic|ary|ory|ent|ant|ish|est|er|ly|[^aeiou]y)$")
 
 
 class Objects:
@@ -274,8 +288,9 @@ class Objects:
     however Russian it is: the topic model reads Russia with a cancel or refund word as our
     subject whatever the object (docs/relevance.md, "Near-topic, ninth round")."""
 
-    def __init__(self, data: dict, setting: re.Pattern | None = None) -> None:
+    def __init__(self, data: dict, setting: re.Pattern | None = None, places: frozenset[str] = frozenset()) -> None:
         self.setting = setting  # the country every question is asked in: no party (`_party`)
+        self.places = places  # other countries (scope.yaml sets.places): no brand
         self.actions_han = tuple(data["actions"]["han"])
         self.actions_words = tuple(data["actions"]["words"])
         self.ours_han = frozenset(data["ours"]["han"])
@@ -283,6 +298,11 @@ class Objects:
         shared = data.get("shared") or {"han": [], "words": []}
         self.shared_han = frozenset(shared["han"])
         self.shared_words = tuple(shared["words"])
+        provided = data.get("provided") or {"han": [], "words": []}
+        self.provided_words = tuple(provided["words"])
+        branded = data.get("branded") or {"han": [], "words": []}
+        self.branded_han = frozenset(branded["han"])
+        self.branded_words = tuple(branded["words"])
 
     def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
         if _HAN.search(surface):
@@ -296,6 +316,8 @@ class Objects:
         toks = _toks(text, words)
         if self._ours(toks):
             return self._party(text, toks, unknown)
+        if who := self._provider(text, toks, unknown):
+            return who
         for i, t in enumerate(toks):
             if not self._is(t[1], self.actions_han, self.actions_words, whole=False):
                 continue
@@ -332,12 +354,15 @@ class Objects:
         has them), the party they belong to, when no entry holds it: the word right before
         ("verizon contract", 健身房合同, X卡) or, in English and Russian, after with/с/у/at
         ("договор с фитнес-клубом"). The contract of a company the kb never names is not ours."""
-        if not self.shared_words and not self.shared_han:
-            return None
         at = [k for k, t in enumerate(toks) if self._is(t[1], self.ours_han, self.ours_words, whole=True)]
-        if not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at):
-            return None
+        # one of ours not shared named too (a SIM, a number, an operator): only a brand's name in
+        # Latin letters beside one of `branded` is a party ("etisalat number", "AIS sim卡", "номер
+        # vivacell"); a Cyrillic or Chinese word next to a number is mostly what kind of number it
+        # is (рабочий номер, 新号码), not whose
+        brand = not all(self._is(toks[k][1], self.shared_han, self.shared_words, whole=True) for k in at)
         for k in at:
+            if brand and not self._is(toks[k][1], self.branded_han, self.branded_words, whole=True):
+                continue
             before = k - 1
             while before >= 0 and self._set(toks[before][1]):
                 before -= 1  # the setting is no party: "X russia esim", "X的俄罗斯esim"
@@ -358,12 +383,44 @@ class Objects:
                               # ("удалил есим из айфона, договор ...")
                 if script == "han" and (len(f) < 2 or _NOT_OBJECT_HAN.intersection(f)):
                     continue
-                if script in ("lat", "cyr") and (len(f) < 3 or _ADVERB.search(f) or self._near_ours(f)):
+                if script in ("lat", "cyr") and (len(f) < 3 and not (brand and j < k and self._short_brand(text, toks[j])) or
+                                                  _ADVERB.search(f) or self._near_ours(f)):
                     continue
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
+                if brand and (script == "han" or j < k and _BETWEEN.sub("", text[toks[j][5]:toks[k][4]]).strip()
+                              or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
+                        not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or f in self.places) or j > k and toks[k][2] == "lat" and not (
+                        text[toks[k][5]:toks[j][4]].strip())):
+                    continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
                     return f
+        return None
+
+    @staticmethod
+    def _short_brand(text: str, tok: tuple) -> bool:
+        """A two-letter name is a brand's when it has a digit or is typed in capitals (o2, EE)."""
+        typed = text[tok[4]:tok[5]]
+        return len(typed) == 2 and tok[2] == "lat" and (any(c.isdigit() for c in typed) or typed.isupper())
+
+    def _provider(self, text: str, toks: list, unknown: Callable[[str], bool]) -> str | None:
+        """A name no entry holds right before a service someone provides (`provided`: internet,
+        TV): "X internet", "X интернет" is that provider's, when the question names none of ours
+        (mobile internet is: мобильн, roaming). A name in Latin letters or a Cyrillic one whose
+        ending is no adjective's (домашний, безлимитный say what kind)."""
+        if not self.provided_words:
+            return None
+        for k, t in enumerate(toks):
+            if not k or t[2] == "han" or not t[1].startswith(self.provided_words):
+                continue
+            w, f, script = toks[k - 1][0], toks[k - 1][1], toks[k - 1][2]
+            if toks[k - 1][3] != t[3] or text[toks[k - 1][5]:t[4]].strip() or not unknown(w) or self._set(f):
+                continue
+            if self._is(f, self.actions_han, self.actions_words, whole=False) or len(f) < 3 or self._near_ours(f):
+                continue
+            if script == "lat" and _BRAND.fullmatch(f) and not _DESCRIBES.search(f) and f not in self.places or (
+                    script == "cyr" and not _DESCRIBES_RU.search(f) and not _ADVERB.search(f)):
+                return f
         return None
 
     def _set(self, f: str) -> bool:
@@ -842,7 +899,13 @@ class Scope:
         self.located = _lazy_located(data.get("located") or {})
         self.alone = frozenset(data.get("alone") or ())
         self.setting = _setting(data.get("setting") or ())
-        self.objects = Objects(data["objects"], self.setting) if data.get("objects") else None
+        heads = sorted(data.get("heads") or (), key=len, reverse=True)
+        self.head_words = tuple(heads)
+        # a name's last part said as a word of its own ("sovcom bank"): at most one split per word
+        self.heads = re.compile(r"(?<=[^\W\d_]{3})(" + "|".join(map(re.escape, heads)) + r")(?=[^\W\d_]*(?![^\W\d_]))") if heads else None
+        # another country's name is no brand (another country's number is `other-operators`, and `toward` may make it ours)
+        places = frozenset(w for spec in (data.get("located") or {}).values() for p in spec.get("places", ()) for w in p.split())
+        self.objects = Objects(data["objects"], self.setting, places) if data.get("objects") else None
         lists = [self.covers, *(n for _, names, unless, _ in self.neighbours for n in (names, unless))]
         for n in lists:  # and every "A + B" name's parts (appended while iterated)
             lists.extend(p for parts in n.both for p in parts)
@@ -898,9 +961,11 @@ class Scope:
         seen = _Seen(self.finder)
         # where the reader is is no SIM's country: 人在中国号码还能用吗 asks about our number
         named = self.located.sub(" ", text) if self.located is not None else text
+        # a compound name read by its last part too (промсвязьбанка: "промсвязь банка"), when it has one
+        split = self.heads.sub(r" \1", named) if self.heads is not None and any(h in named for h in self.head_words) else named
         for name, names, unless, strict in self.neighbours:
             # covers is looked for outside the neighbour's own names (白俄罗斯 holds 俄罗斯)
-            if names.found(named, joined, seen) and not unless.found(text, joined, seen) and (
-                    strict or not self.covers.found(names.without(text, seen), joined, seen)):
+            if (names.found(named, joined, seen) or split != named and names.found(split, joined, seen)) and not unless.found(
+                    text, joined, seen) and (strict or not self.covers.found(names.without(text, seen), joined, seen)):
                 return name, seen
         return None, seen
