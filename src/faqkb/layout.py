@@ -47,7 +47,7 @@ MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 # Per document and language (blob d * len(LANGS) + the language's place; empty where the entry
 # lacks it). Read for versions built before HITS (which holds the same marks, compact).
 LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
-QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
+QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.prepared(entry_phrasings)
 # Per document and language as LANG_MARKS, marshalled: (question's compact marks, answer's,
 # plain answer, snippets.Layout's fields).
 HITS, HITS_OFFSETS = "hits.lang.bin", "hits.lang.offsets.npy"
