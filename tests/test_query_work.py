@@ -62,9 +62,9 @@ def test_densest_window_is_the_one_counting_from_every_span_finds():
 
 
 def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
-    """Repeating queries reads no hit text again (its marks, plain answer and layout, the
-    entry it shows): the second round of the same queries reads nothing per hit; no hit
-    decodes the marks of languages it does not show."""
+    """Repeating queries reads no hit text again (its marks, plain answer and layout): the
+    second round of the same queries reads nothing per hit; no hit decodes the marks of
+    languages it does not show, nor looks up which language it shows (written at build)."""
     from faqkb.search import Searcher
 
     s = Searcher(bundled_index)
@@ -75,11 +75,10 @@ def test_each_hit_text_is_indexed_once_not_once_per_query(bundled_index):
     for q in qs:
         s.search(q, suggest=False)
     # A hit reads its own language's blob (hits.lang.bin), never every language's stored marks.
-    assert first["stored"] == (0, 0)
-    for name in ("shows", "marked"):
-        held, made = first[name]
-        assert made > 0 and held == made, name  # nothing was dropped: a repeat can find it all
-        assert s.cache_info()[name] == first[name], name
+    assert first["stored"] == first["shows"] == (0, 0)
+    held, made = first["marked"]
+    assert made > 0 and held == made  # nothing was dropped: a repeat can find it all
+    assert s.cache_info()["marked"] == first["marked"]
 
 
 def test_a_kept_word_costs_its_documents_not_the_kbs_size(fixture_index, bundled_index):
@@ -275,3 +274,38 @@ def test_a_hit_reads_the_marks_the_analysis_made(bundled):
             assert bundled.hit_marks(d, lang) == tuple(compact_marks(m) for m in texts)
             checked += 1
     assert checked >= 3 * bundled.entry_count - 3
+
+
+def test_a_hit_shows_the_wanted_language_or_the_readers_fallback(kb_dir, tmp_path):
+    """An entry lacking the wanted language (the query's, when none is asked for) is shown
+    in zh, else en, else ru; one that has it, in it. Read from data the build writes, so a
+    search makes no per-hit entry lookup (cache_info "shows": none made)."""
+    import yaml
+
+    from faqkb.search import Searcher
+    from faqkb.service import rebuild
+
+    lacking = {"daily-keeping-fee": ("zh",), "unlink-before-cancel": ("zh", "en")}
+    for path in kb_dir.rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if isinstance(data, dict) and data.get("id") in lacking:
+            for lang in lacking[data["id"]]:
+                del data[lang]
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    rebuild(kb_dir, tmp_path / "index")
+    s = Searcher(tmp_path / "index")
+    order = ("zh", "en", "ru")
+    seen = 0
+    for entry in s.entries.values():
+        has = set(entry.translations)
+        for asked in has:  # (no language wanted: the query's is, as the reader typed it)
+            for want in (None, "zh", "ru", "en"):
+                hits = s.search(entry.translations[asked].question, lang=want, limit=10).hits
+                shown = {h.id: h.lang for h in hits}
+                if entry.id in shown:
+                    seen += entry.id in lacking
+                    wanted = want or asked
+                    expected = wanted if wanted in has else next(lang for lang in order if lang in has)
+                    assert shown[entry.id] == expected, (entry.id, asked, want)
+    assert seen >= 6  # both entries lacking a language were shown for most wanted languages
+    assert s.cache_info()["shows"] == (0, 0)

@@ -47,10 +47,13 @@ MARKS, MARKS_OFFSETS = "marks.bin", "marks.offsets.npy"
 # Per document and language (blob d * len(LANGS) + the language's place; empty where the entry
 # lacks it). Read for versions built before HITS (which holds the same marks, compact).
 LANG_MARKS, LANG_MARKS_OFFSETS = "marks.lang.bin", "marks.lang.offsets.npy"
-QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.entry_phrasings
+QUESTIONS, QUESTIONS_OFFSETS = "questions.bin", "questions.offsets.npy"  # specificity.prepared(entry_phrasings)
 # Per document and language as LANG_MARKS, marshalled: (question's compact marks, answer's,
 # plain answer, snippets.Layout's fields).
 HITS, HITS_OFFSETS = "hits.lang.bin", "hits.lang.offsets.npy"
+# Per document, the language a hit of it shows for each wanted one (build/shown.py): int8,
+# LANGS' place, columns (none wanted, *LANGS).
+SHOWN = "shown.npy"
 PREFIXES = "prefixes.marshal"  # prefix.Dictionary.dump, made with the lexicon (build/vocabulary.py)
 STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (build/vocabulary.py)
 WORD_FIELDS = ("q_words", "a_words")

@@ -101,6 +101,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     from ..intent import write_categories
     from ..scope import write_scope
     from .analyse import phrase_pinyin
+    from .shown import write_shown
     from .vocabulary import write_lexicon
     from .writer import DocumentWriter
 
@@ -133,6 +134,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     _read_as_queries(kb, entries, tmp, procs, stage)
     write_scope(kb.root, tmp)  # kb/scope.yaml for `answered` (scope.py)
     write_categories(kb.root, tmp, set(kb.entries))  # kb/categories.yaml (intent.py)
+    write_shown(tmp, entries)  # which language each document's hit shows (shown.py)
     fsync_files(tmp)
     from .stages import verify
 

@@ -117,13 +117,14 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     """Entries[start:end]'s own-question scores, the topic features of the texts of
     theirs the model learns from (``chosen``, a mask over the on-subject texts) counted,
     and their phrasings for QUESTIONS (specificity.entry_phrasings: its analyses are
-    the ones just made for the two others, remembered)."""
+    the ones just made for the two others, remembered), as a query reads them
+    (specificity.prepared: made here, not per candidate by the query that needs them)."""
     import marshal
 
     import numpy as np
 
     from ..plan import text_topic_features
-    from ..specificity import entry_phrasings
+    from ..specificity import entry_phrasings, prepared
 
     lex, imp, entries, texts, starts, chosen = state
     a, b = bounds
@@ -136,7 +137,7 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
         for i in range(starts[c], starts[d]):
             if chosen is not None and chosen[i]:
                 on.update(text_topic_features(texts[i], lex))
-        phrasings += [marshal.dumps(entry_phrasings(e, lex, imp)) for e in entries[c:d]]
+        phrasings += [marshal.dumps(prepared(entry_phrasings(e, lex, imp))) for e in entries[c:d]]
         lex.forget()
     return best, sorted_counts(on), phrasings
 

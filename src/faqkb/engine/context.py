@@ -22,6 +22,7 @@ from ..layout import (
     MARKS,
     MARKS_OFFSETS,
     SELF_SCORES,
+    SHOWN,
     SPELLING,
     TOPIC,
 )
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
     from ..spelling import Speller
     from ..topic import TopicModel
+
+
+_WANTED: dict[str | None, int] = {lang: i + 1 for i, lang in enumerate(LANGS)}  # SHOWN's column of a wanted language (build/shown.py)
 
 
 @dataclass(slots=True)
@@ -146,6 +150,35 @@ class Context:
         if entry not in v.docnums:
             v.docnums[entry] = next((d for d in range(self.impact().n) if self.doc_id(d) == entry), -1)
         return v.docnums[entry] if v.docnums[entry] >= 0 else None
+
+    def shown(self, d: int, want: str | None) -> tuple[str, str] | None:
+        """(entry id, language) a hit of document ``d`` shows when ``want`` is wanted
+        (Entry.best_lang), None when ``d`` is no entry's: one element of SHOWN, made at build
+        (for a version built before it, worked out and kept per (document, wanted))."""
+        v = self.v
+        got = v.shown
+        if got is None:
+            import numpy as np
+
+            try:
+                got = np.load(v.files.path(SHOWN))
+            except FileNotFoundError:
+                got = False
+            except (OSError, ValueError) as e:
+                raise IndexNotReady(f"index at {v.path} has no usable {SHOWN} ({e}); {REBUILD}") from None
+            v.shown = got
+        if got is not False:
+            # (a language the kb has not, or none: best_lang's fallback order, column 0)
+            return v.ids[d], LANGS[got.item(d, _WANTED.get(want, 0))]
+        # Kept as two strings: a tuple holding the Entry would stay in every full
+        # collection's walk (one of strings only leaves it).
+        shows = v.shows.get((d, want))
+        if shows is None:
+            found = v.entries.get(self.doc_id(d))
+            if found is None:
+                return None
+            shows = v.shows.put((d, want), (found.id, found.best_lang(want)))
+        return shows
 
     def lang_marks(self, d: int, lang: str) -> tuple[tuple, tuple]:
         """Document ``d``'s marks in ``lang`` (question's, answer's): one blob of LANG_MARKS

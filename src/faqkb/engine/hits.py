@@ -18,18 +18,13 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
              script: str | None, wanted: Needles | None = None) -> Hit | None:
     """``terms``: what to mark (QueryPlan.highlight); ``wanted``: its snippets.needles, made
     once for a query's hits."""
-    # Which entry and which of its languages a document shows for a wanted language:
-    # kept per version, so a hit seen before costs two lookups, not the entry's languages
-    # again. Kept as two strings: a tuple holding the Entry would stay in every full
-    # collection's walk (one of strings only leaves it).
-    v = ctx.v
-    shows = v.shows.get((doc, want))
+    # Which entry and which of its languages a document shows for a wanted language: one
+    # element of an array made at build (Context.shown), not the entry's languages asked.
+    shows = ctx.shown(doc, want)
     if shows is None:
-        found = v.entries.get(ctx.doc_id(doc))
-        if found is None:
-            return None
-        shows = v.shows.put((doc, want), (found.id, found.best_lang(want)))
+        return None
     entry_id, lang = shows
+    v = ctx.v
     entry = v.entries[entry_id]
     tr = entry.translations[lang]
     # Its marks, plain answer and snippet layout, made at build: kept as the blob (bytes:

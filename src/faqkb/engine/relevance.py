@@ -114,7 +114,7 @@ def _give_way(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexi
 
 
 def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple[Prepared, ...] | None:
-    """Document ``d``'s phrasings (entry_phrasings: written by the build, QUESTIONS; read
+    """Document ``d``'s phrasings (entry_phrasings, prepared: written by the build, QUESTIONS; read
     as a query would for a version built before it; None when its entry is gone); kept per
     version, as tuples (kept lists would stay in every full collection's walk), each with its
     total idf and joined words (specificity.prepared)."""
@@ -124,12 +124,14 @@ def _phrasings(ctx: Context, d: int, lex: Lexicon, imp: ImpactIndex) -> tuple[Pr
         blob = ctx.blob(QUESTIONS, QUESTIONS_OFFSETS, d)
         if blob is not None:
             got = marshal.loads(blob)
+            # prepared at build (a tuple); a version built before that has entry_phrasings' list
+            phrasings = got if isinstance(got, tuple) else prepared(got)
         else:
             entry = v.entries.get(ctx.doc_id(d))
             if entry is None:
                 return None
-            got = entry_phrasings(entry, lex, imp)
-        phrasings = v.questions.put(d, prepared(got))
+            phrasings = prepared(entry_phrasings(entry, lex, imp))
+        phrasings = v.questions.put(d, phrasings)
     return phrasings
 
 

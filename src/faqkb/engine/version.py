@@ -29,6 +29,7 @@ from ..layout import (
     QUESTIONS,
     QUESTIONS_OFFSETS,
     SELF_SCORES,
+    SHOWN,
     SPELLING,
     STARTS,
     TOPIC,
@@ -83,7 +84,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -150,7 +151,9 @@ class Version:
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
     marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _blob_cost))  # (docnum, lang) -> Context.hit_text
-    shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # (docnum, wanted) -> entry, lang, text
+    # (docnum, wanted) -> entry id, lang: for a version built before SHOWN (Context.shown)
+    shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))
+    shown: NDArray | Literal[False] | None = None  # SHOWN, read by the first hit; False: a version without it
     # (word, script) -> the documents holding it (coverage.held_by)
     words: Bounded = field(default_factory=lambda: Bounded(WORD_CACHE_BYTES, _words_cost))
     marks: tuple[NDArray, Any] | None = None  # (offsets, memory map) of MARKS, opened by the first hit shown
