@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
-from typing import Any
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, has_request_context, make_response, render_template, request
 from flask_babel import gettext as _
-from flask_limiter import Limiter
+from flask_limiter import Limit, Limiter
+from limits.storage import MemoryStorage
 
 from ..feedback import client_address
 from .errors import json_error, reader_query, wants_json
@@ -37,6 +38,39 @@ FIXED = {
 EXEMPT = ("health.healthz", "api.ping")
 SEARCH_ENDPOINTS = ("pages.search", "api.search")
 SUGGEST_ENDPOINTS = ("pages.panel", "api.suggest")
+
+
+class MemoryCounts(MemoryStorage):
+    """limits' memory storage (``memory://``), sweeping expired counts at most once a second.
+
+    The stock storage starts a new 10 ms ``threading.Timer`` from every count whenever the
+    last one has finished: with requests more than 10 ms apart, a thread start (and a sweep
+    over every key) per request (docs/engine.md, "Web, thirteenth pass"). Counting does not
+    depend on the sweep (``get`` drops an expired count before it is read or added to); the
+    sweep only lets memory go, so expired counts now stay at most a second longer. Registered
+    with limits' storage registry under its own scheme (limits' custom-storage extension)."""
+
+    STORAGE_SCHEME = ["faqkb+memory"]
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.next_sweep = time.monotonic() + self.SWEEP_SECONDS
+
+    # The stock storage calls this (name-mangled, so defined here under that name) from every
+    # count; if limits renames it, the stock timer runs again: slower, counting unchanged.
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now >= self.next_sweep and not self.timer.is_alive():
+            self.next_sweep = now + self.SWEEP_SECONDS
+            self.timer = threading.Timer(0, self._MemoryStorage__expire_events)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+def storage_uri(configured: str) -> str:
+    """The storage Flask-Limiter opens: ``memory://`` as MemoryCounts, any other as given."""
+    return "faqkb+memory://" if configured.rstrip("/") == "memory:" else configured
 
 
 def client() -> str:
@@ -101,27 +135,39 @@ def query_cost() -> int:
     return 1 + len(request.args.get("q", "")) // COST_CHARS
 
 
-def _setting(key: str):
-    def get() -> str:
-        return current_app.config[key]
-    return get
+# Which budget (a setting) each limited endpoint counts against; every other endpoint has
+# RATELIMIT_DEFAULT, counted per endpoint. ENDPOINT_SCOPES (above) names the shared budgets.
+BUDGETS = {**dict.fromkeys(SEARCH_ENDPOINTS, "RATELIMIT_SEARCH"),
+           **dict.fromkeys(SUGGEST_ENDPOINTS, "RATELIMIT_SUGGEST"),  # as-you-type: panel and suggest API
+           "pages.vote": "RATELIMIT_VOTE"}
 
 
-def _limit_views(app: Flask, limiter: Limiter) -> None:
-    views: Any = app.view_functions  # wrapped in place; Flask's view type does not fit the wrappers
-    for endpoint in SEARCH_ENDPOINTS:
-        if endpoint in views:
-            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SEARCH"), scope="search",
-                                                   cost=query_cost)(views[endpoint])
-    for endpoint in SUGGEST_ENDPOINTS:  # as-you-type: the live panel and the suggest API, one budget
-        if endpoint in views:
-            views[endpoint] = limiter.shared_limit(_setting("RATELIMIT_SUGGEST"), scope="suggest",
-                                                   cost=query_cost)(views[endpoint])
-    if "pages.vote" in views:
-        views["pages.vote"] = limiter.limit(_setting("RATELIMIT_VOTE"))(views["pages.vote"])
-    for endpoint in EXEMPT:
-        if endpoint in views:
-            limiter.exempt(views[endpoint])
+def _endpoint() -> str:
+    return (request.endpoint or "") if has_request_context() else ""
+
+
+def _budget() -> str:
+    return current_app.config[BUDGETS.get(_endpoint(), "RATELIMIT_DEFAULT")]
+
+
+def _cost() -> int:
+    return query_cost() if _endpoint() in ENDPOINT_SCOPES else 1
+
+
+def _scope(endpoint: str) -> str:
+    # A shared budget's name, or "" for the endpoint's own count (Flask-Limiter then scopes
+    # it by endpoint, as it does a default limit).
+    return ENDPOINT_SCOPES.get(endpoint, "")
+
+
+def budgets() -> Limit:
+    """Every budget as ONE default limit, chosen per request by endpoint (Flask-Limiter's
+    ``Limit`` with callable provider, scope and cost). Flask-Limiter checks default limits
+    once, in its before_request hook; limits decorated on views it resolves twice (the hook,
+    then the view's wrapper), which was half of what the limiter cost a search (docs/engine.md,
+    "Web, thirteenth pass"). The counts are the ones the decorators kept, under the same
+    storage keys (prefix, client, the shared scope or the endpoint, the limit)."""
+    return Limit(_budget, key_function=client, scope=_scope, cost=_cost, shared=True)
 
 
 def init_app(app: Flask) -> Limiter:
@@ -129,12 +175,20 @@ def init_app(app: Flask) -> Limiter:
     apply the limits to the registered views; call after the blueprints are registered."""
     for key, value in FIXED.items():
         app.config.setdefault(key, value)
-    limiter = Limiter(client, app=app, default_limits=[_setting("RATELIMIT_DEFAULT")])
-    if limiter.enabled:
-        # Off (RATELIMIT_ENABLED=0) the views stay as they are: a wrapped view asks the
-        # limiter on every request even when it is off (which limits apply, then none to
-        # count), about a tenth of an uncached search request's CPU.
-        _limit_views(app, limiter)
+    limiter = Limiter(client, app=app, default_limits=[budgets()],
+                      storage_uri=storage_uri(app.config.get("RATELIMIT_STORAGE_URI") or "memory://"))
+    views = app.view_functions
+    for endpoint in EXEMPT:
+        if endpoint in views:
+            limiter.exempt(views[endpoint])
+    exempt = frozenset(EXEMPT)
+
+    # The same exemption as a request filter, which Flask-Limiter asks before it resolves
+    # which limits apply: a probe then skips that resolution (~a third of what the limiter
+    # cost /api/ping, which pays it although nothing is counted).
+    @limiter.request_filter
+    def _probe() -> bool:
+        return request.endpoint in exempt
     refused = RefusedUntil(app.wsgi_app)
     app.wsgi_app = refused  # type: ignore[method-assign]
 
