@@ -153,3 +153,23 @@ def test_the_live_panel_and_suggest_share_the_as_you_type_budget(app):
     assert statuses(c, "/search/panel?q=sim", 2) == [200, 200]
     assert statuses(c, "/api/suggest?q=si", 3) == [200, 200, 429]       # 4 per minute in these tests
     assert statuses(c, "/search?q=sim", 1) == [200]                      # submitting still works
+
+
+def test_counting_in_memory_starts_no_thread_per_request(fixture_index, tmp_path):
+    """One client with a loop: the memory storage lets expired counts go at most once a
+    second, not from a new timer thread per counted request (limits' stock storage starts
+    one whenever the last, 10 ms long, has ended)."""
+    import threading
+    import time
+
+    c = make_app(fixture_index, tmp_path, "memory://", RATELIMIT_SEARCH="1000 per minute").test_client()
+    started: set[threading.Thread] = set()   # the threads themselves: an ident is reused
+    threading.setprofile(lambda frame, event, arg: started.add(threading.current_thread()))
+    t0 = time.monotonic()
+    try:
+        for i in range(150):
+            assert c.get(f"/api/search?q=sim{i % 7}", environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 200
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    seconds = time.monotonic() - t0
+    assert len(started) <= 1 + seconds, (len(started), seconds)   # a sweep a second at most

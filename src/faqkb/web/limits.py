@@ -63,7 +63,7 @@ class MemoryCounts(MemoryStorage):
         now = time.monotonic()
         if now >= self.next_sweep and not self.timer.is_alive():
             self.next_sweep = now + self.SWEEP_SECONDS
-            self.timer = threading.Timer(0, self._MemoryStorage__expire_events)
+            self.timer = threading.Timer(0, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
             self.timer.daemon = True
             self.timer.start()
 
