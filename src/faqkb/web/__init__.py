@@ -167,7 +167,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
     public.init_app(app)  # robots.txt, sitemap.xml, head links (web/public.py)
-    limits.init_app(app)  # after the blueprints: it wraps their views
+    limits.init_app(app)  # after the blueprints: it exempts some of their views
     if cfg["PROXIES"]:
         # Behind N trusted proxies (docs/web.md): the client's address, scheme and host come
         # from their X-Forwarded-* headers. Rate limits and client keys need the reader's

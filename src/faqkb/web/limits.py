@@ -163,16 +163,17 @@ def _scope(endpoint: str) -> str:
 def budgets() -> Limit:
     """Every budget as ONE default limit, chosen per request by endpoint (Flask-Limiter's
     ``Limit`` with callable provider, scope and cost). Flask-Limiter checks default limits
-    once, in its before_request hook; limits decorated on views it resolves twice (the hook,
-    then the view's wrapper), which was half of what the limiter cost a search (docs/engine.md,
-    "Web, thirteenth pass"). The counts are the ones the decorators kept, under the same
-    storage keys (prefix, client, the shared scope or the endpoint, the limit)."""
+    once, in its before_request hook (registered after every other hook, so just before the
+    view); limits decorated on views it resolves twice, in the hook and in the view's wrapper
+    (docs/engine.md, "Rate limits: one check per request"). The counts are the ones the
+    decorators kept, under the same storage keys (prefix, client, the shared scope or the
+    endpoint, the limit). Off (RATELIMIT_ENABLED=0), Flask-Limiter adds no hook at all."""
     return Limit(_budget, key_function=client, scope=_scope, cost=_cost, shared=True)
 
 
 def init_app(app: Flask) -> Limiter:
-    """Attach a Limiter to ``app`` (one per app: its storage is the limiter's own) and
-    apply the limits to the registered views; call after the blueprints are registered."""
+    """Attach a Limiter to ``app`` (one per app: its storage is the limiter's own) with the
+    budgets and the exempt views; call after the blueprints are registered."""
     for key, value in FIXED.items():
         app.config.setdefault(key, value)
     limiter = Limiter(client, app=app, default_limits=[budgets()],
@@ -189,6 +190,7 @@ def init_app(app: Flask) -> Limiter:
     @limiter.request_filter
     def _probe() -> bool:
         return request.endpoint in exempt
+
     refused = RefusedUntil(app.wsgi_app)
     app.wsgi_app = refused  # type: ignore[method-assign]
 
