@@ -163,6 +163,7 @@ def test_counting_in_memory_starts_no_thread_per_request(fixture_index, tmp_path
     import time
 
     c = make_app(fixture_index, tmp_path, "memory://", RATELIMIT_SEARCH="1000 per minute").test_client()
+    c.get("/api/search?q=sim", environ_base={"REMOTE_ADDR": "192.0.2.8"})   # whatever a first search opens
     started: set[threading.Thread] = set()   # the threads themselves: an ident is reused
     threading.setprofile(lambda frame, event, arg: started.add(threading.current_thread()))
     t0 = time.monotonic()
