@@ -484,12 +484,44 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
 def test_two_last_chinese_characters_that_only_start_a_kb_word_are_still_being_typed():
     from faqkb.prefix import still_typing
 
-    done = {"searched": "我朋友的俄罗斯", "expansions": ["罗斯"]}
-    assert still_typing("我朋友的俄罗", done, TOY)                       # 俄罗: no kb word, starts 俄罗斯
-    assert not still_typing("我朋友的俄罗", None, TOY)                   # nothing was completed
-    assert not still_typing("我朋友的俄罗斯", done, TOY)                 # 罗斯 starts no longer kb word
-    assert not still_typing("帮我注销", {"searched": "帮我注销", "expansions": ["注销"]}, TOY)  # a kb word
+    # (each asks, 怎么: a Chinese text that asks nothing yet is still being typed whatever its end)
+    done = {"searched": "怎么查我朋友的俄罗斯", "expansions": ["罗斯"]}
+    assert still_typing("怎么查我朋友的俄罗", done, TOY)                 # 俄罗: no kb word, starts 俄罗斯
+    assert not still_typing("怎么查我朋友的俄罗", None, TOY)             # nothing was completed
+    assert not still_typing("怎么查我朋友的俄罗斯", done, TOY)           # 罗斯 starts no longer kb word
+    assert not still_typing("怎么帮我注销", {"searched": "怎么帮我注销", "expansions": ["注销"]}, TOY)  # a kb word
     assert not still_typing("怎么注", {"searched": "怎么注销", "expansions": ["注销"]}, TOY)  # 么注 starts none
+
+
+def test_a_chinese_clause_that_asks_nothing_yet_or_ends_in_a_word_needing_more_is_still_being_typed():
+    from faqkb.prefix import still_typing
+
+    def cut(run):  # a segmenter's words with offsets (long words' sub-words too)
+        words = {"叶卡捷琳堡", "上班", "许可", "工作", "妹妹", "司机"}
+        out, i = [], 0
+        while i < len(run):
+            w = next((run[i:j] for j in range(len(run), i, -1) if run[i:j] in words), run[i])
+            out.append((w, i, i + len(w)))
+            i += len(w)
+        return out
+
+    assert still_typing("前年我在叶卡捷琳堡上班", None, TOY, cut)       # context, no question yet
+    assert not still_typing("前年我在叶卡捷琳堡上班吗", None, TOY, cut)  # a particle asks
+    assert not still_typing("前年我在叶卡捷琳堡上班？", None, TOY, cut)  # a question mark ends it
+    assert still_typing("为什么我妹妹的工作被", None, TOY, cut)          # 被 needs what follows
+    assert still_typing("为什么司机总是跟", None, TOY, cut)              # so does 跟
+    assert still_typing("怎么查我妹妹的工作能", None, TOY, cut)          # a modal without its verb
+    assert not still_typing("为什么司机要工作许可", None, TOY, cut)      # 可 ends a word (许可)
+    assert not still_typing("为什么司机不上班", None, TOY, cut)          # asked, and ends in a word
+
+
+@pytest.mark.parametrize("typed", ["去年夏天我妹妹在喀山", "前年冬天我表哥在伊尔库茨克"])
+def test_a_chinese_preamble_not_answered_is_typing_in_the_panel_only(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing  # "keep typing", not "no direct answer"
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing
+    assert not bundled.search(typed + "？", prefix=True).typing  # a question ended is judged as it stands
 
 
 @pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",
