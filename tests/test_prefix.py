@@ -681,3 +681,12 @@ def test_a_fresh_searcher_reads_the_prefix_data_the_build_wrote_and_makes_none(b
         s.close()
     assert got[0] == got[1]
     assert any(r.signals.get("prefix") for r in got[0])  # (completions were read from it)
+
+
+@pytest.mark.parametrize("typed", ["yue tuikuan zen", "xiaohao zen"])
+def test_pinyin_letters_going_on_to_a_question_word_leave_the_ranking_to_the_words_before(bundled, typed):
+    # zen goes on to zenmeban (怎么办): a question word asks nothing yet, as a trailing 怎 does
+    before = typed.rsplit(" ", 1)[0]
+    res = bundled.search(typed, prefix=True)
+    assert [h.id for h in res.hits][:3] == [h.id for h in bundled.search(before, prefix=True).hits][:3]
+    assert res.answered

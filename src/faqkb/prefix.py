@@ -512,6 +512,12 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
         cands.insert(0, cands.pop(best))
+    if (rest.strip() and cands[0][1].startswith(word) and (han := d.reading.get(cands[0][1])) is not None
+            and han[:1] in _STOP_STARTS):
+        # letters going on to a question word's reading (zen: zenmeban, 怎么办) ask nothing yet, as a
+        # trailing 怎 does: the words typed before carry the ranking, searched without them (not
+        # syllables typed before joined with them: zenme ban is the question word typed whole)
+        return Completion(rest.rstrip(), typed, [])
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
 
 
