@@ -466,6 +466,8 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
     assert still_typing("how to get my refu", done, TOY)                 # a kb word goes on from refu
     assert still_typing("перевести на карту для", None, TOY)             # a preposition cannot end it
     assert still_typing("the operator said, ", None, TOY)               # a clause goes on
+    assert still_typing("нужно ли платить перед", None, TOY)             # so does a clause's conjunction
+    assert still_typing("can i keep my balance if", None, TOY)           # or preposition
     assert not still_typing("how to get my refund", None, TOY)           # a word typed whole
     assert not still_typing("how to get my Refu", done, TOY)             # capitalised: a name typed whole
     zh = {"searched": "怎么注销", "expansions": ["注销"]}

@@ -229,10 +229,13 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
 
 
-# words a question cannot end with (articles, prepositions, conjunctions, possessives): typed
+# words a question cannot end with (articles, prepositions, conjunctions, possessives; no full
+# question of the golden and dev sets ends with one): typed
 # last, more is coming ("закрыть номер с", "refund to my"); a clause ended by a comma goes on too
 _UNENDED = frozenset("a an the my your to for of from with at by into about and or "
-                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои".split())
+                     "if because before after until unless whether than "
+                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои "
+                     "перед после между если чтобы потому".split())
 _CLAUSE = re.compile(r"[,，、;；:：]\s*$")
 
 
