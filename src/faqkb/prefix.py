@@ -239,8 +239,7 @@ _UNENDED = frozenset("a an the my your to for of from with at by into about and 
 _CLAUSE = re.compile(r"[,，、;；:：]\s*$")
 
 
-def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictionary | None,
-                 cut: Callable[[str], Iterable[tuple[str, int, int]]] | None = None) -> bool:
+def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictionary | None) -> bool:
     """The reader is in the middle of a Latin or Cyrillic word or of a clause, so a verdict of
     "no direct answer" would be on a guess: the last word, typed in lowercase, was completed
     to a longer kb word (``completed``: Results.signals["prefix"]; russi: russian), it is a word
@@ -249,8 +248,7 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     if it still holds. Not for Chinese (an input method commits whole words: 怎么退 is
     finished although 退款 goes on from 退) unless its last two characters are no kb word and
     start one (俄罗: 俄罗斯; dev prefix told 0.015 -> 0.013, no full question of the dev sets
-    moved), it asks nothing yet (han_unasked: the context typed before the question) or it ends
-    in a word standing alone that needs what follows (han_unended, ``cut``: the segmenter); nor
+    moved) or it asks nothing yet (han_unasked: the context typed before the question); nor
     a capitalised or uppercase word (a name typed whole: Сбер, VK)."""
     if _CLAUSE.search(query):
         return True
@@ -262,8 +260,7 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
         return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
-    if m is not None and is_han(m.group(1)) and (
-            cut is not None and han_unended(m.group(1), cut) or han_unasked(query)):
+    if m is not None and is_han(m.group(1)) and han_unasked(query):
         return True
     if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
         # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
@@ -290,26 +287,6 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
             and best[len(typed):] not in _ENDINGS)
 
 
-# Chinese words a clause cannot end with: a preposition or conjunction (被, 从, 如果), a modal
-# without its verb (能, 可), a question word not yet closed (多 of 多少/多久, 几, 哪), a word that
-# needs its noun (每, 几个) or 时 after 的 (的时候). Typed last, more is coming: "卡里的钱能",
-# "号码被". A single character only where it ends no word with the one before (许可, 小时, 不会).
-_UNENDED_HAN = frozenset("被 把 将 向 从 跟 与 或 或者 还是 如果 因为 但是 而且 然后 为了 关于 通过 按照 "
-                         "能 可 会 多 几 几个 几张 哪 哪个 每 时".split())
-
-
-def han_unended(run: str, cut: Callable[[str], Iterable[tuple[str, int, int]]]) -> bool:
-    """The Chinese run ends in a word a clause cannot end with (_UNENDED_HAN) that the
-    segmenter (``cut``: words with offsets, long words' sub-words too) finds standing alone,
-    not the end of a longer word (居留许可, 不会, 小时)."""
-    run = fold_han(run)
-    tail = next((run[-size:] for size in (2, 1) if len(run) >= size and run[-size:] in _UNENDED_HAN), None)
-    if tail is None:
-        return False
-    run = run[-HAN_TAIL:]  # (the tail is all that decides: a bounded cut however long the query)
-    return not any(end == len(run) and len(w) > len(tail) for w, _, end in cut(run))
-
-
 # what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
 # word or particle, an A-not-A form (_A_NOT_A), a question mark
 _ASKS_HAN = re.compile(r"[吗吧呢嘛咩嗎麼么啥几幾哪邊乜点點?？]|怎|什么|如何|为什么|为何|為何|多[少久长冷热远大贵重高快]|是否|能否|可否|何时|幾時|"
@@ -323,7 +300,6 @@ def han_unasked(query: str) -> bool:
     return _ASKS_HAN.search(query) is None
 
 
-HAN_TAIL = 8  # last characters of a Chinese run segmented to tell whether it ends in a word
 
 
 # English endings that make another form of a word typed whole (slow: slower), not a word begun

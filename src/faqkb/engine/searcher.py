@@ -296,8 +296,7 @@ class Searcher:
         typing (учёт: a form the kb lacks that a kb word goes on from)."""
         from ..prefix import still_typing
 
-        res.typing = still_typing(res.query, res.signals.get("prefix"), ctx.v.prefixes,
-                                  ctx.lexicon().analyzer.segmenter.cut)
+        res.typing = still_typing(res.query, res.signals.get("prefix"), ctx.v.prefixes)
 
     def _subject_first(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                        script: str | None) -> None:
