@@ -46,7 +46,7 @@ MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with i
 _STOP_STARTS = frozenset("怎什为如哪请")
 # A-not-A questions (是不是, 能不能, 可不可以, 有没有; Cantonese 可唔可以, 係唔係): after one of
 # these verbs a negation begins the question form, not a word (能不 is 能不能 half typed, not 不能)
-_A_NOT_A = re.compile(r"([是能会會要可有用需係使得])([不唔没沒冇])(\1.?)?$")
+_A_NOT_A = re.compile(r"([是能会會要可有用需係使])([不唔没沒冇])(\1.?)?$")
 # the question particles' syllables (吗, 呢): typed whole after pinyin ("yue neng tui ma") they
 # end a question rather than start a word (manyou, neng)
 _PARTICLES = frozenset({"ma", "ne"})
@@ -298,8 +298,6 @@ def han_unasked(query: str) -> bool:
     anywhere. Typed into the panel such a text is the context before the question (在莫斯科读了
     四年研，现在, 刚下飞机收到), more is coming."""
     return _ASKS_HAN.search(query) is None
-
-
 
 
 # English endings that make another form of a word typed whole (slow: slower), not a word begun
