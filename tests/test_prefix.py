@@ -466,6 +466,8 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
     assert still_typing("how to get my refu", done, TOY)                 # a kb word goes on from refu
     assert still_typing("перевести на карту для", None, TOY)             # a preposition cannot end it
     assert still_typing("the operator said, ", None, TOY)               # a clause goes on
+    assert still_typing("нужно ли платить перед", None, TOY)             # so does a clause's conjunction
+    assert still_typing("can i keep my balance if", None, TOY)           # or preposition
     assert not still_typing("how to get my refund", None, TOY)           # a word typed whole
     assert not still_typing("how to get my Refu", done, TOY)             # capitalised: a name typed whole
     zh = {"searched": "怎么注销", "expansions": ["注销"]}
@@ -484,12 +486,34 @@ def test_still_typing_is_a_latin_or_cyrillic_word_begun_a_function_word_last_or_
 def test_two_last_chinese_characters_that_only_start_a_kb_word_are_still_being_typed():
     from faqkb.prefix import still_typing
 
-    done = {"searched": "我朋友的俄罗斯", "expansions": ["罗斯"]}
-    assert still_typing("我朋友的俄罗", done, TOY)                       # 俄罗: no kb word, starts 俄罗斯
-    assert not still_typing("我朋友的俄罗", None, TOY)                   # nothing was completed
-    assert not still_typing("我朋友的俄罗斯", done, TOY)                 # 罗斯 starts no longer kb word
-    assert not still_typing("帮我注销", {"searched": "帮我注销", "expansions": ["注销"]}, TOY)  # a kb word
+    # (each asks, 怎么: a Chinese text that asks nothing yet is still being typed whatever its end)
+    done = {"searched": "怎么查我朋友的俄罗斯", "expansions": ["罗斯"]}
+    assert still_typing("怎么查我朋友的俄罗", done, TOY)                 # 俄罗: no kb word, starts 俄罗斯
+    assert not still_typing("怎么查我朋友的俄罗", None, TOY)             # nothing was completed
+    assert not still_typing("怎么查我朋友的俄罗斯", done, TOY)           # 罗斯 starts no longer kb word
+    assert not still_typing("怎么帮我注销", {"searched": "怎么帮我注销", "expansions": ["注销"]}, TOY)  # a kb word
     assert not still_typing("怎么注", {"searched": "怎么注销", "expansions": ["注销"]}, TOY)  # 么注 starts none
+
+
+def test_a_chinese_text_that_asks_nothing_yet_is_still_being_typed():
+    from faqkb.prefix import still_typing
+
+    assert still_typing("前年我在叶卡捷琳堡上班", None, TOY)        # context, no question yet
+    assert still_typing("我妹妹的卡被", None, TOY)                  # (whatever its last word)
+    assert not still_typing("前年我在叶卡捷琳堡上班吗", None, TOY)   # a particle asks
+    assert not still_typing("前年我在叶卡捷琳堡上班？", None, TOY)   # a question mark ends it
+    assert not still_typing("叶卡捷琳堡能不能上班", None, TOY)       # an A-not-A form asks
+    assert not still_typing("喺叶卡捷琳堡點上班", None, TOY)         # so does Cantonese 點
+    assert not still_typing("叶卡捷琳堡冬天多冷", None, TOY)         # and 多 before an adjective
+
+
+@pytest.mark.parametrize("typed", ["去年夏天我妹妹在喀山", "前年冬天我表哥在伊尔库茨克"])
+def test_a_chinese_preamble_not_answered_is_typing_in_the_panel_only(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing  # "keep typing", not "no direct answer"
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing
+    assert not bundled.search(typed + "？", prefix=True).typing  # a question ended is judged as it stands
 
 
 @pytest.mark.parametrize("typed", ["something strange with the bala", "my sister says the operator, ",
@@ -649,3 +673,12 @@ def test_a_fresh_searcher_reads_the_prefix_data_the_build_wrote_and_makes_none(b
         s.close()
     assert got[0] == got[1]
     assert any(r.signals.get("prefix") for r in got[0])  # (completions were read from it)
+
+
+@pytest.mark.parametrize("typed", ["yue tuikuan zen", "xiaohao zen"])
+def test_pinyin_letters_going_on_to_a_question_word_leave_the_ranking_to_the_words_before(bundled, typed):
+    # zen goes on to zenmeban (怎么办): a question word asks nothing yet, as a trailing 怎 does
+    before = typed.rsplit(" ", 1)[0]
+    res = bundled.search(typed, prefix=True)
+    assert [h.id for h in res.hits][:3] == [h.id for h in bundled.search(before, prefix=True).hits][:3]
+    assert res.answered

@@ -229,10 +229,13 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
 
 
-# words a question cannot end with (articles, prepositions, conjunctions, possessives): typed
+# words a question cannot end with (articles, prepositions, conjunctions, possessives; no full
+# question of the golden and dev sets ends with one): typed
 # last, more is coming ("закрыть номер с", "refund to my"); a clause ended by a comma goes on too
 _UNENDED = frozenset("a an the my your to for of from with at by into about and or "
-                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои".split())
+                     "if because before after until unless whether than "
+                     "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои "
+                     "перед после между если чтобы потому".split())
 _CLAUSE = re.compile(r"[,，、;；:：]\s*$")
 
 
@@ -245,7 +248,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     if it still holds. Not for Chinese (an input method commits whole words: 怎么退 is
     finished although 退款 goes on from 退) unless its last two characters are no kb word and
     start one (俄罗: 俄罗斯; dev prefix told 0.015 -> 0.013, no full question of the dev sets
-    moved), nor a capitalised or uppercase word (a name typed whole: Сбер, VK)."""
+    moved) or it asks nothing yet (han_unasked: the context typed before the question); nor
+    a capitalised or uppercase word (a name typed whole: Сбер, VK)."""
     if _CLAUSE.search(query):
         return True
     words = query.split()
@@ -256,6 +260,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
         return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
+    if m is not None and is_han(m.group(1)) and han_unasked(query):
+        return True
     if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
         # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
         # mid-word, however the input method committed them (a question ends in a word: 怎么退)
@@ -279,6 +285,19 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     return (isinstance(best, str) and best != typed and best.startswith(typed)
             and best in d.counts and best not in d.reading and stem(best) != stem(typed)
             and best[len(typed):] not in _ENDINGS)
+
+
+# what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
+# word or particle, an A-not-A form (_A_NOT_A), a question mark
+_ASKS_HAN = re.compile(r"[吗吧呢嘛咩嗎麼么啥几幾哪邊乜点點?？]|怎|什么|如何|为什么|为何|為何|多[少久长冷热远大贵重高快]|是否|能否|可否|何时|幾時|"
+                       r"([是能会會要可有用需係使得])[不唔没沒冇]\1")
+
+
+def han_unasked(query: str) -> bool:
+    """A text ending in Chinese that asks nothing yet: no question word, particle or mark
+    anywhere. Typed into the panel such a text is the context before the question (在莫斯科读了
+    四年研，现在, 刚下飞机收到), more is coming."""
+    return _ASKS_HAN.search(query) is None
 
 
 # English endings that make another form of a word typed whole (slow: slower), not a word begun
@@ -470,6 +489,12 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
         cands.insert(0, cands.pop(best))
+    if (rest.strip() and cands[0][1].startswith(word) and (han := d.reading.get(cands[0][1])) is not None
+            and han[:1] in _STOP_STARTS):
+        # letters going on to a question word's reading (zen: zenmeban, 怎么办) ask nothing yet, as a
+        # trailing 怎 does: the words typed before carry the ranking, searched without them (not
+        # syllables typed before joined with them: zenme ban is the question word typed whole)
+        return Completion(rest.rstrip(), typed, [])
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
 
 
