@@ -386,6 +386,12 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                     and "\n" not in text[first[1]:pieces[1][0]]:
                 # "Yes." alone says too little
                 segs.append((*_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]), pieces[1][1]))
+    if len(segs) == 1:  # most snippets: one sentence or item (the loop below, for one segment)
+        s, e, piece_end = segs[0]
+        pre = "…" if s > 0 and s not in starts_at and text[s - 1:s] != "\n" else ""
+        shift = len(pre) - s
+        return (pre + text[s:e] + ("…" if e < piece_end else ""),
+                [(max(a, s) + shift, min(b, e) + shift) for a, b in spans if b > s and a < e])
     out: list[str] = []
     kept: list[Span] = []
     length = 0
