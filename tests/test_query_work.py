@@ -309,3 +309,41 @@ def test_a_hit_shows_the_wanted_language_or_the_readers_fallback(kb_dir, tmp_pat
                     assert shown[entry.id] == expected, (entry.id, asked, want)
     assert seen >= 6  # both entries lacking a language were shown for most wanted languages
     assert s.cache_info()["shows"] == (0, 0)
+
+
+class _Reads(str):
+    """A text that counts what is read of it by index or slice (never by a regex)."""
+
+    reads = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        self.reads += 1
+        return str.__getitem__(self, key)
+
+
+@pytest.mark.parametrize("repeats", [1, 30])
+def test_a_one_sentence_answer_is_not_ranked_whatever_its_matches(repeats):
+    """An answer of one sentence has one candidate snippet: its matched words are never read
+    to rank it, so a snippet reads the text as often for 30 matches as for one."""
+    words = " ".join(["fee"] * repeats)
+    plain = f"Pay the closing {words} at the desk."
+    text = _Reads(plain)
+    spans = [(m, m + 3) for m in range(plain.index("fee"), plain.index(" at"), 4)]
+    assert len(spans) == repeats
+    snippet, kept = snippets.make_snippet(text, spans, prepared=snippets.layout(plain))
+    assert snippet == plain and kept == spans
+    assert text.reads == 1  # the snippet itself
+
+
+def test_a_long_answers_snippet_ranks_the_sentences_near_its_matches_only():
+    """Sentences without a match are never read; the snippet is the one sentence holding the
+    most distinct words, the first of equals."""
+    filler = " ".join(f"Line {k} says nothing of note." for k in range(40))
+    plain = f"{filler} Bring the fee form. {filler} The fee form and the fee stamp. {filler}"
+    words = ("fee", "form", "stamp")
+    spans = sorted((i, i + len(w)) for w in words for i in range(len(plain)) if plain.startswith(w, i))
+    text = _Reads(plain)
+    snippet, kept = snippets.make_snippet(text, spans, prepared=snippets.layout(plain))
+    assert snippet == "The fee form and the fee stamp."
+    assert [snippet[a:b] for a, b in kept] == ["fee", "form", "fee", "stamp"]
+    assert text.reads <= len(spans) + 2  # each matched word once, then the snippet

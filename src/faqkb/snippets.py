@@ -310,6 +310,52 @@ def _window(text: str, s: int, e: int, spans: list[Span], size: int, width: int 
     return start, end
 
 
+def _best(text: str, spans: list[Span], pieces: Sequence[tuple[int, int, str]],
+          cands: Sequence[tuple[tuple[Span, ...], int]]) -> tuple[tuple[Span, ...], int]:
+    """make_snippet's candidate: the first holding the most of the query's words (with those
+    of a lead-in just before it), then the most words in what is shown, then the most matches.
+    Only the pieces with matches are looked at (most of a long answer has none)."""
+    # The matched words of each piece that has any, in one pass (spans and pieces both ascend).
+    words: dict[int, list[str]] = {}
+    j, n = 0, len(pieces)
+    for a, b in spans:
+        while j < n and pieces[j][1] <= a:
+            j += 1
+        if j == n:
+            break
+        if pieces[j][0] <= a and b <= pieces[j][1]:
+            if j in words:
+                words[j].append(text[a:b].lower())
+            else:
+                words[j] = [text[a:b].lower()]
+    # The first candidate of the highest rank (words matched, with those of a lead-in just
+    # before it; then words matched in what is shown; then matches; then pieces), as one loop
+    # rather than max() calling a rank function per candidate. Only candidates near a piece
+    # with matches can hold any (a candidate's pieces start at most LIST_ITEMS - 1 before it,
+    # a lead-in is the one just before): the others rank (0, 0, 0, pieces).
+    near = {k for j in words for k in range(j - LIST_ITEMS + 1, j + 2)}
+    best, top = cands[0], (0, 0, 0, 0)
+    for c in cands:
+        segs, i = c
+        if i not in near:
+            continue
+        k = len(segs)
+        shown = words.get(i) if k == 1 else [w for p in range(i, i + k) for w in words.get(p, ())]
+        lead = words.get(i - 1) if i and pieces[i - 1][2] == "lead" else None
+        if shown:
+            d = len(set(shown))
+            r = (len(set(shown + lead)), d, len(shown) + len(lead), k) if lead else (d, d, len(shown), k)
+        elif lead:
+            r = (len(set(lead)), 0, len(lead), k)
+        else:
+            continue  # (0, 0, 0, k): never above a candidate with a match
+        if r > top:
+            best, top = c, r
+    if not top[0]:  # no candidate holds a match: the first of the most pieces
+        best = max(cands, key=lambda c: len(c[0]))
+    return best
+
+
 def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                  prepared: Layout | None = None) -> tuple[str, list[Span]]:
     """What a result shows of ``text`` (plain_text's form): the sentence, or up to three
@@ -322,36 +368,9 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
     pieces, cands, starts_at, widths = prepared or _layout(text, size)
     if not cands:
         return text[:size], [(a, min(b, size)) for a, b in spans if a < size]
-    # The matched words of each piece, in one pass (spans and pieces both ascend).
-    words: list[list[str]] = [[] for _ in pieces]
-    j = 0
-    for a, b in spans:
-        while j < len(pieces) and pieces[j][1] <= a:
-            j += 1
-        if j == len(pieces):
-            break
-        if pieces[j][0] <= a and b <= pieces[j][1]:
-            words[j].append(text[a:b].lower())
-
-    def rank(c: tuple[tuple[Span, ...], int]) -> tuple[int, int, int, int]:
-        # Words matched (with those of a lead-in just before it), then words matched in what is
-        # shown, then matches.
-        segs, i = c
-        shown = words[i] if len(segs) == 1 else [w for ws in words[i:i + len(segs)] for w in ws]
-        lead = words[i - 1] if i and pieces[i - 1][2] == "lead" else []
-        d = len(set(shown))
-        return len(set(shown + lead)) if lead else d, d, len(shown) + len(lead), len(segs)
-
     best = cands[0]
-    if spans and len(cands) > 1:  # max: the first of equals
-        # Only candidates near a piece with matches can hold any (a candidate's pieces start
-        # at most LIST_ITEMS - 1 before it, a lead-in is the one just before): ranking those
-        # picks the same first best whenever one holds a match, at a few candidates instead
-        # of every sentence of a long answer.
-        near = {k for j, ws in enumerate(words) if ws for k in range(j - LIST_ITEMS + 1, j + 2)}
-        best = max([c for c in cands if c[1] in near] or cands, key=rank)
-        if not rank(best)[0]:  # no candidate holds a match: as before, over all of them
-            best = max(cands, key=rank)
+    if spans and len(cands) > 1:  # (one candidate, most short answers: nothing to rank)
+        best = _best(text, spans, pieces, cands)
     # Each segment with the end of the piece it lies in (a window of a piece starts inside it,
     # and pieces are disjoint: the piece a linear search for its start would find).
     segs = [(ps, pe, pe) for ps, pe in best[0]]
@@ -367,6 +386,12 @@ def make_snippet(text: str, spans: list[Span], size: int = SNIPPET_CHARS,
                     and "\n" not in text[first[1]:pieces[1][0]]:
                 # "Yes." alone says too little
                 segs.append((*_window(text, pieces[1][0], pieces[1][1], spans, size, widths[1]), pieces[1][1]))
+    if len(segs) == 1:  # most snippets: one sentence or item (the loop below, for one segment)
+        s, e, piece_end = segs[0]
+        pre = "…" if s > 0 and s not in starts_at and text[s - 1:s] != "\n" else ""
+        shift = len(pre) - s
+        return (pre + text[s:e] + ("…" if e < piece_end else ""),
+                [(max(a, s) + shift, min(b, e) + shift) for a, b in spans if b > s and a < e])
     out: list[str] = []
     kept: list[Span] = []
     length = 0
