@@ -71,3 +71,28 @@ def test_a_negative_balance_said_balance_first_beside_cancelling_is_the_debt(bun
     # (made up) "balance is negative" as well as "negative balance": whether a debt stops
     # cancelling, not the general conditions for cancelling
     assert bundled.search("balance is negative, how do i cancel").hits[0].id == "debt-before-cancelling"
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("門號解約時嘅餘額退唔退", "refund-remaining-balance"),  # 解約時: when cancelling, not contract law
+    ("電話卡解約時剩低嘅錢會退嗎", "refund-remaining-balance"),
+    ("卡裡嘅錢解約後會退回嗎", "refund-remaining-balance"),
+    ("舊號碼註銷咗仲搵唔搵得返", "restore-cancelled-number"),     # 搵唔搵得返: can I find it back
+    ("銷咗號嘅號碼搵得返嗎", "restore-cancelled-number"),
+])
+def test_taiwan_and_cantonese_refund_and_restore_forms_find_their_entry(bundled, q, entry):
+    # (made up; vocabulary, thirteenth round: kb/regional.yaml)
+    res = bundled.search(q)
+    assert res.hits[0].id == entry and res.answered
+
+
+@pytest.mark.parametrize("q", ["办完注销要等几天", "辦完註銷要等幾日", "销号要等多久", "註銷要等幾耐"])
+def test_waiting_after_cancelling_with_no_money_named_is_how_long_cancelling_takes(bundled, q):
+    # (made up) 等 / 几天 are the refund timing's words, but with no money named the wait is for
+    # the cancelling (categories.yaml ``cancel_wait``)
+    assert bundled.search(q).hits[0].id == "cancellation-how-long"
+
+
+def test_waiting_for_the_refund_after_cancelling_stays_the_refund_timing(bundled):
+    assert bundled.search("注销后退款要等几天").hits[0].id == "refund-when-and-how"
+

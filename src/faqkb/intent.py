@@ -31,7 +31,7 @@ _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 _PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking")
 KEYS_KEPT = 64  # query texts whose keys an Intents remembers (Intents._key)
 NAME_LISTS = ("zh", "en", "ru", "pinyin")
-CONDITIONS = ("abroad", "on_behalf", "leaving", "forgot", "asks_how", "refund_to", "cancelled", "planned", "restore", "timing", "in_store", "documents",
+CONDITIONS = ("abroad", "on_behalf", "leaving", "forgot", "asks_how", "refund_to", "cancelled", "planned", "restore", "timing", "cancel_wait", "in_store", "documents",
               "passport_replaced", "debt_consequences", "gosuslugi")  # conditions a reader states (categories.yaml), in the order they are applied
 
 
