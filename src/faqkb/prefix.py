@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .analysis import HAN_RE, STOP, fold_han, is_han, stem_cyrillic, stem_latin
 
@@ -285,6 +285,39 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     return (isinstance(best, str) and best != typed and best.startswith(typed)
             and best in d.counts and best not in d.reading and stem(best) != stem(typed)
             and best[len(typed):] not in _ENDINGS)
+
+
+class Spelling(Protocol):
+    """What typo_begun asks of the speller (spelling.Speller)."""
+
+    plain: frozenset[str]
+
+    def known(self, word: str) -> bool: ...
+
+    def word(self, typed: str, memo: dict | None = None, unknown: bool = False) -> str | None: ...
+
+
+def typo_begun(query: str, d: Dictionary | None, speller: Spelling) -> bool:
+    """The last word, still being typed (the caller's check: no space after it), is a word cut
+    mid-way with a typo in it (растаргну, documan): a lowercase Latin or Cyrillic word of
+    MIN_TYPO letters or more that the kb neither holds (no form of it: cancelling) nor goes on
+    from, that is no plain word of its language (film), and whose spelling correction, if any,
+    is itself what longer kb words go on from (documen-t: documents), so no completion could
+    be made. A verdict on it is a verdict on a guess, as for a word begun (still_typing). One
+    speller lookup of one word (the speller's own bounds)."""
+    m = _LAST_WORD.search(query)
+    if d is None or m is None:
+        return False
+    typed = m.group(1)
+    low = typed.replace("ё", "е")
+    if (len(low) < MIN_TYPO or is_han(low) or not low.isalpha() or not low.islower() or low in d.counts
+            or starts_word(d, low) or low in speller.plain or speller.known(low)):
+        return False
+    fixed = speller.word(low, unknown=True)
+    return fixed is None or starts_word(d, fixed.lower())
+
+
+MIN_TYPO = 4  # letters of a last word typo_begun reads as cut (вкл, abc: too short to say)
 
 
 # what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
