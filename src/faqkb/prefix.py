@@ -290,7 +290,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
 class Spelling(Protocol):
     """What typo_begun asks of the speller (spelling.Speller)."""
 
-    plain: frozenset[str]
+    @property
+    def plain(self) -> frozenset[str]: ...
 
     def known(self, word: str) -> bool: ...
 
