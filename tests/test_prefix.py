@@ -527,6 +527,24 @@ def test_a_query_not_answered_mid_word_is_typing_and_exact_search_is_not(bundled
     assert not ended.typing  # a question ended is judged as it stands
 
 
+@pytest.mark.parametrize("typed", ["my grandmother wants to know about the balanxe", "бабушка спрашивает про докумнт",
+                                   "у бабушки не получается растрогн"])
+def test_a_last_word_cut_mid_way_with_a_typo_is_typing_in_the_panel_only(bundled, typed):
+    # no kb word goes on from it; its correction is a start (balance: balances) or one edit makes one
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    exact = bundled.search(typed)
+    assert exact.answered == res.answered and not exact.typing
+    assert not bundled.search(typed + " ", prefix=True).typing  # the word ended: judged as it stands
+
+
+def test_a_plain_word_or_a_neighbour_typed_last_is_not_a_typo_begun(bundled):
+    assert not bundled.search("recommend me a good film", prefix=True).typing  # a word of the language
+    assert not bundled.search("strange zzqxw", prefix=True).typing  # one edit from no kb word's start
+    named = bundled.search("open a deposit in sberbnk", prefix=True)
+    assert not named.answered and not named.typing  # a neighbour the scope names stays declined
+
+
 # -- entries the ranking left out whose phrasings begin as typed (prefix.Starts.starting)
 
 def test_starting_finds_every_entry_whose_phrasings_begin_as_typed_in_the_kbs_order():

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .analysis import HAN_RE, STOP, fold_han, is_han, stem_cyrillic, stem_latin
 
@@ -285,6 +285,53 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     return (isinstance(best, str) and best != typed and best.startswith(typed)
             and best in d.counts and best not in d.reading and stem(best) != stem(typed)
             and best[len(typed):] not in _ENDINGS)
+
+
+class Spelling(Protocol):
+    """What typo_begun asks of the speller (spelling.Speller)."""
+
+    @property
+    def plain(self) -> frozenset[str]: ...
+
+    def known(self, word: str) -> bool: ...
+
+    def word(self, typed: str, memo: dict | None = None, unknown: bool = False) -> str | None: ...
+
+
+def typo_begun(query: str, d: Dictionary | None, speller: Spelling) -> bool:
+    """The last word, still being typed (the caller's check: no space after it), is a word cut
+    mid-way with a typo in it (растаргну, documan): a lowercase Latin or Cyrillic word of
+    MIN_TYPO to MAX_TYPO letters that the kb neither holds (nor any form of it: cancelling) nor
+    goes on from, no plain word of its language (film), whose spelling correction is itself
+    what longer kb words go on from (documan: document, documents) or which is one edit from
+    such a start (растаргну: расторгну, расторгнуть). No completion could be made, so a
+    verdict on it is a verdict on a guess, as for a word begun (still_typing). A word one
+    edit from no start (погода, timetable, a name) is a word typed whole: it stays declined."""
+    m = _LAST_WORD.search(query)
+    if d is None or m is None:
+        return False
+    low = m.group(1).replace("ё", "е")
+    if (not MIN_TYPO <= len(low) <= MAX_TYPO or is_han(low) or not low.isalpha() or not low.islower()
+            or low in d.counts or starts_word(d, low) or low in speller.plain or speller.known(low)):
+        return False
+    fixed = speller.word(low, unknown=True)
+    return (fixed is not None and starts_word(d, fixed.lower())) or _one_edit_from_a_start(d, low)
+
+
+MIN_TYPO, MAX_TYPO = 4, 20  # letters of a last word typo_begun reads (вкл: too short to say)
+_ALPHABETS = ("abcdefghijklmnopqrstuvwxyz", "абвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
+def _one_edit_from_a_start(d: Dictionary, low: str) -> bool:
+    """One deletion, transposition, substitution or insertion makes ``low`` a non-word that
+    longer kb words begin with. At most MAX_TYPO * (2 * 33 + 2) binary searches."""
+    letters = _ALPHABETS[0] if low.isascii() else _ALPHABETS[1]
+    for i in range(len(low)):
+        edits = [low[:i] + low[i + 1:], low[:i] + low[i + 1:i + 2] + low[i] + low[i + 2:]]
+        edits += [low[:i] + c + low[i + 1:] for c in letters] + [low[:i] + c + low[i:] for c in letters]
+        if any(e != low and len(e) >= MIN_TYPO - 1 and e not in d.counts and starts_word(d, e) for e in edits):
+            return True
+    return False
 
 
 # what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
