@@ -47,7 +47,8 @@ class Unit:
     weight: float     # its idf weight in the coverage
     held: Any         # numpy intp, sorted: the documents holding it anywhere (df of them)
     asked: Any        # numpy bool per document of ``held``: holds it in the question or an alternative
-    pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs
+    pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs (df, held
+                      # and asked then those of the kb Russian word it also spells, if any: nomer)
     typo: bool        # left out: an unknown word did-you-mean can correct (cancle, растаргнуть), or a
                       # Taiwan/HK word read as its mainland one (plan.mainland)
 
@@ -107,8 +108,9 @@ def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: fl
     for u in units:
         if u.typo:
             continue
-        if u.pairs:
+        if u.pairs:  # (and its documents: the Russian word it also spells, if any: coverage)
             held = sum(imp.has(PINYIN_FIELD, p, doc) for p in u.pairs) / len(u.pairs)
+            held = max(held, float(bool(u.df) and u.asks(doc)))
         else:
             held = float(u.asks(doc))
             unknown += u.weight * (not u.df)
