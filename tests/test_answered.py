@@ -201,3 +201,9 @@ def test_a_typo_counts_as_its_correction_in_asked(bundled):
     r = bundled.search("refnud balanse", suggest=False)  # two typos, nothing typed right
     assert r.hits[0].id == "refund-remaining-balance"
     assert r.signals["asked"] >= 0.9 and r.answered
+
+
+def test_a_transliterated_neighbour_is_declined_by_its_reading(bundled):
+    # read as Russian, the question names a neighbour (a bank card): the scope reads it so too
+    r = bundled.search("zakryt bankovskuyu kartu", suggest=False)
+    assert not r.answered and r.signals.get("scope") == "banking"

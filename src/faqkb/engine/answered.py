@@ -51,6 +51,8 @@ class Unit:
                       # and asked then those of the kb Russian word it also spells, if any: nomer)
     typo: bool        # left out: an unknown word did-you-mean can correct (cancle, растаргнуть), or a
                       # Taiwan/HK word read as its mainland one (plan.mainland)
+    read: bool = False  # judged as its correction or the Russian word it spells (zakryt: закрыть): the
+                        # scope then reads the corrected query too (ranking.judge)
 
     def asks(self, doc: int) -> bool:
         """Whether document ``doc`` holds the word in its question or an alternative."""

@@ -75,7 +75,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
             # as its correction), not left out: else a query of typos or transliterated words
             # only had nothing to judge (asked 0) above a right first hit.
             held, asked, df = read
-            units.append(Unit(df, idf(n, df), held, asked, [], False))
+            units.append(Unit(df, idf(n, df), held, asked, [], False, read=True))
             continue
         pairs = pairs if not df else ()
         if pairs and checked < MAX_TYPO_CHECKS:
@@ -85,7 +85,7 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 # kb Russian word (номер): `answered` reads it both ways (Unit.pairs and its
                 # documents); ranking as before
                 held, asked, df = russian
-        units.append(Unit(df, weight, held, asked, list(pairs), typo))
+        units.append(Unit(df, weight, held, asked, list(pairs), typo, read=bool(pairs) and bool(df)))
     return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
 
 

@@ -16,7 +16,7 @@ from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
 from .coverage import coverage, held_by, idf, mask_of, unit_words
-from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
+from .didyoumean import MAX_SUGGEST_CHARS, correction, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import (
     beyond_setting,
@@ -234,11 +234,22 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
     ok = answered(ours(beyond_setting(ctx, plan, judged), term))  # the setting is no subject, our words are (scope.py)
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
-    if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)
+    if why := neighbour(ctx, plan.plain) or read_neighbour(ctx, plan, scored.units):  # kb/scope.yaml (scope.py)
         ok, judged["scope"] = False, why
     elif ok and (what := foreign_object(ctx, plan, scored.units)):  # cancelling what? (scope.Objects)
         ok, judged["scope"] = False, f"{OTHER_OBJECT}: {what}"
     return judged, ok
+
+
+def read_neighbour(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | None:
+    """The neighbour the query names as its words were read (zakryt bankovskiy schet: закрыть
+    банковский счет), when a word was judged as its correction or its Russian spelling
+    (Unit.read): `answered` weighs the reading, so the scope reads it too. One correction,
+    of a query no longer than did-you-mean's."""
+    if not any(u.read for u in units) or len(plan.plain) > MAX_SUGGEST_CHARS:
+        return None
+    fixed = correction(ctx, plan.plain)
+    return neighbour(ctx, fixed) if fixed else None
 
 
 def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
