@@ -29,6 +29,7 @@ class Signals(TypedDict, total=False):
     self: float       # the first hit's BM25F over its own question's, at most 1
     topic: float      # the topic model's log-odds (topic.py; a kb with offtopic.yaml)
     category: str     # the category the query only names: answered (intent.py)
+    read: int         # answered only as read: words judged as their correction or Russian spelling (Unit.read)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)
     subject: str  # half-typed, the subject alone: its overview put second (Searcher._subject_first)

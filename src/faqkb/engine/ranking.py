@@ -5,7 +5,7 @@ knobs' reasons and figures are in docs/engine.md ("Ranking v2")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, is_han
@@ -232,6 +232,14 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
         judged["topic"] = model.score(plan.topic_features)
     term = own_term(ctx, plan, scored.units, doc)  # cancelling the first hit's own term (scope.Objects.terms)
     ok = answered(ours(beyond_setting(ctx, plan, judged), term))  # the setting is no subject, our words are (scope.py)
+    if ok and not scored.named and (read := sum(u.read for u in scored.units)):
+        # answered only as its words were read (Unit.read)? Then the searcher shows the
+        # correction's results (Searcher.search), as it did when the verdict was on the letters
+        typed = signals([as_typed(u) for u in scored.units], doc, scored.imp, float(scored.raw[doc]), own)
+        if "topic" in judged:
+            typed["topic"] = judged["topic"]
+        if not answered(ours(beyond_setting(ctx, plan, typed), term)):
+            judged["read"] = read
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
     if why := neighbour(ctx, plan.plain) or read_neighbour(ctx, plan, scored.units):  # kb/scope.yaml (scope.py)
@@ -239,6 +247,14 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
     elif ok and (what := foreign_object(ctx, plan, scored.units)):  # cancelling what? (scope.Objects)
         ok, judged["scope"] = False, f"{OTHER_OBJECT}: {what}"
     return judged, ok
+
+
+def as_typed(u: Unit) -> Unit:
+    """A unit read as its correction or Russian spelling as the letters typed: a typo left
+    out, run-together pinyin by its syllable pairs only."""
+    if not u.read:
+        return u
+    return replace(u, read=False, df=0) if u.pairs else replace(u, read=False, typo=True)
 
 
 def read_neighbour(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | None:
