@@ -109,8 +109,8 @@ def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: fl
     score, ``own`` the score of its own question as a query."""
     num = den = unknown = 0.0
     for u in units:
-        if u.typo:
-            continue
+        if u.typo or (u.read and not u.pairs and not u.asks(doc)):
+            continue  # a word read as its correction counts for the hit that asks it, never against
         if u.pairs:  # (and its documents: the Russian word it also spells, if any: coverage)
             held = sum(imp.has(PINYIN_FIELD, p, doc) for p in u.pairs) / len(u.pairs)
             held = max(held, float(bool(u.df) and u.asks(doc)))

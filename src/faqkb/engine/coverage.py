@@ -70,28 +70,24 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 # this is df additions, not two passes over every document.
                 np.add.at(total, held, weight)  # (held is unique: total[held] += weight, one call not three)
             wsum += weight
-        if replaced and (read := read_as(ctx, fa, lex, imp)) is not None:
-            # `answered` is judged on the word as ranking read it (zakryt as закрыть, a typo
-            # as its correction), not left out: else a query of typos or transliterated words
-            # only had nothing to judge (asked 0) above a right first hit.
-            held, asked, df = read
-            units.append(Unit(df, idf(n, df), held, asked, [], False, read=True))
-            continue
         pairs = pairs if not df else ()
-        if pairs and checked < MAX_TYPO_CHECKS:
-            checked += 1
-            if (russian := translit_reading(ctx, text[tok.start:tok.end], lex, imp)) is not None:
-                # a Latin word read as run-together pinyin (nomer: no mer) that also spells a
-                # kb Russian word (номер): `answered` reads it both ways (Unit.pairs and its
-                # documents); ranking as before
-                held, asked, df = russian
-        units.append(Unit(df, weight, held, asked, list(pairs), typo, read=bool(pairs) and bool(df)))
+        read = read_as(ctx, fa, lex, imp) if replaced else None
+        if read is None and pairs and checked < MAX_TYPO_CHECKS:
+            checked += 1  # (a translit lookup, bounded as the typo checks are)
+            read = translit_reading(ctx, text[tok.start:tok.end], lex, imp)
+        units.append(Unit(read[2], idf(n, read[2]) if replaced else weight, read[0], read[1], list(pairs), False,
+                          read=True) if read is not None else Unit(df, weight, held, asked, list(pairs), typo))
     return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
 
 
 def read_as(ctx: Context, fa: Analyzed, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int] | None:
     """A corrected word's documents as `answered` sees them (held_by of its one word), None
-    when the correction is more than one word (the typo is then left out, as before)."""
+    when the correction is more than one word (the typo is then left out, as before).
+    `answered` is judged on the words as ranking read them (zakryt as закрыть, a typo as its
+    correction), not left out: else a query of typos or transliterated words only had nothing
+    to judge (asked 0) above a right first hit. A Latin word read as run-together pinyin
+    (nomer: no mer) that also spells a kb Russian word (номер) is read both ways (Unit.pairs
+    and the word's documents: translit_reading)."""
     read = list(dict.fromkeys((t.text, t.script) for t in fa.words))
     if len(read) != 1:
         return None
