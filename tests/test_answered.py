@@ -184,3 +184,26 @@ def test_answered_is_top_level_in_json(bundled_index, bundled):
 
 def test_empty_query_is_notanswered(bundled):
     assert bundled.search("").answered is False
+
+
+@pytest.mark.parametrize(("typed", "want"), [
+    ("rastorgnut nomer", "how-to-cancel-russian-sim"),      # Russian in Latin letters, every word unknown
+    ("vozvrat deneg za nomer", "refund-remaining-balance"),  # nomer also reads as pinyin (no mer)
+])
+def test_a_transliterated_question_is_judged_on_its_russian_reading(bundled, typed, want):
+    # ranking reads the words as Russian; `answered` now reads them so too (not asked 0)
+    r = bundled.search(typed, suggest=False)
+    assert r.hits[0].id == want
+    assert r.signals["asked"] >= 0.9 and r.answered
+
+
+def test_a_typo_counts_as_its_correction_in_asked(bundled):
+    r = bundled.search("refnud balanse", suggest=False)  # two typos, nothing typed right
+    assert r.hits[0].id == "refund-remaining-balance"
+    assert r.signals["asked"] >= 0.9 and r.answered
+
+
+def test_a_transliterated_neighbour_is_declined_by_its_reading(bundled):
+    # read as Russian, the question names a neighbour (a bank card): the scope reads it so too
+    r = bundled.search("zakryt bankovskuyu kartu", suggest=False)
+    assert not r.answered and r.signals.get("scope") == "banking"

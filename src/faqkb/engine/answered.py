@@ -29,6 +29,7 @@ class Signals(TypedDict, total=False):
     self: float       # the first hit's BM25F over its own question's, at most 1
     topic: float      # the topic model's log-odds (topic.py; a kb with offtopic.yaml)
     category: str     # the category the query only names: answered (intent.py)
+    read: int         # answered only as read: words judged as their correction or Russian spelling (Unit.read)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)
     subject: str  # half-typed, the subject alone: its overview put second (Searcher._subject_first)
@@ -47,9 +48,12 @@ class Unit:
     weight: float     # its idf weight in the coverage
     held: Any         # numpy intp, sorted: the documents holding it anywhere (df of them)
     asked: Any        # numpy bool per document of ``held``: holds it in the question or an alternative
-    pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs
+    pairs: list[str]  # an unknown Latin word read as run-together pinyin: its syllable pairs (df, held
+                      # and asked then those of the kb Russian word it also spells, if any: nomer)
     typo: bool        # left out: an unknown word did-you-mean can correct (cancle, растаргнуть), or a
                       # Taiwan/HK word read as its mainland one (plan.mainland)
+    read: bool = False  # judged as its correction or the Russian word it spells (zakryt: закрыть): the
+                        # scope then reads the corrected query too (ranking.judge)
 
     def asks(self, doc: int) -> bool:
         """Whether document ``doc`` holds the word in its question or an alternative."""
@@ -105,10 +109,11 @@ def signals(units: list[Unit], doc: int, imp: ImpactIndex, score: float, own: fl
     score, ``own`` the score of its own question as a query."""
     num = den = unknown = 0.0
     for u in units:
-        if u.typo:
-            continue
-        if u.pairs:
+        if u.typo or (u.read and not u.pairs and not u.asks(doc)):
+            continue  # a word read as its correction counts for the hit that asks it, never against
+        if u.pairs:  # (and its documents: the Russian word it also spells, if any: coverage)
             held = sum(imp.has(PINYIN_FIELD, p, doc) for p in u.pairs) / len(u.pairs)
+            held = max(held, float(bool(u.df) and u.asks(doc)))
         else:
             held = float(u.asks(doc))
             unknown += u.weight * (not u.df)

@@ -70,8 +70,36 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
                 # this is df additions, not two passes over every document.
                 np.add.at(total, held, weight)  # (held is unique: total[held] += weight, one call not three)
             wsum += weight
-        units.append(Unit(df, weight, held, asked, list(pairs) if not df else [], typo))
+        pairs = pairs if not df else ()
+        read = read_as(ctx, fa, lex, imp) if replaced else None
+        if read is None and pairs and checked < MAX_TYPO_CHECKS:
+            checked += 1  # (a translit lookup, bounded as the typo checks are)
+            read = translit_reading(ctx, text[tok.start:tok.end], lex, imp)
+        units.append(Unit(read[2], idf(n, read[2]) if replaced else weight, read[0], read[1], list(pairs), False,
+                          read=True) if read is not None else Unit(df, weight, held, asked, list(pairs), typo))
     return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
+
+
+def read_as(ctx: Context, fa: Analyzed, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int] | None:
+    """A corrected word's documents as `answered` sees them (held_by of its one word), None
+    when the correction is more than one word (the typo is then left out, as before).
+    `answered` is judged on the words as ranking read them (zakryt as закрыть, a typo as its
+    correction), not left out: else a query of typos or transliterated words only had nothing
+    to judge (asked 0) above a right first hit. A Latin word read as run-together pinyin
+    (nomer: no mer) that also spells a kb Russian word (номер) is read both ways (Unit.pairs
+    and the word's documents: translit_reading)."""
+    read = list(dict.fromkeys((t.text, t.script) for t in fa.words))
+    if len(read) != 1:
+        return None
+    held, asked, df, _ = held_by(ctx, read[0][0], read[0][1], lex, imp)
+    return (held, asked, df) if df else None
+
+
+def translit_reading(ctx: Context, typed: str, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int] | None:
+    """The documents of the kb Russian word that Latin ``typed`` spells
+    (spelling.Speller.russian), as `answered` sees them, or None."""
+    russian = ctx.speller().russian(typed.lower())
+    return read_as(ctx, lex.analyzer.analyze(russian, query=True), lex, imp) if russian else None
 
 
 def idf(n: int, df: int) -> float:

@@ -5,7 +5,7 @@ knobs' reasons and figures are in docs/engine.md ("Ranking v2")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, is_han
@@ -16,7 +16,7 @@ from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
 from .coverage import coverage, held_by, idf, mask_of, unit_words
-from .didyoumean import MAX_SUGGEST_CHARS, han_fixes
+from .didyoumean import MAX_SUGGEST_CHARS, correction, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import (
     beyond_setting,
@@ -232,13 +232,40 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
         judged["topic"] = model.score(plan.topic_features)
     term = own_term(ctx, plan, scored.units, doc)  # cancelling the first hit's own term (scope.Objects.terms)
     ok = answered(ours(beyond_setting(ctx, plan, judged), term))  # the setting is no subject, our words are (scope.py)
+    if ok and not scored.named and (read := sum(u.read for u in scored.units)):
+        # answered only as its words were read (Unit.read)? Then the searcher shows the
+        # correction's results (Searcher.search), as it did when the verdict was on the letters
+        typed = signals([as_typed(u) for u in scored.units], doc, scored.imp, float(scored.raw[doc]), own)
+        if "topic" in judged:
+            typed["topic"] = judged["topic"]
+        if not answered(ours(beyond_setting(ctx, plan, typed), term)):
+            judged["read"] = read
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
-    if why := neighbour(ctx, plan.plain):  # kb/scope.yaml (scope.py)
+    if why := neighbour(ctx, plan.plain) or read_neighbour(ctx, plan, scored.units):  # kb/scope.yaml (scope.py)
         ok, judged["scope"] = False, why
     elif ok and (what := foreign_object(ctx, plan, scored.units)):  # cancelling what? (scope.Objects)
         ok, judged["scope"] = False, f"{OTHER_OBJECT}: {what}"
     return judged, ok
+
+
+def as_typed(u: Unit) -> Unit:
+    """A unit read as its correction or Russian spelling as the letters typed: a typo left
+    out, run-together pinyin by its syllable pairs only."""
+    if not u.read:
+        return u
+    return replace(u, read=False, df=0) if u.pairs else replace(u, read=False, typo=True)
+
+
+def read_neighbour(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | None:
+    """The neighbour the query names as its words were read (zakryt bankovskiy schet: закрыть
+    банковский счет), when a word was judged as its correction or its Russian spelling
+    (Unit.read): `answered` weighs the reading, so the scope reads it too. One correction,
+    of a query no longer than did-you-mean's."""
+    if not any(u.read for u in units) or len(plan.plain) > MAX_SUGGEST_CHARS:
+        return None
+    fixed = correction(ctx, plan.plain)
+    return neighbour(ctx, fixed) if fixed else None
 
 
 def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,

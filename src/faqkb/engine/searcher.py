@@ -257,8 +257,11 @@ class Searcher:
         res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=begun,
                            ranked=ranked)
         # a confident correction is applied; not to a question the scope declined (its neighbour's
-        # name is no typo of ours: "apn" is not "app")
-        if correct and res.suggestion and not res.answered and "scope" not in res.signals:
+        # name is no typo of ours: "apn" is not "app"). A query answered only as its words were
+        # read (signals "read": zakryt as закрыть) shows the correction's results too, as before
+        # `answered` read them: the ranking of the words as meant, not of the letters typed.
+        if (correct and res.suggestion and (not res.answered or res.signals.get("read"))
+                and "scope" not in res.signals):
             fixed = self._search(ctx, res.suggestion, lang, category, limit, page, suggest=False, script=script,
                                  ranked=ranked)
             fixed.rankings += res.rankings
