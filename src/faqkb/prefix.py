@@ -46,7 +46,8 @@ MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with i
 _STOP_STARTS = frozenset("怎什为如哪请")
 # A-not-A questions (是不是, 能不能, 可不可以, 有没有; Cantonese 可唔可以, 係唔係): after one of
 # these verbs a negation begins the question form, not a word (能不 is 能不能 half typed, not 不能)
-_A_NOT_A = re.compile(r"([是能会會要可有用需係使])([不唔没沒冇])(\1.?)?$")
+_AB_VERBS, _AB_NOT = "是能会會要可有用需係使", "不唔没沒冇"
+_A_NOT_A = re.compile(rf"([{_AB_VERBS}])([{_AB_NOT}])(\1.?)?$")
 # the question particles' syllables (吗, 呢): typed whole after pinyin ("yue neng tui ma") they
 # end a question rather than start a word (manyou, neng)
 _PARTICLES = frozenset({"ma", "ne"})
@@ -337,7 +338,7 @@ def _one_edit_from_a_start(d: Dictionary, low: str) -> bool:
 # what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
 # word or particle, an A-not-A form (_A_NOT_A), a question mark
 _ASKS_HAN = re.compile(r"[吗吧呢嘛咩嗎麼么啥几幾哪邊乜点點?？]|怎|什么|如何|为什么|为何|為何|多[少久长冷热远大贵重高快]|是否|能否|可否|何时|幾時|"
-                       r"([是能会會要可有用需係使得])[不唔没沒冇]\1")
+                       rf"([{_AB_VERBS}得])[{_AB_NOT}]\1")  # (得不得 asks too; a half-typed 得不 goes on to 得不到)
 
 
 def han_unasked(query: str) -> bool:
