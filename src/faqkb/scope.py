@@ -389,9 +389,8 @@ class Objects:
                 if j > k and j == len(toks) - 1 and len(f) < BEGUN and toks[j][5] == len(text):
                     continue  # the query's last word, short and not ended: maybe only begun ("договор пла")
                 if brand and (script == "han" or j < k and _BETWEEN.sub("", text[toks[j][5]:toks[k][4]]).strip()
-                              or script == "cyr" and (j > k or _DESCRIBES_RU.search(f)) or script == "lat" and (
-                        not _BRAND.fullmatch(f) or _DESCRIBES.search(f) or f in self.places) or j > k and toks[k][2] == "lat" and not (
-                        text[toks[k][5]:toks[j][4]].strip())):
+                              or script == "cyr" and j > k or script in ("lat", "cyr") and not self._name_like(f, script)
+                              or j > k and toks[k][2] == "lat" and not text[toks[k][5]:toks[j][4]].strip()):
                     continue  # after an English object, only with "with/from/at": "number asap" is no party
                 if script in ("lat", "cyr", "han"):
                     return f
@@ -418,10 +417,17 @@ class Objects:
                 continue
             if self._is(f, self.actions_han, self.actions_words, whole=False) or len(f) < 3 or self._near_ours(f):
                 continue
-            if script == "lat" and _BRAND.fullmatch(f) and not _DESCRIBES.search(f) and f not in self.places or (
-                    script == "cyr" and not _DESCRIBES_RU.search(f) and not _ADVERB.search(f)):
+            if self._name_like(f, script) and not (script == "cyr" and _ADVERB.search(f)):
                 return f
         return None
+
+    def _name_like(self, f: str, script: str) -> bool:
+        """Folded word ``f`` is shaped like a name (a brand, a provider): Latin letters (digits
+        and &.+- among them) with no ending of a describing word and no other country's name,
+        or a Cyrillic word whose ending is no adjective's, possessive's or verb's."""
+        if script == "lat":
+            return bool(_BRAND.fullmatch(f)) and not _DESCRIBES.search(f) and f not in self.places
+        return script == "cyr" and not _DESCRIBES_RU.search(f)
 
     def _set(self, f: str) -> bool:
         return self.setting is not None and self.setting.fullmatch(f) is not None
