@@ -348,7 +348,7 @@ class Searcher:
         told: set[str] = set()
         v = ctx.v
         if res.signals.get("starts") and v.starts is not None:
-            begin = v.starts.starting(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
+            begin = v.starts.starting(res.query, partial(_every_phrasing, v))
             total = sum(begin.values())
             told = {eid for eid, n in begin.items()
                     if len(begin) <= STARTS_TELLING or n >= STARTS_TELLING and n * STARTS_TELLING >= total}
@@ -380,9 +380,7 @@ class Searcher:
         v = ctx.v
         if v.starts is None:
             v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
-        def every() -> Iterator[tuple[str, Iterator[str]]]:  # (each entry's phrasings, read when first needed)
-            return ((e.id, _phrasings(e)) for e in v.entries.values())
-
+        every = partial(_every_phrasing, v)
         typed = res.query
         if len(typed.split()) > 1 and not v.starts.starting(typed, every):
             # no phrasing begins so: the words before the one being typed, when they tell an entry
@@ -449,7 +447,7 @@ class Searcher:
         key = v.starts.key
         if intents is None or not (ends := key(text)[-1:]) or key(intents.key(text))[-1:] != ends:
             return
-        found = v.starts.inside(res.query, lambda: ((e.id, _phrasings(e)) for e in v.entries.values()))
+        found = v.starts.inside(res.query, partial(_every_phrasing, v))
         most = max(found.values(), default=0)
         if not found or any(found.get(h.id) == most for h in res.hits[:INSIDE_PLACE + 1]):
             return
@@ -661,6 +659,12 @@ class Searcher:
         ``res.rankings``."""
         res.rankings += 1
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
+
+
+def _every_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
+    """Each entry's id and phrasings (_phrasings), in the kb's order: what Starts reads when
+    its index was not built (read when first needed)."""
+    return ((e.id, _phrasings(e)) for e in v.entries.values())
 
 
 def _phrasings(e: Entry) -> Iterator[str]:
