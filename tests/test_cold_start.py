@@ -7,6 +7,7 @@ own files), not the YAML or schema readers, and with --json not the terminal ren
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -274,3 +275,15 @@ def test_the_stored_pinyin_table_reads_every_character_as_pypinyin_does(bundled_
     old.update(chars=dict(table), stems=sorted(lex.stems), format=2)
     before = Lexicon.load(marshal.dumps(old))
     assert before.chars == table and before.table.of("注销余额") == lex.table.of("注销余额") == ["zhu", "xiao", "yu", "e"]
+
+
+def test_a_search_starts_no_blas_threads(bundled_index: Path):
+    # A fresh `faqkb search` runs on one thread: numpy's OpenBLAS would start one per core at
+    # import, CPU spent on threads no search uses (docs/engine.md, "Cold start").
+    count = RUN.replace("json.dumps(sorted(sys.modules))", "len(__import__('os').listdir('/proc/self/task'))")
+    argv = ["search", "注销 余额", "--json", "--kb", str(BUNDLED_KB), "--index", str(bundled_index)]
+    r = subprocess.run([sys.executable, "-c", count, json.dumps(argv)], capture_output=True, text=True,
+                       timeout=300, env={k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads(r.stdout)["hits"]
+    assert int(r.stderr.splitlines()[-1]) == 1
