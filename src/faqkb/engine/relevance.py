@@ -9,7 +9,7 @@ import marshal
 import re
 from typing import TYPE_CHECKING
 
-from ..analysis import Analyzed
+from ..analysis import Analyzed, Token, is_han
 from ..layout import PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
@@ -38,6 +38,7 @@ CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as 
 CONDITION_ANYWHERE = ("asks_how", "cancelled", "restore", "timing", "documents")
 OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
+PREFIX_FILLER = 0.5  # share of a word's boost for a Chinese half-typed query's filler words (subject_damped)
 
 
 def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
@@ -322,11 +323,12 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
         # (a word's stem the kb has is no whole word while kb words go on from it: блокир, expir)
-        if toks[-1].script == "han":
+        last = _last_typed(toks)
+        if last.script == "han":
             # a word the segmenter knows that is no kb word while kb words go on from it is half
             # typed (俄罗: 俄罗斯); its last character going on was tried too (卡套: 套餐): blind
             # prefix s@1 down, not kept
-            seg = fold_han(toks[-1].text)
+            seg = fold_han(last.text)
             return len(seg) > 1 and (seg in words.counts or not starts_han(words, seg))
         return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
@@ -338,6 +340,29 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     bare = asked and bool(rest.strip()) and intents is not None and not intents.key(rest)
     return complete_words(query, words, lex.table.split, fit,
                           pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked, bare=bare)
+
+
+def subject_damped(ctx: Context, plan: QueryPlan, lang: str | None) -> None:
+    """A half-typed Chinese query (Han or pinyin) that asks something beyond its filler
+    (categories.yaml's: 俄罗斯, 号码, 卡, eluosi, question words) has its filler words' terms
+    at PREFIX_FILLER of their boost: every entry holds the subject, so the few words typed
+    that narrow it (欠费 in 俄罗斯电话卡欠费) decide, as they do for a reader skimming the
+    questions. Terms of other scripts and other languages' queries are left alone."""
+    intents = _intents(ctx)
+    if lang != "zh" or intents is None or not intents.key(plan.query):
+        return
+
+    def damped(terms: list[Term]) -> list[Term]:
+        return [(f, t, b * PREFIX_FILLER if (is_han(t) or t.isascii()) and intents.is_filler(t) else b)
+                for f, t, b in terms]
+    plan.terms, plan.reading_terms = damped(plan.terms), damped(plan.reading_terms)
+
+
+def _last_typed(toks: list[Token]) -> Token:
+    """The word typed last: not a Taiwan/HK run's mainland reading, which the analyzer adds
+    after the words as typed, spanning the whole run (門號不 ends in 不, not in 号码: read as
+    its reading, a Traditional run holding a regional word was never completed)."""
+    return next((t for t in reversed(toks) if t.script != "han" or t.end - t.start == len(t.text)), toks[-1])
 
 
 def other_completions(ctx: Context, completion: Completion, lex: Lexicon) -> list[Term]:

@@ -26,7 +26,7 @@ from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
-from .relevance import complete, other_completions
+from .relevance import complete, other_completions, subject_damped
 from .results import Hit, Results
 from .version import Version
 
@@ -589,7 +589,8 @@ class Searcher:
             plan, scored = made
             docs = kept(ctx, scored, category, page, limit) if scored is not None else []
         else:
-            plan, scored, docs = self._ranked(ctx, query, lex, category, page, limit, spelled, more, trace)
+            plan, scored, docs = self._ranked(ctx, query, lex, category, page, limit, spelled, more, trace,
+                                              damp=qlang if prefix and asked else None)
             res.rankings += 1
         if scored is not None and docs:
             res.total = len(docs)
@@ -635,10 +636,14 @@ class Searcher:
         return fixed if float(scored.scores[first]) > top else None
 
     def _ranked(self, ctx: Context, query: str, lex: Lexicon, category: str | None, page: int, limit: int,
-                spelled: dict, more: list[Term] | None = None,
-                trace: dict | None = None) -> tuple[QueryPlan, Scored | None, list[int]]:
-        """``query``'s plan, its scores (None when it has no term) and the documents kept."""
+                spelled: dict, more: list[Term] | None = None, trace: dict | None = None,
+                damp: str | None = None) -> tuple[QueryPlan, Scored | None, list[int]]:
+        """``query``'s plan, its scores (None when it has no term) and the documents kept.
+        ``damp``: a half-typed query's language (relevance.subject_damped; not exact search's
+        _confirm, whose reading must rank as exact search does)."""
         plan = QueryPlan.make(query, lex, self.weights, self.plan, more=more)
+        if damp is not None:
+            subject_damped(ctx, plan, damp)
         if not plan.terms:
             return plan, None, []
         scored = score(ctx, plan, spelled)
