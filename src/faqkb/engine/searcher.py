@@ -255,7 +255,7 @@ class Searcher:
         begun = prefix and not (isinstance(query, str) and _word_ended(query))
         ranked: dict = {}  # the correction's ranking, made by the suggestion's check (_suggestion)
         res = self._search(ctx, query, lang, category, limit, page, suggest=suggest, script=script, prefix=begun,
-                           ranked=ranked)
+                           ranked=ranked, panel=prefix)
         # a confident correction is applied; not to a question the scope declined (its neighbour's
         # name is no typo of ours: "apn" is not "app"). A query answered only as its words were
         # read (signals "read": zakryt as закрыть) shows the correction's results too, as before
@@ -571,8 +571,10 @@ class Searcher:
 
     def _search(self, ctx: Context, query: str, lang: str | None, category: str | None, limit: int, page: int,
                 *, suggest: bool, script: str | None, prefix: bool = False, trace: dict | None = None,
-                ranked: dict | None = None, asked: bool = True) -> Results:
-        """``ranked``: rankings already made in this search, by (query, category): the
+                ranked: dict | None = None, asked: bool = True, panel: bool = False) -> Results:
+        """``panel``: the query as the panel and the API's prefix=true read it, its last word
+        begun (``prefix``) or ended by a space: a Chinese one's filler at half weight
+        (relevance.subject_damped). ``ranked``: rankings already made in this search, by (query, category): the
         suggestion's check ranks the correction, and a correction applied is that ranking."""
         query = check_params(query, lang, category, limit, page, script)
         lex = ctx.lexicon()
@@ -590,7 +592,7 @@ class Searcher:
             docs = kept(ctx, scored, category, page, limit) if scored is not None else []
         else:
             plan, scored, docs = self._ranked(ctx, query, lex, category, page, limit, spelled, more, trace,
-                                              damp=qlang if prefix and asked else None)
+                                              damp=qlang if panel else None)
             res.rankings += 1
         if scored is not None and docs:
             res.total = len(docs)
