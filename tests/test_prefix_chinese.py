@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from faqkb.intent import Intents
+
 DEBT = {"debt-after-leaving-russia", "debt-before-cancelling"}
 
 
@@ -32,3 +34,16 @@ def test_the_entries_the_narrowing_word_names_share_the_top_three(bundled):
     res = bundled.search("手机卡欠钱了还", prefix=True)
     assert {h.id for h in res.hits[:3]} >= DEBT
 
+
+
+def test_the_pieces_of_the_subjects_words_are_the_subject_too(bundled):
+    # 罗斯 and 俄罗 (the analyzer's word and bigram inside 俄罗斯) weigh as 俄罗斯 does: the lapse
+    # and the balance typed decide the top 3
+    res = bundled.search("俄罗斯号码停机了余", prefix=True)
+    assert "balance-after-lapse" in [h.id for h in res.hits[:3]]
+
+
+def test_the_chinese_filler_a_query_holds_longest_first():
+    intents = Intents({"categories": {}, "filler": ["俄罗斯", "号码", "电话号码", "卡", "的"]})
+    held = intents.han_filler_in("我的俄羅斯電話號碼欠費")  # Traditional folded; one character is no word's piece
+    assert held == ["电话号码", "俄罗斯", "号码"]

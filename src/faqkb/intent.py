@@ -411,6 +411,12 @@ class Intents:
         w = fold(word)
         return w in self._filler[0] if _HAN.search(w) else _is_filler(w, self._filler[1])
 
+    def han_filler_in(self, query: str) -> list[str]:
+        """The Chinese filler words of two or more characters ``query`` holds (俄罗斯 and 号码 in
+        我的俄罗斯号码), longest first: the words and bigrams inside them (罗斯, 俄罗) are theirs too."""
+        q = fold(query)
+        return [f for f in self._filler[0] if len(f) > 1 and f in q]
+
     def away(self, query: str) -> bool:
         """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
         return self.states("abroad", query)

@@ -38,7 +38,7 @@ CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as 
 CONDITION_ANYWHERE = ("asks_how", "cancelled", "restore", "timing", "documents")
 OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
-PREFIX_FILLER = 0.5  # share of a word's boost for a Chinese half-typed query's filler words (subject_damped)
+PREFIX_FILLER = 0.4  # share of a word's boost for a Chinese half-typed query's filler words (subject_damped)
 
 
 def specific(ctx: Context, scores: NDArray, analyzed: list[Analyzed], lex: Lexicon, imp: ImpactIndex) -> NDArray:
@@ -344,17 +344,22 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
 
 def subject_damped(ctx: Context, plan: QueryPlan, lang: str | None) -> None:
     """A half-typed Chinese query (Han or pinyin) that asks something beyond its filler
-    (categories.yaml's: 俄罗斯, 号码, 卡, eluosi, question words) has its filler words' terms
-    at PREFIX_FILLER of their boost: every entry holds the subject, so the few words typed
-    that narrow it (欠费 in 俄罗斯电话卡欠费) decide, as they do for a reader skimming the
-    questions. Terms of other scripts and other languages' queries are left alone."""
+    (categories.yaml's: 俄罗斯, 号码, 卡, eluosi, question words) has its filler words' terms,
+    and the pieces of its Chinese ones (罗斯, 俄罗), at PREFIX_FILLER of their boost: every
+    entry holds the subject, so the few words typed that narrow it (欠费 in 俄罗斯电话卡欠费)
+    decide, as they do for a reader skimming the questions. Terms of other scripts and other
+    languages' queries are left alone. Work: one pass over the terms per filler word held."""
     intents = _intents(ctx)
     if lang != "zh" or intents is None or not intents.key(plan.query):
         return
+    inside = intents.han_filler_in(plan.query)  # (the analyzer's pieces of 俄罗斯: 罗斯, the bigram 俄罗)
+
+    def filler(t: str) -> bool:
+        return (is_han(t) or t.isascii()) and intents.is_filler(t) or is_han(t) and any(t in w for w in inside)
 
     def damped(terms: list[Term]) -> list[Term]:
-        return [(f, t, b * PREFIX_FILLER if (is_han(t) or t.isascii()) and intents.is_filler(t) else b)
-                for f, t, b in terms]
+        return [(f, t, b * PREFIX_FILLER if filler(t) else b) for f, t, b in terms]
+
     plan.terms, plan.reading_terms = damped(plan.terms), damped(plan.reading_terms)
 
 
