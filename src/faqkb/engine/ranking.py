@@ -93,9 +93,10 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     if knobs["condition"]:  # the reader abroad, someone acting for them: the entry for it (intent.py)
         scores = condition_first(ctx, scores, plan.plain, lex)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)
+        doc = concept(ctx, plan.plain, spelled, lex)
         if named := intent(ctx, plan.plain, spelled, lex):
-            scores, raw, mask = recall(ctx, named, scores, raw, mask)
-        if (doc := concept(ctx, plan.plain, spelled, lex)) is not None and mask[doc]:
+            scores, raw, mask = recall(ctx, named, scores, raw, mask, doc)
+        if doc is not None and mask[doc]:
             scores = scores.copy()  # the entry answering a concept named: first
             scores[doc] = float(scores.max()) + 1.0
             # and kept as a result, as a category's entries are (recall), though named in other
@@ -269,9 +270,11 @@ def read_neighbour(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
 
 
 def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
-           mask: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+           mask: NDArray, first: int | None = None) -> tuple[NDArray, NDArray, NDArray]:
     """A query naming a category: every entry of it recalled above the rest (in their
-    order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+    order), its overview entry first; each kept as a result (raw at least the cutoff).
+    ``first``: the entry of a concept the query names, put first after this: then the
+    overview is one of the rest ("scam call": the call scam, then the others as they score)."""
     import numpy as np
 
     v = ctx.v
@@ -281,6 +284,8 @@ def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
     top = float(scores.max()) or 1.0
     scores = scores + cat * top
     want = v.intents.overview.get(category)
+    if first is not None and (mask[first] or cat[first]):
+        want = None
     if want and (overview := ctx.docnum(want)) is not None and cat[overview]:  # an overview of this category
         scores[overview] += top
     raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)
