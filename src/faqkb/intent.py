@@ -179,6 +179,23 @@ def _written(name: str) -> str:
     return " ".join(_WORD.findall(fold(name)))
 
 
+STEM_MIN = 5  # a shorter Russian stem is no name's by itself (долго and долга are both долг)
+
+
+def _stems(key: str) -> str:
+    """``key`` with its Russian words stemmed; "" when one's stem is shorter than STEM_MIN."""
+    from .analysis import stem_cyrillic
+
+    out = []
+    for w in key.split(" "):
+        if _CYR.search(w):
+            w = stem_cyrillic(w)
+            if len(w) < STEM_MIN:
+                return ""
+        out.append(w)
+    return " ".join(out)
+
+
 def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str | None = None) -> str:
     """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
     run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск).
@@ -270,6 +287,7 @@ class Intents:
         self._keys: dict[tuple[str, int], str] = {}
         # the last few texts folded, with their words between spaces (_said)
         self._said_kept: dict[str, tuple[str, str]] = {}
+        self._stemmed: dict[int, dict[str, str]] = {}  # _by_stem's, per names dict (by id)
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -492,12 +510,25 @@ class Intents:
                             if not (w.isascii() and w.isalpha() and _latin_stem(w) in self._process_stems))
         return rest
 
+    def _by_stem(self, names: dict[str, str]) -> dict[str, str]:
+        """``names``' Russian keys by their words' stems (the first name of a stem keeps it),
+        made on the first Russian query that names none as typed."""
+        got = self._stemmed.get(id(names))
+        if got is None:
+            got = self._stemmed[id(names)] = {}
+            for k, v in names.items():
+                if _CYR.search(k) and (stems := _stems(k)):
+                    got.setdefault(stems, v)
+        return got
+
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
             key = self._key(query, self._long)
         got = names.get(key)
         if got is None and " " in key and _SPACED_PINYIN.match(key):
             got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
+        if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
+            got = self._by_stem(names).get(_stems(key) or "\0")
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None
