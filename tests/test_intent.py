@@ -551,6 +551,10 @@ def test_a_short_russian_stem_is_no_name():
     ("收不收费", "does-cancelling-cost"),
     ("wo de eluosi ka", "how-to-cancel-russian-sim"),  # ka: the subject's card in pinyin
     ("tui qian", "refund-remaining-balance"),
+    ("收短信", "receiving-sms-keeps-number"),  # receiving only, named alone: does it keep the number
+    ("incoming sms", "receiving-sms-keeps-number"),
+    ("充話費", "top-up-from-abroad"),  # topping up (话费 is also the balance)
+    ("verify cancellation", "verify-contract-ended"),
 ])
 def test_a_head_word_gets_the_general_entry_first(bundled, q, entry):
     res = bundled.search(q)
