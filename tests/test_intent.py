@@ -567,3 +567,11 @@ def test_a_concept_named_in_a_category_leaves_the_rest_in_their_order(bundled, q
     # not put second in front of it
     ids = [h.id for h in bundled.search(q).hits[:3]]
     assert ids[0] == "contract-expiring-call-scam" and "update-personal-data-scam" in ids, ids
+
+
+@pytest.mark.parametrize("q,entry", [("tuìkuǎn", "refund-remaining-balance"), ("xiāohào", "how-to-cancel-russian-sim"),
+                                     ("yú é", "refund-remaining-balance")])
+def test_pinyin_with_tone_marks_is_searched_as_typed_without(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]])
+    assert res.query == q  # the query is echoed as typed
