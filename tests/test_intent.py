@@ -575,3 +575,11 @@ def test_pinyin_with_tone_marks_is_searched_as_typed_without(bundled, q, entry):
     res = bundled.search(q)
     assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]])
     assert res.query == q  # the query is echoed as typed
+
+
+@pytest.mark.parametrize("q,entry", [("yota документы", "documents-needed"), ("билайн документы", "documents-needed"),
+                                     ("yota паспорт", "passport-replaced-cancel"), ("t2 debt", "debt-before-cancelling")])
+def test_an_operator_beside_one_word_leaves_that_word_the_question(bundled, q, entry):
+    # the kb answers for every operator: the entry listing them is not the answer to "brand + X"
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]], res.answered)

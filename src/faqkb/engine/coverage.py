@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analyzed
 from ..layout import PINYIN_FIELD
 from ..lexicon import Lexicon
-from ..plan import MAX_UNITS
+from ..plan import HEAD_BRAND, MAX_UNITS, is_name
 from .answered import Unit
 from .context import Context
 
@@ -45,6 +45,9 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
         script = tok.script
         held, asked, df, pairs = held_by(ctx, w, script, lex, imp)
         weight = idf(n, df)
+        if len(words) == 2 and ctx.knobs["brand"] != 1.0 and script in ("lat", "cyr") \
+                and is_name(w, lex.synonyms.get(w, ())):
+            weight *= HEAD_BRAND  # an operator beside one word: that word is what is asked
         typo = replaced = False
         if not df and not pairs and script in ("lat", "cyr") and checked < MAX_TYPO_CHECKS:
             checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
