@@ -43,8 +43,9 @@ PLAN = {
 # whoosh's BM25F exactly (ranking="bm25f": tests/test_impact.py): every knob off.
 BM25F_PLAN = {**dict.fromkeys(PLAN, 0.0), "brand": 1.0, "cov_base": 1.0, "cov_pow": 1.0}
 
-# a brand beside one other word (yota документы, mts debt): the other word is what is asked, the
-# brand at this share of "brand" (and of its idf in coverage and `answered`)
+# an operator named beside one other word (yota документы, mts debt): the other word is what is
+# asked; the operator's terms at this share of "brand", its idf in coverage and `answered` too
+# (engine/coverage.py `operators`; a service such as Gosuslugi is a subject, not an operator)
 HEAD_BRAND = 0.43
 MAX_TERMS = 320  # terms scored per query (the golden queries need at most 166)
 MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as plain words)
@@ -60,8 +61,6 @@ def query_terms(a: Analyzed, syn: dict[str, list[list[str]]], weights: dict[str,
     out = []
     w = weights
     brand = plan["brand"] if len(a.words) > 1 else 1.0
-    if len(a.words) == 2 and brand != 1.0:  # (whoosh's BM25F: brand 1.0, no share at all)
-        brand *= HEAD_BRAND
     for tok in dict.fromkeys(t.text for t in a.words):
         alts = syn.get(tok, ())
         k = brand if brand != 1.0 and alts and is_name(tok, alts) else 1.0

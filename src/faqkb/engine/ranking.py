@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, is_han
 from ..lexicon import Lexicon
-from ..plan import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
+from ..plan import HEAD_BRAND, MAX_TERMS, QueryPlan, Term, asks_number, query_terms
 from ..scope import OTHER_OBJECT, ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
-from .coverage import coverage, held_by, idf, mask_of, unit_words
+from .coverage import coverage, held_by, idf, mask_of, operators, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, correction, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import (
@@ -114,6 +114,8 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
     plan), capped at MAX_TERMS; the coverage, and the units `answered` is judged on."""
     knobs, lex, query = ctx.knobs, plan.lexicon, plan.query
     terms = plan.terms
+    if ops := operators(ctx, plan.analyzed, plan.plain, lex):  # an operator beside one word (plan.HEAD_BRAND)
+        terms = [(f, t, b * HEAD_BRAND) if t in ops else (f, t, b) for f, t, b in terms]
     if knobs["stems"]:
         plan.stems = stem_variants(ctx, plan.analyzed, imp)
         terms = terms + plan.stems
