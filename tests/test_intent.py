@@ -553,6 +553,7 @@ def test_a_short_russian_stem_is_no_name():
     ("tui qian", "refund-remaining-balance"),
     ("收短信", "receiving-sms-keeps-number"),  # receiving only, named alone: does it keep the number
     ("incoming sms", "receiving-sms-keeps-number"),
+    ("收短訊", "receiving-sms-keeps-number"),  # HK 短訊 (regional.yaml)
     ("充話費", "top-up-from-abroad"),  # topping up (话费 is also the balance)
     ("verify cancellation", "verify-contract-ended"),
 ])
