@@ -185,6 +185,21 @@ def strip_tones(syllable: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
+# Pinyin's tone-marked vowels as typed without them (ü as v, as strip_tones writes it): a query
+# copied from a dictionary or typed with a tone keyboard ("zhùxiāo") is the toneless pinyin
+# the kb's readings are.
+_TONED = str.maketrans({**{c: v for v, cs in (("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"),
+                                              ("u", "ūúǔù"), ("v", "ǖǘǚǜü")) for c in cs},
+                        **{c: v for v, cs in (("A", "ĀÁǍÀ"), ("E", "ĒÉĚÈ"), ("I", "ĪÍǏÌ"), ("O", "ŌÓǑÒ"),
+                                              ("U", "ŪÚǓÙ"), ("V", "ǕǗǙǛÜ")) for c in cs}})
+
+
+def untoned(query: str) -> str:
+    """``query`` with pinyin tone marks taken off its Latin letters ("zhùxiāo" -> "zhuxiao");
+    the same string when it has none (ASCII, Chinese, Cyrillic)."""
+    return query if query.isascii() else query.translate(_TONED)
+
+
 # ---------------------------------------------------------------- jieba
 
 class Segmenter:

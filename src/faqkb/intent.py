@@ -23,6 +23,8 @@ CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
+# (ASCII words no longer than a pinyin syllable (zhuang), at least two: read glued as well)
+_SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
@@ -167,8 +169,31 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
         # the names' keys go with it: working them out (filler taken out of ~600 names) was
         # ~20 ms of every fresh process's first query
         compiled = Intents(data)
-        data["keys"] = {"names": compiled.names, "concepts": compiled.concepts, "state": compiled.state()}
+        data["keys"] = {"names": compiled.names, "concepts": compiled.concepts, "typed": compiled.typed,
+                        "state": compiled.state()}
         (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _written(name: str) -> str:
+    """A name as written: folded, its words between single spaces (as Intents._said reads a query)."""
+    return " ".join(_WORD.findall(fold(name)))
+
+
+STEM_MIN = 5  # a shorter Russian stem is no name's by itself (долго and долга are both долг)
+
+
+def _stems(key: str) -> str:
+    """``key`` with its Russian words stemmed; "" when one's stem is shorter than STEM_MIN."""
+    from .analysis import stem_cyrillic
+
+    out = []
+    for w in key.split(" "):
+        if _CYR.search(w):
+            w = stem_cyrillic(w)
+            if len(w) < STEM_MIN:
+                return ""
+        out.append(w)
+    return " ".join(out)
 
 
 def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str | None = None) -> str:
@@ -248,6 +273,9 @@ class Intents:
     # a concept a reader names in a word or two that several entries hold (biometrics,
     # power of attorney, scam SMS): the entry answering it (categories.yaml ``concepts``)
     concepts: dict[str, str]
+    # a concept's names as written (folded, words between single spaces): a query typed as one
+    # is that concept before any key is read (诈骗电话 is a scam call, though 电话 is filler)
+    typed: dict[str, str]
 
     def __init__(self, data: dict) -> None:
         # The subject's own words (俄罗斯手机卡, "russian sim", симка): filler around a name,
@@ -259,6 +287,7 @@ class Intents:
         self._keys: dict[tuple[str, int], str] = {}
         # the last few texts folded, with their words between spaces (_said)
         self._said_kept: dict[str, tuple[str, str]] = {}
+        self._stemmed: dict[int, dict[str, str]] = {}  # _by_stem's, per names dict (by id)
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -269,6 +298,7 @@ class Intents:
         if (state := keys.get("state")) is not None:  # worked out at build (write_categories)
             self._restore(state)
             self.names, self.concepts = dict(keys["names"]), dict(keys["concepts"])
+            self.typed = dict(keys.get("typed", {}))
             return
         fill = [fold(f) for f in data.get("filler", [])]
         self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
@@ -325,14 +355,27 @@ class Intents:
         self.concepts = {}
         if keys:  # worked out at build (a version written before ``state``)
             self.names, self.concepts = dict(keys["names"]), dict(keys["concepts"])
+            self.typed = dict(keys.get("typed", {}))
             return
         for cat, spec in data.get("categories", {}).items():
             for n in spec.get("names", ()):
                 # a name is matched on what is left of it too ("cancel my sim" -> "cancel")
                 self.names.setdefault(self._name_key(n), cat)
-        for entry, names in data.get("concepts", {}).items():
+        concepts = data.get("concepts", {})
+        self.typed = {}
+        for entry, names in concepts.items():
             for n in names:
-                self.concepts.setdefault(self._name_key(n), entry)
+                self.typed.setdefault(_written(n), entry)
+        # a word that is a name as written (a category's, or another concept's) is not claimed
+        # by a concept's name that only comes to it once filler is out: 诈骗 is the scams'
+        # category, not the scam call of 诈骗电话 (电话 is filler)
+        as_written = {_written(n) for spec in data.get("categories", {}).values() for n in spec.get("names", ())}
+        as_written |= self.typed.keys()
+        for entry, names in concepts.items():
+            for n in names:
+                key = self._name_key(n)
+                if key == _written(n) or key not in as_written:
+                    self.concepts.setdefault(key, entry)
 
     def state(self) -> dict:
         """What the constructor works out beyond the names' keys (the filler, the process, the
@@ -439,7 +482,9 @@ class Intents:
         key = self._key(query, self._filler)
         if not key:
             return None
-        got = self._named(self.concepts, key, query, fixed)
+        got = self.typed.get(typed) if (typed := self._said(query)[1].strip()) != key else None
+        if got is None:
+            got = self._named(self.concepts, key, query, fixed)
         if got is None:
             got = self._beside_process(key)
         if got is None and fixed and (typed := _key(put_fixes(query, fixed), self._filler)) != key:
@@ -471,10 +516,25 @@ class Intents:
                             if not (w.isascii() and w.isalpha() and _latin_stem(w) in self._process_stems))
         return rest
 
+    def _by_stem(self, names: dict[str, str]) -> dict[str, str]:
+        """``names``' Russian keys by their words' stems (the first name of a stem keeps it),
+        made on the first Russian query that names none as typed."""
+        got = self._stemmed.get(id(names))
+        if got is None:
+            got = self._stemmed[id(names)] = {}
+            for k, v in names.items():
+                if _CYR.search(k) and (stems := _stems(k)):
+                    got.setdefault(stems, v)
+        return got
+
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
         if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
             key = self._key(query, self._long)
         got = names.get(key)
+        if got is None and " " in key and _SPACED_PINYIN.match(key):
+            got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
+        if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
+            got = self._by_stem(names).get(_stems(key) or "\0")
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None

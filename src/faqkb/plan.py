@@ -43,6 +43,10 @@ PLAN = {
 # whoosh's BM25F exactly (ranking="bm25f": tests/test_impact.py): every knob off.
 BM25F_PLAN = {**dict.fromkeys(PLAN, 0.0), "brand": 1.0, "cov_base": 1.0, "cov_pow": 1.0}
 
+# an operator named beside one other word (yota документы, mts debt): the other word is what is
+# asked; the operator's terms at this share of "brand", its idf in coverage and `answered` too
+# (engine/coverage.py `operators`; a service such as Gosuslugi is a subject, not an operator)
+HEAD_BRAND = 0.43
 MAX_TERMS = 320  # terms scored per query (the golden queries need at most 166)
 MAX_PHRASES = 4  # quoted phrases checked per query (the rest are searched as plain words)
 MAX_UNITS = 40  # query words weighed for coverage (a 200-character query has at most ~100)

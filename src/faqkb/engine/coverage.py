@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analyzed
 from ..layout import PINYIN_FIELD
 from ..lexicon import Lexicon
-from ..plan import MAX_UNITS
+from ..plan import HEAD_BRAND, MAX_UNITS, is_name
 from .answered import Unit
 from .context import Context
 
@@ -41,10 +41,13 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
     total = np.zeros(n)
     wsum = 0.0
     checked = 0
+    ops = operators(ctx, a, text, lex)
     for w, tok in list(words.items())[:MAX_UNITS]:
         script = tok.script
         held, asked, df, pairs = held_by(ctx, w, script, lex, imp)
         weight = idf(n, df)
+        if w in ops:
+            weight *= HEAD_BRAND  # an operator beside one word: that word is what is asked
         typo = replaced = False
         if not df and not pairs and script in ("lat", "cyr") and checked < MAX_TYPO_CHECKS:
             checked += 1  # a typo of a kb word (cancle, растаргнуть) is no sign of another topic
@@ -78,6 +81,26 @@ def coverage(ctx: Context, a: Analyzed, lex: Lexicon, imp: ImpactIndex, units: l
         units.append(Unit(read[2], idf(n, read[2]) if replaced else weight, read[0], read[1], list(pairs), False,
                           read=True) if read is not None else Unit(df, weight, held, asked, list(pairs), typo))
     return np.divide(total, wsum, out=total) if wsum else None  # (in place: total is this call's own)
+
+
+def operators(ctx: Context, a: Analyzed, text: str, lex: Lexicon) -> frozenset[str]:
+    """In a query of two words, the one naming an operator (a name in Latin and Cyrillic that
+    categories.yaml's filler holds: the kb answers for each operator), with its other spellings:
+    the other word is what is asked (plan.HEAD_BRAND). Empty otherwise, and for whoosh's BM25F."""
+    words = {t.text: t for t in a.words}
+    if len(words) != 2 or ctx.knobs["brand"] == 1.0:
+        return frozenset()
+    from .relevance import _intents
+
+    intents = _intents(ctx)
+    if intents is None:
+        return frozenset()
+    out: set[str] = set()
+    for w, tok in words.items():
+        alts = lex.synonyms.get(w, ())
+        if tok.script in ("lat", "cyr") and alts and is_name(w, alts) and intents.is_filler(text[tok.start:tok.end]):
+            out |= {w, *(t for alt in alts for t in alt)}
+    return frozenset(out)
 
 
 def read_as(ctx: Context, fa: Analyzed, lex: Lexicon, imp: ImpactIndex) -> tuple[Any, Any, int] | None:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, is_han
 from ..lexicon import Lexicon
-from ..plan import MAX_TERMS, QueryPlan, Term, asks_number, query_terms
+from ..plan import HEAD_BRAND, MAX_TERMS, QueryPlan, Term, asks_number, query_terms
 from ..scope import OTHER_OBJECT, ours
 from ..specificity import MAX_WORDS as SHORT_QUERY
 from .answered import Signals, Unit, answered, signals
 from .context import Context
-from .coverage import coverage, held_by, idf, mask_of, unit_words
+from .coverage import coverage, held_by, idf, mask_of, operators, unit_words
 from .didyoumean import MAX_SUGGEST_CHARS, correction, han_fixes
 from .params import MAX_LIMIT, MAX_PAGE
 from .relevance import (
@@ -93,9 +93,10 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     if knobs["condition"]:  # the reader abroad, someone acting for them: the entry for it (intent.py)
         scores = condition_first(ctx, scores, plan.plain, lex)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)
+        doc = concept(ctx, plan.plain, spelled, lex)
         if named := intent(ctx, plan.plain, spelled, lex):
-            scores, raw, mask = recall(ctx, named, scores, raw, mask)
-        if (doc := concept(ctx, plan.plain, spelled, lex)) is not None and mask[doc]:
+            scores, raw, mask = recall(ctx, named, scores, raw, mask, doc)
+        if doc is not None and mask[doc]:
             scores = scores.copy()  # the entry answering a concept named: first
             scores[doc] = float(scores.max()) + 1.0
             # and kept as a result, as a category's entries are (recall), though named in other
@@ -113,6 +114,8 @@ def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
     plan), capped at MAX_TERMS; the coverage, and the units `answered` is judged on."""
     knobs, lex, query = ctx.knobs, plan.lexicon, plan.query
     terms = plan.terms
+    if ops := operators(ctx, plan.analyzed, plan.plain, lex):  # an operator beside one word (plan.HEAD_BRAND)
+        terms = [(f, t, b * HEAD_BRAND) if t in ops else (f, t, b) for f, t, b in terms]
     if knobs["stems"]:
         plan.stems = stem_variants(ctx, plan.analyzed, imp)
         terms = terms + plan.stems
@@ -269,9 +272,11 @@ def read_neighbour(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
 
 
 def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
-           mask: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+           mask: NDArray, first: int | None = None) -> tuple[NDArray, NDArray, NDArray]:
     """A query naming a category: every entry of it recalled above the rest (in their
-    order), its overview entry first; each kept as a result (raw at least the cutoff)."""
+    order), its overview entry first; each kept as a result (raw at least the cutoff).
+    ``first``: the entry of a concept the query names, put first after this: then the
+    overview is one of the rest ("scam call": the call scam, then the others as they score)."""
     import numpy as np
 
     v = ctx.v
@@ -281,6 +286,8 @@ def recall(ctx: Context, category: str, scores: NDArray, raw: NDArray,
     top = float(scores.max()) or 1.0
     scores = scores + cat * top
     want = v.intents.overview.get(category)
+    if first is not None and (mask[first] or cat[first]):
+        want = None
     if want and (overview := ctx.docnum(want)) is not None and cat[overview]:  # an overview of this category
         scores[overview] += top
     raw = np.where(cat, np.maximum(raw, float(raw.max()) * RELATIVE_CUTOFF), raw)

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis import Analyzer, guess_lang
+from ..analysis import Analyzer, guess_lang, untoned
 from ..diversity import clauses, diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
@@ -580,6 +580,7 @@ class Searcher:
         lex = ctx.lexicon()
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
+        query = untoned(query)  # pinyin with tone marks is searched as typed without (the echo keeps them)
         completion = complete(ctx, query, lex, asked) if prefix else None  # as-you-type (prefix.py)
         more: list[Term] = []
         if completion is not None:
