@@ -436,10 +436,10 @@ MIN_ASKED_ON = 5  # phrasings that longer word is in, at least
 
 def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
     """The longer kb word a whole word typed last is likelier the start of (день: деньги, pass:
-    passport): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
+    passport; но: номер): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
     MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (lowercase
-    Latin/Cyrillic, MIN_PINYIN_PREFIX letters at least)."""
-    if (len(word) < MIN_PINYIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
+    Latin/Cyrillic, MIN_PREFIX letters at least: a stop word, another form of a kb word too)."""
+    if (len(word) < MIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
             or d.asked.get(word, 0) >= ASKED_ON):  # (a word the questions use is meant: russia, расторгнут)
         return None
     longer = [w for w in _range(d.words, word) if w != word]
@@ -472,6 +472,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     # (what replaces the typed word, the expansion itself, its frequency)
     words: list[tuple[str, str, int]] = []
     readings: list[tuple[str, str, int]] = []
+    if (rest.strip() and asked and not is_han(typed)
+            and (on := _asked_on(word, typed, d)) is not None):
+        # a short word or a stop word the kb's questions hardly hold, typed last, is the start
+        # of the word they hold far more (но: номер, до: договор, отк: отказаться; not to, за, на)
+        return Completion(rest + on, typed, [on, word])
     if known is not None and known(typed):
         return None
     if is_han(typed):
