@@ -779,3 +779,53 @@ def inside_tails(query: str, key: Callable[[str], str]) -> list[str]:
         if len(tail) <= INSIDE_CHARS and all(is_han(c) == han for c in tail if c != " "):
             out.append(tail)
     return out
+
+
+# -- a last word cut mid-way that the kb lacks (Latin and Cyrillic)
+
+GENERAL_FORMAT = 1  # dump_general's
+GENERAL_LANGS = ("en", "ru")  # wordfreq's lists read (its "small" ones: ~90,000 words)
+MIN_CUT = 3  # letters a last word needs to be read as cut mid-way
+MAX_GENERAL_WORD = 24  # letters of the longest general word kept
+
+
+def general_words() -> list[str]:
+    """English and Russian words in general use (wordfreq's lists), lowercase, ё as е, sorted:
+    what the build writes (layout.GENERAL). Build time only (wordfreq is never imported by a query)."""
+    from wordfreq import get_frequency_dict
+
+    return sorted({w.replace("ё", "е") for lang in GENERAL_LANGS for w in get_frequency_dict(lang, wordlist="small")
+                   if w.isalpha() and MIN_CUT <= len(w) <= MAX_GENERAL_WORD})
+
+
+def dump_general(words: list[str]) -> bytes:
+    return marshal.dumps({"format": GENERAL_FORMAT, "words": words})
+
+
+def load_general(data: bytes) -> list[str]:
+    """`dump_general`'s words (ValueError for another format)."""
+    raw = marshal.loads(data)
+    if not isinstance(raw, dict) or raw.get("format") != GENERAL_FORMAT or not isinstance(raw.get("words"), list):
+        raise ValueError("general words: another format")
+    return raw["words"]
+
+
+def cut_mid_word(query: str, d: Dictionary | None, general: list[str]) -> bool:
+    """The last word, still being typed (the caller's check: no space after it), is a Latin or
+    Cyrillic word cut mid-way that the kb lacks (узбекиста, paperwo; претенз, which kb words
+    go on from but is no word itself): at least MIN_CUT letters, neither a kb word nor a word
+    in general use (``general``: sorted, general_words), while a longer word in general use or
+    in the kb begins with it. "No direct answer" on it would be a verdict on a guess: the
+    reader is typing (as still_typing). A word typed whole stays declined, known to the kb or
+    not (погода, vietnam), and so does a name no word begins with (Kcell) or an acronym (VK).
+    Two binary searches."""
+    m = _LAST_WORD.search(query)
+    if d is None or m is None or is_han(m.group(1)) or _acronym(m.group(1)):
+        return False
+    low = m.group(1).lower().replace("ё", "е")
+    if len(low) < MIN_CUT or low in d.counts:
+        return False
+    i = bisect.bisect_left(general, low)
+    if i < len(general) and general[i] == low:
+        return False
+    return (i < len(general) and general[i].startswith(low)) or starts_word(d, low)
