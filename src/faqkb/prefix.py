@@ -472,12 +472,13 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     # (what replaces the typed word, the expansion itself, its frequency)
     words: list[tuple[str, str, int]] = []
     readings: list[tuple[str, str, int]] = []
-    if (rest.strip() and asked and not is_han(typed)
+    whole = known is not None and known(typed)
+    if (rest.strip() and asked and not is_han(typed) and (whole or word in d.counts)
             and (on := _asked_on(word, typed, d)) is not None):
-        # a short word or a stop word the kb's questions hardly hold, typed last, is the start
+        # a short kb word or a stop word the kb's questions hardly hold, typed last, is the start
         # of the word they hold far more (но: номер, до: договор, отк: отказаться; not to, за, на)
         return Completion(rest + on, typed, [on, word])
-    if known is not None and known(typed):
+    if whole:
         return None
     if is_han(typed):
         if known is None and len(typed) > 1 and typed[-2:] in d.counts:
