@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from faqkb.prefix import Dictionary, cut_mid_word, general_words
+from faqkb.prefix import Dictionary, General, cut_mid_word, dump_general, general_words, load_general
 
 TOY = Dictionary.of({"refund": 40, "претензию": 6, "претензия": 3}, {})
-GENERAL = sorted(["photograph", "photographer", "программист", "программистом", "погода", "vietnam"])
+GENERAL = load_general(dump_general(sorted(["photograph", "photographer", "программист", "программистом", "погода",
+                                            "vietnam"])))
 
 
 @pytest.mark.parametrize("typed", ["my cousin is a photogra", "я теперь программис", "сроки претенз", "Vietn"])
@@ -32,7 +33,7 @@ def test_a_word_typed_whole_or_too_short_is_not_cut(typed):
 
 
 def test_without_the_general_words_nothing_is_cut():
-    assert not cut_mid_word("my cousin is a photogra", TOY, [])  # (a version built before them)
+    assert not cut_mid_word("my cousin is a photogra", TOY, General())  # (a version built before them)
 
 
 def test_the_general_words_are_english_and_russian_sorted():

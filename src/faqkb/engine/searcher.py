@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..analysis import Analyzed
     from ..impact import ImpactIndex
     from ..intent import Intents
+    from ..prefix import General
     from ..spelling import Speller
     from ..topic import TopicModel
     from .explain import Explanation
@@ -663,17 +664,17 @@ class Searcher:
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
 
 
-def _general(v: Version) -> list[str]:
+def _general(v: Version) -> General:
     """The words in general use the build wrote (layout.GENERAL), read once per version by the
     first query that asks; none for a version built before them."""
-    if v.general is None:
-        from ..prefix import load_general
+    from ..prefix import General, load_general
 
+    if v.general is None:
         try:
             v.general = load_general(v.files.path(GENERAL).read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
             v.general = False
-    return v.general or []
+    return v.general or General()
 
 
 def _every_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
