@@ -52,3 +52,8 @@ def test_a_query_not_answered_while_a_word_is_cut_is_still_typing(bundled, typed
     assert not done.answered and not done.typing  # typed whole, it is told as before
     spaced = bundled.search(typed + " ", prefix=True)  # a space ended the word: judged as typed
     assert not spaced.answered and not spaced.typing
+
+
+def test_a_latin_word_with_accents_does_not_hide_the_ascii_words_it_shares_letters_with():
+    general = load_general(dump_general(sorted(["café", "canal", "canteen"])))
+    assert cut_mid_word("near the cante", TOY, general)  # canteen, though café sorts after it

@@ -788,6 +788,7 @@ GENERAL_FORMAT = 2  # dump_general's (1: a list; 7.5 MB of str objects per proce
 GENERAL_LANGS = ("en", "ru")  # wordfreq's lists read (its "small" ones: ~86,000 words)
 MIN_CUT = 3  # letters a last word needs to be read as cut mid-way
 MAX_GENERAL_WORD = 24  # letters of the longest general word kept
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 
 
 @dataclass(frozen=True)
@@ -827,7 +828,8 @@ def dump_general(words: list[str]) -> bytes:
     spans: dict[str, tuple[int, int]] = {}
     for latin in (True, False):
         text = "\n"
-        for w in (w for w in words if w.isascii() == latin):
+        for w in (w for w in words if (w.isascii() if latin else _CYRILLIC.fullmatch(w))):  # (not café: no
+            # query word is matched in it, and its two letters are an ASCII word's)
             if w[:2] not in spans:
                 spans[w[:2]] = (len(text) - 1, len(text) - 1)
             text += w + "\n"
