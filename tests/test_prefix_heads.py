@@ -95,3 +95,10 @@ def test_a_short_stop_word_the_kb_questions_hardly_hold_is_read_as_begun(bundled
 def test_a_stop_word_the_kb_questions_hold_often_stays_a_stop_word(bundled, typed):
     completed = bundled.search(typed, prefix=True).signals.get("prefix")
     assert not completed or completed["searched"] == typed or not completed["expansions"]
+
+
+@pytest.mark.parametrize(("typed", "word"), [("how do I pause a number from Ru", "russian"), ("отвязать номер от Го", "госуслуги")])
+def test_a_capitalised_short_word_the_questions_hardly_hold_is_begun_too(bundled, typed, word):
+    # a place or a site's name begun with its capital (Ru[ssia], Го[суслуги]) is begun as in lowercase
+    res = bundled.search(typed, prefix=True)
+    assert res.signals["prefix"]["searched"] == typed.rsplit(" ", 1)[0] + " " + word

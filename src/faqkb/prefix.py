@@ -437,9 +437,10 @@ MIN_ASKED_ON = 5  # phrasings that longer word is in, at least
 def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
     """The longer kb word a whole word typed last is likelier the start of (день: деньги, pass:
     passport; но: номер): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
-    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (lowercase
-    Latin/Cyrillic, MIN_PREFIX letters at least: a stop word, another form of a kb word too)."""
-    if (len(word) < MIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
+    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (Latin/Cyrillic,
+    lowercase or capitalised (Ru: russian; not an acronym), MIN_PREFIX letters at least: a stop
+    word, another form of a kb word too)."""
+    if (len(word) < MIN_PREFIX or not typed.isalpha() or not (typed.islower() or typed.istitle()) or word in d.reading
             or d.asked.get(word, 0) >= ASKED_ON):  # (a word the questions use is meant: russia, расторгнут)
         return None
     longer = [w for w in _range(d.words, word) if w != word]
