@@ -79,3 +79,26 @@ def test_question_starts_back_off_to_the_words_before_the_one_being_typed(bundle
     res = bundled.search(typed, prefix=True)
     assert "does-sim-expire" in [h.id for h in res.hits[:3]]
     assert res.signals["starts"].get("does-sim-expire")
+
+
+@pytest.mark.parametrize(("typed", "word"), [("как отвязать но", "номер"), ("расторгнуть до", "договор")])
+def test_a_short_stop_word_the_kb_questions_hardly_hold_is_read_as_begun(bundled, typed, word):
+    # но (but), до (until) are stop words the kb's questions hardly hold, while номер and
+    # договор go on from them in many: typed last, with no space after, the word is begun
+    res = bundled.search(typed, prefix=True)
+    assert res.signals["prefix"]["searched"] == typed.rsplit(" ", 1)[0] + " " + word
+    assert len(res.signals["prefix"]["expansions"]) <= 5  # bounded (MAX_EXPANSIONS)
+    assert bundled.search(typed + " ", prefix=True).signals.get("prefix") is None  # a space ended it
+
+
+@pytest.mark.parametrize("typed", ["refund to", "закрыть номер за", "how do"])
+def test_a_stop_word_the_kb_questions_hold_often_stays_a_stop_word(bundled, typed):
+    completed = bundled.search(typed, prefix=True).signals.get("prefix")
+    assert not completed or completed["searched"] == typed or not completed["expansions"]
+
+
+@pytest.mark.parametrize(("typed", "word"), [("how do I pause a number from Ru", "russian"), ("отвязать номер от Го", "госуслуги")])
+def test_a_capitalised_short_word_the_questions_hardly_hold_is_begun_too(bundled, typed, word):
+    # a place or a site's name begun with its capital (Ru[ssia], Го[суслуги]) is begun as in lowercase
+    res = bundled.search(typed, prefix=True)
+    assert res.signals["prefix"]["searched"] == typed.rsplit(" ", 1)[0] + " " + word

@@ -56,6 +56,9 @@ HITS, HITS_OFFSETS = "hits.lang.bin", "hits.lang.offsets.npy"
 SHOWN = "shown.npy"
 PREFIXES = "prefixes.marshal"  # prefix.Dictionary.dump, made with the lexicon (build/vocabulary.py)
 STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (build/vocabulary.py)
+# prefix.dump_general: English and Russian words in general use (wordfreq's lists), sorted, for a
+# last word cut mid-way the kb lacks (prefix.cut_mid_word; build/vocabulary.py)
+GENERAL = "general.marshal"
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"

@@ -436,10 +436,11 @@ MIN_ASKED_ON = 5  # phrasings that longer word is in, at least
 
 def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
     """The longer kb word a whole word typed last is likelier the start of (день: деньги, pass:
-    passport): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
-    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (lowercase
-    Latin/Cyrillic, MIN_PINYIN_PREFIX letters at least)."""
-    if (len(word) < MIN_PINYIN_PREFIX or not typed.isalpha() or not typed.islower() or word in d.reading
+    passport; но: номер): the kb's questions and phrasings hold it ASKED_ON times as often, and at least
+    MIN_ASKED_ON, while fewer than ASKED_ON hold the word typed; None if none (Latin/Cyrillic,
+    lowercase or capitalised (Ru: russian; not an acronym), MIN_PREFIX letters at least: a stop
+    word, another form of a kb word too)."""
+    if (len(word) < MIN_PREFIX or not typed.isalpha() or not (typed.islower() or typed.istitle()) or word in d.reading
             or d.asked.get(word, 0) >= ASKED_ON):  # (a word the questions use is meant: russia, расторгнут)
         return None
     longer = [w for w in _range(d.words, word) if w != word]
@@ -472,7 +473,13 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     # (what replaces the typed word, the expansion itself, its frequency)
     words: list[tuple[str, str, int]] = []
     readings: list[tuple[str, str, int]] = []
-    if known is not None and known(typed):
+    whole = known is not None and known(typed)
+    if (rest.strip() and asked and not is_han(typed) and (whole or word in d.counts)
+            and (on := _asked_on(word, typed, d)) is not None):
+        # a short kb word or a stop word the kb's questions hardly hold, typed last, is the start
+        # of the word they hold far more (но: номер, до: договор, отк: отказаться; not to, за, на)
+        return Completion(rest + on, typed, [on, word])
+    if whole:
         return None
     if is_han(typed):
         if known is None and len(typed) > 1 and typed[-2:] in d.counts:
@@ -774,3 +781,90 @@ def inside_tails(query: str, key: Callable[[str], str]) -> list[str]:
         if len(tail) <= INSIDE_CHARS and all(is_han(c) == han for c in tail if c != " "):
             out.append(tail)
     return out
+
+
+# -- a last word cut mid-way that the kb lacks (Latin and Cyrillic)
+
+GENERAL_FORMAT = 2  # dump_general's (1: a list; 7.5 MB of str objects per process)
+GENERAL_LANGS = ("en", "ru")  # wordfreq's lists read (its "small" ones: ~86,000 words)
+MIN_CUT = 3  # letters a last word needs to be read as cut mid-way
+MAX_GENERAL_WORD = 24  # letters of the longest general word kept
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+
+
+@dataclass(frozen=True)
+class General:
+    """Words in general use, sorted, one string per script, each word between newlines
+    ("\\nword\\n"), and where the words of each two first letters lie in it: a word and the
+    words it begins are one bounded `str.find` away (a few hundred characters), and the
+    strings take ~1.3 MB rather than the 7.5 MB of as many str objects."""
+
+    latin: str = "\n"
+    cyrillic: str = "\n"
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # two first letters -> (start, end)
+
+    def after(self, low: str) -> str | None:
+        """What follows the first word beginning with ``low`` ("\\n": ``low`` is a word; a
+        letter: only longer words begin so), None when no word does."""
+        span = self.spans.get(low[:2])
+        if span is None:
+            return None
+        text = self.latin if low.isascii() else self.cyrillic
+        i = text.find("\n" + low, span[0], span[1])
+        return None if i < 0 else text[i + 1 + len(low)]
+
+
+def general_words() -> list[str]:
+    """English and Russian words in general use (wordfreq's lists), lowercase, ё as е, sorted:
+    what the build writes (layout.GENERAL). Build time only (wordfreq is never imported by a query)."""
+    from wordfreq import get_frequency_dict
+
+    return sorted({w.replace("ё", "е") for lang in GENERAL_LANGS for w in get_frequency_dict(lang, wordlist="small")
+                   if w.isalpha() and MIN_CUT <= len(w) <= MAX_GENERAL_WORD})
+
+
+def dump_general(words: list[str]) -> bytes:
+    """``words`` (sorted, MIN_CUT letters at least) as `load_general` reads them."""
+    texts: dict[bool, str] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    for latin in (True, False):
+        text = "\n"
+        for w in (w for w in words if (w.isascii() if latin else _CYRILLIC.fullmatch(w))):  # (not café: no
+            # query word is matched in it, and its two letters are an ASCII word's)
+            if w[:2] not in spans:
+                spans[w[:2]] = (len(text) - 1, len(text) - 1)
+            text += w + "\n"
+            spans[w[:2]] = (spans[w[:2]][0], len(text))
+        texts[latin] = text
+    return marshal.dumps({"format": GENERAL_FORMAT, "latin": texts[True], "cyrillic": texts[False],
+                          "spans": {k: list(v) for k, v in spans.items()}})
+
+
+def load_general(data: bytes) -> General:
+    """`dump_general`'s words (ValueError for another format)."""
+    raw = marshal.loads(data)
+    if (not isinstance(raw, dict) or raw.get("format") != GENERAL_FORMAT or not isinstance(raw.get("latin"), str)
+            or not isinstance(raw.get("cyrillic"), str) or not isinstance(raw.get("spans"), dict)):
+        raise ValueError("general words: another format")
+    return General(raw["latin"], raw["cyrillic"], {k: (v[0], v[1]) for k, v in raw["spans"].items()})
+
+
+def cut_mid_word(query: str, d: Dictionary | None, general: General) -> bool:
+    """The last word, still being typed (the caller's check: no space after it), is a Latin or
+    Cyrillic word cut mid-way that the kb lacks (узбекиста, paperwo; претенз, which kb words
+    go on from but is no word itself): at least MIN_CUT letters, neither a kb word nor a word
+    in general use (``general``), while a longer word in general use or in the kb begins with
+    it. "No direct answer" on it would be a verdict on a guess: the reader is typing (as
+    still_typing). A word typed whole stays declined, known to the kb or not (погода,
+    vietnam), and so does a name no word begins with (Kcell) or an acronym (VK). One find
+    and one binary search."""
+    m = _LAST_WORD.search(query)
+    if d is None or m is None or is_han(m.group(1)) or _acronym(m.group(1)):
+        return False
+    low = m.group(1).lower().replace("ё", "е")
+    if len(low) < MIN_CUT or low in d.counts:
+        return False
+    after = general.after(low)
+    if after == "\n":  # a word in general use, typed whole
+        return False
+    return after is not None or starts_word(d, low)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ..analysis import HAN_VARIANTS, Analyzer, PinyinTable, Segmenter, is_han, prune_dictionary, to_mainland
 from ..kbase.model import KnowledgeBase
-from ..layout import LEXICON, PREFIXES, SPELLING, STARTS
+from ..layout import GENERAL, LEXICON, PREFIXES, SPELLING, STARTS
 from ..lexicon import Lexicon
-from ..prefix import Dictionary, Starts, own_phrasings, phrasings
+from ..prefix import Dictionary, Starts, dump_general, general_words, own_phrasings, phrasings
 
 
 def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
@@ -41,7 +41,7 @@ def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: d
 
 def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: PinyinTable,
                   vocab: dict[str, int], stems: set[str], words: dict[str, int]) -> None:
-    """LEXICON, PREFIXES, STARTS and SPELLING (did-you-mean's deletes and plain-word tables)."""
+    """LEXICON, PREFIXES, STARTS, GENERAL and SPELLING (did-you-mean's deletes and plain-word tables)."""
     from ..spelling import build_deletes, build_plain, dump_spelling
 
     lexicon = make_lexicon(kb, seg, table, vocab, stems, words)
@@ -53,6 +53,7 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     starts = Starts()
     (version_dir / STARTS).write_bytes(starts.dump(starts.sorted_keys((e.id, own_phrasings(e)) for e in kb.entries.values()),
                                                    starts.sorted_insides((e.id, own_phrasings(e)) for e in kb.entries.values())))
+    (version_dir / GENERAL).write_bytes(dump_general(general_words()))
     deletes = build_deletes(vocab)
     plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
     (version_dir / SPELLING).write_bytes(dump_spelling(deletes, plain))

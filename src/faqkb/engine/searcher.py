@@ -15,7 +15,7 @@ from ..analysis import Analyzer, guess_lang, untoned
 from ..diversity import clauses, diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import STARTS, IndexInfo, current_version, readable_version
+from ..layout import GENERAL, STARTS, IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
 from ..plan import text_topic_features as topic_features_of
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..analysis import Analyzed
     from ..impact import ImpactIndex
     from ..intent import Intents
+    from ..prefix import General
     from ..spelling import Speller
     from ..topic import TopicModel
     from .explain import Explanation
@@ -299,11 +300,13 @@ class Searcher:
         typing (учёт: a form the kb lacks that a kb word goes on from). So is a last word still
         being typed that is a typo cut mid-way (prefix.typo_begun: растаргну; keystroke cuts of
         real questions told 0.0237 -> 0.0186, near-topic typed whole 1 of 666 more typing)."""
-        from ..prefix import still_typing, typo_begun
+        from ..prefix import cut_mid_word, still_typing, typo_begun
 
         res.typing = still_typing(res.query, res.signals.get("prefix"), ctx.v.prefixes)
         if not res.typing and begun:  # a word cut mid-way with a typo (typo_begun), still being typed
             res.typing = typo_begun(res.query, ctx.v.prefixes, ctx.speller())
+        if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
+            res.typing = cut_mid_word(res.query, ctx.v.prefixes, _general(ctx.v))
 
     def _subject_first(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                        script: str | None) -> None:
@@ -667,6 +670,19 @@ class Searcher:
         ``res.rankings``."""
         res.rankings += 1
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
+
+
+def _general(v: Version) -> General:
+    """The words in general use the build wrote (layout.GENERAL), read once per version by the
+    first query that asks; none for a version built before them."""
+    from ..prefix import General, load_general
+
+    if v.general is None:
+        try:
+            v.general = load_general(v.files.path(GENERAL).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            v.general = False
+    return v.general or General()
 
 
 def _every_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
