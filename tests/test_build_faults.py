@@ -166,9 +166,11 @@ def _try_mount_tmpfs(where: Path, size: str) -> bool:
 
 @pytest.fixture
 def tiny_fs(tmp_path: Path):
-    """A real small filesystem (tmpfs); skipped where mounting is not allowed."""
+    """A real small filesystem (tmpfs): room for the live index and one more version of the
+    fixture kb (each version holds general.marshal, the general word lists, 1.3 MB); skipped where
+    mounting is not allowed."""
     mnt = tmp_path / "mnt"
-    if not _try_mount_tmpfs(mnt, "3m"):
+    if not _try_mount_tmpfs(mnt, "6m"):
         pytest.skip("cannot mount a tmpfs here (not root); the RLIMIT_FSIZE test covers write errors")
     yield mnt
     subprocess.run(["umount", "-l", str(mnt)], check=False)
