@@ -10,6 +10,7 @@ both sides: they are the query plan itself, so a build scores exactly what a que
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -118,7 +119,10 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     theirs the model learns from (``chosen``, a mask over the on-subject texts) counted,
     and their phrasings for QUESTIONS (specificity.entry_phrasings: its analyses are
     the ones just made for the two others, remembered), as a query reads them
-    (specificity.prepared: made here, not per candidate by the query that needs them)."""
+    (specificity.prepared: made here, not per candidate by the query that needs them).
+    The phrasings' blobs go to a file of the range's own (range_file), appended as they
+    are made, and only their lengths come back: a range's blobs were ~1 KB an entry held
+    in the worker, pickled, and unpickled by the builder (~50 MB each way per 50k entries)."""
     import marshal
 
     import numpy as np
@@ -126,20 +130,28 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     from ..plan import text_topic_features
     from ..specificity import entry_phrasings, prepared
 
-    lex, imp, entries, texts, starts, chosen = state
+    lex, imp, entries, texts, starts, chosen, version_dir = state
     a, b = bounds
     best = np.zeros(b - a)
     on: Counter = Counter()
-    phrasings: list[bytes] = []
-    for c in range(a, b, STEP):
-        d = min(b, c + STEP)
-        best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
-        for i in range(starts[c], starts[d]):
-            if chosen is not None and chosen[i]:
-                on.update(text_topic_features(texts[i], lex))
-        phrasings += [marshal.dumps(prepared(entry_phrasings(e, lex, imp))) for e in entries[c:d]]
-        lex.forget()
-    return best, sorted_counts(on), phrasings
+    lengths = np.zeros(b - a, dtype=np.int64)
+    with open(range_file(version_dir, a), "wb") as f:
+        for c in range(a, b, STEP):
+            d = min(b, c + STEP)
+            best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
+            for i in range(starts[c], starts[d]):
+                if chosen is not None and chosen[i]:
+                    on.update(text_topic_features(texts[i], lex))
+            for k, e in enumerate(entries[c:d], c - a):
+                lengths[k] = f.write(marshal.dumps(prepared(entry_phrasings(e, lex, imp))))
+            lex.forget()
+    return best, sorted_counts(on), lengths
+
+
+def range_file(version_dir: Path, start: int) -> Path:
+    """Where _read_range writes the QUESTIONS blobs of the range from entry ``start`` (the
+    builder appends them to QUESTIONS in order and removes them)."""
+    return version_dir / f".{QUESTIONS}.{start}"
 
 
 def sorted_counts(counts: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
@@ -199,23 +211,27 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     if learn and picked and off:  # texts on both sides (as topic.train requires)
         chosen = np.zeros(len(texts), dtype=bool)
         chosen[picked] = True
-    state = (lex, imp, entries, texts, starts, chosen)
+    state = (lex, imp, entries, texts, starts, chosen, version_dir)
     ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
     ranges = [(a + 1, b + 1) for a, b in ranges]
-    # Each part is written as it arrives and only its topic counts are kept (its phrasings'
-    # blobs, one per entry, go once written).
-    best, counts, offsets = [], [], [0]
+    # Each part's blobs are appended to QUESTIONS as it arrives (from its range's file) and
+    # only its topic counts are kept.
+    best, counts, lengths = [], [], []
     with open(version_dir / QUESTIONS, "wb") as f:
-        for part in chain([_read_range(state, (0, min(1, len(entries))))], fork_map(_read_range, state, ranges, procs)):
+        for (a, _), part in zip([(0, 1), *ranges], chain([_read_range(state, (0, min(1, len(entries))))],
+                                                         fork_map(_read_range, state, ranges, procs)), strict=True):
             best.append(part[0])
             counts.append(part[1])
-            for blob in part[2]:
-                f.write(blob)
-                offsets.append(offsets[-1] + len(blob))
+            lengths.append(part[2])
+            with open(range_file(version_dir, a), "rb") as got:
+                shutil.copyfileobj(got, f)
+            range_file(version_dir, a).unlink()
             del part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, np.concatenate(best))
-    np.save(version_dir / QUESTIONS_OFFSETS, np.asarray(offsets, dtype=np.int64))
+    offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate(lengths), out=offsets[1:])
+    np.save(version_dir / QUESTIONS_OFFSETS, offsets)
     if not learn:
         return
     model = TopicModel({})
