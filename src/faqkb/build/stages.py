@@ -245,8 +245,12 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
             off_counts.update(text_topic_features(q, lex))
         parts = [*counts, sorted_counts(off_counts)]
         vocab, added = add_sorted(parts, [0] * len(counts) + [1])
+        # The parts' keys go before the weights are made (at 100k entries ~1.2M strings and
+        # their lists). The kept keys stay held by ``vocab`` until the dump: marshal flags a
+        # string held more than once (FLAG_REF), so its bytes depend on that.
+        del parts, counts, off_counts
         model = from_arrays(vocab, added[0], added[1])
-    (version_dir / TOPIC).write_bytes(model.dump())  # (counts still held: see pipeline.Analysis.last)
+    (version_dir / TOPIC).write_bytes(model.dump())
 
 
 def verify(version_dir: Path, kb: KnowledgeBase, *, fresh: bool = False) -> None:
