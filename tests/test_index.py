@@ -176,3 +176,4 @@ def test_build_with_worker_processes_gives_the_same_index(tmp_path):
     def files(v):
         return sorted(p.name for p in v.iterdir() if not p.name.startswith(("_", "MAIN_")))
     assert files(one.path) == files(two.path)
+    assert not [n for n in files(two.path) if n.startswith(".")]
