@@ -171,3 +171,9 @@ def test_build_with_worker_processes_gives_the_same_index(tmp_path):
                [(h.id, round(h.score, 6), h.snippet) for h in r2.hits]
     bundled = len(list(BUNDLED.glob("*/*.yaml")))  # grows as content is added
     assert one.entries == two.entries == bundled + 220
+    # the same files (whoosh's segments aside: their names are random), nothing the workers
+    # wrote for the builder left behind
+    def files(v):
+        return sorted(p.name for p in v.iterdir() if not p.name.startswith(("_", "MAIN_")))
+    assert files(one.path) == files(two.path)
+    assert not [n for n in files(two.path) if n.startswith(".")]

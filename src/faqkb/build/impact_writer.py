@@ -8,6 +8,7 @@ import marshal
 import math
 from array import array
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -36,6 +37,13 @@ def _idf(n: int, df: np.ndarray) -> np.ndarray:
     present = np.flatnonzero(np.bincount(df))
     table[present] = [math.log(n / (int(x) + 1)) + 1 for x in present]
     return table[df]
+
+
+def _npy_header(out: BinaryIO, dtype: np.dtype, n: int) -> None:
+    """The header np.save writes before a 1-d array of ``n`` items of ``dtype`` (format 1.0,
+    which a 1-d array's header always fits): the data can then follow a slice at a time."""
+    np.lib.format.write_array_header_1_0(out, {"descr": np.lib.format.dtype_to_descr(dtype),
+                                               "fortran_order": False, "shape": (n,)})
 
 
 class ImpactWriter:
@@ -162,30 +170,36 @@ class ImpactWriter:
             df = np.bincount(tids, minlength=nterms)
             indptr = np.zeros(nterms + 1, dtype=np.int64)
             np.cumsum(df, out=indptr[1:])
-            docs = self._column(f, "dnums")[order]
+            dnums = self._column(f, "dnums")
             tfs = self._column(f, "tfs")
             lengths = np.asarray(self.lengths[f], dtype=np.float64)
             avgfl = (float(lengths.sum()) / n if n else 0.0) or 1.0  # whoosh: field_length / doc_count_all or 1
             idf = _idf(n, df)
             qlen = _quantized(lengths)
-            imp = np.empty(len(order), dtype=np.float64)
-            # A slice of postings at a time: the formula's float64 temporaries over a whole
-            # field were most of a 100k build's peak memory (same operations, same figures).
-            for a in range(0, len(order), slice_size):
-                o = order[a:a + slice_size]
-                tf = tfs[o].astype(np.float64)
-                fl = qlen[docs[a:a + slice_size]]
-                # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
-                imp[a:a + slice_size] = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            # A slice of postings at a time, each slice's documents and impacts written as
+            # made: the formula's float64 temporaries over a whole field, then the whole
+            # field's documents and impacts held until saved, were most of a 100k build's
+            # peak memory (same operations, same figures, np.save's bytes).
+            with open(version_dir / f"{IMPACT}.{f}.docs.npy", "wb") as docs_out, \
+                    open(version_dir / f"{IMPACT}.{f}.imp.npy", "wb") as imp_out:
+                _npy_header(docs_out, dnums.dtype, len(order))
+                _npy_header(imp_out, np.dtype(np.float64), len(order))
+                for a in range(0, len(order), slice_size):
+                    o = order[a:a + slice_size]
+                    docs = dnums[o]
+                    tf = tfs[o].astype(np.float64)
+                    fl = qlen[docs]
+                    # bm25(idf, tf, fl, avgfl, B, K1) in whoosh.scoring, operation for operation
+                    imp = idf[tids[o]] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                    docs_out.write(docs.tobytes())
+                    imp_out.write(imp.tobytes())
             np.save(version_dir / f"{IMPACT}.{f}.indptr.npy", indptr)
-            np.save(version_dir / f"{IMPACT}.{f}.docs.npy", docs)
-            np.save(version_dir / f"{IMPACT}.{f}.imp.npy", imp)
             if f in self.seq:
                 seqptr = np.zeros(n + 1, dtype=np.int64)
                 np.cumsum(np.asarray(self.lengths[f], dtype=np.int64), out=seqptr[1:])
                 np.save(version_dir / f"{IMPACT}.{f}.seqptr.npy", seqptr)
                 np.save(version_dir / f"{IMPACT}.{f}.seq.npy", self._column(f, "seq"))
-            del tids, tfs, order, docs, imp  # views of the buffers below: release them first
+            del tids, tfs, dnums, order  # views of the buffers below: release them first
             self.tids[f], self.tfs[f], self.dnums[f] = array("i"), array("i"), array("i")
             if f in self.seq:
                 self.seq[f] = array("i")

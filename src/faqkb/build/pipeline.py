@@ -24,6 +24,7 @@ from ..kbase.model import KnowledgeBase
 from ..layout import LEXICON, META, IndexInfo
 from .measure import BuildStages
 from .store import Store, fsync_files
+from .workers import give_back
 
 if TYPE_CHECKING:
     from ..analysis import Analyzer
@@ -115,6 +116,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     # frees; this frame's big locals are deleted by name below, _analyse's could not be.
     docs = DocumentWriter(tmp, reference)
     got = _analyse(kb, entries, analyzer, docs, procs, reference, tmp / SPILL)
+    give_back()  # what the parts were unpickled into, before the arrays' temporaries
     stage("analysis")
     docs.commit()
     del docs
@@ -126,6 +128,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     # dictionary, the pinyin readings remembered) goes before the own-question workers
     # fork: at 100k entries they are hundreds of MB every worker would otherwise start with.
     del got, analyzer, seg
+    give_back()
     stage("lexicon")
     built_at = time.time()
     (tmp / META).write_text(json.dumps({

@@ -10,11 +10,11 @@ both sides: they are the query plan itself, so a build scores exactly what a que
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from itertools import chain, compress
-from operator import ne
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,7 +118,10 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     theirs the model learns from (``chosen``, a mask over the on-subject texts) counted,
     and their phrasings for QUESTIONS (specificity.entry_phrasings: its analyses are
     the ones just made for the two others, remembered), as a query reads them
-    (specificity.prepared: made here, not per candidate by the query that needs them)."""
+    (specificity.prepared: made here, not per candidate by the query that needs them).
+    The phrasings' blobs go to a file of the range's own (range_file), appended as they
+    are made, and only their lengths come back: a range's blobs were ~1 KB an entry held
+    in the worker, pickled, and unpickled by the builder (~50 MB each way per 50k entries)."""
     import marshal
 
     import numpy as np
@@ -126,20 +129,28 @@ def _read_range(state: tuple, bounds: tuple[int, int]) -> tuple:
     from ..plan import text_topic_features
     from ..specificity import entry_phrasings, prepared
 
-    lex, imp, entries, texts, starts, chosen = state
+    lex, imp, entries, texts, starts, chosen, version_dir = state
     a, b = bounds
     best = np.zeros(b - a)
     on: Counter = Counter()
-    phrasings: list[bytes] = []
-    for c in range(a, b, STEP):
-        d = min(b, c + STEP)
-        best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
-        for i in range(starts[c], starts[d]):
-            if chosen is not None and chosen[i]:
-                on.update(text_topic_features(texts[i], lex))
-        phrasings += [marshal.dumps(prepared(entry_phrasings(e, lex, imp))) for e in entries[c:d]]
-        lex.forget()
-    return best, sorted_counts(on), phrasings
+    lengths = np.zeros(b - a, dtype=np.int64)
+    with open(range_file(version_dir, a), "wb") as f:
+        for c in range(a, b, STEP):
+            d = min(b, c + STEP)
+            best[c - a:d - a] = own_question_scores(entries[c:d], lex, imp, first=c)
+            for i in range(starts[c], starts[d]):
+                if chosen is not None and chosen[i]:
+                    on.update(text_topic_features(texts[i], lex))
+            for k, e in enumerate(entries[c:d], c - a):
+                lengths[k] = f.write(marshal.dumps(prepared(entry_phrasings(e, lex, imp))))
+            lex.forget()
+    return best, sorted_counts(on), lengths
+
+
+def range_file(version_dir: Path, start: int) -> Path:
+    """Where _read_range writes the QUESTIONS blobs of the range from entry ``start`` (the
+    builder appends them to QUESTIONS in order and removes them)."""
+    return version_dir / f".{QUESTIONS}.{start}"
 
 
 def sorted_counts(counts: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
@@ -160,21 +171,26 @@ def add_sorted(parts: Sequence[tuple[list[str], np.ndarray]], classes: Sequence[
     in several parts keeps the first part's string, as a set union would."""
     import numpy as np
 
-    keys = list(chain.from_iterable(k for k, _ in parts))
+    n = sum(len(k) for k, _ in parts)
     width = max(classes, default=-1) + 1
-    counts = np.zeros((width, len(keys)), dtype=np.int64)
+    counts = np.zeros((width, n), dtype=np.int64)
     at = 0
     for (k, c), cls in zip(parts, classes, strict=True):
         counts[cls, at:at + len(k)] = c
         at += len(k)
-    if not keys:
+    if not n:
         return [], counts
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    ordered = list(map(keys.__getitem__, order))
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = np.fromiter(map(ne, ordered[1:], ordered[:-1]), dtype=bool, count=len(ordered) - 1)
+    # The keys as an object array (references to the parts' strings): numpy's stable sort
+    # gives their order as one int64 array, where sorted(range(n), key=...) made a list of
+    # Python ints (~40 bytes a key: ~50 MB at 100k entries, at the builder's peak).
+    keys = np.fromiter(chain.from_iterable(k for k, _ in parts), dtype=object, count=n)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    del keys
+    first = np.ones(n, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    return list(compress(ordered, first.tolist())), np.add.reduceat(counts[:, order], starts, axis=1)
+    return ordered[first].tolist(), np.add.reduceat(counts[:, order], starts, axis=1)
 
 
 def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
@@ -199,23 +215,27 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
     if learn and picked and off:  # texts on both sides (as topic.train requires)
         chosen = np.zeros(len(texts), dtype=bool)
         chosen[picked] = True
-    state = (lex, imp, entries, texts, starts, chosen)
+    state = (lex, imp, entries, texts, starts, chosen, version_dir)
     ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
     ranges = [(a + 1, b + 1) for a, b in ranges]
-    # Each part is written as it arrives and only its topic counts are kept (its phrasings'
-    # blobs, one per entry, go once written).
-    best, counts, offsets = [], [], [0]
+    # Each part's blobs are appended to QUESTIONS as it arrives (from its range's file) and
+    # only its topic counts are kept.
+    best, counts, lengths = [], [], []
     with open(version_dir / QUESTIONS, "wb") as f:
-        for part in chain([_read_range(state, (0, min(1, len(entries))))], fork_map(_read_range, state, ranges, procs)):
+        for (a, _), part in zip([(0, 1), *ranges], chain([_read_range(state, (0, min(1, len(entries))))],
+                                                         fork_map(_read_range, state, ranges, procs)), strict=True):
             best.append(part[0])
             counts.append(part[1])
-            for blob in part[2]:
-                f.write(blob)
-                offsets.append(offsets[-1] + len(blob))
+            lengths.append(part[2])
+            with open(range_file(version_dir, a), "rb") as got:
+                shutil.copyfileobj(got, f)
+            range_file(version_dir, a).unlink()
             del part
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, np.concatenate(best))
-    np.save(version_dir / QUESTIONS_OFFSETS, np.asarray(offsets, dtype=np.int64))
+    offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate(lengths), out=offsets[1:])
+    np.save(version_dir / QUESTIONS_OFFSETS, offsets)
     if not learn:
         return
     model = TopicModel({})
@@ -225,8 +245,12 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
             off_counts.update(text_topic_features(q, lex))
         parts = [*counts, sorted_counts(off_counts)]
         vocab, added = add_sorted(parts, [0] * len(counts) + [1])
+        # The parts' keys go before the weights are made (at 100k entries ~1.2M strings and
+        # their lists). The kept keys stay held by ``vocab`` until the dump: marshal flags a
+        # string held more than once (FLAG_REF), so its bytes depend on that.
+        del parts, counts, off_counts
         model = from_arrays(vocab, added[0], added[1])
-    (version_dir / TOPIC).write_bytes(model.dump())  # (counts still held: see pipeline.Analysis.last)
+    (version_dir / TOPIC).write_bytes(model.dump())
 
 
 def verify(version_dir: Path, kb: KnowledgeBase, *, fresh: bool = False) -> None:

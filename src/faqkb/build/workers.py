@@ -9,12 +9,34 @@ it through a pipe, and send back only their results, in order. Used by `faqkb bu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _STATE: Any = None  # what the workers inherit: set just before the fork
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+
+
+def give_back() -> None:
+    """Return the free pages of the C heap to the system (glibc's ``malloc_trim``; nothing
+    elsewhere). A build frees hundreds of MB of small objects between its stages, and glibc
+    keeps the freed pages resident: at 20k entries ~90 MB after the analysis and ~80 MB after
+    the lexicon stage. A forked worker's RSS starts from its parent's, so the pages are given
+    back before every fork too (fork_map). Changes no object: only how much stays resident."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
@@ -36,6 +58,7 @@ def fork_map(fn: Callable[[Any, T], R], state: Any, args: Sequence[T], procs: in
         return
     global _STATE
     _STATE = state
+    give_back()  # the workers start from what is resident here
     try:
         with multiprocessing.get_context("fork").Pool(min(procs, len(args))) as pool:
             yield from pool.imap(_call, [(fn, a) for a in args])
