@@ -27,6 +27,9 @@ _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word
 _SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
+# a Russian verb in the past (отключили, закрыл, расторгли): a thing done to the reader's number,
+# not the action a name asks for (отключить, закрыть): a key holding one is not matched by stems
+_CYR_PAST = re.compile(r"[\u0400-\u04ff]{3,}[аеиоуыя]?(?:л|ла|ло|ли|лся|лась|лось|лись)(?: |$)")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # Intents' (Chinese, other) pairs of filler-like tuples, as Intents.state writes them
@@ -533,7 +536,7 @@ class Intents:
         got = names.get(key)
         if got is None and " " in key and _SPACED_PINYIN.match(key):
             got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
-        if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
+        if got is None and _CYR.search(key) and not _CYR_PAST.search(key):  # a Russian name in another case or number (возврата, мошенничества)
             got = self._by_stem(names).get(_stems(key) or "\0")
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
