@@ -129,3 +129,9 @@ def test_extending_a_contract_said_as_a_noun_is_asked_by_the_entries_saying_the_
 def test_the_country_shortened_in_latin_or_cyrillic_is_the_subject(bundled, q):
     res = bundled.search(q)  # РФ, rus: filler and setting (categories.yaml, scope.yaml), РФ = Россия (synonyms.yaml)
     assert res.hits and res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, (q, res.signals)
+
+
+@pytest.mark.parametrize("q,entry", [("отвязка номера", "unlink-before-cancel"), ("сдача биометрии", "foreigner-biometrics-rules")])
+def test_a_russian_verbs_noun_is_asked_by_the_entry_saying_the_verb(bundled, q, entry):
+    res = bundled.search(q)  # отвязка / отвязать, сдача / сдать (kb/synonyms.yaml)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, res.signals)
