@@ -125,7 +125,7 @@ def test_extending_a_contract_said_as_a_noun_is_asked_by_the_entries_saying_the_
     assert res.hits and res.hits[0].id in {"does-sim-expire", "contract-expiring-call-scam"} and res.answered
 
 
-@pytest.mark.parametrize("q", ["симка рф", "rus sim card"])
+@pytest.mark.parametrize("q", ["симка рф", "rus sim card", "telephone card"])
 def test_the_country_shortened_in_latin_or_cyrillic_is_the_subject(bundled, q):
     res = bundled.search(q)  # РФ, rus: filler and setting (categories.yaml, scope.yaml), РФ = Россия (synonyms.yaml)
     assert res.hits and res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, (q, res.signals)
