@@ -605,3 +605,5 @@ def test_a_russian_verb_in_the_past_is_no_category_name_in_another_form(bundled,
 
 def test_a_russian_name_in_another_case_still_names_its_category(bundled):
     assert bundled.search("мошенничества").signals.get("category") == "scams"
+    # a noun ending as a past verb does (правил) is still its name's: only infinitives are kept apart
+    assert bundled.search("новых правил").hits[0].id == "foreigner-biometrics-rules"
