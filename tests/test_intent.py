@@ -584,3 +584,26 @@ def test_an_operator_beside_one_word_leaves_that_word_the_question(bundled, q, e
     # the kb answers for every operator: the entry listing them is not the answer to "brand + X"
     res = bundled.search(q)
     assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]], res.answered)
+
+
+@pytest.mark.parametrize("q,entry", [("selfban", "self-ban-new-sim"), ("self banning", "self-ban-new-sim"),
+                                     ("中介开的卡", "sim-registered-to-someone-else")])
+def test_a_concept_named_alone_is_answered_by_its_entry(bundled, q, entry):
+    # as a category named is: the name is the editors' (categories.yaml), though the entry's own
+    # question words it otherwise (samozapret, 中介替我办的卡)
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]], res.signals)
+
+
+@pytest.mark.parametrize("q", ["мне отключили номер", "отключили связь"])
+def test_a_russian_verb_in_the_past_is_no_category_name_in_another_form(bundled, q):
+    # отключили (they cut it off) is a thing done to the number, not отключить (cancel it): the
+    # entry for a number cut off comes first, not the process's overview
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == "cut-off-no-biometrics" and "category" not in res.signals, (q, res.signals)
+
+
+def test_a_russian_name_in_another_case_still_names_its_category(bundled):
+    assert bundled.search("мошенничества").signals.get("category") == "scams"
+    # a noun ending as a past verb does (правил) is still its name's: only infinitives are kept apart
+    assert bundled.search("новых правил").hits[0].id == "foreigner-biometrics-rules"

@@ -96,3 +96,42 @@ def test_waiting_after_cancelling_with_no_money_named_is_how_long_cancelling_tak
 def test_waiting_for_the_refund_after_cancelling_stays_the_refund_timing(bundled):
     assert bundled.search("注销后退款要等几天").hits[0].id == "refund-when-and-how"
 
+
+
+@pytest.mark.parametrize("q", ["俄电话卡", "俄号码", "俄卡怎么注销"])
+def test_russia_shortened_to_its_first_character_is_the_subject(bundled, q):
+    res = bundled.search(q)  # 俄卡 = 俄罗斯的卡 (kb/regional.yaml)
+    assert res.hits and res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, (q, [h.id for h in res.hits[:3]])
+
+
+def test_belarus_shortened_stays_the_neighbour(bundled):
+    assert not bundled.search("白俄手机卡").answered  # 白俄 + 卡: 白俄罗斯's SIM, not ours
+
+
+@pytest.mark.parametrize("q", ["我的积分怎么办", "loyalty points", "积分会退吗"])
+def test_loyalty_points_named_alone_or_at_cancelling_are_the_bonus_entry(bundled, q):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == "bonus-credit-not-refundable" and res.answered, (q, res.signals)
+
+
+@pytest.mark.parametrize("q", ["积分怎么兑换", "redeem my points"])
+def test_points_used_or_redeemed_stay_declined(bundled, q):
+    assert not bundled.search(q).answered  # a loyalty programme itself: kb/scope.yaml
+
+
+@pytest.mark.parametrize("q", ["продление связи", "продление срока договора"])
+def test_extending_a_contract_said_as_a_noun_is_asked_by_the_entries_saying_the_verb(bundled, q):
+    res = bundled.search(q)  # продлить / продление (kb/synonyms.yaml)
+    assert res.hits and res.hits[0].id in {"does-sim-expire", "contract-expiring-call-scam"} and res.answered
+
+
+@pytest.mark.parametrize("q", ["симка рф", "rus sim card", "telephone card"])
+def test_the_country_shortened_in_latin_or_cyrillic_is_the_subject(bundled, q):
+    res = bundled.search(q)  # РФ, rus: filler and setting (categories.yaml, scope.yaml), РФ = Россия (synonyms.yaml)
+    assert res.hits and res.hits[0].id == "how-to-cancel-russian-sim" and res.answered, (q, res.signals)
+
+
+@pytest.mark.parametrize("q,entry", [("отвязка номера", "unlink-before-cancel"), ("сдача биометрии", "foreigner-biometrics-rules")])
+def test_a_russian_verbs_noun_is_asked_by_the_entry_saying_the_verb(bundled, q, entry):
+    res = bundled.search(q)  # отвязка / отвязать, сдача / сдать (kb/synonyms.yaml)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, res.signals)

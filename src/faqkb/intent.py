@@ -27,6 +27,10 @@ _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word
 _SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
+# a Russian verb in the past (отключили, закрыл, расторгли): a thing done to the reader's number,
+# not the action a name in the infinitive asks for (отключить, закрыть): not matched to it by stems
+_CYR_PAST = re.compile(r"[\u0400-\u04ff]{2,}[аеиоуыя](?:л|ла|ло|ли|лся|лась|лось|лись)(?: |$)")
+_CYR_INFINITIVE = re.compile(r"[\u0400-\u04ff](?:ть|ться|ти)(?: |$)")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # Intents' (Chinese, other) pairs of filler-like tuples, as Intents.state writes them
@@ -288,6 +292,7 @@ class Intents:
         # the last few texts folded, with their words between spaces (_said)
         self._said_kept: dict[str, tuple[str, str]] = {}
         self._stemmed: dict[int, dict[str, str]] = {}  # _by_stem's, per names dict (by id)
+        self._verbs: dict[int, set[str]] = {}  # _by_stem's stems of names holding an infinitive
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -522,9 +527,12 @@ class Intents:
         got = self._stemmed.get(id(names))
         if got is None:
             got = self._stemmed[id(names)] = {}
+            verbs = self._verbs[id(names)] = set()
             for k, v in names.items():
                 if _CYR.search(k) and (stems := _stems(k)):
                     got.setdefault(stems, v)
+                    if _CYR_INFINITIVE.search(k):
+                        verbs.add(stems)
         return got
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
@@ -534,7 +542,10 @@ class Intents:
         if got is None and " " in key and _SPACED_PINYIN.match(key):
             got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
         if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
-            got = self._by_stem(names).get(_stems(key) or "\0")
+            stems = _stems(key) or "\0"
+            got = self._by_stem(names).get(stems)
+            if got is not None and _CYR_PAST.search(key) and stems in self._verbs[id(names)]:
+                got = None  # отключили is no отключить: done to the number, not asked for
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None

@@ -29,6 +29,7 @@ class Signals(TypedDict, total=False):
     self: float       # the first hit's BM25F over its own question's, at most 1
     topic: float      # the topic model's log-odds (topic.py; a kb with offtopic.yaml)
     category: str     # the category the query only names: answered (intent.py)
+    concept: bool     # the query only names a concept (categories.yaml) and the first hit is its entry: answered
     read: int         # answered only as read: words judged as their correction or Russian spelling (Unit.read)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)

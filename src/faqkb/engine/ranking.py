@@ -55,6 +55,7 @@ class Scored:
     units: list[Unit]  # the query's words as `answered` sees them
     must: list         # phrase checks
     named: str | None = None  # the category the query only names (intent.py): all of it recalled
+    concept: int | None = None  # the entry of the concept the query names (intent.py), put first
 
 
 def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
@@ -82,7 +83,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
             own *= knobs["own"]
         own += 1
         scores = np.multiply(scores, own, out=own)
-    named, bm25f = None, raw
+    named, bm25f, first = None, raw, None
     read = [plan.analyzed, *([plan.reading] if plan.reading is not None else []), *(plan.fixes or [])]
     if knobs["specific"] and len({t.text for t in plan.analyzed.words}) <= SHORT_QUERY:  # specificity.py
         scores = specific(ctx, scores, read, lex, imp)
@@ -97,6 +98,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
         if named := intent(ctx, plan.plain, spelled, lex):
             scores, raw, mask = recall(ctx, named, scores, raw, mask, doc)
         if doc is not None and mask[doc]:
+            first = doc
             scores = scores.copy()  # the entry answering a concept named: first
             scores[doc] = float(scores.max()) + 1.0
             # and kept as a result, as a category's entries are (recall), though named in other
@@ -105,7 +107,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
             raw[doc] = max(float(raw[doc]), float(raw.max()) * RELATIVE_CUTOFF)
     if knobs["number"] and asks_number(plan.query):
         scores = scores * (1 + knobs["number"] * numeric(ctx))
-    return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named)
+    return Scored(imp, terms, scores, raw, bm25f, mask, cov, units, plan.must, named, first)
 
 
 def _terms(ctx: Context, plan: QueryPlan, imp: ImpactIndex,
@@ -245,6 +247,8 @@ def judge(ctx: Context, scored: Scored, plan: QueryPlan, doc: int) -> tuple[Sign
             judged["read"] = read
     if scored.named:  # a category named is our subject; the page can offer all of it (intent.py)
         judged["category"], ok = scored.named, True
+    elif scored.concept == doc and not ok:  # so is a concept named, its entry first (categories.yaml)
+        judged["concept"], ok = True, True
     if why := neighbour(ctx, plan.plain) or read_neighbour(ctx, plan, scored.units):  # kb/scope.yaml (scope.py)
         ok, judged["scope"] = False, why
     elif ok and (what := foreign_object(ctx, plan, scored.units)):  # cancelling what? (scope.Objects)
