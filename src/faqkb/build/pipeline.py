@@ -21,7 +21,7 @@ from .. import __version__
 from ..errors import FaqkbError
 from ..kbase.fingerprint import kb_fingerprint
 from ..kbase.model import KnowledgeBase
-from ..layout import LEXICON, META, IndexInfo
+from ..layout import META, IndexInfo
 from .measure import BuildStages
 from .store import Store, fsync_files
 from .workers import give_back
@@ -193,11 +193,9 @@ def _analyse(kb: KnowledgeBase, entries: list, analyzer: Analyzer, docs: Documen
 
 def _read_as_queries(kb: KnowledgeBase, entries: list, tmp: Path, procs: int, stage: BuildStages) -> None:
     """The stage that reads the kb's texts as queries are read (stages.py), on the
-    lexicon and arrays as written."""
-    from ..impact import ImpactIndex
-    from .stages import ReadingLexicon, read_as_queries
+    lexicon and arrays as written (opened there: once its workers have forked, nothing
+    here holds them)."""
+    from .stages import read_as_queries
 
-    lexicon, arrays = ReadingLexicon.open(tmp / LEXICON), ImpactIndex(tmp)
-    stage("open")
-    read_as_queries(lexicon, arrays, tmp, kb, entries, procs)
+    read_as_queries(tmp, kb, entries, procs, opened=lambda: stage("open"))
     stage("as queries")
