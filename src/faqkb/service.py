@@ -41,7 +41,8 @@ def rebuild(kb_dir: Path, index_dir: Path, procs: int | None = 1, *, fingerprint
             procs = auto_procs(sum(1 for _ in Path(kb_dir).glob("*/*.yaml")))
         kb = load_kb(kb_dir, procs)
         stage("load")
-        return build_index(kb, index_dir, fingerprint=fingerprint, procs=procs)
+        # The kb was loaded for this build alone: the build may drop what it has read of it.
+        return build_index(kb, index_dir, fingerprint=fingerprint, procs=procs, hand_over=True)
     finally:
         if was_enabled:
             gc.enable()

@@ -21,13 +21,14 @@ from .. import __version__
 from ..errors import FaqkbError
 from ..kbase.fingerprint import kb_fingerprint
 from ..kbase.model import KnowledgeBase
-from ..layout import LEXICON, META, IndexInfo
+from ..layout import META, IndexInfo
 from .measure import BuildStages
 from .store import Store, fsync_files
 from .workers import give_back
 
 if TYPE_CHECKING:
     from ..analysis import Analyzer
+    from ..kbase.model import Entry
     from .impact_writer import ImpactWriter
     from .writer import DocumentWriter
 
@@ -47,11 +48,13 @@ def auto_procs(entries: int) -> int:
 
 
 def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint: str | None = None,
-                procs: int | None = 1, reference: bool = False) -> IndexInfo:
+                procs: int | None = 1, reference: bool = False, hand_over: bool = False) -> IndexInfo:
     """Build ``kb`` into a new version under ``index_dir``, verify it, make it live.
     ``procs``: worker processes for the analysis (None: auto_procs). ``reference`` also
     writes the scored fields as whoosh postings (slower; for the tests that check the
-    impact arrays against whoosh: see writer.schema).
+    impact arrays against whoosh: see writer.schema). ``hand_over``: the caller gives
+    ``kb`` up to the build, which drops the entries' answers once the analysis has read
+    them (drop_answers); the kb is not to be used afterwards.
 
     Raises FaqkbError if the directory cannot be written or the new index fails its check;
     the live version, if any, is then left exactly as it was."""
@@ -62,7 +65,7 @@ def build_index(kb: KnowledgeBase, index_dir: str | os.PathLike, *, fingerprint:
             stage = BuildStages()
             tmp = store.stage()
             fingerprint = fingerprint or kb_fingerprint(kb.root)
-            built_at = write_version(kb, tmp, fingerprint, procs, reference, stage)
+            built_at = write_version(kb, tmp, fingerprint, procs, reference, stage, hand_over)
             # Unique even for two builds of the same kb in the same second by the same process
             # (the temp dir's random suffix); os.rename onto an existing version would fail.
             stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(built_at))
@@ -96,7 +99,7 @@ class Analysis:
 
 
 def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, reference: bool,
-                  stage: BuildStages) -> float:
+                  stage: BuildStages, hand_over: bool = False) -> float:
     """Every file of a version of ``kb`` into ``tmp``, verified; returns its build time."""
     from ..analysis import Analyzer, PinyinTable, Segmenter
     from ..intent import write_categories
@@ -116,6 +119,8 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     # frees; this frame's big locals are deleted by name below, _analyse's could not be.
     docs = DocumentWriter(tmp, reference)
     got = _analyse(kb, entries, analyzer, docs, procs, reference, tmp / SPILL)
+    if hand_over:
+        entries = drop_answers(kb)
     give_back()  # what the parts were unpickled into, before the arrays' temporaries
     stage("analysis")
     docs.commit()
@@ -147,6 +152,21 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     return built_at
 
 
+def drop_answers(kb: KnowledgeBase) -> list[Entry]:
+    """``kb``'s entries without their answers (""), put in its place; returns them in kb
+    order. Only the analysis reads an answer: the stages after it read questions,
+    alternatives and leads, and the documents' records (ENTRIES) are written already. At
+    100k entries the answers are ~25 % of the loaded kb (~100 MB), which every later
+    stage's memory and every query-pass worker forked from the builder started with.
+    Every other string is the same object as before (an index file's bytes can depend on
+    which strings are shared: marshal's FLAG_REF)."""
+    from dataclasses import replace
+
+    for key, e in kb.entries.items():
+        kb.entries[key] = replace(e, translations={lang: replace(tr, answer="") for lang, tr in e.translations.items()})
+    return list(kb.entries.values())
+
+
 def _analyse(kb: KnowledgeBase, entries: list, analyzer: Analyzer, docs: DocumentWriter, procs: int,
              reference: bool, spill: Path) -> Analysis:
     """The analysis stage: forked workers analyse ranges of entries (they inherit the
@@ -173,11 +193,9 @@ def _analyse(kb: KnowledgeBase, entries: list, analyzer: Analyzer, docs: Documen
 
 def _read_as_queries(kb: KnowledgeBase, entries: list, tmp: Path, procs: int, stage: BuildStages) -> None:
     """The stage that reads the kb's texts as queries are read (stages.py), on the
-    lexicon and arrays as written."""
-    from ..impact import ImpactIndex
-    from .stages import ReadingLexicon, read_as_queries
+    lexicon and arrays as written (opened there: once its workers have forked, nothing
+    here holds them)."""
+    from .stages import read_as_queries
 
-    lexicon, arrays = ReadingLexicon.open(tmp / LEXICON), ImpactIndex(tmp)
-    stage("open")
-    read_as_queries(lexicon, arrays, tmp, kb, entries, procs)
+    read_as_queries(tmp, kb, entries, procs, opened=lambda: stage("open"))
     stage("as queries")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analyzed, Analyzer, Segmenter
 from ..errors import FaqkbError
 from ..kbase.model import KnowledgeBase
-from ..layout import QUESTIONS, QUESTIONS_OFFSETS, SCORED_FIELDS, SELF_SCORES, TOPIC
+from ..layout import LEXICON, QUESTIONS, QUESTIONS_OFFSETS, SCORED_FIELDS, SELF_SCORES, TOPIC
 from ..lexicon import Lexicon
 from .workers import chunks, fork_map
 
@@ -193,20 +193,26 @@ def add_sorted(parts: Sequence[tuple[list[str], np.ndarray]], classes: Sequence[
     return ordered[first].tolist(), np.add.reduceat(counts[:, order], starts, axis=1)
 
 
-def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb: KnowledgeBase,
-                    entries: list, procs: int) -> None:
+def read_as_queries(version_dir: Path, kb: KnowledgeBase, entries: list, procs: int,
+                    opened: Callable[[], None] = lambda: None) -> None:
     """SELF_SCORES and TOPIC in one pass over the entries, each text read as a query is
-    (plan on the lexicon as written): an entry's score for its own question
-    (`answered` measures a query's first hit against it) and the topic model (topic.py:
-    the entries' phrasings and leads against kb/offtopic.yaml; no off-topic questions: no
-    model). Workers share the entries by ranges (one per worker: each sends back counts
-    over most of the features, which the builder adds up, topic.from_parts); they inherit
-    the lexicon with its analyzer loaded (entry 0, read here, loads it) and the arrays."""
+    (plan on the lexicon and arrays as written, opened here; ``opened`` is called once
+    they are): an entry's score for its own question (`answered` measures a query's
+    first hit against it) and the topic model (topic.py: the entries' phrasings and
+    leads against kb/offtopic.yaml; no off-topic questions: no model). Workers share
+    the entries by ranges (one per worker: each sends back counts over most of the
+    features, which the builder adds up, topic.from_parts); they inherit the lexicon
+    with its analyzer loaded (entry 0, read here, loads it) and the arrays, which this
+    process then lets go of (fork_map): the workers' parts arrive, and are added up, in
+    their place (at 100k entries the arrays' terms read back are ~150 MB)."""
     import numpy as np
 
+    from ..impact import ImpactIndex
     from ..plan import text_topic_features
     from ..topic import TopicModel, from_arrays, spread
 
+    lex, imp = ReadingLexicon.open(version_dir / LEXICON), ImpactIndex(version_dir)
+    opened()
     texts, starts, off = topic_texts(kb)
     learn = any(kb.offtopic.values())
     picked = spread(list(range(len(texts))))
@@ -216,14 +222,23 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
         chosen = np.zeros(len(texts), dtype=bool)
         chosen[picked] = True
     state = (lex, imp, entries, texts, starts, chosen, version_dir)
+    first = _read_range(state, (0, min(1, len(entries))))
+    # The off-topic questions' features before the workers fork (after them, they would
+    # need the lexicon kept here); forgotten, so the workers start as they did.
+    off_counts: Counter = Counter()
+    if chosen is not None:
+        for q in off:
+            off_counts.update(text_topic_features(q, lex))
+        lex.forget()
     ranges = chunks(len(entries) - 1, procs, per_proc=1, least=500, most=len(entries))
     ranges = [(a + 1, b + 1) for a, b in ranges]
+    rest = fork_map(_read_range, state, ranges, procs)
+    del state, lex, imp  # fork_map holds them until the workers are forked (or to its end in-process)
     # Each part's blobs are appended to QUESTIONS as it arrives (from its range's file) and
     # only its topic counts are kept.
     best, counts, lengths = [], [], []
     with open(version_dir / QUESTIONS, "wb") as f:
-        for (a, _), part in zip([(0, 1), *ranges], chain([_read_range(state, (0, min(1, len(entries))))],
-                                                         fork_map(_read_range, state, ranges, procs)), strict=True):
+        for (a, _), part in zip([(0, 1), *ranges], chain([first], rest), strict=True):
             best.append(part[0])
             counts.append(part[1])
             lengths.append(part[2])
@@ -231,6 +246,7 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
                 shutil.copyfileobj(got, f)
             range_file(version_dir, a).unlink()
             del part
+    del first
     with open(version_dir / SELF_SCORES, "wb") as f:
         np.save(f, np.concatenate(best))
     offsets = np.zeros(len(entries) + 1, dtype=np.int64)
@@ -240,9 +256,6 @@ def read_as_queries(lex: ReadingLexicon, imp: ImpactIndex, version_dir: Path, kb
         return
     model = TopicModel({})
     if chosen is not None:
-        off_counts: Counter = Counter()
-        for q in off:
-            off_counts.update(text_topic_features(q, lex))
         parts = [*counts, sorted_counts(off_counts)]
         vocab, added = add_sorted(parts, [0] * len(counts) + [1])
         # The parts' keys go before the weights are made (at 100k entries ~1.2M strings and

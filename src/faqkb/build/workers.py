@@ -49,7 +49,8 @@ def fork_map(fn: Callable[[Any, T], R], state: Any, args: Sequence[T], procs: in
     forked workers that inherit ``state``. ``fn`` must be a module-level function (it is
     named to the workers, not pickled whole) and return picklable values: an exception in
     a worker is re-raised here, so it must pickle too (KBError does not: return problems
-    as values)."""
+    as values). Once the workers are forked, this holds ``state`` no more: a caller that
+    holds no reference of its own frees it in this process while the workers use theirs."""
     import multiprocessing  # builds only: keep it off the query path
 
     if procs <= 1 or len(args) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -58,9 +59,13 @@ def fork_map(fn: Callable[[Any, T], R], state: Any, args: Sequence[T], procs: in
         return
     global _STATE
     _STATE = state
+    del state  # from here only _STATE holds it, and only until the workers are forked
     give_back()  # the workers start from what is resident here
     try:
         with multiprocessing.get_context("fork").Pool(min(procs, len(args))) as pool:
+            # Every worker is forked by now (Pool starts them all at once) with its own copy:
+            # a caller that let go of the state (read_as_queries) has it freed here.
+            _STATE = None
             yield from pool.imap(_call, [(fn, a) for a in args])
     finally:
         _STATE = None
