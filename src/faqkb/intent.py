@@ -178,9 +178,15 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
         (version_dir / CATEGORIES_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
+def _spaced(folded: str) -> str:
+    """A folded text's words between single spaces: how a query is read (Intents._said) and a
+    name as written (_written)."""
+    return " ".join(_WORD.findall(folded))
+
+
 def _written(name: str) -> str:
     """A name as written: folded, its words between single spaces (as Intents._said reads a query)."""
-    return " ".join(_WORD.findall(fold(name)))
+    return _spaced(fold(name))
 
 
 STEM_MIN = 5  # a shorter Russian stem is no name's by itself (долго and долга are both долг)
@@ -291,8 +297,8 @@ class Intents:
         self._keys: dict[tuple[str, int], str] = {}
         # the last few texts folded, with their words between spaces (_said)
         self._said_kept: dict[str, tuple[str, str]] = {}
-        self._stemmed: dict[int, dict[str, str]] = {}  # _by_stem's, per names dict (by id)
-        self._verbs: dict[int, set[str]] = {}  # _by_stem's stems of names holding an infinitive
+        # _by_stem's, per names dict (by id): the names by stems, and the stems of those holding an infinitive
+        self._stemmed: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -429,7 +435,7 @@ class Intents:
             if len(self._said_kept) >= KEYS_KEPT:
                 self._said_kept.clear()
             folded = fold(text)
-            got = self._said_kept[text] = (folded, " " + " ".join(_WORD.findall(folded)) + " ")
+            got = self._said_kept[text] = (folded, " " + _spaced(folded) + " ")
         return got
 
     def key(self, query: str) -> str:
@@ -521,16 +527,16 @@ class Intents:
                             if not (w.isascii() and w.isalpha() and _latin_stem(w) in self._process_stems))
         return rest
 
-    def _by_stem(self, names: dict[str, str]) -> dict[str, str]:
+    def _by_stem(self, names: dict[str, str]) -> tuple[dict[str, str], set[str]]:
         """``names``' Russian keys by their words' stems (the first name of a stem keeps it),
-        made on the first Russian query that names none as typed."""
+        and the stems of the names holding a verb in the infinitive; made on the first Russian
+        query that names none as typed."""
         got = self._stemmed.get(id(names))
         if got is None:
-            got = self._stemmed[id(names)] = {}
-            verbs = self._verbs[id(names)] = set()
+            by, verbs = got = self._stemmed[id(names)] = ({}, set())
             for k, v in names.items():
                 if _CYR.search(k) and (stems := _stems(k)):
-                    got.setdefault(stems, v)
+                    by.setdefault(stems, v)
                     if _CYR_INFINITIVE.search(k):
                         verbs.add(stems)
         return got
@@ -543,8 +549,9 @@ class Intents:
             got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
         if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
             stems = _stems(key) or "\0"
-            got = self._by_stem(names).get(stems)
-            if got is not None and _CYR_PAST.search(key) and stems in self._verbs[id(names)]:
+            by, verbs = self._by_stem(names)
+            got = by.get(stems)
+            if got is not None and _CYR_PAST.search(key) and stems in verbs:
                 got = None  # отключили is no отключить: done to the number, not asked for
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
