@@ -90,9 +90,9 @@ def operators(ctx: Context, a: Analyzed, text: str, lex: Lexicon) -> frozenset[s
     words = {t.text: t for t in a.words}
     if len(words) != 2 or ctx.knobs["brand"] == 1.0:
         return frozenset()
-    from .relevance import _intents
+    from .relevance import intents_of
 
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     if intents is None:
         return frozenset()
     out: set[str] = set()

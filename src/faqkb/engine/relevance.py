@@ -140,7 +140,7 @@ def intent(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> str | None:
     """The category the query only names (kb/categories.yaml), as typed, with the typos
     did-you-mean corrected (``spelled``: its answers for this query) or its Taiwan/HK
     words read as the kb's mainland ones (kb/regional.yaml), if any."""
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     if not intents:
         return None
     got = intents.category(query, _fixed(spelled))
@@ -150,7 +150,7 @@ def intent(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> str | None:
 def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None:
     """The document answering the concept the query only names (categories.yaml
     ``concepts``), read as `intent` reads a category, if any."""
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     if not intents:
         return None
     entry = intents.concept(query, _fixed(spelled))
@@ -169,7 +169,7 @@ def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> 
 
     from ..intent import CONDITIONS
 
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     if not intents or not intents.conditions or len(scores) <= 1:
         return scores
     meant = lex.mainland(query)
@@ -188,7 +188,9 @@ def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> 
     return scores
 
 
-def _intents(ctx: Context) -> Intents | None:
+def intents_of(ctx: Context) -> Intents | None:
+    """kb/categories.yaml's intents of this version, read by the first query that asks (None
+    for a kb without it)."""
     v = ctx.v
     if v.intents is None:
         from ..intent import Intents
@@ -230,7 +232,7 @@ def foreign_object(ctx: Context, plan: QueryPlan, units: list[Unit]) -> str | No
     scope = _scope(ctx)
     if scope is None or scope.objects is None:
         return None
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     unknown = {w for w, u in zip(unit_words(plan.analyzed, units), units, strict=True)
                if not (u.df or u.typo or u.pairs) and not (intents and intents.is_filler(w))}
     what = scope.objects.foreign(plan.plain, ((t.text, t.start, t.end, t.script) for t in plan.analyzed.words),
@@ -336,7 +338,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
-    intents = _intents(ctx)  # (the words before ask nothing yet: filler, the subject)
+    intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)
     bare = asked and bool(rest.strip()) and intents is not None and not intents.key(rest)
     return complete_words(query, words, lex.table.split, fit,
                           pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked, bare=bare)
@@ -349,7 +351,7 @@ def subject_damped(ctx: Context, plan: QueryPlan, lang: str | None) -> None:
     entry holds the subject, so the few words typed that narrow it (欠费 in 俄罗斯电话卡欠费)
     decide, as they do for a reader skimming the questions. Terms of other scripts and other
     languages' queries are left alone. Work: one pass over the terms per filler word held."""
-    intents = _intents(ctx)
+    intents = intents_of(ctx)
     if lang != "zh" or intents is None or not intents.key(plan.query):
         return
     inside = intents.han_filler_in(plan.query)  # (the analyzer's pieces of 俄罗斯: 罗斯, the bigram 俄罗)

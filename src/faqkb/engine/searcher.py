@@ -26,15 +26,14 @@ from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
-from .relevance import complete, other_completions, subject_damped
+from .relevance import complete, intents_of, other_completions, subject_damped
 from .results import Hit, Results
 from .version import Version
 
 if TYPE_CHECKING:
     from ..analysis import Analyzed
     from ..impact import ImpactIndex
-    from ..intent import Intents
-    from ..prefix import General
+    from ..prefix import General, Starts
     from ..spelling import Speller
     from ..topic import TopicModel
     from .explain import Explanation
@@ -322,7 +321,7 @@ class Searcher:
         0.920; the eighth round's rule (the cancel overview second) was for completed subjects alone.
         signals["subject"]: the first head moved in."""
         completed = res.signals.get("prefix")
-        intents = self._intents(ctx)
+        intents = intents_of(ctx)
         text = completed["searched"] if completed else res.query
         if intents is None or intents.key(text):
             return
@@ -378,30 +377,29 @@ class Searcher:
         missed); with no hits at all they are the hits, the top 3, one letter being a start too
         (is this …, h: the likeliest entries so far): tenth round.
         signals["starts"]: entry id -> its phrasings starting so, for the hits moved up."""
-        from ..prefix import MIN_START, STARTS_ADDED, STARTS_TELLING, Starts
+        from ..prefix import MIN_START, STARTS_ADDED, STARTS_TELLING
 
         v = ctx.v
-        if v.starts is None:
-            v.starts = Starts.read(v.files.path(STARTS))  # as built (an older version's: made by `starting`)
+        starts = _starts(v)
         every = partial(_every_phrasing, v)
         typed = res.query
-        if len(typed.split()) > 1 and not v.starts.starting(typed, every):
+        if len(typed.split()) > 1 and not starts.starting(typed, every):
             # no phrasing begins so: the words before the one being typed, when they tell an entry
             # (do russian si[m contracts…]: "do russian numbers have an end date"), as Starts counts them
             before = typed.rsplit(None, 1)[0]
-            if 0 < len(v.starts.starting(before, every)) <= STARTS_TELLING:
+            if 0 < len(starts.starting(before, every)) <= STARTS_TELLING:
                 typed = before
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
-            if e is not None and (n := v.starts.count(e.id, partial(_phrasings, e), typed)):
+            if e is not None and (n := starts.count(e.id, partial(_phrasings, e), typed)):
                 counts[h.id] = n
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
         if sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
-            begin = v.starts.starting(typed, every, 1 if not res.hits else MIN_START)
+            begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
                 if len(added) == most:
                     break
@@ -437,20 +435,19 @@ class Searcher:
         two hits, `answered`, `typing` and the total stay; an entry the words did not find joins
         only while the shown hits hold fewer than STARTS_ADDED such (scored 0).
         signals["inside"]: the entry moved -> its phrasings holding the phrase."""
-        from ..prefix import INSIDE_PLACE, STARTS_ADDED, Starts, ends_begun
+        from ..prefix import INSIDE_PLACE, STARTS_ADDED, ends_begun
 
         v = ctx.v
         if v.prefixes is None or not ends_begun(res.query, v.prefixes) or len(clauses(res.query)) > 1:
             return  # (two clauses: two questions, whose top 3 diversity.py shares out)
-        intents = self._intents(ctx)
+        intents = intents_of(ctx)
         completed = res.signals.get("prefix")
         text = completed["searched"] if completed else res.query
-        if v.starts is None:
-            v.starts = Starts.read(v.files.path(STARTS))
-        key = v.starts.key
+        starts = _starts(v)
+        key = starts.key
         if intents is None or not (ends := key(text)[-1:]) or key(intents.key(text))[-1:] != ends:
             return
-        found = v.starts.inside(res.query, partial(_every_phrasing, v))
+        found = starts.inside(res.query, partial(_every_phrasing, v))
         most = max(found.values(), default=0)
         if not found or any(found.get(h.id) == most for h in res.hits[:INSIDE_PLACE + 1]):
             return
@@ -497,18 +494,8 @@ class Searcher:
         answer"; a neighbour the scope names stays declined (the caller's check)."""
         from ..prefix import barely_begun
 
-        intents = self._intents(ctx)
+        intents = intents_of(ctx)
         return intents is not None and barely_begun(query, intents.key(query), ctx.v.prefixes)
-
-    @staticmethod
-    def _intents(ctx: Context) -> Intents | None:
-        """kb/categories.yaml's intents of this version (None for a kb without it)."""
-        from ..intent import Intents
-
-        v = ctx.v
-        if v.intents is None:
-            v.intents = Intents.read(v.path) or False
-        return v.intents or None
 
     def _confirm(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
                  script: str | None) -> None:
@@ -670,6 +657,16 @@ class Searcher:
         ``res.rankings``."""
         res.rankings += 1
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
+
+
+def _starts(v: Version) -> Starts:
+    """The entries' phrasing keys the build wrote (layout.STARTS), read once per version by the
+    first query that asks (an older version's: made by `Starts.starting` when first needed)."""
+    from ..prefix import Starts
+
+    if v.starts is None:
+        v.starts = Starts.read(v.files.path(STARTS))
+    return v.starts
 
 
 def _general(v: Version) -> General:
