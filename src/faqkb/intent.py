@@ -206,6 +206,11 @@ def _stems(key: str) -> str:
     return " ".join(out)
 
 
+def _sorted_words(key: str) -> str:
+    """A key's words in sorted order (Intents._unordered)."""
+    return " ".join(sorted(key.split(" ")))
+
+
 def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str | None = None) -> str:
     """What is left of ``text`` once its filler is taken out: Chinese filler anywhere in a
     run of characters, Latin filler as whole words, Cyrillic filler as word starts (российск).
@@ -299,6 +304,8 @@ class Intents:
         self._said_kept: dict[str, tuple[str, str]] = {}
         # _by_stem's, per names dict (by id): the names by stems, and the stems of those holding an infinitive
         self._stemmed: dict[int, tuple[dict[str, str], set[str]]] = {}
+        # _unordered's, per names dict (by id): the names of two or more words by their words sorted
+        self._ordered_not: dict[int, dict[str, str]] = {}
         self.overview: dict[str, str | None] = {
             cat: spec.get("overview") for cat, spec in data.get("categories", {}).items()}
         # the entry answering a category asked of the subject's process (销号 + 多少钱: what
@@ -553,7 +560,27 @@ class Intents:
             got = by.get(stems)
             if got is not None and _CYR_PAST.search(key) and stems in verbs:
                 got = None  # отключили is no отключить: done to the number, not asked for
+        if got is None and " " in key and not _HAN.search(key):  # the same words in another order
+            got = self._unordered(names).get(_sorted_words(key))
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
             got = names.get(key) if key else None
+        return got
+
+    def _unordered(self, names: dict[str, str]) -> dict[str, str]:
+        """``names``' Latin and Cyrillic keys of two or more words by their words sorted: Russian
+        word order is free and English head queries drop it ("мошенники смс" is "смс мошенники",
+        "sms scam" is "scam sms"); a sorted key two names of different answers share is left out.
+        Made on the first query that names none as typed."""
+        got = self._ordered_not.get(id(names))
+        if got is None:
+            got, clash = {}, set()
+            for k, v in names.items():
+                if " " in k and not _HAN.search(k):
+                    s = _sorted_words(k)
+                    if got.setdefault(s, v) != v:
+                        clash.add(s)
+            for s in clash:
+                del got[s]
+            self._ordered_not[id(names)] = got
         return got
