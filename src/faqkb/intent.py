@@ -146,6 +146,8 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                 out[cond]["also"] = {k: names(also[k], cond, "also", k) for k in ("said", "with", "without")}
     # concepts named only beside the process: 欠费 + 注销
     out["beside_process"] = entry_names("beside_process", "{debt-before-cancelling: {zh: [欠费]}}")
+    # concepts named only alone: 回国 (going home), never 回国 + 注销 (cancelling from abroad)
+    out["alone"] = entry_names("alone", "{keep-or-cancel: {zh: [回国]}}")
     asking = data.get("asking")  # words that only ask, read out beside the process and a concept
     if asking is not None:
         if isinstance(asking, dict):
@@ -353,6 +355,9 @@ class Intents:
         # be a debt left behind, beside 注销 it asks whether a debt stops cancelling
         self._beside = {self._name_key(n): entry for entry, names in data.get("beside_process", {}).items()
                         for n in names}
+        # concepts read only alone (categories.yaml ``alone``): the reader's situation named by itself
+        # (回国, 留学生) asks what to do with the number; beside the process it is the process's condition
+        self._alone = {self._name_key(n): entry for entry, names in data.get("alone", {}).items() for n in names}
         # a condition the reader states (categories.yaml ``abroad``: outside Russia; ``on_behalf``:
         # someone else acting for them): an entry -> the one answering it under the condition,
         # and the words stating it (Latin names as whole words, Cyrillic at a word start)
@@ -401,7 +406,7 @@ class Intents:
         keys (write_categories), so a fresh process restores it instead of folding ~1,200
         names again (~6 ms of every cold search's first query)."""
         return {**{k: [list(getattr(self, k)[0]), list(getattr(self, k)[1])] for k in _PAIRS},
-                "_process_stems": sorted(self._process_stems), "_beside": self._beside,
+                "_process_stems": sorted(self._process_stems), "_beside": self._beside, "_alone": self._alone,
                 "conditions": {c: [e, list(a), list(b)] for c, (e, a, b) in self.conditions.items()},
                 "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()}}
 
@@ -410,6 +415,7 @@ class Intents:
             setattr(self, k, (tuple(state[k][0]), tuple(state[k][1])))
         self._process_stems = frozenset(state["_process_stems"])
         self._beside = dict(state["_beside"])
+        self._alone = dict(state.get("_alone", {}))
         self.conditions = {c: (dict(e), tuple(a), tuple(b)) for c, (e, a, b) in state["conditions"].items()}
         self._also = {c: tuple((tuple(a), tuple(b)) for a, b in v) for c, v in state["_also"].items()}
 
@@ -495,14 +501,17 @@ class Intents:
         return also is not None and _says(also[0], text, spaced) and _says(also[1], text, spaced) \
             and not _says(also[2], text, spaced)
 
-    def concept(self, query: str, fixed: dict[str, str] | None = None) -> str | None:
-        """The entry answering the concept a query only names (filler aside), or None."""
+    def concept(self, query: str, fixed: dict[str, str] | None = None, alone: bool = True) -> str | None:
+        """The entry answering the concept a query only names (filler aside), or None.
+        ``alone``: the query is finished, so a concept read only alone (``alone``) counts too."""
         key = self._key(query, self._filler)
         if not key:
             return None
         got = self.typed.get(typed) if (typed := self._said(query)[1].strip()) != key else None
         if got is None:
             got = self._named(self.concepts, key, query, fixed)
+        if got is None and alone and self._alone:
+            got = self._named(self._alone, key, query, fixed)
         if got is None:
             got = self._beside_process(key)
         if got is None and fixed and (typed := _key(put_fixes(query, fixed), self._filler)) != key:

@@ -93,6 +93,9 @@ class QueryPlan:
     lexicon: Lexicon = field(repr=False)
     stems: list[Term] | None = None  # other stems of its words (set by the searcher)
     fixes: list[Analyzed] | None = None  # typo fixes (set by the searcher)
+    # read as typed so far (the panel, prefix=true; set by the searcher): the query may go on, so
+    # nothing is named alone yet (categories.yaml ``alone``: 回国 may go on to 回国注销)
+    typing: bool = False
 
     @classmethod
     def make(cls, query: str, lex: Lexicon, weights: dict[str, float] = WEIGHTS,

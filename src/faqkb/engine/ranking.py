@@ -94,7 +94,7 @@ def score(ctx: Context, plan: QueryPlan, spelled: dict) -> Scored:
     if knobs["condition"]:  # the reader abroad, someone acting for them: the entry for it (intent.py)
         scores = condition_first(ctx, scores, plan.plain, lex)
     if knobs["intent"]:  # categories and the concepts they hold (intent.py)
-        doc = concept(ctx, plan.plain, spelled, lex)
+        doc = concept(ctx, plan.plain, spelled, lex, alone=not plan.typing)
         if named := intent(ctx, plan.plain, spelled, lex):
             scores, raw, mask = recall(ctx, named, scores, raw, mask, doc)
         if doc is not None and mask[doc]:

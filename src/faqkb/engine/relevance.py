@@ -147,15 +147,16 @@ def intent(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> str | None:
     return got if got or (meant := lex.mainland(query)) is None else intents.category(meant)
 
 
-def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon) -> int | None:
+def concept(ctx: Context, query: str, spelled: dict, lex: Lexicon, alone: bool = True) -> int | None:
     """The document answering the concept the query only names (categories.yaml
-    ``concepts``), read as `intent` reads a category, if any."""
+    ``concepts``), read as `intent` reads a category, if any. ``alone``: the query is
+    finished, so the concepts read only alone count (not while it is typed)."""
     intents = intents_of(ctx)
     if not intents:
         return None
-    entry = intents.concept(query, _fixed(spelled))
+    entry = intents.concept(query, _fixed(spelled), alone=alone)
     if entry is None and (meant := lex.mainland(query)) is not None:
-        entry = intents.concept(meant)
+        entry = intents.concept(meant, alone=alone)
     return None if entry is None else ctx.docnum(entry)
 
 
@@ -335,7 +336,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
         return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
-    if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex) is not None:
+    if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)

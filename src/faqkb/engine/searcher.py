@@ -636,6 +636,7 @@ class Searcher:
         _confirm, whose reading must rank as exact search does)."""
         plan = QueryPlan.make(query, lex, self.weights, self.plan, more=more)
         if damp is not None:
+            plan.typing = True
             subject_damped(ctx, plan, damp)
         if not plan.terms:
             return plan, None, []
