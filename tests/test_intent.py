@@ -607,3 +607,65 @@ def test_a_russian_name_in_another_case_still_names_its_category(bundled):
     assert bundled.search("мошенничества").signals.get("category") == "scams"
     # a noun ending as a past verb does (правил) is still its name's: only infinitives are kept apart
     assert bundled.search("новых правил").hits[0].id == "foreigner-biometrics-rules"
+
+
+# Head words, fifteenth round: the general entry named in a word the kb's phrasings lack or share
+# with a narrower sibling, the Chinese passive, words in another order, a situation named alone.
+@pytest.mark.parametrize("q,entry", [
+    ("我要申诉", "complain-rospotrebnadzor"),  # a complaint alone: where to complain, not the deadlines
+    ("shensu", "complain-rospotrebnadzor"),
+    ("официальные сайты", "recognise-official-channels"),  # the official sites: the entry whose lead gives them
+    ("合同快到期", "contract-expiring-call-scam"),  # a contract said to be running out: the call claiming it
+    ("contract is expiring", "contract-expiring-call-scam"),
+    ("idle number", "stop-using-sim-what-happens"),  # the ru/zh nouns of a number left unused, in English
+    ("改绑", "unlink-before-cancel"),  # rebinding alone: which accounts to move (the security overview)
+    ("换绑账号", "unlink-before-cancel"),
+    ("huanbang", "unlink-before-cancel"),
+    ("俄罗斯停號", "how-to-cancel-russian-sim"),  # 停號: stopping the number for good, as 停用 says
+    ("被停掉", "cut-off-no-biometrics"),  # the passive: done to the number, no voluntary suspension
+    ("号码被停用了", "cut-off-no-biometrics"),
+    ("停机的话费", "balance-after-lapse"),  # 停机 is service stopped, no synonym of 注销 (cancelling)
+    ("停机了钱能退吗", "balance-after-lapse"),
+    ("回国了", "keep-or-cancel"),  # going home, named alone: keep the number or cancel it
+    ("going back home", "keep-or-cancel"),
+])
+def test_a_head_word_gets_its_general_entry_fifteenth_round(bundled, q, entry):
+    res = bundled.search(q)
+    assert res.hits and res.hits[0].id == entry and res.answered, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q,entry", [("sim expiring", "does-sim-expire"), ("номер истекает", "does-sim-expire"),
+                                     ("回国后注销", "cancel-from-abroad")])
+def test_the_general_question_keeps_its_entry_beside_a_narrower_name(bundled, q, entry):
+    # expiry without a contract said to be running out asks whether it expires; going home beside
+    # cancelling is the abroad condition's, not keep-or-cancel (a concept read only alone)
+    assert bundled.search(q).hits[0].id == entry
+
+
+def test_a_situation_named_alone_is_not_finished_while_typed(bundled):
+    # the panel reads the query as typed so far: 回国了 may go on to 回国了怎么注销
+    assert bundled.search("回国了").hits[0].id == "keep-or-cancel"
+    assert bundled.search("回国了", prefix=True).hits[0].id != "keep-or-cancel"
+
+
+ORDER = Intents({"categories": {}, "filler": ["my"],
+                 "concepts": {"sms": ["смс мошенники", "scam sms"], "keep": ["keep or cancel"], "ask": ["cancel or keep"]}})
+
+
+@pytest.mark.parametrize("q", ["мошенники смс", "sms scam", "my sms scam"])
+def test_a_name_of_two_words_matches_in_the_other_order(q):
+    # Russian word order is free; English head queries drop it
+    assert ORDER.concept(q) == "sms"
+
+
+def test_words_two_names_share_in_another_order_name_neither():
+    assert ORDER.concept("keep or cancel") == "keep" and ORDER.concept("or keep cancel") is None
+
+
+def test_alone_must_name_entries(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED, kb)
+    text = (kb / "categories.yaml").read_text("utf-8")
+    (kb / "categories.yaml").write_text(text.replace("alone:\n  keep-or-cancel:", "alone:\n  no-such-entry:"), "utf-8")
+    with pytest.raises(KBErrors, match="no-such-entry"):
+        read_categories(kb, set(load_kb(BUNDLED).entries))
