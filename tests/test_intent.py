@@ -618,6 +618,7 @@ def test_a_russian_name_in_another_case_still_names_its_category(bundled):
     ("合同快到期", "contract-expiring-call-scam"),  # a contract said to be running out: the call claiming it
     ("contract is expiring", "contract-expiring-call-scam"),
     ("idle number", "stop-using-sim-what-happens"),  # the ru/zh nouns of a number left unused, in English
+    ("my unused phone number", "stop-using-sim-what-happens"),  # (read only alone: the daily fee's question says it too)
     ("改绑", "unlink-before-cancel"),  # rebinding alone: which accounts to move (the security overview)
     ("换绑账号", "unlink-before-cancel"),
     ("huanbang", "unlink-before-cancel"),
