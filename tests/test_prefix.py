@@ -574,6 +574,8 @@ def test_the_story_before_the_question_asks_nothing_yet():
     assert tells_story("I spent two winters in Omsk and my sister kept the SIM")
     assert tells_story("Hello, we lived in Tomsk. Now back in Hanoi")        # any clause, after a greeting
     assert tells_story("я два года жил в Омске и вернулся в Ханой")
+    assert tells_story("Работала в Омске, теперь вернулась в Ханой")          # Russian drops the "I"
+    assert not tells_story("сняли деньги за звонок в Омск")                   # "they": done to the reader
     assert still_typing("I spent two winters in Omsk and my sister kept the SIM", None, TOY)
     assert not tells_story("I spent two winters in Omsk, can")               # a question begun
     assert not tells_story("I spent two winters in Omsk and my sister kept the SIM?")

@@ -345,12 +345,15 @@ _AUX = frozenset("am is are was were do does did can could will would shall shou
                  "isn aren wasn don doesn didn can't cant couldn won't wouldn shouldn".split())
 _AFTER = frozenset("and but so or then и а но".split())  # a word after them begins a clause too
 _ME = frozenset("i i'm i've i'd i'll we we're we've we'd я мы".split())  # the reader, beginning a clause
+# a Russian verb in the past, singular (учился, приехала): Russian drops the "I" a clause of the
+# reader's begins with (not the plural, сняли, заблокировали: "they", done to the reader)
+_PAST_ONE = re.compile(r"[а-я]{2,}(?:л|ла|лся|лась)")
 _STORY_TOKENS = re.compile(r"[A-Za-z\u0400-\u04ff']+|[,.;:!?]")
 
 
 def tells_story(query: str) -> bool:
     """A Latin or Cyrillic text in which the reader speaks of themselves (a clause begun with I,
-    we, я, мы) and asks nothing yet: no question word, request or mark (_ASKS, ?), no auxiliary
+    we, я, мы, or a Russian verb in the past singular: учился, приехала) and asks nothing yet: no question word, request or mark (_ASKS, ?), no auxiliary
     beginning a clause (_AUX: "Can I", "…, do I"). Typed into the panel it is the story before
     the question ("I studied in …, now I'm back in …, my … number", "я учился в …, вернулся
     домой"): more is coming, as for a Chinese text that asks nothing yet (han_unasked). A keyword
@@ -363,7 +366,7 @@ def tells_story(query: str) -> bool:
         starts = not before or before in ",.;:!" or before in _AFTER  # (the token begins a clause)
         if tok == "?" or tok in _ASKS or (tok in _AUX and starts):
             return False
-        me = me or (tok in _ME and starts)
+        me = me or (starts and (tok in _ME or _PAST_ONE.fullmatch(tok) is not None))
         before = tok
     return me
 
