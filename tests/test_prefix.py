@@ -588,7 +588,8 @@ def test_the_story_before_the_question_asks_nothing_yet():
 
 @pytest.mark.parametrize("typed", ["I spent two winters in Omsk and my sister kept the SIM",
                                    "my sister kept a prepaid card after two winters in Omsk, how",
-                                   "my sister kept the SIM, can"])
+                                   "my sister kept the SIM, can",
+                                   "Работала два года в Омске, теперь вернулась в Ханой"])
 def test_a_story_or_an_open_clause_is_typing_in_the_panel_only(bundled, typed):
     res = bundled.search(typed, prefix=True)
     assert not res.answered and res.typing  # "keep typing", not "no direct answer"

@@ -42,7 +42,8 @@ def test_the_general_words_are_english_and_russian_sorted():
 
 
 @pytest.mark.parametrize(("typed", "whole"), [
-    ("я теперь работаю программис", "я теперь работаю программистом"),
+    ("брат теперь работает программис", "брат теперь работает программистом"),  # (not the reader's own
+    # story: "я теперь работаю программистом" asks nothing yet and is typing, prefix.tells_story)
     ("my cousin is a photogra", "my cousin is a photographer"),
 ])
 def test_a_query_not_answered_while_a_word_is_cut_is_still_typing(bundled, typed, whole):
