@@ -535,7 +535,8 @@ def test_a_last_word_cut_mid_way_with_a_typo_is_typing_in_the_panel_only(bundled
     assert not res.answered and res.typing
     exact = bundled.search(typed)
     assert exact.answered == res.answered and not exact.typing
-    assert not bundled.search(typed + " ", prefix=True).typing  # the word ended: judged as it stands
+    spaced = bundled.search(typed + " ", prefix=True)  # the word ended: read as it stands, not begun,
+    assert not spaced.answered and spaced.typing        # and a space typed last says the next is coming
 
 
 def test_a_plain_word_or_a_neighbour_typed_last_is_not_a_typo_begun(bundled):
@@ -603,6 +604,21 @@ def test_a_chinese_how_typed_last_is_still_being_typed():
     assert still_typing("卡丢了怎么", None, TOY) and still_typing("shouji diule zenme", None, TOY)
     assert not still_typing("卡丢了怎么办", None, TOY)              # the verb typed: judged
     assert not still_typing("shouji diule zenme ban", None, TOY)
+
+
+@pytest.mark.parametrize("typed", ["how do i spot a phishing ", "на даче пропала ", "zai hanoi neng bu neng "])
+def test_a_space_typed_last_is_the_next_word_coming_not_a_verdict(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing  # "keep typing", not "no direct answer"
+    whole = bundled.search(typed.rstrip() + "?", prefix=True)
+    assert not whole.answered and not whole.typing  # a question ended is judged as it stands
+    assert not bundled.search(typed.rstrip() + "? ", prefix=True).typing  # so with a space after it
+    assert not bundled.search(typed).typing  # and the results page never says typing
+
+
+def test_a_neighbour_named_before_a_space_stays_declined(bundled):
+    res = bundled.search("how to close my bank account ", prefix=True)
+    assert not res.answered and not res.typing and "scope" in res.signals
 
 
 def test_a_word_ended_by_a_space_is_judged_alike_on_a_searchers_first_query(bundled_index):

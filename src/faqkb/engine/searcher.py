@@ -301,10 +301,12 @@ class Searcher:
         real questions told 0.0237 -> 0.0186, near-topic typed whole 1 of 666 more typing).
         The kb's words are read here if no completion read them (a word ended by a space):
         the verdict must not hang on what the process searched before."""
-        from ..prefix import cut_mid_word, still_typing, typo_begun
+        from ..prefix import cut_mid_word, space_typed_on, still_typing, typo_begun
 
         words = dictionary(ctx)
         res.typing = still_typing(res.query, res.signals.get("prefix"), words)
+        if not res.typing and not begun:  # a space typed after the last word: the next one is coming
+            res.typing = space_typed_on(res.query)
         if not res.typing and begun:  # a word cut mid-way with a typo (typo_begun), still being typed
             res.typing = typo_begun(res.query, words, ctx.speller())
         if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
