@@ -535,7 +535,8 @@ def test_a_last_word_cut_mid_way_with_a_typo_is_typing_in_the_panel_only(bundled
     assert not res.answered and res.typing
     exact = bundled.search(typed)
     assert exact.answered == res.answered and not exact.typing
-    assert not bundled.search(typed + " ", prefix=True).typing  # the word ended: judged as it stands
+    spaced = bundled.search(typed + " ", prefix=True)  # the word ended: read as it stands, not begun,
+    assert not spaced.answered and spaced.typing        # and a space typed last says the next is coming
 
 
 def test_a_plain_word_or_a_neighbour_typed_last_is_not_a_typo_begun(bundled):
@@ -543,6 +544,95 @@ def test_a_plain_word_or_a_neighbour_typed_last_is_not_a_typo_begun(bundled):
     assert not bundled.search("strange zzqxw", prefix=True).typing  # one edit from no kb word's start
     named = bundled.search("open a deposit in sberbnk", prefix=True)
     assert not named.answered and not named.typing  # a neighbour the scope names stays declined
+
+
+# -- told "no direct answer" while typing (fifteenth round): a clause left open, the story before the question
+
+def test_a_function_word_the_kbs_questions_hold_but_never_end_with_leaves_the_clause_open():
+    from faqkb.prefix import open_clause, still_typing
+
+    asked = ["how do i pay", "how can i pay", "what do i do", "can i pay in cash", "what should i do",
+             "how to pay", "how long to wait", "can i wait", "what can i do", "how soon can i pay"]
+    d = Dictionary.of({"pay": 5, "wait": 3, "cash": 1}, {}, phrasings=asked)
+    assert d.ended["do"] == 3 and d.asked["how"] == 5
+    assert open_clause("how", d) and open_clause("Can", d)     # held 5 times, never last
+    assert not open_clause("do", d)                           # "what do i do": a question ends with it
+    assert not open_clause("pay", d)                          # not a function word
+    assert not open_clause("what", Dictionary.of({}, {}, phrasings=asked[:1]))  # held too rarely to say
+    assert still_typing("the card still has a few rubles, how", None, d)
+    assert not still_typing("the card still has a few rubles, what do i do", None, d)
+
+
+def test_a_dictionary_dumped_keeps_how_the_kbs_questions_end():
+    d = Dictionary.of({"pay": 5}, {}, phrasings=["how do i pay?", "Оплата — как?"])
+    assert d.ended == {"pay": 1, "как": 1}
+    assert Dictionary.load(d.dump(), {"pay": 5}, {}).ended == d.ended
+
+
+def test_the_story_before_the_question_asks_nothing_yet():
+    from faqkb.prefix import still_typing, tells_story
+
+    assert tells_story("I spent two winters in Omsk and my sister kept the SIM")
+    assert tells_story("Hello, we lived in Tomsk. Now back in Hanoi")        # any clause, after a greeting
+    assert tells_story("я два года жил в Омске и вернулся в Ханой")
+    assert tells_story("Работала в Омске, теперь вернулась в Ханой")          # Russian drops the "I"
+    assert not tells_story("сняли деньги за звонок в Омск")                   # "they": done to the reader
+    assert still_typing("I spent two winters in Omsk and my sister kept the SIM", None, TOY)
+    assert not tells_story("I spent two winters in Omsk, can")               # a question begun
+    assert not tells_story("I spent two winters in Omsk and my sister kept the SIM?")
+    assert not tells_story("I need the SIM closed before Omsk")              # a request asks
+    assert not tells_story("я жил в Омске, можно")
+    assert not tells_story("close a savings account from Omsk")              # a keyword phrase: no first person
+    assert not tells_story("return the boots I bought in Omsk")               # nor a clause of the reader's
+    assert not tells_story("我在鄂木斯克住了两年")                               # Chinese: han_unasked's
+
+
+@pytest.mark.parametrize("typed", ["I spent two winters in Omsk and my sister kept the SIM",
+                                   "my sister kept a prepaid card after two winters in Omsk, how",
+                                   "my sister kept the SIM, can",
+                                   "Работала два года в Омске, теперь вернулась в Ханой"])
+def test_a_story_or_an_open_clause_is_typing_in_the_panel_only(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing  # "keep typing", not "no direct answer"
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing
+
+
+def test_a_chinese_how_typed_last_is_still_being_typed():
+    from faqkb.prefix import still_typing
+
+    assert still_typing("卡丢了怎么", None, TOY) and still_typing("shouji diule zenme", None, TOY)
+    assert not still_typing("卡丢了怎么办", None, TOY)              # the verb typed: judged
+    assert not still_typing("shouji diule zenme ban", None, TOY)
+
+
+@pytest.mark.parametrize("typed", ["how do i spot a phishing ", "на даче пропала ", "zai hanoi neng bu neng "])
+def test_a_space_typed_last_is_the_next_word_coming_not_a_verdict(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing  # "keep typing", not "no direct answer"
+    whole = bundled.search(typed.rstrip() + "?", prefix=True)
+    assert not whole.answered and not whole.typing  # a question ended is judged as it stands
+    assert not bundled.search(typed.rstrip() + "? ", prefix=True).typing  # so with a space after it
+    assert not bundled.search(typed).typing  # and the results page never says typing
+
+
+def test_a_neighbour_named_before_a_space_stays_declined(bundled):
+    res = bundled.search("how to close my bank account ", prefix=True)
+    assert not res.answered and not res.typing and "scope" in res.signals
+
+
+def test_a_word_ended_by_a_space_is_judged_alike_on_a_searchers_first_query(bundled_index):
+    # the verdict asks the kb's words (prefix.Dictionary) itself: a query ending in a space completes
+    # nothing, so on a searcher's first query they were not read yet and "keep typing" became "no direct answer"
+    from faqkb.engine.searcher import Searcher
+
+    for typed in ("help me ", "как мне ", "my sister kept the SIM, how "):
+        first = Searcher(bundled_index).search(typed, prefix=True)
+        warm = Searcher(bundled_index)
+        warm.search("how to canc", prefix=True)
+        later = warm.search(typed, prefix=True)
+        assert first.typing and later.typing and not first.answered
+        assert [h.id for h in first.hits] == [h.id for h in later.hits]
 
 
 # -- entries the ranking left out whose phrasings begin as typed (prefix.Starts.starting)

@@ -69,6 +69,9 @@ class Dictionary:
     # word -> the entries' phrasings (questions and alternatives: how readers ask) holding it;
     # completions are ranked by it first, by ``counts`` (answers included) second
     asked: Mapping[str, int] = field(default_factory=dict)
+    # word -> the entries' phrasings ending with it (Latin/Cyrillic): how the kb's questions end
+    # (open_clause: a function word they hold but hardly end with leaves the clause open)
+    ended: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str],
@@ -82,9 +85,10 @@ class Dictionary:
             if is_han(word) and len(word) > 1 and word not in counts:
                 counts[word] = 1
         han = sorted(w for w in counts if is_han(w) and len(w) > 1)
+        texts = list(phrasings)
         return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)), han,
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
-                   asked_counts(phrasings, set(han)))
+                   asked_counts(texts, set(han)), ended_counts(texts))
 
     def dump(self) -> bytes:
         """What `of` made beyond the lexicon, as the build writes it (layout.PREFIXES): the
@@ -93,7 +97,7 @@ class Dictionary:
         return marshal.dumps({"format": DICTIONARY_FORMAT, "words": self.words, "han": self.han,
                               "pinyin": self.pinyin, "added": sorted(self.regional),
                               # (sorted: asked_counts' order follows a set's, per process; a build's files are reproducible)
-                              "asked": dict(sorted(self.asked.items()))})
+                              "asked": dict(sorted(self.asked.items())), "ended": dict(sorted(self.ended.items()))})
 
     @classmethod
     def load(cls, data: bytes, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
@@ -106,10 +110,10 @@ class Dictionary:
         counts = dict(vocab)
         counts.update(dict.fromkeys(raw["added"], 1))  # (regional words the kb does not write: counted once)
         return cls(raw["words"], raw["han"], raw["pinyin"], counts, han_by_pinyin, frozenset(raw["added"]),
-                   raw["asked"])
+                   raw["asked"], raw["ended"])
 
 
-DICTIONARY_FORMAT = 1  # Dictionary.dump's
+DICTIONARY_FORMAT = 2  # Dictionary.dump's (2: with `ended`)
 STARTS_FORMAT = 1  # Starts.dump's
 
 
@@ -147,6 +151,20 @@ def asked_counts(phrasings: Iterable[str], han: set[str]) -> dict[str, int]:
 
 
 _HAN_RUN_ALL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def ended_counts(phrasings: Iterable[str]) -> dict[str, int]:
+    """How many phrasings end with each Latin/Cyrillic word (lowercase, ё as е; its last word,
+    whatever mark follows it): the words the kb's questions end with."""
+    out: Counter[str] = Counter()
+    for text in phrasings:
+        if (m := _LAST_LETTERS.search(text)) is not None:
+            out[m.group(1).lower().replace("ё", "е")] += 1
+    return dict(out)
+
+
+# a text's last Latin or Cyrillic word, then anything but letters (a mark, digits: "…, do i?")
+_LAST_LETTERS = re.compile(r"([A-Za-z\u0400-\u04ff]+)[\W\d_]*$")
 
 
 @dataclass(frozen=True)
@@ -238,6 +256,20 @@ _UNENDED = frozenset("a an the my your to for of from with at by into about and 
                      "в во на с со к ко по до от из за для без о об про при через и или а но мой моя мою мои "
                      "перед после между если чтобы потому".split())
 _CLAUSE = re.compile(r"[,，、;；:：]\s*$")
+# Chinese "how" of manner, in characters or pinyin: it opens the verb that follows (怎么注销), and
+# no question of the kb, the golden or the dev sets ends with it (会怎样, "what happens", does: not here)
+_HOW_HAN = ("怎么", "怎麼", "咋", "如何")
+_HOW_PINYIN = frozenset({"zenme", "ruhe"})
+
+
+def space_typed_on(query: str) -> bool:
+    """``query`` (as the bounds left it) was typed with a space after its last word
+    (word_ended: the caller's check) and does not end a sentence (?, !, 。, .): in the live panel
+    a space typed last is the reader going on to the next word ("how to spot ", "сроки
+    рассмотрения ", "zai guonei zenme "), so a verdict of "no direct answer" would be on the
+    words so far, as mid-word. A question typed whole ends in its last letter or a mark, not in
+    a space. Fifteenth round: told on the cuts ending in a space 0.050 -> 0.001 (dev sweep)."""
+    return _ENDED.search(query) is None
 
 
 def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictionary | None) -> bool:
@@ -250,18 +282,25 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     finished although 退款 goes on from 退) unless its last two characters are no kb word and
     start one (俄罗: 俄罗斯; dev prefix told 0.015 -> 0.013, no full question of the dev sets
     moved) or it asks nothing yet (han_unasked: the context typed before the question); nor
-    a capitalised or uppercase word (a name typed whole: Сбер, VK)."""
+    a capitalised or uppercase word (a name typed whole: Сбер, VK). Fifteenth round: so is a
+    text whose last word, ended or not, is a function word the kb's questions never end with
+    (open_clause: "…, how", "можно ли"), a Chinese "how" (怎么, zenme) typed last, or a Latin or
+    Cyrillic story of the reader that asks nothing yet (tells_story)."""
     if _CLAUSE.search(query):
         return True
     words = query.split()
     if not words:
         return False
-    if words[-1].lower() in _UNENDED:
+    if words[-1].lower() in _UNENDED or (d is not None and open_clause(words[-1], d)):
         return True
+    if words[-1].lower() in _HOW_PINYIN or query.endswith(_HOW_HAN):
+        return True  # a Chinese "how" typed last: the verb it asks of is still to come
     if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
         return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
     if m is not None and is_han(m.group(1)) and han_unasked(query):
+        return True
+    if tells_story(query):
         return True
     if m is not None and is_han(m.group(1)) and completed and d is not None and len(m.group(1)) >= 2:
         # Chinese: two last characters that are no kb word but start one (俄罗: 俄罗斯) were cut
@@ -286,6 +325,60 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     return (isinstance(best, str) and best != typed and best.startswith(typed)
             and best in d.counts and best not in d.reading and stem(best) != stem(typed)
             and best[len(typed):] not in _ENDINGS)
+
+
+OPEN_SHARE = 20  # a function word ending fewer than 1 in this many of the phrasings holding it leaves a clause open
+MIN_OPEN = 5  # phrasings holding it, at least (fewer say nothing of how it is used)
+
+
+def open_clause(word: str, d: Dictionary) -> bool:
+    """``word`` (the query's last, typed whole or not) is a Latin or Cyrillic function word (the
+    analyzer's stop words) that the kb's phrasings hold at least MIN_OPEN times but end fewer than
+    1 in OPEN_SHARE of them: how, can, i, in, ли, можно, что, когда. Typed last it opens what
+    follows (the question begun: "… still has money, how"), so more is coming; a word questions
+    end with (do: "what should I do", it, there, будет) is not read so. Learned from the kb's
+    own questions and alternatives (Dictionary.ended), as _UNENDED was listed by hand."""
+    low = word.lower().replace("ё", "е")
+    if not low.isalpha() or (low not in STOP["en"] and low not in STOP["ru"]):
+        return False
+    held = d.asked.get(low, 0)
+    return held >= MIN_OPEN and d.ended.get(low, 0) * OPEN_SHARE < held
+
+
+# what makes a Latin or Cyrillic text a question (tells_story): a question word or a request
+# anywhere, or an auxiliary verb beginning a clause (is/can/do … I: the inverted question)
+_ASKS = frozenset("how what why where when which who whose whom whether need needs want wants wanna like help please "
+                  "как что почему зачем где когда куда откуда какой какая какое какие каком какую каких каким "
+                  "сколько кто чей чья чьи ли можно нельзя надо нужно нужен нужна стоит хочу хотим подскажите "
+                  "помогите".split())
+_AUX = frozenset("am is are was were do does did can could will would shall should may might must have has had "
+                 "isn aren wasn don doesn didn can't cant couldn won't wouldn shouldn".split())
+_AFTER = frozenset("and but so or then и а но".split())  # a word after them begins a clause too
+_ME = frozenset("i i'm i've i'd i'll we we're we've we'd я мы".split())  # the reader, beginning a clause
+# a Russian verb in the past, singular (учился, приехала): Russian drops the "I" a clause of the
+# reader's begins with (not the plural, сняли, заблокировали: "they", done to the reader)
+_PAST_ONE = re.compile(r"[а-я]{2,}(?:л|ла|лся|лась)")
+_STORY_TOKENS = re.compile(r"[A-Za-z\u0400-\u04ff']+|[,.;:!?]")
+
+
+def tells_story(query: str) -> bool:
+    """A Latin or Cyrillic text in which the reader speaks of themselves (a clause begun with I,
+    we, я, мы, or a Russian verb in the past singular: учился, приехала) and asks nothing yet: no question word, request or mark (_ASKS, ?), no auxiliary
+    beginning a clause (_AUX: "Can I", "…, do I"). Typed into the panel it is the story before
+    the question ("I studied in …, now I'm back in …, my … number", "я учился в …, вернулся
+    домой"): more is coming, as for a Chinese text that asks nothing yet (han_unasked). A keyword
+    phrase (close bank account abroad, return a laptop I bought) has no clause of the reader's,
+    and a request does ask (I need, I want, хочу): both are judged as they stand."""
+    if HAN_RE.search(query):
+        return False
+    me, before = False, ""
+    for tok in _STORY_TOKENS.findall(query.lower().replace("’", "'").replace("ё", "е")):
+        starts = not before or before in ",.;:!" or before in _AFTER  # (the token begins a clause)
+        if tok == "?" or tok in _ASKS or (tok in _AUX and starts):
+            return False
+        me = me or (starts and (tok in _ME or _PAST_ONE.fullmatch(tok) is not None))
+        before = tok
+    return me
 
 
 class Spelling(Protocol):

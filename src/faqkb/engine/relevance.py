@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
     from ..intent import Intents
     from ..plan import QueryPlan
-    from ..prefix import Completion
+    from ..prefix import Completion, Dictionary
     from ..scope import Scope
     from .answered import Signals, Unit
 
@@ -288,23 +288,34 @@ def beyond_setting(ctx: Context, plan: QueryPlan, judged: Signals) -> Signals:
     return out
 
 
+def dictionary(ctx: Context, lex: Lexicon | None = None) -> Dictionary:
+    """The version's prefix.Dictionary, read as the build wrote it (PREFIXES) the first time
+    (made from the entries for a version built before the file; counted in prefixes_made). Every
+    prefix-mode verdict asks it, not only a completion: a query whose last word a space ended
+    completes nothing, and its verdict (typing or told) must not hang on an earlier query."""
+    from ..prefix import Dictionary, phrasings
+
+    v = ctx.v
+    if v.prefixes is None:
+        lex = lex or ctx.lexicon()
+        try:  # as the build made it (PREFIXES)
+            v.prefixes = Dictionary.load(v.files.path(PREFIXES).read_bytes(), lex.vocab, lex.han_by_pinyin)
+        except (OSError, ValueError, KeyError, TypeError, EOFError):  # a version built before the file
+            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings(v.entries.values()))
+            v.prefixes_made += 1
+    return v.prefixes
+
+
 def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Completion | None:
     """prefix.complete on this version's words; a candidate's fit with the rest of the
     query is the best coverage of the rest among the entries holding the candidate.
     ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
     search's _confirm reads a last word, so that exact results do not move)."""
     from ..analysis import fold_han
-    from ..prefix import Dictionary, phrasings, starts_han, starts_word
     from ..prefix import complete as complete_words
+    from ..prefix import starts_han, starts_word
 
-    v = ctx.v
-    if v.prefixes is None:
-        try:  # as the build made it (PREFIXES)
-            v.prefixes = Dictionary.load(v.files.path(PREFIXES).read_bytes(), lex.vocab, lex.han_by_pinyin)
-        except (OSError, ValueError, KeyError, TypeError, EOFError):  # a version built before the file
-            v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings(v.entries.values()))
-            v.prefixes_made += 1
-    words = v.prefixes
+    words = dictionary(ctx, lex)
     imp = ctx.impact()
     rest_cov: dict = {}
 

@@ -44,8 +44,10 @@ class Results:
     # The correction whose results these are (the query as typed found no answer and the
     # correction did: "Showing results for …; search instead for …")
     corrected: str | None = None
-    # Not answered, but only begun (``prefix``): a few letters, or the subject and a word at
-    # most, and no neighbour named. Not "no direct answer": "keep typing" (prefix.barely_begun).
+    # Not answered, but only begun or still being typed (``prefix``): a few letters, or the
+    # subject and a word at most (prefix.barely_begun); a word or clause unfinished, a space
+    # after the last word, the story before the question (prefix.still_typing, space_typed_on);
+    # and no neighbour named. Not "no direct answer": "keep typing".
     typing: bool = False
     # How many times a query was ranked to give these results: the query, did-you-mean's
     # correction (its check; applied, the same ranking), the prefix readings (_confirm, _settle).

@@ -26,7 +26,7 @@ from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
-from .relevance import complete, intents_of, other_completions, subject_damped
+from .relevance import complete, dictionary, intents_of, other_completions, subject_damped
 from .results import Hit, Results
 from .version import Version
 
@@ -298,14 +298,19 @@ class Searcher:
         0.023 -> 0.018; dev near-topic questions typed whole into the panel: 1 of 426 more
         typing (учёт: a form the kb lacks that a kb word goes on from). So is a last word still
         being typed that is a typo cut mid-way (prefix.typo_begun: растаргну; keystroke cuts of
-        real questions told 0.0237 -> 0.0186, near-topic typed whole 1 of 666 more typing)."""
-        from ..prefix import cut_mid_word, still_typing, typo_begun
+        real questions told 0.0237 -> 0.0186, near-topic typed whole 1 of 666 more typing).
+        The kb's words are read here if no completion read them (a word ended by a space):
+        the verdict must not hang on what the process searched before."""
+        from ..prefix import cut_mid_word, space_typed_on, still_typing, typo_begun
 
-        res.typing = still_typing(res.query, res.signals.get("prefix"), ctx.v.prefixes)
+        words = dictionary(ctx)
+        res.typing = still_typing(res.query, res.signals.get("prefix"), words)
+        if not res.typing and not begun:  # a space typed after the last word: the next one is coming
+            res.typing = space_typed_on(res.query)
         if not res.typing and begun:  # a word cut mid-way with a typo (typo_begun), still being typed
-            res.typing = typo_begun(res.query, ctx.v.prefixes, ctx.speller())
+            res.typing = typo_begun(res.query, words, ctx.speller())
         if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
-            res.typing = cut_mid_word(res.query, ctx.v.prefixes, _general(ctx.v))
+            res.typing = cut_mid_word(res.query, words, _general(ctx.v))
 
     def _subject_first(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                        script: str | None) -> None:
@@ -495,7 +500,7 @@ class Searcher:
         from ..prefix import barely_begun
 
         intents = intents_of(ctx)
-        return intents is not None and barely_begun(query, intents.key(query), ctx.v.prefixes)
+        return intents is not None and barely_begun(query, intents.key(query), dictionary(ctx))
 
     def _confirm(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
                  script: str | None) -> None:

@@ -39,8 +39,9 @@ SCHEMAS = {
                                         "description": "the hits are this correction's: the query as typed "
                                                        "found no answer and it did (correct=false: as typed)"},
                           "typing": {"type": "boolean",
-                                     "description": "prefix=true: not answered, only begun (the subject and a "
-                                                    "word at most): show the hits as likeliest, not as no answer"},
+                                     "description": "prefix=true: not answered, only begun or still being typed "
+                                                    "(a word or clause unfinished, a space after the last word): "
+                                                    "show the hits as likeliest, not as no answer"},
                           "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}},
     "Entry": {"type": "object", "required": ["id", "category", "updated", "operators", "related", "lang",
                                              "fallback", "languages", "question", "alternatives", "lead", "answer",
