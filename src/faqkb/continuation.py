@@ -1,0 +1,175 @@
+"""Which of the kb's own phrasings a half-typed Latin or Cyrillic query goes on as (issue 19,
+fifteenth round). A reader typing "что будет с симкой если" or "can i cancel w" has said the
+intent in function and question words ("что будет … если": what happens if; "can i cancel
+w…": with, without, when) that the ranking weighs next to nothing; the kb's questions and
+alternatives are how readers word each entry, so the entry whose phrasing the typed words
+follow, in order, is the likeliest next. Every word typed counts at its rarity among the
+phrasings (a question word too, a little), Russian and English by stem (the typed word may be
+any inflection), the last one as the start of a word unless a space ended it.
+
+Each phrasing is scored by an alignment of the typed words to its words, in order: a typed
+word found scores its weight, a typed word missing costs MISSING of it, a phrasing word skipped
+between two found costs SKIPPED of its weight (SKIPPED_BEFORE before the first found: a reader
+may begin elsewhere), the phrasing's rest after the last found is free (not typed yet). The
+score is over the weight typed, so 1.0 is a phrasing the query is a (stemmed) beginning of. An
+entry's score is its best phrasing's.
+
+Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
+holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
+at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) are aligned,
+each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .analysis import stem_cyrillic, stem_latin
+
+MAX_WORDS = 8  # words of the query read (its last ones)
+MAX_ALIGNED = 128  # phrasings aligned per query: those with the most typed weight
+MAX_PHRASING_WORDS = 32  # words of a phrasing read
+MAX_SCAN = 512  # phrasing words a last word begun is looked up among (as prefix.MAX_SCAN)
+MAX_PHRASINGS = 64  # an entry's phrasings read (as prefix.MAX_PHRASINGS)
+MAX_ENTRIES = 4096  # entries read (as prefix.STARTS_KEPT)
+MISSING = 0.5  # of a typed word's weight, when no phrasing word matches it in order
+SKIPPED = 0.3  # of a phrasing word's weight, skipped between two typed words found
+SKIPPED_BEFORE = 0.1  # of a phrasing word's weight, skipped before the first found
+GOES_WEIGHT = 1.0  # of a phrasing score (0-1), against 1/(1 + place) of the ranking's order
+GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with fewer than three shows three)
+UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
+_WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Latin and Cyrillic words of ``text`` (lowercase, ё as е; a hyphen or a Chinese run parts them)."""
+    return _WORD.findall(text.lower().replace("ё", "е"))
+
+
+def stem(word: str) -> str:
+    """The index's stem (analysis.py), so a typed word in any inflection meets the phrasing's."""
+    return stem_cyrillic(word) if "\u0430" <= word[0] <= "\u044f" else stem_latin(word)
+
+
+@dataclass
+class Phrasings:
+    """The kb's Latin and Cyrillic phrasings (question and alternatives), as words and stems,
+    with their stems' and words' postings and each stem's weight: made once per index version
+    by the first query that asks (Searcher._goes_on)."""
+
+    phrasings: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (entry, words, stems)
+    by_stem: dict[str, list[int]] = field(default_factory=dict)
+    by_word: dict[str, list[int]] = field(default_factory=dict)
+    sorted_words: list[str] = field(default_factory=list)
+    weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
+    aligned: int = 0  # phrasings aligned, all queries (a test's bound)
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
+        """``entries`` ((id, phrasings)): at most MAX_ENTRIES, MAX_PHRASINGS phrasings each."""
+        p = cls()
+        by_stem: dict[str, list[int]] = defaultdict(list)
+        by_word: dict[str, list[int]] = defaultdict(list)
+        for eid, texts in itertools.islice(entries, MAX_ENTRIES):
+            for text in itertools.islice(texts, MAX_PHRASINGS):
+                ws = tuple(words(text)[:MAX_PHRASING_WORDS])
+                if not ws:
+                    continue
+                k = len(p.phrasings)
+                st = tuple(map(stem, ws))
+                p.phrasings.append((eid, ws, st))
+                for s in set(st):
+                    by_stem[s].append(k)
+                for w in set(ws):
+                    by_word[w].append(k)
+        n = len(p.phrasings)
+        p.by_stem, p.by_word = dict(by_stem), dict(by_word)
+        p.sorted_words = sorted(by_word)
+        p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
+        return p
+
+    def _w(self, s: str) -> float:
+        return self.weight.get(s, math.log(1 + len(self.phrasings)))
+
+    def begun(self, typed: str) -> list[str]:
+        """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
+        i = bisect.bisect_left(self.sorted_words, typed)
+        return list(itertools.takewhile(lambda w: w.startswith(typed), self.sorted_words[i:i + MAX_SCAN]))
+
+    def scores(self, query: str, ended: bool = False) -> dict[str, float]:
+        """Entry id -> how much of the typed weight its best phrasing follows (0-1): the query's
+        last MAX_WORDS Latin/Cyrillic words, the last one begun unless ``ended``."""
+        qw = words(query)[-MAX_WORDS:]
+        if not qw or not self.phrasings:
+            return {}
+        qs = [stem(w) for w in qw]
+        wq = [self._w(s) for s in qs]
+        last = qw[-1]
+        starts: set[str] = set() if ended else set(self.begun(last))
+        # each candidate's bound: the typed weight it holds in any order
+        bound: dict[int, float] = defaultdict(float)
+        for i, s in enumerate(qs[:-1] if not ended else qs):
+            for k in set(self.by_stem.get(s, ())):
+                bound[k] += wq[i]
+        if not ended:
+            held: dict[int, float] = {}
+            for w in starts:
+                for k in self.by_word[w]:
+                    held[k] = max(held.get(k, 0.0), self._w(stem(w)))
+            for k in self.by_stem.get(qs[-1], ()):
+                held[k] = max(held.get(k, 0.0), wq[-1])
+            for k, v in held.items():
+                bound[k] += v
+        best = sorted(bound, key=lambda k: (-bound[k], k))[:MAX_ALIGNED]
+        out: dict[str, float] = {}
+        for k in best:
+            eid, ws, st = self.phrasings[k]
+            sc, last_w = self._align(qw, qs, wq, ws, st, starts, ended)
+            total = sum(wq[:-1]) + (wq[-1] if ended or not last_w else last_w)
+            frac = sc / total if total > 0 else 0.0
+            if frac > out.get(eid, 0.0):
+                out[eid] = frac
+        self.aligned += len(best)
+        return out
+
+    def _align(self, qw: list[str], qs: list[str], wq: list[float], ws: tuple[str, ...], st: tuple[str, ...],
+               starts: set[str], ended: bool) -> tuple[float, float]:
+        """The best in-order alignment's score of the typed words to a phrasing's, and the weight
+        of the best phrasing word the last typed word begins (its weight when found begun)."""
+        wp = [self._w(s) for s in st]
+        m = len(ws)
+        prev = [0.0] * (m + 1)
+        for j in range(1, m + 1):
+            prev[j] = prev[j - 1] - SKIPPED_BEFORE * wp[j - 1]
+        n = len(qw)
+        for i in range(1, n + 1):
+            miss = MISSING * wq[i - 1]
+            begun = i == n and not ended
+            cur = [prev[0] - miss] + [0.0] * m
+            for j in range(1, m + 1):
+                v = max(prev[j] - miss, cur[j - 1] - SKIPPED * wp[j - 1])
+                if begun:
+                    if ws[j - 1] in starts or st[j - 1] == qs[-1]:
+                        v = max(v, prev[j - 1] + wp[j - 1])
+                elif st[j - 1] == qs[i - 1]:
+                    v = max(v, prev[j - 1] + wq[i - 1])
+                cur[j] = v
+            prev = cur
+        last_w = max((wp[j] for j in range(m) if ws[j] in starts), default=0.0)
+        return max(prev), last_w
+
+
+def ranked(order: list[str], scores: dict[str, float], weight: float, added: int,
+           keep: Callable[[str], bool] = lambda e: True) -> list[str]:
+    """``order`` (entry ids, the ranking's, best first) after its first: by weight × the
+    phrasing score plus 1/(1 + place), the ranking's; at most ``added`` entries it lacks
+    join (the best scored, those ``keep`` allows)."""
+    place = {e: i for i, e in enumerate(order)}
+    best = sorted(scores, key=lambda e: (-scores[e], e))[:added]  # (the phrasings' own top: kept ones join)
+    rest = order[1:] + [e for e in best if e not in place and keep(e)]
+    return order[:1] + sorted(rest, key=lambda e: -(1 / (1 + place.get(e, UNRANKED)) + weight * scores.get(e, 0.0)))
