@@ -64,6 +64,7 @@ class Phrasings:
     by the first query that asks (Searcher._goes_on)."""
 
     phrasings: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (entry, words, stems)
+    skipped: list[list[float]] = field(default_factory=list)  # per phrasing: its words' weights summed up to each
     by_stem: dict[str, list[int]] = field(default_factory=dict)
     by_word: dict[str, list[int]] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
@@ -92,6 +93,7 @@ class Phrasings:
         p.by_stem, p.by_word = dict(by_stem), dict(by_word)
         p.sorted_words = sorted(by_word)
         p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
+        p.skipped = [list(itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
         return p
 
     def _w(self, s: str) -> float:
@@ -130,8 +132,8 @@ class Phrasings:
         best = sorted(bound, key=lambda k: (-bound[k], k))[:MAX_ALIGNED]
         per: dict[str, list[float]] = defaultdict(list)
         for k in best:
-            eid, ws, st = self.phrasings[k]
-            sc, last_w = self._align(qw, qs, wq, ws, st, starts, ended)
+            eid = self.phrasings[k][0]
+            sc, last_w = self._align(k, qs, wq, starts, ended)
             total = sum(wq[:-1]) + (wq[-1] if ended or not last_w else last_w)
             per[eid].append(sc / total if total > 0 else 0.0)  # (below 0: more typed weight missed than found)
         self.aligned += len(best)
@@ -143,31 +145,41 @@ class Phrasings:
             out[eid] = v[0] + OTHERS * sum(v[1:3])
         return out
 
-    def _align(self, qw: list[str], qs: list[str], wq: list[float], ws: tuple[str, ...], st: tuple[str, ...],
-               starts: set[str], ended: bool) -> tuple[float, float]:
-        """The best in-order alignment's score of the typed words to a phrasing's, and the weight
-        of the best phrasing word the last typed word begins (its weight when found begun)."""
-        wp = [self._w(s) for s in st]
-        m = len(ws)
-        prev = [0.0] * (m + 1)
-        for j in range(1, m + 1):
-            prev[j] = prev[j - 1] - SKIPPED_BEFORE * wp[j - 1]
-        n = len(qw)
-        for i in range(1, n + 1):
-            miss = MISSING * wq[i - 1]
-            begun = i == n and not ended
-            cur = [prev[0] - miss] + [0.0] * m
-            for j in range(1, m + 1):
-                v = max(prev[j] - miss, cur[j - 1] - SKIPPED * wp[j - 1])
-                if begun:
-                    if ws[j - 1] in starts or st[j - 1] == qs[-1]:
-                        v = max(v, prev[j - 1] + wp[j - 1])
-                elif st[j - 1] == qs[i - 1]:
-                    v = max(v, prev[j - 1] + wq[i - 1])
-                cur[j] = v
-            prev = cur
-        last_w = max((wp[j] for j in range(m) if ws[j] in starts), default=0.0)
-        return max(prev), last_w
+    def _align(self, k: int, qs: list[str], wq: list[float], starts: set[str], ended: bool) -> tuple[float, float]:
+        """The best in-order alignment's score of the typed words (stems ``qs``, weights ``wq``)
+        to phrasing ``k``'s, and the weight of the best phrasing word the last typed word begins
+        (its weight when found begun). Over the matching pairs only (a typed word and a phrasing
+        word with its stem, or one the last word begins): a few per phrasing, so the pairs'
+        best chains cost far less than a table of every typed word by every phrasing word."""
+        _, ws, st = self.phrasings[k]
+        cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
+        n = len(qs)
+        qcum = list(itertools.accumulate(wq, initial=0.0))
+        pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by typed word then place
+        last_w = 0.0
+        for i in range(n):
+            begun = i == n - 1 and not ended
+            for j, (w, s) in enumerate(zip(ws, st)):
+                if begun and (w in starts or s == qs[i]):
+                    gain = cum[j + 1] - cum[j]
+                    pairs.append((i, j, gain))
+                    if w in starts:
+                        last_w = max(last_w, gain)
+                elif not begun and s == qs[i]:
+                    pairs.append((i, j, wq[i]))
+        best: list[float] = []
+        for a, (i, j, gain) in enumerate(pairs):
+            # from the start: the typed words before missed, the phrasing's words before skipped lightly
+            v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
+            for b in range(a):
+                i0, j0, _ = pairs[b]
+                if i0 < i and j0 < j:
+                    v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
+            best.append(v + gain)
+        end = -MISSING * qcum[n]  # (nothing found)
+        for (i, _, _), v in zip(pairs, best, strict=True):
+            end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
+        return end, last_w
 
 
 def ranked(order: list[str], scores: dict[str, float], weight: float, added: int,
