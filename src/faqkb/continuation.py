@@ -140,9 +140,9 @@ class Phrasings:
         # the best phrasing, and a little of the next two: an entry many phrasings of which go on
         # so is asked that way more often (dev sweep +0.1 point over the best alone)
         out: dict[str, float] = {}
-        for eid, v in per.items():
-            v.sort(reverse=True)
-            out[eid] = v[0] + OTHERS * sum(v[1:3])
+        for eid, fracs in per.items():
+            fracs.sort(reverse=True)
+            out[eid] = fracs[0] + OTHERS * sum(fracs[1:3])
         return out
 
     def _align(self, k: int, qs: list[str], wq: list[float], starts: set[str], ended: bool) -> tuple[float, float]:
@@ -159,7 +159,7 @@ class Phrasings:
         last_w = 0.0
         for i in range(n):
             begun = i == n - 1 and not ended
-            for j, (w, s) in enumerate(zip(ws, st)):
+            for j, (w, s) in enumerate(zip(ws, st, strict=True)):
                 if begun and (w in starts or s == qs[i]):
                     gain = cum[j + 1] - cum[j]
                     pairs.append((i, j, gain))
