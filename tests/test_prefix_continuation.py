@@ -70,3 +70,10 @@ def test_a_cut_with_fewer_than_three_hits_shows_three_likely_ones(bundled):
 def test_chinese_and_pinyin_are_not_read_as_phrasings_words(bundled):
     for typed in ("注销以后余额", "zhuxiao yihou yu"):
         assert "goes_on" not in bundled.search(typed, prefix=True).signals
+
+
+def test_the_phrasings_read_are_bounded():
+    from faqkb.continuation import MAX_TOTAL
+
+    many = ((f"e{i}", (f"close number {i} {j}" for j in range(64))) for i in range(MAX_TOTAL // 32))
+    assert len(Phrasings.of(many).phrasings) == MAX_TOTAL

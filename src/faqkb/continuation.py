@@ -17,7 +17,9 @@ entry's score is its best phrasing's, plus OTHERS of its next two.
 Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
 at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) are aligned,
-each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them)."""
+each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). Made once per index
+version by its first half-typed ru/en query, from at most MAX_TOTAL phrasings (the bundled kb's
+1,148: ~1.4 MB, ~12 ms)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ import bisect
 import itertools
 import math
 import re
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ MAX_PHRASING_WORDS = 32  # words of a phrasing read
 MAX_SCAN = 512  # phrasing words a last word begun is looked up among (as prefix.MAX_SCAN)
 MAX_PHRASINGS = 64  # an entry's phrasings read (as prefix.MAX_PHRASINGS)
 MAX_ENTRIES = 4096  # entries read (as prefix.STARTS_KEPT)
+MAX_TOTAL = 16384  # phrasings read in all (~1.2 kB each as Python objects: ~20 MB at most, per version)
 MISSING = 0.5  # of a typed word's weight, when no phrasing word matches it in order
 SKIPPED = 0.3  # of a phrasing word's weight, skipped between two typed words found
 OTHERS = 0.1  # of an entry's second and third phrasings' scores, added to its best's
@@ -64,9 +69,9 @@ class Phrasings:
     by the first query that asks (Searcher._goes_on)."""
 
     phrasings: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (entry, words, stems)
-    skipped: list[list[float]] = field(default_factory=list)  # per phrasing: its words' weights summed up to each
-    by_stem: dict[str, list[int]] = field(default_factory=dict)
-    by_word: dict[str, list[int]] = field(default_factory=dict)
+    skipped: list[array[float]] = field(default_factory=list)  # per phrasing: its words' weights summed up to each
+    by_stem: dict[str, array[int]] = field(default_factory=dict)
+    by_word: dict[str, array[int]] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
     weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
     aligned: int = 0  # phrasings aligned, all queries (a test's bound)
@@ -79,21 +84,25 @@ class Phrasings:
         by_word: dict[str, list[int]] = defaultdict(list)
         for eid, texts in itertools.islice(entries, MAX_ENTRIES):
             for text in itertools.islice(texts, MAX_PHRASINGS):
-                ws = tuple(words(text)[:MAX_PHRASING_WORDS])
+                if len(p.phrasings) >= MAX_TOTAL:  # (a large kb's phrasings past them are not read)
+                    break
+                ws = tuple(map(sys.intern, words(text)[:MAX_PHRASING_WORDS]))  # (one str per word: kb-wide)
                 if not ws:
                     continue
                 k = len(p.phrasings)
-                st = tuple(map(stem, ws))
+                st = tuple(sys.intern(stem(w)) for w in ws)
                 p.phrasings.append((eid, ws, st))
                 for s in set(st):
                     by_stem[s].append(k)
                 for w in set(ws):
                     by_word[w].append(k)
         n = len(p.phrasings)
-        p.by_stem, p.by_word = dict(by_stem), dict(by_word)
+        # (postings as arrays of 4-byte ints: a list holds an 8-byte pointer to a 28-byte int each)
+        p.by_stem = {k: array("I", v) for k, v in by_stem.items()}
+        p.by_word = {k: array("I", v) for k, v in by_word.items()}
         p.sorted_words = sorted(by_word)
         p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
-        p.skipped = [list(itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
+        p.skipped = [array("f", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
         return p
 
     def _w(self, s: str) -> float:
