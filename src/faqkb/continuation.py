@@ -30,7 +30,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .analysis import stem_cyrillic, stem_latin
@@ -102,7 +102,7 @@ class Phrasings:
         p.by_word = {k: array("I", v) for k, v in by_word.items()}
         p.sorted_words = sorted(by_word)
         p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
-        p.skipped = [array("f", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
+        p.skipped = [array("d", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
         return p
 
     def _w(self, s: str) -> float:
@@ -140,9 +140,13 @@ class Phrasings:
                 bound[k] += v
         best = sorted(bound, key=lambda k: (-bound[k], k))[:MAX_ALIGNED]
         per: dict[str, list[float]] = defaultdict(list)
+        qcum = list(itertools.accumulate(wq, initial=0.0))
+        where: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(qs if ended else qs[:-1]):
+            where[s].append(i)
         for k in best:
             eid = self.phrasings[k][0]
-            sc, last_w = self._align(k, qs, wq, starts, ended)
+            sc, last_w = self._align(k, qs, qcum, where, starts, ended)
             total = sum(wq[:-1]) + (wq[-1] if ended or not last_w else last_w)
             per[eid].append(sc / total if total > 0 else 0.0)  # (below 0: more typed weight missed than found)
         self.aligned += len(best)
@@ -154,33 +158,33 @@ class Phrasings:
             out[eid] = fracs[0] + OTHERS * sum(fracs[1:3])
         return out
 
-    def _align(self, k: int, qs: list[str], wq: list[float], starts: set[str], ended: bool) -> tuple[float, float]:
-        """The best in-order alignment's score of the typed words (stems ``qs``, weights ``wq``)
-        to phrasing ``k``'s, and the weight of the best phrasing word the last typed word begins
-        (its weight when found begun). Over the matching pairs only (a typed word and a phrasing
-        word with its stem, or one the last word begins): a few per phrasing, so the pairs'
-        best chains cost far less than a table of every typed word by every phrasing word."""
+    def _align(self, k: int, qs: list[str], qcum: list[float], where: Mapping[str, list[int]], starts: set[str],
+               ended: bool) -> tuple[float, float]:
+        """The best in-order alignment's score of the typed words (stems ``qs``; ``qcum``: their
+        weights summed up to each; ``where``: a whole typed word's stem -> its places) to phrasing
+        ``k``'s, and the weight of the best phrasing word the last typed word begins (its weight
+        when found begun). Over the matching pairs only (a typed word and a phrasing word with
+        its stem, or one the last word begins): a few per phrasing, found in one pass over its
+        words, so their best chains cost far less than a table of typed by phrasing words."""
         _, ws, st = self.phrasings[k]
         cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
         n = len(qs)
-        qcum = list(itertools.accumulate(wq, initial=0.0))
-        pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by typed word then place
+        last = None if ended else n - 1
+        pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by place in the phrasing
         last_w = 0.0
-        for i in range(n):
-            begun = i == n - 1 and not ended
-            for j, (w, s) in enumerate(zip(ws, st, strict=True)):
-                if begun and (w in starts or s == qs[i]):
-                    gain = cum[j + 1] - cum[j]
-                    pairs.append((i, j, gain))
-                    if w in starts:
-                        last_w = max(last_w, gain)
-                elif not begun and s == qs[i]:
-                    pairs.append((i, j, wq[i]))
+        for j, (w, s) in enumerate(zip(ws, st, strict=True)):
+            for i in where.get(s, ()):
+                pairs.append((i, j, qcum[i + 1] - qcum[i]))
+            if last is not None and (w in starts or s == qs[last]):
+                gain = cum[j + 1] - cum[j]
+                pairs.append((last, j, gain))
+                if w in starts:
+                    last_w = max(last_w, gain)
         best: list[float] = []
         for a, (i, j, gain) in enumerate(pairs):
             # from the start: the typed words before missed, the phrasing's words before skipped lightly
             v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
-            for b in range(a):
+            for b in range(a):  # (a chain goes on from a pair earlier in both: pairs come by place)
                 i0, j0, _ = pairs[b]
                 if i0 < i and j0 < j:
                     v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
