@@ -492,7 +492,9 @@ class Searcher:
         v = ctx.v
         if v.phrasings is None:
             v.phrasings = Phrasings.of((eid, _latin_phrasings(e)) for eid, e in v.entries.items())
-        scores = v.phrasings.scores(res.query, ended=ended)
+        # a correction, applied or offered, is what was meant (расторжение договра: договора): the
+        # phrasings hold the word, not the typo
+        scores = v.phrasings.scores(res.corrected or res.suggestion or res.query, ended=ended)
         if not scores:
             return
 
