@@ -41,6 +41,7 @@ from .cache import Bounded
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from ..continuation import Phrasings
     from ..impact import ImpactIndex
     from ..intent import Intents
     from ..prefix import Dictionary, General, Starts
@@ -164,6 +165,7 @@ class Version:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     prefixes_made: int = 0  # times a query made them (Dictionary.of: a version built before PREFIXES)
     starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
+    phrasings: Phrasings | None = None  # the Latin/Cyrillic phrasings a half-typed query goes on as (continuation.py)
     general: General | Literal[False] | None = None  # GENERAL (prefix.cut_mid_word); False: a version without it
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one

@@ -1,0 +1,206 @@
+"""Which of the kb's own phrasings a half-typed Latin or Cyrillic query goes on as (issue 19,
+fifteenth round). A reader typing "что будет с симкой если" or "can i cancel w" has said the
+intent in function and question words ("что будет … если": what happens if; "can i cancel
+w…": with, without, when) that the ranking weighs next to nothing; the kb's questions and
+alternatives are how readers word each entry, so the entry whose phrasing the typed words
+follow, in order, is the likeliest next. Every word typed counts at its rarity among the
+phrasings (a question word too, a little), Russian and English by stem (the typed word may be
+any inflection), the last one as the start of a word unless a space ended it.
+
+Each phrasing is scored by an alignment of the typed words to its words, in order: a typed
+word found scores its weight, a typed word missing costs MISSING of it, a phrasing word skipped
+between two found costs SKIPPED of its weight (SKIPPED_BEFORE before the first found: a reader
+may begin elsewhere), the phrasing's rest after the last found is free (not typed yet). The
+score is over the weight typed, so 1.0 is a phrasing the query is a (stemmed) beginning of. An
+entry's score is its best phrasing's, plus OTHERS of its next two.
+
+Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
+holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
+at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) are aligned,
+each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). Made once per index
+version by its first half-typed ru/en query, from at most MAX_TOTAL phrasings (the bundled kb's
+1,148: ~1.4 MB, ~12 ms)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+import sys
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .analysis import stem_cyrillic, stem_latin
+
+MAX_WORDS = 8  # words of the query read (its last ones)
+MAX_ALIGNED = 128  # phrasings aligned per query: those with the most typed weight
+MAX_PHRASING_WORDS = 32  # words of a phrasing read
+MAX_SCAN = 512  # phrasing words a last word begun is looked up among (as prefix.MAX_SCAN)
+MAX_PHRASINGS = 64  # an entry's phrasings read (as prefix.MAX_PHRASINGS)
+MAX_ENTRIES = 4096  # entries read (as prefix.STARTS_KEPT)
+MAX_TOTAL = 16384  # phrasings read in all (~1.2 kB each as Python objects: ~20 MB at most, per version)
+MISSING = 0.5  # of a typed word's weight, when no phrasing word matches it in order
+SKIPPED = 0.3  # of a phrasing word's weight, skipped between two typed words found
+OTHERS = 0.1  # of an entry's second and third phrasings' scores, added to its best's
+SKIPPED_BEFORE = 0.1  # of a phrasing word's weight, skipped before the first found
+GOES_WEIGHT = 1.0  # of a phrasing score (0-1), against 1/(1 + place) of the ranking's order
+GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with fewer than three shows three)
+UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
+_WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Latin and Cyrillic words of ``text`` (lowercase, ё as е; a hyphen or a Chinese run parts them)."""
+    return _WORD.findall(text.lower().replace("ё", "е"))
+
+
+def stem(word: str) -> str:
+    """The index's stem (analysis.py), so a typed word in any inflection meets the phrasing's."""
+    return stem_cyrillic(word) if "\u0430" <= word[0] <= "\u044f" else stem_latin(word)
+
+
+@dataclass
+class Phrasings:
+    """The kb's Latin and Cyrillic phrasings (question and alternatives), as words and stems,
+    with their stems' and words' postings and each stem's weight: made once per index version
+    by the first query that asks (Searcher._goes_on)."""
+
+    phrasings: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (entry, words, stems)
+    skipped: list[array[float]] = field(default_factory=list)  # per phrasing: its words' weights summed up to each
+    by_stem: dict[str, array[int]] = field(default_factory=dict)
+    by_word: dict[str, array[int]] = field(default_factory=dict)
+    sorted_words: list[str] = field(default_factory=list)
+    weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
+    aligned: int = 0  # phrasings aligned, all queries (a test's bound)
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
+        """``entries`` ((id, phrasings)): at most MAX_ENTRIES, MAX_PHRASINGS phrasings each."""
+        p = cls()
+        by_stem: dict[str, list[int]] = defaultdict(list)
+        by_word: dict[str, list[int]] = defaultdict(list)
+        for eid, texts in itertools.islice(entries, MAX_ENTRIES):
+            for text in itertools.islice(texts, MAX_PHRASINGS):
+                if len(p.phrasings) >= MAX_TOTAL:  # (a large kb's phrasings past them are not read)
+                    break
+                ws = tuple(map(sys.intern, words(text)[:MAX_PHRASING_WORDS]))  # (one str per word: kb-wide)
+                if not ws:
+                    continue
+                k = len(p.phrasings)
+                st = tuple(sys.intern(stem(w)) for w in ws)
+                p.phrasings.append((eid, ws, st))
+                for s in set(st):
+                    by_stem[s].append(k)
+                for w in set(ws):
+                    by_word[w].append(k)
+        n = len(p.phrasings)
+        # (postings as arrays of 4-byte ints: a list holds an 8-byte pointer to a 28-byte int each)
+        p.by_stem = {k: array("I", v) for k, v in by_stem.items()}
+        p.by_word = {k: array("I", v) for k, v in by_word.items()}
+        p.sorted_words = sorted(by_word)
+        p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
+        p.skipped = [array("d", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
+        return p
+
+    def _w(self, s: str) -> float:
+        return self.weight.get(s, math.log(1 + len(self.phrasings)))
+
+    def begun(self, typed: str) -> list[str]:
+        """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
+        i = bisect.bisect_left(self.sorted_words, typed)
+        return list(itertools.takewhile(lambda w: w.startswith(typed), self.sorted_words[i:i + MAX_SCAN]))
+
+    def scores(self, query: str, ended: bool = False) -> dict[str, float]:
+        """Entry id -> how much of the typed weight its best phrasing follows (at most 1; below
+        0 when more is missed than found) for the entries holding a word typed: the query's
+        last MAX_WORDS Latin/Cyrillic words, the last one begun unless ``ended``."""
+        qw = words(query)[-MAX_WORDS:]
+        if not qw or not self.phrasings:
+            return {}
+        qs = [stem(w) for w in qw]
+        wq = [self._w(s) for s in qs]
+        last = qw[-1]
+        starts: set[str] = set() if ended else set(self.begun(last))
+        # each candidate's bound: the typed weight it holds in any order
+        bound: dict[int, float] = defaultdict(float)
+        for i, s in enumerate(qs[:-1] if not ended else qs):
+            for k in set(self.by_stem.get(s, ())):
+                bound[k] += wq[i]
+        if not ended:
+            held: dict[int, float] = {}
+            for w in starts:
+                for k in self.by_word[w]:
+                    held[k] = max(held.get(k, 0.0), self._w(stem(w)))
+            for k in self.by_stem.get(qs[-1], ()):
+                held[k] = max(held.get(k, 0.0), wq[-1])
+            for k, v in held.items():
+                bound[k] += v
+        best = sorted(bound, key=lambda k: (-bound[k], k))[:MAX_ALIGNED]
+        per: dict[str, list[float]] = defaultdict(list)
+        qcum = list(itertools.accumulate(wq, initial=0.0))
+        where: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(qs if ended else qs[:-1]):
+            where[s].append(i)
+        for k in best:
+            eid = self.phrasings[k][0]
+            sc, last_w = self._align(k, qs, qcum, where, starts, ended)
+            total = sum(wq[:-1]) + (wq[-1] if ended or not last_w else last_w)
+            per[eid].append(sc / total if total > 0 else 0.0)  # (below 0: more typed weight missed than found)
+        self.aligned += len(best)
+        # the best phrasing, and a little of the next two: an entry many phrasings of which go on
+        # so is asked that way more often (dev sweep +0.1 point over the best alone)
+        out: dict[str, float] = {}
+        for eid, fracs in per.items():
+            fracs.sort(reverse=True)
+            out[eid] = fracs[0] + OTHERS * sum(fracs[1:3])
+        return out
+
+    def _align(self, k: int, qs: list[str], qcum: list[float], where: Mapping[str, list[int]], starts: set[str],
+               ended: bool) -> tuple[float, float]:
+        """The best in-order alignment's score of the typed words (stems ``qs``; ``qcum``: their
+        weights summed up to each; ``where``: a whole typed word's stem -> its places) to phrasing
+        ``k``'s, and the weight of the best phrasing word the last typed word begins (its weight
+        when found begun). Over the matching pairs only (a typed word and a phrasing word with
+        its stem, or one the last word begins): a few per phrasing, found in one pass over its
+        words, so their best chains cost far less than a table of typed by phrasing words."""
+        _, ws, st = self.phrasings[k]
+        cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
+        n = len(qs)
+        last = None if ended else n - 1
+        pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by place in the phrasing
+        last_w = 0.0
+        for j, (w, s) in enumerate(zip(ws, st, strict=True)):
+            for i in where.get(s, ()):
+                pairs.append((i, j, qcum[i + 1] - qcum[i]))
+            if last is not None and (w in starts or s == qs[last]):
+                gain = cum[j + 1] - cum[j]
+                pairs.append((last, j, gain))
+                if w in starts:
+                    last_w = max(last_w, gain)
+        best: list[float] = []
+        for a, (i, j, gain) in enumerate(pairs):
+            # from the start: the typed words before missed, the phrasing's words before skipped lightly
+            v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
+            for b in range(a):  # (a chain goes on from a pair earlier in both: pairs come by place)
+                i0, j0, _ = pairs[b]
+                if i0 < i and j0 < j:
+                    v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
+            best.append(v + gain)
+        end = -MISSING * qcum[n]  # (nothing found)
+        for (i, _, _), v in zip(pairs, best, strict=True):
+            end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
+        return end, last_w
+
+
+def ranked(order: list[str], scores: dict[str, float], weight: float, added: int,
+           keep: Callable[[str], bool] = lambda e: True) -> list[str]:
+    """``order`` (entry ids, the ranking's, best first) after its first: by weight × the
+    phrasing score plus 1/(1 + place), the ranking's; at most ``added`` entries it lacks
+    join (the best scored, those ``keep`` allows)."""
+    place = {e: i for i, e in enumerate(order)}
+    best = sorted(scores, key=lambda e: (-scores[e], e))[:added]  # (the phrasings' own top: kept ones join)
+    rest = order[1:] + [e for e in best if e not in place and keep(e)]
+    return order[:1] + sorted(rest, key=lambda e: -(1 / (1 + place.get(e, UNRANKED)) + weight * scores.get(e, 0.0)))

@@ -1,0 +1,79 @@
+"""A half-typed Russian or English query read as the beginning of the kb's own phrasings
+(continuation.py, fifteenth round): the words typed, function and question words too, in
+order, the last one begun, any inflection. Queries here are made up; none is copied from an
+evaluation set."""
+
+from __future__ import annotations
+
+from faqkb.continuation import MAX_ALIGNED, MAX_WORDS, Phrasings, ranked
+
+ENTRIES = [
+    ("lapse", ["What happens if I stop using my card?", "что будет с номером, если им не пользоваться"]),
+    ("thief", ["What to do if someone stole my card", "что делать, если украли телефон с номером"]),
+    ("debt", ["Can I close the number with a debt on it?", "можно ли закрыть номер с долгом"]),
+    ("shop", ["Can I close the number in any shop?", "можно ли закрыть номер в любом салоне"]),
+]
+
+
+def test_question_words_in_order_tell_the_entry_the_reader_goes_on_to():
+    p = Phrasings.of(iter(ENTRIES))
+    got = p.scores("what happens to my card i")  # "what happens … if" asks the lapse entry
+    assert max(got, key=got.__getitem__) == "lapse"
+    got = p.scores("что будет с симкой если")      # the function words, not the noun, say it
+    assert max(got, key=got.__getitem__) == "lapse"
+
+
+def test_the_last_word_is_begun_and_a_russian_word_may_be_any_inflection():
+    p = Phrasings.of(iter(ENTRIES))
+    got = p.scores("can i close the number w")      # w: with (a debt), not in (a shop)
+    assert got["debt"] > got["shop"]
+    got = p.scores("можно ли закрыть номера в люб")  # номера: номер; люб: любом
+    assert max(got, key=got.__getitem__) == "shop"
+    assert p.scores("can i close the number w ", ended=True).get("debt", 0) < got["shop"]  # w typed whole: no word
+
+
+def test_the_first_of_the_ranking_stays_and_the_phrasings_best_join():
+    order = ranked(["a", "b", "c", "d"], {"d": 1.0, "e": 0.9}, 1.0, 3)
+    assert order[0] == "a" and order[1] == "d" and "e" in order[:4]
+    assert ranked(["a"], {"x": 1.0, "y": 0.5}, 1.0, 3) == ["a", "x", "y"]  # fewer than three hits: filled
+    assert ranked(["a"], {"x": 1.0}, 1.0, 3, keep=lambda e: False) == ["a"]
+
+
+def test_the_work_per_query_is_bounded():
+    many = [(f"e{i}", [f"how do i close it {i}", f"how do i close number {i}"]) for i in range(MAX_ALIGNED)]
+    p = Phrasings.of(iter(many))
+    p.scores("how do i close it and then what " * 20)  # a long text: its last MAX_WORDS words read
+    assert p.aligned <= MAX_ALIGNED
+    p.scores("how do i c")
+    assert p.aligned <= 2 * MAX_ALIGNED
+    assert MAX_WORDS < 20
+
+
+def test_a_half_typed_russian_question_has_the_entry_its_function_words_go_on_to(bundled):
+    typed = "что будет с моей симкой если"  # "what happens to my SIM if …": not using it
+    res = bundled.search(typed, prefix=True)
+    exact = bundled.search(typed, correct=False)
+    assert "stop-using-sim-what-happens" in [h.id for h in res.hits[:3]]
+    assert "goes_on" in res.signals
+    assert res.hits[0].id == exact.hits[0].id and res.answered == exact.answered  # the first hit and the verdict stay
+    assert "stop-using-sim-what-happens" not in [h.id for h in exact.hits[:3]]  # the results page stays as ranked
+    assert "goes_on" not in exact.signals
+
+
+def test_a_cut_with_fewer_than_three_hits_shows_three_likely_ones(bundled):
+    typed = "после того"  # a clause begun: the words find one entry
+    assert len(bundled.search(typed, correct=False).hits) < 3
+    res = bundled.search(typed, prefix=True)
+    assert len(res.hits) >= 3 and len({h.id for h in res.hits}) == len(res.hits)
+
+
+def test_chinese_and_pinyin_are_not_read_as_phrasings_words(bundled):
+    for typed in ("注销以后余额", "zhuxiao yihou yu"):
+        assert "goes_on" not in bundled.search(typed, prefix=True).signals
+
+
+def test_the_phrasings_read_are_bounded():
+    from faqkb.continuation import MAX_TOTAL
+
+    many = ((f"e{i}", (f"close number {i} {j}" for j in range(64))) for i in range(MAX_TOTAL // 32))
+    assert len(Phrasings.of(many).phrasings) == MAX_TOTAL
