@@ -9,6 +9,7 @@ phrases, which the arrays check on bigram sequences, are compared with whoosh's 
 
 from __future__ import annotations
 
+import marshal
 import random
 import re
 from pathlib import Path
@@ -70,7 +71,14 @@ def _same_arrays(a: Path, b: Path) -> None:
     fa = sorted(p.name for p in current_version(a).glob("impact.*"))
     assert fa == sorted(p.name for p in current_version(b).glob("impact.*")) and len(fa) >= 16
     for name in fa:
-        assert (current_version(a) / name).read_bytes() == (current_version(b) / name).read_bytes(), name
+        ba, bb = (current_version(a) / name).read_bytes(), (current_version(b) / name).read_bytes()
+        if name.endswith(".marshal"):
+            # marshal flags a string as shared or interned by what else in the process holds it (a
+            # cache of an earlier search), so two builds in one process may differ in those bits
+            # alone: the terms table must be the same, not its bytes
+            assert marshal.loads(ba) == marshal.loads(bb), name
+        else:
+            assert ba == bb, name
 
 
 def test_a_normal_build_has_the_reference_builds_arrays(bundled_index, reference_index):
