@@ -1,0 +1,143 @@
+"""How well a half-typed Chinese query (Han or pinyin) fits an entry's own Chinese phrasings,
+every typed character counted in order: the words a reader types before the subject is done
+say the intent (几个 / 多久: how long, 提交…后: after applying, 被: done to me, 了: already
+done) though the ranking reads them as filler or stop words. The fit is a weighted longest
+common subsequence of the query's tokens with a phrasing's (question and alternatives, folded
+to Simplified), each token weighted by how few entries' phrasings hold it, the last token a
+prefix when it is Latin (a pinyin syllable or a word being typed); an entry's fit is its best
+phrasing's. The live panel's hits after the first are re-ordered by the ranking's order and the
+fit together (Searcher `_fit`; fifteenth round, docs/relevance.md).
+
+Per request the work is bounded: at most MAX_FIT_HITS hits, MAX_PHRASINGS of each one's
+phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_TOKENS of a
+phrasing, and a phrasing's tokens that match none of the query's are dropped before the
+table is filled. The weights (entries holding each token) are counted once per version."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from .analysis import fold_han
+
+MAX_FIT_HITS = 10  # hits re-ordered (the panel's page)
+MAX_PHRASINGS = 64  # of an entry's Chinese phrasings looked at (as prefix.MAX_PHRASINGS)
+MAX_QUERY_TOKENS = 24  # the query's last tokens compared
+MAX_PHRASING_TOKENS = 48  # a phrasing's first tokens compared
+FIT_SHARE = 0.5  # the fit's share of a hit's place beside the ranking's order
+RANK_SPAN = 10  # the ranking's order as 1 - i / RANK_SPAN
+
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+Token = str | tuple[str]  # a whole token, or (start,): the last one, being typed
+
+
+def han_tokens(text: str) -> list[str]:
+    """Each Han character (Simplified) and each Latin, Cyrillic or digit run (lowercase)."""
+    return _TOKEN.findall(fold_han(text.lower()))
+
+
+def pinyin_tokens(text: str, chars: Mapping[str, str]) -> list[str]:
+    """han_tokens with each Han character read as its toneless syllable."""
+    return [chars.get(t, t) if _HAN.match(t) else t for t in han_tokens(text)]
+
+
+def query_tokens(query: str, split: Callable[[str], list[str] | None]) -> tuple[list[Token], bool]:
+    """The query's tokens and whether they are pinyin (no Han in it). A Han query's trailing
+    Latin word and a pinyin query's last syllable (or the letters after the syllables that
+    read whole: zhuxiaoy -> zhu, xiao, (y,)) are prefixes; pinyin words run together are split."""
+    if _HAN.search(query):
+        toks: list[Token] = list(han_tokens(query))
+        if toks and not _HAN.match(str(toks[-1])) and query[-1:].isalnum():
+            toks[-1] = (str(toks[-1]),)
+        return toks, False
+    words = query.lower().split()
+    out: list[Token] = []
+    for i, w in enumerate(words):
+        last = i == len(words) - 1
+        syl = split(w) if w.isalpha() and w.isascii() else None
+        if syl and not last:
+            out += syl
+        elif syl:
+            out += syl[:-1]
+            out.append((syl[-1],))
+        elif last:
+            head = next((k for k in range(len(w) - 1, 0, -1) if split(w[:k])), 0)
+            out += (split(w[:head]) or []) if head else []
+            out.append((w[head:],))
+        else:
+            out.append(w)
+    return out, True
+
+
+@dataclass
+class Weights:
+    """Per token, the entries whose Chinese phrasings hold it, as an idf; counted once per
+    version over every entry (han: characters and words; pinyin: their syllables)."""
+
+    han: dict[str, float]
+    pinyin: dict[str, float]
+
+    @classmethod
+    def of(cls, phrasings: Iterable[Iterable[str]], chars: Mapping[str, str]) -> Weights:
+        han: Counter[str] = Counter()
+        py: Counter[str] = Counter()
+        n = 0
+        for own in phrasings:
+            n += 1
+            held = [han_tokens(p) for p in itertools.islice(own, MAX_PHRASINGS)]
+            han.update({t for toks in held for t in toks})
+            py.update({chars.get(t, t) if _HAN.match(t) else t for toks in held for t in toks})
+        return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in han.items()},
+                   {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
+
+
+def _matches(q: Token, t: str) -> bool:
+    return t.startswith(q[0]) if isinstance(q, tuple) else q == t
+
+
+def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float]) -> tuple[float, int]:
+    """The weighted longest common subsequence of ``query`` with ``phrasing`` (a token's weight
+    its idf, 1 for one unknown), and the table cells filled (the work, bounded by
+    MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS)."""
+    query = query[-MAX_QUERY_TOKENS:]
+    kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if any(_matches(q, t) for q in query)]
+    if not kept:
+        return 0.0, 0
+    prev = [0.0] * (len(kept) + 1)
+    for q in query:
+        cur = [0.0] * (len(kept) + 1)
+        for j, t in enumerate(kept):
+            if _matches(q, t):
+                cur[j + 1] = max(prev[j] + idf.get(t, 1.0), prev[j + 1], cur[j])
+            else:
+                cur[j + 1] = max(prev[j + 1], cur[j])
+        prev = cur
+    return prev[-1], len(query) * len(kept)
+
+
+def entry_fit(query: list[Token], pinyin: bool, own: Iterable[str], weights: Weights,
+              chars: Mapping[str, str]) -> tuple[float, int]:
+    """An entry's fit (its best phrasing's, among the first MAX_PHRASINGS) and the cells filled."""
+    idf = weights.pinyin if pinyin else weights.han
+    best, work = 0.0, 0
+    for p in itertools.islice(own, MAX_PHRASINGS):
+        got, cells = fit(query, pinyin_tokens(p, chars) if pinyin else han_tokens(p), idf)
+        best, work = max(best, got), work + cells
+    return best, work
+
+
+def reorder(ids: list[str], fits: Mapping[str, float]) -> list[str]:
+    """``ids`` (the ranking's order) with the first kept and the rest by the ranking's order and
+    the fit (relative to the best fit among them) together, FIT_SHARE the fit's."""
+    top = max((fits.get(e, 0.0) for e in ids), default=0.0)
+    if top <= 0 or len(ids) < 3:
+        return ids
+    place = {e: (1 - FIT_SHARE) * (1 - i / RANK_SPAN) + FIT_SHARE * fits.get(e, 0.0) / top
+             for i, e in enumerate(ids)}
+    return ids[:1] + sorted(ids[1:], key=lambda e: -place[e])
