@@ -36,6 +36,7 @@ class Signals(TypedDict, total=False):
     subject: str  # half-typed, the subject alone: its overview put second (Searcher._subject_first)
     starts: dict[str, int]  # half-typed: shown hits put first, entry id -> its phrasings starting so (prefix.Starts)
     inside: dict[str, int]  # half-typed: the entry put third whose phrasings go on from the last words typed (prefix.Starts.inside)
+    fit: int  # half-typed Chinese: the cells of the phrasing fit's tables filled re-ordering the hits (phrasing_fit.py)
 
 
 @dataclass
