@@ -279,14 +279,14 @@ class Searcher:
             res.typing = self._begun(ctx, res.query)
             if res.typing and not res.signals.get("prefix"):
                 self._likeliest(ctx, res, lang, category, limit, page, script, begun=begun)
+        if prefix and page == 1 and len(res.hits) > 2 and res.query_lang == "zh":
+            self._fit(ctx, res)
         if prefix and page == 1:
             self._question_starts(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.hits and "scope" not in res.signals:
             self._subject_first(ctx, res, lang, category, limit, script)
         if begun and page == 1 and res.hits:
             self._inside(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and len(res.hits) > 2 and res.query_lang == "zh":
-            self._fit(ctx, res)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         return res
@@ -325,7 +325,10 @@ class Searcher:
         chars = lex.chars
         if v.fit_weights is None:
             v.fit_weights = Weights.of((_zh_phrasings(e) for e in v.entries.values()), chars)
-        toks, pinyin = query_tokens(untoned(res.query), lex.analyzer.table.split if lex.analyzer.table else _no_split)
+        completed = res.signals.get("prefix")
+        # a last word the completion searched without (a question word begun: zen, 怎) asks nothing yet
+        text = completed["searched"] if completed and not completed["expansions"] else res.query
+        toks, pinyin = query_tokens(untoned(text), lex.analyzer.table.split if lex.analyzer.table else _no_split)
         if not toks:
             return
         shown = res.hits[:MAX_FIT_HITS]
