@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from faqkb.phrasing_fit import (
+    FOLLOW_KEPT,
+    Follows,
     MAX_FIT_HITS,
     MAX_PHRASING_TOKENS,
     MAX_PHRASINGS,
@@ -81,3 +83,26 @@ def test_the_work_of_one_fit_is_bounded():
 def test_the_work_of_a_search_is_bounded(bundled):
     res = bundled.search("我在莫斯科读书的时候办了一张俄罗斯手机卡现在回国了卡里还有钱号码注销了的还" * 5, prefix=True)
     assert 0 < res.signals["fit"] <= (MAX_FIT_HITS - 1) * MAX_PHRASINGS * MAX_QUERY_TOKENS * MAX_PHRASING_TOKENS
+
+
+# -- the word a pinyin query goes on with, as the kb's phrasings go on (phrasing_fit.Follows)
+
+CHARS = {"注": "zhu", "销": "xiao", "后": "hou", "余": "yu", "额": "e", "运": "yun", "营": "ying", "商": "shang"}
+
+
+def test_a_pinyin_word_goes_on_to_the_word_the_phrasings_follow_it_with():
+    follows = Follows(["注销后余额", "余额", "运营商"], CHARS)
+    # 余额 is read yu+e in the phrasings, yue as typed; at most FOLLOW_GAP syllables between
+    assert follows.counts("zhuxiao", ["yue", "yunyingshang"]) == [1, 0]
+    assert follows.counts("hou", ["yue", "yunyingshang"]) == [1, 0]
+
+
+def test_the_phrasings_a_lookup_reads_are_bounded():
+    follows = Follows(["注销后余额"] * (FOLLOW_KEPT * 4), CHARS)
+    assert follows.counts("zhuxiao", ["yue"]) == [FOLLOW_KEPT]
+
+
+def test_a_half_typed_pinyin_query_completes_to_the_word_the_kb_asks_after_the_words_before(bundled):
+    res = bundled.search("xiaohao hou yu", prefix=True)
+    assert res.signals["prefix"]["expansions"][0] == "yue"  # 余额 (balance), not yunyingshang (operator)
+    assert "refund-remaining-balance" in [h.id for h in res.hits[:3]]

@@ -141,3 +141,61 @@ def reorder(ids: list[str], fits: Mapping[str, float]) -> list[str]:
     place = {e: (1 - FIT_SHARE) * (1 - i / RANK_SPAN) + FIT_SHARE * fits.get(e, 0.0) / top
              for i, e in enumerate(ids)}
     return ids[:1] + sorted(ids[1:], key=lambda e: -place[e])
+
+
+# -- the word a pinyin query goes on with (its completion), as the kb's phrasings go on
+
+FOLLOW_GAP = 2  # syllables a candidate may begin after the words before it (zhuxiao hou yue: 注销后余额)
+FOLLOW_KEPT = 256  # phrasings kept per syllable (the ones a lookup reads)
+FOLLOW_BEFORE = 2  # syllables typed before the candidate compared
+
+
+class Follows:
+    """The kb's Chinese phrasings read as toneless syllables, and per syllable the phrasings
+    holding it (at most FOLLOW_KEPT each): made once per version, read by a half-typed pinyin
+    query's completion (prefix.complete's ``follows``)."""
+
+    def __init__(self, phrasings: Iterable[str], chars: Mapping[str, str]) -> None:
+        self.texts: list[list[str]] = []
+        self.holding: dict[str, list[int]] = {}
+        for p in phrasings:
+            syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()]
+            i = len(self.texts)
+            self.texts.append(syl)
+            for t in set(syl):
+                held = self.holding.setdefault(t, [])
+                if len(held) < FOLLOW_KEPT:
+                    held.append(i)
+
+    def counts(self, before: str, afters: list[str]) -> list[int]:
+        """Per text of ``afters``, the phrasings in which the syllables reading it (joined: yue,
+        余额) begin at most FOLLOW_GAP syllables after those reading ``before`` (zhuxiao) end: how
+        often the kb's questions go on so. At most FOLLOW_KEPT phrasings read, MAX_PHRASING_TOKENS
+        syllables of each."""
+        n = [0] * len(afters)
+        if not before:
+            return n
+        for i in self.holding.get(_first_syllable(before, self.holding), ()):
+            syl = self.texts[i][:MAX_PHRASING_TOKENS]
+            starts = {e for j in range(len(syl)) if (end := _reads(syl, j, before)) is not None
+                      for e in range(end, min(end + FOLLOW_GAP + 1, len(syl)))}
+            for k, after in enumerate(afters):
+                if after and any(_reads(syl, e, after) is not None for e in starts):
+                    n[k] += 1
+        return n
+
+
+def _reads(syl: list[str], at: int, text: str) -> int | None:
+    """Where the syllables from ``at`` that read ``text`` exactly (joined) end, or None."""
+    got, k = "", at
+    while len(got) < len(text) and k < len(syl):
+        got += syl[k]
+        k += 1
+        if not text.startswith(got):
+            return None
+    return k if got == text else None
+
+
+def _first_syllable(text: str, holding: Mapping[str, list[int]]) -> str:
+    """The longest syllable the phrasings hold that ``text`` begins with (the key to look up)."""
+    return next((text[:k] for k in range(min(6, len(text)), 0, -1) if text[:k] in holding), "")
