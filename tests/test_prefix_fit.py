@@ -102,7 +102,8 @@ def test_the_phrasings_a_lookup_reads_are_bounded():
     assert follows.counts("zhuxiao", ["yue"]) == [FOLLOW_KEPT]
 
 
-def test_a_half_typed_pinyin_query_completes_to_the_word_the_kb_asks_after_the_words_before(bundled):
-    res = bundled.search("xiaohao hou yu", prefix=True)
+@pytest.mark.parametrize("typed", ["eluosi ka zhuxiao hou yu", "wo de haoma zhuxiao yu"])
+def test_a_half_typed_pinyin_query_completes_to_the_word_the_kb_asks_after_the_words_before(bundled, typed):
+    res = bundled.search(typed, prefix=True)
     assert res.signals["prefix"]["expansions"][0] == "yue"  # 余额 (balance), not yunyingshang (operator)
     assert "refund-remaining-balance" in [h.id for h in res.hits[:3]]
