@@ -10,11 +10,11 @@ import pytest
 
 from faqkb.phrasing_fit import (
     FOLLOW_KEPT,
-    Follows,
     MAX_FIT_HITS,
     MAX_PHRASING_TOKENS,
     MAX_PHRASINGS,
     MAX_QUERY_TOKENS,
+    Follows,
     fit,
     query_tokens,
 )
@@ -67,7 +67,7 @@ def test_a_pinyin_word_run_together_is_split_and_its_unfinished_syllable_is_a_st
 
 
 def test_the_order_of_the_characters_counts():
-    idf = {c: 1.0 for c in "号码被收回"}
+    idf = dict.fromkeys("号码被收回", 1.0)
     in_order, _ = fit(list("号码被收"), list("号码被收回"), idf)
     reversed_, _ = fit(list("号码被收"), list("收被码号"), idf)
     assert in_order == 4.0 and reversed_ == 1.0

@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .analysis import fold_han
 
@@ -29,6 +29,7 @@ MAX_PHRASINGS = 64  # of an entry's Chinese phrasings looked at (as prefix.MAX_P
 MAX_QUERY_TOKENS = 24  # the query's last tokens compared
 MAX_PHRASING_TOKENS = 48  # a phrasing's first tokens compared
 FIT_SHARE = 0.5  # the fit's share of a hit's place beside the ranking's order
+TOKENS_KEPT = 4096  # entries whose phrasings' tokens a version keeps
 RANK_SPAN = 10  # the ranking's order as 1 - i / RANK_SPAN
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
@@ -82,6 +83,19 @@ class Weights:
 
     han: dict[str, float]
     pinyin: dict[str, float]
+    # (entry id, pinyin?) -> its phrasings' tokens, for at most TOKENS_KEPT entries (cleared whole when full)
+    held: dict[tuple[str, bool], list[list[str]]] = field(default_factory=dict)
+
+    def tokens(self, key: str, pinyin: bool, own: Iterable[str], chars: Mapping[str, str]) -> list[list[str]]:
+        """The tokens of an entry's first MAX_PHRASINGS Chinese phrasings (``own``), kept: the
+        same entries are shown keystroke after keystroke."""
+        got = self.held.get((key, pinyin))
+        if got is None:
+            if len(self.held) >= TOKENS_KEPT:
+                self.held.clear()
+            got = self.held[(key, pinyin)] = [pinyin_tokens(p, chars) if pinyin else han_tokens(p)
+                                              for p in itertools.islice(own, MAX_PHRASINGS)]
+        return got
 
     @classmethod
     def of(cls, phrasings: Iterable[Iterable[str]], chars: Mapping[str, str]) -> Weights:
@@ -97,37 +111,38 @@ class Weights:
                    {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
 
 
-def _matches(q: Token, t: str) -> bool:
-    return t.startswith(q[0]) if isinstance(q, tuple) else q == t
-
-
 def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float]) -> tuple[float, int]:
     """The weighted longest common subsequence of ``query`` with ``phrasing`` (a token's weight
     its idf, 1 for one unknown), and the table cells filled (the work, bounded by
     MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS)."""
     query = query[-MAX_QUERY_TOKENS:]
-    kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if any(_matches(q, t) for q in query)]
+    whole = {q for q in query if isinstance(q, str)}
+    begun = tuple(q[0] for q in query if isinstance(q, tuple))
+    kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if t in whole or (begun and t.startswith(begun))]
     if not kept:
         return 0.0, 0
+    gain = [idf.get(t, 1.0) for t in kept]
     prev = [0.0] * (len(kept) + 1)
     for q in query:
-        cur = [0.0] * (len(kept) + 1)
-        for j, t in enumerate(kept):
-            if _matches(q, t):
-                cur[j + 1] = max(prev[j] + idf.get(t, 1.0), prev[j + 1], cur[j])
-            else:
-                cur[j + 1] = max(prev[j + 1], cur[j])
+        hit = [t.startswith(q[0]) for t in kept] if isinstance(q, tuple) else [t == q for t in kept]
+        if not any(hit):
+            continue  # (the row is the one before)
+        cur = [0.0]
+        for j, ok in enumerate(hit):
+            best = prev[j + 1] if prev[j + 1] > cur[j] else cur[j]
+            if ok and prev[j] + gain[j] > best:
+                best = prev[j] + gain[j]
+            cur.append(best)
         prev = cur
     return prev[-1], len(query) * len(kept)
 
 
-def entry_fit(query: list[Token], pinyin: bool, own: Iterable[str], weights: Weights,
-              chars: Mapping[str, str]) -> tuple[float, int]:
-    """An entry's fit (its best phrasing's, among the first MAX_PHRASINGS) and the cells filled."""
+def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weights: Weights) -> tuple[float, int]:
+    """An entry's fit (its best phrasing's: Weights.tokens) and the cells filled."""
     idf = weights.pinyin if pinyin else weights.han
     best, work = 0.0, 0
-    for p in itertools.islice(own, MAX_PHRASINGS):
-        got, cells = fit(query, pinyin_tokens(p, chars) if pinyin else han_tokens(p), idf)
+    for toks in phrasings:
+        got, cells = fit(query, toks, idf)
         best, work = max(best, got), work + cells
     return best, work
 

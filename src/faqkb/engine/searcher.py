@@ -337,7 +337,8 @@ class Searcher:
         for h in shown[1:]:
             e = v.entries.get(h.id)
             if e is not None:
-                fits[h.id], cells = entry_fit(toks, pinyin, _zh_phrasings(e), v.fit_weights, chars)
+                own = v.fit_weights.tokens(e.id, pinyin, _zh_phrasings(e), chars)
+                fits[h.id], cells = entry_fit(toks, pinyin, own, v.fit_weights)
                 work += cells
         order = reorder([h.id for h in shown], fits)
         by = {h.id: h for h in shown}
