@@ -15,6 +15,8 @@ from faqkb.phrasing_fit import (
     MAX_PHRASINGS,
     MAX_QUERY_TOKENS,
     Follows,
+    Weights,
+    entry_fit,
     fit,
     query_tokens,
 )
@@ -107,3 +109,17 @@ def test_a_half_typed_pinyin_query_completes_to_the_word_the_kb_asks_after_the_w
     res = bundled.search(typed, prefix=True)
     assert res.signals["prefix"]["expansions"][0] == "yue"  # 余额 (balance), not yunyingshang (operator)
     assert "refund-remaining-balance" in [h.id for h in res.hits[:3]]
+
+
+def test_a_question_ended_keeps_the_rankings_order(bundled):
+    # every word is typed: the ranking has them all (a Taiwan word the fit cannot read among them)
+    assert "fit" not in bundled.search("门号停用了能退租吗", prefix=True).signals
+    assert "fit" in bundled.search("门号停用了能退租", prefix=True).signals
+
+
+def test_a_latin_word_no_chinese_phrasing_holds_counts_for_the_entry_whose_other_phrasings_do():
+    weights = Weights.of([["怎么防"], ["是什么"]], {})
+    toks, pinyin = query_tokens("swap 怎么防", lambda w: None)
+    plain, _ = entry_fit(toks, pinyin, [list("怎么防")], weights)
+    held, _ = entry_fit(toks, pinyin, [list("怎么防")], weights, frozenset({"swap"}))
+    assert held > plain

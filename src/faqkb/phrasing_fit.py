@@ -85,6 +85,18 @@ class Weights:
     pinyin: dict[str, float]
     # (entry id, pinyin?) -> its phrasings' tokens, for at most TOKENS_KEPT entries (cleared whole when full)
     held: dict[tuple[str, bool], list[list[str]]] = field(default_factory=dict)
+    latin: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> Weights.words, as bounded
+
+    def words(self, key: str, own: Iterable[str]) -> frozenset[str]:
+        """The Latin and Cyrillic words of an entry's phrasings in every language (``own``, the
+        first MAX_PHRASINGS), lowercase, kept as tokens are."""
+        got = self.latin.get(key)
+        if got is None:
+            if len(self.latin) >= TOKENS_KEPT:
+                self.latin.clear()
+            got = self.latin[key] = frozenset(t for p in itertools.islice(own, MAX_PHRASINGS)
+                                              for t in _TOKEN.findall(p.lower()) if t.isalpha() and not _HAN.match(t))
+        return got
 
     def tokens(self, key: str, pinyin: bool, own: Iterable[str], chars: Mapping[str, str]) -> list[list[str]]:
         """The tokens of an entry's first MAX_PHRASINGS Chinese phrasings (``own``), kept: the
@@ -137,14 +149,29 @@ def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float]) -> tu
     return prev[-1], len(query) * len(kept)
 
 
-def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weights: Weights) -> tuple[float, int]:
-    """An entry's fit (its best phrasing's: Weights.tokens) and the cells filled."""
+def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weights: Weights,
+              words: frozenset[str] = frozenset()) -> tuple[float, int]:
+    """An entry's fit (its best phrasing's: Weights.tokens) and the cells filled. A Han query's
+    Latin or Cyrillic word no Chinese phrasing holds (SIM swap) counts as the rarest token for an
+    entry whose phrasings in another language hold it (``words``: Weights.words)."""
     idf = weights.pinyin if pinyin else weights.han
     best, work = 0.0, 0
     for toks in phrasings:
         got, cells = fit(query, toks, idf)
         best, work = max(best, got), work + cells
+    if not pinyin and words:
+        rarest = max(idf.values(), default=1.0)
+        best += sum(rarest for t in query if isinstance(t, str) and t not in idf and t in words)
     return best, work
+
+
+_ASKED = re.compile(r"[吗嗎呢吧咩嘛?？!！。]\s*$")
+
+
+def asked_whole(query: str) -> bool:
+    """A question ended (a final particle or mark): every word is typed, and the ranking has them
+    all (門號不用了可以直接退租嗎: the fit, blind to 退租 as cancelling, read 退 as a refund)."""
+    return bool(_ASKED.search(query))
 
 
 def reorder(ids: list[str], fits: Mapping[str, float]) -> list[str]:

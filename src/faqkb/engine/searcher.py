@@ -318,7 +318,7 @@ class Searcher:
         and the total stay. signals["fit"]: the cells of the fit's tables filled (bounded by
         MAX_FIT_HITS x MAX_PHRASINGS x MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS). Keystroke
         sweep of Chinese questions not read (9,719 cuts): s@3 0.800 -> see docs/relevance.md."""
-        from ..phrasing_fit import MAX_FIT_HITS, Weights, entry_fit, query_tokens, reorder
+        from ..phrasing_fit import MAX_FIT_HITS, Weights, asked_whole, entry_fit, query_tokens, reorder
 
         v = ctx.v
         lex = ctx.lexicon()
@@ -329,7 +329,7 @@ class Searcher:
         # a last word the completion searched without (a question word begun: zen, 怎) asks nothing yet
         text = completed["searched"] if completed and not completed["expansions"] else res.query
         toks, pinyin = query_tokens(untoned(text), lex.analyzer.table.split if lex.analyzer.table else _no_split)
-        if not toks:
+        if not toks or asked_whole(res.query):
             return
         shown = res.hits[:MAX_FIT_HITS]
         fits: dict[str, float] = {}
@@ -338,7 +338,8 @@ class Searcher:
             e = v.entries.get(h.id)
             if e is not None:
                 own = v.fit_weights.tokens(e.id, pinyin, _zh_phrasings(e), chars)
-                fits[h.id], cells = entry_fit(toks, pinyin, own, v.fit_weights)
+                words = v.fit_weights.words(e.id, _phrasings(e)) if not pinyin else frozenset()
+                fits[h.id], cells = entry_fit(toks, pinyin, own, v.fit_weights, words)
                 work += cells
         order = reorder([h.id for h in shown], fits)
         by = {h.id: h for h in shown}
