@@ -123,10 +123,11 @@ class Weights:
                    {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
 
 
-def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float]) -> tuple[float, int]:
+def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float], floor: float = 0.0) -> tuple[float, int]:
     """The weighted longest common subsequence of ``query`` with ``phrasing`` (a token's weight
     its idf, 1 for one unknown), and the table cells filled (the work, bounded by
-    MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS)."""
+    MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS); 0 when the phrasing's matching tokens together
+    weigh no more than ``floor`` (a better phrasing's fit already)."""
     query = query[-MAX_QUERY_TOKENS:]
     whole = {q for q in query if isinstance(q, str)}
     begun = tuple(q[0] for q in query if isinstance(q, tuple))
@@ -134,6 +135,8 @@ def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float]) -> tu
     if not kept:
         return 0.0, 0
     gain = [idf.get(t, 1.0) for t in kept]
+    if sum(gain) <= floor:  # (it cannot beat another phrasing's: the table is not filled)
+        return 0.0, 0
     prev = [0.0] * (len(kept) + 1)
     for q in query:
         hit = [t.startswith(q[0]) for t in kept] if isinstance(q, tuple) else [t == q for t in kept]
@@ -157,7 +160,7 @@ def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weig
     idf = weights.pinyin if pinyin else weights.han
     best, work = 0.0, 0
     for toks in phrasings:
-        got, cells = fit(query, toks, idf)
+        got, cells = fit(query, toks, idf, best)
         best, work = max(best, got), work + cells
     if not pinyin and words:
         rarest = max(idf.values(), default=1.0)
@@ -189,7 +192,6 @@ def reorder(ids: list[str], fits: Mapping[str, float]) -> list[str]:
 
 FOLLOW_GAP = 2  # syllables a candidate may begin after the words before it (zhuxiao hou yue: 注销后余额)
 FOLLOW_KEPT = 256  # phrasings kept per syllable (the ones a lookup reads)
-FOLLOW_BEFORE = 2  # syllables typed before the candidate compared
 
 
 class Follows:
@@ -198,12 +200,13 @@ class Follows:
     query's completion (prefix.complete's ``follows``)."""
 
     def __init__(self, phrasings: Iterable[str], chars: Mapping[str, str]) -> None:
-        self.texts: list[list[str]] = []
+        # per phrasing: its syllables joined, and where each syllable begins (and the end)
+        self.texts: list[tuple[str, list[int]]] = []
         self.holding: dict[str, list[int]] = {}
         for p in phrasings:
-            syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()]
+            syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()][:MAX_PHRASING_TOKENS]
             i = len(self.texts)
-            self.texts.append(syl)
+            self.texts.append(("".join(syl), list(itertools.accumulate((len(t) for t in syl), initial=0))))
             for t in set(syl):
                 held = self.holding.setdefault(t, [])
                 if len(held) < FOLLOW_KEPT:
@@ -212,30 +215,24 @@ class Follows:
     def counts(self, before: str, afters: list[str]) -> list[int]:
         """Per text of ``afters``, the phrasings in which the syllables reading it (joined: yue,
         余额) begin at most FOLLOW_GAP syllables after those reading ``before`` (zhuxiao) end: how
-        often the kb's questions go on so. At most FOLLOW_KEPT phrasings read, MAX_PHRASING_TOKENS
-        syllables of each."""
+        often the kb's questions go on so. At most FOLLOW_KEPT phrasings read (MAX_PHRASING_TOKENS
+        syllables of each), a string search for ``before`` in each."""
         n = [0] * len(afters)
         if not before:
             return n
         for i in self.holding.get(_first_syllable(before, self.holding), ()):
-            syl = self.texts[i][:MAX_PHRASING_TOKENS]
-            starts = {e for j in range(len(syl)) if (end := _reads(syl, j, before)) is not None
-                      for e in range(end, min(end + FOLLOW_GAP + 1, len(syl)))}
+            text, bounds = self.texts[i]
+            at, starts = text.find(before), set()
+            while at >= 0:
+                end = at + len(before)
+                if at in bounds and end in bounds:
+                    k = bounds.index(end)
+                    starts.update(bounds[k:k + FOLLOW_GAP + 1])
+                at = text.find(before, at + 1)
             for k, after in enumerate(afters):
-                if after and any(_reads(syl, e, after) is not None for e in starts):
+                if after and any(text.startswith(after, e) and e + len(after) in bounds for e in starts):
                     n[k] += 1
         return n
-
-
-def _reads(syl: list[str], at: int, text: str) -> int | None:
-    """Where the syllables from ``at`` that read ``text`` exactly (joined) end, or None."""
-    got, k = "", at
-    while len(got) < len(text) and k < len(syl):
-        got += syl[k]
-        k += 1
-        if not text.startswith(got):
-            return None
-    return k if got == text else None
 
 
 def _first_syllable(text: str, holding: Mapping[str, list[int]]) -> str:
