@@ -100,7 +100,7 @@ def test_two_questions_in_one_are_left_to_diversity(bundled):
 
 
 def test_an_entry_holding_the_phrase_less_often_in_the_top_two_does_not_keep_out_the_one_holding_it_most(bundled):
-    typed = "我在俄罗斯的号码被"  # (我的俄罗斯号码被 now has the entries holding 号码被 most in its top two)
+    typed = "我在莫斯科的号码被"  # (我的俄罗斯号码被 and 我在俄罗斯的号码被 now have none holding 号码被 less in their top two)
     res = bundled.search(typed, prefix=True)
     (moved, most), = res.signals["inside"].items()
     assert res.hits[INSIDE_PLACE].id == moved

@@ -39,6 +39,8 @@ MIN_PREFIX = 2  # letters a Latin/Cyrillic prefix needs (one letter says nothing
 MAX_DROPPED = 3  # letters of a last word that starts no kb word, dropped rather than searched
 MIN_PINYIN_PREFIX = 3  # letters a pinyin prefix needs ("zh" starts half the dictionary)
 MAX_READ_LETTERS = 40  # a pinyin word longer than this is not checked for being kb words run together
+MIN_FOLLOWS = 2  # phrasings going on so that make a candidate first (one phrasing is one editor's wording)
+FOLLOW_CANDIDATES = 16  # of a pinyin word's likeliest completions, those read for how the kb's phrasings go on
 MAX_SPACED = 3  # one-syllable words before a half-typed pinyin word read with it (e luo s: eluosi)
 
 # characters starting only Chinese stop words of two or more characters (怎么, 什么, 为什么, 如何,
@@ -545,7 +547,8 @@ def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
 
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
-             known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False) -> Completion | None:
+             known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False,
+             follows: Callable[[str, list[str]], list[int]] | None = None) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -556,7 +559,11 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     ``known(word)``: the word as typed is a whole word already (another form of a kb word,
     a Chinese word the segmenter knows), so it is left alone. ``asked``: candidates ranked
     by the kb's phrasings first (Dictionary.asked), else by the kb's counts alone. ``bare``: the
-    words before the last ask nothing yet (filler, the subject), so one letter goes on too."""
+    words before the last ask nothing yet (filler, the subject), so one letter goes on too.
+    ``follows(before, afters)``: how often the kb's Chinese phrasings go on from the pinyin
+    ``before`` to each of ``afters`` (phrasing_fit.Follows.counts); given (pinyin typed before), the candidate
+    the phrasings go on to from the syllables typed before comes first among equals
+    (zhuxiao yu: yue, 余额; not yunyingshang)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -633,6 +640,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         # (Capitals are an acronym typed whole, INN, VK: a word, never dropped.)
         short = len(word) <= MAX_DROPPED and not _acronym(typed)
         return Completion(rest.rstrip(), typed, []) if short and rest.strip() else None
+    if follows is not None and pinyin_first and len(cands) > 1:
+        cands = _as_followed(cands[:FOLLOW_CANDIDATES], follows, rest)
     cands = cands[:MAX_EXPANSIONS]
     if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
@@ -644,6 +653,20 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         # syllables typed before joined with them: zenme ban is the question word typed whole)
         return Completion(rest.rstrip(), typed, [])
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
+
+
+def _as_followed(cands: list[tuple[str, str, int]], follows: Callable[[str, list[str]], list[int]],
+                 rest: str) -> list[tuple[str, str, int]]:
+    """``cands`` with those the kb's Chinese phrasings go on to from the pinyin typed before
+    first, the most often first (a stable sort; at least MIN_FOLLOWS phrasings): the last two
+    words run together, else the last one (zhuxiao yu: 注销 … 余额, yue; tui dao g: 退到国内, guonei)."""
+    words = rest.lower().split()
+    for before in ("".join(words[-2:]), *words[-1:]):
+        n = [k if k >= MIN_FOLLOWS else 0 for k in follows(before, [c[1] for c in cands])]
+        if any(n):
+            order = sorted(range(len(cands)), key=lambda i: -n[i])
+            return [cands[i] for i in order]
+    return cands
 
 
 # -- question starts (what the entries' own questions begin with)

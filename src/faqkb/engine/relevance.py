@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ..impact import ImpactIndex
     from ..intent import Intents
+    from ..phrasing_fit import Follows
     from ..plan import QueryPlan
     from ..prefix import Completion, Dictionary
     from ..scope import Scope
@@ -352,8 +353,22 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)
     bare = asked and bool(rest.strip()) and intents is not None and not intents.key(rest)
-    return complete_words(query, words, lex.table.split, fit,
-                          pinyin_first=bool(rest) and looks_like_pinyin(rest, lex), known=known, asked=asked, bare=bare)
+    pinyin_first = bool(rest) and looks_like_pinyin(rest, lex)
+    # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
+    # exact search's _confirm (asked=False), which must read a last word as before
+    return complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
+                          bare=bare, follows=_follows(ctx, lex).counts if asked and pinyin_first else None)
+
+
+def _follows(ctx: Context, lex: Lexicon) -> Follows:
+    """The kb's Chinese phrasings as phrasing_fit.Follows, made by the first query that asks."""
+    from ..phrasing_fit import Follows
+
+    v = ctx.v
+    if v.follows is None:
+        v.follows = Follows((p for e in v.entries.values() if (t := e.translations.get("zh")) is not None
+                             for p in (t.question, *t.alternatives)), lex.chars)
+    return v.follows
 
 
 def subject_damped(ctx: Context, plan: QueryPlan, lang: str | None) -> None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..continuation import Phrasings
     from ..impact import ImpactIndex
     from ..intent import Intents
+    from ..phrasing_fit import Follows, Weights
     from ..prefix import Dictionary, General, Starts
     from ..scope import Scope
     from ..spelling import Speller
@@ -167,6 +168,8 @@ class Version:
     starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
     phrasings: Phrasings | None = None  # the Latin/Cyrillic phrasings a half-typed query goes on as (continuation.py)
     general: General | Literal[False] | None = None  # GENERAL (prefix.cut_mid_word); False: a version without it
+    fit_weights: Weights | None = None  # the Chinese phrasings' token weights (phrasing_fit.py)
+    follows: Follows | None = None  # the Chinese phrasings, for a half-typed query's completion (phrasing_fit.py)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)

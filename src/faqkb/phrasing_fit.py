@@ -1,0 +1,240 @@
+"""How well a half-typed Chinese query (Han or pinyin) fits an entry's own Chinese phrasings,
+every typed character counted in order: the words a reader types before the subject is done
+say the intent (几个 / 多久: how long, 提交…后: after applying, 被: done to me, 了: already
+done) though the ranking reads them as filler or stop words. The fit is a weighted longest
+common subsequence of the query's tokens with a phrasing's (question and alternatives, folded
+to Simplified), each token weighted by how few entries' phrasings hold it, the last token a
+prefix when it is Latin (a pinyin syllable or a word being typed); an entry's fit is its best
+phrasing's. The live panel's hits after the first are re-ordered by the ranking's order and the
+fit together (Searcher `_fit`; fifteenth round, docs/relevance.md).
+
+Per request the work is bounded: at most MAX_FIT_HITS hits, MAX_PHRASINGS of each one's
+phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_TOKENS of a
+phrasing, and a phrasing's tokens that match none of the query's are dropped before the
+table is filled. The weights (entries holding each token) are counted once per version."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .analysis import fold_han
+
+MAX_FIT_HITS = 10  # hits re-ordered (the panel's page)
+MAX_PHRASINGS = 64  # of an entry's Chinese phrasings looked at (as prefix.MAX_PHRASINGS)
+MAX_QUERY_TOKENS = 24  # the query's last tokens compared
+MAX_PHRASING_TOKENS = 48  # a phrasing's first tokens compared
+FIT_SHARE = 0.5  # the fit's share of a hit's place beside the ranking's order
+TOKENS_KEPT = 4096  # entries whose phrasings' tokens a version keeps
+RANK_SPAN = 10  # the ranking's order as 1 - i / RANK_SPAN
+
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+Token = str | tuple[str]  # a whole token, or (start,): the last one, being typed
+
+
+def han_tokens(text: str) -> list[str]:
+    """Each Han character (Simplified) and each Latin, Cyrillic or digit run (lowercase)."""
+    return _TOKEN.findall(fold_han(text.lower()))
+
+
+def pinyin_tokens(text: str, chars: Mapping[str, str]) -> list[str]:
+    """han_tokens with each Han character read as its toneless syllable."""
+    return [chars.get(t, t) if _HAN.match(t) else t for t in han_tokens(text)]
+
+
+def query_tokens(query: str, split: Callable[[str], list[str] | None]) -> tuple[list[Token], bool]:
+    """The query's tokens and whether they are pinyin (no Han in it). A Han query's trailing
+    Latin word and a pinyin query's last syllable (or the letters after the syllables that
+    read whole: zhuxiaoy -> zhu, xiao, (y,)) are prefixes; pinyin words run together are split."""
+    if _HAN.search(query):
+        toks: list[Token] = list(han_tokens(query))
+        if toks and not _HAN.match(str(toks[-1])) and query[-1:].isalnum():
+            toks[-1] = (str(toks[-1]),)
+        return toks, False
+    words = query.lower().split()
+    out: list[Token] = []
+    for i, w in enumerate(words):
+        last = i == len(words) - 1
+        syl = split(w) if w.isalpha() and w.isascii() else None
+        if syl and not last:
+            out += syl
+        elif syl:
+            out += syl[:-1]
+            out.append((syl[-1],))
+        elif last:
+            head = next((k for k in range(len(w) - 1, 0, -1) if split(w[:k])), 0)
+            out += (split(w[:head]) or []) if head else []
+            out.append((w[head:],))
+        else:
+            out.append(w)
+    return out, True
+
+
+@dataclass
+class Weights:
+    """Per token, the entries whose Chinese phrasings hold it, as an idf; counted once per
+    version over every entry (han: characters and words; pinyin: their syllables)."""
+
+    han: dict[str, float]
+    pinyin: dict[str, float]
+    # (entry id, pinyin?) -> its phrasings' tokens, for at most TOKENS_KEPT entries (cleared whole when full)
+    held: dict[tuple[str, bool], list[list[str]]] = field(default_factory=dict)
+    latin: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> Weights.words, as bounded
+
+    def words(self, key: str, own: Iterable[str]) -> frozenset[str]:
+        """The Latin and Cyrillic words of an entry's phrasings in every language (``own``, the
+        first MAX_PHRASINGS), lowercase, kept as tokens are."""
+        got = self.latin.get(key)
+        if got is None:
+            if len(self.latin) >= TOKENS_KEPT:
+                self.latin.clear()
+            got = self.latin[key] = frozenset(t for p in itertools.islice(own, MAX_PHRASINGS)
+                                              for t in _TOKEN.findall(p.lower()) if t.isalpha() and not _HAN.match(t))
+        return got
+
+    def tokens(self, key: str, pinyin: bool, own: Iterable[str], chars: Mapping[str, str]) -> list[list[str]]:
+        """The tokens of an entry's first MAX_PHRASINGS Chinese phrasings (``own``), kept: the
+        same entries are shown keystroke after keystroke."""
+        got = self.held.get((key, pinyin))
+        if got is None:
+            if len(self.held) >= TOKENS_KEPT:
+                self.held.clear()
+            got = self.held[(key, pinyin)] = [pinyin_tokens(p, chars) if pinyin else han_tokens(p)
+                                              for p in itertools.islice(own, MAX_PHRASINGS)]
+        return got
+
+    @classmethod
+    def of(cls, phrasings: Iterable[Iterable[str]], chars: Mapping[str, str]) -> Weights:
+        han: Counter[str] = Counter()
+        py: Counter[str] = Counter()
+        n = 0
+        for own in phrasings:
+            n += 1
+            held = [han_tokens(p) for p in itertools.islice(own, MAX_PHRASINGS)]
+            han.update({t for toks in held for t in toks})
+            py.update({chars.get(t, t) if _HAN.match(t) else t for toks in held for t in toks})
+        return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in han.items()},
+                   {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
+
+
+def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float], floor: float = 0.0) -> tuple[float, int]:
+    """The weighted longest common subsequence of ``query`` with ``phrasing`` (a token's weight
+    its idf, 1 for one unknown), and the table cells filled (the work, bounded by
+    MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS); 0 when the phrasing's matching tokens together
+    weigh no more than ``floor`` (a better phrasing's fit already)."""
+    query = query[-MAX_QUERY_TOKENS:]
+    whole = {q for q in query if isinstance(q, str)}
+    begun = tuple(q[0] for q in query if isinstance(q, tuple))
+    kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if t in whole or (begun and t.startswith(begun))]
+    if not kept:
+        return 0.0, 0
+    gain = [idf.get(t, 1.0) for t in kept]
+    if sum(gain) <= floor:  # (it cannot beat another phrasing's: the table is not filled)
+        return 0.0, 0
+    prev = [0.0] * (len(kept) + 1)
+    for q in query:
+        hit = [t.startswith(q[0]) for t in kept] if isinstance(q, tuple) else [t == q for t in kept]
+        if not any(hit):
+            continue  # (the row is the one before)
+        cur = [0.0]
+        for j, ok in enumerate(hit):
+            best = prev[j + 1] if prev[j + 1] > cur[j] else cur[j]
+            if ok and prev[j] + gain[j] > best:
+                best = prev[j] + gain[j]
+            cur.append(best)
+        prev = cur
+    return prev[-1], len(query) * len(kept)
+
+
+def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weights: Weights,
+              words: frozenset[str] = frozenset()) -> tuple[float, int]:
+    """An entry's fit (its best phrasing's: Weights.tokens) and the cells filled. A Han query's
+    Latin or Cyrillic word no Chinese phrasing holds (SIM swap) counts as the rarest token for an
+    entry whose phrasings in another language hold it (``words``: Weights.words)."""
+    idf = weights.pinyin if pinyin else weights.han
+    best, work = 0.0, 0
+    for toks in phrasings:
+        got, cells = fit(query, toks, idf, best)
+        best, work = max(best, got), work + cells
+    if not pinyin and words:
+        rarest = max(idf.values(), default=1.0)
+        best += sum(rarest for t in query if isinstance(t, str) and t not in idf and t in words)
+    return best, work
+
+
+_ASKED = re.compile(r"[吗嗎呢吧咩嘛?？!！。]\s*$")
+
+
+def asked_whole(query: str) -> bool:
+    """A question ended (a final particle or mark): every word is typed, and the ranking has them
+    all (門號不用了可以直接退租嗎: the fit, blind to 退租 as cancelling, read 退 as a refund)."""
+    return bool(_ASKED.search(query))
+
+
+def reorder(ids: list[str], fits: Mapping[str, float]) -> list[str]:
+    """``ids`` (the ranking's order) with the first kept and the rest by the ranking's order and
+    the fit (relative to the best fit among them) together, FIT_SHARE the fit's."""
+    top = max((fits.get(e, 0.0) for e in ids), default=0.0)
+    if top <= 0 or len(ids) < 3:
+        return ids
+    place = {e: (1 - FIT_SHARE) * (1 - i / RANK_SPAN) + FIT_SHARE * fits.get(e, 0.0) / top
+             for i, e in enumerate(ids)}
+    return ids[:1] + sorted(ids[1:], key=lambda e: -place[e])
+
+
+# -- the word a pinyin query goes on with (its completion), as the kb's phrasings go on
+
+FOLLOW_GAP = 2  # syllables a candidate may begin after the words before it (zhuxiao hou yue: 注销后余额)
+FOLLOW_KEPT = 256  # phrasings kept per syllable (the ones a lookup reads)
+
+
+class Follows:
+    """The kb's Chinese phrasings read as toneless syllables, and per syllable the phrasings
+    holding it (at most FOLLOW_KEPT each): made once per version, read by a half-typed pinyin
+    query's completion (prefix.complete's ``follows``)."""
+
+    def __init__(self, phrasings: Iterable[str], chars: Mapping[str, str]) -> None:
+        # per phrasing: its syllables joined, and where each syllable begins (and the end)
+        self.texts: list[tuple[str, list[int]]] = []
+        self.holding: dict[str, list[int]] = {}
+        for p in phrasings:
+            syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()][:MAX_PHRASING_TOKENS]
+            i = len(self.texts)
+            self.texts.append(("".join(syl), list(itertools.accumulate((len(t) for t in syl), initial=0))))
+            for t in set(syl):
+                held = self.holding.setdefault(t, [])
+                if len(held) < FOLLOW_KEPT:
+                    held.append(i)
+
+    def counts(self, before: str, afters: list[str]) -> list[int]:
+        """Per text of ``afters``, the phrasings in which the syllables reading it (joined: yue,
+        余额) begin at most FOLLOW_GAP syllables after those reading ``before`` (zhuxiao) end: how
+        often the kb's questions go on so. At most FOLLOW_KEPT phrasings read (MAX_PHRASING_TOKENS
+        syllables of each), a string search for ``before`` in each."""
+        n = [0] * len(afters)
+        if not before:
+            return n
+        for i in self.holding.get(_first_syllable(before, self.holding), ()):
+            text, bounds = self.texts[i]
+            at, starts = text.find(before), set()
+            while at >= 0:
+                end = at + len(before)
+                if at in bounds and end in bounds:
+                    k = bounds.index(end)
+                    starts.update(bounds[k:k + FOLLOW_GAP + 1])
+                at = text.find(before, at + 1)
+            for k, after in enumerate(afters):
+                if after and any(text.startswith(after, e) and e + len(after) in bounds for e in starts):
+                    n[k] += 1
+        return n
+
+
+def _first_syllable(text: str, holding: Mapping[str, list[int]]) -> str:
+    """The longest syllable the phrasings hold that ``text`` begins with (the key to look up)."""
+    return next((text[:k] for k in range(min(6, len(text)), 0, -1) if text[:k] in holding), "")
