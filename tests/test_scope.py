@@ -568,3 +568,16 @@ def test_an_operators_name_that_begins_common_words_needs_its_country(bundled, q
     res = bundled.search(q)
     assert "scope" not in res.signals and res.answered, q
     assert bundled.search("activ kz sim card how to cancel").signals.get("scope") == "other-operators"
+
+
+def test_names_held_by_texts_as_the_query_writes_them_after_which_the_reader_went_on():
+    s = Scope({"covers": ["russian sim"], "covers_pinyin": [],
+               "neighbours": {"apps": {"names": ["漫游包", "支付宝 + 账号", "wallet + close"], "unless": ["扣费"]}}})
+    own = ["漫游包 每天扣钱", "支付宝账号换绑", "wallet linked to the number"]
+    assert s.held("apps", "漫游包到家了", "漫游包到家", own)            # the entry holds that very name
+    assert s.held("apps", "支付宝账号里的", "支付宝账号里", own)         # an "A + B" name by its span
+    assert not s.held("apps", "注销支付宝的账号", "注销支付宝的账", own)  # the last word made the name
+    assert not s.held("apps", "支付宝的账号里面", "支付宝的账号里", own)  # a span no phrasing holds
+    assert not s.held("apps", "close the wallet now", "close the wallet", own)  # (wallet, close: apart)
+    assert not s.held("apps", "漫游包到家了", "漫游包到家", ["roaming charged"])  # no phrasing holds it
+    assert not s.held("other", "漫游包到家了", "漫游包到家", own)        # no such class

@@ -246,8 +246,23 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
     words = [w for w in _HAN_RUN.sub(" ", key).split() if w.lower() not in STOP["en"] and w.lower() not in STOP["ru"]]
     if han + len(words) > MAX_BEGUN_WORDS:
         return False
-    return all(w.replace("ё", "е") in d.counts or starts_word(d, w)
+    return all(w.replace("ё", "е") in d.counts or starts_word(d, w) or starts_function_word(w)
                or _range(d.pinyin, w) for w in (w.lower() for w in words))
+
+
+_FUNCTION_WORDS = sorted(STOP["en"] | STOP["ru"])  # (the index leaves them out: Dictionary.words lacks them)
+
+
+def starts_function_word(typed: str) -> bool:
+    """``typed`` (lowercase, MIN_PREFIX letters or more) is the start of a longer Latin or
+    Cyrillic function word (the analyzer's stop words: ест → есть, wha → what, поч →
+    почему): a question word still being typed, which the kb's sorted words cannot show
+    (the index drops stop words). One binary search."""
+    word = typed.replace("ё", "е")
+    if len(word) < MIN_PREFIX:
+        return False
+    i = bisect.bisect_right(_FUNCTION_WORDS, word)
+    return i < len(_FUNCTION_WORDS) and _FUNCTION_WORDS[i].startswith(word)
 
 
 # words a question cannot end with (articles, prepositions, conjunctions, possessives; no full
@@ -262,6 +277,15 @@ _CLAUSE = re.compile(r"[,，、;；:：]\s*$")
 # no question of the kb, the golden or the dev sets ends with it (会怎样, "what happens", does: not here)
 _HOW_HAN = ("怎么", "怎麼", "咋", "如何")
 _HOW_PINYIN = frozenset({"zenme", "ruhe"})
+# a Chinese copula or preposition (Cantonese 係 "is", 喺 "at"; 把, 被, 给, 跟, 与, 对, 从, 向, 往)
+# needs what follows it: no question of the kb, the golden or the dev sets ends with one (卡係…,
+# 号码被…), but an A-not-A question may (是不是, 係唔係: _A_NOT_A)
+_OPEN_HAN = frozenset("是係喺把被给給跟与與对對从從向往")
+
+
+def ends_sentence(query: str) -> bool:
+    """``query`` ends a sentence (?, !, 。, .): typed whole, whatever came before."""
+    return _ENDED.search(query) is not None
 
 
 def space_typed_on(query: str) -> bool:
@@ -286,7 +310,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
     moved) or it asks nothing yet (han_unasked: the context typed before the question); nor
     a capitalised or uppercase word (a name typed whole: Сбер, VK). Fifteenth round: so is a
     text whose last word, ended or not, is a function word the kb's questions never end with
-    (open_clause: "…, how", "можно ли"), a Chinese "how" (怎么, zenme) typed last, or a Latin or
+    (open_clause: "…, how", "можно ли"), a Chinese "how" (怎么, zenme), copula or preposition
+    (係, 被: _OPEN_HAN) typed last, or a Latin or
     Cyrillic story of the reader that asks nothing yet (tells_story)."""
     if _CLAUSE.search(query):
         return True
@@ -297,6 +322,8 @@ def still_typing(query: str, completed: Mapping[str, object] | None, d: Dictiona
         return True
     if words[-1].lower() in _HOW_PINYIN or query.endswith(_HOW_HAN):
         return True  # a Chinese "how" typed last: the verb it asks of is still to come
+    if query[-1] in _OPEN_HAN and not _A_NOT_A.search(query):
+        return True  # a copula or preposition typed last: what it takes is still to come (张卡係…)
     if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower() and not is_han(words[-1]):
         return True  # one letter after words is a word begun (билайн вернуть д), whatever reading it had
     m = _LAST_WORD.search(query)
@@ -373,14 +400,28 @@ def tells_story(query: str) -> bool:
     and a request does ask (I need, I want, хочу): both are judged as they stand."""
     if HAN_RE.search(query):
         return False
+    return _read_clauses(query)[1]
+
+
+def asks(query: str) -> bool:
+    """``query`` asks something already: a question word, request, auxiliary beginning a clause
+    or question mark (Latin/Cyrillic, as tells_story reads them), or, for a text with Chinese,
+    a question word or particle (han_unasked)."""
+    if HAN_RE.search(query):
+        return not han_unasked(query)
+    return _read_clauses(query)[0]
+
+
+def _read_clauses(query: str) -> tuple[bool, bool]:
+    """(the text asks something, the reader began a clause of their own before it asked)."""
     me, before = False, ""
     for tok in _STORY_TOKENS.findall(query.lower().replace("’", "'").replace("ё", "е")):
         starts = not before or before in ",.;:!" or before in _AFTER  # (the token begins a clause)
         if tok == "?" or tok in _ASKS or (tok in _AUX and starts):
-            return False
+            return True, False
         me = me or (starts and (tok in _ME or _PAST_ONE.fullmatch(tok) is not None))
         before = tok
-    return me
+    return False, me
 
 
 class Spelling(Protocol):

@@ -873,6 +873,25 @@ class _Names:
                 or (bool(self.both) and self._both(text, joined, seen, han, words))
                 or (bool(joined) and any(p in joined for p in self.pinyin)))
 
+    def held(self, text: str, seen: _Seen) -> set[str]:
+        """The names of this list that ``text`` holds, each as the text writes it: a Chinese
+        or word name itself, an "A + B" name whose every part it holds as the span of the text
+        from its first part to its last (支付宝账号 for 支付宝 + 账号). Pinyin names are left out
+        (the kb's own phrasings are written in characters)."""
+        han, words = seen(text)
+        out = set(self.han_set & han) | set(self.word_set & words)
+        if self.both and not (self.part_keys.isdisjoint(han) and self.part_keys.isdisjoint(words)):
+            for i in {i for k in (*han, *words, "") for i in self.by_part.get(k, ())}:
+                spans = []
+                for part in self.both[i]:
+                    got = [(at, at + len(n)) for n in part.held(text, seen) if (at := text.find(n)) >= 0]
+                    if not got:
+                        break
+                    spans.append(min(got))
+                else:
+                    out.add(text[min(a for a, _ in spans):max(b for _, b in spans)])
+        return out
+
     @cached_property
     def part_keys(self) -> frozenset[str]:
         """`by_part`'s keys: most texts hold none of them, one set test per list."""
@@ -943,6 +962,27 @@ class Scope:
         text = fold(query)
         out = self.setting.sub(" ", text)
         return out if out != text else None
+
+    def held(self, name: str, query: str, before: str, texts: Iterable[str]) -> bool:
+        """``query`` names neighbour class ``name`` by the same names as ``before`` (the text
+        before its last word: the reader went on after naming it, the last word is no part of a
+        name), and every one of them is held by one of ``texts`` too (the class's `unless` words
+        aside): an entry's own phrasings holding that very name ask about the thing from our side
+        (漫游包 每天扣钱, 支付宝账号换绑), as the query writes it (an "A + B" name: the span from
+        its first part to its last). Bounded by the texts' lengths (`_Finder.find`, one
+        substring test per name held)."""
+        got = next((names for n, names, _, _ in self.neighbours if n == name), None)
+        if got is None:
+            return False
+        seen = _Seen(self.finder)
+        wanted = got.held(fold(query), seen)
+        if not wanted or wanted != got.held(fold(before), seen):
+            return False
+        for text in map(fold, texts):
+            wanted = {n for n in wanted if n not in text}
+            if not wanted:
+                return True
+        return False
 
     def strict(self, name: str) -> bool:
         """Whether neighbour class ``name`` is one of scope.yaml's `strict` ones."""

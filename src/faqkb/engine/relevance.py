@@ -18,7 +18,7 @@ from .context import Context
 from .coverage import coverage, held_by, unit_words
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from numpy.typing import NDArray
 
@@ -215,6 +215,13 @@ def neighbour(ctx: Context, query: str) -> str | None:
         return None
     meant = ctx.lexicon().mainland(query) if _HAN.search(query) else None
     return (meant is not None and scope.neighbour(meant)) or scope.neighbour(query)
+
+
+def names_held(ctx: Context, name: str, query: str, before: str, texts: Iterable[str]) -> bool:
+    """The names of neighbour class ``name`` (kb/scope.yaml) that ``query`` holds, ``before``
+    (its text before the last word) holds too, and so do ``texts`` (Scope.held)."""
+    scope = _scope(ctx)
+    return scope is not None and scope.held(name, query, before, texts)
 
 
 def _scope(ctx: Context) -> Scope | None:

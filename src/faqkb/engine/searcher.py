@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
-from .relevance import complete, dictionary, intents_of, other_completions, subject_damped
+from .relevance import complete, dictionary, intents_of, names_held, other_completions, subject_damped
 from .results import Hit, Results
 from .version import Version
 
@@ -295,7 +296,32 @@ class Searcher:
             self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
+        if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
+            res.typing = self._outgrown(ctx, res)
         return res
+
+    @staticmethod
+    def _outgrown(ctx: Context, res: Results) -> bool:
+        """A half-typed query the scope declined for a neighbour class its first hit's own
+        phrasings name too (漫游包 每天扣钱 names uncovered-services' 漫游包; 支付宝账号换绑,
+        app-accounts' 支付宝 + 账号) is still `typing`, not told, while the topic model reads it
+        as ours and it ends no sentence: the entry asks about that thing from our side, and
+        the words that would bring the question there (the class's `unless`: 扣费, charged,
+        俄号) may be the ones still to come ("roaming package stil…", 漫游包回国了…).
+        `answered` stays false: every decline total is as before."""
+        from ..prefix import MAX_PHRASINGS, asks, before_last, ends_sentence
+        from ..scope import ALONE
+
+        name = res.signals["scope"]
+        topic = res.signals.get("topic")
+        if (not isinstance(name, str) or name == ALONE or not isinstance(topic, (int, float)) or topic <= 0
+                or ends_sentence(res.query) or asks(res.query)):
+            return False
+        first, rest = ctx.v.entries.get(res.hits[0].id), before_last(res.query)
+        if first is None or rest is None:
+            return False
+        # (the reader went on after the name: a keyword phrase ending in it, 注销X账号, is typed whole)
+        return names_held(ctx, name, res.query, rest, islice(_phrasings(first), MAX_PHRASINGS))
 
     @staticmethod
     def _unfinished(ctx: Context, res: Results, begun: bool) -> None:
