@@ -302,20 +302,21 @@ class Searcher:
 
     @staticmethod
     def _outgrown(ctx: Context, res: Results) -> bool:
-        """A half-typed query the scope declined for a neighbour class its first hit's own
-        phrasings name too (漫游包 每天扣钱 names uncovered-services' 漫游包; 支付宝账号换绑,
-        app-accounts' 支付宝 + 账号) is still `typing`, not told, while the topic model reads it
-        as ours and it ends no sentence: the entry asks about that thing from our side, and
-        the words that would bring the question there (the class's `unless`: 扣费, charged,
-        俄号) may be the ones still to come ("roaming package stil…", 漫游包回国了…).
-        `answered` stays false: every decline total is as before."""
+        """A half-typed query the scope declined for a neighbour class whose names, as the
+        query writes them, the first hit's own phrasings hold too (漫游包 in "漫游包 每天扣钱":
+        uncovered-services; 支付宝账号 in "支付宝账号换绑": app-accounts' 支付宝 + 账号) is still
+        `typing`, not told, when the reader went on after the name (the text before its last
+        word names it alike) and the text asks nothing yet and ends no sentence: the entry asks
+        about that thing from our side, and the words that would bring the question there (the
+        class's `unless`: 扣费, charged, 俄号) may be the ones still to come (漫游包回国了…,
+        支付宝账号用的…). A near-topic question typed whole asks (怎么注销, 用唔用到) or ends in
+        the name (註銷X帳號): judged as before. `answered` stays false: every decline total is
+        as before. Bounded: the first hit's MAX_PHRASINGS phrasings, each looked up once."""
         from ..prefix import MAX_PHRASINGS, asks, before_last, ends_sentence
         from ..scope import ALONE
 
         name = res.signals["scope"]
-        topic = res.signals.get("topic")
-        if (not isinstance(name, str) or name == ALONE or not isinstance(topic, (int, float)) or topic <= 0
-                or ends_sentence(res.query) or asks(res.query)):
+        if not isinstance(name, str) or name == ALONE or ends_sentence(res.query) or asks(res.query):
             return False
         first, rest = ctx.v.entries.get(res.hits[0].id), before_last(res.query)
         if first is None or rest is None:
