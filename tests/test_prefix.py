@@ -814,6 +814,7 @@ def test_a_typod_last_word_goes_on_as_the_starts_one_edit_from_it(typed, searche
 def test_a_typod_start_a_general_word_begins_is_not_mended():
     # the letters begin a word in general use the kb lacks (the caller says so): left as they are
     assert complete("бабушке нужен вазвр", MENDABLE, _split, mend=lambda word: False) is None
+    assert complete("бабушке нужен ВАЗВР", MENDABLE, _split, mend=lambda word: True) is None  # an acronym
 
 
 def test_mending_reads_a_bounded_number_of_starts():

@@ -659,7 +659,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
     else:
         cands = sorted(words + readings, key=by_count)
-    if not cands and mend is not None and mend(word):
+    if not cands and mend is not None and not _acronym(typed) and mend(word):
         # a word being typed with a typo in it (растарж) goes on as its one-edit starts do
         # (расторж: расторжение), the kb's phrasings' likeliest first: a page, not nothing
         cands = sorted(((w, w, d.counts.get(w, 0)) for w in mended(d, word)), key=by_count)
