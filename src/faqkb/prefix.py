@@ -462,13 +462,35 @@ _ALPHABETS = ("abcdefghijklmnopqrstuvwxyz", "абвгдежзийклмнопр�
 def _one_edit_from_a_start(d: Dictionary, low: str) -> bool:
     """One deletion, transposition, substitution or insertion makes ``low`` a non-word that
     longer kb words begin with. At most MAX_TYPO * (2 * 33 + 2) binary searches."""
+    return next(_edited_starts(d, low), None) is not None
+
+
+def _edited_starts(d: Dictionary, low: str) -> Iterator[str]:
+    """The non-words one deletion, transposition, substitution or insertion from ``low`` that
+    longer kb words begin with, in the order tried (at most MAX_TYPO * (2 * 33 + 2) binary
+    searches)."""
     letters = _ALPHABETS[0] if low.isascii() else _ALPHABETS[1]
-    for i in range(len(low)):
+    for i in range(min(len(low), MAX_TYPO)):
         edits = [low[:i] + low[i + 1:], low[:i] + low[i + 1:i + 2] + low[i] + low[i + 2:]]
         edits += [low[:i] + c + low[i + 1:] for c in letters] + [low[:i] + c + low[i:] for c in letters]
-        if any(e != low and len(e) >= MIN_TYPO - 1 and e not in d.counts and starts_word(d, e) for e in edits):
-            return True
-    return False
+        yield from (e for e in edits if e != low and len(e) >= MIN_TYPO - 1 and e not in d.counts
+                    and starts_word(d, e))
+
+
+MAX_MENDED = 4  # one-edit starts a typo'd last word goes on from (растарж: расторж), their words pooled
+
+
+def mended(d: Dictionary, word: str) -> list[str]:
+    """The kb words a last word being typed with a typo in it goes on to (растаржени:
+    расторжение, вазвр: возврат, reciev: received): the words beginning with the first
+    MAX_MENDED distinct starts one edit from it (each a binary search and at most MAX_SCAN
+    words). Only a lowercase Latin or Cyrillic word of MIN_TYPO to MAX_TYPO letters that
+    begins no kb word and is none; nothing otherwise."""
+    if (not MIN_TYPO <= len(word) <= MAX_TYPO or not word.isalpha() or not word.islower()
+            or is_han(word) or word in d.counts or starts_word(d, word)):
+        return []
+    starts = list(itertools.islice(dict.fromkeys(_edited_starts(d, word)), MAX_MENDED))
+    return list(dict.fromkeys(w for s in starts for w in _range(d.words, s)))
 
 
 # what makes a Chinese text a question (Simplified, Traditional folded, Cantonese): a question
@@ -589,7 +611,8 @@ def _asked_on(word: str, typed: str, d: Dictionary) -> str | None:
 def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None],
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
              known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False,
-             follows: Callable[[str, list[str]], list[int]] | None = None) -> Completion | None:
+             follows: Callable[[str, list[str]], list[int]] | None = None,
+             mend: Callable[[str], bool] | None = None) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -604,7 +627,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     ``follows(before, afters)``: how often the kb's Chinese phrasings go on from the pinyin
     ``before`` to each of ``afters`` (phrasing_fit.Follows.counts); given (pinyin typed before), the candidate
     the phrasings go on to from the syllables typed before comes first among equals
-    (zhuxiao yu: yue, 余额; not yunyingshang)."""
+    (zhuxiao yu: yue, 余额; not yunyingshang). ``mend(word)``: given, a last word that starts
+    nothing and that ``mend`` says no word in general use begins with (a typo, not a word the kb
+    lacks) goes on as the starts one edit from it do (mended: растарж, расторжение)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -675,6 +700,10 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
     else:
         cands = sorted(words + readings, key=by_count)
+    if not cands and mend is not None and not _acronym(typed) and mend(word):
+        # a word being typed with a typo in it (растарж) goes on as its one-edit starts do
+        # (расторж: расторжение), the kb's phrasings' likeliest first: a page, not nothing
+        cands = sorted(((w, w, d.counts.get(w, 0)) for w in mended(d, word)), key=by_count)
     if not cands:
         # A few letters that start no kb word (the start of a stop word, "hav", or of a
         # word yet to come) say nothing yet: searched without them, not as an unknown word.

@@ -314,11 +314,13 @@ def dictionary(ctx: Context, lex: Lexicon | None = None) -> Dictionary:
     return v.prefixes
 
 
-def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Completion | None:
+def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
+             mend: Callable[[str], bool] | None = None) -> Completion | None:
     """prefix.complete on this version's words; a candidate's fit with the rest of the
     query is the best coverage of the rest among the entries holding the candidate.
     ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
-    search's _confirm reads a last word, so that exact results do not move)."""
+    search's _confirm reads a last word, so that exact results do not move). ``mend``: a last
+    word that starts nothing goes on as its one-edit starts do when ``mend`` says so (the panel's)."""
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
@@ -364,7 +366,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True) -> Comp
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
     return complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
-                          bare=bare, follows=_follows(ctx, lex).counts if asked and pinyin_first else None)
+                          bare=bare, follows=_follows(ctx, lex).counts if asked and pinyin_first else None,
+                          mend=mend if asked else None)  # (a typo'd start: the panel's, not _confirm's)
 
 
 def _follows(ctx: Context, lex: Lexicon) -> Follows:

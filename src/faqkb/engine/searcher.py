@@ -701,7 +701,9 @@ class Searcher:
         qlang = self.query_lang(query, lex)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         query = untoned(query)  # pinyin with tone marks is searched as typed without (the echo keeps them)
-        completion = complete(ctx, query, lex, asked) if prefix else None  # as-you-type (prefix.py)
+        # as-you-type (prefix.py); a typo'd last word no word in general use begins goes on as
+        # the kb's words one edit from it do (prefix.mended)
+        completion = complete(ctx, query, lex, asked, _typo_start(ctx.v)) if prefix else None
         more: list[Term] = []
         if completion is not None:
             query, suggest = completion.text, False  # searched as completed; no did-you-mean
@@ -811,6 +813,13 @@ def _general(v: Version) -> General:
         except (OSError, ValueError, EOFError, TypeError):
             v.general = False
     return v.general or General()
+
+
+def _typo_start(v: Version) -> Callable[[str], bool]:
+    """Whether a last word that starts no kb word is no start of a word in general use either
+    (растарж, вазвр: a typo; not studi, viet, вост: words the kb lacks)."""
+    general = _general(v)
+    return lambda low: general.after(low) is None
 
 
 def _every_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
