@@ -174,8 +174,8 @@ class Phrasings:
             wi = wq[i]
             for k in self.by_stem.get(s, ()):  # (a stem's postings are distinct)
                 bound[k] += wi
+        held: dict[int, float] = {}  # the last word's gain at most, per candidate
         if not ended:
-            held: dict[int, float] = {}
             for w in starts:
                 ws = self._w(stem(w))
                 for k in self.by_word[w]:
@@ -212,28 +212,45 @@ class Phrasings:
             ks: dict[str, list[int]] = defaultdict(list)
             for k in best:
                 ks[self.phrasings[k][0]].append(k)
-            for e in want:
-                for k in ks.get(e, ()):
+            # a phrasing's score is at most what it holds of the typed weight, the rest missed, over
+            # the least typed weight it can be a share of (the last word at the lightest word it
+            # begins; the most for a score below 0); an entry's at most its three best so
+            weights = [self._w(stem(w)) for w in starts]
+            least = before + (wq[-1] if ended else min([wq[-1], *weights]))
+            most = before + (wq[-1] if ended else max([wq[-1], *weights]))
+            typed = qcum[-1]
+
+            def up(k: int) -> float:
+                last_gain = held.get(k, 0.0)
+                whole = bound[k] - last_gain
+                sc = whole + last_gain - MISSING * (typed - whole - (wq[-1] if last_gain > 0 else 0.0))
+                return sc / (least if sc >= 0 else most) if least > 0 else math.inf
+
+            def entry(e: str) -> int:
+                """Aligns ``e``'s phrasings, best bound first, until none left can be among its three best."""
+                fracs = per[e]
+                n = 0
+                for k in sorted(ks[e], key=lambda j: (-bound[j], j)):
+                    if len(fracs) >= 3 and up(k) < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
+                        break
                     align(k)
-                    aligned += 1
-            # the others by their bound: a phrasing scores at most its typed weight over the
-            # least typed weight it can be a share of (the last word at the lightest word it
-            # begins); an entry at most its three best bounds as its score counts them
-            lightest = min((self._w(stem(w)) for w in starts), default=wq[-1])
-            least = before + (wq[-1] if ended else min(wq[-1], lightest))
+                    n += 1
+                return n
+
+            for e in want:
+                if e in ks:
+                    aligned += entry(e)
             ups: list[tuple[float, str]] = []
             for e, mine in ks.items():
                 if e not in want:
-                    u = sorted((bound[j] / least if least > 0 else math.inf for j in mine), reverse=True)
+                    u = sorted((up(j) for j in mine), reverse=True)
                     ups.append((u[0] + OTHERS * sum(u[1:3]), e))
             ups.sort(key=lambda t: (-t[0], t[1]))
             got = sorted((_entry_score(per[e]) for e in want if e in per), reverse=True)
-            for up, e in ups:
-                if len(got) >= top and (top == 0 or up < got[top - 1] - BOUND_SLACK):
+            for bound_e, e in ups:  # the others by their bound, best first
+                if len(got) >= top and (top == 0 or bound_e < got[top - 1] - BOUND_SLACK):
                     break  # (nor can any after it: they are bound lower)
-                for k in ks[e]:
-                    align(k)
-                    aligned += 1
+                aligned += entry(e)
                 got = sorted([*got, _entry_score(per[e])], reverse=True)
         self.aligned += aligned
         return {eid: _entry_score(fracs) for eid, fracs in per.items()}
