@@ -16,10 +16,14 @@ entry's score is its best phrasing's, plus OTHERS of its next two.
 
 Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
-at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) are aligned,
-each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). Made once per index
-version by its first half-typed ru/en query, from at most MAX_TOTAL phrasings (the bundled kb's
-1,148: ~1.4 MB, ~12 ms)."""
+at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) may be
+aligned, each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The panel
+asks only for what it reads (the hits' scores and the best GOES_ADDED): a phrasing whose bound
+(typed weight held, the rest missed) cannot reach an entry's three best, or an entry whose bound
+cannot reach the best GOES_ADDED, is not aligned (same scores; ~35 phrasings aligned a query
+rather than ~95). Made at build from at most MAX_TOTAL phrasings (layout.CONTINUATION: `dump`,
+`load`; the bundled kb's 1,148: ~1.4 MB held), or by a version's first half-typed ru/en query
+when it was built before the file."""
 
 from __future__ import annotations
 
@@ -175,9 +179,9 @@ class Phrasings:
             for k in self.by_stem.get(s, ()):  # (a stem's postings are distinct)
                 bound[k] += wi
         held: dict[int, float] = {}  # the last word's gain at most, per candidate
+        begun = {w: self._w(stem(w)) for w in starts}  # a word begun -> its weight
         if not ended:
-            for w in starts:
-                ws = self._w(stem(w))
+            for w, ws in begun.items():
                 for k in self.by_word[w]:
                     h = held.get(k)
                     if h is None or h < ws:
@@ -189,7 +193,9 @@ class Phrasings:
                     held[k] = ws
             for k, v in held.items():
                 bound[k] += v
-        best = heapq.nsmallest(MAX_ALIGNED, bound, key=lambda k: (-bound[k], k))  # (as sorted()[:MAX_ALIGNED])
+        # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
+        best = list(bound) if len(bound) <= MAX_ALIGNED else [
+            k for _, k in heapq.nsmallest(MAX_ALIGNED, [(-v, k) for k, v in bound.items()])]
         qcum = list(itertools.accumulate(wq, initial=0.0))
         where: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(qs if ended else qs[:-1]):
@@ -215,7 +221,7 @@ class Phrasings:
             # a phrasing's score is at most what it holds of the typed weight, the rest missed, over
             # the least typed weight it can be a share of (the last word at the lightest word it
             # begins; the most for a score below 0); an entry's at most its three best so
-            weights = [self._w(stem(w)) for w in starts]
+            weights = list(begun.values())
             least = before + (wq[-1] if ended else min([wq[-1], *weights]))
             most = before + (wq[-1] if ended else max([wq[-1], *weights]))
             typed = qcum[-1]

@@ -11,7 +11,9 @@ fit together (Searcher `_fit`; fifteenth round, docs/relevance.md).
 Per request the work is bounded: at most MAX_FIT_HITS hits, MAX_PHRASINGS of each one's
 phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_TOKENS of a
 phrasing, and a phrasing's tokens that match none of the query's are dropped before the
-table is filled. The weights (entries holding each token) are counted once per version."""
+table is filled (a phrasing sharing no whole token with the query: a set look-up). The
+weights (entries holding each token) and Follows are made at build (layout.FIT: `dump`, `load`),
+or once by a version's first query when it was built before the file."""
 
 from __future__ import annotations
 
