@@ -233,11 +233,12 @@ class Phrasings:
                 return sc / (least if sc >= 0 else most) if least > 0 else math.inf
 
             def entry(e: str) -> int:
-                """Aligns ``e``'s phrasings, best bound first, until none left can be among its three best."""
+                """Aligns ``e``'s phrasings, best bound first (``up``: not the typed weight held alone,
+                which orders them otherwise), until none left can be among its three best."""
                 fracs = per[e]
                 n = 0
-                for k in sorted(ks[e], key=lambda j: (-bound[j], j)):
-                    if len(fracs) >= 3 and up(k) < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
+                for u, k in sorted((-up(j), j) for j in ks[e]):
+                    if len(fracs) >= 3 and -u < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
                         break
                     align(k)
                     n += 1
