@@ -77,3 +77,58 @@ def test_the_phrasings_read_are_bounded():
 
     many = ((f"e{i}", (f"close number {i} {j}" for j in range(64))) for i in range(MAX_TOTAL // 32))
     assert len(Phrasings.of(many).phrasings) == MAX_TOTAL
+
+
+def test_only_what_the_panel_reads_is_aligned_and_scored_as_every_phrasing_would():
+    """With the hits shown (``needed``) and the entries that may join (``top``), an entry bound
+    below the last one kept is not aligned: fewer phrasings aligned, and every score read (the
+    hits', the best ``top``) as when every candidate is scored."""
+    many = [(f"e{i}", [f"how do i close the number with a debt {i}" if i % 8 == 0 else f"a number in shop {i}",
+                       f"can i close it after leaving {i}" if i % 5 == 0 else f"close {i} here",
+                       f"what if my number {i} is closed"]) for i in range(40)]
+    for typed, ended in (("how do i close the number wi", False), ("can i close it after", True),
+                         ("how do i close the num", False)):
+        full, cut = Phrasings.of(iter(many)), Phrasings.of(iter(many))
+        every = full.scores(typed, ended=ended)
+        shown = sorted(every)[::7][:10]
+        got = cut.scores(typed, ended=ended, needed=shown, top=3)
+        best = sorted(every, key=lambda e: (-every[e], e))[:3]
+        assert sorted(got, key=lambda e: (-got[e], e))[:3] == best
+        assert all(got[e] == every[e] for e in [*shown, *best])
+        assert cut.aligned < full.aligned  # (the work counted: phrasings aligned)
+
+
+def test_the_model_survives_the_build_file_unchanged():
+    p = Phrasings.of(iter(ENTRIES))
+    back = Phrasings.load(p.dump())
+    for typed in ("can i close the number w", "что будет с симкой если", "what happens"):
+        assert back.scores(typed) == p.scores(typed)
+
+
+def test_a_fresh_searcher_reads_the_phrasing_models_the_build_wrote_and_makes_none(bundled_index, tmp_path):
+    """The build writes continuation's and phrasing_fit's models (layout.CONTINUATION, FIT); a
+    fresh searcher's half-typed ru/en and Chinese queries read them (cache_info "phrasings":
+    held, made by a query). A version built before the files makes each at its first such
+    query, once, and answers every search exactly as the one that read them."""
+    import shutil
+
+    from faqkb.index import current_version
+    from faqkb.layout import CONTINUATION, FIT
+    from faqkb.search import Searcher
+
+    version = current_version(bundled_index)
+    assert version is not None and (version / CONTINUATION).is_file() and (version / FIT).is_file()
+    old = tmp_path / "index"
+    shutil.copytree(bundled_index, old)
+    (old / version.name / CONTINUATION).unlink()
+    (old / version.name / FIT).unlink()
+    typed = ["can i close my numb", "что будет если не пла", "注销以后余", "zhuxiao yihou yu", "how long does a refu"]
+    got = []
+    for index, made in ((bundled_index, 0), (old, 2)):
+        s = Searcher(index)
+        assert s.cache_info()["phrasings"] == (0, 0)
+        got.append([s.search(q, prefix=True) for q in typed])
+        assert s.cache_info()["phrasings"] == (2, made), index
+        s.close()
+    assert got[0] == got[1]
+    assert any(r.signals.get("goes_on") for r in got[0]) and any(r.signals.get("fit") for r in got[0])

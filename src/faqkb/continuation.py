@@ -16,24 +16,31 @@ entry's score is its best phrasing's, plus OTHERS of its next two.
 
 Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
-at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) are aligned,
-each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). Made once per index
-version by its first half-typed ru/en query, from at most MAX_TOTAL phrasings (the bundled kb's
-1,148: ~1.4 MB, ~12 ms)."""
+at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) may be
+aligned, each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The panel
+asks only for what it reads (the hits' scores and the best GOES_ADDED): a phrasing whose bound
+(typed weight held, the rest missed) cannot reach an entry's three best, or an entry whose bound
+cannot reach the best GOES_ADDED, is not aligned (same scores; ~35 phrasings aligned a query
+rather than ~95). Made at build from at most MAX_TOTAL phrasings (layout.CONTINUATION: `dump`,
+`load`; the bundled kb's 1,148: ~1.4 MB held), or by a version's first half-typed ru/en query
+when it was built before the file."""
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
+import marshal
 import math
 import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .analysis import stem_cyrillic, stem_latin
+from .kbase.model import Entry
 
 MAX_WORDS = 8  # words of the query read (its last ones)
 MAX_ALIGNED = 128  # phrasings aligned per query: those with the most typed weight
@@ -48,8 +55,18 @@ OTHERS = 0.1  # of an entry's second and third phrasings' scores, added to its b
 SKIPPED_BEFORE = 0.1  # of a phrasing word's weight, skipped before the first found
 GOES_WEIGHT = 1.0  # of a phrasing score (0-1), against 1/(1 + place) of the ranking's order
 GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with fewer than three shows three)
+BOUND_SLACK = 1e-9  # (a bound's rounding: an entry bound this close to the last kept is scored)
 UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
 _WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
+FORMAT = 1  # of Phrasings.dump (layout.CONTINUATION); a file of another is not read
+
+
+def latin_phrasings(entries: Iterable[Entry]) -> Iterator[tuple[str, Iterator[str]]]:
+    """Each entry's id and its question and alternatives in its Latin- and Cyrillic-script
+    languages (a Chinese phrasing has no words here): what Phrasings.of reads, at build and
+    for a version built before layout.CONTINUATION."""
+    for e in entries:
+        yield e.id, (p for lang, t in e.translations.items() if lang != "zh" for p in (t.question, *t.alternatives))
 
 
 def words(text: str) -> list[str]:
@@ -105,6 +122,33 @@ class Phrasings:
         p.skipped = [array("d", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
         return p
 
+    def dump(self) -> bytes:
+        """What `of` made, as the build writes it (layout.CONTINUATION): read back by `load`
+        at a version's first half-typed ru/en query rather than made again (~12 ms for the
+        bundled kb, more at MAX_TOTAL). The counter of aligned phrasings is not kept."""
+        return marshal.dumps({"format": FORMAT, "phrasings": self.phrasings,
+                              "skipped": [a.tobytes() for a in self.skipped],
+                              "by_stem": {k: a.tobytes() for k, a in self.by_stem.items()},
+                              "by_word": {k: a.tobytes() for k, a in self.by_word.items()},
+                              "sorted_words": self.sorted_words, "weight": self.weight})
+
+    @classmethod
+    def load(cls, data: bytes) -> Phrasings:
+        """`dump`'s Phrasings (ValueError for a file of another format)."""
+        raw = marshal.loads(data)
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise ValueError("not a continuation model of this format")
+
+        def arr(code: str, b: bytes) -> array:
+            a = array(code)
+            a.frombytes(b)
+            return a
+
+        return cls(phrasings=raw["phrasings"], skipped=[arr("d", b) for b in raw["skipped"]],
+                   by_stem={k: arr("I", b) for k, b in raw["by_stem"].items()},
+                   by_word={k: arr("I", b) for k, b in raw["by_word"].items()},
+                   sorted_words=raw["sorted_words"], weight=raw["weight"])
+
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
 
@@ -113,10 +157,14 @@ class Phrasings:
         i = bisect.bisect_left(self.sorted_words, typed)
         return list(itertools.takewhile(lambda w: w.startswith(typed), self.sorted_words[i:i + MAX_SCAN]))
 
-    def scores(self, query: str, ended: bool = False) -> dict[str, float]:
+    def scores(self, query: str, ended: bool = False, needed: Iterable[str] | None = None,
+               top: int = 0) -> dict[str, float]:
         """Entry id -> how much of the typed weight its best phrasing follows (at most 1; below
         0 when more is missed than found) for the entries holding a word typed: the query's
-        last MAX_WORDS Latin/Cyrillic words, the last one begun unless ``ended``."""
+        last MAX_WORDS Latin/Cyrillic words, the last one begun unless ``ended``. With
+        ``needed`` (the hits shown), only what a caller reads is scored: those entries and the
+        ``top`` best scored of all (as every entry scored would rank them; others are left
+        out); an entry whose phrasings' bound (below) cannot reach the ``top``-th is not aligned."""
         qw = words(query)[-MAX_WORDS:]
         if not qw or not self.phrasings:
             return {}
@@ -127,36 +175,92 @@ class Phrasings:
         # each candidate's bound: the typed weight it holds in any order
         bound: dict[int, float] = defaultdict(float)
         for i, s in enumerate(qs[:-1] if not ended else qs):
-            for k in set(self.by_stem.get(s, ())):
-                bound[k] += wq[i]
+            wi = wq[i]
+            for k in self.by_stem.get(s, ()):  # (a stem's postings are distinct)
+                bound[k] += wi
+        held: dict[int, float] = {}  # the last word's gain at most, per candidate
+        begun = {w: self._w(stem(w)) for w in starts}  # a word begun -> its weight
         if not ended:
-            held: dict[int, float] = {}
-            for w in starts:
+            for w, ws in begun.items():
                 for k in self.by_word[w]:
-                    held[k] = max(held.get(k, 0.0), self._w(stem(w)))
+                    h = held.get(k)
+                    if h is None or h < ws:
+                        held[k] = ws
+            ws = wq[-1]
             for k in self.by_stem.get(qs[-1], ()):
-                held[k] = max(held.get(k, 0.0), wq[-1])
+                h = held.get(k)
+                if h is None or h < ws:
+                    held[k] = ws
             for k, v in held.items():
                 bound[k] += v
-        best = sorted(bound, key=lambda k: (-bound[k], k))[:MAX_ALIGNED]
-        per: dict[str, list[float]] = defaultdict(list)
+        # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
+        best = list(bound) if len(bound) <= MAX_ALIGNED else [
+            k for _, k in heapq.nsmallest(MAX_ALIGNED, [(-v, k) for k, v in bound.items()])]
         qcum = list(itertools.accumulate(wq, initial=0.0))
         where: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(qs if ended else qs[:-1]):
             where[s].append(i)
-        for k in best:
-            eid = self.phrasings[k][0]
+        before = sum(wq[:-1])
+        per: dict[str, list[float]] = defaultdict(list)
+        aligned = 0
+
+        def align(k: int) -> None:
             sc, last_w = self._align(k, qs, qcum, where, starts, ended)
-            total = sum(wq[:-1]) + (wq[-1] if ended or not last_w else last_w)
-            per[eid].append(sc / total if total > 0 else 0.0)  # (below 0: more typed weight missed than found)
-        self.aligned += len(best)
-        # the best phrasing, and a little of the next two: an entry many phrasings of which go on
-        # so is asked that way more often (dev sweep +0.1 point over the best alone)
-        out: dict[str, float] = {}
-        for eid, fracs in per.items():
-            fracs.sort(reverse=True)
-            out[eid] = fracs[0] + OTHERS * sum(fracs[1:3])
-        return out
+            total = before + (wq[-1] if ended or not last_w else last_w)
+            per[self.phrasings[k][0]].append(sc / total if total > 0 else 0.0)  # (below 0: more missed than found)
+
+        if needed is None:
+            for k in best:
+                align(k)
+            aligned = len(best)
+        else:
+            want = set(needed)
+            ks: dict[str, list[int]] = defaultdict(list)
+            for k in best:
+                ks[self.phrasings[k][0]].append(k)
+            # a phrasing's score is at most what it holds of the typed weight, the rest missed, over
+            # the least typed weight it can be a share of (the last word at the lightest word it
+            # begins; the most for a score below 0); an entry's at most its three best so
+            weights = list(begun.values())
+            least = before + (wq[-1] if ended else min([wq[-1], *weights]))
+            most = before + (wq[-1] if ended else max([wq[-1], *weights]))
+            typed = qcum[-1]
+
+            def up(k: int) -> float:
+                last_gain = held.get(k, 0.0)
+                whole = bound[k] - last_gain
+                sc = whole + last_gain - MISSING * (typed - whole - (wq[-1] if last_gain > 0 else 0.0))
+                return sc / (least if sc >= 0 else most) if least > 0 else math.inf
+
+            def entry(e: str) -> int:
+                """Aligns ``e``'s phrasings, best bound first (``up``: not the typed weight held alone,
+                which orders them otherwise), until none left can be among its three best."""
+                fracs = per[e]
+                n = 0
+                for u, k in sorted((-up(j), j) for j in ks[e]):
+                    if len(fracs) >= 3 and -u < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
+                        break
+                    align(k)
+                    n += 1
+                return n
+
+            for e in want:
+                if e in ks:
+                    aligned += entry(e)
+            ups: list[tuple[float, str]] = []
+            for e, mine in ks.items():
+                if e not in want:
+                    u = sorted((up(j) for j in mine), reverse=True)
+                    ups.append((u[0] + OTHERS * sum(u[1:3]), e))
+            ups.sort(key=lambda t: (-t[0], t[1]))
+            got = sorted((_entry_score(per[e]) for e in want if e in per), reverse=True)
+            for bound_e, e in ups:  # the others by their bound, best first
+                if len(got) >= top and (top == 0 or bound_e < got[top - 1] - BOUND_SLACK):
+                    break  # (nor can any after it: they are bound lower)
+                aligned += entry(e)
+                got = sorted([*got, _entry_score(per[e])], reverse=True)
+        self.aligned += aligned
+        return {eid: _entry_score(fracs) for eid, fracs in per.items()}
 
     def _align(self, k: int, qs: list[str], qcum: list[float], where: Mapping[str, list[int]], starts: set[str],
                ended: bool) -> tuple[float, float]:
@@ -193,6 +297,14 @@ class Phrasings:
         for (i, _, _), v in zip(pairs, best, strict=True):
             end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
         return end, last_w
+
+
+def _entry_score(fracs: list[float]) -> float:
+    """An entry's score from its phrasings': the best, and a little of the next two (an entry
+    many phrasings of which go on so is asked that way more often: dev sweep +0.1 point over
+    the best alone)."""
+    fracs.sort(reverse=True)
+    return fracs[0] + OTHERS * sum(fracs[1:3])
 
 
 def ranked(order: list[str], scores: dict[str, float], weight: float, added: int,

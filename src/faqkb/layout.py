@@ -21,7 +21,10 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      answer as plain text and its snippet layout: build/layouts.py)
                      prefixes.marshal (prefix.Dictionary's sorted words and phrasing counts, for
                      completing a half-typed word; a version without it makes them at its first
-                     prefix query), starts.marshal (prefix.Starts' sorted phrasing keys, the same)
+                     prefix query), starts.marshal (prefix.Starts' sorted phrasing keys, the same),
+                     continuation.marshal (continuation.Phrasings, for a half-typed ru/en query)
+                     and fit.marshal (phrasing_fit's weights and Follows, for a Chinese one): the
+                     same
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -59,6 +62,8 @@ STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (b
 # prefix.dump_general: English and Russian words in general use (wordfreq's lists), sorted, for a
 # last word cut mid-way the kb lacks (prefix.cut_mid_word; build/vocabulary.py)
 GENERAL = "general.marshal"
+CONTINUATION = "continuation.marshal"  # continuation.Phrasings.dump (build/vocabulary.py)
+FIT = "fit.marshal"  # phrasing_fit.dump: the Chinese phrasings' token weights and Follows (build/vocabulary.py)
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")
 PINYIN_FIELD = "q_pinyin"

@@ -11,18 +11,22 @@ fit together (Searcher `_fit`; fifteenth round, docs/relevance.md).
 Per request the work is bounded: at most MAX_FIT_HITS hits, MAX_PHRASINGS of each one's
 phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_TOKENS of a
 phrasing, and a phrasing's tokens that match none of the query's are dropped before the
-table is filled. The weights (entries holding each token) are counted once per version."""
+table is filled (a phrasing sharing no whole token with the query: a set look-up). The
+weights (entries holding each token) and Follows are made at build (layout.FIT: `dump`, `load`),
+or once by a version's first query when it was built before the file."""
 
 from __future__ import annotations
 
 import itertools
+import marshal
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .analysis import fold_han
+from .kbase.model import Entry
 
 MAX_FIT_HITS = 10  # hits re-ordered (the panel's page)
 MAX_PHRASINGS = 64  # of an entry's Chinese phrasings looked at (as prefix.MAX_PHRASINGS)
@@ -36,6 +40,32 @@ _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 Token = str | tuple[str]  # a whole token, or (start,): the last one, being typed
+FORMAT = 1  # of dump (layout.FIT); a file of another is not read
+
+
+def zh_phrasings(e: Entry) -> Iterator[str]:
+    """An entry's Chinese question and alternatives (what the fit compares)."""
+    t = e.translations.get("zh")
+    if t is not None:
+        yield t.question
+        yield from t.alternatives
+
+
+def dump(weights: Weights, follows: Follows) -> bytes:
+    """The version's token weights and Follows, as the build writes them (layout.FIT): read
+    back by `load` at a version's first half-typed Chinese query rather than made again."""
+    return marshal.dumps({"format": FORMAT, "han": weights.han, "pinyin": weights.pinyin,
+                          "texts": follows.texts, "holding": follows.holding})
+
+
+def load(data: bytes) -> tuple[Weights, Follows]:
+    """`dump`'s Weights and Follows (ValueError for a file of another format)."""
+    raw = marshal.loads(data)
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ValueError("not a phrasing fit of this format")
+    follows = Follows((), {})
+    follows.texts, follows.holding = raw["texts"], raw["holding"]
+    return Weights(raw["han"], raw["pinyin"]), follows
 
 
 def han_tokens(text: str) -> list[str]:
@@ -86,6 +116,13 @@ class Weights:
     # (entry id, pinyin?) -> its phrasings' tokens, for at most TOKENS_KEPT entries (cleared whole when full)
     held: dict[tuple[str, bool], list[list[str]]] = field(default_factory=dict)
     latin: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> Weights.words, as bounded
+    top: float | None = None  # the highest Han idf (Weights.rarest), found once
+
+    def rarest(self) -> float:
+        """The highest idf of a Han query's tokens (what a word only other languages hold counts)."""
+        if self.top is None:
+            self.top = max(self.han.values(), default=1.0)
+        return self.top
 
     def words(self, key: str, own: Iterable[str]) -> frozenset[str]:
         """The Latin and Cyrillic words of an entry's phrasings in every language (``own``, the
@@ -129,8 +166,19 @@ def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float], floor
     MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS); 0 when the phrasing's matching tokens together
     weigh no more than ``floor`` (a better phrasing's fit already)."""
     query = query[-MAX_QUERY_TOKENS:]
-    whole = {q for q in query if isinstance(q, str)}
-    begun = tuple(q[0] for q in query if isinstance(q, tuple))
+    return _fit(query, *_typed(query), phrasing, idf, floor)
+
+
+def _typed(query: list[Token]) -> tuple[set[str], tuple[str, ...]]:
+    """The query's whole tokens, and the starts of those being typed."""
+    return {q for q in query if isinstance(q, str)}, tuple(q[0] for q in query if isinstance(q, tuple))
+
+
+def _fit(query: list[Token], whole: set[str], begun: tuple[str, ...], phrasing: list[str], idf: Mapping[str, float],
+         floor: float) -> tuple[float, int]:
+    """fit, of a query cut to its last MAX_QUERY_TOKENS (``whole`` and ``begun``: _typed's)."""
+    if not begun and whole.isdisjoint(phrasing):  # (no token kept: a set's look-ups, not a list built)
+        return 0.0, 0
     kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if t in whole or (begun and t.startswith(begun))]
     if not kept:
         return 0.0, 0
@@ -159,12 +207,15 @@ def entry_fit(query: list[Token], pinyin: bool, phrasings: list[list[str]], weig
     entry whose phrasings in another language hold it (``words``: Weights.words)."""
     idf = weights.pinyin if pinyin else weights.han
     best, work = 0.0, 0
+    cut = query[-MAX_QUERY_TOKENS:]
+    whole, begun = _typed(cut)
     for toks in phrasings:
-        got, cells = fit(query, toks, idf, best)
+        got, cells = _fit(cut, whole, begun, toks, idf, best)
         best, work = max(best, got), work + cells
     if not pinyin and words:
-        rarest = max(idf.values(), default=1.0)
-        best += sum(rarest for t in query if isinstance(t, str) and t not in idf and t in words)
+        unknown = [t for t in query if isinstance(t, str) and t not in idf and t in words]
+        if unknown:
+            best += sum(weights.rarest() for _ in unknown)
     return best, work
 
 

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..analysis import Analyzed, Token, is_han
-from ..layout import PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
+from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
 from ..specificity import Prepared, entry_phrasings, prepared
@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from ..continuation import Phrasings
     from ..impact import ImpactIndex
     from ..intent import Intents
-    from ..phrasing_fit import Follows
+    from ..phrasing_fit import Follows, Weights
     from ..plan import QueryPlan
     from ..prefix import Completion, Dictionary
     from ..scope import Scope
     from .answered import Signals, Unit
+    from .version import Version
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
@@ -371,14 +373,53 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
 
 
 def _follows(ctx: Context, lex: Lexicon) -> Follows:
-    """The kb's Chinese phrasings as phrasing_fit.Follows, made by the first query that asks."""
-    from ..phrasing_fit import Follows
-
+    """The kb's Chinese phrasings as phrasing_fit.Follows, read or made by the first query that asks."""
     v = ctx.v
     if v.follows is None:
-        v.follows = Follows((p for e in v.entries.values() if (t := e.translations.get("zh")) is not None
-                             for p in (t.question, *t.alternatives)), lex.chars)
+        _read_fit(v, lex)
+    assert v.follows is not None
     return v.follows
+
+
+def fit_weights(ctx: Context, lex: Lexicon) -> Weights:
+    """The Chinese phrasings' token weights (phrasing_fit.Weights), read or made by the first query that asks."""
+    v = ctx.v
+    if v.fit_weights is None:
+        _read_fit(v, lex)
+    assert v.fit_weights is not None
+    return v.fit_weights
+
+
+def _read_fit(v: Version, lex: Lexicon) -> None:
+    """phrasing_fit's weights and Follows as the build wrote them (layout.FIT); made from the
+    entries, as the build makes them, for a version built before it."""
+    from .. import phrasing_fit as pf
+
+    try:
+        weights, follows = pf.load(v.files.path(FIT).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        weights = pf.Weights.of((pf.zh_phrasings(e) for e in v.entries.values()), lex.chars)
+        follows = pf.Follows((p for e in v.entries.values() for p in pf.zh_phrasings(e)), lex.chars)
+        v.phrasings_made += 1
+    if v.fit_weights is None:
+        v.fit_weights = weights
+    if v.follows is None:
+        v.follows = follows
+
+
+def continuation_model(v: Version) -> Phrasings:
+    """The ru/en phrasings a half-typed query goes on as (continuation.Phrasings), as the build
+    wrote them (layout.CONTINUATION), read by the first query that asks; made from the entries,
+    as the build makes them, for a version built before it."""
+    from ..continuation import Phrasings, latin_phrasings
+
+    if v.phrasings is None:
+        try:
+            v.phrasings = Phrasings.load(v.files.path(CONTINUATION).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            v.phrasings = Phrasings.of(latin_phrasings(v.entries.values()))
+            v.phrasings_made += 1
+    return v.phrasings
 
 
 def subject_damped(ctx: Context, plan: QueryPlan, lang: str | None) -> None:

@@ -28,7 +28,16 @@ from .fields import K1, WEIGHTS, B
 from .hits import hit_marks, make_hit, marker
 from .params import check_params
 from .ranking import Scored, judge, kept, score
-from .relevance import complete, dictionary, intents_of, names_held, other_completions, subject_damped
+from .relevance import (
+    complete,
+    continuation_model,
+    dictionary,
+    fit_weights,
+    intents_of,
+    names_held,
+    other_completions,
+    subject_damped,
+)
 from .results import Hit, Results
 from .version import Version
 
@@ -356,13 +365,12 @@ class Searcher:
         and the total stay. signals["fit"]: the cells of the fit's tables filled (bounded by
         MAX_FIT_HITS x MAX_PHRASINGS x MAX_QUERY_TOKENS x MAX_PHRASING_TOKENS). Keystroke
         sweep of Chinese questions not read (9,719 cuts): s@3 0.800 -> see docs/relevance.md."""
-        from ..phrasing_fit import MAX_FIT_HITS, Weights, asked_whole, entry_fit, query_tokens, reorder
+        from ..phrasing_fit import MAX_FIT_HITS, asked_whole, entry_fit, query_tokens, reorder
 
         v = ctx.v
         lex = ctx.lexicon()
         chars = lex.chars
-        if v.fit_weights is None:
-            v.fit_weights = Weights.of((_zh_phrasings(e) for e in v.entries.values()), chars)
+        weights = fit_weights(ctx, lex)
         completed = res.signals.get("prefix")
         # a last word the completion searched without (a question word begun: zen, 怎) asks nothing yet
         text = completed["searched"] if completed and not completed["expansions"] else res.query
@@ -375,9 +383,9 @@ class Searcher:
         for h in shown[1:]:
             e = v.entries.get(h.id)
             if e is not None:
-                own = v.fit_weights.tokens(e.id, pinyin, _zh_phrasings(e), chars)
-                words = v.fit_weights.words(e.id, _phrasings(e)) if not pinyin else frozenset()
-                fits[h.id], cells = entry_fit(toks, pinyin, own, v.fit_weights, words)
+                own = weights.tokens(e.id, pinyin, _zh_phrasings(e), chars)
+                words = weights.words(e.id, _phrasings(e)) if not pinyin else frozenset()
+                fits[h.id], cells = entry_fit(toks, pinyin, own, weights, words)
                 work += cells
         order = reorder([h.id for h in shown], fits)
         by = {h.id: h for h in shown}
@@ -558,7 +566,7 @@ class Searcher:
         `typing` and the total (but for a query that found nothing) stay. Fifteenth round:
         keystroke cuts of questions not read, ru/en s@3 (docs/relevance.md).
         signals["goes_on"]: the top 3's phrasing scores."""
-        from ..continuation import GOES_ADDED, GOES_WEIGHT, Phrasings, ranked
+        from ..continuation import GOES_ADDED, GOES_WEIGHT, ranked
 
         if _HAN.search(res.query):
             return
@@ -567,11 +575,10 @@ class Searcher:
         if intents is not None and not intents.key(completed["searched"] if completed else res.query):
             return  # the subject alone: the topic's heads are its likeliest (_subject_first)
         v = ctx.v
-        if v.phrasings is None:
-            v.phrasings = Phrasings.of((eid, _latin_phrasings(e)) for eid, e in v.entries.items())
         # a correction, applied or offered, is what was meant (расторжение договра: договора): the
         # phrasings hold the word, not the typo
-        scores = v.phrasings.scores(res.corrected or res.suggestion or res.query, ended=ended)
+        scores = continuation_model(v).scores(res.corrected or res.suggestion or res.query, ended=ended,
+                                    needed=[h.id for h in res.hits], top=GOES_ADDED)
         if not scores:
             return
 
@@ -830,12 +837,6 @@ def _every_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
 
 def _no_split(word: str) -> list[str] | None:
     return None
-
-
-def _latin_phrasings(e: Entry) -> Iterator[str]:
-    """An entry's question and alternatives in its Latin- and Cyrillic-script languages
-    (continuation.py reads their words; a Chinese phrasing has none)."""
-    return _phrasings(e, lambda lang: lang != "zh")
 
 
 def _zh_phrasings(e: Entry) -> Iterator[str]:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import (
+    CONTINUATION,
     ENTRIES,
+    FIT,
     HITS,
     HITS_OFFSETS,
     IMPACT,
@@ -86,7 +88,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN, CONTINUATION, FIT)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -170,6 +172,7 @@ class Version:
     general: General | Literal[False] | None = None  # GENERAL (prefix.cut_mid_word); False: a version without it
     fit_weights: Weights | None = None  # the Chinese phrasings' token weights (phrasing_fit.py)
     follows: Follows | None = None  # the Chinese phrasings, for a half-typed query's completion (phrasing_fit.py)
+    phrasings_made: int = 0  # times a query made continuation's or phrasing_fit's model (a version built before their files)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
     # docnum -> its phrasings' (word, idf) lists (relevance.specific)
@@ -200,11 +203,13 @@ class Version:
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened); and the
         prefix dictionary's and the question starts' index (held or not, made by a query
-        rather than read as built)."""
+        rather than read as built); "phrasings": the phrasing models (continuation.py's and
+        phrasing_fit.py's weights) held, and made by a query rather than read as built."""
         starts = self.starts
         return {**{name: (len(c), c.made) for name, c in self.caches().items()},
                 "prefixes": (int(self.prefixes is not None), self.prefixes_made),
-                "starts": (int(starts is not None and starts.index is not None), starts.made if starts else 0)}
+                "starts": (int(starts is not None and starts.index is not None), starts.made if starts else 0),
+                "phrasings": (int(self.phrasings is not None) + int(self.fit_weights is not None), self.phrasings_made)}
 
     def cache_bytes(self) -> dict[str, int]:
         """Per bounded cache: the bytes its values hold, as its budget counts them."""
