@@ -28,7 +28,6 @@ when it was built before the file."""
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import marshal
 import math
@@ -38,6 +37,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .analysis import stem_cyrillic, stem_latin
 from .kbase.model import Entry
@@ -58,6 +59,7 @@ GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with
 BOUND_SLACK = 1e-9  # (a bound's rounding: an entry bound this close to the last kept is scored)
 UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
 _WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
+_NONE = np.zeros(0, dtype=np.uint32)
 FORMAT = 1  # of Phrasings.dump (layout.CONTINUATION); a file of another is not read
 
 
@@ -152,6 +154,12 @@ class Phrasings:
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
 
+    @staticmethod
+    def _postings(by: Mapping[str, array[int]], key: str) -> np.ndarray:
+        """``by[key]`` as a numpy view (no copy), empty when absent."""
+        p = by.get(key)
+        return np.frombuffer(p, dtype=np.uint32) if p else _NONE
+
     def begun(self, typed: str) -> list[str]:
         """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
         i = bisect.bisect_left(self.sorted_words, typed)
@@ -172,30 +180,24 @@ class Phrasings:
         wq = [self._w(s) for s in qs]
         last = qw[-1]
         starts: set[str] = set() if ended else set(self.begun(last))
-        # each candidate's bound: the typed weight it holds in any order
-        bound: dict[int, float] = defaultdict(float)
-        for i, s in enumerate(qs[:-1] if not ended else qs):
-            wi = wq[i]
-            for k in self.by_stem.get(s, ()):  # (a stem's postings are distinct)
-                bound[k] += wi
-        held: dict[int, float] = {}  # the last word's gain at most, per candidate
+        # each candidate's bound: the typed weight it holds in any order, summed over the postings
+        # in numpy (bincount adds in input order, typed word by typed word: the sums a loop makes)
+        n = len(self.phrasings)
+        held = np.zeros(n)  # the last word's gain at most, per phrasing (a weight is above 0)
         begun = {w: self._w(stem(w)) for w in starts}  # a word begun -> its weight
+        sums = [(self._postings(self.by_stem, s), wq[i]) for i, s in enumerate(qs[:-1] if not ended else qs)]
+        bound: np.ndarray = np.bincount(np.concatenate([_NONE, *(ix for ix, _ in sums)]),
+                                        np.repeat([0.0, *(w for _, w in sums)], [0, *(len(ix) for ix, _ in sums)]),
+                                        minlength=n).astype(np.float64, copy=False)  # (int when empty)
         if not ended:
-            for w, ws in begun.items():
-                for k in self.by_word[w]:
-                    h = held.get(k)
-                    if h is None or h < ws:
-                        held[k] = ws
-            ws = wq[-1]
-            for k in self.by_stem.get(qs[-1], ()):
-                h = held.get(k)
-                if h is None or h < ws:
-                    held[k] = ws
-            for k, v in held.items():
-                bound[k] += v
+            for ix, w in [*((self._postings(self.by_word, t), v) for t, v in begun.items()),
+                          (self._postings(self.by_stem, qs[-1]), wq[-1])]:
+                held[ix] = np.maximum(held[ix], w)  # (a word's postings are distinct)
+            bound += held
+        cand = np.flatnonzero(bound > 0)
         # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
-        best = list(bound) if len(bound) <= MAX_ALIGNED else [
-            k for _, k in heapq.nsmallest(MAX_ALIGNED, [(-v, k) for k, v in bound.items()])]
+        best_a = cand if len(cand) <= MAX_ALIGNED else cand[np.lexsort((cand, -bound[cand]))[:MAX_ALIGNED]]
+        best: list[int] = best_a.tolist()
         qcum = list(itertools.accumulate(wq, initial=0.0))
         where: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(qs if ended else qs[:-1]):
@@ -226,18 +228,19 @@ class Phrasings:
             most = before + (wq[-1] if ended else max([wq[-1], *weights]))
             typed = qcum[-1]
 
-            def up(k: int) -> float:
-                last_gain = held.get(k, 0.0)
-                whole = bound[k] - last_gain
-                sc = whole + last_gain - MISSING * (typed - whole - (wq[-1] if last_gain > 0 else 0.0))
-                return sc / (least if sc >= 0 else most) if least > 0 else math.inf
+            # (each candidate's bound at once, in numpy: the same float operations in the same order)
+            last_gain = held[best_a]
+            whole_w = bound[best_a] - last_gain
+            sc = whole_w + last_gain - MISSING * (typed - whole_w - np.where(last_gain > 0, wq[-1], 0.0))
+            upk = dict(zip(best, (sc / np.where(sc >= 0, least, most)).tolist() if least > 0 else [math.inf] * len(best),
+                           strict=True))
 
             def entry(e: str) -> int:
                 """Aligns ``e``'s phrasings, best bound first (``up``: not the typed weight held alone,
                 which orders them otherwise), until none left can be among its three best."""
                 fracs = per[e]
                 n = 0
-                for u, k in sorted((-up(j), j) for j in ks[e]):
+                for u, k in sorted((-upk[j], j) for j in ks[e]):
                     if len(fracs) >= 3 and -u < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
                         break
                     align(k)
@@ -250,7 +253,7 @@ class Phrasings:
             ups: list[tuple[float, str]] = []
             for e, mine in ks.items():
                 if e not in want:
-                    u = sorted((up(j) for j in mine), reverse=True)
+                    u = sorted((upk[j] for j in mine), reverse=True)
                     ups.append((u[0] + OTHERS * sum(u[1:3]), e))
             ups.sort(key=lambda t: (-t[0], t[1]))
             got = sorted((_entry_score(per[e]) for e in want if e in per), reverse=True)
