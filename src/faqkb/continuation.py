@@ -94,6 +94,7 @@ class Phrasings:
     sorted_words: list[str] = field(default_factory=list)
     weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
     aligned: int = 0  # phrasings aligned, all queries (a test's bound)
+    word_weights: dict[str, float] = field(default_factory=dict, repr=False)  # _word_weight's, as asked
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
@@ -154,11 +155,25 @@ class Phrasings:
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
 
+    def _word_weight(self, w: str) -> float:
+        """A phrasing word's stem's weight, kept once asked (a word begun is a phrasing's: at most
+        the kb's words are kept; stemming them again was most of a query's bound)."""
+        v = self.word_weights.get(w)
+        if v is None:
+            v = self.word_weights[w] = self._w(stem(w))
+        return v
+
     @staticmethod
-    def _postings(by: Mapping[str, array[int]], key: str) -> np.ndarray:
-        """``by[key]`` as a numpy view (no copy), empty when absent."""
-        p = by.get(key)
-        return np.frombuffer(p, dtype=np.uint32) if p else _NONE
+    def _weighted(keys: list[tuple[str, float]], by: Mapping[str, array[int]],
+                  last: Mapping[str, array[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The postings of ``keys`` (key, weight) in ``by`` (the last key's in ``last`` if given),
+        one after the other in their order, and each posting's weight."""
+        got = [(p, w) for i, (key, w) in enumerate(keys)
+               if (p := (last if last is not None and i == len(keys) - 1 else by).get(key))]
+        if not got:
+            return _NONE, np.zeros(0)
+        return (np.concatenate([np.frombuffer(p, dtype=np.uint32) for p, _ in got]),
+                np.repeat([w for _, w in got], [len(p) for p, _ in got]))
 
     def begun(self, typed: str) -> list[str]:
         """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
@@ -184,15 +199,12 @@ class Phrasings:
         # in numpy (bincount adds in input order, typed word by typed word: the sums a loop makes)
         n = len(self.phrasings)
         held = np.zeros(n)  # the last word's gain at most, per phrasing (a weight is above 0)
-        begun = {w: self._w(stem(w)) for w in starts}  # a word begun -> its weight
-        sums = [(self._postings(self.by_stem, s), wq[i]) for i, s in enumerate(qs[:-1] if not ended else qs)]
-        bound: np.ndarray = np.bincount(np.concatenate([_NONE, *(ix for ix, _ in sums)]),
-                                        np.repeat([0.0, *(w for _, w in sums)], [0, *(len(ix) for ix, _ in sums)]),
-                                        minlength=n).astype(np.float64, copy=False)  # (int when empty)
+        begun = {w: self._word_weight(w) for w in starts}  # a word begun -> its weight
+        typed_ix, typed_w = self._weighted([(s, wq[i]) for i, s in enumerate(qs[:-1] if not ended else qs)], self.by_stem)
+        bound: np.ndarray = np.bincount(typed_ix, typed_w, minlength=n).astype(np.float64, copy=False)  # (int when empty)
         if not ended:
-            for ix, w in [*((self._postings(self.by_word, t), v) for t, v in begun.items()),
-                          (self._postings(self.by_stem, qs[-1]), wq[-1])]:
-                held[ix] = np.maximum(held[ix], w)  # (a word's postings are distinct)
+            ix, w = self._weighted([*begun.items(), (qs[-1], wq[-1])], self.by_word, last=self.by_stem)
+            np.maximum.at(held, ix, w)
             bound += held
         cand = np.flatnonzero(bound > 0)
         # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
