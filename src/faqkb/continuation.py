@@ -288,17 +288,23 @@ class Phrasings:
         _, ws, st = self.phrasings[k]
         cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
         n = len(qs)
-        last = None if ended else n - 1
+        ql = None if ended else qs[-1]  # (the last word begun: its stem, else None)
         pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by place in the phrasing
+        add, at = pairs.append, where.get  # (bound once: this loop runs ~35 times a query)
         last_w = 0.0
-        for j, (w, s) in enumerate(zip(ws, st, strict=True)):
-            for i in where.get(s, ()):
-                pairs.append((i, j, qcum[i + 1] - qcum[i]))
-            if last is not None and (w in starts or s == qs[last]):
-                gain = cum[j + 1] - cum[j]
-                pairs.append((last, j, gain))
-                if w in starts:
+        for j, s in enumerate(st):
+            if p := at(s):
+                for i in p:
+                    add((i, j, qcum[i + 1] - qcum[i]))
+            if ql is not None:
+                if ws[j] in starts:
+                    gain = cum[j + 1] - cum[j]
+                    add((n - 1, j, gain))
                     last_w = max(last_w, gain)
+                elif s == ql:
+                    add((n - 1, j, cum[j + 1] - cum[j]))
+        if not pairs:
+            return -MISSING * qcum[n], last_w  # (nothing found)
         best: list[float] = []
         for a, (i, j, gain) in enumerate(pairs):
             # from the start: the typed words before missed, the phrasing's words before skipped lightly
