@@ -28,7 +28,6 @@ when it was built before the file."""
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import marshal
 import math
@@ -38,6 +37,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .analysis import stem_cyrillic, stem_latin
 from .kbase.model import Entry
@@ -58,6 +59,7 @@ GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with
 BOUND_SLACK = 1e-9  # (a bound's rounding: an entry bound this close to the last kept is scored)
 UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
 _WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
+_NONE = np.zeros(0, dtype=np.uint32)
 FORMAT = 1  # of Phrasings.dump (layout.CONTINUATION); a file of another is not read
 
 
@@ -92,6 +94,7 @@ class Phrasings:
     sorted_words: list[str] = field(default_factory=list)
     weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
     aligned: int = 0  # phrasings aligned, all queries (a test's bound)
+    word_weights: dict[str, float] = field(default_factory=dict, repr=False)  # _word_weight's, as asked
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
@@ -152,6 +155,26 @@ class Phrasings:
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
 
+    def _word_weight(self, w: str) -> float:
+        """A phrasing word's stem's weight, kept once asked (a word begun is a phrasing's: at most
+        the kb's words are kept; stemming them again was most of a query's bound)."""
+        v = self.word_weights.get(w)
+        if v is None:
+            v = self.word_weights[w] = self._w(stem(w))
+        return v
+
+    @staticmethod
+    def _weighted(keys: list[tuple[str, float]], by: Mapping[str, array[int]],
+                  last: Mapping[str, array[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The postings of ``keys`` (key, weight) in ``by`` (the last key's in ``last`` if given),
+        one after the other in their order, and each posting's weight."""
+        got = [(p, w) for i, (key, w) in enumerate(keys)
+               if (p := (last if last is not None and i == len(keys) - 1 else by).get(key))]
+        if not got:
+            return _NONE, np.zeros(0)
+        return (np.concatenate([np.frombuffer(p, dtype=np.uint32) for p, _ in got]),
+                np.repeat([w for _, w in got], [len(p) for p, _ in got]))
+
     def begun(self, typed: str) -> list[str]:
         """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
         i = bisect.bisect_left(self.sorted_words, typed)
@@ -172,30 +195,21 @@ class Phrasings:
         wq = [self._w(s) for s in qs]
         last = qw[-1]
         starts: set[str] = set() if ended else set(self.begun(last))
-        # each candidate's bound: the typed weight it holds in any order
-        bound: dict[int, float] = defaultdict(float)
-        for i, s in enumerate(qs[:-1] if not ended else qs):
-            wi = wq[i]
-            for k in self.by_stem.get(s, ()):  # (a stem's postings are distinct)
-                bound[k] += wi
-        held: dict[int, float] = {}  # the last word's gain at most, per candidate
-        begun = {w: self._w(stem(w)) for w in starts}  # a word begun -> its weight
+        # each candidate's bound: the typed weight it holds in any order, summed over the postings
+        # in numpy (bincount adds in input order, typed word by typed word: the sums a loop makes)
+        n = len(self.phrasings)
+        held = np.zeros(n)  # the last word's gain at most, per phrasing (a weight is above 0)
+        begun = {w: self._word_weight(w) for w in starts}  # a word begun -> its weight
+        typed_ix, typed_w = self._weighted([(s, wq[i]) for i, s in enumerate(qs[:-1] if not ended else qs)], self.by_stem)
+        bound: np.ndarray = np.bincount(typed_ix, typed_w, minlength=n).astype(np.float64, copy=False)  # (int when empty)
         if not ended:
-            for w, ws in begun.items():
-                for k in self.by_word[w]:
-                    h = held.get(k)
-                    if h is None or h < ws:
-                        held[k] = ws
-            ws = wq[-1]
-            for k in self.by_stem.get(qs[-1], ()):
-                h = held.get(k)
-                if h is None or h < ws:
-                    held[k] = ws
-            for k, v in held.items():
-                bound[k] += v
+            ix, w = self._weighted([*begun.items(), (qs[-1], wq[-1])], self.by_word, last=self.by_stem)
+            np.maximum.at(held, ix, w)
+            bound += held
+        cand = np.flatnonzero(bound > 0)
         # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
-        best = list(bound) if len(bound) <= MAX_ALIGNED else [
-            k for _, k in heapq.nsmallest(MAX_ALIGNED, [(-v, k) for k, v in bound.items()])]
+        best_a = cand if len(cand) <= MAX_ALIGNED else cand[np.lexsort((cand, -bound[cand]))[:MAX_ALIGNED]]
+        best: list[int] = best_a.tolist()
         qcum = list(itertools.accumulate(wq, initial=0.0))
         where: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(qs if ended else qs[:-1]):
@@ -226,18 +240,19 @@ class Phrasings:
             most = before + (wq[-1] if ended else max([wq[-1], *weights]))
             typed = qcum[-1]
 
-            def up(k: int) -> float:
-                last_gain = held.get(k, 0.0)
-                whole = bound[k] - last_gain
-                sc = whole + last_gain - MISSING * (typed - whole - (wq[-1] if last_gain > 0 else 0.0))
-                return sc / (least if sc >= 0 else most) if least > 0 else math.inf
+            # (each candidate's bound at once, in numpy: the same float operations in the same order)
+            last_gain = held[best_a]
+            whole_w = bound[best_a] - last_gain
+            sc = whole_w + last_gain - MISSING * (typed - whole_w - np.where(last_gain > 0, wq[-1], 0.0))
+            upk = dict(zip(best, (sc / np.where(sc >= 0, least, most)).tolist() if least > 0 else [math.inf] * len(best),
+                           strict=True))
 
             def entry(e: str) -> int:
                 """Aligns ``e``'s phrasings, best bound first (``up``: not the typed weight held alone,
                 which orders them otherwise), until none left can be among its three best."""
                 fracs = per[e]
                 n = 0
-                for u, k in sorted((-up(j), j) for j in ks[e]):
+                for u, k in sorted((-upk[j], j) for j in ks[e]):
                     if len(fracs) >= 3 and -u < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
                         break
                     align(k)
@@ -250,7 +265,7 @@ class Phrasings:
             ups: list[tuple[float, str]] = []
             for e, mine in ks.items():
                 if e not in want:
-                    u = sorted((up(j) for j in mine), reverse=True)
+                    u = sorted((upk[j] for j in mine), reverse=True)
                     ups.append((u[0] + OTHERS * sum(u[1:3]), e))
             ups.sort(key=lambda t: (-t[0], t[1]))
             got = sorted((_entry_score(per[e]) for e in want if e in per), reverse=True)
@@ -273,17 +288,23 @@ class Phrasings:
         _, ws, st = self.phrasings[k]
         cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
         n = len(qs)
-        last = None if ended else n - 1
+        ql = None if ended else qs[-1]  # (the last word begun: its stem, else None)
         pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by place in the phrasing
+        add, at = pairs.append, where.get  # (bound once: this loop runs ~35 times a query)
         last_w = 0.0
-        for j, (w, s) in enumerate(zip(ws, st, strict=True)):
-            for i in where.get(s, ()):
-                pairs.append((i, j, qcum[i + 1] - qcum[i]))
-            if last is not None and (w in starts or s == qs[last]):
-                gain = cum[j + 1] - cum[j]
-                pairs.append((last, j, gain))
-                if w in starts:
+        for j, s in enumerate(st):
+            if p := at(s):
+                for i in p:
+                    add((i, j, qcum[i + 1] - qcum[i]))
+            if ql is not None:
+                if ws[j] in starts:
+                    gain = cum[j + 1] - cum[j]
+                    add((n - 1, j, gain))
                     last_w = max(last_w, gain)
+                elif s == ql:
+                    add((n - 1, j, cum[j + 1] - cum[j]))
+        if not pairs:
+            return -MISSING * qcum[n], last_w  # (nothing found)
         best: list[float] = []
         for a, (i, j, gain) in enumerate(pairs):
             # from the start: the typed words before missed, the phrasing's words before skipped lightly
