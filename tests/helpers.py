@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,19 @@ def answers(index: Path, probes: list[str]) -> list[list[str]]:
         return [[h.id for h in s.search(q, limit=10).hits] for q in probes]
     finally:
         s.close()
+
+
+def built_before(index: Path, dest: Path, *names: str) -> Path:
+    """A copy of ``index`` at ``dest`` whose live version lacks the files ``names`` (each checked
+    present first): an index built before the build wrote them."""
+    from faqkb.index import current_version
+
+    version = current_version(index)
+    assert version is not None and all((version / n).is_file() for n in names)
+    shutil.copytree(index, dest)
+    for n in names:
+        (dest / version.name / n).unlink()
+    return dest
 
 
 def run_concurrently(work: Callable[[int], None], threads: int) -> list[BaseException]:

@@ -760,18 +760,12 @@ def test_a_fresh_searcher_reads_the_prefix_data_the_build_wrote_and_makes_none(b
     searches read them and make neither (cache_info "prefixes", "starts": held, made by a
     query). A version built before the files makes each at its first prefix query, once,
     and answers every search exactly as the one that read them."""
-    import shutil
+    from helpers import built_before
 
-    from faqkb.index import current_version
     from faqkb.layout import PREFIXES, STARTS
     from faqkb.search import Searcher
 
-    version = current_version(bundled_index)
-    assert version is not None and (version / PREFIXES).is_file() and (version / STARTS).is_file()
-    old = tmp_path / "index"
-    shutil.copytree(bundled_index, old)
-    (old / version.name / PREFIXES).unlink()
-    (old / version.name / STARTS).unlink()
+    old = built_before(bundled_index, tmp_path / "index", PREFIXES, STARTS)
 
     got = []
     for index, made in ((bundled_index, 0), (old, 1)):

@@ -110,18 +110,12 @@ def test_a_fresh_searcher_reads_the_phrasing_models_the_build_wrote_and_makes_no
     fresh searcher's half-typed ru/en and Chinese queries read them (cache_info "phrasings":
     held, made by a query). A version built before the files makes each at its first such
     query, once, and answers every search exactly as the one that read them."""
-    import shutil
+    from helpers import built_before
 
-    from faqkb.index import current_version
     from faqkb.layout import CONTINUATION, FIT
     from faqkb.search import Searcher
 
-    version = current_version(bundled_index)
-    assert version is not None and (version / CONTINUATION).is_file() and (version / FIT).is_file()
-    old = tmp_path / "index"
-    shutil.copytree(bundled_index, old)
-    (old / version.name / CONTINUATION).unlink()
-    (old / version.name / FIT).unlink()
+    old = built_before(bundled_index, tmp_path / "index", CONTINUATION, FIT)
     typed = ["can i close my numb", "что будет если не пла", "注销以后余", "zhuxiao yihou yu", "how long does a refu"]
     got = []
     for index, made in ((bundled_index, 0), (old, 2)):

@@ -368,26 +368,18 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
     return complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
-                          bare=bare, follows=_follows(ctx, lex).counts if asked and pinyin_first else None,
+                          bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None)  # (a typo'd start: the panel's, not _confirm's)
 
 
-def _follows(ctx: Context, lex: Lexicon) -> Follows:
-    """The kb's Chinese phrasings as phrasing_fit.Follows, read or made by the first query that asks."""
+def fit_model(ctx: Context, lex: Lexicon) -> tuple[Weights, Follows]:
+    """The Chinese phrasings' token weights and what follows what (phrasing_fit.Weights,
+    Follows), read or made by the first query that asks for either."""
     v = ctx.v
-    if v.follows is None:
+    if v.fit_weights is None or v.follows is None:
         _read_fit(v, lex)
-    assert v.follows is not None
-    return v.follows
-
-
-def fit_weights(ctx: Context, lex: Lexicon) -> Weights:
-    """The Chinese phrasings' token weights (phrasing_fit.Weights), read or made by the first query that asks."""
-    v = ctx.v
-    if v.fit_weights is None:
-        _read_fit(v, lex)
-    assert v.fit_weights is not None
-    return v.fit_weights
+    assert v.fit_weights is not None and v.follows is not None
+    return v.fit_weights, v.follows
 
 
 def _read_fit(v: Version, lex: Lexicon) -> None:

@@ -32,7 +32,7 @@ from .relevance import (
     complete,
     continuation_model,
     dictionary,
-    fit_weights,
+    fit_model,
     intents_of,
     names_held,
     other_completions,
@@ -370,7 +370,7 @@ class Searcher:
         v = ctx.v
         lex = ctx.lexicon()
         chars = lex.chars
-        weights = fit_weights(ctx, lex)
+        weights = fit_model(ctx, lex)[0]
         completed = res.signals.get("prefix")
         # a last word the completion searched without (a question word begun: zen, 怎) asks nothing yet
         text = completed["searched"] if completed and not completed["expansions"] else res.query
