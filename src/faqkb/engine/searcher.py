@@ -5,7 +5,6 @@ Searcher itself."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -13,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis import Analyzer, guess_lang, untoned
+from ..analysis import HAN_RE, Analyzer, guess_lang, untoned
 from ..diversity import clauses, diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
@@ -48,9 +47,6 @@ if TYPE_CHECKING:
     from ..spelling import Speller
     from ..topic import TopicModel
     from .explain import Explanation
-
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _word_ended(query: str) -> bool:
@@ -568,7 +564,7 @@ class Searcher:
         signals["goes_on"]: the top 3's phrasing scores."""
         from ..continuation import GOES_ADDED, GOES_WEIGHT, ranked
 
-        if _HAN.search(res.query):
+        if HAN_RE.search(res.query):
             return
         completed = res.signals.get("prefix")
         intents = intents_of(ctx)
