@@ -27,21 +27,23 @@ from typing import Any, NamedTuple
 # the index fingerprint includes it, so old indexes rebuild.
 ANALYSIS_VERSION = "8"
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+# The Han characters, defined once (indexing, spelling, language guessing, the relevance
+# modules); HAN_CHARS is the inside of a character class, for the patterns that add to it.
+# Ext A, the unified block, compatibility ideographs and the supplementary planes (𠮷, ext
+# B-F), but not the Yijing hexagrams between the first two (U+4DC0-4DFF: symbols, not Han).
+HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CYR = r"\u0400-\u04ff"
 _LAT = r"A-Za-z\u00c0-\u024f"
 RUN_RE = re.compile(
-    rf"(?P<han>[{_HAN}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
+    rf"(?P<han>[{HAN_CHARS}]+)|(?P<cyr>[{_CYR}][{_CYR}0-9]*)|(?P<lat>[{_LAT}][{_LAT}0-9]*)|(?P<num>[0-9]+)"
 )
-HAN_RE = re.compile(rf"[{_HAN}]")
-HAN_RUN_RE = re.compile(rf"[{_HAN}]+")  # the Han runs of RUN_RE
-_HAN_START = re.compile(rf"[{_HAN}]")
+HAN_RE = re.compile(rf"[{HAN_CHARS}]")
+HAN_RUN_RE = re.compile(rf"[{HAN_CHARS}]+")  # the Han runs of RUN_RE
 
 
 def is_han(text: str) -> bool:
-    """True if ``text`` starts with a Han character (any CJK block, 𠮷 included): the one
-    definition indexing, spelling and language guessing share."""
-    return _HAN_START.match(text) is not None
+    """True if ``text`` starts with a Han character (HAN_CHARS: any CJK block, 𠮷 included)."""
+    return HAN_RE.match(text) is not None
 
 CYR_RE = re.compile(rf"[{_CYR}]")
 LAT_RE = re.compile(rf"[{_LAT}]")
