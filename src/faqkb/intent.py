@@ -16,16 +16,16 @@ import json
 import re
 from pathlib import Path
 
+from .analysis import HAN_CHARS, HAN_RE
 from .errors import KBError, KBErrors
 from .scope import fold, read_located
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
-_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\d_\u3400-\u9fff\uf900-\ufaff]+\d*|\d+")  # Han runs apart from letters (sim卡)
+_WORD = re.compile(rf"[{HAN_CHARS}]+|[^\W\d_{HAN_CHARS}]+\d*|\d+")  # Han runs apart from letters (sim卡)
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 # (ASCII words no longer than a pinyin syllable (zhuang), at least two: read glued as well)
 _SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 # a Russian verb in the past (отключили, закрыл, расторгли): a thing done to the reader's number,
 # not the action a name in the infinitive asks for (отключить, закрыть): not matched to it by stems
@@ -44,8 +44,8 @@ CONDITIONS = ("abroad", "on_behalf", "leaving", "forgot", "asks_how", "refund_to
 def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Folded names as (Chinese ones, matched anywhere; the others, spaced for whole-word or
     word-start matching: Latin as whole words, Cyrillic at a word start)."""
-    return (tuple(n for n in said if _HAN.search(n)),
-            tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "") for n in said if not _HAN.search(n)))
+    return (tuple(n for n in said if HAN_RE.search(n)),
+            tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "") for n in said if not HAN_RE.search(n)))
 
 
 def _says(names: tuple[tuple[str, ...], tuple[str, ...]], text: str, spaced: str) -> bool:
@@ -221,7 +221,7 @@ def _key(text: str, filler: tuple[tuple[str, ...], tuple[str, ...]], folded: str
     left: list[str] = []
     for m in _WORD.finditer(fold(text) if folded is None else folded):
         w = m.group()
-        if _HAN.match(w):
+        if HAN_RE.match(w):
             for f in han_filler:  # longest first (手机卡 before 手机)
                 w = w.replace(f, "")
             if w:
@@ -321,8 +321,8 @@ class Intents:
             self.typed = dict(keys.get("typed", {}))
             return
         fill = [fold(f) for f in data.get("filler", [])]
-        self._filler = (tuple(sorted((f for f in fill if _HAN.search(f)), key=len, reverse=True)),
-                        tuple(f for f in fill if not _HAN.search(f)))
+        self._filler = (tuple(sorted((f for f in fill if HAN_RE.search(f)), key=len, reverse=True)),
+                        tuple(f for f in fill if not HAN_RE.search(f)))
         # (dicts, not sets: the yaml's order, so equal-length names are taken out in the same order
         # in every process and categories.json's state is the same bytes at every build)
         own = dict.fromkeys(fold(w) for w in subject.get("names", ()))
@@ -333,24 +333,24 @@ class Intents:
         named += [fold(n) for names in data.get("concepts", {}).values() for n in names]
         self._long = (tuple(f for f in self._filler[0] if len(f) > 1 or not any(f in n for n in named)), self._filler[1])
         # the subject's words alone, as filler: taking them out changes a query that names one
-        self._subject_words = (tuple(sorted((f for f in own if _HAN.search(f)), key=len, reverse=True)),
-                               tuple(f for f in own if not _HAN.search(f)))
+        self._subject_words = (tuple(sorted((f for f in own if HAN_RE.search(f)), key=len, reverse=True)),
+                               tuple(f for f in own if not HAN_RE.search(f)))
         # the subject category's own names (cancel, 注销, расторжение): "注销要几天" names the
         # concept how long with the subject's process, so it asks the concept (``concept``)
         # (as a query's key holds them: 销号 is 销 once the filler 号 is out)
         process = dict.fromkeys(k for n in data.get("categories", {}).get(self.subject or "", {}).get("names", ())
                                 if " " not in (k := _key(n, self._filler) or fold(n)))
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
-        self._process = (tuple(sorted((n for n in process if _HAN.search(n)), key=len, reverse=True)),
-                         tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not _HAN.search(n))))
+        self._process = (tuple(sorted((n for n in process if HAN_RE.search(n)), key=len, reverse=True)),
+                         tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not HAN_RE.search(n))))
         # (an English name in another form too: cancelled, closed, terminated)
         self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
         # words that only ask (a modal verb, "take", занимает, 生效): read out of what is left
         # beside the process, so a concept named there is still the question (注销通常需要几天,
         # how long does cancelling take); never in a name or a category's key
         ask = [fold(f) for f in data.get("asking", ())]
-        self._asking = (tuple(sorted((f for f in ask if _HAN.search(f)), key=len, reverse=True)),
-                        tuple(f for f in ask if not _HAN.search(f)))
+        self._asking = (tuple(sorted((f for f in ask if HAN_RE.search(f)), key=len, reverse=True)),
+                        tuple(f for f in ask if not HAN_RE.search(f)))
         # concepts read only beside the process (categories.yaml ``beside_process``): 欠费 alone may
         # be a debt left behind, beside 注销 it asks whether a debt stops cancelling
         self._beside = {self._name_key(n): entry for entry, names in data.get("beside_process", {}).items()
@@ -424,7 +424,7 @@ class Intents:
         taken out; a name left as one Chinese character (退 of 退号: it may as well be 退款)
         is matched with only the filler of two or more characters taken out."""
         key = _key(name, self._filler) or fold(name)
-        return _key(name, self._long) if len(key) == 1 and _HAN.match(key) else key
+        return _key(name, self._long) if len(key) == 1 and HAN_RE.match(key) else key
 
     def _key(self, text: str, filler: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
         """_key(text, filler), remembered for the last few texts (KEYS_KEPT): a search asks
@@ -476,7 +476,7 @@ class Intents:
         hedge, a question word): it asks nothing, so it is no object of an action either
         (scope.Objects: "注销大概要多久" cancels nothing called 大概)."""
         w = fold(word)
-        return w in self._filler[0] if _HAN.search(w) else _is_filler(w, self._filler[1])
+        return w in self._filler[0] if HAN_RE.search(w) else _is_filler(w, self._filler[1])
 
     def han_filler_in(self, query: str) -> list[str]:
         """The Chinese filler words of two or more characters ``query`` holds (俄罗斯 and 号码 in
@@ -558,7 +558,7 @@ class Intents:
         return got
 
     def _named(self, names: dict[str, str], key: str, query: str, fixed: dict[str, str] | None) -> str | None:
-        if len(key) == 1 and _HAN.match(key):  # one character left: matched as _name_key keeps such names
+        if len(key) == 1 and HAN_RE.match(key):  # one character left: matched as _name_key keeps such names
             key = self._key(query, self._long)
         got = names.get(key)
         if got is None and " " in key and _SPACED_PINYIN.match(key):
@@ -569,7 +569,7 @@ class Intents:
             got = by.get(stems)
             if got is not None and _CYR_PAST.search(key) and stems in verbs:
                 got = None  # отключили is no отключить: done to the number, not asked for
-        if got is None and " " in key and not _HAN.search(key):  # the same words in another order
+        if got is None and " " in key and not HAN_RE.search(key):  # the same words in another order
             got = self._unordered(names).get(_sorted_words(key))
         if got is None and fixed:
             key = _key(put_fixes(query, fixed), self._filler)
@@ -585,7 +585,7 @@ class Intents:
         if got is None:
             got, clash = {}, set()
             for k, v in names.items():
-                if " " in k and not _HAN.search(k):
+                if " " in k and not HAN_RE.search(k):
                     s = _sorted_words(k)
                     if got.setdefault(s, v) != v:
                         clash.add(s)

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .analysis import fold_han
+from .analysis import HAN_RE, fold_han
 from .kbase.model import Entry
 
 MAX_FIT_HITS = 10  # hits re-ordered (the panel's page)
@@ -36,8 +36,9 @@ FIT_SHARE = 0.5  # the fit's share of a hit's place beside the ranking's order
 TOKENS_KEPT = 4096  # entries whose phrasings' tokens a version keeps
 RANK_SPAN = 10  # the ranking's order as 1 - i / RANK_SPAN
 
+# (Not yet analysis.HAN_CHARS: fold_han turns 嗰 into 𠮶, U+20BB6, which this class drops and
+# HAN_CHARS keeps; a token more moves the MAX_QUERY_TOKENS cut: one dev query's fit signal.)
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 Token = str | tuple[str]  # a whole token, or (start,): the last one, being typed
 FORMAT = 1  # of dump (layout.FIT); a file of another is not read
@@ -75,16 +76,16 @@ def han_tokens(text: str) -> list[str]:
 
 def pinyin_tokens(text: str, chars: Mapping[str, str]) -> list[str]:
     """han_tokens with each Han character read as its toneless syllable."""
-    return [chars.get(t, t) if _HAN.match(t) else t for t in han_tokens(text)]
+    return [chars.get(t, t) if HAN_RE.match(t) else t for t in han_tokens(text)]
 
 
 def query_tokens(query: str, split: Callable[[str], list[str] | None]) -> tuple[list[Token], bool]:
     """The query's tokens and whether they are pinyin (no Han in it). A Han query's trailing
     Latin word and a pinyin query's last syllable (or the letters after the syllables that
     read whole: zhuxiaoy -> zhu, xiao, (y,)) are prefixes; pinyin words run together are split."""
-    if _HAN.search(query):
+    if HAN_RE.search(query):
         toks: list[Token] = list(han_tokens(query))
-        if toks and not _HAN.match(str(toks[-1])) and query[-1:].isalnum():
+        if toks and not HAN_RE.match(str(toks[-1])) and query[-1:].isalnum():
             toks[-1] = (str(toks[-1]),)
         return toks, False
     words = query.lower().split()
@@ -132,7 +133,7 @@ class Weights:
             if len(self.latin) >= TOKENS_KEPT:
                 self.latin.clear()
             got = self.latin[key] = frozenset(t for p in itertools.islice(own, MAX_PHRASINGS)
-                                              for t in _TOKEN.findall(p.lower()) if t.isalpha() and not _HAN.match(t))
+                                              for t in _TOKEN.findall(p.lower()) if t.isalpha() and not HAN_RE.match(t))
         return got
 
     def tokens(self, key: str, pinyin: bool, own: Iterable[str], chars: Mapping[str, str]) -> list[list[str]]:
@@ -155,7 +156,7 @@ class Weights:
             n += 1
             held = [han_tokens(p) for p in itertools.islice(own, MAX_PHRASINGS)]
             han.update({t for toks in held for t in toks})
-            py.update({chars.get(t, t) if _HAN.match(t) else t for toks in held for t in toks})
+            py.update({chars.get(t, t) if HAN_RE.match(t) else t for toks in held for t in toks})
         return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in han.items()},
                    {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
 

@@ -25,7 +25,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analysis import fold_han, fold_width
+from .analysis import HAN_CHARS, HAN_RE, fold_han, fold_width
 from .errors import KBError, KBErrors
 from .spelling import edits
 
@@ -37,7 +37,6 @@ SCOPE_FILE = "scope.json"  # in an index version
 LISTS = ("zh", "en", "ru", "pinyin")
 MAX_EXPANDED = 20000  # names the file's {set} references may expand to (checked per query as substrings/one regex)
 _SET = re.compile(r"\{([a-z_]+)\}")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 TOPIC_FLOOR = 3.0  # the topic's log-odds a query made only of the first hit's question words can be vetoed with
@@ -222,7 +221,7 @@ def read_scope(root: Path) -> dict | None:
                       for lang in ("zh", "en") if located.get(lang) or toward.get(lang)}
     heads = data.get("heads") or {}
     if not isinstance(heads, dict) or not all(isinstance(heads.get(k, []), list) and all(
-            isinstance(w, str) and len(w.strip()) >= 3 and not _HAN.search(w) for w in heads.get(k, [])) for k in LISTS):
+            isinstance(w, str) and len(w.strip()) >= 3 and not HAN_RE.search(w) for w in heads.get(k, [])) for k in LISTS):
         errors.append(at("heads", key=True, message="heads must list Latin or Cyrillic word endings (3+ letters) per language",
                          hint="e.g. heads: {en: [bank], ru: [банк]}"))
         heads = {}
@@ -247,8 +246,8 @@ def _read_objects(spec: Any, at: Callable[..., KBError], errors: list[KBError]) 
     for part in ("actions", "ours", "shared", "branded", "provided"):  # all but `actions` and `ours` are optional
         words = [fold(str(w).strip()) for k in ("zh", "en", "ru") for w in ((spec.get(part) or {}).get(k) or [])
                  if isinstance(w, str | int) and str(w).strip()]
-        out[part] = {"han": sorted({w for w in words if _HAN.search(w)}),
-                     "words": sorted({w for w in words if not _HAN.search(w)})}
+        out[part] = {"han": sorted({w for w in words if HAN_RE.search(w)}),
+                     "words": sorted({w for w in words if not HAN_RE.search(w)})}
     return out
 
 
@@ -305,7 +304,7 @@ class Objects:
         self.branded_words = tuple(branded["words"])
 
     def _is(self, surface: str, han: Iterable[str], words: tuple[str, ...], *, whole: bool) -> bool:
-        if _HAN.search(surface):
+        if HAN_RE.search(surface):
             return surface in han if whole else any(a in surface for a in han)
         return surface.startswith(words)
 
@@ -471,7 +470,7 @@ class Objects:
 
     def _near_ours(self, f: str) -> bool:
         """A typo of one of our objects (simm, numbr) is ours, and so is one only begun (опе)."""
-        return not _HAN.search(f) and (any(o.startswith(f) for o in self.ours_words) or len(f) >= 4 and any(
+        return not HAN_RE.search(f) and (any(o.startswith(f) for o in self.ours_words) or len(f) >= 4 and any(
             edits(f[:len(o) + 1], o, 1) <= 1 for o in self.ours_words if len(o) >= 3))
 
 
@@ -490,8 +489,8 @@ ALONE = "chit-chat"  # what `neighbour` calls a query that is only one of scope.
 def _setting(words: Iterable[str]) -> re.Pattern | None:
     """One pattern of scope.yaml's `setting` words: Chinese anywhere, others at a word's start
     with any ending (russia, russian; росси, российский)."""
-    han = sorted((w for w in words if _HAN.search(w)), key=len, reverse=True)
-    other = sorted((w for w in words if not _HAN.search(w)), key=len, reverse=True)
+    han = sorted((w for w in words if HAN_RE.search(w)), key=len, reverse=True)
+    other = sorted((w for w in words if not HAN_RE.search(w)), key=len, reverse=True)
     parts = [*(re.escape(w) for w in han), *(_AT_START + re.escape(w) + r"\w*" for w in other)]
     return re.compile("|".join(parts)) if parts else None
 
@@ -575,7 +574,7 @@ def fold(text: str) -> str:
 
 # A word name matches at a word's start: after no letter or digit (a Chinese character before
 # it is a start: 俄罗斯卡apn).
-_AT_START = r"(?<![^\W\u3400-\u9fff\uf900-\ufaff])"
+_AT_START = rf"(?<![^\W{HAN_CHARS}])"
 _STARTS = re.compile(_AT_START + r"(?=\S)")
 
 
@@ -840,7 +839,7 @@ class _Names:
             parts = [p.strip() for p in n.split(" + ") if p.strip()]
             if len(parts) > 1:
                 both.append(tuple(cls.of([p]) for p in parts))
-            elif _HAN.search(n):
+            elif HAN_RE.search(n):
                 han.append(n)
             elif n.split():
                 words.append(n)

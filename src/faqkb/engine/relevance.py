@@ -6,10 +6,9 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
-import re
 from typing import TYPE_CHECKING
 
-from ..analysis import Analyzed, Token, is_han
+from ..analysis import HAN_RE, Analyzed, Token, is_han
 from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from .answered import Signals, Unit
     from .version import Version
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as specificity.GENERAL_POOL)
 # conditions whose entry is taken from anywhere in the ranking, not only the next few: the words
 # stating them say what is asked (the number back, access lost, a time, documents) though the
@@ -215,7 +213,7 @@ def neighbour(ctx: Context, query: str) -> str | None:
     scope = _scope(ctx)
     if scope is None:
         return None
-    meant = ctx.lexicon().mainland(query) if _HAN.search(query) else None
+    meant = ctx.lexicon().mainland(query) if HAN_RE.search(query) else None
     return (meant is not None and scope.neighbour(meant)) or scope.neighbour(query)
 
 
