@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .analysis import Analyzed, fold_han, script_runs
+from .analysis import HAN_CHARS, Analyzed, fold_han, script_runs
 
 if TYPE_CHECKING:
     from .engine.answered import Unit
@@ -51,7 +51,7 @@ _SPLIT = re.compile(
     r"|还有|以及|并且|而且|另外|同时|顺便|还想|还要|和|跟|與|及"
     # a space between Chinese phrases, after a question particle or a phrase of 4+ characters
     # ("注销收费吗 余额能退吗"); between short words it separates keywords ("俄罗斯 注销 余额")
-    r"|(?:(?<=[\u3400-\u9fff]{4})|(?<=[吗呢吧么嘛]))\s+(?=[\u3400-\u9fff])")
+    rf"|(?:(?<=[{HAN_CHARS}]{{4}})|(?<=[吗呢吧么嘛]))\s+(?=[{HAN_CHARS}])")
 
 
 def clauses(text: str, most: int = MAX_CLAUSES) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .analysis import HAN_RE, STOP, fold_han, is_han, stem_cyrillic, stem_latin
+from .analysis import HAN_CHARS, HAN_RE, HAN_RUN_RE, STOP, fold_han, is_han, stem_cyrillic, stem_latin
 
 if TYPE_CHECKING:
     from .kbase.model import Entry
@@ -55,7 +55,7 @@ _A_NOT_A = re.compile(rf"([{_AB_VERBS}])([{_AB_NOT}])(\1.?)?$")
 _PARTICLES = frozenset({"ma", "ne"})
 # a word of letters, or of letters and then digits (tele2, теле2): "Tele" goes on to tele2 too
 _BRAND = re.compile(r"[^\W\d_]+\d*")
-_LAST_WORD = re.compile(r"([A-Za-z\u0400-\u04ff]+|[\u3400-\u9fff\uf900-\ufaff]+)$")
+_LAST_WORD = re.compile(rf"([A-Za-z\u0400-\u04ff]+|[{HAN_CHARS}]+)$")
 
 
 @dataclass(frozen=True)
@@ -143,16 +143,13 @@ def asked_counts(phrasings: Iterable[str], han: set[str]) -> dict[str, int]:
     for text in phrasings:
         text = text.lower().replace("ё", "е")
         seen = set(_BRAND.findall(text))
-        for run in _HAN_RUN_ALL.findall(text):
+        for run in HAN_RUN_RE.findall(text):
             # one C-level intersection per window size (a build counts ~60k phrasings at 10k:
             # a Python test per substring was most of Dictionary.of)
             for size in range(2, min(len(run), MAX_HAN_WORD) + 1):
                 seen.update(han.intersection([run[i:i + size] for i in range(len(run) - size + 1)]))
         out.update(seen)
     return dict(out)
-
-
-_HAN_RUN_ALL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def ended_counts(phrasings: Iterable[str]) -> dict[str, int]:
@@ -228,7 +225,6 @@ def short_start(d: Dictionary | None, query: str) -> bool:
 
 
 MAX_BEGUN_WORDS = 1  # words (a Chinese word: two characters) a query only begun narrows it by
-_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _ENDED = re.compile(r"[?？!！.。]\s*$")
 
 
@@ -241,9 +237,9 @@ def barely_begun(query: str, key: str, d: Dictionary | None) -> bool:
     Not answered, yet not "no direct answer" either: the reader is still typing (Results.typing)."""
     if d is None or _ENDED.search(query):
         return False
-    han = sum((len(run) + 1) // 2 for run in _HAN_RUN.findall(key))
+    han = sum((len(run) + 1) // 2 for run in HAN_RUN_RE.findall(key))
     # a stop word the filler left (is this, is there, что это) narrows nothing either
-    words = [w for w in _HAN_RUN.sub(" ", key).split() if w.lower() not in STOP["en"] and w.lower() not in STOP["ru"]]
+    words = [w for w in HAN_RUN_RE.sub(" ", key).split() if w.lower() not in STOP["en"] and w.lower() not in STOP["ru"]]
     if han + len(words) > MAX_BEGUN_WORDS:
         return False
     return all(w.replace("ё", "е") in d.counts or starts_word(d, w) or starts_function_word(w)
@@ -904,7 +900,7 @@ INSIDE_CHARS = 48  # characters of a phrasing's inside kept from its start
 INSIDE_KEPT = 1 << 18  # insides kept (a large kb's beyond them are not looked in)
 # a run of Chinese characters, or a word of other letters and digits (an inside begins at a
 # word or at any Chinese character)
-_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
+_RUN = re.compile(rf"[{HAN_CHARS}]+|[^\W_{HAN_CHARS}]+")
 
 
 def inside_key(text: str, key: Callable[[str], str]) -> tuple[str, list[int]]:

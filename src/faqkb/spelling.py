@@ -36,6 +36,7 @@ from collections.abc import Callable
 
 from .analysis import (
     CYR_RE,
+    HAN_RUN_RE,
     HAN_VARIANTS,
     STOP,
     PinyinTable,
@@ -62,7 +63,6 @@ HAN_PLAIN_MIN = 20
 SPELLING_FORMAT = 2
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff][A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]*|[0-9]+[A-Za-z]\w*")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _PINYIN_WORD = re.compile(r"[A-Za-z]+")
 _STOP_HAN_CHARS = {w for w in STOP["zh"] if len(w) == 1}
 
@@ -402,7 +402,7 @@ class Speller:
         fixes, checked, han_left = 0, 0, MAX_HAN
         pinyin: bool | None = None  # worked out once, only when a Latin word would be corrected
         pieces: list[tuple[int, int, str]] = []
-        for m in sorted([*_WORD.finditer(query), *_HAN_RUN.finditer(query)], key=lambda m: m.start()):
+        for m in sorted([*_WORD.finditer(query), *HAN_RUN_RE.finditer(query)], key=lambda m: m.start()):
             if fixes >= MAX_FIXES:
                 break
             text = m.group()

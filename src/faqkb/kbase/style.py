@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..analysis import HAN_CHARS
 from ..errors import KBError
 from .model import Entry, KnowledgeBase
 
@@ -38,7 +39,7 @@ _INFORMAL = {"zh": re.compile(r"你"),
                               r"твоих|твоим|твоими)(?![а-яё])", re.I)}
 _FORMAL = {"zh": "您", "ru": "вы (вас, вам, ваш)"}
 # A straight quote pair around Chinese text.
-_ASCII_QUOTED = re.compile(r"([\"'])([^\"'\n]*[\u3400-\u9fff][^\"'\n]*)\1")
+_ASCII_QUOTED = re.compile(rf"([\"'])([^\"'\n]*[{HAN_CHARS}][^\"'\n]*)\1")
 # Words that weaken a claim. More than one in a paragraph reads as "we don't know";
 # one, placed where the source is weak, is enough (docs/content.md).
 HEDGES = {
