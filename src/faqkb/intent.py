@@ -29,6 +29,7 @@ _SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 # a Russian verb in the past (отключили, закрыл, расторгли): a thing done to the reader's number,
 # not the action a name in the infinitive asks for (отключить, закрыть): not matched to it by stems
+# (prefix._PAST_ONE differs: the singular only, the reader's own clause)
 _CYR_PAST = re.compile(r"[\u0400-\u04ff]{2,}[аеиоуыя](?:л|ла|ло|ли|лся|лась|лось|лись)(?: |$)")
 _CYR_INFINITIVE = re.compile(r"[\u0400-\u04ff](?:ть|ться|ти)(?: |$)")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")

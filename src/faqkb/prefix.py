@@ -381,7 +381,9 @@ _AUX = frozenset("am is are was were do does did can could will would shall shou
 _AFTER = frozenset("and but so or then и а но".split())  # a word after them begins a clause too
 _ME = frozenset("i i'm i've i'd i'll we we're we've we'd я мы".split())  # the reader, beginning a clause
 # a Russian verb in the past, singular (учился, приехала): Russian drops the "I" a clause of the
-# reader's begins with (not the plural, сняли, заблокировали: "they", done to the reader)
+# reader's begins with (not the plural, сняли, заблокировали: "they", done to the reader).
+# Not intent._CYR_PAST, which asks another thing: any past form (the plural too) after a vowel,
+# in a category's key; here пришла and дал, a clause's first word, are the reader's own.
 _PAST_ONE = re.compile(r"[а-я]{2,}(?:л|ла|лся|лась)")
 _STORY_TOKENS = re.compile(r"[A-Za-z\u0400-\u04ff']+|[,.;:!?]")
 
