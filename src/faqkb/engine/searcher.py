@@ -299,6 +299,9 @@ class Searcher:
             self._inside(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.query_lang in ("ru", "en") and "scope" not in res.signals:
             self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
+                and "scope" not in res.signals):
+            self._most_asked(ctx, res, lang, category, limit, script)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
@@ -600,6 +603,41 @@ class Searcher:
             res.total = len(hits)
         res.hits = hits[:limit]
         res.signals["goes_on"] = {h.id: round(scores[h.id], 3) for h in res.hits[:3] if h.id in scores}
+
+    @staticmethod
+    def _most_asked(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                    script: str | None) -> None:
+        """A short half-typed Russian or English query whose first hit is a kind's general entry
+        (a categories.yaml overview) and whose top 3 are all of its kb category has the entry of
+        that category readers ask most (asked.joins: kb/home.yaml's starter, as built) third, when
+        it is not among them ("как растор": how to cancel, how long, a new passport -> from
+        abroad). Last in the chain: it reads the top 3 the others made. The first two hits,
+        `answered`, `typing` and the total stay. signals["most_asked"]: the entry moved in."""
+        from ..asked import ONE_KIND, joins, short
+
+        intents = intents_of(ctx)
+        completed = res.signals.get("prefix")
+        if HAN_RE.search(res.query) or intents is None or not intents.asked or not short(
+                intents.key(completed["searched"] if completed else res.query)):
+            return
+        v = ctx.v
+
+        def category_of(eid: str) -> str | None:
+            e = v.entries.get(eid)
+            return e.category if e is not None and ctx.docnum(eid) is not None else None
+
+        eid = joins([(h.id, h.category) for h in res.hits[:ONE_KIND]], {e for e in intents.overview.values() if e},
+                    intents.asked, category_of)
+        if eid is None or (category and category_of(eid) != category):
+            return
+        hit = next((h for h in res.hits if h.id == eid), None)
+        if hit is None and (d := ctx.docnum(eid)) is not None:
+            hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is None:
+            return
+        rest = [h for h in res.hits if h.id != eid]
+        res.hits = [*rest[:ONE_KIND - 1], hit, *rest[ONE_KIND - 1:]][:limit]
+        res.signals["most_asked"] = eid
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                    page: int, script: str | None, *, begun: bool = True) -> None:
