@@ -302,6 +302,8 @@ class Searcher:
         if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
                 and "scope" not in res.signals):
             self._most_asked(ctx, res, lang, category, limit, script)
+        if prefix and page == 1 and res.hits and "scope" not in res.signals:
+            self._story_heads(ctx, res, lang, category, limit, script)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
@@ -638,6 +640,36 @@ class Searcher:
         rest = [h for h in res.hits if h.id != eid]
         res.hits = [*rest[:ONE_KIND - 1], hit, *rest[ONE_KIND - 1:]][:limit]
         res.signals["most_asked"] = eid
+
+    @staticmethod
+    def _story_heads(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                     script: str | None) -> None:
+        """A half-typed query that is the reader's story, asking nothing yet (story.tells: "I
+        studied in …, now I'm back in …", 我在…工作了两年), has the first topic head (the
+        overviews of categories.yaml's first TOPIC_HEADS categories) not in its top 3 third: the
+        story's words say nothing of the question. Read as the `abroad` condition reads it when
+        the text says the reader has left (how to cancel -> from abroad). The first two hits,
+        `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
+        from ..prefix import TOPIC_HEADS
+        from ..story import head, tells
+
+        intents = intents_of(ctx)
+        if intents is None or not tells(res.query):
+            return
+        heads = [eid for eid in intents.overview.values() if eid][:TOPIC_HEADS]
+        abroad = intents.conditions.get("abroad")
+        eid = head({h.id for h in res.hits[:3]}, heads, abroad[0] if abroad else {}, intents.away(res.query))
+        e = ctx.v.entries.get(eid) if eid else None
+        d = ctx.docnum(eid) if eid else None
+        if eid is None or e is None or d is None or (category and e.category != category):
+            return
+        hit = next((h for h in res.hits if h.id == eid), None) or make_hit(
+            ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is None:
+            return
+        rest = [h for h in res.hits if h.id != eid]
+        res.hits = [*rest[:2], hit, *rest[2:]][:limit]
+        res.signals["story"] = eid
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                    page: int, script: str | None, *, begun: bool = True) -> None:
