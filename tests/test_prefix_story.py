@@ -39,3 +39,9 @@ def test_a_text_that_asks_or_is_not_the_readers_story_keeps_its_order(bundled, t
 
 def test_exact_search_never_reads_the_story(bundled):
     assert "story" not in bundled.search("本人曾在伊尔库茨克做交换生").signals
+
+
+def test_a_story_whose_top_3_holds_a_head_or_its_abroad_twin_keeps_it(bundled):
+    # "back in Peru" is no abroad word of categories.yaml, but the ranking found cancelling from abroad
+    res = bundled.search("I interned in Tomsk, now I'm back in Peru and my sim", prefix=True)
+    assert "cancel-from-abroad" in [h.id for h in res.hits[:3]] and "story" not in res.signals

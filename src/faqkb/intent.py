@@ -175,8 +175,13 @@ def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -
     data = read_categories(Path(root), entry_ids)
     if data is not None:
         # what readers ask most, most first (kb/home.yaml's starter): the prior a query only
-        # begun is filled by (asked.py)
-        data["asked"] = [eid for eid in read_home(Path(root)) if eid in entry_ids]
+        # begun is filled by (asked.py); a broken file is `faqkb check`'s to report, as the
+        # home page keeps going without it
+        try:
+            asked = read_home(Path(root))
+        except KBErrors:
+            asked = []
+        data["asked"] = [eid for eid in asked if eid in entry_ids]
         # the names' keys go with it: working them out (filler taken out of ~600 names) was
         # ~20 ms of every fresh process's first query
         compiled = Intents(data)

@@ -6,10 +6,10 @@ asks nothing for many keystrokes, and the ranking fills the top 3 from the story
 (studied, worked, a city), which no entry is about. A reader who knows the catalogue guesses
 what such readers go on to ask most: how to cancel (from abroad, once the story says the
 reader has left), the refund. `tells` reads such a text; `head` is the topic head that joins
-third (the Searcher's `_story_heads`): the first of categories.yaml's TOPIC_HEADS overviews
-(what the help center is asked most: the order of kb/categories.yaml) not in the top 3, or,
-when the text states the reader is abroad (categories.yaml `abroad`), the entry answering it
-for a reader abroad (how to cancel -> from abroad).
+third (the Searcher's `_story_heads`) when the top 3 holds none: the first of categories.yaml's
+TOPIC_HEADS overviews (what the help center is asked most: the order of kb/categories.yaml),
+or, when the text states the reader is abroad (categories.yaml `abroad`), the entry answering
+it for a reader abroad (how to cancel -> from abroad).
 
 A Latin or Cyrillic story is prefix.tells_story's (a clause of the reader's, nothing asked),
 a Russian one naming the reader (я, мы: a past verb alone, остался минус, is as often the
@@ -44,7 +44,10 @@ def tells(query: str) -> bool:
 
 
 def head(top: Collection[str], heads: Sequence[str], abroad: Mapping[str, str], away: bool) -> str | None:
-    """The topic head that joins ``top`` (the top 3's ids): the first of ``heads`` (read
-    through ``abroad``, entry -> the one answering it for a reader abroad, when ``away``) not
-    among them; None when all are."""
-    return next((h for h in ((abroad.get(h, h) if away else h) for h in heads) if h not in top), None)
+    """The topic head that joins ``top`` (the top 3's ids): the first of ``heads``, read through
+    ``abroad`` (entry -> the one answering it for a reader abroad) when ``away``; None when the
+    top 3 already holds a head or a head's abroad twin (the ranking found what such readers ask:
+    a story the abroad words miss, "back in India", keeps cancelling from abroad)."""
+    if any(h in top or abroad.get(h) in top for h in heads):
+        return None
+    return next(((abroad.get(h, h) if away else h) for h in heads), None)

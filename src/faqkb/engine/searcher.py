@@ -646,9 +646,10 @@ class Searcher:
                      script: str | None) -> None:
         """A half-typed query that is the reader's story, asking nothing yet (story.tells: "I
         studied in …, now I'm back in …", 我在…工作了两年), has the first topic head (the
-        overviews of categories.yaml's first TOPIC_HEADS categories) not in its top 3 third: the
-        story's words say nothing of the question. Read as the `abroad` condition reads it when
-        the text says the reader has left (how to cancel -> from abroad). The first two hits,
+        overviews of categories.yaml's first TOPIC_HEADS categories) third: the
+        story's words say nothing of the question; none when the top 3 holds a head or its
+        abroad twin. Read as the `abroad` condition reads it when the text says the reader has
+        left (how to cancel -> from abroad). The first two hits,
         `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
         from ..prefix import TOPIC_HEADS
         from ..story import head, tells
