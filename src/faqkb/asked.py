@@ -1,6 +1,6 @@
 """What readers ask most, as a prior for a query only begun (issue 19, principle 3).
 
-A cut under half typed ("как растор", 注销, "can i c") spreads over many entries, and the
+A cut under half typed ("ways to termin", "ways to clos") spreads over many entries, and the
 ranking fills its top 3 with entries of one narrow kind (three process entries: in store, by
 a representative, how long), where a reader who knows the catalogue names the general one
 and the one most asked of that kind (how to cancel, and cancelling from abroad). The prior is
@@ -18,8 +18,9 @@ Russian or English query (`short`: at most MAX_KEY_WORDS words once categories.y
 is out; what a longer one says decides; Chinese and pinyin cuts, whose top 3 the phrasing fit
 orders, lost cuts and won none).
 Measured and not kept (docs/relevance.md, "Prefix, seventeenth round"): the list breaking
-near-ties in the ranking's scores, the list for the story before the question, the top 3
-spread over categories (MMR-like): each lost about as many cuts as it won, or more.
+near-ties in the ranking's scores and the top 3 spread over categories (MMR-like) each lost
+about as many cuts as they won, or more; for the story before the question the topic heads,
+read for a reader abroad, did better than the list (story.py).
 """
 
 from __future__ import annotations

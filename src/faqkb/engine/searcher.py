@@ -612,7 +612,7 @@ class Searcher:
         """A short half-typed Russian or English query whose first hit is a kind's general entry
         (a categories.yaml overview) and whose top 3 are all of its kb category has the entry of
         that category readers ask most (asked.joins: kb/home.yaml's starter, as built) third, when
-        it is not among them ("как растор": how to cancel, how long, a new passport -> from
+        it is not among them ("ways to termin": how to cancel, whether it ended -> from
         abroad). Last in the chain: it reads the top 3 the others made. The first two hits,
         `answered`, `typing` and the total stay. signals["most_asked"]: the entry moved in."""
         from ..asked import ONE_KIND, joins, short
