@@ -299,10 +299,11 @@ class Searcher:
             self._inside(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.query_lang in ("ru", "en") and "scope" not in res.signals:
             self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        # (what is asked most takes the third place only when no phrase typed chose it: _inside)
         if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
-                and "scope" not in res.signals):
+                and not {"scope", "inside"} & res.signals.keys()):
             self._most_asked(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and res.hits and "scope" not in res.signals:
+        if prefix and page == 1 and res.hits and not {"scope", "inside"} & res.signals.keys():
             self._story_heads(ctx, res, lang, category, limit, script)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
