@@ -171,8 +171,18 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
 
 def write_categories(root: str | Path, version_dir: Path, entry_ids: set[str]) -> None:
     """At build: kb/categories.yaml into the index version (nothing when the kb has none)."""
+    from .kbase.load import read_home
+
     data = read_categories(Path(root), entry_ids)
     if data is not None:
+        # what readers ask most, most first (kb/home.yaml's starter): the prior a query only
+        # begun is filled by (asked.py); a broken file is `faqkb check`'s to report, as the
+        # home page keeps going without it
+        try:
+            asked = read_home(Path(root))
+        except KBErrors:
+            asked = []
+        data["asked"] = [eid for eid in asked if eid in entry_ids]
         # the names' keys go with it: working them out (filler taken out of ~600 names) was
         # ~20 ms of every fresh process's first query
         compiled = Intents(data)
@@ -315,6 +325,9 @@ class Intents:
         # cancelling costs), where it differs from the category's overview or it has none
         self.with_subject: dict[str, str] = {
             cat: spec["with_subject"] for cat, spec in data.get("categories", {}).items() if spec.get("with_subject")}
+        # the entries readers ask most, most first (kb/home.yaml's starter, written at build:
+        # write_categories); empty for a version built before it
+        self.asked: tuple[str, ...] = tuple(data.get("asked", ()))
         keys = data.get("keys") or {}
         if (state := keys.get("state")) is not None:  # worked out at build (write_categories)
             self._restore(state)

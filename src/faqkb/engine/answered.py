@@ -38,6 +38,8 @@ class Signals(TypedDict, total=False):
     goes_on: dict[str, float]  # half-typed ru/en: the top 3's phrasing scores, when continuation.py reordered it
     inside: dict[str, int]  # half-typed: the entry put third whose phrasings go on from the last words typed (prefix.Starts.inside)
     fit: int  # half-typed Chinese: the cells of the phrasing fit's tables filled re-ordering the hits (phrasing_fit.py)
+    most_asked: str  # half-typed ru/en, a top 3 of one kind: the kind's most asked entry put third (asked.py)
+    story: str  # half-typed, the reader's story asking nothing yet: a topic head put third (story.py)
 
 
 @dataclass

@@ -299,6 +299,12 @@ class Searcher:
             self._inside(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.query_lang in ("ru", "en") and "scope" not in res.signals:
             self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        # (what is asked most takes the third place only when no phrase typed chose it: _inside)
+        if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
+                and not {"scope", "inside"} & res.signals.keys()):
+            self._most_asked(ctx, res, lang, category, limit, script)
+        if prefix and page == 1 and res.hits and not {"scope", "inside"} & res.signals.keys():
+            self._story_heads(ctx, res, lang, category, limit, script)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
@@ -600,6 +606,72 @@ class Searcher:
             res.total = len(hits)
         res.hits = hits[:limit]
         res.signals["goes_on"] = {h.id: round(scores[h.id], 3) for h in res.hits[:3] if h.id in scores}
+
+    @staticmethod
+    def _most_asked(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                    script: str | None) -> None:
+        """A short half-typed Russian or English query whose first hit is a kind's general entry
+        (a categories.yaml overview) and whose top 3 are all of its kb category has the entry of
+        that category readers ask most (asked.joins: kb/home.yaml's starter, as built) third, when
+        it is not among them ("ways to termin": how to cancel, whether it ended -> from
+        abroad). Last in the chain: it reads the top 3 the others made. The first two hits,
+        `answered`, `typing` and the total stay. signals["most_asked"]: the entry moved in."""
+        from ..asked import ONE_KIND, joins, short
+
+        intents = intents_of(ctx)
+        completed = res.signals.get("prefix")
+        if HAN_RE.search(res.query) or intents is None or not intents.asked or not short(
+                intents.key(completed["searched"] if completed else res.query)):
+            return
+        v = ctx.v
+
+        def category_of(eid: str) -> str | None:
+            e = v.entries.get(eid)
+            return e.category if e is not None and ctx.docnum(eid) is not None else None
+
+        eid = joins([(h.id, h.category) for h in res.hits[:ONE_KIND]], {e for e in intents.overview.values() if e},
+                    intents.asked, category_of)
+        if eid is None or (category and category_of(eid) != category):
+            return
+        hit = next((h for h in res.hits if h.id == eid), None)
+        if hit is None and (d := ctx.docnum(eid)) is not None:
+            hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is None:
+            return
+        rest = [h for h in res.hits if h.id != eid]
+        res.hits = [*rest[:ONE_KIND - 1], hit, *rest[ONE_KIND - 1:]][:limit]
+        res.signals["most_asked"] = eid
+
+    @staticmethod
+    def _story_heads(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                     script: str | None) -> None:
+        """A half-typed query that is the reader's story, asking nothing yet (story.tells: "I
+        studied in …, now I'm back in …", 我在…工作了两年), has the first topic head (the
+        overviews of categories.yaml's first TOPIC_HEADS categories) third: the
+        story's words say nothing of the question; none when the top 3 holds a head or its
+        abroad twin. Read as the `abroad` condition reads it when the text says the reader has
+        left (how to cancel -> from abroad). The first two hits,
+        `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
+        from ..prefix import TOPIC_HEADS
+        from ..story import head, tells
+
+        intents = intents_of(ctx)
+        if intents is None or not tells(res.query):
+            return
+        heads = [eid for eid in intents.overview.values() if eid][:TOPIC_HEADS]
+        abroad = intents.conditions.get("abroad")
+        eid = head({h.id for h in res.hits[:3]}, heads, abroad[0] if abroad else {}, intents.away(res.query))
+        e = ctx.v.entries.get(eid) if eid else None
+        d = ctx.docnum(eid) if eid else None
+        if eid is None or e is None or d is None or (category and e.category != category):
+            return
+        hit = next((h for h in res.hits if h.id == eid), None) or make_hit(
+            ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is None:
+            return
+        rest = [h for h in res.hits if h.id != eid]
+        res.hits = [*rest[:2], hit, *rest[2:]][:limit]
+        res.signals["story"] = eid
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                    page: int, script: str | None, *, begun: bool = True) -> None:
