@@ -50,3 +50,18 @@ def test_an_object_the_scope_reads_in_a_word_cut_mid_way_is_typing_in_the_panel_
 def test_an_object_typed_whole_or_no_object_is_judged_as_before(bundled, typed):
     res = bundled.search(typed, prefix=True)
     assert res.answered or not res.typing or "scope" not in res.signals
+
+
+@pytest.mark.parametrize("typed", ["otkaz ot nom", "pochemu spisyvayut deng"])
+def test_russian_typed_in_latin_letters_with_its_last_word_begun_is_typing_in_the_panel_only(bundled, typed):
+    # (nom: номер, deng: деньги, as the speller reads a Latin spelling typed whole; made-up queries)
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and res.typing
+    exact = bundled.search(typed)
+    assert not exact.answered and not exact.typing
+
+
+@pytest.mark.parametrize("typed", ["how to spot", "delete my facebook acc"])
+def test_english_with_its_last_word_begun_is_not_read_as_russian(bundled, typed):
+    res = bundled.search(typed, prefix=True)
+    assert not res.answered and not res.typing  # told as before: no word reads as a Russian kb word

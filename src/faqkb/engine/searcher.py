@@ -345,10 +345,13 @@ class Searcher:
         if intents is None or not intents.conditions:
             return
         conds = intents.begun(res.query, ended)
-        if len(conds) != 1:  # (none, or words several conditions begin: nothing said yet)
+        # (words several conditions begin say something only when they send the first hit to one
+        # entry: не of не приезжая, abroad, and не успел, forgot, both mean cancelling from abroad)
+        wants = {w for c in conds if (w := intents.conditions[c][0].get(res.hits[0].id)) is not None}
+        if len(wants) != 1:
             return
-        want = intents.conditions[conds[0]][0].get(res.hits[0].id)
-        if want is None or want in [h.id for h in res.hits[:BEGUN_PLACE + 1]]:
+        want = wants.pop()
+        if want in [h.id for h in res.hits[:BEGUN_PLACE + 1]]:
             return
         e, d = ctx.v.entries.get(want), ctx.docnum(want)
         if e is None or d is None or (category and e.category != category):
@@ -359,7 +362,7 @@ class Searcher:
             return
         rest = [h for h in res.hits if h.id != want]
         res.hits = [*rest[:BEGUN_PLACE], hit, *rest[BEGUN_PLACE:]][:limit]
-        res.signals["begun"] = conds[0]
+        res.signals["begun"] = next(c for c in conds if intents.conditions[c][0].get(res.hits[0].id) == want)
 
     @staticmethod
     def _object_begun(ctx: Context, res: Results) -> bool:
@@ -391,6 +394,10 @@ class Searcher:
             res.typing = typo_begun(res.query, words, ctx.speller())
         if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
             res.typing = cut_mid_word(res.query, words, _general(ctx.v))
+        if not res.typing and begun:  # Russian typed in Latin letters, its last word begun (rastorzhenie dogo)
+            from ..translit_begun import translit_begun
+
+            res.typing = translit_begun(res.query, ctx.speller())
 
     @staticmethod
     def _fit(ctx: Context, res: Results) -> None:
