@@ -15,7 +15,8 @@ at word starts, intent._spoken).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import bisect
+from collections.abc import Collection, Iterator, Mapping
 
 from .analysis import STOP
 
@@ -59,24 +60,69 @@ def _words_begin(words: list[str], name: str, ended: bool, stop: Collection[str]
     return False
 
 
-def _han_begins(folded: str, name: str) -> bool:
-    """Whether the query ends in a start of the Chinese name (at least MIN_HAN characters,
-    not the whole name)."""
-    return any(folded.endswith(name[:j]) for j in range(MIN_HAN, len(name)))
+class _Index:
+    """The conditions' names arranged for a query's end (made once per conditions mapping):
+    the Chinese names' starts (MIN_HAN characters or more, not the whole name) -> conditions; the
+    other names by their first word (a query's words are compared with the names whose first
+    word they are, or begin, or for a Cyrillic name's first word start with), so a query costs
+    a few lookups and the names they give, not every name."""
+
+    def __init__(self, conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.han: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for cond, (_, han, spoken) in conditions.items():
+            for n in han:
+                if n.isalpha() and not n.isascii():
+                    for j in range(MIN_HAN, len(n)):
+                        if cond not in (got := self.han.setdefault(n[:j], [])):
+                            got.append(cond)
+            for n in spoken:
+                if n.split():
+                    self.by_first.setdefault(n.split()[0], []).append((cond, n))
+        self.firsts = sorted(self.by_first)
+        self.longest_han = max((len(k) for k in self.han), default=0)
+        self.most_words = max((len(n.split()) for names in self.by_first.values() for _, n in names), default=0)
+
+    def names(self, words: list[str], ended: bool) -> Iterator[tuple[str, str]]:
+        """The (condition, name) pairs whose first word one of the last words may be."""
+        for j in range(1, min(self.most_words, len(words)) + 1):
+            w = words[-j]
+            for cut in range(1, len(w) + 1):  # (a Cyrillic name's first word at the word's start)
+                yield from self.by_first.get(w[:cut], ())
+            if j == 1 and not ended:  # the word being typed: names whose first word it begins
+                k = bisect.bisect_right(self.firsts, w)
+                while k < len(self.firsts) and self.firsts[k].startswith(w):
+                    yield from self.by_first[self.firsts[k]]
+                    k += 1
+
+
+_KEPT = 4  # conditions mappings whose _Index is kept (one per live index version, a few at a swap)
+_indexes: dict[int, tuple[object, _Index]] = {}
+
+
+def _index(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> _Index:
+    got = _indexes.get(id(conditions))
+    if got is None or got[0] is not conditions:
+        if len(_indexes) >= _KEPT:
+            _indexes.clear()
+        got = _indexes[id(conditions)] = (conditions, _Index(conditions))
+    return got[1]
 
 
 def conditions_begun(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]],
                      folded: str, spaced: str, ended: bool) -> list[str]:
     """The conditions whose names the query's end begins, in the conditions' order. ``folded``:
     the query folded (scope.fold); ``spaced``: its words between single spaces; ``ended``: a
-    space was typed after the last word (it is whole). Bounded by the conditions' names (each
-    compared once, over at most its own number of words)."""
+    space was typed after the last word (it is whole). Bounded: the query's last few words and
+    characters looked up (_Index), each name they give compared once."""
+    index = _index(conditions)
     words = spaced.split()
-    han_end = bool(folded) and "\u3400" <= folded.rstrip()[-1:] <= "\u9fff" and not ended
-    got = []
-    for cond, (_, han, spoken) in conditions.items():
-        if han_end and any(_han_begins(folded.rstrip(), n) for n in han if n.isalpha() and not n.isascii()):
-            got.append(cond)
-        elif words and any(_words_begin(words, n, ended, _STOP) for n in spoken):
-            got.append(cond)
-    return got
+    text = folded.rstrip()
+    got: set[str] = set()
+    if text and "\u3400" <= text[-1] <= "\u9fff" and not ended:
+        for j in range(MIN_HAN, min(index.longest_han, len(text)) + 1):
+            got.update(index.han.get(text[-j:], ()))
+    if words:
+        got.update(cond for cond, n in index.names(words, ended)
+                   if cond not in got and _words_begin(words, n, ended, _STOP))
+    return [c for c in conditions if c in got]
