@@ -135,3 +135,15 @@ def test_the_country_shortened_in_latin_or_cyrillic_is_the_subject(bundled, q):
 def test_a_russian_verbs_noun_is_asked_by_the_entry_saying_the_verb(bundled, q, entry):
     res = bundled.search(q)  # отвязка / отвязать, сдача / сдать (kb/synonyms.yaml)
     assert res.hits and res.hits[0].id == entry and res.answered, (q, res.signals)
+
+
+@pytest.mark.parametrize("q", ["張卡俾電訊商收返咗 點樣拎返", "我個號碼收咗返 仲拎唔拎得返"])
+def test_a_number_taken_back_and_got_back_in_cantonese_is_restoring(bundled, q):
+    # 收返 / 收咗返 (taken back: 收回), 拎返 (get back: 要回); made-up queries
+    assert "restore-cancelled-number" in [h.id for h in bundled.search(q, limit=3).hits]
+
+
+@pytest.mark.parametrize("q", ["в какие сроки возвращают остаток", "в какой срок придут деньги с номера"])
+def test_within_what_period_in_russian_asks_the_refunds_timing(bundled, q):
+    # в какой срок / в какие сроки: "when", as через сколько is (categories.yaml timing); made up
+    assert bundled.search(q).hits[0].id == "refund-when-and-how"

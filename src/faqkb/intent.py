@@ -515,6 +515,15 @@ class Intents:
         return also is not None and _says(also[0], text, spaced) and _says(also[1], text, spaced) \
             and not _says(also[2], text, spaced)
 
+    def begun(self, query: str, ended: bool) -> list[str]:
+        """The conditions the query's last words begin stating and do not state yet (the
+        reader still typing "from abr"; condition_begun.py). ``ended``: a space ended the
+        last word."""
+        from .condition_begun import conditions_begun
+
+        text, spaced = self._said(query)
+        return [c for c in conditions_begun(self.conditions, text, spaced, ended) if not self.states(c, query)]
+
     def concept(self, query: str, fixed: dict[str, str] | None = None, alone: bool = True) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None.
         ``alone``: the query is finished, so a concept read only alone (``alone``) counts too."""

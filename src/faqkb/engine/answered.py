@@ -37,6 +37,7 @@ class Signals(TypedDict, total=False):
     starts: dict[str, int]  # half-typed: shown hits put first, entry id -> its phrasings starting so (prefix.Starts)
     goes_on: dict[str, float]  # half-typed ru/en: the top 3's phrasing scores, when continuation.py reordered it
     inside: dict[str, int]  # half-typed: the entry put third whose phrasings go on from the last words typed (prefix.Starts.inside)
+    begun: str  # half-typed: the condition whose words are being typed, its entry put second (condition_begun.py)
     fit: int  # half-typed Chinese: the cells of the phrasing fit's tables filled re-ordering the hits (phrasing_fit.py)
     most_asked: str  # half-typed ru/en, a top 3 of one kind: the kind's most asked entry put third (asked.py)
     story: str  # half-typed, the reader's story asking nothing yet: a topic head put third (story.py)

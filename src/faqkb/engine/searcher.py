@@ -299,6 +299,8 @@ class Searcher:
             self._inside(ctx, res, lang, category, limit, script)
         if prefix and page == 1 and res.query_lang in ("ru", "en") and "scope" not in res.signals:
             self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        if prefix and page == 1 and res.hits and "scope" not in res.signals:
+            self._being_stated(ctx, res, lang, category, limit, script, ended=not begun)
         # (what is asked most takes the third place only when no phrase typed chose it: _inside)
         if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
                 and not {"scope", "inside"} & res.signals.keys()):
@@ -308,7 +310,7 @@ class Searcher:
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
-            res.typing = self._outgrown(ctx, res)
+            res.typing = self._outgrown(ctx, res) or (begun and self._object_begun(ctx, res))
         return res
 
     @staticmethod
@@ -336,6 +338,47 @@ class Searcher:
         return names_held(ctx, name, res.query, rest, islice(_phrasings(first), MAX_PHRASINGS))
 
     @staticmethod
+    def _being_stated(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                      script: str | None, *, ended: bool) -> None:
+        """A half-typed query whose last words begin stating one condition (categories.yaml
+        ``abroad``, ``on_behalf``, …: "cancel my mts number fro", "из за ", 不用回俄; Intents.begun)
+        has the entry answering its first hit under that condition second, as condition_first
+        makes it first once the words are typed whole. The first hit, `answered` and the total
+        stay. signals["begun"]: the condition."""
+        from ..condition_begun import BEGUN_PLACE
+
+        intents = intents_of(ctx)
+        if intents is None or not intents.conditions:
+            return
+        conds = intents.begun(res.query, ended)
+        # (words several conditions begin say something only when they send the first hit to one
+        # entry: не of не приезжая, abroad, and не успел, forgot, both mean cancelling from abroad)
+        wants = {w for c in conds if (w := intents.conditions[c][0].get(res.hits[0].id)) is not None}
+        if len(wants) != 1:
+            return
+        want = wants.pop()
+        if want in [h.id for h in res.hits[:BEGUN_PLACE + 1]]:
+            return
+        e, d = ctx.v.entries.get(want), ctx.docnum(want)
+        if e is None or d is None or (category and e.category != category):
+            return
+        hit = next((h for h in res.hits if h.id == want), None) or make_hit(
+            ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is None:
+            return
+        rest = [h for h in res.hits if h.id != want]
+        res.hits = [*rest[:BEGUN_PLACE], hit, *rest[BEGUN_PLACE:]][:limit]
+        res.signals["begun"] = next(c for c in conds if intents.conditions[c][0].get(res.hits[0].id) == want)
+
+    @staticmethod
+    def _object_begun(ctx: Context, res: Results) -> bool:
+        """A query the scope declined for another object that is its last word, cut mid-way
+        (расторжение чере, 销户还收手: object_begun.py), is `typing`, not told."""
+        from ..object_begun import object_begun
+
+        return object_begun(res.query, res.signals["scope"], dictionary(ctx), _general(ctx.v))
+
+    @staticmethod
     def _unfinished(ctx: Context, res: Results, begun: bool) -> None:
         """A query not answered in the middle of a word or clause (prefix.still_typing) is
         `typing`, not told "no direct answer": the verdict was on a guess. `answered`, which
@@ -357,6 +400,10 @@ class Searcher:
             res.typing = typo_begun(res.query, words, ctx.speller())
         if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
             res.typing = cut_mid_word(res.query, words, _general(ctx.v))
+        if not res.typing and begun:  # Russian typed in Latin letters, its last word begun (rastorzhenie dogo)
+            from ..translit_begun import translit_begun
+
+            res.typing = translit_begun(res.query, ctx.speller())
 
     @staticmethod
     def _fit(ctx: Context, res: Results) -> None:

@@ -1,0 +1,128 @@
+"""A condition the reader is still typing (issue 19, item 3: prefix search for as-you-type).
+
+kb/categories.yaml's conditions (``abroad``: the reader is outside Russia; ``on_behalf``:
+someone else acts for them; …) name the words that state them ("from abroad", "из-за
+границы", "不用回俄罗斯"). Typed whole they move the first hit to the entry answering it under
+that condition (engine/relevance.condition_first). While they are being typed ("cancel my mts
+number fro", "можно ли закрыть симку из за ") no condition is stated yet, and the general
+entry's words (cancel, number) keep the specific one out of the panel's top 3. Here: the
+conditions whose words the query's last words begin, the last one possibly cut mid-way.
+
+Pure functions over the folded query and the conditions' names as Intents keeps them (Chinese
+names as written; the others spaced: " from abroad " Latin whole words, " из за границы" Cyrillic
+at word starts, intent._spoken).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Iterator, Mapping
+
+from .analysis import STOP
+
+# function words: the analyzer's, and the English prepositions its list keeps (the index searches them)
+_STOP = frozenset(STOP["en"] | STOP["ru"] | {"from", "without", "outside", "since", "after", "before", "instead"})
+
+MIN_LETTERS = 3  # letters of a condition's words typed before it is read as begun ("fro", "из з")
+BEGUN_PLACE = 1  # where the entry for the condition goes in the panel (0: first; the first hit stays)
+MIN_HAN = 2  # characters of a Chinese condition typed (在国 of 在国外; 在 alone starts anything)
+
+
+def _word_begins(typed: str, name: str, last: bool, cyrillic: bool) -> bool:
+    """Whether the typed word is the name's word: its start when it is the word being typed
+    (``last``), whole otherwise (a Cyrillic one at a word start: уехала of уехал)."""
+    if last:
+        return name.startswith(typed)
+    return typed.startswith(name) if cyrillic else typed == name
+
+
+def _words_begin(words: list[str], name: str, ended: bool, stop: Collection[str]) -> bool:
+    """Whether the query's last words begin the (spaced, non-Chinese) name without typing it
+    whole: its first k words, the k-th one cut mid-way unless a space ``ended`` it, at least
+    MIN_LETTERS letters of the name typed. Its first word alone only when that is a function
+    word (``stop``: from, из, for): a content word (balance of "balance to my", refund) is what
+    the entries share, no condition yet."""
+    parts = name.split()
+    cyrillic = not name.endswith(" ")  # (intent._spoken: Latin names end in a space, whole words)
+    for k in range(1 if parts[0] in stop else 2, min(len(parts), len(words)) + 1):
+        tail = words[-k:]
+        if sum(len(w) for w in tail) < MIN_LETTERS:
+            continue
+        if ended:
+            if k < len(parts) and all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail, parts, strict=False)):
+                return True
+            continue
+        if not all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail[:-1], parts, strict=False)):
+            continue
+        typed, word = tail[-1], parts[k - 1]
+        if word.startswith(typed) and (k < len(parts) or len(typed) < len(word)):
+            return True
+    return False
+
+
+class _Index:
+    """The conditions' names arranged for a query's end (made once per conditions mapping):
+    the Chinese names' starts (MIN_HAN characters or more, not the whole name) -> conditions; the
+    other names by their first word (a query's words are compared with the names whose first
+    word they are, or begin, or for a Cyrillic name's first word start with), so a query costs
+    a few lookups and the names they give, not every name."""
+
+    def __init__(self, conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.han: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for cond, (_, han, spoken) in conditions.items():
+            for n in han:
+                if n.isalpha() and not n.isascii():
+                    for j in range(MIN_HAN, len(n)):
+                        if cond not in (got := self.han.setdefault(n[:j], [])):
+                            got.append(cond)
+            for n in spoken:
+                if n.split():
+                    self.by_first.setdefault(n.split()[0], []).append((cond, n))
+        self.firsts = sorted(self.by_first)
+        self.longest_han = max((len(k) for k in self.han), default=0)
+        self.most_words = max((len(n.split()) for names in self.by_first.values() for _, n in names), default=0)
+
+    def names(self, words: list[str], ended: bool) -> Iterator[tuple[str, str]]:
+        """The (condition, name) pairs whose first word one of the last words may be."""
+        for j in range(1, min(self.most_words, len(words)) + 1):
+            w = words[-j]
+            for cut in range(1, len(w) + 1):  # (a Cyrillic name's first word at the word's start)
+                yield from self.by_first.get(w[:cut], ())
+            if j == 1 and not ended:  # the word being typed: names whose first word it begins
+                k = bisect.bisect_right(self.firsts, w)
+                while k < len(self.firsts) and self.firsts[k].startswith(w):
+                    yield from self.by_first[self.firsts[k]]
+                    k += 1
+
+
+_KEPT = 4  # conditions mappings whose _Index is kept (one per live index version, a few at a swap)
+_indexes: dict[int, tuple[object, _Index]] = {}
+
+
+def _index(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> _Index:
+    got = _indexes.get(id(conditions))
+    if got is None or got[0] is not conditions:
+        if len(_indexes) >= _KEPT:
+            _indexes.clear()
+        got = _indexes[id(conditions)] = (conditions, _Index(conditions))
+    return got[1]
+
+
+def conditions_begun(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]],
+                     folded: str, spaced: str, ended: bool) -> list[str]:
+    """The conditions whose names the query's end begins, in the conditions' order. ``folded``:
+    the query folded (scope.fold); ``spaced``: its words between single spaces; ``ended``: a
+    space was typed after the last word (it is whole). Bounded: the query's last few words and
+    characters looked up (_Index), each name they give compared once."""
+    index = _index(conditions)
+    words = spaced.split()
+    text = folded.rstrip()
+    got: set[str] = set()
+    if text and "\u3400" <= text[-1] <= "\u9fff" and not ended:
+        for j in range(MIN_HAN, min(index.longest_han, len(text)) + 1):
+            got.update(index.han.get(text[-j:], ()))
+    if words:
+        got.update(cond for cond, n in index.names(words, ended)
+                   if cond not in got and _words_begin(words, n, ended, _STOP))
+    return [c for c in conditions if c in got]
