@@ -154,3 +154,14 @@ def test_queries_whose_last_word_a_kb_word_goes_on_from_read_no_keys(bundled_ind
         s.search(q, prefix=True)
     assert s.cache_info()["translit"] == (0, 0)
     s.close()
+
+
+def test_the_words_before_a_cyrillic_completion_are_searched_in_cyrillic(bundled):
+    from faqkb.translit_prefix import in_cyrillic
+
+    assert in_cyrillic("nu kak zakryt, na ", _Speller()) == "nu как закрыть, на "  # (nu: no reading)
+    assert in_cyrillic("tele2 kak", _Speller()) == "tele2 как"  # a brand with digits stays
+    # (сколько стоит: a phrase the ranking reads in Russian, asking the cost, not how long)
+    res = bundled.search("a skolko stoit zakryt nom", prefix=True)
+    assert res.signals["prefix"]["searched"] == "a сколько стоит закрыть номер"
+    assert res.hits[0].id == bundled.search("сколько стоит закрыть номер").hits[0].id

@@ -154,3 +154,21 @@ def _begins(sorted_words: list[str], start: str) -> bool:
 
 
 _WORDS = re.compile(r"[A-Za-z\u0400-\u04ff']+|[^\W\d_]+")
+
+
+def in_cyrillic(text: str, speller: Reading) -> str:
+    """``text`` (the words before a last word completed to a Cyrillic one) with each Latin word
+    that reads as Russian written as the speller reads it (kak zakryt: как закрыть): searched as
+    the Russian it is, not as Latin words beside a Cyrillic one, whose phrases (сколько стоит)
+    and language the ranking would not read. One or two lookups a word."""
+    def cyrillic(m: re.Match[str]) -> str:
+        low = m.group().lower()
+        if len(low) == 2:
+            got = speller.translit.get(translit_key(low) or "")
+            return got if got in STOP["ru"] else m.group()
+        return (speller.russian(low) if len(low) >= MIN_LETTERS else None) or m.group()
+
+    return _LATIN_WORD.sub(cyrillic, text)
+
+
+_LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z']+(?![^\W\d_])")

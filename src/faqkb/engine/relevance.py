@@ -6,6 +6,7 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..analysis import HAN_RE, Analyzed, Token, is_han
@@ -341,7 +342,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
-    from ..translit_prefix import russian_starts
+    from ..translit_prefix import in_cyrillic, russian_starts
 
     words = dictionary(ctx, lex)
     imp = ctx.impact()
@@ -386,10 +387,15 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     russian = None
     if asked and mend is not None and not pinyin_first:  # (the panel's, as ``mend``; keys and speller read when first asked)
         russian = russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin)
-    return complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
+    done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian)
+    if russian is not None and done is not None and done.word.isascii() and done.expansions and not done.expansions[0].isascii():
+        # Russian typed in Latin: the words before searched in Cyrillic, as the last one now is
+        rest = done.text[:len(done.text) - len(done.expansions[0])]
+        done = replace(done, text=in_cyrillic(rest, ctx.speller()) + done.expansions[0])
+    return done
 
 
 def fit_model(ctx: Context, lex: Lexicon) -> tuple[Weights, Follows]:
