@@ -10,6 +10,10 @@ import pytest
 from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete
 from faqkb.translit_prefix import Keys, reads_russian, russian_starts, start_keys
 
+def _split(word: str) -> list[str] | None:  # a toy pinyin splitter
+    return [word] if word in ("tui", "na", "ka", "yu") else None
+
+
 WORDS = ["закрыть", "закрытие", "отключение", "отключить", "доченька", "хорошо", "юрист", "счёт", "дом"]
 KEYS = Keys.of(WORDS)
 
@@ -51,7 +55,7 @@ class _Speller:  # what reads_russian asks of spelling.Speller, for the pure tes
 
     def russian(self, low: str) -> str | None:
         return {"kak": "как", "zakrit": "закрыть", "nomer": "номер", "poluchit": "получить",
-                "nazad": "назад"}.get(low.replace("y", "i"))
+                "nazad": "назад", "sim": "сим", "tui": "туи"}.get(low.replace("y", "i"))
 
 
 @pytest.mark.parametrize("words,russian", [
@@ -61,9 +65,11 @@ class _Speller:  # what reads_russian asks of spelling.Speller, for the pure tes
     (["how", "to", "cancel"], False),
     (["cancel", "nomer"], False),       # as many English as Russian
     (["s", "v"], False),
+    (["sim", "na"], False),             # a Latin kb word spelling a Russian one too (сим) says neither
+    (["tui", "na"], False),             # pinyin syllables, all of them
 ])
 def test_the_words_before_read_as_russian_in_latin_or_not(words, russian):
-    assert reads_russian(words, _Speller()) is russian
+    assert reads_russian(words, _Speller(), _split) is russian
 
 
 TOY = Dictionary.of({"cancel": 3, "sim": 2, "закрыть": 4, "закрытие": 2, "номер": 5, "деньги": 3},

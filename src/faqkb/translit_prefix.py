@@ -99,34 +99,42 @@ class Reading(Protocol):
     def russian(self, low: str) -> str | None: ...
 
 
-def reads_russian(words: list[str], speller: Reading) -> bool:
+def reads_russian(words: list[str], speller: Reading, split: Callable[[str], list[str] | None] = lambda w: None) -> bool:
     """The Latin words typed before the last read as Russian (kak zakryt, vernut dengi s): more
     of them are the kb's Russian words or Russian function words spelled in Latin, as the
     speller reads them (spelling.translit_key), than are English (a function word, a Latin kb
-    word no Russian word is spelled as), and at least one is. One letters say nothing (s, v, i)."""
-    russian = english = 0
+    word no Russian word is spelled as), and one of MIN_LETTERS letters or more is (two-letter
+    ones, yu: у, na, are pinyin syllables as often). A Latin kb word spelling a Russian one too
+    (sim: сим) says neither, one letters nothing (s, v, i), and words that are all pinyin
+    syllables (``split``: ka yu e) are no Russian."""
+    russian = english = long = 0
+    pinyin = True
     for w in words:
         low = w.lower()
         if len(low) < 2 or not _LATIN.issuperset(low):
             continue
+        pinyin = pinyin and split(low) is not None
         if low in STOP["en"]:
             english += 1
         elif len(low) == 2:
             russian += speller.translit.get(translit_key(low) or "") in STOP["ru"]
         elif speller.russian(low) is not None:
-            russian += 1
+            if low not in speller.vocab:
+                russian += 1
+                long += 1
         elif low in speller.vocab:
             english += 1
-    return russian > 0 and russian > english
+    return long > 0 and russian > english and not pinyin
 
 
 def russian_starts(keys: Callable[[], Keys], query: str, speller: Callable[[], Reading],
-                   unknown: Callable[[str], bool], pinyin: list[str]) -> Callable[[str], list[str]]:
+                   unknown: Callable[[str], bool], pinyin: list[str],
+                   split: Callable[[str], list[str] | None] = lambda w: None) -> Callable[[str], list[str]]:
     """prefix.complete's ``russian`` for ``query``: the Cyrillic kb words a Latin last word (no
     Latin kb word goes on from it: the caller's check) is the start of, when the words before
     it read as Russian (reads_russian); with none before, only a word no English word in general
     use begins (``unknown``, as prefix.mended asks) and no kb word's pinyin reading either
-    (``pinyin``: the sorted readings): "den" alone may be English or 等级, "vozvrat den" is
+    (``pinyin``: the sorted readings; ``split``: a word's pinyin syllables, for reads_russian): "den" alone may be English or 等级, "vozvrat den" is
     деньги. ``keys`` and ``speller`` are asked for at the first call only (a query whose last
     word a kb word goes on from reads neither), the words before once."""
     before = _WORDS.findall(query)[:-1]
@@ -137,7 +145,7 @@ def russian_starts(keys: Callable[[], Keys], query: str, speller: Callable[[], R
             return []
         if before:
             if not memo:
-                memo.append(reads_russian(before, speller()))
+                memo.append(reads_russian(before, speller(), split))
             if not memo[0]:
                 return []
         elif not unknown(word) or _begins(pinyin, word):

@@ -386,7 +386,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     # exact search's _confirm (asked=False), which must read a last word as before
     russian = None
     if asked and mend is not None and not pinyin_first:  # (the panel's, as ``mend``; keys and speller read when first asked)
-        russian = russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin)
+        russian = russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
