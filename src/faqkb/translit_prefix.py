@@ -137,15 +137,14 @@ def russian_starts(keys: Callable[[], Keys], query: str, speller: Callable[[], R
     (``pinyin``: the sorted readings; ``split``: a word's pinyin syllables, for reads_russian): "den" alone may be English or 等级, "vozvrat den" is
     деньги. ``keys`` and ``speller`` are asked for at the first call only (a query whose last
     word a kb word goes on from reads neither), the words before once."""
-    before = _WORDS.findall(query)[:-1]
-    memo: list[bool] = []
+    memo: list[bool] = []  # (the words before read as Russian; none typed: no memo)
 
     def starts(word: str) -> list[str]:
         if len(word) < MIN_LETTERS or not _LATIN.issuperset(word):
             return []
-        if before:
-            if not memo:
-                memo.append(reads_russian(before, speller(), split))
+        if not memo and (before := _WORDS.findall(query)[:-1]):
+            memo.append(reads_russian(before, speller(), split))
+        if memo:
             if not memo[0]:
                 return []
         elif not unknown(word) or _begins(pinyin, word):
