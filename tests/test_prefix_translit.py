@@ -10,6 +10,7 @@ import pytest
 from faqkb.prefix import MAX_EXPANSIONS, MAX_SCAN, Dictionary, complete
 from faqkb.translit_prefix import Keys, reads_russian, russian_starts, start_keys
 
+
 def _split(word: str) -> list[str] | None:  # a toy pinyin splitter
     return [word] if word in ("tui", "na", "ka", "yu") else None
 

@@ -68,6 +68,8 @@ class Keys:
             return []
         out: dict[str, None] = {}
         for start in start_keys(typed):
+            if len(start) < MIN_LETTERS - 1:  # (yyy keys as i: one letter says nothing)
+                continue
             i = bisect.bisect_left(self.keys, start)
             for k, w in zip(self.keys[i:i + MAX_SCAN], self.words[i:i + MAX_SCAN], strict=True):
                 if not k.startswith(start):
