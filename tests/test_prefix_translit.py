@@ -164,10 +164,15 @@ def test_queries_whose_last_word_a_kb_word_goes_on_from_read_no_keys(bundled_ind
 
 
 def test_the_words_before_a_cyrillic_completion_are_searched_in_cyrillic(bundled):
+    from faqkb.prefix import Completion
     from faqkb.translit_prefix import in_cyrillic
 
-    assert in_cyrillic("nu kak zakryt, na ", _Speller()) == "nu как закрыть, на "  # (nu: no reading)
-    assert in_cyrillic("tele2 kak", _Speller()) == "tele2 как"  # a brand with digits stays
+    def written(text: str, last: str = "номер") -> str:
+        return in_cyrillic(Completion(text + last, "nom", [last]), _Speller).text
+
+    assert written("nu kak zakryt, na ") == "nu как закрыть, на номер"  # (nu: no reading)
+    assert written("tele2 kak ") == "tele2 как номер"  # a brand with digits stays
+    assert written("kak ", "cancel") == "kak cancel"  # a Latin completion: as it is
     # (сколько стоит: a phrase the ranking reads in Russian, asking the cost, not how long)
     res = bundled.search("a skolko stoit zakryt nom", prefix=True)
     assert res.signals["prefix"]["searched"] == "a сколько стоит закрыть номер"

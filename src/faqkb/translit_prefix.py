@@ -18,11 +18,11 @@ import bisect
 import marshal
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .analysis import STOP
-from .prefix import MAX_SCAN
+from .prefix import MAX_SCAN, Completion
 from .spelling import MIN_TRANSLIT, cyrillic_keys, latin_keys, translit_key
 
 FORMAT = 1  # of Keys.dump (layout.TRANSLIT); a file of another is not read
@@ -165,19 +165,25 @@ def _begins(sorted_words: list[str], start: str) -> bool:
 _WORDS = re.compile(r"[A-Za-z\u0400-\u04ff']+|[^\W\d_]+")
 
 
-def in_cyrillic(text: str, speller: Reading) -> str:
-    """``text`` (the words before a last word completed to a Cyrillic one) with each Latin word
-    that reads as Russian written as the speller reads it (kak zakryt: как закрыть): searched as
-    the Russian it is, not as Latin words beside a Cyrillic one, whose phrases (сколько стоит)
-    and language the ranking would not read. One or two lookups a word."""
+def in_cyrillic(done: Completion, speller: Callable[[], Reading]) -> Completion:
+    """``done`` with the words before a last word completed to a Cyrillic one (a Latin word
+    typed: russian_starts') each written as the speller reads it when it reads as Russian (kak
+    zakryt: как закрыть), searched as the Russian it is, not as Latin words beside a Cyrillic
+    one, whose phrases (сколько стоит) the ranking would not read; any other completion as it
+    is. One or two lookups a word."""
+    if not done.word.isascii() or not done.expansions or done.expansions[0].isascii():
+        return done
+    reading = speller()
+
     def cyrillic(m: re.Match[str]) -> str:
         low = m.group().lower()
         if len(low) == 2:
-            got = speller.translit.get(translit_key(low) or "")
+            got = reading.translit.get(translit_key(low) or "")
             return got if got in STOP["ru"] else m.group()
-        return (speller.russian(low) if len(low) >= MIN_LETTERS else None) or m.group()
+        return (reading.russian(low) if len(low) >= MIN_LETTERS else None) or m.group()
 
-    return _LATIN_WORD.sub(cyrillic, text)
+    rest = done.text[:len(done.text) - len(done.expansions[0])]
+    return replace(done, text=_LATIN_WORD.sub(cyrillic, rest) + done.expansions[0])
 
 
 _LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z']+(?![^\W\d_])")

@@ -6,7 +6,6 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..analysis import HAN_RE, Analyzed, Token, is_han
@@ -384,18 +383,13 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     pinyin_first = bool(rest) and looks_like_pinyin(rest, lex)
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
-    russian = None
-    if asked and mend is not None and not pinyin_first:  # (the panel's, as ``mend``; keys and speller read when first asked)
-        russian = russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)
+    russian = (russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)
+               if asked and mend is not None and not pinyin_first else None)  # (the panel's, as ``mend``)
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian)
-    if russian is not None and done is not None and done.word.isascii() and done.expansions and not done.expansions[0].isascii():
-        # Russian typed in Latin: the words before searched in Cyrillic, as the last one now is
-        rest = done.text[:len(done.text) - len(done.expansions[0])]
-        done = replace(done, text=in_cyrillic(rest, ctx.speller()) + done.expansions[0])
-    return done
+    return in_cyrillic(done, ctx.speller) if russian is not None and done is not None else done
 
 
 def fit_model(ctx: Context, lex: Lexicon) -> tuple[Weights, Follows]:
