@@ -26,7 +26,7 @@ from .prefix import MAX_SCAN, Completion
 from .spelling import MIN_TRANSLIT, cyrillic_keys, latin_keys, translit_key
 
 FORMAT = 1  # of Keys.dump (layout.TRANSLIT); a file of another is not read
-MIN_LETTERS = MIN_TRANSLIT  # letters a Latin start needs (two start a third of the keys: za, ot are words)
+MIN_LETTERS = MIN_TRANSLIT  # letters a Latin start needs (two are a function word as often: za, ot), as the speller
 # a last letter that begins a unit the keys write otherwise: c (ch: ч; else ц, ts), k (kh: х, h),
 # y and j (ya, yu, ye, yo: я, ю, е, ё, whose keys lose the y; else й, ы: i)
 _TAILS = {"c": ("ts", "ch"), "k": ("k", "h"), "y": ("i", "a", "u", "e"), "j": ("i", "a", "u", "e")}
