@@ -1,7 +1,7 @@
 """Keystroke sweep for prefix search: every full question of the given sets cut at EVERY
 keystroke (at least 2 Han characters or 3 letters, never just after a space), searched as the
 live panel does (prefix=true); success@3 by the share of the question the cut holds, per script
-(Hans, Hant, pinyin, latin, cyrl), and `told` (not answered, not `typing`). A set of random cuts
+(Hans, Hant, pinyin, latin, cyrl, translit), and `told` (not answered, not `typing`). A set of random cuts
 gives each question one or two cuts; this gives every cut of it, so a change is seen on the
 kind, not on a few rows (issue 19, fourteenth round).
 
@@ -14,7 +14,7 @@ uniform keystroke gives about one time in 14 (dev prefix sets: 11-18 rows of 180
 default sweep leaves out (fifteenth round: told 0.087 there against 0.018).
 
 Rows without `expect` and off-topic, near-topic, head, prefix and combo rows are skipped (the
-full questions are what is cut). ``--out`` writes every cut with its top 3, to diff two runs.
+full questions are what is cut; ``--heads`` cuts the head rows too). ``--out`` writes every cut with its top 3, to diff two runs.
 """
 
 from __future__ import annotations
@@ -40,11 +40,14 @@ BANDS = ("<25", "25-50", "50-75", ">=75")
 
 def script(q: str, row: dict) -> str:
     """The question's script: Han (Traditional when folding changes it), pinyin (Latin in a
-    Chinese row), Cyrillic or Latin."""
+    Chinese row), translit (Latin in a Russian row: Russian typed in Latin letters), Cyrillic
+    or Latin."""
     if HAN.search(q):
         return "Hant" if fold_han(q) != q or row.get("kind") == "zh-Hant" else "Hans"
     if row.get("kind") == "pinyin" or (row.get("lang") == "zh" and q.isascii()):
         return "pinyin"
+    if row.get("script") == "translit" or (row.get("lang") == "ru" and q.isascii()):
+        return "translit"
     return "cyrl" if re.search(r"[\u0400-\u04ff]", q) else "latin"
 
 
@@ -72,7 +75,8 @@ def main() -> None:
     ap.add_argument("files", nargs="+")
     ap.add_argument("--kb", type=Path, default=ROOT / "kb")
     ap.add_argument("--index", type=Path, default=None, help="index folder (default: a fresh one)")
-    ap.add_argument("--scripts", default="Hans,Hant,pinyin,latin,cyrl")
+    ap.add_argument("--scripts", default="Hans,Hant,pinyin,latin,cyrl,translit")
+    ap.add_argument("--heads", action="store_true", help="cut the head rows too (one- and two-word queries typed whole)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--spaced", action="store_true", help="the cuts ending in a space (the word finished) instead")
     args = ap.parse_args()
@@ -82,7 +86,8 @@ def main() -> None:
     rows, seen = [], set()
     for f in args.files:
         for r in yaml.safe_load(Path(f).read_text("utf-8")) or []:
-            if r.get("kind") in SKIPPED or not r.get("expect") or (sc := script(r["q"], r)) not in wanted:
+            skipped = r.get("kind") in SKIPPED and not (args.heads and r.get("kind") == "head")
+            if skipped or not r.get("expect") or (sc := script(r["q"], r)) not in wanted:
                 continue
             for cut in cuts(r["q"], sc, args.spaced):
                 if (cut, tuple(r["expect"])) in seen:

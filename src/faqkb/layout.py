@@ -23,8 +23,9 @@ reader (engine/) so neither imports the other (tests/test_imports.py)::
                      completing a half-typed word; a version without it makes them at its first
                      prefix query), starts.marshal (prefix.Starts' sorted phrasing keys, the same),
                      continuation.marshal (continuation.Phrasings, for a half-typed ru/en query)
-                     and fit.marshal (phrasing_fit's weights and Follows, for a Chinese one): the
-                     same
+                     fit.marshal (phrasing_fit's weights and Follows, for a Chinese one) and
+                     translit.marshal (translit_prefix.Keys: the Cyrillic words by their Latin
+                     spelling's key, for Russian typed in Latin cut mid-word): the same
     .tmp-*/          a build in progress (or the leftovers of a killed one: removed by the next
                      build, which finds it in the records)
     .CURRENT.<pid>   the next CURRENT being written (left by a build killed just before the switch)
@@ -63,6 +64,7 @@ STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (b
 # last word cut mid-way the kb lacks (prefix.cut_mid_word; build/vocabulary.py)
 GENERAL = "general.marshal"
 CONTINUATION = "continuation.marshal"  # continuation.Phrasings.dump (build/vocabulary.py)
+TRANSLIT = "translit.marshal"  # translit_prefix.Keys.dump (build/vocabulary.py)
 FIT = "fit.marshal"  # phrasing_fit.dump: the Chinese phrasings' token weights and Follows (build/vocabulary.py)
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")

@@ -610,7 +610,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
              fit: Callable[[str, str], float] | None = None, pinyin_first: bool = False,
              known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False,
              follows: Callable[[str, list[str]], list[int]] | None = None,
-             mend: Callable[[str], bool] | None = None) -> Completion | None:
+             mend: Callable[[str], bool] | None = None,
+             russian: Callable[[str], list[str]] | None = None) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -627,7 +628,10 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     the phrasings go on to from the syllables typed before comes first among equals
     (zhuxiao yu: yue, 余额; not yunyingshang). ``mend(word)``: given, a last word that starts
     nothing and that ``mend`` says no word in general use begins with (a typo, not a word the kb
-    lacks) goes on as the starts one edit from it do (mended: растарж, расторжение)."""
+    lacks) goes on as the starts one edit from it do (mended: растарж, расторжение).
+    ``russian(word)``: given, the Cyrillic kb words a Latin last word no Latin kb word goes on
+    from is the start of, typed in Latin (translit_prefix: kak zakr, закрыть); found, they are
+    its candidates instead of pinyin readings (vozvrat den: деньги, not 等级)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -676,7 +680,10 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         # on too: dropped, nothing would be searched; after words that ask, it is dropped as before
         if len(word) >= MIN_PREFIX or (bare and rest[-1:].isspace() and typed.isalpha() and typed.islower()):
             words = [(w, w, d.counts.get(w, 0)) for w in _range(d.words, word) if w != word]
-        if word.isascii() and (spaced := _spaced(rest, word, d, split, pinyin_first)) is not None:
+        if not words and russian is not None and word.isascii() and (spelled := russian(word)):
+            # Russian typed in Latin, its last word begun (kak zakr): the kb's Cyrillic words it spells the start of
+            words = [(w, w, d.counts.get(w, 0)) for w in spelled]
+        elif word.isascii() and (spaced := _spaced(rest, word, d, split, pinyin_first)) is not None:
             # pinyin typed syllable by syllable ("zhu x", "e luo s"): the syllables before
             # the cursor and the letters typed are one word being typed (zhuxiao, eluosi)
             rest, readings = spaced

@@ -9,7 +9,7 @@ import marshal
 from typing import TYPE_CHECKING
 
 from ..analysis import HAN_RE, Analyzed, Token, is_han
-from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS
+from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
 from ..specificity import Prepared, entry_phrasings, prepared
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..plan import QueryPlan
     from ..prefix import Completion, Dictionary
     from ..scope import Scope
+    from ..translit_prefix import Keys
     from .answered import Signals, Unit
     from .version import Version
 
@@ -314,16 +315,33 @@ def dictionary(ctx: Context, lex: Lexicon | None = None) -> Dictionary:
     return v.prefixes
 
 
+def translit_keys(ctx: Context, lex: Lexicon) -> Keys:
+    """The version's translit_prefix.Keys, read as the build wrote them (TRANSLIT) the first
+    time (made from the lexicon for a version built before the file; counted in translit_made)."""
+    from ..translit_prefix import Keys
+
+    v = ctx.v
+    if v.translit is None:
+        try:
+            v.translit = Keys.load(v.files.path(TRANSLIT).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):  # a version built before the file
+            v.translit = Keys.of(lex.vocab)
+            v.translit_made += 1
+    return v.translit
+
+
 def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
              mend: Callable[[str], bool] | None = None) -> Completion | None:
     """prefix.complete on this version's words; a candidate's fit with the rest of the
     query is the best coverage of the rest among the entries holding the candidate.
     ``asked``: candidates ranked by the kb's phrasings first (False: by its counts, as exact
     search's _confirm reads a last word, so that exact results do not move). ``mend``: a last
-    word that starts nothing goes on as its one-edit starts do when ``mend`` says so (the panel's)."""
+    word that starts nothing goes on as its one-edit starts do when ``mend`` says so (the panel's),
+    and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
+    from ..translit_prefix import in_cyrillic, russian_starts
 
     words = dictionary(ctx, lex)
     imp = ctx.impact()
@@ -365,9 +383,13 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     pinyin_first = bool(rest) and looks_like_pinyin(rest, lex)
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
-    return complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
+    russian = (russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)
+               if asked and mend is not None and not pinyin_first else None)  # (the panel's, as ``mend``)
+    done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
-                          mend=mend if asked else None)  # (a typo'd start: the panel's, not _confirm's)
+                          mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
+                          russian=russian)
+    return in_cyrillic(done, ctx.speller) if russian is not None and done is not None else done
 
 
 def fit_model(ctx: Context, lex: Lexicon) -> tuple[Weights, Follows]:

@@ -35,6 +35,7 @@ from ..layout import (
     SPELLING,
     STARTS,
     TOPIC,
+    TRANSLIT,
     IndexInfo,
 )
 from ..lexicon import Lexicon
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from ..scope import Scope
     from ..spelling import Speller
     from ..topic import TopicModel
+    from ..translit_prefix import Keys
 
 # What each per-version cache may hold, in bytes as its cost function estimates them (each
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
@@ -88,7 +90,8 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
-           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN, CONTINUATION, FIT)  # and impact.*: read lazily
+           QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN, CONTINUATION, FIT,
+           TRANSLIT)  # and impact.*: read lazily
 
 
 class VersionFiles:
@@ -170,6 +173,8 @@ class Version:
     starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
     phrasings: Phrasings | None = None  # the Latin/Cyrillic phrasings a half-typed query goes on as (continuation.py)
     general: General | Literal[False] | None = None  # GENERAL (prefix.cut_mid_word); False: a version without it
+    translit: Keys | None = None  # TRANSLIT: the Cyrillic words by Latin spelling (translit_prefix.py)
+    translit_made: int = 0  # times a query made them (Keys.of: a version built before TRANSLIT)
     fit_weights: Weights | None = None  # the Chinese phrasings' token weights (phrasing_fit.py)
     follows: Follows | None = None  # the Chinese phrasings, for a half-typed query's completion (phrasing_fit.py)
     phrasings_made: int = 0  # times a query made continuation's or phrasing_fit's model (a version built before their files)
@@ -204,12 +209,14 @@ class Version:
         """Per bounded cache: (values held, values made since the version opened); and the
         prefix dictionary's and the question starts' index (held or not, made by a query
         rather than read as built); "phrasings": the phrasing models (continuation.py's and
-        phrasing_fit.py's weights) held, and made by a query rather than read as built."""
+        phrasing_fit.py's weights) held, and made by a query rather than read as built; "translit":
+        the Cyrillic words' Latin keys (translit_prefix.Keys), the same."""
         starts = self.starts
         return {**{name: (len(c), c.made) for name, c in self.caches().items()},
                 "prefixes": (int(self.prefixes is not None), self.prefixes_made),
                 "starts": (int(starts is not None and starts.index is not None), starts.made if starts else 0),
-                "phrasings": (int(self.phrasings is not None) + int(self.fit_weights is not None), self.phrasings_made)}
+                "phrasings": (int(self.phrasings is not None) + int(self.fit_weights is not None), self.phrasings_made),
+                "translit": (int(self.translit is not None), self.translit_made)}
 
     def cache_bytes(self) -> dict[str, int]:
         """Per bounded cache: the bytes its values hold, as its budget counts them."""
