@@ -400,10 +400,6 @@ class Searcher:
             res.typing = typo_begun(res.query, words, ctx.speller())
         if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
             res.typing = cut_mid_word(res.query, words, _general(ctx.v))
-        if not res.typing and begun:  # Russian typed in Latin letters, its last word begun (rastorzhenie dogo)
-            from ..translit_begun import translit_begun
-
-            res.typing = translit_begun(res.query, ctx.speller())
 
     @staticmethod
     def _fit(ctx: Context, res: Results) -> None:
