@@ -129,14 +129,16 @@ class Phrasings:
         return p
 
     def dump(self) -> bytes:
-        """What `of` made, as the build writes it (layout.CONTINUATION): read back by `load`
-        at a version's first half-typed ru/en query rather than made again (~12 ms for the
-        bundled kb, more at MAX_TOTAL). The counter of aligned phrasings is not kept."""
+        """What `of` made, as the build writes it (layout.CONTINUATION), with its flat arrays
+        (`flat`): read back by `load` at a version's first half-typed ru/en query rather than
+        made again (~12 ms and ~5 ms for the bundled kb, more at MAX_TOTAL). The counter of
+        aligned phrasings is not kept."""
         return marshal.dumps({"format": FORMAT, "phrasings": self.phrasings,
                               "skipped": [a.tobytes() for a in self.skipped],
                               "by_stem": {k: a.tobytes() for k, a in self.by_stem.items()},
                               "by_word": {k: a.tobytes() for k, a in self.by_word.items()},
-                              "sorted_words": self.sorted_words, "weight": self.weight})
+                              "sorted_words": self.sorted_words, "weight": self.weight,
+                              "flat": self.flat().plain()})
 
     @classmethod
     def load(cls, data: bytes) -> Phrasings:
@@ -150,10 +152,13 @@ class Phrasings:
             a.frombytes(b)
             return a
 
-        return cls(phrasings=raw["phrasings"], skipped=[arr("d", b) for b in raw["skipped"]],
-                   by_stem={k: arr("I", b) for k, b in raw["by_stem"].items()},
-                   by_word={k: arr("I", b) for k, b in raw["by_word"].items()},
-                   sorted_words=raw["sorted_words"], weight=raw["weight"])
+        p = cls(phrasings=raw["phrasings"], skipped=[arr("d", b) for b in raw["skipped"]],
+                by_stem={k: arr("I", b) for k, b in raw["by_stem"].items()},
+                by_word={k: arr("I", b) for k, b in raw["by_word"].items()},
+                sorted_words=raw["sorted_words"], weight=raw["weight"])
+        if isinstance(flat := raw.get("flat"), dict):  # (a file written before them: made when first asked)
+            p._flat = _Flat.of_plain(flat, p)
+        return p
 
     def flat(self) -> _Flat:
         """The phrasings as flat arrays (`_Flat`), made by the first query that asks (~3 ms for
@@ -375,6 +380,26 @@ class _Flat:
     entry_ids: list[str]
     entry_ordinal: dict[str, int]
 
+    _ARRAYS = ("owner", "place", "word", "s_pos", "s_off", "w_pos", "w_pos_off", "w_post", "w_off", "w_weight", "cum",
+               "cum_off", "entry_of")
+
+    def plain(self) -> dict:
+        """As `Phrasings.dump` writes it: each array as (dtype, bytes); the weights per place and
+        per posting, the stem ids and the entries' ordinals follow from them, ``p``'s stems and
+        the ids' order (`of_plain`: a few array operations)."""
+        return {**{k: (getattr(self, k).dtype.str, getattr(self, k).tobytes()) for k in self._ARRAYS},
+                "stem_of": self.stem_of, "entry_ids": self.entry_ids}
+
+    @classmethod
+    def of_plain(cls, d: dict, p: Phrasings) -> _Flat:
+        a = {k: np.frombuffer(d[k][1], dtype=np.dtype(d[k][0])) for k in cls._ARRAYS}
+        at = np.arange(len(a["owner"])) + a["owner"]  # (as `of`)
+        cum = a["cum"]
+        return cls(**a, gain=cum[at + 1] - cum[at], cum_j=cum[at], cum_j1=cum[at + 1],
+                   w_post_weight=np.repeat(a["w_weight"], np.diff(a["w_off"])),
+                   stem_id={s: i for i, s in enumerate(p.by_stem)}, stem_of=d["stem_of"],
+                   entry_ids=d["entry_ids"], entry_ordinal={e: i for i, e in enumerate(d["entry_ids"])})
+
     @classmethod
     def of(cls, p: Phrasings) -> _Flat:
         stem_id = {s: i for i, s in enumerate(p.by_stem)}
@@ -399,16 +424,18 @@ class _Flat:
             np.cumsum(counts, out=out[1:])
             return out
 
+        i32 = np.int32  # (places and phrasings: at most MAX_TOTAL x MAX_PHRASING_WORDS; half the file of int64)
         return cls(
-            owner=owner, place=np.arange(total) - np.repeat(cum_off[:-1] - np.arange(len(lens)), lens), word=word,
-            gain=cum[at + 1] - cum[at], cum_j=cum[at], cum_j1=cum[at + 1], stem_id=stem_id,
-            s_pos=np.argsort(stems, kind="stable"), s_off=offsets(np.bincount(stems, minlength=len(stem_id))),
-            w_pos=np.argsort(word, kind="stable"), w_pos_off=offsets(np.bincount(word, minlength=len(word_ix))),
+            owner=owner.astype(i32), place=(np.arange(total) - np.repeat(cum_off[:-1] - np.arange(len(lens)), lens)).astype(i32),
+            word=word.astype(i32), gain=cum[at + 1] - cum[at], cum_j=cum[at], cum_j1=cum[at + 1], stem_id=stem_id,
+            s_pos=np.argsort(stems, kind="stable").astype(i32), s_off=offsets(np.bincount(stems, minlength=len(stem_id))),
+            w_pos=np.argsort(word, kind="stable").astype(i32),
+            w_pos_off=offsets(np.bincount(word, minlength=len(word_ix))),
             w_post=(np.concatenate([np.frombuffer(p.by_word[w], dtype=np.uint32) for w in p.sorted_words])
-                    if p.sorted_words else _NONE).astype(np.int64),
+                    if p.sorted_words else _NONE).astype(i32),
             w_off=offsets(w_lens), w_post_weight=np.repeat(w_weight, w_lens), w_weight=w_weight, cum=cum,
             cum_off=cum_off, stem_of=stem_of, entry_ids=entry_ids, entry_ordinal=ordinal,
-            entry_of=np.fromiter((ordinal[e] for e, _, _ in p.phrasings), dtype=np.int64, count=len(p.phrasings)))
+            entry_of=np.fromiter((ordinal[e] for e, _, _ in p.phrasings), dtype=i32, count=len(p.phrasings)))
 
 
 def _entry_score(fracs: list[float]) -> float:
