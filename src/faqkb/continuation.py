@@ -226,8 +226,7 @@ class Phrasings:
                                          None if ended else f.stem_id.get(qs[-1], -1))
         self.aligned += len(best)
         total = before + wq[-1] if ended else np.where(last_w != 0, before + last_w, before + wq[-1])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(total > 0, sc / total, 0.0)  # (below 0: more missed than found)
+        frac = np.divide(sc, total, out=np.zeros(len(sc)), where=total > 0)  # (below 0: more missed than found)
         # each entry's three best shares, best first (an entry's score reads no more: _entry_score)
         ent = f.entry_of[best]
         order = np.lexsort((-frac, ent))
@@ -290,7 +289,7 @@ class Phrasings:
         i = np.where(last, n - 1, i)
         k = f.owner[pos]
         qc = np.array(qcum)
-        gain = np.where(last, f.gain[pos], np.diff(qc)[np.minimum(i, n - 1)])
+        gain = np.where(last, f.gain[pos], np.diff(qc)[i])  # (i < n: a typed word's own weight)
         j, cj, cj1 = f.place[pos], f.cum_j[pos], f.cum_j1[pos]
         qi, qi1 = qc[i], qc[i + 1]
         new = np.ones(len(k), dtype=bool)
@@ -315,7 +314,8 @@ class Phrasings:
                 v = np.where((i[ib] < i[ix]) & (j[ib] < j[ix]) & (x > v), x, v)
             top[ix] = v + gain[ix]
         end = np.maximum(-MISSING * qcum[n], np.maximum.reduceat(top - MISSING * (qc[n] - qi1), first))
-        last_w = np.maximum.reduceat(np.where(last & (f.word[pos] >= lo) & (f.word[pos] < hi), gain, 0.0), first)
+        fw = f.word[pos]
+        last_w = np.maximum.reduceat(np.where(last & (fw >= lo) & (fw < hi), gain, 0.0), first)
         for g in np.flatnonzero(size > VECTOR_PAIRS).tolist():  # (a few: most phrasings hold one or two)
             sl = slice(int(first[g]), int(first[g] + size[g]))
             got = list(zip(i[sl].tolist(), j[sl].tolist(), gain[sl].tolist(), strict=True))
