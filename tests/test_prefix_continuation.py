@@ -79,10 +79,10 @@ def test_the_phrasings_read_are_bounded():
     assert len(Phrasings.of(many).phrasings) == MAX_TOTAL
 
 
-def test_only_what_the_panel_reads_is_aligned_and_scored_as_every_phrasing_would():
-    """With the hits shown (``needed``) and the entries that may join (``top``), an entry bound
-    below the last one kept is not aligned: fewer phrasings aligned, and every score read (the
-    hits', the best ``top``) as when every candidate is scored."""
+def test_only_what_the_panel_reads_is_given_and_scored_as_every_phrasing_would():
+    """With the hits shown (``needed``) and the entries that may join (``top``), the scores given
+    are those read (the hits', the best ``top``), each as when every candidate is scored, and
+    the others are left out."""
     many = [(f"e{i}", [f"how do i close the number with a debt {i}" if i % 8 == 0 else f"a number in shop {i}",
                        f"can i close it after leaving {i}" if i % 5 == 0 else f"close {i} here",
                        f"what if my number {i} is closed"]) for i in range(40)]
@@ -95,7 +95,7 @@ def test_only_what_the_panel_reads_is_aligned_and_scored_as_every_phrasing_would
         best = sorted(every, key=lambda e: (-every[e], e))[:3]
         assert sorted(got, key=lambda e: (-got[e], e))[:3] == best
         assert all(got[e] == every[e] for e in [*shown, *best])
-        assert cut.aligned < full.aligned  # (the work counted: phrasings aligned)
+        assert len(got) < len(every)  # (what is not read is not given)
 
 
 def test_the_model_survives_the_build_file_unchanged():

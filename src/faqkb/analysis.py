@@ -126,6 +126,9 @@ def to_mainland(run: str, regional: dict[str, str], pattern: re.Pattern | None) 
     return pattern.sub(lambda m: regional[m.group()], out) if pattern else out
 
 
+_FIRST_CJK = "\u2e80"  # (below it, t2s changes no character: checked for every one; 帐 of HAN_VARIANTS is above)
+
+
 @lru_cache(maxsize=1)
 def _opencc():
     import opencc
@@ -136,7 +139,7 @@ def _opencc():
 def fold_han(run: str) -> str:
     """Traditional → Simplified, plus the variant fixes OpenCC does not make.
     Keeps one character for one character so token offsets stay valid."""
-    if run.isascii():
+    if run.isascii() or max(run) < _FIRST_CJK:  # (Cyrillic: nothing to convert, and OpenCC costs ~3 µs a call)
         return run
     out = _opencc().convert(run)
     if len(out) != len(run):  # a phrase rule changed the length: convert char by char

@@ -16,14 +16,16 @@ entry's score is its best phrasing's, plus OTHERS of its next two.
 
 Bounded for queries from the network: the last MAX_WORDS words; candidates are the phrasings
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
-at); of those, the MAX_ALIGNED with the most typed weight (a bound on their score) may be
-aligned, each over at most MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The panel
-asks only for what it reads (the hits' scores and the best GOES_ADDED): a phrasing whose bound
-(typed weight held, the rest missed) cannot reach an entry's three best, or an entry whose bound
-cannot reach the best GOES_ADDED, is not aligned (same scores; ~35 phrasings aligned a query
-rather than ~95). Made at build from at most MAX_TOTAL phrasings (layout.CONTINUATION: `dump`,
-`load`; the bundled kb's 1,148: ~1.4 MB held), or by a version's first half-typed ru/en query
-when it was built before the file."""
+at); of those, the MAX_ALIGNED with the most typed weight may be aligned, each over at most
+MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The candidates are aligned all at
+once in numpy (their matching pairs read off the postings of word places, the chains of a
+phrasing of at most VECTOR_PAIRS pairs, ~98 % of them, worked out pair rank by pair rank with
+the very float operations of `_chain`, which aligns the rest): cheaper than the ~35 phrasings a
+query Python aligned one by one when a bound left out the others. The panel is given only what
+it reads (the hits' scores and the best GOES_ADDED). Made at build from at most MAX_TOTAL
+phrasings (layout.CONTINUATION: `dump`, `load`; the bundled kb's 1,148: ~1.4 MB held, its flat
+arrays (`flat`) made by the first query that asks, ~3 ms), or by a version's first half-typed
+ru/en query when it was built before the file."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,6 +58,7 @@ OTHERS = 0.1  # of an entry's second and third phrasings' scores, added to its b
 SKIPPED_BEFORE = 0.1  # of a phrasing word's weight, skipped before the first found
 GOES_WEIGHT = 1.0  # of a phrasing score (0-1), against 1/(1 + place) of the ranking's order
 GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with fewer than three shows three)
+VECTOR_PAIRS = 4  # matching pairs a phrasing's chain is worked out in numpy for (more: by _chain)
 BOUND_SLACK = 1e-9  # (a bound's rounding: an entry bound this close to the last kept is scored)
 UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
 _WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
@@ -93,8 +96,8 @@ class Phrasings:
     by_word: dict[str, array[int]] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
     weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
-    aligned: int = 0  # phrasings aligned, all queries (a test's bound)
-    word_weights: dict[str, float] = field(default_factory=dict, repr=False)  # _word_weight's, as asked
+    aligned: int = 0  # phrasings aligned (candidates scored), all queries (a test's bound)
+    _flat: _Flat | None = field(default=None, repr=False)  # flat()'s
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
@@ -126,14 +129,16 @@ class Phrasings:
         return p
 
     def dump(self) -> bytes:
-        """What `of` made, as the build writes it (layout.CONTINUATION): read back by `load`
-        at a version's first half-typed ru/en query rather than made again (~12 ms for the
-        bundled kb, more at MAX_TOTAL). The counter of aligned phrasings is not kept."""
+        """What `of` made, as the build writes it (layout.CONTINUATION), with its flat arrays
+        (`flat`): read back by `load` at a version's first half-typed ru/en query rather than
+        made again (~12 ms and ~5 ms for the bundled kb, more at MAX_TOTAL). The counter of
+        aligned phrasings is not kept."""
         return marshal.dumps({"format": FORMAT, "phrasings": self.phrasings,
                               "skipped": [a.tobytes() for a in self.skipped],
                               "by_stem": {k: a.tobytes() for k, a in self.by_stem.items()},
                               "by_word": {k: a.tobytes() for k, a in self.by_word.items()},
-                              "sorted_words": self.sorted_words, "weight": self.weight})
+                              "sorted_words": self.sorted_words, "weight": self.weight,
+                              "flat": self.flat().plain()})
 
     @classmethod
     def load(cls, data: bytes) -> Phrasings:
@@ -147,177 +152,290 @@ class Phrasings:
             a.frombytes(b)
             return a
 
-        return cls(phrasings=raw["phrasings"], skipped=[arr("d", b) for b in raw["skipped"]],
-                   by_stem={k: arr("I", b) for k, b in raw["by_stem"].items()},
-                   by_word={k: arr("I", b) for k, b in raw["by_word"].items()},
-                   sorted_words=raw["sorted_words"], weight=raw["weight"])
+        p = cls(phrasings=raw["phrasings"], skipped=[arr("d", b) for b in raw["skipped"]],
+                by_stem={k: arr("I", b) for k, b in raw["by_stem"].items()},
+                by_word={k: arr("I", b) for k, b in raw["by_word"].items()},
+                sorted_words=raw["sorted_words"], weight=raw["weight"])
+        if isinstance(flat := raw.get("flat"), dict):  # (a file written before them: made when first asked)
+            p._flat = _Flat.of_plain(flat, p)
+        return p
+
+    def flat(self) -> _Flat:
+        """The phrasings as flat arrays (`_Flat`), made by the first query that asks (~3 ms for
+        the bundled kb's 1,148 phrasings)."""
+        if self._flat is None:
+            self._flat = _Flat.of(self)
+        return self._flat
 
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
 
-    def _word_weight(self, w: str) -> float:
-        """A phrasing word's stem's weight, kept once asked (a word begun is a phrasing's: at most
-        the kb's words are kept; stemming them again was most of a query's bound)."""
-        v = self.word_weights.get(w)
-        if v is None:
-            v = self.word_weights[w] = self._w(stem(w))
-        return v
-
     @staticmethod
-    def _weighted(keys: list[tuple[str, float]], by: Mapping[str, array[int]],
-                  last: Mapping[str, array[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The postings of ``keys`` (key, weight) in ``by`` (the last key's in ``last`` if given),
-        one after the other in their order, and each posting's weight."""
-        got = [(p, w) for i, (key, w) in enumerate(keys)
-               if (p := (last if last is not None and i == len(keys) - 1 else by).get(key))]
+    def _weighted(keys: list[tuple[str, float]], by: Mapping[str, array[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The postings of ``keys`` (key, weight) in ``by``, one after the other in their order,
+        and each posting's weight."""
+        got = [(p, w) for key, w in keys if (p := by.get(key))]
         if not got:
             return _NONE, np.zeros(0)
         return (np.concatenate([np.frombuffer(p, dtype=np.uint32) for p, _ in got]),
                 np.repeat([w for _, w in got], [len(p) for p, _ in got]))
 
-    def begun(self, typed: str) -> list[str]:
-        """The phrasing words ``typed`` begins (at most MAX_SCAN looked at)."""
+    def begun_range(self, typed: str) -> tuple[int, int]:
+        """The phrasing words ``typed`` begins, as a range of `sorted_words` (at most MAX_SCAN)."""
         i = bisect.bisect_left(self.sorted_words, typed)
-        return list(itertools.takewhile(lambda w: w.startswith(typed), self.sorted_words[i:i + MAX_SCAN]))
+        return i, min(bisect.bisect_left(self.sorted_words, typed + "\U0010ffff", i), i + MAX_SCAN)
 
     def scores(self, query: str, ended: bool = False, needed: Iterable[str] | None = None,
                top: int = 0) -> dict[str, float]:
         """Entry id -> how much of the typed weight its best phrasing follows (at most 1; below
         0 when more is missed than found) for the entries holding a word typed: the query's
         last MAX_WORDS Latin/Cyrillic words, the last one begun unless ``ended``. With
-        ``needed`` (the hits shown), only what a caller reads is scored: those entries and the
-        ``top`` best scored of all (as every entry scored would rank them; others are left
-        out); an entry whose phrasings' bound (below) cannot reach the ``top``-th is not aligned."""
+        ``needed`` (the hits shown), only what a caller reads is given: those entries and the
+        ``top`` best scored of all (as every entry scored ranks them; others are left out)."""
         qw = words(query)[-MAX_WORDS:]
         if not qw or not self.phrasings:
             return {}
-        qs = [stem(w) for w in qw]
+        f = self.flat()
+        qs = [f.stem_of.get(w) or stem(w) for w in qw]  # (a kb word's stem is known: stemming was ~12 µs a query)
         wq = [self._w(s) for s in qs]
-        last = qw[-1]
-        starts: set[str] = set() if ended else set(self.begun(last))
+        lo, hi = (0, 0) if ended else self.begun_range(qw[-1])  # the words the last one begins
+        whole = qs if ended else qs[:-1]
         # each candidate's bound: the typed weight it holds in any order, summed over the postings
         # in numpy (bincount adds in input order, typed word by typed word: the sums a loop makes)
         n = len(self.phrasings)
-        held = np.zeros(n)  # the last word's gain at most, per phrasing (a weight is above 0)
-        begun = {w: self._word_weight(w) for w in starts}  # a word begun -> its weight
-        typed_ix, typed_w = self._weighted([(s, wq[i]) for i, s in enumerate(qs[:-1] if not ended else qs)], self.by_stem)
+        typed_ix, typed_w = self._weighted([(s, wq[i]) for i, s in enumerate(whole)], self.by_stem)
         bound: np.ndarray = np.bincount(typed_ix, typed_w, minlength=n).astype(np.float64, copy=False)  # (int when empty)
         if not ended:
-            ix, w = self._weighted([*begun.items(), (qs[-1], wq[-1])], self.by_word, last=self.by_stem)
-            np.maximum.at(held, ix, w)
+            held = np.zeros(n)  # the last word's gain at most, per phrasing (a weight is above 0)
+            ix, w = self._weighted([(qs[-1], wq[-1])], self.by_stem)
+            np.maximum.at(held, np.concatenate((f.w_post[f.w_off[lo]:f.w_off[hi]], ix)),
+                          np.concatenate((f.w_post_weight[f.w_off[lo]:f.w_off[hi]], w)))
             bound += held
         cand = np.flatnonzero(bound > 0)
+        if not len(cand):
+            return {}
         # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
-        best_a = cand if len(cand) <= MAX_ALIGNED else cand[np.lexsort((cand, -bound[cand]))[:MAX_ALIGNED]]
-        best: list[int] = best_a.tolist()
-        qcum = list(itertools.accumulate(wq, initial=0.0))
-        where: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(qs if ended else qs[:-1]):
-            where[s].append(i)
+        best = cand if len(cand) <= MAX_ALIGNED else cand[np.lexsort((cand, -bound[cand]))[:MAX_ALIGNED]]
+        where: dict[int, list[int]] = defaultdict(list)  # a whole typed word's stem (its id) -> its places
+        for i, s in enumerate(whole):
+            if (sid := f.stem_id.get(s)) is not None:
+                where[sid].append(i)
         before = sum(wq[:-1])
-        per: dict[str, list[float]] = defaultdict(list)
-        aligned = 0
+        qcum = list(itertools.accumulate(wq, initial=0.0))
+        best, sc, last_w = self._aligned(f, best, len(best) == len(cand), where, qcum, lo, hi,
+                                         None if ended else f.stem_id.get(qs[-1], -1))
+        self.aligned += len(best)
+        total = before + wq[-1] if ended else np.where(last_w != 0, before + last_w, before + wq[-1])
+        frac = np.divide(sc, total, out=np.zeros(len(sc)), where=total > 0)  # (below 0: more missed than found)
+        # each entry's three best shares, best first (an entry's score reads no more: _entry_score)
+        ent = f.entry_of[best]
+        order = np.lexsort((-frac, ent))
+        ent, frac = ent[order], frac[order]
+        new = np.ones(len(ent), dtype=bool)
+        new[1:] = ent[1:] != ent[:-1]
+        first = np.flatnonzero(new)
+        ends = np.append(first[1:], len(ent))
+        e_first, first_l, ends_l, frac_l = ent[first].tolist(), first.tolist(), ends.tolist(), frac.tolist()
+        ids = f.entry_ids
 
-        def align(k: int) -> None:
-            sc, last_w = self._align(k, qs, qcum, where, starts, ended)
-            total = before + (wq[-1] if ended or not last_w else last_w)
-            per[self.phrasings[k][0]].append(sc / total if total > 0 else 0.0)  # (below 0: more missed than found)
+        def score(g: int) -> float:
+            return _entry_score(frac_l[first_l[g]:min(ends_l[g], first_l[g] + 3)])
 
         if needed is None:
-            for k in best:
-                align(k)
-            aligned = len(best)
-        else:
-            want = set(needed)
-            ks: dict[str, list[int]] = defaultdict(list)
-            for k in best:
-                ks[self.phrasings[k][0]].append(k)
-            # a phrasing's score is at most what it holds of the typed weight, the rest missed, over
-            # the least typed weight it can be a share of (the last word at the lightest word it
-            # begins; the most for a score below 0); an entry's at most its three best so
-            weights = list(begun.values())
-            least = before + (wq[-1] if ended else min([wq[-1], *weights]))
-            most = before + (wq[-1] if ended else max([wq[-1], *weights]))
-            typed = qcum[-1]
+            return {ids[e]: score(g) for g, e in enumerate(e_first)}
+        group = dict(zip(e_first, range(len(e_first)), strict=True))
+        out = {eid: score(group[o]) for eid in needed if (o := f.entry_ordinal.get(eid)) is not None and o in group}
+        if top:
+            # the best ``top`` of all: every entry whose score, as numpy sums it (Python's sum may
+            # round its last bit otherwise), is within BOUND_SLACK of the top-th, scored exactly
+            size = ends - first
+            second = np.where(size > 1, frac[np.minimum(first + 1, len(frac) - 1)], 0.0)
+            third = np.where(size > 2, frac[np.minimum(first + 2, len(frac) - 1)], 0.0)
+            near = frac[first] + OTHERS * ((0.0 + second) + third)
+            cut = np.partition(near, len(near) - top)[len(near) - top] if len(near) > top else -math.inf
+            for g in np.flatnonzero(near >= cut - BOUND_SLACK).tolist():
+                out.setdefault(ids[e_first[g]], score(g))
+        return out
 
-            # (each candidate's bound at once, in numpy: the same float operations in the same order)
-            last_gain = held[best_a]
-            whole_w = bound[best_a] - last_gain
-            sc = whole_w + last_gain - MISSING * (typed - whole_w - np.where(last_gain > 0, wq[-1], 0.0))
-            upk = dict(zip(best, (sc / np.where(sc >= 0, least, most)).tolist() if least > 0 else [math.inf] * len(best),
-                           strict=True))
+    @staticmethod
+    def _aligned(f: _Flat, best: np.ndarray, every: bool, where: Mapping[int, list[int]], qcum: list[float],
+                 lo: int, hi: int, ql: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidates ``best`` (``every``: they are every phrasing holding a typed word) in
+        the order of their index, each one's best in-order alignment's score of the typed words
+        to its words (`_chain`), and the weight of the best phrasing word the last typed word
+        begins (0 when none). The matching pairs (typed word, phrasing word) are read off the
+        postings of word places: a whole typed word's stem (``where``: stem id -> its places),
+        the last word (``ql``: its stem id; None when it ended) beginning the phrasing word (a
+        word of range ``lo``:``hi`` of sorted_words) or with its stem; by place in the phrasing,
+        a whole word's pairs before the last word's (`_chain`'s order). Their chains are worked
+        out in numpy at once for a phrasing of at most VECTOR_PAIRS pairs (most: one or two),
+        with the same float operations in the same order as `_chain`, which aligns the others."""
+        n = len(qcum) - 1
+        keys = [f.s_pos[f.s_off[sid]:f.s_off[sid + 1]] * 16 + i for sid, pl in where.items() for i in pl]
+        if ql is not None:
+            keys.append(f.w_pos[f.w_pos_off[lo]:f.w_pos_off[hi]] * 16 + 15)  # (15: the last word's pair)
+            if ql >= 0:
+                same = f.s_pos[f.s_off[ql]:f.s_off[ql + 1]]
+                w = f.word[same]
+                keys.append(same[(w < lo) | (w >= hi)] * 16 + 15)  # (a word begun is one pair: begun)
+        key = np.concatenate(keys) if len(keys) > 1 else keys[0]
+        if not every:  # (only the candidates kept: MAX_ALIGNED)
+            keep = np.zeros(len(f.entry_of), dtype=bool)
+            keep[best] = True
+            key = key[keep[f.owner[key >> 4]]]
+        key.sort()
+        pos, i = key >> 4, key & 15
+        last = i == 15
+        i = np.where(last, n - 1, i)
+        k = f.owner[pos]
+        qc = np.array(qcum)
+        gain = np.where(last, f.gain[pos], np.diff(qc)[i])  # (i < n: a typed word's own weight)
+        j, cj, cj1 = f.place[pos], f.cum_j[pos], f.cum_j1[pos]
+        qi, qi1 = qc[i], qc[i + 1]
+        new = np.ones(len(k), dtype=bool)
+        new[1:] = k[1:] != k[:-1]
+        first = np.flatnonzero(new)  # each candidate's first pair
+        size = np.diff(np.append(first, len(k)))
+        cands = k[first]
+        at = np.arange(len(k))
+        r = at - np.maximum.accumulate(np.where(new, at, 0))  # a pair's rank in its phrasing
+        small = np.repeat(size <= VECTOR_PAIRS, size)
+        # _chain's, for every pair at once: from the start, then from each pair before in its phrasing
+        v0 = -MISSING * qi - SKIPPED_BEFORE * cj
+        top = v0 + gain
+        for a in range(1, VECTOR_PAIRS):
+            ix = np.flatnonzero((r == a) & small)
+            if not len(ix):
+                break
+            v = v0[ix]
+            for b in range(a, 0, -1):  # (the pair b before: in _chain's order, the earliest first)
+                ib = ix - b
+                x = top[ib] - MISSING * (qi[ix] - qi1[ib]) - SKIPPED * (cj[ix] - cj1[ib])
+                v = np.where((i[ib] < i[ix]) & (j[ib] < j[ix]) & (x > v), x, v)
+            top[ix] = v + gain[ix]
+        end = np.maximum(-MISSING * qcum[n], np.maximum.reduceat(top - MISSING * (qc[n] - qi1), first))
+        fw = f.word[pos]
+        last_w = np.maximum.reduceat(np.where(last & (fw >= lo) & (fw < hi), gain, 0.0), first)
+        for g in np.flatnonzero(size > VECTOR_PAIRS).tolist():  # (a few: most phrasings hold one or two)
+            sl = slice(int(first[g]), int(first[g] + size[g]))
+            got = list(zip(i[sl].tolist(), j[sl].tolist(), gain[sl].tolist(), strict=True))
+            c = int(cands[g])
+            end[g] = _chain(got, qcum, f.cum[f.cum_off[c]:f.cum_off[c + 1]].tolist())
+        return cands, end, last_w
 
-            def entry(e: str) -> int:
-                """Aligns ``e``'s phrasings, best bound first (``up``: not the typed weight held alone,
-                which orders them otherwise), until none left can be among its three best."""
-                fracs = per[e]
-                n = 0
-                for u, k in sorted((-upk[j], j) for j in ks[e]):
-                    if len(fracs) >= 3 and -u < sorted(fracs, reverse=True)[2] - BOUND_SLACK:
-                        break
-                    align(k)
-                    n += 1
-                return n
 
-            for e in want:
-                if e in ks:
-                    aligned += entry(e)
-            ups: list[tuple[float, str]] = []
-            for e, mine in ks.items():
-                if e not in want:
-                    u = sorted((upk[j] for j in mine), reverse=True)
-                    ups.append((u[0] + OTHERS * sum(u[1:3]), e))
-            ups.sort(key=lambda t: (-t[0], t[1]))
-            got = sorted((_entry_score(per[e]) for e in want if e in per), reverse=True)
-            for bound_e, e in ups:  # the others by their bound, best first
-                if len(got) >= top and (top == 0 or bound_e < got[top - 1] - BOUND_SLACK):
-                    break  # (nor can any after it: they are bound lower)
-                aligned += entry(e)
-                got = sorted([*got, _entry_score(per[e])], reverse=True)
-        self.aligned += aligned
-        return {eid: _entry_score(fracs) for eid, fracs in per.items()}
+def _chain(pairs: list[tuple[int, int, float]], qcum: list[float], cum: Sequence[float]) -> float:
+    """The best in-order alignment's score over a phrasing's matching ``pairs`` (typed word,
+    phrasing word, its gain; by place in the phrasing; ``qcum``: the typed words' weights summed
+    up to each; ``cum``: the phrasing's): a few per phrasing, so their best chains cost far less
+    than a table of typed by phrasing words."""
+    best: list[float] = []
+    for a, (i, j, gain) in enumerate(pairs):
+        # from the start: the typed words before missed, the phrasing's words before skipped lightly
+        v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
+        for b in range(a):  # (a chain goes on from a pair earlier in both: pairs come by place)
+            i0, j0, _ = pairs[b]
+            if i0 < i and j0 < j:
+                v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
+        best.append(v + gain)
+    n = len(qcum) - 1
+    end = -MISSING * qcum[n]  # (nothing found)
+    for (i, _, _), v in zip(pairs, best, strict=True):
+        end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
+    return end
 
-    def _align(self, k: int, qs: list[str], qcum: list[float], where: Mapping[str, list[int]], starts: set[str],
-               ended: bool) -> tuple[float, float]:
-        """The best in-order alignment's score of the typed words (stems ``qs``; ``qcum``: their
-        weights summed up to each; ``where``: a whole typed word's stem -> its places) to phrasing
-        ``k``'s, and the weight of the best phrasing word the last typed word begins (its weight
-        when found begun). Over the matching pairs only (a typed word and a phrasing word with
-        its stem, or one the last word begins): a few per phrasing, found in one pass over its
-        words, so their best chains cost far less than a table of typed by phrasing words."""
-        _, ws, st = self.phrasings[k]
-        cum = self.skipped[k]  # cum[j]: the weight of the phrasing's first j words
-        n = len(qs)
-        ql = None if ended else qs[-1]  # (the last word begun: its stem, else None)
-        pairs: list[tuple[int, int, float]] = []  # (typed word, phrasing word, its gain), by place in the phrasing
-        add, at = pairs.append, where.get  # (bound once: this loop runs ~35 times a query)
-        last_w = 0.0
-        for j, s in enumerate(st):
-            if p := at(s):
-                for i in p:
-                    add((i, j, qcum[i + 1] - qcum[i]))
-            if ql is not None:
-                if ws[j] in starts:
-                    gain = cum[j + 1] - cum[j]
-                    add((n - 1, j, gain))
-                    last_w = max(last_w, gain)
-                elif s == ql:
-                    add((n - 1, j, cum[j + 1] - cum[j]))
-        if not pairs:
-            return -MISSING * qcum[n], last_w  # (nothing found)
-        best: list[float] = []
-        for a, (i, j, gain) in enumerate(pairs):
-            # from the start: the typed words before missed, the phrasing's words before skipped lightly
-            v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
-            for b in range(a):  # (a chain goes on from a pair earlier in both: pairs come by place)
-                i0, j0, _ = pairs[b]
-                if i0 < i and j0 < j:
-                    v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
-            best.append(v + gain)
-        end = -MISSING * qcum[n]  # (nothing found)
-        for (i, _, _), v in zip(pairs, best, strict=True):
-            end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
-        return end, last_w
+
+@dataclass
+class _Flat:
+    """`Phrasings` as flat arrays, a query's candidates read in numpy at once. Per word place
+    (the phrasings' words one after the other): its phrasing (``owner``), place in it
+    (``place``), place in `sorted_words` (``word``), weight (``gain``: cum[j + 1] - cum[j], as
+    `_chain` takes it) and the phrasing's weight before and after it (``cum_j``, ``cum_j1``);
+    the places of each stem (id: ``stem_id``) and of each word, ascending (``s_pos`` from
+    ``s_off``, ``w_pos`` from ``w_pos_off``: the words a last word begins are a range, so one
+    slice); the words' postings with each posting's word weight (``w_post``, ``w_off``,
+    ``w_post_weight``; ``w_weight`` per word); every phrasing's cum (``cum`` from ``cum_off``);
+    a kb word's stem (``stem_of``); and each phrasing's entry's ordinal (``entry_of``: the ids
+    in sorted order, so an ordinal's order is the ids')."""
+
+    owner: np.ndarray
+    place: np.ndarray
+    word: np.ndarray
+    gain: np.ndarray
+    cum_j: np.ndarray
+    cum_j1: np.ndarray
+    stem_id: dict[str, int]
+    s_pos: np.ndarray
+    s_off: np.ndarray
+    w_pos: np.ndarray
+    w_pos_off: np.ndarray
+    w_post: np.ndarray
+    w_off: np.ndarray
+    w_post_weight: np.ndarray
+    w_weight: np.ndarray
+    cum: np.ndarray
+    cum_off: np.ndarray
+    stem_of: dict[str, str]
+    entry_of: np.ndarray
+    entry_ids: list[str]
+    entry_ordinal: dict[str, int]
+
+    _ARRAYS = ("owner", "place", "word", "s_pos", "s_off", "w_pos", "w_pos_off", "w_post", "w_off", "w_weight", "cum",
+               "cum_off", "entry_of")
+
+    def plain(self) -> dict:
+        """As `Phrasings.dump` writes it: each array as (dtype, bytes); the weights per place and
+        per posting, the stem ids and the entries' ordinals follow from them, ``p``'s stems and
+        the ids' order (`of_plain`: a few array operations)."""
+        return {**{k: (getattr(self, k).dtype.str, getattr(self, k).tobytes()) for k in self._ARRAYS},
+                "stem_of": self.stem_of, "entry_ids": self.entry_ids}
+
+    @classmethod
+    def of_plain(cls, d: dict, p: Phrasings) -> _Flat:
+        a = {k: np.frombuffer(d[k][1], dtype=np.dtype(d[k][0])) for k in cls._ARRAYS}
+        at = np.arange(len(a["owner"])) + a["owner"]  # (as `of`)
+        cum = a["cum"]
+        return cls(**a, gain=cum[at + 1] - cum[at], cum_j=cum[at], cum_j1=cum[at + 1],
+                   w_post_weight=np.repeat(a["w_weight"], np.diff(a["w_off"])),
+                   stem_id={s: i for i, s in enumerate(p.by_stem)}, stem_of=d["stem_of"],
+                   entry_ids=d["entry_ids"], entry_ordinal={e: i for i, e in enumerate(d["entry_ids"])})
+
+    @classmethod
+    def of(cls, p: Phrasings) -> _Flat:
+        stem_id = {s: i for i, s in enumerate(p.by_stem)}
+        word_ix = {w: i for i, w in enumerate(p.sorted_words)}
+        lens = np.array([len(st) for _, _, st in p.phrasings], dtype=np.int64)
+        total = int(lens.sum())
+        owner = np.repeat(np.arange(len(lens)), lens)
+        stems = np.fromiter((stem_id[s] for _, _, st in p.phrasings for s in st), dtype=np.int64, count=total)
+        word = np.fromiter((word_ix[w] for _, ws, _ in p.phrasings for w in ws), dtype=np.int64, count=total)
+        cum = np.concatenate([np.frombuffer(c, dtype=np.float64) for c in p.skipped]) if p.skipped else np.zeros(0)
+        cum_off = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens + 1, out=cum_off[1:])
+        at = np.arange(total) + owner  # (a place's cum: phrasing k's starts at cum_off[k], k places past its words')
+        stem_of = {w: s for _, ws, st in p.phrasings for w, s in zip(ws, st, strict=True)}
+        w_weight = np.array([p._w(stem_of[w]) for w in p.sorted_words], dtype=np.float64)
+        w_lens = np.array([len(p.by_word[w]) for w in p.sorted_words], dtype=np.int64)
+        entry_ids = sorted({e for e, _, _ in p.phrasings})
+        ordinal = {e: i for i, e in enumerate(entry_ids)}
+
+        def offsets(counts: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=out[1:])
+            return out
+
+        i32 = np.int32  # (places and phrasings: at most MAX_TOTAL x MAX_PHRASING_WORDS; half the file of int64)
+        return cls(
+            owner=owner.astype(i32), place=(np.arange(total) - np.repeat(cum_off[:-1] - np.arange(len(lens)), lens)).astype(i32),
+            word=word.astype(i32), gain=cum[at + 1] - cum[at], cum_j=cum[at], cum_j1=cum[at + 1], stem_id=stem_id,
+            s_pos=np.argsort(stems, kind="stable").astype(i32), s_off=offsets(np.bincount(stems, minlength=len(stem_id))),
+            w_pos=np.argsort(word, kind="stable").astype(i32),
+            w_pos_off=offsets(np.bincount(word, minlength=len(word_ix))),
+            w_post=(np.concatenate([np.frombuffer(p.by_word[w], dtype=np.uint32) for w in p.sorted_words])
+                    if p.sorted_words else _NONE).astype(i32),
+            w_off=offsets(w_lens), w_post_weight=np.repeat(w_weight, w_lens), w_weight=w_weight, cum=cum,
+            cum_off=cum_off, stem_of=stem_of, entry_ids=entry_ids, entry_ordinal=ordinal,
+            entry_of=np.fromiter((ordinal[e] for e, _, _ in p.phrasings), dtype=i32, count=len(p.phrasings)))
 
 
 def _entry_score(fracs: list[float]) -> float:

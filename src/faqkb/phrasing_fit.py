@@ -180,7 +180,8 @@ def _fit(query: list[Token], whole: set[str], begun: tuple[str, ...], phrasing: 
     """fit, of a query cut to its last MAX_QUERY_TOKENS (``whole`` and ``begun``: _typed's)."""
     if not begun and whole.isdisjoint(phrasing):  # (no token kept: a set's look-ups, not a list built)
         return 0.0, 0
-    kept = [t for t in phrasing[:MAX_PHRASING_TOKENS] if t in whole or (begun and t.startswith(begun))]
+    read = phrasing if len(phrasing) <= MAX_PHRASING_TOKENS else phrasing[:MAX_PHRASING_TOKENS]
+    kept = [t for t in read if t in whole or (begun and t.startswith(begun))]
     if not kept:
         return 0.0, 0
     gain = [idf.get(t, 1.0) for t in kept]
@@ -188,9 +189,14 @@ def _fit(query: list[Token], whole: set[str], begun: tuple[str, ...], phrasing: 
         return 0.0, 0
     prev = [0.0] * (len(kept) + 1)
     for q in query:
-        hit = [t.startswith(q[0]) for t in kept] if isinstance(q, tuple) else [t == q for t in kept]
-        if not any(hit):
-            continue  # (the row is the one before)
+        if isinstance(q, tuple):
+            hit = [t.startswith(q[0]) for t in kept]
+            if not any(hit):
+                continue  # (the row is the one before)
+        elif q in kept:  # (a whole token's row: only when the phrasing keeps it)
+            hit = [t == q for t in kept]
+        else:
+            continue
         cur = [0.0]
         for j, ok in enumerate(hit):
             best = prev[j + 1] if prev[j + 1] > cur[j] else cur[j]
@@ -281,8 +287,11 @@ class Follows:
                     k = bounds.index(end)
                     starts.update(bounds[k:k + FOLLOW_GAP + 1])
                 at = text.find(before, at + 1)
+            if not starts:  # (``before`` not read at syllable bounds here: no candidate follows it)
+                continue
+            ends = set(bounds)
             for k, after in enumerate(afters):
-                if after and any(text.startswith(after, e) and e + len(after) in bounds for e in starts):
+                if after and any(text.startswith(after, e) and e + len(after) in ends for e in starts):
                     n[k] += 1
         return n
 

@@ -763,7 +763,7 @@ class Starts:
     entries with the most phrasings beginning as a half-typed query does are the likeliest
     to be what it will ask, as Algolia ranks a match at an attribute's start."""
 
-    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id -> its phrasings' keys
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id -> its phrasings' keys, sorted
     # Han character -> the kb's Simplified one, folded once each: OpenCC costs ~30 µs a call,
     # too dear for every phrasing of a large kb; a character at a time is enough to compare starts
     folded: dict[int, str] = field(default_factory=dict)  # (by code point: a str.translate table)
@@ -890,11 +890,14 @@ class Starts:
         if len(typed) < MIN_START:
             return 0
         keys = self.keys.get(entry)
-        if keys is None:
-            keys = tuple(k for k in map(self.key, itertools.islice(phrasings(), MAX_PHRASINGS)) if k)
+        if keys is None:  # (sorted: those beginning so are one range, two binary searches)
+            keys = tuple(sorted(k for k in map(self.key, itertools.islice(phrasings(), MAX_PHRASINGS)) if k))
             if len(self.keys) < STARTS_KEPT:
                 self.keys[entry] = keys
-        return sum(1 for k in keys if k.startswith(typed))
+        return bisect.bisect_left(keys, typed + _AFTER_ALL) - bisect.bisect_left(keys, typed)
+
+
+_AFTER_ALL = "\U0010ffff"  # (after every string beginning so: the end of a prefix's range in sorted keys)
 
 
 # -- phrases inside the entries' phrasings (twelfth round)
