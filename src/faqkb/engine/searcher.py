@@ -289,29 +289,35 @@ class Searcher:
             res.typing = self._begun(ctx, res.query)
             if res.typing and not res.signals.get("prefix"):
                 self._likeliest(ctx, res, lang, category, limit, page, script, begun=begun)
-        if prefix and page == 1 and len(res.hits) > 2 and res.query_lang == "zh":
-            self._fit(ctx, res)
         if prefix and page == 1:
-            self._question_starts(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and res.hits and "scope" not in res.signals:
-            self._subject_first(ctx, res, lang, category, limit, script)
-        if begun and page == 1 and res.hits:
-            self._inside(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and res.query_lang in ("ru", "en") and "scope" not in res.signals:
-            self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
-        if prefix and page == 1 and res.hits and "scope" not in res.signals:
-            self._being_stated(ctx, res, lang, category, limit, script, ended=not begun)
-        # (what is asked most takes the third place only when no phrase typed chose it: _inside)
-        if (prefix and page == 1 and len(res.hits) > 2 and res.query_lang in ("ru", "en")
-                and not {"scope", "inside"} & res.signals.keys()):
-            self._most_asked(ctx, res, lang, category, limit, script)
-        if prefix and page == 1 and res.hits and not {"scope", "inside"} & res.signals.keys():
-            self._story_heads(ctx, res, lang, category, limit, script)
+            self._panel_order(ctx, res, lang, category, limit, script, begun)
         if prefix and not res.answered and not res.typing and "scope" not in res.signals:
             self._unfinished(ctx, res, begun)
         if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
             res.typing = self._outgrown(ctx, res) or (begun and self._object_begun(ctx, res))
         return res
+
+    def _panel_order(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
+                     script: str | None, begun: bool) -> None:
+        """The live panel's first page re-ordered, step by step, for a query still being typed
+        (each step's docstring says what it reads; all keep the first hit of a query typed whole)."""
+        if len(res.hits) > 2 and res.query_lang == "zh":
+            self._fit(ctx, res)
+        self._question_starts(ctx, res, lang, category, limit, script)
+        if res.hits and "scope" not in res.signals:
+            self._subject_first(ctx, res, lang, category, limit, script)
+        if begun and res.hits:
+            self._inside(ctx, res, lang, category, limit, script)
+        if res.query_lang in ("ru", "en") and "scope" not in res.signals:
+            self._goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        if res.hits and "scope" not in res.signals:
+            self._being_stated(ctx, res, lang, category, limit, script, ended=not begun)
+        # (what is asked most takes the third place only when no phrase typed chose it: _inside)
+        if (len(res.hits) > 2 and res.query_lang in ("ru", "en")
+                and not {"scope", "inside"} & res.signals.keys()):
+            self._most_asked(ctx, res, lang, category, limit, script)
+        if res.hits and not {"scope", "inside"} & res.signals.keys():
+            self._story_heads(ctx, res, lang, category, limit, script)
 
     @staticmethod
     def _outgrown(ctx: Context, res: Results) -> bool:
