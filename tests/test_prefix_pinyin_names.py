@@ -20,3 +20,9 @@ def test_the_name_among_pinyin_reads_as_chinese_only_while_typing(bundled):
 
 def test_the_name_alone_is_not_pinyin(bundled):
     assert bundled.search("beeline", prefix=True).query_lang == "en"
+
+
+def test_english_typed_after_a_name_stays_english(bundled):
+    # "a" and "on" split into pinyin syllables, but make none of the kb's Chinese words
+    assert bundled.search("whatsapp a", prefix=True).query_lang == "en"
+    assert bundled.search("telegram on", prefix=True).query_lang == "en"

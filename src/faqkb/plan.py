@@ -303,11 +303,13 @@ def typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     """looks_like_pinyin for a query being typed (the panel, prefix=true), where a name the
     kb's Chinese questions write in Latin letters (MTS, eSIM: Lexicon.han_latin) among
     pinyin words is pinyin's neighbour, not English: "mts yingyet" is pinyin being typed.
-    The name alone is not; exact search reads as before."""
+    The name alone is not, nor a name beside words whose syllables make none of the kb's Chinese
+    words (whatsapp a, mts refu, samozapret ban on: English being typed, its letters splitting
+    into syllables); exact search reads as before."""
     if looks_like_pinyin(query, lex):
         return True
     words = [w for w in re.findall(r"[A-Za-z]+", query) if w.lower() not in lex.han_latin]
-    return len(words) < len(re.findall(r"[A-Za-z]+", query)) and looks_like_pinyin(" ".join(words), lex)
+    return len(words) < len(re.findall(r"[A-Za-z]+", query)) and bool(pinyin_han(" ".join(words), lex))
 
 
 def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
