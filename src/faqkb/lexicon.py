@@ -79,10 +79,14 @@ class Lexicon:
     han_by_pinyin: dict[str, str]        # joined pinyin -> most frequent kb Han word with it
     synonyms: dict[str, list[list[str]]]  # analyzed word -> analyzed alternatives
     regional: dict[str, str] = field(default_factory=dict)  # Taiwan/HK word -> mainland word (folded)
+    # Latin words (letters only, lower case, not pinyin) the kb's Chinese questions hold: MTS,
+    # eSIM. Among pinyin words such a name leaves the query pinyin (plan.looks_like_pinyin).
+    han_latin: frozenset[str] = field(default_factory=frozenset)
 
     def dump(self) -> bytes:
         d = {k: getattr(self, k) for k in ("freq", "total", "syllables", "vocab", "han_by_pinyin",
                                            "synonyms", "regional")}
+        d["han_latin"] = sorted(self.han_latin)
         d["chars"] = Readings.of(self.chars)
         d["stems"] = sorted(self.stems)
         d["format"] = LEXICON_FORMAT
@@ -96,6 +100,7 @@ class Lexicon:
         if raw.pop("format") == LEXICON_FORMAT:
             raw["chars"] = Readings(*raw["chars"])
         raw["stems"] = frozenset(raw["stems"])
+        raw["han_latin"] = frozenset(raw.get("han_latin", ()))
         return cls(**raw)
 
     @classmethod

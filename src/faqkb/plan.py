@@ -8,6 +8,7 @@ one object: ``ranking="bm25f"`` is BM25F_PLAN, whoosh's BM25F exactly."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -99,9 +100,10 @@ class QueryPlan:
 
     @classmethod
     def make(cls, query: str, lex: Lexicon, weights: dict[str, float] = WEIGHTS,
-             plan: dict[str, float] = PLAN, more: list[Term] | None = None) -> QueryPlan:
+             plan: dict[str, float] = PLAN, more: list[Term] | None = None, typing: bool = False) -> QueryPlan:
         """``more``: terms searched after the query's own and before its phrases' (a
-        half-typed word's other completions, prefix.py)."""
+        half-typed word's other completions, prefix.py); ``typing``: read as the panel does
+        (pinyin by typed_as_pinyin)."""
         plain, analyzed, phrases = analyze_query(lex.analyzer, query)
         terms = query_terms(analyzed, lex.synonyms, weights, plan)
         if more:
@@ -109,12 +111,13 @@ class QueryPlan:
         must = phrase_queries(phrases[:MAX_PHRASES])
         if must:  # a quoted phrase's words count like any other word; the phrase itself filters
             terms = list(dict.fromkeys(terms + [t for p in phrases for t in query_terms(p, lex.synonyms, weights, plan)]))
-        pairs = pinyin_sequence(query, lex) if plan["pinyin_pairs"] and terms else []
-        reading = pinyin_reading(plain, lex) if plan["pinyin_han"] and terms else None
+        read = typed_as_pinyin if typing else looks_like_pinyin
+        pairs = pinyin_sequence(query, lex, read) if plan["pinyin_pairs"] and terms else []
+        reading = pinyin_reading(plain, lex, read) if plan["pinyin_han"] and terms else None
         boost = plan["pinyin_han"]
         reading_terms = ([(f, t, b * boost) for f, t, b in query_terms(reading, lex.synonyms, weights, plan)]
                          if reading is not None else [])
-        return cls(query, plain, analyzed, phrases, terms, must, pairs, reading, reading_terms, lex)
+        return cls(query, plain, analyzed, phrases, terms, must, pairs, reading, reading_terms, lex, typing=typing)
 
     @cached_property
     def meant(self) -> Analyzed | None:
@@ -125,7 +128,8 @@ class QueryPlan:
     @cached_property
     def topic_features(self) -> list[str]:
         """The topic model's features of the query (topic.features)."""
-        return topic_features(self.lexicon, self.plain, self.meant or self.analyzed, self.phrases, self.reading)
+        return topic_features(self.lexicon, self.plain, self.meant or self.analyzed, self.phrases, self.reading,
+                              typed_as_pinyin if self.typing else looks_like_pinyin)
 
     @cached_property
     def highlight(self) -> dict:
@@ -188,21 +192,22 @@ def analyze_query(analyzer: Analyzer, query: str) -> tuple[str, Analyzed, list[A
 
 
 def topic_features(lex: Lexicon, plain: str, analyzed: Analyzed, phrases: list[Analyzed],
-                    reading: Analyzed | None) -> list[str]:
+                    reading: Analyzed | None, read: Callable[[str, Lexicon], bool] | None = None) -> list[str]:
     """topic.features of a query: ``reading`` is its pinyin read as the kb's words (or None)."""
     from .topic import features
 
-    typed = reading is not None or looks_like_pinyin(plain, lex)
+    typed = reading is not None or (read or looks_like_pinyin)(plain, lex)
     return features(analyzed, lex.synonyms, more=phrases, pinyin_typed=typed, reading=reading)
 
 
 
-def pinyin_sequence(query: str, lex: Lexicon) -> list[tuple[str, str, float]]:
+def pinyin_sequence(query: str, lex: Lexicon,
+                    read: Callable[[str, Lexicon], bool] | None = None) -> list[tuple[str, str, float]]:
     """Pinyin typed as separate words ("zhuxiao yao qian ma") read as one sequence: the
     syllable pairs across word boundaries (yaoqian) are terms too, so adjacent syllables
     outrank the same syllables scattered over an entry."""
     words = re.findall(r"[A-Za-z]+", query)
-    if len(words) < 2 or not looks_like_pinyin(query, lex):
+    if len(words) < 2 or not (read or looks_like_pinyin)(query, lex):
         return []
     syl: list[str] = []
     for w in words:
@@ -234,19 +239,19 @@ def phrase_queries(phrases: list[Analyzed]) -> list:
     return must
 
 
-def pinyin_reading(query: str, lex: Lexicon) -> Analyzed | None:
+def pinyin_reading(query: str, lex: Lexicon, read: Callable[[str, Lexicon], bool] | None = None) -> Analyzed | None:
     """pinyin_han's Chinese words analysed as a query's (None when the query does not read
     as pinyin): what ranking searches and what the topic model reads, at build and query."""
-    han = pinyin_han(query, lex)
+    han = pinyin_han(query, lex, read)
     return lex.analyzer.analyze(han, query=True, pinyin=False) if han else None
 
 
-def pinyin_han(query: str, lex: Lexicon) -> str:
+def pinyin_han(query: str, lex: Lexicon, read: Callable[[str, Lexicon], bool] | None = None) -> str:
     """Pinyin typed for Chinese ("zhuxiaoeluosihaoma", "eluosi haoma zenme zhuxiao") as the
     kb's own Chinese words with that reading, as an input method would offer them: the
     syllables of the whole query, longest match first (2-4 syllables). "" if the query does
     not read as pinyin."""
-    if not looks_like_pinyin(query, lex):
+    if not (read or looks_like_pinyin)(query, lex):
         return ""
     syl: list[str] = []
     for w in re.findall(r"[A-Za-z]+", query)[:MAX_UNITS]:
@@ -292,6 +297,19 @@ def looks_like_pinyin(query: str, lex: Lexicon) -> bool:
     a word of the kb itself. (A search asks it of its text three or four times: the query's
     language, the pinyin pairs and reading, the topic features; the lexicon remembers.)"""
     return lex.remember("pinyin", query, lambda q: _looks_like_pinyin(q, lex))
+
+
+def typed_as_pinyin(query: str, lex: Lexicon) -> bool:
+    """looks_like_pinyin for a query being typed (the panel, prefix=true), where a name the
+    kb's Chinese questions write in Latin letters (MTS, eSIM: Lexicon.han_latin) among
+    pinyin words is pinyin's neighbour, not English: "mts yingyet" is pinyin being typed.
+    The name alone is not, nor a name beside words whose syllables make none of the kb's Chinese
+    words (whatsapp a, mts refu, samozapret ban on: English being typed, its letters splitting
+    into syllables); exact search reads as before."""
+    if looks_like_pinyin(query, lex):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z]+", query) if w.lower() not in lex.han_latin]
+    return len(words) < len(re.findall(r"[A-Za-z]+", query)) and bool(pinyin_han(" ".join(words), lex))
 
 
 def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:

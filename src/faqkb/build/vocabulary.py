@@ -4,6 +4,7 @@ tables, written from what the analysis gathered."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .. import continuation, phrasing_fit, translit_prefix
@@ -37,7 +38,16 @@ def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: d
     # Regional words are matched on tw2sp output, so their keys are folded the same way.
     regional = {to_mainland(k, {}, None): v.translate(HAN_VARIANTS) for k, v in kb.regional.items()}
     return Lexicon(freq=freq, total=total, chars=table.chars, syllables=sorted(table.syllables), vocab=vocab,
-                   stems=frozenset(stems), han_by_pinyin=han_by_pinyin, synonyms=synonyms, regional=regional)
+                   stems=frozenset(stems), han_by_pinyin=han_by_pinyin, synonyms=synonyms, regional=regional,
+                   han_latin=han_latin_words(kb, table))
+
+
+def han_latin_words(kb: KnowledgeBase, table: PinyinTable) -> frozenset[str]:
+    """The Latin words (two letters at least, not pinyin) of the entries' Chinese questions
+    and alternatives: the names a Chinese reader writes in Latin letters (MTS, eSIM), so a
+    query typing them among pinyin is still pinyin (plan.looks_like_pinyin)."""
+    return frozenset(w for e in kb.entries.values() for text in phrasing_fit.zh_phrasings(e)
+                     for w in re.findall(r"[a-z]{2,}", text.lower()) if table.split(w) is None)
 
 
 def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: PinyinTable,

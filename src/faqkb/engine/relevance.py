@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..analysis import HAN_RE, Analyzed, Token, is_han
 from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
-from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features
+from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
 from .coverage import coverage, held_by, unit_words
@@ -380,7 +380,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)
     bare = asked and bool(rest.strip()) and intents is not None and not intents.key(rest)
-    pinyin_first = bool(rest) and looks_like_pinyin(rest, lex)
+    pinyin_first = bool(rest) and (typed_as_pinyin if asked else looks_like_pinyin)(rest, lex)
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
     russian = (russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)

@@ -18,7 +18,7 @@ from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
 from ..layout import GENERAL, STARTS, IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
-from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms
+from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms, typed_as_pinyin
 from ..plan import text_topic_features as topic_features_of
 from ..snippets import Span, needles
 from .context import Context
@@ -209,10 +209,11 @@ class Searcher:
         """What ``query`` asks, read with the live version's lexicon (plan.py)."""
         return QueryPlan.make(check_params(query, None, None, 1, 1), self.lexicon, self.weights, self.plan)
 
-    def query_lang(self, query: str, lex: Lexicon | None = None) -> str | None:
-        """zh, ru or en by the query's letters; Latin letters that read as pinyin are zh."""
+    def query_lang(self, query: str, lex: Lexicon | None = None, typing: bool = False) -> str | None:
+        """zh, ru or en by the query's letters; Latin letters that read as pinyin are zh
+        (``typing``: as the panel reads them, plan.typed_as_pinyin)."""
         lang = guess_lang(query)
-        if lang == "en" and looks_like_pinyin(query, lex or self.lexicon):
+        if lang == "en" and (typed_as_pinyin if typing else looks_like_pinyin)(query, lex or self.lexicon):
             return "zh"
         return lang
 
@@ -824,7 +825,7 @@ class Searcher:
         suggestion's check ranks the correction, and a correction applied is that ranking."""
         query = check_params(query, lang, category, limit, page, script)
         lex = ctx.lexicon()
-        qlang = self.query_lang(query, lex)
+        qlang = self.query_lang(query, lex, typing=panel)
         res = Results(query=query, query_lang=qlang, total=0, page=page, limit=limit)
         query = untoned(query)  # pinyin with tone marks is searched as typed without (the echo keeps them)
         # as-you-type (prefix.py); a typo'd last word no word in general use begins goes on as
@@ -892,7 +893,7 @@ class Searcher:
         """``query``'s plan, its scores (None when it has no term) and the documents kept.
         ``damp``: a half-typed query's language (relevance.subject_damped; not exact search's
         _confirm, whose reading must rank as exact search does)."""
-        plan = QueryPlan.make(query, lex, self.weights, self.plan, more=more)
+        plan = QueryPlan.make(query, lex, self.weights, self.plan, more=more, typing=damp is not None)
         if damp is not None:
             plan.typing = True
             subject_damped(ctx, plan, damp)
