@@ -36,28 +36,26 @@ def _word_begins(typed: str, name: str, last: bool, cyrillic: bool) -> bool:
     return typed.startswith(name) if cyrillic else typed == name
 
 
-def _words_begin(words: list[str], name: str, ended: bool, stop: Collection[str]) -> bool:
-    """Whether the query's last words begin the (spaced, non-Chinese) name without typing it
-    whole: its first k words, the k-th one cut mid-way unless a space ``ended`` it, at least
+def _words_begin(words: list[str], name: str, k: int, ended: bool, stop: Collection[str]) -> bool:
+    """Whether the query's last ``k`` words begin the (spaced, non-Chinese) name without typing
+    it whole: its first k words, the k-th one cut mid-way unless a space ``ended`` it, at least
     MIN_LETTERS letters of the name typed. Its first word alone only when that is a function
     word (``stop``: from, из, for): a content word (balance of "balance to my", refund) is what
-    the entries share, no condition yet."""
+    the entries share, no condition yet. (Only the k whose word gave the name: _Index.names
+    gives it for every word its first word may be.)"""
     parts = name.split()
+    if not (1 if parts[0] in stop else 2) <= k <= min(len(parts), len(words)):
+        return False
+    tail = words[-k:]
+    if sum(len(w) for w in tail) < MIN_LETTERS:
+        return False
     cyrillic = not name.endswith(" ")  # (intent._spoken: Latin names end in a space, whole words)
-    for k in range(1 if parts[0] in stop else 2, min(len(parts), len(words)) + 1):
-        tail = words[-k:]
-        if sum(len(w) for w in tail) < MIN_LETTERS:
-            continue
-        if ended:
-            if k < len(parts) and all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail, parts, strict=False)):
-                return True
-            continue
-        if not all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail[:-1], parts, strict=False)):
-            continue
-        typed, word = tail[-1], parts[k - 1]
-        if word.startswith(typed) and (k < len(parts) or len(typed) < len(word)):
-            return True
-    return False
+    if ended:
+        return k < len(parts) and all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail, parts, strict=False))
+    if not all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail[:-1], parts, strict=False)):
+        return False
+    typed, word = tail[-1], parts[k - 1]
+    return word.startswith(typed) and (k < len(parts) or len(typed) < len(word))
 
 
 class _Index:
@@ -82,17 +80,20 @@ class _Index:
         self.firsts = sorted(self.by_first)
         self.longest_han = max((len(k) for k in self.han), default=0)
         self.most_words = max((len(n.split()) for names in self.by_first.values() for _, n in names), default=0)
+        self.longest_first = max(map(len, self.firsts), default=0)
 
-    def names(self, words: list[str], ended: bool) -> Iterator[tuple[str, str]]:
-        """The (condition, name) pairs whose first word one of the last words may be."""
+    def names(self, words: list[str], ended: bool) -> Iterator[tuple[int, str, str]]:
+        """(j, condition, name) for the names whose first word the j-th last word may be."""
         for j in range(1, min(self.most_words, len(words)) + 1):
             w = words[-j]
-            for cut in range(1, len(w) + 1):  # (a Cyrillic name's first word at the word's start)
-                yield from self.by_first.get(w[:cut], ())
+            for cut in range(1, min(len(w), self.longest_first) + 1):  # (a Cyrillic name's first word at the word's start)
+                for cond, n in self.by_first.get(w[:cut], ()):
+                    yield j, cond, n
             if j == 1 and not ended:  # the word being typed: names whose first word it begins
                 k = bisect.bisect_right(self.firsts, w)
                 while k < len(self.firsts) and self.firsts[k].startswith(w):
-                    yield from self.by_first[self.firsts[k]]
+                    for cond, n in self.by_first[self.firsts[k]]:
+                        yield j, cond, n
                     k += 1
 
 
@@ -123,6 +124,6 @@ def conditions_begun(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str
         for j in range(MIN_HAN, min(index.longest_han, len(text)) + 1):
             got.update(index.han.get(text[-j:], ()))
     if words:
-        got.update(cond for cond, n in index.names(words, ended)
-                   if cond not in got and _words_begin(words, n, ended, _STOP))
+        got.update(cond for j, cond, n in index.names(words, ended)
+                   if cond not in got and _words_begin(words, n, j, ended, _STOP))
     return [c for c in conditions if c in got]

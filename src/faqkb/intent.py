@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .analysis import HAN_CHARS, HAN_RE
@@ -47,6 +48,16 @@ def _spoken(said: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     word-start matching: Latin as whole words, Cyrillic at a word start)."""
     return (tuple(n for n in said if HAN_RE.search(n)),
             tuple(" " + " ".join(_WORD.findall(n)) + (" " if n.isascii() else "") for n in said if not HAN_RE.search(n)))
+
+
+def _sayer(names: tuple[tuple[str, ...], tuple[str, ...]]) -> Callable[[str, str], bool]:
+    """``_says`` of fixed names as two compiled alternations (``states``, ~17 calls a query over
+    a condition's 10-70 names: ~2.6 -> ~1.4 us a call; a name found as a substring either way)."""
+    han, words = ((re.compile("|".join(map(re.escape, ns))).search if ns else None) for ns in names)
+
+    def says(text: str, spaced: str) -> bool:
+        return (han is not None and han(text) is not None) or (words is not None and words(spaced) is not None)
+    return says
 
 
 def _says(names: tuple[tuple[str, ...], tuple[str, ...]], text: str, spaced: str) -> bool:
@@ -319,6 +330,8 @@ class Intents:
         self._keys: dict[tuple[str, int], str] = {}
         # the last few texts folded, with their words between spaces (_said)
         self._said_kept: dict[str, tuple[str, str]] = {}
+        # per condition, its names' and its ``also`` lists' _sayer (made at a condition's first states())
+        self._sayers: dict[str, tuple[Callable[[str, str], bool], ...]] = {}
         # _by_stem's, per names dict (by id): the names by stems, and the stems of those holding an infinitive
         self._stemmed: dict[int, tuple[dict[str, str], set[str]]] = {}
         # _unordered's, per names dict (by id): the names of two or more words by their words sorted
@@ -512,12 +525,14 @@ class Intents:
         got = self.conditions.get(cond)
         if got is None:
             return False
+        sayers = self._sayers.get(cond)
+        if sayers is None:
+            sayers = self._sayers[cond] = tuple(map(_sayer, (got[1:], *self._also.get(cond, ()))))
         text, spaced = self._said(query)
-        if _says(got[1:], text, spaced):
+        if sayers[0](text, spaced):
             return True
-        also = self._also.get(cond)
-        return also is not None and _says(also[0], text, spaced) and _says(also[1], text, spaced) \
-            and not _says(also[2], text, spaced)
+        return len(sayers) == 4 and sayers[1](text, spaced) and sayers[2](text, spaced) \
+            and not sayers[3](text, spaced)
 
     def begun(self, query: str, ended: bool) -> list[str]:
         """The conditions the query's last words begin stating and do not state yet (the

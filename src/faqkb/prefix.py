@@ -775,10 +775,20 @@ class Starts:
     # at most INSIDE_CHARS long, sorted, and each one's entry id (two lists: read ~5x faster
     # than as many tuples): written by the build, at most INSIDE_KEPT of them
     insides: tuple[list[str], list[str]] | None = None
+    # the last text keyed and its key: `count` keys one query once per hit of its page
+    last: tuple[str, str] = field(default=("", ""), repr=False, compare=False)
 
     def key(self, text: str) -> str:
         """``text`` as starts compare it: lowercase, ё as е, Traditional characters as the kb's
         Simplified (號碼 as 号码), no spaces or punctuation (a cut mid-word matches)."""
+        last = self.last
+        if last[0] == text:
+            return last[1]
+        key = self._key(text)
+        self.last = (text, key)
+        return key
+
+    def _key(self, text: str) -> str:
         key = _NOT_WORD.sub("", text.lower().replace("ё", "е"))
         if key.isascii():
             return key

@@ -671,9 +671,7 @@ class Searcher:
         from ..asked import ONE_KIND, joins, short
 
         intents = intents_of(ctx)
-        completed = res.signals.get("prefix")
-        if HAN_RE.search(res.query) or intents is None or not intents.asked or not short(
-                intents.key(completed["searched"] if completed else res.query)):
+        if HAN_RE.search(res.query) or intents is None or not intents.asked:
             return
         v = ctx.v
 
@@ -683,7 +681,10 @@ class Searcher:
 
         eid = joins([(h.id, h.category) for h in res.hits[:ONE_KIND]], {e for e in intents.overview.values() if e},
                     intents.asked, category_of)
-        if eid is None or (category and category_of(eid) != category):
+        completed = res.signals.get("prefix")
+        # (the key, the dearer read, only for a top 3 the list would join)
+        if eid is None or (category and category_of(eid) != category) or not short(
+                intents.key(completed["searched"] if completed else res.query)):
             return
         hit = next((h for h in res.hits if h.id == eid), None)
         if hit is None and (d := ctx.docnum(eid)) is not None:
@@ -708,11 +709,15 @@ class Searcher:
         from ..story import head, tells
 
         intents = intents_of(ctx)
-        if intents is None or not tells(res.query):
+        if intents is None:
             return
         heads = [eid for eid in intents.overview.values() if eid][:TOPIC_HEADS]
         abroad = intents.conditions.get("abroad")
-        eid = head({h.id for h in res.hits[:3]}, heads, abroad[0] if abroad else {}, intents.away(res.query))
+        top, twins = {h.id for h in res.hits[:3]}, abroad[0] if abroad else {}
+        # (a top 3 holding a head takes none, whatever the text: read only then whether it tells a story)
+        if head(top, heads, twins, False) is None or not tells(res.query):
+            return
+        eid = head(top, heads, twins, intents.away(res.query))
         e = ctx.v.entries.get(eid) if eid else None
         d = ctx.docnum(eid) if eid else None
         if eid is None or e is None or d is None or (category and e.category != category):
