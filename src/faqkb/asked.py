@@ -28,17 +28,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from .analysis import HAN_CHARS, HAN_RE
+
 ONE_KIND = 3  # the top this many hits: one kb category among them all lets the most asked of it in
 MAX_KEY_WORDS = 2  # words (a Chinese word: two characters) a query's key may hold for the prior to count
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORDS = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")
+_WORDS = re.compile(rf"[^\W\d_{HAN_CHARS}]+|\d+")  # (words of other scripts; Han counted by character)
 
 
 def short(key: str) -> bool:
     """Whether a query's key (intent.Intents.key: its words once the filler is out) says little
     yet: at most MAX_KEY_WORDS words, a Chinese word counted as two characters."""
-    return len(_WORDS.findall(key)) + (len(_HAN.findall(key)) + 1) // 2 <= MAX_KEY_WORDS
+    return len(_WORDS.findall(key)) + (len(HAN_RE.findall(key)) + 1) // 2 <= MAX_KEY_WORDS
 
 
 def joins(top: Sequence[tuple[str, str]], general: Collection[str], asked: Sequence[str],

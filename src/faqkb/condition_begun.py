@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Collection, Iterator, Mapping
 
-from .analysis import STOP
+from .analysis import HAN_RE, STOP
 
 # function words: the analyzer's, and the English prepositions its list keeps (the index searches them)
 _STOP = frozenset(STOP["en"] | STOP["ru"] | {"from", "without", "outside", "since", "after", "before", "instead"})
@@ -120,7 +120,7 @@ def conditions_begun(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str
     words = spaced.split()
     text = folded.rstrip()
     got: set[str] = set()
-    if text and "\u3400" <= text[-1] <= "\u9fff" and not ended:
+    if text and HAN_RE.match(text[-1]) and not ended:
         for j in range(MIN_HAN, min(index.longest_han, len(text)) + 1):
             got.update(index.han.get(text[-j:], ()))
     if words:
