@@ -33,6 +33,26 @@ def built_before(index: Path, dest: Path, *names: str) -> Path:
     return dest
 
 
+def same_answers_built_before(index: Path, dest: Path, names: tuple[str, ...], cache: str,
+                              typed: list[str]) -> list:
+    """The panel's answers to ``typed`` from ``index`` and from a copy built before the files
+    ``names`` (built_before): the copy makes them at its first query that reads them, once
+    (Searcher.cache_info()[cache]: held, made), and answers every search as ``index`` does.
+    Returns the answers (from ``index``) for the caller's own checks."""
+    from faqkb.search import Searcher
+
+    old = built_before(index, dest, *names)
+    got = []
+    for where, made in ((index, 0), (old, len(names))):
+        s = Searcher(where)
+        assert s.cache_info()[cache] == (0, 0)
+        got.append([s.search(q, prefix=True) for q in typed])
+        assert s.cache_info()[cache] == (len(names), made), where
+        s.close()
+    assert got[0] == got[1]
+    return got[0]
+
+
 def run_concurrently(work: Callable[[int], None], threads: int) -> list[BaseException]:
     """Runs ``work(i)`` in ``threads`` threads at once; returns what any of them raised."""
     errors: list[BaseException] = []

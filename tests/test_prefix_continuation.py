@@ -110,19 +110,10 @@ def test_a_fresh_searcher_reads_the_phrasing_models_the_build_wrote_and_makes_no
     fresh searcher's half-typed ru/en and Chinese queries read them (cache_info "phrasings":
     held, made by a query). A version built before the files makes each at its first such
     query, once, and answers every search exactly as the one that read them."""
-    from helpers import built_before
+    from helpers import same_answers_built_before
 
     from faqkb.layout import CONTINUATION, FIT
-    from faqkb.search import Searcher
 
-    old = built_before(bundled_index, tmp_path / "index", CONTINUATION, FIT)
     typed = ["can i close my numb", "что будет если не пла", "注销以后余", "zhuxiao yihou yu", "how long does a refu"]
-    got = []
-    for index, made in ((bundled_index, 0), (old, 2)):
-        s = Searcher(index)
-        assert s.cache_info()["phrasings"] == (0, 0)
-        got.append([s.search(q, prefix=True) for q in typed])
-        assert s.cache_info()["phrasings"] == (2, made), index
-        s.close()
-    assert got[0] == got[1]
-    assert any(r.signals.get("goes_on") for r in got[0]) and any(r.signals.get("fit") for r in got[0])
+    got = same_answers_built_before(bundled_index, tmp_path / "index", (CONTINUATION, FIT), "phrasings", typed)
+    assert any(r.signals.get("goes_on") for r in got) and any(r.signals.get("fit") for r in got)

@@ -366,15 +366,10 @@ class Searcher:
         want = wants.pop()
         if want in [h.id for h in res.hits[:BEGUN_PLACE + 1]]:
             return
-        e, d = ctx.v.entries.get(want), ctx.docnum(want)
-        if e is None or d is None or (category and e.category != category):
-            return
-        hit = next((h for h in res.hits if h.id == want), None) or make_hit(
-            ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        hit = _joining(ctx, res, want, lang, category, script)
         if hit is None:
             return
-        rest = [h for h in res.hits if h.id != want]
-        res.hits = [*rest[:BEGUN_PLACE], hit, *rest[BEGUN_PLACE:]][:limit]
+        _place(res, hit, BEGUN_PLACE, limit)
         res.signals["begun"] = next(c for c in conds if intents.conditions[c][0].get(res.hits[0].id) == want)
 
     @staticmethod
@@ -471,12 +466,7 @@ class Searcher:
             return
         found: list[Hit] = []
         for eid in wanted:
-            d = ctx.docnum(eid)
-            e = ctx.v.entries.get(eid)
-            if d is None or e is None or (category and e.category != category):
-                continue
-            hit = next((h for h in res.hits if h.id == eid), None) or make_hit(
-                ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+            hit = _joining(ctx, res, eid, lang, category, script)
             if hit is not None:
                 found.append(hit)
         if not found:
@@ -600,8 +590,7 @@ class Searcher:
                     continue
                 hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
             if hit is not None:
-                rest = [h for h in res.hits if h.id != eid]
-                res.hits = [*rest[:INSIDE_PLACE], hit, *rest[INSIDE_PLACE:]][:limit]
+                _place(res, hit, INSIDE_PLACE, limit)
                 res.signals["inside"] = {eid: found[eid]}
                 return
 
@@ -686,13 +675,10 @@ class Searcher:
         if eid is None or (category and category_of(eid) != category) or not short(
                 intents.key(completed["searched"] if completed else res.query)):
             return
-        hit = next((h for h in res.hits if h.id == eid), None)
-        if hit is None and (d := ctx.docnum(eid)) is not None:
-            hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        hit = _joining(ctx, res, eid, lang, category, script)
         if hit is None:
             return
-        rest = [h for h in res.hits if h.id != eid]
-        res.hits = [*rest[:ONE_KIND - 1], hit, *rest[ONE_KIND - 1:]][:limit]
+        _place(res, hit, ONE_KIND - 1, limit)
         res.signals["most_asked"] = eid
 
     @staticmethod
@@ -718,17 +704,11 @@ class Searcher:
         if head(top, heads, twins, False) is None or not tells(res.query):
             return
         eid = head(top, heads, twins, intents.away(res.query))
-        e = ctx.v.entries.get(eid) if eid else None
-        d = ctx.docnum(eid) if eid else None
-        if eid is None or e is None or d is None or (category and e.category != category):
-            return
-        hit = next((h for h in res.hits if h.id == eid), None) or make_hit(
-            ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+        hit = _joining(ctx, res, eid, lang, category, script) if eid else None
         if hit is None:
             return
-        rest = [h for h in res.hits if h.id != eid]
-        res.hits = [*rest[:2], hit, *rest[2:]][:limit]
-        res.signals["story"] = eid
+        _place(res, hit, 2, limit)
+        res.signals["story"] = hit.id
 
     def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
                    page: int, script: str | None, *, begun: bool = True) -> None:
@@ -922,6 +902,26 @@ class Searcher:
         ``res.rankings``."""
         res.rankings += 1
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
+
+
+def _joining(ctx: Context, res: Results, eid: str, lang: str | None, category: str | None,
+             script: str | None) -> Hit | None:
+    """The hit of ``eid`` for a panel step moving it up: the one on the page, else one made
+    with score 0 (an entry the words did not find); None for an entry the version lacks or
+    outside ``category``."""
+    shown = next((h for h in res.hits if h.id == eid), None)
+    if shown is not None:
+        return shown
+    e, d = ctx.v.entries.get(eid), ctx.docnum(eid)
+    if e is None or d is None or (category and e.category != category):
+        return None
+    return make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+
+
+def _place(res: Results, hit: Hit, at: int, limit: int) -> None:
+    """``hit`` at place ``at`` (0-based) of the page, the others in their order after it."""
+    rest = [h for h in res.hits if h.id != hit.id]
+    res.hits = [*rest[:at], hit, *rest[at:]][:limit]
 
 
 def _starts(v: Version) -> Starts:
