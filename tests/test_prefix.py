@@ -747,7 +747,7 @@ def test_a_dictionary_read_back_from_its_bytes_is_the_one_made():
     regional, asked = {"門號": "门号", "電信業者": "电信运营商"}, ["How do I get a refund?", "注销号码要多久", "деньги вернут?"]
     made = Dictionary.of(vocab, readings, regional, asked)
     assert made.regional and made.asked  # (the case covers both)
-    assert Dictionary.load(made.dump(), vocab, readings) == made
+    assert Dictionary.load(made.dump(), vocab, readings, regional) == made
     # the same dictionary is the same bytes, however its counts were gathered (a build is reproducible)
     assert Dictionary.of(vocab, readings, regional, asked[::-1]).dump() == made.dump()
     with pytest.raises(ValueError, match="format"):

@@ -68,6 +68,9 @@ class Dictionary:
     counts: Mapping[str, int]  # word -> occurrences in the kb
     reading: Mapping[str, str]  # joined reading -> its most frequent Chinese word
     regional: frozenset[str] = frozenset()  # Taiwan/HK words the kb does not write (completions for Traditional only)
+    # Taiwan/HK word (folded) -> the kb's word it stands for (kb/regional.yaml): how often a
+    # Traditional reader means it is how often the kb's phrasings ask for that word (regional_first)
+    meant: Mapping[str, str] = field(default_factory=dict)
     # word -> the entries' phrasings (questions and alternatives: how readers ask) holding it;
     # completions are ranked by it first, by ``counts`` (answers included) second
     asked: Mapping[str, int] = field(default_factory=dict)
@@ -90,7 +93,7 @@ class Dictionary:
         texts = list(phrasings)
         return cls(sorted(w for w in counts if not is_han(w) and _BRAND.fullmatch(w)), han,
                    sorted(han_by_pinyin), counts, han_by_pinyin, frozenset(counts.keys() - vocab.keys()),
-                   asked_counts(texts, set(han)), ended_counts(texts))
+                   _meant(regional), asked_counts(texts, set(han)), ended_counts(texts))
 
     def dump(self) -> bytes:
         """What `of` made beyond the lexicon, as the build writes it (layout.PREFIXES): the
@@ -102,9 +105,10 @@ class Dictionary:
                               "asked": dict(sorted(self.asked.items())), "ended": dict(sorted(self.ended.items()))})
 
     @classmethod
-    def load(cls, data: bytes, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str]) -> Dictionary:
-        """The Dictionary `of` makes from the same lexicon (``vocab``, ``han_by_pinyin``),
-        read from `dump`'s bytes (ValueError for another format)."""
+    def load(cls, data: bytes, vocab: Mapping[str, int], han_by_pinyin: Mapping[str, str],
+             regional: Mapping[str, str] | None = None) -> Dictionary:
+        """The Dictionary `of` makes from the same lexicon (``vocab``, ``han_by_pinyin``,
+        ``regional``), read from `dump`'s bytes (ValueError for another format)."""
         raw = marshal.loads(data)
         if not isinstance(raw, dict) or raw.get("format") != DICTIONARY_FORMAT:
             raise ValueError(f"prefix dictionary format {raw.get('format') if isinstance(raw, dict) else None!r}, "
@@ -112,7 +116,12 @@ class Dictionary:
         counts = dict(vocab)
         counts.update(dict.fromkeys(raw["added"], 1))  # (regional words the kb does not write: counted once)
         return cls(raw["words"], raw["han"], raw["pinyin"], counts, han_by_pinyin, frozenset(raw["added"]),
-                   raw["asked"], raw["ended"])
+                   _meant(regional), raw["asked"], raw["ended"])
+
+
+def _meant(regional: Mapping[str, str] | None) -> dict[str, str]:
+    """The Taiwan/HK words of two characters or more that stand for another kb word."""
+    return {w: m for w, m in (regional or {}).items() if is_han(w) and len(w) > 1 and m != w}
 
 
 DICTIONARY_FORMAT = 2  # Dictionary.dump's (2: with `ended`)
@@ -705,6 +714,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
     else:
         cands = sorted(words + readings, key=by_count)
+    if asked and words and is_han(typed) and fold_han(typed[-1]) != typed[-1]:
+        cands = regional_first(cands, d)  # (the panel's: exact search's _confirm reads it as before)
     if not cands and mend is not None and not _acronym(typed) and mend(word):
         # a word being typed with a typo in it (растарж) goes on as its one-edit starts do
         # (расторж: расторжение), the kb's phrasings' likeliest first: a page, not nothing
@@ -728,6 +739,23 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         # syllables typed before joined with them: zenme ban is the question word typed whole)
         return Completion(rest.rstrip(), typed, [])
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
+
+
+def regional_first(cands: list[tuple[str, str, int]], d: Dictionary) -> list[tuple[str, str, int]]:
+    """A Traditional character's completions with the Taiwan/HK word first (門: 門號, not the
+    kb's 门户) when the kb word it stands for (号码) is asked ASKED_ON times as often as any of
+    the kb's own completions, and at least MIN_ASKED_ON: a Traditional reader writes the shared
+    words too (電: 電話 stays first; 電信業者, the kb's 运营商, is not asked that much more)."""
+    def asked(c: tuple[str, str, int]) -> int:
+        return d.asked.get(d.meant.get(c[1], c[1]), 0)
+    regional = [i for i, c in enumerate(cands) if c[1] in d.meant]
+    if not regional:
+        return cands
+    best = max(regional, key=lambda i: (asked(cands[i]), -i))
+    own = max((d.asked.get(c[1], 0) for c in cands if c[1] not in d.meant), default=0)
+    if asked(cands[best]) < max(MIN_ASKED_ON, ASKED_ON * own):
+        return cands
+    return [cands[best], *cands[:best], *cands[best + 1:]]
 
 
 def _as_followed(cands: list[tuple[str, str, int]], follows: Callable[[str, list[str]], list[int]],

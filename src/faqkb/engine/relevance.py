@@ -308,7 +308,8 @@ def dictionary(ctx: Context, lex: Lexicon | None = None) -> Dictionary:
     if v.prefixes is None:
         lex = lex or ctx.lexicon()
         try:  # as the build made it (PREFIXES)
-            v.prefixes = Dictionary.load(v.files.path(PREFIXES).read_bytes(), lex.vocab, lex.han_by_pinyin)
+            v.prefixes = Dictionary.load(v.files.path(PREFIXES).read_bytes(), lex.vocab, lex.han_by_pinyin,
+                                         lex.regional)
         except (OSError, ValueError, KeyError, TypeError, EOFError):  # a version built before the file
             v.prefixes = Dictionary.of(lex.vocab, lex.han_by_pinyin, lex.regional, phrasings(v.entries.values()))
             v.prefixes_made += 1
