@@ -388,7 +388,12 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian)
-    if russian is None or done is None or not done.word.isascii():  # (in_cyrillic's own first test)
+    return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
+
+
+def _in_cyrillic(ctx: Context, done: Completion) -> Completion:
+    """translit_prefix.in_cyrillic, imported only for an ASCII word completed (its own first test)."""
+    if not done.word.isascii():
         return done
     from ..translit_prefix import in_cyrillic
 
