@@ -65,6 +65,28 @@ def test_an_answered_search_loads_no_prefix_module(bundled_index: Path):
     assert "faqkb.engine.searcher" in modules and "faqkb.prefix" not in modules
 
 
+# A fresh process's first panel (prefix=True) query, as a just-started web worker answers it.
+PANEL = ("import json, sys\n"
+         "from faqkb.search import Searcher\n"
+         "res = Searcher(sys.argv[1]).search(sys.argv[2], prefix=True)\n"
+         "print(json.dumps([bool(res.hits), sorted(sys.modules)]))\n")
+
+
+@pytest.mark.parametrize("query, translit", [("как вернуть день", False), ("сколько стоит подк", False),
+                                             ("kak vernut dengi za podkl", True)],
+                         ids=["cyrillic-ended", "cyrillic-begun", "latin-begun"])
+def test_a_panel_query_loads_the_translit_completion_only_for_a_latin_last_word(bundled_index: Path, query: str,
+                                                                                  translit: bool):
+    # translit_prefix (Russian typed in Latin letters) is asked only for a Latin last word no
+    # kb word goes on from; a Cyrillic query's first panel search imports none of it
+    r = subprocess.run([sys.executable, "-c", PANEL, str(bundled_index), query], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    hits, modules = json.loads(r.stdout)
+    assert hits and "faqkb.prefix" in modules  # it searched as typed
+    assert ("faqkb.translit_prefix" in modules) is translit
+
+
 def test_a_terminal_search_loads_the_renderer_and_still_no_builder_web_or_whoosh(bundled_index: Path):
     modules, out = imported(bundled_index, "search", "注销 余额")
     assert out.strip()

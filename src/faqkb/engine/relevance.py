@@ -342,7 +342,6 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
-    from ..translit_prefix import in_cyrillic, russian_starts
 
     words = dictionary(ctx, lex)
     imp = ctx.impact()
@@ -384,13 +383,40 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     pinyin_first = bool(rest) and (typed_as_pinyin if asked else looks_like_pinyin)(rest, lex)
     # the panel's pinyin completion goes on as the kb's phrasings do (phrasing_fit.Follows); not
     # exact search's _confirm (asked=False), which must read a last word as before
-    russian = (russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, words.pinyin, lex.table.split)
+    russian = (_russian_starts(ctx, lex, query, mend, words.pinyin)
                if asked and mend is not None and not pinyin_first else None)  # (the panel's, as ``mend``)
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian)
-    return in_cyrillic(done, ctx.speller) if russian is not None and done is not None else done
+    return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
+
+
+def _in_cyrillic(ctx: Context, done: Completion) -> Completion:
+    """translit_prefix.in_cyrillic, imported only for an ASCII word completed (its own first test)."""
+    if not done.word.isascii():
+        return done
+    from ..translit_prefix import in_cyrillic
+
+    return in_cyrillic(done, ctx.speller)
+
+
+def _russian_starts(ctx: Context, lex: Lexicon, query: str, mend: Callable[[str], bool],
+                    pinyin: list[str]) -> Callable[[str], list[str]]:
+    """translit_prefix.russian_starts for ``query``, imported and made at its first call: most
+    panel queries end in a word some kb word goes on from and never ask (the module's import
+    was ~1.5 ms of a fresh process's first panel query)."""
+    made: list[Callable[[str], list[str]]] = []
+
+    def starts(word: str) -> list[str]:
+        if not made:
+            from ..translit_prefix import russian_starts
+
+            made.append(russian_starts(lambda: translit_keys(ctx, lex), query, ctx.speller, mend, pinyin,
+                                       lex.table.split))
+        return made[0](word)
+
+    return starts
 
 
 def fit_model(ctx: Context, lex: Lexicon) -> tuple[Weights, Follows]:
