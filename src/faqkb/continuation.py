@@ -121,10 +121,12 @@ class Phrasings:
                     by_word[w].append(k)
         n = len(p.phrasings)
         # (postings as arrays of 4-byte ints: a list holds an 8-byte pointer to a 28-byte int each)
-        p.by_stem = {k: array("I", v) for k, v in by_stem.items()}
-        p.by_word = {k: array("I", v) for k, v in by_word.items()}
+        # (keys sorted: set order above is PYTHONHASHSEED's, and `dump` writes these dicts and the
+        # stem ids that follow their order; a build's bytes must not depend on it)
+        p.by_stem = {k: array("I", v) for k, v in sorted(by_stem.items())}
+        p.by_word = {k: array("I", v) for k, v in sorted(by_word.items())}
         p.sorted_words = sorted(by_word)
-        p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in by_stem.items()}
+        p.weight = {s: math.log(1 + n / (1 + len(ks))) for s, ks in p.by_stem.items()}
         p.skipped = [array("d", itertools.accumulate((p.weight[s] for s in st), initial=0.0)) for _, _, st in p.phrasings]
         return p
 

@@ -157,8 +157,9 @@ class Weights:
             held = [han_tokens(p) for p in itertools.islice(own, MAX_PHRASINGS)]
             han.update({t for toks in held for t in toks})
             py.update({chars.get(t, t) if HAN_RE.match(t) else t for toks in held for t in toks})
-        return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in han.items()},
-                   {t: math.log((n + 1) / (k + 0.5)) for t, k in py.items()})
+        # (sorted: the Counters' order is the sets' above, PYTHONHASHSEED's; `dump` writes it)
+        return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in sorted(han.items())},
+                   {t: math.log((n + 1) / (k + 0.5)) for t, k in sorted(py.items())})
 
 
 def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float], floor: float = 0.0) -> tuple[float, int]:
@@ -265,7 +266,7 @@ class Follows:
             syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()][:MAX_PHRASING_TOKENS]
             i = len(self.texts)
             self.texts.append(("".join(syl), list(itertools.accumulate((len(t) for t in syl), initial=0))))
-            for t in set(syl):
+            for t in sorted(set(syl)):  # (sorted: ``holding``'s key order is written by `dump`)
                 held = self.holding.setdefault(t, [])
                 if len(held) < FOLLOW_KEPT:
                     held.append(i)
