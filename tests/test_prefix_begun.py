@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from faqkb.condition_begun import conditions_begun
+from faqkb.condition_begun import ConditionStarts
 
 ABROAD = {"abroad": ({"how-to": "from-abroad"}, ("在国外", "人在台湾"), (" from china ", " из за границы", " outside russia ")),
           "refund_to": ({"refund": "refund-to"}, ("退到",), (" balance to my ", " refund to "))}
@@ -26,7 +26,7 @@ ABROAD = {"abroad": ({"how-to": "from-abroad"}, ("在国外", "人在台湾"), (
 ])
 def test_the_conditions_a_query_ends_in_the_start_of(folded, ended, got):
     spaced = " ".join(folded.split())
-    assert conditions_begun(ABROAD, folded, spaced, ended) == got
+    assert ConditionStarts(ABROAD).begun(folded, spaced, ended) == got
 
 
 @pytest.mark.parametrize("typed", ["terminate the tele2 contract fro", "как закрыть симку мегафон из з"])

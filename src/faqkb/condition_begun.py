@@ -41,7 +41,7 @@ def _words_begin(words: list[str], name: str, k: int, ended: bool, stop: Collect
     it whole: its first k words, the k-th one cut mid-way unless a space ``ended`` it, at least
     MIN_LETTERS letters of the name typed. Its first word alone only when that is a function
     word (``stop``: from, из, for): a content word (balance of "balance to my", refund) is what
-    the entries share, no condition yet. (Only the k whose word gave the name: _Index.names
+    the entries share, no condition yet. (Only the k whose word gave the name: ConditionStarts.names
     gives it for every word its first word may be.)"""
     parts = name.split()
     if not (1 if parts[0] in stop else 2) <= k <= min(len(parts), len(words)):
@@ -58,14 +58,16 @@ def _words_begin(words: list[str], name: str, k: int, ended: bool, stop: Collect
     return word.startswith(typed) and (k < len(parts) or len(typed) < len(word))
 
 
-class _Index:
-    """The conditions' names arranged for a query's end (made once per conditions mapping):
+class ConditionStarts:
+    """The conditions' names arranged for a query's end (made once per version's conditions:
+    intent.Intents keeps it):
     the Chinese names' starts (MIN_HAN characters or more, not the whole name) -> conditions; the
     other names by their first word (a query's words are compared with the names whose first
     word they are, or begin, or for a Cyrillic name's first word start with), so a query costs
     a few lookups and the names they give, not every name."""
 
     def __init__(self, conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.order = list(conditions)
         self.han: dict[str, list[str]] = {}
         self.by_first: dict[str, list[tuple[str, str]]] = {}
         for cond, (_, han, spoken) in conditions.items():
@@ -96,34 +98,18 @@ class _Index:
                         yield j, cond, n
                     k += 1
 
-
-_KEPT = 4  # conditions mappings whose _Index is kept (one per live index version, a few at a swap)
-_indexes: dict[int, tuple[object, _Index]] = {}
-
-
-def _index(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> _Index:
-    got = _indexes.get(id(conditions))
-    if got is None or got[0] is not conditions:
-        if len(_indexes) >= _KEPT:
-            _indexes.clear()
-        got = _indexes[id(conditions)] = (conditions, _Index(conditions))
-    return got[1]
-
-
-def conditions_begun(conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]],
-                     folded: str, spaced: str, ended: bool) -> list[str]:
-    """The conditions whose names the query's end begins, in the conditions' order. ``folded``:
-    the query folded (scope.fold); ``spaced``: its words between single spaces; ``ended``: a
-    space was typed after the last word (it is whole). Bounded: the query's last few words and
-    characters looked up (_Index), each name they give compared once."""
-    index = _index(conditions)
-    words = spaced.split()
-    text = folded.rstrip()
-    got: set[str] = set()
-    if text and HAN_RE.match(text[-1]) and not ended:
-        for j in range(MIN_HAN, min(index.longest_han, len(text)) + 1):
-            got.update(index.han.get(text[-j:], ()))
-    if words:
-        got.update(cond for j, cond, n in index.names(words, ended)
-                   if cond not in got and _words_begin(words, n, j, ended, _STOP))
-    return [c for c in conditions if c in got]
+    def begun(self, folded: str, spaced: str, ended: bool) -> list[str]:
+        """The conditions whose names the query's end begins, in the conditions' order. ``folded``:
+        the query folded (scope.fold); ``spaced``: its words between single spaces; ``ended``: a
+        space was typed after the last word (it is whole). Bounded: the query's last few words
+        and characters looked up, each name they give compared once."""
+        words = spaced.split()
+        text = folded.rstrip()
+        got: set[str] = set()
+        if text and HAN_RE.match(text[-1]) and not ended:
+            for j in range(MIN_HAN, min(self.longest_han, len(text)) + 1):
+                got.update(self.han.get(text[-j:], ()))
+        if words:
+            got.update(cond for j, cond, n in self.names(words, ended)
+                       if cond not in got and _words_begin(words, n, j, ended, _STOP))
+        return [c for c in self.order if c in got]

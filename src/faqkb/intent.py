@@ -16,10 +16,14 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .analysis import HAN_CHARS, HAN_RE
+from .analysis import CYR_RE, HAN_CHARS, HAN_RE
 from .errors import KBError, KBErrors
 from .scope import fold, read_located
+
+if TYPE_CHECKING:
+    from .condition_begun import ConditionStarts
 
 CATEGORIES_YAML = "categories.yaml"
 CATEGORIES_FILE = "categories.json"  # in an index version
@@ -27,7 +31,6 @@ _WORD = re.compile(rf"[{HAN_CHARS}]+|[^\W\d_{HAN_CHARS}]+\d*|\d+")  # Han runs a
 _GLUED = re.compile(r"(\D+)(\d+)$")  # letters glued to digits (tele2): one word if filler, else two
 # (ASCII words no longer than a pinyin syllable (zhuang), at least two: read glued as well)
 _SPACED_PINYIN = re.compile(r"[a-z]{1,6}(?: [a-z]{1,6})+$")
-_CYR = re.compile(r"[\u0400-\u04ff]")
 # a Russian verb in the past (отключили, закрыл, расторгли): a thing done to the reader's number,
 # not the action a name in the infinitive asks for (отключить, закрыть): not matched to it by stems
 # (prefix._PAST_ONE differs: the singular only, the reader's own clause)
@@ -230,7 +233,7 @@ def _stems(key: str) -> str:
 
     out = []
     for w in key.split(" "):
-        if _CYR.search(w):
+        if CYR_RE.search(w):
             w = stem_cyrillic(w)
             if len(w) < STEM_MIN:
                 return ""
@@ -338,6 +341,8 @@ class Intents:
         # SAYER_AFTER-th states(); the calls before it count here and loop over the names)
         self._sayers: dict[str, tuple[Callable[[str, str], bool], ...]] = {}
         self._unsaid: dict[str, int] = {}
+        # the conditions' names arranged for a query's end (condition_begun; made by the first begun())
+        self._condition_starts: ConditionStarts | None = None
         # _by_stem's, per names dict (by id): the names by stems, and the stems of those holding an infinitive
         self._stemmed: dict[int, tuple[dict[str, str], set[str]]] = {}
         # _unordered's, per names dict (by id): the names of two or more words by their words sorted
@@ -379,7 +384,7 @@ class Intents:
                                 if " " not in (k := _key(n, self._filler) or fold(n)))
         # (a Russian name by its stem, any ending: сроки расторжения, цена закрытия)
         self._process = (tuple(sorted((n for n in process if HAN_RE.search(n)), key=len, reverse=True)),
-                         tuple(dict.fromkeys(_stem(n) if _CYR.match(n) else n for n in process if not HAN_RE.search(n))))
+                         tuple(dict.fromkeys(_stem(n) if CYR_RE.match(n) else n for n in process if not HAN_RE.search(n))))
         # (an English name in another form too: cancelled, closed, terminated)
         self._process_stems = frozenset(_latin_stem(n) for n in process if n.isascii() and n.isalpha())
         # words that only ask (a modal verb, "take", занимает, 生效): read out of what is left
@@ -551,10 +556,12 @@ class Intents:
         """The conditions the query's last words begin stating and do not state yet (the
         reader still typing "from abr"; condition_begun.py). ``ended``: a space ended the
         last word."""
-        from .condition_begun import conditions_begun
+        from .condition_begun import ConditionStarts
 
+        if self._condition_starts is None:
+            self._condition_starts = ConditionStarts(self.conditions)
         text, spaced = self._said(query)
-        return [c for c in conditions_begun(self.conditions, text, spaced, ended) if not self.states(c, query)]
+        return [c for c in self._condition_starts.begun(text, spaced, ended) if not self.states(c, query)]
 
     def concept(self, query: str, fixed: dict[str, str] | None = None, alone: bool = True) -> str | None:
         """The entry answering the concept a query only names (filler aside), or None.
@@ -606,7 +613,7 @@ class Intents:
         if got is None:
             by, verbs = got = self._stemmed[id(names)] = ({}, set())
             for k, v in names.items():
-                if _CYR.search(k) and (stems := _stems(k)):
+                if CYR_RE.search(k) and (stems := _stems(k)):
                     by.setdefault(stems, v)
                     if _CYR_INFINITIVE.search(k):
                         verbs.add(stems)
@@ -618,7 +625,7 @@ class Intents:
         got = names.get(key)
         if got is None and " " in key and _SPACED_PINYIN.match(key):
             got = names.get(key.replace(" ", ""))  # pinyin typed syllable by syllable: yu e, tui kuan
-        if got is None and _CYR.search(key):  # a Russian name in another case or number (возврата, мошенничества)
+        if got is None and CYR_RE.search(key):  # a Russian name in another case or number (возврата, мошенничества)
             stems = _stems(key) or "\0"
             by, verbs = self._by_stem(names)
             got = by.get(stems)

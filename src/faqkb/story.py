@@ -24,21 +24,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from .analysis import HAN_RE
+from .analysis import CYR_RE, HAN_RE
 from .prefix import han_unasked, tells_story
 
 _HAN_ME = re.compile(r"\s*(?:我们|我們|我|本人)")  # the reader, beginning the text
 # the reader named in a Russian text: a past verb alone (остался минус, уехал … остался долг) is
 # as often the problem stated, which the ranking reads (prefix.tells_story counts it for the verdict)
 _CYR_ME = re.compile(r"(?:^|[\s,.;:!])(?:я|мы)(?=[\s,.;:!]|$)")
-_CYR = re.compile(r"[\u0400-\u04ff]")
 
 
 def tells(query: str) -> bool:
     """Whether ``query`` is the reader's story that asks nothing yet (see the module)."""
     if HAN_RE.search(query):
         return _HAN_ME.match(query) is not None and han_unasked(query)
-    if _CYR.search(query) and not _CYR_ME.search(query.lower()):
+    if CYR_RE.search(query) and not _CYR_ME.search(query.lower()):
         return False
     return tells_story(query)
 
