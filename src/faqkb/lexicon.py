@@ -132,9 +132,9 @@ class Lexicon:
     @cached_property
     def recent(self) -> dict[str, dict]:
         """Recent texts' answers, per question asked of them ("mainland": `mainland`,
-        "pinyin": plan.looks_like_pinyin): one search asks each of the same text several
-        times. Each holds at most TEXTS_KEPT texts (`remember`)."""
-        return {"mainland": {}, "pinyin": {}}
+        "pinyin": plan.looks_like_pinyin, "typed pinyin": plan.typed_as_pinyin): one search
+        asks each of the same text several times. Each holds at most TEXTS_KEPT texts (`remember`)."""
+        return {"mainland": {}, "pinyin": {}, "typed pinyin": {}}
 
     def remember(self, kind: str, text: str, make: Callable[[str], Any]) -> Any:
         """``make(text)``, kept in ``recent[kind]`` (cleared whole when full)."""

@@ -305,11 +305,18 @@ def typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     pinyin words is pinyin's neighbour, not English: "mts yingyet" is pinyin being typed.
     The name alone is not, nor a name beside words whose syllables make none of the kb's Chinese
     words (whatsapp a, mts refu, samozapret ban on: English being typed, its letters splitting
-    into syllables); exact search reads as before."""
+    into syllables); exact search reads as before. A panel search asks it of the same text up
+    to five times (its language, the completion, the plan's pairs, reading and topic): kept as
+    looks_like_pinyin's answers are (Lexicon.remember)."""
+    return lex.remember("typed pinyin", query, lambda q: _typed_as_pinyin(q, lex))
+
+
+def _typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     if looks_like_pinyin(query, lex):
         return True
-    words = [w for w in re.findall(r"[A-Za-z]+", query) if w.lower() not in lex.han_latin]
-    return len(words) < len(re.findall(r"[A-Za-z]+", query)) and bool(pinyin_han(" ".join(words), lex))
+    typed = re.findall(r"[A-Za-z]+", query)
+    words = [w for w in typed if w.lower() not in lex.han_latin]
+    return len(words) < len(typed) and bool(pinyin_han(" ".join(words), lex))
 
 
 def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:
