@@ -22,7 +22,7 @@ or the heads without the abroad reading, lost more cuts than it won (docs/releva
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .analysis import CYR_RE, HAN_RE
 from .prefix import han_unasked, tells_story
@@ -40,6 +40,25 @@ def tells(query: str) -> bool:
     if CYR_RE.search(query) and not _CYR_ME.search(query.lower()):
         return False
     return tells_story(query)
+
+
+MAX_QUESTION_WORDS = 2  # words (categories.yaml's filler out) a question after the story names while it names nothing yet
+_CLAUSE_MARK = re.compile(r"[,.;:!?，。；：！？]")
+
+
+def question_begun(query: str, key: Callable[[str], str]) -> bool:
+    """Whether ``query`` is the reader's story (``tells``, up to its last clause mark) followed
+    by a question begun that names nothing yet: the clause being typed keeps at most
+    MAX_QUESTION_WORDS words once ``key`` (Intents.key: the filler out) has read it ("я учусь в
+    …, уезжаю домой, как правильно з", "I worked in …, now I'm home, how do I c"). The story's
+    words still rank the entries no such reader asks about, and the question has not said yet
+    what it asks: what such readers ask most joins as for a story asking nothing."""
+    last = None
+    for last in _CLAUSE_MARK.finditer(query):
+        pass
+    if last is None or not query[last.end():].strip():
+        return False  # (a story ending in its mark asks nothing: ``tells``)
+    return len(key(query[last.end():]).split()) <= MAX_QUESTION_WORDS and tells(query[:last.start()])
 
 
 def head(top: Collection[str], heads: Sequence[str], abroad: Mapping[str, str], away: bool) -> str | None:

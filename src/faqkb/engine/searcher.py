@@ -688,11 +688,13 @@ class Searcher:
         studied in …, now I'm back in …", 我在…工作了两年), has the first topic head (the
         overviews of categories.yaml's first TOPIC_HEADS categories) third: the
         story's words say nothing of the question; none when the top 3 holds a head or its
-        abroad twin. Read as the `abroad` condition reads it when the text says the reader has
-        left (how to cancel -> from abroad). The first two hits,
+        abroad twin. So has the story followed by a question begun that names nothing yet
+        (story.question_begun: "я учусь в …, уезжаю домой, как правильно з"). Read as the
+        `abroad` condition reads it when the text says the reader has left (how to cancel ->
+        from abroad). The first two hits,
         `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
         from ..prefix import TOPIC_HEADS
-        from ..story import head, tells
+        from ..story import head, question_begun, tells
 
         intents = intents_of(ctx)
         if intents is None:
@@ -701,7 +703,8 @@ class Searcher:
         abroad = intents.conditions.get("abroad")
         top, twins = {h.id for h in res.hits[:3]}, abroad[0] if abroad else {}
         # (a top 3 holding a head takes none, whatever the text: read only then whether it tells a story)
-        if head(top, heads, twins, False) is None or not tells(res.query):
+        if head(top, heads, twins, False) is None or not (
+                tells(res.query) or question_begun(res.query, intents.key)):
             return
         eid = head(top, heads, twins, intents.away(res.query))
         hit = _joining(ctx, res, eid, lang, category, script) if eid else None
