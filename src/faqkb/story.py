@@ -53,12 +53,10 @@ def question_begun(query: str, key: Callable[[str], str]) -> bool:
     …, уезжаю домой, как правильно з", "I worked in …, now I'm home, how do I c"). The story's
     words still rank the entries no such reader asks about, and the question has not said yet
     what it asks: what such readers ask most joins as for a story asking nothing."""
-    last = None
-    for last in _CLAUSE_MARK.finditer(query):
-        pass
-    if last is None or not query[last.end():].strip():
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(query)]
+    if not marks or not query[marks[-1] + 1:].strip():
         return False  # (a story ending in its mark asks nothing: ``tells``)
-    return len(key(query[last.end():]).split()) <= MAX_QUESTION_WORDS and tells(query[:last.start()])
+    return len(key(query[marks[-1] + 1:]).split()) <= MAX_QUESTION_WORDS and tells(query[:marks[-1]])
 
 
 def head(top: Collection[str], heads: Sequence[str], abroad: Mapping[str, str], away: bool) -> str | None:
