@@ -524,7 +524,11 @@ class Searcher:
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
-        if sum(1 for h in res.hits[1:] if h.id in counts) < most:
+        # a Chinese start (注销俄罗斯…: the verb and its object typed, the question not yet) is
+        # read over the whole kb: an entry the words rank off the page whose phrasings begin so
+        # as often competes with the shown ones by that count (ties: the shown first)
+        han = bool(res.hits) and res.query_lang == "zh" and HAN_RE.search(typed) is not None
+        if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
             begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
@@ -541,7 +545,11 @@ class Searcher:
         if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
-        ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
+        if han:  # (added after the shown ones of as many starts: sorted is stable)
+            added, ahead = [], sorted((*(h for h in res.hits[1:] if h.id in counts), *added),
+                                      key=lambda h: (-counts[h.id], order.get(h.id, len(order))))
+        else:
+            ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
         rest = [h for h in res.hits[1:] if h.id not in counts]
         if not res.hits:  # (else the total stays what the words found: the results page's, which
             res.total = len(added)  # the panel's "see all" link counts)
