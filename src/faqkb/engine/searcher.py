@@ -531,17 +531,8 @@ class Searcher:
         if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
             begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
-            for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
-                if len(added) == most:
-                    break
-                e = v.entries[eid]
-                d = ctx.docnum(eid)
-                if (category and e.category != category) or d is None:
-                    continue
-                hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
-                if hit is not None:
-                    added.append(hit)
-                    counts[eid] = begin[eid]
+            added = _off_page(ctx, begin, shown, most, category, (lang, res.query_lang, script))
+            counts.update((h.id, begin[h.id]) for h in added)
         if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
@@ -924,6 +915,25 @@ def _joining(ctx: Context, res: Results, eid: str, lang: str | None, category: s
     if e is None or d is None or (category and e.category != category):
         return None
     return make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+
+
+def _off_page(ctx: Context, begin: dict[str, int], shown: set[str], most: int, category: str | None,
+              shown_as: tuple[str | None, str | None, str | None]) -> list[Hit]:
+    """At most ``most`` of the entries in ``begin`` (entry -> its phrasings beginning as the query
+    does) not ``shown``, the most such phrasings first, as hits (of ``category`` when given);
+    ``shown_as``: (lang asked, the query's language, script)."""
+    lang, qlang, script = shown_as
+    added: list[Hit] = []
+    for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
+        if len(added) == most:
+            break
+        d = ctx.docnum(eid)
+        if (category and ctx.v.entries[eid].category != category) or d is None:
+            continue
+        hit = make_hit(ctx, d, 0.0, lang or qlang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is not None:
+            added.append(hit)
+    return added
 
 
 def _place(res: Results, hit: Hit, at: int, limit: int) -> None:
