@@ -524,24 +524,23 @@ class Searcher:
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
-        if sum(1 for h in res.hits[1:] if h.id in counts) < most:
+        # a Chinese start (注销俄罗斯…: the verb and its object typed, the question not yet) is
+        # read over the whole kb: an entry the words rank off the page whose phrasings begin so
+        # as often competes with the shown ones by that count (ties: the shown first)
+        han = bool(res.hits) and res.query_lang == "zh" and HAN_RE.search(typed) is not None
+        if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
             begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
-            for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
-                if len(added) == most:
-                    break
-                e = v.entries[eid]
-                d = ctx.docnum(eid)
-                if (category and e.category != category) or d is None:
-                    continue
-                hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
-                if hit is not None:
-                    added.append(hit)
-                    counts[eid] = begin[eid]
+            added = _off_page(ctx, begin, shown, most, category, (lang, res.query_lang, script))
+            counts.update((h.id, begin[h.id]) for h in added)
         if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
             return
         order = {h.id: i for i, h in enumerate(res.hits)}
-        ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
+        if han:  # (added after the shown ones of as many starts: sorted is stable)
+            added, ahead = [], sorted((*(h for h in res.hits[1:] if h.id in counts), *added),
+                                      key=lambda h: (-counts[h.id], order.get(h.id, len(order))))
+        else:
+            ahead = sorted((h for h in res.hits[1:] if h.id in counts), key=lambda h: (-counts[h.id], order[h.id]))
         rest = [h for h in res.hits[1:] if h.id not in counts]
         if not res.hits:  # (else the total stays what the words found: the results page's, which
             res.total = len(added)  # the panel's "see all" link counts)
@@ -919,6 +918,25 @@ def _joining(ctx: Context, res: Results, eid: str, lang: str | None, category: s
     if e is None or d is None or (category and e.category != category):
         return None
     return make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+
+
+def _off_page(ctx: Context, begin: dict[str, int], shown: set[str], most: int, category: str | None,
+              shown_as: tuple[str | None, str | None, str | None]) -> list[Hit]:
+    """At most ``most`` of the entries in ``begin`` (entry -> its phrasings beginning as the query
+    does) not ``shown``, the most such phrasings first, as hits (of ``category`` when given);
+    ``shown_as``: (lang asked, the query's language, script)."""
+    lang, qlang, script = shown_as
+    added: list[Hit] = []
+    for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
+        if len(added) == most:
+            break
+        d = ctx.docnum(eid)
+        if (category and ctx.v.entries[eid].category != category) or d is None:
+            continue
+        hit = make_hit(ctx, d, 0.0, lang or qlang, {"words": set(), "pinyin": set()}, lang, script)
+        if hit is not None:
+            added.append(hit)
+    return added
 
 
 def _place(res: Results, hit: Hit, at: int, limit: int) -> None:
