@@ -341,6 +341,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
+    from ..pinyin_stop import typed_whole
     from ..prefix import starts_han, starts_word
 
     words = dictionary(ctx, lex)
@@ -361,6 +362,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
         return starts_word(words, word)
 
     def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
+        if asked and lex.table is not None and typed_whole(word, lex.table.reading):
+            return True  # a Chinese question word typed whole in pinyin (zenme, ruhe: pinyin_stop.py)
         toks = lex.analyzer.analyze(word, query=True).words
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
