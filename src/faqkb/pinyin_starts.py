@@ -7,7 +7,8 @@ compared with nothing: its letters begin no Chinese phrasing. Here the kb's Chin
 are keyed by their toneless syllables, run together as the key runs a Han query's characters
 together, so a pinyin start is compared with them as a Han start is: a syllable cut mid-way
 (zen, s) and syllables spaced or run together alike. Latin words in a phrasing (mts, esim)
-stay as written.
+stay as written, and so do the phrasings in other languages: Latin letters the searcher reads
+as pinyin may be English begun ("can", "shou"), whose starts are the English phrasings'.
 
 Readings are the index's character table (one reading per character, as phrasing_fit reads
 pinyin): a polyphone read otherwise by the reader (行 of 银行) begins nothing, as before.
@@ -24,7 +25,7 @@ from .prefix import _NOT_WORD, Starts
 
 @dataclass
 class PinyinStarts(Starts):
-    """prefix.Starts over the kb's Chinese phrasings read as toneless pinyin; made once per
+    """prefix.Starts over the kb's phrasings, Chinese ones read as toneless pinyin; made once per
     index version by the first pinyin query that asks (bounded as Starts: STARTS_KEPT entries,
     MAX_PHRASINGS phrasings each, MAX_SCAN keys looked at per start)."""
 

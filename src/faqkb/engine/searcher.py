@@ -937,7 +937,8 @@ def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterat
                                                     Callable[[Entry], Iterator[str]]]:
     """The question starts a half-typed query is compared with, the entries' phrasings they
     read and an entry's: a query typed in pinyin, the Chinese phrasings read as pinyin
-    (pinyin_starts.py, made once per version); any other, every phrasing as written."""
+    (pinyin_starts.py, made once per version; the others as written: "can", "shou" may be
+    English read as pinyin); any other, every phrasing as written."""
     from ..pinyin_starts import PinyinStarts, typed_in_pinyin
 
     v = ctx.v
@@ -945,12 +946,7 @@ def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterat
         return _starts(v), partial(_every_phrasing, v), _phrasings
     if v.pinyin_starts is None:
         v.pinyin_starts = PinyinStarts(chars=ctx.lexicon().chars)
-    return v.pinyin_starts, partial(_every_zh_phrasing, v), _zh_phrasings
-
-
-def _every_zh_phrasing(v: Version) -> Iterator[tuple[str, Iterator[str]]]:
-    """Each entry's id and Chinese phrasings, in the kb's order (what PinyinStarts reads)."""
-    return ((e.id, _zh_phrasings(e)) for e in v.entries.values())
+    return v.pinyin_starts, partial(_every_phrasing, v), _phrasings
 
 
 def _general(v: Version) -> General:
