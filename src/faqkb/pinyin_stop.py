@@ -24,3 +24,10 @@ def typed_whole(word: str, reading: Callable[[str], str]) -> bool:
     toneless pinyin, run together (``reading``: a Han word's joined reading, the index's table)."""
     w = word.lower()
     return len(w) > 2 and w.isascii() and w.isalpha() and any(reading(s) == w for s in _WORDS)
+
+
+def spaced_whole(query: str, reading: Callable[[str], str]) -> bool:
+    """The query's last two or three words, syllables typed apart (ke yi, zen me, wei shen me),
+    run together spell such a stop word: typed whole too."""
+    words = query.split()[-3:]
+    return any(typed_whole("".join(words[i:]), reading) for i in range(len(words) - 1))

@@ -341,7 +341,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
     from ..prefix import complete as complete_words
-    from ..pinyin_stop import typed_whole
+    from ..pinyin_stop import spaced_whole, typed_whole
     from ..prefix import starts_han, starts_word
 
     words = dictionary(ctx, lex)
@@ -378,6 +378,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
         return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
+    if asked and lex.table is not None and spaced_whole(query, lex.table.reading):
+        return None  # a Chinese question word typed whole a syllable at a time (ke yi: pinyin_stop.py)
     if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None:
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
