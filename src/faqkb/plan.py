@@ -330,9 +330,12 @@ def spaced_syllables(words: list[str], lex: Lexicon) -> bool:
     if len(words) < 2:
         return False
     split = lex.table.split
-    syls = [split(w) for w in words[:-1]]
-    if any(not s for s in syls):
-        return False
+    syls: list[list[str]] = []
+    for w in words[:-1]:
+        s = split(w)
+        if not s:
+            return False
+        syls.append(s)
     last = split(words[-1])
     if last is not None:
         syls.append(last)

@@ -340,8 +340,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     word that starts nothing goes on as its one-edit starts do when ``mend`` says so (the panel's),
     and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
-    from ..prefix import complete as complete_words
     from ..pinyin_stop import spaced_whole, typed_whole
+    from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
 
     words = dictionary(ctx, lex)

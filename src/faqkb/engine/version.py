@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
     from ..intent import Intents
     from ..phrasing_fit import Follows, Weights
-    from ..prefix import Dictionary, General, Starts
     from ..pinyin_starts import PinyinStarts
+    from ..prefix import Dictionary, General, Starts
     from ..scope import Scope
     from ..spelling import Speller
     from ..topic import TopicModel
