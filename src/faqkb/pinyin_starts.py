@@ -16,7 +16,7 @@ pinyin): a polyphone read otherwise by the reader (行 of 银行) begins nothing
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .analysis import HAN_RE, untoned
@@ -30,6 +30,13 @@ class PinyinStarts(Starts):
     MAX_PHRASINGS phrasings each, MAX_SCAN keys looked at per start)."""
 
     chars: Mapping[str, str] = field(default_factory=dict)  # Han character -> toneless syllable
+
+    def make(self, entries: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> None:
+        """The sorted keys alone (~14 ms at the bundled kb's 1,800 phrasings, once per version):
+        the insides (Starts.inside, ~4x that) are a Han query's step only."""
+        if self.index is None:
+            self.index = self.sorted_keys(entries())
+        self.made += 1
 
     def _key(self, text: str) -> str:
         key = _NOT_WORD.sub("", untoned(text.lower()))
