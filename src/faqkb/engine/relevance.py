@@ -341,9 +341,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
     from ..pinyin_stop import spaced_whole, typed_whole
-    from ..prefix import Completion, starts_han, starts_word
     from ..prefix import complete as complete_words
-    from ..syllable_begun import likeliest_syllable
+    from ..prefix import starts_han, starts_word
 
     words = dictionary(ctx, lex)
     imp = ctx.impact()
@@ -391,16 +390,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     # exact search's _confirm (asked=False), which must read a last word as before
     russian = (_russian_starts(ctx, lex, query, mend, words.pinyin)
                if asked and mend is not None and not pinyin_first else None)  # (the panel's, as ``mend``)
-    follows = fit_model(ctx, lex)[1].counts if asked and pinyin_first else None
-    last = query.split()[-1] if query.split() and query[-1:].isalpha() else ""
-    if follows is not None and lex.table is not None and last and lex.table.split(last.lower()) is None and (
-            syl := likeliest_syllable(rest, last, lex.table.syllables, follows)) is not None:
-        # letters of a syllable begun (eluosi k) go on as the syllable the kb's phrasings follow with (syllable_begun.py)
-        said = query[:len(query) - len(last)] + syl
-        done = complete(ctx, said, lex, asked, mend)  # (a syllable now: not read as begun again)
-        return done if done is not None else Completion(said, last, [syl])
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
-                          bare=bare, follows=follows,
+                          bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian)
     return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
