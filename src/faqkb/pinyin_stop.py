@@ -11,8 +11,12 @@ entries they never asked about. The stop words' own readings say it is typed who
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .analysis import STOP
+
+if TYPE_CHECKING:
+    from .analysis import PinyinTable
 
 # the analyzer's Chinese stop words of two or more characters: one-syllable ones (要, 会, 能)
 # read as syllables that start many kb words (yao: yaoqiu), which the reader may be typing
@@ -26,8 +30,10 @@ def typed_whole(word: str, reading: Callable[[str], str]) -> bool:
     return len(w) > 2 and w.isascii() and w.isalpha() and any(reading(s) == w for s in _WORDS)
 
 
-def spaced_whole(query: str, reading: Callable[[str], str]) -> bool:
-    """The query's last two or three words, syllables typed apart (ke yi, zen me, wei shen me),
-    run together spell such a stop word: typed whole too."""
+def question_word_typed(query: str, table: PinyinTable | None) -> bool:
+    """The query's last word, or its last two or three run together (syllables typed apart: ke
+    yi, zen me, wei shen me), spells such a stop word: typed whole (``table``: the index's)."""
+    if table is None:
+        return False
     words = query.split()[-3:]
-    return any(typed_whole("".join(words[i:]), reading) for i in range(len(words) - 1))
+    return any(typed_whole("".join(words[i:]), table.reading) for i in range(len(words)))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..analysis import HAN_RE, Analyzed, Token, is_han
 from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
+from ..pinyin_stop import question_word_typed
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
@@ -340,7 +341,6 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     word that starts nothing goes on as its one-edit starts do when ``mend`` says so (the panel's),
     and a Latin one as the Cyrillic words it spells the start of (translit_prefix: the panel's too)."""
     from ..analysis import fold_han
-    from ..pinyin_stop import spaced_whole, typed_whole
     from ..prefix import complete as complete_words
     from ..prefix import starts_han, starts_word
 
@@ -362,8 +362,6 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
         return starts_word(words, word)
 
     def known(word: str) -> bool:  # another form of a kb word (cancelling), a whole Chinese word
-        if asked and lex.table is not None and typed_whole(word, lex.table.reading):
-            return True  # a Chinese question word typed whole in pinyin (zenme, ruhe: pinyin_stop.py)
         toks = lex.analyzer.analyze(word, query=True).words
         if not toks:  # a stop word (от, после, the): a whole word already
             return True
@@ -378,9 +376,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
         return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
-    if asked and lex.table is not None and spaced_whole(query, lex.table.reading):
-        return None  # a Chinese question word typed whole a syllable at a time (ke yi: pinyin_stop.py)
-    if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None:
+    if (asked and question_word_typed(query, lex.table)  # 怎么 in pinyin, typed whole: zenme, ke yi (pinyin_stop.py)
+            or intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None):
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)
