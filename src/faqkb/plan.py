@@ -316,7 +316,38 @@ def _typed_as_pinyin(query: str, lex: Lexicon) -> bool:
         return True
     typed = re.findall(r"[A-Za-z]+", query)
     words = [w for w in typed if w.lower() not in lex.han_latin]
-    return len(words) < len(typed) and bool(pinyin_han(" ".join(words), lex))
+    return len(words) < len(typed) and bool(pinyin_han(" ".join(words), lex)) or spaced_syllables(words, lex)
+
+
+def spaced_syllables(words: list[str], lex: Lexicon) -> bool:
+    """Pinyin typed a syllable at a time ("e luo si dian", "zhu xiao yu e"), as input methods
+    let readers space syllables: the words before the last are pinyin, and one-syllable words
+    side by side run together into a kb Chinese word's reading (e luo si: eluosi, 俄罗斯; yu e:
+    yue, 余额). looks_like_pinyin reads such a query as English when a syllable is also a
+    Latin kb word (e, si, hua, yu: bits of e-mail, names), and the panel's Chinese steps (the
+    phrasing fit, question starts) never saw it. The last word may be a syllable begun."""
+    words = [w.lower() for w in words[:MAX_UNITS]]
+    if len(words) < 2:
+        return False
+    split = lex.table.split
+    syls: list[list[str]] = []
+    for w in words[:-1]:
+        s = split(w)
+        if not s:
+            return False
+        syls.append(s)
+    last = split(words[-1])
+    if last is not None:
+        syls.append(last)
+    run: list[str] = []
+    for s in syls:
+        if len(s) == 1:
+            run.append(s[0])
+            if len(run) > 1 and any("".join(run[i:]) in lex.han_by_pinyin for i in range(len(run) - 1)):
+                return True
+        else:
+            run = []
+    return False
 
 
 def _looks_like_pinyin(query: str, lex: Lexicon) -> bool:

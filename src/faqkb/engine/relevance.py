@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..analysis import HAN_RE, Analyzed, Token, is_han
 from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
+from ..pinyin_stop import question_word_typed
 from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
@@ -375,7 +376,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
         return (
             len(toks[-1].text) >= 4 and toks[-1].text in lex.stems and not starts(word))
 
-    if intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None:
+    if (asked and question_word_typed(query, lex.table)  # 怎么 in pinyin, typed whole: zenme, ke yi (pinyin_stop.py)
+            or intent(ctx, query, {}, lex) or concept(ctx, query, {}, lex, alone=False) is not None):
         return None  # a query naming a category or a concept as typed is finished (俄罗斯卡: not 卡里)
     rest = query.rsplit(None, 1)[0] if " " in query else ""
     intents = intents_of(ctx)  # (the words before ask nothing yet: filler, the subject)

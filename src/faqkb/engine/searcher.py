@@ -475,9 +475,9 @@ class Searcher:
         # entries' phrasings begin as typed (do russ: does a Russian SIM expire), or it holds a
         # good share of those that do (手机: a lost phone); not a start most share (俄罗斯…, my russ)
         told: set[str] = set()
-        v = ctx.v
-        if res.signals.get("starts") and v.starts is not None:
-            begin = v.starts.starting(res.query, partial(_every_phrasing, v))
+        if res.signals.get("starts"):
+            starts, every, _ = _starts_for(ctx, res)
+            begin = starts.starting(res.query, every)
             total = sum(begin.values())
             told = {eid for eid, n in begin.items()
                     if len(begin) <= STARTS_TELLING or n >= STARTS_TELLING and n * STARTS_TELLING >= total}
@@ -507,8 +507,7 @@ class Searcher:
         from ..prefix import MIN_START, STARTS_ADDED, STARTS_TELLING
 
         v = ctx.v
-        starts = _starts(v)
-        every = partial(_every_phrasing, v)
+        starts, every, phrasings = _starts_for(ctx, res)
         typed = res.query
         if len(typed.split()) > 1 and not starts.starting(typed, every):
             # no phrasing begins so: the words before the one being typed, when they tell an entry
@@ -519,7 +518,7 @@ class Searcher:
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
-            if e is not None and (n := starts.count(e.id, partial(_phrasings, e), typed)):
+            if e is not None and (n := starts.count(e.id, partial(phrasings, e), typed)):
                 counts[h.id] = n
         shown = {h.id for h in res.hits}
         added: list[Hit] = []
@@ -953,6 +952,22 @@ def _starts(v: Version) -> Starts:
     if v.starts is None:
         v.starts = Starts.read(v.files.path(STARTS))
     return v.starts
+
+
+def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterator[tuple[str, Iterator[str]]]],
+                                                    Callable[[Entry], Iterator[str]]]:
+    """The question starts a half-typed query is compared with, the entries' phrasings they
+    read and an entry's: a query typed in pinyin, the Chinese phrasings read as pinyin
+    (pinyin_starts.py, made once per version; the others as written: "can", "shou" may be
+    English read as pinyin); any other, every phrasing as written."""
+    from ..pinyin_starts import PinyinStarts, typed_in_pinyin
+
+    v = ctx.v
+    if not typed_in_pinyin(res.query, res.query_lang):
+        return _starts(v), partial(_every_phrasing, v), _phrasings
+    if v.pinyin_starts is None:
+        v.pinyin_starts = PinyinStarts(chars=ctx.lexicon().chars)
+    return v.pinyin_starts, partial(_every_phrasing, v), _phrasings
 
 
 def _general(v: Version) -> General:

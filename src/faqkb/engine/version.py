@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ..impact import ImpactIndex
     from ..intent import Intents
     from ..phrasing_fit import Follows, Weights
+    from ..pinyin_starts import PinyinStarts
     from ..prefix import Dictionary, General, Starts
     from ..scope import Scope
     from ..spelling import Speller
@@ -171,6 +172,7 @@ class Version:
     prefixes: Dictionary | None = None  # the kb's words for completing a half-typed one (prefix.py)
     prefixes_made: int = 0  # times a query made them (Dictionary.of: a version built before PREFIXES)
     starts: Starts | None = None  # the entries' phrasings, for a half-typed query's question starts (prefix.py)
+    pinyin_starts: PinyinStarts | None = None  # the same of the Chinese phrasings read as pinyin (pinyin_starts.py)
     phrasings: Phrasings | None = None  # the Latin/Cyrillic phrasings a half-typed query goes on as (continuation.py)
     general: General | Literal[False] | None = None  # GENERAL (prefix.cut_mid_word); False: a version without it
     translit: Keys | None = None  # TRANSLIT: the Cyrillic words by Latin spelling (translit_prefix.py)
