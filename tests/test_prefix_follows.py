@@ -17,7 +17,7 @@ ASKED = ["close my number", "how to close it", "can i close online", "claim dead
          "сколько стоит закрыть", "сколько стоит", "старый номер"]
 TOY = Dictionary.of(VOCAB, {}, {}, ASKED)
 # stems of the kb's phrasings, as continuation.Phrasings holds them
-PAIRS = Follows([tuple(stem(w) for w in p.split()) for p in (
+PAIRS = Follows([(p.split(), [stem(w) for w in p.split()]) for p in (
     "сколько стоит закрыть", "сколько стоит", "старый номер", "how many days", "how many days left",
     "many dollars", "many dollars")])
 

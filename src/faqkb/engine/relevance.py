@@ -399,7 +399,7 @@ def _after(v: Version) -> Callable[[list[tuple[str, str, int]], str], list[tuple
         from ..word_follows import Follows, ordered
 
         if v.word_follows is None:
-            v.word_follows = Follows(st for _, _, st in continuation_model(v).phrasings)
+            v.word_follows = Follows((ws, st) for _, ws, st in continuation_model(v).phrasings)
         return ordered(cands, v.word_follows, rest)
 
     return after
