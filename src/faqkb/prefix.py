@@ -620,7 +620,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
              known: Callable[[str], bool] | None = None, asked: bool = True, bare: bool = False,
              follows: Callable[[str, list[str]], list[int]] | None = None,
              mend: Callable[[str], bool] | None = None,
-             russian: Callable[[str], list[str]] | None = None) -> Completion | None:
+             russian: Callable[[str], list[str]] | None = None,
+             after: Callable[[list[tuple[str, str, int]], str], list[tuple[str, str, int]]] | None = None,
+             ) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -640,7 +642,9 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     lacks) goes on as the starts one edit from it do (mended: растарж, расторжение).
     ``russian(word)``: given, the Cyrillic kb words a Latin last word no Latin kb word goes on
     from is the start of, typed in Latin (translit_prefix: kak zakr, закрыть); found, they are
-    its candidates instead of pinyin readings (vozvrat den: деньги, not 等级)."""
+    its candidates instead of pinyin readings (vozvrat den: деньги, not 等级). ``after(cands,
+    rest)``: given, a Latin/Cyrillic word's candidates with those the kb's phrasings put right
+    after the words typed before first (word_follows.ordered: сколько ст, стоит)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -704,11 +708,16 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
                         for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX,
                                                           run_together=pinyin_first or not words)]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
-    # before puts its readings first (ni hao -> no English word).
+    # before puts its readings first (ni hao -> no English word). After filler (how do i cl,
+    # можно ли за), a Latin/Cyrillic word begun is ordered by the kb's questions as a first word
+    # is (close, not the answers' claim); not a pinyin reading run together from its letters
+    # (numb: number, not num+banli), a Chinese word or pinyin typed before: as they were.
+    latin_begun = not pinyin_first and not is_han(typed)
     def by_count(c: tuple[str, str, int]) -> tuple[int, int]:
         # how often the kb's questions and phrasings hold it (what readers type: expire, not
         # example, for ex), then how often the kb does
-        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and (not rest.strip() or bare and len(word) < MIN_PREFIX) else 0
+        said = d.asked.get(d.reading.get(c[1], c[1]) if c[1] in d.reading else c[1], 0) if asked and (
+            not rest.strip() or bare and (len(word) < MIN_PREFIX or latin_begun and c[1] not in d.reading)) else 0
         return -said, -c[2]
     if pinyin_first:
         cands = sorted(readings, key=by_count) + sorted(words, key=by_count)
@@ -728,8 +737,16 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         return Completion(rest.rstrip(), typed, []) if short and rest.strip() else None
     if follows is not None and pinyin_first and len(cands) > 1:
         cands = _as_followed(cands[:FOLLOW_CANDIDATES], follows, rest)
+    followed = False  # (the kb's phrasings said which word comes next: it stays first, the fit is not asked)
+    if (after is not None and not pinyin_first and len(cands) > 1 and rest.strip() and not is_han(typed)
+            and cands[0][1] not in d.reading):  # (a pinyin reading first: the ru/en phrasings say nothing of it)
+        # a Latin/Cyrillic word begun after words the kb's phrasings go on from (сколько ст:
+        # стоит, not the kb's frequent старый): the word they put next first (word_follows.py)
+        was = cands[:FOLLOW_CANDIDATES]
+        cands = after(was, rest)
+        followed = cands is not was
     cands = cands[:MAX_EXPANSIONS]
-    if fit is not None and rest.strip():  # then the one that goes best with the rest of the query
+    if fit is not None and rest.strip() and not followed:  # then the one that goes best with the rest of the query
         best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
         cands.insert(0, cands.pop(best))
     if (rest.strip() and cands[0][1].startswith(word) and (han := d.reading.get(cands[0][1])) is not None

@@ -390,8 +390,21 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
-                          russian=russian)
+                          russian=russian, after=_after(ctx.v) if asked else None)
     return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
+
+
+def _after(v: Version) -> Callable[[list[tuple[str, str, int]], str], list[tuple[str, str, int]]]:
+    """word_follows.ordered on this version's ru/en phrasings' word pairs, made (from
+    continuation's phrasings) by the first completion that has candidates to order."""
+    def after(cands: list[tuple[str, str, int]], rest: str) -> list[tuple[str, str, int]]:
+        from ..word_follows import Follows, ordered
+
+        if v.word_follows is None:
+            v.word_follows = Follows((ws, st) for _, ws, st in continuation_model(v).phrasings)
+        return ordered(cands, v.word_follows, rest)
+
+    return after
 
 
 def _in_cyrillic(ctx: Context, done: Completion) -> Completion:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ..spelling import Speller
     from ..topic import TopicModel
     from ..translit_prefix import Keys
+    from ..word_follows import Follows as WordFollows
 
 # What each per-version cache may hold, in bytes as its cost function estimates them (each
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
@@ -179,6 +180,7 @@ class Version:
     translit_made: int = 0  # times a query made them (Keys.of: a version built before TRANSLIT)
     fit_weights: Weights | None = None  # the Chinese phrasings' token weights (phrasing_fit.py)
     follows: Follows | None = None  # the Chinese phrasings, for a half-typed query's completion (phrasing_fit.py)
+    word_follows: WordFollows | None = None  # the ru/en phrasings' word pairs, for a half-typed word (word_follows.py)
     phrasings_made: int = 0  # times a query made continuation's or phrasing_fit's model (a version built before their files)
     scope: Scope | Literal[False] | None = None  # kb/scope.yaml's neighbours; False: a version without one
     intents: Intents | Literal[False] | None = None  # kb/categories.yaml; False: a version without one
