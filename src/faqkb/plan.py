@@ -311,6 +311,18 @@ def typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     return lex.remember("typed pinyin", query, lambda q: _typed_as_pinyin(q, lex))
 
 
+def english_before(rest: str, lex: Lexicon) -> bool:
+    """The words typed before a begun word are English: every Latin word of them an English
+    function word (my, are, can, no: most split into syllables or read as initials) or a kb
+    word, none a name the kb's Chinese questions write in Latin (mts: pinyin's neighbour), and
+    their syllables make none of the kb's Chinese words (wo de, zhuxiao: pinyin). The panel's
+    completion then reads the begun word as English, not as syllables run together."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", rest)]
+    return (bool(words) and len(words) <= MAX_UNITS
+            and all((w in STOP["en"] or w in lex.vocab) and w not in lex.han_latin for w in words)
+            and not pinyin_han(rest, lex, lambda q, _lex: True))
+
+
 def _typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     if looks_like_pinyin(query, lex):
         return True
