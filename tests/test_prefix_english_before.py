@@ -53,3 +53,11 @@ def test_pinyin_typed_before_keeps_its_readings(bundled):
     res = bundled.search("wo de tuik", prefix=True)
     assert res.answered and "refund" in res.hits[0].id
     assert bundled.search("zhuxiao eluosi sh", prefix=True).answered
+
+
+def test_english_being_typed_is_read_and_shown_as_english(bundled):
+    res = bundled.search("are my bala", prefix=True)
+    assert res.query_lang == "en" and res.answered
+    assert res.hits and all(h.lang == "en" for h in res.hits[:3])
+    # a whole reading of a kb Chinese word after them is still pinyin
+    assert bundled.search("a tuikuan ", prefix=True).query_lang == "zh"
