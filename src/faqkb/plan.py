@@ -311,10 +311,26 @@ def typed_as_pinyin(query: str, lex: Lexicon) -> bool:
     return lex.remember("typed pinyin", query, lambda q: _typed_as_pinyin(q, lex))
 
 
+def english_before(rest: str, lex: Lexicon) -> bool:
+    """The words typed before a begun word are English: every Latin word of them an English
+    function word (my, are, can, no: most split into syllables or read as initials) or a kb
+    word, none a name the kb's Chinese questions write in Latin (mts: pinyin's neighbour), and
+    their syllables make none of the kb's Chinese words (wo de, zhuxiao: pinyin). The panel's
+    completion then reads the begun word as English, not as syllables run together."""
+    words = rest.lower().split()  # (whole words: t2's t is no English word)
+    return (bool(words) and len(words) <= MAX_UNITS
+            and all(w.isascii() and w.isalpha() and (w in STOP["en"] or w in lex.vocab) and w not in lex.han_latin
+                    for w in words)
+            and not pinyin_han(rest, lex, lambda q, _lex: True))
+
+
 def _typed_as_pinyin(query: str, lex: Lexicon) -> bool:
-    if looks_like_pinyin(query, lex):
-        return True
     typed = re.findall(r"[A-Za-z]+", query)
+    if looks_like_pinyin(query, lex):
+        # English function words before a last word that is no pinyin of a kb Chinese word
+        # (can my bala, no refu): English being typed, as the completion reads it (english_before)
+        rest = query.rsplit(None, 1)[0] if len(query.split()) > 1 else ""
+        return not (rest and english_before(rest, lex) and not pinyin_han(typed[-1], lex, lambda q, _lex: True))
     words = [w for w in typed if w.lower() not in lex.han_latin]
     return len(words) < len(typed) and bool(pinyin_han(" ".join(words), lex)) or spaced_syllables(words, lex)
 

@@ -622,7 +622,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
              mend: Callable[[str], bool] | None = None,
              russian: Callable[[str], list[str]] | None = None,
              after: Callable[[list[tuple[str, str, int]], str], list[tuple[str, str, int]]] | None = None,
-             ) -> Completion | None:
+             english: bool = False) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -644,13 +644,18 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     from is the start of, typed in Latin (translit_prefix: kak zakr, закрыть); found, they are
     its candidates instead of pinyin readings (vozvrat den: деньги, not 等级). ``after(cands,
     rest)``: given, a Latin/Cyrillic word's candidates with those the kb's phrasings put right
-    after the words typed before first (word_follows.ordered: сколько ст, стоит)."""
+    after the words typed before first (word_follows.ordered: сколько ст, стоит). ``english``:
+    the words typed before are English, no pinyin of a kb Chinese word (plan.english_before: my,
+    in, are); a Latin word begun is then read as after English (my numb: number, not num+banli),
+    and no pinyin reading is run together from its letters (in kaz: not ka+zhuxiao)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
     typed = m.group(1)
     rest = query[:m.start()]
     word = typed.lower().replace("ё", "е")
+    if english and word.isascii():
+        pinyin_first = False
     # (what replaces the typed word, the expansion itself, its frequency)
     words: list[tuple[str, str, int]] = []
     readings: list[tuple[str, str, int]] = []
@@ -706,7 +711,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
             # rest of the query is pinyin
             readings = [(head + r, head + r, d.counts.get(d.reading[r], 0))
                         for head, r in _pinyin_candidates(word, d, split, 1 if pinyin_first else MIN_PINYIN_PREFIX,
-                                                          run_together=pinyin_first or not words)]
+                                                          run_together=pinyin_first or not (words or english))]
     # The most frequent first (a stable sort: ties keep the array's order); pinyin typed
     # before puts its readings first (ni hao -> no English word). After filler (how do i cl,
     # можно ли за), a Latin/Cyrillic word begun is ordered by the kb's questions as a first word

@@ -12,7 +12,7 @@ from ..analysis import HAN_RE, Analyzed, Token, is_han
 from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
 from ..pinyin_stop import question_word_typed
-from ..plan import Term, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
+from ..plan import Term, english_before, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
 from ..specificity import Prepared, entry_phrasings, prepared
 from .context import Context
 from .coverage import coverage, held_by, unit_words
@@ -390,7 +390,8 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
     done = complete_words(query, words, lex.table.split, fit, pinyin_first=pinyin_first, known=known, asked=asked,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
-                          russian=russian, after=_after(ctx.v) if asked else None)
+                          russian=russian, after=_after(ctx.v) if asked else None,
+                          english=asked and bool(rest) and english_before(rest, lex))
     return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
 
 
