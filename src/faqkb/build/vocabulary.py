@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import continuation, phrasing_fit, translit_prefix
 from ..analysis import HAN_VARIANTS, Analyzer, PinyinTable, Segmenter, is_han, prune_dictionary, to_mainland
 from ..kbase.model import KnowledgeBase
-from ..layout import CONTINUATION, FIT, GENERAL, LEXICON, PREFIXES, SPELLING, STARTS, TRANSLIT
+from ..layout import CONTINUATION, FIT, GENERAL, LEXICON, PINYIN_STARTS, PREFIXES, SPELLING, STARTS, TRANSLIT
 from ..lexicon import Lexicon
 from ..prefix import Dictionary, Starts, dump_general, general_words, own_phrasings, phrasings
 
@@ -73,7 +73,7 @@ def han_latin_words(kb: KnowledgeBase, table: PinyinTable) -> frozenset[str]:
 def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: PinyinTable,
                   vocab: dict[str, int], stems: set[str], words: dict[str, int],
                   read: Callable[[str], list[str]] | None = None) -> None:
-    """LEXICON, PREFIXES, STARTS, GENERAL, TRANSLIT, CONTINUATION, FIT and SPELLING (did-you-mean's deletes and plain-word tables)."""
+    """LEXICON, PREFIXES, STARTS, PINYIN_STARTS, GENERAL, TRANSLIT, CONTINUATION, FIT and SPELLING (did-you-mean's deletes and plain-word tables)."""
     from ..spelling import build_deletes, build_plain, dump_spelling
 
     lexicon = make_lexicon(kb, seg, table, vocab, stems, words, read)
@@ -85,6 +85,10 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     starts = Starts()
     (version_dir / STARTS).write_bytes(starts.dump(starts.sorted_keys((e.id, own_phrasings(e)) for e in kb.entries.values()),
                                                    starts.sorted_insides((e.id, own_phrasings(e)) for e in kb.entries.values())))
+    from ..pinyin_starts import PinyinStarts
+
+    (version_dir / PINYIN_STARTS).write_bytes(PinyinStarts(chars=lexicon.chars, phrase=read).dump_keys(
+        (e.id, own_phrasings(e)) for e in kb.entries.values()))
     (version_dir / GENERAL).write_bytes(dump_general(general_words()))
     (version_dir / TRANSLIT).write_bytes(translit_prefix.Keys.of(lexicon.vocab).dump())
     # the prefix panel's phrasing models (continuation.py, phrasing_fit.py), made here once
