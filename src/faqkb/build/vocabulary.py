@@ -96,8 +96,8 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     entries = list(kb.entries.values())
     (version_dir / CONTINUATION).write_bytes(continuation.Phrasings.of(continuation.latin_phrasings(entries)).dump())
     (version_dir / FIT).write_bytes(phrasing_fit.dump(
-        phrasing_fit.Weights.of((phrasing_fit.zh_phrasings(e) for e in entries), lexicon.chars),
-        phrasing_fit.Follows((p for e in entries for p in phrasing_fit.zh_phrasings(e)), lexicon.chars)))
+        phrasing_fit.Weights.of((phrasing_fit.zh_phrasings(e) for e in entries), lexicon.chars, read),
+        phrasing_fit.Follows((p for e in entries for p in phrasing_fit.zh_phrasings(e)), lexicon.chars, read)))
     deletes = build_deletes(vocab)
     plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
     (version_dir / SPELLING).write_bytes(dump_spelling(deletes, plain))
