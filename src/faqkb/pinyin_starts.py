@@ -34,8 +34,9 @@ _HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 
 @dataclass
 class PinyinStarts(Starts):
-    """prefix.Starts over the kb's phrasings, Chinese ones read as toneless pinyin; made once per
-    index version by the first pinyin query that asks (bounded as Starts: STARTS_KEPT entries,
+    """prefix.Starts over the kb's phrasings, Chinese ones read as toneless pinyin; written by the
+    build (`dump_keys`), read once per index version by the first pinyin query that asks (`read_keys`;
+    made there from the table for a version built before; bounded as Starts: STARTS_KEPT entries,
     MAX_PHRASINGS phrasings each, MAX_SCAN keys looked at per start)."""
 
     chars: Mapping[str, str] = field(default_factory=dict)  # Han character -> toneless syllable

@@ -937,7 +937,7 @@ def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterat
                                                     Callable[[Entry], Iterator[str]]]:
     """The question starts a half-typed query is compared with, the entries' phrasings they
     read and an entry's: a query typed in pinyin, the Chinese phrasings read as pinyin
-    (pinyin_starts.py, made once per version; the others as written: "can", "shou" may be
+    (pinyin_starts.py, the build's keys read once per version; the others as written: "can", "shou" may be
     English read as pinyin); any other, every phrasing as written."""
     from ..pinyin_starts import PinyinStarts, typed_in_pinyin
 
