@@ -35,3 +35,25 @@ def test_syllables_typed_apart_are_pinyin_while_typing(bundled):
     # English being typed, its short words syllables too, stays English
     assert bundled.search("do i need a pa", prefix=True).query_lang == "en"
     assert bundled.search("a new sim", prefix=True).query_lang == "en"
+
+
+# Polyphones: the kb's Chinese words and phrasings are keyed by pypinyin's phrase-aware reading
+# at build time (长期 changqi, 重新 chongxin), not the character table's first (zhangqi, zhongxin),
+# which no reader types.
+
+def test_a_polyphone_word_begun_in_pinyin_completes_to_the_kb_word(bundled):
+    res = bundled.search("changq", prefix=True)  # 长期 begun
+    assert "changqi" in res.signals["prefix"]["expansions"]
+    assert "stop-using-sim-what-happens" in [h.id for h in res.hits[:3]]
+
+
+def test_a_pinyin_query_read_with_a_polyphone_finds_its_entry(bundled):
+    res = bundled.search("haoma chongxin f", prefix=True)  # 号码重新分… begun
+    assert "chongxinfenpei" in res.signals["prefix"]["searched"]
+    assert res.hits[0].id == "lapsed-number-reassigned"
+
+
+def test_a_phrasing_with_a_polyphone_is_a_pinyin_question_start(bundled):
+    # 号码长期不用…: the pinyin question starts read 长 as a reader does
+    res = bundled.search("haoma changqi b", prefix=True)
+    assert "balance-after-lapse" in res.signals.get("starts", {})

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 # Bump when analysis changes (or how a build scores each entry's own question, selfscore.npy):
 # the index fingerprint includes it, so old indexes rebuild.
-ANALYSIS_VERSION = "8"
+ANALYSIS_VERSION = "9"
 
 # The Han characters, defined once (indexing, spelling, language guessing, the relevance
 # modules); HAN_CHARS is the inside of a character class, for the patterns that add to it.

@@ -65,6 +65,9 @@ STARTS = "starts.marshal"  # prefix.Starts.dump of the entries' phrasing keys (b
 GENERAL = "general.marshal"
 CONTINUATION = "continuation.marshal"  # continuation.Phrasings.dump (build/vocabulary.py)
 TRANSLIT = "translit.marshal"  # translit_prefix.Keys.dump (build/vocabulary.py)
+# pinyin_starts.PinyinStarts.dump: the entries' phrasing keys, Chinese read as pypinyin's phrase-aware
+# toneless pinyin (build/vocabulary.py)
+PINYIN_STARTS = "pinyin_starts.marshal"
 FIT = "fit.marshal"  # phrasing_fit.dump: the Chinese phrasings' token weights and Follows (build/vocabulary.py)
 WORD_FIELDS = ("q_words", "a_words")
 BIGRAM_FIELDS = ("q_bigrams", "a_bigrams")

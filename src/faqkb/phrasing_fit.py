@@ -13,7 +13,10 @@ phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_T
 phrasing, and a phrasing's tokens that match none of the query's are dropped before the
 table is filled (a phrasing sharing no whole token with the query: a set look-up). The
 weights (entries holding each token) and Follows are made at build (layout.FIT: `dump`, `load`),
-or once by a version's first query when it was built before the file."""
+or once by a version's first query when it was built before the file. At build a phrasing's Han
+is read as pypinyin reads it phrase by phrase (银行 yin hang, 重新 chong xin: as readers type it),
+and the phrasings whose reading differs from the character table's first readings keep theirs
+(Weights.read), so a query never reads them from the table nor imports pypinyin."""
 
 from __future__ import annotations
 
@@ -40,8 +43,9 @@ RANK_SPAN = 10  # the ranking's order as 1 - i / RANK_SPAN
 # HAN_CHARS keeps; a token more moves the MAX_QUERY_TOKENS cut: one dev query's fit signal.)
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[0-9a-z\u0400-\u04ff]+")
 
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z\u0400-\u04ff]+")  # _TOKEN's, Han as runs
 Token = str | tuple[str]  # a whole token, or (start,): the last one, being typed
-FORMAT = 1  # of dump (layout.FIT); a file of another is not read
+FORMAT = 2  # of dump (layout.FIT); a file of another is not read (2: Weights.read, phrase-aware readings)
 
 
 def zh_phrasings(e: Entry) -> Iterator[str]:
@@ -55,7 +59,7 @@ def zh_phrasings(e: Entry) -> Iterator[str]:
 def dump(weights: Weights, follows: Follows) -> bytes:
     """The version's token weights and Follows, as the build writes them (layout.FIT): read
     back by `load` at a version's first half-typed Chinese query rather than made again."""
-    return marshal.dumps({"format": FORMAT, "han": weights.han, "pinyin": weights.pinyin,
+    return marshal.dumps({"format": FORMAT, "han": weights.han, "pinyin": weights.pinyin, "read": weights.read,
                           "texts": follows.texts, "holding": follows.holding})
 
 
@@ -66,7 +70,7 @@ def load(data: bytes) -> tuple[Weights, Follows]:
         raise ValueError("not a phrasing fit of this format")
     follows = Follows((), {})
     follows.texts, follows.holding = raw["texts"], raw["holding"]
-    return Weights(raw["han"], raw["pinyin"]), follows
+    return Weights(raw["han"], raw["pinyin"], read=raw["read"]), follows
 
 
 def han_tokens(text: str) -> list[str]:
@@ -74,9 +78,20 @@ def han_tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold_han(text.lower()))
 
 
-def pinyin_tokens(text: str, chars: Mapping[str, str]) -> list[str]:
-    """han_tokens with each Han character read as its toneless syllable."""
-    return [chars.get(t, t) if HAN_RE.match(t) else t for t in han_tokens(text)]
+def pinyin_tokens(text: str, chars: Mapping[str, str], phrase: Callable[[str], list[str]] | None = None) -> list[str]:
+    """han_tokens with each Han character read as its toneless syllable: the table's first reading,
+    or at build time (``phrase``: build/analyse.phrase_pinyin) a Han run's phrase-aware ones."""
+    if phrase is None:
+        return [chars.get(t, t) if HAN_RE.match(t) else t for t in han_tokens(text)]
+    out: list[str] = []
+    for run in _RUN.findall(fold_han(text.lower())):
+        if not HAN_RE.match(run):
+            out.append(run)
+            continue
+        syl = phrase(run)
+        ok = len(syl) == len(run) and all(s.isascii() and s.isalpha() for s in syl)
+        out += syl if ok else [chars.get(c, c) for c in run]
+    return out
 
 
 def query_tokens(query: str, split: Callable[[str], list[str] | None]) -> tuple[list[Token], bool]:
@@ -118,6 +133,9 @@ class Weights:
     held: dict[tuple[str, bool], list[list[str]]] = field(default_factory=dict)
     latin: dict[str, frozenset[str]] = field(default_factory=dict)  # entry id -> Weights.words, as bounded
     top: float | None = None  # the highest Han idf (Weights.rarest), found once
+    # phrasing -> its pinyin tokens as the build read them (phrase-aware), where the character
+    # table's first readings read it otherwise (重新 chong xin, not zhong xin)
+    read: dict[str, list[str]] = field(default_factory=dict)
 
     def rarest(self) -> float:
         """The highest idf of a Han query's tokens (what a word only other languages hold counts)."""
@@ -143,23 +161,33 @@ class Weights:
         if got is None:
             if len(self.held) >= TOKENS_KEPT:
                 self.held.clear()
-            got = self.held[(key, pinyin)] = [pinyin_tokens(p, chars) if pinyin else han_tokens(p)
+            read = self.read
+            got = self.held[(key, pinyin)] = [(read.get(p) or pinyin_tokens(p, chars)) if pinyin else han_tokens(p)
                                               for p in itertools.islice(own, MAX_PHRASINGS)]
         return got
 
     @classmethod
-    def of(cls, phrasings: Iterable[Iterable[str]], chars: Mapping[str, str]) -> Weights:
+    def of(cls, phrasings: Iterable[Iterable[str]], chars: Mapping[str, str],
+           phrase: Callable[[str], list[str]] | None = None) -> Weights:
+        """``phrase``: a Han run's phrase-aware syllables (the build's); without, the table's."""
         han: Counter[str] = Counter()
         py: Counter[str] = Counter()
+        read: dict[str, list[str]] = {}
         n = 0
         for own in phrasings:
             n += 1
-            held = [han_tokens(p) for p in itertools.islice(own, MAX_PHRASINGS)]
-            han.update({t for toks in held for t in toks})
-            py.update({chars.get(t, t) if HAN_RE.match(t) else t for toks in held for t in toks})
+            texts = list(itertools.islice(own, MAX_PHRASINGS))
+            han.update({t for p in texts for t in han_tokens(p)})
+            syllables: set[str] = set()
+            for p in texts:
+                toks = pinyin_tokens(p, chars, phrase)
+                if phrase is not None and toks != pinyin_tokens(p, chars):
+                    read[p] = toks
+                syllables.update(toks)
+            py.update(syllables)
         # (sorted: the Counters' order is the sets' above, PYTHONHASHSEED's; `dump` writes it)
         return cls({t: math.log((n + 1) / (k + 0.5)) for t, k in sorted(han.items())},
-                   {t: math.log((n + 1) / (k + 0.5)) for t, k in sorted(py.items())})
+                   {t: math.log((n + 1) / (k + 0.5)) for t, k in sorted(py.items())}, read=read)
 
 
 def fit(query: list[Token], phrasing: list[str], idf: Mapping[str, float], floor: float = 0.0) -> tuple[float, int]:
@@ -258,12 +286,13 @@ class Follows:
     holding it (at most FOLLOW_KEPT each): made once per version, read by a half-typed pinyin
     query's completion (prefix.complete's ``follows``)."""
 
-    def __init__(self, phrasings: Iterable[str], chars: Mapping[str, str]) -> None:
+    def __init__(self, phrasings: Iterable[str], chars: Mapping[str, str],
+                 phrase: Callable[[str], list[str]] | None = None) -> None:
         # per phrasing: its syllables joined, and where each syllable begins (and the end)
         self.texts: list[tuple[str, list[int]]] = []
         self.holding: dict[str, list[int]] = {}
         for p in phrasings:
-            syl = [t for t in pinyin_tokens(p, chars) if t.isascii() and t.isalpha()][:MAX_PHRASING_TOKENS]
+            syl = [t for t in pinyin_tokens(p, chars, phrase) if t.isascii() and t.isalpha()][:MAX_PHRASING_TOKENS]
             i = len(self.texts)
             self.texts.append(("".join(syl), list(itertools.accumulate((len(t) for t in syl), initial=0))))
             for t in sorted(set(syl)):  # (sorted: ``holding``'s key order is written by `dump`)

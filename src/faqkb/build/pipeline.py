@@ -128,7 +128,7 @@ def write_version(kb: KnowledgeBase, tmp: Path, fingerprint: str, procs: int, re
     stage("whoosh")
     got.impacts.write(tmp)
     stage("arrays")
-    write_lexicon(tmp, kb, seg, table, got.vocab, got.stems, got.words)
+    write_lexicon(tmp, kb, seg, table, got.vocab, got.stems, got.words, analyzer.word_pinyin)
     # What only the stages above needed (the collected terms and words, jieba's full
     # dictionary, the pinyin readings remembered) goes before the own-question workers
     # fork: at 100k entries they are hundreds of MB every worker would otherwise start with.

@@ -5,28 +5,27 @@ tables, written from what the analysis gathered."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import continuation, phrasing_fit, translit_prefix
 from ..analysis import HAN_VARIANTS, Analyzer, PinyinTable, Segmenter, is_han, prune_dictionary, to_mainland
 from ..kbase.model import KnowledgeBase
-from ..layout import CONTINUATION, FIT, GENERAL, LEXICON, PREFIXES, SPELLING, STARTS, TRANSLIT
+from ..layout import CONTINUATION, FIT, GENERAL, LEXICON, PINYIN_STARTS, PREFIXES, SPELLING, STARTS, TRANSLIT
 from ..lexicon import Lexicon
 from ..prefix import Dictionary, Starts, dump_general, general_words, own_phrasings, phrasings
 
 
 def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: dict[str, int],
-                 stems: set[str], words: dict[str, int]) -> Lexicon:
+                 stems: set[str], words: dict[str, int], read: Callable[[str], list[str]] | None = None) -> Lexicon:
     """The lexicon of ``kb``. ``words``: the dictionary words the entries' texts hold
-    (prune_dictionary, gathered with the analysis)."""
+    (prune_dictionary, gathered with the analysis); ``read``: a word's phrase-aware syllables
+    (analyse.phrase_pinyin), for han_by_pinyin's keys (see han_readings)."""
     full, total = seg.full_freq()
     freq = dict(words)
     freq.update(prune_dictionary(full, [w for g in kb.synonyms for w in g] + list(kb.regional.values())))
     pruned = Analyzer(Segmenter(freq, total), table)
-    han_by_pinyin: dict[str, str] = {}
-    for word, _count in sorted(vocab.items(), key=lambda kv: -kv[1]):
-        if is_han(word):
-            han_by_pinyin.setdefault("".join(table.of(word)), word)
+    han_by_pinyin = han_readings(vocab, table, read)
     synonyms: dict[str, list[list[str]]] = {}
     for group in kb.synonyms:
         forms = [[t.text for t in pruned.analyze(w).words] for w in group]
@@ -42,6 +41,27 @@ def make_lexicon(kb: KnowledgeBase, seg: Segmenter, table: PinyinTable, vocab: d
                    han_latin=han_latin_words(kb, table))
 
 
+def han_readings(vocab: dict[str, int], table: PinyinTable,
+                 read: Callable[[str], list[str]] | None = None) -> dict[str, str]:
+    """Joined toneless pinyin -> the most frequent kb Han word read so: what pinyin typed by a
+    reader completes to (prefix.Dictionary.pinyin) and is read as (plan.pinyin_han). A word's
+    key is its phrase-aware reading (``read``, pypinyin at build time: 银行 yinhang, 重新
+    chongxin, 多长 duochang), as readers type it; the character table's first readings (yinxing,
+    zhongxin) stay a second key, after every word's phrase reading, for a typed Han word read by
+    the table (did-you-mean's homophones). Queries never read a word's phrase reading: it is
+    stored here."""
+    words = [w for w, _n in sorted(vocab.items(), key=lambda kv: -kv[1]) if is_han(w)]
+    out: dict[str, str] = {}
+    if read is not None:
+        for word in words:
+            syl = read(word)
+            if len(syl) == len(word) and all(s.isascii() and s.isalpha() for s in syl):
+                out.setdefault("".join(syl), word)
+    for word in words:
+        out.setdefault("".join(table.of(word)), word)
+    return out
+
+
 def han_latin_words(kb: KnowledgeBase, table: PinyinTable) -> frozenset[str]:
     """The Latin words (two letters at least, not pinyin) of the entries' Chinese questions
     and alternatives: the names a Chinese reader writes in Latin letters (MTS, eSIM), so a
@@ -51,11 +71,12 @@ def han_latin_words(kb: KnowledgeBase, table: PinyinTable) -> frozenset[str]:
 
 
 def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: PinyinTable,
-                  vocab: dict[str, int], stems: set[str], words: dict[str, int]) -> None:
-    """LEXICON, PREFIXES, STARTS, GENERAL, TRANSLIT, CONTINUATION, FIT and SPELLING (did-you-mean's deletes and plain-word tables)."""
+                  vocab: dict[str, int], stems: set[str], words: dict[str, int],
+                  read: Callable[[str], list[str]] | None = None) -> None:
+    """LEXICON, PREFIXES, STARTS, PINYIN_STARTS, GENERAL, TRANSLIT, CONTINUATION, FIT and SPELLING (did-you-mean's deletes and plain-word tables)."""
     from ..spelling import build_deletes, build_plain, dump_spelling
 
-    lexicon = make_lexicon(kb, seg, table, vocab, stems, words)
+    lexicon = make_lexicon(kb, seg, table, vocab, stems, words, read)
     (version_dir / LEXICON).write_bytes(lexicon.dump())
     # the prefix dictionary of this lexicon and the entries' phrasings, made here once rather
     # than by every searcher's first prefix query
@@ -64,6 +85,10 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     starts = Starts()
     (version_dir / STARTS).write_bytes(starts.dump(starts.sorted_keys((e.id, own_phrasings(e)) for e in kb.entries.values()),
                                                    starts.sorted_insides((e.id, own_phrasings(e)) for e in kb.entries.values())))
+    from ..pinyin_starts import PinyinStarts
+
+    (version_dir / PINYIN_STARTS).write_bytes(PinyinStarts(chars=lexicon.chars, phrase=read).dump_keys(
+        (e.id, own_phrasings(e)) for e in kb.entries.values()))
     (version_dir / GENERAL).write_bytes(dump_general(general_words()))
     (version_dir / TRANSLIT).write_bytes(translit_prefix.Keys.of(lexicon.vocab).dump())
     # the prefix panel's phrasing models (continuation.py, phrasing_fit.py), made here once
@@ -71,8 +96,8 @@ def write_lexicon(version_dir: Path, kb: KnowledgeBase, seg: Segmenter, table: P
     entries = list(kb.entries.values())
     (version_dir / CONTINUATION).write_bytes(continuation.Phrasings.of(continuation.latin_phrasings(entries)).dump())
     (version_dir / FIT).write_bytes(phrasing_fit.dump(
-        phrasing_fit.Weights.of((phrasing_fit.zh_phrasings(e) for e in entries), lexicon.chars),
-        phrasing_fit.Follows((p for e in entries for p in phrasing_fit.zh_phrasings(e)), lexicon.chars)))
+        phrasing_fit.Weights.of((phrasing_fit.zh_phrasings(e) for e in entries), lexicon.chars, read),
+        phrasing_fit.Follows((p for e in entries for p in phrasing_fit.zh_phrasings(e)), lexicon.chars, read)))
     deletes = build_deletes(vocab)
     plain = build_plain(vocab, lexicon.stems, deletes, lexicon.han_by_pinyin, table, seg.full_freq()[0])
     (version_dir / SPELLING).write_bytes(dump_spelling(deletes, plain))

@@ -16,7 +16,7 @@ from ..analysis import HAN_RE, Analyzer, guess_lang, untoned
 from ..diversity import clauses, diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import GENERAL, STARTS, IndexInfo, current_version, readable_version
+from ..layout import GENERAL, PINYIN_STARTS, STARTS, IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms, typed_as_pinyin
 from ..plan import text_topic_features as topic_features_of
@@ -958,7 +958,7 @@ def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterat
                                                     Callable[[Entry], Iterator[str]]]:
     """The question starts a half-typed query is compared with, the entries' phrasings they
     read and an entry's: a query typed in pinyin, the Chinese phrasings read as pinyin
-    (pinyin_starts.py, made once per version; the others as written: "can", "shou" may be
+    (pinyin_starts.py, the build's keys read once per version; the others as written: "can", "shou" may be
     English read as pinyin); any other, every phrasing as written."""
     from ..pinyin_starts import PinyinStarts, typed_in_pinyin
 
@@ -966,7 +966,7 @@ def _starts_for(ctx: Context, res: Results) -> tuple[Starts, Callable[[], Iterat
     if not typed_in_pinyin(res.query, res.query_lang):
         return _starts(v), partial(_every_phrasing, v), _phrasings
     if v.pinyin_starts is None:
-        v.pinyin_starts = PinyinStarts(chars=ctx.lexicon().chars)
+        v.pinyin_starts = PinyinStarts.read_keys(v.files.path(PINYIN_STARTS), ctx.lexicon().chars)
     return v.pinyin_starts, partial(_every_phrasing, v), _phrasings
 
 

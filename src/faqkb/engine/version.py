@@ -27,6 +27,7 @@ from ..layout import (
     LEXICON,
     MARKS,
     MARKS_OFFSETS,
+    PINYIN_STARTS,
     PREFIXES,
     QUESTIONS,
     QUESTIONS_OFFSETS,
@@ -93,7 +94,7 @@ def _small_cost(_value: object) -> int:  # a short tuple of references or stems
 
 _PINNED = (LEXICON, SPELLING, SELF_SCORES, TOPIC, MARKS, MARKS_OFFSETS, LANG_MARKS, LANG_MARKS_OFFSETS,
            QUESTIONS, QUESTIONS_OFFSETS, HITS, HITS_OFFSETS, PREFIXES, STARTS, SHOWN, CONTINUATION, FIT,
-           TRANSLIT)  # and impact.*: read lazily
+           TRANSLIT, PINYIN_STARTS)  # and impact.*: read lazily
 
 
 class VersionFiles:
