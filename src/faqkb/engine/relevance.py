@@ -176,9 +176,9 @@ def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> 
     if not intents or not intents.conditions or len(scores) <= 1:
         return scores
     meant = lex.mainland(query)
+    stated = set(intents.stated(query)).union(intents.stated(meant) if meant is not None else ())
     for cond in CONDITIONS:
-        if cond not in intents.conditions or not (
-                intents.states(cond, query) or (meant is not None and intents.states(cond, meant))):
+        if cond not in stated:
             continue
         order = np.argsort(-scores)[:CONDITION_POOL + 1].tolist()
         top = order[0]

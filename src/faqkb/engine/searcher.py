@@ -510,12 +510,13 @@ class Searcher:
         starts = _starts(v)
         every = partial(_every_phrasing, v)
         typed = res.query
-        if len(typed.split()) > 1 and not starts.starting(typed, every):
+        begin = None  # (starts.starting(typed, every), once asked: read again below)
+        if len(typed.split()) > 1 and not (begin := starts.starting(typed, every)):
             # no phrasing begins so: the words before the one being typed, when they tell an entry
             # (do russian si[m contracts…]: "do russian numbers have an end date"), as Starts counts them
             before = typed.rsplit(None, 1)[0]
-            if 0 < len(starts.starting(before, every)) <= STARTS_TELLING:
-                typed = before
+            if 0 < len(told := starts.starting(before, every)) <= STARTS_TELLING:
+                typed, begin = before, told
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
@@ -526,7 +527,8 @@ class Searcher:
         most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
         if sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
-            begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
+            if begin is None or not res.hits:
+                begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
             for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
                 if len(added) == most:
                     break
