@@ -84,12 +84,7 @@ def held_words(query_words: set[str], holders: Mapping[str, Iterable[str]]) -> s
 def held_specificity(held: set[str], phrasings: Sequence[Prepared]) -> float:
     """`specificity` of `prepared` phrasings, the query's words given as `held_words`: the
     same shares, added in the same order (a phrasing holding no word has share 0)."""
-    # (only the words the entry's phrasings hold at all, found in them joined: a needle is one
-    # newline-bounded word, so it is in that text exactly when it is in one of them)
-    every = "".join([p[3] for p in phrasings])
-    needles = [n for w in held if (n := "\n" + w + "\n") in every]
-    if not needles:
-        return 0.0
+    needles = ["\n" + w + "\n" for w in held]
     best = 0.0
     for is_question, words, total, joined in phrasings:
         if not total:
