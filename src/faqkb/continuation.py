@@ -231,7 +231,8 @@ class Phrasings:
         frac = np.divide(sc, total, out=np.zeros(len(sc)), where=total > 0)  # (below 0: more missed than found)
         # each entry's three best shares, best first, and its score: the best plus OTHERS of the next
         # two (an entry many phrasings of which go on so is asked that way more often: dev sweep
-        # +0.1 point over the best alone), every entry's at once
+        # +0.1 point over the best alone), every entry's at once: 0.0 + second + third is what
+        # Python's sum made of the two (compensated in 3.12 or not, one rounded sum of two floats)
         ent = f.entry_of[best]
         order = np.lexsort((-frac, ent))
         ent, frac = ent[order], frac[order]
