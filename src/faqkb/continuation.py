@@ -37,7 +37,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -229,34 +229,31 @@ class Phrasings:
         self.aligned += len(best)
         total = before + wq[-1] if ended else np.where(last_w != 0, before + last_w, before + wq[-1])
         frac = np.divide(sc, total, out=np.zeros(len(sc)), where=total > 0)  # (below 0: more missed than found)
-        # each entry's three best shares, best first (an entry's score reads no more: _entry_score)
+        # each entry's three best shares, best first, and its score: the best plus OTHERS of the next
+        # two (an entry many phrasings of which go on so is asked that way more often: dev sweep
+        # +0.1 point over the best alone), every entry's at once: 0.0 + second + third is what
+        # Python's sum made of the two (compensated in 3.12 or not, one rounded sum of two floats)
         ent = f.entry_of[best]
         order = np.lexsort((-frac, ent))
         ent, frac = ent[order], frac[order]
         new = np.ones(len(ent), dtype=bool)
         new[1:] = ent[1:] != ent[:-1]
         first = np.flatnonzero(new)
-        ends = np.append(first[1:], len(ent))
-        e_first, first_l, ends_l, frac_l = ent[first].tolist(), first.tolist(), ends.tolist(), frac.tolist()
-        ids = f.entry_ids
-
-        def score(g: int) -> float:
-            return _entry_score(frac_l[first_l[g]:min(ends_l[g], first_l[g] + 3)])
-
+        size = np.diff(first, append=len(ent))
+        last = len(frac) - 1
+        second = np.where(size > 1, frac[np.minimum(first + 1, last)], 0.0)
+        third = np.where(size > 2, frac[np.minimum(first + 2, last)], 0.0)
+        near = frac[first] + OTHERS * ((0.0 + second) + third)
+        ids, e_first, near_l = f.entry_ids, ent[first].tolist(), near.tolist()
         if needed is None:
-            return {ids[e]: score(g) for g, e in enumerate(e_first)}
+            return {ids[e]: near_l[g] for g, e in enumerate(e_first)}
         group = dict(zip(e_first, range(len(e_first)), strict=True))
-        out = {eid: score(group[o]) for eid in needed if (o := f.entry_ordinal.get(eid)) is not None and o in group}
+        out = {eid: near_l[group[o]] for eid in needed if (o := f.entry_ordinal.get(eid)) is not None and o in group}
         if top:
-            # the best ``top`` of all: every entry whose score, as numpy sums it (Python's sum may
-            # round its last bit otherwise), is within BOUND_SLACK of the top-th, scored exactly
-            size = ends - first
-            second = np.where(size > 1, frac[np.minimum(first + 1, len(frac) - 1)], 0.0)
-            third = np.where(size > 2, frac[np.minimum(first + 2, len(frac) - 1)], 0.0)
-            near = frac[first] + OTHERS * ((0.0 + second) + third)
+            # the best ``top`` of all: every entry within BOUND_SLACK of the top-th
             cut = np.partition(near, len(near) - top)[len(near) - top] if len(near) > top else -math.inf
             for g in np.flatnonzero(near >= cut - BOUND_SLACK).tolist():
-                out.setdefault(ids[e_first[g]], score(g))
+                out.setdefault(ids[e_first[g]], near_l[g])
         return out
 
     @staticmethod
@@ -299,51 +296,58 @@ class Phrasings:
         first = np.flatnonzero(new)  # each candidate's first pair
         size = np.diff(np.append(first, len(k)))
         cands = k[first]
-        at = np.arange(len(k))
-        r = at - np.maximum.accumulate(np.where(new, at, 0))  # a pair's rank in its phrasing
-        small = np.repeat(size <= VECTOR_PAIRS, size)
+        r = np.arange(len(k)) - np.repeat(first, size)  # a pair's rank in its phrasing
+        big = size > VECTOR_PAIRS
+        if (large := np.flatnonzero(big).tolist()):  # (their pairs: aligned by _chain below)
+            r[np.repeat(big, size)] = VECTOR_PAIRS
         # _chain's, for every pair at once: from the start, then from each pair before in its phrasing
         v0 = -MISSING * qi - SKIPPED_BEFORE * cj
         top = v0 + gain
+        # per distance b back, for the pair at p - b and the one at p: what the chain through the
+        # first loses to the second and whether it may go on (both earlier), worked out once for
+        # every pair rather than per rank a (numpy's calls, not their lengths, are the cost)
+        steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for a in range(1, VECTOR_PAIRS):
-            ix = np.flatnonzero((r == a) & small)
+            ix = np.flatnonzero(r == a)
             if not len(ix):
                 break
+            steps.append((MISSING * (qi[a:] - qi1[:-a]), SKIPPED * (cj[a:] - cj1[:-a]),
+                          (i[:-a] < i[a:]) & (j[:-a] < j[a:])))
             v = v0[ix]
             for b in range(a, 0, -1):  # (the pair b before: in _chain's order, the earliest first)
                 ib = ix - b
-                x = top[ib] - MISSING * (qi[ix] - qi1[ib]) - SKIPPED * (cj[ix] - cj1[ib])
-                v = np.where((i[ib] < i[ix]) & (j[ib] < j[ix]) & (x > v), x, v)
+                lost, skipped, ok = steps[b - 1]
+                x = top[ib] - lost[ib] - skipped[ib]
+                v = np.where(ok[ib] & (x > v), x, v)
             top[ix] = v + gain[ix]
         end = np.maximum(-MISSING * qcum[n], np.maximum.reduceat(top - MISSING * (qc[n] - qi1), first))
         fw = f.word[pos]
         last_w = np.maximum.reduceat(np.where(last & (fw >= lo) & (fw < hi), gain, 0.0), first)
-        for g in np.flatnonzero(size > VECTOR_PAIRS).tolist():  # (a few: most phrasings hold one or two)
-            sl = slice(int(first[g]), int(first[g] + size[g]))
-            got = list(zip(i[sl].tolist(), j[sl].tolist(), gain[sl].tolist(), strict=True))
-            c = int(cands[g])
-            end[g] = _chain(got, qcum, f.cum[f.cum_off[c]:f.cum_off[c + 1]].tolist())
+        if large:  # (a few: most phrasings hold one or two pairs)
+            il, jl, gl, cl, c1l = i.tolist(), j.tolist(), gain.tolist(), cj.tolist(), cj1.tolist()
+            for g, a, b in zip(large, first[large].tolist(), (first + size)[large].tolist(), strict=True):
+                end[g] = _chain(il[a:b], jl[a:b], gl[a:b], cl[a:b], c1l[a:b], qcum)
         return cands, end, last_w
 
 
-def _chain(pairs: list[tuple[int, int, float]], qcum: list[float], cum: Sequence[float]) -> float:
-    """The best in-order alignment's score over a phrasing's matching ``pairs`` (typed word,
-    phrasing word, its gain; by place in the phrasing; ``qcum``: the typed words' weights summed
-    up to each; ``cum``: the phrasing's): a few per phrasing, so their best chains cost far less
-    than a table of typed by phrasing words."""
+def _chain(i: list[int], j: list[int], gain: list[float], cj: list[float], cj1: list[float],
+           qcum: list[float]) -> float:
+    """The best in-order alignment's score over a phrasing's matching pairs (typed word ``i``,
+    phrasing word ``j``, its ``gain``, the phrasing's weight before it ``cj`` and up to its end
+    ``cj1``; by place in the phrasing; ``qcum``: the typed words' weights summed up to each): a
+    few per phrasing, so their best chains cost far less than a table of typed by phrasing words."""
     best: list[float] = []
-    for a, (i, j, gain) in enumerate(pairs):
+    for a in range(len(i)):
         # from the start: the typed words before missed, the phrasing's words before skipped lightly
-        v = -MISSING * qcum[i] - SKIPPED_BEFORE * cum[j]
+        v = -MISSING * qcum[i[a]] - SKIPPED_BEFORE * cj[a]
         for b in range(a):  # (a chain goes on from a pair earlier in both: pairs come by place)
-            i0, j0, _ = pairs[b]
-            if i0 < i and j0 < j:
-                v = max(v, best[b] - MISSING * (qcum[i] - qcum[i0 + 1]) - SKIPPED * (cum[j] - cum[j0 + 1]))
-        best.append(v + gain)
+            if i[b] < i[a] and j[b] < j[a]:
+                v = max(v, best[b] - MISSING * (qcum[i[a]] - qcum[i[b] + 1]) - SKIPPED * (cj[a] - cj1[b]))
+        best.append(v + gain[a])
     n = len(qcum) - 1
     end = -MISSING * qcum[n]  # (nothing found)
-    for (i, _, _), v in zip(pairs, best, strict=True):
-        end = max(end, v - MISSING * (qcum[n] - qcum[i + 1]))  # the phrasing's rest is free: not typed yet
+    for a, v in enumerate(best):
+        end = max(end, v - MISSING * (qcum[n] - qcum[i[a] + 1]))  # the phrasing's rest is free: not typed yet
     return end
 
 
@@ -438,14 +442,6 @@ class _Flat:
             w_off=offsets(w_lens), w_post_weight=np.repeat(w_weight, w_lens), w_weight=w_weight, cum=cum,
             cum_off=cum_off, stem_of=stem_of, entry_ids=entry_ids, entry_ordinal=ordinal,
             entry_of=np.fromiter((ordinal[e] for e, _, _ in p.phrasings), dtype=i32, count=len(p.phrasings)))
-
-
-def _entry_score(fracs: list[float]) -> float:
-    """An entry's score from its phrasings': the best, and a little of the next two (an entry
-    many phrasings of which go on so is asked that way more often: dev sweep +0.1 point over
-    the best alone)."""
-    fracs.sort(reverse=True)
-    return fracs[0] + OTHERS * sum(fracs[1:3])
 
 
 def ranked(order: list[str], scores: dict[str, float], weight: float, added: int,

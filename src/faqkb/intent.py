@@ -341,6 +341,11 @@ class Intents:
         # SAYER_AFTER-th states(); the calls before it count here and loop over the names)
         self._sayers: dict[str, tuple[Callable[[str, str], bool], ...]] = {}
         self._unsaid: dict[str, int] = {}
+        # every condition's names and ``also`` ``said`` words in one list (stated()'s first test),
+        # made by its first call; its _sayer made as a condition's is, at its SAYER_AFTER-th call
+        self._any_names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._any_sayer: Callable[[str, str], bool] | None = None
+        self._any_unsaid = 0
         # the conditions' names arranged for a query's end (condition_begun; made by the first begun())
         self._condition_starts: ConditionStarts | None = None
         # _by_stem's, per names dict (by id): the names by stems, and the stems of those holding an infinitive
@@ -551,6 +556,26 @@ class Intents:
             return True
         return len(sayers) == 4 and sayers[1](text, spaced) and sayers[2](text, spaced) \
             and not sayers[3](text, spaced)
+
+    def stated(self, query: str) -> list[str]:
+        """The conditions ``query`` states (`states`), in CONDITIONS' order: first one test for
+        a name of any of them (or an ``also``'s first words, without which it says nothing), so
+        a query stating none, most, costs that test rather than one per condition (16)."""
+        text, spaced = self._said(query)
+        if self._any_sayer is None:
+            if self._any_names is None:
+                lists = [n for c, got in self.conditions.items() for n in (got[1:], *self._also.get(c, ())[:1])]
+                self._any_names = (tuple(dict.fromkeys(h for han, _ in lists for h in han)),
+                                   tuple(dict.fromkeys(w for _, words in lists for w in words)))
+            if self._any_unsaid < SAYER_AFTER:  # (a one-shot process compiles none, as states())
+                self._any_unsaid += 1
+                if not _says(self._any_names, text, spaced):
+                    return []
+            else:
+                self._any_sayer = _sayer(self._any_names)
+        if self._any_sayer is not None and not self._any_sayer(text, spaced):
+            return []
+        return [c for c in CONDITIONS if self.states(c, query)]
 
     def begun(self, query: str, ended: bool) -> list[str]:
         """The conditions the query's last words begin stating and do not state yet (the

@@ -18,10 +18,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import marshal
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -622,7 +624,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
              mend: Callable[[str], bool] | None = None,
              russian: Callable[[str], list[str]] | None = None,
              after: Callable[[list[tuple[str, str, int]], str], list[tuple[str, str, int]]] | None = None,
-             english: bool = False) -> Completion | None:
+             english: bool = False,
+             fit_most: Callable[[str], float] | None = None) -> Completion | None:
     """The query with its last word read as a prefix, or None when there is nothing to
     complete (the last word is a kb word already, too short, or starts no kb word).
 
@@ -647,7 +650,8 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
     after the words typed before first (word_follows.ordered: сколько ст, стоит). ``english``:
     the words typed before are English, no pinyin of a kb Chinese word (plan.english_before: my,
     in, are); a Latin word begun is then read as after English (my numb: number, not num+banli),
-    and no pinyin reading is run together from its letters (in kaz: not ka+zhuxiao)."""
+    and no pinyin reading is run together from its letters (in kaz: not ka+zhuxiao). ``fit_most(rest)``: no candidate fits
+    better than this (the first that fits so is the best: the rest are not asked)."""
     m = _LAST_WORD.search(query)
     if m is None:
         return None
@@ -752,7 +756,7 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         followed = cands is not was
     cands = cands[:MAX_EXPANSIONS]
     if fit is not None and rest.strip() and not followed:  # then the one that goes best with the rest of the query
-        best = max(range(len(cands)), key=lambda i: (fit(rest, cands[i][1]), -i))
+        best = _best_fit([c[1] for c in cands], partial(fit, rest), fit_most(rest) if fit_most else math.inf)
         cands.insert(0, cands.pop(best))
     if (rest.strip() and cands[0][1].startswith(word) and (han := d.reading.get(cands[0][1])) is not None
             and han[:1] in _STOP_STARTS):
@@ -761,6 +765,19 @@ def complete(query: str, d: Dictionary, split: Callable[[str], list[str] | None]
         # syllables typed before joined with them: zenme ban is the question word typed whole)
         return Completion(rest.rstrip(), typed, [])
     return Completion(rest + cands[0][0], typed, [c[1] for c in cands])
+
+
+def _best_fit(cands: list[str], fit: Callable[[str], float], most: float) -> int:
+    """The candidate ``fit`` rates best, the earlier of equals (max by (fit, -place)), asking no
+    more once one fits ``most``, which none can beat (~10 us a fit: a word analysed, its documents)."""
+    best, top = 0, -math.inf
+    for i, c in enumerate(cands):
+        got = fit(c)
+        if i == 0 or got > top:
+            best, top = i, got
+            if got >= most:
+                break
+    return best
 
 
 def regional_first(cands: list[tuple[str, str, int]], d: Dictionary) -> list[tuple[str, str, int]]:

@@ -35,13 +35,16 @@ def han_fixes(ctx: Context, text: str, a: Analyzed, lex: Lexicon, imp: ImpactInd
     lacks come back analyzed."""
     from ..spelling import MAX_FIXES, MAX_HAN
 
+    runs = [(start, run) for script, run, start in script_runs(text) if script == "han"]
+    if not runs:  # (most queries: the words' synonyms below are not gathered for nothing)
+        return []
     have = {t.text for t in a.words}
     have |= {x for w in list(have) for alt in lex.synonyms.get(w, ()) for x in alt}  # 注消 is 注销's synonym
     qb, ab = imp.terms["q_bigrams"], imp.terms["a_bigrams"]
     left, budget, out = MAX_HAN, MAX_FIXES, []
     known = [t for t in a.words if t.script == "han" and len(t.text) > 1 and t.text in lex.vocab]
-    for script, run, start in script_runs(text):
-        if script != "han" or left <= 0 or budget <= 0:
+    for start, run in runs:
+        if left <= 0 or budget <= 0:
             continue
         run = fold_han(run)[:left]
         left -= len(run)

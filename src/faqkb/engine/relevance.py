@@ -6,6 +6,7 @@ last word). Each one's data is made by the first query that needs it, kept on th
 from __future__ import annotations
 
 import marshal
+import math
 from typing import TYPE_CHECKING
 
 from ..analysis import HAN_RE, Analyzed, Token, is_han
@@ -177,9 +178,9 @@ def condition_first(ctx: Context, scores: NDArray, query: str, lex: Lexicon) -> 
     if not intents or not intents.conditions or len(scores) <= 1:
         return scores
     meant = lex.mainland(query)
+    stated = set(intents.stated(query)).union(intents.stated(meant) if meant is not None else ())
     for cond in CONDITIONS:
-        if cond not in intents.conditions or not (
-                intents.states(cond, query) or (meant is not None and intents.states(cond, meant))):
+        if cond not in stated:
             continue
         order = np.argsort(-scores)[:CONDITION_POOL + 1].tolist()
         top = order[0]
@@ -346,17 +347,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
 
     words = dictionary(ctx, lex)
     imp = ctx.impact()
-    rest_cov: dict = {}
-
-    def fit(rest: str, cand: str) -> float:
-        if "cov" not in rest_cov:
-            rest_cov["cov"] = coverage(ctx, lex.analyzer.analyze(rest, query=True), lex, imp)
-        cov = rest_cov["cov"]
-        toks = lex.analyzer.analyze(cand, query=True).words
-        if cov is None or not toks:
-            return 0.0
-        held = held_by(ctx, toks[0].text, toks[0].script, lex, imp)[0]  # (cov >= 0: its max where held)
-        return float(cov[held].max()) if len(held) else -1.0
+    fit = _RestFit(ctx, lex, imp)
 
     def starts(word: str) -> bool:
         return starts_word(words, word)
@@ -391,7 +382,7 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
                           bare=bare, follows=fit_model(ctx, lex)[1].counts if asked and pinyin_first else None,
                           mend=mend if asked else None,  # (a typo'd start: the panel's, not _confirm's)
                           russian=russian, after=_after(ctx.v) if asked else None,
-                          english=asked and bool(rest) and english_before(rest, lex))
+                          english=asked and bool(rest) and english_before(rest, lex), fit_most=fit.most)
     return _in_cyrillic(ctx, done) if russian is not None and done is not None else done
 
 
@@ -406,6 +397,33 @@ def _after(v: Version) -> Callable[[list[tuple[str, str, int]], str], list[tuple
         return ordered(cands, v.word_follows, rest)
 
     return after
+
+
+class _RestFit:
+    """A completion's candidate's fit with the rest of the query (`complete`): the best coverage
+    of the rest among the documents holding the candidate, the rest's coverage worked out once."""
+
+    def __init__(self, ctx: Context, lex: Lexicon, imp: ImpactIndex) -> None:
+        self.ctx, self.lex, self.imp = ctx, lex, imp
+        self.cov: dict[str, NDArray | None] = {}
+
+    def coverage(self, rest: str) -> NDArray | None:
+        if rest not in self.cov:
+            self.cov[rest] = coverage(self.ctx, self.lex.analyzer.analyze(rest, query=True), self.lex, self.imp)
+        return self.cov[rest]
+
+    def most(self, rest: str) -> float:
+        """No candidate fits better (a fit: the rest's coverage of a document, or 0, or -1)."""
+        cov = self.coverage(rest)
+        return 0.0 if cov is None else max(0.0, float(cov.max())) if len(cov) else math.inf
+
+    def __call__(self, rest: str, cand: str) -> float:
+        cov = self.coverage(rest)
+        toks = self.lex.analyzer.analyze(cand, query=True).words
+        if cov is None or not toks:
+            return 0.0
+        held = held_by(self.ctx, toks[0].text, toks[0].script, self.lex, self.imp)[0]  # (cov >= 0: its max where held)
+        return float(cov[held].max()) if len(held) else -1.0
 
 
 def _in_cyrillic(ctx: Context, done: Completion) -> Completion:

@@ -509,12 +509,13 @@ class Searcher:
         v = ctx.v
         starts, every, phrasings = _starts_for(ctx, res)
         typed = res.query
-        if len(typed.split()) > 1 and not starts.starting(typed, every):
+        begin = None  # (starts.starting(typed, every), once asked: read again below)
+        if len(typed.split()) > 1 and not (begin := starts.starting(typed, every)):
             # no phrasing begins so: the words before the one being typed, when they tell an entry
             # (do russian si[m contracts…]: "do russian numbers have an end date"), as Starts counts them
             before = typed.rsplit(None, 1)[0]
-            if 0 < len(starts.starting(before, every)) <= STARTS_TELLING:
-                typed = before
+            if 0 < len(told := starts.starting(before, every)) <= STARTS_TELLING:
+                typed, begin = before, told
         counts: dict[str, int] = {}
         for h in res.hits:  # (a page of hits: at most limit entries, MAX_PHRASINGS phrasings each)
             e = v.entries.get(h.id)
@@ -529,7 +530,8 @@ class Searcher:
         han = bool(res.hits) and res.query_lang == "zh" and HAN_RE.search(typed) is not None
         if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
             # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
-            begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
+            if begin is None or not res.hits:
+                begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
             added = _off_page(ctx, begin, shown, most, category, (lang, res.query_lang, script))
             counts.update((h.id, begin[h.id]) for h in added)
         if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
