@@ -214,9 +214,8 @@ def test_the_leading_documents_are_the_full_sorts_first():
 def test_cached_hits_and_a_loaded_version_add_nothing_to_the_collectors_walk(bundled_index):
     """A full garbage collection walks every tracked object: a loaded version is frozen out
     of it (gc.freeze, service.settle: the CLI's and the web's policy), and what the searcher
-    keeps per hit (the entry and language it shows, its hits.lang.bin blob decoded: strings,
-    ints and tuples of them; its marks by term: a dict of strings to bytes) is what the
-    collector untracks: a hundred more hits kept, no more to walk."""
+    keeps per hit (the entry and language it shows, its hits.lang.bin blob) is strings and
+    bytes, which the collector never walks: a hundred more hits kept, no more to walk."""
     import gc
 
     from faqkb.search import Searcher

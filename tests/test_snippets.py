@@ -13,8 +13,6 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import BUNDLED_KB
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from faqkb.cli import main
 from faqkb.kbase.model import LANGS
@@ -25,9 +23,6 @@ from faqkb.snippets import (
     compact_spans,
     highlight_spans,
     make_snippet,
-    needles,
-    placed_marks,
-    placed_spans,
     plain_text,
 )
 
@@ -138,27 +133,6 @@ def test_compact_marks_decode_as_three_objects_whatever_the_words(words):
     for terms in ({"words": {"w1", "w3"}, "pinyin": set()}, {"words": {"w0"}, "pinyin": {"py"}},
                   {"words": set(), "pinyin": set()}):
         assert compact_spans(packed, terms) == compact_spans(legacy, terms) == highlight_spans(marks, terms)
-
-@settings(deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "ab", "注销", "后", "卡"]), st.sampled_from(["", "py", "zhu"])),
-                max_size=30),
-       st.sets(st.sampled_from(["a", "b", "ab", "注销", "后", "卡", "x"])), st.sets(st.sampled_from(["py", "zhu", "q"])))
-def test_placed_marks_give_the_spans_of_the_scanned_ones(words, wanted, pinyin):
-    """A hit's marks placed by term (placed_marks, kept per shown text) give a query the same
-    spans as compact_spans' scan of the joined terms and highlight_spans' walk of the marks, in
-    the question and the answer alike: repeated words, readings, function characters, none found."""
-    marks = [(w, 2 * i, 2 * i + 1 + i % 2, py) for i, (w, py) in enumerate(words)]
-    other = marks[::-1][:7]  # another text for the other field: its words must not leak into this one's
-    terms = {"words": wanted, "pinyin": pinyin}
-    packed, legacy = compact_marks(marks), compact_marks(other)
-    legacy = (legacy[0], tuple(x for _, s, e, _ in other for x in (s, e)), legacy[2])  # a version before packed offsets
-    found = needles(terms)
-    for placed, question in ((placed_marks(packed, legacy), True), (placed_marks(legacy, packed), False)):
-        got = placed_spans(placed, found, question=question)
-        assert got == compact_spans(packed, terms) == highlight_spans(marks, terms)
-        assert placed_spans(placed, found, question=not question) == compact_spans(legacy, terms) \
-            == highlight_spans(other, terms)
-
 
 def in_lead_in(text: str, at: int) -> bool:
     """Whether offset ``at`` is in a sentence ending in a colon at the end of its line."""

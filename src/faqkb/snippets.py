@@ -110,21 +110,15 @@ def compact_marks(marks: Sequence[Mark]) -> Compact:
 
 class Needles(NamedTuple):
     """A query's words as compact_spans looks for them (needles: made once per query, not per
-    hit): each between SEPs, function characters left out (as highlight_spans leaves them);
-    and as placed_marks keys them: a question's (QUESTION before) and readings (READING before)."""
+    hit): each between SEPs, function characters left out (as highlight_spans leaves them)."""
     words: tuple[str, ...]
     pinyin: tuple[str, ...]
-    q_words: tuple[str, ...] = ()
-    q_pinyin: tuple[str, ...] = ()
-    a_pinyin: tuple[str, ...] = ()
 
 
 def needles(terms: dict) -> Needles:
-    """``terms`` (plan.highlight_terms) as compact_spans' needles and placed_spans' keys."""
-    words, pinyin = (tuple(SEP + w + SEP for w in wanted if w and SEP not in w)  # no term is empty or holds SEP
-                     for wanted in (_content_words(terms["words"]), terms["pinyin"]))
-    return Needles(words, pinyin, tuple(QUESTION + n for n in words), tuple(QUESTION + READING + n for n in pinyin),
-                   tuple(READING + n for n in pinyin))
+    """``terms`` (plan.highlight_terms) as compact_spans' needles."""
+    return Needles(*(tuple(SEP + w + SEP for w in wanted if w and SEP not in w)  # no term is empty or holds SEP
+                     for wanted in (_content_words(terms["words"]), terms["pinyin"])))
 
 
 def compact_spans(marks: Compact, terms: dict, found: Needles | None = None) -> list[Span]:
@@ -144,41 +138,6 @@ def compact_spans(marks: Compact, terms: dict, found: Needles | None = None) -> 
                 # the word's place: the separators before it; its (start, end) read as one tuple
                 spans.append(_pair(offsets, 8 * text.count(SEP, 0, at)))
                 at = text.find(needle, at + len(needle) - 1)
-    return merge(spans)
-
-
-# A hit's marks by term (placed_marks): each term and each reading of its question and answer,
-# between SEPs as a needle is (a question's with QUESTION before, a reading's with READING
-# before: neither is in any term or reading), -> the (start, end) of every word holding it,
-# packed as the offsets are (_PAIR). Made once per text a hit shows (engine.hits keeps it): a
-# hit's spans are then a dictionary lookup per needle, where compact_spans scans the joined
-# terms once per needle. Strings to bytes: a dict the garbage collector does not track.
-Placed = dict[str, bytes]
-QUESTION = "\t"
-READING = "\r"
-_pairs = _PAIR.iter_unpack
-
-
-def placed_marks(question: Compact, answer: Compact) -> Placed:
-    """A hit's question's and answer's compact_marks as placed_spans reads them."""
-    places: dict[str, list[bytes]] = {}
-    for before, (joined, offsets, readings) in ((QUESTION, question), ("", answer)):
-        if not isinstance(offsets, bytes):  # a version built before offsets were packed: a flat tuple
-            offsets = struct.pack(f"<{len(offsets)}I", *offsets)
-        for key, text in ((before, joined), (before + READING, readings)):
-            for i, term in enumerate(text[1:-1].split(SEP)):
-                if term:  # ("": a word without a reading; no needle is empty)
-                    places.setdefault(key + SEP + term + SEP, []).append(offsets[8 * i:8 * i + 8])
-    return {k: b"".join(at) for k, at in places.items()}
-
-
-def placed_spans(placed: Placed, found: Needles, question: bool = False) -> list[Span]:
-    """compact_spans(the answer's marks, terms, found) from placed_marks (``question``: the
-    question's): the same spans (merge sorts them, so the order they are found in does not matter)."""
-    words, pinyin = (found.q_words, found.q_pinyin) if question else (found.words, found.a_pinyin)
-    spans = [span for key in words if (at := placed.get(key)) is not None for span in _pairs(at)]
-    if pinyin:
-        spans += [span for key in pinyin if (at := placed.get(key)) is not None for span in _pairs(at)]
     return merge(spans)
 
 

@@ -9,17 +9,7 @@ from collections.abc import Callable
 from ..lexicon import Lexicon
 from ..plan import analyze_query, highlight_terms
 from ..script import spans_for_reader
-from ..snippets import (
-    Compact,
-    Needles,
-    Span,
-    highlight_spans,
-    make_snippet,
-    needles,
-    placed_marks,
-    placed_spans,
-    word_marks,
-)
+from ..snippets import Compact, Needles, Span, compact_spans, highlight_spans, make_snippet, needles, word_marks
 from .context import Context
 from .results import Hit
 
@@ -37,22 +27,17 @@ def make_hit(ctx: Context, doc: int, score: float, want: str | None, terms: dict
     v = ctx.v
     entry = v.entries[entry_id]
     tr = entry.translations[lang]
-    # Its marks, plain answer and snippet layout, made at build: kept decoded, the marks placed
-    # by term (the blob's marshal.loads was ~9 us of a 28 us hit at the bundled kb, the scans of
-    # the joined terms per query word ~13; the same for every query showing the document). Two
-    # caches: a tuple holding a dict is never untracked by the garbage collector; the plain
-    # answer and layout (strings, ints and tuples of them) and the placed marks (a dict of
-    # strings to bytes) each are.
-    key = (doc, lang)
-    shown, placed = v.marked.get(key), v.placed.get(key)
-    if shown is None or placed is None:
-        q_marks, a_marks, plain, prepared = marshal.loads(ctx.hit_text(doc, lang, tr.answer))
-        shown = v.marked.put(key, (plain, prepared))
-        placed = v.placed.put(key, placed_marks(q_marks, a_marks))
-    plain, prepared = shown
+    # Its marks, plain answer and snippet layout, made at build: kept decoded (the blob's
+    # marshal.loads was a third of a hit at the bundled kb, ~9 of 28 us, and the same for every
+    # query showing the document). Strings, bytes and tuples of them and of ints: the garbage
+    # collector untracks such tuples, as it left the blob's bytes alone.
+    got = v.marked.get((doc, lang))
+    if got is None:
+        got = v.marked.put((doc, lang), marshal.loads(ctx.hit_text(doc, lang, tr.answer)))
+    q_marks, a_marks, plain, prepared = got
     wanted = wanted or needles(terms)
-    q_spans = placed_spans(placed, wanted, question=True)
-    a_spans = placed_spans(placed, wanted)
+    q_spans = compact_spans(q_marks, terms, wanted)
+    a_spans = compact_spans(a_marks, terms, wanted)
     if a_spans or not tr.lead:
         # (the layout's fields as decoded: make_snippet unpacks them, a Layout of them is not needed)
         snippet, s_spans = make_snippet(plain, a_spans, prepared=prepared)

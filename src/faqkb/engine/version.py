@@ -58,8 +58,7 @@ if TYPE_CHECKING:
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
 WORD_CACHE_BYTES = 16 << 20  # query words' documents, 9 bytes each (16 MB: ~7,000 words at 10k entries)
-MARKED_BYTES = 8 << 20  # what a hit shows (hits.lang.bin's blob decoded: its plain answer and snippet layout)
-PLACED_BYTES = 16 << 20  # and its marks by term (snippets.placed_marks)
+MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob decoded: marks, plain answer, layout)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
 SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
@@ -75,16 +74,12 @@ def _stored_cost(got: dict) -> int:
 
 
 def _shown_cost(got: tuple) -> int:
-    """A hit's plain answer and layout, decoded (engine.hits): 2 bytes a character where not
-    ASCII, 128 a layout item (1.06-1.5 times a deep sys.getsizeof walk of the bundled kb's 195: 1.0 MB)."""
-    plain, layout = got
-    return 512 + 2 * len(plain) + (128 * sum(map(len, layout)) if layout else 0)
-
-
-def _placed_cost(placed: dict) -> int:
-    """A hit's marks by term (snippets.placed_marks): ~150 bytes a key (its string, the packed
-    offsets, the dict's slot; 0.9-1.3 times a deep walk of the bundled kb's 195: 3.2 MB)."""
-    return 256 + 150 * len(placed)
+    """A hit's blob decoded (hits.make_hit): its texts' characters and the layout's tuples,
+    fitted to a deep sys.getsizeof walk of the bundled kb's 195 (~890 + 0.92 a character + 127
+    a layout item; this estimate is 0.9-1.2 times the walk)."""
+    q_marks, a_marks, plain, layout = got
+    chars = len(q_marks[0]) + len(q_marks[1]) + len(q_marks[2]) + len(a_marks[0]) + len(a_marks[1]) + len(a_marks[2])
+    return 1024 + chars + len(plain) + (128 * sum(map(len, layout)) if layout else 0)
 
 
 def _phrasings_cost(phrasings: tuple) -> int:  # specificity.prepared: (is a question, words, total, joined)
@@ -167,8 +162,7 @@ class Version:
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
-    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _shown_cost))  # (docnum, lang) -> plain answer, layout
-    placed: Bounded = field(default_factory=lambda: Bounded(PLACED_BYTES, _placed_cost))  # (docnum, lang) -> its marks by term
+    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _shown_cost))  # (docnum, lang) -> Context.hit_text, decoded
     # (docnum, wanted) -> entry id, lang: for a version built before SHOWN (Context.shown)
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))
     shown: NDArray | Literal[False] | None = None  # SHOWN, read by the first hit; False: a version without it
@@ -213,8 +207,8 @@ class Version:
         return self.whoosh_index
 
     def caches(self) -> dict[str, Bounded]:
-        return {"stored": self.stored, "shows": self.shows, "marked": self.marked, "placed": self.placed,
-                "variants": self.variants, "words": self.words}
+        return {"stored": self.stored, "shows": self.shows, "marked": self.marked, "variants": self.variants,
+                "words": self.words}
 
     def cache_info(self) -> dict[str, tuple[int, int]]:
         """Per bounded cache: (values held, values made since the version opened); and the
