@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 # calibrated against a deep sys.getsizeof walk of the values on bench/latency.py's 10k kb;
 # docs/engine.md, "What a query keeps for the next ones"). 46 MB per version in all.
 WORD_CACHE_BYTES = 16 << 20  # query words' documents, 9 bytes each (16 MB: ~7,000 words at 10k entries)
-MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob: marks, plain answer, layout; ~9,000 at 10k entries)
+MARKED_BYTES = 16 << 20  # what a hit shows (hits.lang.bin's blob decoded: marks, plain answer, layout)
 QUESTION_BYTES = 4 << 20  # candidates' phrasings as (word, idf) lists (~800 entries)
 STORED_BYTES = 8 << 20  # a document's id and every mark: versions built before marks.lang.bin, Searcher.marks()
 SMALL_BYTES = 1 << 20  # each of: a stem's other stems, which entry and language a document shows
@@ -76,8 +76,13 @@ def _stored_cost(got: dict) -> int:
     return 256 + sum((len(q) + len(a)) * MARK_BYTES for q, a in got["marks"].values())
 
 
-def _blob_cost(blob: bytes) -> int:  # a marshalled value (kept as bytes: nothing for the collector to walk)
-    return 64 + len(blob)
+def _shown_cost(got: tuple) -> int:
+    """A hit's blob decoded (hits.make_hit): its texts' characters and the layout's tuples,
+    fitted to a deep sys.getsizeof walk of the bundled kb's 195 (~890 + 0.92 a character + 127
+    a layout item; this estimate is 0.9-1.2 times the walk)."""
+    q_marks, a_marks, plain, layout = got
+    chars = len(q_marks[0]) + len(q_marks[1]) + len(q_marks[2]) + len(a_marks[0]) + len(a_marks[1]) + len(a_marks[2])
+    return 1024 + chars + len(plain) + (128 * sum(map(len, layout)) if layout else 0)
 
 
 def _phrasings_cost(phrasings: tuple) -> int:  # specificity.prepared: (is a question, words, total, joined)
@@ -160,7 +165,7 @@ class Version:
     # Kept per version, each bounded (cache.Bounded):
     variants: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))  # query stem -> its other stems
     stored: Bounded = field(default_factory=lambda: Bounded(STORED_BYTES, _stored_cost))  # docnum -> id and marks (Context.stored)
-    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _blob_cost))  # (docnum, lang) -> Context.hit_text
+    marked: Bounded = field(default_factory=lambda: Bounded(MARKED_BYTES, _shown_cost))  # (docnum, lang) -> Context.hit_text, decoded
     # (docnum, wanted) -> entry id, lang: for a version built before SHOWN (Context.shown)
     shows: Bounded = field(default_factory=lambda: Bounded(SMALL_BYTES, _small_cost))
     shown: NDArray | Literal[False] | None = None  # SHOWN, read by the first hit; False: a version without it
