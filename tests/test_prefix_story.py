@@ -10,16 +10,21 @@ import pytest
 HEADS = ["how-to-cancel-russian-sim", "refund-remaining-balance"]  # categories.yaml's first overviews
 
 
-@pytest.mark.parametrize("typed", [
-    "I spent two years in Tomsk as an interns",
-    "я три года работал в Томске, потом верну",
-    "我在新西伯利亚实习了一年，后来",
-    "本人曾在伊尔库茨克做交换生",
+@pytest.mark.parametrize(("typed", "asking"), [
+    ("I spent two years in Tomsk as an interns", False),
+    ("я три года работал в Томске, потом верну", False),
+    ("我在新西伯利亚实习了一年，后来", False),
+    ("本人曾在伊尔库茨克做交换生", False),
+    # a question after the story, begun but naming nothing yet (story.question_begun)
+    ("я три года работал в Томске, как мне правильно з", True),
+    ("I spent two years in Tomsk as an intern. What should I d", True),
+    ("我在新西伯利亚实习了一年，怎么", True),
 ])
-def test_a_story_asking_nothing_yet_has_the_topic_head_third(bundled, typed):
+def test_a_story_asking_nothing_yet_has_the_topic_head_third(bundled, typed, asking):
     res = bundled.search(typed, prefix=True)
     assert [h.id for h in res.hits[:3]][2] == "how-to-cancel-russian-sim" == res.signals["story"]
-    assert not res.answered and res.typing  # a story asking nothing yet: "keep typing", as before
+    if not asking:
+        assert not res.answered and res.typing  # a story asking nothing yet: "keep typing", as before
     assert "story" not in bundled.search(typed).signals  # the results page stays as ranked
 
 
@@ -45,21 +50,3 @@ def test_a_story_whose_top_3_holds_a_head_or_its_abroad_twin_keeps_it(bundled):
     # "back in Peru" is no abroad word of categories.yaml, but the ranking found cancelling from abroad
     res = bundled.search("I interned in Tomsk, now I'm back in Peru and my sim", prefix=True)
     assert "cancel-from-abroad" in [h.id for h in res.hits[:3]] and "story" not in res.signals
-
-
-@pytest.mark.parametrize("typed", [
-    "я три года работал в Томске, как мне правильно з",
-    "I spent two years in Tomsk as an intern. What should I d",
-    "我在新西伯利亚实习了一年，怎么",
-])
-def test_a_story_then_a_question_naming_nothing_yet_has_the_topic_head_third(bundled, typed):
-    # the question after the story is begun but names nothing yet (story.question_begun)
-    res = bundled.search(typed, prefix=True)
-    assert [h.id for h in res.hits[:3]][2] == "how-to-cancel-russian-sim" == res.signals["story"]
-    assert "story" not in bundled.search(typed).signals  # the results page stays as ranked
-
-
-def test_a_story_then_a_question_naming_what_it_asks_keeps_its_order(bundled):
-    # more than story.MAX_QUESTION_WORDS words of its own: the question says what it asks
-    res = bundled.search("я три года работал в Томске, как отвязать госуслуги от номера пе", prefix=True)
-    assert "story" not in res.signals and "how-to-cancel-russian-sim" not in [h.id for h in res.hits[:3]]
