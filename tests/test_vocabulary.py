@@ -147,3 +147,17 @@ def test_a_number_taken_back_and_got_back_in_cantonese_is_restoring(bundled, q):
 def test_within_what_period_in_russian_asks_the_refunds_timing(bundled, q):
     # в какой срок / в какие сроки: "when", as через сколько is (categories.yaml timing); made up
     assert bundled.search(q).hits[0].id == "refund-when-and-how"
+
+
+@pytest.mark.parametrize("q,entry", [
+    ("註銷電話卡使唔使畀錢", "does-cancelling-cost"),        # 使唔使: need or not (Cantonese)
+    ("返咗嚟之後仲欠錢點算", "debt-after-leaving-russia"),  # 返咗嚟: came back (Cantonese)
+    ("電話卡好耐冇用會點", "stop-using-sim-what-happens"),   # 好耐冇用: long unused (Cantonese)
+    ("卡里余额冻住了怎么办", "frozen-balance"),              # 冻住: frozen, as 冻结
+    ("手机卡千费了还能注销吗", "debt-before-cancelling"),    # 千费: the IME's homophone of 欠费
+    ("номер ещё живет?", "does-sim-expire"),               # a number that "lives" is in force
+])
+def test_a_colloquial_regional_or_homophone_word_finds_the_entry_of_the_kbs_word(bundled, q, entry):
+    # (made up; vocabulary, seventeenth session: kb/synonyms.yaml and kb/regional.yaml)
+    res = bundled.search(q)
+    assert res.answered and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
