@@ -142,6 +142,37 @@ def test_deferred_writes_are_bounded_and_dropped_when_full():
     assert done == [0, 1, 2]
 
 
+def test_a_read_begun_before_a_write_failed_does_not_end_the_pause():
+    # a full disk: reads answer, writes fail. A read that started before a write failed and
+    # finishes after it says nothing of the store since; the pause (and /healthz's
+    # feedback_unavailable) must hold, or it flips with whichever finished last
+    from faqkb.web.deferred import DeferredWrites, StoreUnavailable
+
+    writes = DeferredWrites(pause=3600, wait=60)
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_read() -> str:
+        reading.set()
+        release.wait(60)
+        return "rows"
+
+    def full_disk() -> None:
+        raise OSError("database or disk is full")
+
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(writes.call(slow_read)))
+    reader.start()
+    assert reading.wait(60)
+    assert writes.submit(full_disk)
+    writes.flush()
+    assert writes.down and writes.failed == 1
+    release.set()
+    reader.join(60)
+    assert got == ["rows"] and writes.down  # the read answered; the store is still left alone
+    with pytest.raises(StoreUnavailable):
+        writes.call(slow_read)
+
+
 def test_did_you_mean_link(client):
     # as typed (correct=false): with corrections applied, a correction that answers is shown
     # as "Showing results for" instead (tests/test_corrections.py)

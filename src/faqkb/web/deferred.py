@@ -51,6 +51,7 @@ class DeferredWrites:
         self._slots = threading.BoundedSemaphore(threads)
         self.wait, self.pause, self._clock = wait, pause, clock
         self._down_until = 0.0
+        self._failures = 0  # failures so far: a success clears `down` only if none came while it ran
         self._next_log = 0.0
         self._unlogged = 0
         self.dropped = 0   # writes never tried: the queue was full or the store was down
@@ -67,6 +68,7 @@ class DeferredWrites:
     def _failure(self, reason: str, error: BaseException | None = None) -> None:
         with self._lock:
             self.failed += 1
+            self._failures += 1
             self.last_failure = reason
             self._down_until = self._clock() + self.pause
         self._log(f"feedback store unavailable ({reason}{': ' + type(error).__name__ if error else ''})")
@@ -87,10 +89,15 @@ class DeferredWrites:
         log.warning("%s; %d write(s) dropped, %d failed so far (%d such events not logged)",
                     what, self.dropped, self.failed, held)
 
-    def _ok(self) -> None:
+    def _ok(self, failures_before: int) -> None:
+        """A call or write that began when ``failures_before`` failures had been seen succeeded:
+        the store answers. One that began before a failure says nothing of the store after it (a
+        read that started before a full disk failed a write, finishing after it, must not end the
+        pause: /healthz would say ok while every write fails)."""
         if self._down_until:
             with self._lock:
-                self._down_until = 0.0
+                if self._failures == failures_before:
+                    self._down_until = 0.0
 
     # -- in the request
 
@@ -100,7 +107,7 @@ class DeferredWrites:
         fails or does not answer in time (the call then finishes or fails on its own)."""
         if self.down:
             raise StoreUnavailable("down")
-        start = self._clock()
+        start, failures = self._clock(), self._failures
         if not self._slots.acquire(timeout=self.wait):  # every store thread held: by a hung store
             self._failure("busy")
             raise StoreUnavailable("busy")
@@ -127,7 +134,7 @@ class DeferredWrites:
         except Exception as e:
             self._failure("error", e)
             raise StoreUnavailable("error") from e
-        self._ok()
+        self._ok(failures)
         return result
 
     # -- after the response
@@ -163,8 +170,9 @@ class DeferredWrites:
                 if self.down:
                     self._drop()
                 else:
+                    failures = self._failures
                     fn(*args, **kwargs)
-                    self._ok()
+                    self._ok(failures)
             except Exception as e:  # a failed statistic must not stop the ones after it
                 self._failure("error", e)
             finally:
