@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import itertools
 import marshal
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import HAN_CHARS, HAN_RE, untoned
-from .prefix import _NOT_WORD, MAX_PHRASINGS, STARTS_KEPT, Starts
+from .analysis import HAN_RE, HAN_RUN_RE, untoned
+from .prefix import MAX_PHRASINGS, NOT_WORD, STARTS_KEPT, Starts
 
 FORMAT = 1  # of dump_keys (layout.PINYIN_STARTS); a file of another is not read
-_HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 
 
 @dataclass
@@ -71,12 +69,12 @@ class PinyinStarts(Starts):
         self.made += 1
 
     def _key(self, text: str) -> str:
-        key = _NOT_WORD.sub("", untoned(text.lower()))
+        key = NOT_WORD.sub("", untoned(text.lower()))
         if key.isascii():
             return key
         chars = self.chars
         if self.phrase is not None:
-            key = _HAN_RUN.sub(lambda m: self._phrase(m.group()), key)
+            key = HAN_RUN_RE.sub(lambda m: self._phrase(m.group()), key)
         return "".join((chars.get(c) or "") if HAN_RE.match(c) else c for c in key)
 
     def _phrase(self, run: str) -> str:

@@ -820,7 +820,7 @@ STARTS_ADDED = 2  # entries the ranking left out that a half-typed query's start
 MAX_PHRASINGS = 64  # an entry's phrasings looked at (question and alternatives, every language)
 STARTS_KEPT = 4096  # entries whose phrasing keys Starts keeps
 FOLDED_KEPT = 8192  # Han characters whose fold Starts keeps (the kb's and its readers' are far fewer)
-_NOT_WORD = re.compile(r"[\W_]+")
+NOT_WORD = re.compile(r"[\W_]+")  # what a question start's key drops (Starts.key; pinyin_starts too)
 
 
 @dataclass
@@ -856,7 +856,7 @@ class Starts:
         return key
 
     def _key(self, text: str) -> str:
-        key = _NOT_WORD.sub("", text.lower().replace("ё", "е"))
+        key = NOT_WORD.sub("", text.lower().replace("ё", "е"))
         if key.isascii():
             return key
         table = self.folded
