@@ -199,6 +199,14 @@ _TONED = str.maketrans({**{c: v for v, cs in (("a", "āáǎà"), ("e", "ēéěè
                                               ("U", "ŪÚǓÙ"), ("V", "ǕǗǙǛÜ")) for c in cs}})
 
 
+def phrase_syllables(run: str, phrase: Callable[[str], list[str]]) -> list[str] | None:
+    """``phrase(run)`` (a Han run's phrase-aware toneless syllables: the build's pypinyin,
+    build/analyse.phrase_pinyin) when it gives each character one syllable of Latin letters;
+    None when it does not (the character table reads the run then)."""
+    syl = phrase(run)
+    return syl if len(syl) == len(run) and all(s.isascii() and s.isalpha() for s in syl) else None
+
+
 def untoned(query: str) -> str:
     """``query`` with pinyin tone marks taken off its Latin letters ("zhùxiāo" -> "zhuxiao");
     the same string when it has none (ASCII, Chinese, Cyrillic)."""

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .analysis import HAN_RE, fold_han
+from .analysis import HAN_RE, fold_han, phrase_syllables
 from .kbase.model import Entry
 
 MAX_FIT_HITS = 10  # hits re-ordered (the panel's page)
@@ -88,9 +88,8 @@ def pinyin_tokens(text: str, chars: Mapping[str, str], phrase: Callable[[str], l
         if not HAN_RE.match(run):
             out.append(run)
             continue
-        syl = phrase(run)
-        ok = len(syl) == len(run) and all(s.isascii() and s.isalpha() for s in syl)
-        out += syl if ok else [chars.get(c, c) for c in run]
+        syl = phrase_syllables(run, phrase)
+        out += [chars.get(c, c) for c in run] if syl is None else syl
     return out
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import HAN_RE, HAN_RUN_RE, untoned
+from .analysis import HAN_RE, HAN_RUN_RE, phrase_syllables, untoned
 from .prefix import MAX_PHRASINGS, NOT_WORD, STARTS_KEPT, Starts
 
 FORMAT = 1  # of dump_keys (layout.PINYIN_STARTS); a file of another is not read
@@ -81,10 +81,8 @@ class PinyinStarts(Starts):
         """A Han run as pypinyin reads it phrase by phrase, when it gives a syllable a character;
         else as is (the table reads it)."""
         assert self.phrase is not None
-        syl = self.phrase(run)
-        if len(syl) == len(run) and all(s.isascii() and s.isalpha() for s in syl):
-            return "".join(syl)
-        return run
+        syl = phrase_syllables(run, self.phrase)
+        return run if syl is None else "".join(syl)
 
 
 def typed_in_pinyin(query: str, lang: str | None) -> bool:

@@ -9,7 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import continuation, phrasing_fit, translit_prefix
-from ..analysis import HAN_VARIANTS, Analyzer, PinyinTable, Segmenter, is_han, prune_dictionary, to_mainland
+from ..analysis import (
+    HAN_VARIANTS,
+    Analyzer,
+    PinyinTable,
+    Segmenter,
+    is_han,
+    phrase_syllables,
+    prune_dictionary,
+    to_mainland,
+)
 from ..kbase.model import KnowledgeBase
 from ..layout import CONTINUATION, FIT, GENERAL, LEXICON, PINYIN_STARTS, PREFIXES, SPELLING, STARTS, TRANSLIT
 from ..lexicon import Lexicon
@@ -54,8 +63,7 @@ def han_readings(vocab: dict[str, int], table: PinyinTable,
     out: dict[str, str] = {}
     if read is not None:
         for word in words:
-            syl = read(word)
-            if len(syl) == len(word) and all(s.isascii() and s.isalpha() for s in syl):
+            if (syl := phrase_syllables(word, read)) is not None:
                 out.setdefault("".join(syl), word)
     for word in words:
         out.setdefault("".join(table.of(word)), word)
