@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..analysis import HAN_RE, Analyzed, Token, is_han
-from ..layout import CONTINUATION, FIT, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
+from ..layout import CONTINUATION, FIT, GENERAL, PREFIXES, QUESTIONS, QUESTIONS_OFFSETS, TRANSLIT
 from ..lexicon import Lexicon
 from ..pinyin_stop import question_word_typed
 from ..plan import Term, english_before, looks_like_pinyin, query_terms, text_topic_features, typed_as_pinyin
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..intent import Intents
     from ..phrasing_fit import Follows, Weights
     from ..plan import QueryPlan
-    from ..prefix import Completion, Dictionary
+    from ..prefix import Completion, Dictionary, General
     from ..scope import Scope
     from ..translit_prefix import Keys
     from .answered import Signals, Unit
@@ -331,6 +331,26 @@ def translit_keys(ctx: Context, lex: Lexicon) -> Keys:
             v.translit = Keys.of(lex.vocab)
             v.translit_made += 1
     return v.translit
+
+
+def in_general_use(v: Version) -> General:
+    """The words in general use the build wrote (layout.GENERAL), read once per version by the
+    first query that asks; none for a version built before them."""
+    from ..prefix import General, load_general
+
+    if v.general is None:
+        try:
+            v.general = load_general(v.files.path(GENERAL).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            v.general = False
+    return v.general or General()
+
+
+def typo_start(v: Version) -> Callable[[str], bool]:
+    """Whether a last word that starts no kb word is no start of a word in general use either
+    (растарж, вазвр: a typo; not studi, viet, вост: words the kb lacks)."""
+    general = in_general_use(v)
+    return lambda low: general.after(low) is None
 
 
 def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,

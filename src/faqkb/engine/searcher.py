@@ -6,8 +6,7 @@ Searcher itself."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +14,12 @@ from ..analysis import Analyzer, guess_lang, untoned
 from ..diversity import diversify
 from ..errors import REBUILD, IndexNotReady
 from ..kbase.model import Entry, Fact
-from ..layout import GENERAL, IndexInfo, current_version, readable_version
+from ..layout import IndexInfo, current_version, readable_version
 from ..lexicon import Lexicon
 from ..plan import BM25F_PLAN, PLAN, QueryPlan, Term, looks_like_pinyin, query_terms, typed_as_pinyin
 from ..plan import text_topic_features as topic_features_of
 from ..snippets import Span, needles
-from . import panel_order
+from . import panel
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS, correction
 from .fields import K1, WEIGHTS, B
@@ -29,11 +28,9 @@ from .params import check_params
 from .ranking import Scored, judge, kept, score
 from .relevance import (
     complete,
-    dictionary,
-    intents_of,
-    names_held,
     other_completions,
     subject_damped,
+    typo_start,
 )
 from .results import Results
 from .version import Version
@@ -41,7 +38,6 @@ from .version import Version
 if TYPE_CHECKING:
     from ..analysis import Analyzed
     from ..impact import ImpactIndex
-    from ..prefix import General
     from ..spelling import Speller
     from ..topic import TopicModel
     from .explain import Explanation
@@ -281,104 +277,11 @@ class Searcher:
         if (correct and not prefix and res.hits and not res.answered and "scope" not in res.signals
                 and len(res.query) <= MAX_SUGGEST_CHARS):  # (as did-you-mean: a question, not a page of text)
             self._confirm(ctx, res, lang, category, limit, page, script)
-        if (begun and res.hits and not res.answered and "scope" not in res.signals
-                and len(res.query) <= MAX_SUGGEST_CHARS):  # (a word ended: res is already as typed)
-            self._settle(ctx, res, lang, category, limit, page, script)
-        if prefix and not res.answered and "scope" not in res.signals:
-            res.typing = self._begun(ctx, res.query)
-            if res.typing and not res.signals.get("prefix"):
-                self._likeliest(ctx, res, lang, category, limit, page, script, begun=begun)
-        if prefix and page == 1:
-            panel_order.order_page(ctx, res, lang, category, limit, script, begun)
-        if prefix and not res.answered and not res.typing and "scope" not in res.signals:
-            self._unfinished(ctx, res, begun)
-        if prefix and not res.answered and not res.typing and res.hits and "scope" in res.signals:
-            res.typing = self._outgrown(ctx, res) or (begun and self._object_begun(ctx, res))
+        if prefix:  # the live panel's reading of a query still being typed (panel.py)
+            panel.finish(ctx, res, lang, category, limit, page, script, begun,
+                         lambda text: self._search(ctx, text, lang, category, limit, page, suggest=False,
+                                                   script=script))
         return res
-
-    @staticmethod
-    def _outgrown(ctx: Context, res: Results) -> bool:
-        """A half-typed query the scope declined for a neighbour class whose names, as the
-        query writes them, the first hit's own phrasings hold too (漫游包 in "漫游包 每天扣钱":
-        uncovered-services; 支付宝账号 in "支付宝账号换绑": app-accounts' 支付宝 + 账号) is still
-        `typing`, not told, when the reader went on after the name (the text before its last
-        word names it alike) and the text asks nothing yet and ends no sentence: the entry asks
-        about that thing from our side, and the words that would bring the question there (the
-        class's `unless`: 扣费, charged, 俄号) may be the ones still to come (漫游包回国了…,
-        支付宝账号用的…). A near-topic question typed whole asks (怎么注销, 用唔用到) or ends in
-        the name (註銷X帳號): judged as before. `answered` stays false: every decline total is
-        as before. Bounded: the first hit's MAX_PHRASINGS phrasings, each looked up once."""
-        from ..prefix import MAX_PHRASINGS, asks, before_last, ends_sentence
-        from ..scope import ALONE
-
-        name = res.signals["scope"]
-        if not isinstance(name, str) or name == ALONE or ends_sentence(res.query) or asks(res.query):
-            return False
-        first, rest = ctx.v.entries.get(res.hits[0].id), before_last(res.query)
-        if first is None or rest is None:
-            return False
-        # (the reader went on after the name: a keyword phrase ending in it, 注销X账号, is typed whole)
-        return names_held(ctx, name, res.query, rest, islice(_phrasings(first), MAX_PHRASINGS))
-
-    @staticmethod
-    def _object_begun(ctx: Context, res: Results) -> bool:
-        """A query the scope declined for another object that is its last word, cut mid-way
-        (расторжение чере, 销户还收手: object_begun.py), is `typing`, not told."""
-        from ..object_begun import object_begun
-
-        return object_begun(res.query, res.signals["scope"], dictionary(ctx), _general(ctx.v))
-
-    @staticmethod
-    def _unfinished(ctx: Context, res: Results, begun: bool) -> None:
-        """A query not answered in the middle of a word or clause (prefix.still_typing) is
-        `typing`, not told "no direct answer": the verdict was on a guess. `answered`, which
-        every decline total counts, stays false; a neighbour the scope named stays declined, as
-        for a query only begun (how to close my bank acc). Dev prefix sets (uniform cuts): told
-        0.023 -> 0.018; dev near-topic questions typed whole into the panel: 1 of 426 more
-        typing (учёт: a form the kb lacks that a kb word goes on from). So is a last word still
-        being typed that is a typo cut mid-way (prefix.typo_begun: растаргну; keystroke cuts of
-        real questions told 0.0237 -> 0.0186, near-topic typed whole 1 of 666 more typing).
-        The kb's words are read here if no completion read them (a word ended by a space):
-        the verdict must not hang on what the process searched before."""
-        from ..prefix import cut_mid_word, space_typed_on, still_typing, typo_begun
-
-        words = dictionary(ctx)
-        res.typing = still_typing(res.query, res.signals.get("prefix"), words)
-        if not res.typing and not begun:  # a space typed after the last word: the next one is coming
-            res.typing = space_typed_on(res.query)
-        if not res.typing and begun:  # a word cut mid-way with a typo (typo_begun), still being typed
-            res.typing = typo_begun(res.query, words, ctx.speller())
-        if not res.typing and begun:  # a word the kb lacks cut mid-way (prefix.cut_mid_word: узбекиста)
-            res.typing = cut_mid_word(res.query, words, _general(ctx.v))
-
-    def _likeliest(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                   page: int, script: str | None, *, begun: bool = True) -> None:
-        """A query only begun whose last word was left as typed (how to can, как по): the
-        likeliest entries are those of the word read as a start (cancel, подписка), still
-        not answered (the reader has not said it yet: a neighbour may follow). Not when a
-        trailing space ended the word (not ``begun``: "how to can " asks can)."""
-        from ..prefix import likeliest_start
-
-        text = None
-        if ctx.v.intents and not ctx.v.intents.key(res.query):  # filler alone (how, 请问): the subject
-            text = self._subject_name(ctx, res.query_lang)
-        if text is None and ctx.v.prefixes and begun:
-            text = likeliest_start(res.query, ctx.v.prefixes)
-        if text is None:
-            return
-        read = self._search(ctx, text, lang, category, limit, page, suggest=False, script=script)
-        res.rankings += read.rankings
-        if read.hits:
-            res.hits, res.total = read.hits, read.total
-            res.signals["prefix"] = {"searched": text, "expansions": []}
-
-    def _begun(self, ctx: Context, query: str) -> bool:
-        """A half-typed query only begun (prefix.barely_begun): "keep typing", not "no direct
-        answer"; a neighbour the scope names stays declined (the caller's check)."""
-        from ..prefix import barely_begun
-
-        intents = intents_of(ctx)
-        return intents is not None and barely_begun(query, intents.key(query), dictionary(ctx))
 
     def _confirm(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
                  script: str | None) -> None:
@@ -394,41 +297,6 @@ class Searcher:
         if (completed and completed["expansions"] and read.answered and read.hits
                 and read.hits[0].id == res.hits[0].id):
             res.answered, res.signals["prefix"] = True, completed
-
-    def _settle(self, ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
-                script: str | None) -> None:
-        """A half-typed query (``prefix``) not answered as completed is answered when, read as
-        typed (нет интернета посл: посл was read as последний, после being a stop word) or,
-        when its last word was completed, without that word, it answers with the same first
-        entry: the completion, not the question, was in doubt (_confirm's converse). Blind
-        with prefix=true: head2 declined 0.005 -> 0.000, near-topic unchanged; cut set
-        declined 0.043 -> 0.038. (Without the last word when it was not completed too, a
-        neighbour's name there was dropped: near-topic declined 0.794 -> 0.769.) Without it too
-        when it is one to three letters left as typed that longer kb words go on from (ru of
-        russian, a kb word of mts.ru; д): cut set declined 15 -> 14 of 815, no blind total moved."""
-        from ..prefix import before_last, short_start
-
-        completed = res.signals.get("prefix")
-        # without the last word when it was completed, or when it is a few letters left as
-        # typed that longer kb words go on from (ru: russian; д: деньги): a word begun, not asked
-        begun = completed["expansions"] if completed else short_start(ctx.v.prefixes, res.query)
-        rest = before_last(res.query) if begun else None
-        for typed in (res.query, *([rest] if rest else [])):
-            read = self._search(ctx, typed, lang, category, limit, page, suggest=False, script=script)
-            res.rankings += read.rankings
-            if read.answered and read.hits and read.hits[0].id == res.hits[0].id:
-                res.answered = True
-                return
-
-    @staticmethod
-    def _subject_name(ctx: Context, qlang: str | None) -> str | None:
-        """The subject category's first name (kb/categories.yaml) in the query's script."""
-        intents = ctx.v.intents
-        if not intents or not intents.subject:
-            return None
-        lang = qlang or "en"
-        return next((n for n, cat in intents.names.items() if cat == intents.subject and n
-                     and guess_lang(n) == lang and (lang != "en" or n.isascii())), None)
 
     def explain(self, query: str, lang: str | None = None, category: str | None = None,
                 limit: int = 10) -> Explanation:
@@ -456,7 +324,7 @@ class Searcher:
         query = untoned(query)  # pinyin with tone marks is searched as typed without (the echo keeps them)
         # as-you-type (prefix.py); a typo'd last word no word in general use begins goes on as
         # the kb's words one edit from it do (prefix.mended)
-        completion = complete(ctx, query, lex, asked, _typo_start(ctx.v)) if prefix else None
+        completion = complete(ctx, query, lex, asked, typo_start(ctx.v)) if prefix else None
         more: list[Term] = []
         if completion is not None:
             query, suggest = completion.text, False  # searched as completed; no did-you-mean
@@ -543,32 +411,3 @@ class Searcher:
         ``res.rankings``."""
         res.rankings += 1
         return self._ranked(ctx, text, lex, category, 1, 3, {})[2]
-
-
-def _general(v: Version) -> General:
-    """The words in general use the build wrote (layout.GENERAL), read once per version by the
-    first query that asks; none for a version built before them."""
-    from ..prefix import General, load_general
-
-    if v.general is None:
-        try:
-            v.general = load_general(v.files.path(GENERAL).read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            v.general = False
-    return v.general or General()
-
-
-def _typo_start(v: Version) -> Callable[[str], bool]:
-    """Whether a last word that starts no kb word is no start of a word in general use either
-    (растарж, вазвр: a typo; not studi, viet, вост: words the kb lacks)."""
-    general = _general(v)
-    return lambda low: general.after(low) is None
-
-
-def _phrasings(e: Entry, keep: Callable[[str], bool] = lambda lang: True) -> Iterator[str]:
-    """An entry's question and alternatives in the languages ``keep`` keeps (every one: what
-    question starts compare)."""
-    for lang, t in e.translations.items():
-        if keep(lang):
-            yield t.question
-            yield from t.alternatives
