@@ -11,9 +11,9 @@ from collections.abc import Callable
 from itertools import islice
 
 from ..analysis import guess_lang
-from . import panel_order
 from .context import Context
 from .didyoumean import MAX_SUGGEST_CHARS
+from .panel_order import View, order_page
 from .relevance import dictionary, in_general_use, intents_of, names_held
 from .results import Results
 
@@ -21,11 +21,13 @@ from .results import Results
 # did-you-mean and its last word read whole: `settle`'s and `likeliest`'s readings.
 Search = Callable[[str], Results]
 
+__all__ = ["Search", "View", "finish"]
 
-def finish(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int, page: int,
-           script: str | None, begun: bool, search: Search) -> None:
-    """``res``, the ranking of a query typed into the panel, as the panel shows it. ``begun``:
-    its last word is still being typed (no space after it)."""
+
+def finish(ctx: Context, res: Results, view: View, page: int, begun: bool, search: Search) -> None:
+    """``res``, the ranking of a query typed into the panel, as the panel shows it on page
+    ``page`` (only the first is re-ordered). ``begun``: its last word is still being typed
+    (no space after it)."""
     if (begun and res.hits and not res.answered and "scope" not in res.signals
             and len(res.query) <= MAX_SUGGEST_CHARS):  # (a word ended: res is already as typed)
         settle(ctx, res, search)
@@ -34,7 +36,7 @@ def finish(ctx: Context, res: Results, lang: str | None, category: str | None, l
         if res.typing and not res.signals.get("prefix"):
             likeliest(ctx, res, search, begun=begun)
     if page == 1:
-        panel_order.order_page(ctx, res, lang, category, limit, script, begun)
+        order_page(ctx, res, view, begun)
     if not res.answered and not res.typing and "scope" not in res.signals:
         unfinished(ctx, res, begun)
     if not res.answered and not res.typing and res.hits and "scope" in res.signals:

@@ -7,6 +7,7 @@ and what it measured. Each is handed the query's `Context` and its `Results`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,27 +25,47 @@ if TYPE_CHECKING:
     from .version import Version
 
 
-def order_page(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                 script: str | None, begun: bool) -> None:
+@dataclass(frozen=True)
+class View:
+    """The page a step puts entries on, as the search was asked for it: the language to show
+    (None: each hit in the query's), the category searched (None: all), the page's length
+    and the Chinese script."""
+
+    lang: str | None
+    category: str | None
+    limit: int
+    script: str | None
+
+    def holds(self, e: Entry) -> bool:
+        """Whether entry ``e`` is in the category searched."""
+        return not (self.category and e.category != self.category)
+
+    def unscored(self, ctx: Context, d: int, qlang: str | None) -> Hit | None:
+        """Document ``d`` as a hit the query's words did not find (score 0, nothing marked),
+        shown in ``qlang`` when no language was asked; None where make_hit makes none."""
+        return make_hit(ctx, d, 0.0, self.lang or qlang, {"words": set(), "pinyin": set()}, self.lang, self.script)
+
+
+def order_page(ctx: Context, res: Results, view: View, begun: bool) -> None:
     """The live panel's first page re-ordered, step by step, for a query still being typed
     (each step's docstring says what it reads; all keep the first hit of a query typed whole)."""
     if len(res.hits) > 2 and res.query_lang == "zh":
         fit(ctx, res)
-    question_starts(ctx, res, lang, category, limit, script)
+    question_starts(ctx, res, view)
     if res.hits and "scope" not in res.signals:
-        subject_first(ctx, res, lang, category, limit, script)
+        subject_first(ctx, res, view)
     if begun and res.hits:
-        inside(ctx, res, lang, category, limit, script)
+        inside(ctx, res, view)
     if res.query_lang in ("ru", "en") and "scope" not in res.signals:
-        goes_on(ctx, res, lang, category, limit, script, ended=not begun)
+        goes_on(ctx, res, view, ended=not begun)
     if res.hits and "scope" not in res.signals:
-        being_stated(ctx, res, lang, category, limit, script, ended=not begun)
+        being_stated(ctx, res, view, ended=not begun)
     # (what is asked most takes the third place only when no phrase typed chose it: _inside)
     if (len(res.hits) > 2 and res.query_lang in ("ru", "en")
             and not {"scope", "inside"} & res.signals.keys()):
-        most_asked(ctx, res, lang, category, limit, script)
+        most_asked(ctx, res, view)
     if res.hits and not {"scope", "inside"} & res.signals.keys():
-        story_heads(ctx, res, lang, category, limit, script)
+        story_heads(ctx, res, view)
 
 
 def fit(ctx: Context, res: Results) -> None:
@@ -84,8 +105,7 @@ def fit(ctx: Context, res: Results) -> None:
     res.signals["fit"] = work
 
 
-def question_starts(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                     script: str | None) -> None:
+def question_starts(ctx: Context, res: Results, view: View) -> None:
     """A half-typed query's hits after the first: the entries whose own phrasings begin
     as the query does come next, the most such phrasings first (prefix.Starts), the rest
     as ranked. Cut short, a query's answer depends on words not typed yet, and the kb's
@@ -126,7 +146,7 @@ def question_starts(ctx: Context, res: Results, lang: str | None, category: str 
         # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
         if begin is None or not res.hits:
             begin = starts.starting(typed, every, 1 if not res.hits else MIN_START)
-        added = _off_page(ctx, begin, shown, most, category, (lang, res.query_lang, script))
+        added = _off_page(ctx, begin, shown, most, view, res.query_lang)
         counts.update((h.id, begin[h.id]) for h in added)
     if not any(h.id in counts for h in (*res.hits[1:], *added)) and not (added and not res.hits):
         return
@@ -139,12 +159,11 @@ def question_starts(ctx: Context, res: Results, lang: str | None, category: str 
     rest = [h for h in res.hits[1:] if h.id not in counts]
     if not res.hits:  # (else the total stays what the words found: the results page's, which
         res.total = len(added)  # the panel's "see all" link counts)
-    res.hits = [*res.hits[:1], *ahead, *added, *rest][:limit]
+    res.hits = [*res.hits[:1], *ahead, *added, *rest][:view.limit]
     res.signals["starts"] = {h.id: counts[h.id] for h in res.hits if h.id in counts}
 
 
-def subject_first(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                   script: str | None) -> None:
+def subject_first(ctx: Context, res: Results, view: View) -> None:
     """A half-typed query that names only the subject, typed whole or completed (俄罗斯, 俄 ->
     俄罗斯, eluo, mts, SIM: the query's key, the filler out, is empty), has the topic's head
     entries in its top 3 after the first hit: the overviews of kb/categories.yaml's first
@@ -170,7 +189,7 @@ def subject_first(ctx: Context, res: Results, lang: str | None, category: str | 
         return
     found: list[Hit] = []
     for eid in wanted:
-        hit = _joining(ctx, res, eid, lang, category, script)
+        hit = _joining(ctx, res, eid, view)
         if hit is not None:
             found.append(hit)
     if not found:
@@ -190,12 +209,11 @@ def subject_first(ctx: Context, res: Results, lang: str | None, category: str | 
     if not found:
         return
     placed = {h.id for h in (*keep, *found)}
-    res.hits = [res.hits[0], *keep, *found, *(h for h in res.hits[1:] if h.id not in placed)][:limit]
+    res.hits = [res.hits[0], *keep, *found, *(h for h in res.hits[1:] if h.id not in placed)][:view.limit]
     res.signals["subject"] = found[0].id
 
 
-def inside(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-            script: str | None) -> None:
+def inside(ctx: Context, res: Results, view: View) -> None:
     """A half-typed query whose top 3 holds none of the entries whose phrasings go on most
     often from the words it ends with (prefix.Starts.inside: "so will i pa" inside "will I pay a monthly fee", 号码被
     inside 号码被收回; the question may begin anywhere before) gets the one holding that phrase
@@ -225,24 +243,22 @@ def inside(ctx: Context, res: Results, lang: str | None, category: str | None, l
     if not found or any(found.get(h.id) == most for h in res.hits[:INSIDE_PLACE + 1]):
         return
     order = {h.id: i for i, h in enumerate(res.hits)}
-    for eid in sorted(found, key=lambda e: (-found[e], order.get(e, limit))):
+    for eid in sorted(found, key=lambda e: (-found[e], order.get(e, view.limit))):
         if eid in order:
             hit: Hit | None = res.hits[order[eid]]
         else:  # (with the question starts' additions, at most STARTS_ADDED not found by the words: score 0)
             e = v.entries.get(eid)
             d = ctx.docnum(eid)
-            if (e is None or d is None or (category and e.category != category)
-                    or sum(h.score == 0.0 for h in res.hits) >= STARTS_ADDED):
+            if e is None or d is None or not view.holds(e) or sum(h.score == 0.0 for h in res.hits) >= STARTS_ADDED:
                 continue
-            hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+            hit = view.unscored(ctx, d, res.query_lang)
         if hit is not None:
-            _place(res, hit, INSIDE_PLACE, limit)
+            _place(res, hit, INSIDE_PLACE, view.limit)
             res.signals["inside"] = {eid: found[eid]}
             return
 
 
-def goes_on(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-             script: str | None, *, ended: bool) -> None:
+def goes_on(ctx: Context, res: Results, view: View, *, ended: bool) -> None:
     """A half-typed Russian or English query's hits after the first, by the ranking's order
     and how well the typed words, function and question words too, follow an entry's own
     phrasings in order (continuation.py: "что будет с симкой если" follows "что будет с
@@ -271,7 +287,7 @@ def goes_on(ctx: Context, res: Results, lang: str | None, category: str | None, 
 
     def allowed(eid: str) -> bool:
         e = v.entries.get(eid)
-        return e is not None and ctx.docnum(eid) is not None and not (category and e.category != category)
+        return e is not None and ctx.docnum(eid) is not None and view.holds(e)
 
     order = ranked([h.id for h in res.hits], scores, GOES_WEIGHT, GOES_ADDED, allowed)
     if order == [h.id for h in res.hits]:
@@ -279,24 +295,23 @@ def goes_on(ctx: Context, res: Results, lang: str | None, category: str | None, 
     have = {h.id: h for h in res.hits}
     hits: list[Hit] = []
     for eid in order:
-        if res.hits and len(hits) == limit:
+        if res.hits and len(hits) == view.limit:
             break  # (no hit made past the page: ~30 µs each)
         hit = have.get(eid)
         if hit is None:
             d = ctx.docnum(eid)
             if d is None:
                 continue
-            hit = make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+            hit = view.unscored(ctx, d, res.query_lang)
         if hit is not None:
             hits.append(hit)
     if not res.hits:
         res.total = len(hits)
-    res.hits = hits[:limit]
+    res.hits = hits[:view.limit]
     res.signals["goes_on"] = {h.id: round(scores[h.id], 3) for h in res.hits[:3] if h.id in scores}
 
 
-def being_stated(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                  script: str | None, *, ended: bool) -> None:
+def being_stated(ctx: Context, res: Results, view: View, *, ended: bool) -> None:
     """A half-typed query whose last words begin stating one condition (categories.yaml
     ``abroad``, ``on_behalf``, …: "cancel my mts number fro", "из за ", 不用回俄; Intents.begun)
     has the entry answering its first hit under that condition second, as condition_first
@@ -316,15 +331,14 @@ def being_stated(ctx: Context, res: Results, lang: str | None, category: str | N
     want = wants.pop()
     if want in [h.id for h in res.hits[:BEGUN_PLACE + 1]]:
         return
-    hit = _joining(ctx, res, want, lang, category, script)
+    hit = _joining(ctx, res, want, view)
     if hit is None:
         return
-    _place(res, hit, BEGUN_PLACE, limit)
+    _place(res, hit, BEGUN_PLACE, view.limit)
     res.signals["begun"] = next(c for c in conds if intents.conditions[c][0].get(res.hits[0].id) == want)
 
 
-def most_asked(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                script: str | None) -> None:
+def most_asked(ctx: Context, res: Results, view: View) -> None:
     """A short half-typed Russian or English query whose first hit is a kind's general entry
     (a categories.yaml overview) and whose top 3 are all of its kb category has the entry of
     that category readers ask most (asked.joins: kb/home.yaml's starter, as built) third, when
@@ -346,18 +360,17 @@ def most_asked(ctx: Context, res: Results, lang: str | None, category: str | Non
                 intents.asked, category_of)
     completed = res.signals.get("prefix")
     # (the key, the dearer read, only for a top 3 the list would join)
-    if eid is None or (category and category_of(eid) != category) or not short(
+    if eid is None or (view.category and category_of(eid) != view.category) or not short(
             intents.key(completed["searched"] if completed else res.query)):
         return
-    hit = _joining(ctx, res, eid, lang, category, script)
+    hit = _joining(ctx, res, eid, view)
     if hit is None:
         return
-    _place(res, hit, ONE_KIND - 1, limit)
+    _place(res, hit, ONE_KIND - 1, view.limit)
     res.signals["most_asked"] = eid
 
 
-def story_heads(ctx: Context, res: Results, lang: str | None, category: str | None, limit: int,
-                 script: str | None) -> None:
+def story_heads(ctx: Context, res: Results, view: View) -> None:
     """A half-typed query that is the reader's story, asking nothing yet (story.tells: "I
     studied in …, now I'm back in …", 我在…工作了两年), has the first topic head (the
     overviews of categories.yaml's first TOPIC_HEADS categories) third: the
@@ -381,41 +394,39 @@ def story_heads(ctx: Context, res: Results, lang: str | None, category: str | No
             tells(res.query) or question_begun(res.query, intents.key)):
         return
     eid = head(top, heads, twins, intents.away(res.query))
-    hit = _joining(ctx, res, eid, lang, category, script) if eid else None
+    hit = _joining(ctx, res, eid, view) if eid else None
     if hit is None:
         return
-    _place(res, hit, 2, limit)
+    _place(res, hit, 2, view.limit)
     res.signals["story"] = hit.id
 
 
-def _joining(ctx: Context, res: Results, eid: str, lang: str | None, category: str | None,
-             script: str | None) -> Hit | None:
+def _joining(ctx: Context, res: Results, eid: str, view: View) -> Hit | None:
     """The hit of ``eid`` for a panel step moving it up: the one on the page, else one made
     with score 0 (an entry the words did not find); None for an entry the version lacks or
-    outside ``category``."""
+    outside the category searched."""
     shown = next((h for h in res.hits if h.id == eid), None)
     if shown is not None:
         return shown
     e, d = ctx.v.entries.get(eid), ctx.docnum(eid)
-    if e is None or d is None or (category and e.category != category):
+    if e is None or d is None or not view.holds(e):
         return None
-    return make_hit(ctx, d, 0.0, lang or res.query_lang, {"words": set(), "pinyin": set()}, lang, script)
+    return view.unscored(ctx, d, res.query_lang)
 
 
-def _off_page(ctx: Context, begin: dict[str, int], shown: set[str], most: int, category: str | None,
-              shown_as: tuple[str | None, str | None, str | None]) -> list[Hit]:
+def _off_page(ctx: Context, begin: dict[str, int], shown: set[str], most: int, view: View,
+              qlang: str | None) -> list[Hit]:
     """At most ``most`` of the entries in ``begin`` (entry -> its phrasings beginning as the query
-    does) not ``shown``, the most such phrasings first, as hits (of ``category`` when given);
-    ``shown_as``: (lang asked, the query's language, script)."""
-    lang, qlang, script = shown_as
+    does) not ``shown``, the most such phrasings first, as hits (of the category searched, when
+    one is); ``qlang``: the query's language."""
     added: list[Hit] = []
     for eid in sorted((e for e in begin if e not in shown), key=lambda e: -begin[e]):
         if len(added) == most:
             break
         d = ctx.docnum(eid)
-        if (category and ctx.v.entries[eid].category != category) or d is None:
+        if (view.category and ctx.v.entries[eid].category != view.category) or d is None:
             continue
-        hit = make_hit(ctx, d, 0.0, lang or qlang, {"words": set(), "pinyin": set()}, lang, script)
+        hit = view.unscored(ctx, d, qlang)
         if hit is not None:
             added.append(hit)
     return added

@@ -278,7 +278,7 @@ class Searcher:
                 and len(res.query) <= MAX_SUGGEST_CHARS):  # (as did-you-mean: a question, not a page of text)
             self._confirm(ctx, res, lang, category, limit, page, script)
         if prefix:  # the live panel's reading of a query still being typed (panel.py)
-            panel.finish(ctx, res, lang, category, limit, page, script, begun,
+            panel.finish(ctx, res, panel.View(lang, category, limit, script), page, begun,
                          lambda text: self._search(ctx, text, lang, category, limit, page, suggest=False,
                                                    script=script))
         return res
