@@ -1,6 +1,6 @@
 """A Chinese start (the verb and its object typed, the question not yet) is read over the whole
 kb's phrasings: an entry the words rank off the panel's page whose own phrasings begin as the
-query does competes with the shown ones by how many do (Searcher `_question_starts`;
+query does competes with the shown ones by how many do (`panel_order.question_starts`;
 docs/relevance.md, "Prefix, seventeenth session"). Queries here are made up; none is copied
 from an evaluation set."""
 

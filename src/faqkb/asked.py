@@ -13,7 +13,7 @@ puts before the starter list) can feed the same function later.
 `joins`: when the first hit is a kind's general entry (a categories.yaml overview: the query
 reads as the kind's general question) and the top ONE_KIND hits are all of its kb category,
 the first entry of the list of that category not among them joins third (the Searcher's
-`_most_asked`; the first two hits, `answered`, `typing` and the total stay). Only for a short
+`panel_order.most_asked`; the first two hits, `answered`, `typing` and the total stay). Only for a short
 Russian or English query (`short`: at most MAX_KEY_WORDS words once categories.yaml's filler
 is out; what a longer one says decides; Chinese and pinyin cuts, whose top 3 the phrasing fit
 orders, lost cuts and won none).

@@ -88,7 +88,7 @@ def stem(word: str) -> str:
 class Phrasings:
     """The kb's Latin and Cyrillic phrasings (question and alternatives), as words and stems,
     with their stems' and words' postings and each stem's weight: made once per index version
-    by the first query that asks (Searcher._goes_on)."""
+    by the first query that asks (panel_order.goes_on)."""
 
     phrasings: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (entry, words, stems)
     skipped: list[array[float]] = field(default_factory=list)  # per phrasing: its words' weights summed up to each

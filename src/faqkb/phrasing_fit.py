@@ -6,7 +6,7 @@ common subsequence of the query's tokens with a phrasing's (question and alterna
 to Simplified), each token weighted by how few entries' phrasings hold it, the last token a
 prefix when it is Latin (a pinyin syllable or a word being typed); an entry's fit is its best
 phrasing's. The live panel's hits after the first are re-ordered by the ranking's order and the
-fit together (Searcher `_fit`; fifteenth round, docs/relevance.md).
+fit together (`panel_order.fit`; fifteenth round, docs/relevance.md).
 
 Per request the work is bounded: at most MAX_FIT_HITS hits, MAX_PHRASINGS of each one's
 phrasings, MAX_QUERY_TOKENS tokens of the query (its end) against MAX_PHRASING_TOKENS of a

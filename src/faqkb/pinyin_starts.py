@@ -1,7 +1,7 @@
 """Question starts for a query typed in toneless pinyin (issue 19, seventeenth session).
 
 A half-typed Chinese query's hits after the first follow the entries whose own phrasings
-begin as it does (prefix.Starts, Searcher._question_starts: 怎么 -> the how-to entries, 俄罗斯手
+begin as it does (prefix.Starts, panel_order.question_starts: 怎么 -> the how-to entries, 俄罗斯手
 -> the SIM card's). The same query typed in pinyin ("zenme", "eluosi s", "zhuxiao ya") was
 compared with nothing: its letters begin no Chinese phrasing. Here the kb's Chinese phrasings
 are keyed by their toneless syllables, run together as the key runs a Han query's characters

@@ -826,7 +826,7 @@ NOT_WORD = re.compile(r"[\W_]+")  # what a question start's key drops (Starts.ke
 @dataclass
 class Starts:
     """What entries' own phrasings begin with, filled as entries are shown (one per index
-    version, Searcher._question_starts). The kb's alternatives are how readers ask: the
+    version, panel_order.question_starts). The kb's alternatives are how readers ask: the
     entries with the most phrasings beginning as a half-typed query does are the likeliest
     to be what it will ask, as Algolia ranks a match at an attribute's start."""
 

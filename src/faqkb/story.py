@@ -6,7 +6,7 @@ asks nothing for many keystrokes, and the ranking fills the top 3 from the story
 (studied, worked, a city), which no entry is about. A reader who knows the catalogue guesses
 what such readers go on to ask most: how to cancel (from abroad, once the story says the
 reader has left), the refund. `tells` reads such a text; `head` is the topic head that joins
-third (the Searcher's `_story_heads`) when the top 3 holds none: the first of categories.yaml's
+third (`panel_order.story_heads`) when the top 3 holds none: the first of categories.yaml's
 TOPIC_HEADS overviews (what the help center is asked most: the order of kb/categories.yaml),
 or, when the text states the reader is abroad (categories.yaml `abroad`), the entry answering
 it for a reader abroad (how to cancel -> from abroad).

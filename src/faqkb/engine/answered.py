@@ -33,7 +33,7 @@ class Signals(TypedDict, total=False):
     read: int         # answered only as read: words judged as their correction or Russian spelling (Unit.read)
     scope: str        # the neighbouring subject the query names: not answered (scope.py)
     prefix: Completed  # the last word read as the start of a word (prefix.py)
-    subject: str  # half-typed, the subject alone: its overview put second (Searcher._subject_first)
+    subject: str  # half-typed, the subject alone: its overview put second (panel_order.subject_first)
     starts: dict[str, int]  # half-typed: shown hits put first, entry id -> its phrasings starting so (prefix.Starts)
     goes_on: dict[str, float]  # half-typed ru/en: the top 3's phrasing scores, when continuation.py reordered it
     inside: dict[str, int]  # half-typed: the entry put third whose phrasings go on from the last words typed (prefix.Starts.inside)

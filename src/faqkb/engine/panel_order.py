@@ -60,7 +60,7 @@ def order_page(ctx: Context, res: Results, view: View, begun: bool) -> None:
         goes_on(ctx, res, view, ended=not begun)
     if res.hits and "scope" not in res.signals:
         being_stated(ctx, res, view, ended=not begun)
-    # (what is asked most takes the third place only when no phrase typed chose it: _inside)
+    # (what is asked most takes the third place only when no phrase typed chose it: inside)
     if (len(res.hits) > 2 and res.query_lang in ("ru", "en")
             and not {"scope", "inside"} & res.signals.keys()):
         most_asked(ctx, res, view)
@@ -264,7 +264,7 @@ def goes_on(ctx: Context, res: Results, view: View, *, ended: bool) -> None:
     phrasings in order (continuation.py: "что будет с симкой если" follows "что будет с
     номером, если…"); at most GOES_ADDED entries the phrasings rank first join, so a cut
     with fewer than three hits still shows three likely ones. Not for the subject alone (росси,
-    my russ: the topic's heads, _subject_first; ordered by the phrasings too, the questions not
+    my russ: the topic's heads, subject_first; ordered by the phrasings too, the questions not
     read lost 0.07 point less than they gained). The first hit, `answered`,
     `typing` and the total (but for a query that found nothing) stay. Fifteenth round:
     keystroke cuts of questions not read, ru/en s@3 (docs/relevance.md).
@@ -276,7 +276,7 @@ def goes_on(ctx: Context, res: Results, view: View, *, ended: bool) -> None:
     completed = res.signals.get("prefix")
     intents = intents_of(ctx)
     if intents is not None and not intents.key(completed["searched"] if completed else res.query):
-        return  # the subject alone: the topic's heads are its likeliest (_subject_first)
+        return  # the subject alone: the topic's heads are its likeliest (subject_first)
     v = ctx.v
     # a correction, applied or offered, is what was meant (расторжение договра: договора): the
     # phrasings hold the word, not the typo

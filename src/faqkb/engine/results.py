@@ -50,7 +50,7 @@ class Results:
     # and no neighbour named. Not "no direct answer": "keep typing".
     typing: bool = False
     # How many times a query was ranked to give these results: the query, did-you-mean's
-    # correction (its check; applied, the same ranking), the prefix readings (_confirm, _settle).
+    # correction (its check; applied, the same ranking), the prefix readings (Searcher._confirm, panel.settle).
     rankings: int = 0
 
     @property
