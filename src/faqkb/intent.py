@@ -159,6 +159,12 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
             errors.append(at(cond, "entries", key=True, message=f"{cond}.entries names no entry of this kb: "
                              f"{', '.join(bad)}", hint="give entry ids"))
         out[cond] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(spec, cond)}
+        whole = spec.get("typed_whole", False)  # read only once its words are typed whole (never begun)
+        if not isinstance(whole, bool):
+            errors.append(at(cond, "typed_whole", key=True, message=f"{cond}.typed_whole must be true or false",
+                             hint="typed_whole: true"))
+        elif whole:
+            out[cond]["typed_whole"] = True
         also = spec.get("also")  # words saying it only beside others (with) and none of some (without)
         if also is not None:
             if not isinstance(also, dict) or not all(isinstance(also.get(k), dict) for k in ("said", "with", "without")):
@@ -412,6 +418,9 @@ class Intents:
         # (a condition's ``also``: words saying it only beside the ``with`` words and none of the
         # ``without`` ones: вернуть beside номер and no деньги is the number back, not a refund)
         self._also: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
+        # (conditions read only typed whole: their words begin as the plain question does, 注销 of
+        # 注销了的, "расторг д" of расторг договор, so begun they say nothing; condition_begun skips them)
+        self._whole: frozenset[str] = frozenset(c for c in CONDITIONS if (data.get(c) or {}).get("typed_whole"))
         for cond in CONDITIONS:
             spec = data.get(cond) or {}
             said = [fold(n) for n in spec.get("names", ())]
@@ -455,7 +464,8 @@ class Intents:
         return {**{k: [list(getattr(self, k)[0]), list(getattr(self, k)[1])] for k in _PAIRS},
                 "_process_stems": sorted(self._process_stems), "_beside": self._beside, "_alone": self._alone,
                 "conditions": {c: [e, list(a), list(b)] for c, (e, a, b) in self.conditions.items()},
-                "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()}}
+                "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()},
+                "_whole": sorted(self._whole)}
 
     def _restore(self, state: dict) -> None:
         for k in _PAIRS:
@@ -465,6 +475,7 @@ class Intents:
         self._alone = dict(state.get("_alone", {}))
         self.conditions = {c: (dict(e), tuple(a), tuple(b)) for c, (e, a, b) in state["conditions"].items()}
         self._also = {c: tuple((tuple(a), tuple(b)) for a, b in v) for c, v in state["_also"].items()}
+        self._whole = frozenset(state.get("_whole", ()))
 
     def _name_key(self, name: str) -> str:
         """A name as a query naming it is matched: what is left of it once its filler is
@@ -584,7 +595,7 @@ class Intents:
         from .condition_begun import ConditionStarts
 
         if self._condition_starts is None:
-            self._condition_starts = ConditionStarts(self.conditions)
+            self._condition_starts = ConditionStarts({c: v for c, v in self.conditions.items() if c not in self._whole})
         text, spaced = self._said(query)
         return [c for c in self._condition_starts.begun(text, spaced, ended) if not self.states(c, query)]
 
