@@ -143,6 +143,13 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                 got[str(entry)] = names(spec, section, str(entry))
         return got
 
+    # conditions read only once their words are typed whole, never while being typed (condition_begun)
+    whole = data.get("typed_whole") or []
+    if not isinstance(whole, list) or not all(isinstance(c, str) and c in CONDITIONS for c in whole):
+        errors.append(at("typed_whole", key=True, message="typed_whole must list conditions",
+                         hint=f"e.g. typed_whole: [cancelled] (one of {', '.join(CONDITIONS)})"))
+    else:
+        out["typed_whole"] = list(whole)
     out["concepts"] = entry_names("concepts", "{power-of-attorney-from-china: {zh: [委托书], en: [power of attorney]}}")
     for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore, ...: a condition the reader states, and the entries for it
         spec = data.get(cond)
@@ -159,12 +166,6 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
             errors.append(at(cond, "entries", key=True, message=f"{cond}.entries names no entry of this kb: "
                              f"{', '.join(bad)}", hint="give entry ids"))
         out[cond] = {"entries": {str(k): str(v) for k, v in entries.items()}, "names": names(spec, cond)}
-        whole = spec.get("typed_whole", False)  # read only once its words are typed whole (never begun)
-        if not isinstance(whole, bool):
-            errors.append(at(cond, "typed_whole", key=True, message=f"{cond}.typed_whole must be true or false",
-                             hint="typed_whole: true"))
-        elif whole:
-            out[cond]["typed_whole"] = True
         also = spec.get("also")  # words saying it only beside others (with) and none of some (without)
         if also is not None:
             if not isinstance(also, dict) or not all(isinstance(also.get(k), dict) for k in ("said", "with", "without")):
@@ -420,7 +421,7 @@ class Intents:
         self._also: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
         # (conditions read only typed whole: their words begin as the plain question does, 注销 of
         # 注销了的, "расторг д" of расторг договор, so begun they say nothing; condition_begun skips them)
-        self._whole: frozenset[str] = frozenset(c for c in CONDITIONS if (data.get(c) or {}).get("typed_whole"))
+        self._whole: frozenset[str] = frozenset(data.get("typed_whole", ()))
         for cond in CONDITIONS:
             spec = data.get(cond) or {}
             said = [fold(n) for n in spec.get("names", ())]
