@@ -310,5 +310,6 @@ def test_a_reader_about_to_cancel_finds_what_to_do_before_it(bundled):
     res = bundled.search("i am about to cancel my russian number, will i lose access to my accounts")
     assert res.hits[0].id == "backup-before-cancel", [h.id for h in res.hits[:3]]
     intents = Intents(read_categories(KB))
-    assert intents.states("planned", "准备把号注销了") and intents.states("cancelled", "准备把号注销了")
+    # (准备把号注销了 states no cancelled number: 把…注销了 is asked to be done, categories.yaml ``cancelled``)
+    assert intents.states("planned", "准备把号注销了") and not intents.states("cancelled", "准备把号注销了")
     assert not intents.states("planned", "number got cancelled, no login codes")

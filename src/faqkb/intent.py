@@ -143,6 +143,13 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
                 got[str(entry)] = names(spec, section, str(entry))
         return got
 
+    # conditions read only once their words are typed whole, never while being typed (condition_begun)
+    whole = data.get("typed_whole") or []
+    if not isinstance(whole, list) or not all(isinstance(c, str) and c in CONDITIONS for c in whole):
+        errors.append(at("typed_whole", key=True, message="typed_whole must list conditions",
+                         hint=f"e.g. typed_whole: [cancelled] (one of {', '.join(CONDITIONS)})"))
+    else:
+        out["typed_whole"] = list(whole)
     out["concepts"] = entry_names("concepts", "{power-of-attorney-from-china: {zh: [委托书], en: [power of attorney]}}")
     for cond in CONDITIONS:  # abroad, on_behalf, cancelled, restore, ...: a condition the reader states, and the entries for it
         spec = data.get(cond)
@@ -412,6 +419,9 @@ class Intents:
         # (a condition's ``also``: words saying it only beside the ``with`` words and none of the
         # ``without`` ones: вернуть beside номер and no деньги is the number back, not a refund)
         self._also: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
+        # (conditions read only typed whole: their words begin as the plain question does, 注销 of
+        # 注销了的, "расторг д" of расторг договор, so begun they say nothing; condition_begun skips them)
+        self._whole: frozenset[str] = frozenset(data.get("typed_whole", ()))
         for cond in CONDITIONS:
             spec = data.get(cond) or {}
             said = [fold(n) for n in spec.get("names", ())]
@@ -455,7 +465,8 @@ class Intents:
         return {**{k: [list(getattr(self, k)[0]), list(getattr(self, k)[1])] for k in _PAIRS},
                 "_process_stems": sorted(self._process_stems), "_beside": self._beside, "_alone": self._alone,
                 "conditions": {c: [e, list(a), list(b)] for c, (e, a, b) in self.conditions.items()},
-                "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()}}
+                "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()},
+                "_whole": sorted(self._whole)}
 
     def _restore(self, state: dict) -> None:
         for k in _PAIRS:
@@ -465,6 +476,7 @@ class Intents:
         self._alone = dict(state.get("_alone", {}))
         self.conditions = {c: (dict(e), tuple(a), tuple(b)) for c, (e, a, b) in state["conditions"].items()}
         self._also = {c: tuple((tuple(a), tuple(b)) for a, b in v) for c, v in state["_also"].items()}
+        self._whole = frozenset(state.get("_whole", ()))
 
     def _name_key(self, name: str) -> str:
         """A name as a query naming it is matched: what is left of it once its filler is
@@ -584,7 +596,7 @@ class Intents:
         from .condition_begun import ConditionStarts
 
         if self._condition_starts is None:
-            self._condition_starts = ConditionStarts(self.conditions)
+            self._condition_starts = ConditionStarts({c: v for c, v in self.conditions.items() if c not in self._whole})
         text, spaced = self._said(query)
         return [c for c in self._condition_starts.begun(text, spaced, ended) if not self.states(c, query)]
 

@@ -39,7 +39,7 @@ CONDITION_POOL = 4  # condition_first: candidates looked at below the first (as 
 # stating them say what is asked (the number back, access lost, a time, documents) though the
 # entry for it shares few of the question's other words (号被回收了…拿回来: restore, not the
 # lapsed-number entry; dev5 real 0.887 -> 0.900, combo both@3 +1; docs/relevance.md)
-CONDITION_ANYWHERE = ("asks_how", "cancelled", "restore", "timing", "documents")
+CONDITION_ANYWHERE = ("asks_how", "on_behalf", "cancelled", "restore", "timing", "documents")
 OWN_WORD = 1.0  # a word (or pair) of this log-odds or more speaks for our subject (beyond_setting)
 PREFIX_OTHERS = 0.3  # share of a word's boost for a half-typed word's other completions (prefix.py)
 PREFIX_FILLER = 0.4  # share of a word's boost for a Chinese half-typed query's filler words (subject_damped)
