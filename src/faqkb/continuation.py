@@ -288,7 +288,7 @@ class Phrasings:
         i = np.minimum(i, n - 1)  # (the last word's pairs: typed word n - 1)
         k = f.owner[pos]
         qc = np.array(qcum)
-        dq = np.array([qcum[t + 1] - qcum[t] for t in range(n)])  # (a typed word's own weight, as qcum's difference)
+        dq = qc[1:] - qc[:-1]  # (a typed word's own weight, as qcum's difference)
         gain = np.where(last, f.gain[pos], dq[i])
         j, cj, cj1 = f.place[pos], f.cum_j[pos], f.cum_j1[pos]
         qi, qi1 = qc[i], qc[i + 1]
