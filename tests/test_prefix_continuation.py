@@ -182,3 +182,40 @@ def test_chains_of_any_length_and_phrasings_of_many_pairs_follow_the_rule():
         for e, t in texts.items():
             if e in got:
                 assert got[e] == pytest.approx(_followed(p, typed, t.split(), ended)), (typed, e)
+
+
+def test_a_continuation_file_written_before_the_word_pairs_answers_the_same(bundled_index, tmp_path):
+    """The build writes the phrasings' word pairs (which word the kb's phrasings put next:
+    word_follows.py) into continuation's file, so the first panel completion reads them rather
+    than counting every phrasing; a file written before them makes them at first use, and the
+    panel answers every search alike."""
+    import marshal
+    import shutil
+
+    from faqkb.index import current_version
+    from faqkb.layout import CONTINUATION
+    from faqkb.search import Searcher
+
+    p = Phrasings.of(iter(ENTRIES))
+    raw = marshal.loads(p.dump())
+    assert raw.pop("follows")  # (the table is written)
+    old = Phrasings.load(marshal.dumps(raw))
+    new = Phrasings.load(p.dump())
+    for rest, afters in (("what happens", ["if", "to", "when"]), ("можно ли", ["закрыть", "купить"]),
+                         ("close the", ["number", "card"])):
+        assert old.follows().counts(rest, afters) == new.follows().counts(rest, afters) == p.follows().counts(rest, afters)
+    assert old.follows().table == new.follows().table
+
+    copy = tmp_path / "index"
+    shutil.copytree(bundled_index, copy)
+    file = current_version(copy) / CONTINUATION
+    raw = marshal.loads(file.read_bytes())
+    assert raw.pop("follows")
+    file.write_bytes(marshal.dumps(raw))
+    typed = ["сколько ст", "how many d", "can i cl", "можно ли закрыть номер ч", "what happens if i n"]
+    got = []
+    for where in (bundled_index, copy):
+        s = Searcher(where)
+        got.append([(r.hits, r.signals, r.typing) for r in (s.search(q, prefix=True) for q in typed)])
+        s.close()
+    assert got[0] == got[1]
