@@ -18,14 +18,15 @@ Bounded for queries from the network: the last MAX_WORDS words; candidates are t
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
 at); of those, the MAX_ALIGNED with the most typed weight may be aligned, each over at most
 MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The candidates are aligned all at
-once in numpy (their matching pairs read off the postings of word places, the chains of a
-phrasing of at most VECTOR_PAIRS pairs, ~98 % of them, worked out pair rank by pair rank with
-the very float operations of `_chain`, which aligns the rest): cheaper than the ~35 phrasings a
-query Python aligned one by one when a bound left out the others. The panel is given only what
-it reads (the hits' scores and the best GOES_ADDED). Made at build from at most MAX_TOTAL
-phrasings (layout.CONTINUATION: `dump`, `load`; the bundled kb's 1,148: ~1.4 MB held, its flat
-arrays (`flat`) made by the first query that asks, ~3 ms), or by a version's first half-typed
-ru/en query when it was built before the file."""
+once in numpy (their matching pairs read off the postings of word places; the chains of a
+phrasing of at most LINKED_PAIRS pairs, nearly all, worked out as links between its pairs
+typed word by typed word (`_linked`) with the very float operations of `_chain`, which aligns
+the rest): cheaper than the ~35 phrasings a query Python aligned one by one when a bound left
+out the others. The panel is given only what it reads (the hits' scores and the best
+GOES_ADDED). Made at build from at most MAX_TOTAL phrasings (layout.CONTINUATION: `dump`,
+`load`; the bundled kb's 1,148: ~1.4 MB held, its flat arrays (`flat`) and its word pairs
+(`follows`, word_follows.py) written with it, made at first use from a file written before
+them), or by a version's first half-typed ru/en query when it was built before the file."""
 
 from __future__ import annotations
 
