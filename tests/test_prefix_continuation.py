@@ -5,6 +5,10 @@ evaluation set."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from faqkb.continuation import MAX_ALIGNED, MAX_WORDS, Phrasings, ranked
 
 ENTRIES = [
@@ -117,3 +121,101 @@ def test_a_fresh_searcher_reads_the_phrasing_models_the_build_wrote_and_makes_no
     typed = ["can i close my numb", "что будет если не пла", "注销以后余", "zhuxiao yihou yu", "how long does a refu"]
     got = same_answers_built_before(bundled_index, tmp_path / "index", (CONTINUATION, FIT), "phrasings", typed)
     assert any(r.signals.get("goes_on") for r in got) and any(r.signals.get("fit") for r in got)
+
+
+def _followed(p: Phrasings, typed: list[str], phrasing: list[str], ended: bool) -> float:
+    """The module's rule worked out on the whole grid of typed by phrasing words, as an oracle:
+    typed words matched to the phrasing's in order (a whole word by stem, the last begun one as
+    a word's start or by stem), a word found scoring its weight, one missing costing MISSING of
+    it, a phrasing word skipped costing SKIPPED of its weight between two found and
+    SKIPPED_BEFORE before the first; over the typed weight (the last one's as the best word it
+    begins)."""
+    from faqkb.continuation import MISSING, SKIPPED, SKIPPED_BEFORE, stem
+
+    def weight(word: str) -> float:  # (a stem no phrasing holds: as rare as can be)
+        return p.weight.get(stem(word), math.log(1 + len(p.phrasings)))
+
+    w, pw = [weight(t) for t in typed], [weight(x) for x in phrasing]
+    n, m = len(typed), len(phrasing)
+
+    def gain(i: int, j: int) -> float | None:
+        last = i == n - 1 and not ended
+        if last and phrasing[j].startswith(typed[i]) or stem(typed[i]) == stem(phrasing[j]):
+            return pw[j] if last else w[i]
+        return None
+
+    best: dict[tuple[int, int], float] = {}  # the best alignment ending with typed i found at j
+    for i in range(n):
+        for j in range(m):
+            if (g := gain(i, j)) is None:
+                continue
+            v = -MISSING * sum(w[:i]) - SKIPPED_BEFORE * sum(pw[:j])
+            for (a, b), x in best.items():
+                if a < i and b < j:
+                    v = max(v, x - MISSING * sum(w[a + 1:i]) - SKIPPED * sum(pw[b + 1:j]))
+            best[i, j] = v + g
+    end = max([-MISSING * sum(w), *(x - MISSING * sum(w[a + 1:]) for (a, _), x in best.items())])
+    begun = [pw[j] for j in range(m) if not ended and phrasing[j].startswith(typed[-1])]
+    return end / (sum(w[:-1]) + (max(begun) if begun else w[-1]))
+
+
+def test_chains_of_any_length_and_phrasings_of_many_pairs_follow_the_rule():
+    """Long chains (six typed words in order, others between) and a phrasing whose words repeat
+    (more pairs than are worked out at once in numpy: LINKED_PAIRS) score as the rule says."""
+    import random
+
+    from faqkb.continuation import LINKED_PAIRS
+
+    texts = {"long": "can i close my old number from abroad or only in a shop today",
+             "echo": " ".join(["close"] * 6 + ["number"] * 6 + ["close", "abroad", "number"] + ["shop"] * 3),
+             "short": "close a number"}
+    assert len(texts["echo"].split()) > LINKED_PAIRS
+    p = Phrasings.of((e, [t]) for e, t in texts.items())
+    rnd = random.Random(7)
+    vocabulary = sorted({x for t in texts.values() for x in t.split()} | {"never"})
+    for _ in range(60):
+        typed = [rnd.choice(vocabulary) for _ in range(rnd.randint(2, 6))]
+        ended = rnd.random() < 0.3
+        if not ended:
+            typed[-1] = typed[-1][:rnd.randint(1, len(typed[-1]))]
+        got = p.scores(" ".join(typed), ended=ended)
+        for e, t in texts.items():
+            if e in got:
+                assert got[e] == pytest.approx(_followed(p, typed, t.split(), ended)), (typed, e)
+
+
+def test_a_continuation_file_written_before_the_word_pairs_answers_the_same(bundled_index, tmp_path):
+    """The build writes the phrasings' word pairs (which word the kb's phrasings put next:
+    word_follows.py) into continuation's file, so the first panel completion reads them rather
+    than counting every phrasing; a file written before them makes them at first use, and the
+    panel answers every search alike."""
+    import marshal
+    import shutil
+
+    from faqkb.index import current_version
+    from faqkb.layout import CONTINUATION
+    from faqkb.search import Searcher
+
+    p = Phrasings.of(iter(ENTRIES))
+    raw = marshal.loads(p.dump())
+    assert raw.pop("follows")  # (the table is written)
+    old = Phrasings.load(marshal.dumps(raw))
+    new = Phrasings.load(p.dump())
+    for rest, afters in (("what happens", ["if", "to", "when"]), ("можно ли", ["закрыть", "купить"]),
+                         ("close the", ["number", "card"])):
+        assert old.follows().counts(rest, afters) == new.follows().counts(rest, afters) == p.follows().counts(rest, afters)
+    assert old.follows().table == new.follows().table
+
+    copy = tmp_path / "index"
+    shutil.copytree(bundled_index, copy)
+    file = current_version(copy) / CONTINUATION
+    raw = marshal.loads(file.read_bytes())
+    assert raw.pop("follows")
+    file.write_bytes(marshal.dumps(raw))
+    typed = ["сколько ст", "how many d", "can i cl", "можно ли закрыть номер ч", "what happens if i n"]
+    got = []
+    for where in (bundled_index, copy):
+        s = Searcher(where)
+        got.append([(r.hits, r.signals, r.typing) for r in (s.search(q, prefix=True) for q in typed)])
+        s.close()
+    assert got[0] == got[1]

@@ -18,14 +18,15 @@ Bounded for queries from the network: the last MAX_WORDS words; candidates are t
 holding a typed word's stem or a word the last one begins (at most prefix.MAX_SCAN words looked
 at); of those, the MAX_ALIGNED with the most typed weight may be aligned, each over at most
 MAX_PHRASING_WORDS words (`Phrasings.aligned` counts them). The candidates are aligned all at
-once in numpy (their matching pairs read off the postings of word places, the chains of a
-phrasing of at most VECTOR_PAIRS pairs, ~98 % of them, worked out pair rank by pair rank with
-the very float operations of `_chain`, which aligns the rest): cheaper than the ~35 phrasings a
-query Python aligned one by one when a bound left out the others. The panel is given only what
-it reads (the hits' scores and the best GOES_ADDED). Made at build from at most MAX_TOTAL
-phrasings (layout.CONTINUATION: `dump`, `load`; the bundled kb's 1,148: ~1.4 MB held, its flat
-arrays (`flat`) made by the first query that asks, ~3 ms), or by a version's first half-typed
-ru/en query when it was built before the file."""
+once in numpy (their matching pairs read off the postings of word places; the chains of a
+phrasing of at most LINKED_PAIRS pairs, nearly all, worked out as links between its pairs
+typed word by typed word (`_linked`) with the very float operations of `_chain`, which aligns
+the rest): cheaper than the ~35 phrasings a query Python aligned one by one when a bound left
+out the others. The panel is given only what it reads (the hits' scores and the best
+GOES_ADDED). Made at build from at most MAX_TOTAL phrasings (layout.CONTINUATION: `dump`,
+`load`; the bundled kb's 1,148: ~1.4 MB held, its flat arrays (`flat`) and its word pairs
+(`follows`, word_follows.py) written with it, made at first use from a file written before
+them), or by a version's first half-typed ru/en query when it was built before the file."""
 
 from __future__ import annotations
 
@@ -39,11 +40,15 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .analysis import stem_cyrillic, stem_latin
 from .kbase.model import Entry
+
+if TYPE_CHECKING:
+    from .word_follows import Follows
 
 MAX_WORDS = 8  # words of the query read (its last ones)
 MAX_ALIGNED = 128  # phrasings aligned per query: those with the most typed weight
@@ -58,7 +63,8 @@ OTHERS = 0.1  # of an entry's second and third phrasings' scores, added to its b
 SKIPPED_BEFORE = 0.1  # of a phrasing word's weight, skipped before the first found
 GOES_WEIGHT = 1.0  # of a phrasing score (0-1), against 1/(1 + place) of the ranking's order
 GOES_ADDED = 3  # the phrasings' best entries that may join the hits (a cut with fewer than three shows three)
-VECTOR_PAIRS = 4  # matching pairs a phrasing's chain is worked out in numpy for (more: by _chain)
+LINKED_PAIRS = 16  # matching pairs a phrasing's chain is worked out in numpy for (more: by _chain; links: n(n-1)/2)
+BEGUN, SAME = 15, 14  # a pair key's typed word for the last word: beginning the phrasing word, or its stem only
 BOUND_SLACK = 1e-9  # (a bound's rounding: an entry bound this close to the last kept is scored)
 UNRANKED = 12  # the place an entry the ranking did not show counts as (past a page of ten)
 _WORD = re.compile(r"[a-z0-9]+|[\u0430-\u044f0-9]+")
@@ -98,6 +104,7 @@ class Phrasings:
     weight: dict[str, float] = field(default_factory=dict)  # stem -> log(1 + N / (1 + phrasings holding it))
     aligned: int = 0  # phrasings aligned (candidates scored), all queries (a test's bound)
     _flat: _Flat | None = field(default=None, repr=False)  # flat()'s
+    _follows: dict[str, dict[str, int]] | None = field(default=None, repr=False)  # follows()'s table, as read
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> Phrasings:
@@ -140,7 +147,7 @@ class Phrasings:
                               "by_stem": {k: a.tobytes() for k, a in self.by_stem.items()},
                               "by_word": {k: a.tobytes() for k, a in self.by_word.items()},
                               "sorted_words": self.sorted_words, "weight": self.weight,
-                              "flat": self.flat().plain()})
+                              "flat": self.flat().plain(), "follows": self.follows().table})
 
     @classmethod
     def load(cls, data: bytes) -> Phrasings:
@@ -160,6 +167,8 @@ class Phrasings:
                 sorted_words=raw["sorted_words"], weight=raw["weight"])
         if isinstance(flat := raw.get("flat"), dict):  # (a file written before them: made when first asked)
             p._flat = _Flat.of_plain(flat, p)
+        if isinstance(follows := raw.get("follows"), dict):  # (likewise)
+            p._follows = follows
         return p
 
     def flat(self) -> _Flat:
@@ -168,6 +177,17 @@ class Phrasings:
         if self._flat is None:
             self._flat = _Flat.of(self)
         return self._flat
+
+    def follows(self) -> Follows:
+        """The phrasings' word pairs (word_follows.Follows: which word the kb's phrasings put
+        after one or two words), a new one per call (it keeps the stems it is asked for): from
+        the table `dump` wrote (~2 ms to read for the bundled kb's 1,148 phrasings), else made
+        from the phrasings (~14 ms; a file written before the table)."""
+        from .word_follows import Follows
+
+        if self._follows is None:
+            return Follows((ws, st) for _, ws, st in self.phrasings)
+        return Follows.of_table(self._follows, {w: s for _, ws, st in self.phrasings for w, s in zip(ws, st, strict=True)})
 
     def _w(self, s: str) -> float:
         return self.weight.get(s, math.log(1 + len(self.phrasings)))
@@ -213,7 +233,7 @@ class Phrasings:
             np.maximum.at(held, np.concatenate((f.w_post[f.w_off[lo]:f.w_off[hi]], ix)),
                           np.concatenate((f.w_post_weight[f.w_off[lo]:f.w_off[hi]], w)))
             bound += held
-        cand = np.flatnonzero(bound > 0)
+        cand = np.nonzero(bound > 0)[0]
         if not len(cand):
             return {}
         # the MAX_ALIGNED with the most typed weight (in any order: what is read of them does not hang on it)
@@ -236,10 +256,8 @@ class Phrasings:
         ent = f.entry_of[best]
         order = np.lexsort((-frac, ent))
         ent, frac = ent[order], frac[order]
-        new = np.ones(len(ent), dtype=bool)
-        new[1:] = ent[1:] != ent[:-1]
-        first = np.flatnonzero(new)
-        size = np.diff(first, append=len(ent))
+        first, after = _runs(ent)
+        size = after - first
         last = len(frac) - 1
         second = np.where(size > 1, frac[np.minimum(first + 1, last)], 0.0)
         third = np.where(size > 2, frac[np.minimum(first + 2, last)], 0.0)
@@ -252,7 +270,7 @@ class Phrasings:
         if top:
             # the best ``top`` of all: every entry within BOUND_SLACK of the top-th
             cut = np.partition(near, len(near) - top)[len(near) - top] if len(near) > top else -math.inf
-            for g in np.flatnonzero(near >= cut - BOUND_SLACK).tolist():
+            for g in np.nonzero(near >= cut - BOUND_SLACK)[0].tolist():
                 out.setdefault(ids[e_first[g]], near_l[g])
         return out
 
@@ -267,16 +285,16 @@ class Phrasings:
         the last word (``ql``: its stem id; None when it ended) beginning the phrasing word (a
         word of range ``lo``:``hi`` of sorted_words) or with its stem; by place in the phrasing,
         a whole word's pairs before the last word's (`_chain`'s order). Their chains are worked
-        out in numpy at once for a phrasing of at most VECTOR_PAIRS pairs (most: one or two),
-        with the same float operations in the same order as `_chain`, which aligns the others."""
+        out in numpy at once (`_linked`) for a phrasing of at most LINKED_PAIRS pairs (nearly
+        all), with the same float operations as `_chain`, which aligns the others."""
         n = len(qcum) - 1
         keys = [f.s_pos[f.s_off[sid]:f.s_off[sid + 1]] * 16 + i for sid, pl in where.items() for i in pl]
         if ql is not None:
-            keys.append(f.w_pos[f.w_pos_off[lo]:f.w_pos_off[hi]] * 16 + 15)  # (15: the last word's pair)
+            keys.append(f.w_pos[f.w_pos_off[lo]:f.w_pos_off[hi]] * 16 + BEGUN)  # (the last word begins the word)
             if ql >= 0:
                 same = f.s_pos[f.s_off[ql]:f.s_off[ql + 1]]
                 w = f.word[same]
-                keys.append(same[(w < lo) | (w >= hi)] * 16 + 15)  # (a word begun is one pair: begun)
+                keys.append(same[(w < lo) | (w >= hi)] * 16 + SAME)  # (its stem only: a word begun is one pair)
         key = np.concatenate(keys) if len(keys) > 1 else keys[0]
         if not every:  # (only the candidates kept: MAX_ALIGNED)
             keep = np.zeros(len(f.entry_of), dtype=bool)
@@ -284,51 +302,81 @@ class Phrasings:
             key = key[keep[f.owner[key >> 4]]]
         key.sort()
         pos, i = key >> 4, key & 15
-        last = i == 15
-        i = np.where(last, n - 1, i)
+        begun = i == BEGUN
+        last = i >= SAME
+        i = np.minimum(i, n - 1)  # (the last word's pairs: typed word n - 1)
         k = f.owner[pos]
         qc = np.array(qcum)
-        gain = np.where(last, f.gain[pos], np.diff(qc)[i])  # (i < n: a typed word's own weight)
+        dq = qc[1:] - qc[:-1]  # (a typed word's own weight, as qcum's difference)
+        gain = np.where(last, f.gain[pos], dq[i])
         j, cj, cj1 = f.place[pos], f.cum_j[pos], f.cum_j1[pos]
         qi, qi1 = qc[i], qc[i + 1]
-        new = np.ones(len(k), dtype=bool)
-        new[1:] = k[1:] != k[:-1]
-        first = np.flatnonzero(new)  # each candidate's first pair
-        size = np.diff(np.append(first, len(k)))
-        cands = k[first]
-        r = np.arange(len(k)) - np.repeat(first, size)  # a pair's rank in its phrasing
-        big = size > VECTOR_PAIRS
-        if (large := np.flatnonzero(big).tolist()):  # (their pairs: aligned by _chain below)
-            r[np.repeat(big, size)] = VECTOR_PAIRS
-        # _chain's, for every pair at once: from the start, then from each pair before in its phrasing
-        v0 = -MISSING * qi - SKIPPED_BEFORE * cj
+        first, after = _runs(k)  # each candidate's pairs
+        v0 = -MISSING * qi - SKIPPED_BEFORE * cj  # _chain's from the start
         top = v0 + gain
-        # per distance b back, for the pair at p - b and the one at p: what the chain through the
-        # first loses to the second and whether it may go on (both earlier), worked out once for
-        # every pair rather than per rank a (numpy's calls, not their lengths, are the cost)
-        steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for a in range(1, VECTOR_PAIRS):
-            ix = np.flatnonzero(r == a)
-            if not len(ix):
-                break
-            steps.append((MISSING * (qi[a:] - qi1[:-a]), SKIPPED * (cj[a:] - cj1[:-a]),
-                          (i[:-a] < i[a:]) & (j[:-a] < j[a:])))
-            v = v0[ix]
-            for b in range(a, 0, -1):  # (the pair b before: in _chain's order, the earliest first)
-                ib = ix - b
-                lost, skipped, ok = steps[b - 1]
-                x = top[ib] - lost[ib] - skipped[ib]
-                v = np.where(ok[ib] & (x > v), x, v)
-            top[ix] = v + gain[ix]
+        size = after - first
+        large = np.nonzero(size > LINKED_PAIRS)[0].tolist()
+        if len(k) > len(first):  # (a phrasing with two pairs or more)
+            _linked(top, v0, gain, first, size, large, n, i, j, qi, qi1, cj, cj1)
         end = np.maximum(-MISSING * qcum[n], np.maximum.reduceat(top - MISSING * (qc[n] - qi1), first))
-        fw = f.word[pos]
-        last_w = np.maximum.reduceat(np.where(last & (fw >= lo) & (fw < hi), gain, 0.0), first)
-        if large:  # (a few: most phrasings hold one or two pairs)
+        last_w = np.maximum.reduceat(np.where(begun, gain, 0.0), first) if ql is not None else np.zeros(len(first))
+        if large:  # (hardly ever: most phrasings hold one or two pairs)
             il, jl, gl, cl, c1l = i.tolist(), j.tolist(), gain.tolist(), cj.tolist(), cj1.tolist()
-            for g, a, b in zip(large, first[large].tolist(), (first + size)[large].tolist(), strict=True):
+            for g, a, b in zip(large, first[large].tolist(), after[large].tolist(), strict=True):
                 end[g] = _chain(il[a:b], jl[a:b], gl[a:b], cl[a:b], c1l[a:b], qcum)
-        return cands, end, last_w
+        return k[first], end, last_w
 
+
+def _runs(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of ``k`` (not empty) begins and ends (past its last)."""
+    new = np.empty(len(k), dtype=bool)
+    new[0] = True
+    np.not_equal(k[1:], k[:-1], out=new[1:])
+    first = np.nonzero(new)[0]
+    after = np.empty_like(first)
+    after[:-1] = first[1:]
+    after[-1] = len(k)
+    return first, after
+
+
+def _linked(top: np.ndarray, v0: np.ndarray, gain: np.ndarray, first: np.ndarray, size: np.ndarray,
+            large: list[int], n: int, i: np.ndarray, j: np.ndarray, qi: np.ndarray, qi1: np.ndarray,
+            cj: np.ndarray, cj1: np.ndarray) -> None:
+    """`_chain`'s best for every pair at once, into ``top`` (each pair's value from the start
+    ``v0`` plus its ``gain``): a pair b before a pair a in its phrasing and of an earlier typed
+    word is a link, worth top[b] - MISSING × the typed weight between - SKIPPED × the
+    phrasing's weight between, as `_chain` works it out; a pair's best is the most of its
+    start's and its links', plus its gain. The links are taken typed word by typed word (a
+    link's pair b is of an earlier typed word, so its best is known by then): a chain of any
+    length in at most n - 1 steps of a few numpy calls, where ranking the pairs of a phrasing
+    one by one took three (numpy's calls, not their lengths, are the cost). The phrasings
+    ``large`` (more than LINKED_PAIRS pairs) are left to `_chain`."""
+    m = len(top)
+    at = np.arange(m)
+    rank = at - np.repeat(first, size)  # a pair's rank in its phrasing: the pairs before it
+    if large:
+        rank[np.repeat(size > LINKED_PAIRS, size)] = 0
+    ends = np.cumsum(rank)
+    total = int(ends[-1])
+    if not total:
+        return
+    dst = np.repeat(at, rank)
+    src = np.arange(total) - np.repeat(ends - at, rank)  # (each of dst's phrasing's pairs before it)
+    i_dst = i[dst]
+    ok = np.nonzero((i[src] < i_dst) & (j[src] < j[dst]))[0]
+    if not len(ok):
+        return
+    ok = ok[np.argsort(i_dst[ok], kind="stable")]  # (by the typed word of the pair linked to)
+    src, dst = src[ok], dst[ok]
+    lost = MISSING * (qi[dst] - qi1[src])
+    skipped = SKIPPED * (cj[dst] - cj1[src])
+    v = v0.copy()
+    bounds = np.searchsorted(i_dst[ok], np.arange(n + 1)).tolist()
+    for a, b in itertools.pairwise(bounds[1:]):
+        if a < b:
+            d = dst[a:b]
+            np.maximum.at(v, d, top[src[a:b]] - lost[a:b] - skipped[a:b])
+            top[d] = v[d] + gain[d]
 
 def _chain(i: list[int], j: list[int], gain: list[float], cj: list[float], cj1: list[float],
            qcum: list[float]) -> float:

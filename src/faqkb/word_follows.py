@@ -56,6 +56,14 @@ class Follows:
         # (plain dicts, keys sorted: nothing here may hang on hash order)
         self.table = {k: dict(sorted(v.items())) for k, v in sorted(table.items())}
 
+    @classmethod
+    def of_table(cls, table: dict[str, dict[str, int]], stems: dict[str, str]) -> Follows:
+        """A Follows of a ``table`` made before (continuation.Phrasings.dump writes it) and the
+        phrasings' words' ``stems``."""
+        f = cls(())
+        f.table, f.stems = table, stems
+        return f
+
     def counts(self, rest: str, afters: Sequence[str]) -> list[int]:
         """Per word of ``afters``, the phrasings in which its stem comes right after the last
         words of ``rest`` (the two last when any candidate is followed so at least MIN_FOLLOWS

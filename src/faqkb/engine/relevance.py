@@ -407,13 +407,13 @@ def complete(ctx: Context, query: str, lex: Lexicon, asked: bool = True,
 
 
 def _after(v: Version) -> Callable[[list[tuple[str, str, int]], str], list[tuple[str, str, int]]]:
-    """word_follows.ordered on this version's ru/en phrasings' word pairs, made (from
-    continuation's phrasings) by the first completion that has candidates to order."""
+    """word_follows.ordered on this version's ru/en phrasings' word pairs, read (continuation's
+    file holds them: Phrasings.follows) by the first completion that has candidates to order."""
     def after(cands: list[tuple[str, str, int]], rest: str) -> list[tuple[str, str, int]]:
-        from ..word_follows import Follows, ordered
+        from ..word_follows import ordered
 
         if v.word_follows is None:
-            v.word_follows = Follows((ws, st) for _, ws, st in continuation_model(v).phrasings)
+            v.word_follows = continuation_model(v).follows()
         return ordered(cands, v.word_follows, rest)
 
     return after
