@@ -140,8 +140,10 @@ def question_starts(ctx: Context, res: Results, view: View) -> None:
     most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
     # a Chinese start (注销俄罗斯…: the verb and its object typed, the question not yet) is
     # read over the whole kb: an entry the words rank off the page whose phrasings begin so
-    # as often competes with the shown ones by that count (ties: the shown first)
-    han = bool(res.hits) and res.query_lang == "zh" and HAN_RE.search(typed) is not None
+    # as often competes with the shown ones by that count (ties: the shown first); typed in
+    # pinyin too (zhuxiao eluosi: the phrasings keyed by their syllables, _starts_for), as the
+    # same start typed in characters is
+    han = bool(res.hits) and res.query_lang == "zh"
     if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
         # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
         if begin is None or not res.hits:
