@@ -379,8 +379,8 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
     story's words say nothing of the question; none when the top 3 holds a head or its
     abroad twin. So has the story followed by a question begun that names nothing yet
     (story.question_begun: "я учусь в …, уезжаю домой, как правильно з"). Read as the
-    `abroad` condition reads it when the text says the reader has left (how to cancel ->
-    from abroad). The first two hits,
+    `abroad` condition reads it when the text says the reader has left, or tells a stay as
+    over (Intents.left: "I studied in …"; how to cancel -> from abroad). The first two hits,
     `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
     from ..prefix import TOPIC_HEADS
     from ..story import head, question_begun, tells
@@ -395,7 +395,7 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
     if head(top, heads, twins, False) is None or not (
             tells(res.query) or question_begun(res.query, intents.key)):
         return
-    eid = head(top, heads, twins, intents.away(res.query))
+    eid = head(top, heads, twins, intents.left(res.query))
     hit = _joining(ctx, res, eid, view) if eid else None
     if hit is None:
         return
