@@ -57,6 +57,9 @@ def test_a_story_whose_top_3_holds_a_head_or_its_abroad_twin_keeps_it(bundled):
     "I used to study in Perm, then",
     "я училась в Томске два года, потом",
     "我留学时在托木斯克用的号",
+    # a Chinese story without 我 first, telling the stay as over (Intents.stayed): the reader's own
+    "在新西伯利亚读书时用的卡",
+    "在托木斯克留学期间办的号，现在",
 ])
 def test_a_stay_told_as_over_reads_as_the_reader_abroad(bundled, typed):
     # categories.yaml ``stayed``: a study in Russia told in the past says the reader has left
@@ -69,6 +72,10 @@ def test_a_stay_told_as_over_reads_as_the_reader_abroad(bundled, typed):
 @pytest.mark.parametrize("typed", ["I studied in Omsk, leaving next week and", "I studied in Omsk and before I leave"])
 def test_a_stay_told_as_over_with_the_leaving_ahead_keeps_the_general_head(bundled, typed):
     assert bundled.search(typed, prefix=True).signals["story"] == "how-to-cancel-russian-sim"
+
+
+def test_a_stay_told_as_over_that_asks_already_is_no_story(bundled):  # (a guard: the words rank it)
+    assert "story" not in bundled.search("在托木斯克留学期间办的号怎么注销", prefix=True).signals
 
 
 def test_stayed_must_list_words_per_language(tmp_path):

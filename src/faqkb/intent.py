@@ -558,6 +558,11 @@ class Intents:
         """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
         return self.states("abroad", query)
 
+    def stayed(self, query: str) -> bool:
+        """Whether ``query`` holds a word of categories.yaml ``stayed`` (a stay in Russia told as over)."""
+        text, spaced = self._said(query)
+        return _says(self._stayed, text, spaced)
+
     def left(self, query: str) -> bool:
         """Whether the reader's story says they are outside Russia: ``away``, or a word of
         categories.yaml ``stayed`` (a stay told as over: "I studied in …", "я учился в …") and
@@ -565,9 +570,7 @@ class Intents:
         rule only (panel_order.story_heads): a condition_first reading would move exact search."""
         if self.away(query):
             return True
-        text, spaced = self._said(query)
-        return _says(self._stayed, text, spaced) and not self.states("leaving", query) \
-            and not self.states("planned", query)
+        return self.stayed(query) and not self.states("leaving", query) and not self.states("planned", query)
 
     def states(self, cond: str, query: str) -> bool:
         """Whether the query states ``cond`` (one of CONDITIONS) in one of its words

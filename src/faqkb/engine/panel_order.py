@@ -393,7 +393,7 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
     top, twins = {h.id for h in res.hits[:3]}, abroad[0] if abroad else {}
     # (a top 3 holding a head takes none, whatever the text: read only then whether it tells a story)
     if head(top, heads, twins, False) is None or not (
-            tells(res.query) or question_begun(res.query, intents.key)):
+            tells(res.query, intents.stayed) or question_begun(res.query, intents.key, intents.stayed)):
         return
     eid = head(top, heads, twins, intents.left(res.query))
     hit = _joining(ctx, res, eid, view) if eid else None
