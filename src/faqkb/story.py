@@ -9,7 +9,9 @@ reader has left), the refund. `tells` reads such a text; `head` is the topic hea
 third (`panel_order.story_heads`) when the top 3 holds none: the first of categories.yaml's
 TOPIC_HEADS overviews (what the help center is asked most: the order of kb/categories.yaml),
 or, when the text states the reader is abroad (categories.yaml `abroad`), the entry answering
-it for a reader abroad (how to cancel -> from abroad).
+it for a reader abroad (how to cancel -> from abroad), or tells a stay as over (categories.yaml
+``stayed``: "I studied in …", я учился, 在…读书时; Intents.left), which also makes a Chinese text
+without 我 first the reader's story.
 
 A Latin or Cyrillic story is prefix.tells_story's (a clause of the reader's, nothing asked),
 a Russian one naming the reader (я, мы: a past verb alone, остался минус, is as often the
