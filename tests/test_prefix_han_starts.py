@@ -20,3 +20,13 @@ def test_an_entry_whose_phrasings_begin_so_joins_the_top_3(bundled, typed):
 
 def test_exact_search_keeps_the_page(bundled):  # (a guard: exact search never reads starts)
     assert "starts" not in bundled.search("注销，俄罗斯").signals
+
+
+@pytest.mark.parametrize(("pinyin", "han"), [("zhuxiao, eluosi", "注销，俄罗斯"), ("zhu xiao e luo si", "注销俄罗斯")])
+def test_a_start_typed_in_pinyin_reads_the_whole_kb_as_in_characters(bundled, pinyin, han):
+    res = bundled.search(pinyin, prefix=True)
+    top = [h.id for h in res.hits[:3]]
+    # the cost entry, ranked off the page by the words, competes by its starts with the shown ones
+    # (before: appended after them, third behind documents' two starts)
+    assert top[1] == "does-cancelling-cost" and res.signals["starts"]["does-cancelling-cost"] >= 2
+    assert top == [h.id for h in bundled.search(han, prefix=True).hits[:3]]

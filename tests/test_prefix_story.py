@@ -50,3 +50,47 @@ def test_a_story_whose_top_3_holds_a_head_or_its_abroad_twin_keeps_it(bundled):
     # "back in Peru" is no abroad word of categories.yaml, but the ranking found cancelling from abroad
     res = bundled.search("I interned in Tomsk, now I'm back in Peru and my sim", prefix=True)
     assert "cancel-from-abroad" in [h.id for h in res.hits[:3]] and "story" not in res.signals
+
+
+@pytest.mark.parametrize("typed", [
+    "I studied in Omsk for two years and",
+    "I used to study in Perm, then",
+    "я училась в Томске два года, потом",
+    "我留学时在托木斯克用的号",
+    # a Chinese story without 我 first, telling the stay as over (Intents.stayed): the reader's own
+    "在新西伯利亚读书时用的卡",
+    "在托木斯克留学期间办的号，现在",
+])
+def test_a_stay_told_as_over_reads_as_the_reader_abroad(bundled, typed):
+    # categories.yaml ``stayed``: a study in Russia told in the past says the reader has left
+    # (Intents.left), so the head joining is cancelling from abroad, as "flew home" has it
+    res = bundled.search(typed, prefix=True)
+    assert res.signals["story"] == "cancel-from-abroad" == [h.id for h in res.hits[:3]][2]
+    assert "story" not in bundled.search(typed).signals  # the results page stays as ranked
+
+
+@pytest.mark.parametrize("typed", ["I studied in Omsk, leaving next week and", "I studied in Omsk and before I leave"])
+def test_a_stay_told_as_over_with_the_leaving_ahead_keeps_the_general_head(bundled, typed):
+    assert bundled.search(typed, prefix=True).signals["story"] == "how-to-cancel-russian-sim"
+
+
+def test_a_stay_told_as_over_that_asks_already_is_no_story(bundled):  # (a guard: the words rank it)
+    assert "story" not in bundled.search("在托木斯克留学期间办的号怎么注销", prefix=True).signals
+
+
+def test_stayed_must_list_words_per_language(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from faqkb.errors import KBErrors
+    from faqkb.intent import read_categories
+
+    kb = Path(__file__).resolve().parents[1] / "kb"
+    shutil.copytree(kb, tmp_path / "kb")
+    path = tmp_path / "kb" / "categories.yaml"
+    text = path.read_text("utf-8")
+    start = text.index("\nstayed:\n") + 1
+    end = text.index("\n# asking:", start) + 1
+    path.write_text(text[:start] + "stayed: [studied]\n" + text[end:], "utf-8")
+    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*stayed must list words per language"):
+        read_categories(tmp_path / "kb")

@@ -39,7 +39,7 @@ _CYR_INFINITIVE = re.compile(r"[\u0400-\u04ff](?:ть|ться|ти)(?: |$)")
 _CYR_ENDING = re.compile(r"[аеёиоуыэюяйь]*(?:ться|ть)?[аеёиоуыэюяйь]*$")
 _NO_FILLER: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # Intents' (Chinese, other) pairs of filler-like tuples, as Intents.state writes them
-_PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking")
+_PAIRS = ("_filler", "_long", "_subject_words", "_process", "_asking", "_stayed")
 # states() calls of a condition answered by a loop over its names before its two alternations
 # are compiled (_sayer: ~1.2 us a call saved, ~0.2 ms to compile each; the ~40 compiles were
 # ~8 ms of a fresh process's one search, which asks ~17 calls in all)
@@ -185,6 +185,13 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
         else:
             errors.append(at("asking", key=True, message="asking must list words per language",
                              hint="e.g. asking: {zh: [需要, 得], en: [take, does], ru: [занима]}"))
+    stayed = data.get("stayed")  # a story's words saying the reader's stay is over (the story rule's abroad)
+    if stayed is not None:
+        if isinstance(stayed, dict):
+            out["stayed"] = names(stayed, "stayed")
+        else:
+            errors.append(at("stayed", key=True, message="stayed must list words per language",
+                             hint="e.g. stayed: {en: [studied], ru: [учился], zh: [留学时]}"))
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
@@ -402,6 +409,9 @@ class Intents:
         # words that only ask (a modal verb, "take", занимает, 生效): read out of what is left
         # beside the process, so a concept named there is still the question (注销通常需要几天,
         # how long does cancelling take); never in a name or a category's key
+        # a story's words saying the reader's stay in Russia is over (categories.yaml ``stayed``:
+        # studied, учился, 留学时): the story rule reads them as ``abroad`` (``left``), nothing else
+        self._stayed = _spoken([fold(n) for n in data.get("stayed", ())])
         ask = [fold(f) for f in data.get("asking", ())]
         self._asking = (tuple(sorted((f for f in ask if HAN_RE.search(f)), key=len, reverse=True)),
                         tuple(f for f in ask if not HAN_RE.search(f)))
@@ -470,7 +480,8 @@ class Intents:
 
     def _restore(self, state: dict) -> None:
         for k in _PAIRS:
-            setattr(self, k, (tuple(state[k][0]), tuple(state[k][1])))
+            got = state.get(k, ((), ()))  # (_stayed: absent from a version built before it)
+            setattr(self, k, (tuple(got[0]), tuple(got[1])))
         self._process_stems = frozenset(state["_process_stems"])
         self._beside = dict(state["_beside"])
         self._alone = dict(state.get("_alone", {}))
@@ -546,6 +557,20 @@ class Intents:
     def away(self, query: str) -> bool:
         """Whether the query says the reader is outside Russia (categories.yaml ``abroad``)."""
         return self.states("abroad", query)
+
+    def stayed(self, query: str) -> bool:
+        """Whether ``query`` holds a word of categories.yaml ``stayed`` (a stay in Russia told as over)."""
+        text, spaced = self._said(query)
+        return _says(self._stayed, text, spaced)
+
+    def left(self, query: str) -> bool:
+        """Whether the reader's story says they are outside Russia: ``away``, or a word of
+        categories.yaml ``stayed`` (a stay told as over: "I studied in …", "я учился в …") and
+        no word saying the leaving is still ahead (``leaving``, ``planned``). Read by the story
+        rule only (panel_order.story_heads): a condition_first reading would move exact search."""
+        if self.away(query):
+            return True
+        return self.stayed(query) and not self.states("leaving", query) and not self.states("planned", query)
 
     def states(self, cond: str, query: str) -> bool:
         """Whether the query states ``cond`` (one of CONDITIONS) in one of its words

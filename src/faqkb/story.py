@@ -9,7 +9,9 @@ reader has left), the refund. `tells` reads such a text; `head` is the topic hea
 third (`panel_order.story_heads`) when the top 3 holds none: the first of categories.yaml's
 TOPIC_HEADS overviews (what the help center is asked most: the order of kb/categories.yaml),
 or, when the text states the reader is abroad (categories.yaml `abroad`), the entry answering
-it for a reader abroad (how to cancel -> from abroad).
+it for a reader abroad (how to cancel -> from abroad), or tells a stay as over (categories.yaml
+``stayed``: "I studied in …", я учился, 在…读书时; Intents.left), which also makes a Chinese text
+without 我 first the reader's story.
 
 A Latin or Cyrillic story is prefix.tells_story's (a clause of the reader's, nothing asked),
 a Russian one naming the reader (я, мы: a past verb alone, остался минус, is as often the
@@ -33,10 +35,12 @@ _HAN_ME = re.compile(r"\s*(?:我们|我們|我|本人)")  # the reader, beginnin
 _CYR_ME = re.compile(r"(?:^|[\s,.;:!])(?:я|мы)(?=[\s,.;:!]|$)")
 
 
-def tells(query: str) -> bool:
-    """Whether ``query`` is the reader's story that asks nothing yet (see the module)."""
+def tells(query: str, stayed: Callable[[str], bool] | None = None) -> bool:
+    """Whether ``query`` is the reader's story that asks nothing yet (see the module). ``stayed``
+    (Intents.stayed): a Chinese text telling a stay as over (在俄罗斯读书时用的…) is the reader's
+    story without 我 first, as a Chinese reader drops it."""
     if HAN_RE.search(query):
-        return _HAN_ME.match(query) is not None and han_unasked(query)
+        return (_HAN_ME.match(query) is not None or (stayed is not None and stayed(query))) and han_unasked(query)
     if CYR_RE.search(query) and not _CYR_ME.search(query.lower()):
         return False
     return tells_story(query)
@@ -46,7 +50,7 @@ MAX_QUESTION_WORDS = 2  # words (categories.yaml's filler out) a question after 
 _CLAUSE_MARK = re.compile(r"[,.;:!?，。；：！？]")
 
 
-def question_begun(query: str, key: Callable[[str], str]) -> bool:
+def question_begun(query: str, key: Callable[[str], str], stayed: Callable[[str], bool] | None = None) -> bool:
     """Whether ``query`` is the reader's story (``tells``, up to its last clause mark) followed
     by a question begun that names nothing yet: the clause being typed keeps at most
     MAX_QUESTION_WORDS words once ``key`` (Intents.key: the filler out) has read it ("я учусь в
@@ -56,7 +60,7 @@ def question_begun(query: str, key: Callable[[str], str]) -> bool:
     marks = [m.start() for m in _CLAUSE_MARK.finditer(query)]
     if not marks or not query[marks[-1] + 1:].strip():
         return False  # (a story ending in its mark asks nothing: ``tells``)
-    return len(key(query[marks[-1] + 1:]).split()) <= MAX_QUESTION_WORDS and tells(query[:marks[-1]])
+    return len(key(query[marks[-1] + 1:]).split()) <= MAX_QUESTION_WORDS and tells(query[:marks[-1]], stayed)
 
 
 def head(top: Collection[str], heads: Sequence[str], abroad: Mapping[str, str], away: bool) -> str | None:

@@ -140,8 +140,10 @@ def question_starts(ctx: Context, res: Results, view: View) -> None:
     most = STARTS_ADDED if res.hits else STARTS_ADDED + 1  # the top 3 after the first, or the top 3
     # a Chinese start (注销俄罗斯…: the verb and its object typed, the question not yet) is
     # read over the whole kb: an entry the words rank off the page whose phrasings begin so
-    # as often competes with the shown ones by that count (ties: the shown first)
-    han = bool(res.hits) and res.query_lang == "zh" and HAN_RE.search(typed) is not None
+    # as often competes with the shown ones by that count (ties: the shown first); typed in
+    # pinyin too (zhuxiao eluosi: the phrasings keyed by their syllables, _starts_for), as the
+    # same start typed in characters is
+    han = bool(res.hits) and res.query_lang == "zh"
     if han or sum(1 for h in res.hits[1:] if h.id in counts) < most:
         # (with no hits at all, one letter is a start too: the likeliest entries so far, as typing shows them)
         if begin is None or not res.hits:
@@ -377,8 +379,8 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
     story's words say nothing of the question; none when the top 3 holds a head or its
     abroad twin. So has the story followed by a question begun that names nothing yet
     (story.question_begun: "я учусь в …, уезжаю домой, как правильно з"). Read as the
-    `abroad` condition reads it when the text says the reader has left (how to cancel ->
-    from abroad). The first two hits,
+    `abroad` condition reads it when the text says the reader has left, or tells a stay as
+    over (Intents.left: "I studied in …"; how to cancel -> from abroad). The first two hits,
     `answered`, `typing` and the total stay. signals["story"]: the entry moved in."""
     from ..prefix import TOPIC_HEADS
     from ..story import head, question_begun, tells
@@ -391,9 +393,9 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
     top, twins = {h.id for h in res.hits[:3]}, abroad[0] if abroad else {}
     # (a top 3 holding a head takes none, whatever the text: read only then whether it tells a story)
     if head(top, heads, twins, False) is None or not (
-            tells(res.query) or question_begun(res.query, intents.key)):
+            tells(res.query, intents.stayed) or question_begun(res.query, intents.key, intents.stayed)):
         return
-    eid = head(top, heads, twins, intents.away(res.query))
+    eid = head(top, heads, twins, intents.left(res.query))
     hit = _joining(ctx, res, eid, view) if eid else None
     if hit is None:
         return
