@@ -41,15 +41,3 @@ def test_a_number_asked_to_be_cancelled_is_no_number_cancelled():
 def test_a_cancel_verb_being_typed_begins_no_cancelled_number(q: str):
     # расторг договор and 销号了 say it is done; typed so far they are the plain question
     assert "cancelled" not in Intents(read_categories(KB)).begun(q, ended=False)
-
-
-def test_typed_whole_must_list_conditions(tmp_path):
-    import shutil
-
-    from faqkb.errors import KBErrors
-
-    shutil.copytree(KB, tmp_path / "kb")
-    path = tmp_path / "kb" / "categories.yaml"
-    path.write_text(path.read_text("utf-8").replace("typed_whole: [cancelled]", "typed_whole: [canceled]"), "utf-8")
-    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*typed_whole must list conditions"):
-        read_categories(tmp_path / "kb")

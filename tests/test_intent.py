@@ -385,11 +385,23 @@ def test_get_it_back_beside_money_is_no_restore(q):
     assert not Intents(read_categories(BUNDLED)).states("restore", q)
 
 
-def test_restore_also_must_give_its_three_lists(tmp_path):
+def _stayed_as_one_list(text: str) -> str:
+    start = text.index("\nstayed:\n") + 1
+    return text[:start] + "stayed: [studied]\n" + text[text.index("\n# asking:", start) + 1:]
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("    without:\n", "    lacking:\n"), "restore.also must give 'said:', 'with:' and 'without:'"),
+    (lambda t: t.replace("typed_whole: [cancelled]", "typed_whole: [canceled]"), "typed_whole must list conditions"),
+    (_stayed_as_one_list, "stayed must list words per language"),
+], ids=["restore-also-lacks-without", "typed-whole-names-no-condition", "stayed-not-per-language"])
+def test_a_misshapen_section_is_refused_at_its_line(tmp_path, edit, message):
     shutil.copytree(BUNDLED, tmp_path / "kb")
     path = tmp_path / "kb" / "categories.yaml"
-    path.write_text(path.read_text("utf-8").replace("    without:\n", "    lacking:\n"), "utf-8")
-    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*restore.also must give 'said:', 'with:' and 'without:'"):
+    text = path.read_text("utf-8")
+    assert edit(text) != text  # (the edit found what it changes)
+    path.write_text(edit(text), "utf-8")
+    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*" + re.escape(message)):
         read_categories(tmp_path / "kb")
 
 

@@ -76,21 +76,3 @@ def test_a_stay_told_as_over_with_the_leaving_ahead_keeps_the_general_head(bundl
 
 def test_a_stay_told_as_over_that_asks_already_is_no_story(bundled):  # (a guard: the words rank it)
     assert "story" not in bundled.search("在托木斯克留学期间办的号怎么注销", prefix=True).signals
-
-
-def test_stayed_must_list_words_per_language(tmp_path):
-    import shutil
-    from pathlib import Path
-
-    from faqkb.errors import KBErrors
-    from faqkb.intent import read_categories
-
-    kb = Path(__file__).resolve().parents[1] / "kb"
-    shutil.copytree(kb, tmp_path / "kb")
-    path = tmp_path / "kb" / "categories.yaml"
-    text = path.read_text("utf-8")
-    start = text.index("\nstayed:\n") + 1
-    end = text.index("\n# asking:", start) + 1
-    path.write_text(text[:start] + "stayed: [studied]\n" + text[end:], "utf-8")
-    with pytest.raises(KBErrors, match="categories.yaml:[0-9]+:.*stayed must list words per language"):
-        read_categories(tmp_path / "kb")

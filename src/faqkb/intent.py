@@ -178,20 +178,17 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
     out["beside_process"] = entry_names("beside_process", "{debt-before-cancelling: {zh: [欠费]}}")
     # concepts named only alone: 回国 (going home), never 回国 + 注销 (cancelling from abroad)
     out["alone"] = entry_names("alone", "{keep-or-cancel: {zh: [回国]}}")
-    asking = data.get("asking")  # words that only ask, read out beside the process and a concept
-    if asking is not None:
-        if isinstance(asking, dict):
-            out["asking"] = names(asking, "asking")
+    for section, example in (
+            ("asking", "{zh: [需要, 得], en: [take, does], ru: [занима]}"),  # words that only ask, read out beside the process and a concept
+            ("stayed", "{en: [studied], ru: [учился], zh: [留学时]}")):  # a story's words saying the reader's stay is over (the story rule's abroad)
+        spec = data.get(section)
+        if spec is None:
+            continue
+        if isinstance(spec, dict):
+            out[section] = names(spec, section)
         else:
-            errors.append(at("asking", key=True, message="asking must list words per language",
-                             hint="e.g. asking: {zh: [需要, 得], en: [take, does], ru: [занима]}"))
-    stayed = data.get("stayed")  # a story's words saying the reader's stay is over (the story rule's abroad)
-    if stayed is not None:
-        if isinstance(stayed, dict):
-            out["stayed"] = names(stayed, "stayed")
-        else:
-            errors.append(at("stayed", key=True, message="stayed must list words per language",
-                             hint="e.g. stayed: {en: [studied], ru: [учился], zh: [留学时]}"))
+            errors.append(at(section, key=True, message=f"{section} must list words per language",
+                             hint=f"e.g. {section}: {example}"))
     subject = data.get("subject")
     if subject is not None:
         if not isinstance(subject, dict) or subject.get("category") not in out["categories"]:
