@@ -60,6 +60,11 @@ def test_a_story_whose_top_3_holds_a_head_or_its_abroad_twin_keeps_it(bundled):
     # a Chinese story without 我 first, telling the stay as over (Intents.stayed): the reader's own
     "在新西伯利亚读书时用的卡",
     "在托木斯克留学期间办的号，现在",
+    # the card named by what it was for: "the one I used while studying" (留学用的, 读书用的)
+    "2021年在鄂木斯克留学用的卡，现在",
+    "之前在彼尔姆读书用的megafon号",
+    # the study told as finished (毕业)
+    "在叶卡捷琳堡读研，去年毕业了，",
 ])
 def test_a_stay_told_as_over_reads_as_the_reader_abroad(bundled, typed):
     # categories.yaml ``stayed``: a study in Russia told in the past says the reader has left

@@ -161,3 +161,10 @@ def test_a_colloquial_regional_or_homophone_word_finds_the_entry_of_the_kbs_word
     # (made up; vocabulary, seventeenth session: kb/synonyms.yaml and kb/regional.yaml)
     res = bundled.search(q)
     assert res.answered and res.hits[0].id == entry, (q, [h.id for h in res.hits[:3]])
+
+
+@pytest.mark.parametrize("q", ["оператор каждый день списывает с симки, которая лежит в ящике",
+                               "почему списывают деньги с симки без звонков"])
+def test_money_taken_said_as_written_off_finds_the_entry_saying_taken(bundled, q):
+    # synonyms.yaml [списывают, снимают]: the daily fee's phrasings say снимают (made-up queries)
+    assert bundled.search(q).hits[0].id == "daily-keeping-fee"
