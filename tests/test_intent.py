@@ -394,7 +394,10 @@ def _stayed_as_one_list(text: str) -> str:
     (lambda t: t.replace("    without:\n", "    lacking:\n"), "restore.also must give 'said:', 'with:' and 'without:'"),
     (lambda t: t.replace("typed_whole: [cancelled]", "typed_whole: [canceled]"), "typed_whole must list conditions"),
     (_stayed_as_one_list, "stayed must list words per language"),
-], ids=["restore-also-lacks-without", "typed-whole-names-no-condition", "stayed-not-per-language"])
+    (lambda t: t.replace("    overview: refund-remaining-balance\n", ""), "refunds.stated must list words per language "
+     "and the category needs an overview"),
+], ids=["restore-also-lacks-without", "typed-whole-names-no-condition", "stayed-not-per-language",
+        "stated-without-overview"])
 def test_a_misshapen_section_is_refused_at_its_line(tmp_path, edit, message):
     shutil.copytree(BUNDLED, tmp_path / "kb")
     path = tmp_path / "kb" / "categories.yaml"

@@ -122,8 +122,15 @@ def read_categories(root: Path, entry_ids: set[str] | None = None) -> dict | Non
         if with_subject is not None and entry_ids is not None and with_subject not in entry_ids:
             errors.append(at("categories", name, "with_subject", message=f"with_subject {with_subject!r} is no entry of "
                              "this kb", hint="give an entry id, or leave it out"))
+        # words stating the situation the category answers (money left on the number: the refunds)
+        stated = spec.get("stated")
+        if stated is not None and (not isinstance(stated, dict) or overview is None):
+            errors.append(at("categories", name, "stated", message=f"{name}.stated must list words per language "
+                             "and the category needs an overview", hint="e.g. stated: {en: [money left], ru: [осталось]}"))
+            stated = None
         out["categories"][name] = {"overview": overview, "names": names(spec, "categories", name),
-                                   **({"with_subject": with_subject} if with_subject else {})}
+                                   **({"with_subject": with_subject} if with_subject else {}),
+                                   **({"stated": names(stated, "categories", name, "stated")} if stated else {})}
     def entry_names(section: str, example: str) -> dict[str, list[str]]:
         """A section mapping entry ids to their names per language (concepts, beside_process)."""
         given = data.get(section) or {}
@@ -409,6 +416,10 @@ class Intents:
         # a story's words saying the reader's stay in Russia is over (categories.yaml ``stayed``:
         # studied, учился, 留学时): the story rule reads them as ``abroad`` (``left``), nothing else
         self._stayed = _spoken([fold(n) for n in data.get("stayed", ())])
+        # per category, the words stating the situation it answers (categories.yaml ``stated``:
+        # money left on the number -> refunds); read by the panel only (panel_order.stated_head)
+        self._stated = {cat: _spoken([fold(n) for n in spec["stated"]])
+                        for cat, spec in data.get("categories", {}).items() if spec.get("stated")}
         ask = [fold(f) for f in data.get("asking", ())]
         self._asking = (tuple(sorted((f for f in ask if HAN_RE.search(f)), key=len, reverse=True)),
                         tuple(f for f in ask if not HAN_RE.search(f)))
@@ -473,7 +484,8 @@ class Intents:
                 "_process_stems": sorted(self._process_stems), "_beside": self._beside, "_alone": self._alone,
                 "conditions": {c: [e, list(a), list(b)] for c, (e, a, b) in self.conditions.items()},
                 "_also": {c: [[list(a), list(b)] for a, b in v] for c, v in self._also.items()},
-                "_whole": sorted(self._whole)}
+                "_whole": sorted(self._whole),
+                "_stated": {c: [list(a), list(b)] for c, (a, b) in self._stated.items()}}
 
     def _restore(self, state: dict) -> None:
         for k in _PAIRS:
@@ -485,6 +497,7 @@ class Intents:
         self.conditions = {c: (dict(e), tuple(a), tuple(b)) for c, (e, a, b) in state["conditions"].items()}
         self._also = {c: tuple((tuple(a), tuple(b)) for a, b in v) for c, v in state["_also"].items()}
         self._whole = frozenset(state.get("_whole", ()))
+        self._stated = {c: (tuple(a), tuple(b)) for c, (a, b) in state.get("_stated", {}).items()}
 
     def _name_key(self, name: str) -> str:
         """A name as a query naming it is matched: what is left of it once its filler is
@@ -559,6 +572,15 @@ class Intents:
         """Whether ``query`` holds a word of categories.yaml ``stayed`` (a stay in Russia told as over)."""
         text, spaced = self._said(query)
         return _says(self._stayed, text, spaced)
+
+    def stated_category(self, query: str) -> str | None:
+        """The first category (categories.yaml's order) whose ``stated`` words ``query`` holds:
+        the reader states the situation it answers ("на номере осталось 300 рублей", "still has
+        money on it": refunds), or None."""
+        if not self._stated:
+            return None
+        text, spaced = self._said(query)
+        return next((cat for cat, said in self._stated.items() if _says(said, text, spaced)), None)
 
     def left(self, query: str) -> bool:
         """Whether the reader's story says they are outside Russia: ``away``, or a word of

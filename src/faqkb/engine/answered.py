@@ -41,6 +41,7 @@ class Signals(TypedDict, total=False):
     fit: int  # half-typed Chinese: the cells of the phrasing fit's tables filled re-ordering the hits (phrasing_fit.py)
     most_asked: str  # half-typed ru/en, a top 3 of one kind: the kind's most asked entry put third (asked.py)
     story: str  # half-typed, the reader's story asking nothing yet: a topic head put third (story.py)
+    stated: str  # half-typed, a situation stated (money left): its category's overview put third (panel_order.stated_head)
 
 
 @dataclass

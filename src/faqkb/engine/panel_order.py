@@ -66,6 +66,7 @@ def order_page(ctx: Context, res: Results, view: View, begun: bool) -> None:
         most_asked(ctx, res, view)
     if res.hits and not {"scope", "inside"} & res.signals.keys():
         story_heads(ctx, res, view)
+        stated_head(ctx, res, view)
 
 
 def fit(ctx: Context, res: Results) -> None:
@@ -401,6 +402,28 @@ def story_heads(ctx: Context, res: Results, view: View) -> None:
         return
     _place(res, hit, 2, view.limit)
     res.signals["story"] = hit.id
+
+
+def stated_head(ctx: Context, res: Results, view: View) -> None:
+    """A half-typed query stating the situation a category answers (categories.yaml
+    ``stated``: money left on the number, "на номере осталось …", "still has money on it")
+    whose top 3 holds none of that category's entries has the category's overview (the
+    refund) third: readers telling it go on to ask it, and the story's other words (went home,
+    studied, the operator) rank entries they do not ask. Applied after story_heads, whose
+    abroad head answers no refund. The first two hits, `answered` and the total stay.
+    signals["stated"]: the entry moved in."""
+    intents = intents_of(ctx)
+    if intents is None:
+        return
+    cat = intents.stated_category(res.query)
+    eid = intents.overview.get(cat) if cat else None
+    if not eid or any((e := ctx.v.entries.get(h.id)) is not None and e.category == cat for h in res.hits[:3]):
+        return
+    hit = _joining(ctx, res, eid, view)
+    if hit is None:
+        return
+    _place(res, hit, 2, view.limit)
+    res.signals["stated"] = hit.id
 
 
 def _joining(ctx: Context, res: Results, eid: str, view: View) -> Hit | None:
