@@ -69,7 +69,9 @@ class ConditionStarts:
     def __init__(self, conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> None:
         self.order = list(conditions)
         self.han: dict[str, list[str]] = {}
-        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        # first word -> (condition, name, fewest and most of the query's last words that may begin
+        # it: _words_begin's first test, read here so a name that cannot be begun is not compared)
+        self.by_first: dict[str, list[tuple[str, str, int, int]]] = {}
         for cond, (_, han, spoken) in conditions.items():
             for n in han:
                 if n.isalpha() and not n.isascii():
@@ -77,25 +79,29 @@ class ConditionStarts:
                         if cond not in (got := self.han.setdefault(n[:j], [])):
                             got.append(cond)
             for n in spoken:
-                if n.split():
-                    self.by_first.setdefault(n.split()[0], []).append((cond, n))
+                if parts := n.split():
+                    self.by_first.setdefault(parts[0], []).append(
+                        (cond, n, 1 if parts[0] in _STOP else 2, len(parts)))
         self.firsts = sorted(self.by_first)
         self.longest_han = max((len(k) for k in self.han), default=0)
-        self.most_words = max((len(n.split()) for names in self.by_first.values() for _, n in names), default=0)
+        self.most_words = max((most for names in self.by_first.values() for *_, most in names), default=0)
         self.longest_first = max(map(len, self.firsts), default=0)
 
     def names(self, words: list[str], ended: bool) -> Iterator[tuple[int, str, str]]:
-        """(j, condition, name) for the names whose first word the j-th last word may be."""
+        """(j, condition, name) for the names whose first word the j-th last word may be, j
+        words of each (a name whose first word is no function word: two at least)."""
         for j in range(1, min(self.most_words, len(words)) + 1):
             w = words[-j]
             for cut in range(1, min(len(w), self.longest_first) + 1):  # (a Cyrillic name's first word at the word's start)
-                for cond, n in self.by_first.get(w[:cut], ()):
-                    yield j, cond, n
+                for cond, n, fewest, most in self.by_first.get(w[:cut], ()):
+                    if fewest <= j <= most:
+                        yield j, cond, n
             if j == 1 and not ended:  # the word being typed: names whose first word it begins
                 k = bisect.bisect_right(self.firsts, w)
                 while k < len(self.firsts) and self.firsts[k].startswith(w):
-                    for cond, n in self.by_first[self.firsts[k]]:
-                        yield j, cond, n
+                    for cond, n, fewest, _ in self.by_first[self.firsts[k]]:
+                        if fewest == 1:
+                            yield j, cond, n
                     k += 1
 
     def begun(self, folded: str, spaced: str, ended: bool) -> list[str]:
