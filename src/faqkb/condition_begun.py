@@ -83,20 +83,30 @@ class ConditionStarts:
                     self.by_first.setdefault(parts[0], []).append(
                         (cond, n, 1 if parts[0] in _STOP else 2, len(parts)))
         self.firsts = sorted(self.by_first)
+        # the Cyrillic names (not ending in a space: intent._spoken) by their first word: only
+        # theirs may start a query's word shorter than it (a Latin name's first word is whole)
+        self.cyrillic_by_first = {f: cyr for f, names in self.by_first.items()
+                                  if (cyr := [t for t in names if not t[1].endswith(" ")])}
         self.longest_han = max((len(k) for k in self.han), default=0)
         self.most_words = max((most for names in self.by_first.values() for *_, most in names), default=0)
         self.longest_first = max(map(len, self.firsts), default=0)
 
     def names(self, words: list[str], ended: bool) -> Iterator[tuple[int, str, str]]:
         """(j, condition, name) for the names whose first word the j-th last word may be, j
-        words of each (a name whose first word is no function word: two at least)."""
+        words of each (a name whose first word is no function word: two at least; a Latin
+        name's first word whole, the word being typed only its start)."""
         for j in range(1, min(self.most_words, len(words)) + 1):
             w = words[-j]
-            for cut in range(1, min(len(w), self.longest_first) + 1):  # (a Cyrillic name's first word at the word's start)
-                for cond, n, fewest, most in self.by_first.get(w[:cut], ()):
-                    if fewest <= j <= most:
-                        yield j, cond, n
-            if j == 1 and not ended:  # the word being typed: names whose first word it begins
+            for cond, n, fewest, most in self.by_first.get(w, ()):
+                if fewest <= j <= most:
+                    yield j, cond, n
+            typing = j == 1 and not ended
+            if not typing:  # (a word typed whole: a Cyrillic name's first word at its start)
+                for cut in range(1, min(len(w) - 1, self.longest_first) + 1):
+                    for cond, n, fewest, most in self.cyrillic_by_first.get(w[:cut], ()):
+                        if fewest <= j <= most:
+                            yield j, cond, n
+            else:  # the word being typed: names whose first word it begins
                 k = bisect.bisect_right(self.firsts, w)
                 while k < len(self.firsts) and self.firsts[k].startswith(w):
                     for cond, n, fewest, _ in self.by_first[self.firsts[k]]:
