@@ -16,7 +16,7 @@ at word starts, intent._spoken).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from .analysis import HAN_RE, STOP
 
@@ -36,20 +36,20 @@ def _word_begins(typed: str, name: str, last: bool, cyrillic: bool) -> bool:
     return typed.startswith(name) if cyrillic else typed == name
 
 
-def _words_begin(words: list[str], name: str, k: int, ended: bool, stop: Collection[str]) -> bool:
-    """Whether the query's last ``k`` words begin the (spaced, non-Chinese) name without typing
+def _words_begin(words: list[str], parts: Sequence[str], cyrillic: bool, k: int, ended: bool,
+                 stop: Collection[str]) -> bool:
+    """Whether the query's last ``k`` words begin the (spaced, non-Chinese) name of words ``parts``
+    (``cyrillic``: not a Latin name, whose words are whole: intent._spoken) without typing
     it whole: its first k words, the k-th one cut mid-way unless a space ``ended`` it, at least
     MIN_LETTERS letters of the name typed. Its first word alone only when that is a function
     word (``stop``: from, из, for): a content word (balance of "balance to my", refund) is what
     the entries share, no condition yet. (Only the k whose word gave the name: ConditionStarts.names
     gives it for every word its first word may be.)"""
-    parts = name.split()
     if not (1 if parts[0] in stop else 2) <= k <= min(len(parts), len(words)):
         return False
     tail = words[-k:]
     if sum(len(w) for w in tail) < MIN_LETTERS:
         return False
-    cyrillic = not name.endswith(" ")  # (intent._spoken: Latin names end in a space, whole words)
     if ended:
         return k < len(parts) and all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail, parts, strict=False))
     if not all(_word_begins(t, p, False, cyrillic) for t, p in zip(tail[:-1], parts, strict=False)):
@@ -69,7 +69,10 @@ class ConditionStarts:
     def __init__(self, conditions: Mapping[str, tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]]) -> None:
         self.order = list(conditions)
         self.han: dict[str, list[str]] = {}
-        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        # first word -> (condition, name, fewest and most of the query's last words that may begin
+        # it: _words_begin's first test, read here so a name that cannot be begun is not compared)
+        # (the name as its words, and whether it is Cyrillic: a Latin name ends in a space)
+        self.by_first: dict[str, list[tuple[str, tuple[str, ...], bool, int, int]]] = {}
         for cond, (_, han, spoken) in conditions.items():
             for n in han:
                 if n.isalpha() and not n.isascii():
@@ -77,25 +80,39 @@ class ConditionStarts:
                         if cond not in (got := self.han.setdefault(n[:j], [])):
                             got.append(cond)
             for n in spoken:
-                if n.split():
-                    self.by_first.setdefault(n.split()[0], []).append((cond, n))
+                if parts := n.split():
+                    self.by_first.setdefault(parts[0], []).append(
+                        (cond, tuple(parts), not n.endswith(" "), 1 if parts[0] in _STOP else 2, len(parts)))
         self.firsts = sorted(self.by_first)
+        # the Cyrillic names (not ending in a space: intent._spoken) by their first word: only
+        # theirs may start a query's word shorter than it (a Latin name's first word is whole)
+        self.cyrillic_by_first = {f: cyr for f, names in self.by_first.items()
+                                  if (cyr := [t for t in names if t[2]])}
         self.longest_han = max((len(k) for k in self.han), default=0)
-        self.most_words = max((len(n.split()) for names in self.by_first.values() for _, n in names), default=0)
+        self.most_words = max((t[-1] for names in self.by_first.values() for t in names), default=0)
         self.longest_first = max(map(len, self.firsts), default=0)
 
-    def names(self, words: list[str], ended: bool) -> Iterator[tuple[int, str, str]]:
-        """(j, condition, name) for the names whose first word the j-th last word may be."""
+    def names(self, words: list[str], ended: bool) -> Iterator[tuple[int, str, tuple[str, ...], bool]]:
+        """(j, condition, the name's words, whether it is Cyrillic) for the names whose first word the j-th last word may be, j
+        words of each (a name whose first word is no function word: two at least; a Latin
+        name's first word whole, the word being typed only its start)."""
         for j in range(1, min(self.most_words, len(words)) + 1):
             w = words[-j]
-            for cut in range(1, min(len(w), self.longest_first) + 1):  # (a Cyrillic name's first word at the word's start)
-                for cond, n in self.by_first.get(w[:cut], ()):
-                    yield j, cond, n
-            if j == 1 and not ended:  # the word being typed: names whose first word it begins
+            for cond, parts, cyr, fewest, most in self.by_first.get(w, ()):
+                if fewest <= j <= most:
+                    yield j, cond, parts, cyr
+            typing = j == 1 and not ended
+            if not typing:  # (a word typed whole: a Cyrillic name's first word at its start)
+                for cut in range(1, min(len(w) - 1, self.longest_first) + 1):
+                    for cond, parts, cyr, fewest, most in self.cyrillic_by_first.get(w[:cut], ()):
+                        if fewest <= j <= most:
+                            yield j, cond, parts, cyr
+            else:  # the word being typed: names whose first word it begins
                 k = bisect.bisect_right(self.firsts, w)
                 while k < len(self.firsts) and self.firsts[k].startswith(w):
-                    for cond, n in self.by_first[self.firsts[k]]:
-                        yield j, cond, n
+                    for cond, parts, cyr, fewest, _ in self.by_first[self.firsts[k]]:
+                        if fewest == 1:
+                            yield j, cond, parts, cyr
                     k += 1
 
     def begun(self, folded: str, spaced: str, ended: bool) -> list[str]:
@@ -110,6 +127,6 @@ class ConditionStarts:
             for j in range(MIN_HAN, min(self.longest_han, len(text)) + 1):
                 got.update(self.han.get(text[-j:], ()))
         if words:
-            got.update(cond for j, cond, n in self.names(words, ended)
-                       if cond not in got and _words_begin(words, n, j, ended, _STOP))
+            got.update(cond for j, cond, parts, cyr in self.names(words, ended)
+                       if cond not in got and _words_begin(words, parts, cyr, j, ended, _STOP))
         return [c for c in self.order if c in got]
