@@ -51,7 +51,6 @@ class DeferredWrites:
         self._slots = threading.BoundedSemaphore(threads)
         self.wait, self.pause, self._clock = wait, pause, clock
         self._down_until = 0.0
-        self._failures = 0  # failures so far: a success clears `down` only if none came while it ran
         self._next_log = 0.0
         self._unlogged = 0
         self.dropped = 0   # writes never tried: the queue was full or the store was down
@@ -68,7 +67,6 @@ class DeferredWrites:
     def _failure(self, reason: str, error: BaseException | None = None) -> None:
         with self._lock:
             self.failed += 1
-            self._failures += 1
             self.last_failure = reason
             self._down_until = self._clock() + self.pause
         self._log(f"feedback store unavailable ({reason}{': ' + type(error).__name__ if error else ''})")
@@ -96,7 +94,7 @@ class DeferredWrites:
         pause: /healthz would say ok while every write fails)."""
         if self._down_until:
             with self._lock:
-                if self._failures == failures_before:
+                if self.failed == failures_before:  # (none came while it ran)
                     self._down_until = 0.0
 
     # -- in the request
@@ -107,7 +105,7 @@ class DeferredWrites:
         fails or does not answer in time (the call then finishes or fails on its own)."""
         if self.down:
             raise StoreUnavailable("down")
-        start, failures = self._clock(), self._failures
+        start, failures = self._clock(), self.failed
         if not self._slots.acquire(timeout=self.wait):  # every store thread held: by a hung store
             self._failure("busy")
             raise StoreUnavailable("busy")
@@ -170,7 +168,7 @@ class DeferredWrites:
                 if self.down:
                     self._drop()
                 else:
-                    failures = self._failures
+                    failures = self.failed
                     fn(*args, **kwargs)
                     self._ok(failures)
             except Exception as e:  # a failed statistic must not stop the ones after it
