@@ -378,6 +378,7 @@ def _linked(top: np.ndarray, v0: np.ndarray, gain: np.ndarray, first: np.ndarray
             np.maximum.at(v, d, top[src[a:b]] - lost[a:b] - skipped[a:b])
             top[d] = v[d] + gain[d]
 
+
 def _chain(i: list[int], j: list[int], gain: list[float], cj: list[float], cj1: list[float],
            qcum: list[float]) -> float:
     """The best in-order alignment's score over a phrasing's matching pairs (typed word ``i``,
